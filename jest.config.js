@@ -1,0 +1,23 @@
+/** Four tiers, each its own jest project and npm script; `npm test` runs them all. */
+const base = {
+  preset: undefined,
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs' } }],
+  },
+  // middy 7 ships ESM only; let ts-jest turn it into CommonJS like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|ulid)/)'],
+  moduleNameMapper: {
+    '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js',
+  },
+  setupFiles: ['<rootDir>/test/helpers/env.ts'],
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...base, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], testTimeout: 60000 },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testTimeout: 90000 },
+  ],
+};

@@ -1,0 +1,122 @@
+/**
+ * Who may do what: the one place that decides access. Deny by default. Routes name a
+ * RoutePermission (checked before any handler code runs); domain functions ask for the caller's
+ * access to a concrete target (an organisation or a case) before reading or writing it.
+ */
+import type { Client, Combination, Level, Membership, Org, StaffProfile, User } from './types';
+
+export interface Caller {
+  kind: 'user' | 'machine';
+  /** Cognito `sub` (users) or client id (machine clients). */
+  id: string;
+  client: Client;
+  scopes: string[];
+  user?: User;
+  memberships: Membership[];
+  /** Organisations named by the memberships, by Org ID. */
+  orgs: Map<string, Org>;
+  combinations: Combination[];
+  termsAccepted: boolean;
+}
+
+export type RoutePermission =
+  | 'public'
+  | 'signedIn'
+  | 'readCases'
+  | 'createCases'
+  | 'updateCases'
+  | 'staff'
+  | 'ingest';
+
+export const INGEST_SCOPE = 'casework/ingest';
+
+const LEVEL_RANK: Record<Level, number> = { basic: 0, read_only: 1, designated: 2 };
+
+export const staffOf = (caller: Caller): StaffProfile | undefined => caller.user?.staff;
+
+/**
+ * ACC-4: a contact keeps designated access while at least one contract of at least one
+ * combination they hold is active; when every one is terminated, designated falls to read-only.
+ */
+const hasActiveContract = (caller: Caller): boolean =>
+  caller.combinations.some((c) => c.contracts.some((k) => k.status === 'active'));
+
+/** The level a membership really grants, after partners (ACC-7) and contracts (ACC-4). */
+export const effectiveLevel = (caller: Caller, m: Membership): Level => {
+  let level = m.level;
+  const org = caller.orgs.get(m.orgId);
+  // ACC-7: an end user managed by a partner is served through the partner; its own people read at most.
+  if (org?.managedBy && m.via === 'direct' && LEVEL_RANK[level] > LEVEL_RANK.read_only) level = 'read_only';
+  if (level === 'designated' && !hasActiveContract(caller)) level = 'read_only';
+  return level;
+};
+
+/** The highest effective level the caller holds on an organisation's cases. */
+export const levelOn = (caller: Caller, orgId: string): Level | undefined => {
+  let best: Level | undefined;
+  for (const m of caller.memberships) {
+    if (m.orgId !== orgId) continue;
+    const level = effectiveLevel(caller, m);
+    if (!best || LEVEL_RANK[level] > LEVEL_RANK[best]) best = level;
+  }
+  return best;
+};
+
+/** Organisations whose cases the caller may read as a customer (read-only or better). */
+export const readableOrgIds = (caller: Caller): string[] =>
+  [...new Set(caller.memberships.map((m) => m.orgId))].filter((orgId) => {
+    const org = caller.orgs.get(orgId);
+    if (!org || org.type === 'partner') return false;
+    if (caller.client === 'mobile' && org.fedramp) return false;
+    const level = levelOn(caller, orgId);
+    return level !== undefined && LEVEL_RANK[level] >= LEVEL_RANK.read_only;
+  });
+
+const bestLevel = (caller: Caller): Level | undefined =>
+  caller.memberships
+    .map((m) => effectiveLevel(caller, m))
+    .reduce<Level | undefined>((a, l) => (!a || LEVEL_RANK[l] > LEVEL_RANK[a] ? l : a), undefined);
+
+/** Route-level gate: may this caller call a route of this permission at all? */
+export const mayCall = (caller: Caller | undefined, permission: RoutePermission): boolean => {
+  if (permission === 'public') return true;
+  if (!caller) return false;
+  if (permission === 'ingest') return caller.kind === 'machine' && caller.scopes.includes(INGEST_SCOPE);
+  if (caller.kind !== 'user' || !caller.user) return false;
+  const staff = staffOf(caller);
+  switch (permission) {
+    case 'signedIn':
+      return true;
+    case 'staff':
+      return staff !== undefined;
+    case 'readCases':
+      return staff !== undefined || readableOrgIds(caller).length > 0;
+    case 'createCases':
+    case 'updateCases':
+      return staff !== undefined || bestLevel(caller) === 'designated';
+  }
+};
+
+/**
+ * What the caller may do with one case of `org`:
+ * - `none`: it does not exist for them (PRIV-3 answers 404);
+ * - `read`: customer read-only; `write`: designated contact;
+ * - `staff`: full staff access; `restricted`: staff who may see the case exists but not its
+ *   personal data, nor write to it (PRIV-1).
+ */
+export type CaseAccess = 'none' | 'read' | 'write' | 'staff' | 'restricted';
+
+export const caseAccess = (caller: Caller, org: Org): CaseAccess => {
+  if (caller.kind !== 'user') return 'none';
+  // PRIV-2: the mobile app never sees FedRAMP organisations, whoever holds the token.
+  if (caller.client === 'mobile' && org.fedramp) return 'none';
+  const staff = staffOf(caller);
+  if (staff) return org.gdpr && staff.region === 'US' ? 'restricted' : 'staff';
+  const level = levelOn(caller, org.orgId);
+  if (level === 'designated') return 'write';
+  if (level === 'read_only') return 'read';
+  return 'none';
+};
+
+export const canSeeInternal = (access: CaseAccess): boolean => access === 'staff' || access === 'restricted';
+export const canWrite = (access: CaseAccess): boolean => access === 'write' || access === 'staff';

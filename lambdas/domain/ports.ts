@@ -1,0 +1,72 @@
+/**
+ * What the domain needs from the outside world. lambdas/data implements the repositories over
+ * DynamoDB, lambdas/adapters the rest; tests pass their own.
+ */
+import type { Case, CaseUpdate, Combination, Membership, Org, User } from './types';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ids {
+  /** Time-ordered id for updates and audit events. */
+  next(): string;
+  /** Unguessable token, unrelated to the case number (MAIL-1). */
+  referenceId(): string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque position for the next page, or null on the last page. */
+  next: unknown | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** A position previously returned as Page.next, already verified by the cursor codec. */
+  after?: unknown;
+}
+
+export interface IdempotencyRecord {
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
+
+export interface UserRepo {
+  /** Profile and memberships in one read. */
+  getUserWithMemberships(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
+  getOrgs(orgIds: string[]): Promise<Org[]>;
+  getCombinations(pairs: { endUserOrgId: string; soldToOrgId: string }[]): Promise<Combination[]>;
+}
+
+export interface CaseListQuery {
+  orgId: string;
+  closed: boolean;
+  sort: 'priority' | 'lastModified';
+  severity?: string;
+}
+
+export interface CaseRepo {
+  nextCaseNumber(): Promise<number>;
+  /** Writes the case, its Reference ID index entry and (if given) the idempotency record atomically. */
+  createCase(
+    c: Case,
+    idempotency?: { scope: string; key: string; record: IdempotencyRecord; ttlSeconds: number },
+  ): Promise<void>;
+  getCase(caseNumber: string): Promise<Case | undefined>;
+  getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  listOrgCases(q: CaseListQuery, page: PageRequest): Promise<Page<Case>>;
+  listPersonCases(personKey: string, page: PageRequest): Promise<Page<Case>>;
+  /** Appends the update and touches the case (updatedAt, version) in one transaction. */
+  appendUpdate(u: CaseUpdate, touch: { expectedSeverity: string; updatedAt: string }): Promise<Case>;
+  listUpdates(caseNumber: string, page: PageRequest): Promise<Page<CaseUpdate>>;
+  getUpdate(caseNumber: string, updateId: string): Promise<CaseUpdate | undefined>;
+}
+
+export interface Deps {
+  clock: Clock;
+  ids: Ids;
+  users: UserRepo;
+  cases: CaseRepo;
+}

@@ -1,0 +1,137 @@
+/** The domain's vocabulary. Pure types: no AWS, no HTTP. */
+
+export const LEVELS = ['basic', 'read_only', 'designated'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const STATUSES = ['new', 'open', 'awaiting_info', 'solution_proposed', 'closed'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const CASE_KINDS = ['support', 'admin', 'feature_request'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+export const CHANNELS = ['portal', 'mobile', 'email', 'chat', 'phone', 'system'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export type Visibility = 'public' | 'internal';
+export type Hosting = 'cloud' | 'on_premises';
+export type OrgType = 'customer' | 'partner' | 'vendor';
+export type StaffRole = 'analyst' | 'manager' | 'admin';
+export type Client = 'web' | 'mobile' | 'machine';
+
+export interface Deployment {
+  productLine: string;
+  hosting: Hosting;
+}
+
+export interface Org {
+  orgId: string;
+  name: string;
+  type: OrgType;
+  /** Work region of the customer record (drives time zone and data residency). */
+  region: string;
+  timeZone: string;
+  gdpr: boolean;
+  fedramp: boolean;
+  alarmMonitoring: boolean;
+  deployments: Deployment[];
+  /** For an end user sold through a partner: the partner's Org ID (ACC-7). */
+  managedBy?: string;
+}
+
+export interface Contract {
+  contractId: string;
+  status: 'active' | 'terminated';
+}
+
+/** An end-user organisation and the organisation that sold it (ACC-1), with its contracts. */
+export interface Combination {
+  endUserOrgId: string;
+  soldToOrgId: string;
+  contracts: Contract[];
+}
+
+export interface Membership {
+  userId: string;
+  /** The end-user organisation (or the partner itself for a partner's own membership). */
+  orgId: string;
+  soldToOrgId: string;
+  level: Level;
+  /** `partner`: held by a partner's contact on behalf of an end user it manages. */
+  via: 'direct' | 'partner';
+  partnerOrgId?: string;
+  approver?: boolean;
+}
+
+export interface StaffProfile {
+  role: StaffRole;
+  region: string;
+  supportGroups: string[];
+}
+
+export interface UserSettings {
+  defaultList: 'all' | 'mine';
+  notifications: Record<string, boolean>;
+}
+
+export interface User {
+  userId: string;
+  email: string;
+  name: string;
+  timeZone: string;
+  staff?: StaffProfile;
+  termsVersion?: string;
+  settings: UserSettings;
+  /** Always-reachable phone, recorded for critical cases (CASE-3). */
+  phone?: string;
+}
+
+export interface Case {
+  caseNumber: string;
+  referenceId: string;
+  kind: CaseKind;
+  subject: string;
+  description: string;
+  severity: Severity;
+  status: Status;
+  subStatus?: string;
+  orgId: string;
+  soldToOrgId: string;
+  orgName: string;
+  productLine: string;
+  supportGroup: string;
+  ownerId?: string;
+  contactId: string;
+  contactName: string;
+  contactEmail: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  needsAction: boolean;
+  needsActionSince?: string;
+  /** When support began waiting on the customer (awaiting_info / solution_proposed). */
+  waitingSince?: string;
+}
+
+export interface Attachment {
+  name: string;
+  contentType: string;
+  size: number;
+  key?: string;
+}
+
+export interface CaseUpdate {
+  caseNumber: string;
+  updateId: string;
+  authorId: string;
+  authorName: string;
+  authorKind: 'customer' | 'staff' | 'system';
+  channel: Channel;
+  visibility: Visibility;
+  subject?: string;
+  body: string;
+  attachments: Attachment[];
+  createdAt: string;
+}

@@ -1,0 +1,98 @@
+/**
+ * The one route table. CDK builds the HTTP API's routes and functions from it
+ * (lib/constructs/http-api.ts), local mode serves it (lib/local/gateway.ts), the OpenAPI document
+ * is generated from it (lambdas/http/openapi.ts) and the authorization matrix test walks it.
+ * To change who may call a route, change its `permission`.
+ */
+import type { z } from 'zod';
+import type { RoutePermission } from '../domain/policy';
+import { ProblemSchema } from '../schemas/common';
+import {
+  CaseListSchema,
+  CaseNumberParams,
+  CaseSchema,
+  CreateCaseBody,
+  CreateUpdateBody,
+  ListCasesQuery,
+  PageQuery,
+  UpdateListSchema,
+  UpdateParams,
+  UpdateSchema,
+} from '../schemas/cases';
+import { HealthSchema, MeSchema } from '../schemas/me';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDef {
+  method: Method;
+  /** API Gateway path syntax: `/cases/{caseNumber}`. */
+  path: string;
+  /** Handler module under lambdas/http, without extension; it exports `handler`. */
+  handler: string;
+  /** Who may call it (lambdas/domain/policy.ts). `public` routes get no authorizer. */
+  permission: RoutePermission;
+  /** Table access the function is granted: least privilege per route. */
+  table: 'none' | 'read' | 'write';
+  /** Serves case data: blocked until the current Terms are accepted (ACC-9). */
+  caseData: boolean;
+  summary: string;
+  request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType };
+  /** Success status and body schema; errors are always problem+json. */
+  success: { status: number; schema?: z.ZodType };
+}
+
+export const ROUTES = [
+  {
+    method: 'GET', path: '/health', handler: 'get-health', permission: 'public', table: 'none', caseData: false,
+    summary: 'Liveness', success: { status: 200, schema: HealthSchema },
+  },
+  {
+    method: 'GET', path: '/openapi.json', handler: 'get-openapi', permission: 'public', table: 'none', caseData: false,
+    summary: 'OpenAPI 3.1 document generated from the route table', success: { status: 200 },
+  },
+  {
+    method: 'GET', path: '/me', handler: 'get-me', permission: 'signedIn', table: 'read', caseData: false,
+    summary: 'The caller: profile, memberships, staff role, Terms, settings', success: { status: 200, schema: MeSchema },
+  },
+  {
+    method: 'GET', path: '/cases', handler: 'list-cases', permission: 'readCases', table: 'read', caseData: true,
+    summary: 'Cases the caller may see (LIST-1..3)', request: { query: ListCasesQuery },
+    success: { status: 200, schema: CaseListSchema },
+  },
+  {
+    method: 'POST', path: '/cases', handler: 'create-case', permission: 'createCases', table: 'write', caseData: true,
+    summary: 'Open a case (CASE-1..3); honours Idempotency-Key', request: { body: CreateCaseBody },
+    success: { status: 201, schema: CaseSchema },
+  },
+  {
+    method: 'GET', path: '/cases/{caseNumber}', handler: 'get-case', permission: 'readCases', table: 'read', caseData: true,
+    summary: 'One case (CASE-5)', request: { params: CaseNumberParams }, success: { status: 200, schema: CaseSchema },
+  },
+  {
+    method: 'GET', path: '/cases/{caseNumber}/updates', handler: 'list-updates', permission: 'readCases', table: 'read',
+    caseData: true, summary: 'Updates, newest first; email updates carry their subject only (CASE-6)',
+    request: { params: CaseNumberParams, query: PageQuery }, success: { status: 200, schema: UpdateListSchema },
+  },
+  {
+    method: 'POST', path: '/cases/{caseNumber}/updates', handler: 'create-update', permission: 'updateCases',
+    table: 'write', caseData: true, summary: 'Add an update; internal visibility is for staff (CASE-6)',
+    request: { params: CaseNumberParams, body: CreateUpdateBody }, success: { status: 201, schema: UpdateSchema },
+  },
+  {
+    method: 'GET', path: '/cases/{caseNumber}/updates/{updateId}', handler: 'get-update', permission: 'readCases',
+    table: 'read', caseData: true, summary: 'One update in full', request: { params: UpdateParams },
+    success: { status: 200, schema: UpdateSchema },
+  },
+] as const satisfies readonly RouteDef[];
+
+export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
+
+export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+
+export const findRoute = (key: string): RouteDef => {
+  const route = (ROUTES as readonly RouteDef[]).find((r) => routeKey(r) === key);
+  if (!route) throw new Error(`No route ${key} in the route table`);
+  return route;
+};
+
+export { ProblemSchema };

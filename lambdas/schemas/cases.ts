@@ -1,0 +1,102 @@
+import { CASE_KINDS, CHANNELS, SEVERITIES, STATUSES } from '../domain/types';
+import { CursorSchema, LimitSchema, pageOf, z } from './common';
+
+export const CaseNumberParams = z.strictObject({
+  caseNumber: z.string().regex(/^\d{8}$/, 'must be an 8-digit case number').openapi({ example: '00001001' }),
+});
+
+export const UpdateParams = CaseNumberParams.extend({
+  updateId: z.string().regex(/^[0-9A-Z]{26}$/, 'must be an update id'),
+});
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ListCasesQuery = z.strictObject({
+  scope: z.enum(['all', 'mine']).optional(),
+  status: z.enum(STATUSES).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  orgId: z.string().min(1).max(64).optional(),
+  productLine: z.string().min(1).max(100).optional(),
+  needsAction: bool.optional(),
+  closed: bool.optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  sort: z.enum(['priority', 'lastModified']).default('priority'),
+  limit: LimitSchema,
+  cursor: CursorSchema,
+});
+export type ListCasesQuery = z.infer<typeof ListCasesQuery>;
+
+export const CreateCaseBody = z
+  .strictObject({
+    kind: z.enum(CASE_KINDS).default('support'),
+    subject: z.string().trim().min(1).max(200),
+    description: z.string().trim().min(1).max(20000),
+    severity: z.enum(SEVERITIES),
+    orgId: z.string().min(1).max(64),
+    productLine: z.string().min(1).max(100),
+    /** Staff may open a case for a customer contact (a phone call); customers open for themselves. */
+    contactId: z.string().min(1).max(64).optional(),
+    /** Always-reachable phone (CASE-3), required when staff open a critical case. */
+    contactPhone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number').optional(),
+  })
+  .openapi('CreateCase');
+export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
+
+export const CaseSchema = z
+  .object({
+    caseNumber: z.string(),
+    referenceId: z.string(),
+    kind: z.enum(CASE_KINDS),
+    subject: z.string(),
+    description: z.string(),
+    severity: z.enum(SEVERITIES),
+    status: z.enum(STATUSES),
+    subStatus: z.string().optional(),
+    orgId: z.string(),
+    orgName: z.string(),
+    soldToOrgId: z.string(),
+    productLine: z.string(),
+    supportGroup: z.string(),
+    ownerId: z.string().optional(),
+    contactId: z.string(),
+    contactName: z.string(),
+    contactEmail: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number().int(),
+    needsAction: z.boolean(),
+    needsActionSince: z.string().optional(),
+    restricted: z.boolean().optional(),
+  })
+  .openapi('Case');
+
+export const CaseListSchema = pageOf(CaseSchema, 'CaseList');
+
+export const CreateUpdateBody = z
+  .strictObject({
+    body: z.string().trim().min(1).max(100000),
+    visibility: z.enum(['public', 'internal']).default('public'),
+  })
+  .openapi('CreateUpdate');
+export type CreateUpdateBody = z.infer<typeof CreateUpdateBody>;
+
+export const UpdateSchema = z
+  .object({
+    updateId: z.string(),
+    caseNumber: z.string(),
+    authorId: z.string(),
+    authorName: z.string(),
+    authorKind: z.enum(['customer', 'staff', 'system']),
+    channel: z.enum(CHANNELS),
+    visibility: z.enum(['public', 'internal']),
+    subject: z.string().optional(),
+    body: z.string().optional(),
+    attachments: z.array(z.object({ name: z.string(), contentType: z.string(), size: z.number() })),
+    createdAt: z.string(),
+  })
+  .openapi('CaseUpdate');
+
+export const UpdateListSchema = pageOf(UpdateSchema, 'CaseUpdateList');
+
+export const PageQuery = z.strictObject({ limit: LimitSchema, cursor: CursorSchema });

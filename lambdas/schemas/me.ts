@@ -1,0 +1,26 @@
+import { LEVELS } from '../domain/types';
+import { z } from './common';
+
+export const MeSchema = z
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    timeZone: z.string(),
+    client: z.enum(['web', 'mobile', 'machine']),
+    memberships: z.array(
+      z.object({
+        orgId: z.string(),
+        orgName: z.string(),
+        level: z.enum(LEVELS),
+        via: z.string(),
+        approver: z.boolean(),
+      }),
+    ),
+    staff: z.object({ role: z.string(), region: z.string(), supportGroups: z.array(z.string()) }).nullable(),
+    termsAccepted: z.boolean(),
+    settings: z.object({ defaultList: z.enum(['all', 'mine']), notifications: z.record(z.string(), z.boolean()) }),
+  })
+  .openapi('Me');
+
+export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
