@@ -3,7 +3,7 @@ const base = {
   preset: undefined,
   testEnvironment: 'node',
   transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs' } }],
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } }],
   },
   // middy 7 ships ESM only; let ts-jest turn it into CommonJS like our own code.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|ulid)/)'],

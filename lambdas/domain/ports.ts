@@ -33,40 +33,45 @@ export interface IdempotencyRecord {
   body: unknown;
 }
 
-export interface UserRepo {
+export interface DirectoryRepo {
   /** Profile and memberships in one read. */
   getUserWithMemberships(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
   getOrgs(orgIds: string[]): Promise<Org[]>;
+  /** Every organisation (staff lists span them all). */
+  listOrgs(): Promise<Org[]>;
   getCombinations(pairs: { endUserOrgId: string; soldToOrgId: string }[]): Promise<Combination[]>;
 }
 
-export interface CaseListQuery {
-  orgId: string;
+export interface CaseFilter {
+  orgIds: string[];
   closed: boolean;
   sort: 'priority' | 'lastModified';
   severity?: string;
+  status?: string;
+  productLine?: string;
+  needsAction?: boolean;
 }
 
 export interface CaseRepo {
   nextCaseNumber(): Promise<number>;
-  /** Writes the case, its Reference ID index entry and (if given) the idempotency record atomically. */
+  /** Writes the case, its Reference ID entry and (if given) the idempotency record atomically. */
   createCase(
     c: Case,
     idempotency?: { scope: string; key: string; record: IdempotencyRecord; ttlSeconds: number },
-  ): Promise<void>;
+  ): Promise<'created' | 'duplicate'>;
   getCase(caseNumber: string): Promise<Case | undefined>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
-  listOrgCases(q: CaseListQuery, page: PageRequest): Promise<Page<Case>>;
-  listPersonCases(personKey: string, page: PageRequest): Promise<Page<Case>>;
-  /** Appends the update and touches the case (updatedAt, version) in one transaction. */
-  appendUpdate(u: CaseUpdate, touch: { expectedSeverity: string; updatedAt: string }): Promise<Case>;
-  listUpdates(caseNumber: string, page: PageRequest): Promise<Page<CaseUpdate>>;
+  listOrgCases(f: CaseFilter, page: PageRequest): Promise<Page<Case>>;
+  listContactCases(userId: string, f: Omit<CaseFilter, 'orgIds' | 'sort'>, page: PageRequest): Promise<Page<Case>>;
+  /** Appends the update and touches the case in one transaction; undefined when the case changed meanwhile. */
+  appendUpdate(u: CaseUpdate, current: Case): Promise<Case | undefined>;
+  listUpdates(caseNumber: string, opts: { publicOnly: boolean }, page: PageRequest): Promise<Page<CaseUpdate>>;
   getUpdate(caseNumber: string, updateId: string): Promise<CaseUpdate | undefined>;
 }
 
 export interface Deps {
   clock: Clock;
   ids: Ids;
-  users: UserRepo;
+  directory: DirectoryRepo;
   cases: CaseRepo;
 }

@@ -106,6 +106,8 @@ export interface Case {
   contactId: string;
   contactName: string;
   contactEmail: string;
+  /** Always-reachable phone of the contact, required for critical cases (CASE-3). */
+  contactPhone?: string;
   createdAt: string;
   updatedAt: string;
   version: number;

@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { monotonicFactory } from 'ulid';
+import type { Ids } from '../domain/ports';
+
+/** Crockford base32 without I, L, O, U: easy to read back from an email subject. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const REFERENCE_LENGTH = 16; // 80 random bits: unguessable, and not derived from the case number (MAIL-1)
+
+export const referenceId = (): string => {
+  const bytes = randomBytes(REFERENCE_LENGTH);
+  let out = '';
+  for (const b of bytes) out += ALPHABET[b & 31];
+  return out;
+};
+
+const ulid = monotonicFactory();
+
+export const systemIds: Ids = { next: () => ulid(), referenceId };

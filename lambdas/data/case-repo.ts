@@ -1,0 +1,275 @@
+/**
+ * Cases, their updates, Reference IDs and idempotency records: one exported function per access
+ * pattern. No Scan anywhere: every list is a Query on an index designed for it (table.ts).
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CaseFilter, CaseRepo, IdempotencyRecord, Page, PageRequest } from '../domain/ports';
+import type { Case, CaseUpdate, Severity } from '../domain/types';
+import type { TableRef } from './client';
+import { caseIndexKeys, keys, orgCasesPartition, personCasesPartition, SEVERITY_RANK } from './keys';
+import { fromItem, ttlIn } from './items';
+import { mergedPage, queryPage, type PartitionQuery } from './paging';
+import { TABLE } from './table';
+
+const { byPriority, byModified, byPerson } = TABLE.indexes;
+
+export const nextCaseNumber = async (ref: TableRef): Promise<number> => {
+  const res = await ref.doc.send(
+    new UpdateCommand({
+      TableName: ref.table,
+      Key: keys.counter('case'),
+      UpdateExpression: 'ADD #value :one',
+      ExpressionAttributeNames: { '#value': 'value' },
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(res.Attributes?.value);
+};
+
+const caseItem = (c: Case) => ({ ...keys.case(c.caseNumber), ...caseIndexKeys(c), entity: 'case', ...c });
+
+const isConditionFailure = (err: unknown, index: number): boolean =>
+  err instanceof TransactionCanceledException && err.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+
+/**
+ * The case, its Reference ID entry and the idempotency record are written in one transaction: a
+ * retry can never find the key without the case, nor create a second case.
+ */
+export const createCase = async (
+  ref: TableRef,
+  c: Case,
+  idempotency?: { scope: string; key: string; record: IdempotencyRecord; ttlSeconds: number },
+): Promise<'created' | 'duplicate'> => {
+  const notExists = 'attribute_not_exists(#pk)';
+  const names = { '#pk': TABLE.partitionKey };
+  try {
+    await ref.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: ref.table, Item: caseItem(c), ConditionExpression: notExists, ExpressionAttributeNames: names } },
+          {
+            Put: {
+              TableName: ref.table,
+              Item: { ...keys.reference(c.referenceId), entity: 'reference', caseNumber: c.caseNumber },
+              ConditionExpression: notExists,
+              ExpressionAttributeNames: names,
+            },
+          },
+          ...(idempotency
+            ? [
+                {
+                  Put: {
+                    TableName: ref.table,
+                    Item: {
+                      ...keys.idempotency(idempotency.scope, idempotency.key),
+                      entity: 'idempotency',
+                      ...idempotency.record,
+                      [TABLE.ttlAttribute]: ttlIn(new Date(c.createdAt), idempotency.ttlSeconds),
+                    },
+                    ConditionExpression: notExists,
+                    ExpressionAttributeNames: names,
+                  },
+                },
+              ]
+            : []),
+        ],
+      }),
+    );
+    return 'created';
+  } catch (err) {
+    if (idempotency && isConditionFailure(err, 2)) return 'duplicate';
+    throw err;
+  }
+};
+
+export const getCase = async (ref: TableRef, caseNumber: string, consistent = false): Promise<Case | undefined> => {
+  const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.case(caseNumber), ConsistentRead: consistent }));
+  return res.Item ? fromItem<Case>(res.Item) : undefined;
+};
+
+export const getCaseNumberByReference = async (ref: TableRef, referenceId: string): Promise<string | undefined> => {
+  const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.reference(referenceId) }));
+  return res.Item?.caseNumber as string | undefined;
+};
+
+export const getIdempotency = async (ref: TableRef, scope: string, key: string): Promise<IdempotencyRecord | undefined> => {
+  const res = await ref.doc.send(
+    new GetCommand({ TableName: ref.table, Key: keys.idempotency(scope, key), ConsistentRead: true }),
+  );
+  if (!res.Item) return undefined;
+  const { requestHash, status, body } = res.Item;
+  return { requestHash, status, body } as IdempotencyRecord;
+};
+
+/** Filters that are not part of an index key are applied by DynamoDB after the Query reads. */
+const filterExpression = (f: CaseFilter) => {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const add = (field: string, value: unknown) => {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    clauses.push(`#${field} = :${field}`);
+  };
+  if (f.status) add('status', f.status);
+  if (f.productLine) add('productLine', f.productLine);
+  if (f.needsAction !== undefined) add('needsAction', f.needsAction);
+  if (f.severity && f.sort !== 'priority') add('severity', f.severity);
+  return clauses.length
+    ? { FilterExpression: clauses.join(' AND '), names, values }
+    : { FilterExpression: undefined, names, values };
+};
+
+const indexKey = (index: { partitionKey: string; sortKey: string }) => (item: Record<string, unknown>) => ({
+  [TABLE.partitionKey]: item[TABLE.partitionKey],
+  [TABLE.sortKey]: item[TABLE.sortKey],
+  [index.partitionKey]: item[index.partitionKey],
+  [index.sortKey]: item[index.sortKey],
+});
+
+/** LIST-1, LIST-3: open (or closed) cases of one or more organisations, by priority or last modified. */
+export const listOrgCases = async (ref: TableRef, f: CaseFilter, page: PageRequest): Promise<Page<Case>> => {
+  const index = f.sort === 'priority' ? byPriority : byModified;
+  const filter = filterExpression(f);
+  const bySeverity = f.severity && f.sort === 'priority';
+  const partitions: PartitionQuery[] = f.orgIds.map((orgId) => ({
+    id: orgId,
+    input: {
+      IndexName: index.name,
+      KeyConditionExpression: bySeverity ? '#ipk = :ipk AND begins_with(#isk, :sev)' : '#ipk = :ipk',
+      FilterExpression: filter.FilterExpression,
+      ExpressionAttributeNames: { '#ipk': index.partitionKey, ...(bySeverity ? { '#isk': index.sortKey } : {}), ...filter.names },
+      ExpressionAttributeValues: {
+        ':ipk': orgCasesPartition(orgId, f.closed),
+        ...(bySeverity ? { ':sev': `${SEVERITY_RANK[f.severity as Severity]}#` } : {}),
+        ...filter.values,
+      },
+    },
+  }));
+  const res = await mergedPage(ref, partitions, indexKey(index), (i) => String(i[index.sortKey]), page);
+  return { items: res.items.map((i) => fromItem<Case>(i)), next: res.next };
+};
+
+/** LIST-2: the cases a contact opened, most recently modified first. */
+export const listContactCases = async (
+  ref: TableRef,
+  userId: string,
+  f: Omit<CaseFilter, 'orgIds' | 'sort'>,
+  page: PageRequest,
+): Promise<Page<Case>> => {
+  const filter = filterExpression({ ...f, orgIds: [], sort: 'lastModified' });
+  const res = await queryPage(
+    ref,
+    {
+      IndexName: byPerson.name,
+      KeyConditionExpression: '#ipk = :ipk',
+      FilterExpression: filter.FilterExpression,
+      ExpressionAttributeNames: { '#ipk': byPerson.partitionKey, ...filter.names },
+      ExpressionAttributeValues: { ':ipk': personCasesPartition('contact', userId), ...filter.values },
+    },
+    page,
+  );
+  return { items: res.items.map((i) => fromItem<Case>(i)), next: res.next };
+};
+
+/**
+ * CASE-6: updates are append-only. The update and the case's touch (updatedAt, version and the
+ * index keys derived from them) commit together; the condition on severity keeps the priority
+ * index key consistent if a staff member changed severity in between.
+ */
+export const appendUpdate = async (ref: TableRef, u: CaseUpdate, current: Case): Promise<Case | undefined> => {
+  const next: Case = { ...current, updatedAt: u.createdAt, version: current.version + 1 };
+  const idx = caseIndexKeys(next);
+  const touched = [byPriority.sortKey, byModified.sortKey, byPerson.sortKey];
+  try {
+    await ref.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: ref.table,
+            Item: { ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          },
+        },
+        {
+          Update: {
+            TableName: ref.table,
+            Key: keys.case(u.caseNumber),
+            UpdateExpression: `SET #updatedAt = :updatedAt, #version = #version + :one, ${touched.map((_, i) => `#k${i} = :k${i}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(#pk) AND #severity = :severity AND #updatedAt <= :updatedAt',
+            ExpressionAttributeNames: {
+              '#pk': TABLE.partitionKey,
+              '#updatedAt': 'updatedAt',
+              '#version': 'version',
+              '#severity': 'severity',
+              ...Object.fromEntries(touched.map((k, i) => [`#k${i}`, k])),
+            },
+            ExpressionAttributeValues: {
+              ':updatedAt': u.createdAt,
+              ':one': 1,
+              ':severity': current.severity,
+              ...Object.fromEntries(touched.map((k, i) => [`:k${i}`, idx[k]])),
+            },
+          },
+        },
+      ],
+    }),
+    );
+  } catch (err) {
+    // The case moved on underneath us (severity changed, a later update landed): the caller re-reads and retries.
+    if (isConditionFailure(err, 1)) return undefined;
+    throw err;
+  }
+  return (await getCase(ref, u.caseNumber, true)) ?? next;
+};
+
+/** CASE-6: updates newest first (update ids are time-ordered ULIDs). */
+export const listUpdates = async (
+  ref: TableRef,
+  caseNumber: string,
+  opts: { publicOnly: boolean },
+  page: PageRequest,
+): Promise<Page<CaseUpdate>> => {
+  const res = await queryPage(
+    ref,
+    {
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      // Customers never see internal updates (CASE-6): they are filtered before they leave DynamoDB.
+      FilterExpression: opts.publicOnly ? '#visibility = :public' : undefined,
+      ExpressionAttributeNames: {
+        '#pk': TABLE.partitionKey,
+        '#sk': TABLE.sortKey,
+        ...(opts.publicOnly ? { '#visibility': 'visibility' } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':pk': keys.casePartition(caseNumber),
+        ':prefix': keys.updatePrefix,
+        ...(opts.publicOnly ? { ':public': 'public' } : {}),
+      },
+      ScanIndexForward: false,
+    },
+    page,
+  );
+  return { items: res.items.map((i) => fromItem<CaseUpdate>(i)), next: res.next };
+};
+
+export const getUpdate = async (ref: TableRef, caseNumber: string, updateId: string): Promise<CaseUpdate | undefined> => {
+  const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.update(caseNumber, updateId) }));
+  return res.Item ? fromItem<CaseUpdate>(res.Item) : undefined;
+};
+
+export const caseRepo = (ref: TableRef): CaseRepo => ({
+  nextCaseNumber: () => nextCaseNumber(ref),
+  createCase: (c, idem) => createCase(ref, c, idem),
+  getCase: (n) => getCase(ref, n),
+  getIdempotency: (scope, key) => getIdempotency(ref, scope, key),
+  listOrgCases: (f, page) => listOrgCases(ref, f, page),
+  listContactCases: (userId, f, page) => listContactCases(ref, userId, f, page),
+  appendUpdate: (u, current) => appendUpdate(ref, u, current),
+  listUpdates: (n, opts, page) => listUpdates(ref, n, opts, page),
+  getUpdate: (n, id) => getUpdate(ref, n, id),
+});

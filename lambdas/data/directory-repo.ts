@@ -1,0 +1,126 @@
+/**
+ * Organisations, combinations, users and memberships: one exported function per access pattern.
+ */
+import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DirectoryRepo } from '../domain/ports';
+import type { Combination, Membership, Org, User } from '../domain/types';
+import type { TableRef } from './client';
+import { keys, membershipIndexKeys, orgIndexKeys, userIndexKeys } from './keys';
+import { fromItem } from './items';
+import { TABLE } from './table';
+
+const BATCH_GET_LIMIT = 100;
+
+const batchGet = async (ref: TableRef, itemKeys: Record<string, string>[]): Promise<Record<string, unknown>[]> => {
+  const unique = [...new Map(itemKeys.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+    let request: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_LIMIT);
+    // UnprocessedKeys come back under throttling; retry them rather than losing items.
+    for (let attempt = 0; request && request.length > 0 && attempt < 5; attempt++) {
+      const res = await ref.doc.send(new BatchGetCommand({ RequestItems: { [ref.table]: { Keys: request } } }));
+      out.push(...(res.Responses?.[ref.table] ?? []));
+      request = res.UnprocessedKeys?.[ref.table]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return out;
+};
+
+/** Profile and memberships share the user's partition: one Query reads both. */
+export const getUserWithMemberships = async (
+  ref: TableRef,
+  userId: string,
+): Promise<{ user: User; memberships: Membership[] } | undefined> => {
+  const res = await ref.doc.send(
+    new QueryCommand({
+      TableName: ref.table,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.userPartition(userId) },
+    }),
+  );
+  const items = res.Items ?? [];
+  const profile = items.find((i) => i.SK === keys.user(userId).SK);
+  if (!profile) return undefined;
+  return {
+    user: fromItem<User>(profile),
+    memberships: items.filter((i) => String(i.SK).startsWith(keys.membershipPrefix)).map((i) => fromItem<Membership>(i)),
+  };
+};
+
+export const getOrgs = async (ref: TableRef, orgIds: string[]): Promise<Org[]> =>
+  (await batchGet(ref, orgIds.map(keys.org))).map((i) => fromItem<Org>(i));
+
+export const getOrg = async (ref: TableRef, orgId: string): Promise<Org | undefined> => (await getOrgs(ref, [orgId]))[0];
+
+export const getCombinations = async (
+  ref: TableRef,
+  pairs: { endUserOrgId: string; soldToOrgId: string }[],
+): Promise<Combination[]> =>
+  (await batchGet(ref, pairs.map((p) => keys.combination(p.endUserOrgId, p.soldToOrgId)))).map((i) =>
+    fromItem<Combination>(i),
+  );
+
+export const putOrg = (ref: TableRef, org: Org) =>
+  ref.doc.send(
+    new PutCommand({ TableName: ref.table, Item: { ...keys.org(org.orgId), ...orgIndexKeys(org.name, org.orgId), entity: 'org', ...org } }),
+  );
+
+export const putCombination = (ref: TableRef, c: Combination) =>
+  ref.doc.send(
+    new PutCommand({
+      TableName: ref.table,
+      Item: { ...keys.combination(c.endUserOrgId, c.soldToOrgId), entity: 'combination', ...c },
+    }),
+  );
+
+export const putUser = (ref: TableRef, user: User) =>
+  ref.doc.send(
+    new PutCommand({
+      TableName: ref.table,
+      Item: { ...keys.user(user.userId), ...userIndexKeys(user.email), entity: 'user', ...user },
+    }),
+  );
+
+export const putMembership = (ref: TableRef, m: Membership) =>
+  ref.doc.send(
+    new PutCommand({
+      TableName: ref.table,
+      Item: {
+        ...keys.membership(m.userId, m.orgId, m.soldToOrgId),
+        ...membershipIndexKeys(m.orgId, m.userId),
+        entity: 'membership',
+        ...m,
+      },
+    }),
+  );
+
+
+/** Every organisation, by name (the ORGS partition of the name index; organisations are few). */
+export const listOrgs = async (ref: TableRef, namePrefix = ''): Promise<Org[]> => {
+  const index = TABLE.indexes.byPriority;
+  const out: Org[] = [];
+  let after: Record<string, unknown> | undefined;
+  do {
+    const res = await ref.doc.send(
+      new QueryCommand({
+        TableName: ref.table,
+        IndexName: index.name,
+        KeyConditionExpression: '#ipk = :ipk AND begins_with(#isk, :prefix)',
+        ExpressionAttributeNames: { '#ipk': index.partitionKey, '#isk': index.sortKey },
+        ExpressionAttributeValues: { ':ipk': 'ORGS', ':prefix': namePrefix.toLowerCase() },
+        ExclusiveStartKey: after,
+      }),
+    );
+    out.push(...(res.Items ?? []).map((i) => fromItem<Org>(i)));
+    after = res.LastEvaluatedKey;
+  } while (after);
+  return out;
+};
+
+export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
+  getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),
+  getOrgs: (orgIds) => getOrgs(ref, orgIds),
+  getCombinations: (pairs) => getCombinations(ref, pairs),
+  listOrgs: () => listOrgs(ref),
+});

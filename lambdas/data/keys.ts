@@ -1,0 +1,87 @@
+/**
+ * Every key format of the single table. Repositories build keys only through these functions,
+ * so a key layout change happens here and nowhere else.
+ */
+import type { Case, Severity } from '../domain/types';
+import { TABLE } from './table';
+
+const { byPriority, byModified, byCreated, byPerson, waiting } = TABLE.indexes;
+
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 1, high: 2, medium: 3, low: 4 };
+
+/** Sorts most recently modified first on an ascending index key. */
+const newestFirst = (iso: string): string => String(9_999_999_999_999 - Date.parse(iso)).padStart(13, '0');
+
+export const keys = {
+  counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
+  user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
+  userPartition: (userId: string) => `USER#${userId}`,
+  membership: (userId: string, orgId: string, soldToOrgId: string) => ({
+    PK: `USER#${userId}`,
+    SK: `MEMBER#${orgId}#${soldToOrgId}`,
+  }),
+  membershipPrefix: 'MEMBER#',
+  org: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' }),
+  combination: (endUserOrgId: string, soldToOrgId: string) => ({
+    PK: `ORG#${endUserOrgId}`,
+    SK: `COMBINATION#${soldToOrgId}`,
+  }),
+  case: (caseNumber: string) => ({ PK: `CASE#${caseNumber}`, SK: 'CASE' }),
+  casePartition: (caseNumber: string) => `CASE#${caseNumber}`,
+  reference: (referenceId: string) => ({ PK: `REF#${referenceId}`, SK: 'REF' }),
+  update: (caseNumber: string, updateId: string) => ({ PK: `CASE#${caseNumber}`, SK: `UPDATE#${updateId}` }),
+  updatePrefix: 'UPDATE#',
+  idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
+} as const;
+
+/** Index entries of a user: found by email (sign-up, inbound mail senders). */
+export const userIndexKeys = (email: string) => ({
+  [byPriority.partitionKey]: `EMAIL#${email.toLowerCase()}`,
+  [byPriority.sortKey]: 'USER',
+});
+
+/** Index entries of a membership: the members of an organisation (ACC-5). */
+export const membershipIndexKeys = (orgId: string, userId: string) => ({
+  [byCreated.partitionKey]: `MEMBERS#${orgId}`,
+  [byCreated.sortKey]: userId,
+});
+
+/** Index entries of an organisation: name prefix search (LIST-4). */
+export const orgIndexKeys = (name: string, orgId: string) => ({
+  [byPriority.partitionKey]: 'ORGS',
+  [byPriority.sortKey]: `${name.toLowerCase()}#${orgId}`,
+});
+
+export const orgCasesPartition = (orgId: string, closed: boolean): string =>
+  `ORGCASES#${orgId}#${closed ? 'CLOSED' : 'OPEN'}`;
+
+export const personCasesPartition = (kind: 'contact' | 'owner', userId: string): string =>
+  `${kind === 'contact' ? 'CONTACT' : 'OWNER'}#${userId}`;
+
+export const WAITING_PARTITION = 'WAITING#CASE';
+
+/**
+ * Index entries of a case, all derived from its fields. Whenever severity, status, owner or
+ * updatedAt change, the repository rewrites these together with the fields.
+ */
+export const caseIndexKeys = (c: Case): Record<string, string> => {
+  const closed = c.status === 'closed';
+  const entries: Record<string, string> = {
+    [byPriority.partitionKey]: orgCasesPartition(c.orgId, closed),
+    [byPriority.sortKey]: `${SEVERITY_RANK[c.severity]}#${newestFirst(c.updatedAt)}#${c.caseNumber}`,
+    [byModified.partitionKey]: orgCasesPartition(c.orgId, closed),
+    [byModified.sortKey]: `${newestFirst(c.updatedAt)}#${c.caseNumber}`,
+    [byCreated.partitionKey]: `ORGCREATED#${c.orgId}`,
+    [byCreated.sortKey]: `${c.createdAt}#${c.caseNumber}`,
+    [byPerson.partitionKey]: personCasesPartition('contact', c.contactId),
+    [byPerson.sortKey]: `${newestFirst(c.updatedAt)}#${c.caseNumber}`,
+  };
+  // Sparse: only cases support is waiting on, and not yet flagged, sit in the sweep's index.
+  if (c.waitingSince && !c.needsAction) {
+    entries[waiting.partitionKey] = WAITING_PARTITION;
+    entries[waiting.sortKey] = `${c.waitingSince}#${c.caseNumber}`;
+  }
+  return entries;
+};
+
+export const ALL_INDEX_ATTRIBUTES: string[] = Object.values(TABLE.indexes).flatMap((i) => [i.partitionKey, i.sortKey]);

@@ -1,0 +1,63 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRequest } from '../domain/ports';
+import type { TableRef } from './client';
+
+type Key = Record<string, unknown>;
+
+/** One Query, one page. `after` is the previous LastEvaluatedKey. */
+export const queryPage = async (
+  ref: TableRef,
+  input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+  page: PageRequest,
+): Promise<Page<Record<string, unknown>>> => {
+  const out = await ref.doc.send(
+    new QueryCommand({
+      ...input,
+      TableName: ref.table,
+      Limit: page.limit,
+      ExclusiveStartKey: page.after as Key | undefined,
+    }),
+  );
+  return { items: out.Items ?? [], next: out.LastEvaluatedKey ?? null };
+};
+
+export interface PartitionQuery {
+  /** Stable name of the partition inside the cursor (e.g. the Org ID). */
+  id: string;
+  input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>;
+}
+
+/**
+ * A page over several partitions of one index (a partner's or a staff member's lists span
+ * organisations): one Query per unfinished partition, merged by the index sort key. The cursor
+ * keeps each partition's own position, so no item is skipped or repeated between pages.
+ */
+export const mergedPage = async (
+  ref: TableRef,
+  partitions: PartitionQuery[],
+  keyOf: (item: Record<string, unknown>) => Key,
+  sortValue: (item: Record<string, unknown>) => string,
+  page: PageRequest,
+): Promise<Page<Record<string, unknown>>> => {
+  const positions = (page.after ?? {}) as Record<string, Key | null>;
+  const live = partitions.filter((p) => positions[p.id] !== null);
+  const fetched = await Promise.all(
+    live.map(async (p) => ({
+      p,
+      result: await queryPage(ref, p.input, { limit: page.limit, after: positions[p.id] ?? undefined }),
+    })),
+  );
+  const candidates = fetched.flatMap(({ p, result }) => result.items.map((item) => ({ id: p.id, item })));
+  candidates.sort((a, b) => (sortValue(a.item) < sortValue(b.item) ? -1 : sortValue(a.item) > sortValue(b.item) ? 1 : 0));
+  const taken = candidates.slice(0, page.limit);
+
+  const next: Record<string, Key | null> = { ...positions };
+  for (const { p, result } of fetched) {
+    const mine = taken.filter((t) => t.id === p.id);
+    if (mine.length === result.items.length) next[p.id] = (result.next as Key | null) ?? null;
+    else if (mine.length > 0) next[p.id] = keyOf(mine[mine.length - 1].item);
+    // A partition none of whose items made this page keeps its old position.
+  }
+  const done = partitions.every((p) => next[p.id] === null);
+  return { items: taken.map((t) => t.item), next: done ? null : next };
+};

@@ -1,0 +1,278 @@
+/**
+ * Cases: open, read, list, and add updates. Every function takes its ports as `deps` and asks
+ * the policy before it reads or writes a case.
+ */
+import { productLine } from './catalogue';
+import { forbidden, notFound, Problem, validation } from './errors';
+import { canSeeInternal, canWrite, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from './policy';
+import type { Deps, Page, PageRequest } from './ports';
+import type { Case, CaseKind, CaseUpdate, Org, Severity } from './types';
+import { viewCase, viewUpdate, type CaseView, type UpdateView } from './views';
+
+export const CASE_NUMBER_WIDTH = 8;
+export const formatCaseNumber = (n: number): string => String(n).padStart(CASE_NUMBER_WIDTH, '0');
+
+/** Idempotency records outlive any sensible client retry window. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+const orgOf = async (deps: Pick<Deps, 'directory'>, caller: Caller, orgId: string): Promise<Org | undefined> =>
+  caller.orgs.get(orgId) ?? (await deps.directory.getOrgs([orgId]))[0];
+
+/** Loads a case with the caller's access to it; anything the caller may not see is a 404 (PRIV-3). */
+export const loadCase = async (
+  deps: Pick<Deps, 'directory' | 'cases'>,
+  caller: Caller,
+  caseNumber: string,
+): Promise<{ c: Case; org: Org; access: CaseAccess }> => {
+  const c = await deps.cases.getCase(caseNumber);
+  if (!c) throw notFound();
+  const org = await orgOf(deps, caller, c.orgId);
+  const access = org ? caseAccess(caller, org) : 'none';
+  if (!org || access === 'none') throw notFound();
+  return { c, org, access };
+};
+
+export interface CreateCaseInput {
+  kind: CaseKind;
+  subject: string;
+  description: string;
+  severity: Severity;
+  orgId: string;
+  productLine: string;
+  contactId?: string;
+  contactPhone?: string;
+}
+
+export interface IdempotencyRequest {
+  key: string;
+  requestHash: string;
+}
+
+export interface Created<T> {
+  status: number;
+  body: T;
+  replayed: boolean;
+}
+
+const idempotencyReplay = async <T>(deps: Pick<Deps, 'cases'>, scope: string, req: IdempotencyRequest): Promise<Created<T> | undefined> => {
+  const record = await deps.cases.getIdempotency(scope, req.key);
+  if (!record) return undefined;
+  if (record.requestHash !== req.requestHash) {
+    throw new Problem(
+      422,
+      '/problems/idempotency-key-reused',
+      'Idempotency-Key reused',
+      'This Idempotency-Key was already used with a different request body.',
+    );
+  }
+  return { status: record.status, body: record.body as T, replayed: true };
+};
+
+/** CASE-1..3: open a case. Customers open for themselves at most `high`; staff may open for a contact. */
+export const createCase = async (
+  deps: Deps,
+  caller: Caller,
+  input: CreateCaseInput,
+  idempotency?: IdempotencyRequest,
+): Promise<Created<CaseView>> => {
+  if (idempotency) {
+    const replay = await idempotencyReplay<CaseView>(deps, caller.id, idempotency);
+    if (replay) return replay;
+  }
+  const staff = staffOf(caller);
+  const org = await orgOf(deps, caller, input.orgId);
+  const access = org ? caseAccess(caller, org) : 'none';
+  // Same answer whether the organisation does not exist or is not the caller's (no mass assignment).
+  if (!org || org.type === 'partner' || access === 'none' || access === 'read') {
+    throw validation([{ path: 'orgId', message: 'you may not open cases for this organisation' }]);
+  }
+  if (access === 'restricted') throw forbidden('Cases of EU/EEA organisations cannot be opened by staff working from the US (PRIV-1).');
+
+  const line = productLine(input.productLine);
+  if (!line || !org.deployments.some((d) => d.productLine === line.name)) {
+    throw validation([{ path: 'productLine', message: `${org.name} has not deployed this product line` }]);
+  }
+  if (!staff && input.severity === 'critical') {
+    throw validation([
+      { path: 'severity', message: 'customers open cases at most high; call support to have a case raised to critical (CASE-3)' },
+    ]);
+  }
+  if (staff && input.severity === 'critical' && !input.contactPhone) {
+    throw validation([{ path: 'contactPhone', message: 'a critical case records a contact reachable at all times (CASE-3)' }]);
+  }
+  if (!staff && input.contactId && input.contactId !== caller.id) {
+    throw validation([{ path: 'contactId', message: 'customers open cases as themselves' }]);
+  }
+
+  const contact = staff ? await contactFor(deps, input) : { user: caller.user!, memberships: caller.memberships };
+  const membership = contact.memberships.find((m) => m.orgId === org.orgId);
+  if (!membership) throw validation([{ path: 'contactId', message: 'the contact is not a member of this organisation' }]);
+
+  const now = deps.clock.now().toISOString();
+  const c: Case = {
+    caseNumber: formatCaseNumber(await deps.cases.nextCaseNumber()),
+    referenceId: deps.ids.referenceId(),
+    kind: input.kind,
+    subject: input.subject,
+    description: input.description,
+    severity: input.severity,
+    status: 'new',
+    orgId: org.orgId,
+    soldToOrgId: membership.soldToOrgId,
+    orgName: org.name,
+    productLine: line.name,
+    supportGroup: line.supportGroup,
+    contactId: contact.user.userId,
+    contactName: contact.user.name,
+    contactEmail: contact.user.email,
+    ...(input.contactPhone ? { contactPhone: input.contactPhone } : {}),
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    needsAction: false,
+  };
+  const body = viewCase(c, access);
+  const outcome = await deps.cases.createCase(
+    c,
+    idempotency && {
+      scope: caller.id,
+      key: idempotency.key,
+      record: { requestHash: idempotency.requestHash, status: 201, body },
+      ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
+    },
+  );
+  if (outcome === 'duplicate' && idempotency) {
+    // A concurrent retry with the same key won the race: answer as it did.
+    const replay = await idempotencyReplay<CaseView>(deps, caller.id, idempotency);
+    if (replay) return replay;
+  }
+  return { status: 201, body, replayed: false };
+};
+
+const contactFor = async (deps: Pick<Deps, 'directory'>, input: CreateCaseInput) => {
+  if (!input.contactId) throw validation([{ path: 'contactId', message: 'staff open a case for a customer contact' }]);
+  const found = await deps.directory.getUserWithMemberships(input.contactId);
+  if (!found) throw validation([{ path: 'contactId', message: 'no such contact' }]);
+  return found;
+};
+
+export const getCase = async (deps: Deps, caller: Caller, caseNumber: string): Promise<CaseView> => {
+  const { c, access } = await loadCase(deps, caller, caseNumber);
+  return viewCase(c, access);
+};
+
+export interface ListCasesInput {
+  scope?: 'all' | 'mine';
+  status?: string;
+  severity?: string;
+  orgId?: string;
+  productLine?: string;
+  needsAction?: boolean;
+  closed?: boolean;
+  sort: 'priority' | 'lastModified';
+}
+
+/** Organisations whose cases this caller's lists span, with the access each grants. */
+const listableOrgs = async (deps: Deps, caller: Caller): Promise<Map<string, { org: Org; access: CaseAccess }>> => {
+  const orgs = staffOf(caller)
+    ? (await deps.directory.listOrgs()).filter((o) => o.type !== 'partner' && o.type !== 'vendor')
+    : readableOrgIds(caller).map((id) => caller.orgs.get(id)!);
+  const out = new Map<string, { org: Org; access: CaseAccess }>();
+  for (const org of orgs) {
+    const access = caseAccess(caller, org);
+    if (access !== 'none') out.set(org.orgId, { org, access });
+  }
+  return out;
+};
+
+/** LIST-1..3: the caller's cases, one Query per organisation partition, merged. */
+export const listCases = async (
+  deps: Deps,
+  caller: Caller,
+  input: ListCasesInput,
+  page: PageRequest,
+): Promise<Page<CaseView>> => {
+  const visible = await listableOrgs(deps, caller);
+  const scope = input.scope ?? caller.user?.settings.defaultList ?? 'all';
+  const filter = {
+    closed: input.closed ?? false,
+    severity: input.severity,
+    status: input.status,
+    productLine: input.productLine,
+    needsAction: input.needsAction,
+  };
+  const view = (c: Case) => viewCase(c, visible.get(c.orgId)!.access);
+  if (scope === 'mine') {
+    const res = await deps.cases.listContactCases(caller.id, filter, page);
+    const items = res.items.filter((c) => visible.has(c.orgId) && (!input.orgId || c.orgId === input.orgId));
+    return { items: items.map(view), next: res.next };
+  }
+  const orgIds = [...visible.keys()].filter((id) => !input.orgId || id === input.orgId).sort();
+  if (orgIds.length === 0) return { items: [], next: null };
+  const res = await deps.cases.listOrgCases({ ...filter, orgIds, sort: input.sort }, page);
+  return { items: res.items.map(view), next: res.next };
+};
+
+export const listUpdates = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  page: PageRequest,
+): Promise<Page<UpdateView>> => {
+  const { access } = await loadCase(deps, caller, caseNumber);
+  const res = await deps.cases.listUpdates(caseNumber, { publicOnly: !canSeeInternal(access) }, page);
+  return { items: res.items.map((u) => viewUpdate(u, access, 'list')), next: res.next };
+};
+
+export const getUpdate = async (deps: Deps, caller: Caller, caseNumber: string, updateId: string): Promise<UpdateView> => {
+  const { access } = await loadCase(deps, caller, caseNumber);
+  const u = await deps.cases.getUpdate(caseNumber, updateId);
+  if (!u || (u.visibility === 'internal' && !canSeeInternal(access))) throw notFound();
+  return viewUpdate(u, access, 'full');
+};
+
+export interface AddUpdateInput {
+  body: string;
+  visibility: 'public' | 'internal';
+}
+
+/** Concurrent writers on one case retry on the case's condition; updates themselves never collide. */
+const MAX_WRITE_ATTEMPTS = 25;
+
+/** CASE-6: append an update from the portal or the app. */
+export const addUpdate = async (deps: Deps, caller: Caller, caseNumber: string, input: AddUpdateInput): Promise<UpdateView> => {
+  let { c, access } = await loadCase(deps, caller, caseNumber);
+  if (!canWrite(access)) {
+    throw forbidden(
+      access === 'restricted'
+        ? 'Staff working from the US cannot post to cases of EU/EEA organisations (PRIV-1).'
+        : 'Your access to this case is read-only.',
+    );
+  }
+  const staff = access === 'staff';
+  if (input.visibility === 'internal' && !staff) {
+    throw validation([{ path: 'visibility', message: 'only staff post internal updates' }]);
+  }
+  const update: CaseUpdate = {
+    caseNumber,
+    updateId: deps.ids.next(),
+    authorId: caller.id,
+    authorName: caller.user!.name,
+    authorKind: staff ? 'staff' : 'customer',
+    channel: caller.client === 'mobile' ? 'mobile' : 'portal',
+    visibility: input.visibility,
+    body: input.body,
+    attachments: [],
+    createdAt: '',
+  };
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const now = deps.clock.now().toISOString();
+    // Keep updatedAt monotonic even if this container's clock lags the last writer's.
+    update.createdAt = now > c.updatedAt ? now : c.updatedAt;
+    const written = await deps.cases.appendUpdate(update, c);
+    if (written) return viewUpdate(update, access, 'full');
+    ({ c } = await loadCase(deps, caller, caseNumber));
+  }
+  throw new Problem(503, '/problems/busy', 'Case busy', 'The case is changing too fast; retry shortly.');
+};
+

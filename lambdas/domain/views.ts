@@ -1,0 +1,34 @@
+/**
+ * What leaves Casework for a given caller. Redaction happens here, once, for every route that
+ * shows a case or an update (PRIV-1, CASE-6).
+ */
+import type { CaseAccess } from './policy';
+import type { Case, CaseUpdate } from './types';
+
+export type CaseView = Omit<Case, 'waitingSince' | 'subject' | 'description' | 'contactName' | 'contactEmail'> &
+  Partial<Pick<Case, 'subject' | 'description' | 'contactName' | 'contactEmail'>> & { restricted?: boolean };
+
+export const viewCase = (c: Case, access: CaseAccess): CaseView => {
+  // waitingSince is bookkeeping for the sweep, not part of the contract.
+  const { waitingSince: _w, ...rest } = c;
+  if (access !== 'restricted') return rest;
+  // PRIV-1: US staff see that an EU case exists and its state, never its personal data.
+  const { subject: _s, description: _d, contactName: _n, contactEmail: _e, ...safe } = rest;
+  return { ...safe, restricted: true };
+};
+
+export type UpdateView = Omit<CaseUpdate, 'body' | 'authorName' | 'subject'> &
+  Partial<Pick<CaseUpdate, 'body' | 'authorName' | 'subject'>> & { restricted?: boolean };
+
+export const viewUpdate = (u: CaseUpdate, access: CaseAccess, mode: 'list' | 'full'): UpdateView => {
+  if (access === 'restricted') {
+    const { body: _b, subject: _s, authorName, ...safe } = u;
+    return { ...safe, ...(u.authorKind === 'customer' ? {} : { authorName }), restricted: true };
+  }
+  // CASE-6: email updates list by subject; the full text is fetched on demand.
+  if (mode === 'list' && u.channel === 'email') {
+    const { body: _b, ...rest } = u;
+    return rest;
+  }
+  return u;
+};

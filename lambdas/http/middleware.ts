@@ -1,0 +1,190 @@
+/**
+ * The middy chain every HTTP handler shares: logging, problem+json errors, the caller from the
+ * JWT claims, the route's permission and Terms gate, and validation of params, query and body
+ * against the route table's schemas. A handler receives clean input and returns a reply.
+ */
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { appDeps } from '../adapters/deps';
+import { logger } from '../adapters/logger';
+import { cursorKey } from '../adapters/secrets';
+import { resolveCaller, type VerifiedClaims } from '../domain/caller';
+import { forbidden, Problem, unauthorized, validation, type FieldError } from '../domain/errors';
+import { mayCall, type Caller } from '../domain/policy';
+import type { Deps } from '../domain/ports';
+import type { Client } from '../domain/types';
+import { decodeCursor, encodeCursor } from './cursor';
+import { problemResponse, toProblem } from './problem';
+import { findRoute, routeKey, type RouteDef } from './routes';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+/** API.md: bodies over 1 MB are refused before they are parsed. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RouteRequest<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  route: RouteDef;
+  caller: Caller | undefined;
+  params: P;
+  query: Q;
+  body: B;
+  headers: Record<string, string | undefined>;
+  deps: Deps;
+  /** Present when the client sent an Idempotency-Key. */
+  idempotency?: { key: string; requestHash: string };
+  /** The decoded `cursor` query parameter, verified against this caller and query. */
+  after(): Promise<unknown>;
+  /** Encodes a position for `nextCursor`, bound the same way. */
+  cursor(position: unknown): Promise<string | null>;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export const ok = (body: unknown): Reply => ({ status: 200, body });
+
+const clientOf = (clientId: string | undefined): Client => {
+  if (clientId && clientId === process.env.WEB_CLIENT_ID) return 'web';
+  if (clientId && clientId === process.env.MOBILE_CLIENT_ID) return 'mobile';
+  return 'machine';
+};
+
+/** Claims as the HTTP API JWT authorizer (or the local gateway) placed them in the request context. */
+export const claimsOf = (event: ApiEvent): VerifiedClaims | undefined => {
+  const jwt = event.requestContext.authorizer?.jwt;
+  const sub = jwt?.claims?.sub;
+  if (!jwt || typeof sub !== 'string') return undefined;
+  const scopes = jwt.scopes ?? String(jwt.claims.scope ?? '').split(' ').filter(Boolean);
+  return { sub, client: clientOf(jwt.claims.client_id as string | undefined), scopes };
+};
+
+const issuesToErrors = (issues: z.core.$ZodIssue[], prefix: string): FieldError[] =>
+  issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({ path: [base, k].filter(Boolean).join('.'), message: 'is not a field of this request' }));
+    }
+    return [{ path: base, message: issue.message }];
+  });
+
+const parseWith = <T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string, errors: FieldError[]): T => {
+  if (!schema) return value as T;
+  const res = schema.safeParse(value);
+  if (res.success) return res.data;
+  errors.push(...issuesToErrors(res.error.issues, prefix));
+  return undefined as T;
+};
+
+/** Canonical JSON (sorted keys) so the same body always hashes the same for Idempotency-Key. */
+const canonical = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(canonical).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(v);
+
+const readBody = (event: ApiEvent): unknown => {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.length > MAX_BODY_BYTES) {
+    throw new Problem(413, '/problems/body-too-large', 'Body too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  }
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw validation([{ path: 'body', message: 'is not valid JSON' }]);
+  }
+};
+
+const toReply = (reply: Reply): ApiResult => ({
+  statusCode: reply.status,
+  headers: { 'cache-control': 'no-store', ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }), ...reply.headers },
+  body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+});
+
+/** Builds the Lambda handler of one route of the route table. */
+export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown>, B = unknown>(
+  key: string,
+  fn: (req: RouteRequest<P, Q, B>) => Promise<Reply>,
+) => {
+  const route = findRoute(key);
+  return middy<ApiEvent, ApiResult, Error, Context>()
+    // The middleware's typings resolve to Powertools' CJS build and the logger's to ESM: same class.
+    .use(injectLambdaContext(logger as unknown as Parameters<typeof injectLambdaContext>[0], { resetKeys: true }))
+    .use({
+      onError: async (request) => {
+        const problem = toProblem(request.error);
+        if (problem.status >= 500) logger.error('request failed', { route: routeKey(route), error: request.error as Error });
+        request.response = problemResponse(problem);
+      },
+    })
+    .handler(async (event) => {
+      const deps = appDeps();
+      let caller: Caller | undefined;
+      if (route.permission !== 'public') {
+        const claims = claimsOf(event);
+        caller = claims && (await resolveCaller(deps, claims));
+        if (!caller) throw unauthorized('A valid bearer token of a known user or client is required.');
+        if (!mayCall(caller, route.permission)) throw forbidden('You may not call this route.');
+        if (route.caseData && caller.kind === 'user' && !caller.termsAccepted) {
+          throw new Problem(
+            403,
+            '/problems/terms-not-accepted',
+            'Terms not accepted',
+            'Accept the current Terms and Conditions (GET /terms, POST /me/terms) before case data is served.',
+          );
+        }
+      }
+      const errors: FieldError[] = [];
+      const rawBody = readBody(event);
+      const params = parseWith<P>(route.request?.params as z.ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
+      const query = parseWith<Q>(route.request?.query as z.ZodType<Q> | undefined, event.queryStringParameters ?? {}, '', errors);
+      const bodySchema = route.request?.body as z.ZodType<B> | undefined;
+      if (bodySchema && rawBody === undefined) errors.push({ path: 'body', message: 'a JSON body is required' });
+      const body = bodySchema && rawBody !== undefined ? parseWith<B>(bodySchema, rawBody, '', errors) : (undefined as B);
+      if (!bodySchema && rawBody !== undefined) errors.push({ path: 'body', message: 'this route takes no body' });
+      if (errors.length) throw validation(errors);
+
+      const headers = event.headers ?? {};
+      const idemKey = headers['idempotency-key'];
+      if (idemKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idemKey)) {
+        throw validation([{ path: 'Idempotency-Key', message: 'must be 1-128 visible ASCII characters' }]);
+      }
+      // The page size may change between pages; everything else that shapes the list may not.
+      const { cursor: _c, limit: _l, ...queryWithoutCursor } = (query ?? {}) as Record<string, unknown>;
+      const binding = `${routeKey(route)}|${caller?.id ?? ''}|${JSON.stringify(event.pathParameters ?? {})}|${canonical(queryWithoutCursor)}`;
+      const reply = await fn({
+        route,
+        caller,
+        params,
+        query,
+        body,
+        headers,
+        deps,
+        idempotency: idemKey
+          ? { key: idemKey, requestHash: createHash('sha256').update(`${routeKey(route)}|${canonical(body)}`).digest('hex') }
+          : undefined,
+        after: async () => decodeCursor(await cursorKey(), _c as string | undefined, binding),
+        cursor: async (position) => encodeCursor(await cursorKey(), position, binding),
+      });
+      return toReply(reply);
+    });
+};
+
+/** A page reply: `{ items, nextCursor }` with the cursor bound to this caller and query. */
+export const pageReply = async <T>(req: RouteRequest<unknown, unknown, unknown>, page: { items: T[]; next: unknown }): Promise<Reply> =>
+  ok({ items: page.items, nextCursor: await req.cursor(page.next) });

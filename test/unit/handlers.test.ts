@@ -1,0 +1,165 @@
+/**
+ * Handlers through their real middy chain, with the SDK mocked by aws-sdk-client-mock: what a
+ * caller gets back for each kind of input, and what reaches DynamoDB.
+ */
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler as createCase } from '../../lambdas/http/create-case';
+import { handler as getCase } from '../../lambdas/http/get-case';
+import { handler as getHealth } from '../../lambdas/http/get-health';
+import { handler as getMe } from '../../lambdas/http/get-me';
+import { handler as listCases } from '../../lambdas/http/list-cases';
+import { apiEvent, lambdaContext } from '../helpers/events';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+
+const dana = [
+  { PK: 'USER#u-dana', SK: 'PROFILE', userId: 'u-dana', email: 'dana@acme.example', name: 'Dana', timeZone: 'UTC', termsVersion: '2026-10-01', settings: { defaultList: 'all', notifications: {} } },
+  { PK: 'USER#u-dana', SK: 'MEMBER#ORG-ACME#ORG-ACME', userId: 'u-dana', orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'designated', via: 'direct' },
+];
+const acme = { PK: 'ORG#ORG-ACME', SK: 'ORG', orgId: 'ORG-ACME', name: 'Acme Corp', type: 'customer', region: 'US', timeZone: 'UTC', gdpr: false, fedramp: false, alarmMonitoring: false, deployments: [{ productLine: 'Genesys Cloud CX', hosting: 'cloud' }] };
+const combination = { PK: 'ORG#ORG-ACME', SK: 'COMBINATION#ORG-ACME', endUserOrgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', contracts: [{ contractId: 'c', status: 'active' }] };
+
+const givenDana = () => {
+  ddb.on(QueryCommand, { KeyConditionExpression: '#pk = :pk' }).resolves({ Items: dana });
+  ddb.on(BatchGetCommand).callsFake((input) => {
+    const keys = Object.values(input.RequestItems)[0] as { Keys: { SK: string }[] };
+    return { Responses: { 'casework-test': keys.Keys.map((k) => (k.SK === 'ORG' ? acme : combination)) } };
+  });
+};
+
+const json = (res: unknown) => JSON.parse((res as { body: string }).body);
+
+beforeEach(() => ddb.reset());
+
+describe('HTTP handlers', () => {
+  it('GET /health answers ok without a token and without touching DynamoDB', async () => {
+    const res = await getHealth(apiEvent({ routeKey: 'GET /health' }), lambdaContext);
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toEqual({ status: 'ok' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 401 problem+json when the authorizer passed no claims', async () => {
+    const res = await getMe(apiEvent({ routeKey: 'GET /me' }), lambdaContext);
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(json(res)).toMatchObject({ type: '/problems/unauthorized', status: 401 });
+  });
+
+  it('answers 401 for a valid token of a user Casework does not know', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const res = await getMe(apiEvent({ routeKey: 'GET /me', sub: 'nobody' }), lambdaContext);
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('GET /me reads profile and memberships in one Query', async () => {
+    givenDana();
+    const res = await getMe(apiEvent({ routeKey: 'GET /me', sub: 'u-dana' }), lambdaContext);
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toMatchObject({
+      email: 'dana@acme.example',
+      memberships: [{ orgId: 'ORG-ACME', orgName: 'Acme Corp', level: 'designated', via: 'direct' }],
+      termsAccepted: true,
+      staff: null,
+    });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+  });
+
+  it('PRIV-3: a case that does not exist is 404 problem+json', async () => {
+    givenDana();
+    ddb.on(GetCommand).resolves({});
+    const res = await getCase(apiEvent({ routeKey: 'GET /cases/{caseNumber}', pathParameters: { caseNumber: '00000042' }, sub: 'u-dana' }), lambdaContext);
+    expect(res.statusCode).toBe(404);
+    expect(json(res)).toEqual({ type: '/problems/not-found', title: 'Not found', status: 404, detail: 'The resource does not exist.' });
+  });
+
+  it('a bad path parameter is a 400 that names the field', async () => {
+    givenDana();
+    const res = await getCase(apiEvent({ routeKey: 'GET /cases/{caseNumber}', pathParameters: { caseNumber: 'abc' }, sub: 'u-dana' }), lambdaContext);
+    expect(res.statusCode).toBe(400);
+    expect(json(res).errors).toEqual([{ path: 'caseNumber', message: 'must be an 8-digit case number' }]);
+  });
+
+  it('unknown body fields are 400 and nothing is written (no mass assignment)', async () => {
+    givenDana();
+    const res = await createCase(
+      apiEvent({
+        routeKey: 'POST /cases',
+        sub: 'u-dana',
+        body: { subject: 's', description: 'd', severity: 'high', orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX', status: 'closed', ownerId: 'u-x' },
+      }),
+      lambdaContext,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(json(res).errors.map((e: { path: string }) => e.path).sort()).toEqual(['ownerId', 'status']);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('a body over 1 MB is 413', async () => {
+    givenDana();
+    const res = await createCase(apiEvent({ routeKey: 'POST /cases', sub: 'u-dana', rawBody: `{"subject":"${'x'.repeat(1024 * 1024)}"}` }), lambdaContext);
+    expect(res.statusCode).toBe(413);
+  });
+
+  it('a body that is not JSON is a 400 on body', async () => {
+    givenDana();
+    const res = await createCase(apiEvent({ routeKey: 'POST /cases', sub: 'u-dana', rawBody: '{nope' }), lambdaContext);
+    expect(res.statusCode).toBe(400);
+    expect(json(res).errors).toEqual([{ path: 'body', message: 'is not valid JSON' }]);
+  });
+
+  it('CASE-2: POST /cases writes case, Reference ID and idempotency record in one transaction', async () => {
+    givenDana();
+    ddb.on(GetCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({ Attributes: { value: 17 } });
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await createCase(
+      apiEvent({
+        routeKey: 'POST /cases',
+        sub: 'u-dana',
+        headers: { 'idempotency-key': 'k-1' },
+        body: { subject: 'Phones down', description: 'All of them', severity: 'high', orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX' },
+      }),
+      lambdaContext,
+    );
+    expect(res.statusCode).toBe(201);
+    const body = json(res);
+    expect(body.caseNumber).toBe('00000017');
+    expect(body.referenceId).toMatch(/^[0-9A-HJKMNP-TV-Z]{16}$/);
+    expect(res.headers?.location).toBe('/cases/00000017');
+    const tx = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!;
+    expect(tx.map((t) => t.Put!.Item!.PK)).toEqual(['CASE#00000017', `REF#${body.referenceId}`, 'IDEMPOTENCY#u-dana#k-1']);
+  });
+
+  it('CASE-3: a customer cannot open a critical case', async () => {
+    givenDana();
+    const res = await createCase(
+      apiEvent({
+        routeKey: 'POST /cases',
+        sub: 'u-dana',
+        body: { subject: 's', description: 'd', severity: 'critical', orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX' },
+      }),
+      lambdaContext,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(json(res).errors[0].path).toBe('severity');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('5xx bodies expose no internals', async () => {
+    ddb.on(QueryCommand).rejects(new Error('ResourceNotFoundException: table casework-test at 10.0.0.1'));
+    const res = await listCases(apiEvent({ routeKey: 'GET /cases', sub: 'u-dana' }), lambdaContext);
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toMatch(/ResourceNotFound|casework-test|10\.0\.0\.1|at /);
+    expect(json(res)).toEqual({ type: '/problems/internal', title: 'Internal error', status: 500, detail: expect.any(String) });
+  });
+
+  it('LIST-3: a tampered cursor is a 400 on cursor', async () => {
+    givenDana();
+    const res = await listCases(apiEvent({ routeKey: 'GET /cases', sub: 'u-dana', query: { cursor: 'eyJ4IjoxfQ.AAAA' } }), lambdaContext);
+    expect(res.statusCode).toBe(400);
+    expect(json(res).errors[0].path).toBe('cursor');
+  });
+});
