@@ -2,6 +2,7 @@
 import { defaultTable } from '../data/client';
 import { caseRepo } from '../data/case-repo';
 import { directoryRepo } from '../data/directory-repo';
+import { sessionRepo } from '../data/session-repo';
 import type { Deps } from '../domain/ports';
 import { systemIds } from './ids';
 
@@ -15,6 +16,7 @@ export const appDeps = (): Deps => {
     ids: systemIds,
     directory: directoryRepo(ref),
     cases: caseRepo(ref),
+    sessions: sessionRepo(ref),
   };
   return deps;
 };

@@ -1,7 +1,7 @@
 /**
  * Organisations, combinations, users and memberships: one exported function per access pattern.
  */
-import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryRepo } from '../domain/ports';
 import type { Combination, Membership, Org, User } from '../domain/types';
 import type { TableRef } from './client';
@@ -118,9 +118,47 @@ export const listOrgs = async (ref: TableRef, namePrefix = ''): Promise<Org[]> =
   return out;
 };
 
+/** ACC-9: the version of the Terms the user accepted, and when. */
+export const acceptTerms = async (ref: TableRef, userId: string, version: string, at: string): Promise<void> => {
+  await ref.doc.send(
+    new UpdateCommand({
+      TableName: ref.table,
+      Key: keys.user(userId),
+      UpdateExpression: 'SET #v = :v, #at = :at',
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: { '#v': 'termsVersion', '#at': 'termsAcceptedAt', '#pk': TABLE.partitionKey },
+      ExpressionAttributeValues: { ':v': version, ':at': at },
+    }),
+  );
+};
+
+/** ACC-5: the memberships held on an organisation (the members index). */
+export const listOrgMembers = async (ref: TableRef, orgId: string): Promise<Membership[]> => {
+  const index = TABLE.indexes.byCreated;
+  const out: Membership[] = [];
+  let after: Record<string, unknown> | undefined;
+  do {
+    const res = await ref.doc.send(
+      new QueryCommand({
+        TableName: ref.table,
+        IndexName: index.name,
+        KeyConditionExpression: '#ipk = :ipk',
+        ExpressionAttributeNames: { '#ipk': index.partitionKey },
+        ExpressionAttributeValues: { ':ipk': membershipIndexKeys(orgId, '')[index.partitionKey] },
+        ExclusiveStartKey: after,
+      }),
+    );
+    out.push(...(res.Items ?? []).map((i) => fromItem<Membership>(i)));
+    after = res.LastEvaluatedKey;
+  } while (after);
+  return out;
+};
+
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),
   getOrgs: (orgIds) => getOrgs(ref, orgIds),
   getCombinations: (pairs) => getCombinations(ref, pairs),
   listOrgs: () => listOrgs(ref),
+  listOrgMembers: (orgId) => listOrgMembers(ref, orgId),
+  acceptTerms: (userId, version, at) => acceptTerms(ref, userId, version, at),
 });

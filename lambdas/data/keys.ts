@@ -31,6 +31,7 @@ export const keys = {
   reference: (referenceId: string) => ({ PK: `REF#${referenceId}`, SK: 'REF' }),
   update: (caseNumber: string, updateId: string) => ({ PK: `CASE#${caseNumber}`, SK: `UPDATE#${updateId}` }),
   updatePrefix: 'UPDATE#',
+  session: (sessionId: string) => ({ PK: `SESSION#${sessionId}`, SK: 'SESSION' }),
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
 } as const;
 

@@ -11,6 +11,8 @@ export interface VerifiedClaims {
   sub: string;
   client: Client;
   scopes: string[];
+  /** The sign-in this token belongs to (Cognito `origin_jti`), for mobile sessions. */
+  sessionId?: string;
 }
 
 export const resolveCaller = async (deps: Pick<Deps, 'directory'>, claims: VerifiedClaims): Promise<Caller | undefined> => {

@@ -37,8 +37,10 @@ export interface DirectoryRepo {
   /** Profile and memberships in one read. */
   getUserWithMemberships(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
   getOrgs(orgIds: string[]): Promise<Org[]>;
+  acceptTerms(userId: string, version: string, at: string): Promise<void>;
   /** Every organisation (staff lists span them all). */
   listOrgs(): Promise<Org[]>;
+  listOrgMembers(orgId: string): Promise<Membership[]>;
   getCombinations(pairs: { endUserOrgId: string; soldToOrgId: string }[]): Promise<Combination[]>;
 }
 
@@ -69,9 +71,15 @@ export interface CaseRepo {
   getUpdate(caseNumber: string, updateId: string): Promise<CaseUpdate | undefined>;
 }
 
+export interface SessionRepo {
+  /** Records activity; false when the session has been idle since before `idleSince`. */
+  touch(sessionId: string, now: Date, idleSince: Date, keepUntil: Date): Promise<boolean>;
+}
+
 export interface Deps {
   clock: Clock;
   ids: Ids;
   directory: DirectoryRepo;
   cases: CaseRepo;
+  sessions: SessionRepo;
 }

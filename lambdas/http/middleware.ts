@@ -17,7 +17,9 @@ import { logger } from '../adapters/logger';
 import { cursorKey } from '../adapters/secrets';
 import { resolveCaller, type VerifiedClaims } from '../domain/caller';
 import { forbidden, Problem, unauthorized, validation, type FieldError } from '../domain/errors';
+import { corporateEmailIssue, corporateEmailRequired } from '../domain/identity';
 import { mayCall, type Caller } from '../domain/policy';
+import { checkSession } from '../domain/sessions';
 import type { Deps } from '../domain/ports';
 import type { Client } from '../domain/types';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -66,7 +68,13 @@ export const claimsOf = (event: ApiEvent): VerifiedClaims | undefined => {
   const sub = jwt?.claims?.sub;
   if (!jwt || typeof sub !== 'string') return undefined;
   const scopes = jwt.scopes ?? String(jwt.claims.scope ?? '').split(' ').filter(Boolean);
-  return { sub, client: clientOf(jwt.claims.client_id as string | undefined), scopes };
+  const sessionId = jwt.claims.origin_jti ?? jwt.claims.jti;
+  return {
+    sub,
+    client: clientOf(jwt.claims.client_id as string | undefined),
+    scopes,
+    ...(sessionId ? { sessionId: String(sessionId) } : {}),
+  };
 };
 
 const issuesToErrors = (issues: z.core.$ZodIssue[], prefix: string): FieldError[] =>
@@ -139,6 +147,9 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
         const claims = claimsOf(event);
         caller = claims && (await resolveCaller(deps, claims));
         if (!caller) throw unauthorized('A valid bearer token of a known user or client is required.');
+        await checkSession(deps, caller, claims?.sessionId);
+        const emailIssue = caller.user && !caller.user.staff ? corporateEmailIssue(caller.user.email) : undefined;
+        if (emailIssue) throw corporateEmailRequired(caller.user!.email, emailIssue);
         if (!mayCall(caller, route.permission)) throw forbidden('You may not call this route.');
         if (route.caseData && caller.kind === 'user' && !caller.termsAccepted) {
           throw new Problem(

@@ -19,7 +19,8 @@ import {
   UpdateParams,
   UpdateSchema,
 } from '../schemas/cases';
-import { HealthSchema, MeSchema } from '../schemas/me';
+import { HealthSchema, MeSchema, ShortfallListSchema } from '../schemas/me';
+import { AcceptTermsBody, TermsAcceptedSchema, TermsSchema } from '../schemas/terms';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -49,6 +50,15 @@ export const ROUTES = [
   {
     method: 'GET', path: '/openapi.json', handler: 'get-openapi', permission: 'public', table: 'none', caseData: false,
     summary: 'OpenAPI 3.1 document generated from the route table', success: { status: 200 },
+  },
+  {
+    method: 'GET', path: '/terms', handler: 'get-terms', permission: 'public', table: 'none', caseData: false,
+    summary: 'The Terms and Conditions in force (ACC-9)', success: { status: 200, schema: TermsSchema },
+  },
+  {
+    method: 'POST', path: '/me/terms', handler: 'accept-terms', permission: 'signedIn', table: 'write', caseData: false,
+    summary: 'Accept the current Terms (ACC-9)', request: { body: AcceptTermsBody },
+    success: { status: 200, schema: TermsAcceptedSchema },
   },
   {
     method: 'GET', path: '/me', handler: 'get-me', permission: 'signedIn', table: 'read', caseData: false,
@@ -82,6 +92,11 @@ export const ROUTES = [
     method: 'GET', path: '/cases/{caseNumber}/updates/{updateId}', handler: 'get-update', permission: 'readCases',
     table: 'read', caseData: true, summary: 'One update in full', request: { params: UpdateParams },
     success: { status: 200, schema: UpdateSchema },
+  },
+  {
+    method: 'GET', path: '/admin/orgs/shortfall', handler: 'list-shortfall', permission: 'staff', table: 'read',
+    caseData: false, summary: 'Organisations with fewer than two Designated Contacts (ACC-5)',
+    success: { status: 200, schema: ShortfallListSchema },
   },
 ] as const satisfies readonly RouteDef[];
 

@@ -24,3 +24,17 @@ export const MeSchema = z
   .openapi('Me');
 
 export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+
+export const ShortfallListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        orgId: z.string(),
+        orgName: z.string(),
+        designatedContacts: z.number().int(),
+        required: z.number().int(),
+        approvers: z.array(z.string()),
+      }),
+    ),
+  })
+  .openapi('ShortfallList');
