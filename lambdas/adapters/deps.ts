@@ -3,6 +3,8 @@ import { defaultTable } from '../data/client';
 import { caseRepo } from '../data/case-repo';
 import { directoryRepo } from '../data/directory-repo';
 import { sessionRepo } from '../data/session-repo';
+import { waitingRepo } from '../data/waiting-repo';
+import { sesMailer } from './ses-mailer';
 import type { Deps } from '../domain/ports';
 import { systemIds } from './ids';
 
@@ -17,6 +19,9 @@ export const appDeps = (): Deps => {
     directory: directoryRepo(ref),
     cases: caseRepo(ref),
     sessions: sessionRepo(ref),
+    waiting: waitingRepo(ref),
+    mailer: sesMailer(),
+    mailDomain: process.env.MAIL_DOMAIN ?? 'casework.test',
   };
   return deps;
 };

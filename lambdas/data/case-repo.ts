@@ -5,9 +5,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseFilter, CaseRepo, IdempotencyRecord, Page, PageRequest } from '../domain/ports';
-import type { Case, CaseUpdate, Severity } from '../domain/types';
+import type { AuditEvent, Case, CaseUpdate, Severity } from '../domain/types';
 import type { TableRef } from './client';
-import { caseIndexKeys, keys, orgCasesPartition, personCasesPartition, SEVERITY_RANK } from './keys';
+import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';
 import { fromItem, ttlIn } from './items';
 import { mergedPage, queryPage, type PartitionQuery } from './paging';
 import { TABLE } from './table';
@@ -117,6 +117,12 @@ const filterExpression = (f: CaseFilter) => {
   if (f.productLine) add('productLine', f.productLine);
   if (f.needsAction !== undefined) add('needsAction', f.needsAction);
   if (f.severity && f.sort !== 'priority') add('severity', f.severity);
+  if (f.createdFrom || f.createdTo) {
+    names['#createdAt'] = 'createdAt';
+    values[':createdFrom'] = f.createdFrom ?? '0000';
+    values[':createdTo'] = f.createdTo ?? '9999';
+    clauses.push('#createdAt BETWEEN :createdFrom AND :createdTo');
+  }
   return clauses.length
     ? { FilterExpression: clauses.join(' AND '), names, values }
     : { FilterExpression: undefined, names, values };
@@ -262,6 +268,93 @@ export const getUpdate = async (ref: TableRef, caseNumber: string, updateId: str
   return res.Item ? fromItem<CaseUpdate>(res.Item) : undefined;
 };
 
+/** DynamoDB's limit on items per transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * Optimistic concurrency: the case is replaced only at the version the caller read, together
+ * with its updates and audit events. Every index key is recomputed from the new fields.
+ */
+export const saveCase = async (
+  ref: TableRef,
+  next: Case,
+  expectedVersion: number,
+  extra: { updates?: CaseUpdate[]; events?: AuditEvent[] },
+): Promise<boolean> => {
+  const puts = [
+    ...(extra.updates ?? []).map((u) => ({ ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u })),
+    ...(extra.events ?? []).map((e) => ({ ...keys.event(e.caseNumber, e.eventId), entity: 'event', ...e })),
+  ];
+  if (puts.length + 1 > MAX_TRANSACTION_ITEMS) throw new Error('Too many items for one case change');
+  try {
+    await ref.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: ref.table,
+              Item: caseItem(next),
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            },
+          },
+          ...puts.map((Item) => ({
+            Put: {
+              TableName: ref.table,
+              Item,
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            },
+          })),
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err, 0)) return false;
+    throw err;
+  }
+};
+
+/** CASE-9: audit events, oldest first (event ids are time-ordered). */
+export const listEvents = async (ref: TableRef, caseNumber: string, page: PageRequest): Promise<Page<AuditEvent>> => {
+  const res = await queryPage(
+    ref,
+    {
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: { ':pk': keys.casePartition(caseNumber), ':prefix': keys.eventPrefix },
+    },
+    page,
+  );
+  return { items: res.items.map((i) => fromItem<AuditEvent>(i)), next: res.next };
+};
+
+/** LIST-4: cases of an organisation created within a range, newest first. */
+export const listOrgCasesCreated = async (
+  ref: TableRef,
+  orgId: string,
+  from: string,
+  to: string,
+  limit: number,
+): Promise<Case[]> => {
+  const index = TABLE.indexes.byCreated;
+  const res = await queryPage(
+    ref,
+    {
+      IndexName: index.name,
+      KeyConditionExpression: '#ipk = :ipk AND #isk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#ipk': index.partitionKey, '#isk': index.sortKey },
+      // The sort key is `<createdAt>#<caseNumber>`: '~' sorts after every case number.
+      ExpressionAttributeValues: { ':ipk': orgCreatedPartition(orgId), ':from': from, ':to': `${to}~` },
+      ScanIndexForward: false,
+    },
+    { limit },
+  );
+  return res.items.map((i) => fromItem<Case>(i));
+};
+
 export const caseRepo = (ref: TableRef): CaseRepo => ({
   nextCaseNumber: () => nextCaseNumber(ref),
   createCase: (c, idem) => createCase(ref, c, idem),
@@ -272,4 +365,7 @@ export const caseRepo = (ref: TableRef): CaseRepo => ({
   appendUpdate: (u, current) => appendUpdate(ref, u, current),
   listUpdates: (n, opts, page) => listUpdates(ref, n, opts, page),
   getUpdate: (n, id) => getUpdate(ref, n, id),
+  saveCase: (next, expected, extra) => saveCase(ref, next, expected, extra),
+  listEvents: (n, page) => listEvents(ref, n, page),
+  listOrgCasesCreated: (orgId, from, to, limit) => listOrgCasesCreated(ref, orgId, from, to, limit),
 });

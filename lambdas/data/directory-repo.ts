@@ -154,11 +154,26 @@ export const listOrgMembers = async (ref: TableRef, orgId: string): Promise<Memb
   return out;
 };
 
+/** NOTE-4: the user's own settings (notification toggles, default list). */
+export const updateSettings = async (ref: TableRef, userId: string, settings: User['settings']): Promise<void> => {
+  await ref.doc.send(
+    new UpdateCommand({
+      TableName: ref.table,
+      Key: keys.user(userId),
+      UpdateExpression: 'SET #s = :s',
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: { '#s': 'settings', '#pk': TABLE.partitionKey },
+      ExpressionAttributeValues: { ':s': settings },
+    }),
+  );
+};
+
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),
   getOrgs: (orgIds) => getOrgs(ref, orgIds),
   getCombinations: (pairs) => getCombinations(ref, pairs),
-  listOrgs: () => listOrgs(ref),
+  listOrgs: (prefix) => listOrgs(ref, prefix),
+  updateSettings: (userId, settings) => updateSettings(ref, userId, settings),
   listOrgMembers: (orgId) => listOrgMembers(ref, orgId),
   acceptTerms: (userId, version, at) => acceptTerms(ref, userId, version, at),
 });

@@ -31,6 +31,8 @@ export const keys = {
   reference: (referenceId: string) => ({ PK: `REF#${referenceId}`, SK: 'REF' }),
   update: (caseNumber: string, updateId: string) => ({ PK: `CASE#${caseNumber}`, SK: `UPDATE#${updateId}` }),
   updatePrefix: 'UPDATE#',
+  event: (caseNumber: string, eventId: string) => ({ PK: `CASE#${caseNumber}`, SK: `EVENT#${eventId}` }),
+  eventPrefix: 'EVENT#',
   session: (sessionId: string) => ({ PK: `SESSION#${sessionId}`, SK: 'SESSION' }),
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
 } as const;
@@ -56,6 +58,8 @@ export const orgIndexKeys = (name: string, orgId: string) => ({
 export const orgCasesPartition = (orgId: string, closed: boolean): string =>
   `ORGCASES#${orgId}#${closed ? 'CLOSED' : 'OPEN'}`;
 
+export const orgCreatedPartition = (orgId: string): string => `ORGCREATED#${orgId}`;
+
 export const personCasesPartition = (kind: 'contact' | 'owner', userId: string): string =>
   `${kind === 'contact' ? 'CONTACT' : 'OWNER'}#${userId}`;
 
@@ -72,7 +76,7 @@ export const caseIndexKeys = (c: Case): Record<string, string> => {
     [byPriority.sortKey]: `${SEVERITY_RANK[c.severity]}#${newestFirst(c.updatedAt)}#${c.caseNumber}`,
     [byModified.partitionKey]: orgCasesPartition(c.orgId, closed),
     [byModified.sortKey]: `${newestFirst(c.updatedAt)}#${c.caseNumber}`,
-    [byCreated.partitionKey]: `ORGCREATED#${c.orgId}`,
+    [byCreated.partitionKey]: orgCreatedPartition(c.orgId),
     [byCreated.sortKey]: `${c.createdAt}#${c.caseNumber}`,
     [byPerson.partitionKey]: personCasesPartition('contact', c.contactId),
     [byPerson.sortKey]: `${newestFirst(c.updatedAt)}#${c.caseNumber}`,

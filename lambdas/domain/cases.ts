@@ -4,9 +4,9 @@
  */
 import { productLine } from './catalogue';
 import { forbidden, notFound, Problem, validation } from './errors';
-import { canSeeInternal, canWrite, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from './policy';
+import { canSeeInternal, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
-import type { Case, CaseKind, CaseUpdate, Org, Severity } from './types';
+import type { Case, CaseKind, Org, Severity } from './types';
 import { viewCase, viewUpdate, type CaseView, type UpdateView } from './views';
 
 export const CASE_NUMBER_WIDTH = 8;
@@ -169,11 +169,13 @@ export interface ListCasesInput {
   productLine?: string;
   needsAction?: boolean;
   closed?: boolean;
+  from?: string;
+  to?: string;
   sort: 'priority' | 'lastModified';
 }
 
 /** Organisations whose cases this caller's lists span, with the access each grants. */
-const listableOrgs = async (deps: Deps, caller: Caller): Promise<Map<string, { org: Org; access: CaseAccess }>> => {
+export const listableOrgs = async (deps: Deps, caller: Caller): Promise<Map<string, { org: Org; access: CaseAccess }>> => {
   const orgs = staffOf(caller)
     ? (await deps.directory.listOrgs()).filter((o) => o.type !== 'partner' && o.type !== 'vendor')
     : readableOrgIds(caller).map((id) => caller.orgs.get(id)!);
@@ -200,6 +202,8 @@ export const listCases = async (
     status: input.status,
     productLine: input.productLine,
     needsAction: input.needsAction,
+    createdFrom: input.from,
+    createdTo: input.to,
   };
   const view = (c: Case) => viewCase(c, visible.get(c.orgId)!.access);
   if (scope === 'mine') {
@@ -230,49 +234,3 @@ export const getUpdate = async (deps: Deps, caller: Caller, caseNumber: string, 
   if (!u || (u.visibility === 'internal' && !canSeeInternal(access))) throw notFound();
   return viewUpdate(u, access, 'full');
 };
-
-export interface AddUpdateInput {
-  body: string;
-  visibility: 'public' | 'internal';
-}
-
-/** Concurrent writers on one case retry on the case's condition; updates themselves never collide. */
-const MAX_WRITE_ATTEMPTS = 25;
-
-/** CASE-6: append an update from the portal or the app. */
-export const addUpdate = async (deps: Deps, caller: Caller, caseNumber: string, input: AddUpdateInput): Promise<UpdateView> => {
-  let { c, access } = await loadCase(deps, caller, caseNumber);
-  if (!canWrite(access)) {
-    throw forbidden(
-      access === 'restricted'
-        ? 'Staff working from the US cannot post to cases of EU/EEA organisations (PRIV-1).'
-        : 'Your access to this case is read-only.',
-    );
-  }
-  const staff = access === 'staff';
-  if (input.visibility === 'internal' && !staff) {
-    throw validation([{ path: 'visibility', message: 'only staff post internal updates' }]);
-  }
-  const update: CaseUpdate = {
-    caseNumber,
-    updateId: deps.ids.next(),
-    authorId: caller.id,
-    authorName: caller.user!.name,
-    authorKind: staff ? 'staff' : 'customer',
-    channel: caller.client === 'mobile' ? 'mobile' : 'portal',
-    visibility: input.visibility,
-    body: input.body,
-    attachments: [],
-    createdAt: '',
-  };
-  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const now = deps.clock.now().toISOString();
-    // Keep updatedAt monotonic even if this container's clock lags the last writer's.
-    update.createdAt = now > c.updatedAt ? now : c.updatedAt;
-    const written = await deps.cases.appendUpdate(update, c);
-    if (written) return viewUpdate(update, access, 'full');
-    ({ c } = await loadCase(deps, caller, caseNumber));
-  }
-  throw new Problem(503, '/problems/busy', 'Case busy', 'The case is changing too fast; retry shortly.');
-};
-

@@ -2,7 +2,8 @@
  * What the domain needs from the outside world. lambdas/data implements the repositories over
  * DynamoDB, lambdas/adapters the rest; tests pass their own.
  */
-import type { Case, CaseUpdate, Combination, Membership, Org, User } from './types';
+import type { OutboundMail } from './mail';
+import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, User } from './types';
 
 export interface Clock {
   now(): Date;
@@ -39,7 +40,8 @@ export interface DirectoryRepo {
   getOrgs(orgIds: string[]): Promise<Org[]>;
   acceptTerms(userId: string, version: string, at: string): Promise<void>;
   /** Every organisation (staff lists span them all). */
-  listOrgs(): Promise<Org[]>;
+  listOrgs(namePrefix?: string): Promise<Org[]>;
+  updateSettings(userId: string, settings: User['settings']): Promise<void>;
   listOrgMembers(orgId: string): Promise<Membership[]>;
   getCombinations(pairs: { endUserOrgId: string; soldToOrgId: string }[]): Promise<Combination[]>;
 }
@@ -52,6 +54,8 @@ export interface CaseFilter {
   status?: string;
   productLine?: string;
   needsAction?: boolean;
+  createdFrom?: string;
+  createdTo?: string;
 }
 
 export interface CaseRepo {
@@ -69,11 +73,32 @@ export interface CaseRepo {
   appendUpdate(u: CaseUpdate, current: Case): Promise<Case | undefined>;
   listUpdates(caseNumber: string, opts: { publicOnly: boolean }, page: PageRequest): Promise<Page<CaseUpdate>>;
   getUpdate(caseNumber: string, updateId: string): Promise<CaseUpdate | undefined>;
+  /**
+   * Replaces the case if its version is still `expectedVersion`, with its new updates and audit
+   * events, all or nothing. False when another writer got there first.
+   */
+  saveCase(next: Case, expectedVersion: number, extra: { updates?: CaseUpdate[]; events?: AuditEvent[] }): Promise<boolean>;
+  listEvents(caseNumber: string, page: PageRequest): Promise<Page<AuditEvent>>;
+  listOrgCasesCreated(orgId: string, from: string, to: string, limit: number): Promise<Case[]>;
 }
 
 export interface SessionRepo {
   /** Records activity; false when the session has been idle since before `idleSince`. */
   touch(sessionId: string, now: Date, idleSince: Date, keepUntil: Date): Promise<boolean>;
+}
+
+export interface Mailer {
+  send(mail: OutboundMail): Promise<void>;
+}
+
+/** The sweep's view of the sparse waiting index (FLAG-1, FLAG-2). */
+export interface WaitingRepo {
+  /** Cases support has waited on since before `before` and not yet flagged, oldest first. */
+  dueCases(before: string, page: PageRequest): Promise<Page<Case>>;
+  /** Flags the case if it is still in the same waiting period and unflagged; false otherwise. */
+  flagNeedsAction(c: Case, at: string, event: AuditEvent): Promise<boolean>;
+  /** Undoes a flag whose reminder could not be sent, so the next sweep tries again. */
+  unflagNeedsAction(c: Case, at: string): Promise<void>;
 }
 
 export interface Deps {
@@ -82,4 +107,7 @@ export interface Deps {
   directory: DirectoryRepo;
   cases: CaseRepo;
   sessions: SessionRepo;
+  waiting: WaitingRepo;
+  mailer: Mailer;
+  mailDomain: string;
 }

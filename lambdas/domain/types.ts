@@ -115,6 +115,36 @@ export interface Case {
   needsActionSince?: string;
   /** When support began waiting on the customer (awaiting_info / solution_proposed). */
   waitingSince?: string;
+  /** CASE-7: the latest escalation request and its decision. */
+  escalation?: Escalation;
+  escalated?: boolean;
+  /** CASE-7: a Designated Contact asked to close; staff close (PATCH status) or carry on. */
+  closureRequest?: { requestedBy: string; requestedAt: string };
+}
+
+export interface Escalation {
+  status: 'requested' | 'accepted' | 'declined';
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  comment?: string;
+}
+
+/** CASE-9: one change to a case, with who, when, from and to. */
+export interface AuditEvent {
+  caseNumber: string;
+  eventId: string;
+  at: string;
+  actorId: string;
+  actorName: string;
+  actorKind: 'customer' | 'staff' | 'system';
+  action: string;
+  field?: string;
+  from?: unknown;
+  to?: unknown;
+  detail?: string;
 }
 
 export interface Attachment {

@@ -165,7 +165,7 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
       const params = parseWith<P>(route.request?.params as z.ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
       const query = parseWith<Q>(route.request?.query as z.ZodType<Q> | undefined, event.queryStringParameters ?? {}, '', errors);
       const bodySchema = route.request?.body as z.ZodType<B> | undefined;
-      if (bodySchema && rawBody === undefined) errors.push({ path: 'body', message: 'a JSON body is required' });
+      if (bodySchema && rawBody === undefined && !route.request?.bodyOptional) errors.push({ path: 'body', message: 'a JSON body is required' });
       const body = bodySchema && rawBody !== undefined ? parseWith<B>(bodySchema, rawBody, '', errors) : (undefined as B);
       if (!bodySchema && rawBody !== undefined) errors.push({ path: 'body', message: 'this route takes no body' });
       if (errors.length) throw validation(errors);

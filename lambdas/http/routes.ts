@@ -13,13 +13,20 @@ import {
   CaseSchema,
   CreateCaseBody,
   CreateUpdateBody,
+  EscalationBody,
+  EscalationDecisionBody,
+  HistorySchema,
   ListCasesQuery,
+  PatchCaseBody,
+  ReasonBody,
+  SearchQuery,
+  SearchResultSchema,
   PageQuery,
   UpdateListSchema,
   UpdateParams,
   UpdateSchema,
 } from '../schemas/cases';
-import { HealthSchema, MeSchema, ShortfallListSchema } from '../schemas/me';
+import { HealthSchema, MeSchema, SettingsBody, ShortfallListSchema } from '../schemas/me';
 import { AcceptTermsBody, TermsAcceptedSchema, TermsSchema } from '../schemas/terms';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -37,7 +44,7 @@ export interface RouteDef {
   /** Serves case data: blocked until the current Terms are accepted (ACC-9). */
   caseData: boolean;
   summary: string;
-  request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType };
+  request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
   success: { status: number; schema?: z.ZodType };
 }
@@ -63,6 +70,11 @@ export const ROUTES = [
   {
     method: 'GET', path: '/me', handler: 'get-me', permission: 'signedIn', table: 'read', caseData: false,
     summary: 'The caller: profile, memberships, staff role, Terms, settings', success: { status: 200, schema: MeSchema },
+  },
+  {
+    method: 'PATCH', path: '/me/settings', handler: 'update-settings', permission: 'signedIn', table: 'write',
+    caseData: false, summary: 'Notification toggles and default list (NOTE-4); name, email, time zone are not editable',
+    request: { body: SettingsBody }, success: { status: 200 },
   },
   {
     method: 'GET', path: '/cases', handler: 'list-cases', permission: 'readCases', table: 'read', caseData: true,
@@ -92,6 +104,41 @@ export const ROUTES = [
     method: 'GET', path: '/cases/{caseNumber}/updates/{updateId}', handler: 'get-update', permission: 'readCases',
     table: 'read', caseData: true, summary: 'One update in full', request: { params: UpdateParams },
     success: { status: 200, schema: UpdateSchema },
+  },
+  {
+    method: 'PATCH', path: '/cases/{caseNumber}', handler: 'patch-case', permission: 'staff', table: 'write', caseData: true,
+    summary: 'Staff change status, sub-status, severity, owner, support group (CASE-3, CASE-4); If-Match: version',
+    request: { params: CaseNumberParams, body: PatchCaseBody }, success: { status: 200, schema: CaseSchema },
+  },
+  {
+    method: 'GET', path: '/cases/{caseNumber}/history', handler: 'list-history', permission: 'readCases', table: 'read',
+    caseData: true, summary: 'Audit events: who, when, from, to (CASE-9)', request: { params: CaseNumberParams, query: PageQuery },
+    success: { status: 200, schema: HistorySchema },
+  },
+  {
+    method: 'POST', path: '/cases/{caseNumber}/escalation', handler: 'request-escalation', permission: 'updateCases',
+    table: 'write', caseData: true, summary: 'A Designated Contact requests escalation with a reason (CASE-7)',
+    request: { params: CaseNumberParams, body: EscalationBody }, success: { status: 201, schema: CaseSchema },
+  },
+  {
+    method: 'POST', path: '/cases/{caseNumber}/escalation/decision', handler: 'decide-escalation', permission: 'staff',
+    table: 'write', caseData: true, summary: 'Staff accept or decline the pending escalation (CASE-7)',
+    request: { params: CaseNumberParams, body: EscalationDecisionBody }, success: { status: 200, schema: CaseSchema },
+  },
+  {
+    method: 'POST', path: '/cases/{caseNumber}/closure-request', handler: 'request-closure', permission: 'updateCases',
+    table: 'write', caseData: true, summary: 'A Designated Contact asks to close the case (CASE-7)',
+    request: { params: CaseNumberParams, body: ReasonBody, bodyOptional: true }, success: { status: 201, schema: CaseSchema },
+  },
+  {
+    method: 'POST', path: '/cases/{caseNumber}/reopen', handler: 'reopen-case', permission: 'updateCases', table: 'write',
+    caseData: true, summary: 'A Designated Contact reopens a closed case (CASE-7)',
+    request: { params: CaseNumberParams, body: ReasonBody, bodyOptional: true }, success: { status: 200, schema: CaseSchema },
+  },
+  {
+    method: 'GET', path: '/search', handler: 'search-cases', permission: 'readCases', table: 'read', caseData: true,
+    summary: 'Cases by number and organisations by name prefix, created within from/to (default: past year) (LIST-4)',
+    request: { query: SearchQuery }, success: { status: 200, schema: SearchResultSchema },
   },
   {
     method: 'GET', path: '/admin/orgs/shortfall', handler: 'list-shortfall', permission: 'staff', table: 'read',

@@ -100,3 +100,56 @@ export const UpdateSchema = z
 export const UpdateListSchema = pageOf(UpdateSchema, 'CaseUpdateList');
 
 export const PageQuery = z.strictObject({ limit: LimitSchema, cursor: CursorSchema });
+
+export const PatchCaseBody = z
+  .strictObject({
+    status: z.enum(STATUSES).optional(),
+    subStatus: z.string().trim().min(1).max(100).nullable().optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    ownerId: z.string().min(1).max(64).nullable().optional(),
+    supportGroup: z.string().min(1).max(100).optional(),
+    contactPhone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number').optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' })
+  .openapi('PatchCase');
+export type PatchCaseBody = z.infer<typeof PatchCaseBody>;
+
+export const EscalationBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }).openapi('EscalationRequest');
+export const EscalationDecisionBody = z
+  .strictObject({ accept: z.boolean(), comment: z.string().trim().max(2000).default('') })
+  .openapi('EscalationDecision');
+export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }).openapi('Reason');
+
+export const AuditEventSchema = z
+  .object({
+    eventId: z.string(),
+    caseNumber: z.string(),
+    at: z.string(),
+    actorId: z.string(),
+    actorName: z.string(),
+    actorKind: z.enum(['customer', 'staff', 'system']),
+    action: z.string(),
+    field: z.string().optional(),
+    from: z.unknown().optional(),
+    to: z.unknown().optional(),
+    detail: z.string().optional(),
+  })
+  .openapi('AuditEvent');
+export const HistorySchema = pageOf(AuditEventSchema, 'History');
+
+export const SearchQuery = z.strictObject({
+  q: z.string().trim().min(1).max(100),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  limit: LimitSchema,
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+export const SearchResultSchema = z
+  .object({
+    cases: z.array(CaseSchema),
+    accounts: z.array(z.object({ orgId: z.string(), name: z.string() })),
+    from: z.string(),
+    to: z.string(),
+  })
+  .openapi('SearchResult');

@@ -38,3 +38,11 @@ export const ShortfallListSchema = z
     ),
   })
   .openapi('ShortfallList');
+
+export const SettingsBody = z
+  .strictObject({
+    defaultList: z.enum(['all', 'mine']).optional(),
+    notifications: z.record(z.string().regex(/^[a-zA-Z]{1,40}$/), z.boolean()).optional(),
+  })
+  .openapi('SettingsChange');
+export type SettingsBody = z.infer<typeof SettingsBody>;

@@ -1,0 +1,96 @@
+/**
+ * The sparse waiting index (FLAG-1): only cases support waits on, not yet flagged, have its keys.
+ * The sweep reads due entries with one Query, so its cost follows the cases waiting, never the
+ * table. Access requests (FLAG-2) will sit in their own partition of the same index.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRequest, WaitingRepo } from '../domain/ports';
+import type { AuditEvent, Case } from '../domain/types';
+import type { TableRef } from './client';
+import { caseIndexKeys, keys, WAITING_PARTITION } from './keys';
+import { fromItem } from './items';
+import { queryPage } from './paging';
+import { TABLE } from './table';
+
+const { waiting } = TABLE.indexes;
+
+export const dueCases = async (ref: TableRef, before: string, page: PageRequest): Promise<Page<Case>> => {
+  const res = await queryPage(
+    ref,
+    {
+      IndexName: waiting.name,
+      KeyConditionExpression: '#ipk = :ipk AND #isk < :before',
+      ExpressionAttributeNames: { '#ipk': waiting.partitionKey, '#isk': waiting.sortKey },
+      ExpressionAttributeValues: { ':ipk': WAITING_PARTITION, ':before': before },
+    },
+    page,
+  );
+  return { items: res.items.map((i) => fromItem<Case>(i)), next: res.next };
+};
+
+/** One transaction: the flag (conditional on the same waiting period) and its audit event. */
+export const flagNeedsAction = async (ref: TableRef, c: Case, at: string, event: AuditEvent): Promise<boolean> => {
+  try {
+    await ref.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: ref.table,
+              Key: keys.case(c.caseNumber),
+              UpdateExpression: 'SET #na = :true, #nas = :at, #version = #version + :one REMOVE #wpk, #wsk',
+              ConditionExpression: '#ws = :ws AND #na = :false',
+              ExpressionAttributeNames: {
+                '#na': 'needsAction',
+                '#nas': 'needsActionSince',
+                '#ws': 'waitingSince',
+                '#version': 'version',
+                '#wpk': waiting.partitionKey,
+                '#wsk': waiting.sortKey,
+              },
+              ExpressionAttributeValues: { ':true': true, ':false': false, ':at': at, ':ws': c.waitingSince, ':one': 1 },
+            },
+          },
+          {
+            Put: {
+              TableName: ref.table,
+              Item: { ...keys.event(event.caseNumber, event.eventId), entity: 'event', ...event },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw err;
+  }
+};
+
+export const unflagNeedsAction = async (ref: TableRef, c: Case, at: string): Promise<void> => {
+  const restored = caseIndexKeys({ ...c, needsAction: false });
+  try {
+    await ref.doc.send(
+      new UpdateCommand({
+        TableName: ref.table,
+        Key: keys.case(c.caseNumber),
+        UpdateExpression: 'SET #na = :false, #wpk = :wpk, #wsk = :wsk REMOVE #nas',
+        ConditionExpression: '#nas = :at',
+        ExpressionAttributeNames: { '#na': 'needsAction', '#nas': 'needsActionSince', '#wpk': waiting.partitionKey, '#wsk': waiting.sortKey },
+        ExpressionAttributeValues: { ':false': false, ':at': at, ':wpk': restored[waiting.partitionKey], ':wsk': restored[waiting.sortKey] },
+      }),
+    );
+  } catch (err) {
+    // The customer answered meanwhile: nothing to undo.
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+  }
+};
+
+export const waitingRepo = (ref: TableRef): WaitingRepo => ({
+  dueCases: (before, page) => dueCases(ref, before, page),
+  flagNeedsAction: (c, at, event) => flagNeedsAction(ref, c, at, event),
+  unflagNeedsAction: (c, at) => unflagNeedsAction(ref, c, at),
+});

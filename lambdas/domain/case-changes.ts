@@ -1,0 +1,285 @@
+/**
+ * Everything that changes a case's fields: staff edits (CASE-3, CASE-4), escalation, closure and
+ * reopening (CASE-7), and customer responses. Each change is one conditional write of the case
+ * with its updates and audit events (CASE-9); concurrent writers retry, stale If-Match is 412.
+ */
+import { forbidden, Problem, preconditionFailed, validation } from './errors';
+import { afterCustomerResponse, assertTransition, withStatus } from './lifecycle';
+import { canWrite, type Caller, type CaseAccess } from './policy';
+import type { Deps, Page, PageRequest } from './ports';
+import { loadCase } from './cases';
+import type { AuditEvent, Case, CaseUpdate, Severity, Status } from './types';
+import { viewCase, viewUpdate, type CaseView, type UpdateView } from './views';
+import { WAITING_STATES } from './lifecycle';
+
+/** Fields whose every change is an audit event. */
+const AUDITED: readonly (keyof Case)[] = [
+  'status', 'subStatus', 'severity', 'ownerId', 'supportGroup', 'contactPhone', 'needsAction', 'escalated',
+];
+
+export interface Actor {
+  id: string;
+  name: string;
+  kind: AuditEvent['actorKind'];
+}
+
+export const actorOf = (caller: Caller): Actor => ({
+  id: caller.id,
+  name: caller.user?.name ?? caller.id,
+  kind: caller.user?.staff ? 'staff' : 'customer',
+});
+
+export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Casework', kind: 'system' };
+
+/** CASE-9: one audit event per changed field, with from and to. */
+export const diffEvents = (deps: Pick<Deps, 'ids'>, before: Case, after: Case, actor: Actor, at: string, action: string): AuditEvent[] =>
+  AUDITED.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])).map((field) => ({
+    caseNumber: after.caseNumber,
+    eventId: deps.ids.next(),
+    at,
+    actorId: actor.id,
+    actorName: actor.name,
+    actorKind: actor.kind,
+    action,
+    field,
+    from: before[field] ?? null,
+    to: after[field] ?? null,
+  }));
+
+export interface Change {
+  next: Case;
+  updates?: CaseUpdate[];
+  events?: AuditEvent[];
+}
+
+const MAX_ATTEMPTS = 25;
+
+/**
+ * Reads the case, lets `mutate` decide the change (it may refuse with a Problem), and writes it
+ * only at the version read. On a lost race it re-reads and decides again, unless the client
+ * pinned a version with If-Match: then a stale version is 412.
+ */
+export const commitChange = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  mutate: (c: Case, access: CaseAccess, at: string) => Change,
+  expectedVersion?: number,
+): Promise<{ c: Case; access: CaseAccess }> => {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const { c, access } = await loadCase(deps, caller, caseNumber);
+    if (expectedVersion !== undefined && c.version !== expectedVersion) {
+      throw preconditionFailed(`The case is at version ${c.version}, not ${expectedVersion}. Re-read it and try again.`);
+    }
+    const now = deps.clock.now().toISOString();
+    const at = now > c.updatedAt ? now : c.updatedAt;
+    const change = mutate(c, access, at);
+    const next: Case = { ...change.next, updatedAt: at, version: c.version + 1 };
+    if (await deps.cases.saveCase(next, c.version, { updates: change.updates, events: change.events })) {
+      return { c: next, access };
+    }
+    if (expectedVersion !== undefined) throw preconditionFailed('The case changed while this request was applied.');
+  }
+  throw new Problem(503, '/problems/busy', 'Case busy', 'The case is changing too fast; retry shortly.');
+};
+
+const requireStaffWrite = (access: CaseAccess) => {
+  if (access === 'restricted') throw forbidden('Staff working from the US cannot change cases of EU/EEA organisations (PRIV-1).');
+  if (access !== 'staff') throw forbidden('Only staff may do this.');
+};
+
+const requireCustomerWrite = (access: CaseAccess) => {
+  if (access === 'restricted') throw forbidden('Staff working from the US cannot change cases of EU/EEA organisations (PRIV-1).');
+  if (!canWrite(access)) throw forbidden('Your access to this case is read-only.');
+};
+
+const systemNote = (deps: Pick<Deps, 'ids'>, c: Case, actor: Actor, at: string, body: string, channel: CaseUpdate['channel'] = 'system'): CaseUpdate => ({
+  caseNumber: c.caseNumber,
+  updateId: deps.ids.next(),
+  authorId: actor.id,
+  authorName: actor.name,
+  authorKind: actor.kind,
+  channel,
+  visibility: 'public',
+  body,
+  attachments: [],
+  createdAt: at,
+});
+
+export interface PatchInput {
+  status?: Status;
+  subStatus?: string | null;
+  severity?: Severity;
+  ownerId?: string | null;
+  supportGroup?: string;
+  contactPhone?: string;
+}
+
+/** CASE-3, CASE-4: staff move cases through the lifecycle and change their fields. */
+export const patchCase = async (deps: Deps, caller: Caller, caseNumber: string, input: PatchInput, ifMatch?: number): Promise<CaseView> => {
+  const actor = actorOf(caller);
+  const { c, access } = await commitChange(
+    deps,
+    caller,
+    caseNumber,
+    (current, access, at) => {
+      requireStaffWrite(access);
+      let next: Case = { ...current };
+      if (input.status !== undefined && input.status !== current.status) {
+        assertTransition(current.status, input.status);
+        next = withStatus(next, input.status, at);
+        if (input.status === 'closed') delete next.closureRequest;
+      }
+      if (input.subStatus !== undefined) {
+        if (input.subStatus === null) delete next.subStatus;
+        else next.subStatus = input.subStatus;
+      }
+      if (input.severity !== undefined) next.severity = input.severity;
+      if (input.ownerId !== undefined) {
+        if (input.ownerId === null) delete next.ownerId;
+        else next.ownerId = input.ownerId;
+      }
+      if (input.supportGroup !== undefined) next.supportGroup = input.supportGroup;
+      if (input.contactPhone !== undefined) next.contactPhone = input.contactPhone;
+      if (next.severity === 'critical' && !next.contactPhone) {
+        throw validation([{ path: 'contactPhone', message: 'a critical case records a contact reachable at all times (CASE-3)' }]);
+      }
+      return { next, events: diffEvents(deps, current, next, actor, at, 'update') };
+    },
+    ifMatch,
+  );
+  return viewCase(c, access);
+};
+
+/** CASE-7: a Designated Contact asks for escalation, with a reason. */
+export const requestEscalation = async (deps: Deps, caller: Caller, caseNumber: string, reason: string): Promise<CaseView> => {
+  const actor = actorOf(caller);
+  const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
+    requireCustomerWrite(access);
+    if (current.status === 'closed') throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
+    if (current.escalation?.status === 'requested') {
+      throw new Problem(409, '/problems/escalation-pending', 'Escalation pending', 'An escalation request is already waiting for a decision.');
+    }
+    const next: Case = { ...current, escalation: { status: 'requested', reason, requestedBy: actor.id, requestedAt: at } };
+    const event: AuditEvent = { caseNumber, eventId: deps.ids.next(), at, actorId: actor.id, actorName: actor.name, actorKind: actor.kind, action: 'escalation-requested', field: 'escalation', from: current.escalation?.status ?? null, to: 'requested', detail: reason };
+    return { next, updates: [systemNote(deps, current, actor, at, `Escalation requested: ${reason}`)], events: [event] };
+  });
+  return viewCase(c, access);
+};
+
+/** CASE-7: staff accept or decline a pending escalation. */
+export const decideEscalation = async (deps: Deps, caller: Caller, caseNumber: string, accept: boolean, comment: string): Promise<CaseView> => {
+  const actor = actorOf(caller);
+  const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
+    requireStaffWrite(access);
+    if (current.escalation?.status !== 'requested') {
+      throw new Problem(409, '/problems/no-escalation-pending', 'No escalation pending', 'There is no escalation request waiting for a decision.');
+    }
+    const decided = accept ? 'accepted' : 'declined';
+    const next: Case = {
+      ...current,
+      escalation: { ...current.escalation, status: decided, decidedBy: actor.id, decidedAt: at, comment },
+      ...(accept ? { escalated: true } : {}),
+    };
+    const event: AuditEvent = { caseNumber, eventId: deps.ids.next(), at, actorId: actor.id, actorName: actor.name, actorKind: actor.kind, action: `escalation-${decided}`, field: 'escalation', from: 'requested', to: decided, detail: comment };
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, `Escalation ${decided}${comment ? `: ${comment}` : ''}`)],
+      events: [event, ...diffEvents(deps, current, next, actor, at, `escalation-${decided}`)],
+    };
+  });
+  return viewCase(c, access);
+};
+
+/** CASE-7: a Designated Contact asks to close the case; staff close it with PATCH. */
+export const requestClosure = async (deps: Deps, caller: Caller, caseNumber: string, reason?: string): Promise<CaseView> => {
+  const actor = actorOf(caller);
+  const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
+    requireCustomerWrite(access);
+    if (current.status === 'closed') throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
+    if (current.closureRequest) throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
+    const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
+    const event: AuditEvent = { caseNumber, eventId: deps.ids.next(), at, actorId: actor.id, actorName: actor.name, actorKind: actor.kind, action: 'closure-requested', field: 'closureRequest', from: null, to: 'requested', ...(reason ? { detail: reason } : {}) };
+    return { next, updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)], events: [event] };
+  });
+  return viewCase(c, access);
+};
+
+/** CASE-7: a Designated Contact reopens a closed case. */
+export const reopenCase = async (deps: Deps, caller: Caller, caseNumber: string, reason?: string): Promise<CaseView> => {
+  const actor = actorOf(caller);
+  const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
+    requireCustomerWrite(access);
+    assertTransition(current.status, 'open');
+    if (current.status !== 'closed') throw new Problem(409, '/problems/not-closed', 'Case not closed', 'Only a closed case can be reopened.');
+    const next = withStatus(current, 'open', at);
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, `Case reopened${reason ? `: ${reason}` : ''}`)],
+      events: diffEvents(deps, current, next, actor, at, 'reopen'),
+    };
+  });
+  return viewCase(c, access);
+};
+
+/** CASE-4, CASE-8: a customer's update on a waiting case moves it back to open, in the same write. */
+export const customerResponse = (deps: Pick<Deps, 'ids'>, current: Case, update: CaseUpdate, actor: Actor): Change => {
+  const next = afterCustomerResponse(current, update.createdAt);
+  return { next, updates: [update], events: diffEvents(deps, current, next, actor, update.createdAt, 'customer-response') };
+};
+
+/** CASE-9: the audit trail. Restricted staff (PRIV-1) do not see customers' names. */
+export const caseHistory = async (deps: Deps, caller: Caller, caseNumber: string, page: PageRequest): Promise<Page<AuditEvent>> => {
+  const { access } = await loadCase(deps, caller, caseNumber);
+  const res = await deps.cases.listEvents(caseNumber, page);
+  const items = access === 'restricted'
+    ? res.items.map((e) => (e.actorKind === 'customer' ? { ...e, actorName: '[restricted]', detail: undefined } : { ...e, detail: undefined }))
+    : res.items;
+  return { items, next: res.next };
+};
+
+export interface AddUpdateInput {
+  body: string;
+  visibility: 'public' | 'internal';
+}
+
+/**
+ * CASE-6: append an update from the portal or the app. A plain update only touches the case
+ * (many writers append at once without conflict); a customer's reply to a waiting case also
+ * moves it back to open (CASE-4) and clears needs-action (CASE-8) in the same transaction.
+ */
+export const addUpdate = async (deps: Deps, caller: Caller, caseNumber: string, input: AddUpdateInput): Promise<UpdateView> => {
+  const actor = actorOf(caller);
+  let { c, access } = await loadCase(deps, caller, caseNumber);
+  requireCustomerWrite(access);
+  const staff = access === 'staff';
+  if (input.visibility === 'internal' && !staff) {
+    throw validation([{ path: 'visibility', message: 'only staff post internal updates' }]);
+  }
+  const update: CaseUpdate = {
+    caseNumber,
+    updateId: deps.ids.next(),
+    authorId: actor.id,
+    authorName: actor.name,
+    authorKind: staff ? 'staff' : 'customer',
+    channel: caller.client === 'mobile' ? 'mobile' : 'portal',
+    visibility: input.visibility,
+    body: input.body,
+    attachments: [],
+    createdAt: '',
+  };
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const now = deps.clock.now().toISOString();
+    // updatedAt never goes backwards, even if this container's clock lags the last writer's.
+    update.createdAt = now > c.updatedAt ? now : c.updatedAt;
+    if (!staff && WAITING_STATES.includes(c.status)) {
+      const change = customerResponse(deps, c, update, actor);
+      const next = { ...change.next, updatedAt: update.createdAt, version: c.version + 1 };
+      if (await deps.cases.saveCase(next, c.version, change)) return viewUpdate(update, access, 'full');
+    } else if (await deps.cases.appendUpdate(update, c)) {
+      return viewUpdate(update, access, 'full');
+    }
+    ({ c, access } = await loadCase(deps, caller, caseNumber));
+  }
+  throw new Problem(503, '/problems/busy', 'Case busy', 'The case is changing too fast; retry shortly.');
+};

@@ -1,0 +1,63 @@
+/**
+ * FLAG-1: the scheduled sweep. Finds cases support has waited on for over 24 hours through the
+ * sparse waiting index, flags each once (a conditional write: concurrent or repeated runs find
+ * nothing left to do) and sends the contact one reminder per waiting period.
+ * FLAG-2's access requests join as another timer in TIMERS when they exist.
+ */
+import { NEEDS_ACTION_AFTER_HOURS } from './lifecycle';
+import { needsActionReminder } from './mail';
+import type { Deps } from './ports';
+import { SYSTEM_ACTOR } from './case-changes';
+
+export interface SweepReport {
+  examined: number;
+  flagged: number;
+  reminded: number;
+  failed: number;
+}
+
+const PAGE = 100;
+
+export const sweepNeedsAction = async (deps: Deps, log: (msg: string, extra?: object) => void = () => undefined): Promise<SweepReport> => {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const before = new Date(now.getTime() - NEEDS_ACTION_AFTER_HOURS * 3600_000).toISOString();
+  const report: SweepReport = { examined: 0, flagged: 0, reminded: 0, failed: 0 };
+  let after: unknown;
+  do {
+    const page = await deps.waiting.dueCases(before, { limit: PAGE, after });
+    for (const c of page.items) {
+      report.examined++;
+      const flagged = await deps.waiting.flagNeedsAction(c, at, {
+        caseNumber: c.caseNumber,
+        eventId: deps.ids.next(),
+        at,
+        actorId: SYSTEM_ACTOR.id,
+        actorName: SYSTEM_ACTOR.name,
+        actorKind: 'system',
+        action: 'needs-action',
+        field: 'needsAction',
+        from: false,
+        to: true,
+        detail: `waiting since ${c.waitingSince}`,
+      });
+      if (!flagged) continue; // another run, or the customer, got there first
+      report.flagged++;
+      try {
+        await deps.mailer.send(needsActionReminder(c, deps.mailDomain));
+        report.reminded++;
+      } catch (err) {
+        report.failed++;
+        log('reminder not sent; the case goes back to the waiting index', { caseNumber: c.caseNumber, error: String(err) });
+        await deps.waiting.unflagNeedsAction(c, at);
+      }
+    }
+    after = page.next ?? undefined;
+  } while (after);
+  return report;
+};
+
+/** Every timer the sweep runs. */
+export const runSweep = async (deps: Deps, log?: (msg: string, extra?: object) => void) => ({
+  needsAction: await sweepNeedsAction(deps, log),
+});

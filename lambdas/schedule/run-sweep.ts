@@ -1,0 +1,11 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { appDeps } from '../adapters/deps';
+import { logger } from '../adapters/logger';
+import { runSweep } from '../domain/sweep';
+
+/** EventBridge schedule target (every 15 minutes in AWS, every minute in local mode). */
+export const handler = async (_event?: ScheduledEvent) => {
+  const report = await runSweep(appDeps(), (msg, extra) => logger.warn(msg, { ...extra }));
+  logger.info('sweep done', { report });
+  return report;
+};
