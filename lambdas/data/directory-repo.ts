@@ -106,9 +106,10 @@ export const listOrgs = async (ref: TableRef, namePrefix = ''): Promise<Org[]> =
       new QueryCommand({
         TableName: ref.table,
         IndexName: index.name,
-        KeyConditionExpression: '#ipk = :ipk AND begins_with(#isk, :prefix)',
-        ExpressionAttributeNames: { '#ipk': index.partitionKey, '#isk': index.sortKey },
-        ExpressionAttributeValues: { ':ipk': 'ORGS', ':prefix': namePrefix.toLowerCase() },
+        // DynamoDB refuses an empty begins_with operand: no prefix means the whole partition.
+        KeyConditionExpression: namePrefix ? '#ipk = :ipk AND begins_with(#isk, :prefix)' : '#ipk = :ipk',
+        ExpressionAttributeNames: { '#ipk': index.partitionKey, ...(namePrefix ? { '#isk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':ipk': 'ORGS', ...(namePrefix ? { ':prefix': namePrefix.toLowerCase() } : {}) },
         ExclusiveStartKey: after,
       }),
     );

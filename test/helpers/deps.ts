@@ -1,0 +1,61 @@
+/**
+ * Domain ports over a real DynamoDB Local table (integration tier). Any Scan fails the test:
+ * requests and schedules must Query designed indexes.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemIds } from '../../lambdas/adapters/ids';
+import { caseRepo } from '../../lambdas/data/case-repo';
+import { directoryRepo } from '../../lambdas/data/directory-repo';
+import { sessionRepo } from '../../lambdas/data/session-repo';
+import { waitingRepo } from '../../lambdas/data/waiting-repo';
+import type { OutboundMail } from '../../lambdas/domain/mail';
+import type { Deps } from '../../lambdas/domain/ports';
+
+export interface Meter {
+  calls: Record<string, number>;
+  capacity: number;
+  reset(): void;
+}
+
+/** Counts every command and sums the consumed capacity DynamoDB reports; refuses Scan. */
+export const instrument = (doc: DynamoDBDocumentClient): Meter => {
+  const meter: Meter = {
+    calls: {},
+    capacity: 0,
+    reset() {
+      meter.calls = {};
+      meter.capacity = 0;
+    },
+  };
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      if (/^Scan/.test(name)) throw new Error(`${name} issued: every access pattern must Query a designed index`);
+      meter.calls[name] = (meter.calls[name] ?? 0) + 1;
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const out = await next(args);
+      const cc = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+      for (const c of Array.isArray(cc) ? cc : cc ? [cc] : []) meter.capacity += c.CapacityUnits ?? 0;
+      return out;
+    },
+    { step: 'initialize', name: 'casework-meter' },
+  );
+  return meter;
+};
+
+export const sentMail: OutboundMail[] = [];
+
+export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps => {
+  const ref = { doc, table };
+  return {
+    clock: { now: () => new Date() },
+    ids: systemIds,
+    directory: directoryRepo(ref),
+    cases: caseRepo(ref),
+    sessions: sessionRepo(ref),
+    waiting: waitingRepo(ref),
+    mailer: { send: async (m) => void sentMail.push(m) },
+    mailDomain: 'casework.test',
+    ...overrides,
+  };
+};
