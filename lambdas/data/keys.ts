@@ -12,6 +12,9 @@ export const SEVERITY_RANK: Record<Severity, number> = { critical: 1, high: 2, m
 /** Sorts most recently modified first on an ascending index key. */
 const newestFirst = (iso: string): string => String(9_999_999_999_999 - Date.parse(iso)).padStart(13, '0');
 
+/** Session items are the only ones a read-only route may write (IAM dynamodb:LeadingKeys). */
+export const SESSION_KEY_PREFIX = 'SESSION#';
+
 export const keys = {
   counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
   user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
@@ -33,7 +36,7 @@ export const keys = {
   updatePrefix: 'UPDATE#',
   event: (caseNumber: string, eventId: string) => ({ PK: `CASE#${caseNumber}`, SK: `EVENT#${eventId}` }),
   eventPrefix: 'EVENT#',
-  session: (sessionId: string) => ({ PK: `SESSION#${sessionId}`, SK: 'SESSION' }),
+  session: (sessionId: string) => ({ PK: `${SESSION_KEY_PREFIX}${sessionId}`, SK: 'SESSION' }),
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
 } as const;
 

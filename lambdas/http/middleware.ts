@@ -71,7 +71,8 @@ export const claimsOf = (event: ApiEvent): VerifiedClaims | undefined => {
   const sessionId = jwt.claims.origin_jti ?? jwt.claims.jti;
   return {
     sub,
-    client: clientOf(jwt.claims.client_id as string | undefined),
+    // Access tokens name their app client in client_id; ID tokens in aud.
+    client: clientOf((jwt.claims.client_id ?? jwt.claims.aud) as string | undefined),
     scopes,
     ...(sessionId ? { sessionId: String(sessionId) } : {}),
   };

@@ -1,0 +1,59 @@
+/**
+ * `npm run --silent token -- <email> [--client web|mobile]` or `-- --machine <clientId>`: prints
+ * a bearer token from the local issuer, and nothing else, for `$(...)` in a shell. Signs with
+ * the shared key file, so the server need not be running (it verifies with the same file).
+ */
+import { clientIds, signMachineToken, signUserToken } from '../lib/local/issuer';
+import type { UserClient } from '../lib/local/issuer';
+import { DEMO_USERS } from '../lib/local/demo-data';
+
+const usage = [
+  'Usage: npm run --silent token -- <email> [--client web|mobile]',
+  '       npm run --silent token -- --machine monitoring',
+].join('\n');
+
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+};
+
+const main = () => {
+  const args = process.argv.slice(2);
+  let email: string | undefined;
+  let client: UserClient = 'web';
+  let machine: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--client') {
+      const value = args[++i];
+      if (value !== 'web' && value !== 'mobile') fail(`--client must be web or mobile\n${usage}`);
+      client = value as UserClient;
+    } else if (arg === '--machine') {
+      machine = args[++i] ?? fail(`--machine needs a client id\n${usage}`);
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${usage}\n`);
+      return;
+    } else if (arg.startsWith('-') || email) {
+      fail(`Unexpected argument ${arg}\n${usage}`);
+    } else {
+      email = arg;
+    }
+  }
+
+  if (machine) {
+    if (email) fail(`Give an email or --machine, not both\n${usage}`);
+    // The local gateway only accepts its known clients, as the HTTP API's authorizer lists its audiences.
+    if (machine !== clientIds().machine) fail(`Unknown machine client ${machine}; the known one is ${clientIds().machine}`);
+    process.stdout.write(`${signMachineToken(machine)}\n`);
+    return;
+  }
+  if (!email) fail(usage);
+  const user = DEMO_USERS.find((u) => u.email.toLowerCase() === email!.toLowerCase());
+  if (!user) {
+    fail(`No demo user ${email}. Demo users:\n${DEMO_USERS.map((u) => `  ${u.email}`).join('\n')}`);
+    return;
+  }
+  process.stdout.write(`${signUserToken({ sub: user.userId, email: user.email, client })}\n`);
+};
+
+main();

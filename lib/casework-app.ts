@@ -1,0 +1,69 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AppStack } from './stacks/app-stack';
+import { DataStack } from './stacks/data-stack';
+
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const parseStage = (value: unknown): Stage => {
+  if (typeof value === 'string' && (STAGES as readonly string[]).includes(value)) return value as Stage;
+  throw new Error(`Unknown stage ${JSON.stringify(value)}: use -c stage=${STAGES.join('|')}`);
+};
+
+/** `dev` -> `Dev`, for stack names. */
+const title = (stage: Stage): string => stage.charAt(0).toUpperCase() + stage.slice(1);
+
+export interface CaseworkApp {
+  readonly app: App;
+  readonly stage: Stage;
+  readonly data: DataStack;
+  readonly appStack: AppStack;
+}
+
+/**
+ * The whole CDK app. bin/app.ts and the infrastructure tests both build it here, so the tests
+ * check exactly what deploys. `context` entries are defaults; the CLI's `-c` and cdk.json
+ * values win over them.
+ */
+export const buildApp = (context: Record<string, unknown> = {}): CaseworkApp => {
+  const app = new App({
+    context: {
+      // Said out loud rather than defaulted: exports make CloudFormation refuse to delete the
+      // data stack while the app stack reads its table. The price is the "deadly embrace" when
+      // a reference is removed (README of aws-cdk-lib, "Reference strength").
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+      ...context,
+    },
+  });
+  const stage = parseStage(app.node.tryGetContext('stage') ?? 'dev');
+  const portalOrigin: string = app.node.tryGetContext('portalOrigin') ?? 'http://localhost:5173';
+  const mailDomain: string = app.node.tryGetContext('mailDomain') ?? 'casework.example.com';
+  const cognitoDomainPrefix: string = app.node.tryGetContext('cognitoDomainPrefix') ?? `casework-${stage}`;
+
+  // Env-agnostic unless the CLI resolved an account: synth must work offline with no credentials.
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const prefix = `Casework-${title(stage)}`;
+
+  const data = new DataStack(app, `${prefix}-Data`, {
+    env,
+    description: `Casework ${stage}: stateful resources (retained)`,
+    terminationProtection: stage === 'prod',
+  });
+  const appStack = new AppStack(app, `${prefix}-App`, {
+    env,
+    terminationProtection: stage === 'prod',
+    description: `Casework ${stage}: identity, HTTP API and functions`,
+    stage,
+    table: data.table,
+    portalOrigin,
+    cognitoDomainPrefix,
+    mailDomain,
+  });
+
+  Tags.of(app).add('project', 'casework');
+  Tags.of(app).add('stage', stage);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+  return { app, stage, data, appStack };
+};

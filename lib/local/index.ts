@@ -1,0 +1,132 @@
+/**
+ * Local mode: the Lambda handlers behind local stand-ins for API Gateway and Cognito, on
+ * DynamoDB Local and aws-ses-v2-local. Wiring only; no business logic lives here.
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTable, startDynamo, startSesLocal } from './emulators';
+import type { Emulator } from './emulators';
+import { startGateway } from './gateway';
+import type { Gateway } from './gateway';
+
+export interface LocalOptions {
+  /** 0 picks a free port (tests); `npm start` passes the documented fixed ports. */
+  apiPort: number;
+  sesPort: number;
+  dynamoPort: number;
+  /** Keep DynamoDB data in this directory across runs; in memory when absent. */
+  persistDir?: string;
+  /** Seed the demo data into a newly created table (default true). A persisted table is never reseeded. */
+  seed?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface LocalUrls {
+  api: string;
+  jwks: string;
+  ses: string;
+  /** GET lists the mail "sent" through SES. */
+  sesStore: string;
+  dynamo: string;
+}
+
+export interface LocalMode {
+  urls: LocalUrls;
+  tableName: string;
+  /** Whether the table was created (and seeded) by this start, rather than found persisted. */
+  created: boolean;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_REGION = 'eu-west-1';
+
+/**
+ * Handler modules read the environment when they load and create their SDK clients lazily, so
+ * every variable is set before the first request imports one. Endpoints are overwritten on
+ * every start because each start has new ports; the rest respects what the caller already set.
+ */
+const configureEnvironment = (dynamo: string, ses: string) => {
+  const env = process.env;
+  env.AWS_REGION ??= DEFAULT_REGION;
+  env.AWS_ACCESS_KEY_ID ??= 'local';
+  env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  env.AWS_ENDPOINT_URL_DYNAMODB = dynamo;
+  env.AWS_ENDPOINT_URL_SES = ses;
+  // The same emulator answers the v2 API, should a handler use @aws-sdk/client-sesv2.
+  env.AWS_ENDPOINT_URL_SESV2 = ses;
+  env.TABLE_NAME ??= 'casework-local';
+  // Per run: cursors from an earlier run must not be trusted, as after a secret rotation in AWS.
+  env.CURSOR_SECRET ??= randomBytes(32).toString('base64url');
+  env.WEB_CLIENT_ID ??= 'casework-web';
+  env.MOBILE_CLIENT_ID ??= 'casework-mobile';
+  env.MAIL_DOMAIN ??= 'casework.test';
+  env.STAGE = 'local';
+};
+
+export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
+  const log = opts.log ?? (() => {});
+  // Everything started so far, stopped in reverse if a later step fails, so that a failed start
+  // leaves no JVM or port behind.
+  const started: Emulator[] = [];
+  let gateway: Gateway | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      const errors: unknown[] = [];
+      if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
+      for (const emulator of started.reverse()) await emulator.stop().catch((e: unknown) => errors.push(e));
+      if (errors.length) throw new AggregateError(errors, 'Local mode did not stop cleanly');
+    })());
+
+  try {
+    const t0 = Date.now();
+    // In parallel: the JVM takes seconds, SES milliseconds. allSettled so that one failing does
+    // not leave the other running unseen.
+    const [dynamoResult, sesResult] = await Promise.allSettled([
+      startDynamo({ port: opts.dynamoPort, persistDir: opts.persistDir }),
+      startSesLocal({ port: opts.sesPort }),
+    ]);
+    for (const r of [dynamoResult, sesResult]) if (r.status === 'fulfilled') started.push(r.value);
+    if (dynamoResult.status === 'rejected') throw dynamoResult.reason;
+    if (sesResult.status === 'rejected') throw sesResult.reason;
+    const dynamo = dynamoResult.value;
+    const ses = sesResult.value;
+    log(`DynamoDB Local ready at ${dynamo.endpoint} (${Date.now() - t0} ms)`);
+    configureEnvironment(dynamo.endpoint, ses.endpoint);
+
+    const tableName = process.env.TABLE_NAME!;
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
+    let created: boolean;
+    try {
+      ({ created } = await createTable(client, tableName));
+    } finally {
+      client.destroy();
+    }
+    if (created && opts.seed !== false) {
+      const t1 = Date.now();
+      // Imported only now: the seed module builds its DynamoDB client from the environment set above.
+      const { seedDemo } = await import('./demo-data');
+      await seedDemo();
+      log(`Seeded demo data into ${tableName} (${Date.now() - t1} ms)`);
+    } else if (!created) {
+      log(`Using the existing table ${tableName} in ${opts.persistDir}`);
+    }
+
+    gateway = await startGateway({ port: opts.apiPort, log });
+    return {
+      urls: {
+        api: gateway.url,
+        jwks: `${gateway.url}/.well-known/jwks.json`,
+        ses: ses.endpoint,
+        sesStore: `${ses.endpoint}/store`,
+        dynamo: dynamo.endpoint,
+      },
+      tableName,
+      created,
+      stop,
+    };
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+};

@@ -1,0 +1,78 @@
+import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { Stage } from '../casework-app';
+import { CaseworkHttpApi } from '../constructs/http-api';
+import { CaseworkIdentity } from '../constructs/identity';
+import { Schedules } from '../constructs/schedules';
+
+export interface AppStackProps extends StackProps {
+  readonly stage: Stage;
+  /** The table of the data stack; this stack only references it. */
+  readonly table: dynamodb.ITable;
+  readonly portalOrigin: string;
+  readonly cognitoDomainPrefix: string;
+  /** Domain of case mail: From support@, Reply-To case+<ref>@ (MAIL-1). Must be verified in SES. */
+  readonly mailDomain: string;
+}
+
+/**
+ * Stateless: identity, the HTTP API and its functions. Nothing here holds data that cannot be
+ * recreated (the user pool is retained in prod all the same).
+ *
+ * Later pieces plug in through the public members, each as its own construct under
+ * lib/constructs built in this constructor:
+ * - inbound mail (SES receipt rule -> S3 -> Lambda): `table` (write), `stage`;
+ * - notifications (table stream -> notifier -> SNS): `table.tableStreamArn`;
+ * each function a CaseworkFunction using its bind* helpers.
+ */
+export class AppStack extends Stack {
+  public readonly stage: Stage;
+  public readonly table: dynamodb.ITable;
+  public readonly identity: CaseworkIdentity;
+  /** Signs pagination cursors (opaque, tamper-evident): any function that lists needs it. */
+  public readonly cursorSecret: secretsmanager.Secret;
+  public readonly httpApi: CaseworkHttpApi;
+  public readonly schedules: Schedules;
+
+  public constructor(scope: Construct, id: string, props: AppStackProps) {
+    super(scope, id, props);
+    this.stage = props.stage;
+    this.table = props.table;
+
+    this.identity = new CaseworkIdentity(this, 'Identity', {
+      stage: props.stage,
+      domainPrefix: props.cognitoDomainPrefix,
+      portalOrigin: props.portalOrigin,
+    });
+
+    this.cursorSecret = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'cursor key: HMAC key that signs pagination cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An HMAC key for pagination cursors, not a credential to another system. Rotating it only ' +
+        'invalidates cursors in flight; a rotation schedule needs a two-key verify window first.',
+    });
+
+    this.httpApi = new CaseworkHttpApi(this, 'Http', {
+      stage: props.stage,
+      table: props.table,
+      cursorSecret: this.cursorSecret,
+      identity: this.identity,
+      portalOrigin: props.portalOrigin,
+    });
+
+    this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table, mailDomain: props.mailDomain });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'WebClientId', { value: this.identity.web.userPoolClientId });
+    new CfnOutput(this, 'MobileClientId', { value: this.identity.mobile.userPoolClientId });
+    new CfnOutput(this, 'MonitoringClientId', { value: this.identity.monitoring.userPoolClientId });
+    new CfnOutput(this, 'AuthDomain', { value: this.identity.domain.baseUrl() });
+  }
+}

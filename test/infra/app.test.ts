@@ -1,0 +1,72 @@
+import { Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { buildApp } from '../../lib/casework-app';
+import { NO_BUNDLING, built } from './synth';
+
+describe('stages', () => {
+  it('the stage from context names the stacks', () => {
+    expect([built('dev').data.stackName, built('dev').appStack.stackName]).toEqual([
+      'Casework-Dev-Data',
+      'Casework-Dev-App',
+    ]);
+    expect([built('prod').data.stackName, built('prod').appStack.stackName]).toEqual([
+      'Casework-Prod-Data',
+      'Casework-Prod-App',
+    ]);
+  });
+
+  it('dev is the default stage', () => {
+    expect(buildApp(NO_BUNDLING).stage).toBe('dev');
+  });
+
+  it('an unknown stage stops the synth', () => {
+    expect(() => buildApp({ ...NO_BUNDLING, stage: 'staging' })).toThrow(/Unknown stage "staging"/);
+  });
+
+  it('prod stacks have termination protection', () => {
+    expect(built('prod').data.terminationProtection).toBe(true);
+    expect(built('prod').appStack.terminationProtection).toBe(true);
+    expect(built('dev').data.terminationProtection).toBe(false);
+  });
+
+  it('the data stack holds the table and nothing the app stack owns', () => {
+    const types = Object.values(built().dataTemplate.toJSON().Resources).map((r) => (r as { Type: string }).Type);
+    expect(types).toEqual(['AWS::DynamoDB::GlobalTable']);
+  });
+
+  it('outputs the API URL, the user pool and the client ids', () => {
+    const outputs = Object.keys(built().appTemplate.toJSON().Outputs);
+    expect(outputs).toEqual(
+      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'WebClientId', 'MobileClientId', 'MonitoringClientId']),
+    );
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each(['dev', 'prod'])('%s synthesizes with no unacknowledged finding', (stage) => {
+    const { app } = buildApp({ ...NO_BUNDLING, stage });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('is really checking: an unacknowledged wildcard policy fails the synth', () => {
+    const { app, appStack } = buildApp(NO_BUNDLING);
+    const role = new iam.Role(appStack, 'Careless', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+  });
+
+  it('every acknowledgement names one rule and says why', () => {
+    const acks: [string, string, unknown][] = [];
+    for (const node of built().app.node.findAll()) {
+      for (const entry of node.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) acks.push([node.node.path, id, reason]);
+      }
+    }
+    expect(acks.length).toBeGreaterThan(0);
+    for (const [path, id, reason] of acks) {
+      expect({ path, id, ok: /AwsSolutions-[A-Z]+\d+/.test(id) }).toEqual({ path, id, ok: true });
+      expect(typeof reason === 'string' && reason.trim().length >= 30).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Builds the real app (lib/casework-app.ts) for infrastructure tests, without bundling: the
+ * tests read templates, and esbuild-ing every handler would make them slow for nothing.
+ */
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp, type CaseworkApp } from '../../lib/casework-app';
+
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+export interface Built extends CaseworkApp {
+  dataTemplate: Template;
+  appTemplate: Template;
+}
+
+export const build = (context: Record<string, unknown> = {}): Built => {
+  const built = buildApp({ ...NO_BUNDLING, ...context });
+  return {
+    ...built,
+    dataTemplate: Template.fromStack(built.data),
+    appTemplate: Template.fromStack(built.appStack),
+  };
+};
+
+const cache = new Map<string, Built>();
+/** One synth per stage per test file. */
+export const built = (stage: 'dev' | 'prod' = 'dev'): Built => {
+  if (!cache.has(stage)) cache.set(stage, build({ stage }));
+  return cache.get(stage)!;
+};
+
+/** Logical id of an L1, or of an L2's underlying L1. */
+export const logicalId = (construct: IConstruct): string => {
+  const cfn = CfnElement.isCfnElement(construct) ? construct : construct.node.defaultChild;
+  if (!cfn || !CfnElement.isCfnElement(cfn)) throw new Error(`${construct.node.path} has no CloudFormation element`);
+  return Stack.of(cfn).getLogicalId(cfn);
+};
+
+export type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; [k: string]: unknown }>;
+
+export const resourcesOf = (template: Template, type: string): Resources =>
+  template.findResources(type) as Resources;
