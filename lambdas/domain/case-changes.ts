@@ -93,6 +93,13 @@ const requireCustomerWrite = (access: CaseAccess) => {
   if (!canWrite(access)) throw forbidden('Your access to this case is read-only.');
 };
 
+/** CASE-7: escalation, closure requests and reopening are the customer's Designated Contacts' to ask. */
+const requireDesignated = (access: CaseAccess) => {
+  if (access === 'restricted') throw forbidden('Staff working from the US cannot change cases of EU/EEA organisations (PRIV-1).');
+  if (access === 'staff') throw forbidden("This is requested by the customer's Designated Contacts.");
+  if (access !== 'write') throw forbidden('Your access to this case is read-only.');
+};
+
 const systemNote = (deps: Pick<Deps, 'ids'>, c: Case, actor: Actor, at: string, body: string, channel: CaseUpdate['channel'] = 'system'): CaseUpdate => ({
   caseNumber: c.caseNumber,
   updateId: deps.ids.next(),
@@ -155,7 +162,7 @@ export const patchCase = async (deps: Deps, caller: Caller, caseNumber: string, 
 export const requestEscalation = async (deps: Deps, caller: Caller, caseNumber: string, reason: string): Promise<CaseView> => {
   const actor = actorOf(caller);
   const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
-    requireCustomerWrite(access);
+    requireDesignated(access);
     if (current.status === 'closed') throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
     if (current.escalation?.status === 'requested') {
       throw new Problem(409, '/problems/escalation-pending', 'Escalation pending', 'An escalation request is already waiting for a decision.');
@@ -195,7 +202,7 @@ export const decideEscalation = async (deps: Deps, caller: Caller, caseNumber: s
 export const requestClosure = async (deps: Deps, caller: Caller, caseNumber: string, reason?: string): Promise<CaseView> => {
   const actor = actorOf(caller);
   const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
-    requireCustomerWrite(access);
+    requireDesignated(access);
     if (current.status === 'closed') throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
     if (current.closureRequest) throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
     const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
@@ -209,7 +216,7 @@ export const requestClosure = async (deps: Deps, caller: Caller, caseNumber: str
 export const reopenCase = async (deps: Deps, caller: Caller, caseNumber: string, reason?: string): Promise<CaseView> => {
   const actor = actorOf(caller);
   const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
-    requireCustomerWrite(access);
+    requireDesignated(access);
     assertTransition(current.status, 'open');
     if (current.status !== 'closed') throw new Problem(409, '/problems/not-closed', 'Case not closed', 'Only a closed case can be reopened.');
     const next = withStatus(current, 'open', at);

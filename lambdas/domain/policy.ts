@@ -90,7 +90,9 @@ export const mayCall = (caller: Caller | undefined, permission: RoutePermission)
     case 'staff':
       return staff !== undefined;
     case 'readCases':
-      return staff !== undefined || readableOrgIds(caller).length > 0;
+      // Levels only: a FedRAMP contact on the mobile app passes the gate and then finds nothing
+      // (PRIV-2 answers 404 per case, an empty list), exactly as for a case that does not exist.
+      return staff !== undefined || (bestLevel(caller) !== undefined && bestLevel(caller) !== 'basic');
     case 'createCases':
     case 'updateCases':
       return staff !== undefined || bestLevel(caller) === 'designated';

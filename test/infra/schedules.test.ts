@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { ROUTES } from '../../lambdas/http/routes';
+import { ROUTES, type RouteDef } from '../../lambdas/http/routes';
 import { built, logicalId, resourcesOf } from './synth';
 
 const { appStack, appTemplate } = built('dev');
@@ -29,7 +29,7 @@ describe('scheduled work and mail', () => {
   });
 
   it('ACC-10: read-only routes may update session items and nothing else', () => {
-    const readOnly = ROUTES.filter((r) => r.table === 'read' && r.permission !== 'public');
+    const readOnly = (ROUTES as readonly RouteDef[]).filter((r) => r.table === 'read' && r.permission !== 'public');
     expect(readOnly.length).toBeGreaterThan(0);
     const policies = Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'));
     for (const route of readOnly) {

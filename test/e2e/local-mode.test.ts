@@ -1,0 +1,224 @@
+/**
+ * Local mode end to end: real sockets, real tokens, the real handlers on DynamoDB Local. The
+ * second part drives the gateway with a stand-in handler to pin the event API Gateway sends.
+ */
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { RouteDef } from '../../lambdas/http/routes';
+import { MAX_BODY_BYTES, startGateway } from '../../lib/local/gateway';
+import type { Gateway, LambdaHandler } from '../../lib/local/gateway';
+import { ISSUER, jwks, signClaims, signMachineToken, signUserToken } from '../../lib/local/issuer';
+import { startTestLocal } from '../helpers/local-mode';
+import type { TestLocal } from '../helpers/local-mode';
+
+const PROBLEM = 'application/problem+json';
+
+/** A token our issuer would sign, but signed with a key the gateway has never seen. */
+const foreignToken = (kid: string) => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const now = Math.floor(Date.now() / 1000);
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const input = `${part({ alg: 'RS256', typ: 'JWT', kid })}.${part({
+    sub: 'u-dana',
+    iss: ISSUER,
+    client_id: 'casework-web',
+    token_use: 'access',
+    scope: 'openid email',
+    iat: now,
+    exp: now + 3600,
+  })}`;
+  return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+};
+
+const expectProblem = async (res: Response, status: number, type: string) => {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe(PROBLEM);
+  const body = (await res.json()) as { type: string; title: string; status: number; detail: string };
+  expect(body).toMatchObject({ type, status });
+  expect(typeof body.title).toBe('string');
+  expect(typeof body.detail).toBe('string');
+  return body;
+};
+
+describe('local mode (npm start in-process)', () => {
+  let local: TestLocal;
+  beforeAll(async () => {
+    local = await startTestLocal();
+  });
+  afterAll(async () => {
+    await local?.stop();
+  });
+
+  const get = (path: string, token?: string) =>
+    fetch(`${local.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('GET /health answers 200 without a token', async () => {
+    const res = await get('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /me without a token is 401 problem+json', async () => {
+    const body = await expectProblem(await get('/me'), 401, '/problems/unauthorized');
+    expect(body.title).toBe('Unauthorized');
+  });
+
+  it('GET /me with a garbage token is 401', async () => {
+    await expectProblem(await get('/me', 'not-a-jwt'), 401, '/problems/unauthorized');
+  });
+
+  it('GET /me with a token signed by another key is 401, whatever its kid', async () => {
+    const ourKid = jwks().keys[0].kid as string;
+    await expectProblem(await get('/me', foreignToken(ourKid)), 401, '/problems/unauthorized');
+    await expectProblem(await get('/me', foreignToken('someone-elses-key')), 401, '/problems/unauthorized');
+  });
+
+  it('GET /me with an expired token or one for an unknown client is 401', async () => {
+    const expired = signUserToken({ sub: 'u-dana', email: 'dana@acme.example', now: Math.floor(Date.now() / 1000) - 7200 });
+    await expectProblem(await get('/me', expired), 401, '/problems/unauthorized');
+    await expectProblem(await get('/me', signMachineToken('stranger')), 401, '/problems/unauthorized');
+  });
+
+  it("GET /me with dana's token is 200 and describes dana", async () => {
+    const res = await get('/me', local.token('dana@acme.example'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ email: 'dana@acme.example' });
+  });
+
+  it('an unknown path is 404 and a known path with another method is 405', async () => {
+    await expectProblem(await get('/no-such-thing'), 404, '/problems/not-found');
+    const res = await fetch(`${local.url}/health`, { method: 'DELETE' });
+    await expectProblem(res, 405, '/problems/method-not-allowed');
+    expect(res.headers.get('allow')).toBe('GET');
+  });
+
+  it('serves the local JWKS and the outbound mail store', async () => {
+    const keys = (await (await get('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] };
+    expect(keys.keys.map((k) => k.kid)).toEqual([jwks().keys[0].kid]);
+    const store = await fetch(local.urls.sesStore);
+    expect(store.status).toBe(200);
+    expect(await store.json()).toMatchObject({ emails: expect.any(Array) });
+  });
+});
+
+describe('local gateway: the API Gateway payload 2.0 contract', () => {
+  let gateway: Gateway;
+  let keyDir: string;
+  let lastEvent: APIGatewayProxyEventV2WithJWTAuthorizer;
+  const previousKeyDir = process.env.CASEWORK_KEY_DIR;
+
+  const routes: RouteDef[] = [
+    { method: 'GET', path: '/things/{thingId}', handler: 'echo', permission: 'signedIn', table: 'none', caseData: false, summary: '', success: { status: 200 } },
+    { method: 'GET', path: '/things/special', handler: 'special', permission: 'public', table: 'none', caseData: false, summary: '', success: { status: 200 } },
+    { method: 'POST', path: '/upload', handler: 'echo', permission: 'public', table: 'none', caseData: false, summary: '', success: { status: 200 } },
+    { method: 'POST', path: '/ingest/alarms', handler: 'echo', permission: 'ingest', table: 'none', caseData: false, summary: '', success: { status: 202 } },
+    { method: 'GET', path: '/boom', handler: 'boom', permission: 'public', table: 'none', caseData: false, summary: '', success: { status: 200 } },
+    { method: 'GET', path: '/binary', handler: 'binary', permission: 'public', table: 'none', caseData: false, summary: '', success: { status: 200 } },
+  ];
+  const handlers: Record<string, LambdaHandler> = {
+    echo: async (event) => {
+      lastEvent = event as APIGatewayProxyEventV2WithJWTAuthorizer;
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: ['a=1; Path=/', 'b=2; Path=/'], body: JSON.stringify({ ok: true }) };
+    },
+    special: async () => ({ statusCode: 200, body: 'special' }),
+    boom: async () => {
+      throw new Error('boom');
+    },
+    binary: async () => ({ statusCode: 200, headers: { 'content-type': 'image/png' }, isBase64Encoded: true, body: Buffer.from([1, 2, 3]).toString('base64') }),
+  };
+
+  beforeAll(async () => {
+    keyDir = mkdtempSync(join(tmpdir(), 'casework-keys-'));
+    process.env.CASEWORK_KEY_DIR = keyDir;
+    gateway = await startGateway({ port: 0, routes, loadHandler: async (name) => handlers[name] });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    if (previousKeyDir === undefined) delete process.env.CASEWORK_KEY_DIR;
+    else process.env.CASEWORK_KEY_DIR = previousKeyDir;
+    rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  it('builds the event as API Gateway does', async () => {
+    const token = signUserToken({ sub: 'u-1', email: 'u1@acme.example', client: 'mobile' });
+    const res = await fetch(`${gateway.url}/things/T%2042?a=1&b=2&a=3`, {
+      headers: { authorization: `Bearer ${token}`, cookie: 'x=1; y=2', 'x-custom': 'v' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+    const e = lastEvent;
+    expect(e).toMatchObject({
+      version: '2.0',
+      routeKey: 'GET /things/{thingId}',
+      rawPath: '/things/T%2042',
+      rawQueryString: 'a=1&b=2&a=3',
+      queryStringParameters: { a: '1,3', b: '2' },
+      pathParameters: { thingId: 'T 42' },
+      cookies: ['x=1', 'y=2'],
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: 'local',
+        apiId: 'local',
+        routeKey: 'GET /things/{thingId}',
+        stage: '$default',
+        http: { method: 'GET', path: '/things/T%2042', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' },
+        authorizer: { jwt: { scopes: ['openid', 'email'] } },
+      },
+    });
+    expect(e.body).toBeUndefined();
+    expect(e.headers['x-custom']).toBe('v');
+    expect(e.headers.cookie).toBeUndefined();
+    expect(e.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const claims = e.requestContext.authorizer.jwt.claims;
+    expect(claims).toMatchObject({ sub: 'u-1', client_id: 'casework-mobile', token_use: 'access', scope: 'openid email', email: 'u1@acme.example' });
+    // HTTP APIs hand every claim over as a string.
+    expect(typeof claims.exp).toBe('string');
+  });
+
+  it('prefers a literal path segment over a variable one', async () => {
+    const res = await fetch(`${gateway.url}/things/special`);
+    expect(await res.text()).toBe('special');
+  });
+
+  it('passes text bodies as they are and binary ones base64-encoded', async () => {
+    await fetch(`${gateway.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"é"}' });
+    expect(lastEvent).toMatchObject({ body: '{"a":"é"}', isBase64Encoded: false });
+    await fetch(`${gateway.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 255]) });
+    expect(lastEvent).toMatchObject({ body: Buffer.from([0, 255]).toString('base64'), isBase64Encoded: true });
+  });
+
+  it('decodes base64 responses', async () => {
+    const res = await fetch(`${gateway.url}/binary`);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect([...new Uint8Array(await res.arrayBuffer())]).toEqual([1, 2, 3]);
+  });
+
+  it("refuses bodies over Lambda's 6 MB payload limit with 413", async () => {
+    const res = await fetch(`${gateway.url}/upload`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(MAX_BODY_BYTES + 1) });
+    await expectProblem(res, 413, '/problems/payload-too-large');
+  });
+
+  it('needs the ingest scope on ingest routes, like the route authorization scopes', async () => {
+    const user = signUserToken({ sub: 'u-1', email: 'u1@acme.example' });
+    const asUser = await fetch(`${gateway.url}/ingest/alarms`, { method: 'POST', headers: { authorization: `Bearer ${user}` }, body: '{}' });
+    await expectProblem(asUser, 403, '/problems/forbidden');
+    const asMachine = await fetch(`${gateway.url}/ingest/alarms`, { method: 'POST', headers: { authorization: signMachineToken('monitoring') }, body: '{}' });
+    expect(asMachine.status).toBe(200);
+    expect(lastEvent.requestContext.authorizer.jwt).toMatchObject({ claims: { sub: 'monitoring', client_id: 'monitoring' }, scopes: ['casework/ingest'] });
+  });
+
+  it('rejects a token from another issuer', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = signClaims({ sub: 'u-1', iss: 'https://elsewhere.example', client_id: 'casework-web', iat: now, exp: now + 60 });
+    await expectProblem(await fetch(`${gateway.url}/things/1`, { headers: { authorization: `Bearer ${token}` } }), 401, '/problems/unauthorized');
+  });
+
+  it('answers 500 like API Gateway when the handler throws', async () => {
+    const res = await fetch(`${gateway.url}/boom`);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ message: 'Internal Server Error' });
+  });
+});
