@@ -108,7 +108,7 @@ export const startDynamo = async (opts: { port: number; persistDir?: string }): 
     for (;;) {
       if (exited) {
         await stop();
-        throw new Error(`DynamoDB Local exited during startup (port ${port}; is Java 17+ installed?):\n${output}`);
+        throw new Error(`DynamoDB Local exited during startup on port ${port} (port in use? Java 17+ missing?):\n${output}`);
       }
       try {
         await probe.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(3000) });
@@ -174,7 +174,9 @@ export const createTable = async (client: DynamoDBClient, tableName: string): Pr
     // A table persisted by an older version of TABLE would fail in handlers in confusing ways.
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-    const missing = indexList().filter((i) => !have.has(i.name)).map((i) => i.name);
+    const missing = indexList()
+      .filter((i) => !have.has(i.name))
+      .map((i) => i.name);
     if (missing.length > 0) {
       throw new Error(
         `Table ${tableName} exists but lacks ${missing.join(', ')} (persisted with an older table definition); ` +

@@ -56,7 +56,8 @@ const HANDLER_DIR = resolve(__dirname, '../../lambdas/http');
 const ESM_ONLY_PREFIXES = ['@middy/'];
 let esmOnlyHookRegistered = false;
 const allowEsmOnlyPackages = () => {
-  if (esmOnlyHookRegistered) return;
+  // Jest resolves through its own moduleNameMapper and refuses Node's loader hooks.
+  if (esmOnlyHookRegistered || process.env.JEST_WORKER_ID !== undefined) return;
   esmOnlyHookRegistered = true;
   registerHooks({
     resolve: (specifier, context, next) =>
@@ -117,20 +118,30 @@ const specificity = (compiled: CompiledRoute): string =>
   compiled.segments.map((s) => (s.endsWith('+}') ? '0' : isParam(s) ? '1' : '2')).join('');
 
 const findRoutes = (compiled: CompiledRoute[], rawPath: string) => {
-  const parts = rawPath.split('/').slice(1).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = rawPath
+    .split('/')
+    .slice(1)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   return compiled
     .map((c) => ({ c, params: matchPath(c, parts) }))
     .filter((m): m is { c: CompiledRoute; params: Record<string, string> } => m.params !== undefined)
     .sort((a, b) => specificity(b.c).localeCompare(specificity(a.c)));
 };
 
-const problem = (res: ServerResponse, status: number, type: string, title: string, detail: string, headers: Record<string, string> = {}) => {
+const problem = (
+  res: ServerResponse,
+  status: number,
+  type: string,
+  title: string,
+  detail: string,
+  headers: Record<string, string> = {},
+) => {
   const body = JSON.stringify({ type, title, status, detail });
   res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
@@ -230,7 +241,10 @@ const writeResult = (res: ServerResponse, result: unknown) => {
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(structured.headers ?? {})) headers[k.toLowerCase()] = String(v);
   if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
-  const body = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
+  const body =
+    structured.body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
   headers['content-length'] = String(body.length);
   res.writeHead(structured.statusCode ?? 200, headers);
   res.end(body);
@@ -303,9 +317,16 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
         claims = verifyToken(token) as Record<string, unknown>;
       } catch (err) {
         req.resume();
-        problem(res, 401, '/problems/unauthorized', 'Unauthorized', token ? `The token was rejected: ${(err as Error).message}` : 'The request has no bearer token.', {
-          'www-authenticate': token ? 'Bearer error="invalid_token"' : 'Bearer',
-        });
+        problem(
+          res,
+          401,
+          '/problems/unauthorized',
+          'Unauthorized',
+          token ? `The token was rejected: ${(err as Error).message}` : 'The request has no bearer token.',
+          {
+            'www-authenticate': token ? 'Bearer error="invalid_token"' : 'Bearer',
+          },
+        );
         return;
       }
       const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
@@ -320,7 +341,13 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
 
     const body = await readBody(req);
     if (body === undefined) {
-      problem(res, 413, '/problems/payload-too-large', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+      problem(
+        res,
+        413,
+        '/problems/payload-too-large',
+        'Payload too large',
+        `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+      );
       return;
     }
 
@@ -329,7 +356,10 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
       if (values) headers[name] = values.join(',');
     }
     // Payload 2.0 moves cookies out of the headers into their own array.
-    const cookies = headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+    const cookies = headers.cookie
+      ?.split(';')
+      .map((c) => c.trim())
+      .filter(Boolean);
     delete headers.cookie;
 
     const query: Record<string, string> = {};
@@ -377,20 +407,35 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
       handler = await handlerFor(route.handler);
     } catch (err) {
       log(`cannot load handler ${route.handler}: ${(err as Error).stack ?? String(err)}`);
-      writeResult(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"message":"Internal Server Error"}' });
+      writeResult(res, {
+        statusCode: 500,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"Internal Server Error"}',
+      });
       return;
     }
     try {
-      const result = await withTimeout(handler(event, lambdaContext(`casework-local-${route.handler}`, requestId)), INTEGRATION_TIMEOUT_MS);
+      const result = await withTimeout(
+        handler(event, lambdaContext(`casework-local-${route.handler}`, requestId)),
+        INTEGRATION_TIMEOUT_MS,
+      );
       if (result === TIMED_OUT) {
-        writeResult(res, { statusCode: 503, headers: { 'content-type': 'application/json' }, body: '{"message":"Service Unavailable"}' });
+        writeResult(res, {
+          statusCode: 503,
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"Service Unavailable"}',
+        });
         return;
       }
       writeResult(res, result);
     } catch (err) {
       // What API Gateway answers when the function throws; the stack goes to the log as in CloudWatch.
       log(`${routeKey} handler threw: ${(err as Error).stack ?? String(err)}`);
-      writeResult(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"message":"Internal Server Error"}' });
+      writeResult(res, {
+        statusCode: 500,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"Internal Server Error"}',
+      });
     }
   };
 

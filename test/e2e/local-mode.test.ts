@@ -111,23 +111,87 @@ describe('local gateway: the API Gateway payload 2.0 contract', () => {
   const previousKeyDir = process.env.CASEWORK_KEY_DIR;
 
   const routes: RouteDef[] = [
-    { method: 'GET', path: '/things/{thingId}', handler: 'echo', permission: 'signedIn', table: 'none', caseData: false, summary: '', success: { status: 200 } },
-    { method: 'GET', path: '/things/special', handler: 'special', permission: 'public', table: 'none', caseData: false, summary: '', success: { status: 200 } },
-    { method: 'POST', path: '/upload', handler: 'echo', permission: 'public', table: 'none', caseData: false, summary: '', success: { status: 200 } },
-    { method: 'POST', path: '/ingest/alarms', handler: 'echo', permission: 'ingest', table: 'none', caseData: false, summary: '', success: { status: 202 } },
-    { method: 'GET', path: '/boom', handler: 'boom', permission: 'public', table: 'none', caseData: false, summary: '', success: { status: 200 } },
-    { method: 'GET', path: '/binary', handler: 'binary', permission: 'public', table: 'none', caseData: false, summary: '', success: { status: 200 } },
+    {
+      method: 'GET',
+      path: '/things/{thingId}',
+      handler: 'echo',
+      permission: 'signedIn',
+      table: 'none',
+      caseData: false,
+      summary: '',
+      success: { status: 200 },
+    },
+    {
+      method: 'GET',
+      path: '/things/special',
+      handler: 'special',
+      permission: 'public',
+      table: 'none',
+      caseData: false,
+      summary: '',
+      success: { status: 200 },
+    },
+    {
+      method: 'POST',
+      path: '/upload',
+      handler: 'echo',
+      permission: 'public',
+      table: 'none',
+      caseData: false,
+      summary: '',
+      success: { status: 200 },
+    },
+    {
+      method: 'POST',
+      path: '/ingest/alarms',
+      handler: 'echo',
+      permission: 'ingest',
+      table: 'none',
+      caseData: false,
+      summary: '',
+      success: { status: 202 },
+    },
+    {
+      method: 'GET',
+      path: '/boom',
+      handler: 'boom',
+      permission: 'public',
+      table: 'none',
+      caseData: false,
+      summary: '',
+      success: { status: 200 },
+    },
+    {
+      method: 'GET',
+      path: '/binary',
+      handler: 'binary',
+      permission: 'public',
+      table: 'none',
+      caseData: false,
+      summary: '',
+      success: { status: 200 },
+    },
   ];
   const handlers: Record<string, LambdaHandler> = {
     echo: async (event) => {
       lastEvent = event as APIGatewayProxyEventV2WithJWTAuthorizer;
-      return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: ['a=1; Path=/', 'b=2; Path=/'], body: JSON.stringify({ ok: true }) };
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        cookies: ['a=1; Path=/', 'b=2; Path=/'],
+        body: JSON.stringify({ ok: true }),
+      };
     },
     special: async () => ({ statusCode: 200, body: 'special' }),
     boom: async () => {
       throw new Error('boom');
     },
-    binary: async () => ({ statusCode: 200, headers: { 'content-type': 'image/png' }, isBase64Encoded: true, body: Buffer.from([1, 2, 3]).toString('base64') }),
+    binary: async () => ({
+      statusCode: 200,
+      headers: { 'content-type': 'image/png' },
+      isBase64Encoded: true,
+      body: Buffer.from([1, 2, 3]).toString('base64'),
+    }),
   };
 
   beforeAll(async () => {
@@ -173,7 +237,13 @@ describe('local gateway: the API Gateway payload 2.0 contract', () => {
     expect(e.headers.cookie).toBeUndefined();
     expect(e.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
     const claims = e.requestContext.authorizer.jwt.claims;
-    expect(claims).toMatchObject({ sub: 'u-1', client_id: 'casework-mobile', token_use: 'access', scope: 'openid email', email: 'u1@acme.example' });
+    expect(claims).toMatchObject({
+      sub: 'u-1',
+      client_id: 'casework-mobile',
+      token_use: 'access',
+      scope: 'openid email',
+      email: 'u1@acme.example',
+    });
     // HTTP APIs hand every claim over as a string.
     expect(typeof claims.exp).toBe('string');
   });
@@ -186,7 +256,11 @@ describe('local gateway: the API Gateway payload 2.0 contract', () => {
   it('passes text bodies as they are and binary ones base64-encoded', async () => {
     await fetch(`${gateway.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"é"}' });
     expect(lastEvent).toMatchObject({ body: '{"a":"é"}', isBase64Encoded: false });
-    await fetch(`${gateway.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 255]) });
+    await fetch(`${gateway.url}/upload`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0, 255]),
+    });
     expect(lastEvent).toMatchObject({ body: Buffer.from([0, 255]).toString('base64'), isBase64Encoded: true });
   });
 
@@ -197,23 +271,48 @@ describe('local gateway: the API Gateway payload 2.0 contract', () => {
   });
 
   it("refuses bodies over Lambda's 6 MB payload limit with 413", async () => {
-    const res = await fetch(`${gateway.url}/upload`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(MAX_BODY_BYTES + 1) });
+    const res = await fetch(`${gateway.url}/upload`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x'.repeat(MAX_BODY_BYTES + 1),
+    });
     await expectProblem(res, 413, '/problems/payload-too-large');
   });
 
   it('needs the ingest scope on ingest routes, like the route authorization scopes', async () => {
     const user = signUserToken({ sub: 'u-1', email: 'u1@acme.example' });
-    const asUser = await fetch(`${gateway.url}/ingest/alarms`, { method: 'POST', headers: { authorization: `Bearer ${user}` }, body: '{}' });
+    const asUser = await fetch(`${gateway.url}/ingest/alarms`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user}` },
+      body: '{}',
+    });
     await expectProblem(asUser, 403, '/problems/forbidden');
-    const asMachine = await fetch(`${gateway.url}/ingest/alarms`, { method: 'POST', headers: { authorization: signMachineToken('monitoring') }, body: '{}' });
+    const asMachine = await fetch(`${gateway.url}/ingest/alarms`, {
+      method: 'POST',
+      headers: { authorization: signMachineToken('monitoring') },
+      body: '{}',
+    });
     expect(asMachine.status).toBe(200);
-    expect(lastEvent.requestContext.authorizer.jwt).toMatchObject({ claims: { sub: 'monitoring', client_id: 'monitoring' }, scopes: ['casework/ingest'] });
+    expect(lastEvent.requestContext.authorizer.jwt).toMatchObject({
+      claims: { sub: 'monitoring', client_id: 'monitoring' },
+      scopes: ['casework/ingest'],
+    });
   });
 
   it('rejects a token from another issuer', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = signClaims({ sub: 'u-1', iss: 'https://elsewhere.example', client_id: 'casework-web', iat: now, exp: now + 60 });
-    await expectProblem(await fetch(`${gateway.url}/things/1`, { headers: { authorization: `Bearer ${token}` } }), 401, '/problems/unauthorized');
+    const token = signClaims({
+      sub: 'u-1',
+      iss: 'https://elsewhere.example',
+      client_id: 'casework-web',
+      iat: now,
+      exp: now + 60,
+    });
+    await expectProblem(
+      await fetch(`${gateway.url}/things/1`, { headers: { authorization: `Bearer ${token}` } }),
+      401,
+      '/problems/unauthorized',
+    );
   });
 
   it('answers 500 like API Gateway when the handler throws', async () => {

@@ -41,6 +41,7 @@ const caseArb = fc.record({
   ageDays: fc.integer({ min: 0, max: 500 }),
 });
 const worldArb = fc.array(fc.record({ org: orgArb, cases: fc.array(caseArb, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 3 });
+type WorldSpec = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
 const listArb = fc.record({
   sort: fc.constantFrom('priority' as const, 'lastModified' as const),
   closed: fc.boolean(),
@@ -50,7 +51,7 @@ const listArb = fc.record({
 });
 
 /** Writes a random world; the contact holds designated access to every organisation in it. */
-const build = async (spec: fc.TypeOf<typeof worldArb>): Promise<Case[]> => {
+const build = async (spec: WorldSpec): Promise<Case[]> => {
   const ref = { doc: db.doc, table: db.tableName };
   const repo = caseRepo(ref);
   const out: Case[] = [];

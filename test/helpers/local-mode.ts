@@ -1,0 +1,124 @@
+/**
+ * Real emulators for the integration and e2e tiers, on free ports so that tests never collide
+ * with `npm start` or with each other.
+ *
+ *   integration:  const db = await startTestDynamo();   // in beforeAll; db.stop() in afterAll
+ *   e2e:          const local = await startTestLocal();  // fetch(`${local.url}/me`, { headers: { authorization: `Bearer ${local.token('dana@acme.example')}` } })
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTable, startDynamo } from '../../lib/local/emulators';
+import { startLocal } from '../../lib/local';
+import type { LocalUrls } from '../../lib/local';
+import { signMachineToken, signUserToken } from '../../lib/local/issuer';
+import type { UserClient } from '../../lib/local/issuer';
+
+export interface TestDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  /** Marshalling client, as lambdas/data uses. */
+  doc: DynamoDBDocumentClient;
+  /** Unique per call, created from lambdas/data/table.ts with its GSIs, TTL and stream. */
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * DynamoDB Local on a free port with a freshly created table. With `setEnv`, TABLE_NAME and
+ * AWS_ENDPOINT_URL_DYNAMODB point lambdas/data's default client at it (set before that client
+ * is first used; it is created once per module registry).
+ */
+export const startTestDynamo = async (options: { setEnv?: boolean } = {}): Promise<TestDynamo> => {
+  const dynamo = await startDynamo({ port: 0 });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: process.env.AWS_REGION ?? 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const tableName = `casework-it-${randomUUID().slice(0, 8)}`;
+  try {
+    await createTable(client, tableName);
+  } catch (err) {
+    client.destroy();
+    await dynamo.stop();
+    throw err;
+  }
+  if (options.setEnv) {
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    process.env.TABLE_NAME = tableName;
+  }
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    endpoint: dynamo.endpoint,
+    client,
+    doc,
+    tableName,
+    stop: async () => {
+      client.destroy();
+      await dynamo.stop();
+    },
+  };
+};
+
+export interface TestLocal {
+  /** Base URL of the local HTTP API, without a trailing slash. */
+  url: string;
+  urls: LocalUrls;
+  tableName: string;
+  /** A bearer token for a demo user, found by email in DEMO_USERS. */
+  token(email: string, client?: UserClient): string;
+  /** A machine client's token with scope casework/ingest. */
+  machineToken(clientId?: string): string;
+  stop(): Promise<void>;
+}
+
+let instances = 0;
+
+/**
+ * The whole local mode in this process on free ports, seeded with the demo data. Boot once per
+ * test file (beforeAll) — it takes a few seconds for the JVM — and stop it in afterAll.
+ *
+ * The signing key goes to a temporary directory so tests never touch a developer's
+ * .local-data. Handler modules keep their SDK clients (and thus the endpoint they were created
+ * with) for the life of the module registry; a second instance in the same test file therefore
+ * resets the registry so that its handlers talk to its own DynamoDB Local.
+ */
+export const startTestLocal = async (options: { seed?: boolean; log?: (message: string) => void } = {}): Promise<TestLocal> => {
+  if (instances++ > 0) jest.resetModules();
+  const keyDir = mkdtempSync(join(tmpdir(), 'casework-keys-'));
+  const previousKeyDir = process.env.CASEWORK_KEY_DIR;
+  process.env.CASEWORK_KEY_DIR = keyDir;
+  let local: Awaited<ReturnType<typeof startLocal>>;
+  try {
+    local = await startLocal({ apiPort: 0, sesPort: 0, dynamoPort: 0, seed: options.seed ?? true, log: options.log });
+  } catch (err) {
+    rmSync(keyDir, { recursive: true, force: true });
+    throw err;
+  }
+  // Required lazily: the demo data module reads the environment startLocal has just set.
+  const { DEMO_USERS } = await import('../../lib/local/demo-data');
+  return {
+    url: local.urls.api,
+    urls: local.urls,
+    tableName: local.tableName,
+    token: (email, client = 'web') => {
+      const user = DEMO_USERS.find((u) => u.email === email);
+      if (!user) throw new Error(`No demo user ${email}`);
+      return signUserToken({ sub: user.userId, email: user.email, client });
+    },
+    machineToken: (clientId = 'monitoring') => signMachineToken(clientId),
+    stop: async () => {
+      try {
+        await local.stop();
+      } finally {
+        if (previousKeyDir === undefined) delete process.env.CASEWORK_KEY_DIR;
+        else process.env.CASEWORK_KEY_DIR = previousKeyDir;
+        rmSync(keyDir, { recursive: true, force: true });
+      }
+    },
+  };
+};
