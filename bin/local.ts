@@ -74,6 +74,7 @@ const main = async () => {
     ['Outbound mail store', `${urls.sesStore}   (GET lists sent mail; ${urls.ses} is the SES endpoint)`],
     ['DynamoDB Local', `${urls.dynamo}   (table ${local.tableName}, ${persistDir ? `persisted in ${persistDir}` : 'in memory'})`],
     ['JWKS (local issuer)', urls.jwks],
+    ['Needs-action sweep', 'every minute (EventBridge stand-in; `npm run sweep` runs it once)'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const emailWidth = Math.max(...DEMO_USERS.map((u) => u.email.length));

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
 import { startGateway } from './gateway';
+import { startScheduler, type Scheduler } from './scheduler';
 import type { Gateway } from './gateway';
 
 export interface LocalOptions {
@@ -18,6 +19,8 @@ export interface LocalOptions {
   persistDir?: string;
   /** Seed the demo data into a newly created table (default true). A persisted table is never reseeded. */
   seed?: boolean;
+  /** How often the sweep runs (FLAG-1); 0 turns the timer off. Default: every minute. */
+  sweepEveryMs?: number;
   log?: (message: string) => void;
 }
 
@@ -35,6 +38,7 @@ export interface LocalMode {
   tableName: string;
   /** Whether the table was created (and seeded) by this start, rather than found persisted. */
   created: boolean;
+  scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -69,10 +73,12 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   // leaves no JVM or port behind.
   const started: Emulator[] = [];
   let gateway: Gateway | undefined;
+  let scheduler: Scheduler | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       const errors: unknown[] = [];
+      if (scheduler) await scheduler.stop().catch((e: unknown) => errors.push(e));
       if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
       for (const emulator of started.reverse()) await emulator.stop().catch((e: unknown) => errors.push(e));
       if (errors.length) throw new AggregateError(errors, 'Local mode did not stop cleanly');
@@ -113,7 +119,9 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     }
 
     gateway = await startGateway({ port: opts.apiPort, log });
+    scheduler = startScheduler({ everyMs: opts.sweepEveryMs ?? 60_000, log });
     return {
+      scheduler,
       urls: {
         api: gateway.url,
         jwks: `${gateway.url}/.well-known/jwks.json`,
