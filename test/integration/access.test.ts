@@ -1,0 +1,60 @@
+/** Access rules that need storage: mobile sessions (ACC-10), contracts (ACC-4), shortfall (ACC-5). */
+import { putCombination } from '../../lambdas/data/directory-repo';
+import { resolveCaller } from '../../lambdas/domain/caller';
+import { caseAccess } from '../../lambdas/domain/policy';
+import { checkSession } from '../../lambdas/domain/sessions';
+import { orgsInShortfall } from '../../lambdas/domain/shortfall';
+import type { Deps } from '../../lambdas/domain/ports';
+import { seedDemo } from '../../lib/local/demo-data';
+import { testDeps } from '../helpers/deps';
+import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
+
+let db: TestDynamo;
+let deps: Deps;
+let now = new Date('2026-11-24T09:00:00.000Z');
+
+beforeAll(async () => {
+  db = await startTestDynamo();
+  deps = testDeps(db.doc, db.tableName, { clock: { now: () => now } });
+  await seedDemo({ ref: { doc: db.doc, table: db.tableName } });
+});
+afterAll(async () => db?.stop());
+
+describe('access with storage', () => {
+  it('ACC-10: a mobile session ends after 10 minutes without a request; web is not affected', async () => {
+    const mobile = (await resolveCaller(deps, { sub: 'u-dana', client: 'mobile', scopes: [] }))!;
+    const web = (await resolveCaller(deps, { sub: 'u-dana', client: 'web', scopes: [] }))!;
+    await checkSession(deps, mobile, 'sign-in-1');
+    now = new Date(now.getTime() + 9 * 60_000);
+    await checkSession(deps, mobile, 'sign-in-1'); // 9 idle minutes: still alive, and the clock restarts
+    now = new Date(now.getTime() + 9 * 60_000);
+    await checkSession(deps, mobile, 'sign-in-1');
+    now = new Date(now.getTime() + 11 * 60_000);
+    await expect(checkSession(deps, mobile, 'sign-in-1')).rejects.toMatchObject({ status: 401, type: '/problems/session-expired' });
+    // A refreshed token of the same sign-in stays dead; a new sign-in starts afresh.
+    await expect(checkSession(deps, mobile, 'sign-in-1')).rejects.toMatchObject({ status: 401 });
+    await expect(checkSession(deps, mobile, 'sign-in-2')).resolves.toBeUndefined();
+    await expect(checkSession(deps, web, undefined)).resolves.toBeUndefined();
+  });
+
+  it('ACC-4: when every contract is terminated, designated access falls to read-only at once', async () => {
+    const before = (await resolveCaller(deps, { sub: 'u-greta', client: 'web', scopes: [] }))!;
+    const globex = before.orgs.get('ORG-GLOBEX')!;
+    expect(caseAccess(before, globex)).toBe('write');
+    await putCombination({ doc: db.doc, table: db.tableName }, {
+      endUserOrgId: 'ORG-GLOBEX', soldToOrgId: 'ORG-GLOBEX', contracts: [{ contractId: 'CT-1', status: 'terminated' }],
+    });
+    const after = (await resolveCaller(deps, { sub: 'u-greta', client: 'web', scopes: [] }))!;
+    expect(caseAccess(after, globex)).toBe('read');
+  });
+
+  it('ACC-5: organisations with fewer than two Designated Contacts are listed with their approvers', async () => {
+    const shortfall = await orgsInShortfall(deps);
+    const byOrg = Object.fromEntries(shortfall.map((s) => [s.orgId, s]));
+    expect(byOrg['ORG-ACME']).toBeUndefined(); // dana, dave and tina
+    expect(byOrg['ORG-INITECH']).toMatchObject({ designatedContacts: 1, required: 2 });
+    expect(byOrg['ORG-UMBRELLA']).toMatchObject({ designatedContacts: 1 }); // paula via Northwind; uma is read-only
+    expect(byOrg['ORG-GLOBEX']).toMatchObject({ designatedContacts: 0 }); // greta's contracts were terminated above
+    expect(shortfall.some((s) => s.orgId === 'ORG-NORTHWIND')).toBe(false); // partners are not customers
+  });
+});
