@@ -1,0 +1,67 @@
+/**
+ * `npm run bench:capacity`: for each route, the DynamoDB calls one request makes and the capacity
+ * DynamoDB Local reports for them (ReturnConsumedCapacity), measured in local mode over HTTP.
+ * The README's "DynamoDB per route" table comes from this.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const keyDir = mkdtempSync(join(tmpdir(), 'casework-bench-'));
+process.env.CASEWORK_KEY_DIR = keyDir;
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+
+const main = async () => {
+  const { startLocal } = await import('../lib/local');
+  const local = await startLocal({ apiPort: 0, sesPort: 0, dynamoPort: 0, sweepEveryMs: 0 });
+  const { documentClient } = await import('../lambdas/data/client');
+  const { instrument } = await import('../test/helpers/deps');
+  const { signUserToken } = await import('../lib/local/issuer');
+  const meter = instrument(documentClient());
+  const token = (sub: string, client: 'web' | 'mobile' = 'web') => signUserToken({ sub, email: `${sub}@x`, client });
+  const call = async (sub: string | undefined, method: string, path: string, body?: unknown, client: 'web' | 'mobile' = 'web') => {
+    const res = await fetch(`${local.urls.api}${path}`, {
+      method,
+      headers: { ...(sub ? { authorization: `Bearer ${token(sub, client)}` } : {}), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => undefined) };
+  };
+  const first = (await call('u-dana', 'GET', '/cases')).body.items[0].caseNumber as string;
+  const upd = (await call('u-dana', 'GET', `/cases/${first}/updates`)).body.items[0].updateId as string;
+  const rows: [string, string, () => Promise<unknown>][] = [
+    ['GET /me', 'dana', () => call('u-dana', 'GET', '/me')],
+    ['GET /me (mobile: + session touch)', 'dana', () => call('u-dana', 'GET', '/me', undefined, 'mobile')],
+    ['GET /cases', 'dana (1 org)', () => call('u-dana', 'GET', '/cases')],
+    ['GET /cases', 'paula (partner)', () => call('u-paula', 'GET', '/cases')],
+    ['GET /cases', 'eric (staff, all orgs)', () => call('u-eric', 'GET', '/cases')],
+    ['GET /cases?scope=mine', 'dana', () => call('u-dana', 'GET', '/cases?scope=mine')],
+    ['POST /cases', 'dana', () => call('u-dana', 'POST', '/cases', { subject: 's', description: 'd', severity: 'low', orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX' })],
+    ['GET /cases/{n}', 'dana', () => call('u-dana', 'GET', `/cases/${first}`)],
+    ['GET /cases/{n}/updates', 'dana', () => call('u-dana', 'GET', `/cases/${first}/updates`)],
+    ['GET /cases/{n}/updates/{id}', 'dana', () => call('u-dana', 'GET', `/cases/${first}/updates/${upd}`)],
+    ['POST /cases/{n}/updates', 'dana', () => call('u-dana', 'POST', `/cases/${first}/updates`, { body: 'hello' })],
+    ['PATCH /cases/{n}', 'alice', () => call('u-alice', 'PATCH', `/cases/${first}`, { subStatus: 'x' })],
+    ['GET /cases/{n}/history', 'dana', () => call('u-dana', 'GET', `/cases/${first}/history`)],
+    ['POST /cases/{n}/escalation', 'dana', () => call('u-dana', 'POST', `/cases/${first}/escalation`, { reason: 'r' })],
+    ['GET /search?q=acme', 'dana', () => call('u-dana', 'GET', '/search?q=acme')],
+    ['GET /admin/orgs/shortfall', 'adam', () => call('u-adam', 'GET', '/admin/orgs/shortfall')],
+    ['sweep, first run', 'scheduler (4 seeded cases due)', () => local.scheduler.runOnce()],
+    ['sweep, again', 'scheduler (nothing due)', () => local.scheduler.runOnce()],
+  ];
+  console.log('| Route | Caller | DynamoDB calls | Consumed capacity (units) |');
+  console.log('|---|---|---|---|');
+  for (const [route, who, run] of rows) {
+    meter.reset();
+    await run();
+    const calls = Object.entries(meter.calls).map(([k, v]) => `${v} ${k.replace('Command', '')}`).join(', ');
+    console.log(`| ${route} | ${who} | ${calls} | ${meter.capacity.toFixed(1)} |`);
+  }
+  await local.stop();
+  rmSync(keyDir, { recursive: true, force: true });
+};
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
