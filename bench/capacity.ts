@@ -25,7 +25,7 @@ const main = async () => {
       headers: { ...(sub ? { authorization: `Bearer ${token(sub, client)}` } : {}), 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: await res.json().catch(() => undefined) };
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as { items: { caseNumber: string; updateId: string }[] } };
   };
   const first = (await call('u-dana', 'GET', '/cases')).body.items[0].caseNumber as string;
   const upd = (await call('u-dana', 'GET', `/cases/${first}/updates`)).body.items[0].updateId as string;
