@@ -8,7 +8,7 @@ import type { CaseFilter, CaseRepo, IdempotencyRecord, Page, PageRequest } from 
 import type { AuditEvent, Case, CaseUpdate, Severity } from '../domain/types';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';
-import { fromItem, ttlIn } from './items';
+import { fromItem, lostRace, ttlIn } from './items';
 import { mergedPage, queryPage, type PartitionQuery } from './paging';
 import { TABLE } from './table';
 
@@ -29,9 +29,6 @@ export const nextCaseNumber = async (ref: TableRef): Promise<number> => {
 };
 
 const caseItem = (c: Case) => ({ ...keys.case(c.caseNumber), ...caseIndexKeys(c), entity: 'case', ...c });
-
-const isConditionFailure = (err: unknown, index: number): boolean =>
-  err instanceof TransactionCanceledException && err.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 /**
  * The case, its Reference ID entry and the idempotency record are written in one transaction: a
@@ -79,7 +76,9 @@ export const createCase = async (
     );
     return 'created';
   } catch (err) {
-    if (idempotency && isConditionFailure(err, 2)) return 'duplicate';
+    if (idempotency && err instanceof TransactionCanceledException && err.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') {
+      return 'duplicate';
+    }
     throw err;
   }
 };
@@ -227,7 +226,7 @@ export const appendUpdate = async (ref: TableRef, u: CaseUpdate, current: Case):
     );
   } catch (err) {
     // The case moved on underneath us (severity changed, a later update landed): the caller re-reads and retries.
-    if (isConditionFailure(err, 1)) return undefined;
+    if (lostRace(err, 1)) return undefined;
     throw err;
   }
   return (await getCase(ref, u.caseNumber, true)) ?? next;
@@ -312,7 +311,7 @@ export const saveCase = async (
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err, 0)) return false;
+    if (lostRace(err, 0)) return false;
     throw err;
   }
 };

@@ -7,6 +7,7 @@ import type { Combination, Membership, Org, User } from '../domain/types';
 import type { TableRef } from './client';
 import { keys, membershipIndexKeys, orgIndexKeys, userIndexKeys } from './keys';
 import { fromItem } from './items';
+import { queryAll } from './paging';
 import { TABLE } from './table';
 
 const BATCH_GET_LIMIT = 100;
@@ -99,24 +100,14 @@ export const putMembership = (ref: TableRef, m: Membership) =>
 /** Every organisation, by name (the ORGS partition of the name index; organisations are few). */
 export const listOrgs = async (ref: TableRef, namePrefix = ''): Promise<Org[]> => {
   const index = TABLE.indexes.byPriority;
-  const out: Org[] = [];
-  let after: Record<string, unknown> | undefined;
-  do {
-    const res = await ref.doc.send(
-      new QueryCommand({
-        TableName: ref.table,
-        IndexName: index.name,
-        // DynamoDB refuses an empty begins_with operand: no prefix means the whole partition.
-        KeyConditionExpression: namePrefix ? '#ipk = :ipk AND begins_with(#isk, :prefix)' : '#ipk = :ipk',
-        ExpressionAttributeNames: { '#ipk': index.partitionKey, ...(namePrefix ? { '#isk': index.sortKey } : {}) },
-        ExpressionAttributeValues: { ':ipk': 'ORGS', ...(namePrefix ? { ':prefix': namePrefix.toLowerCase() } : {}) },
-        ExclusiveStartKey: after,
-      }),
-    );
-    out.push(...(res.Items ?? []).map((i) => fromItem<Org>(i)));
-    after = res.LastEvaluatedKey;
-  } while (after);
-  return out;
+  const items = await queryAll(ref, {
+    IndexName: index.name,
+    // DynamoDB refuses an empty begins_with operand: no prefix means the whole partition.
+    KeyConditionExpression: namePrefix ? '#ipk = :ipk AND begins_with(#isk, :prefix)' : '#ipk = :ipk',
+    ExpressionAttributeNames: { '#ipk': index.partitionKey, ...(namePrefix ? { '#isk': index.sortKey } : {}) },
+    ExpressionAttributeValues: { ':ipk': 'ORGS', ...(namePrefix ? { ':prefix': namePrefix.toLowerCase() } : {}) },
+  });
+  return items.map((i) => fromItem<Org>(i));
 };
 
 /** ACC-9: the version of the Terms the user accepted, and when. */
@@ -136,23 +127,13 @@ export const acceptTerms = async (ref: TableRef, userId: string, version: string
 /** ACC-5: the memberships held on an organisation (the members index). */
 export const listOrgMembers = async (ref: TableRef, orgId: string): Promise<Membership[]> => {
   const index = TABLE.indexes.byCreated;
-  const out: Membership[] = [];
-  let after: Record<string, unknown> | undefined;
-  do {
-    const res = await ref.doc.send(
-      new QueryCommand({
-        TableName: ref.table,
-        IndexName: index.name,
-        KeyConditionExpression: '#ipk = :ipk',
-        ExpressionAttributeNames: { '#ipk': index.partitionKey },
-        ExpressionAttributeValues: { ':ipk': membershipIndexKeys(orgId, '')[index.partitionKey] },
-        ExclusiveStartKey: after,
-      }),
-    );
-    out.push(...(res.Items ?? []).map((i) => fromItem<Membership>(i)));
-    after = res.LastEvaluatedKey;
-  } while (after);
-  return out;
+  const items = await queryAll(ref, {
+    IndexName: index.name,
+    KeyConditionExpression: '#ipk = :ipk',
+    ExpressionAttributeNames: { '#ipk': index.partitionKey },
+    ExpressionAttributeValues: { ':ipk': membershipIndexKeys(orgId, '')[index.partitionKey] },
+  });
+  return items.map((i) => fromItem<Membership>(i));
 };
 
 /** NOTE-4: the user's own settings (notification toggles, default list). */

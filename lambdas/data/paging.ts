@@ -21,6 +21,21 @@ export const queryPage = async (
   return { items: out.Items ?? [], next: out.LastEvaluatedKey ?? null };
 };
 
+/** Every page of one Query, for small partitions read whole (organisations, members). */
+export const queryAll = async (
+  ref: TableRef,
+  input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> => {
+  const out: Record<string, unknown>[] = [];
+  let after: Key | undefined;
+  do {
+    const res = await ref.doc.send(new QueryCommand({ ...input, TableName: ref.table, ExclusiveStartKey: after }));
+    out.push(...(res.Items ?? []));
+    after = res.LastEvaluatedKey;
+  } while (after);
+  return out;
+};
+
 export interface PartitionQuery {
   /** Stable name of the partition inside the cursor (e.g. the Org ID). */
   id: string;

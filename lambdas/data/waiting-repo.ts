@@ -4,12 +4,12 @@
  * table. Access requests (FLAG-2) will sit in their own partition of the same index.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest, WaitingRepo } from '../domain/ports';
 import type { AuditEvent, Case } from '../domain/types';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, WAITING_PARTITION } from './keys';
-import { fromItem } from './items';
+import { fromItem, lostRace } from './items';
 import { queryPage } from './paging';
 import { TABLE } from './table';
 
@@ -65,32 +65,63 @@ export const flagNeedsAction = async (ref: TableRef, c: Case, at: string, event:
     );
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    // Another sweep or the customer got there first; on a conflict the case stays due for the next run.
+    if (lostRace(err, 0)) return false;
     throw err;
   }
 };
 
-export const unflagNeedsAction = async (ref: TableRef, c: Case, at: string): Promise<void> => {
+/**
+ * Undoes a flag whose reminder was not sent, with its audit event (CASE-9). The version moves
+ * too: a writer that read the flagged case must re-read, or it would write the flag back.
+ */
+export const unflagNeedsAction = async (ref: TableRef, c: Case, at: string, event: AuditEvent): Promise<void> => {
   const restored = caseIndexKeys({ ...c, needsAction: false });
   try {
     await ref.doc.send(
-      new UpdateCommand({
-        TableName: ref.table,
-        Key: keys.case(c.caseNumber),
-        UpdateExpression: 'SET #na = :false, #wpk = :wpk, #wsk = :wsk REMOVE #nas',
-        ConditionExpression: '#nas = :at',
-        ExpressionAttributeNames: { '#na': 'needsAction', '#nas': 'needsActionSince', '#wpk': waiting.partitionKey, '#wsk': waiting.sortKey },
-        ExpressionAttributeValues: { ':false': false, ':at': at, ':wpk': restored[waiting.partitionKey], ':wsk': restored[waiting.sortKey] },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: ref.table,
+              Key: keys.case(c.caseNumber),
+              UpdateExpression: 'SET #na = :false, #wpk = :wpk, #wsk = :wsk, #version = #version + :one REMOVE #nas',
+              ConditionExpression: '#nas = :at',
+              ExpressionAttributeNames: {
+                '#na': 'needsAction',
+                '#nas': 'needsActionSince',
+                '#wpk': waiting.partitionKey,
+                '#wsk': waiting.sortKey,
+                '#version': 'version',
+              },
+              ExpressionAttributeValues: {
+                ':false': false,
+                ':at': at,
+                ':one': 1,
+                ':wpk': restored[waiting.partitionKey],
+                ':wsk': restored[waiting.sortKey],
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: ref.table,
+              Item: { ...keys.event(event.caseNumber, event.eventId), entity: 'event', ...event },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            },
+          },
+        ],
       }),
     );
   } catch (err) {
-    // The customer answered meanwhile: nothing to undo.
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    // The customer answered (or staff moved the case) meanwhile: nothing left to undo.
+    if (!(err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')) throw err;
   }
 };
 
 export const waitingRepo = (ref: TableRef): WaitingRepo => ({
   dueCases: (before, page) => dueCases(ref, before, page),
   flagNeedsAction: (c, at, event) => flagNeedsAction(ref, c, at, event),
-  unflagNeedsAction: (c, at) => unflagNeedsAction(ref, c, at),
+  unflagNeedsAction: (c, at, event) => unflagNeedsAction(ref, c, at, event),
 });

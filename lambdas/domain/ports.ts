@@ -98,7 +98,7 @@ export interface WaitingRepo {
   /** Flags the case if it is still in the same waiting period and unflagged; false otherwise. */
   flagNeedsAction(c: Case, at: string, event: AuditEvent): Promise<boolean>;
   /** Undoes a flag whose reminder could not be sent, so the next sweep tries again. */
-  unflagNeedsAction(c: Case, at: string): Promise<void>;
+  unflagNeedsAction(c: Case, at: string, event: AuditEvent): Promise<void>;
 }
 
 export interface Deps {

@@ -7,6 +7,7 @@
 import { NEEDS_ACTION_AFTER_HOURS } from './lifecycle';
 import { needsActionReminder } from './mail';
 import type { Deps } from './ports';
+import type { AuditEvent } from './types';
 import { SYSTEM_ACTOR } from './case-changes';
 
 export interface SweepReport {
@@ -28,19 +29,20 @@ export const sweepNeedsAction = async (deps: Deps, log: (msg: string, extra?: ob
     const page = await deps.waiting.dueCases(before, { limit: PAGE, after });
     for (const c of page.items) {
       report.examined++;
-      const flagged = await deps.waiting.flagNeedsAction(c, at, {
+      const event = (action: string, from: boolean, detail: string): AuditEvent => ({
         caseNumber: c.caseNumber,
         eventId: deps.ids.next(),
         at,
         actorId: SYSTEM_ACTOR.id,
         actorName: SYSTEM_ACTOR.name,
         actorKind: 'system',
-        action: 'needs-action',
+        action,
         field: 'needsAction',
-        from: false,
-        to: true,
-        detail: `waiting since ${c.waitingSince}`,
+        from,
+        to: !from,
+        detail,
       });
+      const flagged = await deps.waiting.flagNeedsAction(c, at, event('needs-action', false, `waiting since ${c.waitingSince}`));
       if (!flagged) continue; // another run, or the customer, got there first
       report.flagged++;
       try {
@@ -49,7 +51,7 @@ export const sweepNeedsAction = async (deps: Deps, log: (msg: string, extra?: ob
       } catch (err) {
         report.failed++;
         log('reminder not sent; the case goes back to the waiting index', { caseNumber: c.caseNumber, error: String(err) });
-        await deps.waiting.unflagNeedsAction(c, at);
+        await deps.waiting.unflagNeedsAction(c, at, event('needs-action-undone', true, 'the reminder could not be sent; the next sweep retries'));
       }
     }
     after = page.next ?? undefined;

@@ -3,11 +3,7 @@
  * requests and schedules must Query designed indexes.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { systemIds } from '../../lambdas/adapters/ids';
-import { caseRepo } from '../../lambdas/data/case-repo';
-import { directoryRepo } from '../../lambdas/data/directory-repo';
-import { sessionRepo } from '../../lambdas/data/session-repo';
-import { waitingRepo } from '../../lambdas/data/waiting-repo';
+import { depsFor } from '../../lambdas/adapters/deps';
 import type { OutboundMail } from '../../lambdas/domain/mail';
 import type { Deps } from '../../lambdas/domain/ports';
 
@@ -45,17 +41,6 @@ export const instrument = (doc: DynamoDBDocumentClient): Meter => {
 
 export const sentMail: OutboundMail[] = [];
 
-export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps => {
-  const ref = { doc, table };
-  return {
-    clock: { now: () => new Date() },
-    ids: systemIds,
-    directory: directoryRepo(ref),
-    cases: caseRepo(ref),
-    sessions: sessionRepo(ref),
-    waiting: waitingRepo(ref),
-    mailer: { send: async (m) => void sentMail.push(m) },
-    mailDomain: 'casework.test',
-    ...overrides,
-  };
-};
+/** The production wiring over a test table, with mail recorded instead of sent. */
+export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps =>
+  depsFor({ doc, table }, { mailer: { send: async (m) => void sentMail.push(m) }, mailDomain: 'casework.test', ...overrides });
