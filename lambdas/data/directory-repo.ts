@@ -1,9 +1,9 @@
 /**
  * Organisations, combinations, users and memberships: one exported function per access pattern.
  */
-import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryRepo } from '../domain/ports';
-import type { Combination, Membership, Org, User } from '../domain/types';
+import type { Combination, Membership, Org, OrgEvent, User } from '../domain/types';
 import type { TableRef } from './client';
 import { keys, membershipIndexKeys, orgIndexKeys, userIndexKeys } from './keys';
 import { fromItem } from './items';
@@ -84,17 +84,7 @@ export const putUser = (ref: TableRef, user: User) =>
   );
 
 export const putMembership = (ref: TableRef, m: Membership) =>
-  ref.doc.send(
-    new PutCommand({
-      TableName: ref.table,
-      Item: {
-        ...keys.membership(m.userId, m.orgId, m.soldToOrgId),
-        ...membershipIndexKeys(m.orgId, m.userId),
-        entity: 'membership',
-        ...m,
-      },
-    }),
-  );
+  ref.doc.send(new PutCommand({ TableName: ref.table, Item: membershipItem(m) }));
 
 
 /** Every organisation, by name (the ORGS partition of the name index; organisations are few). */
@@ -150,6 +140,25 @@ export const updateSettings = async (ref: TableRef, userId: string, settings: Us
   );
 };
 
+const membershipItem = (m: Membership) => ({
+  ...keys.membership(m.userId, m.orgId, m.soldToOrgId),
+  ...membershipIndexKeys(m.orgId, m.userId),
+  entity: 'membership',
+  ...m,
+});
+
+/** ACC-5: the membership and the organisation's events it causes, all or nothing. */
+export const saveMembership = async (ref: TableRef, m: Membership, events: OrgEvent[]): Promise<void> => {
+  await ref.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: ref.table, Item: membershipItem(m) } },
+        ...events.map((e) => ({ Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } } })),
+      ],
+    }),
+  );
+};
+
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),
   getOrgs: (orgIds) => getOrgs(ref, orgIds),
@@ -157,5 +166,6 @@ export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   listOrgs: (prefix) => listOrgs(ref, prefix),
   updateSettings: (userId, settings) => updateSettings(ref, userId, settings),
   listOrgMembers: (orgId) => listOrgMembers(ref, orgId),
+  saveMembership: (m, events) => saveMembership(ref, m, events),
   acceptTerms: (userId, version, at) => acceptTerms(ref, userId, version, at),
 });

@@ -26,6 +26,7 @@ export type RoutePermission =
   | 'createCases'
   | 'updateCases'
   | 'staff'
+  | 'admin'
   | 'ingest';
 
 export const INGEST_SCOPE = 'casework/ingest';
@@ -89,6 +90,8 @@ export const mayCall = (caller: Caller | undefined, permission: RoutePermission)
       return true;
     case 'staff':
       return staff !== undefined;
+    case 'admin':
+      return staff?.role === 'admin';
     case 'readCases':
       // Levels only: a FedRAMP contact on the mobile app passes the gate and then finds nothing
       // (PRIV-2 answers 404 per case, an empty list), exactly as for a case that does not exist.

@@ -3,7 +3,7 @@
  * DynamoDB, lambdas/adapters the rest; tests pass their own.
  */
 import type { OutboundMail } from './mail';
-import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, User } from './types';
+import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, User } from './types';
 
 export interface Clock {
   now(): Date;
@@ -43,6 +43,8 @@ export interface DirectoryRepo {
   listOrgs(namePrefix?: string): Promise<Org[]>;
   updateSettings(userId: string, settings: User['settings']): Promise<void>;
   listOrgMembers(orgId: string): Promise<Membership[]>;
+  /** Writes a membership and its organisation events together. */
+  saveMembership(m: Membership, events: OrgEvent[]): Promise<void>;
   getCombinations(pairs: { endUserOrgId: string; soldToOrgId: string }[]): Promise<Combination[]>;
 }
 

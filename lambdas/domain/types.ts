@@ -167,3 +167,17 @@ export interface CaseUpdate {
   attachments: Attachment[];
   createdAt: string;
 }
+
+/** Something that happened to an organisation; the table stream delivers it (ACC-5). */
+export interface OrgEvent {
+  orgId: string;
+  eventId: string;
+  at: string;
+  type: 'membership-level-changed' | 'designated-shortfall';
+  actorId: string;
+  userId?: string;
+  from?: Level;
+  to?: Level;
+  designatedContacts?: number;
+  approvers?: string[];
+}

@@ -26,7 +26,7 @@ import {
   UpdateParams,
   UpdateSchema,
 } from '../schemas/cases';
-import { HealthSchema, MeSchema, SettingsBody, ShortfallListSchema } from '../schemas/me';
+import { HealthSchema, MeSchema, MemberLevelBody, MemberLevelSchema, MemberParams, SettingsBody, ShortfallListSchema } from '../schemas/me';
 import { AcceptTermsBody, TermsAcceptedSchema, TermsSchema } from '../schemas/terms';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -144,6 +144,12 @@ export const ROUTES = [
     method: 'GET', path: '/admin/orgs/shortfall', handler: 'list-shortfall', permission: 'staff', table: 'read',
     caseData: false, summary: 'Organisations with fewer than two Designated Contacts (ACC-5)',
     success: { status: 200, schema: ShortfallListSchema },
+  },
+  {
+    method: 'PUT', path: '/admin/orgs/{orgId}/members/{userId}', handler: 'set-member-level', permission: 'admin',
+    table: 'write', caseData: false,
+    summary: "A portal admin changes a contact's level; falling under two Designated Contacts records a shortfall event (ACC-5)",
+    request: { params: MemberParams, body: MemberLevelBody }, success: { status: 200, schema: MemberLevelSchema },
   },
 ] as const satisfies readonly RouteDef[];
 

@@ -46,3 +46,16 @@ export const SettingsBody = z
   })
   .openapi('SettingsChange');
 export type SettingsBody = z.infer<typeof SettingsBody>;
+
+export const MemberParams = z.strictObject({
+  orgId: z.string().min(1).max(64),
+  userId: z.string().min(1).max(64),
+});
+export const MemberLevelBody = z.strictObject({ level: z.enum(LEVELS) }).openapi('MemberLevel');
+export const MemberLevelSchema = z
+  .object({
+    membership: z.object({ userId: z.string(), orgId: z.string(), soldToOrgId: z.string(), level: z.enum(LEVELS), via: z.string() }),
+    designatedContacts: z.number().int(),
+    shortfall: z.boolean(),
+  })
+  .openapi('MemberLevelChanged');

@@ -136,6 +136,8 @@ export const MATRIX: Record<string, Row> = {
   'POST /cases/{caseNumber}/escalation/decision': staffAction,
   'POST /cases/{caseNumber}/closure-request': designatedAction,
   'POST /cases/{caseNumber}/reopen': designatedAction,
+  // Rita's level set to what it is: proves access without changing anyone's.
+  'PUT /admin/orgs/{orgId}/members/{userId}': { ...signedIn('403'), adam: '200' },
   'GET /admin/orgs/shortfall': {
     ...signedIn('403'),
     alice: '200',

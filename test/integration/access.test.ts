@@ -3,7 +3,8 @@ import { putCombination } from '../../lambdas/data/directory-repo';
 import { resolveCaller } from '../../lambdas/domain/caller';
 import { caseAccess } from '../../lambdas/domain/policy';
 import { checkSession } from '../../lambdas/domain/sessions';
-import { orgsInShortfall } from '../../lambdas/domain/shortfall';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { orgsInShortfall, setMemberLevel } from '../../lambdas/domain/shortfall';
 import type { Deps } from '../../lambdas/domain/ports';
 import { seedDemo } from '../../lib/local/demo-data';
 import { testDeps } from '../helpers/deps';
@@ -46,6 +47,28 @@ describe('access with storage', () => {
     });
     const after = (await resolveCaller(deps, { sub: 'u-greta', client: 'web', scopes: [] }))!;
     expect(caseAccess(after, globex)).toBe('read');
+  });
+
+  it('ACC-5: an admin change that takes an organisation under two Designated Contacts records a shortfall event', async () => {
+    const adam = (await resolveCaller(deps, { sub: 'u-adam', client: 'web', scopes: [] }))!;
+    const first = await setMemberLevel(deps, adam, 'ORG-ACME', 'u-dave', 'read_only'); // dana and tina remain
+    expect(first).toMatchObject({ designatedContacts: 2, shortfall: false });
+    const second = await setMemberLevel(deps, adam, 'ORG-ACME', 'u-tina', 'read_only');
+    expect(second).toMatchObject({ designatedContacts: 1, shortfall: true });
+    const events = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)',
+        ExpressionAttributeValues: { ':pk': 'ORG#ORG-ACME', ':e': 'EVENT#' },
+      }),
+    );
+    const types = (events.Items ?? []).map((e) => e.type);
+    expect(types).toEqual(['membership-level-changed', 'membership-level-changed', 'designated-shortfall']);
+    expect(events.Items![2]).toMatchObject({ designatedContacts: 1, approvers: ['u-dana'], actorId: 'u-adam' });
+    await expect(setMemberLevel(deps, adam, 'ORG-ACME', 'u-nobody', 'designated')).rejects.toMatchObject({ status: 404 });
+    // Restore, for the listing test below.
+    await setMemberLevel(deps, adam, 'ORG-ACME', 'u-dave', 'designated');
+    await setMemberLevel(deps, adam, 'ORG-ACME', 'u-tina', 'designated');
   });
 
   it('ACC-5: organisations with fewer than two Designated Contacts are listed with their approvers', async () => {
