@@ -19,13 +19,22 @@ const main = async () => {
   const { signUserToken } = await import('../lib/local/issuer');
   const meter = instrument(documentClient());
   const token = (sub: string, client: 'web' | 'mobile' = 'web') => signUserToken({ sub, email: `${sub}@x`, client });
-  const call = async (sub: string | undefined, method: string, path: string, body?: unknown, client: 'web' | 'mobile' = 'web') => {
+  const call = async (
+    sub: string | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+    client: 'web' | 'mobile' = 'web',
+  ) => {
     const res = await fetch(`${local.urls.api}${path}`, {
       method,
       headers: { ...(sub ? { authorization: `Bearer ${token(sub, client)}` } : {}), 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json().catch(() => undefined)) as { items: { caseNumber: string; updateId: string }[] } };
+    return {
+      status: res.status,
+      body: (await res.json().catch(() => undefined)) as { items: { caseNumber: string; updateId: string }[] },
+    };
   };
   const first = (await call('u-dana', 'GET', '/cases')).body.items[0].caseNumber as string;
   const upd = (await call('u-dana', 'GET', `/cases/${first}/updates`)).body.items[0].updateId as string;
@@ -36,7 +45,18 @@ const main = async () => {
     ['GET /cases', 'paula (partner)', () => call('u-paula', 'GET', '/cases')],
     ['GET /cases', 'eric (staff, all orgs)', () => call('u-eric', 'GET', '/cases')],
     ['GET /cases?scope=mine', 'dana', () => call('u-dana', 'GET', '/cases?scope=mine')],
-    ['POST /cases', 'dana', () => call('u-dana', 'POST', '/cases', { subject: 's', description: 'd', severity: 'low', orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX' })],
+    [
+      'POST /cases',
+      'dana',
+      () =>
+        call('u-dana', 'POST', '/cases', {
+          subject: 's',
+          description: 'd',
+          severity: 'low',
+          orgId: 'ORG-ACME',
+          productLine: 'Genesys Cloud CX',
+        }),
+    ],
     ['GET /cases/{n}', 'dana', () => call('u-dana', 'GET', `/cases/${first}`)],
     ['GET /cases/{n}/updates', 'dana', () => call('u-dana', 'GET', `/cases/${first}/updates`)],
     ['GET /cases/{n}/updates/{id}', 'dana', () => call('u-dana', 'GET', `/cases/${first}/updates/${upd}`)],
@@ -54,7 +74,9 @@ const main = async () => {
   for (const [route, who, run] of rows) {
     meter.reset();
     await run();
-    const calls = Object.entries(meter.calls).map(([k, v]) => `${v} ${k.replace('Command', '')}`).join(', ');
+    const calls = Object.entries(meter.calls)
+      .map(([k, v]) => `${v} ${k.replace('Command', '')}`)
+      .join(', ');
     console.log(`| ${route} | ${who} | ${calls} | ${meter.capacity.toFixed(1)} |`);
   }
   await local.stop();

@@ -76,7 +76,11 @@ export const createCase = async (
     );
     return 'created';
   } catch (err) {
-    if (idempotency && err instanceof TransactionCanceledException && err.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') {
+    if (
+      idempotency &&
+      err instanceof TransactionCanceledException &&
+      err.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed'
+    ) {
       return 'duplicate';
     }
     throw err;
@@ -84,7 +88,9 @@ export const createCase = async (
 };
 
 export const getCase = async (ref: TableRef, caseNumber: string, consistent = false): Promise<Case | undefined> => {
-  const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.case(caseNumber), ConsistentRead: consistent }));
+  const res = await ref.doc.send(
+    new GetCommand({ TableName: ref.table, Key: keys.case(caseNumber), ConsistentRead: consistent }),
+  );
   return res.Item ? fromItem<Case>(res.Item) : undefined;
 };
 
@@ -190,39 +196,39 @@ export const appendUpdate = async (ref: TableRef, u: CaseUpdate, current: Case):
   const touched = [byPriority.sortKey, byModified.sortKey, byPerson.sortKey];
   try {
     await ref.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: ref.table,
-            Item: { ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u },
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          },
-        },
-        {
-          Update: {
-            TableName: ref.table,
-            Key: keys.case(u.caseNumber),
-            UpdateExpression: `SET #updatedAt = :updatedAt, #version = #version + :one, ${touched.map((_, i) => `#k${i} = :k${i}`).join(', ')}`,
-            ConditionExpression: 'attribute_exists(#pk) AND #severity = :severity AND #updatedAt <= :updatedAt',
-            ExpressionAttributeNames: {
-              '#pk': TABLE.partitionKey,
-              '#updatedAt': 'updatedAt',
-              '#version': 'version',
-              '#severity': 'severity',
-              ...Object.fromEntries(touched.map((k, i) => [`#k${i}`, k])),
-            },
-            ExpressionAttributeValues: {
-              ':updatedAt': u.createdAt,
-              ':one': 1,
-              ':severity': current.severity,
-              ...Object.fromEntries(touched.map((k, i) => [`:k${i}`, idx[k]])),
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: ref.table,
+              Item: { ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
             },
           },
-        },
-      ],
-    }),
+          {
+            Update: {
+              TableName: ref.table,
+              Key: keys.case(u.caseNumber),
+              UpdateExpression: `SET #updatedAt = :updatedAt, #version = #version + :one, ${touched.map((_, i) => `#k${i} = :k${i}`).join(', ')}`,
+              ConditionExpression: 'attribute_exists(#pk) AND #severity = :severity AND #updatedAt <= :updatedAt',
+              ExpressionAttributeNames: {
+                '#pk': TABLE.partitionKey,
+                '#updatedAt': 'updatedAt',
+                '#version': 'version',
+                '#severity': 'severity',
+                ...Object.fromEntries(touched.map((k, i) => [`#k${i}`, k])),
+              },
+              ExpressionAttributeValues: {
+                ':updatedAt': u.createdAt,
+                ':one': 1,
+                ':severity': current.severity,
+                ...Object.fromEntries(touched.map((k, i) => [`:k${i}`, idx[k]])),
+              },
+            },
+          },
+        ],
+      }),
     );
   } catch (err) {
     // The case moved on underneath us (severity changed, a later update landed): the caller re-reads and retries.

@@ -58,13 +58,19 @@ export const getCombinations = async (
   ref: TableRef,
   pairs: { endUserOrgId: string; soldToOrgId: string }[],
 ): Promise<Combination[]> =>
-  (await batchGet(ref, pairs.map((p) => keys.combination(p.endUserOrgId, p.soldToOrgId)))).map((i) =>
-    fromItem<Combination>(i),
-  );
+  (
+    await batchGet(
+      ref,
+      pairs.map((p) => keys.combination(p.endUserOrgId, p.soldToOrgId)),
+    )
+  ).map((i) => fromItem<Combination>(i));
 
 export const putOrg = (ref: TableRef, org: Org) =>
   ref.doc.send(
-    new PutCommand({ TableName: ref.table, Item: { ...keys.org(org.orgId), ...orgIndexKeys(org.name, org.orgId), entity: 'org', ...org } }),
+    new PutCommand({
+      TableName: ref.table,
+      Item: { ...keys.org(org.orgId), ...orgIndexKeys(org.name, org.orgId), entity: 'org', ...org },
+    }),
   );
 
 export const putCombination = (ref: TableRef, c: Combination) =>
@@ -85,7 +91,6 @@ export const putUser = (ref: TableRef, user: User) =>
 
 export const putMembership = (ref: TableRef, m: Membership) =>
   ref.doc.send(new PutCommand({ TableName: ref.table, Item: membershipItem(m) }));
-
 
 /** Every organisation, by name (the ORGS partition of the name index; organisations are few). */
 export const listOrgs = async (ref: TableRef, namePrefix = ''): Promise<Org[]> => {
@@ -153,7 +158,9 @@ export const saveMembership = async (ref: TableRef, m: Membership, events: OrgEv
     new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: ref.table, Item: membershipItem(m) } },
-        ...events.map((e) => ({ Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } } })),
+        ...events.map((e) => ({
+          Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } },
+        })),
       ],
     }),
   );

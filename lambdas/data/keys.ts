@@ -59,8 +59,7 @@ export const orgIndexKeys = (name: string, orgId: string) => ({
   [byPriority.sortKey]: `${name.toLowerCase()}#${orgId}`,
 });
 
-export const orgCasesPartition = (orgId: string, closed: boolean): string =>
-  `ORGCASES#${orgId}#${closed ? 'CLOSED' : 'OPEN'}`;
+export const orgCasesPartition = (orgId: string, closed: boolean): string => `ORGCASES#${orgId}#${closed ? 'CLOSED' : 'OPEN'}`;
 
 export const orgCreatedPartition = (orgId: string): string => `ORGCREATED#${orgId}`;
 

@@ -24,7 +24,12 @@ export const touchSession = async (
         Key: keys.session(sessionId),
         UpdateExpression: 'SET #last = :now, #exp = :exp, #entity = :entity',
         ConditionExpression: 'attribute_not_exists(#pk) OR #last >= :idleSince',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#last': 'lastActivity', '#exp': TABLE.ttlAttribute, '#entity': 'entity' },
+        ExpressionAttributeNames: {
+          '#pk': TABLE.partitionKey,
+          '#last': 'lastActivity',
+          '#exp': TABLE.ttlAttribute,
+          '#entity': 'entity',
+        },
         ExpressionAttributeValues: {
           ':now': now.toISOString(),
           ':idleSince': idleSince.toISOString(),

@@ -116,7 +116,8 @@ export const unflagNeedsAction = async (ref: TableRef, c: Case, at: string, even
     );
   } catch (err) {
     // The customer answered (or staff moved the case) meanwhile: nothing left to undo.
-    if (!(err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')) throw err;
+    if (!(err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'))
+      throw err;
   }
 };
 

@@ -35,9 +35,7 @@ export const resolveCaller = async (deps: Pick<Deps, 'directory'>, claims: Verif
   const orgIds = [...new Set(memberships.flatMap((m) => [m.orgId, m.soldToOrgId]))];
   const [orgs, combinations] = await Promise.all([
     deps.directory.getOrgs(orgIds),
-    deps.directory.getCombinations(
-      memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId })),
-    ),
+    deps.directory.getCombinations(memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId }))),
   ]);
   return {
     kind: 'user',

@@ -14,7 +14,14 @@ import { WAITING_STATES } from './lifecycle';
 
 /** Fields whose every change is an audit event. */
 const AUDITED: readonly (keyof Case)[] = [
-  'status', 'subStatus', 'severity', 'ownerId', 'supportGroup', 'contactPhone', 'needsAction', 'escalated',
+  'status',
+  'subStatus',
+  'severity',
+  'ownerId',
+  'supportGroup',
+  'contactPhone',
+  'needsAction',
+  'escalated',
 ];
 
 export interface Actor {
@@ -32,7 +39,14 @@ export const actorOf = (caller: Caller): Actor => ({
 export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Casework', kind: 'system' };
 
 /** CASE-9: one audit event per changed field, with from and to. */
-export const diffEvents = (deps: Pick<Deps, 'ids'>, before: Case, after: Case, actor: Actor, at: string, action: string): AuditEvent[] =>
+export const diffEvents = (
+  deps: Pick<Deps, 'ids'>,
+  before: Case,
+  after: Case,
+  actor: Actor,
+  at: string,
+  action: string,
+): AuditEvent[] =>
   AUDITED.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])).map((field) => ({
     caseNumber: after.caseNumber,
     eventId: deps.ids.next(),
@@ -100,7 +114,14 @@ const requireDesignated = (access: CaseAccess) => {
   if (access !== 'write') throw forbidden('Your access to this case is read-only.');
 };
 
-const systemNote = (deps: Pick<Deps, 'ids'>, c: Case, actor: Actor, at: string, body: string, channel: CaseUpdate['channel'] = 'system'): CaseUpdate => ({
+const systemNote = (
+  deps: Pick<Deps, 'ids'>,
+  c: Case,
+  actor: Actor,
+  at: string,
+  body: string,
+  channel: CaseUpdate['channel'] = 'system',
+): CaseUpdate => ({
   caseNumber: c.caseNumber,
   updateId: deps.ids.next(),
   authorId: actor.id,
@@ -123,7 +144,13 @@ export interface PatchInput {
 }
 
 /** CASE-3, CASE-4: staff move cases through the lifecycle and change their fields. */
-export const patchCase = async (deps: Deps, caller: Caller, caseNumber: string, input: PatchInput, ifMatch?: number): Promise<CaseView> => {
+export const patchCase = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  input: PatchInput,
+  ifMatch?: number,
+): Promise<CaseView> => {
   const actor = actorOf(caller);
   const { c, access } = await commitChange(
     deps,
@@ -149,7 +176,9 @@ export const patchCase = async (deps: Deps, caller: Caller, caseNumber: string, 
       if (input.supportGroup !== undefined) next.supportGroup = input.supportGroup;
       if (input.contactPhone !== undefined) next.contactPhone = input.contactPhone;
       if (next.severity === 'critical' && !next.contactPhone) {
-        throw validation([{ path: 'contactPhone', message: 'a critical case records a contact reachable at all times (CASE-3)' }]);
+        throw validation([
+          { path: 'contactPhone', message: 'a critical case records a contact reachable at all times (CASE-3)' },
+        ]);
       }
       return { next, events: diffEvents(deps, current, next, actor, at, 'update') };
     },
@@ -163,24 +192,53 @@ export const requestEscalation = async (deps: Deps, caller: Caller, caseNumber: 
   const actor = actorOf(caller);
   const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
     requireDesignated(access);
-    if (current.status === 'closed') throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
+    if (current.status === 'closed')
+      throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
     if (current.escalation?.status === 'requested') {
-      throw new Problem(409, '/problems/escalation-pending', 'Escalation pending', 'An escalation request is already waiting for a decision.');
+      throw new Problem(
+        409,
+        '/problems/escalation-pending',
+        'Escalation pending',
+        'An escalation request is already waiting for a decision.',
+      );
     }
     const next: Case = { ...current, escalation: { status: 'requested', reason, requestedBy: actor.id, requestedAt: at } };
-    const event: AuditEvent = { caseNumber, eventId: deps.ids.next(), at, actorId: actor.id, actorName: actor.name, actorKind: actor.kind, action: 'escalation-requested', field: 'escalation', from: current.escalation?.status ?? null, to: 'requested', detail: reason };
+    const event: AuditEvent = {
+      caseNumber,
+      eventId: deps.ids.next(),
+      at,
+      actorId: actor.id,
+      actorName: actor.name,
+      actorKind: actor.kind,
+      action: 'escalation-requested',
+      field: 'escalation',
+      from: current.escalation?.status ?? null,
+      to: 'requested',
+      detail: reason,
+    };
     return { next, updates: [systemNote(deps, current, actor, at, `Escalation requested: ${reason}`)], events: [event] };
   });
   return viewCase(c, access);
 };
 
 /** CASE-7: staff accept or decline a pending escalation. */
-export const decideEscalation = async (deps: Deps, caller: Caller, caseNumber: string, accept: boolean, comment: string): Promise<CaseView> => {
+export const decideEscalation = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  accept: boolean,
+  comment: string,
+): Promise<CaseView> => {
   const actor = actorOf(caller);
   const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
     requireStaffWrite(access);
     if (current.escalation?.status !== 'requested') {
-      throw new Problem(409, '/problems/no-escalation-pending', 'No escalation pending', 'There is no escalation request waiting for a decision.');
+      throw new Problem(
+        409,
+        '/problems/no-escalation-pending',
+        'No escalation pending',
+        'There is no escalation request waiting for a decision.',
+      );
     }
     const decided = accept ? 'accepted' : 'declined';
     const next: Case = {
@@ -188,7 +246,19 @@ export const decideEscalation = async (deps: Deps, caller: Caller, caseNumber: s
       escalation: { ...current.escalation, status: decided, decidedBy: actor.id, decidedAt: at, comment },
       ...(accept ? { escalated: true } : {}),
     };
-    const event: AuditEvent = { caseNumber, eventId: deps.ids.next(), at, actorId: actor.id, actorName: actor.name, actorKind: actor.kind, action: `escalation-${decided}`, field: 'escalation', from: 'requested', to: decided, detail: comment };
+    const event: AuditEvent = {
+      caseNumber,
+      eventId: deps.ids.next(),
+      at,
+      actorId: actor.id,
+      actorName: actor.name,
+      actorKind: actor.kind,
+      action: `escalation-${decided}`,
+      field: 'escalation',
+      from: 'requested',
+      to: decided,
+      detail: comment,
+    };
     return {
       next,
       updates: [systemNote(deps, current, actor, at, `Escalation ${decided}${comment ? `: ${comment}` : ''}`)],
@@ -203,11 +273,29 @@ export const requestClosure = async (deps: Deps, caller: Caller, caseNumber: str
   const actor = actorOf(caller);
   const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
     requireDesignated(access);
-    if (current.status === 'closed') throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
-    if (current.closureRequest) throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
+    if (current.status === 'closed')
+      throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
+    if (current.closureRequest)
+      throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
     const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
-    const event: AuditEvent = { caseNumber, eventId: deps.ids.next(), at, actorId: actor.id, actorName: actor.name, actorKind: actor.kind, action: 'closure-requested', field: 'closureRequest', from: null, to: 'requested', ...(reason ? { detail: reason } : {}) };
-    return { next, updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)], events: [event] };
+    const event: AuditEvent = {
+      caseNumber,
+      eventId: deps.ids.next(),
+      at,
+      actorId: actor.id,
+      actorName: actor.name,
+      actorKind: actor.kind,
+      action: 'closure-requested',
+      field: 'closureRequest',
+      from: null,
+      to: 'requested',
+      ...(reason ? { detail: reason } : {}),
+    };
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)],
+      events: [event],
+    };
   });
   return viewCase(c, access);
 };
@@ -218,7 +306,8 @@ export const reopenCase = async (deps: Deps, caller: Caller, caseNumber: string,
   const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
     requireDesignated(access);
     assertTransition(current.status, 'open');
-    if (current.status !== 'closed') throw new Problem(409, '/problems/not-closed', 'Case not closed', 'Only a closed case can be reopened.');
+    if (current.status !== 'closed')
+      throw new Problem(409, '/problems/not-closed', 'Case not closed', 'Only a closed case can be reopened.');
     const next = withStatus(current, 'open', at);
     return {
       next,
@@ -236,12 +325,20 @@ export const customerResponse = (deps: Pick<Deps, 'ids'>, current: Case, update:
 };
 
 /** CASE-9: the audit trail. Restricted staff (PRIV-1) do not see customers' names. */
-export const caseHistory = async (deps: Deps, caller: Caller, caseNumber: string, page: PageRequest): Promise<Page<AuditEvent>> => {
+export const caseHistory = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  page: PageRequest,
+): Promise<Page<AuditEvent>> => {
   const { access } = await loadCase(deps, caller, caseNumber);
   const res = await deps.cases.listEvents(caseNumber, page);
-  const items = access === 'restricted'
-    ? res.items.map((e) => (e.actorKind === 'customer' ? { ...e, actorName: '[restricted]', detail: undefined } : { ...e, detail: undefined }))
-    : res.items;
+  const items =
+    access === 'restricted'
+      ? res.items.map((e) =>
+          e.actorKind === 'customer' ? { ...e, actorName: '[restricted]', detail: undefined } : { ...e, detail: undefined },
+        )
+      : res.items;
   return { items, next: res.next };
 };
 

@@ -54,7 +54,11 @@ export interface Created<T> {
   replayed: boolean;
 }
 
-const idempotencyReplay = async <T>(deps: Pick<Deps, 'cases'>, scope: string, req: IdempotencyRequest): Promise<Created<T> | undefined> => {
+const idempotencyReplay = async <T>(
+  deps: Pick<Deps, 'cases'>,
+  scope: string,
+  req: IdempotencyRequest,
+): Promise<Created<T> | undefined> => {
   const record = await deps.cases.getIdempotency(scope, req.key);
   if (!record) return undefined;
   if (record.requestHash !== req.requestHash) {
@@ -86,7 +90,8 @@ export const createCase = async (
   if (!org || org.type === 'partner' || access === 'none' || access === 'read') {
     throw validation([{ path: 'orgId', message: 'you may not open cases for this organisation' }]);
   }
-  if (access === 'restricted') throw forbidden('Cases of EU/EEA organisations cannot be opened by staff working from the US (PRIV-1).');
+  if (access === 'restricted')
+    throw forbidden('Cases of EU/EEA organisations cannot be opened by staff working from the US (PRIV-1).');
 
   const line = productLine(input.productLine);
   if (!line || !org.deployments.some((d) => d.productLine === line.name)) {

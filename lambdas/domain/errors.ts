@@ -26,11 +26,9 @@ export class Problem extends Error {
  * PRIV-3: one body for "does not exist" and "you may not see it", so a caller cannot tell them
  * apart. Every not-found in Casework goes through here.
  */
-export const notFound = (): Problem =>
-  new Problem(404, '/problems/not-found', 'Not found', 'The resource does not exist.');
+export const notFound = (): Problem => new Problem(404, '/problems/not-found', 'Not found', 'The resource does not exist.');
 
-export const forbidden = (detail: string): Problem =>
-  new Problem(403, '/problems/forbidden', 'Forbidden', detail);
+export const forbidden = (detail: string): Problem => new Problem(403, '/problems/forbidden', 'Forbidden', detail);
 
 export const validation = (errors: FieldError[]): Problem =>
   new Problem(

@@ -5,15 +5,60 @@
 import { Problem } from './errors';
 
 export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
-  'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'yahoo.com', 'yahoo.co.uk',
-  'ymail.com', 'aol.com', 'icloud.com', 'me.com', 'mac.com', 'proton.me', 'protonmail.com', 'gmx.com', 'gmx.de',
-  'gmx.net', 'web.de', 'mail.com', 'yandex.com', 'yandex.ru', 'zoho.com', 'qq.com', '163.com', 'fastmail.com',
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'ymail.com',
+  'aol.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  'mail.com',
+  'yandex.com',
+  'yandex.ru',
+  'zoho.com',
+  'qq.com',
+  '163.com',
+  'fastmail.com',
 ]);
 
 export const ROLE_ALIASES: ReadonlySet<string> = new Set([
-  'support', 'admin', 'administrator', 'info', 'noreply', 'no-reply', 'donotreply', 'do-not-reply', 'help',
-  'helpdesk', 'sales', 'contact', 'office', 'team', 'it', 'postmaster', 'hostmaster', 'webmaster', 'abuse',
-  'root', 'billing', 'security', 'hr', 'marketing', 'service',
+  'support',
+  'admin',
+  'administrator',
+  'info',
+  'noreply',
+  'no-reply',
+  'donotreply',
+  'do-not-reply',
+  'help',
+  'helpdesk',
+  'sales',
+  'contact',
+  'office',
+  'team',
+  'it',
+  'postmaster',
+  'hostmaster',
+  'webmaster',
+  'abuse',
+  'root',
+  'billing',
+  'security',
+  'hr',
+  'marketing',
+  'service',
 ]);
 
 /** Why this address cannot be a contact's, or undefined when it can. */
@@ -28,9 +73,4 @@ export const corporateEmailIssue = (email: string): string | undefined => {
 };
 
 export const corporateEmailRequired = (email: string, issue: string): Problem =>
-  new Problem(
-    403,
-    '/problems/corporate-email-required',
-    'Corporate email required',
-    `${email}: ${issue} (ACC-3).`,
-  );
+  new Problem(403, '/problems/corporate-email-required', 'Corporate email required', `${email}: ${issue} (ACC-3).`);

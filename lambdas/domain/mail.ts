@@ -20,7 +20,11 @@ export const caseThreadId = (c: Pick<Case, 'referenceId'>, domain: string) => `<
 export const caseSubject = (c: Pick<Case, 'caseNumber' | 'subject' | 'referenceId'>, prefix = '') =>
   `[Case ${c.caseNumber}] ${prefix}${c.subject} [ref:${c.referenceId}]`;
 
-export const composeCaseMail = (c: Case, domain: string, opts: { to: string[]; subjectPrefix?: string; text: string }): OutboundMail => ({
+export const composeCaseMail = (
+  c: Case,
+  domain: string,
+  opts: { to: string[]; subjectPrefix?: string; text: string },
+): OutboundMail => ({
   from: `support@${domain}`,
   to: opts.to,
   replyTo: `case+${c.referenceId}@${domain}`,

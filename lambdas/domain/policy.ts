@@ -19,15 +19,7 @@ export interface Caller {
   termsAccepted: boolean;
 }
 
-export type RoutePermission =
-  | 'public'
-  | 'signedIn'
-  | 'readCases'
-  | 'createCases'
-  | 'updateCases'
-  | 'staff'
-  | 'admin'
-  | 'ingest';
+export type RoutePermission = 'public' | 'signedIn' | 'readCases' | 'createCases' | 'updateCases' | 'staff' | 'admin' | 'ingest';
 
 export const INGEST_SCOPE = 'casework/ingest';
 

@@ -44,7 +44,8 @@ export const search = async (deps: Deps, caller: Caller, input: SearchInput): Pr
     .sort((a, b) => a.name.localeCompare(b.name));
   for (const org of accounts) {
     if (cases.size >= input.limit) break;
-    for (const c of await deps.cases.listOrgCasesCreated(org.orgId, from, to, input.limit - cases.size)) cases.set(c.caseNumber, c);
+    for (const c of await deps.cases.listOrgCasesCreated(org.orgId, from, to, input.limit - cases.size))
+      cases.set(c.caseNumber, c);
   }
   return {
     cases: [...cases.values()].slice(0, input.limit).map((c) => viewCase(c, visible.get(c.orgId)!.access)),

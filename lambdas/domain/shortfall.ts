@@ -22,11 +22,15 @@ const countsAsDesignated = (m: Membership, org: Org, activeCombination: boolean)
 
 /** Effective Designated Contacts of one organisation, given its memberships. */
 const designatedCount = async (deps: Pick<Deps, 'directory'>, org: Org, members: Membership[]): Promise<number> => {
-  const combos = await deps.directory.getCombinations(members.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId })));
+  const combos = await deps.directory.getCombinations(
+    members.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId })),
+  );
   const active = new Set(
     combos.filter((c) => c.contracts.some((k) => k.status === 'active')).map((c) => `${c.endUserOrgId}|${c.soldToOrgId}`),
   );
-  return new Set(members.filter((m) => countsAsDesignated(m, org, active.has(`${m.orgId}|${m.soldToOrgId}`))).map((m) => m.userId)).size;
+  return new Set(
+    members.filter((m) => countsAsDesignated(m, org, active.has(`${m.orgId}|${m.soldToOrgId}`))).map((m) => m.userId),
+  ).size;
 };
 
 const approversOf = (members: Membership[]) => members.filter((m) => m.approver).map((m) => m.userId);
@@ -38,7 +42,13 @@ export const orgsInShortfall = async (deps: Pick<Deps, 'directory'>): Promise<Sh
     const members = await deps.directory.listOrgMembers(org.orgId);
     const count = await designatedCount(deps, org, members);
     if (count < MIN_DESIGNATED) {
-      out.push({ orgId: org.orgId, orgName: org.name, designatedContacts: count, required: MIN_DESIGNATED, approvers: approversOf(members) });
+      out.push({
+        orgId: org.orgId,
+        orgName: org.name,
+        designatedContacts: count,
+        required: MIN_DESIGNATED,
+        approvers: approversOf(members),
+      });
     }
   }
   return out;
@@ -68,10 +78,27 @@ export const setMemberLevel = async (
   const after = await designatedCount(deps, org, afterMembers);
   const at = deps.clock.now().toISOString();
   const events: OrgEvent[] = [
-    { orgId, eventId: deps.ids.next(), at, type: 'membership-level-changed', actorId: caller.id, userId, from: current.level, to: level },
+    {
+      orgId,
+      eventId: deps.ids.next(),
+      at,
+      type: 'membership-level-changed',
+      actorId: caller.id,
+      userId,
+      from: current.level,
+      to: level,
+    },
   ];
   if (before >= MIN_DESIGNATED && after < MIN_DESIGNATED) {
-    events.push({ orgId, eventId: deps.ids.next(), at, type: 'designated-shortfall', actorId: caller.id, designatedContacts: after, approvers: approversOf(members) });
+    events.push({
+      orgId,
+      eventId: deps.ids.next(),
+      at,
+      type: 'designated-shortfall',
+      actorId: caller.id,
+      designatedContacts: after,
+      approvers: approversOf(members),
+    });
   }
   await deps.directory.saveMembership(changed, events);
   return { membership: changed, designatedContacts: after, shortfall: after < MIN_DESIGNATED };

@@ -19,7 +19,10 @@ export interface SweepReport {
 
 const PAGE = 100;
 
-export const sweepNeedsAction = async (deps: Deps, log: (msg: string, extra?: object) => void = () => undefined): Promise<SweepReport> => {
+export const sweepNeedsAction = async (
+  deps: Deps,
+  log: (msg: string, extra?: object) => void = () => undefined,
+): Promise<SweepReport> => {
   const now = deps.clock.now();
   const at = now.toISOString();
   const before = new Date(now.getTime() - NEEDS_ACTION_AFTER_HOURS * 3600_000).toISOString();
@@ -51,7 +54,11 @@ export const sweepNeedsAction = async (deps: Deps, log: (msg: string, extra?: ob
       } catch (err) {
         report.failed++;
         log('reminder not sent; the case goes back to the waiting index', { caseNumber: c.caseNumber, error: String(err) });
-        await deps.waiting.unflagNeedsAction(c, at, event('needs-action-undone', true, 'the reminder could not be sent; the next sweep retries'));
+        await deps.waiting.unflagNeedsAction(
+          c,
+          at,
+          event('needs-action-undone', true, 'the reminder could not be sent; the next sweep retries'),
+        );
       }
     }
     after = page.next ?? undefined;

@@ -10,9 +10,32 @@ export type CaseView = Omit<Case, 'waitingSince' | 'subject' | 'description' | '
 
 /** Fields in the order a person reading the JSON expects them (DynamoDB returns them unordered). */
 const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
-  'caseNumber', 'referenceId', 'kind', 'subject', 'description', 'severity', 'status', 'subStatus', 'needsAction',
-  'needsActionSince', 'orgId', 'orgName', 'soldToOrgId', 'productLine', 'supportGroup', 'ownerId', 'contactId',
-  'contactName', 'contactEmail', 'contactPhone', 'escalated', 'escalation', 'closureRequest', 'createdAt', 'updatedAt', 'version',
+  'caseNumber',
+  'referenceId',
+  'kind',
+  'subject',
+  'description',
+  'severity',
+  'status',
+  'subStatus',
+  'needsAction',
+  'needsActionSince',
+  'orgId',
+  'orgName',
+  'soldToOrgId',
+  'productLine',
+  'supportGroup',
+  'ownerId',
+  'contactId',
+  'contactName',
+  'contactEmail',
+  'contactPhone',
+  'escalated',
+  'escalation',
+  'closureRequest',
+  'createdAt',
+  'updatedAt',
+  'version',
 ];
 
 const ordered = (c: Case): Case => {

@@ -1,8 +1,9 @@
 import { listUpdates } from '../domain/cases';
 import { httpRoute, pageReply } from './middleware';
 
-export const handler = httpRoute<{ caseNumber: string }, { limit: number }>(
-  'GET /cases/{caseNumber}/updates',
-  async (req) =>
-    pageReply(req, await listUpdates(req.deps, req.caller!, req.params.caseNumber, { limit: req.query.limit, after: await req.after() })),
+export const handler = httpRoute<{ caseNumber: string }, { limit: number }>('GET /cases/{caseNumber}/updates', async (req) =>
+  pageReply(
+    req,
+    await listUpdates(req.deps, req.caller!, req.params.caseNumber, { limit: req.query.limit, after: await req.after() }),
+  ),
 );

@@ -6,11 +6,7 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { appDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
@@ -67,7 +63,11 @@ export const claimsOf = (event: ApiEvent): VerifiedClaims | undefined => {
   const jwt = event.requestContext.authorizer?.jwt;
   const sub = jwt?.claims?.sub;
   if (!jwt || typeof sub !== 'string') return undefined;
-  const scopes = jwt.scopes ?? String(jwt.claims.scope ?? '').split(' ').filter(Boolean);
+  const scopes =
+    jwt.scopes ??
+    String(jwt.claims.scope ?? '')
+      .split(' ')
+      .filter(Boolean);
   const sessionId = jwt.claims.origin_jti ?? jwt.claims.jti;
   return {
     sub,
@@ -110,7 +110,12 @@ const readBody = (event: ApiEvent): unknown => {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.length > MAX_BODY_BYTES) {
-    throw new Problem(413, '/problems/body-too-large', 'Body too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+    throw new Problem(
+      413,
+      '/problems/body-too-large',
+      'Body too large',
+      `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+    );
   }
   try {
     return JSON.parse(raw.toString('utf8'));
@@ -121,7 +126,11 @@ const readBody = (event: ApiEvent): unknown => {
 
 const toReply = (reply: Reply): ApiResult => ({
   statusCode: reply.status,
-  headers: { 'cache-control': 'no-store', ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }), ...reply.headers },
+  headers: {
+    'cache-control': 'no-store',
+    ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...reply.headers,
+  },
   body: reply.body === undefined ? '' : JSON.stringify(reply.body),
 });
 
@@ -131,72 +140,87 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
   fn: (req: RouteRequest<P, Q, B>) => Promise<Reply>,
 ) => {
   const route = findRoute(key);
-  return middy<ApiEvent, ApiResult, Error, Context>()
-    // The middleware's typings resolve to Powertools' CJS build and the logger's to ESM: same class.
-    .use(injectLambdaContext(logger as unknown as Parameters<typeof injectLambdaContext>[0], { resetKeys: true }))
-    .use({
-      onError: async (request) => {
-        const problem = toProblem(request.error);
-        if (problem.status >= 500) logger.error('request failed', { route: routeKey(route), error: request.error as Error });
-        request.response = problemResponse(problem);
-      },
-    })
-    .handler(async (event) => {
-      const deps = appDeps();
-      let caller: Caller | undefined;
-      if (route.permission !== 'public') {
-        const claims = claimsOf(event);
-        caller = claims && (await resolveCaller(deps, claims));
-        if (!caller) throw unauthorized('A valid bearer token of a known user or client is required.');
-        await checkSession(deps, caller, claims?.sessionId);
-        const emailIssue = caller.user && !caller.user.staff ? corporateEmailIssue(caller.user.email) : undefined;
-        if (emailIssue) throw corporateEmailRequired(caller.user!.email, emailIssue);
-        if (!mayCall(caller, route.permission)) throw forbidden('You may not call this route.');
-        if (route.caseData && caller.kind === 'user' && !caller.termsAccepted) {
-          throw new Problem(
-            403,
-            '/problems/terms-not-accepted',
-            'Terms not accepted',
-            'Accept the current Terms and Conditions (GET /terms, POST /me/terms) before case data is served.',
-          );
+  return (
+    middy<ApiEvent, ApiResult, Error, Context>()
+      // The middleware's typings resolve to Powertools' CJS build and the logger's to ESM: same class.
+      .use(injectLambdaContext(logger as unknown as Parameters<typeof injectLambdaContext>[0], { resetKeys: true }))
+      .use({
+        onError: async (request) => {
+          const problem = toProblem(request.error);
+          if (problem.status >= 500) logger.error('request failed', { route: routeKey(route), error: request.error as Error });
+          request.response = problemResponse(problem);
+        },
+      })
+      .handler(async (event) => {
+        const deps = appDeps();
+        let caller: Caller | undefined;
+        if (route.permission !== 'public') {
+          const claims = claimsOf(event);
+          caller = claims && (await resolveCaller(deps, claims));
+          if (!caller) throw unauthorized('A valid bearer token of a known user or client is required.');
+          await checkSession(deps, caller, claims?.sessionId);
+          const emailIssue = caller.user && !caller.user.staff ? corporateEmailIssue(caller.user.email) : undefined;
+          if (emailIssue) throw corporateEmailRequired(caller.user!.email, emailIssue);
+          if (!mayCall(caller, route.permission)) throw forbidden('You may not call this route.');
+          if (route.caseData && caller.kind === 'user' && !caller.termsAccepted) {
+            throw new Problem(
+              403,
+              '/problems/terms-not-accepted',
+              'Terms not accepted',
+              'Accept the current Terms and Conditions (GET /terms, POST /me/terms) before case data is served.',
+            );
+          }
         }
-      }
-      const errors: FieldError[] = [];
-      const rawBody = readBody(event);
-      const params = parseWith<P>(route.request?.params as z.ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
-      const query = parseWith<Q>(route.request?.query as z.ZodType<Q> | undefined, event.queryStringParameters ?? {}, '', errors);
-      const bodySchema = route.request?.body as z.ZodType<B> | undefined;
-      if (bodySchema && rawBody === undefined && !route.request?.bodyOptional) errors.push({ path: 'body', message: 'a JSON body is required' });
-      const body = bodySchema && rawBody !== undefined ? parseWith<B>(bodySchema, rawBody, '', errors) : (undefined as B);
-      if (!bodySchema && rawBody !== undefined) errors.push({ path: 'body', message: 'this route takes no body' });
-      if (errors.length) throw validation(errors);
+        const errors: FieldError[] = [];
+        const rawBody = readBody(event);
+        const params = parseWith<P>(route.request?.params as z.ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
+        const query = parseWith<Q>(
+          route.request?.query as z.ZodType<Q> | undefined,
+          event.queryStringParameters ?? {},
+          '',
+          errors,
+        );
+        const bodySchema = route.request?.body as z.ZodType<B> | undefined;
+        if (bodySchema && rawBody === undefined && !route.request?.bodyOptional)
+          errors.push({ path: 'body', message: 'a JSON body is required' });
+        const body = bodySchema && rawBody !== undefined ? parseWith<B>(bodySchema, rawBody, '', errors) : (undefined as B);
+        if (!bodySchema && rawBody !== undefined) errors.push({ path: 'body', message: 'this route takes no body' });
+        if (errors.length) throw validation(errors);
 
-      const headers = event.headers ?? {};
-      const idemKey = headers['idempotency-key'];
-      if (idemKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idemKey)) {
-        throw validation([{ path: 'Idempotency-Key', message: 'must be 1-128 visible ASCII characters' }]);
-      }
-      // The page size may change between pages; everything else that shapes the list may not.
-      const { cursor: _c, limit: _l, ...queryWithoutCursor } = (query ?? {}) as Record<string, unknown>;
-      const binding = `${routeKey(route)}|${caller?.id ?? ''}|${JSON.stringify(event.pathParameters ?? {})}|${canonical(queryWithoutCursor)}`;
-      const reply = await fn({
-        route,
-        caller,
-        params,
-        query,
-        body,
-        headers,
-        deps,
-        idempotency: idemKey
-          ? { key: idemKey, requestHash: createHash('sha256').update(`${routeKey(route)}|${canonical(body)}`).digest('hex') }
-          : undefined,
-        after: async () => decodeCursor(await cursorKey(), _c as string | undefined, binding),
-        cursor: async (position) => encodeCursor(await cursorKey(), position, binding),
-      });
-      return toReply(reply);
-    });
+        const headers = event.headers ?? {};
+        const idemKey = headers['idempotency-key'];
+        if (idemKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idemKey)) {
+          throw validation([{ path: 'Idempotency-Key', message: 'must be 1-128 visible ASCII characters' }]);
+        }
+        // The page size may change between pages; everything else that shapes the list may not.
+        const { cursor: _c, limit: _l, ...queryWithoutCursor } = (query ?? {}) as Record<string, unknown>;
+        const binding = `${routeKey(route)}|${caller?.id ?? ''}|${JSON.stringify(event.pathParameters ?? {})}|${canonical(queryWithoutCursor)}`;
+        const reply = await fn({
+          route,
+          caller,
+          params,
+          query,
+          body,
+          headers,
+          deps,
+          idempotency: idemKey
+            ? {
+                key: idemKey,
+                requestHash: createHash('sha256')
+                  .update(`${routeKey(route)}|${canonical(body)}`)
+                  .digest('hex'),
+              }
+            : undefined,
+          after: async () => decodeCursor(await cursorKey(), _c as string | undefined, binding),
+          cursor: async (position) => encodeCursor(await cursorKey(), position, binding),
+        });
+        return toReply(reply);
+      })
+  );
 };
 
 /** A page reply: `{ items, nextCursor }` with the cursor bound to this caller and query. */
-export const pageReply = async <T>(req: RouteRequest<unknown, unknown, unknown>, page: { items: T[]; next: unknown }): Promise<Reply> =>
-  ok({ items: page.items, nextCursor: await req.cursor(page.next) });
+export const pageReply = async <T>(
+  req: RouteRequest<unknown, unknown, unknown>,
+  page: { items: T[]; next: unknown },
+): Promise<Reply> => ok({ items: page.items, nextCursor: await req.cursor(page.next) });

@@ -2,7 +2,10 @@ import { CASE_KINDS, CHANNELS, SEVERITIES, STATUSES } from '../domain/types';
 import { CursorSchema, LimitSchema, pageOf, z } from './common';
 
 export const CaseNumberParams = z.strictObject({
-  caseNumber: z.string().regex(/^\d{8}$/, 'must be an 8-digit case number').openapi({ example: '00001001' }),
+  caseNumber: z
+    .string()
+    .regex(/^\d{8}$/, 'must be an 8-digit case number')
+    .openapi({ example: '00001001' }),
 });
 
 export const UpdateParams = CaseNumberParams.extend({
@@ -38,7 +41,10 @@ export const CreateCaseBody = z
     /** Staff may open a case for a customer contact (a phone call); customers open for themselves. */
     contactId: z.string().min(1).max(64).optional(),
     /** Always-reachable phone (CASE-3), required when staff open a critical case. */
-    contactPhone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number').optional(),
+    contactPhone: z
+      .string()
+      .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number')
+      .optional(),
   })
   .openapi('CreateCase');
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
@@ -108,7 +114,10 @@ export const PatchCaseBody = z
     severity: z.enum(SEVERITIES).optional(),
     ownerId: z.string().min(1).max(64).nullable().optional(),
     supportGroup: z.string().min(1).max(100).optional(),
-    contactPhone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number').optional(),
+    contactPhone: z
+      .string()
+      .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number')
+      .optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' })
   .openapi('PatchCase');

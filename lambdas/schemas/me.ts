@@ -54,7 +54,13 @@ export const MemberParams = z.strictObject({
 export const MemberLevelBody = z.strictObject({ level: z.enum(LEVELS) }).openapi('MemberLevel');
 export const MemberLevelSchema = z
   .object({
-    membership: z.object({ userId: z.string(), orgId: z.string(), soldToOrgId: z.string(), level: z.enum(LEVELS), via: z.string() }),
+    membership: z.object({
+      userId: z.string(),
+      orgId: z.string(),
+      soldToOrgId: z.string(),
+      level: z.enum(LEVELS),
+      via: z.string(),
+    }),
     designatedContacts: z.number().int(),
     shortfall: z.boolean(),
   })

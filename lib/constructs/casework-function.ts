@@ -25,8 +25,10 @@ export const logRemovalPolicy = (stage: Stage): RemovalPolicy =>
 
 export type TableAccess = 'read' | 'write';
 
-export interface CaseworkFunctionProps
-  extends Omit<NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'architecture' | 'logGroup' | 'role' | 'projectRoot' | 'depsLockFilePath'> {
+export interface CaseworkFunctionProps extends Omit<
+  NodejsFunctionProps,
+  'entry' | 'handler' | 'runtime' | 'architecture' | 'logGroup' | 'role' | 'projectRoot' | 'depsLockFilePath'
+> {
   /**
    * Handler module under `lambdas/`, without extension: `http/get-case` is
    * `lambdas/http/get-case.ts`, which exports `handler`.

@@ -112,7 +112,10 @@ export class CaseworkHttpApi extends Construct {
       const fn = new CaseworkFunction(this, pascal(handler), {
         stage: props.stage,
         module: `http/${handler}`,
-        description: served.map((r) => `${r.method} ${r.path}`).join(', ').slice(0, 256),
+        description: served
+          .map((r) => `${r.method} ${r.path}`)
+          .join(', ')
+          .slice(0, 256),
       });
       fn.setClients(clients);
       if (access !== 'none') {

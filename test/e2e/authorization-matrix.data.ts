@@ -35,8 +35,7 @@ export type Expect = number | 'ok';
 /** One cell for routes without a target, four (in TARGETS order) for routes with one. */
 export type Row = Record<Persona, string>;
 
-const everyone = (cell: string): Row =>
-  Object.fromEntries(Object.keys(PERSONAS).map((p) => [p, cell])) as Row;
+const everyone = (cell: string): Row => Object.fromEntries(Object.keys(PERSONAS).map((p) => [p, cell])) as Row;
 
 /** Without a token: 401; a machine client on a user route: 403. One cell per target, as `cell` has. */
 const signedIn = (cell: string): Row => {

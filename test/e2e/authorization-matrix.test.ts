@@ -74,10 +74,21 @@ beforeAll(async () => {
     const created = await fetch(`${local.url}/cases`, {
       method: 'POST',
       headers: eric,
-      body: JSON.stringify({ subject: `target ${t}`, description: 'matrix target', severity: 'medium', orgId: o.orgId, productLine: o.productLine, contactId: o.contactId }),
+      body: JSON.stringify({
+        subject: `target ${t}`,
+        description: 'matrix target',
+        severity: 'medium',
+        orgId: o.orgId,
+        productLine: o.productLine,
+        contactId: o.contactId,
+      }),
     });
     const c = (await created.json()) as { caseNumber: string };
-    const update = await fetch(`${local.url}/cases/${c.caseNumber}/updates`, { method: 'POST', headers: eric, body: JSON.stringify({ body: 'public note' }) });
+    const update = await fetch(`${local.url}/cases/${c.caseNumber}/updates`, {
+      method: 'POST',
+      headers: eric,
+      body: JSON.stringify({ body: 'public note' }),
+    });
     const u = (await update.json()) as { updateId: string };
     targets[t] = { caseNumber: c.caseNumber, updateId: u.updateId };
   }
@@ -99,7 +110,8 @@ describe('authorization matrix', () => {
       expect(row?.[persona]).toBeDefined();
       const cells = row[persona].split(' ');
       if (!targeted) {
-        const path = key === 'GET /search' ? '/search?q=Acme' : route.path.replace('{orgId}', 'ORG-ACME').replace('{userId}', 'u-rita');
+        const path =
+          key === 'GET /search' ? '/search?q=Acme' : route.path.replace('{orgId}', 'ORG-ACME').replace('{userId}', 'u-rita');
         const status = await call(persona, route.method, path, bodyFor(route, persona));
         expect({ persona, status }).toEqual({ persona, status: matches(cells[0], status) ? status : cells[0] });
         return;
@@ -108,9 +120,7 @@ describe('authorization matrix', () => {
       const got: Record<string, string | number> = {};
       const want: Record<string, string | number> = {};
       for (const [i, t] of TARGETS.entries()) {
-        const path = route.path
-          .replace('{caseNumber}', targets[t].caseNumber)
-          .replace('{updateId}', targets[t].updateId);
+        const path = route.path.replace('{caseNumber}', targets[t].caseNumber).replace('{updateId}', targets[t].updateId);
         const status = await call(persona, route.method, path, bodyFor(route, persona, t));
         got[t] = matches(cells[i], status) ? cells[i] : status;
         want[t] = cells[i];

@@ -12,7 +12,14 @@ beforeAll(async () => {
 });
 afterAll(async () => local?.stop());
 
-const api = async (email: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, client: 'web' | 'mobile' = 'web') => {
+const api = async (
+  email: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  client: 'web' | 'mobile' = 'web',
+) => {
   const res = await fetch(`${local.url}${path}`, {
     method,
     headers: {
@@ -34,7 +41,9 @@ describe('Casework over HTTP', () => {
     const dana = await api(DANA, 'GET', '/cases');
     expect(dana.status).toBe(200);
     expect(dana.body.items.length).toBeGreaterThan(0);
-    expect(dana.body.items.every((c: { orgId: string; status: string }) => c.orgId === 'ORG-ACME' && c.status !== 'closed')).toBe(true);
+    expect(dana.body.items.every((c: { orgId: string; status: string }) => c.orgId === 'ORG-ACME' && c.status !== 'closed')).toBe(
+      true,
+    );
     const greta = await api('greta@globex.example', 'GET', '/cases');
     expect(greta.status).toBe(200);
     expect(greta.body.items.some((c: { orgId: string }) => c.orgId === 'ORG-ACME')).toBe(false);
@@ -71,7 +80,13 @@ describe('Casework over HTTP', () => {
   });
 
   it('CASE-4, CASE-9: staff move a case; a stale If-Match is 412; an illegal move is 409 naming the states', async () => {
-    const created = await api(DANA, 'POST', '/cases', { subject: 'Queue stuck', description: 'No calls routed', severity: 'high', orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX' });
+    const created = await api(DANA, 'POST', '/cases', {
+      subject: 'Queue stuck',
+      description: 'No calls routed',
+      severity: 'high',
+      orgId: 'ORG-ACME',
+      productLine: 'Genesys Cloud CX',
+    });
     expect(created.status).toBe(201);
     const n = created.body.caseNumber;
     const read = await api(ALICE, 'GET', `/cases/${n}`);
@@ -88,12 +103,20 @@ describe('Casework over HTTP', () => {
     const reopened = await api(DANA, 'POST', `/cases/${n}/reopen`, { reason: 'It came back' });
     expect(reopened.body.status).toBe('open');
     const history = await api(DANA, 'GET', `/cases/${n}/history`);
-    const statusMoves = history.body.items.filter((e: { field?: string }) => e.field === 'status').map((e: { from: string; to: string }) => `${e.from}->${e.to}`);
+    const statusMoves = history.body.items
+      .filter((e: { field?: string }) => e.field === 'status')
+      .map((e: { from: string; to: string }) => `${e.from}->${e.to}`);
     expect(statusMoves).toEqual(['new->awaiting_info', 'awaiting_info->closed', 'closed->open']);
   });
 
   it('Idempotency-Key: a retried create returns the first case', async () => {
-    const body = { subject: 'Retry me', description: 'Flaky network', severity: 'low', orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX' };
+    const body = {
+      subject: 'Retry me',
+      description: 'Flaky network',
+      severity: 'low',
+      orgId: 'ORG-ACME',
+      productLine: 'Genesys Cloud CX',
+    };
     const first = await api(DANA, 'POST', '/cases', body, { 'idempotency-key': 'e2e-retry-1' });
     const second = await api(DANA, 'POST', '/cases', body, { 'idempotency-key': 'e2e-retry-1' });
     expect(second.status).toBe(201);

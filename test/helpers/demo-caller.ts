@@ -45,7 +45,11 @@ export const caller = (opts: {
     orgs: new Map((opts.orgs ?? []).map((o) => [o.orgId, o])),
     combinations:
       opts.combinations ??
-      memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId, contracts: [{ contractId: 'c', status: 'active' }] })),
+      memberships.map((m) => ({
+        endUserOrgId: m.orgId,
+        soldToOrgId: m.soldToOrgId,
+        contracts: [{ contractId: 'c', status: 'active' }],
+      })),
     termsAccepted: true,
   };
 };

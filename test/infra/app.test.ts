@@ -5,14 +5,8 @@ import { NO_BUNDLING, built } from './synth';
 
 describe('stages', () => {
   it('the stage from context names the stacks', () => {
-    expect([built('dev').data.stackName, built('dev').appStack.stackName]).toEqual([
-      'Casework-Dev-Data',
-      'Casework-Dev-App',
-    ]);
-    expect([built('prod').data.stackName, built('prod').appStack.stackName]).toEqual([
-      'Casework-Prod-Data',
-      'Casework-Prod-App',
-    ]);
+    expect([built('dev').data.stackName, built('dev').appStack.stackName]).toEqual(['Casework-Dev-Data', 'Casework-Dev-App']);
+    expect([built('prod').data.stackName, built('prod').appStack.stackName]).toEqual(['Casework-Prod-Data', 'Casework-Prod-App']);
   });
 
   it('dev is the default stage', () => {

@@ -28,12 +28,7 @@ describe('the JWT authorizer', () => {
         Issuer: {
           'Fn::Join': [
             '',
-            [
-              'https://cognito-idp.',
-              { Ref: 'AWS::Region' },
-              '.amazonaws.com/',
-              { Ref: logicalId(appStack.identity.userPool) },
-            ],
+            ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: logicalId(appStack.identity.userPool) }],
           ],
         },
       }),
@@ -52,9 +47,7 @@ describe('the JWT authorizer', () => {
 
 describe('routes, from the route table', () => {
   it('the API has exactly the routes of lambdas/http/routes.ts', () => {
-    const keys = Object.values(resourcesOf(built().appTemplate, 'AWS::ApiGatewayV2::Route')).map(
-      (r) => r.Properties.RouteKey,
-    );
+    const keys = Object.values(resourcesOf(built().appTemplate, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(keys.sort()).toEqual(routes.map(routeKey).sort());
   });
 
@@ -100,8 +93,9 @@ describe('the default stage', () => {
   it.each(['dev', 'prod'] as const)('access logs are kept for a set time (%s)', (stage) => {
     const { appTemplate } = built(stage);
     const stageRes = Object.values(resourcesOf(appTemplate, 'AWS::ApiGatewayV2::Stage'))[0]!;
-    const [logGroupId] = (stageRes.Properties.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string] } })
-      .DestinationArn['Fn::GetAtt'];
+    const [logGroupId] = (stageRes.Properties.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string] } }).DestinationArn[
+      'Fn::GetAtt'
+    ];
     const logGroup = appTemplate.toJSON().Resources[logGroupId];
     expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
     expect(logGroup.Properties.RetentionInDays).toBe(stage === 'prod' ? 180 : 30);
@@ -130,16 +124,34 @@ describe('route kinds the table does not have yet', () => {
   // Real handler modules stand in; what is under test is how permission and table access map.
   const extra: RouteDef[] = [
     {
-      method: 'POST', path: '/ingest/alarms', handler: 'get-health', permission: 'ingest', table: 'none',
-      caseData: false, summary: 'ingest', success: { status: 202 },
+      method: 'POST',
+      path: '/ingest/alarms',
+      handler: 'get-health',
+      permission: 'ingest',
+      table: 'none',
+      caseData: false,
+      summary: 'ingest',
+      success: { status: 202 },
     },
     {
-      method: 'GET', path: '/shared', handler: 'get-me', permission: 'signedIn', table: 'read',
-      caseData: false, summary: 'reads', success: { status: 200 },
+      method: 'GET',
+      path: '/shared',
+      handler: 'get-me',
+      permission: 'signedIn',
+      table: 'read',
+      caseData: false,
+      summary: 'reads',
+      success: { status: 200 },
     },
     {
-      method: 'PUT', path: '/shared', handler: 'get-me', permission: 'signedIn', table: 'write',
-      caseData: false, summary: 'writes', success: { status: 200 },
+      method: 'PUT',
+      path: '/shared',
+      handler: 'get-me',
+      permission: 'signedIn',
+      table: 'write',
+      caseData: false,
+      summary: 'writes',
+      success: { status: 200 },
     },
   ];
   const synth = () => {

@@ -65,10 +65,9 @@ describe('user pool', () => {
   it('hosted sign-in domain is casework-<stage>, or the cognitoDomainPrefix context', () => {
     built('dev').appTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'casework-dev' });
     built('prod').appTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'casework-prod' });
-    build({ cognitoDomainPrefix: 'acme-casework-test' }).appTemplate.hasResourceProperties(
-      'AWS::Cognito::UserPoolDomain',
-      { Domain: 'acme-casework-test' },
-    );
+    build({ cognitoDomainPrefix: 'acme-casework-test' }).appTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'acme-casework-test',
+    });
   });
 });
 
@@ -109,8 +108,6 @@ describe('app clients', () => {
     const monitoring = client('monitoring');
     expect(monitoring).toMatchObject({ GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'] });
     const [, scope] = INGEST_SCOPE.split('/');
-    expect(monitoring.AllowedOAuthScopes).toEqual([
-      { 'Fn::Join': ['', [{ Ref: expect.any(String) }, `/${scope}`]] },
-    ]);
+    expect(monitoring.AllowedOAuthScopes).toEqual([{ 'Fn::Join': ['', [{ Ref: expect.any(String) }, `/${scope}`]] }]);
   });
 });

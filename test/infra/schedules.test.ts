@@ -15,7 +15,9 @@ describe('scheduled work and mail', () => {
 
   it('MAIL-1: the sweep may send mail only from the mail domain, and knows it', () => {
     const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.schedules.sweep)];
-    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_DOMAIN).toBe('casework.example.com');
+    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_DOMAIN).toBe(
+      'casework.example.com',
+    );
     appTemplate.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

@@ -39,5 +39,4 @@ export const logicalId = (construct: IConstruct): string => {
 
 export type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; [k: string]: unknown }>;
 
-export const resourcesOf = (template: Template, type: string): Resources =>
-  template.findResources(type) as Resources;
+export const resourcesOf = (template: Template, type: string): Resources => template.findResources(type) as Resources;

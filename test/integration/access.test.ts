@@ -31,7 +31,10 @@ describe('access with storage', () => {
     now = new Date(now.getTime() + 9 * 60_000);
     await checkSession(deps, mobile, 'sign-in-1');
     now = new Date(now.getTime() + 11 * 60_000);
-    await expect(checkSession(deps, mobile, 'sign-in-1')).rejects.toMatchObject({ status: 401, type: '/problems/session-expired' });
+    await expect(checkSession(deps, mobile, 'sign-in-1')).rejects.toMatchObject({
+      status: 401,
+      type: '/problems/session-expired',
+    });
     // A refreshed token of the same sign-in stays dead; a new sign-in starts afresh.
     await expect(checkSession(deps, mobile, 'sign-in-1')).rejects.toMatchObject({ status: 401 });
     await expect(checkSession(deps, mobile, 'sign-in-2')).resolves.toBeUndefined();
@@ -42,9 +45,14 @@ describe('access with storage', () => {
     const before = (await resolveCaller(deps, { sub: 'u-greta', client: 'web', scopes: [] }))!;
     const globex = before.orgs.get('ORG-GLOBEX')!;
     expect(caseAccess(before, globex)).toBe('write');
-    await putCombination({ doc: db.doc, table: db.tableName }, {
-      endUserOrgId: 'ORG-GLOBEX', soldToOrgId: 'ORG-GLOBEX', contracts: [{ contractId: 'CT-1', status: 'terminated' }],
-    });
+    await putCombination(
+      { doc: db.doc, table: db.tableName },
+      {
+        endUserOrgId: 'ORG-GLOBEX',
+        soldToOrgId: 'ORG-GLOBEX',
+        contracts: [{ contractId: 'CT-1', status: 'terminated' }],
+      },
+    );
     const after = (await resolveCaller(deps, { sub: 'u-greta', client: 'web', scopes: [] }))!;
     expect(caseAccess(after, globex)).toBe('read');
   });

@@ -22,7 +22,14 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.stop());
 
-const newCase = { kind: 'support' as const, subject: 'Dial tone missing', description: 'Since 9am', severity: 'high' as const, orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX' };
+const newCase = {
+  kind: 'support' as const,
+  subject: 'Dial tone missing',
+  description: 'Since 9am',
+  severity: 'high' as const,
+  orgId: 'ORG-ACME',
+  productLine: 'Genesys Cloud CX',
+};
 
 describe('cases on DynamoDB Local', () => {
   it('CASE-2: case numbers are sequential and fixed width; Reference IDs are unrelated to them', async () => {
@@ -47,10 +54,12 @@ describe('cases on DynamoDB Local', () => {
       createCase(deps, dana, newCase, { key: 'race', requestHash: 'h' }),
     ]);
     expect(r1.body.caseNumber).toBe(r2.body.caseNumber);
-    await expect(createCase(deps, dana, { ...newCase, subject: 'other' }, { key: 'retry-1', requestHash: 'h2' })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      createCase(deps, dana, { ...newCase, subject: 'other' }, { key: 'retry-1', requestHash: 'h2' }),
+    ).rejects.toMatchObject({ status: 422 });
   });
 
-  it('LIST-1: the default list holds only non-closed cases of the caller\'s organisations, by severity', async () => {
+  it("LIST-1: the default list holds only non-closed cases of the caller's organisations, by severity", async () => {
     const dana = await as('u-dana');
     const page = await listCases(deps, dana, { sort: 'priority' }, { limit: 100 });
     expect(page.items.length).toBeGreaterThan(0);
@@ -59,7 +68,7 @@ describe('cases on DynamoDB Local', () => {
     expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
   });
 
-  it('ACC-7, LIST-1: a partner lists its end users\' cases; greta lists none of Acme\'s', async () => {
+  it("ACC-7, LIST-1: a partner lists its end users' cases; greta lists none of Acme's", async () => {
     const paula = await as('u-paula');
     const greta = await as('u-greta');
     const p = await listCases(deps, paula, { sort: 'priority' }, { limit: 100 });

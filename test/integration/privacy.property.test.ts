@@ -27,9 +27,32 @@ beforeAll(async () => {
   deps = testDeps(db.doc, db.tableName);
   const ref = { doc: db.doc, table: db.tableName };
   const settings = { defaultList: 'all' as const, notifications: {} };
-  await putUser(ref, { userId: 'us-staff', email: 'us@vendor.example', name: 'US Staff', timeZone: 'UTC', termsVersion: CURRENT_TERMS.version, staff: { role: 'analyst', region: 'US', supportGroups: [] }, settings });
-  await putUser(ref, { userId: 'eu-staff', email: 'eu@vendor.example', name: 'EU Staff', timeZone: 'UTC', termsVersion: CURRENT_TERMS.version, staff: { role: 'analyst', region: 'EU', supportGroups: [] }, settings });
-  await putUser(ref, { userId: 'contact', email: 'pat@corp.example', name: 'Pat Contact', timeZone: 'UTC', termsVersion: CURRENT_TERMS.version, settings });
+  await putUser(ref, {
+    userId: 'us-staff',
+    email: 'us@vendor.example',
+    name: 'US Staff',
+    timeZone: 'UTC',
+    termsVersion: CURRENT_TERMS.version,
+    staff: { role: 'analyst', region: 'US', supportGroups: [] },
+    settings,
+  });
+  await putUser(ref, {
+    userId: 'eu-staff',
+    email: 'eu@vendor.example',
+    name: 'EU Staff',
+    timeZone: 'UTC',
+    termsVersion: CURRENT_TERMS.version,
+    staff: { role: 'analyst', region: 'EU', supportGroups: [] },
+    settings,
+  });
+  await putUser(ref, {
+    userId: 'contact',
+    email: 'pat@corp.example',
+    name: 'Pat Contact',
+    timeZone: 'UTC',
+    termsVersion: CURRENT_TERMS.version,
+    settings,
+  });
 });
 afterAll(async () => db?.stop());
 
@@ -40,7 +63,10 @@ const caseArb = fc.record({
   subject: fc.string({ minLength: 1, maxLength: 30 }),
   ageDays: fc.integer({ min: 0, max: 500 }),
 });
-const worldArb = fc.array(fc.record({ org: orgArb, cases: fc.array(caseArb, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 3 });
+const worldArb = fc.array(fc.record({ org: orgArb, cases: fc.array(caseArb, { minLength: 1, maxLength: 4 }) }), {
+  minLength: 1,
+  maxLength: 3,
+});
 type WorldSpec = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
 const listArb = fc.record({
   sort: fc.constantFrom('priority' as const, 'lastModified' as const),
@@ -57,23 +83,63 @@ const build = async (spec: WorldSpec): Promise<Case[]> => {
   const out: Case[] = [];
   for (const [i, w] of spec.entries()) {
     const org: Org = {
-      orgId: `ORG-W${world}-${i}`, name: `${w.org.name} ${world}-${i}`, type: 'customer', region: w.org.gdpr ? 'EU' : 'US', timeZone: 'UTC',
-      gdpr: w.org.gdpr, fedramp: w.org.fedramp, alarmMonitoring: false, deployments: [{ productLine: 'Genesys Cloud CX', hosting: 'cloud' }],
+      orgId: `ORG-W${world}-${i}`,
+      name: `${w.org.name} ${world}-${i}`,
+      type: 'customer',
+      region: w.org.gdpr ? 'EU' : 'US',
+      timeZone: 'UTC',
+      gdpr: w.org.gdpr,
+      fedramp: w.org.fedramp,
+      alarmMonitoring: false,
+      deployments: [{ productLine: 'Genesys Cloud CX', hosting: 'cloud' }],
     };
     orgFlags.set(org.orgId, org);
     await putOrg(ref, org);
-    await putCombination(ref, { endUserOrgId: org.orgId, soldToOrgId: org.orgId, contracts: [{ contractId: 'k', status: 'active' }] });
+    await putCombination(ref, {
+      endUserOrgId: org.orgId,
+      soldToOrgId: org.orgId,
+      contracts: [{ contractId: 'k', status: 'active' }],
+    });
     await putMembership(ref, { userId: 'contact', orgId: org.orgId, soldToOrgId: org.orgId, level: 'designated', via: 'direct' });
     for (const k of w.cases) {
       const at = new Date(Date.now() - k.ageDays * 86_400_000).toISOString();
       const c: Case = {
-        caseNumber: String(await repo.nextCaseNumber()).padStart(8, '0'), referenceId: deps.ids.referenceId(), kind: 'support',
-        subject: k.subject, description: `secret of ${org.name}`, severity: k.severity, status: k.status, orgId: org.orgId,
-        soldToOrgId: org.orgId, orgName: org.name, productLine: 'Genesys Cloud CX', supportGroup: 'Cloud CX Support',
-        contactId: 'contact', contactName: 'Pat Contact', contactEmail: 'pat@corp.example', createdAt: at, updatedAt: at, version: 1, needsAction: false,
+        caseNumber: String(await repo.nextCaseNumber()).padStart(8, '0'),
+        referenceId: deps.ids.referenceId(),
+        kind: 'support',
+        subject: k.subject,
+        description: `secret of ${org.name}`,
+        severity: k.severity,
+        status: k.status,
+        orgId: org.orgId,
+        soldToOrgId: org.orgId,
+        orgName: org.name,
+        productLine: 'Genesys Cloud CX',
+        supportGroup: 'Cloud CX Support',
+        contactId: 'contact',
+        contactName: 'Pat Contact',
+        contactEmail: 'pat@corp.example',
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+        needsAction: false,
       };
       await repo.createCase(c);
-      await repo.appendUpdate({ caseNumber: c.caseNumber, updateId: deps.ids.next(), authorId: 'contact', authorName: 'Pat Contact', authorKind: 'customer', channel: 'portal', visibility: 'public', body: 'personal words', attachments: [], createdAt: at }, c);
+      await repo.appendUpdate(
+        {
+          caseNumber: c.caseNumber,
+          updateId: deps.ids.next(),
+          authorId: 'contact',
+          authorName: 'Pat Contact',
+          authorKind: 'customer',
+          channel: 'portal',
+          visibility: 'public',
+          body: 'personal words',
+          attachments: [],
+          createdAt: at,
+        },
+        c,
+      );
       out.push(c);
     }
   }

@@ -311,51 +311,48 @@ describe('FLAG-1: the 24-hour needs-action sweep', () => {
 
   // The undo moves the version, so a staff change that read the case while it was flagged must
   // re-read instead of writing the flag back (and dropping the case from the waiting index).
-  it(
-    'FLAG-1: a staff change racing a failed reminder does not lose the undo',
-    async () => {
-      const w = await world();
-      const late = await w.waitingCase(30);
-      const staff = w.at(T0 + MINUTE);
-      let staffRead!: () => void;
-      const hasRead = new Promise<void>((r) => (staffRead = r));
-      let openGate!: () => void;
-      const gate = new Promise<void>((r) => (openGate = r));
-      // Eric's PATCH reads the (flagged) case, then waits to write until the sweep has undone the flag.
-      const slowStaff: Deps = {
-        ...staff,
-        cases: {
-          ...staff.cases,
-          getCase: async (n) => {
-            const c = await staff.cases.getCase(n);
-            staffRead();
-            return c;
-          },
-          saveCase: async (next, expected, extra) => {
-            await gate;
-            return staff.cases.saveCase(next, expected, extra);
-          },
+  it('FLAG-1: a staff change racing a failed reminder does not lose the undo', async () => {
+    const w = await world();
+    const late = await w.waitingCase(30);
+    const staff = w.at(T0 + MINUTE);
+    let staffRead!: () => void;
+    const hasRead = new Promise<void>((r) => (staffRead = r));
+    let openGate!: () => void;
+    const gate = new Promise<void>((r) => (openGate = r));
+    // Eric's PATCH reads the (flagged) case, then waits to write until the sweep has undone the flag.
+    const slowStaff: Deps = {
+      ...staff,
+      cases: {
+        ...staff.cases,
+        getCase: async (n) => {
+          const c = await staff.cases.getCase(n);
+          staffRead();
+          return c;
         },
-      };
-      let patch: Promise<unknown> = Promise.resolve();
-      const mailer: Mailer = {
-        send: async (m) => {
-          if (!m.subject.includes(`[ref:${late.referenceId}]`)) return;
-          patch = patchCase(slowStaff, w.eric, late.caseNumber, { severity: 'low' });
-          await hasRead;
-          throw new Error('SES: Throttling (simulated)');
+        saveCase: async (next, expected, extra) => {
+          await gate;
+          return staff.cases.saveCase(next, expected, extra);
         },
-      };
-      await w.sweep(mailer);
-      openGate();
-      await patch;
+      },
+    };
+    let patch: Promise<unknown> = Promise.resolve();
+    const mailer: Mailer = {
+      send: async (m) => {
+        if (!m.subject.includes(`[ref:${late.referenceId}]`)) return;
+        patch = patchCase(slowStaff, w.eric, late.caseNumber, { severity: 'low' });
+        await hasRead;
+        throw new Error('SES: Throttling (simulated)');
+      },
+    };
+    await w.sweep(mailer);
+    openGate();
+    await patch;
 
-      const item = await w.item(late.caseNumber);
-      expect(item.severity).toBe('low');
-      // No reminder went out, so the case must still be waiting for one.
-      expect(item).toMatchObject({ needsAction: false, [waiting.partitionKey]: WAITING_PARTITION });
-    },
-  );
+    const item = await w.item(late.caseNumber);
+    expect(item.severity).toBe('low');
+    // No reminder went out, so the case must still be waiting for one.
+    expect(item).toMatchObject({ needsAction: false, [waiting.partitionKey]: WAITING_PARTITION });
+  });
 });
 
 /* ------------------------------------------------------------------------------------------------

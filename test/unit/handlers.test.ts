@@ -2,7 +2,14 @@
  * Handlers through their real middy chain, with the SDK mocked by aws-sdk-client-mock: what a
  * caller gets back for each kind of input, and what reaches DynamoDB.
  */
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as createCase } from '../../lambdas/http/create-case';
 import { handler as getCase } from '../../lambdas/http/get-case';
@@ -14,11 +21,46 @@ import { apiEvent, lambdaContext } from '../helpers/events';
 const ddb = mockClient(DynamoDBDocumentClient);
 
 const dana = [
-  { PK: 'USER#u-dana', SK: 'PROFILE', userId: 'u-dana', email: 'dana@acme.example', name: 'Dana', timeZone: 'UTC', termsVersion: '2026-10-01', settings: { defaultList: 'all', notifications: {} } },
-  { PK: 'USER#u-dana', SK: 'MEMBER#ORG-ACME#ORG-ACME', userId: 'u-dana', orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'designated', via: 'direct' },
+  {
+    PK: 'USER#u-dana',
+    SK: 'PROFILE',
+    userId: 'u-dana',
+    email: 'dana@acme.example',
+    name: 'Dana',
+    timeZone: 'UTC',
+    termsVersion: '2026-10-01',
+    settings: { defaultList: 'all', notifications: {} },
+  },
+  {
+    PK: 'USER#u-dana',
+    SK: 'MEMBER#ORG-ACME#ORG-ACME',
+    userId: 'u-dana',
+    orgId: 'ORG-ACME',
+    soldToOrgId: 'ORG-ACME',
+    level: 'designated',
+    via: 'direct',
+  },
 ];
-const acme = { PK: 'ORG#ORG-ACME', SK: 'ORG', orgId: 'ORG-ACME', name: 'Acme Corp', type: 'customer', region: 'US', timeZone: 'UTC', gdpr: false, fedramp: false, alarmMonitoring: false, deployments: [{ productLine: 'Genesys Cloud CX', hosting: 'cloud' }] };
-const combination = { PK: 'ORG#ORG-ACME', SK: 'COMBINATION#ORG-ACME', endUserOrgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', contracts: [{ contractId: 'c', status: 'active' }] };
+const acme = {
+  PK: 'ORG#ORG-ACME',
+  SK: 'ORG',
+  orgId: 'ORG-ACME',
+  name: 'Acme Corp',
+  type: 'customer',
+  region: 'US',
+  timeZone: 'UTC',
+  gdpr: false,
+  fedramp: false,
+  alarmMonitoring: false,
+  deployments: [{ productLine: 'Genesys Cloud CX', hosting: 'cloud' }],
+};
+const combination = {
+  PK: 'ORG#ORG-ACME',
+  SK: 'COMBINATION#ORG-ACME',
+  endUserOrgId: 'ORG-ACME',
+  soldToOrgId: 'ORG-ACME',
+  contracts: [{ contractId: 'c', status: 'active' }],
+};
 
 const givenDana = () => {
   ddb.on(QueryCommand, { KeyConditionExpression: '#pk = :pk' }).resolves({ Items: dana });
@@ -69,14 +111,25 @@ describe('HTTP handlers', () => {
   it('PRIV-3: a case that does not exist is 404 problem+json', async () => {
     givenDana();
     ddb.on(GetCommand).resolves({});
-    const res = await getCase(apiEvent({ routeKey: 'GET /cases/{caseNumber}', pathParameters: { caseNumber: '00000042' }, sub: 'u-dana' }), lambdaContext);
+    const res = await getCase(
+      apiEvent({ routeKey: 'GET /cases/{caseNumber}', pathParameters: { caseNumber: '00000042' }, sub: 'u-dana' }),
+      lambdaContext,
+    );
     expect(res.statusCode).toBe(404);
-    expect(json(res)).toEqual({ type: '/problems/not-found', title: 'Not found', status: 404, detail: 'The resource does not exist.' });
+    expect(json(res)).toEqual({
+      type: '/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'The resource does not exist.',
+    });
   });
 
   it('a bad path parameter is a 400 that names the field', async () => {
     givenDana();
-    const res = await getCase(apiEvent({ routeKey: 'GET /cases/{caseNumber}', pathParameters: { caseNumber: 'abc' }, sub: 'u-dana' }), lambdaContext);
+    const res = await getCase(
+      apiEvent({ routeKey: 'GET /cases/{caseNumber}', pathParameters: { caseNumber: 'abc' }, sub: 'u-dana' }),
+      lambdaContext,
+    );
     expect(res.statusCode).toBe(400);
     expect(json(res).errors).toEqual([{ path: 'caseNumber', message: 'must be an 8-digit case number' }]);
   });
@@ -87,19 +140,34 @@ describe('HTTP handlers', () => {
       apiEvent({
         routeKey: 'POST /cases',
         sub: 'u-dana',
-        body: { subject: 's', description: 'd', severity: 'high', orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX', status: 'closed', ownerId: 'u-x' },
+        body: {
+          subject: 's',
+          description: 'd',
+          severity: 'high',
+          orgId: 'ORG-ACME',
+          productLine: 'Genesys Cloud CX',
+          status: 'closed',
+          ownerId: 'u-x',
+        },
       }),
       lambdaContext,
     );
     expect(res.statusCode).toBe(400);
-    expect(json(res).errors.map((e: { path: string }) => e.path).sort()).toEqual(['ownerId', 'status']);
+    expect(
+      json(res)
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['ownerId', 'status']);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it('a body over 1 MB is 413', async () => {
     givenDana();
-    const res = await createCase(apiEvent({ routeKey: 'POST /cases', sub: 'u-dana', rawBody: `{"subject":"${'x'.repeat(1024 * 1024)}"}` }), lambdaContext);
+    const res = await createCase(
+      apiEvent({ routeKey: 'POST /cases', sub: 'u-dana', rawBody: `{"subject":"${'x'.repeat(1024 * 1024)}"}` }),
+      lambdaContext,
+    );
     expect(res.statusCode).toBe(413);
   });
 
@@ -120,7 +188,13 @@ describe('HTTP handlers', () => {
         routeKey: 'POST /cases',
         sub: 'u-dana',
         headers: { 'idempotency-key': 'k-1' },
-        body: { subject: 'Phones down', description: 'All of them', severity: 'high', orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX' },
+        body: {
+          subject: 'Phones down',
+          description: 'All of them',
+          severity: 'high',
+          orgId: 'ORG-ACME',
+          productLine: 'Genesys Cloud CX',
+        },
       }),
       lambdaContext,
     );
@@ -158,7 +232,10 @@ describe('HTTP handlers', () => {
 
   it('LIST-3: a tampered cursor is a 400 on cursor', async () => {
     givenDana();
-    const res = await listCases(apiEvent({ routeKey: 'GET /cases', sub: 'u-dana', query: { cursor: 'eyJ4IjoxfQ.AAAA' } }), lambdaContext);
+    const res = await listCases(
+      apiEvent({ routeKey: 'GET /cases', sub: 'u-dana', query: { cursor: 'eyJ4IjoxfQ.AAAA' } }),
+      lambdaContext,
+    );
     expect(res.statusCode).toBe(400);
     expect(json(res).errors[0].path).toBe('cursor');
   });

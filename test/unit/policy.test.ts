@@ -8,7 +8,11 @@ const northwind = org('ORG-NORTHWIND', { type: 'partner', deployments: [] });
 const umbrella = org('ORG-UMBRELLA', { managedBy: 'ORG-NORTHWIND' });
 
 const contact = (orgId: string, level: 'basic' | 'read_only' | 'designated', extra = {}) =>
-  caller({ memberships: [{ orgId, soldToOrgId: orgId, level, via: 'direct' }], orgs: [acme, globex, initech, umbrella, northwind], ...extra });
+  caller({
+    memberships: [{ orgId, soldToOrgId: orgId, level, via: 'direct' }],
+    orgs: [acme, globex, initech, umbrella, northwind],
+    ...extra,
+  });
 
 describe('access policy', () => {
   it('ACC-2: basic sees no cases, read-only reads, designated writes', () => {
@@ -27,13 +31,22 @@ describe('access policy', () => {
 
   it('ACC-4: designated access falls to read-only once every contract is terminated', () => {
     const terminated = contact('ORG-ACME', 'designated', {
-      combinations: [{ endUserOrgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', contracts: [{ contractId: 'x', status: 'terminated' }] }],
+      combinations: [
+        { endUserOrgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', contracts: [{ contractId: 'x', status: 'terminated' }] },
+      ],
     });
     expect(caseAccess(terminated, acme)).toBe('read');
     expect(mayCall(terminated, 'createCases')).toBe(false);
     const oneActive = contact('ORG-ACME', 'designated', {
       combinations: [
-        { endUserOrgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', contracts: [{ contractId: 'x', status: 'terminated' }, { contractId: 'y', status: 'active' }] },
+        {
+          endUserOrgId: 'ORG-ACME',
+          soldToOrgId: 'ORG-ACME',
+          contracts: [
+            { contractId: 'x', status: 'terminated' },
+            { contractId: 'y', status: 'active' },
+          ],
+        },
       ],
     });
     expect(caseAccess(oneActive, acme)).toBe('write');
@@ -41,7 +54,15 @@ describe('access policy', () => {
 
   it("ACC-7: a partner's designated contact acts for the end user; the end user's own people read at most", () => {
     const paula = caller({
-      memberships: [{ orgId: 'ORG-UMBRELLA', soldToOrgId: 'ORG-NORTHWIND', level: 'designated', via: 'partner', partnerOrgId: 'ORG-NORTHWIND' }],
+      memberships: [
+        {
+          orgId: 'ORG-UMBRELLA',
+          soldToOrgId: 'ORG-NORTHWIND',
+          level: 'designated',
+          via: 'partner',
+          partnerOrgId: 'ORG-NORTHWIND',
+        },
+      ],
       orgs: [umbrella, northwind],
     });
     expect(caseAccess(paula, umbrella)).toBe('write');
@@ -78,7 +99,13 @@ describe('access policy', () => {
   });
 
   it('machine clients reach only ingest routes', () => {
-    const machine = { ...caller({}), kind: 'machine' as const, client: 'machine' as const, user: undefined, scopes: ['casework/ingest'] };
+    const machine = {
+      ...caller({}),
+      kind: 'machine' as const,
+      client: 'machine' as const,
+      user: undefined,
+      scopes: ['casework/ingest'],
+    };
     expect(mayCall(machine, 'ingest')).toBe(true);
     expect(mayCall(machine, 'signedIn')).toBe(false);
     expect(caseAccess(machine, acme)).toBe('none');

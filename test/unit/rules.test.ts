@@ -8,10 +8,26 @@ import { STATUSES, type Case } from '../../lambdas/domain/types';
 import { referenceId } from '../../lambdas/adapters/ids';
 
 const aCase = (extra: Partial<Case> = {}): Case => ({
-  caseNumber: '00001234', referenceId: 'ABCDEFGHJKMNPQRS', kind: 'support', subject: 'Phones down', description: 'd',
-  severity: 'high', status: 'open', orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', orgName: 'Acme Corp', productLine: 'Genesys Cloud CX',
-  supportGroup: 'g', contactId: 'u-dana', contactName: 'Dana', contactEmail: 'dana@acme.example', createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z', version: 1, needsAction: false, ...extra,
+  caseNumber: '00001234',
+  referenceId: 'ABCDEFGHJKMNPQRS',
+  kind: 'support',
+  subject: 'Phones down',
+  description: 'd',
+  severity: 'high',
+  status: 'open',
+  orgId: 'ORG-ACME',
+  soldToOrgId: 'ORG-ACME',
+  orgName: 'Acme Corp',
+  productLine: 'Genesys Cloud CX',
+  supportGroup: 'g',
+  contactId: 'u-dana',
+  contactName: 'Dana',
+  contactEmail: 'dana@acme.example',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  version: 1,
+  needsAction: false,
+  ...extra,
 });
 
 describe('rules as pure functions', () => {
