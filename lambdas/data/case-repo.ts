@@ -8,7 +8,7 @@ import type { CaseFilter, CaseRepo, IdempotencyRecord, Page, PageRequest } from 
 import type { AuditEvent, Case, CaseUpdate, Severity } from '../domain/types';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';
-import { fromItem, lostRace, ttlIn } from './items';
+import { appendPut, eventItem, fromItem, lostRace, ttlIn, updateItem } from './items';
 import { mergedPage, queryPage, type PartitionQuery } from './paging';
 import { TABLE } from './table';
 
@@ -198,14 +198,7 @@ export const appendUpdate = async (ref: TableRef, u: CaseUpdate, current: Case):
     await ref.doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: ref.table,
-              Item: { ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u },
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-            },
-          },
+          appendPut(ref.table, updateItem(u)),
           {
             Update: {
               TableName: ref.table,
@@ -286,10 +279,7 @@ export const saveCase = async (
   expectedVersion: number,
   extra: { updates?: CaseUpdate[]; events?: AuditEvent[] },
 ): Promise<boolean> => {
-  const puts = [
-    ...(extra.updates ?? []).map((u) => ({ ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u })),
-    ...(extra.events ?? []).map((e) => ({ ...keys.event(e.caseNumber, e.eventId), entity: 'event', ...e })),
-  ];
+  const puts = [...(extra.updates ?? []).map(updateItem), ...(extra.events ?? []).map(eventItem)];
   if (puts.length + 1 > MAX_TRANSACTION_ITEMS) throw new Error('Too many items for one case change');
   try {
     await ref.doc.send(
@@ -304,14 +294,7 @@ export const saveCase = async (
               ExpressionAttributeValues: { ':expected': expectedVersion },
             },
           },
-          ...puts.map((Item) => ({
-            Put: {
-              TableName: ref.table,
-              Item,
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-            },
-          })),
+          ...puts.map((item) => appendPut(ref.table, item)),
         ],
       }),
     );

@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TABLE } from './table';
-import { ALL_INDEX_ATTRIBUTES } from './keys';
+import type { AuditEvent, CaseUpdate } from '../domain/types';
+import { ALL_INDEX_ATTRIBUTES, keys } from './keys';
 
 const STORAGE_ATTRIBUTES = new Set([TABLE.partitionKey, TABLE.sortKey, TABLE.ttlAttribute, 'entity', ...ALL_INDEX_ATTRIBUTES]);
 
@@ -22,3 +23,16 @@ export const lostRace = (err: unknown, index: number): boolean =>
   err instanceof TransactionCanceledException &&
   (err.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed' ||
     (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'));
+
+/** A transaction Put of an append-only item (update, audit event): it must not exist yet. */
+export const appendPut = (table: string, Item: Record<string, unknown>) => ({
+  Put: {
+    TableName: table,
+    Item,
+    ConditionExpression: 'attribute_not_exists(#pk)',
+    ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+  },
+});
+
+export const updateItem = (u: CaseUpdate) => ({ ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u });
+export const eventItem = (e: AuditEvent) => ({ ...keys.event(e.caseNumber, e.eventId), entity: 'event', ...e });

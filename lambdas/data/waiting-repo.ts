@@ -9,7 +9,7 @@ import type { Page, PageRequest, WaitingRepo } from '../domain/ports';
 import type { AuditEvent, Case } from '../domain/types';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, WAITING_PARTITION } from './keys';
-import { fromItem, lostRace } from './items';
+import { appendPut, eventItem, fromItem, lostRace } from './items';
 import { queryPage } from './paging';
 import { TABLE } from './table';
 
@@ -52,14 +52,7 @@ export const flagNeedsAction = async (ref: TableRef, c: Case, at: string, event:
               ExpressionAttributeValues: { ':true': true, ':false': false, ':at': at, ':ws': c.waitingSince, ':one': 1 },
             },
           },
-          {
-            Put: {
-              TableName: ref.table,
-              Item: { ...keys.event(event.caseNumber, event.eventId), entity: 'event', ...event },
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-            },
-          },
+          appendPut(ref.table, eventItem(event)),
         ],
       }),
     );
@@ -103,14 +96,7 @@ export const unflagNeedsAction = async (ref: TableRef, c: Case, at: string, even
               },
             },
           },
-          {
-            Put: {
-              TableName: ref.table,
-              Item: { ...keys.event(event.caseNumber, event.eventId), entity: 'event', ...event },
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-            },
-          },
+          appendPut(ref.table, eventItem(event)),
         ],
       }),
     );

@@ -38,6 +38,25 @@ export const actorOf = (caller: Caller): Actor => ({
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Casework', kind: 'system' };
 
+export type EventFacts = Pick<AuditEvent, 'action'> & Partial<Pick<AuditEvent, 'field' | 'from' | 'to' | 'detail'>>;
+
+/** CASE-9: an audit event of `actor` on a case, at `at`. */
+export const auditEvent = (
+  deps: Pick<Deps, 'ids'>,
+  actor: Actor,
+  caseNumber: string,
+  at: string,
+  facts: EventFacts,
+): AuditEvent => ({
+  caseNumber,
+  eventId: deps.ids.next(),
+  at,
+  actorId: actor.id,
+  actorName: actor.name,
+  actorKind: actor.kind,
+  ...facts,
+});
+
 /** CASE-9: one audit event per changed field, with from and to. */
 export const diffEvents = (
   deps: Pick<Deps, 'ids'>,
@@ -47,18 +66,9 @@ export const diffEvents = (
   at: string,
   action: string,
 ): AuditEvent[] =>
-  AUDITED.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])).map((field) => ({
-    caseNumber: after.caseNumber,
-    eventId: deps.ids.next(),
-    at,
-    actorId: actor.id,
-    actorName: actor.name,
-    actorKind: actor.kind,
-    action,
-    field,
-    from: before[field] ?? null,
-    to: after[field] ?? null,
-  }));
+  AUDITED.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])).map((field) =>
+    auditEvent(deps, actor, after.caseNumber, at, { action, field, from: before[field] ?? null, to: after[field] ?? null }),
+  );
 
 export interface Change {
   next: Case;
@@ -203,19 +213,13 @@ export const requestEscalation = async (deps: Deps, caller: Caller, caseNumber: 
       );
     }
     const next: Case = { ...current, escalation: { status: 'requested', reason, requestedBy: actor.id, requestedAt: at } };
-    const event: AuditEvent = {
-      caseNumber,
-      eventId: deps.ids.next(),
-      at,
-      actorId: actor.id,
-      actorName: actor.name,
-      actorKind: actor.kind,
+    const event = auditEvent(deps, actor, caseNumber, at, {
       action: 'escalation-requested',
       field: 'escalation',
       from: current.escalation?.status ?? null,
       to: 'requested',
       detail: reason,
-    };
+    });
     return { next, updates: [systemNote(deps, current, actor, at, `Escalation requested: ${reason}`)], events: [event] };
   });
   return viewCase(c, access);
@@ -246,19 +250,13 @@ export const decideEscalation = async (
       escalation: { ...current.escalation, status: decided, decidedBy: actor.id, decidedAt: at, comment },
       ...(accept ? { escalated: true } : {}),
     };
-    const event: AuditEvent = {
-      caseNumber,
-      eventId: deps.ids.next(),
-      at,
-      actorId: actor.id,
-      actorName: actor.name,
-      actorKind: actor.kind,
+    const event = auditEvent(deps, actor, caseNumber, at, {
       action: `escalation-${decided}`,
       field: 'escalation',
       from: 'requested',
       to: decided,
       detail: comment,
-    };
+    });
     return {
       next,
       updates: [systemNote(deps, current, actor, at, `Escalation ${decided}${comment ? `: ${comment}` : ''}`)],
@@ -278,19 +276,13 @@ export const requestClosure = async (deps: Deps, caller: Caller, caseNumber: str
     if (current.closureRequest)
       throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
     const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
-    const event: AuditEvent = {
-      caseNumber,
-      eventId: deps.ids.next(),
-      at,
-      actorId: actor.id,
-      actorName: actor.name,
-      actorKind: actor.kind,
+    const event = auditEvent(deps, actor, caseNumber, at, {
       action: 'closure-requested',
       field: 'closureRequest',
       from: null,
       to: 'requested',
       ...(reason ? { detail: reason } : {}),
-    };
+    });
     return {
       next,
       updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)],

@@ -7,8 +7,7 @@
 import { NEEDS_ACTION_AFTER_HOURS } from './lifecycle';
 import { needsActionReminder } from './mail';
 import type { Deps } from './ports';
-import type { AuditEvent } from './types';
-import { SYSTEM_ACTOR } from './case-changes';
+import { auditEvent, SYSTEM_ACTOR } from './case-changes';
 
 export interface SweepReport {
   examined: number;
@@ -32,19 +31,8 @@ export const sweepNeedsAction = async (
     const page = await deps.waiting.dueCases(before, { limit: PAGE, after });
     for (const c of page.items) {
       report.examined++;
-      const event = (action: string, from: boolean, detail: string): AuditEvent => ({
-        caseNumber: c.caseNumber,
-        eventId: deps.ids.next(),
-        at,
-        actorId: SYSTEM_ACTOR.id,
-        actorName: SYSTEM_ACTOR.name,
-        actorKind: 'system',
-        action,
-        field: 'needsAction',
-        from,
-        to: !from,
-        detail,
-      });
+      const event = (action: string, from: boolean, detail: string) =>
+        auditEvent(deps, SYSTEM_ACTOR, c.caseNumber, at, { action, field: 'needsAction', from, to: !from, detail });
       const flagged = await deps.waiting.flagNeedsAction(c, at, event('needs-action', false, `waiting since ${c.waitingSince}`));
       if (!flagged) continue; // another run, or the customer, got there first
       report.flagged++;
