@@ -134,6 +134,62 @@ const toReply = (reply: Reply): ApiResult => ({
   body: reply.body === undefined ? '' : JSON.stringify(reply.body),
 });
 
+const termsNotAccepted = () =>
+  new Problem(
+    403,
+    '/problems/terms-not-accepted',
+    'Terms not accepted',
+    'Accept the current Terms and Conditions (GET /terms, POST /me/terms) before case data is served.',
+  );
+
+/**
+ * Who is calling, and may they call this route? In order: a known caller (401), a live mobile
+ * session (401, ACC-10), a corporate address (403, ACC-3), the route's permission (403), the
+ * Terms for case data (403, ACC-9).
+ */
+const authenticate = async (route: RouteDef, event: ApiEvent, deps: Deps): Promise<Caller | undefined> => {
+  if (route.permission === 'public') return undefined;
+  const claims = claimsOf(event);
+  const caller = claims && (await resolveCaller(deps, claims));
+  if (!caller) throw unauthorized('A valid bearer token of a known user or client is required.');
+  await checkSession(deps, caller, claims.sessionId);
+  const emailIssue = caller.user && !caller.user.staff ? corporateEmailIssue(caller.user.email) : undefined;
+  if (emailIssue) throw corporateEmailRequired(caller.user!.email, emailIssue);
+  if (!mayCall(caller, route.permission)) throw forbidden('You may not call this route.');
+  if (route.caseData && caller.kind === 'user' && !caller.termsAccepted) throw termsNotAccepted();
+  return caller;
+};
+
+/** Params, query and body against the route's schemas; every bad field is reported at once. */
+const parseInput = <P, Q, B>(route: RouteDef, event: ApiEvent): { params: P; query: Q; body: B } => {
+  const errors: FieldError[] = [];
+  const rawBody = readBody(event);
+  const params = parseWith<P>(route.request?.params as z.ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
+  const query = parseWith<Q>(route.request?.query as z.ZodType<Q> | undefined, event.queryStringParameters ?? {}, '', errors);
+  const bodySchema = route.request?.body as z.ZodType<B> | undefined;
+  if (bodySchema && rawBody === undefined && !route.request?.bodyOptional) {
+    errors.push({ path: 'body', message: 'a JSON body is required' });
+  }
+  if (!bodySchema && rawBody !== undefined) errors.push({ path: 'body', message: 'this route takes no body' });
+  const body = bodySchema && rawBody !== undefined ? parseWith<B>(bodySchema, rawBody, '', errors) : (undefined as B);
+  if (errors.length) throw validation(errors);
+  return { params, query, body };
+};
+
+const idempotencyOf = (route: RouteDef, headers: Record<string, string | undefined>, body: unknown) => {
+  const key = headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,128}$/.test(key)) {
+    throw validation([{ path: 'Idempotency-Key', message: 'must be 1-128 visible ASCII characters' }]);
+  }
+  return {
+    key,
+    requestHash: createHash('sha256')
+      .update(`${routeKey(route)}|${canonical(body)}`)
+      .digest('hex'),
+  };
+};
+
 /** Builds the Lambda handler of one route of the route table. */
 export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown>, B = unknown>(
   key: string,
@@ -153,45 +209,9 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
       })
       .handler(async (event) => {
         const deps = appDeps();
-        let caller: Caller | undefined;
-        if (route.permission !== 'public') {
-          const claims = claimsOf(event);
-          caller = claims && (await resolveCaller(deps, claims));
-          if (!caller) throw unauthorized('A valid bearer token of a known user or client is required.');
-          await checkSession(deps, caller, claims?.sessionId);
-          const emailIssue = caller.user && !caller.user.staff ? corporateEmailIssue(caller.user.email) : undefined;
-          if (emailIssue) throw corporateEmailRequired(caller.user!.email, emailIssue);
-          if (!mayCall(caller, route.permission)) throw forbidden('You may not call this route.');
-          if (route.caseData && caller.kind === 'user' && !caller.termsAccepted) {
-            throw new Problem(
-              403,
-              '/problems/terms-not-accepted',
-              'Terms not accepted',
-              'Accept the current Terms and Conditions (GET /terms, POST /me/terms) before case data is served.',
-            );
-          }
-        }
-        const errors: FieldError[] = [];
-        const rawBody = readBody(event);
-        const params = parseWith<P>(route.request?.params as z.ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
-        const query = parseWith<Q>(
-          route.request?.query as z.ZodType<Q> | undefined,
-          event.queryStringParameters ?? {},
-          '',
-          errors,
-        );
-        const bodySchema = route.request?.body as z.ZodType<B> | undefined;
-        if (bodySchema && rawBody === undefined && !route.request?.bodyOptional)
-          errors.push({ path: 'body', message: 'a JSON body is required' });
-        const body = bodySchema && rawBody !== undefined ? parseWith<B>(bodySchema, rawBody, '', errors) : (undefined as B);
-        if (!bodySchema && rawBody !== undefined) errors.push({ path: 'body', message: 'this route takes no body' });
-        if (errors.length) throw validation(errors);
-
+        const caller = await authenticate(route, event, deps);
+        const { params, query, body } = parseInput<P, Q, B>(route, event);
         const headers = event.headers ?? {};
-        const idemKey = headers['idempotency-key'];
-        if (idemKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idemKey)) {
-          throw validation([{ path: 'Idempotency-Key', message: 'must be 1-128 visible ASCII characters' }]);
-        }
         // The page size may change between pages; everything else that shapes the list may not.
         const { cursor: _c, limit: _l, ...queryWithoutCursor } = (query ?? {}) as Record<string, unknown>;
         const binding = `${routeKey(route)}|${caller?.id ?? ''}|${JSON.stringify(event.pathParameters ?? {})}|${canonical(queryWithoutCursor)}`;
@@ -203,14 +223,7 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
           body,
           headers,
           deps,
-          idempotency: idemKey
-            ? {
-                key: idemKey,
-                requestHash: createHash('sha256')
-                  .update(`${routeKey(route)}|${canonical(body)}`)
-                  .digest('hex'),
-              }
-            : undefined,
+          idempotency: idempotencyOf(route, headers, body),
           after: async () => decodeCursor(await cursorKey(), _c as string | undefined, binding),
           cursor: async (position) => encodeCursor(await cursorKey(), position, binding),
         });
