@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as createCase } from '../../lambdas/http/create-case';
+import { handler as createUpdate } from '../../lambdas/http/create-update';
+import { handler as patchCase } from '../../lambdas/http/patch-case';
 import { handler as getCase } from '../../lambdas/http/get-case';
 import { handler as getHealth } from '../../lambdas/http/get-health';
 import { handler as getMe } from '../../lambdas/http/get-me';
@@ -238,5 +240,74 @@ describe('HTTP handlers', () => {
     );
     expect(res.statusCode).toBe(400);
     expect(json(res).errors[0].path).toBe('cursor');
+  });
+});
+
+describe('HTTP handlers: terms, visibility, If-Match', () => {
+  const tina = [
+    { ...dana[0], PK: 'USER#u-tina', userId: 'u-tina', email: 'tina@acme.example', termsVersion: undefined },
+    { ...dana[1], PK: 'USER#u-tina', userId: 'u-tina' },
+  ];
+
+  it('ACC-9: case data is refused until the current Terms are accepted, before any case is read', async () => {
+    ddb.on(QueryCommand, { KeyConditionExpression: '#pk = :pk' }).resolves({ Items: tina });
+    ddb.on(BatchGetCommand).callsFake((input) => {
+      const keys = Object.values(input.RequestItems)[0] as { Keys: { SK: string }[] };
+      return { Responses: { 'casework-test': keys.Keys.map((k) => (k.SK === 'ORG' ? acme : combination)) } };
+    });
+    const res = await getCase(
+      apiEvent({ routeKey: 'GET /cases/{caseNumber}', pathParameters: { caseNumber: '00000001' }, sub: 'u-tina' }),
+      lambdaContext,
+    );
+    expect(res.statusCode).toBe(403);
+    expect(json(res).type).toBe('/problems/terms-not-accepted');
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('CASE-6: a customer cannot post an internal update (400 on visibility, nothing written)', async () => {
+    givenDana();
+    ddb.on(GetCommand).resolves({
+      Item: {
+        PK: 'CASE#00000001',
+        SK: 'CASE',
+        caseNumber: '00000001',
+        orgId: 'ORG-ACME',
+        status: 'open',
+        severity: 'high',
+        version: 1,
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      },
+    });
+    const res = await createUpdate(
+      apiEvent({
+        routeKey: 'POST /cases/{caseNumber}/updates',
+        pathParameters: { caseNumber: '00000001' },
+        sub: 'u-dana',
+        body: { body: 'hi', visibility: 'internal' },
+      }),
+      lambdaContext,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(json(res).errors).toEqual([{ path: 'visibility', message: 'only staff post internal updates' }]);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('CASE-4: a malformed If-Match is a 400 that names the header', async () => {
+    ddb.on(QueryCommand, { KeyConditionExpression: '#pk = :pk' }).resolves({
+      Items: [{ ...dana[0], PK: 'USER#u-eric', userId: 'u-eric', staff: { role: 'analyst', region: 'EU', supportGroups: [] } }],
+    });
+    ddb.on(BatchGetCommand).resolves({ Responses: { 'casework-test': [] } });
+    const res = await patchCase(
+      apiEvent({
+        routeKey: 'PATCH /cases/{caseNumber}',
+        pathParameters: { caseNumber: '00000001' },
+        sub: 'u-eric',
+        headers: { 'if-match': 'yesterday' },
+        body: { status: 'open' },
+      }),
+      lambdaContext,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(json(res).errors[0].path).toBe('If-Match');
   });
 });
