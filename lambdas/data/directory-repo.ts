@@ -166,6 +166,16 @@ export const saveMembership = async (ref: TableRef, m: Membership, events: OrgEv
   );
 };
 
+/** ACC-5: an organisation's events, oldest first (what the notifications fan-out will read). */
+export const listOrgEvents = async (ref: TableRef, orgId: string): Promise<OrgEvent[]> =>
+  (
+    await queryAll(ref, {
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: { ':pk': keys.org(orgId).PK, ':prefix': keys.orgEventPrefix },
+    })
+  ).map((i) => fromItem<OrgEvent>(i));
+
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),
   getOrgs: (orgIds) => getOrgs(ref, orgIds),

@@ -26,6 +26,7 @@ export const keys = {
   membershipPrefix: 'MEMBER#',
   org: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' }),
   orgEvent: (orgId: string, eventId: string) => ({ PK: `ORG#${orgId}`, SK: `EVENT#${eventId}` }),
+  orgEventPrefix: 'EVENT#',
   combination: (endUserOrgId: string, soldToOrgId: string) => ({
     PK: `ORG#${endUserOrgId}`,
     SK: `COMBINATION#${soldToOrgId}`,

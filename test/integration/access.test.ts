@@ -1,9 +1,8 @@
 /** Access rules that need storage: mobile sessions (ACC-10), contracts (ACC-4), shortfall (ACC-5). */
-import { putCombination } from '../../lambdas/data/directory-repo';
+import { listOrgEvents, putCombination } from '../../lambdas/data/directory-repo';
 import { resolveCaller } from '../../lambdas/domain/caller';
 import { caseAccess } from '../../lambdas/domain/policy';
 import { checkSession } from '../../lambdas/domain/sessions';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { orgsInShortfall, setMemberLevel } from '../../lambdas/domain/shortfall';
 import type { Deps } from '../../lambdas/domain/ports';
 import { seedDemo } from '../../lib/local/demo-data';
@@ -63,16 +62,9 @@ describe('access with storage', () => {
     expect(first).toMatchObject({ designatedContacts: 2, shortfall: false });
     const second = await setMemberLevel(deps, adam, 'ORG-ACME', 'u-tina', 'read_only');
     expect(second).toMatchObject({ designatedContacts: 1, shortfall: true });
-    const events = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)',
-        ExpressionAttributeValues: { ':pk': 'ORG#ORG-ACME', ':e': 'EVENT#' },
-      }),
-    );
-    const types = (events.Items ?? []).map((e) => e.type);
-    expect(types).toEqual(['membership-level-changed', 'membership-level-changed', 'designated-shortfall']);
-    expect(events.Items![2]).toMatchObject({ designatedContacts: 1, approvers: ['u-dana'], actorId: 'u-adam' });
+    const events = await listOrgEvents({ doc: db.doc, table: db.tableName }, 'ORG-ACME');
+    expect(events.map((e) => e.type)).toEqual(['membership-level-changed', 'membership-level-changed', 'designated-shortfall']);
+    expect(events[2]).toMatchObject({ designatedContacts: 1, approvers: ['u-dana'], actorId: 'u-adam' });
     await expect(setMemberLevel(deps, adam, 'ORG-ACME', 'u-nobody', 'designated')).rejects.toMatchObject({ status: 404 });
     // Restore, for the listing test below.
     await setMemberLevel(deps, adam, 'ORG-ACME', 'u-dave', 'designated');
