@@ -17,6 +17,7 @@ const main = async () => {
   const { documentClient } = await import('../lambdas/data/client');
   const { instrument } = await import('../test/helpers/deps');
   const { signUserToken } = await import('../lib/local/issuer');
+  const { CURRENT_TERMS } = await import('../lambdas/domain/catalogue');
   const meter = instrument(documentClient());
   const token = (sub: string, client: 'web' | 'mobile' = 'web') => signUserToken({ sub, email: `${sub}@x`, client });
   const call = async (
@@ -39,7 +40,10 @@ const main = async () => {
   const first = (await call('u-dana', 'GET', '/cases')).body.items[0].caseNumber as string;
   const upd = (await call('u-dana', 'GET', `/cases/${first}/updates`)).body.items[0].updateId as string;
   const rows: [string, string, () => Promise<unknown>][] = [
+    ['GET /health, /openapi.json, /terms', 'anyone', () => call(undefined, 'GET', '/terms')],
+    ['POST /me/terms', 'tina', () => call('u-tina', 'POST', '/me/terms', { version: CURRENT_TERMS.version })],
     ['GET /me', 'dana', () => call('u-dana', 'GET', '/me')],
+    ['PATCH /me/settings', 'dana', () => call('u-dana', 'PATCH', '/me/settings', { defaultList: 'all' })],
     ['GET /me (mobile: + session touch)', 'dana', () => call('u-dana', 'GET', '/me', undefined, 'mobile')],
     ['GET /cases', 'dana (1 org)', () => call('u-dana', 'GET', '/cases')],
     ['GET /cases', 'paula (partner)', () => call('u-paula', 'GET', '/cases')],
@@ -64,8 +68,21 @@ const main = async () => {
     ['PATCH /cases/{n}', 'alice', () => call('u-alice', 'PATCH', `/cases/${first}`, { subStatus: 'x' })],
     ['GET /cases/{n}/history', 'dana', () => call('u-dana', 'GET', `/cases/${first}/history`)],
     ['POST /cases/{n}/escalation', 'dana', () => call('u-dana', 'POST', `/cases/${first}/escalation`, { reason: 'r' })],
+    [
+      'POST /cases/{n}/escalation/decision',
+      'alice',
+      () => call('u-alice', 'POST', `/cases/${first}/escalation/decision`, { accept: true, comment: 'ok' }),
+    ],
+    ['POST /cases/{n}/closure-request', 'dana', () => call('u-dana', 'POST', `/cases/${first}/closure-request`, {})],
+    ['PATCH /cases/{n} (close)', 'alice', () => call('u-alice', 'PATCH', `/cases/${first}`, { status: 'closed' })],
+    ['POST /cases/{n}/reopen', 'dana', () => call('u-dana', 'POST', `/cases/${first}/reopen`, {})],
     ['GET /search?q=acme', 'dana', () => call('u-dana', 'GET', '/search?q=acme')],
     ['GET /admin/orgs/shortfall', 'adam', () => call('u-adam', 'GET', '/admin/orgs/shortfall')],
+    [
+      'PUT /admin/orgs/{orgId}/members/{userId}',
+      'adam',
+      () => call('u-adam', 'PUT', '/admin/orgs/ORG-ACME/members/u-rita', { level: 'read_only' }),
+    ],
     ['sweep, first run', 'scheduler (4 seeded cases due)', () => local.scheduler.runOnce()],
     ['sweep, again', 'scheduler (nothing due)', () => local.scheduler.runOnce()],
   ];
