@@ -3,7 +3,7 @@
  * reopening (CASE-7), and customer responses. Each change is one conditional write of the case
  * with its updates and audit events (CASE-9); concurrent writers retry, stale If-Match is 412.
  */
-import { forbidden, Problem, preconditionFailed, validation } from './errors';
+import { caseBusy, forbidden, Problem, preconditionFailed, validation } from './errors';
 import { afterCustomerResponse, assertTransition, withStatus } from './lifecycle';
 import { canWrite, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
@@ -104,7 +104,7 @@ export const commitChange = async (
     }
     if (expectedVersion !== undefined) throw preconditionFailed('The case changed while this request was applied.');
   }
-  throw new Problem(503, '/problems/busy', 'Case busy', 'The case is changing too fast; retry shortly.');
+  throw caseBusy();
 };
 
 const requireStaffWrite = (access: CaseAccess) => {
@@ -377,5 +377,5 @@ export const addUpdate = async (deps: Deps, caller: Caller, caseNumber: string, 
     }
     ({ c, access } = await loadCase(deps, caller, caseNumber));
   }
-  throw new Problem(503, '/problems/busy', 'Case busy', 'The case is changing too fast; retry shortly.');
+  throw caseBusy();
 };
