@@ -44,18 +44,18 @@ describe('cases on DynamoDB Local', () => {
 
   it('Idempotency-Key: a retry returns the first case and creates nothing more; a new body is refused', async () => {
     const dana = await as('u-dana');
-    const idem = { key: 'retry-1', requestHash: 'h1' };
+    const idem = { key: 'retry-1', requestHash: 'h1', route: 'POST /cases' };
     const first = await createCase(deps, dana, newCase, idem);
     const again = await createCase(deps, dana, newCase, idem);
     expect(again.replayed).toBe(true);
     expect(again.body.caseNumber).toBe(first.body.caseNumber);
     const [r1, r2] = await Promise.all([
-      createCase(deps, dana, newCase, { key: 'race', requestHash: 'h' }),
-      createCase(deps, dana, newCase, { key: 'race', requestHash: 'h' }),
+      createCase(deps, dana, newCase, { key: 'race', requestHash: 'h', route: 'POST /cases' }),
+      createCase(deps, dana, newCase, { key: 'race', requestHash: 'h', route: 'POST /cases' }),
     ]);
     expect(r1.body.caseNumber).toBe(r2.body.caseNumber);
     await expect(
-      createCase(deps, dana, { ...newCase, subject: 'other' }, { key: 'retry-1', requestHash: 'h2' }),
+      createCase(deps, dana, { ...newCase, subject: 'other' }, { key: 'retry-1', requestHash: 'h2', route: 'POST /cases' }),
     ).rejects.toMatchObject({ status: 422 });
   });
 
