@@ -2,13 +2,12 @@
  * Cases, their updates, Reference IDs and idempotency records: one exported function per access
  * pattern. No Scan anywhere: every list is a Query on an index designed for it (table.ts).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CaseFilter, CaseRepo, IdempotencyRecord, Page, PageRequest } from '../domain/ports';
+import type { CaseFilter, CaseRepo, IdempotencyRecord, IdempotencyWrite, Page, PageRequest } from '../domain/ports';
 import type { AuditEvent, Case, CaseUpdate, Severity } from '../domain/types';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';
-import { appendPut, eventItem, fromItem, lostRace, ttlIn, updateItem } from './items';
+import { appendPut, eventItem, fromItem, idempotencyPut, lostRace, throwIfKeyTaken, updateItem } from './items';
 import { mergedPage, queryPage, type PartitionQuery } from './paging';
 import { TABLE } from './table';
 
@@ -34,11 +33,7 @@ const caseItem = (c: Case) => ({ ...keys.case(c.caseNumber), ...caseIndexKeys(c)
  * The case, its Reference ID entry and the idempotency record are written in one transaction: a
  * retry can never find the key without the case, nor create a second case.
  */
-export const createCase = async (
-  ref: TableRef,
-  c: Case,
-  idempotency?: { scope: string; key: string; record: IdempotencyRecord; ttlSeconds: number },
-): Promise<'created' | 'duplicate'> => {
+export const createCase = async (ref: TableRef, c: Case, idempotency?: IdempotencyWrite): Promise<void> => {
   const notExists = 'attribute_not_exists(#pk)';
   const names = { '#pk': TABLE.partitionKey };
   try {
@@ -54,35 +49,12 @@ export const createCase = async (
               ExpressionAttributeNames: names,
             },
           },
-          ...(idempotency
-            ? [
-                {
-                  Put: {
-                    TableName: ref.table,
-                    Item: {
-                      ...keys.idempotency(idempotency.scope, idempotency.key),
-                      entity: 'idempotency',
-                      ...idempotency.record,
-                      [TABLE.ttlAttribute]: ttlIn(new Date(c.createdAt), idempotency.ttlSeconds),
-                    },
-                    ConditionExpression: notExists,
-                    ExpressionAttributeNames: names,
-                  },
-                },
-              ]
-            : []),
+          ...(idempotency ? [idempotencyPut(ref.table, idempotency, c.createdAt)] : []),
         ],
       }),
     );
-    return 'created';
   } catch (err) {
-    if (
-      idempotency &&
-      err instanceof TransactionCanceledException &&
-      err.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed'
-    ) {
-      return 'duplicate';
-    }
+    if (idempotency) throwIfKeyTaken(err, 2, true);
     throw err;
   }
 };
@@ -104,8 +76,8 @@ export const getIdempotency = async (ref: TableRef, scope: string, key: string):
     new GetCommand({ TableName: ref.table, Key: keys.idempotency(scope, key), ConsistentRead: true }),
   );
   if (!res.Item) return undefined;
-  const { requestHash, status, body } = res.Item;
-  return { requestHash, status, body } as IdempotencyRecord;
+  const { requestHash, status, ref: created } = res.Item;
+  return { requestHash, status, ref: created } as IdempotencyRecord;
 };
 
 /** Filters that are not part of an index key are applied by DynamoDB after the Query reads. */
@@ -187,10 +159,17 @@ export const listContactCases = async (
 
 /**
  * CASE-6: updates are append-only. The update and the case's touch (updatedAt, version and the
- * index keys derived from them) commit together; the condition on severity keeps the priority
- * index key consistent if a staff member changed severity in between.
+ * index keys derived from them) commit together. The condition on severity keeps the priority
+ * index key consistent if a staff member changed severity in between; the one on status keeps
+ * the caller's decision to only append (CASE-4, CASE-8: a customer's reply to a case that has
+ * just entered a waiting state must move it back to open, so it is decided again).
  */
-export const appendUpdate = async (ref: TableRef, u: CaseUpdate, current: Case): Promise<Case | undefined> => {
+export const appendUpdate = async (
+  ref: TableRef,
+  u: CaseUpdate,
+  current: Case,
+  idempotency?: IdempotencyWrite,
+): Promise<Case | undefined> => {
   const next: Case = { ...current, updatedAt: u.createdAt, version: current.version + 1 };
   const idx = caseIndexKeys(next);
   const touched = [byPriority.sortKey, byModified.sortKey, byPerson.sortKey];
@@ -204,27 +183,32 @@ export const appendUpdate = async (ref: TableRef, u: CaseUpdate, current: Case):
               TableName: ref.table,
               Key: keys.case(u.caseNumber),
               UpdateExpression: `SET #updatedAt = :updatedAt, #version = #version + :one, ${touched.map((_, i) => `#k${i} = :k${i}`).join(', ')}`,
-              ConditionExpression: 'attribute_exists(#pk) AND #severity = :severity AND #updatedAt <= :updatedAt',
+              ConditionExpression:
+                'attribute_exists(#pk) AND #severity = :severity AND #status = :status AND #updatedAt <= :updatedAt',
               ExpressionAttributeNames: {
                 '#pk': TABLE.partitionKey,
                 '#updatedAt': 'updatedAt',
                 '#version': 'version',
                 '#severity': 'severity',
+                '#status': 'status',
                 ...Object.fromEntries(touched.map((k, i) => [`#k${i}`, k])),
               },
               ExpressionAttributeValues: {
                 ':updatedAt': u.createdAt,
                 ':one': 1,
                 ':severity': current.severity,
+                ':status': current.status,
                 ...Object.fromEntries(touched.map((k, i) => [`:k${i}`, idx[k]])),
               },
             },
           },
+          ...(idempotency ? [idempotencyPut(ref.table, idempotency, u.createdAt)] : []),
         ],
       }),
     );
   } catch (err) {
-    // The case moved on underneath us (severity changed, a later update landed): the caller re-reads and retries.
+    if (idempotency) throwIfKeyTaken(err, 2);
+    // The case moved on underneath us (severity or status changed, a later update landed): the caller re-reads and retries.
     if (lostRace(err, 1)) return undefined;
     throw err;
   }
@@ -277,10 +261,10 @@ export const saveCase = async (
   ref: TableRef,
   next: Case,
   expectedVersion: number,
-  extra: { updates?: CaseUpdate[]; events?: AuditEvent[] },
+  extra: { updates?: CaseUpdate[]; events?: AuditEvent[]; idempotency?: IdempotencyWrite },
 ): Promise<boolean> => {
   const puts = [...(extra.updates ?? []).map(updateItem), ...(extra.events ?? []).map(eventItem)];
-  if (puts.length + 1 > MAX_TRANSACTION_ITEMS) throw new Error('Too many items for one case change');
+  if (puts.length + 2 > MAX_TRANSACTION_ITEMS) throw new Error('Too many items for one case change');
   try {
     await ref.doc.send(
       new TransactWriteCommand({
@@ -294,12 +278,14 @@ export const saveCase = async (
               ExpressionAttributeValues: { ':expected': expectedVersion },
             },
           },
+          ...(extra.idempotency ? [idempotencyPut(ref.table, extra.idempotency, next.updatedAt)] : []),
           ...puts.map((item) => appendPut(ref.table, item)),
         ],
       }),
     );
     return true;
   } catch (err) {
+    if (extra.idempotency) throwIfKeyTaken(err, 1);
     if (lostRace(err, 0)) return false;
     throw err;
   }
@@ -350,7 +336,7 @@ export const caseRepo = (ref: TableRef): CaseRepo => ({
   getIdempotency: (scope, key) => getIdempotency(ref, scope, key),
   listOrgCases: (f, page) => listOrgCases(ref, f, page),
   listContactCases: (userId, f, page) => listContactCases(ref, userId, f, page),
-  appendUpdate: (u, current) => appendUpdate(ref, u, current),
+  appendUpdate: (u, current, idem) => appendUpdate(ref, u, current, idem),
   listUpdates: (n, opts, page) => listUpdates(ref, n, opts, page),
   getUpdate: (n, id) => getUpdate(ref, n, id),
   saveCase: (next, expected, extra) => saveCase(ref, next, expected, extra),

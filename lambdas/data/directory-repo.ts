@@ -1,25 +1,40 @@
 /**
  * Organisations, combinations, users and memberships: one exported function per access pattern.
  */
-import { BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DirectoryRepo } from '../domain/ports';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DirectoryRepo, MembershipGuard } from '../domain/ports';
 import type { Combination, Membership, Org, OrgEvent, User } from '../domain/types';
 import type { TableRef } from './client';
 import { keys, membershipIndexKeys, orgIndexKeys, userIndexKeys } from './keys';
-import { fromItem } from './items';
+import { fromItem, lostRace } from './items';
 import { queryAll } from './paging';
 import { TABLE } from './table';
 
 const BATCH_GET_LIMIT = 100;
 
-const batchGet = async (ref: TableRef, itemKeys: Record<string, string>[]): Promise<Record<string, unknown>[]> => {
+const batchGet = async (
+  ref: TableRef,
+  itemKeys: Record<string, string>[],
+  consistent = false,
+): Promise<Record<string, unknown>[]> => {
   const unique = [...new Map(itemKeys.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
     let request: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_LIMIT);
     // UnprocessedKeys come back under throttling; retry them rather than losing items.
     for (let attempt = 0; request && request.length > 0 && attempt < 5; attempt++) {
-      const res = await ref.doc.send(new BatchGetCommand({ RequestItems: { [ref.table]: { Keys: request } } }));
+      const res = await ref.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [ref.table]: { Keys: request, ...(consistent ? { ConsistentRead: true } : {}) } },
+        }),
+      );
       out.push(...(res.Responses?.[ref.table] ?? []));
       request = res.UnprocessedKeys?.[ref.table]?.Keys as Record<string, unknown>[] | undefined;
     }
@@ -119,8 +134,15 @@ export const acceptTerms = async (ref: TableRef, userId: string, version: string
   );
 };
 
-/** ACC-5: the memberships held on an organisation (the members index). */
-export const listOrgMembers = async (ref: TableRef, orgId: string): Promise<Membership[]> => {
+/**
+ * ACC-5: the memberships held on an organisation (the members index). The index is eventually
+ * consistent; with `consistent`, the memberships it names are re-read from the table.
+ */
+export const listOrgMembers = async (
+  ref: TableRef,
+  orgId: string,
+  opts: { consistent?: boolean } = {},
+): Promise<Membership[]> => {
   const index = TABLE.indexes.byCreated;
   const items = await queryAll(ref, {
     IndexName: index.name,
@@ -128,7 +150,20 @@ export const listOrgMembers = async (ref: TableRef, orgId: string): Promise<Memb
     ExpressionAttributeNames: { '#ipk': index.partitionKey },
     ExpressionAttributeValues: { ':ipk': membershipIndexKeys(orgId, '')[index.partitionKey] },
   });
-  return items.map((i) => fromItem<Membership>(i));
+  const found = items.map((i) => fromItem<Membership>(i));
+  if (!opts.consistent || found.length === 0) return found;
+  const fresh = await batchGet(
+    ref,
+    found.map((m) => keys.membership(m.userId, m.orgId, m.soldToOrgId)),
+    true,
+  );
+  return fresh.map((i) => fromItem<Membership>(i));
+};
+
+/** ACC-5: the organisation's membership version, 0 before its first guarded level change. */
+export const getMembersVersion = async (ref: TableRef, orgId: string): Promise<number> => {
+  const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.membersVersion(orgId), ConsistentRead: true }));
+  return Number(res.Item?.version ?? 0);
 };
 
 /** NOTE-4: the user's own settings (notification toggles, default list). */
@@ -152,18 +187,60 @@ const membershipItem = (m: Membership) => ({
   ...m,
 });
 
-/** ACC-5: the membership and the organisation's events it causes, all or nothing. */
-export const saveMembership = async (ref: TableRef, m: Membership, events: OrgEvent[]): Promise<void> => {
-  await ref.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: ref.table, Item: membershipItem(m) } },
-        ...events.map((e) => ({
-          Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } },
-        })),
-      ],
-    }),
-  );
+/**
+ * ACC-5: the membership and the organisation's events it causes, all or nothing. With `guard`,
+ * only while the membership holds `fromLevel` and the organisation is at `membersVersion`,
+ * which this write bumps; false when a concurrent change got there first.
+ */
+export const saveMembership = async (
+  ref: TableRef,
+  m: Membership,
+  events: OrgEvent[],
+  guard?: MembershipGuard,
+): Promise<boolean> => {
+  const guarded = guard
+    ? [
+        {
+          Put: {
+            TableName: ref.table,
+            Item: membershipItem(m),
+            ConditionExpression: '#level = :from',
+            ExpressionAttributeNames: { '#level': 'level' },
+            ExpressionAttributeValues: { ':from': guard.fromLevel },
+          },
+        },
+        {
+          Update: {
+            TableName: ref.table,
+            Key: keys.membersVersion(m.orgId),
+            UpdateExpression: 'SET #version = :next, #entity = :entity',
+            ConditionExpression: guard.membersVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :read',
+            ExpressionAttributeNames: { '#version': 'version', '#entity': 'entity' },
+            ExpressionAttributeValues: {
+              ':next': guard.membersVersion + 1,
+              ':entity': 'members-version',
+              ...(guard.membersVersion === 0 ? {} : { ':read': guard.membersVersion }),
+            },
+          },
+        },
+      ]
+    : [{ Put: { TableName: ref.table, Item: membershipItem(m) } }];
+  try {
+    await ref.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          ...guarded,
+          ...events.map((e) => ({
+            Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } },
+          })),
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (guard && (lostRace(err, 0) || lostRace(err, 1))) return false;
+    throw err;
+  }
 };
 
 /** ACC-5: an organisation's events, oldest first (what the notifications fan-out will read). */
@@ -182,7 +259,8 @@ export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getCombinations: (pairs) => getCombinations(ref, pairs),
   listOrgs: (prefix) => listOrgs(ref, prefix),
   updateSettings: (userId, settings) => updateSettings(ref, userId, settings),
-  listOrgMembers: (orgId) => listOrgMembers(ref, orgId),
-  saveMembership: (m, events) => saveMembership(ref, m, events),
+  listOrgMembers: (orgId, opts) => listOrgMembers(ref, orgId, opts),
+  saveMembership: (m, events, guard) => saveMembership(ref, m, events, guard),
+  getMembersVersion: (orgId) => getMembersVersion(ref, orgId),
   acceptTerms: (userId, version, at) => acceptTerms(ref, userId, version, at),
 });

@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TABLE } from './table';
+import { IdempotencyKeyTaken, type IdempotencyWrite } from '../domain/idempotency';
 import type { AuditEvent, CaseUpdate } from '../domain/types';
 import { ALL_INDEX_ATTRIBUTES, keys } from './keys';
 
@@ -36,3 +37,31 @@ export const appendPut = (table: string, Item: Record<string, unknown>) => ({
 
 export const updateItem = (u: CaseUpdate) => ({ ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u });
 export const eventItem = (e: AuditEvent) => ({ ...keys.event(e.caseNumber, e.eventId), entity: 'event', ...e });
+
+/** The idempotency record as a transaction Put: the key must not be taken yet. */
+export const idempotencyPut = (table: string, w: IdempotencyWrite, at: string) =>
+  appendPut(table, {
+    ...keys.idempotency(w.scope, w.key),
+    entity: 'idempotency',
+    ...w.record,
+    [TABLE.ttlAttribute]: ttlIn(new Date(at), w.ttlSeconds),
+  });
+
+/**
+ * Rethrows a cancelled transaction as IdempotencyKeyTaken when the idempotency Put at `index`
+ * failed its condition or (in AWS) overlapped a concurrent transaction on the same key; with
+ * `anyConflict`, a TransactionConflict on any item counts (the other items are new, so only a
+ * request with the same key can be in their way).
+ */
+export const throwIfKeyTaken = (err: unknown, index: number, anyConflict = false): void => {
+  if (!(err instanceof TransactionCanceledException)) return;
+  const reasons = err.CancellationReasons ?? [];
+  const code = reasons[index]?.Code;
+  if (
+    code === 'ConditionalCheckFailed' ||
+    code === 'TransactionConflict' ||
+    (anyConflict && reasons.some((r) => r.Code === 'TransactionConflict'))
+  ) {
+    throw new IdempotencyKeyTaken();
+  }
+};

@@ -2,6 +2,7 @@
  * Every key format of the single table. Repositories build keys only through these functions,
  * so a key layout change happens here and nowhere else.
  */
+import { createHash } from 'node:crypto';
 import type { Case, Severity } from '../domain/types';
 import { TABLE } from './table';
 
@@ -39,7 +40,13 @@ export const keys = {
   event: (caseNumber: string, eventId: string) => ({ PK: `CASE#${caseNumber}`, SK: `EVENT#${eventId}` }),
   eventPrefix: 'EVENT#',
   session: (sessionId: string) => ({ PK: `${SESSION_KEY_PREFIX}${sessionId}`, SK: 'SESSION' }),
-  idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
+  /** The scope (caller, client, route) is hashed: fixed length, and no user id in a key. */
+  idempotency: (scope: string, key: string) => ({
+    PK: `IDEMPOTENCY#${createHash('sha256').update(scope).digest('base64url')}#${key}`,
+    SK: 'IDEMPOTENCY',
+  }),
+  /** ACC-5: bumped by every level change on the organisation, so concurrent changes serialise. */
+  membersVersion: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'MEMBERS-VERSION' }),
 } as const;
 
 /** Index entries of a user: found by email (sign-up, inbound mail senders). */

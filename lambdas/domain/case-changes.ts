@@ -3,9 +3,19 @@
  * reopening (CASE-7), and customer responses. Each change is one conditional write of the case
  * with its updates and audit events (CASE-9); concurrent writers retry, stale If-Match is 412.
  */
-import { caseBusy, forbidden, Problem, preconditionFailed, validation } from './errors';
+import { caseBusy, forbidden, notFound, Problem, preconditionFailed, validation } from './errors';
+import {
+  afterKeyTaken,
+  IdempotencyKeyTaken,
+  idempotencyWrite,
+  keyReused,
+  priorRequest,
+  type Created,
+  type IdempotencyRecord,
+  type IdempotencyRequest,
+} from './idempotency';
 import { afterCustomerResponse, assertTransition, withStatus } from './lifecycle';
-import { canWrite, type Caller, type CaseAccess } from './policy';
+import { canSeeInternal, canWrite, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
 import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from './types';
@@ -78,10 +88,27 @@ export interface Change {
 
 const MAX_ATTEMPTS = 25;
 
+/** An Idempotency-Key on a change: who may replay it is checked first, by `authorize`. */
+export interface IdempotentChange {
+  request: IdempotencyRequest;
+  /** The status of the first answer, replayed with it. */
+  status: number;
+  /** The caller's right to make this change, checked before the key is looked up. */
+  authorize: (access: CaseAccess) => void;
+}
+
+/** A replay of a change to this case; a record of another case is another request (422). */
+const sameCase = (record: IdempotencyRecord, caseNumber: string): IdempotencyRecord => {
+  if (record.ref.caseNumber !== caseNumber) throw keyReused();
+  return record;
+};
+
 /**
  * Reads the case, lets `mutate` decide the change (it may refuse with a Problem), and writes it
  * only at the version read. On a lost race it re-reads and decides again, unless the client
- * pinned a version with If-Match: then a stale version is 412.
+ * pinned a version with If-Match: then a stale version is 412. With an Idempotency-Key, each
+ * attempt first checks the caller's right to the change, then the key: a request already made
+ * answers with the case as it is now (`replayed`), and the key's record is written with the change.
  */
 export const commitChange = async (
   deps: Deps,
@@ -89,9 +116,15 @@ export const commitChange = async (
   caseNumber: string,
   mutate: (c: Case, access: CaseAccess, at: string) => Change,
   expectedVersion?: number,
-): Promise<{ c: Case; access: CaseAccess }> => {
+  idem?: IdempotentChange,
+): Promise<{ c: Case; access: CaseAccess; replayed: boolean }> => {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const { c, access } = await loadCase(deps, caller, caseNumber);
+    if (idem) {
+      idem.authorize(access);
+      const prior = await priorRequest(deps, caller, idem.request);
+      if (prior) return { c, access, replayed: !!sameCase(prior, caseNumber) };
+    }
     if (expectedVersion !== undefined && c.version !== expectedVersion) {
       throw preconditionFailed(`The case is at version ${c.version}, not ${expectedVersion}. Re-read it and try again.`);
     }
@@ -99,13 +132,29 @@ export const commitChange = async (
     const at = now > c.updatedAt ? now : c.updatedAt;
     const change = mutate(c, access, at);
     const next: Case = { ...change.next, updatedAt: at, version: c.version + 1 };
-    if (await deps.cases.saveCase(next, c.version, { updates: change.updates, events: change.events })) {
-      return { c: next, access };
+    const idempotency = idem && idempotencyWrite(caller, idem.request, idem.status, { caseNumber });
+    try {
+      if (await deps.cases.saveCase(next, c.version, { updates: change.updates, events: change.events, idempotency })) {
+        return { c: next, access, replayed: false };
+      }
+    } catch (err) {
+      if (!(err instanceof IdempotencyKeyTaken) || !idem) throw err;
+      // A concurrent request with the same key: answer with the case as it now is, or 409 while that request is in flight.
+      sameCase(await afterKeyTaken(deps, caller, idem.request), caseNumber);
+      const fresh = await loadCase(deps, caller, caseNumber);
+      return { ...fresh, replayed: true };
     }
     if (expectedVersion !== undefined) throw preconditionFailed('The case changed while this request was applied.');
   }
   throw caseBusy();
 };
+
+/** The answer of a case-changing request: the case through the normal view, with the caller's access. */
+const answered = (status: number, r: { c: Case; access: CaseAccess; replayed: boolean }): Created<CaseView> => ({
+  status,
+  body: viewCase(r.c, r.access),
+  replayed: r.replayed,
+});
 
 const requireStaffWrite = (access: CaseAccess) => {
   if (access === 'restricted') throw forbidden('Staff working from the US cannot change cases of EU/EEA organisations (PRIV-1).');
@@ -198,31 +247,45 @@ export const patchCase = async (
 };
 
 /** CASE-7: a Designated Contact asks for escalation, with a reason. */
-export const requestEscalation = async (deps: Deps, caller: Caller, caseNumber: string, reason: string): Promise<CaseView> => {
+export const requestEscalation = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  reason: string,
+  idempotency?: IdempotencyRequest,
+): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
-    requireDesignated(access);
-    if (current.status === 'closed')
-      throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
-    if (current.escalation?.status === 'requested') {
-      throw new Problem(
-        409,
-        '/problems/escalation-pending',
-        'Escalation pending',
-        'An escalation request is already waiting for a decision.',
-      );
-    }
-    const next: Case = { ...current, escalation: { status: 'requested', reason, requestedBy: actor.id, requestedAt: at } };
-    const event = auditEvent(deps, actor, caseNumber, at, {
-      action: 'escalation-requested',
-      field: 'escalation',
-      from: current.escalation?.status ?? null,
-      to: 'requested',
-      detail: reason,
-    });
-    return { next, updates: [systemNote(deps, current, actor, at, `Escalation requested: ${reason}`)], events: [event] };
-  });
-  return viewCase(c, access);
+  const idem = idempotency && { request: idempotency, status: 201, authorize: requireDesignated };
+  const r = await commitChange(
+    deps,
+    caller,
+    caseNumber,
+    (current, access, at) => {
+      requireDesignated(access);
+      if (current.status === 'closed')
+        throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
+      if (current.escalation?.status === 'requested') {
+        throw new Problem(
+          409,
+          '/problems/escalation-pending',
+          'Escalation pending',
+          'An escalation request is already waiting for a decision.',
+        );
+      }
+      const next: Case = { ...current, escalation: { status: 'requested', reason, requestedBy: actor.id, requestedAt: at } };
+      const event = auditEvent(deps, actor, caseNumber, at, {
+        action: 'escalation-requested',
+        field: 'escalation',
+        from: current.escalation?.status ?? null,
+        to: 'requested',
+        detail: reason,
+      });
+      return { next, updates: [systemNote(deps, current, actor, at, `Escalation requested: ${reason}`)], events: [event] };
+    },
+    undefined,
+    idem,
+  );
+  return answered(201, r);
 };
 
 /** CASE-7: staff accept or decline a pending escalation. */
@@ -232,82 +295,119 @@ export const decideEscalation = async (
   caseNumber: string,
   accept: boolean,
   comment: string,
-): Promise<CaseView> => {
+  idempotency?: IdempotencyRequest,
+): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
-    requireStaffWrite(access);
-    if (current.escalation?.status !== 'requested') {
-      throw new Problem(
-        409,
-        '/problems/no-escalation-pending',
-        'No escalation pending',
-        'There is no escalation request waiting for a decision.',
-      );
-    }
-    const decided = accept ? 'accepted' : 'declined';
-    const next: Case = {
-      ...current,
-      escalation: { ...current.escalation, status: decided, decidedBy: actor.id, decidedAt: at, comment },
-      ...(accept ? { escalated: true } : {}),
-    };
-    const event = auditEvent(deps, actor, caseNumber, at, {
-      action: `escalation-${decided}`,
-      field: 'escalation',
-      from: 'requested',
-      to: decided,
-      detail: comment,
-    });
-    return {
-      next,
-      updates: [systemNote(deps, current, actor, at, `Escalation ${decided}${comment ? `: ${comment}` : ''}`)],
-      events: [event, ...diffEvents(deps, current, next, actor, at, `escalation-${decided}`)],
-    };
-  });
-  return viewCase(c, access);
+  const idem = idempotency && { request: idempotency, status: 200, authorize: requireStaffWrite };
+  const r = await commitChange(
+    deps,
+    caller,
+    caseNumber,
+    (current, access, at) => {
+      requireStaffWrite(access);
+      if (current.escalation?.status !== 'requested') {
+        throw new Problem(
+          409,
+          '/problems/no-escalation-pending',
+          'No escalation pending',
+          'There is no escalation request waiting for a decision.',
+        );
+      }
+      const decided = accept ? 'accepted' : 'declined';
+      const next: Case = {
+        ...current,
+        escalation: { ...current.escalation, status: decided, decidedBy: actor.id, decidedAt: at, comment },
+        ...(accept ? { escalated: true } : {}),
+      };
+      const event = auditEvent(deps, actor, caseNumber, at, {
+        action: `escalation-${decided}`,
+        field: 'escalation',
+        from: 'requested',
+        to: decided,
+        detail: comment,
+      });
+      return {
+        next,
+        updates: [systemNote(deps, current, actor, at, `Escalation ${decided}${comment ? `: ${comment}` : ''}`)],
+        events: [event, ...diffEvents(deps, current, next, actor, at, `escalation-${decided}`)],
+      };
+    },
+    undefined,
+    idem,
+  );
+  return answered(200, r);
 };
 
 /** CASE-7: a Designated Contact asks to close the case; staff close it with PATCH. */
-export const requestClosure = async (deps: Deps, caller: Caller, caseNumber: string, reason?: string): Promise<CaseView> => {
+export const requestClosure = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  reason?: string,
+  idempotency?: IdempotencyRequest,
+): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
-    requireDesignated(access);
-    if (current.status === 'closed')
-      throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
-    if (current.closureRequest)
-      throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
-    const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
-    const event = auditEvent(deps, actor, caseNumber, at, {
-      action: 'closure-requested',
-      field: 'closureRequest',
-      from: null,
-      to: 'requested',
-      ...(reason ? { detail: reason } : {}),
-    });
-    return {
-      next,
-      updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)],
-      events: [event],
-    };
-  });
-  return viewCase(c, access);
+  const idem = idempotency && { request: idempotency, status: 201, authorize: requireDesignated };
+  const r = await commitChange(
+    deps,
+    caller,
+    caseNumber,
+    (current, access, at) => {
+      requireDesignated(access);
+      if (current.status === 'closed')
+        throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
+      if (current.closureRequest)
+        throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
+      const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
+      const event = auditEvent(deps, actor, caseNumber, at, {
+        action: 'closure-requested',
+        field: 'closureRequest',
+        from: null,
+        to: 'requested',
+        ...(reason ? { detail: reason } : {}),
+      });
+      return {
+        next,
+        updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)],
+        events: [event],
+      };
+    },
+    undefined,
+    idem,
+  );
+  return answered(201, r);
 };
 
 /** CASE-7: a Designated Contact reopens a closed case. */
-export const reopenCase = async (deps: Deps, caller: Caller, caseNumber: string, reason?: string): Promise<CaseView> => {
+export const reopenCase = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  reason?: string,
+  idempotency?: IdempotencyRequest,
+): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const { c, access } = await commitChange(deps, caller, caseNumber, (current, access, at) => {
-    requireDesignated(access);
-    assertTransition(current.status, 'open');
-    if (current.status !== 'closed')
-      throw new Problem(409, '/problems/not-closed', 'Case not closed', 'Only a closed case can be reopened.');
-    const next = withStatus(current, 'open', at);
-    return {
-      next,
-      updates: [systemNote(deps, current, actor, at, `Case reopened${reason ? `: ${reason}` : ''}`)],
-      events: diffEvents(deps, current, next, actor, at, 'reopen'),
-    };
-  });
-  return viewCase(c, access);
+  const idem = idempotency && { request: idempotency, status: 200, authorize: requireDesignated };
+  const r = await commitChange(
+    deps,
+    caller,
+    caseNumber,
+    (current, access, at) => {
+      requireDesignated(access);
+      assertTransition(current.status, 'open');
+      if (current.status !== 'closed')
+        throw new Problem(409, '/problems/not-closed', 'Case not closed', 'Only a closed case can be reopened.');
+      const next = withStatus(current, 'open', at);
+      return {
+        next,
+        updates: [systemNote(deps, current, actor, at, `Case reopened${reason ? `: ${reason}` : ''}`)],
+        events: diffEvents(deps, current, next, actor, at, 'reopen'),
+      };
+    },
+    undefined,
+    idem,
+  );
+  return answered(200, r);
 };
 
 /** CASE-4, CASE-8: a customer's update on a waiting case moves it back to open, in the same write. */
@@ -339,12 +439,32 @@ export interface AddUpdateInput {
   visibility: 'public' | 'internal';
 }
 
+/** PRIV-3: a replayed update is re-read and shown as the caller may see it now. */
+const replayUpdate = async (
+  deps: Deps,
+  caseNumber: string,
+  access: CaseAccess,
+  record: IdempotencyRecord,
+): Promise<Created<UpdateView>> => {
+  const u = record.ref.updateId && (await deps.cases.getUpdate(sameCase(record, caseNumber).ref.caseNumber, record.ref.updateId));
+  if (!u || (u.visibility === 'internal' && !canSeeInternal(access))) throw notFound();
+  return { status: record.status, body: viewUpdate(u, access, 'full'), replayed: true };
+};
+
 /**
  * CASE-6: append an update from the portal or the app. A plain update only touches the case
  * (many writers append at once without conflict); a customer's reply to a waiting case also
  * moves it back to open (CASE-4) and clears needs-action (CASE-8) in the same transaction.
+ * Which of the two it is, is decided from the status read, and each write holds only while the
+ * case still has it: a reply racing a staff status change is decided again.
  */
-export const addUpdate = async (deps: Deps, caller: Caller, caseNumber: string, input: AddUpdateInput): Promise<UpdateView> => {
+export const addUpdate = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  input: AddUpdateInput,
+  idempotency?: IdempotencyRequest,
+): Promise<Created<UpdateView>> => {
   const actor = actorOf(caller);
   let { c, access } = await loadCase(deps, caller, caseNumber);
   requireCustomerWrite(access);
@@ -364,18 +484,29 @@ export const addUpdate = async (deps: Deps, caller: Caller, caseNumber: string, 
     attachments: [],
     createdAt: '',
   };
+  const idem = idempotencyWrite(caller, idempotency, 201, { caseNumber, updateId: update.updateId });
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const prior = await priorRequest(deps, caller, idempotency);
+    if (prior) return replayUpdate(deps, caseNumber, access, prior);
     const now = deps.clock.now().toISOString();
     // updatedAt never goes backwards, even if this container's clock lags the last writer's.
     update.createdAt = now > c.updatedAt ? now : c.updatedAt;
-    if (!staff && WAITING_STATES.includes(c.status)) {
-      const change = customerResponse(deps, c, update, actor);
-      const next = { ...change.next, updatedAt: update.createdAt, version: c.version + 1 };
-      if (await deps.cases.saveCase(next, c.version, change)) return viewUpdate(update, access, 'full');
-    } else if (await deps.cases.appendUpdate(update, c)) {
-      return viewUpdate(update, access, 'full');
+    try {
+      if (!staff && WAITING_STATES.includes(c.status)) {
+        const change = customerResponse(deps, c, update, actor);
+        const next = { ...change.next, updatedAt: update.createdAt, version: c.version + 1 };
+        if (await deps.cases.saveCase(next, c.version, { ...change, idempotency: idem })) {
+          return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
+        }
+      } else if (await deps.cases.appendUpdate(update, c, idem)) {
+        return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
+      }
+    } catch (err) {
+      if (!(err instanceof IdempotencyKeyTaken) || !idempotency) throw err;
+      return replayUpdate(deps, caseNumber, access, await afterKeyTaken(deps, caller, idempotency));
     }
     ({ c, access } = await loadCase(deps, caller, caseNumber));
+    requireCustomerWrite(access);
   }
   throw caseBusy();
 };

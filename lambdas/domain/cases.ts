@@ -3,17 +3,25 @@
  * the policy before it reads or writes a case.
  */
 import { productLine } from './catalogue';
-import { forbidden, notFound, Problem, validation } from './errors';
+import { forbidden, notFound, validation } from './errors';
+import {
+  afterKeyTaken,
+  IdempotencyKeyTaken,
+  idempotencyWrite,
+  priorRequest,
+  type Created,
+  type IdempotencyRecord,
+  type IdempotencyRequest,
+} from './idempotency';
 import { canSeeInternal, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
 import type { Case, CaseKind, Org, Severity } from './types';
 import { viewCase, viewUpdate, type CaseView, type UpdateView } from './views';
 
+export type { Created, IdempotencyRequest };
+
 export const CASE_NUMBER_WIDTH = 8;
 export const formatCaseNumber = (n: number): string => String(n).padStart(CASE_NUMBER_WIDTH, '0');
-
-/** Idempotency records outlive any sensible client retry window. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 const orgOf = async (deps: Pick<Deps, 'directory'>, caller: Caller, orgId: string): Promise<Org | undefined> =>
   caller.orgs.get(orgId) ?? (await deps.directory.getOrgs([orgId]))[0];
@@ -43,33 +51,14 @@ export interface CreateCaseInput {
   contactPhone?: string;
 }
 
-export interface IdempotencyRequest {
-  key: string;
-  requestHash: string;
-}
-
-export interface Created<T> {
-  status: number;
-  body: T;
-  replayed: boolean;
-}
-
-const idempotencyReplay = async <T>(
-  deps: Pick<Deps, 'cases'>,
-  scope: string,
-  req: IdempotencyRequest,
-): Promise<Created<T> | undefined> => {
-  const record = await deps.cases.getIdempotency(scope, req.key);
-  if (!record) return undefined;
-  if (record.requestHash !== req.requestHash) {
-    throw new Problem(
-      422,
-      '/problems/idempotency-key-reused',
-      'Idempotency-Key reused',
-      'This Idempotency-Key was already used with a different request body.',
-    );
-  }
-  return { status: record.status, body: record.body as T, replayed: true };
+/** PRIV-3: a replay is the created case as the caller may see it now, through the normal view. */
+const replayCase = async (
+  deps: Pick<Deps, 'directory' | 'cases'>,
+  caller: Caller,
+  record: IdempotencyRecord,
+): Promise<Created<CaseView>> => {
+  const { c, access } = await loadCase(deps, caller, record.ref.caseNumber);
+  return { status: record.status, body: viewCase(c, access), replayed: true };
 };
 
 /** CASE-1..3: open a case. Customers open for themselves at most `high`; staff may open for a contact. */
@@ -79,10 +68,6 @@ export const createCase = async (
   input: CreateCaseInput,
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
-  if (idempotency) {
-    const replay = await idempotencyReplay<CaseView>(deps, caller.id, idempotency);
-    if (replay) return replay;
-  }
   const staff = staffOf(caller);
   const org = await orgOf(deps, caller, input.orgId);
   const access = org ? caseAccess(caller, org) : 'none';
@@ -92,6 +77,9 @@ export const createCase = async (
   }
   if (access === 'restricted')
     throw forbidden('Cases of EU/EEA organisations cannot be opened by staff working from the US (PRIV-1).');
+  // Only now, with the caller's access to the organisation checked, may an earlier answer be replayed.
+  const prior = await priorRequest(deps, caller, idempotency);
+  if (prior) return replayCase(deps, caller, prior);
 
   const line = productLine(input.productLine);
   if (!line || !org.deployments.some((d) => d.productLine === line.name)) {
@@ -136,22 +124,14 @@ export const createCase = async (
     version: 1,
     needsAction: false,
   };
-  const body = viewCase(c, access);
-  const outcome = await deps.cases.createCase(
-    c,
-    idempotency && {
-      scope: caller.id,
-      key: idempotency.key,
-      record: { requestHash: idempotency.requestHash, status: 201, body },
-      ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
-    },
-  );
-  if (outcome === 'duplicate' && idempotency) {
-    // A concurrent retry with the same key won the race: answer as it did.
-    const replay = await idempotencyReplay<CaseView>(deps, caller.id, idempotency);
-    if (replay) return replay;
+  try {
+    await deps.cases.createCase(c, idempotencyWrite(caller, idempotency, 201, { caseNumber: c.caseNumber }));
+  } catch (err) {
+    if (!(err instanceof IdempotencyKeyTaken) || !idempotency) throw err;
+    // A concurrent request with the same key got there first: answer as it did, or 409 while it is in flight.
+    return replayCase(deps, caller, await afterKeyTaken(deps, caller, idempotency));
   }
-  return { status: 201, body, replayed: false };
+  return { status: 201, body: viewCase(c, access), replayed: false };
 };
 
 const contactFor = async (deps: Pick<Deps, 'directory'>, input: CreateCaseInput) => {

@@ -3,6 +3,7 @@
  * RoutePermission (checked before any handler code runs); domain functions ask for the caller's
  * access to a concrete target (an organisation or a case) before reading or writing it.
  */
+import { combinationOf, membershipLevel } from './levels';
 import type { Client, Combination, Level, Membership, Org, StaffProfile, User } from './types';
 
 export interface Caller {
@@ -27,22 +28,9 @@ const LEVEL_RANK: Record<Level, number> = { basic: 0, read_only: 1, designated: 
 
 export const staffOf = (caller: Caller): StaffProfile | undefined => caller.user?.staff;
 
-/**
- * ACC-4: a contact keeps designated access while at least one contract of at least one
- * combination they hold is active; when every one is terminated, designated falls to read-only.
- */
-const hasActiveContract = (caller: Caller): boolean =>
-  caller.combinations.some((c) => c.contracts.some((k) => k.status === 'active'));
-
-/** The level a membership really grants, after partners (ACC-7) and contracts (ACC-4). */
-export const effectiveLevel = (caller: Caller, m: Membership): Level => {
-  let level = m.level;
-  const org = caller.orgs.get(m.orgId);
-  // ACC-7: an end user managed by a partner is served through the partner; its own people read at most.
-  if (org?.managedBy && m.via === 'direct' && LEVEL_RANK[level] > LEVEL_RANK.read_only) level = 'read_only';
-  if (level === 'designated' && !hasActiveContract(caller)) level = 'read_only';
-  return level;
-};
+/** The level a membership really grants, after partners (ACC-7) and its own combination's contracts (ACC-4). */
+export const effectiveLevel = (caller: Caller, m: Membership): Level =>
+  membershipLevel(m, caller.orgs.get(m.orgId), combinationOf(caller.combinations, m));
 
 /** The highest effective level the caller holds on an organisation's cases. */
 export const levelOn = (caller: Caller, orgId: string): Level | undefined => {

@@ -2,6 +2,7 @@
  * What the domain needs from the outside world. lambdas/data implements the repositories over
  * DynamoDB, lambdas/adapters the rest; tests pass their own.
  */
+import type { IdempotencyRecord, IdempotencyWrite } from './idempotency';
 import type { OutboundMail } from './mail';
 import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, User } from './types';
 
@@ -28,11 +29,7 @@ export interface PageRequest {
   after?: unknown;
 }
 
-export interface IdempotencyRecord {
-  requestHash: string;
-  status: number;
-  body: unknown;
-}
+export type { IdempotencyRecord, IdempotencyWrite };
 
 export interface DirectoryRepo {
   /** Profile and memberships in one read. */
@@ -42,10 +39,22 @@ export interface DirectoryRepo {
   /** Every organisation (staff lists span them all). */
   listOrgs(namePrefix?: string): Promise<Org[]>;
   updateSettings(userId: string, settings: User['settings']): Promise<void>;
-  listOrgMembers(orgId: string): Promise<Membership[]>;
-  /** Writes a membership and its organisation events together. */
-  saveMembership(m: Membership, events: OrgEvent[]): Promise<void>;
+  /** With `consistent`, every level is read strongly consistently (not from the members index). */
+  listOrgMembers(orgId: string, opts?: { consistent?: boolean }): Promise<Membership[]>;
+  /**
+   * Writes a membership and its organisation events together. With `guard`, only if the
+   * membership still holds `fromLevel` and the organisation's membership version is still
+   * `membersVersion` (which the write then bumps); false when another change got there first.
+   */
+  saveMembership(m: Membership, events: OrgEvent[], guard?: MembershipGuard): Promise<boolean>;
+  /** The organisation's membership version (0 before its first level change), read consistently. */
+  getMembersVersion(orgId: string): Promise<number>;
   getCombinations(pairs: { endUserOrgId: string; soldToOrgId: string }[]): Promise<Combination[]>;
+}
+
+export interface MembershipGuard {
+  fromLevel: Membership['level'];
+  membersVersion: number;
 }
 
 export interface CaseFilter {
@@ -62,24 +71,33 @@ export interface CaseFilter {
 
 export interface CaseRepo {
   nextCaseNumber(): Promise<number>;
-  /** Writes the case, its Reference ID entry and (if given) the idempotency record atomically. */
-  createCase(
-    c: Case,
-    idempotency?: { scope: string; key: string; record: IdempotencyRecord; ttlSeconds: number },
-  ): Promise<'created' | 'duplicate'>;
+  /**
+   * Writes the case, its Reference ID entry and (if given) the idempotency record atomically.
+   * Throws IdempotencyKeyTaken when the key's record exists or is being written concurrently.
+   */
+  createCase(c: Case, idempotency?: IdempotencyWrite): Promise<void>;
   getCase(caseNumber: string): Promise<Case | undefined>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   listOrgCases(f: CaseFilter, page: PageRequest): Promise<Page<Case>>;
   listContactCases(userId: string, f: Omit<CaseFilter, 'orgIds' | 'sort'>, page: PageRequest): Promise<Page<Case>>;
-  /** Appends the update and touches the case in one transaction; undefined when the case changed meanwhile. */
-  appendUpdate(u: CaseUpdate, current: Case): Promise<Case | undefined>;
+  /**
+   * Appends the update and touches the case in one transaction, only while the case still has
+   * the status and severity of `current`; undefined when the case changed meanwhile.
+   * Throws IdempotencyKeyTaken as createCase does.
+   */
+  appendUpdate(u: CaseUpdate, current: Case, idempotency?: IdempotencyWrite): Promise<Case | undefined>;
   listUpdates(caseNumber: string, opts: { publicOnly: boolean }, page: PageRequest): Promise<Page<CaseUpdate>>;
   getUpdate(caseNumber: string, updateId: string): Promise<CaseUpdate | undefined>;
   /**
    * Replaces the case if its version is still `expectedVersion`, with its new updates and audit
-   * events, all or nothing. False when another writer got there first.
+   * events (and idempotency record), all or nothing. False when another writer got there first;
+   * throws IdempotencyKeyTaken as createCase does.
    */
-  saveCase(next: Case, expectedVersion: number, extra: { updates?: CaseUpdate[]; events?: AuditEvent[] }): Promise<boolean>;
+  saveCase(
+    next: Case,
+    expectedVersion: number,
+    extra: { updates?: CaseUpdate[]; events?: AuditEvent[]; idempotency?: IdempotencyWrite },
+  ): Promise<boolean>;
   listEvents(caseNumber: string, page: PageRequest): Promise<Page<AuditEvent>>;
   listOrgCasesCreated(orgId: string, from: string, to: string, limit: number): Promise<Case[]>;
 }

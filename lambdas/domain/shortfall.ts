@@ -3,7 +3,8 @@
  * the members index on each read, so the answer is never stale.
  */
 import type { Deps } from './ports';
-import { notFound } from './errors';
+import { Problem, notFound } from './errors';
+import { combinationOf, membershipLevel } from './levels';
 import type { Caller } from './policy';
 import type { Level, Membership, Org, OrgEvent } from './types';
 
@@ -17,19 +18,16 @@ export interface ShortfallView {
   approvers: string[];
 }
 
-const countsAsDesignated = (m: Membership, org: Org, activeCombination: boolean) =>
-  m.level === 'designated' && activeCombination && !(org.managedBy && m.via === 'direct');
-
-/** Effective Designated Contacts of one organisation, given its memberships. */
-const designatedCount = async (deps: Pick<Deps, 'directory'>, org: Org, members: Membership[]): Promise<number> => {
-  const combos = await deps.directory.getCombinations(
+/**
+ * Effective Designated Contacts of one organisation, given its memberships: each membership is
+ * judged by the policy's own function, from its own combination (ACC-4, ACC-7).
+ */
+export const designatedCount = async (deps: Pick<Deps, 'directory'>, org: Org, members: Membership[]): Promise<number> => {
+  const combinations = await deps.directory.getCombinations(
     members.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId })),
   );
-  const active = new Set(
-    combos.filter((c) => c.contracts.some((k) => k.status === 'active')).map((c) => `${c.endUserOrgId}|${c.soldToOrgId}`),
-  );
   return new Set(
-    members.filter((m) => countsAsDesignated(m, org, active.has(`${m.orgId}|${m.soldToOrgId}`))).map((m) => m.userId),
+    members.filter((m) => membershipLevel(m, org, combinationOf(combinations, m)) === 'designated').map((m) => m.userId),
   ).size;
 };
 
@@ -54,10 +52,17 @@ export const orgsInShortfall = async (deps: Pick<Deps, 'directory'>): Promise<Sh
   return out;
 };
 
+/** Concurrent level changes on one organisation kept winning every retry. */
+const MAX_ATTEMPTS = 10;
+
 /**
  * A portal admin changes the level a contact holds on an organisation (ACC-2, ACC-8). When the
  * change takes the organisation below two Designated Contacts, a `designated-shortfall` event is
  * written with the membership (ACC-5): the table stream carries it to the approvers.
+ * The count is taken from strongly consistent reads at the organisation's membership version,
+ * and the write holds only while that version and the membership's level are unchanged: of two
+ * concurrent demotions, the second is decided again from the first's result, so a crossing under
+ * two is always seen by exactly one of them.
  */
 export const setMemberLevel = async (
   deps: Pick<Deps, 'directory' | 'clock' | 'ids'>,
@@ -68,38 +73,51 @@ export const setMemberLevel = async (
 ): Promise<{ membership: Membership; designatedContacts: number; shortfall: boolean }> => {
   const [org] = await deps.directory.getOrgs([orgId]);
   if (!org || org.type !== 'customer') throw notFound();
-  const members = await deps.directory.listOrgMembers(orgId);
-  const current = members.find((m) => m.userId === userId);
-  // Granting a first membership is an access request's job (ACC-6); this only changes levels.
-  if (!current) throw notFound();
-  const changed: Membership = { ...current, level };
-  const before = await designatedCount(deps, org, members);
-  const afterMembers = members.map((m) => (m === current ? changed : m));
-  const after = await designatedCount(deps, org, afterMembers);
-  const at = deps.clock.now().toISOString();
-  const events: OrgEvent[] = [
-    {
-      orgId,
-      eventId: deps.ids.next(),
-      at,
-      type: 'membership-level-changed',
-      actorId: caller.id,
-      userId,
-      from: current.level,
-      to: level,
-    },
-  ];
-  if (before >= MIN_DESIGNATED && after < MIN_DESIGNATED) {
-    events.push({
-      orgId,
-      eventId: deps.ids.next(),
-      at,
-      type: 'designated-shortfall',
-      actorId: caller.id,
-      designatedContacts: after,
-      approvers: approversOf(members),
-    });
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const membersVersion = await deps.directory.getMembersVersion(orgId);
+    const members = await deps.directory.listOrgMembers(orgId, { consistent: true });
+    const current = members.find((m) => m.userId === userId);
+    // Granting a first membership is an access request's job (ACC-6); this only changes levels.
+    if (!current) throw notFound();
+    const changed: Membership = { ...current, level };
+    const before = await designatedCount(deps, org, members);
+    const after = await designatedCount(
+      deps,
+      org,
+      members.map((m) => (m === current ? changed : m)),
+    );
+    const at = deps.clock.now().toISOString();
+    const events: OrgEvent[] = [
+      {
+        orgId,
+        eventId: deps.ids.next(),
+        at,
+        type: 'membership-level-changed',
+        actorId: caller.id,
+        userId,
+        from: current.level,
+        to: level,
+      },
+    ];
+    if (before >= MIN_DESIGNATED && after < MIN_DESIGNATED) {
+      events.push({
+        orgId,
+        eventId: deps.ids.next(),
+        at,
+        type: 'designated-shortfall',
+        actorId: caller.id,
+        designatedContacts: after,
+        approvers: approversOf(members),
+      });
+    }
+    if (await deps.directory.saveMembership(changed, events, { fromLevel: current.level, membersVersion })) {
+      return { membership: changed, designatedContacts: after, shortfall: after < MIN_DESIGNATED };
+    }
   }
-  await deps.directory.saveMembership(changed, events);
-  return { membership: changed, designatedContacts: after, shortfall: after < MIN_DESIGNATED };
+  throw new Problem(
+    503,
+    '/problems/busy',
+    'Organisation busy',
+    'Memberships of this organisation are changing too fast; retry shortly.',
+  );
 };

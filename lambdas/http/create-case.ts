@@ -1,15 +1,13 @@
 import { createCase } from '../domain/cases';
 import type { CreateCaseBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
+import { replayedHeader } from './replayed';
 
 export const handler = httpRoute<unknown, unknown, CreateCaseBody>('POST /cases', async (req) => {
   const res = await createCase(req.deps, req.caller!, req.body, req.idempotency);
   return {
     status: res.status,
     body: res.body,
-    headers: {
-      location: `/cases/${res.body.caseNumber}`,
-      ...(res.replayed ? { 'idempotent-replayed': 'true' } : {}),
-    },
+    headers: { location: `/cases/${res.body.caseNumber}`, ...replayedHeader(res) },
   };
 });

@@ -14,6 +14,7 @@ import { cursorKey } from '../adapters/secrets';
 import { resolveCaller, type VerifiedClaims } from '../domain/caller';
 import { forbidden, Problem, unauthorized, validation, type FieldError } from '../domain/errors';
 import { corporateEmailIssue, corporateEmailRequired } from '../domain/identity';
+import type { IdempotencyRequest } from '../domain/idempotency';
 import { mayCall, type Caller } from '../domain/policy';
 import { checkSession } from '../domain/sessions';
 import type { Deps } from '../domain/ports';
@@ -36,8 +37,8 @@ export interface RouteRequest<P = Record<string, string>, Q = Record<string, unk
   body: B;
   headers: Record<string, string | undefined>;
   deps: Deps;
-  /** Present when the client sent an Idempotency-Key. */
-  idempotency?: { key: string; requestHash: string };
+  /** Present when the client sent an Idempotency-Key; the domain scopes it to the caller and client. */
+  idempotency?: IdempotencyRequest;
   /** The decoded `cursor` query parameter, verified against this caller and query. */
   after(): Promise<unknown>;
   /** Encodes a position for `nextCursor`, bound the same way. */
@@ -176,7 +177,12 @@ const parseInput = <P, Q, B>(route: RouteDef, event: ApiEvent): { params: P; que
   return { params, query, body };
 };
 
-const idempotencyOf = (route: RouteDef, headers: Record<string, string | undefined>, body: unknown) => {
+const idempotencyOf = (
+  route: RouteDef,
+  headers: Record<string, string | undefined>,
+  params: unknown,
+  body: unknown,
+): IdempotencyRequest | undefined => {
   const key = headers['idempotency-key'];
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,128}$/.test(key)) {
@@ -184,9 +190,11 @@ const idempotencyOf = (route: RouteDef, headers: Record<string, string | undefin
   }
   return {
     key,
+    // The path parameters are part of the request: the same key on another case is another request.
     requestHash: createHash('sha256')
-      .update(`${routeKey(route)}|${canonical(body)}`)
+      .update(`${routeKey(route)}|${canonical(params ?? {})}|${canonical(body)}`)
       .digest('hex'),
+    route: routeKey(route),
   };
 };
 
@@ -223,7 +231,7 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
           body,
           headers,
           deps,
-          idempotency: idempotencyOf(route, headers, body),
+          idempotency: idempotencyOf(route, headers, params, body),
           after: async () => decodeCursor(await cursorKey(), _c as string | undefined, binding),
           cursor: async (position) => encodeCursor(await cursorKey(), position, binding),
         });

@@ -1,7 +1,11 @@
 import { reopenCase } from '../domain/case-changes';
-import { httpRoute, ok } from './middleware';
+import { httpRoute } from './middleware';
+import { replayedHeader } from './replayed';
 
 export const handler = httpRoute<{ caseNumber: string }, unknown, { reason?: string } | undefined>(
   'POST /cases/{caseNumber}/reopen',
-  async (req) => ok(await reopenCase(req.deps, req.caller!, req.params.caseNumber, req.body?.reason)),
+  async (req) => {
+    const res = await reopenCase(req.deps, req.caller!, req.params.caseNumber, req.body?.reason, req.idempotency);
+    return { status: res.status, body: res.body, headers: replayedHeader(res) };
+  },
 );

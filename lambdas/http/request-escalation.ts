@@ -1,7 +1,11 @@
 import { requestEscalation } from '../domain/case-changes';
 import { httpRoute } from './middleware';
+import { replayedHeader } from './replayed';
 
 export const handler = httpRoute<{ caseNumber: string }, unknown, { reason: string }>(
   'POST /cases/{caseNumber}/escalation',
-  async (req) => ({ status: 201, body: await requestEscalation(req.deps, req.caller!, req.params.caseNumber, req.body.reason) }),
+  async (req) => {
+    const res = await requestEscalation(req.deps, req.caller!, req.params.caseNumber, req.body.reason, req.idempotency);
+    return { status: res.status, body: res.body, headers: replayedHeader(res) };
+  },
 );

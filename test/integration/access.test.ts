@@ -80,4 +80,58 @@ describe('access with storage', () => {
     expect(byOrg['ORG-GLOBEX']).toMatchObject({ designatedContacts: 0 }); // greta's contracts were terminated above
     expect(shortfall.some((s) => s.orgId === 'ORG-NORTHWIND')).toBe(false); // partners are not customers
   });
+
+  it('ACC-4, ACC-7: each membership is judged by its own combination, in the policy and the shortfall alike', async () => {
+    const ref = { doc: db.doc, table: db.tableName };
+    const [umbrellaCombination] = await deps.directory.getCombinations([
+      { endUserOrgId: 'ORG-UMBRELLA', soldToOrgId: 'ORG-NORTHWIND' },
+    ]);
+    await putCombination(ref, { ...umbrellaCombination, contracts: [{ contractId: 'CT-U', status: 'terminated' }] });
+    try {
+      const paula = (await resolveCaller(deps, { sub: 'u-paula', client: 'web', scopes: [] }))!;
+      // Northwind|Northwind is still active; it does not keep her designated on Umbrella.
+      expect(paula.combinations.find((c) => c.endUserOrgId === 'ORG-NORTHWIND')?.contracts[0].status).toBe('active');
+      expect(caseAccess(paula, paula.orgs.get('ORG-UMBRELLA')!)).toBe('read');
+      const byOrg = Object.fromEntries((await orgsInShortfall(deps)).map((s) => [s.orgId, s]));
+      expect(byOrg['ORG-UMBRELLA']).toMatchObject({ designatedContacts: 0 });
+    } finally {
+      await putCombination(ref, umbrellaCombination);
+    }
+  });
+
+  it('ACC-5: two admins demoting two of three Designated Contacts at once record the shortfall exactly once', async () => {
+    const ref = { doc: db.doc, table: db.tableName };
+    const adam = (await resolveCaller(deps, { sub: 'u-adam', client: 'web', scopes: [] }))!;
+    const shortfalls = async () => (await listOrgEvents(ref, 'ORG-ACME')).filter((e) => e.type === 'designated-shortfall').length;
+    const before = await shortfalls();
+    // Both admins have read the organisation before either writes: a barrier on their first write.
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    const gated = new Set<string>();
+    const racing: Deps = {
+      ...deps,
+      directory: {
+        ...deps.directory,
+        saveMembership: async (m, events, guard) => {
+          if (!gated.has(m.userId)) {
+            gated.add(m.userId);
+            if (++arrived === 2) release();
+            await bothRead;
+          }
+          return deps.directory.saveMembership(m, events, guard);
+        },
+      },
+    };
+    const results = await Promise.all([
+      setMemberLevel(racing, adam, 'ORG-ACME', 'u-dave', 'read_only'),
+      setMemberLevel(racing, adam, 'ORG-ACME', 'u-tina', 'read_only'),
+    ]);
+    expect(results.map((r) => r.designatedContacts).sort()).toEqual([1, 2]);
+    expect((await shortfalls()) - before).toBe(1);
+    const byOrg = Object.fromEntries((await orgsInShortfall(deps)).map((s) => [s.orgId, s]));
+    expect(byOrg['ORG-ACME']).toMatchObject({ designatedContacts: 1 });
+    await setMemberLevel(deps, adam, 'ORG-ACME', 'u-dave', 'designated');
+    await setMemberLevel(deps, adam, 'ORG-ACME', 'u-tina', 'designated');
+  });
 });

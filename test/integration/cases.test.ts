@@ -1,6 +1,6 @@
 /** The data module and the case domain against DynamoDB Local, seeded with the demo data. */
 import { createCase, getCase, listCases } from '../../lambdas/domain/cases';
-import { addUpdate, caseHistory, patchCase } from '../../lambdas/domain/case-changes';
+import { addUpdate, caseHistory, patchCase, requestEscalation } from '../../lambdas/domain/case-changes';
 import { resolveCaller } from '../../lambdas/domain/caller';
 import type { Caller } from '../../lambdas/domain/policy';
 import { seedDemo } from '../../lib/local/demo-data';
@@ -44,18 +44,18 @@ describe('cases on DynamoDB Local', () => {
 
   it('Idempotency-Key: a retry returns the first case and creates nothing more; a new body is refused', async () => {
     const dana = await as('u-dana');
-    const idem = { key: 'retry-1', requestHash: 'h1' };
+    const idem = { key: 'retry-1', requestHash: 'h1', route: 'POST /cases' };
     const first = await createCase(deps, dana, newCase, idem);
     const again = await createCase(deps, dana, newCase, idem);
     expect(again.replayed).toBe(true);
     expect(again.body.caseNumber).toBe(first.body.caseNumber);
     const [r1, r2] = await Promise.all([
-      createCase(deps, dana, newCase, { key: 'race', requestHash: 'h' }),
-      createCase(deps, dana, newCase, { key: 'race', requestHash: 'h' }),
+      createCase(deps, dana, newCase, { key: 'race', requestHash: 'h', route: 'POST /cases' }),
+      createCase(deps, dana, newCase, { key: 'race', requestHash: 'h', route: 'POST /cases' }),
     ]);
     expect(r1.body.caseNumber).toBe(r2.body.caseNumber);
     await expect(
-      createCase(deps, dana, { ...newCase, subject: 'other' }, { key: 'retry-1', requestHash: 'h2' }),
+      createCase(deps, dana, { ...newCase, subject: 'other' }, { key: 'retry-1', requestHash: 'h2', route: 'POST /cases' }),
     ).rejects.toMatchObject({ status: 422 });
   });
 
@@ -139,6 +139,91 @@ describe('cases on DynamoDB Local', () => {
         expect.objectContaining({ field: 'severity', from: 'high', to: 'medium', actorId: 'u-alice' }),
       ]),
     );
+  });
+
+  it('PRIV-2: a key used by the web app is not replayed to the mobile app, whose token never sees a FedRAMP case', async () => {
+    const fredWeb = await as('u-fred');
+    const fredMobile = await as('u-fred', 'mobile');
+    const initechCase = { ...newCase, orgId: 'ORG-INITECH' };
+    const idem = { key: 'fed-1', requestHash: 'h-fed', route: 'POST /cases' };
+    const first = await createCase(deps, fredWeb, initechCase, idem);
+    expect(first.status).toBe(201);
+    // Same user, same key, same body, from the mobile app: what a fresh request gets, never the case.
+    await expect(createCase(deps, fredMobile, initechCase, idem)).rejects.toMatchObject({ status: 400 });
+    // From the web app, the same key still replays.
+    const again = await createCase(deps, fredWeb, initechCase, idem);
+    expect(again).toMatchObject({ replayed: true, body: { caseNumber: first.body.caseNumber } });
+  });
+
+  it('ACC-2: a caller who lost access since the first request gets no replay of the case', async () => {
+    const dave = await as('u-dave');
+    const idem = { key: 'lost-1', requestHash: 'h-lost', route: 'POST /cases' };
+    await createCase(deps, dave, newCase, idem);
+    const daveNow = { ...dave, memberships: dave.memberships.map((m) => ({ ...m, level: 'read_only' as const })) };
+    await expect(createCase(deps, daveNow, newCase, idem)).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('CASE-6: a retried POST /cases/{n}/updates with the same Idempotency-Key posts once', async () => {
+    const dana = await as('u-dana');
+    const n = (await createCase(deps, dana, newCase)).body.caseNumber;
+    const route = 'POST /cases/{caseNumber}/updates';
+    const reply = { body: 'retried reply', visibility: 'public' as const };
+    const first = await addUpdate(deps, dana, n, reply, { key: 'u-1', requestHash: 'hu', route });
+    const again = await addUpdate(deps, dana, n, reply, { key: 'u-1', requestHash: 'hu', route });
+    expect(again).toMatchObject({ status: 201, replayed: true, body: { updateId: first.body.updateId } });
+    const [r1, r2] = await Promise.all([
+      addUpdate(deps, dana, n, { ...reply, body: 'raced' }, { key: 'u-2', requestHash: 'hr', route }),
+      addUpdate(deps, dana, n, { ...reply, body: 'raced' }, { key: 'u-2', requestHash: 'hr', route }),
+    ]);
+    expect(r1.body.updateId).toBe(r2.body.updateId);
+    const updates = await deps.cases.listUpdates(n, { publicOnly: false }, { limit: 100 });
+    expect(updates.items.map((u) => u.body).sort()).toEqual(['raced', 'retried reply']);
+    await expect(
+      addUpdate(deps, dana, n, { ...reply, body: 'other' }, { key: 'u-1', requestHash: 'other', route }),
+    ).rejects.toMatchObject({ status: 422, type: '/problems/idempotency-key-reused' });
+  });
+
+  it('CASE-7: a retried escalation request is replayed, not refused as already pending', async () => {
+    const dana = await as('u-dana');
+    const n = (await createCase(deps, dana, newCase)).body.caseNumber;
+    const idem = { key: 'esc-1', requestHash: 'he', route: 'POST /cases/{caseNumber}/escalation' };
+    const first = await requestEscalation(deps, dana, n, 'Production is down', idem);
+    const again = await requestEscalation(deps, dana, n, 'Production is down', idem);
+    expect(first.replayed).toBe(false);
+    expect(again).toMatchObject({ status: 201, replayed: true, body: { caseNumber: n, version: first.body.version } });
+    // Without the key, the second request is what CASE-7 says: one pending escalation at a time.
+    await expect(requestEscalation(deps, dana, n, 'Production is down')).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('CASE-4, CASE-8: a reply that races a staff move to awaiting_info hands the case back to support', async () => {
+    const dana = await as('u-dana');
+    const alice = await as('u-alice');
+    const n = (await createCase(deps, dana, newCase)).body.caseNumber;
+    await patchCase(deps, alice, n, { status: 'open' });
+    let staffMoved = false;
+    // dana reads the case while it is open; staff move it to awaiting_info before her reply is written.
+    const racing: Deps = {
+      ...deps,
+      cases: {
+        ...deps.cases,
+        getCase: async (caseNumber) => {
+          const stale = await deps.cases.getCase(caseNumber);
+          if (!staffMoved) {
+            staffMoved = true;
+            await patchCase(deps, alice, caseNumber, { status: 'awaiting_info' });
+          }
+          return stale;
+        },
+      },
+    };
+    await addUpdate(racing, dana, n, { body: 'Here are the logs.', visibility: 'public' });
+    const after = (await deps.cases.getCase(n))!;
+    expect(staffMoved).toBe(true);
+    expect(after.status).toBe('open');
+    expect(after.needsAction).toBe(false);
+    expect(after.waitingSince).toBeUndefined();
+    const history = await caseHistory(deps, dana, n, { limit: 100 });
+    expect(history.items.at(-1)).toMatchObject({ field: 'status', from: 'awaiting_info', to: 'open', actorId: 'u-dana' });
   });
 
   it('no request path issues a Scan (every call above was metered)', () => {

@@ -10,6 +10,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as createCase } from '../../lambdas/http/create-case';
 import { handler as createUpdate } from '../../lambdas/http/create-update';
@@ -206,7 +207,15 @@ describe('HTTP handlers', () => {
     expect(body.referenceId).toMatch(/^[0-9A-HJKMNP-TV-Z]{16}$/);
     expect(res.headers?.location).toBe('/cases/00000017');
     const tx = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!;
-    expect(tx.map((t) => t.Put!.Item!.PK)).toEqual(['CASE#00000017', `REF#${body.referenceId}`, 'IDEMPOTENCY#u-dana#k-1']);
+    expect(tx.map((t) => t.Put!.Item!.PK)).toEqual([
+      'CASE#00000017',
+      `REF#${body.referenceId}`,
+      expect.stringMatching(/^IDEMPOTENCY#.+#k-1$/),
+    ]);
+    // The key's scope is hashed (caller, client, route): no user id in the key, and the record holds a reference, not a body.
+    expect(tx[2].Put!.Item!.PK).not.toContain('u-dana');
+    expect(tx[2].Put!.Item).toMatchObject({ status: 201, ref: { caseNumber: '00000017' } });
+    expect(tx[2].Put!.Item).not.toHaveProperty('body');
   });
 
   it('CASE-3: a customer cannot open a critical case', async () => {
@@ -309,5 +318,72 @@ describe('HTTP handlers: terms, visibility, If-Match', () => {
     );
     expect(res.statusCode).toBe(400);
     expect(json(res).errors[0].path).toBe('If-Match');
+  });
+});
+
+describe('HTTP handlers: concurrent creates with one Idempotency-Key (AWS TransactionConflict)', () => {
+  const body = {
+    subject: 'Phones down',
+    description: 'All of them',
+    severity: 'high',
+    orgId: 'ORG-ACME',
+    productLine: 'Genesys Cloud CX',
+  };
+  const conflict = () =>
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'TransactionConflict' }],
+    });
+  const post = () =>
+    createCase(apiEvent({ routeKey: 'POST /cases', sub: 'u-dana', headers: { 'idempotency-key': 'twin' }, body }), lambdaContext);
+
+  it('API.md Idempotency-Key: the loser of a TransactionConflict whose winner has not committed gets 409 in-use, not 500', async () => {
+    givenDana();
+    ddb.on(GetCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({ Attributes: { value: 18 } });
+    ddb.on(TransactWriteCommand).rejects(conflict());
+    const res = await post();
+    expect(res.statusCode).toBe(409);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(json(res)).toMatchObject({ type: '/problems/idempotency-key-in-use', status: 409 });
+  });
+
+  it("API.md Idempotency-Key: the loser of a TransactionConflict answers as the winner's replay once it has committed", async () => {
+    givenDana();
+    let record: Record<string, unknown> | undefined;
+    ddb.on(UpdateCommand).resolves({ Attributes: { value: 19 } });
+    ddb.on(TransactWriteCommand).callsFake((input) => {
+      // The winner wrote the same record (as case 00000007) while this request's transaction was cancelled.
+      const mine = input.TransactItems[2].Put.Item;
+      record = { ...mine, ref: { caseNumber: '00000007' } };
+      throw conflict();
+    });
+    ddb.on(GetCommand).callsFake((input) => {
+      if (String(input.Key.PK).startsWith('IDEMPOTENCY#')) return { Item: record };
+      if (input.Key.PK === 'CASE#00000007') {
+        return {
+          Item: {
+            PK: 'CASE#00000007',
+            SK: 'CASE',
+            caseNumber: '00000007',
+            referenceId: 'ABCDEFGHJKMNPQRS',
+            orgId: 'ORG-ACME',
+            status: 'new',
+            severity: 'high',
+            subject: 'Phones down',
+            version: 1,
+            updatedAt: '2026-01-01T00:00:00.000Z',
+            createdAt: '2026-01-01T00:00:00.000Z',
+          },
+        };
+      }
+      return {};
+    });
+    const res = await post();
+    expect(res.statusCode).toBe(201);
+    expect(res.headers?.['idempotent-replayed']).toBe('true');
+    expect(res.headers?.location).toBe('/cases/00000007');
+    expect(json(res).caseNumber).toBe('00000007');
   });
 });

@@ -1,4 +1,5 @@
 import { caseAccess, effectiveLevel, mayCall, readableOrgIds } from '../../lambdas/domain/policy';
+import { membershipLevel } from '../../lambdas/domain/levels';
 import { caller, org } from '../helpers/demo-caller';
 
 const acme = org('ORG-ACME');
@@ -72,6 +73,50 @@ describe('access policy', () => {
     });
     expect(effectiveLevel(own, own.memberships[0])).toBe('read_only');
     expect(caseAccess(own, umbrella)).toBe('read');
+  });
+
+  it('ACC-4, ACC-7: a membership is judged by its own combination; another active one does not keep it designated', () => {
+    const paula = caller({
+      memberships: [
+        {
+          orgId: 'ORG-UMBRELLA',
+          soldToOrgId: 'ORG-NORTHWIND',
+          level: 'designated',
+          via: 'partner',
+          partnerOrgId: 'ORG-NORTHWIND',
+        },
+        { orgId: 'ORG-NORTHWIND', soldToOrgId: 'ORG-NORTHWIND', level: 'designated', via: 'direct' },
+      ],
+      orgs: [umbrella, northwind],
+      combinations: [
+        { endUserOrgId: 'ORG-UMBRELLA', soldToOrgId: 'ORG-NORTHWIND', contracts: [{ contractId: 'u', status: 'terminated' }] },
+        { endUserOrgId: 'ORG-NORTHWIND', soldToOrgId: 'ORG-NORTHWIND', contracts: [{ contractId: 'n', status: 'active' }] },
+      ],
+    });
+    expect(effectiveLevel(paula, paula.memberships[0])).toBe('read_only');
+    expect(caseAccess(paula, umbrella)).toBe('read');
+    expect(effectiveLevel(paula, paula.memberships[1])).toBe('designated');
+  });
+
+  it('ACC-7: a partner membership counts only while the end user is managed by that partner', () => {
+    const m = {
+      orgId: 'ORG-UMBRELLA',
+      soldToOrgId: 'ORG-NORTHWIND',
+      level: 'designated' as const,
+      via: 'partner' as const,
+      partnerOrgId: 'ORG-NORTHWIND',
+    };
+    const selfManaged = org('ORG-UMBRELLA');
+    const otherPartner = org('ORG-UMBRELLA', { managedBy: 'ORG-OTHER' });
+    expect(
+      membershipLevel({ ...m, userId: 'p' }, umbrella, {
+        endUserOrgId: m.orgId,
+        soldToOrgId: m.soldToOrgId,
+        contracts: [{ contractId: 'c', status: 'active' }],
+      }),
+    ).toBe('designated');
+    expect(caseAccess(caller({ memberships: [m], orgs: [selfManaged, northwind] }), selfManaged)).toBe('none');
+    expect(caseAccess(caller({ memberships: [m], orgs: [otherPartner, northwind] }), otherPartner)).toBe('none');
   });
 
   it('ACC-8: staff reach every organisation', () => {
