@@ -7,7 +7,7 @@ import { forbidden, notFound, Problem, validation } from './errors';
 import { canSeeInternal, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
 import type { Case, CaseKind, Org, Severity } from './types';
-import { viewCase, viewUpdate, type CaseView, type UpdateView } from './views';
+import { viewCase, viewFor, viewUpdate, type CaseView, type UpdateView, type View } from './views';
 
 export const CASE_NUMBER_WIDTH = 8;
 export const formatCaseNumber = (n: number): string => String(n).padStart(CASE_NUMBER_WIDTH, '0');
@@ -198,7 +198,7 @@ export const listCases = async (
   caller: Caller,
   input: ListCasesInput,
   page: PageRequest,
-): Promise<Page<CaseView>> => {
+): Promise<Page<View<'caseRow'>>> => {
   const visible = await listableOrgs(deps, caller);
   const scope = input.scope ?? caller.user?.settings.defaultList ?? 'all';
   const filter = {
@@ -210,7 +210,7 @@ export const listCases = async (
     createdFrom: input.from,
     createdTo: input.to,
   };
-  const view = (c: Case) => viewCase(c, visible.get(c.orgId)!.access);
+  const view = (c: Case) => viewFor('caseRow', c, visible.get(c.orgId)!.access);
   if (scope === 'mine') {
     const res = await deps.cases.listContactCases(caller.id, filter, page);
     const items = res.items.filter((c) => visible.has(c.orgId) && (!input.orgId || c.orgId === input.orgId));
