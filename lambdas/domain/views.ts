@@ -209,13 +209,14 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   historyEvent: { restricted: RESTRICTED.historyEvent, marked: true },
 };
 
+const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const applyRule = (rule: FieldRule<unknown>, value: unknown, whole: unknown): unknown => {
   if (rule === 'keep') return value;
   if (typeof rule === 'function') return rule(value, whole);
-  if (Array.isArray(value)) return value.map((v) => restrictedView(rule.view, v));
   // Anything but a record cannot go through an allow-list of fields: it does not leave.
-  if (typeof value !== 'object' || value === null) return undefined;
-  return restrictedView(rule.view, value as never);
+  if (Array.isArray(value)) return value.filter(isRecord).map((v) => restrictedView(rule.view, v as never));
+  return isRecord(value) ? restrictedView(rule.view, value as never) : undefined;
 };
 
 /** The record as a restricted caller sees it: the kind's allow-list, and nothing else. */
