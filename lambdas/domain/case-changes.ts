@@ -19,7 +19,7 @@ import { canSeeInternal, canWrite, type Caller, type CaseAccess } from './policy
 import type { Deps, Page, PageRequest } from './ports';
 import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from './types';
-import { viewCase, viewUpdate, type CaseView, type UpdateView } from './views';
+import { viewCase, viewFor, viewUpdate, type CaseView, type HistoryEventView, type UpdateView } from './views';
 import { WAITING_STATES } from './lifecycle';
 
 /** Fields whose every change is an audit event. */
@@ -416,22 +416,16 @@ export const customerResponse = (deps: Pick<Deps, 'ids'>, current: Case, update:
   return { next, updates: [update], events: diffEvents(deps, current, next, actor, update.createdAt, 'customer-response') };
 };
 
-/** CASE-9: the audit trail. Restricted staff (PRIV-1) do not see customers' names. */
+/** CASE-9: the audit trail, through the history view (PRIV-1 restricts it like any other view). */
 export const caseHistory = async (
   deps: Deps,
   caller: Caller,
   caseNumber: string,
   page: PageRequest,
-): Promise<Page<AuditEvent>> => {
+): Promise<Page<HistoryEventView>> => {
   const { access } = await loadCase(deps, caller, caseNumber);
   const res = await deps.cases.listEvents(caseNumber, page);
-  const items =
-    access === 'restricted'
-      ? res.items.map((e) =>
-          e.actorKind === 'customer' ? { ...e, actorName: '[restricted]', detail: undefined } : { ...e, detail: undefined },
-        )
-      : res.items;
-  return { items, next: res.next };
+  return { items: res.items.map((e) => viewFor('historyEvent', e, access)), next: res.next };
 };
 
 export interface AddUpdateInput {

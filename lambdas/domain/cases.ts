@@ -16,7 +16,7 @@ import {
 import { canSeeInternal, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
 import type { Case, CaseKind, Org, Severity } from './types';
-import { viewCase, viewUpdate, type CaseView, type UpdateView } from './views';
+import { viewCase, viewFor, viewUpdate, type CaseView, type UpdateView, type View } from './views';
 
 export type { Created, IdempotencyRequest };
 
@@ -178,7 +178,7 @@ export const listCases = async (
   caller: Caller,
   input: ListCasesInput,
   page: PageRequest,
-): Promise<Page<CaseView>> => {
+): Promise<Page<View<'caseRow'>>> => {
   const visible = await listableOrgs(deps, caller);
   const scope = input.scope ?? caller.user?.settings.defaultList ?? 'all';
   const filter = {
@@ -190,7 +190,7 @@ export const listCases = async (
     createdFrom: input.from,
     createdTo: input.to,
   };
-  const view = (c: Case) => viewCase(c, visible.get(c.orgId)!.access);
+  const view = (c: Case) => viewFor('caseRow', c, visible.get(c.orgId)!.access);
   if (scope === 'mine') {
     const res = await deps.cases.listContactCases(caller.id, filter, page);
     const items = res.items.filter((c) => visible.has(c.orgId) && (!input.orgId || c.orgId === input.orgId));

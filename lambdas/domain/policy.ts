@@ -4,7 +4,17 @@
  * access to a concrete target (an organisation or a case) before reading or writing it.
  */
 import { combinationOf, membershipLevel } from './levels';
-import type { Client, Combination, Level, Membership, Org, StaffProfile, User } from './types';
+import {
+  parseRegion,
+  type Client,
+  type Combination,
+  type Level,
+  type Membership,
+  type Org,
+  type Region,
+  type StaffProfile,
+  type User,
+} from './types';
 
 export interface Caller {
   kind: 'user' | 'machine';
@@ -91,12 +101,25 @@ export const mayCall = (caller: Caller | undefined, permission: RoutePermission)
  */
 export type CaseAccess = 'none' | 'read' | 'write' | 'staff' | 'restricted';
 
+/** PRIV-1: the regions whose staff see EU/EEA organisations' personal data. */
+export const GDPR_REGIONS: readonly Region[] = ['EU'];
+
+/**
+ * PRIV-1, failing closed: on an EU/EEA organisation, only staff whose region is exactly one of
+ * GDPR_REGIONS see personal data; 'US', 'us', 'US-East', '' and no region at all are restricted.
+ */
+export const staffAccess = (staff: StaffProfile, org: Org): 'staff' | 'restricted' => {
+  if (!org.gdpr) return 'staff';
+  const region = parseRegion(staff.region);
+  return region !== undefined && GDPR_REGIONS.includes(region) ? 'staff' : 'restricted';
+};
+
 export const caseAccess = (caller: Caller, org: Org): CaseAccess => {
   if (caller.kind !== 'user') return 'none';
   // PRIV-2: the mobile app never sees FedRAMP organisations, whoever holds the token.
   if (caller.client === 'mobile' && org.fedramp) return 'none';
   const staff = staffOf(caller);
-  if (staff) return org.gdpr && staff.region === 'US' ? 'restricted' : 'staff';
+  if (staff) return staffAccess(staff, org);
   const level = levelOn(caller, org.orgId);
   if (level === 'designated') return 'write';
   if (level === 'read_only') return 'read';

@@ -6,7 +6,7 @@ import { formatCaseNumber, listableOrgs } from './cases';
 import type { Caller } from './policy';
 import type { Deps } from './ports';
 import type { Case } from './types';
-import { viewCase, type CaseView } from './views';
+import { viewFor, type View } from './views';
 
 const YEAR_MS = 365 * 24 * 3600_000;
 
@@ -18,7 +18,7 @@ export interface SearchInput {
 }
 
 export interface SearchResult {
-  cases: CaseView[];
+  cases: View<'searchHit'>[];
   accounts: { orgId: string; name: string }[];
   from: string;
   to: string;
@@ -48,7 +48,7 @@ export const search = async (deps: Deps, caller: Caller, input: SearchInput): Pr
       cases.set(c.caseNumber, c);
   }
   return {
-    cases: [...cases.values()].slice(0, input.limit).map((c) => viewCase(c, visible.get(c.orgId)!.access)),
+    cases: [...cases.values()].slice(0, input.limit).map((c) => viewFor('searchHit', c, visible.get(c.orgId)!.access)),
     accounts: accounts.map((o) => ({ orgId: o.orgId, name: o.name })),
     from,
     to,

@@ -15,6 +15,13 @@ export type CaseKind = (typeof CASE_KINDS)[number];
 export const CHANNELS = ['portal', 'mobile', 'email', 'chat', 'phone', 'system'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/** Where a staff member works from: a closed set (PRIV-1). */
+export const REGIONS = ['US', 'EU'] as const;
+export type Region = (typeof REGIONS)[number];
+
+/** A stored region as one of REGIONS, exactly; anything else ('us', 'US-East', '') is unknown. */
+export const parseRegion = (value: unknown): Region | undefined => REGIONS.find((r) => r === value);
+
 export type Visibility = 'public' | 'internal';
 export type Hosting = 'cloud' | 'on_premises';
 export type OrgType = 'customer' | 'partner' | 'vendor';
@@ -67,6 +74,7 @@ export interface Membership {
 
 export interface StaffProfile {
   role: StaffRole;
+  /** As stored in the directory; the policy reads it through parseRegion and fails closed. */
   region: string;
   supportGroups: string[];
 }

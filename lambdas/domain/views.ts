@@ -1,12 +1,142 @@
 /**
- * What leaves Casework for a given caller. Redaction happens here, once, for every route that
- * shows a case or an update (PRIV-1, CASE-6).
+ * What leaves Casework for a given caller: every view of a case, an update or an audit event is
+ * built here, by one function, `viewFor` (PRIV-1, CASE-6).
+ *
+ * Callers with `restricted` access (staff working from the US, or from an unknown region, on an
+ * EU/EEA organisation's case) get only the fields named in that kind's allow-list. A field that
+ * is not named, including any field added to a record later, never reaches them: adding a field
+ * to a restricted view is a deliberate edit of its allow-list, never an omission to remember.
+ * Free text (subjects, descriptions, bodies, reasons, comments, sub-statuses, audit details),
+ * people (names, e-mail addresses, phones, user ids of the customer's people) and attachment names
+ * are personal data for this purpose.
  */
 import type { CaseAccess } from './policy';
-import type { Case, CaseUpdate } from './types';
+import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation } from './types';
 
-export type CaseView = Omit<Case, 'waitingSince' | 'subject' | 'description' | 'contactName' | 'contactEmail'> &
-  Partial<Pick<Case, 'subject' | 'description' | 'contactName' | 'contactEmail'>> & { restricted?: boolean };
+/** Every kind of view and the record it is built from. A new kind (favorites, notifications,
+ * chat, mail log...) is a line here and an entry in VIEWS, which the compiler then demands. */
+export interface ViewKinds {
+  /** One case: GET /cases/{n} and the answers of the routes that change a case. */
+  case: Case;
+  /** A row of GET /cases. */
+  caseRow: Case;
+  /** A case found by GET /search (by number or by organisation name). */
+  searchHit: Case;
+  escalation: Escalation;
+  closureRequest: NonNullable<Case['closureRequest']>;
+  /** One update: GET /cases/{n}/updates/{id} and the answer to posting one. */
+  update: CaseUpdate;
+  /** A row of GET /cases/{n}/updates. */
+  updateRow: CaseUpdate;
+  attachment: Attachment;
+  /** An event of GET /cases/{n}/history (CASE-9). */
+  historyEvent: AuditEvent;
+}
+export type ViewKind = keyof ViewKinds;
+
+/**
+ * How one allowed field reaches a restricted caller: as is; through the allow-list of another
+ * kind (each element, for an array); or as a function of the whole record decides (undefined
+ * drops the field).
+ */
+export type FieldRule<T> = 'keep' | { view: ViewKind } | ((value: unknown, whole: T) => unknown);
+
+/** The fields a restricted caller sees, in the order they appear in the JSON. */
+export type AllowList<T> = { readonly [F in keyof T]?: FieldRule<T> };
+
+interface ViewSpec<T> {
+  restricted: AllowList<T>;
+  /** What callers with full access see (default: the record as is). */
+  full?: (value: T) => T;
+  /** Top-level views say they were restricted, so a client can tell a gap from an empty field. */
+  marked: boolean;
+}
+
+/** Customer people are personal data; vendor staff and the system are not the customer's. */
+const unlessCustomer =
+  (kindField: 'authorKind' | 'actorKind') =>
+  (value: unknown, whole: unknown): unknown =>
+    (whole as Record<string, unknown>)[kindField] === 'customer' ? undefined : value;
+
+export const CASE_RESTRICTED = {
+  caseNumber: 'keep',
+  referenceId: 'keep',
+  kind: 'keep',
+  severity: 'keep',
+  status: 'keep',
+  needsAction: 'keep',
+  needsActionSince: 'keep',
+  orgId: 'keep',
+  // An organisation, not a person: US staff find EU cases by it (LIST-4).
+  orgName: 'keep',
+  soldToOrgId: 'keep',
+  productLine: 'keep',
+  supportGroup: 'keep',
+  // A vendor staff member's id.
+  ownerId: 'keep',
+  escalated: 'keep',
+  escalation: { view: 'escalation' },
+  closureRequest: { view: 'closureRequest' },
+  createdAt: 'keep',
+  updatedAt: 'keep',
+  version: 'keep',
+} as const satisfies AllowList<Case>;
+
+export const ESCALATION_RESTRICTED = {
+  status: 'keep',
+  requestedAt: 'keep',
+  decidedAt: 'keep',
+} as const satisfies AllowList<Escalation>;
+
+export const CLOSURE_REQUEST_RESTRICTED = {
+  requestedAt: 'keep',
+} as const satisfies AllowList<NonNullable<Case['closureRequest']>>;
+
+export const UPDATE_RESTRICTED = {
+  updateId: 'keep',
+  caseNumber: 'keep',
+  authorId: unlessCustomer('authorKind'),
+  authorName: unlessCustomer('authorKind'),
+  authorKind: 'keep',
+  channel: 'keep',
+  visibility: 'keep',
+  attachments: { view: 'attachment' },
+  createdAt: 'keep',
+} as const satisfies AllowList<CaseUpdate>;
+
+/** An attachment's name is personal data (it is whatever the customer called the file). */
+export const ATTACHMENT_RESTRICTED = {
+  contentType: 'keep',
+  size: 'keep',
+} as const satisfies AllowList<Attachment>;
+
+/** Audited fields whose from and to carry no personal data; any other field shows only its name. */
+export const HISTORY_VALUES_SHOWN: readonly string[] = [
+  'status',
+  'severity',
+  'ownerId',
+  'supportGroup',
+  'needsAction',
+  'escalated',
+  'escalation',
+  'closureRequest',
+];
+
+const valueOfNonPersonalField = (value: unknown, e: AuditEvent): unknown =>
+  e.field !== undefined && HISTORY_VALUES_SHOWN.includes(e.field) ? value : undefined;
+
+export const HISTORY_EVENT_RESTRICTED = {
+  eventId: 'keep',
+  caseNumber: 'keep',
+  at: 'keep',
+  actorId: unlessCustomer('actorKind'),
+  actorName: unlessCustomer('actorKind'),
+  actorKind: 'keep',
+  action: 'keep',
+  field: 'keep',
+  from: valueOfNonPersonalField,
+  to: valueOfNonPersonalField,
+} as const satisfies AllowList<AuditEvent>;
 
 /** Fields in the order a person reading the JSON expects them (DynamoDB returns them unordered). */
 const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
@@ -38,34 +168,98 @@ const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
   'version',
 ];
 
-const ordered = (c: Case): Case => {
+const fullCase = (c: Case): Case => {
   const out: Record<string, unknown> = {};
   for (const k of CASE_FIELD_ORDER) if (c[k] !== undefined) out[k] = c[k];
   for (const [k, v] of Object.entries(c)) if (!(k in out)) out[k] = v;
+  // waitingSince is bookkeeping for the sweep, not part of the contract.
+  delete out.waitingSince;
   return out as unknown as Case;
 };
 
-export const viewCase = (c: Case, access: CaseAccess): CaseView => {
-  // waitingSince is bookkeeping for the sweep, not part of the contract.
-  const { waitingSince: _w, ...rest } = ordered(c);
-  if (access !== 'restricted') return rest;
-  // PRIV-1: US staff see that an EU case exists and its state, never its personal data.
-  const { subject: _s, description: _d, contactName: _n, contactEmail: _e, ...safe } = rest;
-  return { ...safe, restricted: true };
+/** The allow-list of every kind of view: what later views (favorites, notifications...) reuse. */
+export const RESTRICTED = {
+  case: CASE_RESTRICTED,
+  caseRow: CASE_RESTRICTED,
+  searchHit: CASE_RESTRICTED,
+  escalation: ESCALATION_RESTRICTED,
+  closureRequest: CLOSURE_REQUEST_RESTRICTED,
+  update: UPDATE_RESTRICTED,
+  updateRow: UPDATE_RESTRICTED,
+  attachment: ATTACHMENT_RESTRICTED,
+  historyEvent: HISTORY_EVENT_RESTRICTED,
+} as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
+
+/** CASE-6: email updates list by subject; the full text is fetched on demand. */
+const updateRow = (u: CaseUpdate): CaseUpdate => {
+  if (u.channel !== 'email') return u;
+  const { body: _b, ...rest } = u;
+  return rest as CaseUpdate;
 };
 
-export type UpdateView = Omit<CaseUpdate, 'body' | 'authorName' | 'subject'> &
-  Partial<Pick<CaseUpdate, 'body' | 'authorName' | 'subject'>> & { restricted?: boolean };
-
-export const viewUpdate = (u: CaseUpdate, access: CaseAccess, mode: 'list' | 'full'): UpdateView => {
-  if (access === 'restricted') {
-    const { body: _b, subject: _s, authorName, ...safe } = u;
-    return { ...safe, ...(u.authorKind === 'customer' ? {} : { authorName }), restricted: true };
-  }
-  // CASE-6: email updates list by subject; the full text is fetched on demand.
-  if (mode === 'list' && u.channel === 'email') {
-    const { body: _b, ...rest } = u;
-    return rest;
-  }
-  return u;
+const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
+  case: { restricted: RESTRICTED.case, full: fullCase, marked: true },
+  caseRow: { restricted: RESTRICTED.caseRow, full: fullCase, marked: true },
+  searchHit: { restricted: RESTRICTED.searchHit, full: fullCase, marked: true },
+  escalation: { restricted: RESTRICTED.escalation, marked: false },
+  closureRequest: { restricted: RESTRICTED.closureRequest, marked: false },
+  update: { restricted: RESTRICTED.update, marked: true },
+  updateRow: { restricted: RESTRICTED.updateRow, full: updateRow, marked: true },
+  attachment: { restricted: RESTRICTED.attachment, marked: false },
+  historyEvent: { restricted: RESTRICTED.historyEvent, marked: true },
 };
+
+const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const applyRule = (rule: FieldRule<unknown>, value: unknown, whole: unknown): unknown => {
+  if (rule === 'keep') return value;
+  if (typeof rule === 'function') return rule(value, whole);
+  // Anything but a record cannot go through an allow-list of fields: it does not leave.
+  if (Array.isArray(value)) return value.filter(isRecord).map((v) => restrictedView(rule.view, v as never));
+  return isRecord(value) ? restrictedView(rule.view, value as never) : undefined;
+};
+
+/** The record as a restricted caller sees it: the kind's allow-list, and nothing else. */
+export const restrictedView = <K extends ViewKind>(kind: K, value: ViewKinds[K]): View<K> => {
+  const spec = VIEWS[kind] as ViewSpec<unknown>;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [field, rule] of Object.entries(spec.restricted) as [string, FieldRule<unknown>][]) {
+    if (!Object.hasOwn(source, field) || source[field] === undefined) continue;
+    const shown = applyRule(rule, source[field], value);
+    if (shown !== undefined) out[field] = shown;
+  }
+  if (spec.marked) out.restricted = true;
+  return out as View<K>;
+};
+
+/** The one function that decides what a caller with `access` sees of a record of kind `kind`. */
+export const viewFor = <K extends ViewKind>(kind: K, value: ViewKinds[K], access: CaseAccess): View<K> => {
+  if (access === 'restricted') return restrictedView(kind, value);
+  // `none` never reaches a view (PRIV-3 answers 404 first); should it, it gets the least.
+  if (access === 'none') return restrictedView(kind, value);
+  const full = (VIEWS[kind] as ViewSpec<ViewKinds[K]>).full;
+  return (full ? full(value) : value) as View<K>;
+};
+
+type RequiredKeys<T> = { [F in keyof T]-?: object extends Pick<T, F> ? never : F }[keyof T];
+type KeptKeys<A> = { [F in keyof A]-?: A[F] extends 'keep' ? F : never }[keyof A];
+type Partly<V> = V extends readonly (infer E)[] ? Partial<E>[] : V extends object ? Partial<V> : V;
+
+/** What any caller may rely on: the required fields every view keeps as they are; the rest may be missing. */
+export type View<
+  K extends ViewKind,
+  T = ViewKinds[K],
+  Always extends keyof T = RequiredKeys<T> & KeptKeys<(typeof RESTRICTED)[K]>,
+> = Pick<T, Always> & { [F in Exclude<keyof T, Always>]?: Partly<T[F]> } & { restricted?: boolean };
+
+export type CaseView = View<'case'>;
+export type UpdateView = View<'update'>;
+export type HistoryEventView = View<'historyEvent'>;
+
+/** A case as `access` sees it. */
+export const viewCase = (c: Case, access: CaseAccess): CaseView => viewFor('case', c, access);
+
+/** An update as `access` sees it: a row of the list (`list`) or the whole update (`full`). */
+export const viewUpdate = (u: CaseUpdate, access: CaseAccess, mode: 'list' | 'full'): UpdateView =>
+  mode === 'list' ? viewFor('updateRow', u, access) : viewFor('update', u, access);

@@ -25,7 +25,8 @@ import type { OutboundMail } from '../../lambdas/domain/mail';
 import type { Caller } from '../../lambdas/domain/policy';
 import type { Deps } from '../../lambdas/domain/ports';
 import { sweepNeedsAction } from '../../lambdas/domain/sweep';
-import { STATUSES, type AuditEvent, type Case, type Status } from '../../lambdas/domain/types';
+import { STATUSES, type Case, type Status } from '../../lambdas/domain/types';
+import type { HistoryEventView } from '../../lambdas/domain/views';
 import { seedDemo } from '../../lib/local/demo-data';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
@@ -75,8 +76,8 @@ const stored = async (r: Real): Promise<Item> =>
   (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.case(r.caseNumber), ConsistentRead: true })))
     .Item as Item;
 
-const history = async (r: Real): Promise<AuditEvent[]> => {
-  const events: AuditEvent[] = [];
+const history = async (r: Real): Promise<HistoryEventView[]> => {
+  const events: HistoryEventView[] = [];
   let after: unknown;
   do {
     const page = await caseHistory(deps, eric, r.caseNumber, { limit: 100, after });

@@ -133,6 +133,15 @@ describe('access policy', () => {
     expect(caseAccess(alice, acme)).toBe('staff');
   });
 
+  it('PRIV-1: a staff region that is not exactly a known one fails closed on EU/EEA organisations', () => {
+    for (const region of ['us', 'US-East', '', 'eu', 'EU-West', undefined]) {
+      const staff = caller({ staff: { role: 'analyst', region: region as string, supportGroups: [] } });
+      expect(caseAccess(staff, globex)).toBe('restricted');
+    }
+    const eric = caller({ staff: { role: 'analyst', region: 'EU', supportGroups: [] } });
+    expect(caseAccess(eric, globex)).toBe('staff');
+  });
+
   it('PRIV-2: the mobile client never sees FedRAMP organisations', () => {
     const fredWeb = contact('ORG-INITECH', 'designated');
     const fredMobile = contact('ORG-INITECH', 'designated', { client: 'mobile' });
