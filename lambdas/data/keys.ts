@@ -27,8 +27,15 @@ export const KEY_PREFIX = {
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
-const { case: CASE, reference: REF, counter: COUNTER, idempotency: IDEMPOTENCY, user: USER, org: ORG, session: SESSION } =
-  KEY_PREFIX;
+const {
+  case: CASE,
+  reference: REF,
+  counter: COUNTER,
+  idempotency: IDEMPOTENCY,
+  user: USER,
+  org: ORG,
+  session: SESSION,
+} = KEY_PREFIX;
 
 /** Session items are the only ones a read-only route may write (IAM dynamodb:LeadingKeys). */
 export const SESSION_KEY_PREFIX = SESSION;

@@ -11,8 +11,15 @@
  */
 import { KEY_PREFIX, type KeyPrefix } from './keys';
 
-const { case: CASE, reference: REF, counter: COUNTER, idempotency: IDEMPOTENCY, user: USER, org: ORG, session: SESSION } =
-  KEY_PREFIX;
+const {
+  case: CASE,
+  reference: REF,
+  counter: COUNTER,
+  idempotency: IDEMPOTENCY,
+  user: USER,
+  org: ORG,
+  session: SESSION,
+} = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
 export type WriteAction = (typeof WRITE_ACTIONS)[number];
