@@ -11,6 +11,29 @@ export const parseStage = (value: unknown): Stage => {
   throw new Error(`Unknown stage ${JSON.stringify(value)}: use -c stage=${STAGES.join('|')}`);
 };
 
+/** The portal dev server: dev's default origin. */
+export const DEV_PORTAL_ORIGIN = 'http://localhost:5173';
+
+/**
+ * The browser origin CORS allows and Cognito redirects to. Prod never falls back to localhost:
+ * a forgotten context would otherwise ship a prod API that only a developer's laptop may call.
+ */
+export const portalOriginFor = (stage: Stage, value: unknown): string => {
+  if (value === undefined || value === null || value === '') {
+    if (stage === 'prod') {
+      throw new Error('Stage prod needs the portal origin: cdk synth -c stage=prod -c portalOrigin=https://portal.example.com');
+    }
+    return DEV_PORTAL_ORIGIN;
+  }
+  if (typeof value !== 'string' || !/^https?:\/\/[^/\s]+$/.test(value)) {
+    throw new Error(`portalOrigin must be an origin (scheme://host[:port], no path): got ${JSON.stringify(value)}`);
+  }
+  if (stage === 'prod' && !value.startsWith('https://')) {
+    throw new Error(`Stage prod needs an https portal origin: got ${JSON.stringify(value)}`);
+  }
+  return value;
+};
+
 /** `dev` -> `Dev`, for stack names. */
 const title = (stage: Stage): string => stage.charAt(0).toUpperCase() + stage.slice(1);
 
@@ -37,7 +60,7 @@ export const buildApp = (context: Record<string, unknown> = {}): CaseworkApp => 
     },
   });
   const stage = parseStage(app.node.tryGetContext('stage') ?? 'dev');
-  const portalOrigin: string = app.node.tryGetContext('portalOrigin') ?? 'http://localhost:5173';
+  const portalOrigin = portalOriginFor(stage, app.node.tryGetContext('portalOrigin'));
   const mailDomain: string = app.node.tryGetContext('mailDomain') ?? 'casework.example.com';
   const cognitoDomainPrefix: string = app.node.tryGetContext('cognitoDomainPrefix') ?? `casework-${stage}`;
 

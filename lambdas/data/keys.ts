@@ -13,40 +13,65 @@ export const SEVERITY_RANK: Record<Severity, number> = { critical: 1, high: 2, m
 /** Sorts most recently modified first on an ascending index key. */
 const newestFirst = (iso: string): string => String(9_999_999_999_999 - Date.parse(iso)).padStart(13, '0');
 
+/**
+ * The leading (partition) key prefixes of the table's items. IAM fences every function's writes
+ * by them (dynamodb:LeadingKeys, lambdas/data/writes.ts), so every PK below starts with one.
+ */
+export const KEY_PREFIX = {
+  case: 'CASE#',
+  reference: 'REF#',
+  counter: 'COUNTER#',
+  idempotency: 'IDEMPOTENCY#',
+  user: 'USER#',
+  org: 'ORG#',
+  session: 'SESSION#',
+} as const;
+export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
+
+const {
+  case: CASE,
+  reference: REF,
+  counter: COUNTER,
+  idempotency: IDEMPOTENCY,
+  user: USER,
+  org: ORG,
+  session: SESSION,
+} = KEY_PREFIX;
+
 /** Session items are the only ones a read-only route may write (IAM dynamodb:LeadingKeys). */
-export const SESSION_KEY_PREFIX = 'SESSION#';
+export const SESSION_KEY_PREFIX = SESSION;
 
 export const keys = {
-  counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
-  user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
-  userPartition: (userId: string) => `USER#${userId}`,
+  counter: (name: string) => ({ PK: `${COUNTER}${name}`, SK: 'COUNTER' }),
+  user: (userId: string) => ({ PK: `${USER}${userId}`, SK: 'PROFILE' }),
+  userPartition: (userId: string) => `${USER}${userId}`,
   membership: (userId: string, orgId: string, soldToOrgId: string) => ({
-    PK: `USER#${userId}`,
+    PK: `${USER}${userId}`,
     SK: `MEMBER#${orgId}#${soldToOrgId}`,
   }),
   membershipPrefix: 'MEMBER#',
-  org: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' }),
-  orgEvent: (orgId: string, eventId: string) => ({ PK: `ORG#${orgId}`, SK: `EVENT#${eventId}` }),
+  org: (orgId: string) => ({ PK: `${ORG}${orgId}`, SK: 'ORG' }),
+  orgEvent: (orgId: string, eventId: string) => ({ PK: `${ORG}${orgId}`, SK: `EVENT#${eventId}` }),
   orgEventPrefix: 'EVENT#',
   combination: (endUserOrgId: string, soldToOrgId: string) => ({
-    PK: `ORG#${endUserOrgId}`,
+    PK: `${ORG}${endUserOrgId}`,
     SK: `COMBINATION#${soldToOrgId}`,
   }),
-  case: (caseNumber: string) => ({ PK: `CASE#${caseNumber}`, SK: 'CASE' }),
-  casePartition: (caseNumber: string) => `CASE#${caseNumber}`,
-  reference: (referenceId: string) => ({ PK: `REF#${referenceId}`, SK: 'REF' }),
-  update: (caseNumber: string, updateId: string) => ({ PK: `CASE#${caseNumber}`, SK: `UPDATE#${updateId}` }),
+  case: (caseNumber: string) => ({ PK: `${CASE}${caseNumber}`, SK: 'CASE' }),
+  casePartition: (caseNumber: string) => `${CASE}${caseNumber}`,
+  reference: (referenceId: string) => ({ PK: `${REF}${referenceId}`, SK: 'REF' }),
+  update: (caseNumber: string, updateId: string) => ({ PK: `${CASE}${caseNumber}`, SK: `UPDATE#${updateId}` }),
   updatePrefix: 'UPDATE#',
-  event: (caseNumber: string, eventId: string) => ({ PK: `CASE#${caseNumber}`, SK: `EVENT#${eventId}` }),
+  event: (caseNumber: string, eventId: string) => ({ PK: `${CASE}${caseNumber}`, SK: `EVENT#${eventId}` }),
   eventPrefix: 'EVENT#',
-  session: (sessionId: string) => ({ PK: `${SESSION_KEY_PREFIX}${sessionId}`, SK: 'SESSION' }),
+  session: (sessionId: string) => ({ PK: `${SESSION}${sessionId}`, SK: 'SESSION' }),
   /** The scope (caller, client, route) is hashed: fixed length, and no user id in a key. */
   idempotency: (scope: string, key: string) => ({
-    PK: `IDEMPOTENCY#${createHash('sha256').update(scope).digest('base64url')}#${key}`,
+    PK: `${IDEMPOTENCY}${createHash('sha256').update(scope).digest('base64url')}#${key}`,
     SK: 'IDEMPOTENCY',
   }),
   /** ACC-5: bumped by every level change on the organisation, so concurrent changes serialise. */
-  membersVersion: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'MEMBERS-VERSION' }),
+  membersVersion: (orgId: string) => ({ PK: `${ORG}${orgId}`, SK: 'MEMBERS-VERSION' }),
 } as const;
 
 /** Index entries of a user: found by email (sign-up, inbound mail senders). */

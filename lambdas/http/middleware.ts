@@ -59,21 +59,33 @@ const clientOf = (clientId: string | undefined): Client => {
   return 'machine';
 };
 
-/** Claims as the HTTP API JWT authorizer (or the local gateway) placed them in the request context. */
+/**
+ * Claims as the HTTP API JWT authorizer (or the local gateway) placed them in the request context.
+ * The authorizer checks signature, issuer, expiry and client, but accepts ID tokens as readily as
+ * access tokens: only access tokens (users' and machines') are the API's to accept, so anything
+ * else is turned away here. Undefined when there is no caller; a Problem (401) for a wrong token.
+ */
 export const claimsOf = (event: ApiEvent): VerifiedClaims | undefined => {
   const jwt = event.requestContext.authorizer?.jwt;
   const sub = jwt?.claims?.sub;
   if (!jwt || typeof sub !== 'string') return undefined;
+  if (jwt.claims.token_use !== 'access') {
+    throw unauthorized('Only access tokens are accepted; ID and refresh tokens are not.');
+  }
+  // Access tokens name their app client in client_id (ID tokens in aud, which is not accepted).
+  const clientId = jwt.claims.client_id;
+  if (typeof clientId !== 'string' || !clientId) throw unauthorized('The access token names no client.');
   const scopes =
     jwt.scopes ??
     String(jwt.claims.scope ?? '')
       .split(' ')
       .filter(Boolean);
-  const sessionId = jwt.claims.origin_jti ?? jwt.claims.jti;
+  // ACC-10: the sign-in, shared by every token refreshed from it. Never the token's own jti: a
+  // refreshed token has a new one, and would start a fresh idle clock.
+  const sessionId = jwt.claims.origin_jti;
   return {
     sub,
-    // Access tokens name their app client in client_id; ID tokens in aud.
-    client: clientOf((jwt.claims.client_id ?? jwt.claims.aud) as string | undefined),
+    client: clientOf(clientId),
     scopes,
     ...(sessionId ? { sessionId: String(sessionId) } : {}),
   };

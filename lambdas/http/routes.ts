@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { RoutePermission } from '../domain/policy';
+import type { WritePattern } from '../data/writes';
 import { ProblemSchema } from '../schemas/common';
 import {
   CaseListSchema,
@@ -49,6 +50,12 @@ export interface RouteDef {
   permission: RoutePermission;
   /** Table access the function is granted: least privilege per route. */
   table: 'none' | 'read' | 'write';
+  /**
+   * The data module's write access patterns the route uses (lambdas/data/writes.ts): its IAM
+   * write grants, per action and key prefix. Given exactly when `table` is 'write'. The ACC-10
+   * session touch of authenticated routes is added by writesOf, not listed here.
+   */
+  writes?: readonly WritePattern[];
   /** Serves case data: blocked until the current Terms are accepted (ACC-9). */
   caseData: boolean;
   summary: string;
@@ -94,6 +101,7 @@ export const ROUTES = [
     handler: 'accept-terms',
     permission: 'signedIn',
     table: 'write',
+    writes: ['acceptTerms'],
     caseData: false,
     summary: 'Accept the current Terms (ACC-9)',
     request: { body: AcceptTermsBody },
@@ -115,6 +123,7 @@ export const ROUTES = [
     handler: 'update-settings',
     permission: 'signedIn',
     table: 'write',
+    writes: ['updateSettings'],
     caseData: false,
     summary: 'Notification toggles and default list (NOTE-4); name, email, time zone are not editable',
     request: { body: SettingsBody },
@@ -137,6 +146,7 @@ export const ROUTES = [
     handler: 'create-case',
     permission: 'createCases',
     table: 'write',
+    writes: ['nextCaseNumber', 'createCase'],
     caseData: true,
     summary: 'Open a case (CASE-1..3); honours Idempotency-Key',
     request: { body: CreateCaseBody },
@@ -170,6 +180,7 @@ export const ROUTES = [
     handler: 'create-update',
     permission: 'updateCases',
     table: 'write',
+    writes: ['appendUpdate', 'saveCase', 'idempotencyRecord'],
     caseData: true,
     summary: 'Add an update; internal visibility is for staff (CASE-6)',
     request: { params: CaseNumberParams, body: CreateUpdateBody },
@@ -192,6 +203,7 @@ export const ROUTES = [
     handler: 'patch-case',
     permission: 'staff',
     table: 'write',
+    writes: ['saveCase'],
     caseData: true,
     summary: 'Staff change status, sub-status, severity, owner, support group (CASE-3, CASE-4); If-Match: version',
     request: { params: CaseNumberParams, body: PatchCaseBody },
@@ -214,6 +226,7 @@ export const ROUTES = [
     handler: 'request-escalation',
     permission: 'updateCases',
     table: 'write',
+    writes: ['saveCase', 'idempotencyRecord'],
     caseData: true,
     summary: 'A Designated Contact requests escalation with a reason (CASE-7)',
     request: { params: CaseNumberParams, body: EscalationBody },
@@ -225,6 +238,7 @@ export const ROUTES = [
     handler: 'decide-escalation',
     permission: 'staff',
     table: 'write',
+    writes: ['saveCase', 'idempotencyRecord'],
     caseData: true,
     summary: 'Staff accept or decline the pending escalation (CASE-7)',
     request: { params: CaseNumberParams, body: EscalationDecisionBody },
@@ -236,6 +250,7 @@ export const ROUTES = [
     handler: 'request-closure',
     permission: 'updateCases',
     table: 'write',
+    writes: ['saveCase', 'idempotencyRecord'],
     caseData: true,
     summary: 'A Designated Contact asks to close the case (CASE-7)',
     request: { params: CaseNumberParams, body: ReasonBody, bodyOptional: true },
@@ -247,6 +262,7 @@ export const ROUTES = [
     handler: 'reopen-case',
     permission: 'updateCases',
     table: 'write',
+    writes: ['saveCase', 'idempotencyRecord'],
     caseData: true,
     summary: 'A Designated Contact reopens a closed case (CASE-7)',
     request: { params: CaseNumberParams, body: ReasonBody, bodyOptional: true },
@@ -279,6 +295,7 @@ export const ROUTES = [
     handler: 'set-member-level',
     permission: 'admin',
     table: 'write',
+    writes: ['saveMembership', 'memberCount'],
     caseData: false,
     summary: "A portal admin changes a contact's level; falling under two Designated Contacts records a shortfall event (ACC-5)",
     request: { params: MemberParams, body: MemberLevelBody },
@@ -289,6 +306,15 @@ export const ROUTES = [
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
 
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+
+/**
+ * Everything a route's function writes: its declared patterns and, for every route a user may
+ * call, the ACC-10 session touch the middleware makes before the handler runs.
+ */
+export const writesOf = (route: Pick<RouteDef, 'permission' | 'writes'>): WritePattern[] => [
+  ...(route.writes ?? []),
+  ...(route.permission === 'public' || route.permission === 'ingest' ? [] : (['touchSession'] as const)),
+];
 
 export const findRoute = (key: string): RouteDef => {
   const route = (ROUTES as readonly RouteDef[]).find((r) => routeKey(r) === key);

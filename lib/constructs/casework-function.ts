@@ -1,14 +1,14 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { SESSION_KEY_PREFIX } from '../../lambdas/data/keys';
 import { indexList } from '../../lambdas/data/table';
+import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type WritePattern } from '../../lambdas/data/writes';
 import type { Stage } from '../casework-app';
 
 /** The repository root: entries and the lock file are resolved from here, never from the cwd. */
@@ -22,8 +22,6 @@ export const LOG_RETENTION: Record<Stage, logs.RetentionDays> = {
 /** Dev stacks are torn down often; prod logs are evidence and outlive a stack deletion. */
 export const logRemovalPolicy = (stage: Stage): RemovalPolicy =>
   stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-
-export type TableAccess = 'read' | 'write';
 
 export interface CaseworkFunctionProps extends Omit<
   NodejsFunctionProps,
@@ -109,37 +107,31 @@ export class CaseworkFunction extends NodejsFunction {
   }
 
   /**
-   * TABLE_NAME plus exactly the data-plane actions the access level needs. The item actions go to
-   * the table; the indexes are named one by one from lambdas/data/table.ts and get queries only
-   * (nothing writes to an index), instead of the usual `<table>/index/*` for every action.
+   * TABLE_NAME plus exactly the data-plane actions the function uses. Reads (never Scan) go to
+   * the table, and queries to the indexes, named one by one from lambdas/data/table.ts (nothing
+   * writes to an index). Each write action is granted on the items whose leading key starts with
+   * a prefix its access patterns declare (lambdas/data/writes.ts), never on the whole table.
    */
-  public bindTable(table: dynamodb.ITable, access: TableAccess): this {
+  public bindTable(table: dynamodb.ITable, writes: readonly WritePattern[] = []): this {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    const grants = dynamodb.TableGrants.fromTable(table, undefined, /* hasIndex */ false);
-    if (access === 'write') grants.readWriteData(this);
-    else grants.readData(this);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: READ_ACTIONS.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
+    );
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:Query', 'dynamodb:Scan'],
+        actions: INDEX_ACTIONS.map((a) => `dynamodb:${a}`),
         resources: indexList().map((index) => `${table.tableArn}/index/${index.name}`),
       }),
     );
-    return this;
-  }
-
-  /**
-   * ACC-10: every authenticated route records mobile session activity. Read-only routes get
-   * UpdateItem on session items only (dynamodb:LeadingKeys), not on the rest of the table.
-   */
-  public bindSessions(table: dynamodb.ITable): this {
-    this.addEnvironment('TABLE_NAME', table.tableName);
-    this.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:UpdateItem'],
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${SESSION_KEY_PREFIX}*`] } },
-      }),
-    );
+    for (const [action, prefixes] of Object.entries(grantsOf(writes))) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [`dynamodb:${action}`],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } },
+        }),
+      );
+    }
     return this;
   }
 

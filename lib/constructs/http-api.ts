@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { INGEST_SCOPE } from '../../lambdas/domain/policy';
-import { ROUTES, type RouteDef } from '../../lambdas/http/routes';
+import { ROUTES, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import type { Stage } from '../casework-app';
 import { CaseworkFunction, LOG_RETENTION, logRemovalPolicy } from './casework-function';
 import type { CaseworkIdentity } from './identity';
@@ -101,7 +101,7 @@ export class CaseworkHttpApi extends Construct {
     const clients = { web: identity.web.userPoolClientId, mobile: identity.mobile.userPoolClientId };
 
     // One function per handler module; if several routes share a module, it gets the widest
-    // table access any of them needs, and no more.
+    // table access and the union of the writes they need, and no more.
     const byHandler = new Map<string, RouteDef[]>();
     for (const route of routes) byHandler.set(route.handler, [...(byHandler.get(route.handler) ?? []), route]);
 
@@ -119,11 +119,9 @@ export class CaseworkHttpApi extends Construct {
       });
       fn.setClients(clients);
       if (access !== 'none') {
-        fn.bindTable(props.table, access);
+        // The write patterns of every route it serves, the ACC-10 session touch included.
+        fn.bindTable(props.table, served.flatMap(writesOf));
         fn.bindSecret(props.cursorSecret);
-      }
-      if (access !== 'write' && served.some((r) => r.permission !== 'public' && r.permission !== 'ingest')) {
-        fn.bindSessions(props.table);
       }
       functions.set(handler, fn);
       integrations.set(handler, new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn));

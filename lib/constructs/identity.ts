@@ -104,6 +104,8 @@ export class CaseworkIdentity extends Construct {
       idTokenValidity: Duration.minutes(60),
       // A working day; after that the portal sends the user through sign-in again.
       refreshTokenValidity: Duration.hours(12),
+      // Signing out revokes the refresh token and every access token refreshed from it.
+      enableTokenRevocation: true,
     });
 
     this.mobile = this.userPool.addClient('Mobile', {
@@ -122,6 +124,10 @@ export class CaseworkIdentity extends Construct {
       accessTokenValidity: Duration.minutes(10),
       idTokenValidity: Duration.minutes(10),
       refreshTokenValidity: Duration.minutes(60),
+      // ACC-10: with revocation on, every token refreshed from one sign-in carries that sign-in's
+      // origin_jti, so the API keeps one idle clock per sign-in and a refresh cannot restart it
+      // (tokens without origin_jti are refused). Set explicitly, not left to the service default.
+      enableTokenRevocation: true,
     });
 
     this.monitoring = this.userPool.addClient('Monitoring', {
@@ -133,6 +139,8 @@ export class CaseworkIdentity extends Construct {
         scopes: [cognito.OAuthScope.resourceServer(resourceServer, ingest)],
       },
       accessTokenValidity: Duration.minutes(60),
+      // Client credentials issue no refresh token, so there is nothing to revoke; a leaked
+      // secret is answered by rotating it.
     });
   }
 
@@ -141,7 +149,10 @@ export class CaseworkIdentity extends Construct {
     return `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
   }
 
-  /** Every client whose tokens the API accepts (`aud` of ID tokens, `client_id` of access tokens). */
+  /**
+   * Every client whose tokens the API accepts. The authorizer matches `client_id` of access tokens
+   * (and `aud` of ID tokens, which the handlers then refuse: token_use must be `access`).
+   */
   public get audience(): string[] {
     return [this.web.userPoolClientId, this.mobile.userPoolClientId, this.monitoring.userPoolClientId];
   }

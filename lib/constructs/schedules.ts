@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { SWEEP_WRITES } from '../../lambdas/data/writes';
 import type { Stage } from '../casework-app';
 import { CaseworkFunction } from './casework-function';
 
@@ -30,7 +31,7 @@ export class Schedules extends Construct {
       description: 'FLAG-1: flags cases waiting on the customer for over 24 hours and reminds the contact',
       timeout: Duration.minutes(5),
     })
-      .bindTable(props.table, 'write')
+      .bindTable(props.table, SWEEP_WRITES)
       .bindMailer(props.mailDomain);
     this.rule = new events.Rule(this, 'Every15Minutes', {
       description: 'Casework needs-action sweep',

@@ -19,6 +19,8 @@ export const apiEvent = (opts: {
   sub?: string;
   clientId?: string;
   scopes?: string[];
+  /** Claims over those of a Cognito access token (token_use, client_id, origin_jti); undefined drops one. */
+  claims?: Record<string, string | undefined>;
 }): APIGatewayProxyEventV2WithJWTAuthorizer =>
   ({
     version: '2.0',
@@ -52,7 +54,18 @@ export const apiEvent = (opts: {
             principalId: '',
             integrationLatency: 0,
             jwt: {
-              claims: { sub: opts.sub, client_id: opts.clientId ?? 'casework-web', scope: (opts.scopes ?? []).join(' ') },
+              // A Cognito access token as the HTTP API hands it over: every claim a string.
+              claims: Object.fromEntries(
+                Object.entries({
+                  sub: opts.sub,
+                  client_id: opts.clientId ?? 'casework-web',
+                  token_use: 'access',
+                  origin_jti: 'sign-in-1',
+                  jti: 'token-1',
+                  scope: (opts.scopes ?? []).join(' '),
+                  ...opts.claims,
+                }).filter(([, v]) => v !== undefined),
+              ),
               scopes: opts.scopes ?? null,
             },
           }

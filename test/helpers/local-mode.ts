@@ -87,14 +87,27 @@ let instances = 0;
  * with) for the life of the module registry; a second instance in the same test file therefore
  * resets the registry so that its handlers talk to its own DynamoDB Local.
  */
-export const startTestLocal = async (options: { seed?: boolean; log?: (message: string) => void } = {}): Promise<TestLocal> => {
+export const startTestLocal = async (
+  options: {
+    seed?: boolean;
+    log?: (message: string) => void;
+    /** 0: no timed sweep; tests run it themselves. */ sweepEveryMs?: number;
+  } = {},
+): Promise<TestLocal> => {
   if (instances++ > 0) jest.resetModules();
   const keyDir = mkdtempSync(join(tmpdir(), 'casework-keys-'));
   const previousKeyDir = process.env.CASEWORK_KEY_DIR;
   process.env.CASEWORK_KEY_DIR = keyDir;
   let local: Awaited<ReturnType<typeof startLocal>>;
   try {
-    local = await startLocal({ apiPort: 0, sesPort: 0, dynamoPort: 0, seed: options.seed ?? true, log: options.log });
+    local = await startLocal({
+      apiPort: 0,
+      sesPort: 0,
+      dynamoPort: 0,
+      seed: options.seed ?? true,
+      log: options.log,
+      sweepEveryMs: options.sweepEveryMs,
+    });
   } catch (err) {
     rmSync(keyDir, { recursive: true, force: true });
     throw err;

@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { buildApp } from '../../lib/casework-app';
-import { NO_BUNDLING, built } from './synth';
+import { NO_BUNDLING, PROD_PORTAL_ORIGIN, built } from './synth';
 
 describe('stages', () => {
   it('the stage from context names the stacks', () => {
@@ -38,7 +38,7 @@ describe('stages', () => {
 
 describe('cdk-nag AwsSolutions', () => {
   it.each(['dev', 'prod'])('%s synthesizes with no unacknowledged finding', (stage) => {
-    const { app } = buildApp({ ...NO_BUNDLING, stage });
+    const { app } = buildApp({ ...NO_BUNDLING, stage, ...(stage === 'prod' ? { portalOrigin: PROD_PORTAL_ORIGIN } : {}) });
     expect(() => app.synth()).not.toThrow();
   });
 

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { KEY_PREFIX } from '../../lambdas/data/keys';
+import { grantsOf, SWEEP_WRITES, WRITE_ACTIONS as WRITE_ACTION_NAMES, type WritePattern } from '../../lambdas/data/writes';
+import { ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import { CaseworkFunction } from '../../lib/constructs/casework-function';
 import { built, logicalId, resourcesOf, type Built } from './synth';
 
@@ -15,14 +18,45 @@ interface Statement {
   Condition?: unknown;
 }
 
-const statementsOf = (b: Built, handler: string): Statement[] => {
-  const fn = b.appStack.httpApi.functions.get(handler)!;
+const roleStatements = (b: Built, fn: IFunction): Statement[] => {
   const roleId = logicalId(fn.role!);
   return Object.values(resourcesOf(b.appTemplate, 'AWS::IAM::Policy'))
     .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
     .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 };
+const statementsOf = (b: Built, handler: string): Statement[] => roleStatements(b, b.appStack.httpApi.functions.get(handler)!);
 const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => [s.Action].flat());
+const allStatements = (b: Built): Statement[] =>
+  Object.values(resourcesOf(b.appTemplate, 'AWS::IAM::Policy')).flatMap(
+    (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+  );
+const leadingKeysOf = (s: Statement): unknown =>
+  (s.Condition as Record<string, Record<string, unknown>> | undefined)?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+
+/** A function's DynamoDB statements, as `action -> LeadingKeys patterns` ('table' for unfenced reads). */
+const tableGrantsOf = (statements: Statement[]) => {
+  const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+  const onIndexes = dynamo.filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+  const onTable = dynamo.filter((s) => !JSON.stringify(s.Resource).includes('/index/'));
+  return {
+    index: onIndexes.map((s) => actionsOf([s]).sort()),
+    read: onTable.filter((s) => !s.Condition).map((s) => actionsOf([s]).sort()),
+    writes: Object.fromEntries(onTable.filter((s) => s.Condition).map((s) => [actionsOf([s]).join(','), leadingKeysOf(s)])),
+    conditions: onTable.filter((s) => s.Condition).map((s) => Object.keys(s.Condition as object)),
+  };
+};
+
+/** What the declaration (route table / SWEEP_WRITES -> lambdas/data/writes.ts) says the role holds. */
+const declared = (writes: readonly WritePattern[]) => ({
+  index: [['dynamodb:Query']],
+  read: [['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']],
+  writes: Object.fromEntries(
+    Object.entries(grantsOf(writes)).map(([action, prefixes]) => [`dynamodb:${action}`, prefixes.map((p) => `${p}*`)]),
+  ),
+  conditions: Object.keys(grantsOf(writes)).map(() => ['ForAllValues:StringLike']),
+});
+
+const ALL_WRITE_ACTIONS = WRITE_ACTION_NAMES.map((a) => `dynamodb:${a}`);
 const envOf = (b: Built, handler: string): Record<string, unknown> => {
   const fn = b.appStack.httpApi.functions.get(handler)!;
   const res = b.appTemplate.toJSON().Resources[logicalId(fn)];
@@ -109,9 +143,14 @@ describe('least privilege, per route (table access from the route table)', () =>
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
     // A read route's only write is the ACC-10 session touch, fenced to SESSION# items (schedules.test.ts).
     const unfenced = actionsOf(statements.filter((s) => !s.Condition));
-    if (access === 'read') for (const a of WRITE_ACTIONS) expect(unfenced).not.toContain(a);
-    else expect(actions).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    for (const a of WRITE_ACTIONS) expect(unfenced).not.toContain(a);
+    const fenced = statements.filter((s) => s.Condition && actionsOf([s]).some((a) => WRITE_ACTIONS.includes(a)));
+    // A write route writes more than its session item.
+    const fencedTo = fenced.flatMap((s) => leadingKeysOf(s) as string[]);
+    if (access === 'write') expect(fencedTo.filter((k) => k !== 'SESSION#*').length).toBeGreaterThan(0);
+    else expect(new Set(fencedTo)).toEqual(new Set(['SESSION#*']));
     expect(actions).not.toContain('dynamodb:*');
+    expect(actions).not.toContain('dynamodb:Scan');
 
     // Indexes are named one by one; nothing may touch "<table>/index/*".
     expect(JSON.stringify(statements)).not.toContain('/index/*');
@@ -127,6 +166,96 @@ describe('least privilege, per route (table access from the route table)', () =>
     const env = envOf(b, route.handler);
     expect(env.WEB_CLIENT_ID).toEqual({ Ref: logicalId(b.appStack.identity.web) });
     expect(env.MOBILE_CLIENT_ID).toEqual({ Ref: logicalId(b.appStack.identity.mobile) });
+  });
+});
+
+/**
+ * The IAM table of the README: per function, the write actions and the key prefixes they are
+ * fenced to. From the issue: creating POSTs store idempotency records, set-member-level writes
+ * the user's membership and the organisation's items, read routes write only session items.
+ */
+const IAM_TABLE: Record<string, Record<string, string[]>> = {
+  'accept-terms': { UpdateItem: ['SESSION#', 'USER#'] },
+  'update-settings': { UpdateItem: ['SESSION#', 'USER#'] },
+  'create-case': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'REF#'], UpdateItem: ['COUNTER#', 'SESSION#'] },
+  'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['CASE#', 'SESSION#'] },
+  'patch-case': { PutItem: ['CASE#'], UpdateItem: ['SESSION#'] },
+  'request-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  'decide-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  'request-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  'reopen-case': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  'set-member-level': { PutItem: ['ORG#', 'USER#'], UpdateItem: ['ORG#', 'SESSION#'] },
+  'get-me': { UpdateItem: ['SESSION#'] },
+  'list-cases': { UpdateItem: ['SESSION#'] },
+  'get-case': { UpdateItem: ['SESSION#'] },
+  'list-updates': { UpdateItem: ['SESSION#'] },
+  'get-update': { UpdateItem: ['SESSION#'] },
+  'list-history': { UpdateItem: ['SESSION#'] },
+  'search-cases': { UpdateItem: ['SESSION#'] },
+  'list-shortfall': { UpdateItem: ['SESSION#'] },
+  'get-health': {},
+  'get-openapi': {},
+  'get-terms': {},
+  sweep: { PutItem: ['CASE#'], UpdateItem: ['CASE#'] },
+};
+
+describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per function (%s)', (stage) => {
+  const handlers = [...new Set(routes.map((r) => r.handler))];
+
+  it.each(handlers)('%s holds exactly the grants its routes declare', (handler) => {
+    const b = built(stage);
+    const served = routes.filter((r) => r.handler === handler);
+    const grants = tableGrantsOf(statementsOf(b, handler));
+    if (served.every((r) => r.table === 'none')) {
+      expect(grants).toEqual({ index: [], read: [], writes: {}, conditions: [] });
+      return;
+    }
+    expect(grants).toEqual(declared(served.flatMap(writesOf)));
+  });
+
+  it('FLAG-1: the sweep holds exactly the grants of SWEEP_WRITES', () => {
+    const b = built(stage);
+    expect(tableGrantsOf(roleStatements(b, b.appStack.schedules.sweep))).toEqual(declared(SWEEP_WRITES));
+  });
+
+  it('the grants are the IAM table of the README', () => {
+    const b = built(stage);
+    const fns: [string, IFunction][] = [...b.appStack.httpApi.functions.entries(), ['sweep', b.appStack.schedules.sweep]];
+    const table = Object.fromEntries(
+      fns.map(([name, fn]) => [
+        name,
+        Object.fromEntries(
+          Object.entries(tableGrantsOf(roleStatements(b, fn)).writes).map(([action, keys]) => [
+            action.replace('dynamodb:', ''),
+            (keys as string[]).map((k) => k.replace(/\*$/, '')),
+          ]),
+        ),
+      ]),
+    );
+    expect(table).toEqual(IAM_TABLE);
+  });
+
+  it('no statement anywhere grants dynamodb:Scan, dynamodb:* or a whole-table write', () => {
+    const statements = allStatements(built(stage));
+    const actions = actionsOf(statements);
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).length).toBeGreaterThan(0);
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('dynamodb:*');
+    const prefixes = Object.values(KEY_PREFIX).map((p) => `${p}*`);
+    for (const s of statements.filter((st) => actionsOf([st]).some((a) => ALL_WRITE_ACTIONS.includes(a)))) {
+      // One write action per statement, fenced to item prefixes of keys.ts and nothing else.
+      expect(actionsOf([s])).toHaveLength(1);
+      expect(s.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': expect.any(Array) } });
+      const keys = leadingKeysOf(s) as string[];
+      expect(keys.length).toBeGreaterThan(0);
+      for (const k of keys) expect(prefixes).toContain(k);
+    }
+  });
+});
+
+describe('the route table declares writes', () => {
+  it.each(routes.map((r) => [routeKey(r), r] as const))('%s: writes are given exactly when table is write', (_k, route) => {
+    expect((route.writes ?? []).length > 0).toBe(route.table === 'write');
   });
 });
 

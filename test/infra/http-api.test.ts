@@ -6,7 +6,7 @@ import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
 import { CaseworkTable } from '../../lib/constructs/casework-table';
 import { CaseworkHttpApi } from '../../lib/constructs/http-api';
 import { CaseworkIdentity } from '../../lib/constructs/identity';
-import { NO_BUNDLING, build, built, logicalId, resourcesOf } from './synth';
+import { NO_BUNDLING, PROD_PORTAL_ORIGIN, build, built, logicalId, resourcesOf } from './synth';
 
 const routes: readonly RouteDef[] = ROUTES;
 
@@ -118,6 +118,25 @@ describe('CORS', () => {
       CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://support.example.com'] }),
     });
   });
+
+  it('prod refuses to synthesize without an explicit portal origin (no localhost default)', () => {
+    expect(() => build({ stage: 'prod' })).toThrow(/Stage prod needs the portal origin: .*-c portalOrigin=/);
+    expect(() => build({ stage: 'prod', portalOrigin: '' })).toThrow(/Stage prod needs the portal origin/);
+    expect(() => build({ stage: 'prod', portalOrigin: 'http://support.example.com' })).toThrow(/https/);
+    expect(() => build({ portalOrigin: 'https://support.example.com/portal' })).toThrow(/no path/);
+  });
+
+  it('prod: CORS allows exactly the portal origin given, and Cognito redirects there', () => {
+    const { appTemplate } = built('prod');
+    appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [PROD_PORTAL_ORIGIN] }),
+    });
+    expect(JSON.stringify(appTemplate.toJSON())).not.toContain('localhost');
+    appTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'web',
+      CallbackURLs: [`${PROD_PORTAL_ORIGIN}/auth/callback`],
+    });
+  });
 });
 
 describe('route kinds the table does not have yet', () => {
@@ -149,6 +168,7 @@ describe('route kinds the table does not have yet', () => {
       handler: 'get-me',
       permission: 'signedIn',
       table: 'write',
+      writes: ['saveCase'],
       caseData: false,
       summary: 'writes',
       success: { status: 200 },
@@ -177,11 +197,28 @@ describe('route kinds the table does not have yet', () => {
     });
   });
 
-  it('routes sharing a handler share one function, with the widest access any of them needs', () => {
+  it('routes sharing a handler share one function, with the widest access and the writes any of them needs', () => {
     const { http, template } = synth();
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(2);
     expect([...http.functions.keys()].sort()).toEqual(['get-health', 'get-me']);
-    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(policies).toContain('dynamodb:PutItem');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'dynamodb:PutItem',
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('an ingest route (machines only) gets no ACC-10 session grant', () => {
+    const { http, template } = synth();
+    const roleId = logicalId(http.functions.get('get-health')!.role!);
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleId),
+    );
+    expect(JSON.stringify(policies)).not.toContain('dynamodb:');
   });
 });

@@ -97,6 +97,15 @@ describe('app clients', () => {
     });
   });
 
+  it('ACC-10: the mobile client enables token revocation, so refreshed tokens keep the sign-in (origin_jti)', () => {
+    expect(client('mobile').EnableTokenRevocation).toBe(true);
+    expect(client('mobile', 'prod').EnableTokenRevocation).toBe(true);
+  });
+
+  it('web: signing out can revoke the refresh token (token revocation on)', () => {
+    expect(client('web').EnableTokenRevocation).toBe(true);
+  });
+
   it('NOTE-4: user tokens never carry aws.cognito.signin.user.admin (no self-service attribute edits)', () => {
     for (const name of ['web', 'mobile']) {
       expect(client(name).AllowedOAuthScopes).not.toContain('aws.cognito.signin.user.admin');

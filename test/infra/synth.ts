@@ -23,10 +23,13 @@ export const build = (context: Record<string, unknown> = {}): Built => {
   };
 };
 
+/** Prod refuses to synthesize without an explicit portal origin; the tests give it this one. */
+export const PROD_PORTAL_ORIGIN = 'https://support.casework.example';
+
 const cache = new Map<string, Built>();
 /** One synth per stage per test file. */
 export const built = (stage: 'dev' | 'prod' = 'dev'): Built => {
-  if (!cache.has(stage)) cache.set(stage, build({ stage }));
+  if (!cache.has(stage)) cache.set(stage, build({ stage, ...(stage === 'prod' ? { portalOrigin: PROD_PORTAL_ORIGIN } : {}) }));
   return cache.get(stage)!;
 };
 

@@ -387,3 +387,69 @@ describe('HTTP handlers: concurrent creates with one Idempotency-Key (AWS Transa
     expect(json(res).caseNumber).toBe('00000007');
   });
 });
+
+describe('HTTP handlers: the token (access tokens only; ACC-10 sign-ins)', () => {
+  const me = (claims: Record<string, string | undefined>, clientId?: string, sub = 'u-dana') =>
+    getMe(apiEvent({ routeKey: 'GET /me', sub, clientId, claims }), lambdaContext);
+
+  it.each([
+    ['an ID token', { token_use: 'id', aud: 'casework-web', client_id: undefined }],
+    ['a token without token_use', { token_use: undefined }],
+    ['a token of another use', { token_use: 'refresh' }],
+  ])('answers 401 problem+json for %s, before reading anything', async (_name, claims) => {
+    givenDana();
+    const res = await me(claims);
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(json(res)).toMatchObject({ type: '/problems/unauthorized', status: 401 });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('an access token naming its client only in aud is refused (access tokens carry client_id)', async () => {
+    givenDana();
+    const res = await me({ client_id: undefined, aud: 'casework-web' });
+    expect(res.statusCode).toBe(401);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('a web access token is accepted, with or without origin_jti', async () => {
+    givenDana();
+    expect((await me({})).statusCode).toBe(200);
+    expect((await me({ origin_jti: undefined })).statusCode).toBe(200);
+  });
+
+  it("a machine's client-credentials token is an access token too: authenticated, then held to the route's permission", async () => {
+    const res = await me({ scope: 'casework/ingest' }, 'monitoring', 'monitoring');
+    expect(res.statusCode).toBe(403);
+    expect(json(res)).toMatchObject({ type: '/problems/forbidden' });
+  });
+
+  it('ACC-10: a mobile token without origin_jti is 401 and records no session', async () => {
+    givenDana();
+    const res = await me({ origin_jti: undefined }, 'casework-mobile');
+    expect(res.statusCode).toBe(401);
+    expect(json(res)).toMatchObject({ type: '/problems/session-expired', status: 401 });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('ACC-10: a refreshed mobile token (new jti, same origin_jti) keeps the idle clock of its sign-in', async () => {
+    givenDana();
+    ddb.on(UpdateCommand).resolves({});
+    expect((await me({ origin_jti: 'sign-in-7', jti: 'first' }, 'casework-mobile')).statusCode).toBe(200);
+    expect((await me({ origin_jti: 'sign-in-7', jti: 'refreshed' }, 'casework-mobile')).statusCode).toBe(200);
+    const touched = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key);
+    expect(touched).toEqual([
+      { PK: 'SESSION#sign-in-7', SK: 'SESSION' },
+      { PK: 'SESSION#sign-in-7', SK: 'SESSION' },
+    ]);
+  });
+
+  it('ACC-10: a mobile sign-in idle past 10 minutes stays ended for its refreshed tokens', async () => {
+    givenDana();
+    const { ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'idle', $metadata: {} }));
+    const res = await me({ origin_jti: 'sign-in-7', jti: 'refreshed' }, 'casework-mobile');
+    expect(res.statusCode).toBe(401);
+    expect(json(res)).toMatchObject({ type: '/problems/session-expired' });
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * What each write access pattern of the data module writes: per DynamoDB action, the leading key
+ * prefixes (keys.ts) of the items it touches. Routes (lambdas/http/routes.ts) and the sweep name
+ * the patterns they use; CDK grants exactly the union, fenced by dynamodb:LeadingKeys
+ * (lib/constructs/casework-function.ts bindTable). The write-grants e2e test records every write
+ * each route really sends and fails if one falls outside its declaration, so this map cannot
+ * quietly drift from the repositories.
+ *
+ * Transactions need no permission of their own: each Put/Update/Delete/ConditionCheck inside one
+ * is authorized as PutItem/UpdateItem/DeleteItem/ConditionCheckItem on its item.
+ */
+import { KEY_PREFIX, type KeyPrefix } from './keys';
+
+const {
+  case: CASE,
+  reference: REF,
+  counter: COUNTER,
+  idempotency: IDEMPOTENCY,
+  user: USER,
+  org: ORG,
+  session: SESSION,
+} = KEY_PREFIX;
+
+export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
+export type WriteAction = (typeof WRITE_ACTIONS)[number];
+
+/** Reads every table function may make; none of them is Scan (no Scan, ever, on a request or schedule path). */
+export const READ_ACTIONS = ['GetItem', 'BatchGetItem', 'Query'] as const;
+/** On the indexes, named one by one: queries only. */
+export const INDEX_ACTIONS = ['Query'] as const;
+
+export type WriteGrant = Partial<Record<WriteAction, readonly KeyPrefix[]>>;
+
+export const WRITE_PATTERNS = {
+  /** case-repo nextCaseNumber: ADD on the case counter. */
+  nextCaseNumber: { UpdateItem: [COUNTER] },
+  /** case-repo createCase: case, Reference ID entry and idempotency record in one transaction. */
+  createCase: { PutItem: [CASE, REF, IDEMPOTENCY] },
+  /** case-repo appendUpdate: the update's Put and the case's touch. */
+  appendUpdate: { PutItem: [CASE], UpdateItem: [CASE] },
+  /** case-repo saveCase: the case, its new updates and audit events (all in its partition). */
+  saveCase: { PutItem: [CASE] },
+  /**
+   * The idempotency record a creating POST stores with its change (API.md, Idempotency-Key):
+   * createCase writes its own; the other creating routes declare this one.
+   */
+  idempotencyRecord: { PutItem: [IDEMPOTENCY] },
+  /** directory-repo acceptTerms (ACC-9). */
+  acceptTerms: { UpdateItem: [USER] },
+  /** directory-repo updateSettings (NOTE-4). */
+  updateSettings: { UpdateItem: [USER] },
+  /** directory-repo saveMembership (ACC-5): the membership (user partition) and the org's events. */
+  saveMembership: { PutItem: [USER, ORG] },
+  /** ACC-5: the per-organisation count of Designated Contacts kept with a membership change. */
+  memberCount: { PutItem: [ORG], UpdateItem: [ORG] },
+  /** session-repo touchSession (ACC-10): every authenticated request of a mobile client. */
+  touchSession: { UpdateItem: [SESSION] },
+  /** waiting-repo flagNeedsAction (FLAG-1): the case's flag and its audit event. */
+  flagNeedsAction: { PutItem: [CASE], UpdateItem: [CASE] },
+  /** waiting-repo unflagNeedsAction: the undo, with its audit event. */
+  unflagNeedsAction: { PutItem: [CASE], UpdateItem: [CASE] },
+} as const satisfies Record<string, WriteGrant>;
+
+export type WritePattern = keyof typeof WRITE_PATTERNS;
+
+/** The scheduled sweep's writes (lib/constructs/schedules.ts); routes declare theirs in the route table. */
+export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'unflagNeedsAction'];
+
+/** The union of some patterns' grants: per action, its prefixes sorted and without repeats. */
+export const grantsOf = (patterns: readonly WritePattern[]): WriteGrant => {
+  const merged = new Map<WriteAction, Set<KeyPrefix>>();
+  for (const pattern of patterns) {
+    const grant: WriteGrant = WRITE_PATTERNS[pattern];
+    for (const action of WRITE_ACTIONS) {
+      for (const prefix of grant[action] ?? []) merged.set(action, (merged.get(action) ?? new Set()).add(prefix));
+    }
+  }
+  return Object.fromEntries(WRITE_ACTIONS.filter((a) => merged.has(a)).map((a) => [a, [...merged.get(a)!].sort()]));
+};

@@ -1,0 +1,277 @@
+/**
+ * The IAM grants cannot drift from the code: every DynamoDB request the real handlers send, route
+ * by route, over real HTTP against local mode, is recorded at the document client and checked
+ * against what the route table declares (lambdas/http/routes.ts `writes` -> lambdas/data/writes.ts).
+ * CDK grants exactly those declarations (test/infra/functions.test.ts), so a write recorded here
+ * outside them is an AccessDenied waiting to happen in AWS. The scheduled sweep is checked the same way.
+ */
+import { documentClient } from '../../lambdas/data/client';
+import { KEY_PREFIX } from '../../lambdas/data/keys';
+import { TABLE } from '../../lambdas/data/table';
+import { grantsOf, READ_ACTIONS, SWEEP_WRITES, type WritePattern } from '../../lambdas/data/writes';
+import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
+import { findRoute, ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
+import { signClaims, clientIds, ISSUER } from '../../lib/local/issuer';
+import { startTestLocal, type TestLocal } from '../helpers/local-mode';
+
+/** One DynamoDB request as IAM authorizes it: the action, and the item's leading key prefix. */
+interface Access {
+  action: string;
+  prefix?: string;
+  index?: string;
+}
+
+const S = (v: unknown): string => (v && typeof v === 'object' && 'S' in v ? String((v as { S: unknown }).S) : String(v));
+const prefixOf = (key: Record<string, unknown> | undefined): string => {
+  const pk = S(key?.[TABLE.partitionKey]);
+  return Object.values(KEY_PREFIX).find((p) => pk.startsWith(p)) ?? `unknown prefix: ${pk}`;
+};
+
+type Item = Record<string, unknown>;
+interface WriteRequest {
+  PutRequest?: { Item: Item };
+  DeleteRequest?: { Key: Item };
+}
+interface TransactItem {
+  Put?: { Item: Item };
+  Update?: { Key: Item };
+  Delete?: { Key: Item };
+  ConditionCheck?: { Key: Item };
+}
+interface CommandInput {
+  Item?: Item;
+  Key?: Item;
+  IndexName?: string;
+  RequestItems?: Record<string, WriteRequest[]>;
+  TransactItems?: TransactItem[];
+}
+
+/** Requests as the DynamoDB API receives them (after the document client marshalled them). */
+const accessesOf = (command: string, input: CommandInput): Access[] => {
+  switch (command) {
+    case 'PutItemCommand':
+      return [{ action: 'PutItem', prefix: prefixOf(input.Item) }];
+    case 'UpdateItemCommand':
+      return [{ action: 'UpdateItem', prefix: prefixOf(input.Key) }];
+    case 'DeleteItemCommand':
+      return [{ action: 'DeleteItem', prefix: prefixOf(input.Key) }];
+    case 'BatchWriteItemCommand':
+      return Object.values(input.RequestItems ?? {})
+        .flat()
+        .map((r) => ({ action: 'BatchWriteItem', prefix: prefixOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key) }));
+    // Each item of a transaction is authorized as its own action (DynamoDB developer guide,
+    // "Using IAM with DynamoDB transactions").
+    case 'TransactWriteItemsCommand':
+      return (input.TransactItems ?? []).map((t) =>
+        t.Put
+          ? { action: 'PutItem', prefix: prefixOf(t.Put.Item) }
+          : t.Update
+            ? { action: 'UpdateItem', prefix: prefixOf(t.Update.Key) }
+            : t.Delete
+              ? { action: 'DeleteItem', prefix: prefixOf(t.Delete.Key) }
+              : { action: 'ConditionCheckItem', prefix: prefixOf(t.ConditionCheck?.Key) },
+      );
+    case 'TransactGetItemsCommand':
+      return (input.TransactItems ?? []).map(() => ({ action: 'GetItem' }));
+    case 'QueryCommand':
+      return [{ action: 'Query', index: input.IndexName }];
+    default:
+      return [{ action: command.replace(/Command$/, '') }];
+  }
+};
+
+const recorded = new Map<string, Access[]>();
+let current: string | undefined;
+
+let local: TestLocal;
+const json = { 'content-type': 'application/json' };
+
+beforeAll(async () => {
+  // No timed sweep: it would write while a route is being recorded; the test runs it itself.
+  local = await startTestLocal({ sweepEveryMs: 0 });
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      if (current) {
+        const list = recorded.get(current) ?? [];
+        list.push(...accessesOf(String(context.commandName), args.input as CommandInput));
+        recorded.set(current, list);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordWrites' },
+  );
+});
+afterAll(async () => local?.stop());
+
+type Who = 'dana' | 'eric' | 'adam';
+const EMAIL: Record<Who, string> = { dana: 'dana@acme.example', eric: 'eric@vendor.example', adam: 'adam@vendor.example' };
+
+/** Calls a route of the route table, recording its DynamoDB requests under its route key. */
+const call = async (
+  who: Who,
+  key: string,
+  opts: { params?: Record<string, string>; query?: string; body?: unknown; headers?: Record<string, string> } = {},
+) => {
+  const route = findRoute(key);
+  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => opts.params![name]!);
+  current = key;
+  try {
+    // Dana uses the mobile app, so every one of her calls also touches her sign-in (ACC-10).
+    const token = local.token(EMAIL[who], who === 'dana' ? 'mobile' : 'web');
+    const res = await fetch(`${local.url}${path}${opts.query ?? ''}`, {
+      method: route.method,
+      headers: { authorization: `Bearer ${token}`, ...(opts.body === undefined ? {} : json), ...opts.headers },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    // Only a successful call has run its write path to the end.
+    expect({ key, status: res.status }).toEqual({ key, status: route.success.status });
+    return body!;
+  } finally {
+    current = undefined;
+  }
+};
+
+const scenario = async () => {
+  await call('dana', 'POST /me/terms', { body: { version: CURRENT_TERMS.version } });
+  await call('dana', 'PATCH /me/settings', { body: { defaultList: 'all' } });
+  const create = {
+    subject: 'IAM scenario',
+    description: 'every route writes only what it declares',
+    severity: 'low',
+    orgId: 'ORG-ACME',
+    productLine: 'Genesys Cloud CX',
+  };
+  const c = await call('dana', 'POST /cases', { body: create, headers: { 'idempotency-key': 'iam-1' } });
+  // The retry replays the stored response: a read path, recorded under the same route.
+  await call('dana', 'POST /cases', { body: create, headers: { 'idempotency-key': 'iam-1' } });
+  const params = { caseNumber: String(c.caseNumber) };
+  const u = await call('dana', 'POST /cases/{caseNumber}/updates', {
+    params,
+    body: { body: 'more detail' },
+    headers: { 'idempotency-key': 'iam-2' },
+  });
+  await call('dana', 'GET /me');
+  await call('dana', 'GET /cases');
+  await call('dana', 'GET /cases/{caseNumber}', { params });
+  await call('dana', 'GET /cases/{caseNumber}/updates', { params });
+  await call('dana', 'GET /cases/{caseNumber}/updates/{updateId}', { params: { ...params, updateId: String(u.updateId) } });
+  await call('dana', 'GET /cases/{caseNumber}/history', { params });
+  await call('dana', 'GET /search', { query: '?q=Acme' });
+  await call('eric', 'PATCH /cases/{caseNumber}', { params, body: { subStatus: 'investigating' } });
+  await call('eric', 'POST /cases/{caseNumber}/updates', { params, body: { body: 'internal note', visibility: 'internal' } });
+  await call('dana', 'POST /cases/{caseNumber}/escalation', { params, body: { reason: 'production down' } });
+  await call('eric', 'POST /cases/{caseNumber}/escalation/decision', { params, body: { accept: true, comment: 'agreed' } });
+  await call('dana', 'POST /cases/{caseNumber}/closure-request', { params, body: { reason: 'solved' } });
+  await call('eric', 'PATCH /cases/{caseNumber}', { params, body: { status: 'closed' } });
+  await call('dana', 'POST /cases/{caseNumber}/reopen', { params, body: { reason: 'it came back' } });
+  await call('adam', 'GET /admin/orgs/shortfall');
+  const member = { orgId: 'ORG-ACME', userId: 'u-rita' };
+  await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'designated' } });
+  await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'read_only' } });
+  // FLAG-1: the seeded cases waiting on the customer for over a day are due.
+  current = 'sweep';
+  try {
+    const { handler } = await import('../../lambdas/schedule/run-sweep');
+    const report = await handler();
+    expect(report.needsAction.flagged).toBeGreaterThan(0);
+  } finally {
+    current = undefined;
+  }
+};
+
+const allowed = (writes: readonly WritePattern[]) => {
+  const grants = grantsOf(writes) as Record<string, readonly string[]>;
+  return new Set([
+    ...READ_ACTIONS.map((a) => `${a}`),
+    ...Object.entries(grants).flatMap(([action, prefixes]) => prefixes.map((p) => `${action} ${p}`)),
+  ]);
+};
+const asGrant = (a: Access) => (a.prefix ? `${a.action} ${a.prefix}` : a.action);
+const INDEX_NAMES = new Set(Object.values(TABLE.indexes).map((i) => i.name));
+
+describe('IAM grants against what the handlers really send', () => {
+  beforeAll(scenario);
+
+  const tableRoutes = (ROUTES as readonly RouteDef[]).filter((r) => r.table !== 'none');
+
+  it('the scenario calls every route that reaches the table', () => {
+    expect([...recorded.keys()].filter((k) => k !== 'sweep').sort()).toEqual(tableRoutes.map(routeKey).sort());
+  });
+
+  it.each(tableRoutes.map((r) => [routeKey(r), r] as const))('%s sends only what its declaration grants', (key, route) => {
+    const sent = recorded.get(key) ?? [];
+    const outside = [...new Set(sent.map(asGrant))].filter((g) => !allowed(writesOf(route)).has(g));
+    expect(outside).toEqual([]);
+    for (const q of sent.filter((a) => a.action === 'Query' && a.index)) expect(INDEX_NAMES).toContain(q.index);
+  });
+
+  it.each(tableRoutes.filter((r) => r.table === 'write').map((r) => [routeKey(r)] as const))(
+    '%s: the scenario really ran its writes (beyond the session touch)',
+    (key) => {
+      const writes = (recorded.get(key) ?? []).filter((a) => a.prefix && a.prefix !== KEY_PREFIX.session);
+      expect(writes.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('ACC-10: every call from the mobile app touched its sign-in, fenced to SESSION# items', () => {
+    const touches = (recorded.get('GET /me') ?? []).filter((a) => a.prefix === KEY_PREFIX.session);
+    expect(touches).toEqual([{ action: 'UpdateItem', prefix: KEY_PREFIX.session }]);
+  });
+
+  it('FLAG-1: the sweep sends only what SWEEP_WRITES grants', () => {
+    const sent = recorded.get('sweep') ?? [];
+    expect(sent.filter((a) => a.prefix).length).toBeGreaterThan(0);
+    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SWEEP_WRITES).has(g))).toEqual([]);
+  });
+
+  it('no Scan anywhere', () => {
+    const all = [...recorded.values()].flat();
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.filter((a) => a.action === 'Scan')).toEqual([]);
+  });
+});
+
+describe('only access tokens, through the local gateway', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const get = (token: string) => fetch(`${local.url}/me`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('an ID token of the web client passes the gateway (as the JWT authorizer lets it) and is refused with 401', async () => {
+    const idToken = signClaims({
+      sub: 'u-dana',
+      iss: ISSUER,
+      aud: clientIds().web,
+      token_use: 'id',
+      email: 'dana@acme.example',
+      iat: now(),
+      exp: now() + 600,
+    });
+    const res = await get(idToken);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('ACC-10: a mobile access token without origin_jti is refused with 401', async () => {
+    const token = signClaims({
+      sub: 'u-dana',
+      iss: ISSUER,
+      client_id: clientIds().mobile,
+      token_use: 'access',
+      scope: 'openid email',
+      iat: now(),
+      exp: now() + 600,
+      jti: 'lonely',
+    });
+    const res = await get(token);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { type: string }).type).toBe('/problems/session-expired');
+  });
+
+  it('the local issuer mints Cognito-shaped access tokens: token_use access, client_id, origin_jti', async () => {
+    const token = local.token('dana@acme.example', 'mobile');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ token_use: 'access', client_id: clientIds().mobile, origin_jti: expect.any(String) });
+    expect(claims.aud).toBeUndefined();
+    expect((await get(token)).status).toBe(200);
+  });
+});
