@@ -443,26 +443,26 @@ export const seedDemo = async (options: { now?: Date; ref?: TableRef } = {}): Pr
 
   // Cases go through the domain functions a request calls, acting as the demo people at the
   // times below, so every seeded case has the updates and audit events (CASE-9) real ones have.
-  let clock = now;
-  const deps = depsFor(ref, { clock: { now: () => clock }, mailer: noMail });
+  // Each step gets ports whose clock reads the step's time.
+  const depsAt = (hoursAgo: number) =>
+    depsFor(ref, { clock: { now: () => new Date(now.getTime() - hoursAgo * HOUR) }, mailer: noMail });
   const callers = new Map<string, Caller>();
-  const as = async (userId: string): Promise<Caller> => {
-    let caller = callers.get(userId);
-    if (!caller) {
-      caller = await resolveCaller(deps, { sub: userId, client: 'web', scopes: [] });
-      if (!caller) throw new Error(`Demo user ${userId} was not written`);
-      callers.set(userId, caller);
-    }
-    return caller;
-  };
+  await Promise.all(
+    USERS.map(async (u) => {
+      const caller = await resolveCaller(depsAt(0), { sub: u.userId, client: 'web', scopes: [] });
+      if (!caller) throw new Error(`Demo user ${u.userId} was not written`);
+      callers.set(u.userId, caller);
+    }),
+  );
+  const as = (userId: string): Caller => callers.get(userId)!;
   const userById = new Map(USERS.map((u) => [u.userId, u]));
-  const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * HOUR);
 
-  // Oldest first, so that case numbers rise with creation time as they do in production.
+  // Opened one after another, oldest first, so that case numbers rise with creation time as in
+  // production; then each case's own history, the cases side by side.
+  const opened: { d: DemoCase; caseNumber: string }[] = [];
   for (const d of [...CASES].sort((a, b) => b.ageHours - a.ageHours)) {
     const contact = userById.get(d.contact)!;
-    clock = at(d.ageHours);
-    const created = await createCase(deps, await as(d.contact), {
+    const created = await createCase(depsAt(d.ageHours), as(d.contact), {
       kind: 'support',
       subject: d.subject,
       description: `${d.subject}. Reported by ${contact.name} (${contact.email}).`,
@@ -470,16 +470,20 @@ export const seedDemo = async (options: { now?: Date; ref?: TableRef } = {}): Pr
       orgId: d.orgId,
       productLine: d.productLine,
     });
-    const n = created.body.caseNumber;
-    for (const s of d.steps) {
-      clock = at(s.hoursAgo);
-      const caller = await as(s.as);
-      if ('patch' in s) await patchCase(deps, caller, n, s.patch);
-      else if ('update' in s) await addUpdate(deps, caller, n, { body: s.update, visibility: s.visibility ?? 'public' });
-      else if ('escalate' in s) await requestEscalation(deps, caller, n, s.escalate);
-      else if ('decide' in s) await decideEscalation(deps, caller, n, s.decide, s.comment);
-      else await requestClosure(deps, caller, n, s.requestClosure);
-    }
+    opened.push({ d, caseNumber: created.body.caseNumber });
   }
+  await Promise.all(
+    opened.map(async ({ d, caseNumber: n }) => {
+      for (const s of d.steps) {
+        const deps = depsAt(s.hoursAgo);
+        const caller = as(s.as);
+        if ('patch' in s) await patchCase(deps, caller, n, s.patch);
+        else if ('update' in s) await addUpdate(deps, caller, n, { body: s.update, visibility: s.visibility ?? 'public' });
+        else if ('escalate' in s) await requestEscalation(deps, caller, n, s.escalate);
+        else if ('decide' in s) await decideEscalation(deps, caller, n, s.decide, s.comment);
+        else await requestClosure(deps, caller, n, s.requestClosure);
+      }
+    }),
+  );
   return { seeded: true };
 };
