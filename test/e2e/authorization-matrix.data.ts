@@ -24,8 +24,8 @@ import type { Combination, Membership } from '../../lambdas/domain/types';
  * - lapsed: designated at Acme through a combination (Acme sold by Northwind) whose only contract
  *   is terminated, and nothing else: ACC-4, every contract terminated, falls to read-only;
  * - partial: the same terminated Acme combination, and designated at Globex on an active one.
- *   ACC-4 read per combination: designated on Globex, read-only on Acme. (Today's policy keeps
- *   every level while any one contract is active; see the report of the `tests` branch.)
+ *   ACC-4 read per combination: designated on Globex, read-only on Acme. (A policy that keeps
+ *   designated everywhere while any one contract is active fails partial's Acme cells.)
  */
 export const EXTRA_PERSONAS: Record<
   'mixed' | 'lapsed' | 'partial',
