@@ -1,14 +1,25 @@
 /**
- * The demo data of API.md, seeded by `npm start` and by the end-to-end tests. It goes through the
- * data module's own functions, so the demo is stored exactly as production data would be.
+ * The demo data of API.md, seeded by `npm start` and by the integration and end-to-end tests.
+ * The directory goes through the data module's own functions; the cases through the domain
+ * functions requests call, so the demo is stored exactly as production data would be, history
+ * included.
  */
-import { caseRepo } from '../../lambdas/data/case-repo';
+import { depsFor } from '../../lambdas/adapters/deps';
 import { defaultTable, type TableRef } from '../../lambdas/data/client';
 import { getOrg, putCombination, putMembership, putOrg, putUser } from '../../lambdas/data/directory-repo';
-import { systemIds } from '../../lambdas/adapters/ids';
-import { CURRENT_TERMS, productLine } from '../../lambdas/domain/catalogue';
-import { formatCaseNumber } from '../../lambdas/domain/cases';
-import type { Case, CaseUpdate, Membership, Org, Severity, Status, User } from '../../lambdas/domain/types';
+import { resolveCaller } from '../../lambdas/domain/caller';
+import {
+  addUpdate,
+  decideEscalation,
+  patchCase,
+  requestClosure,
+  requestEscalation,
+  type PatchInput,
+} from '../../lambdas/domain/case-changes';
+import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
+import { createCase } from '../../lambdas/domain/cases';
+import type { Caller } from '../../lambdas/domain/policy';
+import type { Membership, Org, Severity, User } from '../../lambdas/domain/types';
 
 const HOUR = 3600_000;
 
@@ -222,138 +233,184 @@ const USERS: DemoUser[] = [
 
 export const DEMO_USERS = USERS.map(({ email, userId, name, role }) => ({ email, userId, name, role }));
 
+/**
+ * One thing that happens to a demo case, `hoursAgo` before the seed's "now", done by `as`
+ * through the same domain function a request would call.
+ */
+type Step =
+  | { hoursAgo: number; as: string; patch: PatchInput }
+  | { hoursAgo: number; as: string; update: string; visibility?: 'public' | 'internal' }
+  | { hoursAgo: number; as: string; escalate: string }
+  | { hoursAgo: number; as: string; decide: boolean; comment: string }
+  | { hoursAgo: number; as: string; requestClosure: string };
+
 interface DemoCase {
   orgId: string;
+  /** The contact who opens it (a Designated Contact, as a customer opens a case). */
   contact: string;
   subject: string;
-  severity: Severity;
-  status: Status;
+  /** As opened: customers open at most `high` (CASE-3); staff raise it later. */
+  severity: Exclude<Severity, 'critical'>;
   productLine: string;
   ageHours: number;
-  /** Hours since support began waiting on the customer. */
-  waitingHours?: number;
-  owner?: string;
-  phone?: string;
+  /** In time order, each after `ageHours`. */
+  steps: Step[];
 }
+
+const triage = (hoursAgo: number, as: string, patch: PatchInput = {}): Step => ({
+  hoursAgo,
+  as,
+  patch: { ownerId: as, status: 'open', ...patch },
+});
+const note = (
+  hoursAgo: number,
+  as: string,
+  body = 'Checked the logs; looks like a configuration drift after the last upgrade.',
+): Step => ({
+  hoursAgo,
+  as,
+  update: body,
+  visibility: 'internal',
+});
+/** Support asks the customer for something and waits on them (CASE-8's clock starts). */
+const askCustomer = (hoursAgo: number, as: string, body = 'Could you send us the logs from the affected server?'): Step[] => [
+  { hoursAgo, as, update: body },
+  { hoursAgo, as, patch: { status: 'awaiting_info' } },
+];
 
 const CASES: DemoCase[] = [
   {
     orgId: 'ORG-ACME',
     contact: 'u-dana',
-    subject: 'Outbound campaigns stopped dialing',
-    severity: 'critical',
-    status: 'open',
-    productLine: 'Genesys Cloud CX',
-    ageHours: 5,
-    owner: 'u-alice',
-    phone: '+1 212 555 0100',
-  },
-  {
-    orgId: 'ORG-ACME',
-    contact: 'u-dave',
-    subject: 'Agents cannot log in to Engage desktop',
-    severity: 'high',
-    status: 'new',
-    productLine: 'Engage On-Premise',
-    ageHours: 2,
-    owner: 'u-alice',
-  },
-  {
-    orgId: 'ORG-ACME',
-    contact: 'u-dana',
-    subject: 'IVR prompts play in the wrong language',
-    severity: 'medium',
-    status: 'awaiting_info',
-    productLine: 'Genesys Cloud CX',
-    ageHours: 72,
-    waitingHours: 30,
-    owner: 'u-alice',
-  },
-  {
-    orgId: 'ORG-ACME',
-    contact: 'u-dave',
-    subject: 'Report export times out',
-    severity: 'low',
-    status: 'solution_proposed',
-    productLine: 'Genesys Cloud CX',
-    ageHours: 48,
-    waitingHours: 3,
-    owner: 'u-alice',
-  },
-  {
-    orgId: 'ORG-ACME',
-    contact: 'u-dana',
     subject: 'Licence count mismatch',
     severity: 'low',
-    status: 'closed',
     productLine: 'Genesys Cloud CX',
     ageHours: 400,
-    owner: 'u-alice',
-  },
-  {
-    orgId: 'ORG-GLOBEX',
-    contact: 'u-greta',
-    subject: 'Queue statistics missing for Hamburg site',
-    severity: 'high',
-    status: 'open',
-    productLine: 'Genesys Cloud CX',
-    ageHours: 20,
-    owner: 'u-eric',
-  },
-  {
-    orgId: 'ORG-GLOBEX',
-    contact: 'u-greta',
-    subject: 'Callback numbers shown unmasked',
-    severity: 'medium',
-    status: 'awaiting_info',
-    productLine: 'Genesys Cloud CX',
-    ageHours: 60,
-    waitingHours: 28,
-    owner: 'u-eric',
-  },
-  {
-    orgId: 'ORG-INITECH',
-    contact: 'u-fred',
-    subject: 'SSO certificate rotation',
-    severity: 'high',
-    status: 'open',
-    productLine: 'Genesys Cloud CX',
-    ageHours: 10,
+    steps: [
+      triage(399, 'u-alice'),
+      { hoursAgo: 380, as: 'u-alice', update: 'The licence server was resynchronised; the counts should match now.' },
+      { hoursAgo: 380, as: 'u-alice', patch: { status: 'solution_proposed' } },
+      { hoursAgo: 370, as: 'u-dana', requestClosure: 'Counts match, thank you.' },
+      { hoursAgo: 369, as: 'u-alice', patch: { status: 'closed' } },
+    ],
   },
   {
     orgId: 'ORG-INITECH',
     contact: 'u-fred',
     subject: 'Audit log retention question',
     severity: 'low',
-    status: 'awaiting_info',
     productLine: 'Genesys Cloud CX',
     ageHours: 90,
-    waitingHours: 40,
-  },
-  {
-    orgId: 'ORG-UMBRELLA',
-    contact: 'u-paula',
-    subject: 'Interaction Center service restarts nightly',
-    severity: 'high',
-    status: 'open',
-    productLine: 'PureConnect On-Premises',
-    ageHours: 30,
-    owner: 'u-eric',
+    // Initech's cases wait in the queue: the manager triages them, nobody owns them yet.
+    steps: [
+      { hoursAgo: 89, as: 'u-mona', patch: { status: 'open' } },
+      ...askCustomer(40, 'u-mona', 'Which retention period does your audit policy require?'),
+    ],
   },
   {
     orgId: 'ORG-UMBRELLA',
     contact: 'u-paula',
     subject: 'Voicemail transcription fails',
     severity: 'medium',
-    status: 'awaiting_info',
     productLine: 'PureConnect On-Premises',
     ageHours: 80,
-    waitingHours: 26,
-    owner: 'u-eric',
+    steps: [triage(79, 'u-eric'), note(78, 'u-eric'), ...askCustomer(26, 'u-eric')],
+  },
+  {
+    orgId: 'ORG-ACME',
+    contact: 'u-dana',
+    subject: 'IVR prompts play in the wrong language',
+    severity: 'medium',
+    productLine: 'Genesys Cloud CX',
+    ageHours: 72,
+    steps: [triage(71.75, 'u-alice'), note(71.5, 'u-alice'), ...askCustomer(30, 'u-alice')],
+  },
+  {
+    orgId: 'ORG-GLOBEX',
+    contact: 'u-greta',
+    subject: 'Callback numbers shown unmasked',
+    severity: 'medium',
+    productLine: 'Genesys Cloud CX',
+    ageHours: 60,
+    steps: [triage(59.5, 'u-eric'), note(59, 'u-eric'), ...askCustomer(28, 'u-eric', 'Which queues show the numbers unmasked?')],
+  },
+  {
+    orgId: 'ORG-ACME',
+    contact: 'u-dave',
+    subject: 'Report export times out',
+    severity: 'low',
+    productLine: 'Genesys Cloud CX',
+    ageHours: 48,
+    steps: [
+      triage(47.5, 'u-alice'),
+      note(47, 'u-alice', 'Export runs into the 30 s gateway timeout for ranges over a month.'),
+      { hoursAgo: 3, as: 'u-alice', update: 'Please export month by month until the fix ships; that stays under the timeout.' },
+      { hoursAgo: 3, as: 'u-alice', patch: { status: 'solution_proposed' } },
+    ],
+  },
+  {
+    orgId: 'ORG-UMBRELLA',
+    contact: 'u-paula',
+    subject: 'Interaction Center service restarts nightly',
+    severity: 'high',
+    productLine: 'PureConnect On-Premises',
+    ageHours: 30,
+    steps: [
+      triage(29.5, 'u-eric'),
+      ...askCustomer(28, 'u-eric', 'Could you send the Windows event log of the last restart?'),
+      // CASE-4: the partner's reply hands the case back to support.
+      { hoursAgo: 20, as: 'u-paula', update: 'Event log attached to the portal; the restart was at 02:00.' },
+      note(19, 'u-eric', 'Watchdog restarts the service after a memory threshold; checking the leak.'),
+    ],
+  },
+  {
+    orgId: 'ORG-GLOBEX',
+    contact: 'u-greta',
+    subject: 'Queue statistics missing for Hamburg site',
+    severity: 'high',
+    productLine: 'Genesys Cloud CX',
+    ageHours: 20,
+    steps: [triage(19.5, 'u-eric'), note(19, 'u-eric')],
+  },
+  {
+    orgId: 'ORG-INITECH',
+    contact: 'u-fred',
+    subject: 'SSO certificate rotation',
+    severity: 'high',
+    productLine: 'Genesys Cloud CX',
+    ageHours: 10,
+    steps: [{ hoursAgo: 9.5, as: 'u-mona', patch: { status: 'open' } }],
+  },
+  {
+    orgId: 'ORG-ACME',
+    contact: 'u-dana',
+    subject: 'Outbound campaigns stopped dialing',
+    severity: 'high',
+    productLine: 'Genesys Cloud CX',
+    ageHours: 5,
+    steps: [
+      triage(4.75, 'u-alice'),
+      // CASE-3: opened as High; dana called and staff raised it, recording a number reachable at all times.
+      { hoursAgo: 4.5, as: 'u-alice', patch: { severity: 'critical', contactPhone: '+1 212 555 0100' } },
+      note(4.5, 'u-alice', 'Dialer pods crash-looping since the 03:00 deploy.'),
+      { hoursAgo: 4, as: 'u-dana', escalate: 'Our whole outbound operation is down.' },
+      { hoursAgo: 3.75, as: 'u-alice', decide: true, comment: 'Raised to the duty manager.' },
+    ],
+  },
+  {
+    orgId: 'ORG-ACME',
+    contact: 'u-dave',
+    subject: 'Agents cannot log in to Engage desktop',
+    severity: 'high',
+    productLine: 'Engage On-Premise',
+    ageHours: 2,
+    // Still new: assigned to its owner, not yet worked.
+    steps: [{ hoursAgo: 1.75, as: 'u-alice', patch: { ownerId: 'u-alice' } }],
   },
 ];
 
-const iso = (now: Date, hoursAgo: number) => new Date(now.getTime() - hoursAgo * HOUR).toISOString();
+/** Seeding notifies nobody: the demo's mail store starts empty, as after a fresh deploy. */
+const noMail = { send: async () => {} };
 
 export const seedDemo = async (options: { now?: Date; ref?: TableRef } = {}): Promise<{ seeded: boolean }> => {
   const now = options.now ?? new Date();
@@ -361,6 +418,8 @@ export const seedDemo = async (options: { now?: Date; ref?: TableRef } = {}): Pr
   // --persist keeps earlier data: seed once.
   if (await getOrg(ref, 'ORG-ACME')) return { seeded: false };
 
+  // The directory (organisations, contracts, people, levels) is an operator's to write (README,
+  // Known limits); the cases are written as their people would write them, below.
   for (const org of ORGS) await putOrg(ref, org);
   const combinations = new Map<string, { endUserOrgId: string; soldToOrgId: string }>();
   for (const u of USERS)
@@ -382,69 +441,49 @@ export const seedDemo = async (options: { now?: Date; ref?: TableRef } = {}): Pr
     for (const m of u.memberships) await putMembership(ref, { ...m, userId: u.userId });
   }
 
-  const repo = caseRepo(ref);
+  // Cases go through the domain functions a request calls, acting as the demo people at the
+  // times below, so every seeded case has the updates and audit events (CASE-9) real ones have.
+  // Each step gets ports whose clock reads the step's time.
+  const depsAt = (hoursAgo: number) =>
+    depsFor(ref, { clock: { now: () => new Date(now.getTime() - hoursAgo * HOUR) }, mailer: noMail });
+  const callers = new Map<string, Caller>();
+  await Promise.all(
+    USERS.map(async (u) => {
+      const caller = await resolveCaller(depsAt(0), { sub: u.userId, client: 'web', scopes: [] });
+      if (!caller) throw new Error(`Demo user ${u.userId} was not written`);
+      callers.set(u.userId, caller);
+    }),
+  );
+  const as = (userId: string): Caller => callers.get(userId)!;
   const userById = new Map(USERS.map((u) => [u.userId, u]));
-  const orgById = new Map(ORGS.map((o) => [o.orgId, o]));
-  for (const d of CASES) {
+
+  // Opened one after another, oldest first, so that case numbers rise with creation time as in
+  // production; then each case's own history, the cases side by side.
+  const opened: { d: DemoCase; caseNumber: string }[] = [];
+  for (const d of [...CASES].sort((a, b) => b.ageHours - a.ageHours)) {
     const contact = userById.get(d.contact)!;
-    const org = orgById.get(d.orgId)!;
-    const membership = contact.memberships.find((m) => m.orgId === d.orgId)!;
-    const createdAt = iso(now, d.ageHours);
-    const c: Case = {
-      caseNumber: formatCaseNumber(await repo.nextCaseNumber()),
-      referenceId: systemIds.referenceId(),
+    const created = await createCase(depsAt(d.ageHours), as(d.contact), {
       kind: 'support',
       subject: d.subject,
       description: `${d.subject}. Reported by ${contact.name} (${contact.email}).`,
       severity: d.severity,
-      status: d.status,
       orgId: d.orgId,
-      soldToOrgId: membership.soldToOrgId,
-      orgName: org.name,
       productLine: d.productLine,
-      supportGroup: productLine(d.productLine)!.supportGroup,
-      ...(d.owner ? { ownerId: d.owner } : {}),
-      contactId: contact.userId,
-      contactName: contact.name,
-      contactEmail: contact.email,
-      ...(d.phone ? { contactPhone: d.phone } : {}),
-      createdAt,
-      updatedAt: createdAt,
-      version: 1,
-      needsAction: false,
-      ...(d.waitingHours !== undefined ? { waitingSince: iso(now, d.waitingHours) } : {}),
-    };
-    await repo.createCase(c);
-    const owner = d.owner ? userById.get(d.owner) : undefined;
-    if (!owner) continue;
-    const updates: Omit<CaseUpdate, 'caseNumber' | 'updateId'>[] = [
-      {
-        authorId: owner.userId,
-        authorName: owner.name,
-        authorKind: 'staff',
-        channel: 'portal',
-        visibility: 'internal',
-        body: 'Checked the logs; looks like a configuration drift after the last upgrade.',
-        attachments: [],
-        createdAt: iso(now, d.ageHours - 0.5),
-      },
-      {
-        authorId: owner.userId,
-        authorName: owner.name,
-        authorKind: 'staff',
-        channel: 'email',
-        visibility: 'public',
-        subject: `Re: ${d.subject}`,
-        body: 'Could you send us the logs from the affected server?',
-        attachments: [],
-        createdAt: iso(now, d.waitingHours ?? d.ageHours - 1),
-      },
-    ];
-    let current = c;
-    for (const u of updates) {
-      const touched = await repo.appendUpdate({ ...u, caseNumber: c.caseNumber, updateId: systemIds.next() }, current);
-      current = touched ?? current;
-    }
+    });
+    opened.push({ d, caseNumber: created.body.caseNumber });
   }
+  await Promise.all(
+    opened.map(async ({ d, caseNumber: n }) => {
+      for (const s of d.steps) {
+        const deps = depsAt(s.hoursAgo);
+        const caller = as(s.as);
+        if ('patch' in s) await patchCase(deps, caller, n, s.patch);
+        else if ('update' in s) await addUpdate(deps, caller, n, { body: s.update, visibility: s.visibility ?? 'public' });
+        else if ('escalate' in s) await requestEscalation(deps, caller, n, s.escalate);
+        else if ('decide' in s) await decideEscalation(deps, caller, n, s.decide, s.comment);
+        else await requestClosure(deps, caller, n, s.requestClosure);
+      }
+    }),
+  );
   return { seeded: true };
 };

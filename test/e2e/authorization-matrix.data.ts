@@ -1,14 +1,78 @@
 /**
- * The authorization matrix, as data: for every route of the route table, the status each demo
- * persona gets. Routes that address a case list four cells, one per target:
- *   acme     — the persona's own organisation for Acme's people (a direct customer, US)
+ * The authorization matrix, as data: for every route of the route table, the answer each persona
+ * gets. Routes that address a case list four cells, one per target (a fresh case of each
+ * organisation for that route):
+ *   acme     — the own organisation of Acme's people (a direct customer, US)
  *   globex   — another direct customer (EU/EEA: GDPR, PRIV-1)
  *   initech  — a FedRAMP customer (PRIV-2)
  *   umbrella — an end user managed by the partner Northwind (ACC-7)
  * POST /cases addresses the same four organisations through its orgId.
- * `ok` means authorization passed: 2xx, or 409 when the case's state refuses the action.
- * A route missing here fails the suite.
+ *
+ * A cell is `status` or `status:problem`, where `problem` is the problem type after `/problems/`.
+ * Without one, 400 means `validation`, 401 `unauthorized`, 403 `forbidden` and 404 `not-found`; a
+ * 409 always names its problem. Within a route the personas run in the order below, against the
+ * same targets: the first Designated Contact to escalate a case gets 201, the next one 409
+ * `escalation-pending` (which shows it passed authorization). The expectations come from
+ * PRODUCT.md, API.md and the README's choices; a route missing here fails the suite.
  */
+import type { Combination, Membership } from '../../lambdas/domain/types';
+
+/**
+ * Personas beyond API.md's demo users, written into the directory by the test's setup (they are
+ * not demo data). Their contracts and levels are what the matrix is about:
+ * - mixed: designated at Acme, read-only at Globex (ACC-2 levels are per combination);
+ * - lapsed: designated at Acme through a combination (Acme sold by Northwind) whose only contract
+ *   is terminated, and nothing else: ACC-4, every contract terminated, falls to read-only;
+ * - partial: the same terminated Acme combination, and designated at Globex on an active one.
+ *   ACC-4 read per combination: designated on Globex, read-only on Acme. (A policy that keeps
+ *   designated everywhere while any one contract is active fails partial's Acme cells.)
+ */
+export const EXTRA_PERSONAS: Record<
+  'mixed' | 'lapsed' | 'partial',
+  { userId: string; email: string; name: string; memberships: Omit<Membership, 'userId'>[] }
+> = {
+  mixed: {
+    userId: 'u-matrix-mixed',
+    email: 'max.mixed@acme.example',
+    name: 'Max Mixed',
+    memberships: [
+      { orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'designated', via: 'direct' },
+      { orgId: 'ORG-GLOBEX', soldToOrgId: 'ORG-GLOBEX', level: 'read_only', via: 'direct' },
+    ],
+  },
+  lapsed: {
+    userId: 'u-matrix-lapsed',
+    email: 'lara.lapsed@acme.example',
+    name: 'Lara Lapsed',
+    memberships: [{ orgId: 'ORG-ACME', soldToOrgId: 'ORG-NORTHWIND', level: 'designated', via: 'direct' }],
+  },
+  partial: {
+    userId: 'u-matrix-partial',
+    email: 'pia.partial@acme.example',
+    name: 'Pia Partial',
+    memberships: [
+      { orgId: 'ORG-ACME', soldToOrgId: 'ORG-NORTHWIND', level: 'designated', via: 'direct' },
+      { orgId: 'ORG-GLOBEX', soldToOrgId: 'ORG-GLOBEX', level: 'designated', via: 'direct' },
+    ],
+  },
+};
+
+/** The combination only the extra personas hold: Acme sold through Northwind, its contract ended. */
+export const EXTRA_COMBINATIONS: Combination[] = [
+  {
+    endUserOrgId: 'ORG-ACME',
+    soldToOrgId: 'ORG-NORTHWIND',
+    contracts: [{ contractId: 'CT-ACME-NORTHWIND-2019', status: 'terminated' }],
+  },
+];
+
+/** The effective level `GET /me` must show for each extra persona's memberships (ACC-2, ACC-4). */
+export const EXTRA_LEVELS: Record<keyof typeof EXTRA_PERSONAS, Record<string, string>> = {
+  mixed: { 'ORG-ACME': 'designated', 'ORG-GLOBEX': 'read_only' },
+  lapsed: { 'ORG-ACME': 'read_only' },
+  partial: { 'ORG-ACME': 'read_only', 'ORG-GLOBEX': 'designated' },
+};
+
 export const PERSONAS = {
   anon: { email: undefined },
   machine: { email: undefined },
@@ -26,29 +90,40 @@ export const PERSONAS = {
   eric: { email: 'eric@vendor.example' },
   mona: { email: 'mona@vendor.example' },
   adam: { email: 'adam@vendor.example' },
+  mixed: { email: EXTRA_PERSONAS.mixed.email },
+  lapsed: { email: EXTRA_PERSONAS.lapsed.email },
+  partial: { email: EXTRA_PERSONAS.partial.email },
 } as const;
 
 export type Persona = keyof typeof PERSONAS;
 export const TARGETS = ['acme', 'globex', 'initech', 'umbrella'] as const;
 export type Target = (typeof TARGETS)[number];
-export type Expect = number | 'ok';
 /** One cell for routes without a target, four (in TARGETS order) for routes with one. */
 export type Row = Record<Persona, string>;
 
 const everyone = (cell: string): Row => Object.fromEntries(Object.keys(PERSONAS).map((p) => [p, cell])) as Row;
+const times = (cell: string, n: number) => Array(n).fill(cell).join(' ');
 
-/** Without a token: 401; a machine client on a user route: 403. One cell per target, as `cell` has. */
-const signedIn = (cell: string): Row => {
+/**
+ * Signed-in routes: without a token 401; a machine client on a user route 403; tina, who has not
+ * accepted the Terms, 403 `terms-not-accepted` on case data (ACC-9). One cell per target, as `cell`.
+ */
+const signedIn = (cell: string, caseData = false): Row => {
   const n = cell.split(' ').length;
-  return { ...everyone(cell), anon: Array(n).fill('401').join(' '), machine: Array(n).fill('403').join(' ') };
+  return {
+    ...everyone(cell),
+    anon: times('401', n),
+    machine: times('403', n),
+    ...(caseData ? { tina: times('403:terms-not-accepted', n) } : {}),
+  };
 };
 
-const readers = (): Row => ({ ...signedIn('200'), tina: '403', bob: '403' });
+/** Case lists: everyone who reads cases (ACC-2: read-only and up; staff, ACC-8); basic bob is refused. */
+const readers = (): Row => ({ ...signedIn('200', true), bob: '403' });
 
 /** Case reads: own organisation 200, anything else 404 (PRIV-3); staff see all. */
 const caseRead: Row = {
-  ...signedIn('404 404 404 404'),
-  tina: '403 403 403 403',
+  ...signedIn('404 404 404 404', true),
   bob: '403 403 403 403',
   dana: '200 404 404 404',
   dave: '200 404 404 404',
@@ -62,32 +137,52 @@ const caseRead: Row = {
   eric: '200 200 200 200',
   mona: '200 200 200 200',
   adam: '200 200 200 200',
+  mixed: '200 200 404 404',
+  lapsed: '200 404 404 404',
+  partial: '200 200 404 404',
 };
 
-/** Designated-only actions (CASE-7): read-only people 403 at the door, staff 403 on the case. */
-const designatedAction: Row = {
+/** CASE-6: customers never see internal updates (404 as for none, PRIV-3); staff do. */
+export const INTERNAL_UPDATE: Row = {
+  ...caseRead,
+  dana: '404 404 404 404',
+  dave: '404 404 404 404',
+  rita: '404 404 404 404',
+  greta: '404 404 404 404',
+  fred: '404 404 404 404',
+  paula: '404 404 404 404',
+  uma: '404 404 404 404',
+  mixed: '404 404 404 404',
+  lapsed: '404 404 404 404',
+  partial: '404 404 404 404',
+};
+
+/**
+ * Designated-only actions (CASE-7) on fresh cases: people who are read-only everywhere are
+ * refused at the door (403 on every target); designated people are refused on a case they only
+ * read (403) and do not see (404); staff get 403 (it is the customer's to ask). `first` is the
+ * answer of the first Designated Contact on a case, `again` that of the next one.
+ */
+const designatedAction = (first: string, again: string): Row => ({
   ...caseRead,
   rita: '403 403 403 403',
   uma: '403 403 403 403',
-  dana: 'ok 404 404 404',
-  dave: 'ok 404 404 404',
-  greta: '404 ok 404 404',
-  fred: '404 404 ok 404',
-  paula: '404 404 404 ok',
+  lapsed: '403 403 403 403',
+  dana: `${first} 404 404 404`,
+  dave: `${again} 404 404 404`,
+  greta: `404 ${first} 404 404`,
+  fred: `404 404 ${first} 404`,
+  paula: `404 404 404 ${first}`,
   alice: '403 403 403 403',
   eric: '403 403 403 403',
   mona: '403 403 403 403',
   adam: '403 403 403 403',
-};
+  mixed: `${again} 403 404 404`,
+  partial: `403 ${again} 404 404`,
+});
 
-/** Staff-only actions: US staff are refused on EU cases (PRIV-1). */
-const staffAction: Row = {
-  ...signedIn('403 403 403 403'),
-  alice: 'ok 403 ok ok',
-  mona: 'ok 403 ok ok',
-  eric: 'ok ok ok ok',
-  adam: 'ok ok ok ok',
-};
+/** Staff-only actions: customers 403 at the door (tina too: the permission comes before the Terms); US staff 403 on EU cases (PRIV-1). */
+const staffOnly = (cells: Partial<Row>): Row => ({ ...signedIn('403 403 403 403'), ...cells });
 
 export const MATRIX: Record<string, Row> = {
   'GET /health': everyone('200'),
@@ -100,7 +195,11 @@ export const MATRIX: Record<string, Row> = {
   'GET /cases': readers(),
   'GET /search': readers(),
   'POST /cases': {
-    ...signedIn('403 403 403 403'),
+    ...signedIn('403 403 403 403', true),
+    rita: '403 403 403 403',
+    bob: '403 403 403 403',
+    uma: '403 403 403 403',
+    lapsed: '403 403 403 403',
     dana: '201 400 400 400',
     dave: '201 400 400 400',
     greta: '400 201 400 400',
@@ -111,6 +210,8 @@ export const MATRIX: Record<string, Row> = {
     mona: '201 403 201 201',
     eric: '201 201 201 201',
     adam: '201 201 201 201',
+    mixed: '201 400 400 400',
+    partial: '400 201 400 400',
   },
   'GET /cases/{caseNumber}': caseRead,
   'GET /cases/{caseNumber}/updates': caseRead,
@@ -120,6 +221,7 @@ export const MATRIX: Record<string, Row> = {
     ...caseRead,
     rita: '403 403 403 403',
     uma: '403 403 403 403',
+    lapsed: '403 403 403 403',
     dana: '201 404 404 404',
     dave: '201 404 404 404',
     greta: '404 201 404 404',
@@ -129,12 +231,28 @@ export const MATRIX: Record<string, Row> = {
     mona: '201 403 201 201',
     eric: '201 201 201 201',
     adam: '201 201 201 201',
+    mixed: '201 403 404 404',
+    partial: '403 201 404 404',
   },
-  'PATCH /cases/{caseNumber}': staffAction,
-  'POST /cases/{caseNumber}/escalation': designatedAction,
-  'POST /cases/{caseNumber}/escalation/decision': staffAction,
-  'POST /cases/{caseNumber}/closure-request': designatedAction,
-  'POST /cases/{caseNumber}/reopen': designatedAction,
+  'PATCH /cases/{caseNumber}': staffOnly({
+    alice: '200 403 200 200',
+    mona: '200 403 200 200',
+    eric: '200 200 200 200',
+    adam: '200 200 200 200',
+  }),
+  // CASE-7: one pending escalation at a time (README: 409 otherwise).
+  'POST /cases/{caseNumber}/escalation': designatedAction('201', '409:escalation-pending'),
+  // Each target has a pending escalation: the first staff member to decide settles it.
+  'POST /cases/{caseNumber}/escalation/decision': staffOnly({
+    alice: '200 403 200 200',
+    eric: '409:no-escalation-pending 200 409:no-escalation-pending 409:no-escalation-pending',
+    mona: '409:no-escalation-pending 403 409:no-escalation-pending 409:no-escalation-pending',
+    adam: times('409:no-escalation-pending', 4),
+  }),
+  'POST /cases/{caseNumber}/closure-request': designatedAction('201', '409:closure-pending'),
+  // Each target is closed: the first Designated Contact reopens it (README: 200); open → open is
+  // not a move the README lists, so the next one gets 409 illegal-transition.
+  'POST /cases/{caseNumber}/reopen': designatedAction('200', '409:illegal-transition'),
   // Rita's level set to what it is: proves access without changing anyone's.
   'PUT /admin/orgs/{orgId}/members/{userId}': { ...signedIn('403'), adam: '200' },
   'GET /admin/orgs/shortfall': {

@@ -1,20 +1,44 @@
 /**
- * Every route x every demo persona x every target, over real HTTP with real tokens against local
- * mode. Generated from the route table; the expected statuses are data (authorization-matrix.data.ts).
+ * Every route x every persona x every target, over real HTTP with real tokens against local mode.
+ * Generated from the route table; the expected answers are data (authorization-matrix.data.ts).
+ * A status alone proves little for lists and for refusals, so list bodies must hold exactly the
+ * targets the persona may see, and every refusal must carry its problem type.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putCombination, putMembership, putUser } from '../../lambdas/data/directory-repo';
+import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
+import { signUserToken } from '../../lib/local/issuer';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
-import { MATRIX, PERSONAS, TARGETS, type Persona, type Target } from './authorization-matrix.data';
+import {
+  EXTRA_COMBINATIONS,
+  EXTRA_LEVELS,
+  EXTRA_PERSONAS,
+  INTERNAL_UPDATE,
+  MATRIX,
+  PERSONAS,
+  TARGETS,
+  type Persona,
+  type Row,
+  type Target,
+} from './authorization-matrix.data';
 
-const ORG: Record<Target, { orgId: string; productLine: string; contactId: string }> = {
-  acme: { orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX', contactId: 'u-dana' },
-  globex: { orgId: 'ORG-GLOBEX', productLine: 'Genesys Cloud CX', contactId: 'u-greta' },
-  initech: { orgId: 'ORG-INITECH', productLine: 'Genesys Cloud CX', contactId: 'u-fred' },
-  umbrella: { orgId: 'ORG-UMBRELLA', productLine: 'PureConnect On-Premises', contactId: 'u-paula' },
+const ORG: Record<Target, { orgId: string; productLine: string; contactId: string; designated: string }> = {
+  acme: { orgId: 'ORG-ACME', productLine: 'Genesys Cloud CX', contactId: 'u-dana', designated: 'dana@acme.example' },
+  globex: { orgId: 'ORG-GLOBEX', productLine: 'Genesys Cloud CX', contactId: 'u-greta', designated: 'greta@globex.example' },
+  initech: { orgId: 'ORG-INITECH', productLine: 'Genesys Cloud CX', contactId: 'u-fred', designated: 'fred@initech.example' },
+  umbrella: {
+    orgId: 'ORG-UMBRELLA',
+    productLine: 'PureConnect On-Premises',
+    contactId: 'u-paula',
+    designated: 'paula@northwind.example',
+  },
 };
 const STAFF: Persona[] = ['alice', 'eric', 'mona', 'adam'];
+const isExtra = (p: Persona): p is keyof typeof EXTRA_PERSONAS => p in EXTRA_PERSONAS;
 
-/** A valid body per route, so that only authorization decides the answer. */
+/** A valid body per route, so that only authorization (and the case's state) decides the answer. */
 const bodyFor = (route: RouteDef, persona: Persona, target?: Target): unknown => {
   switch (routeKey(route)) {
     case 'POST /me/terms':
@@ -48,11 +72,24 @@ const bodyFor = (route: RouteDef, persona: Persona, target?: Target): unknown =>
 };
 
 let local: TestLocal;
-const targets = {} as Record<Target, { caseNumber: string; updateId: string }>;
+let dynamo: DynamoDBClient;
+interface TargetCase {
+  caseNumber: string;
+  publicUpdateId: string;
+  internalUpdateId: string;
+}
+type Targets = Record<Target, TargetCase>;
+/** For the routes without a case in their path (lists, search) and the internal-update check. */
+let base: Targets;
 
-const call = async (persona: Persona, method: string, path: string, body?: unknown) => {
+const tokenOf = (persona: Persona): string | undefined => {
+  if (persona === 'machine') return local.machineToken();
+  if (isExtra(persona)) return signUserToken({ sub: EXTRA_PERSONAS[persona].userId, email: EXTRA_PERSONAS[persona].email });
   const p = PERSONAS[persona] as { email?: string; client?: 'mobile' };
-  const token = persona === 'machine' ? local.machineToken() : p.email ? local.token(p.email, p.client ?? 'web') : undefined;
+  return p.email ? local.token(p.email, p.client ?? 'web') : undefined;
+};
+
+const send = async (token: string | undefined, method: string, path: string, body?: unknown) => {
   const res = await fetch(`${local.url}${path}`, {
     method,
     headers: {
@@ -61,71 +98,257 @@ const call = async (persona: Persona, method: string, path: string, body?: unkno
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  await res.arrayBuffer();
-  return res.status;
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed as Record<string, unknown> & { items?: Record<string, unknown>[] } };
+};
+const call = (persona: Persona, method: string, path: string, body?: unknown) => send(tokenOf(persona), method, path, body);
+const as = (email: string, method: string, path: string, body?: unknown) => send(local.token(email), method, path, body);
+
+const must = async <T>(what: string, status: number, p: Promise<{ status: number; body: T }>): Promise<T> => {
+  const res = await p;
+  if (res.status !== status) throw new Error(`setup: ${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
 };
 
-beforeAll(async () => {
-  local = await startTestLocal();
-  // One open case per target organisation, with one public update, seen through staff eyes.
-  const eric = { authorization: `Bearer ${local.token('eric@vendor.example')}`, 'content-type': 'application/json' };
+/** One fresh open case per organisation, opened by eric (EU analyst) for its contact, with a public and an internal update. */
+const freshTargets = async (key: string): Promise<Targets> => {
+  const out = {} as Targets;
   for (const t of TARGETS) {
     const o = ORG[t];
-    const created = await fetch(`${local.url}/cases`, {
-      method: 'POST',
-      headers: eric,
-      body: JSON.stringify({
-        subject: `target ${t}`,
+    const c = await must(
+      `create ${t}`,
+      201,
+      as('eric@vendor.example', 'POST', '/cases', {
+        subject: `target ${t} for ${key}`,
         description: 'matrix target',
         severity: 'medium',
         orgId: o.orgId,
         productLine: o.productLine,
         contactId: o.contactId,
       }),
-    });
-    const c = (await created.json()) as { caseNumber: string };
-    const update = await fetch(`${local.url}/cases/${c.caseNumber}/updates`, {
-      method: 'POST',
-      headers: eric,
-      body: JSON.stringify({ body: 'public note' }),
-    });
-    const u = (await update.json()) as { updateId: string };
-    targets[t] = { caseNumber: c.caseNumber, updateId: u.updateId };
+    );
+    const n = c.caseNumber as string;
+    const pub = await must(
+      `public update ${t}`,
+      201,
+      as('eric@vendor.example', 'POST', `/cases/${n}/updates`, { body: 'public note' }),
+    );
+    const internal = await must(
+      `internal update ${t}`,
+      201,
+      as('eric@vendor.example', 'POST', `/cases/${n}/updates`, { body: 'internal note', visibility: 'internal' }),
+    );
+    // The state each route's cells assume (see the data file).
+    if (key === 'POST /cases/{caseNumber}/escalation/decision')
+      await must(`escalate ${t}`, 201, as(o.designated, 'POST', `/cases/${n}/escalation`, { reason: 'matrix setup' }));
+    if (key === 'POST /cases/{caseNumber}/reopen')
+      await must(`close ${t}`, 200, as('eric@vendor.example', 'PATCH', `/cases/${n}`, { status: 'closed' }));
+    out[t] = { caseNumber: n, publicUpdateId: pub.updateId as string, internalUpdateId: internal.updateId as string };
   }
-});
-afterAll(async () => local?.stop());
+  return out;
+};
 
-const matches = (expected: string, status: number) =>
-  expected === 'ok' ? (status >= 200 && status < 300) || status === 409 : status === Number(expected);
+beforeAll(async () => {
+  local = await startTestLocal();
+  // The extra personas: directory items, written as an operator writes them (README, Known limits).
+  dynamo = new DynamoDBClient({ endpoint: local.urls.dynamo });
+  const ref = {
+    doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    table: local.tableName,
+  };
+  for (const c of EXTRA_COMBINATIONS) await putCombination(ref, c);
+  for (const p of Object.values(EXTRA_PERSONAS)) {
+    await putUser(ref, {
+      userId: p.userId,
+      email: p.email,
+      name: p.name,
+      timeZone: 'America/New_York',
+      termsVersion: CURRENT_TERMS.version,
+      settings: { defaultList: 'all', notifications: {} },
+    });
+    for (const m of p.memberships) await putMembership(ref, { ...m, userId: p.userId });
+  }
+  base = await freshTargets('lists');
+});
+afterAll(async () => {
+  dynamo?.destroy();
+  await local?.stop();
+});
+
+const DEFAULT_PROBLEM: Record<number, string> = { 400: 'validation', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found' };
+
+/** `status` or `status:problem`, with the default problem of a bare 4xx spelled out. */
+const normalize = (cell: string): string => {
+  const [status, problem] = cell.split(':');
+  const s = Number(status);
+  if (s < 400) return status;
+  return `${status}:${problem ?? DEFAULT_PROBLEM[s] ?? '(must be named)'}`;
+};
+const answerOf = (status: number, body: unknown): string => {
+  if (status < 400) return String(status);
+  const type = (body as { type?: unknown } | undefined)?.type;
+  return `${status}:${typeof type === 'string' ? type.replace(/^\/problems\//, '') : '(no problem type)'}`;
+};
+
+const visibleTargets = (persona: Persona): Target[] =>
+  TARGETS.filter((_, i) => MATRIX['GET /cases/{caseNumber}'][persona].split(' ')[i] === '200');
+const caseNumbers = (items: unknown) => ((items as { caseNumber: string }[]) ?? []).map((x) => x.caseNumber);
+const updateIds = (items: unknown) => ((items as { updateId: string }[]) ?? []).map((x) => x.updateId);
+
+/**
+ * What a 2xx body must show for the status to mean what the cell says; undefined when it does.
+ * Lists hold the targets the persona may read (caseRead's 200s) and none of the others.
+ */
+const bodyIssue = (
+  key: string,
+  persona: Persona,
+  body: Record<string, unknown> & { items?: Record<string, unknown>[] },
+  t?: Target,
+  target?: TargetCase,
+): string | undefined => {
+  const seen = visibleTargets(persona);
+  switch (key) {
+    case 'GET /me': {
+      if (!isExtra(persona)) return undefined;
+      const levels = Object.fromEntries((body.memberships as { orgId: string; level: string }[]).map((m) => [m.orgId, m.level]));
+      const want = EXTRA_LEVELS[persona];
+      return JSON.stringify(levels) === JSON.stringify(want) ? undefined : `levels ${JSON.stringify(levels)}`;
+    }
+    case 'GET /cases': {
+      const listed = caseNumbers(body.items);
+      const wrong = TARGETS.filter((x) => listed.includes(base[x].caseNumber) !== seen.includes(x));
+      return wrong.length ? `list wrong on ${wrong.join(', ')}` : undefined;
+    }
+    case 'GET /search': {
+      const cases = caseNumbers(body.cases);
+      const accounts = (body.accounts as { orgId: string }[]).map((a) => a.orgId);
+      const acme = seen.includes('acme');
+      if (cases.includes(base.acme.caseNumber) !== acme) return `Acme case ${acme ? 'missing' : 'shown'}`;
+      if (accounts.includes('ORG-ACME') !== acme) return `Acme account ${acme ? 'missing' : 'shown'}`;
+      return undefined;
+    }
+    case 'POST /cases':
+      return body.orgId === ORG[t!].orgId ? undefined : `opened for ${String(body.orgId)}`;
+    case 'GET /cases/{caseNumber}':
+      return body.caseNumber === target!.caseNumber ? undefined : 'another case';
+    case 'GET /cases/{caseNumber}/updates': {
+      const listed = updateIds(body.items);
+      const staff = STAFF.includes(persona);
+      if (!listed.includes(target!.publicUpdateId)) return 'public update missing';
+      if (listed.includes(target!.internalUpdateId) !== staff) return `internal update ${staff ? 'missing' : 'shown'}`;
+      return undefined;
+    }
+    case 'GET /cases/{caseNumber}/updates/{updateId}':
+      return body.updateId === target!.publicUpdateId ? undefined : 'another update';
+    case 'internal':
+      return body.updateId === target!.internalUpdateId && body.visibility === 'internal' ? undefined : 'not the internal update';
+    default:
+      return undefined;
+  }
+};
+
+/** Runs one persona's row over the four targets, or once for an untargeted route. */
+const runRow = async (
+  key: string,
+  route: RouteDef,
+  row: Row,
+  persona: Persona,
+  targets: () => Targets,
+  path: (t: TargetCase) => string,
+) => {
+  const cells = row[persona].split(' ');
+  expect(cells).toHaveLength(TARGETS.length);
+  const got: Record<string, string> = {};
+  const want: Record<string, string> = {};
+  for (const [i, t] of TARGETS.entries()) {
+    const target = targets()[t];
+    const res = await call(persona, route.method, path(target), bodyFor(route, persona, t));
+    const issue = res.status < 300 ? bodyIssue(key, persona, res.body, t, target) : undefined;
+    got[t] = answerOf(res.status, res.body) + (issue ? ` (${issue})` : '');
+    if (key === 'POST /cases' && res.status === 400 && !JSON.stringify(res.body.errors ?? []).includes('"orgId"'))
+      got[t] += ' (not on orgId)';
+    want[t] = normalize(cells[i]);
+  }
+  expect(got).toEqual(want);
+};
 
 describe('authorization matrix', () => {
-  it('covers every route of the route table and nothing else', () => {
+  it('covers every route of the route table and nothing else; every 409 names its problem', () => {
     expect(Object.keys(MATRIX).sort()).toEqual((ROUTES as readonly RouteDef[]).map(routeKey).sort());
+    const unnamed = Object.entries(MATRIX).flatMap(([k, row]) =>
+      Object.entries(row)
+        .filter(([, cells]) => cells.split(' ').some((c) => normalize(c).endsWith('(must be named)')))
+        .map(([p]) => `${k} ${p}`),
+    );
+    expect(unnamed).toEqual([]);
   });
 
   describe.each((ROUTES as readonly RouteDef[]).map((r) => [routeKey(r), r] as const))('%s', (key, route) => {
-    const targeted = route.path.includes('{caseNumber}') || key === 'POST /cases';
+    const onCase = route.path.includes('{caseNumber}');
+    let targets: Targets;
+    if (onCase) {
+      // Fresh cases per route: the state one route's personas leave behind never decides another's.
+      beforeAll(async () => {
+        targets = await freshTargets(key);
+      });
+    }
     it.each(Object.keys(PERSONAS) as Persona[])('%s', async (persona) => {
       const row = MATRIX[key];
       expect(row?.[persona]).toBeDefined();
-      const cells = row[persona].split(' ');
-      if (!targeted) {
-        const path =
-          key === 'GET /search' ? '/search?q=Acme' : route.path.replace('{orgId}', 'ORG-ACME').replace('{userId}', 'u-rita');
-        const status = await call(persona, route.method, path, bodyFor(route, persona));
-        expect({ persona, status }).toEqual({ persona, status: matches(cells[0], status) ? status : cells[0] });
+      if (onCase) {
+        await runRow(
+          key,
+          route,
+          row,
+          persona,
+          () => targets,
+          (tc) => route.path.replace('{caseNumber}', tc.caseNumber).replace('{updateId}', tc.publicUpdateId),
+        );
         return;
       }
-      expect(cells).toHaveLength(TARGETS.length);
-      const got: Record<string, string | number> = {};
-      const want: Record<string, string | number> = {};
-      for (const [i, t] of TARGETS.entries()) {
-        const path = route.path.replace('{caseNumber}', targets[t].caseNumber).replace('{updateId}', targets[t].updateId);
-        const status = await call(persona, route.method, path, bodyFor(route, persona, t));
-        got[t] = matches(cells[i], status) ? cells[i] : status;
-        want[t] = cells[i];
+      if (key === 'POST /cases') {
+        await runRow(
+          key,
+          route,
+          row,
+          persona,
+          () => base,
+          () => route.path,
+        );
+        return;
       }
-      expect(got).toEqual(want);
+      const path =
+        key === 'GET /search'
+          ? '/search?q=Acme'
+          : key === 'GET /cases'
+            ? '/cases?limit=100'
+            : route.path.replace('{orgId}', 'ORG-ACME').replace('{userId}', 'u-rita');
+      const res = await call(persona, route.method, path, bodyFor(route, persona));
+      const issue = res.status < 300 ? bodyIssue(key, persona, res.body) : undefined;
+      expect({ persona, answer: answerOf(res.status, res.body) + (issue ? ` (${issue})` : '') }).toEqual({
+        persona,
+        answer: normalize(row[persona]),
+      });
+    });
+  });
+
+  describe('GET /cases/{caseNumber}/updates/{updateId} of an internal update (CASE-6)', () => {
+    it.each(Object.keys(PERSONAS) as Persona[])('%s', async (persona) => {
+      const route = (ROUTES as readonly RouteDef[]).find((r) => routeKey(r) === 'GET /cases/{caseNumber}/updates/{updateId}')!;
+      await runRow(
+        'internal',
+        route,
+        INTERNAL_UPDATE,
+        persona,
+        () => base,
+        (tc) => `/cases/${tc.caseNumber}/updates/${tc.internalUpdateId}`,
+      );
     });
   });
 });
