@@ -10,6 +10,7 @@ import type { Deps, Page, PageRequest } from './ports';
 import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from './types';
 import { viewCase, viewUpdate, type CaseView, type UpdateView } from './views';
+import { caseMail } from './mail';
 import { WAITING_STATES } from './lifecycle';
 
 /** Fields whose every change is an audit event. */
@@ -162,12 +163,14 @@ export const patchCase = async (
   ifMatch?: number,
 ): Promise<CaseView> => {
   const actor = actorOf(caller);
+  let statusChanged = false;
   const { c, access } = await commitChange(
     deps,
     caller,
     caseNumber,
     (current, access, at) => {
       requireStaffWrite(access);
+      statusChanged = input.status !== undefined && input.status !== current.status;
       let next: Case = { ...current };
       if (input.status !== undefined && input.status !== current.status) {
         assertTransition(current.status, input.status);
@@ -194,6 +197,7 @@ export const patchCase = async (
     },
     ifMatch,
   );
+  if (statusChanged) await caseMail(deps, c, { status: c.status }); // MAIL-1
   return viewCase(c, access);
 };
 
@@ -373,6 +377,7 @@ export const addUpdate = async (deps: Deps, caller: Caller, caseNumber: string, 
       const next = { ...change.next, updatedAt: update.createdAt, version: c.version + 1 };
       if (await deps.cases.saveCase(next, c.version, change)) return viewUpdate(update, access, 'full');
     } else if (await deps.cases.appendUpdate(update, c)) {
+      await caseMail(deps, c, { update }); // MAIL-1: a staff public update goes to the contact
       return viewUpdate(update, access, 'full');
     }
     ({ c, access } = await loadCase(deps, caller, caseNumber));

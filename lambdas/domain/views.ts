@@ -59,12 +59,12 @@ export type UpdateView = Omit<CaseUpdate, 'body' | 'authorName' | 'subject'> &
 
 export const viewUpdate = (u: CaseUpdate, access: CaseAccess, mode: 'list' | 'full'): UpdateView => {
   if (access === 'restricted') {
-    const { body: _b, subject: _s, authorName, ...safe } = u;
+    const { body: _b, subject: _s, fullText: _f, authorName, ...safe } = u;
     return { ...safe, ...(u.authorKind === 'customer' ? {} : { authorName }), restricted: true };
   }
   // CASE-6: email updates list by subject; the full text is fetched on demand.
   if (mode === 'list' && u.channel === 'email') {
-    const { body: _b, ...rest } = u;
+    const { body: _b, fullText: _f, ...rest } = u;
     return rest;
   }
   return u;
