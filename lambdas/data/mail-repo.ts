@@ -4,7 +4,7 @@
  * the content fingerprint (MAIL-5 resends), the MAIL-3 reply of the day.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttachInbound, InboundRecord, MailRepo, Page, PageRequest } from '../domain/ports';
 import type { Case } from '../domain/types';
 import type { TableRef } from './client';
@@ -33,12 +33,61 @@ export const getInbound = async (ref: TableRef, transportId: string): Promise<In
   const res = await ref.doc.send(
     new GetCommand({ TableName: ref.table, Key: mailKeys.inbound(transportId), ConsistentRead: true }),
   );
-  return res.Item ? fromItem<InboundRecord>(res.Item) : undefined;
+  if (!res.Item || res.Item.outcome === 'processing') return undefined;
+  const { claimId: _c, claimedAt: _a, ...record } = fromItem<InboundRecord & { claimId?: string; claimedAt?: string }>(res.Item);
+  return record;
 };
 
-export const putOutcome = async (ref: TableRef, record: InboundRecord): Promise<boolean> => {
+/** The claim's condition: the item is still ours (not finished, not taken over). */
+const ours = (claimId: string) => ({
+  ConditionExpression: '#claimId = :claimId AND #outcome = :processing',
+  ExpressionAttributeNames: { '#claimId': 'claimId', '#outcome': 'outcome' },
+  ExpressionAttributeValues: { ':claimId': claimId, ':processing': 'processing' },
+});
+
+export const claimInbound = async (
+  ref: TableRef,
+  transportId: string,
+  claimId: string,
+  at: string,
+  staleBefore: string,
+): Promise<boolean> => {
   try {
-    await ref.doc.send(new PutCommand({ TableName: ref.table, Item: inboundItem(record), ...notExists }));
+    await ref.doc.send(
+      new PutCommand({
+        TableName: ref.table,
+        Item: {
+          ...mailKeys.inbound(transportId),
+          entity: 'inbound-claim',
+          transportId,
+          outcome: 'processing',
+          claimId,
+          claimedAt: at,
+        },
+        // A claim left by a crashed run (older than staleBefore) may be taken over.
+        ConditionExpression: 'attribute_not_exists(#pk) OR (#outcome = :processing AND #claimedAt < :stale)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#outcome': 'outcome', '#claimedAt': 'claimedAt' },
+        ExpressionAttributeValues: { ':processing': 'processing', ':stale': staleBefore },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+};
+
+export const releaseInbound = async (ref: TableRef, transportId: string, claimId: string): Promise<void> => {
+  try {
+    await ref.doc.send(new DeleteCommand({ TableName: ref.table, Key: mailKeys.inbound(transportId), ...ours(claimId) }));
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+};
+
+export const putOutcome = async (ref: TableRef, record: InboundRecord, claimId: string): Promise<boolean> => {
+  try {
+    await ref.doc.send(new PutCommand({ TableName: ref.table, Item: inboundItem(record), ...ours(claimId) }));
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
@@ -62,7 +111,7 @@ export const attach = async (ref: TableRef, a: AttachInbound) => {
     await ref.doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: ref.table, Item: inboundItem(a.record), ...notExists } },
+          { Put: { TableName: ref.table, Item: inboundItem(a.record), ...ours(a.claimId) } },
           {
             Put: {
               TableName: ref.table,
@@ -211,7 +260,9 @@ export const listInbound = async (ref: TableRef, now: string, page: PageRequest)
 
 export const mailRepo = (ref: TableRef): MailRepo => ({
   getInbound: (id) => getInbound(ref, id),
-  putOutcome: (r) => putOutcome(ref, r),
+  claimInbound: (id, claimId, at, stale) => claimInbound(ref, id, claimId, at, stale),
+  releaseInbound: (id, claimId) => releaseInbound(ref, id, claimId),
+  putOutcome: (r, claimId) => putOutcome(ref, r, claimId),
   attach: (a) => attach(ref, a),
   recordOutbound: (id, caseNumber, at) => recordOutbound(ref, id, caseNumber, at),
   caseByMessageId: (id) => caseByMessageId(ref, id),

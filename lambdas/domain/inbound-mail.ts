@@ -7,7 +7,7 @@
  * in one transaction with the outcome and the content fingerprint. Nothing here throws for bad
  * mail; a storage failure throws before anything is recorded, so a redelivery retries.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { customerResponse, type Actor } from './case-changes';
 import { replyText } from './email-text';
 import { forbidden } from './errors';
@@ -226,8 +226,8 @@ const answerOnce = async (
   }
 };
 
-const recordOnce = async (deps: Deps, record: InboundRecord): Promise<InboundOutcome> => {
-  if (!(await deps.mail.putOutcome(record))) return { outcome: 'duplicate', of: record.transportId };
+const recordOnce = async (deps: Deps, record: InboundRecord, claimId: string): Promise<InboundOutcome> => {
+  if (!(await deps.mail.putOutcome(record, claimId))) return { outcome: 'duplicate', of: record.transportId };
   if (record.outcome === 'rejected') {
     return { outcome: 'rejected', reason: record.reason!, ...(record.caseNumber ? { caseNumber: record.caseNumber } : {}) };
   }
@@ -236,7 +236,32 @@ const recordOnce = async (deps: Deps, record: InboundRecord): Promise<InboundOut
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * attempt)));
 
+/** A claim older than this belongs to a run that died; a redelivery may take it over. */
+const STALE_CLAIM_MS = 15 * 60_000;
+
 export const receiveInboundMail = async (deps: Deps, envelope: InboundEnvelope, raw: Uint8Array): Promise<InboundOutcome> => {
+  // MAIL-5: one delivery per transport id works on the message; redeliveries, even concurrent, stop here.
+  const claimId = randomUUID();
+  const now = deps.clock.now();
+  const stale = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
+  if (!(await deps.mail.claimInbound(envelope.transportId, claimId, now.toISOString(), stale))) {
+    return { outcome: 'duplicate', of: envelope.transportId };
+  }
+  try {
+    return await processClaimed(deps, envelope, raw, claimId);
+  } catch (err) {
+    // Nothing was recorded: give the claim back so the transport's retry processes it again.
+    await deps.mail.releaseInbound(envelope.transportId, claimId).catch(() => undefined);
+    throw err;
+  }
+};
+
+const processClaimed = async (
+  deps: Deps,
+  envelope: InboundEnvelope,
+  raw: Uint8Array,
+  claimId: string,
+): Promise<InboundOutcome> => {
   const base: InboundRecord = {
     transportId: envelope.transportId,
     rawKey: envelope.rawKey,
@@ -246,10 +271,7 @@ export const receiveInboundMail = async (deps: Deps, envelope: InboundEnvelope, 
     euData: true,
   };
   const reject = (reason: RejectionReason, extra: Partial<InboundRecord> = {}) =>
-    recordOnce(deps, { ...base, ...extra, outcome: 'rejected', reason });
-
-  // MAIL-5: a redelivery of a message that already has an outcome changes nothing.
-  if (await deps.mail.getInbound(envelope.transportId)) return { outcome: 'duplicate', of: envelope.transportId };
+    recordOnce(deps, { ...base, ...extra, outcome: 'rejected', reason }, claimId);
   // Size before parsing: over SES's limit nothing of it is read.
   if (envelope.size > MAX_INBOUND_BYTES || raw.byteLength > MAX_INBOUND_BYTES) return reject('too-large');
 
@@ -335,6 +357,7 @@ export const receiveInboundMail = async (deps: Deps, envelope: InboundEnvelope, 
     const record: InboundRecord = { ...base, ...onCase, outcome: 'attached', updateId: update.updateId };
     const res = await deps.mail.attach({
       record,
+      claimId,
       contentHash: hash,
       next,
       expectedVersion: c.version,
@@ -345,7 +368,7 @@ export const receiveInboundMail = async (deps: Deps, envelope: InboundEnvelope, 
     if (res.result === 'duplicate') return { outcome: 'duplicate', of: res.of };
     if (res.result === 'content-duplicate') {
       // MAIL-5: the same mail resent under another transport id: recorded, not attached again.
-      return recordOnce(deps, { ...base, ...onCase, outcome: 'duplicate', of: res.of });
+      return recordOnce(deps, { ...base, ...onCase, outcome: 'duplicate', of: res.of }, claimId);
     }
     await pause(attempt);
     const fresh = await deps.cases.getCase(c.caseNumber);

@@ -164,6 +164,7 @@ export interface InboundRecord {
 
 export interface AttachInbound {
   record: InboundRecord;
+  claimId: string;
   contentHash: string;
   next: Case;
   expectedVersion: number;
@@ -173,8 +174,15 @@ export interface AttachInbound {
 
 export interface MailRepo {
   getInbound(transportId: string): Promise<InboundRecord | undefined>;
-  /** MAIL-4/5: records a final outcome once; false when the transport id already has one. */
-  putOutcome(record: InboundRecord): Promise<boolean>;
+  /**
+   * MAIL-5: claims a transport id for processing (conditional put); false when it already has an
+   * outcome or another delivery holds a claim newer than `staleBefore`.
+   */
+  claimInbound(transportId: string, claimId: string, at: string, staleBefore: string): Promise<boolean>;
+  /** Gives a claim back after a failure, so a redelivery processes the message again. */
+  releaseInbound(transportId: string, claimId: string): Promise<void>;
+  /** MAIL-4: replaces our claim with the final outcome; false when the claim was lost. */
+  putOutcome(record: InboundRecord, claimId: string): Promise<boolean>;
   /**
    * MAIL-2/5: the update, the case change, the outcome and the content fingerprint in one
    * transaction. `duplicate`/`content-duplicate` when another delivery got there first
