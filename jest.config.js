@@ -3,10 +3,11 @@ const base = {
   preset: undefined,
   testEnvironment: 'node',
   transform: {
+    '/node_modules/email-reply-parser/.+\\.js$': '<rootDir>/test/helpers/esm-to-cjs.js',
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } }],
   },
   // middy 7 ships ESM only; let ts-jest turn it into CommonJS like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|ulid)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|ulid|email-reply-parser)/)'],
   moduleNameMapper: {
     '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },

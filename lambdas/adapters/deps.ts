@@ -2,11 +2,14 @@
 import { defaultTable, type TableRef } from '../data/client';
 import { caseRepo } from '../data/case-repo';
 import { directoryRepo } from '../data/directory-repo';
+import { mailRepo } from '../data/mail-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/ports';
 import { systemIds } from './ids';
+import { postalMimeParser } from './mime';
 import { sesMailer } from './ses-mailer';
+import { keyringFromJson } from '../domain/reply-token';
 
 /** Every port over one table; tests override the clock or the mailer. */
 export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => ({
@@ -18,6 +21,10 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   waiting: waitingRepo(ref),
   mailer: overrides.mailer ?? sesMailer(),
   mailDomain: process.env.MAIL_DOMAIN ?? 'casework.test',
+  mail: mailRepo(ref),
+  mime: postalMimeParser(),
+  // mail-plumbing replaces this with the Secrets Manager / env adapter (REPLY_TOKEN_SECRET_ARN).
+  replyKeys: async () => keyringFromJson(process.env.REPLY_TOKEN_KEYS ?? ''),
   ...overrides,
 });
 

@@ -3,22 +3,28 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { OutboundMail } from '../domain/mail';
 import type { Mailer } from '../domain/ports';
 
+/** Builds the raw MIME message: Reply-To, References and the MAIL-1 headers survive as set. */
+export const rawMessage = (mail: OutboundMail): Promise<Buffer> =>
+  new MailComposer({
+    from: mail.from,
+    to: mail.to,
+    replyTo: mail.replyTo,
+    subject: mail.subject,
+    text: mail.text,
+    ...(mail.references ? { references: mail.references } : {}),
+    headers: mail.headers,
+  })
+    .compile()
+    .build();
+
 /**
- * Sends through SES as a raw MIME message so Reply-To and References survive. Locally
- * AWS_ENDPOINT_URL_SES points the same client at aws-ses-v2-local.
+ * Sends through SES as a raw MIME message and resolves to SES's MessageId (SES replaces any
+ * Message-ID we set; the domain records this one against the case). Locally
+ * AWS_ENDPOINT_URL_SES points the same client at aws-ses-v2-local, which returns its own id.
  */
 export const sesMailer = (client = new SESClient({})): Mailer => ({
   send: async (mail: OutboundMail) => {
-    const raw = await new MailComposer({
-      from: mail.from,
-      to: mail.to,
-      replyTo: mail.replyTo,
-      subject: mail.subject,
-      text: mail.text,
-      references: mail.references,
-    })
-      .compile()
-      .build();
-    await client.send(new SendRawEmailCommand({ RawMessage: { Data: raw } }));
+    const res = await client.send(new SendRawEmailCommand({ RawMessage: { Data: await rawMessage(mail) } }));
+    return res.MessageId;
   },
 });

@@ -126,3 +126,23 @@ export const caseIndexKeys = (c: Case): Record<string, string> => {
 };
 
 export const ALL_INDEX_ATTRIBUTES: string[] = Object.values(TABLE.indexes).flatMap((i) => [i.partitionKey, i.sortKey]);
+
+/** Inbound mail (issue 9): claims and outcomes, outbound message ids, content fingerprints, MAIL-3 replies. */
+export const mailKeys = {
+  /** MAIL-4/5: one item per transport id (SES messageId); its conditional put is the once-only guard. */
+  inbound: (transportId: string) => ({ PK: `INBOUND#${transportId}`, SK: 'INBOUND' }),
+  /** MAIL-1: a message id we sent for a case (SES's, or our own thread id). */
+  messageId: (id: string) => ({ PK: `MSGID#${id}`, SK: 'MSGID' }),
+  /** MAIL-5: normalized From + Date + Message-ID + body, hashed. */
+  content: (hash: string) => ({ PK: `CONTENT#${hash}`, SK: 'CONTENT' }),
+  /** MAIL-3: one explanatory reply per sender, kind and day. */
+  autoReply: (sender: string, day: string, kind: string) => ({ PK: `AUTOREPLY#${sender.toLowerCase()}#${day}`, SK: kind }),
+} as const;
+
+/** The admin list of inbound mail (MAIL-4): one partition per month, newest first. */
+export const inboundLogPartition = (receivedAt: string): string => `INBOUNDLOG#${receivedAt.slice(0, 7)}`;
+
+export const inboundLogIndexKeys = (receivedAt: string, transportId: string) => ({
+  [byModified.partitionKey]: inboundLogPartition(receivedAt),
+  [byModified.sortKey]: `${newestFirst(receivedAt)}#${transportId}`,
+});

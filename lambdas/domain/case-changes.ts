@@ -20,6 +20,7 @@ import type { Deps, Page, PageRequest } from './ports';
 import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from './types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type HistoryEventView, type UpdateView } from './views';
+import { caseMail } from './mail';
 import { WAITING_STATES } from './lifecycle';
 
 /** Fields whose every change is an audit event. */
@@ -211,12 +212,14 @@ export const patchCase = async (
   ifMatch?: number,
 ): Promise<CaseView> => {
   const actor = actorOf(caller);
+  let statusChanged = false;
   const { c, access } = await commitChange(
     deps,
     caller,
     caseNumber,
     (current, access, at) => {
       requireStaffWrite(access);
+      statusChanged = input.status !== undefined && input.status !== current.status;
       let next: Case = { ...current };
       if (input.status !== undefined && input.status !== current.status) {
         assertTransition(current.status, input.status);
@@ -243,6 +246,7 @@ export const patchCase = async (
     },
     ifMatch,
   );
+  if (statusChanged) await caseMail(deps, c, { status: c.status }); // MAIL-1
   return viewCase(c, access);
 };
 
@@ -493,6 +497,7 @@ export const addUpdate = async (
           return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
         }
       } else if (await deps.cases.appendUpdate(update, c, idem)) {
+        await caseMail(deps, c, { update }); // MAIL-1: a staff public update goes to the contact
         return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
       }
     } catch (err) {

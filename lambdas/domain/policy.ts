@@ -108,7 +108,7 @@ export const GDPR_REGIONS: readonly Region[] = ['EU'];
  * PRIV-1, failing closed: on an EU/EEA organisation, only staff whose region is exactly one of
  * GDPR_REGIONS see personal data; 'US', 'us', 'US-East', '' and no region at all are restricted.
  */
-export const staffAccess = (staff: StaffProfile, org: Org): 'staff' | 'restricted' => {
+export const staffAccess = (staff: StaffProfile, org: Pick<Org, 'gdpr'>): 'staff' | 'restricted' => {
   if (!org.gdpr) return 'staff';
   const region = parseRegion(staff.region);
   return region !== undefined && GDPR_REGIONS.includes(region) ? 'staff' : 'restricted';

@@ -108,7 +108,115 @@ export interface SessionRepo {
 }
 
 export interface Mailer {
-  send(mail: OutboundMail): Promise<void>;
+  /** Resolves to the transport's message id (SES MessageId), when it reports one (MAIL-1). */
+  send(mail: OutboundMail): Promise<string | undefined | void>;
+}
+
+/** MAIL-1: the HMAC keys of reply tokens; `current` signs, any known id verifies (rotation). */
+export interface ReplyKeyring {
+  current: { id: string; secret: Uint8Array };
+  byId(id: string): Uint8Array | undefined;
+}
+
+export interface MailAddress {
+  /** Lower-cased address; empty when the header had none. */
+  address: string;
+  name: string;
+}
+
+export interface ParsedAttachment {
+  name: string;
+  contentType: string;
+  size: number;
+  disposition: string | null;
+  /** Referenced from the HTML by Content-ID (an inline image). */
+  related: boolean;
+}
+
+/** What the domain reads of an inbound message, whatever MIME library produced it. */
+export interface ParsedMail {
+  /** Lower-cased header names; every occurrence, in order. */
+  headers: Record<string, string[]>;
+  /** Top-level Content-Type, lower-cased, without parameters. */
+  contentType: string;
+  from?: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  subject: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string;
+  date?: string;
+  returnPath?: string;
+  text?: string;
+  html?: string;
+  attachments: ParsedAttachment[];
+}
+
+export interface MimeParser {
+  /** Bounded parse (nesting, header size); rejects on malformed input rather than hanging. */
+  parse(raw: Uint8Array): Promise<ParsedMail>;
+}
+
+export type InboundOutcomeKind = 'attached' | 'duplicate' | 'rejected';
+
+/** MAIL-4: one inbound message and what became of it. */
+export interface InboundRecord {
+  transportId: string;
+  rawKey: string;
+  receivedAt: string;
+  size: number;
+  from?: string;
+  subject?: string;
+  outcome: InboundOutcomeKind;
+  reason?: string;
+  caseNumber?: string;
+  updateId?: string;
+  /** Transport id of the message this one duplicates. */
+  of?: string;
+  /** The explanatory reply (MAIL-3) was sent. */
+  replied?: boolean;
+  /** Personal data of an EU/EEA organisation (or unknown): hidden from US staff (PRIV-1). */
+  euData: boolean;
+}
+
+export interface AttachInbound {
+  record: InboundRecord;
+  claimId: string;
+  contentHash: string;
+  next: Case;
+  expectedVersion: number;
+  updates: CaseUpdate[];
+  events: AuditEvent[];
+}
+
+export interface MailRepo {
+  getInbound(transportId: string): Promise<InboundRecord | undefined>;
+  /**
+   * MAIL-5: claims a transport id for processing (conditional put); false when it already has an
+   * outcome or another delivery holds a claim newer than `staleBefore`.
+   */
+  claimInbound(transportId: string, claimId: string, at: string, staleBefore: string): Promise<boolean>;
+  /** Gives a claim back after a failure, so a redelivery processes the message again. */
+  releaseInbound(transportId: string, claimId: string): Promise<void>;
+  /** MAIL-4: replaces our claim with the final outcome; false when the claim was lost. */
+  putOutcome(record: InboundRecord, claimId: string): Promise<boolean>;
+  /**
+   * MAIL-2/5: the update, the case change, the outcome and the content fingerprint in one
+   * transaction. `duplicate`/`content-duplicate` when another delivery got there first
+   * (with the transport id it recorded), `conflict` when the case changed meanwhile.
+   */
+  attach(
+    a: AttachInbound,
+  ): Promise<{ result: 'attached' | 'conflict' } | { result: 'duplicate' | 'content-duplicate'; of: string }>;
+  /** MAIL-1: a message id we sent for the case, so In-Reply-To/References find it. */
+  recordOutbound(messageId: string, caseNumber: string, at: string): Promise<void>;
+  caseByMessageId(messageId: string): Promise<string | undefined>;
+  caseByReference(referenceId: string): Promise<string | undefined>;
+  userIdByEmail(email: string): Promise<string | undefined>;
+  /** MAIL-3: true once per sender, kind and day (conditional put). */
+  claimAutoReply(sender: string, day: string, kind: string, ttlSeconds: number): Promise<boolean>;
+  listInbound(now: string, page: PageRequest): Promise<Page<InboundRecord>>;
 }
 
 /** The sweep's view of the sparse waiting index (FLAG-1, FLAG-2). */
@@ -130,4 +238,7 @@ export interface Deps {
   waiting: WaitingRepo;
   mailer: Mailer;
   mailDomain: string;
+  mail: MailRepo;
+  mime: MimeParser;
+  replyKeys: () => Promise<ReplyKeyring>;
 }

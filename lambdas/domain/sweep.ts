@@ -5,7 +5,7 @@
  * FLAG-2's access requests join as another timer in TIMERS when they exist.
  */
 import { NEEDS_ACTION_AFTER_HOURS } from './lifecycle';
-import { needsActionReminder } from './mail';
+import { needsActionReminder, sendCaseMail } from './mail';
 import type { Deps } from './ports';
 import { auditEvent, SYSTEM_ACTOR } from './case-changes';
 
@@ -37,7 +37,7 @@ export const sweepNeedsAction = async (
       if (!flagged) continue; // another run, or the customer, got there first
       report.flagged++;
       try {
-        await deps.mailer.send(needsActionReminder(c, deps.mailDomain));
+        await sendCaseMail(deps, c, needsActionReminder(c, deps.mailDomain, await deps.replyKeys()));
         report.reminded++;
       } catch (err) {
         report.failed++;

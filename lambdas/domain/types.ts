@@ -174,6 +174,9 @@ export interface CaseUpdate {
   body: string;
   attachments: Attachment[];
   createdAt: string;
+  /** Email updates (MAIL-2): the whole text as received, and where the raw message is kept. */
+  fullText?: string;
+  rawKey?: string;
 }
 
 /** Something that happened to an organisation; the table stream delivers it (ACC-5). */

@@ -11,6 +11,7 @@
  * are personal data for this purpose.
  */
 import type { CaseAccess } from './policy';
+import type { InboundRecord } from './ports';
 import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation } from './types';
 
 /** Every kind of view and the record it is built from. A new kind (favorites, notifications,
@@ -31,6 +32,8 @@ export interface ViewKinds {
   attachment: Attachment;
   /** An event of GET /cases/{n}/history (CASE-9). */
   historyEvent: AuditEvent;
+  /** A row of GET /admin/inbound-mail (MAIL-4): the sender and subject are personal data. */
+  inboundMail: InboundRecord;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -138,6 +141,19 @@ export const HISTORY_EVENT_RESTRICTED = {
   to: valueOfNonPersonalField,
 } as const satisfies AllowList<AuditEvent>;
 
+export const INBOUND_MAIL_RESTRICTED = {
+  transportId: 'keep',
+  receivedAt: 'keep',
+  size: 'keep',
+  outcome: 'keep',
+  reason: 'keep',
+  caseNumber: 'keep',
+  updateId: 'keep',
+  of: 'keep',
+  replied: 'keep',
+  rawKey: 'keep',
+} as const satisfies AllowList<InboundRecord>;
+
 /** Fields in the order a person reading the JSON expects them (DynamoDB returns them unordered). */
 const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
   'caseNumber',
@@ -188,12 +204,19 @@ export const RESTRICTED = {
   updateRow: UPDATE_RESTRICTED,
   attachment: ATTACHMENT_RESTRICTED,
   historyEvent: HISTORY_EVENT_RESTRICTED,
+  inboundMail: INBOUND_MAIL_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
+
+/** `euData` is how the list decides access; it is not part of the row. */
+const inboundRow = (r: InboundRecord): InboundRecord => {
+  const { euData: _eu, ...rest } = r;
+  return rest as InboundRecord;
+};
 
 /** CASE-6: email updates list by subject; the full text is fetched on demand. */
 const updateRow = (u: CaseUpdate): CaseUpdate => {
   if (u.channel !== 'email') return u;
-  const { body: _b, ...rest } = u;
+  const { body: _b, fullText: _f, ...rest } = u;
   return rest as CaseUpdate;
 };
 
@@ -207,6 +230,7 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   updateRow: { restricted: RESTRICTED.updateRow, full: updateRow, marked: true },
   attachment: { restricted: RESTRICTED.attachment, marked: false },
   historyEvent: { restricted: RESTRICTED.historyEvent, marked: true },
+  inboundMail: { restricted: RESTRICTED.inboundMail, full: inboundRow, marked: true },
 };
 
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);

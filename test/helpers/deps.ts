@@ -6,7 +6,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { depsFor } from '../../lambdas/adapters/deps';
 import type { OutboundMail } from '../../lambdas/domain/mail';
-import type { Deps } from '../../lambdas/domain/ports';
+import type { Deps, ReplyKeyring } from '../../lambdas/domain/ports';
 
 export interface Meter {
   calls: Record<string, number>;
@@ -51,6 +51,28 @@ export const instrument = (doc: DynamoDBDocumentClient): Meter => {
 
 export const sentMail: OutboundMail[] = [];
 
+/** A fixed reply-token keyring: `t1` signs, `t0` (a rotated-out key) still verifies. */
+export const TEST_REPLY_KEYS: Record<string, Uint8Array> = {
+  t0: new Uint8Array(Buffer.from('casework-test-reply-key-zero-0000000000', 'utf8')),
+  t1: new Uint8Array(Buffer.from('casework-test-reply-key-one-11111111111', 'utf8')),
+};
+export const testKeyring: ReplyKeyring = { current: { id: 't1', secret: TEST_REPLY_KEYS.t1 }, byId: (id) => TEST_REPLY_KEYS[id] };
+
+let sentIds = 0;
+
 /** The production wiring over a test table, with mail recorded instead of sent. */
 export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps =>
-  depsFor({ doc, table }, { mailer: { send: async (m) => void sentMail.push(m) }, mailDomain: 'casework.test', ...overrides });
+  depsFor(
+    { doc, table },
+    {
+      mailer: {
+        send: async (m) => {
+          sentMail.push(m);
+          return `test-${++sentIds}`;
+        },
+      },
+      mailDomain: 'casework.test',
+      replyKeys: async () => testKeyring,
+      ...overrides,
+    },
+  );

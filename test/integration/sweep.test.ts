@@ -18,7 +18,8 @@ import { sweepNeedsAction, type SweepReport } from '../../lambdas/domain/sweep';
 import type { AuditEvent, Case, Status } from '../../lambdas/domain/types';
 import { seedDemo } from '../../lib/local/demo-data';
 import { createTable } from '../../lib/local/emulators';
-import { instrument, testDeps } from '../helpers/deps';
+import { instrument, testDeps, testKeyring } from '../helpers/deps';
+import { tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/reply-token';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 
 const HOUR = 3_600_000;
@@ -165,7 +166,9 @@ describe('FLAG-1: the 24-hour needs-action sweep', () => {
     expect(reminders).toHaveLength(1);
     expect(reminders[0].subject).toContain(`[Case ${late.caseNumber}]`);
     expect(reminders[0].subject).toContain(`[ref:${late.referenceId}]`);
-    expect(reminders[0].replyTo).toBe(`case+${late.referenceId}@casework.test`);
+    // Issue 9 (MAIL-1): the Reply-To carries a token signed for this case.
+    const token = tokenFromAddress(reminders[0].replyTo, 'casework.test')!;
+    expect(verifyReplyToken(testKeyring, token)?.caseNumber).toBe(late.caseNumber);
     expect(reminders[0].to).toEqual(['dana@acme.example']);
     expect(reminders[0].text).toContain(late.referenceId);
 

@@ -4,6 +4,7 @@ import { encodeCursor, decodeCursor } from '../../lambdas/http/cursor';
 import { corporateEmailIssue, FREE_MAIL_DOMAINS } from '../../lambdas/domain/identity';
 import { canTransition, TRANSITIONS, withStatus } from '../../lambdas/domain/lifecycle';
 import { composeCaseMail } from '../../lambdas/domain/mail';
+import { testKeyring } from '../helpers/deps';
 import { STATUSES, type Case } from '../../lambdas/domain/types';
 import { referenceId } from '../../lambdas/adapters/ids';
 
@@ -58,9 +59,10 @@ describe('rules as pure functions', () => {
   });
 
   it('MAIL-1: case mail carries the Reference ID in subject, body and Reply-To', () => {
-    const mail = composeCaseMail(aCase(), 'casework.test', { to: ['dana@acme.example'], text: 'Hello' });
+    const mail = composeCaseMail(aCase(), 'casework.test', testKeyring, { to: ['dana@acme.example'], text: 'Hello' });
     expect(mail.subject).toBe('[Case 00001234] Phones down [ref:ABCDEFGHJKMNPQRS]');
-    expect(mail.replyTo).toBe('case+ABCDEFGHJKMNPQRS@casework.test');
+    // Issue 9: the Reply-To carries a signed token for the case (reply-token.test.ts proves it).
+    expect(mail.replyTo).toMatch(/^case\+00001234-t1-[a-z2-7]{8}-[a-z2-7]{20}@casework\.test$/);
     expect(mail.from).toBe('support@casework.test');
     expect(mail.text).toContain('ABCDEFGHJKMNPQRS');
     expect(mail.references).toBe('<case-ABCDEFGHJKMNPQRS@casework.test>');

@@ -1,0 +1,18 @@
+/**
+ * Jest transform for ESM-only packages that use `import.meta` (email-reply-parser), which
+ * ts-jest cannot turn into CommonJS. esbuild (already the Lambda bundler) converts them.
+ */
+const { transformSync } = require('esbuild');
+
+module.exports = {
+  process(source, filename) {
+    const out = transformSync(source, {
+      format: 'cjs',
+      target: 'node20',
+      sourcefile: filename,
+      define: { 'import.meta.url': '__casework_import_meta_url' },
+      banner: "const __casework_import_meta_url = require('url').pathToFileURL(__filename).href;",
+    });
+    return { code: out.code };
+  },
+};
