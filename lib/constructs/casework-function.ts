@@ -9,7 +9,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { SESSION_KEY_PREFIX } from '../../lambdas/data/keys';
 import { indexList } from '../../lambdas/data/table';
-import type { Stage } from '../casework-app';
+import type { Stage } from '../stage';
 
 /** The repository root: entries and the lock file are resolved from here, never from the cwd. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');

@@ -9,7 +9,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { INGEST_SCOPE } from '../../lambdas/domain/policy';
 import { ROUTES, type RouteDef } from '../../lambdas/http/routes';
-import type { Stage } from '../casework-app';
+import type { Stage } from '../stage';
 import { CaseworkFunction, LOG_RETENTION, logRemovalPolicy } from './casework-function';
 import type { CaseworkIdentity } from './identity';
 

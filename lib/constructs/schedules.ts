@@ -3,7 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import type { Stage } from '../casework-app';
+import type { Stage } from '../stage';
 import { CaseworkFunction } from './casework-function';
 
 export interface SchedulesProps {
