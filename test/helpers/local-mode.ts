@@ -83,9 +83,9 @@ let instances = 0;
  * test file (beforeAll) — it takes a few seconds for the JVM — and stop it in afterAll.
  *
  * The signing key goes to a temporary directory so tests never touch a developer's
- * .local-data. Handler modules keep their SDK clients (and thus the endpoint they were created
- * with) for the life of the module registry; a second instance in the same test file therefore
- * resets the registry so that its handlers talk to its own DynamoDB Local.
+ * .local-data. Each function runs in its own worker with its own modules and environment
+ * (lib/local/functions.ts), so instances share no handler state; the registry is still reset
+ * for a second instance so that the local-mode modules of this process start fresh too.
  */
 export const startTestLocal = async (options: { seed?: boolean; log?: (message: string) => void } = {}): Promise<TestLocal> => {
   if (instances++ > 0) jest.resetModules();
