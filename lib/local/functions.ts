@@ -5,11 +5,13 @@
  * deploys) plus what the Lambda runtime provides. A variable AWS does not give a function is
  * therefore missing here too (issue item 8).
  */
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import { allFunctionSpecs, functionEnvironment, type BindingValues, type FunctionSpec } from '../function-specs';
 import type { Invocation, WorkerData, WorkerMessage } from './function-worker';
+import { clientIds } from './issuer';
 
 /** What the Lambda runtime itself sets, with the emulators standing in for AWS's endpoints. */
 export interface LocalRuntime {
@@ -22,6 +24,36 @@ export interface LocalRuntime {
 const LAMBDA_DIR = resolve(__dirname, '../../lambdas');
 /** The same as CaseworkFunction's. */
 const MEMORY_MB = '512';
+
+/**
+ * The values behind the functions' bindings. The developer's shell may choose them (TABLE_NAME,
+ * CURSOR_SECRET, MAIL_DOMAIN, client ids); they reach only the functions bound to them
+ * (lib/function-specs.ts), as in AWS, never the whole of local mode.
+ */
+export const localBindings = (): BindingValues => {
+  const env = process.env;
+  const clients = clientIds();
+  return {
+    stage: 'local',
+    tableName: env.TABLE_NAME || 'casework-local',
+    // Per run: cursors from an earlier run must not be trusted, as after a secret rotation in AWS.
+    // No Secrets Manager emulator: bound functions get the key itself in CURSOR_SECRET.
+    cursorSecret: { value: env.CURSOR_SECRET || randomBytes(32).toString('base64url') },
+    mailDomain: env.MAIL_DOMAIN || 'casework.test',
+    clients: { web: clients.web, mobile: clients.mobile },
+  };
+};
+
+/** What the Lambda runtime provides, with the emulators for AWS's endpoints (new ports each start). */
+export const localRuntime = (dynamo: string, ses: string): LocalRuntime => ({
+  region: process.env.AWS_REGION || 'eu-west-1',
+  credentials: {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'local',
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'local',
+  },
+  // SESV2: the same emulator answers the v2 API, should a handler use @aws-sdk/client-sesv2.
+  endpoints: { DYNAMODB: dynamo, SES: ses, SESV2: ses },
+});
 
 /** Exactly the environment function `spec` runs with locally. */
 export const localEnvironment = (spec: FunctionSpec, runtime: LocalRuntime, bindings: BindingValues): Record<string, string> => ({

@@ -2,16 +2,13 @@
  * Local mode: the Lambda handlers behind local stand-ins for API Gateway and Cognito, on
  * DynamoDB Local and aws-ses-v2-local. Wiring only; no business logic lives here.
  */
-import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BindingValues } from '../function-specs';
 import { SWEEP_FUNCTION } from '../function-specs';
 import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
-import { startFunctionHost, type FunctionHost, type LocalRuntime } from './functions';
+import { localBindings, localRuntime, startFunctionHost, type FunctionHost } from './functions';
 import { startGateway } from './gateway';
-import { clientIds } from './issuer';
 import { startScheduler, type Scheduler } from './scheduler';
 import type { Gateway } from './gateway';
 
@@ -46,38 +43,6 @@ export interface LocalMode {
   scheduler: Scheduler;
   stop(): Promise<void>;
 }
-
-const DEFAULT_REGION = 'eu-west-1';
-
-/**
- * The values behind the functions' bindings. The developer's shell may choose them (TABLE_NAME,
- * CURSOR_SECRET, MAIL_DOMAIN, client ids); they reach only the functions bound to them
- * (lib/function-specs.ts), as in AWS, never the whole of local mode.
- */
-const localBindings = (): BindingValues => {
-  const env = process.env;
-  const clients = clientIds();
-  return {
-    stage: 'local',
-    tableName: env.TABLE_NAME || 'casework-local',
-    // Per run: cursors from an earlier run must not be trusted, as after a secret rotation in AWS.
-    // No Secrets Manager emulator: bound functions get the key itself in CURSOR_SECRET.
-    cursorSecret: { value: env.CURSOR_SECRET || randomBytes(32).toString('base64url') },
-    mailDomain: env.MAIL_DOMAIN || 'casework.test',
-    clients: { web: clients.web, mobile: clients.mobile },
-  };
-};
-
-/** What the Lambda runtime provides, with the emulators for AWS's endpoints (new ports each start). */
-const localRuntime = (dynamo: string, ses: string): LocalRuntime => ({
-  region: process.env.AWS_REGION || DEFAULT_REGION,
-  credentials: {
-    accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'local',
-    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'local',
-  },
-  // SESV2: the same emulator answers the v2 API, should a handler use @aws-sdk/client-sesv2.
-  endpoints: { DYNAMODB: dynamo, SES: ses, SESV2: ses },
-});
 
 export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   const log = opts.log ?? (() => {});
