@@ -4,6 +4,8 @@
  * The README's "DynamoDB per route" table comes from this.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,14 +13,94 @@ const keyDir = mkdtempSync(join(tmpdir(), 'casework-bench-'));
 process.env.CASEWORK_KEY_DIR = keyDir;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
+interface Meter {
+  calls: Record<string, number>;
+  capacity: number;
+  reset(): void;
+}
+
+/**
+ * Each function runs in its own worker with its own SDK client, so the metering sits between them
+ * and DynamoDB Local: an HTTP proxy that counts every operation, asks for ReturnConsumedCapacity
+ * and sums what DynamoDB Local reports. A Scan fails the request: no route may issue one.
+ */
+const meteringProxy = async (target: string): Promise<{ url: string; meter: Meter; close(): void }> => {
+  const meter: Meter = {
+    calls: {},
+    capacity: 0,
+    reset() {
+      meter.calls = {};
+      meter.capacity = 0;
+    },
+  };
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
+      let body = Buffer.concat(chunks);
+      if (operation === 'Scan') {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'Scan', message: 'Scan issued: every access pattern must Query a designed index' }));
+        return;
+      }
+      meter.calls[operation] = (meter.calls[operation] ?? 0) + 1;
+      if (body.length)
+        body = Buffer.from(JSON.stringify({ ...JSON.parse(body.toString('utf8')), ReturnConsumedCapacity: 'TOTAL' }));
+      const forward = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, 'content-length': body.length },
+        },
+        (up) => {
+          const out: Buffer[] = [];
+          up.on('data', (c: Buffer) => out.push(c));
+          up.on('end', () => {
+            const text = Buffer.concat(out).toString('utf8');
+            try {
+              const cc = (JSON.parse(text) as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] })
+                .ConsumedCapacity;
+              for (const c of Array.isArray(cc) ? cc : cc ? [cc] : []) meter.capacity += c.CapacityUnits ?? 0;
+            } catch {
+              // Not JSON: nothing to count.
+            }
+            res.writeHead(up.statusCode ?? 500, up.headers);
+            res.end(text);
+          });
+        },
+      );
+      forward.on('error', (err) => {
+        res.writeHead(502);
+        res.end(String(err));
+      });
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    meter,
+    close: () => server.close(),
+  };
+};
+
 const main = async () => {
   const { startLocal } = await import('../lib/local');
-  const local = await startLocal({ apiPort: 0, sesPort: 0, dynamoPort: 0, sweepEveryMs: 0 });
-  const { documentClient } = await import('../lambdas/data/client');
-  const { instrument } = await import('../test/helpers/deps');
+  let proxy: Awaited<ReturnType<typeof meteringProxy>> | undefined;
+  const local = await startLocal({
+    apiPort: 0,
+    sesPort: 0,
+    dynamoPort: 0,
+    sweepEveryMs: 0,
+    dynamoEndpointForFunctions: async (endpoint) => (proxy = await meteringProxy(endpoint)).url,
+  });
   const { signUserToken } = await import('../lib/local/issuer');
   const { CURRENT_TERMS } = await import('../lambdas/domain/catalogue');
-  const meter = instrument(documentClient());
+  const { meter } = proxy!;
   const token = (sub: string, client: 'web' | 'mobile' = 'web') => signUserToken({ sub, email: `${sub}@x`, client });
   const call = async (
     sub: string | undefined,
@@ -97,6 +179,7 @@ const main = async () => {
     console.log(`| ${route} | ${who} | ${calls} | ${meter.capacity.toFixed(1)} |`);
   }
   await local.stop();
+  proxy!.close();
   rmSync(keyDir, { recursive: true, force: true });
 };
 

@@ -24,6 +24,12 @@ export interface LocalOptions {
   /** How often the sweep runs (FLAG-1); 0 turns the timer off. Default: every minute. */
   sweepEveryMs?: number;
   log?: (message: string) => void;
+  /**
+   * Where the functions reach DynamoDB, given DynamoDB Local's endpoint: itself by default;
+   * bench:capacity puts a metering proxy in between (the functions' SDK clients live in their
+   * workers, out of the caller's reach).
+   */
+  dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
 }
 
 export interface LocalUrls {
@@ -77,7 +83,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     const dynamo = dynamoResult.value;
     const ses = sesResult.value;
     log(`DynamoDB Local ready at ${dynamo.endpoint} (${Date.now() - t0} ms)`);
-    const runtime = localRuntime(dynamo.endpoint, ses.endpoint);
+    const runtime = localRuntime((await opts.dynamoEndpointForFunctions?.(dynamo.endpoint)) ?? dynamo.endpoint, ses.endpoint);
     const bindings = localBindings();
     const { tableName } = bindings;
 
