@@ -6,19 +6,60 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDynamoTap } from '../lib/local/dynamo-tap';
 
 const keyDir = mkdtempSync(join(tmpdir(), 'casework-bench-'));
 process.env.CASEWORK_KEY_DIR = keyDir;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
+interface Meter {
+  calls: Record<string, number>;
+  capacity: number;
+  reset(): void;
+}
+
+/**
+ * Each function runs in its own worker with its own SDK client, so the meter taps the wire between
+ * them and DynamoDB Local: it counts every operation, asks for ReturnConsumedCapacity and sums
+ * what DynamoDB Local reports. A Scan is refused: no route may issue one.
+ */
+const meteringProxy = async (target: string): Promise<{ url: string; meter: Meter; close(): Promise<void> }> => {
+  const meter: Meter = {
+    calls: {},
+    capacity: 0,
+    reset() {
+      meter.calls = {};
+      meter.capacity = 0;
+    },
+  };
+  const tap = await startDynamoTap(target, {
+    onRequest: (operation, input) => {
+      if (operation === 'Scan') return { refuse: 'Scan issued: every access pattern must Query a designed index' };
+      meter.calls[operation] = (meter.calls[operation] ?? 0) + 1;
+      return { ...input, ReturnConsumedCapacity: 'TOTAL' };
+    },
+    onResponse: (_operation, output) => {
+      const cc = (output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] } | undefined)
+        ?.ConsumedCapacity;
+      for (const c of Array.isArray(cc) ? cc : cc ? [cc] : []) meter.capacity += c.CapacityUnits ?? 0;
+    },
+  });
+  return { url: tap.url, meter, close: tap.close };
+};
+
 const main = async () => {
   const { startLocal } = await import('../lib/local');
-  const local = await startLocal({ apiPort: 0, sesPort: 0, dynamoPort: 0, sweepEveryMs: 0 });
-  const { documentClient } = await import('../lambdas/data/client');
-  const { instrument } = await import('../test/helpers/deps');
+  let proxy: Awaited<ReturnType<typeof meteringProxy>> | undefined;
+  const local = await startLocal({
+    apiPort: 0,
+    sesPort: 0,
+    dynamoPort: 0,
+    sweepEveryMs: 0,
+    dynamoEndpointForFunctions: async (endpoint) => (proxy = await meteringProxy(endpoint)).url,
+  });
   const { signUserToken } = await import('../lib/local/issuer');
   const { CURRENT_TERMS } = await import('../lambdas/domain/catalogue');
-  const meter = instrument(documentClient());
+  const { meter } = proxy!;
   const token = (sub: string, client: 'web' | 'mobile' = 'web') => signUserToken({ sub, email: `${sub}@x`, client });
   const call = async (
     sub: string | undefined,
@@ -97,6 +138,7 @@ const main = async () => {
     console.log(`| ${route} | ${who} | ${calls} | ${meter.capacity.toFixed(1)} |`);
   }
   await local.stop();
+  await proxy!.close();
   rmSync(keyDir, { recursive: true, force: true });
 };
 

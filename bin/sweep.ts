@@ -1,21 +1,29 @@
 /**
  * `npm run sweep`: runs the scheduled sweep (FLAG-1) once, against the local mode that
- * `npm start` is running (DYNAMODB_PORT, SES_PORT), through the same Lambda handler as AWS.
+ * `npm start` is running (DYNAMODB_PORT, SES_PORT), through the same Lambda handler as AWS, in its
+ * own worker with exactly the sweep function's environment (lib/local/functions.ts).
  */
+import { randomUUID } from 'node:crypto';
+import { SWEEP_FUNCTION } from '../lib/function-specs';
+import { localBindings, localRuntime, startFunctionHost } from '../lib/local/functions';
+
 const env = process.env;
-env.AWS_REGION ??= 'eu-west-1';
-env.AWS_ACCESS_KEY_ID ??= 'local';
-env.AWS_SECRET_ACCESS_KEY ??= 'local';
-env.AWS_ENDPOINT_URL_DYNAMODB ??= `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`;
-env.AWS_ENDPOINT_URL_SES ??= `http://127.0.0.1:${env.SES_PORT || 8005}`;
-env.TABLE_NAME ??= 'casework-local';
-env.MAIL_DOMAIN ??= 'casework.test';
 env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const main = async () => {
-  const { handler } = await import('../lambdas/schedule/run-sweep');
-  const report = await handler();
-  console.log(JSON.stringify(report, null, 2));
+  const host = startFunctionHost({
+    runtime: localRuntime(`http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, `http://127.0.0.1:${env.SES_PORT || 8005}`),
+    bindings: localBindings(),
+  });
+  try {
+    const report = await host.handler(SWEEP_FUNCTION.name)(
+      {},
+      { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 300_000 },
+    );
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await host.stop();
+  }
 };
 
 main().catch((err: unknown) => {

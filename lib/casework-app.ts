@@ -2,14 +2,9 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppStack } from './stacks/app-stack';
 import { DataStack } from './stacks/data-stack';
+import { parseStage, type Stage } from './stage';
 
-export const STAGES = ['dev', 'prod'] as const;
-export type Stage = (typeof STAGES)[number];
-
-export const parseStage = (value: unknown): Stage => {
-  if (typeof value === 'string' && (STAGES as readonly string[]).includes(value)) return value as Stage;
-  throw new Error(`Unknown stage ${JSON.stringify(value)}: use -c stage=${STAGES.join('|')}`);
-};
+export { STAGES, parseStage, type Stage } from './stage';
 
 /** The portal dev server: dev's default origin. */
 export const DEV_PORTAL_ORIGIN = 'http://localhost:5173';

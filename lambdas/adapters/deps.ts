@@ -6,6 +6,7 @@ import { mailRepo } from '../data/mail-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/ports';
+import { requiredEnv } from './config';
 import { systemIds } from './ids';
 import { postalMimeParser } from './mime';
 import { sesMailer } from './ses-mailer';
@@ -28,7 +29,61 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   ...overrides,
 });
 
+/** Built on first use and kept; a build that throws is retried on the next use. */
+const once = <T>(build: () => T): (() => T) => {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+};
+
+/**
+ * The ports of this function, each built when a handler first touches it: a function gets only
+ * the environment its bindings give it (lib/function-specs.ts), so GET /health, which has no
+ * table, must never build the table's repositories. A port whose configuration is missing throws
+ * a ConfigurationError when used (a 500 with the reason in the log), instead of defaulting.
+ */
+const lazyDeps = (): Deps => {
+  const table = once(defaultTable);
+  const directory = once(() => directoryRepo(table()));
+  const cases = once(() => caseRepo(table()));
+  const sessions = once(() => sessionRepo(table()));
+  const waiting = once(() => waitingRepo(table()));
+  const mailer = once(() => sesMailer());
+  const mailDomain = once(() => requiredEnv('MAIL_DOMAIN', 'mailer'));
+  const mail = once(() => mailRepo(table()));
+  const mime = once(() => postalMimeParser());
+  const replyKeys = once(() => keyringFromJson(requiredEnv('REPLY_TOKEN_KEYS', 'reply keys')));
+  return {
+    clock: { now: () => new Date() },
+    ids: systemIds,
+    get directory() {
+      return directory();
+    },
+    get cases() {
+      return cases();
+    },
+    get sessions() {
+      return sessions();
+    },
+    get waiting() {
+      return waiting();
+    },
+    get mailer() {
+      return mailer();
+    },
+    get mailDomain() {
+      return mailDomain();
+    },
+    get mail() {
+      return mail();
+    },
+    get mime() {
+      return mime();
+    },
+    replyKeys: async () => replyKeys(),
+  };
+};
+
 let deps: Deps | undefined;
 
-/** One set per container, built on first use. */
-export const appDeps = (): Deps => (deps ??= depsFor(defaultTable()));
+/** One set per container. */
+export const appDeps = (): Deps => (deps ??= lazyDeps());

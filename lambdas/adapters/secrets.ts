@@ -1,4 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { requiredEnv } from './config';
 
 /**
  * The key that signs list cursors. In AWS it lives in Secrets Manager (CURSOR_SECRET_ARN, cached
@@ -6,8 +7,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
  */
 export const cursorKey = async (): Promise<string> => {
   if (process.env.CURSOR_SECRET) return process.env.CURSOR_SECRET;
-  const arn = process.env.CURSOR_SECRET_ARN;
-  if (!arn) throw new Error('Neither CURSOR_SECRET nor CURSOR_SECRET_ARN is set');
+  const arn = requiredEnv('CURSOR_SECRET_ARN', 'cursor secret');
   const value = await getSecret(arn, { maxAge: 300 });
   if (typeof value !== 'string' || !value) throw new Error('The cursor secret is empty');
   return value;

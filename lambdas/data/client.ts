@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requiredEnv } from '../adapters/config';
 
 /**
  * One document client per container. Locally AWS_ENDPOINT_URL_DYNAMODB points the same code at
@@ -12,11 +13,7 @@ export const documentClient = (): DynamoDBDocumentClient =>
     marshallOptions: { removeUndefinedValues: true },
   }));
 
-export const tableName = (): string => {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
-};
+export const tableName = (): string => requiredEnv('TABLE_NAME', 'table');
 
 export interface TableRef {
   doc: DynamoDBDocumentClient;

@@ -9,7 +9,8 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { indexList } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type WritePattern } from '../../lambdas/data/writes';
-import type { Stage } from '../casework-app';
+import { FIXED_ENVIRONMENT, type FunctionBindings } from '../function-specs';
+import type { Stage } from '../stage';
 
 /** The repository root: entries and the lock file are resolved from here, never from the cwd. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -23,9 +24,26 @@ export const LOG_RETENTION: Record<Stage, logs.RetentionDays> = {
 export const logRemovalPolicy = (stage: Stage): RemovalPolicy =>
   stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+/** What a function's bindings (lib/function-specs.ts) are bound to. */
+export interface BindingTargets {
+  readonly table?: dynamodb.ITable;
+  readonly cursorSecret?: secretsmanager.ISecret;
+  readonly mailDomain?: string;
+  readonly clients?: { web: string; mobile: string };
+}
+
 export interface CaseworkFunctionProps extends Omit<
   NodejsFunctionProps,
-  'entry' | 'handler' | 'runtime' | 'architecture' | 'logGroup' | 'role' | 'projectRoot' | 'depsLockFilePath'
+  | 'entry'
+  | 'handler'
+  | 'runtime'
+  | 'architecture'
+  | 'logGroup'
+  | 'role'
+  | 'projectRoot'
+  | 'depsLockFilePath'
+  // Only bindings add variables, so that the environment is exactly what lib/function-specs.ts says.
+  | 'environment'
 > {
   /**
    * Handler module under `lambdas/`, without extension: `http/get-case` is
@@ -42,7 +60,7 @@ export interface CaseworkFunctionProps extends Omit<
  */
 export class CaseworkFunction extends NodejsFunction {
   public constructor(scope: Construct, id: string, props: CaseworkFunctionProps) {
-    const { module, stage, environment, bundling, ...rest } = props;
+    const { module, stage, bundling, ...rest } = props;
     // Created in the parent scope because `this` does not exist before super(); an explicit
     // group (instead of Lambda's implicit one) is what gives us retention and a removal policy.
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -86,12 +104,7 @@ export class CaseworkFunction extends NodejsFunction {
         logLevel: LogLevel.WARNING,
         ...bundling,
       },
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'casework',
-        STAGE: stage,
-        ...environment,
-      },
+      environment: { ...FIXED_ENVIRONMENT, STAGE: stage },
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -104,6 +117,22 @@ export class CaseworkFunction extends NodejsFunction {
   /** Absolute path of a handler module (NodejsFunction refuses one that does not exist). */
   public static entryFor(module: string): string {
     return path.join(REPO_ROOT, 'lambdas', `${module}.ts`);
+  }
+
+  /**
+   * Applies a function's bindings from lib/function-specs.ts through the helpers below; a binding
+   * without its target is a bug in the stack, refused at synth.
+   */
+  public bind(spec: FunctionBindings, targets: BindingTargets): this {
+    const need = <T>(value: T | undefined, what: keyof BindingTargets): T => {
+      if (value === undefined) throw new Error(`${this.node.path} is bound to a ${what}, but none was given`);
+      return value;
+    };
+    if (spec.table) this.bindTable(need(targets.table, 'table'), spec.table.writes);
+    if (spec.cursorSecret) this.bindSecret(need(targets.cursorSecret, 'cursorSecret'));
+    if (spec.mailer) this.bindMailer(need(targets.mailDomain, 'mailDomain'));
+    if (spec.clients) this.setClients(need(targets.clients, 'clients'));
+    return this;
   }
 
   /**

@@ -8,8 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { INGEST_SCOPE } from '../../lambdas/domain/policy';
-import { ROUTES, writesOf, type RouteDef } from '../../lambdas/http/routes';
-import type { Stage } from '../casework-app';
+import { ROUTES, type RouteDef } from '../../lambdas/http/routes';
+import { httpFunctionSpecs } from '../function-specs';
+import type { Stage } from '../stage';
 import { CaseworkFunction, LOG_RETENTION, logRemovalPolicy } from './casework-function';
 import type { CaseworkIdentity } from './identity';
 
@@ -26,8 +27,6 @@ export interface CaseworkHttpApiProps {
   /** @default ROUTES, the route table; tests pass others to reach cases it does not have yet */
   readonly routes?: readonly RouteDef[];
 }
-
-const TABLE_RANK = { none: 0, read: 1, write: 2 } as const;
 
 /** `list-cases` -> `ListCases`: readable construct ids and logical ids. */
 const pascal = (handler: string): string =>
@@ -100,29 +99,17 @@ export class CaseworkHttpApi extends Construct {
     const noAuth = new apigw.HttpNoneAuthorizer();
     const clients = { web: identity.web.userPoolClientId, mobile: identity.mobile.userPoolClientId };
 
-    // One function per handler module; if several routes share a module, it gets the widest
-    // table access and the union of the writes they need, and no more.
-    const byHandler = new Map<string, RouteDef[]>();
-    for (const route of routes) byHandler.set(route.handler, [...(byHandler.get(route.handler) ?? []), route]);
-
     const functions = new Map<string, CaseworkFunction>();
     const integrations = new Map<string, HttpLambdaIntegration>();
-    for (const [handler, served] of byHandler) {
-      const access = served.map((r) => r.table).reduce((a, b) => (TABLE_RANK[b] > TABLE_RANK[a] ? b : a));
+    for (const [handler, spec] of httpFunctionSpecs(routes)) {
       const fn = new CaseworkFunction(this, pascal(handler), {
         stage: props.stage,
-        module: `http/${handler}`,
-        description: served
+        module: spec.module,
+        description: spec.routes
           .map((r) => `${r.method} ${r.path}`)
           .join(', ')
           .slice(0, 256),
-      });
-      fn.setClients(clients);
-      if (access !== 'none') {
-        // The write patterns of every route it serves, the ACC-10 session touch included.
-        fn.bindTable(props.table, served.flatMap(writesOf));
-        fn.bindSecret(props.cursorSecret);
-      }
+      }).bind(spec, { table: props.table, cursorSecret: props.cursorSecret, clients });
       functions.set(handler, fn);
       integrations.set(handler, new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn));
     }

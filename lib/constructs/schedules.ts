@@ -3,8 +3,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { SWEEP_WRITES } from '../../lambdas/data/writes';
-import type { Stage } from '../casework-app';
+import { SWEEP_FUNCTION } from '../function-specs';
+import type { Stage } from '../stage';
 import { CaseworkFunction } from './casework-function';
 
 export interface SchedulesProps {
@@ -27,12 +27,10 @@ export class Schedules extends Construct {
     super(scope, id);
     this.sweep = new CaseworkFunction(this, 'Sweep', {
       stage: props.stage,
-      module: 'schedule/run-sweep',
+      module: SWEEP_FUNCTION.module,
       description: 'FLAG-1: flags cases waiting on the customer for over 24 hours and reminds the contact',
       timeout: Duration.minutes(5),
-    })
-      .bindTable(props.table, SWEEP_WRITES)
-      .bindMailer(props.mailDomain);
+    }).bind(SWEEP_FUNCTION, { table: props.table, mailDomain: props.mailDomain });
     this.rule = new events.Rule(this, 'Every15Minutes', {
       description: 'Casework needs-action sweep',
       schedule: events.Schedule.rate(props.every ?? Duration.minutes(15)),

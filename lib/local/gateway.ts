@@ -7,10 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { registerHooks } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -33,8 +31,11 @@ export interface GatewayOptions {
   port: number;
   host?: string;
   routes?: readonly RouteDef[];
-  /** Loads a route's handler; defaults to `lambdas/http/<handler>.ts`. Tests inject their own. */
-  loadHandler?: (name: string) => Promise<LambdaHandler>;
+  /**
+   * Loads a route's handler by module name: local mode runs each function in its own worker
+   * (lib/local/functions.ts); tests inject their own.
+   */
+  loadHandler: (name: string) => Promise<LambdaHandler>;
   log?: (message: string) => void;
 }
 
@@ -43,37 +44,6 @@ export interface Gateway {
   port: number;
   close(): Promise<void>;
 }
-
-const HANDLER_DIR = resolve(__dirname, '../../lambdas/http');
-
-/**
- * Packages that export only an `import` condition (@middy/core 7). Handlers are CommonJS here,
- * so Node resolves their imports with the `require` condition and finds nothing; in AWS esbuild
- * resolves them while bundling and in jest a moduleNameMapper does. Adding `import` for these
- * packages alone lets Node 24's require(esm) load them. A global `--conditions=import` is no
- * substitute: it breaks other packages (express's JSON requires under tsx).
- */
-const ESM_ONLY_PREFIXES = ['@middy/'];
-let esmOnlyHookRegistered = false;
-const allowEsmOnlyPackages = () => {
-  // Jest resolves through its own moduleNameMapper and refuses Node's loader hooks.
-  if (esmOnlyHookRegistered || process.env.JEST_WORKER_ID !== undefined) return;
-  esmOnlyHookRegistered = true;
-  registerHooks({
-    resolve: (specifier, context, next) =>
-      ESM_ONLY_PREFIXES.some((p) => specifier.startsWith(p)) && !context.conditions?.includes('import')
-        ? next(specifier, { ...context, conditions: [...(context.conditions ?? []), 'import'] })
-        : next(specifier, context),
-  });
-};
-
-const importHandler = async (name: string): Promise<LambdaHandler> => {
-  allowEsmOnlyPackages();
-  const mod = (await import(resolve(HANDLER_DIR, name))) as { handler?: LambdaHandler; default?: { handler?: LambdaHandler } };
-  const handler = mod.handler ?? mod.default?.handler;
-  if (typeof handler !== 'function') throw new Error(`lambdas/http/${name}.ts does not export a handler`);
-  return handler;
-};
 
 interface CompiledRoute {
   route: RouteDef;
@@ -261,7 +231,7 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
   const routes = opts.routes ?? (ROUTES as readonly RouteDef[]);
   const compiled = compile(routes);
   const log = opts.log ?? (() => {});
-  const load = opts.loadHandler ?? importHandler;
+  const load = opts.loadHandler;
   // One module per handler for the gateway's life, like a warm Lambda container.
   const handlers = new Map<string, Promise<LambdaHandler>>();
   const handlerFor = (name: string) => {

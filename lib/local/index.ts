@@ -2,10 +2,12 @@
  * Local mode: the Lambda handlers behind local stand-ins for API Gateway and Cognito, on
  * DynamoDB Local and aws-ses-v2-local. Wiring only; no business logic lives here.
  */
-import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SWEEP_FUNCTION } from '../function-specs';
 import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
+import { localBindings, localRuntime, startFunctionHost, type FunctionHost } from './functions';
 import { startGateway } from './gateway';
 import { startScheduler, type Scheduler } from './scheduler';
 import type { Gateway } from './gateway';
@@ -22,6 +24,12 @@ export interface LocalOptions {
   /** How often the sweep runs (FLAG-1); 0 turns the timer off. Default: every minute. */
   sweepEveryMs?: number;
   log?: (message: string) => void;
+  /**
+   * Where the functions reach DynamoDB, given DynamoDB Local's endpoint: itself by default;
+   * bench:capacity puts a metering proxy in between (the functions' SDK clients live in their
+   * workers, out of the caller's reach).
+   */
+  dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
 }
 
 export interface LocalUrls {
@@ -42,31 +50,6 @@ export interface LocalMode {
   stop(): Promise<void>;
 }
 
-const DEFAULT_REGION = 'eu-west-1';
-
-/**
- * Handler modules read the environment when they load and create their SDK clients lazily, so
- * every variable is set before the first request imports one. Endpoints are overwritten on
- * every start because each start has new ports; the rest respects what the caller already set.
- */
-const configureEnvironment = (dynamo: string, ses: string) => {
-  const env = process.env;
-  env.AWS_REGION ??= DEFAULT_REGION;
-  env.AWS_ACCESS_KEY_ID ??= 'local';
-  env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  env.AWS_ENDPOINT_URL_DYNAMODB = dynamo;
-  env.AWS_ENDPOINT_URL_SES = ses;
-  // The same emulator answers the v2 API, should a handler use @aws-sdk/client-sesv2.
-  env.AWS_ENDPOINT_URL_SESV2 = ses;
-  env.TABLE_NAME ??= 'casework-local';
-  // Per run: cursors from an earlier run must not be trusted, as after a secret rotation in AWS.
-  env.CURSOR_SECRET ??= randomBytes(32).toString('base64url');
-  env.WEB_CLIENT_ID ??= 'casework-web';
-  env.MOBILE_CLIENT_ID ??= 'casework-mobile';
-  env.MAIL_DOMAIN ??= 'casework.test';
-  env.STAGE = 'local';
-};
-
 export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   const log = opts.log ?? (() => {});
   // Everything started so far, stopped in reverse if a later step fails, so that a failed start
@@ -74,12 +57,14 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   const started: Emulator[] = [];
   let gateway: Gateway | undefined;
   let scheduler: Scheduler | undefined;
+  let functions: FunctionHost | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       const errors: unknown[] = [];
       if (scheduler) await scheduler.stop().catch((e: unknown) => errors.push(e));
       if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
+      if (functions) await functions.stop().catch((e: unknown) => errors.push(e));
       for (const emulator of started.reverse()) await emulator.stop().catch((e: unknown) => errors.push(e));
       if (errors.length) throw new AggregateError(errors, 'Local mode did not stop cleanly');
     })());
@@ -98,28 +83,36 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     const dynamo = dynamoResult.value;
     const ses = sesResult.value;
     log(`DynamoDB Local ready at ${dynamo.endpoint} (${Date.now() - t0} ms)`);
-    configureEnvironment(dynamo.endpoint, ses.endpoint);
+    const runtime = localRuntime((await opts.dynamoEndpointForFunctions?.(dynamo.endpoint)) ?? dynamo.endpoint, ses.endpoint);
+    const bindings = localBindings();
+    const { tableName } = bindings;
 
-    const tableName = process.env.TABLE_NAME!;
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: runtime.region, credentials: runtime.credentials });
     let created: boolean;
     try {
       ({ created } = await createTable(client, tableName));
+      if (created && opts.seed !== false) {
+        const t1 = Date.now();
+        const { seedDemo } = await import('./demo-data');
+        const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+        await seedDemo({ ref: { doc, table: tableName } });
+        log(`Seeded demo data into ${tableName} (${Date.now() - t1} ms)`);
+      } else if (!created) {
+        log(`Using the existing table ${tableName} in ${opts.persistDir}`);
+      }
     } finally {
       client.destroy();
     }
-    if (created && opts.seed !== false) {
-      const t1 = Date.now();
-      // Imported only now: the seed module builds its DynamoDB client from the environment set above.
-      const { seedDemo } = await import('./demo-data');
-      await seedDemo();
-      log(`Seeded demo data into ${tableName} (${Date.now() - t1} ms)`);
-    } else if (!created) {
-      log(`Using the existing table ${tableName} in ${opts.persistDir}`);
-    }
 
-    gateway = await startGateway({ port: opts.apiPort, log });
-    scheduler = startScheduler({ everyMs: opts.sweepEveryMs ?? 60_000, log });
+    functions = startFunctionHost({ runtime, bindings, log });
+    const host = functions;
+    gateway = await startGateway({ port: opts.apiPort, log, loadHandler: async (name) => host.handler(name) });
+    scheduler = startScheduler({
+      everyMs: opts.sweepEveryMs ?? 60_000,
+      log,
+      sweep: host.handler(SWEEP_FUNCTION.name),
+      region: runtime.region,
+    });
     return {
       scheduler,
       urls: {

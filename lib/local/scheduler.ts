@@ -1,19 +1,48 @@
 /**
- * The local stand-in for EventBridge: runs the scheduled sweep's Lambda handler on a timer
- * (every minute locally; every 15 minutes in AWS). Overlapping runs are harmless: the sweep's
- * writes are conditional.
+ * The local stand-in for EventBridge: invokes the scheduled sweep's function on a timer (every
+ * minute locally; every 15 minutes in AWS) with a scheduled event, as EventBridge does.
+ * Overlapping runs are harmless: the sweep's writes are conditional.
  */
+import { randomUUID } from 'node:crypto';
+import type { ScheduledEvent } from 'aws-lambda';
+import type { handler as sweepHandler } from '../../lambdas/schedule/run-sweep';
+import type { LocalHandler } from './functions';
+
 export interface Scheduler {
   /** Runs the sweep once now (also what `npm run sweep` does). */
   runOnce(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
-export const startScheduler = (opts: { everyMs: number; log: (m: string) => void }): Scheduler => {
+const scheduledEvent = (region: string): ScheduledEvent => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '000000000000',
+  time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  region,
+  resources: [`arn:aws:events:${region}:000000000000:rule/casework-local-sweep`],
+  detail: {},
+});
+
+/** The sweep's Lambda timeout (lib/constructs/schedules.ts). */
+const SWEEP_TIMEOUT_MS = 5 * 60_000;
+
+export const startScheduler = (opts: {
+  everyMs: number;
+  log: (m: string) => void;
+  /** The sweep function (lib/local/functions.ts). */
+  sweep: LocalHandler;
+  region: string;
+}): Scheduler => {
   let running: Promise<unknown> | undefined;
   const runOnce = async () => {
-    const { handler } = await import('../../lambdas/schedule/run-sweep');
-    const report = await handler();
+    const deadline = Date.now() + SWEEP_TIMEOUT_MS;
+    const report = (await opts.sweep(scheduledEvent(opts.region), {
+      awsRequestId: randomUUID(),
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    })) as Awaited<ReturnType<typeof sweepHandler>>;
     const n = report.needsAction;
     if (n.examined > 0)
       opts.log(`sweep: ${n.flagged} case(s) flagged needs-action, ${n.reminded} reminder(s) sent, ${n.failed} failed`);

@@ -2,7 +2,7 @@ import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { Stage } from '../casework-app';
+import type { Stage } from '../stage';
 import { CaseworkHttpApi } from '../constructs/http-api';
 import { CaseworkIdentity } from '../constructs/identity';
 import { Schedules } from '../constructs/schedules';

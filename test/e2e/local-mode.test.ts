@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { RouteDef } from '../../lambdas/http/routes';
+import { awsEnvironmentNames, httpFunctionSpecs, type FunctionSpec } from '../../lib/function-specs';
+import { startFunctionHost } from '../../lib/local/functions';
 import { MAX_BODY_BYTES, startGateway } from '../../lib/local/gateway';
 import type { Gateway, LambdaHandler } from '../../lib/local/gateway';
 import { ISSUER, jwks, signClaims, signMachineToken, signUserToken } from '../../lib/local/issuer';
@@ -59,6 +61,13 @@ describe('local mode (npm start in-process)', () => {
     const res = await get('/health');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('item 8: GET /terms and GET /openapi.json answer 200 in functions that, as in AWS, have no TABLE_NAME', async () => {
+    expect((await get('/terms')).status).toBe(200);
+    const openapi = await get('/openapi.json');
+    expect(openapi.status).toBe(200);
+    expect(await openapi.json()).toMatchObject({ openapi: expect.stringMatching(/^3\.1/) });
   });
 
   it('GET /me without a token is 401 problem+json', async () => {
@@ -319,5 +328,51 @@ describe('local gateway: the API Gateway payload 2.0 contract', () => {
     const res = await fetch(`${gateway.url}/boom`);
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ message: 'Internal Server Error' });
+  });
+});
+
+describe('local functions: one container per function, with exactly its environment', () => {
+  const runtime = {
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    endpoints: { DYNAMODB: 'http://127.0.0.1:1' },
+  };
+  const bindings = {
+    stage: 'local',
+    tableName: 'casework-local',
+    cursorSecret: { value: 'k' },
+    mailDomain: 'casework.test',
+    clients: { web: 'casework-web', mobile: 'casework-mobile' },
+  };
+  // Lambda runtime variables plus the emulator endpoint; nothing of the test's own process.
+  const RUNTIME = [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_DEFAULT_REGION',
+    'AWS_ENDPOINT_URL_DYNAMODB',
+    'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+    'AWS_LAMBDA_FUNCTION_NAME',
+    'AWS_LAMBDA_FUNCTION_VERSION',
+    'AWS_LAMBDA_LOG_GROUP_NAME',
+    'AWS_REGION',
+    'AWS_SECRET_ACCESS_KEY',
+    'POWERTOOLS_LOG_LEVEL',
+  ];
+  const ctx = { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 };
+  // The real specs of a public and of a table-reading route, run by a handler that reports its environment.
+  const specs = new Map<string, FunctionSpec>(
+    ['get-health', 'get-me'].map((name) => [name, { ...httpFunctionSpecs().get(name)!, module: '../test/fixtures/report-env' }]),
+  );
+  const host = startFunctionHost({ runtime, bindings, specs });
+  afterAll(() => host.stop());
+
+  it.each(['get-health', 'get-me'])("item 8: %s sees its spec's variables and the runtime's, nothing else", async (name) => {
+    const res = (await host.handler(name)({}, ctx)) as { body: string };
+    const expected = awsEnvironmentNames(specs.get(name)!).map((n) => (n === 'CURSOR_SECRET_ARN' ? 'CURSOR_SECRET' : n));
+    expect(JSON.parse(res.body)).toEqual([...RUNTIME, ...expected].sort());
+  });
+
+  it('item 8: the public function has no TABLE_NAME locally, as in AWS', async () => {
+    const res = (await host.handler('get-health')({}, ctx)) as { body: string };
+    expect(JSON.parse(res.body)).not.toContain('TABLE_NAME');
   });
 });

@@ -1,17 +1,18 @@
 /**
  * The IAM grants cannot drift from the code: every DynamoDB request the real handlers send, route
- * by route, over real HTTP against local mode, is recorded at the document client and checked
+ * by route, over real HTTP against local mode, is recorded on the wire (each function runs in its
+ * own worker, so a tap in front of DynamoDB Local sees what they all send) and checked
  * against what the route table declares (lambdas/http/routes.ts `writes` -> lambdas/data/writes.ts).
  * CDK grants exactly those declarations (test/infra/functions.test.ts), so a write recorded here
  * outside them is an AccessDenied waiting to happen in AWS. The scheduled sweep is checked the same way.
  */
-import { documentClient } from '../../lambdas/data/client';
 import { KEY_PREFIX } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
 import { grantsOf, READ_ACTIONS, SWEEP_WRITES, type WritePattern } from '../../lambdas/data/writes';
 import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { findRoute, ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import { signClaims, clientIds, ISSUER } from '../../lib/local/issuer';
+import { startDynamoTap, type DynamoTap } from '../../lib/local/dynamo-tap';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 
 /** One DynamoDB request as IAM authorizes it: the action, and the item's leading key prefix. */
@@ -84,24 +85,30 @@ const recorded = new Map<string, Access[]>();
 let current: string | undefined;
 
 let local: TestLocal;
+let tap: DynamoTap | undefined;
 const json = { 'content-type': 'application/json' };
 
 beforeAll(async () => {
-  // No timed sweep: it would write while a route is being recorded; the test runs it itself.
-  local = await startTestLocal({ sweepEveryMs: 0 });
-  documentClient().middlewareStack.add(
-    (next, context) => async (args) => {
-      if (current) {
-        const list = recorded.get(current) ?? [];
-        list.push(...accessesOf(String(context.commandName), args.input as CommandInput));
-        recorded.set(current, list);
-      }
-      return next(args);
+  local = await startTestLocal({
+    // No timed sweep: it would write while a route is being recorded; the test runs it itself.
+    sweepEveryMs: 0,
+    dynamoEndpointForFunctions: async (endpoint) => {
+      tap = await startDynamoTap(endpoint, {
+        onRequest: (operation, input) => {
+          if (!current) return;
+          const list = recorded.get(current) ?? [];
+          list.push(...accessesOf(`${operation}Command`, input as CommandInput));
+          recorded.set(current, list);
+        },
+      });
+      return tap.url;
     },
-    { step: 'initialize', name: 'recordWrites' },
-  );
+  });
 });
-afterAll(async () => local?.stop());
+afterAll(async () => {
+  await local?.stop();
+  await tap?.close();
+});
 
 type Who = 'dana' | 'eric' | 'adam';
 const EMAIL: Record<Who, string> = { dana: 'dana@acme.example', eric: 'eric@vendor.example', adam: 'adam@vendor.example' };
@@ -172,8 +179,7 @@ const scenario = async () => {
   // FLAG-1: the seeded cases waiting on the customer for over a day are due.
   current = 'sweep';
   try {
-    const { handler } = await import('../../lambdas/schedule/run-sweep');
-    const report = await handler();
+    const report = (await local.sweep()) as { needsAction: { flagged: number } };
     expect(report.needsAction.flagged).toBeGreaterThan(0);
   } finally {
     current = undefined;

@@ -73,6 +73,8 @@ export interface TestLocal {
   token(email: string, client?: UserClient): string;
   /** A machine client's token with scope casework/ingest. */
   machineToken(clientId?: string): string;
+  /** Runs the scheduled sweep once, through its own function (as EventBridge would). */
+  sweep(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -83,15 +85,17 @@ let instances = 0;
  * test file (beforeAll) — it takes a few seconds for the JVM — and stop it in afterAll.
  *
  * The signing key goes to a temporary directory so tests never touch a developer's
- * .local-data. Handler modules keep their SDK clients (and thus the endpoint they were created
- * with) for the life of the module registry; a second instance in the same test file therefore
- * resets the registry so that its handlers talk to its own DynamoDB Local.
+ * .local-data. Each function runs in its own worker with its own modules and environment
+ * (lib/local/functions.ts), so instances share no handler state; the registry is still reset
+ * for a second instance so that the local-mode modules of this process start fresh too.
  */
 export const startTestLocal = async (
   options: {
     seed?: boolean;
     log?: (message: string) => void;
     /** 0: no timed sweep; tests run it themselves. */ sweepEveryMs?: number;
+    /** Puts something (a tap, lib/local/dynamo-tap.ts) between the functions and DynamoDB Local. */
+    dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
   } = {},
 ): Promise<TestLocal> => {
   if (instances++ > 0) jest.resetModules();
@@ -107,6 +111,7 @@ export const startTestLocal = async (
       seed: options.seed ?? true,
       log: options.log,
       sweepEveryMs: options.sweepEveryMs,
+      dynamoEndpointForFunctions: options.dynamoEndpointForFunctions,
     });
   } catch (err) {
     rmSync(keyDir, { recursive: true, force: true });
@@ -124,6 +129,7 @@ export const startTestLocal = async (
       return signUserToken({ sub: user.userId, email: user.email, client });
     },
     machineToken: (clientId = 'monitoring') => signMachineToken(clientId),
+    sweep: () => local.scheduler.runOnce(),
     stop: async () => {
       try {
         await local.stop();

@@ -12,14 +12,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler as createCase } from '../../lambdas/http/create-case';
-import { handler as createUpdate } from '../../lambdas/http/create-update';
-import { handler as patchCase } from '../../lambdas/http/patch-case';
-import { handler as getCase } from '../../lambdas/http/get-case';
-import { handler as getHealth } from '../../lambdas/http/get-health';
-import { handler as getMe } from '../../lambdas/http/get-me';
-import { handler as listCases } from '../../lambdas/http/list-cases';
 import { apiEvent, lambdaContext } from '../helpers/events';
+import { environmentOf, loadHandlerWithEnv } from '../helpers/function-env';
+
+// Each handler in its own module registry, run with exactly the environment CDK gives its function.
+const createCase = loadHandlerWithEnv('create-case');
+const createUpdate = loadHandlerWithEnv('create-update');
+const patchCase = loadHandlerWithEnv('patch-case');
+const getCase = loadHandlerWithEnv('get-case');
+const getHealth = loadHandlerWithEnv('get-health');
+const getMe = loadHandlerWithEnv('get-me');
+const listCases = loadHandlerWithEnv('list-cases');
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -83,6 +86,32 @@ describe('HTTP handlers', () => {
     expect(res.statusCode).toBe(200);
     expect(json(res)).toEqual({ status: 'ok' });
     expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('item 8: GET /health, GET /terms and GET /openapi.json answer 200 with their AWS environment, which has no TABLE_NAME', async () => {
+    for (const [name, routeKey] of [
+      ['get-health', 'GET /health'],
+      ['get-terms', 'GET /terms'],
+      ['get-openapi', 'GET /openapi.json'],
+    ] as const) {
+      expect(environmentOf(name).TABLE_NAME).toBeUndefined();
+      const res = await loadHandlerWithEnv(name)(apiEvent({ routeKey }), lambdaContext);
+      expect({ name, status: res.statusCode }).toEqual({ name, status: 200 });
+    }
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('item 8: a handler run without a variable its port needs is a 500 without internals, and reaches nothing', async () => {
+    givenDana();
+    // GET /me reads the table; here its function is given only what GET /health's is.
+    const unbound = loadHandlerWithEnv('get-me', { bindings: { clients: true } });
+    const res = await unbound(apiEvent({ routeKey: 'GET /me', sub: 'u-dana' }), lambdaContext);
+    expect(res.statusCode).toBe(500);
+    expect(json(res)).toEqual({ type: '/problems/internal', title: 'Internal error', status: 500, detail: expect.any(String) });
+    expect(res.body).not.toMatch(/TABLE_NAME|binding/);
+    expect(ddb.calls()).toHaveLength(0);
+    // The same request with the function's own environment is served.
+    expect((await getMe(apiEvent({ routeKey: 'GET /me', sub: 'u-dana' }), lambdaContext)).statusCode).toBe(200);
   });
 
   it('answers 401 problem+json when the authorizer passed no claims', async () => {

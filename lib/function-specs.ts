@@ -1,0 +1,109 @@
+/**
+ * What each Lambda function is given, declared once: its bindings, and from them exactly the
+ * environment it runs with. Pure (no CDK): the constructs apply a spec's bindings (each `bind*`
+ * helper sets the variable and its IAM permission together), local mode runs every function in
+ * its own worker with exactly this environment, and handler tests load a handler with it. So a
+ * variable a function lacks in AWS is missing locally and in tests too.
+ */
+import { SWEEP_WRITES, type WritePattern } from '../lambdas/data/writes';
+import { ROUTES, writesOf, type RouteDef } from '../lambdas/http/routes';
+
+export interface FunctionBindings {
+  /**
+   * TABLE_NAME, with reads (never Scan) and exactly these write access patterns, each fenced by
+   * dynamodb:LeadingKeys to its key prefixes (lambdas/data/writes.ts).
+   */
+  readonly table?: { readonly writes: readonly WritePattern[] };
+  /** The key that signs list cursors: CURSOR_SECRET_ARN in AWS, the key itself locally. */
+  readonly cursorSecret?: boolean;
+  /** MAIL_DOMAIN, with SES sending from that domain (MAIL-1). */
+  readonly mailer?: boolean;
+  /** The web and mobile app client ids (PRIV-2). */
+  readonly clients?: boolean;
+}
+
+export interface FunctionSpec extends FunctionBindings {
+  /** `get-case`, `run-sweep`: the handler module's file name. */
+  readonly name: string;
+  /** Handler module under lambdas/, without extension: `http/get-case`. */
+  readonly module: string;
+  /** The routes an HTTP function serves (empty for the sweep). */
+  readonly routes: readonly RouteDef[];
+}
+
+/** The values behind the bindings: CDK tokens in AWS, emulator names locally, fixed ones in tests. */
+export interface BindingValues {
+  stage: string;
+  tableName: string;
+  /** AWS passes the secret's ARN; local mode and tests have no Secrets Manager and pass the key. */
+  cursorSecret: { arn: string } | { value: string };
+  mailDomain: string;
+  clients: { web: string; mobile: string };
+}
+
+/** Set by CaseworkFunction on every function, whatever its bindings. */
+export const FIXED_ENVIRONMENT = {
+  NODE_OPTIONS: '--enable-source-maps',
+  POWERTOOLS_SERVICE_NAME: 'casework',
+} as const;
+
+/** Exactly the variables a function with this spec gets (runtime-provided ones aside). */
+export const functionEnvironment = (spec: FunctionBindings, values: BindingValues): Record<string, string> => ({
+  ...FIXED_ENVIRONMENT,
+  STAGE: values.stage,
+  ...(spec.table ? { TABLE_NAME: values.tableName } : {}),
+  ...(spec.cursorSecret
+    ? 'arn' in values.cursorSecret
+      ? { CURSOR_SECRET_ARN: values.cursorSecret.arn }
+      : { CURSOR_SECRET: values.cursorSecret.value }
+    : {}),
+  ...(spec.mailer ? { MAIL_DOMAIN: values.mailDomain } : {}),
+  ...(spec.clients ? { WEB_CLIENT_ID: values.clients.web, MOBILE_CLIENT_ID: values.clients.mobile } : {}),
+});
+
+/** The variable names CDK sets on a function with this spec, sorted. */
+export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
+  Object.keys(
+    functionEnvironment(spec, {
+      stage: 'stage',
+      tableName: 'table',
+      cursorSecret: { arn: 'arn' },
+      mailDomain: 'domain',
+      clients: { web: 'web', mobile: 'mobile' },
+    }),
+  ).sort();
+
+/**
+ * One function per handler module of the route table. If several routes share a module, it gets
+ * the union of the writes they declare (the ACC-10 session touch included), and no more.
+ */
+export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<string, FunctionSpec> => {
+  const byHandler = new Map<string, RouteDef[]>();
+  for (const route of routes) byHandler.set(route.handler, [...(byHandler.get(route.handler) ?? []), route]);
+  const specs = new Map<string, FunctionSpec>();
+  for (const [handler, served] of byHandler) {
+    const usesTable = served.some((r) => r.table !== 'none');
+    const writes = [...new Set(served.flatMap(writesOf))];
+    specs.set(handler, {
+      name: handler,
+      module: `http/${handler}`,
+      routes: served,
+      clients: true,
+      ...(usesTable ? { table: { writes }, cursorSecret: true } : {}),
+    });
+  }
+  return specs;
+};
+
+/** The scheduled sweep (FLAG-1, FLAG-2). */
+export const SWEEP_FUNCTION: FunctionSpec = {
+  name: 'run-sweep',
+  module: 'schedule/run-sweep',
+  routes: [],
+  table: { writes: SWEEP_WRITES },
+  mailer: true,
+};
+
+/** Every function of the app, by name. */
+export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<string, FunctionSpec> =>
+  new Map([...httpFunctionSpecs(routes), [SWEEP_FUNCTION.name, SWEEP_FUNCTION]]);

@@ -1,0 +1,80 @@
+/**
+ * An HTTP tap in front of DynamoDB Local. Local mode runs every function in its own worker with
+ * its own SDK client, so whatever must see the requests the functions really send (the capacity
+ * meter of bench:capacity, the IAM drift test) sits on the wire between them and DynamoDB Local,
+ * where it sees the low-level API exactly as DynamoDB receives it.
+ */
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface TapHooks {
+  /**
+   * Sees each request (operation, e.g. `PutItem`, and its JSON input); may return a replacement
+   * input, or a refusal that DynamoDB Local never sees.
+   */
+  onRequest?(operation: string, input: Record<string, unknown>): Record<string, unknown> | { refuse: string } | void;
+  /** Sees each answer DynamoDB Local gave. */
+  onResponse?(operation: string, output: unknown): void;
+}
+
+export interface DynamoTap {
+  url: string;
+  close(): Promise<void>;
+}
+
+const parse = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+export const startDynamoTap = async (target: string, hooks: TapHooks): Promise<DynamoTap> => {
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
+      let body = Buffer.concat(chunks);
+      const input = (parse(body.toString('utf8')) ?? {}) as Record<string, unknown>;
+      const decided = hooks.onRequest?.(operation, input);
+      if (decided && 'refuse' in decided) {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#AccessDeniedException', message: decided.refuse }));
+        return;
+      }
+      if (decided) body = Buffer.from(JSON.stringify(decided));
+      const forward = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, 'content-length': body.length },
+        },
+        (up) => {
+          const out: Buffer[] = [];
+          up.on('data', (c: Buffer) => out.push(c));
+          up.on('end', () => {
+            const text = Buffer.concat(out).toString('utf8');
+            hooks.onResponse?.(operation, parse(text));
+            res.writeHead(up.statusCode ?? 500, up.headers);
+            res.end(text);
+          });
+        },
+      );
+      forward.on('error', (err) => {
+        res.writeHead(502);
+        res.end(String(err));
+      });
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+};

@@ -1,0 +1,188 @@
+/**
+ * Local Lambda containers: every function runs in its own worker thread, started on its first
+ * invocation, with its own module registry (its own SDK clients and caches, as in AWS) and a
+ * process.env that is exactly its function's environment (lib/function-specs.ts, the spec CDK
+ * deploys) plus what the Lambda runtime provides. A variable AWS does not give a function is
+ * therefore missing here too (issue item 8).
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Context } from 'aws-lambda';
+import { allFunctionSpecs, functionEnvironment, type BindingValues, type FunctionSpec } from '../function-specs';
+import type { Invocation, WorkerData, WorkerMessage } from './function-worker';
+import { clientIds } from './issuer';
+
+/** What the Lambda runtime itself sets, with the emulators standing in for AWS's endpoints. */
+export interface LocalRuntime {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** AWS_ENDPOINT_URL_<SERVICE> values, e.g. `{ DYNAMODB: 'http://127.0.0.1:8000' }`. */
+  endpoints: Record<string, string>;
+}
+
+const LAMBDA_DIR = resolve(__dirname, '../../lambdas');
+/** The same as CaseworkFunction's. */
+const MEMORY_MB = '512';
+
+/**
+ * The values behind the functions' bindings. The developer's shell may choose them (TABLE_NAME,
+ * CURSOR_SECRET, MAIL_DOMAIN, client ids); they reach only the functions bound to them
+ * (lib/function-specs.ts), as in AWS, never the whole of local mode.
+ */
+export const localBindings = (): BindingValues => {
+  const env = process.env;
+  const clients = clientIds();
+  return {
+    stage: 'local',
+    tableName: env.TABLE_NAME || 'casework-local',
+    // Per run: cursors from an earlier run must not be trusted, as after a secret rotation in AWS.
+    // No Secrets Manager emulator: bound functions get the key itself in CURSOR_SECRET.
+    cursorSecret: { value: env.CURSOR_SECRET || randomBytes(32).toString('base64url') },
+    mailDomain: env.MAIL_DOMAIN || 'casework.test',
+    clients: { web: clients.web, mobile: clients.mobile },
+  };
+};
+
+/** What the Lambda runtime provides, with the emulators for AWS's endpoints (new ports each start). */
+export const localRuntime = (dynamo: string, ses: string): LocalRuntime => ({
+  region: process.env.AWS_REGION || 'eu-west-1',
+  credentials: {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'local',
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'local',
+  },
+  // SESV2: the same emulator answers the v2 API, should a handler use @aws-sdk/client-sesv2.
+  endpoints: { DYNAMODB: dynamo, SES: ses, SESV2: ses },
+});
+
+/** Exactly the environment function `spec` runs with locally. */
+export const localEnvironment = (spec: FunctionSpec, runtime: LocalRuntime, bindings: BindingValues): Record<string, string> => ({
+  AWS_REGION: runtime.region,
+  AWS_DEFAULT_REGION: runtime.region,
+  AWS_ACCESS_KEY_ID: runtime.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: runtime.credentials.secretAccessKey,
+  AWS_LAMBDA_FUNCTION_NAME: `casework-local-${spec.name}`,
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: MEMORY_MB,
+  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/casework-local-${spec.name}`,
+  ...Object.fromEntries(Object.entries(runtime.endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service}`, url])),
+  // The one operator knob passed through: how much the developer wants to read.
+  ...(process.env.POWERTOOLS_LOG_LEVEL ? { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL } : {}),
+  ...functionEnvironment(spec, bindings),
+});
+
+export type LocalHandler = (
+  event: unknown,
+  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+) => Promise<unknown>;
+
+export interface FunctionHost {
+  /** Invokes function `name` (`get-case`, `run-sweep`) in its worker. */
+  handler(name: string): LocalHandler;
+  /** Terminates every worker. */
+  stop(): Promise<void>;
+}
+
+interface Container {
+  worker: Worker;
+  ready: Promise<void>;
+  pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
+}
+
+export const startFunctionHost = (opts: {
+  runtime: LocalRuntime;
+  bindings: BindingValues;
+  specs?: ReadonlyMap<string, FunctionSpec>;
+  log?: (message: string) => void;
+}): FunctionHost => {
+  const specs = opts.specs ?? allFunctionSpecs();
+  const log = opts.log ?? (() => {});
+  // Resolved here, where jest's or tsx's resolver runs, so the worker needs no resolution of its own.
+  const tsx = require.resolve('tsx/cjs/api');
+  const workerEntry = resolve(__dirname, 'function-worker.ts');
+  const containers = new Map<string, Container>();
+  let nextId = 0;
+  let stopped = false;
+
+  const start = (spec: FunctionSpec): Container => {
+    const started = Date.now();
+    const workerData: WorkerData & { tsx: string; workerEntry: string } = {
+      entry: resolve(LAMBDA_DIR, `${spec.module}.ts`),
+      tsx,
+      workerEntry,
+    };
+    const worker = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       require(workerData.tsx).register();
+       require(workerData.workerEntry);`,
+      { eval: true, env: localEnvironment(spec, opts.runtime, opts.bindings), workerData },
+    );
+    const pending: Container['pending'] = new Map();
+    const container: Container = {
+      worker,
+      pending,
+      ready: new Promise<void>((ready, failed) => {
+        const fail = (error: Error) => {
+          // Like a container that died: the next invocation starts a new one.
+          if (containers.get(spec.name) === container) containers.delete(spec.name);
+          for (const p of pending.values()) p.reject(error);
+          pending.clear();
+          failed(error);
+        };
+        worker.on('message', (msg: WorkerMessage) => {
+          if (msg.type === 'ready') {
+            log(`${spec.name}: container started (${Date.now() - started} ms)`);
+            ready();
+          } else if (msg.type === 'init-error') {
+            fail(new Error(`${spec.module} failed to load: ${msg.error}`));
+            void worker.terminate();
+          } else {
+            const p = pending.get(msg.id);
+            pending.delete(msg.id);
+            if (msg.type === 'result') p?.resolve(msg.result);
+            else p?.reject(Object.assign(new Error(msg.error.split('\n')[0]), { stack: msg.error }));
+          }
+        });
+        worker.on('error', fail);
+        worker.on('exit', (code) => fail(new Error(`${spec.name}: container exited (code ${code})`)));
+      }),
+    };
+    container.ready.catch(() => {});
+    containers.set(spec.name, container);
+    return container;
+  };
+
+  return {
+    handler: (name) => {
+      const spec = specs.get(name);
+      if (!spec) throw new Error(`No function ${name} in lib/function-specs.ts`);
+      return async (event, context) => {
+        if (stopped) throw new Error('Local functions are stopped');
+        const container = containers.get(name) ?? start(spec);
+        await container.ready;
+        const id = nextId++;
+        const invocation: Invocation = {
+          id,
+          event,
+          context: {
+            functionName: `casework-local-${name}`,
+            awsRequestId: context.awsRequestId,
+            deadline: Date.now() + context.getRemainingTimeInMillis(),
+            memoryLimitInMB: MEMORY_MB,
+            region: opts.runtime.region,
+          },
+        };
+        return new Promise((resolveResult, reject) => {
+          container.pending.set(id, { resolve: resolveResult, reject });
+          container.worker.postMessage(invocation);
+        });
+      };
+    },
+    stop: async () => {
+      stopped = true;
+      const all = [...containers.values()];
+      containers.clear();
+      await Promise.all(all.map((c) => c.worker.terminate()));
+    },
+  };
+};

@@ -1,0 +1,57 @@
+/**
+ * Issue item 8: every function's environment in the synthesized template is exactly what its spec
+ * in lib/function-specs.ts says, the spec that local mode and the handler tests run each function
+ * with. A variable a function lacks in AWS is therefore missing locally too.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { CaseworkFunction } from '../../lib/constructs/casework-function';
+import { allFunctionSpecs, awsEnvironmentNames, httpFunctionSpecs, SWEEP_FUNCTION } from '../../lib/function-specs';
+import { built, logicalId, resourcesOf } from './synth';
+
+describe.each(['dev', 'prod'] as const)('function environments (%s)', (stage) => {
+  const b = () => built(stage);
+  const byLogicalId = () => {
+    const specs = new Map<string, string>();
+    for (const [name, fn] of b().appStack.httpApi.functions) specs.set(logicalId(fn), name);
+    specs.set(logicalId(b().appStack.schedules.sweep), SWEEP_FUNCTION.name);
+    return specs;
+  };
+
+  it('every Lambda function of the app is one of the specs, and every spec is deployed', () => {
+    const functions = Object.keys(resourcesOf(b().appTemplate, 'AWS::Lambda::Function'));
+    const names = functions.map((id) => byLogicalId().get(id));
+    expect(names).not.toContain(undefined);
+    expect(new Set(names)).toEqual(new Set(allFunctionSpecs().keys()));
+  });
+
+  it("each function's variables are exactly its spec's names", () => {
+    const specs = allFunctionSpecs();
+    for (const [id, fn] of Object.entries(resourcesOf(b().appTemplate, 'AWS::Lambda::Function'))) {
+      const name = byLogicalId().get(id)!;
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect({ name, variables: Object.keys(variables).sort() }).toEqual({
+        name,
+        variables: awsEnvironmentNames(specs.get(name)!),
+      });
+    }
+  });
+
+  it('item 8: the public functions (health, terms, OpenAPI) get no TABLE_NAME and no secret', () => {
+    const publicOnly = [...httpFunctionSpecs()].filter(([, s]) => s.routes.every((r) => r.permission === 'public'));
+    expect(publicOnly.map(([name]) => name).sort()).toEqual(['get-health', 'get-openapi', 'get-terms']);
+    for (const [name] of publicOnly) {
+      const fn = b().appTemplate.toJSON().Resources[logicalId(b().appStack.httpApi.functions.get(name)!)];
+      const variables = Object.keys(fn.Properties.Environment.Variables);
+      expect(variables).not.toContain('TABLE_NAME');
+      expect(variables).not.toContain('CURSOR_SECRET_ARN');
+    }
+  });
+});
+
+describe('CaseworkFunction.bind', () => {
+  it('refuses a binding whose target the stack did not give', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
+    const fn = new CaseworkFunction(stack, 'Sweep', { stage: 'dev', module: SWEEP_FUNCTION.module });
+    expect(() => fn.bind(SWEEP_FUNCTION, { mailDomain: 'casework.example.com' })).toThrow(/table/);
+  });
+});
