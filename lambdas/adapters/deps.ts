@@ -2,10 +2,13 @@
 import { defaultTable, type TableRef } from '../data/client';
 import { caseRepo } from '../data/case-repo';
 import { directoryRepo } from '../data/directory-repo';
+import { mailRepo } from '../data/mail-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/ports';
 import { systemIds } from './ids';
+import { mimeParser } from './mime';
+import { replyKeyring } from './reply-keys';
 import { sesMailer } from './ses-mailer';
 
 /** Every port over one table; tests override the clock or the mailer. */
@@ -18,6 +21,10 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   waiting: waitingRepo(ref),
   mailer: overrides.mailer ?? sesMailer(),
   mailDomain: process.env.MAIL_DOMAIN ?? 'casework.test',
+  mail: mailRepo(ref),
+  mime: mimeParser(),
+  // A function, read on first use: functions that never sign or verify a token need no keyring.
+  replyKeys: replyKeyring,
   ...overrides,
 });
 

@@ -35,6 +35,7 @@ import {
   SettingsBody,
   ShortfallListSchema,
 } from '../schemas/me';
+import { InboundMailListSchema } from '../schemas/mail';
 import { AcceptTermsBody, TermsAcceptedSchema, TermsSchema } from '../schemas/terms';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -51,6 +52,8 @@ export interface RouteDef {
   table: 'none' | 'read' | 'write';
   /** Serves case data: blocked until the current Terms are accepted (ACC-9). */
   caseData: boolean;
+  /** Sends case mail (MAIL-1): the function gets the mailer and the reply-token keyring. */
+  sendsMail?: boolean;
   summary: string;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
@@ -171,6 +174,7 @@ export const ROUTES = [
     permission: 'updateCases',
     table: 'write',
     caseData: true,
+    sendsMail: true,
     summary: 'Add an update; internal visibility is for staff (CASE-6)',
     request: { params: CaseNumberParams, body: CreateUpdateBody },
     success: { status: 201, schema: UpdateSchema },
@@ -193,6 +197,7 @@ export const ROUTES = [
     permission: 'staff',
     table: 'write',
     caseData: true,
+    sendsMail: true,
     summary: 'Staff change status, sub-status, severity, owner, support group (CASE-3, CASE-4); If-Match: version',
     request: { params: CaseNumberParams, body: PatchCaseBody },
     success: { status: 200, schema: CaseSchema },
@@ -283,6 +288,17 @@ export const ROUTES = [
     summary: "A portal admin changes a contact's level; falling under two Designated Contacts records a shortfall event (ACC-5)",
     request: { params: MemberParams, body: MemberLevelBody },
     success: { status: 200, schema: MemberLevelSchema },
+  },
+  {
+    method: 'GET',
+    path: '/admin/inbound-mail',
+    handler: 'list-inbound-mail',
+    permission: 'staff',
+    table: 'read',
+    caseData: false,
+    summary: 'Every inbound message with its outcome: attached, duplicate or rejected with a reason (MAIL-4)',
+    request: { query: PageQuery },
+    success: { status: 200, schema: InboundMailListSchema },
   },
 ] as const satisfies readonly RouteDef[];
 
