@@ -19,6 +19,10 @@ export interface CaseworkHttpApiProps {
   /** Signs pagination cursors; bound to every function that reads the table. */
   readonly cursorSecret: secretsmanager.ISecret;
   readonly identity: CaseworkIdentity;
+  /** Routes marked `sendsMail` send case mail from this domain (MAIL-1). */
+  readonly mailDomain: string;
+  /** Reply-token keyring, bound to the routes that send case mail (MAIL-1). */
+  readonly replyKeys: secretsmanager.ISecret;
   /** The one browser origin allowed by CORS. */
   readonly portalOrigin: string;
   /** @default burst 200, rate 100 requests per second */
@@ -122,6 +126,7 @@ export class CaseworkHttpApi extends Construct {
         fn.bindTable(props.table, access);
         fn.bindSecret(props.cursorSecret);
       }
+      if (served.some((r) => r.sendsMail)) fn.bindMailer(props.mailDomain).bindReplyKeys(props.replyKeys);
       if (access !== 'write' && served.some((r) => r.permission !== 'public' && r.permission !== 'ingest')) {
         fn.bindSessions(props.table);
       }
