@@ -94,7 +94,15 @@ export const startTestLocal = async (options: { seed?: boolean; log?: (message: 
   process.env.CASEWORK_KEY_DIR = keyDir;
   let local: Awaited<ReturnType<typeof startLocal>>;
   try {
-    local = await startLocal({ apiPort: 0, sesPort: 0, dynamoPort: 0, seed: options.seed ?? true, log: options.log });
+    local = await startLocal({
+      apiPort: 0,
+      sesPort: 0,
+      dynamoPort: 0,
+      smtpPort: 0,
+      s3Port: 0,
+      seed: options.seed ?? true,
+      log: options.log,
+    });
   } catch (err) {
     rmSync(keyDir, { recursive: true, force: true });
     throw err;
