@@ -7,6 +7,10 @@ import type { ReplyKeyring } from '../domain/ports';
  * listed key still verifies, so a rotation adds a key, moves `current`, and drops the old key
  * only once mail signed with it no longer gets replies.
  *
+ * The secret CDK creates has the flat form `{"current":"k1","k1":"<base64>"}`, because Secrets
+ * Manager generates top-level fields only; without a `keys` object, every other top-level
+ * field is a key.
+ *
  * Local mode and tests pass the JSON in REPLY_TOKEN_KEYS; in AWS it is the Secrets Manager
  * secret REPLY_TOKEN_SECRET_ARN, cached by Powertools for 5 minutes, so a rotation reaches every
  * container within that time without a deploy.
@@ -23,10 +27,14 @@ export const parseKeyring = (json: string): ReplyKeyring => {
   } catch {
     throw new Error('The reply-token keyring is not JSON');
   }
-  const { current, keys } = (parsed ?? {}) as { current?: unknown; keys?: unknown };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('The reply-token keyring is not a JSON object');
+  }
+  const { current, keys: nested, ...flat } = parsed as { current?: unknown; keys?: unknown };
   if (typeof current !== 'string' || !current) throw new Error('The reply-token keyring has no "current" key id');
+  const keys = nested ?? flat;
   if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) {
-    throw new Error('The reply-token keyring has no "keys" object');
+    throw new Error('The reply-token keyring\'s "keys" is not an object');
   }
   const byId = new Map<string, Uint8Array>();
   for (const [id, value] of Object.entries(keys)) {
