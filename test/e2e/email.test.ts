@@ -59,7 +59,10 @@ describe('email, end to end in local mode', () => {
     expect(update.status).toBe(201);
 
     const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: StoredMail[] };
-    const mails = store.emails.filter((m) => m.subject.includes(`[Case ${caseNumber}]`));
+    // The sweep may also have reminded Dana about this waiting case: pick the update's own mail.
+    const mails = store.emails.filter(
+      (m) => m.subject.includes(`[Case ${caseNumber}]`) && m.body.text?.includes('Could you send us the IVR flow export?'),
+    );
     expect(mails).toHaveLength(1);
     sent = mails[0]!;
     expect(sent.destination.to.join(' ')).toContain('dana@acme.example');
