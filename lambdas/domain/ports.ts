@@ -103,20 +103,6 @@ export interface WaitingRepo {
   unflagNeedsAction(c: Case, at: string, event: AuditEvent): Promise<void>;
 }
 
-/** Inbound mail records, dedupe and outcomes (lambdas/data/mail-repo.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface MailRepo {}
-
-/** Bounded MIME parsing (lambdas/adapters/mime.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface MimeParser {}
-
-/** HMAC keys of reply tokens; `current` signs, any known id verifies (rotation). */
-export interface ReplyKeyring {
-  current: { id: string; secret: Uint8Array };
-  byId(id: string): Uint8Array | undefined;
-}
-
 export interface Deps {
   clock: Clock;
   ids: Ids;
@@ -126,7 +112,4 @@ export interface Deps {
   waiting: WaitingRepo;
   mailer: Mailer;
   mailDomain: string;
-  mail: MailRepo;
-  mime: MimeParser;
-  replyKeys: () => Promise<ReplyKeyring>;
 }
