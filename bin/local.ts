@@ -63,6 +63,8 @@ const main = async () => {
     apiPort: port('PORT', 3000),
     sesPort: port('SES_PORT', 8005),
     dynamoPort: port('DYNAMODB_PORT', 8000),
+    smtpPort: port('SMTP_PORT', 2525),
+    s3Port: port('S3_PORT', 4566),
     persistDir,
     log: (message) => console.log(`${time()} ${message}`),
   }));
@@ -71,6 +73,8 @@ const main = async () => {
   const { urls } = local;
   const rows: [string, string][] = [
     ['HTTP API', urls.api],
+    ['Inbound SMTP', `${urls.smtp}   (mail to case+<token>@${process.env.MAIL_DOMAIN}; verdicts are PASS locally)`],
+    ['Raw inbound mail (S3)', `${urls.s3}/${process.env.INBOUND_BUCKET}/${process.env.INBOUND_PREFIX}   (fauxqs)`],
     ['Outbound mail store', `${urls.sesStore}   (GET lists sent mail; ${urls.ses} is the SES endpoint)`],
     ['DynamoDB Local', `${urls.dynamo}   (table ${local.tableName}, ${persistDir ? `persisted in ${persistDir}` : 'in memory'})`],
     ['JWKS (local issuer)', urls.jwks],

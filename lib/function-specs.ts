@@ -5,7 +5,7 @@
  * its own worker with exactly this environment, and handler tests load a handler with it. So a
  * variable a function lacks in AWS is missing locally and in tests too.
  */
-import { SWEEP_WRITES, type WritePattern } from '../lambdas/data/writes';
+import { RECEIVE_MAIL_WRITES, SWEEP_WRITES, type WritePattern } from '../lambdas/data/writes';
 import { ROUTES, writesOf, type RouteDef } from '../lambdas/http/routes';
 
 export interface FunctionBindings {
@@ -18,6 +18,10 @@ export interface FunctionBindings {
   readonly cursorSecret?: boolean;
   /** MAIL_DOMAIN, with SES sending from that domain (MAIL-1). */
   readonly mailer?: boolean;
+  /** The reply-token keyring (MAIL-1): REPLY_TOKEN_SECRET_ARN in AWS, the keyring itself locally. */
+  readonly replyKeys?: boolean;
+  /** Raw inbound mail (MAIL-2): INBOUND_BUCKET and INBOUND_PREFIX, with GetObject under the prefix. */
+  readonly inboundBucket?: boolean;
   /** The web and mobile app client ids (PRIV-2). */
   readonly clients?: boolean;
 }
@@ -39,6 +43,8 @@ export interface BindingValues {
   cursorSecret: { arn: string } | { value: string };
   mailDomain: string;
   clients: { web: string; mobile: string };
+  replyKeys: { arn: string } | { value: string };
+  inbound: { bucket: string; prefix: string };
 }
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
@@ -58,6 +64,12 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
       : { CURSOR_SECRET: values.cursorSecret.value }
     : {}),
   ...(spec.mailer ? { MAIL_DOMAIN: values.mailDomain } : {}),
+  ...(spec.replyKeys
+    ? 'arn' in values.replyKeys
+      ? { REPLY_TOKEN_SECRET_ARN: values.replyKeys.arn }
+      : { REPLY_TOKEN_KEYS: values.replyKeys.value }
+    : {}),
+  ...(spec.inboundBucket ? { INBOUND_BUCKET: values.inbound.bucket, INBOUND_PREFIX: values.inbound.prefix } : {}),
   ...(spec.clients ? { WEB_CLIENT_ID: values.clients.web, MOBILE_CLIENT_ID: values.clients.mobile } : {}),
 });
 
@@ -70,6 +82,8 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       cursorSecret: { arn: 'arn' },
       mailDomain: 'domain',
       clients: { web: 'web', mobile: 'mobile' },
+      replyKeys: { arn: 'arn' },
+      inbound: { bucket: 'bucket', prefix: 'prefix' },
     }),
   ).sort();
 
@@ -90,6 +104,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
       routes: served,
       clients: true,
       ...(usesTable ? { table: { writes }, cursorSecret: true } : {}),
+      ...(served.some((r) => r.sendsMail) ? { mailer: true, replyKeys: true } : {}),
     });
   }
   return specs;
@@ -102,8 +117,24 @@ export const SWEEP_FUNCTION: FunctionSpec = {
   routes: [],
   table: { writes: SWEEP_WRITES },
   mailer: true,
+  replyKeys: true,
+};
+
+/** SES inbound mail (MAIL-2..5): the receipt rule invokes it after storing the raw message. */
+export const RECEIVE_MAIL_FUNCTION: FunctionSpec = {
+  name: 'receive-mail',
+  module: 'mail/receive-mail',
+  routes: [],
+  table: { writes: RECEIVE_MAIL_WRITES },
+  mailer: true,
+  replyKeys: true,
+  inboundBucket: true,
 };
 
 /** Every function of the app, by name. */
 export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<string, FunctionSpec> =>
-  new Map([...httpFunctionSpecs(routes), [SWEEP_FUNCTION.name, SWEEP_FUNCTION]]);
+  new Map([
+    ...httpFunctionSpecs(routes),
+    [SWEEP_FUNCTION.name, SWEEP_FUNCTION],
+    [RECEIVE_MAIL_FUNCTION.name, RECEIVE_MAIL_FUNCTION],
+  ]);

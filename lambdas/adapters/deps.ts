@@ -9,8 +9,8 @@ import type { Deps } from '../domain/ports';
 import { requiredEnv } from './config';
 import { systemIds } from './ids';
 import { postalMimeParser } from './mime';
+import { replyKeyring } from './reply-keys';
 import { sesMailer } from './ses-mailer';
-import { keyringFromJson } from '../domain/reply-token';
 
 /** Every port over one table; tests override the clock or the mailer. */
 export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => ({
@@ -24,8 +24,8 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   mailDomain: process.env.MAIL_DOMAIN ?? 'casework.test',
   mail: mailRepo(ref),
   mime: postalMimeParser(),
-  // mail-plumbing replaces this with the Secrets Manager / env adapter (REPLY_TOKEN_SECRET_ARN).
-  replyKeys: async () => keyringFromJson(process.env.REPLY_TOKEN_KEYS ?? ''),
+  // A function, read on first use: functions that never sign or verify a token need no keyring.
+  replyKeys: replyKeyring,
   ...overrides,
 });
 
@@ -51,7 +51,6 @@ const lazyDeps = (): Deps => {
   const mailDomain = once(() => requiredEnv('MAIL_DOMAIN', 'mailer'));
   const mail = once(() => mailRepo(table()));
   const mime = once(() => postalMimeParser());
-  const replyKeys = once(() => keyringFromJson(requiredEnv('REPLY_TOKEN_KEYS', 'reply keys')));
   return {
     clock: { now: () => new Date() },
     ids: systemIds,
@@ -79,7 +78,8 @@ const lazyDeps = (): Deps => {
     get mime() {
       return mime();
     },
-    replyKeys: async () => replyKeys(),
+    // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
+    replyKeys: replyKeyring,
   };
 };
 

@@ -25,6 +25,10 @@ export const KEY_PREFIX = {
   user: 'USER#',
   org: 'ORG#',
   session: 'SESSION#',
+  inbound: 'INBOUND#',
+  messageId: 'MSGID#',
+  content: 'CONTENT#',
+  autoReply: 'AUTOREPLY#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -36,6 +40,10 @@ const {
   user: USER,
   org: ORG,
   session: SESSION,
+  inbound: INBOUND,
+  messageId: MSGID,
+  content: CONTENT,
+  autoReply: AUTOREPLY,
 } = KEY_PREFIX;
 
 /** Session items are the only ones a read-only route may write (IAM dynamodb:LeadingKeys). */
@@ -130,13 +138,13 @@ export const ALL_INDEX_ATTRIBUTES: string[] = Object.values(TABLE.indexes).flatM
 /** Inbound mail (issue 9): claims and outcomes, outbound message ids, content fingerprints, MAIL-3 replies. */
 export const mailKeys = {
   /** MAIL-4/5: one item per transport id (SES messageId); its conditional put is the once-only guard. */
-  inbound: (transportId: string) => ({ PK: `INBOUND#${transportId}`, SK: 'INBOUND' }),
+  inbound: (transportId: string) => ({ PK: `${INBOUND}${transportId}`, SK: 'INBOUND' }),
   /** MAIL-1: a message id we sent for a case (SES's, or our own thread id). */
-  messageId: (id: string) => ({ PK: `MSGID#${id}`, SK: 'MSGID' }),
+  messageId: (id: string) => ({ PK: `${MSGID}${id}`, SK: 'MSGID' }),
   /** MAIL-5: normalized From + Date + Message-ID + body, hashed. */
-  content: (hash: string) => ({ PK: `CONTENT#${hash}`, SK: 'CONTENT' }),
+  content: (hash: string) => ({ PK: `${CONTENT}${hash}`, SK: 'CONTENT' }),
   /** MAIL-3: one explanatory reply per sender, kind and day. */
-  autoReply: (sender: string, day: string, kind: string) => ({ PK: `AUTOREPLY#${sender.toLowerCase()}#${day}`, SK: kind }),
+  autoReply: (sender: string, day: string, kind: string) => ({ PK: `${AUTOREPLY}${sender.toLowerCase()}#${day}`, SK: kind }),
 } as const;
 
 /** The admin list of inbound mail (MAIL-4): one partition per month, newest first. */

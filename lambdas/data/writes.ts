@@ -19,6 +19,10 @@ const {
   user: USER,
   org: ORG,
   session: SESSION,
+  inbound: INBOUND,
+  messageId: MSGID,
+  content: CONTENT,
+  autoReply: AUTOREPLY,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -59,12 +63,28 @@ export const WRITE_PATTERNS = {
   flagNeedsAction: { PutItem: [CASE], UpdateItem: [CASE] },
   /** waiting-repo unflagNeedsAction: the undo, with its audit event. */
   unflagNeedsAction: { PutItem: [CASE], UpdateItem: [CASE] },
+  /** mail-repo recordOutbound (MAIL-1): the id SES gave a case mail, so In-Reply-To finds the case. */
+  recordOutboundMail: { PutItem: [MSGID] },
+  /** mail-repo claimInbound/releaseInbound/putOutcome (MAIL-4, MAIL-5): the once-only claim and its outcome. */
+  inboundOutcome: { PutItem: [INBOUND], DeleteItem: [INBOUND] },
+  /** mail-repo attach (MAIL-2): outcome, content fingerprint, the case, its update and audit events. */
+  attachInbound: { PutItem: [INBOUND, CONTENT, CASE] },
+  /** mail-repo claimAutoReply (MAIL-3): one explanatory reply per sender, kind and day. */
+  autoReplyOnce: { PutItem: [AUTOREPLY] },
 } as const satisfies Record<string, WriteGrant>;
 
 export type WritePattern = keyof typeof WRITE_PATTERNS;
 
 /** The scheduled sweep's writes (lib/constructs/schedules.ts); routes declare theirs in the route table. */
-export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'unflagNeedsAction'];
+export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'unflagNeedsAction', 'recordOutboundMail'];
+
+/** The inbound mail function's writes (lib/constructs/inbound-mail.ts). */
+export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
+  'inboundOutcome',
+  'attachInbound',
+  'autoReplyOnce',
+  'recordOutboundMail',
+];
 
 /** The union of some patterns' grants: per action, its prefixes sorted and without repeats. */
 export const grantsOf = (patterns: readonly WritePattern[]): WriteGrant => {

@@ -36,6 +36,7 @@ import {
   SettingsBody,
   ShortfallListSchema,
 } from '../schemas/me';
+import { InboundMailListSchema } from '../schemas/mail';
 import { AcceptTermsBody, TermsAcceptedSchema, TermsSchema } from '../schemas/terms';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -58,6 +59,8 @@ export interface RouteDef {
   writes?: readonly WritePattern[];
   /** Serves case data: blocked until the current Terms are accepted (ACC-9). */
   caseData: boolean;
+  /** Sends case mail (MAIL-1): the function gets the mailer and the reply-token keyring. */
+  sendsMail?: boolean;
   summary: string;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
@@ -182,6 +185,7 @@ export const ROUTES = [
     table: 'write',
     writes: ['appendUpdate', 'saveCase', 'idempotencyRecord'],
     caseData: true,
+    sendsMail: true,
     summary: 'Add an update; internal visibility is for staff (CASE-6)',
     request: { params: CaseNumberParams, body: CreateUpdateBody },
     success: { status: 201, schema: UpdateSchema },
@@ -205,6 +209,7 @@ export const ROUTES = [
     table: 'write',
     writes: ['saveCase'],
     caseData: true,
+    sendsMail: true,
     summary: 'Staff change status, sub-status, severity, owner, support group (CASE-3, CASE-4); If-Match: version',
     request: { params: CaseNumberParams, body: PatchCaseBody },
     success: { status: 200, schema: CaseSchema },
@@ -301,6 +306,17 @@ export const ROUTES = [
     request: { params: MemberParams, body: MemberLevelBody },
     success: { status: 200, schema: MemberLevelSchema },
   },
+  {
+    method: 'GET',
+    path: '/admin/inbound-mail',
+    handler: 'list-inbound-mail',
+    permission: 'staff',
+    table: 'read',
+    caseData: false,
+    summary: 'Every inbound message with its outcome: attached, duplicate or rejected with a reason (MAIL-4)',
+    request: { query: PageQuery },
+    success: { status: 200, schema: InboundMailListSchema },
+  },
 ] as const satisfies readonly RouteDef[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
@@ -311,8 +327,10 @@ export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>): string => `${r.m
  * Everything a route's function writes: its declared patterns and, for every route a user may
  * call, the ACC-10 session touch the middleware makes before the handler runs.
  */
-export const writesOf = (route: Pick<RouteDef, 'permission' | 'writes'>): WritePattern[] => [
+export const writesOf = (route: Pick<RouteDef, 'permission' | 'writes' | 'sendsMail'>): WritePattern[] => [
   ...(route.writes ?? []),
+  // MAIL-1: the id SES gives each case mail is recorded against the case.
+  ...(route.sendsMail ? (['recordOutboundMail'] as const) : []),
   ...(route.permission === 'public' || route.permission === 'ingest' ? [] : (['touchSession'] as const)),
 ];
 

@@ -1,10 +1,12 @@
 import * as path from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { indexList } from '../../lambdas/data/table';
@@ -30,6 +32,8 @@ export interface BindingTargets {
   readonly cursorSecret?: secretsmanager.ISecret;
   readonly mailDomain?: string;
   readonly clients?: { web: string; mobile: string };
+  readonly replyKeys?: secretsmanager.ISecret;
+  readonly inbound?: { bucket: s3.IBucket; prefix: string };
 }
 
 export interface CaseworkFunctionProps extends Omit<
@@ -132,6 +136,11 @@ export class CaseworkFunction extends NodejsFunction {
     if (spec.cursorSecret) this.bindSecret(need(targets.cursorSecret, 'cursorSecret'));
     if (spec.mailer) this.bindMailer(need(targets.mailDomain, 'mailDomain'));
     if (spec.clients) this.setClients(need(targets.clients, 'clients'));
+    if (spec.replyKeys) this.bindReplyKeys(need(targets.replyKeys, 'replyKeys'));
+    if (spec.inboundBucket) {
+      const inbound = need(targets.inbound, 'inbound');
+      this.bindInboundBucket(inbound.bucket, inbound.prefix);
+    }
     return this;
   }
 
@@ -183,6 +192,35 @@ export class CaseworkFunction extends NodejsFunction {
   public bindSecret(secret: secretsmanager.ISecret): this {
     this.addEnvironment('CURSOR_SECRET_ARN', secret.secretArn);
     secret.grantRead(this);
+    return this;
+  }
+
+  /**
+   * The HMAC keyring of reply tokens (MAIL-1): REPLY_TOKEN_SECRET_ARN and read access to that one
+   * secret. Every function that sends case mail signs with it; receive-mail verifies with it.
+   */
+  public bindReplyKeys(secret: secretsmanager.ISecret): this {
+    this.addEnvironment('REPLY_TOKEN_SECRET_ARN', secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+
+  /**
+   * Raw inbound mail (MAIL-2): INBOUND_BUCKET and INBOUND_PREFIX, and GetObject under that prefix
+   * only: no listing, no writing, no other key of the bucket.
+   */
+  public bindInboundBucket(bucket: s3.IBucket, prefix: string): this {
+    this.addEnvironment('INBOUND_BUCKET', bucket.bucketName);
+    this.addEnvironment('INBOUND_PREFIX', prefix);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
+    bucket.encryptionKey?.grantDecrypt(this);
+    const bucketId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement);
+    Validations.of(this.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+      reason:
+        'Object keys are SES message ids, unknown in advance: GetObject on the one prefix SES writes under, ' +
+        'no List, no Put, no other key of the bucket.',
+    });
     return this;
   }
 

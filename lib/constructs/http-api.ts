@@ -20,6 +20,10 @@ export interface CaseworkHttpApiProps {
   /** Signs pagination cursors; bound to every function that reads the table. */
   readonly cursorSecret: secretsmanager.ISecret;
   readonly identity: CaseworkIdentity;
+  /** Routes marked `sendsMail` send case mail from this domain (MAIL-1). */
+  readonly mailDomain: string;
+  /** Reply-token keyring, bound to the routes that send case mail (MAIL-1). */
+  readonly replyKeys: secretsmanager.ISecret;
   /** The one browser origin allowed by CORS. */
   readonly portalOrigin: string;
   /** @default burst 200, rate 100 requests per second */
@@ -109,7 +113,13 @@ export class CaseworkHttpApi extends Construct {
           .map((r) => `${r.method} ${r.path}`)
           .join(', ')
           .slice(0, 256),
-      }).bind(spec, { table: props.table, cursorSecret: props.cursorSecret, clients });
+      }).bind(spec, {
+        table: props.table,
+        cursorSecret: props.cursorSecret,
+        clients,
+        mailDomain: props.mailDomain,
+        replyKeys: props.replyKeys,
+      });
       functions.set(handler, fn);
       integrations.set(handler, new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn));
     }

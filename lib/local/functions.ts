@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import { allFunctionSpecs, functionEnvironment, type BindingValues, type FunctionSpec } from '../function-specs';
 import type { Invocation, WorkerData, WorkerMessage } from './function-worker';
-import { clientIds } from './issuer';
+import { clientIds, localReplyKeys } from './issuer';
 
 /** What the Lambda runtime itself sets, with the emulators standing in for AWS's endpoints. */
 export interface LocalRuntime {
@@ -30,7 +30,10 @@ const MEMORY_MB = '512';
  * CURSOR_SECRET, MAIL_DOMAIN, client ids); they reach only the functions bound to them
  * (lib/function-specs.ts), as in AWS, never the whole of local mode.
  */
-export const localBindings = (): BindingValues => {
+/** Where the local SMTP server stores raw inbound mail (the S3 emulator's bucket). */
+export const LOCAL_INBOUND: BindingValues['inbound'] = { bucket: 'casework-inbound-local', prefix: 'inbound/' };
+
+export const localBindings = (inbound: BindingValues['inbound'] = LOCAL_INBOUND): BindingValues => {
   const env = process.env;
   const clients = clientIds();
   return {
@@ -41,18 +44,21 @@ export const localBindings = (): BindingValues => {
     cursorSecret: { value: env.CURSOR_SECRET || randomBytes(32).toString('base64url') },
     mailDomain: env.MAIL_DOMAIN || 'casework.test',
     clients: { web: clients.web, mobile: clients.mobile },
+    // No Secrets Manager emulator: bound functions get the keyring itself in REPLY_TOKEN_KEYS.
+    replyKeys: { value: env.REPLY_TOKEN_KEYS || localReplyKeys() },
+    inbound,
   };
 };
 
 /** What the Lambda runtime provides, with the emulators for AWS's endpoints (new ports each start). */
-export const localRuntime = (dynamo: string, ses: string): LocalRuntime => ({
+export const localRuntime = (dynamo: string, ses: string, s3?: string): LocalRuntime => ({
   region: process.env.AWS_REGION || 'eu-west-1',
   credentials: {
     accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'local',
     secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'local',
   },
   // SESV2: the same emulator answers the v2 API, should a handler use @aws-sdk/client-sesv2.
-  endpoints: { DYNAMODB: dynamo, SES: ses, SESV2: ses },
+  endpoints: { DYNAMODB: dynamo, SES: ses, SESV2: ses, ...(s3 ? { S3: s3 } : {}) },
 });
 
 /** Exactly the environment function `spec` runs with locally. */

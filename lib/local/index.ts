@@ -1,22 +1,32 @@
 /**
- * Local mode: the Lambda handlers behind local stand-ins for API Gateway and Cognito, on
- * DynamoDB Local and aws-ses-v2-local. Wiring only; no business logic lives here.
+ * Local mode: the Lambda handlers behind local stand-ins for API Gateway, Cognito and SES
+ * inbound (an SMTP server), on DynamoDB Local, aws-ses-v2-local and fauxqs (S3). Wiring only; no
+ * business logic lives here.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SWEEP_FUNCTION } from '../function-specs';
+import { randomUUID } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
+import { inboundStore } from '../../lambdas/adapters/inbound-store';
+import { RECEIVE_MAIL_FUNCTION, SWEEP_FUNCTION } from '../function-specs';
 import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
-import { localBindings, localRuntime, startFunctionHost, type FunctionHost } from './functions';
+import { LOCAL_INBOUND, localBindings, localRuntime, startFunctionHost, type FunctionHost } from './functions';
+import { startFauxqs } from './fauxqs';
 import { startGateway } from './gateway';
 import { startScheduler, type Scheduler } from './scheduler';
 import type { Gateway } from './gateway';
+import { startSmtp, type SmtpServer } from './smtp';
 
 export interface LocalOptions {
   /** 0 picks a free port (tests); `npm start` passes the documented fixed ports. */
   apiPort: number;
   sesPort: number;
   dynamoPort: number;
+  /** Inbound SMTP (the SES receipt rule's stand-in). @default 2525 (bin/local.ts reads SMTP_PORT) */
+  smtpPort?: number;
+  /** The S3 emulator (fauxqs) holding raw inbound mail. @default 4566 (bin/local.ts reads S3_PORT) */
+  s3Port?: number;
   /** Keep DynamoDB data in this directory across runs; in memory when absent. */
   persistDir?: string;
   /** Seed the demo data into a newly created table (default true). A persisted table is never reseeded. */
@@ -39,6 +49,10 @@ export interface LocalUrls {
   /** GET lists the mail "sent" through SES. */
   sesStore: string;
   dynamo: string;
+  /** Inbound mail for @<MAIL_DOMAIN>: `smtp://127.0.0.1:2525`. */
+  smtp: string;
+  /** S3 emulator endpoint; raw inbound mail is in LOCAL_INBOUND.bucket under LOCAL_INBOUND.prefix. */
+  s3: string;
 }
 
 export interface LocalMode {
@@ -56,12 +70,14 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   // leaves no JVM or port behind.
   const started: Emulator[] = [];
   let gateway: Gateway | undefined;
+  let smtp: SmtpServer | undefined;
   let scheduler: Scheduler | undefined;
   let functions: FunctionHost | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       const errors: unknown[] = [];
+      if (smtp) await smtp.close().catch((e: unknown) => errors.push(e));
       if (scheduler) await scheduler.stop().catch((e: unknown) => errors.push(e));
       if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
       if (functions) await functions.stop().catch((e: unknown) => errors.push(e));
@@ -73,18 +89,29 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     const t0 = Date.now();
     // In parallel: the JVM takes seconds, SES milliseconds. allSettled so that one failing does
     // not leave the other running unseen.
-    const [dynamoResult, sesResult] = await Promise.allSettled([
+    const [dynamoResult, sesResult, s3Result] = await Promise.allSettled([
       startDynamo({ port: opts.dynamoPort, persistDir: opts.persistDir }),
       startSesLocal({ port: opts.sesPort }),
+      startFauxqs({
+        port: opts.s3Port ?? 4566,
+        buckets: [LOCAL_INBOUND.bucket],
+        persistDir: opts.persistDir,
+      }),
     ]);
-    for (const r of [dynamoResult, sesResult]) if (r.status === 'fulfilled') started.push(r.value);
+    for (const r of [dynamoResult, sesResult, s3Result]) if (r.status === 'fulfilled') started.push(r.value);
     if (dynamoResult.status === 'rejected') throw dynamoResult.reason;
     if (sesResult.status === 'rejected') throw sesResult.reason;
+    if (s3Result.status === 'rejected') throw s3Result.reason;
     const dynamo = dynamoResult.value;
     const ses = sesResult.value;
+    const s3 = s3Result.value;
     log(`DynamoDB Local ready at ${dynamo.endpoint} (${Date.now() - t0} ms)`);
-    const runtime = localRuntime((await opts.dynamoEndpointForFunctions?.(dynamo.endpoint)) ?? dynamo.endpoint, ses.endpoint);
-    const bindings = localBindings();
+    const runtime = localRuntime(
+      (await opts.dynamoEndpointForFunctions?.(dynamo.endpoint)) ?? dynamo.endpoint,
+      ses.endpoint,
+      s3.endpoint,
+    );
+    const bindings = localBindings(LOCAL_INBOUND);
     const { tableName } = bindings;
 
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: runtime.region, credentials: runtime.credentials });
@@ -113,6 +140,26 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       sweep: host.handler(SWEEP_FUNCTION.name),
       region: runtime.region,
     });
+    // The SMTP server stands in for SES's receipt rule: it stores the raw message in S3 with a
+    // client of its own (SES's, not a function's) and invokes receive-mail in its worker.
+    const store = inboundStore(
+      new S3Client({
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        region: runtime.region,
+        credentials: runtime.credentials,
+      }),
+      LOCAL_INBOUND.bucket,
+    );
+    const receiveMail = host.handler(RECEIVE_MAIL_FUNCTION.name);
+    smtp = await startSmtp({
+      port: opts.smtpPort ?? 2525,
+      mailDomain: bindings.mailDomain,
+      prefix: LOCAL_INBOUND.prefix,
+      store: () => store,
+      handler: async (event) => receiveMail(event, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 }),
+      log,
+    });
     return {
       scheduler,
       urls: {
@@ -121,6 +168,8 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         ses: ses.endpoint,
         sesStore: `${ses.endpoint}/store`,
         dynamo: dynamo.endpoint,
+        smtp: smtp.url,
+        s3: s3.endpoint,
       },
       tableName,
       created,

@@ -9,7 +9,7 @@
  * load without extra transform configuration, and RS256 signing is a single crypto.sign call.
  * Verification is aws-jwt-verify, the library a Lambda would use, so the checks are not ours.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
@@ -52,9 +52,8 @@ interface LoadedKey {
 
 const loaded = new Map<string, LoadedKey>();
 
-const createKeyFile = (file: string): void => {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const content: KeyFile = { kid: randomUUID(), privateJwk: privateKey.export({ format: 'jwk' }) as Record<string, unknown> };
+/** Writes `content` to `file` unless it exists; of two processes racing, the first one's stays. */
+const createOnce = (file: string, content: unknown): void => {
   const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   writeFileSync(temp, JSON.stringify(content, null, 2), { mode: 0o600 });
   try {
@@ -67,6 +66,24 @@ const createKeyFile = (file: string): void => {
   } finally {
     unlinkSync(temp);
   }
+};
+
+const createKeyFile = (file: string): void => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const content: KeyFile = { kid: randomUUID(), privateJwk: privateKey.export({ format: 'jwk' }) as Record<string, unknown> };
+  createOnce(file, content);
+};
+
+/**
+ * The local reply-token keyring (MAIL-1), kept beside the signing key so that `npm start`,
+ * `npm run sweep` and a restart with `--persist` sign and verify with the same key.
+ */
+export const localReplyKeys = (): string => {
+  const dir = keyDir();
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'reply-keys.json');
+  if (!existsSync(file)) createOnce(file, { current: 'k1', keys: { k1: randomBytes(32).toString('base64') } });
+  return readFileSync(file, 'utf8');
 };
 
 const loadKey = (): LoadedKey => {

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { Stage } from '../stage';
 import { CaseworkHttpApi } from '../constructs/http-api';
 import { CaseworkIdentity } from '../constructs/identity';
+import { CaseworkInboundMail } from '../constructs/inbound-mail';
 import { Schedules } from '../constructs/schedules';
 
 export interface AppStackProps extends StackProps {
@@ -23,7 +24,6 @@ export interface AppStackProps extends StackProps {
  *
  * Later pieces plug in through the public members, each as its own construct under
  * lib/constructs built in this constructor:
- * - inbound mail (SES receipt rule -> S3 -> Lambda): `table` (write), `stage`;
  * - notifications (table stream -> notifier -> SNS): `table.tableStreamArn`;
  * each function a CaseworkFunction using its bind* helpers.
  */
@@ -35,6 +35,9 @@ export class AppStack extends Stack {
   public readonly cursorSecret: secretsmanager.Secret;
   public readonly httpApi: CaseworkHttpApi;
   public readonly schedules: Schedules;
+  /** Signs and verifies reply tokens (MAIL-1): every function that sends or receives case mail. */
+  public readonly replyKeys: secretsmanager.Secret;
+  public readonly inboundMail: CaseworkInboundMail;
 
   public constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -58,15 +61,48 @@ export class AppStack extends Stack {
         'invalidates cursors in flight; a rotation schedule needs a two-key verify window first.',
     });
 
+    // The keyring of lambdas/adapters/reply-keys.ts in its flat form (Secrets Manager generates
+    // top-level fields only): {"current":"k1","k1":"<64 characters = 48 bytes as base64>"}. The
+    // generated key never appears in the template.
+    this.replyKeys = new secretsmanager.Secret(this, 'ReplyTokenKeys', {
+      description: 'reply-token keyring: HMAC keys that sign case+<token>@ Reply-To addresses',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ current: 'k1' }),
+        generateStringKey: 'k1',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+    });
+    Validations.of(this.replyKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An HMAC keyring, not a credential to another system. Rotation is adding a key id and moving ' +
+        '"current" (old ids keep verifying replies to mail already sent), done by hand, not by a rotation Lambda.',
+    });
+
     this.httpApi = new CaseworkHttpApi(this, 'Http', {
       stage: props.stage,
       table: props.table,
       cursorSecret: this.cursorSecret,
       identity: this.identity,
       portalOrigin: props.portalOrigin,
+      mailDomain: props.mailDomain,
+      replyKeys: this.replyKeys,
     });
 
-    this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table, mailDomain: props.mailDomain });
+    this.schedules = new Schedules(this, 'Schedules', {
+      stage: props.stage,
+      table: props.table,
+      mailDomain: props.mailDomain,
+      replyKeys: this.replyKeys,
+    });
+
+    this.inboundMail = new CaseworkInboundMail(this, 'InboundMail', {
+      stage: props.stage,
+      table: props.table,
+      mailDomain: props.mailDomain,
+      replyKeys: this.replyKeys,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
@@ -74,5 +110,9 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'MobileClientId', { value: this.identity.mobile.userPoolClientId });
     new CfnOutput(this, 'MonitoringClientId', { value: this.identity.monitoring.userPoolClientId });
     new CfnOutput(this, 'AuthDomain', { value: this.identity.domain.baseUrl() });
+    new CfnOutput(this, 'InboundRuleSet', {
+      value: this.inboundMail.ruleSetName,
+      description: 'Activate once after the first deploy: aws ses set-active-receipt-rule-set --rule-set-name <this>',
+    });
   }
 }

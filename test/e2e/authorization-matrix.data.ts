@@ -262,4 +262,12 @@ export const MATRIX: Record<string, Row> = {
     mona: '200',
     adam: '200',
   },
+  // MAIL-4: the outcome of every inbound message is for staff only.
+  'GET /admin/inbound-mail': {
+    ...signedIn('403'),
+    alice: '200',
+    eric: '200',
+    mona: '200',
+    adam: '200',
+  },
 };

@@ -343,6 +343,8 @@ describe('local functions: one container per function, with exactly its environm
     cursorSecret: { value: 'k' },
     mailDomain: 'casework.test',
     clients: { web: 'casework-web', mobile: 'casework-mobile' },
+    replyKeys: { value: '{}' },
+    inbound: { bucket: 'b', prefix: 'p/' },
   };
   // Lambda runtime variables plus the emulator endpoint; nothing of the test's own process.
   const RUNTIME = [

@@ -8,7 +8,8 @@
  */
 import { KEY_PREFIX } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
-import { grantsOf, READ_ACTIONS, SWEEP_WRITES, type WritePattern } from '../../lambdas/data/writes';
+import nodemailer from 'nodemailer';
+import { grantsOf, READ_ACTIONS, RECEIVE_MAIL_WRITES, SWEEP_WRITES, type WritePattern } from '../../lambdas/data/writes';
 import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { findRoute, ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import { signClaims, clientIds, ISSUER } from '../../lib/local/issuer';
@@ -167,6 +168,21 @@ const scenario = async () => {
   await call('dana', 'GET /search', { query: '?q=Acme' });
   await call('eric', 'PATCH /cases/{caseNumber}', { params, body: { subStatus: 'investigating' } });
   await call('eric', 'POST /cases/{caseNumber}/updates', { params, body: { body: 'internal note', visibility: 'internal' } });
+  await call('eric', 'POST /cases/{caseNumber}/updates', { params, body: { body: 'please send the logs' } });
+  // MAIL-2: dana replies to that mail; the SMTP stand-in for SES invokes receive-mail.
+  const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { replyTo: string[]; subject: string }[] };
+  const mail = store.emails.find((m) => m.subject.includes(String(c.caseNumber)) && m.replyTo.join(' ').includes('case+'));
+  const replyTo = /case\+[a-z0-9-]+@casework\.test/.exec(mail!.replyTo.join(' '))![0];
+  const smtp = new URL(local.urls.smtp);
+  current = 'receive-mail';
+  try {
+    await nodemailer
+      .createTransport({ host: smtp.hostname, port: Number(smtp.port), secure: false, ignoreTLS: true })
+      .sendMail({ from: 'dana@acme.example', to: replyTo, subject: `Re: ${mail!.subject}`, text: 'Logs attached.' });
+  } finally {
+    current = undefined;
+  }
+  await call('eric', 'GET /admin/inbound-mail');
   await call('dana', 'POST /cases/{caseNumber}/escalation', { params, body: { reason: 'production down' } });
   await call('eric', 'POST /cases/{caseNumber}/escalation/decision', { params, body: { accept: true, comment: 'agreed' } });
   await call('dana', 'POST /cases/{caseNumber}/closure-request', { params, body: { reason: 'solved' } });
@@ -202,7 +218,8 @@ describe('IAM grants against what the handlers really send', () => {
   const tableRoutes = (ROUTES as readonly RouteDef[]).filter((r) => r.table !== 'none');
 
   it('the scenario calls every route that reaches the table', () => {
-    expect([...recorded.keys()].filter((k) => k !== 'sweep').sort()).toEqual(tableRoutes.map(routeKey).sort());
+    const other = ['sweep', 'receive-mail'];
+    expect([...recorded.keys()].filter((k) => !other.includes(k)).sort()).toEqual(tableRoutes.map(routeKey).sort());
   });
 
   it.each(tableRoutes.map((r) => [routeKey(r), r] as const))('%s sends only what its declaration grants', (key, route) => {
@@ -229,6 +246,12 @@ describe('IAM grants against what the handlers really send', () => {
     const sent = recorded.get('sweep') ?? [];
     expect(sent.filter((a) => a.prefix).length).toBeGreaterThan(0);
     expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SWEEP_WRITES).has(g))).toEqual([]);
+  });
+
+  it('MAIL-2: receive-mail sends only what RECEIVE_MAIL_WRITES grants, and attached the reply', () => {
+    const sent = recorded.get('receive-mail') ?? [];
+    expect(sent).toContainEqual({ action: 'PutItem', prefix: KEY_PREFIX.content });
+    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(RECEIVE_MAIL_WRITES).has(g))).toEqual([]);
   });
 
   it('no Scan anywhere', () => {

@@ -20,6 +20,8 @@ export const TEST_BINDINGS: BindingValues = {
   cursorSecret: { value: 'test-cursor-secret' },
   mailDomain: 'casework.test',
   clients: { web: 'casework-web', mobile: 'casework-mobile' },
+  replyKeys: { value: JSON.stringify({ current: 't1', keys: { t1: Buffer.alloc(32, 7).toString('base64') } }) },
+  inbound: { bucket: 'casework-inbound-test', prefix: 'inbound/' },
 };
 
 /** What the Lambda runtime itself provides; tests never reach AWS, so dummy credentials. */

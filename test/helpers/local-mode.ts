@@ -108,6 +108,8 @@ export const startTestLocal = async (
       apiPort: 0,
       sesPort: 0,
       dynamoPort: 0,
+      smtpPort: 0,
+      s3Port: 0,
       seed: options.seed ?? true,
       log: options.log,
       sweepEveryMs: options.sweepEveryMs,

@@ -110,14 +110,18 @@ describe.each(['dev', 'prod'] as const)('every function (%s)', (stage) => {
     }
   });
 
-  it('roles carry no AWS-managed policies, and only X-Ray gets Resource "*"', () => {
-    const { appTemplate } = built(stage);
+  it('roles carry no AWS-managed policies, and only X-Ray gets Resource "*" (besides the one raw-mail prefix)', () => {
+    const { appTemplate, appStack } = built(stage);
+    // receive-mail reads keys SES chooses, under one prefix (test/infra/inbound-mail.test.ts).
+    const rawMailPrefix = JSON.stringify({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(appStack.inboundMail.bucket), 'Arn'] }, `/${appStack.inboundMail.prefix}*`]],
+    });
     for (const [, role] of Object.entries(resourcesOf(appTemplate, 'AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
     const starred = Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'))
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
-      .filter((s) => JSON.stringify(s.Resource).includes('*'));
+      .filter((s) => JSON.stringify(s.Resource).includes('*') && JSON.stringify(s.Resource) !== rawMailPrefix);
     expect(new Set(actionsOf(starred))).toEqual(new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
   });
 });
@@ -155,10 +159,13 @@ describe('least privilege, per route (table access from the route table)', () =>
     // Indexes are named one by one; nothing may touch "<table>/index/*".
     expect(JSON.stringify(statements)).not.toContain('/index/*');
 
-    // Every function that reads the table signs or checks cursors: the key, and only the key.
+    // Every function that reads the table signs or checks cursors: the key, and only the key;
+    // routes that send case mail also sign reply tokens (MAIL-1): that keyring as well.
     expect(env.CURSOR_SECRET_ARN).toEqual(secretRef);
+    const replyKeysRef = { Ref: logicalId(b.appStack.replyKeys) };
     const secretStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')));
-    expect(secretStatements.map((s) => s.Resource)).toEqual([secretRef]);
+    expect(secretStatements.map((s) => s.Resource)).toEqual(route.sendsMail ? [secretRef, replyKeysRef] : [secretRef]);
+    expect(env.REPLY_TOKEN_SECRET_ARN).toEqual(route.sendsMail ? replyKeysRef : undefined);
   });
 
   it.each(routes.map((r) => [routeKey(r), r] as const))('%s: knows the web and mobile client ids (PRIV-2)', (_k, route) => {
@@ -178,8 +185,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'accept-terms': { UpdateItem: ['SESSION#', 'USER#'] },
   'update-settings': { UpdateItem: ['SESSION#', 'USER#'] },
   'create-case': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'REF#'], UpdateItem: ['COUNTER#', 'SESSION#'] },
-  'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['CASE#', 'SESSION#'] },
-  'patch-case': { PutItem: ['CASE#'], UpdateItem: ['SESSION#'] },
+  'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MSGID#'], UpdateItem: ['CASE#', 'SESSION#'] },
+  'patch-case': { PutItem: ['CASE#', 'MSGID#'], UpdateItem: ['SESSION#'] },
   'request-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'decide-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'request-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
@@ -193,10 +200,12 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'list-history': { UpdateItem: ['SESSION#'] },
   'search-cases': { UpdateItem: ['SESSION#'] },
   'list-shortfall': { UpdateItem: ['SESSION#'] },
+  'list-inbound-mail': { UpdateItem: ['SESSION#'] },
   'get-health': {},
   'get-openapi': {},
   'get-terms': {},
-  sweep: { PutItem: ['CASE#'], UpdateItem: ['CASE#'] },
+  sweep: { PutItem: ['CASE#', 'MSGID#'], UpdateItem: ['CASE#'] },
+  'receive-mail': { DeleteItem: ['INBOUND#'], PutItem: ['AUTOREPLY#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MSGID#'] },
 };
 
 describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per function (%s)', (stage) => {
@@ -220,7 +229,11 @@ describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per f
 
   it('the grants are the IAM table of the README', () => {
     const b = built(stage);
-    const fns: [string, IFunction][] = [...b.appStack.httpApi.functions.entries(), ['sweep', b.appStack.schedules.sweep]];
+    const fns: [string, IFunction][] = [
+      ...b.appStack.httpApi.functions.entries(),
+      ['sweep', b.appStack.schedules.sweep],
+      ['receive-mail', b.appStack.inboundMail.receiveMail],
+    ];
     const table = Object.fromEntries(
       fns.map(([name, fn]) => [
         name,

@@ -184,6 +184,8 @@ describe('route kinds the table does not have yet', () => {
       cursorSecret: new secretsmanager.Secret(stack, 'Key'),
       identity: new CaseworkIdentity(stack, 'Identity', { stage: 'dev', domainPrefix: 'x', portalOrigin: 'http://x' }),
       portalOrigin: 'http://x',
+      mailDomain: 'casework.example.com',
+      replyKeys: new secretsmanager.Secret(stack, 'ReplyKeys'),
       routes: extra,
     });
     return { http, template: Template.fromStack(stack) };

@@ -1,0 +1,6 @@
+import { listInboundMail } from '../domain/inbound-mail';
+import { httpRoute, pageReply } from './middleware';
+
+export const handler = httpRoute<unknown, { limit: number }>('GET /admin/inbound-mail', async (req) =>
+  pageReply(req, await listInboundMail(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
+);
