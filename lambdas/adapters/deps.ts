@@ -2,6 +2,8 @@
 import { defaultTable, type TableRef } from '../data/client';
 import { caseRepo } from '../data/case-repo';
 import { directoryRepo } from '../data/directory-repo';
+import { favoriteRepo } from '../data/favorite-repo';
+import { subscriptionRepo } from '../data/subscription-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/ports';
@@ -16,6 +18,8 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   cases: caseRepo(ref),
   sessions: sessionRepo(ref),
   waiting: waitingRepo(ref),
+  subscriptions: subscriptionRepo(ref),
+  favorites: favoriteRepo(ref),
   mailer: overrides.mailer ?? sesMailer(),
   mailDomain: process.env.MAIL_DOMAIN ?? 'casework.test',
   ...overrides,

@@ -11,7 +11,26 @@
  * are personal data for this purpose.
  */
 import type { CaseAccess } from './policy';
-import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation } from './types';
+import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
+
+/** An organisation as GET /accounts shows it, with the caller's own level and subscription. */
+export interface AccountRecord extends Org {
+  /** The caller's effective level on it (customers only). */
+  level?: Level;
+  /** The caller's own choice of categories (NOTE-2), on GET /accounts/{orgId} for Designated Contacts. */
+  subscription?: { newEscalations: boolean; newCritical: boolean; newHigh: boolean; cloudIncidents: boolean };
+}
+
+/** One favorite of GET /favorites (LIST-5) with what it points at, if the caller may still see it. */
+export interface FavoriteRecord {
+  kind: 'case' | 'account';
+  id: string;
+  createdAt: string;
+  /** False when the caller may no longer see what it points at: it can still be removed. */
+  available: boolean;
+  case?: Case;
+  account?: AccountRecord;
+}
 
 /** Every kind of view and the record it is built from. A new kind (favorites, notifications,
  * chat, mail log...) is a line here and an entry in VIEWS, which the compiler then demands. */
@@ -31,6 +50,10 @@ export interface ViewKinds {
   attachment: Attachment;
   /** An event of GET /cases/{n}/history (CASE-9). */
   historyEvent: AuditEvent;
+  /** An organisation: GET /accounts rows and GET /accounts/{orgId}. */
+  account: AccountRecord;
+  /** A row of GET /favorites and the answer to adding one (LIST-5). */
+  favorite: FavoriteRecord;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -138,6 +161,45 @@ export const HISTORY_EVENT_RESTRICTED = {
   to: valueOfNonPersonalField,
 } as const satisfies AllowList<AuditEvent>;
 
+/**
+ * An organisation is not a person: US staff see EU/EEA organisations whole. The list is still an
+ * allow-list, for everyone: fields added to organisation items later (contracts, contacts) do not
+ * reach any caller until named here.
+ */
+export const ACCOUNT_RESTRICTED = {
+  orgId: 'keep',
+  name: 'keep',
+  type: 'keep',
+  region: 'keep',
+  timeZone: 'keep',
+  gdpr: 'keep',
+  fedramp: 'keep',
+  alarmMonitoring: 'keep',
+  deployments: 'keep',
+  managedBy: 'keep',
+  level: 'keep',
+  subscription: 'keep',
+} as const satisfies AllowList<AccountRecord>;
+
+/** A restricted favorite of a case shows the case as a restricted row: no subject (PRIV-1). */
+export const FAVORITE_RESTRICTED = {
+  kind: 'keep',
+  id: 'keep',
+  createdAt: 'keep',
+  available: 'keep',
+  case: { view: 'caseRow' },
+  account: { view: 'account' },
+} as const satisfies AllowList<FavoriteRecord>;
+
+const pick = <T>(value: T, allowed: AllowList<T>): T => {
+  const out: Record<string, unknown> = {};
+  for (const field of Object.keys(allowed)) {
+    const v = (value as Record<string, unknown>)[field];
+    if (v !== undefined) out[field] = v;
+  }
+  return out as T;
+};
+
 /** Fields in the order a person reading the JSON expects them (DynamoDB returns them unordered). */
 const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
   'caseNumber',
@@ -188,6 +250,8 @@ export const RESTRICTED = {
   updateRow: UPDATE_RESTRICTED,
   attachment: ATTACHMENT_RESTRICTED,
   historyEvent: HISTORY_EVENT_RESTRICTED,
+  account: ACCOUNT_RESTRICTED,
+  favorite: FAVORITE_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
 
 /** CASE-6: email updates list by subject; the full text is fetched on demand. */
@@ -207,6 +271,16 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   updateRow: { restricted: RESTRICTED.updateRow, full: updateRow, marked: true },
   attachment: { restricted: RESTRICTED.attachment, marked: false },
   historyEvent: { restricted: RESTRICTED.historyEvent, marked: true },
+  account: { restricted: RESTRICTED.account, full: (a) => pick(a, ACCOUNT_RESTRICTED), marked: true },
+  favorite: {
+    restricted: RESTRICTED.favorite,
+    full: (f) => ({
+      ...pick(f, FAVORITE_RESTRICTED),
+      ...(f.case ? { case: fullCase(f.case) } : {}),
+      ...(f.account ? { account: pick(f.account, ACCOUNT_RESTRICTED) } : {}),
+    }),
+    marked: false,
+  },
 };
 
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
