@@ -134,7 +134,12 @@ const orgSubscriptionUpdate = (
   mirror: OrgNotifyMirror,
   at: string,
 ) => {
-  const names: Record<string, string> = { '#entity': 'entity', '#orgId': 'orgId', '#userId': 'userId', '#updatedAt': 'updatedAt' };
+  const names: Record<string, string> = {
+    '#entity': 'entity',
+    '#orgId': 'orgId',
+    '#userId': 'userId',
+    '#updatedAt': 'updatedAt',
+  };
   const values: Record<string, unknown> = { ':entity': 'org-subscription', ':orgId': s.orgId, ':userId': s.userId, ':at': at };
   const set = ['#entity = :entity', '#orgId = :orgId', '#userId = :userId', '#updatedAt = :at'];
   const remove: string[] = [];

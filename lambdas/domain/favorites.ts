@@ -125,7 +125,13 @@ export const listFavorites = async (deps: Deps, caller: Caller, page: PageReques
     const c = f.kind === 'case' ? cases.get(f.id) : undefined;
     const org = orgs.get(c?.orgId ?? f.orgId);
     if (caller.client === 'mobile' && org?.fedramp) continue;
-    const access: CaseAccess = !org ? 'none' : f.kind === 'case' ? (c ? caseAccess(caller, org) : 'none') : accountAccess(caller, org);
+    const access: CaseAccess = !org
+      ? 'none'
+      : f.kind === 'case'
+        ? c
+          ? caseAccess(caller, org)
+          : 'none'
+        : accountAccess(caller, org);
     if (access === 'none') {
       items.push(viewFor('favorite', { kind: f.kind, id: f.id, createdAt: f.createdAt, available: false }, 'none'));
       continue;

@@ -136,7 +136,11 @@ export interface WaitingRepo {
  */
 export interface SubscriptionRepo {
   /** Adds a source to the user's subscription of the case, creating it if needed. */
-  addCaseSource(s: { caseNumber: string; userId: string; orgId: string }, source: SubscriptionSource, at: string): Promise<CaseSubscription>;
+  addCaseSource(
+    s: { caseNumber: string; userId: string; orgId: string },
+    source: SubscriptionSource,
+    at: string,
+  ): Promise<CaseSubscription>;
   /** Removes the subscription whatever its sources (notifications off). */
   deleteCaseSubscription(caseNumber: string, userId: string): Promise<void>;
   getCaseSubscription(caseNumber: string, userId: string): Promise<CaseSubscription | undefined>;

@@ -49,8 +49,7 @@ export const updateSettings = async (
   const orgs = [...new Set(caller.memberships.map((m) => m.orgId))]
     .map((id) => caller.orgs.get(id))
     .filter((o): o is Org => o !== undefined);
-  const mirrors =
-    mirrored(settings) === mirrored(current) ? [] : orgs.flatMap((org) => mirrorFor(caller, org, settings) ?? []);
+  const mirrors = mirrored(settings) === mirrored(current) ? [] : orgs.flatMap((org) => mirrorFor(caller, org, settings) ?? []);
   await deps.subscriptions.saveSettings(caller.id, settings, mirrors, deps.clock.now().toISOString());
   return settingsView(settings);
 };

@@ -99,7 +99,6 @@ export const SettingsBody = z
   .openapi('SettingsChange');
 export type SettingsBody = z.output<typeof SettingsBody>;
 
-
 export const MemberParams = z.strictObject({
   orgId: z.string().min(1).max(64),
   userId: z.string().min(1).max(64),
