@@ -77,9 +77,9 @@ export const SettingsBody = z
       .optional(),
     alarms: AlarmFilterBody.optional(),
     // Declared so that each gets its own message instead of "is not a field of this request".
-    name: z.unknown().optional(),
-    email: z.unknown().optional(),
-    timeZone: z.unknown().optional(),
+    name: z.unknown().optional().openapi({ description: 'Not editable (NOTE-4): refused with 400' }),
+    email: z.unknown().optional().openapi({ description: 'Not editable (NOTE-4): refused with 400' }),
+    timeZone: z.unknown().optional().openapi({ description: 'Not editable (NOTE-4): refused with 400' }),
   })
   .superRefine((body, ctx) => {
     for (const field of NOT_EDITABLE) {

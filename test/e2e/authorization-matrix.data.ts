@@ -145,3 +145,55 @@ export const MATRIX: Record<string, Row> = {
     adam: '200',
   },
 };
+
+/**
+ * Accounts, subscriptions and favorites (NOTE-2, LIST-5). Untargeted routes address ORG-ACME
+ * (favorites: `account/ORG-ACME`). Subscriptions are the Designated Contacts' (ACC-2): read-only
+ * people and staff are refused with 403 once they may see the subject, 404 before (PRIV-3).
+ * Removing one's own favorite reads nothing of its subject: every signed-in user may.
+ */
+const NOTIFY_MATRIX: Record<string, Row> = {
+  'GET /accounts': signedIn('200'),
+  'GET /accounts/{orgId}': {
+    ...signedIn('404'),
+    dana: '200',
+    dave: '200',
+    tina: '200',
+    rita: '200',
+    bob: '200',
+    alice: '200',
+    eric: '200',
+    mona: '200',
+    adam: '200',
+  },
+  'PUT /accounts/{orgId}/subscription': {
+    ...signedIn('404'),
+    tina: '403',
+    rita: '403',
+    bob: '403',
+    uma: '403',
+    dana: '200',
+    dave: '200',
+    alice: '403',
+    eric: '403',
+    mona: '403',
+    adam: '403',
+  },
+  'PUT /cases/{caseNumber}/subscription': designatedAction,
+  'DELETE /cases/{caseNumber}/subscription': designatedAction,
+  'GET /favorites': { ...signedIn('200'), tina: '403' },
+  'PUT /favorites/{kind}/{id}': {
+    ...signedIn('404'),
+    tina: '403',
+    dana: 'ok',
+    dave: 'ok',
+    rita: 'ok',
+    bob: 'ok',
+    alice: 'ok',
+    eric: 'ok',
+    mona: 'ok',
+    adam: 'ok',
+  },
+  'DELETE /favorites/{kind}/{id}': signedIn('204'),
+};
+Object.assign(MATRIX, NOTIFY_MATRIX);

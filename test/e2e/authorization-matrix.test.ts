@@ -111,7 +111,9 @@ describe('authorization matrix', () => {
       const cells = row[persona].split(' ');
       if (!targeted) {
         const path =
-          key === 'GET /search' ? '/search?q=Acme' : route.path.replace('{orgId}', 'ORG-ACME').replace('{userId}', 'u-rita');
+          key === 'GET /search'
+            ? '/search?q=Acme'
+            : route.path.replace('{orgId}', 'ORG-ACME').replace('{userId}', 'u-rita').replace('{kind}/{id}', 'account/ORG-ACME');
         const status = await call(persona, route.method, path, bodyFor(route, persona));
         expect({ persona, status }).toEqual({ persona, status: matches(cells[0], status) ? status : cells[0] });
         return;
