@@ -69,7 +69,8 @@ export const EmptyBody = z.strictObject({}).openapi('Empty');
 
 export const FavoriteParams = z.strictObject({
   kind: z.enum(FAVORITE_KINDS),
-  id: z.string().min(1).max(64),
+  /** A case number or an Org ID. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a case number or an Org ID'),
 });
 export type FavoriteParams = z.infer<typeof FavoriteParams>;
 

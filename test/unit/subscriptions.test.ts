@@ -10,10 +10,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { accountAccess, mayChangeSubscriptions } from '../../lambdas/domain/policy';
 import { alarmWanted, mirrorFor } from '../../lambdas/domain/subscriptions';
 import { viewFor } from '../../lambdas/domain/views';
 import { handler as updateSettings } from '../../lambdas/http/update-settings';
+import { handler as putFavorite } from '../../lambdas/http/put-favorite';
 import type { Case } from '../../lambdas/domain/types';
 import { caller, org } from '../helpers/demo-caller';
 import { apiEvent, lambdaContext } from '../helpers/events';
@@ -30,7 +32,16 @@ const designatedAt = (o: typeof acme, client: 'web' | 'mobile' = 'web') =>
 const givenUser = (settings: unknown = { defaultList: 'all', notifications: {} }) => {
   ddb.on(QueryCommand).resolves({
     Items: [
-      { PK: 'USER#u-1', SK: 'PROFILE', userId: 'u-1', email: 'pat@acme.example', name: 'Pat', timeZone: 'UTC', settings },
+      {
+        PK: 'USER#u-1',
+        SK: 'PROFILE',
+        userId: 'u-1',
+        email: 'pat@acme.example',
+        name: 'Pat',
+        timeZone: 'UTC',
+        termsVersion: CURRENT_TERMS.version,
+        settings,
+      },
       {
         PK: 'USER#u-1',
         SK: 'MEMBER#ORG-ACME#ORG-ACME',
@@ -110,6 +121,19 @@ describe('NOTE-4 settings', () => {
     expect(res.statusCode).toBe(200);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+});
+
+describe('LIST-5 favorites input', () => {
+  it('LIST-5: a kind other than case or account, or a malformed id, is 400 naming each, before any write', async () => {
+    givenUser();
+    const res = (await putFavorite(
+      apiEvent({ routeKey: 'PUT /favorites/{kind}/{id}', pathParameters: { kind: 'user', id: 'ORG#X' }, sub: 'u-1' }),
+      lambdaContext,
+    )) as { statusCode: number; body: string };
+    expect(res.statusCode).toBe(400);
+    expect((JSON.parse(res.body).errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['id', 'kind']);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 });
 
