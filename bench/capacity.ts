@@ -124,6 +124,31 @@ const main = async () => {
       'adam',
       () => call('u-adam', 'PUT', '/admin/orgs/ORG-ACME/members/u-rita', { level: 'read_only' }),
     ],
+    // Accounts, subscriptions, favorites (NOTE-2, LIST-5).
+    ['GET /accounts', 'dana', () => call('u-dana', 'GET', '/accounts')],
+    ['GET /accounts', 'eric (staff, all orgs)', () => call('u-eric', 'GET', '/accounts')],
+    ['GET /accounts/{orgId}', 'dana', () => call('u-dana', 'GET', '/accounts/ORG-ACME')],
+    [
+      'PUT /accounts/{orgId}/subscription',
+      'dana',
+      () => call('u-dana', 'PUT', '/accounts/ORG-ACME/subscription', { newCritical: true }),
+    ],
+    ['PUT /cases/{n}/subscription', 'dana', () => call('u-dana', 'PUT', `/cases/${first}/subscription`)],
+    ['PUT /favorites/case/{n} (new)', 'dana', () => call('u-dana', 'PUT', `/favorites/case/${first}`)],
+    ['PUT /favorites/case/{n} (again)', 'dana', () => call('u-dana', 'PUT', `/favorites/case/${first}`)],
+    ['PUT /favorites/account/{orgId}', 'dana', () => call('u-dana', 'PUT', '/favorites/account/ORG-ACME')],
+    ['GET /favorites', 'dana (1 case, 1 account)', () => call('u-dana', 'GET', '/favorites')],
+    [
+      'DELETE /favorites/case/{n}',
+      'dana (also subscribed explicitly)',
+      () => call('u-dana', 'DELETE', `/favorites/case/${first}`),
+    ],
+    ['DELETE /cases/{n}/subscription', 'dana', () => call('u-dana', 'DELETE', `/cases/${first}/subscription`)],
+    [
+      'PATCH /me/settings (alarms)',
+      'dana (1 org)',
+      () => call('u-dana', 'PATCH', '/me/settings', { notifications: { alarms: true }, alarms: { severity: 'critical' } }),
+    ],
     ['sweep, first run', 'scheduler (4 seeded cases due)', () => local.scheduler.runOnce()],
     ['sweep, again', 'scheduler (nothing due)', () => local.scheduler.runOnce()],
   ];

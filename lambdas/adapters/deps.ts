@@ -3,6 +3,8 @@ import { defaultTable, type TableRef } from '../data/client';
 import { caseRepo } from '../data/case-repo';
 import { directoryRepo } from '../data/directory-repo';
 import { mailRepo } from '../data/mail-repo';
+import { favoriteRepo } from '../data/favorite-repo';
+import { subscriptionRepo } from '../data/subscription-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/ports';
@@ -20,6 +22,8 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   cases: caseRepo(ref),
   sessions: sessionRepo(ref),
   waiting: waitingRepo(ref),
+  subscriptions: subscriptionRepo(ref),
+  favorites: favoriteRepo(ref),
   mailer: overrides.mailer ?? sesMailer(),
   mailDomain: process.env.MAIL_DOMAIN ?? 'casework.test',
   mail: mailRepo(ref),
@@ -51,6 +55,8 @@ const lazyDeps = (): Deps => {
   const mailDomain = once(() => requiredEnv('MAIL_DOMAIN', 'mailer'));
   const mail = once(() => mailRepo(table()));
   const mime = once(() => postalMimeParser());
+  const subscriptions = once(() => subscriptionRepo(table()));
+  const favorites = once(() => favoriteRepo(table()));
   return {
     clock: { now: () => new Date() },
     ids: systemIds,
@@ -77,6 +83,12 @@ const lazyDeps = (): Deps => {
     },
     get mime() {
       return mime();
+    },
+    get subscriptions() {
+      return subscriptions();
+    },
+    get favorites() {
+      return favorites();
     },
     // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
     replyKeys: replyKeyring,

@@ -80,6 +80,17 @@ export const keys = {
   }),
   /** ACC-5: bumped by every level change on the organisation, so concurrent changes serialise. */
   membersVersion: (orgId: string) => ({ PK: `${ORG}${orgId}`, SK: 'MEMBERS-VERSION' }),
+  /**
+   * NOTE-2: subscriptions live in the SUBJECT's item collection, so the notifier finds every
+   * recipient of a case or organisation event with one Query on its partition (never a Scan).
+   */
+  caseSubscription: (caseNumber: string, userId: string) => ({ PK: `${CASE}${caseNumber}`, SK: `SUB#${userId}` }),
+  orgSubscription: (orgId: string, userId: string) => ({ PK: `${ORG}${orgId}`, SK: `SUB#${userId}` }),
+  subscriptionPrefix: 'SUB#',
+  /** LIST-5: a user's favorites sit in the user's partition, with their count beside them. */
+  favorite: (userId: string, kind: string, id: string) => ({ PK: `${USER}${userId}`, SK: `FAV#${kind}#${id}` }),
+  favoritePrefix: 'FAV#',
+  favoriteCount: (userId: string) => ({ PK: `${USER}${userId}`, SK: 'FAVORITE-COUNT' }),
 } as const;
 
 /** Index entries of a user: found by email (sign-up, inbound mail senders). */

@@ -51,8 +51,18 @@ export const WRITE_PATTERNS = {
   idempotencyRecord: { PutItem: [IDEMPOTENCY] },
   /** directory-repo acceptTerms (ACC-9). */
   acceptTerms: { UpdateItem: [USER] },
-  /** directory-repo updateSettings (NOTE-4). */
+  /** subscription-repo saveSettings (NOTE-4): the profile's settings. */
   updateSettings: { UpdateItem: [USER] },
+  /** subscription-repo saveSettings (NOTE-2): alarm and maintenance choices copied onto each organisation's entry. */
+  settingsMirror: { UpdateItem: [ORG] },
+  /** subscription-repo case subscriptions (NOTE-2): CASE#<n> / SUB#<user>. */
+  caseSubscription: { UpdateItem: [CASE], DeleteItem: [CASE] },
+  /** subscription-repo organisation subscriptions (NOTE-2): ORG#<org> / SUB#<user>. */
+  orgSubscription: { UpdateItem: [ORG] },
+  /** favorite-repo add (LIST-5): the favorite, the per-user count and the case subscription it makes. */
+  addFavorite: { PutItem: [USER], UpdateItem: [USER, CASE] },
+  /** favorite-repo remove (LIST-5): the favorite, the count and only the subscription share it made. */
+  removeFavorite: { DeleteItem: [USER, CASE], UpdateItem: [USER, CASE] },
   /** directory-repo saveMembership (ACC-5): the membership (user partition) and the org's events. */
   saveMembership: { PutItem: [USER, ORG] },
   /** ACC-5: the per-organisation count of Designated Contacts kept with a membership change. */

@@ -1,5 +1,6 @@
 /** GET /me: the caller as the apps show them (NOTE-4: name, email and time zone are read-only). */
 import { effectiveLevel, type Caller } from './policy';
+import { settingsView, type SettingsView } from './settings';
 import type { Level } from './types';
 
 export interface MeView {
@@ -11,7 +12,7 @@ export interface MeView {
   memberships: { orgId: string; orgName: string; level: Level; via: string; approver: boolean }[];
   staff: { role: string; region: string; supportGroups: string[] } | null;
   termsAccepted: boolean;
-  settings: { defaultList: 'all' | 'mine'; notifications: Record<string, boolean> };
+  settings: SettingsView;
 }
 
 export const describeMe = (caller: Caller): MeView => {
@@ -34,6 +35,6 @@ export const describeMe = (caller: Caller): MeView => {
       })),
     staff: user.staff ? { role: user.staff.role, region: user.staff.region, supportGroups: user.staff.supportGroups } : null,
     termsAccepted: caller.termsAccepted,
-    settings: user.settings,
+    settings: settingsView(user.settings),
   };
 };

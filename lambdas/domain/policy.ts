@@ -128,3 +128,23 @@ export const caseAccess = (caller: Caller, org: Org): CaseAccess => {
 
 export const canSeeInternal = (access: CaseAccess): boolean => access === 'staff' || access === 'restricted';
 export const canWrite = (access: CaseAccess): boolean => access === 'write' || access === 'staff';
+
+/**
+ * What the caller may do with an organisation itself (GET /accounts, favorites of accounts):
+ * its members at any level and staff see it; the mobile app never sees a FedRAMP organisation
+ * (PRIV-2); US staff see an EU/EEA one `restricted` (PRIV-1). Vendor staff's own organisation is
+ * nobody's account.
+ */
+export const accountAccess = (caller: Caller, org: Org): CaseAccess => {
+  if (caller.kind !== 'user' || org.type === 'vendor') return 'none';
+  if (caller.client === 'mobile' && org.fedramp) return 'none';
+  const staff = staffOf(caller);
+  if (staff) return staffAccess(staff, org);
+  const level = levelOn(caller, org.orgId);
+  if (level === undefined) return 'none';
+  return level === 'designated' ? 'write' : 'read';
+};
+
+/** ACC-2, NOTE-2: notification subscriptions are the Designated Contacts' (effective level, ACC-4). */
+export const mayChangeSubscriptions = (caller: Caller, org: Org): boolean =>
+  org.type !== 'partner' && caseAccess(caller, org) === 'write';

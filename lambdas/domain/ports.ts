@@ -4,7 +4,16 @@
  */
 import type { IdempotencyRecord, IdempotencyWrite } from './idempotency';
 import type { OutboundMail } from './mail';
-import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, User } from './types';
+import type { Favorite, FavoriteKind } from './favorites';
+import type {
+  CaseSubscription,
+  OrgCategory,
+  OrgNotifyMirror,
+  OrgSubscription,
+  OrgSubscriptionChoice,
+  SubscriptionSource,
+} from './subscriptions';
+import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, User, UserSettings } from './types';
 
 export interface Clock {
   now(): Date;
@@ -229,6 +238,51 @@ export interface WaitingRepo {
   unflagNeedsAction(c: Case, at: string, event: AuditEvent): Promise<void>;
 }
 
+/**
+ * NOTE-2 subscriptions, in the subject's partition (CASE#<n> or ORG#<orgId>, SK SUB#<userId>):
+ * the notifier finds an event's recipients with one Query (caseSubscribers, orgSubscribers).
+ */
+export interface SubscriptionRepo {
+  /** Adds a source to the user's subscription of the case, creating it if needed. */
+  addCaseSource(
+    s: { caseNumber: string; userId: string; orgId: string },
+    source: SubscriptionSource,
+    at: string,
+  ): Promise<CaseSubscription>;
+  /** Removes the subscription whatever its sources (notifications off). */
+  deleteCaseSubscription(caseNumber: string, userId: string): Promise<void>;
+  getCaseSubscription(caseNumber: string, userId: string): Promise<CaseSubscription | undefined>;
+  /** Every live subscription of a case (entries with no source left are skipped). */
+  caseSubscribers(caseNumber: string): Promise<CaseSubscription[]>;
+  getOrgSubscription(orgId: string, userId: string): Promise<OrgSubscription | undefined>;
+  /** Sets the given categories (others keep their value, false when new) and the settings mirror. */
+  putOrgSubscription(
+    s: { orgId: string; userId: string },
+    change: Partial<OrgSubscriptionChoice>,
+    mirror: OrgNotifyMirror,
+    at: string,
+  ): Promise<OrgSubscription>;
+  /** Users subscribed to one category of an organisation's events (alarms and maintenance included). */
+  orgSubscribers(orgId: string, category: OrgCategory | 'alarms' | 'maintenance'): Promise<OrgSubscription[]>;
+  /** NOTE-4: the user's settings and their mirror on each organisation, all or nothing. */
+  saveSettings(userId: string, settings: UserSettings, mirrors: OrgNotifyMirror[], at: string): Promise<void>;
+}
+
+/** LIST-5: favorites in the user's partition, at most FAVORITE_LIMIT, counted atomically. */
+export interface FavoriteRepo {
+  /**
+   * Adds the favorite and counts it in one transaction (and, with `subscribe`, adds the favorite
+   * source to the case's subscription in the same one): `exists` when it already was one (nothing
+   * changes), `limit` when the user already has the maximum.
+   */
+  addFavorite(f: Favorite, limit: number): Promise<'added' | 'exists' | 'limit'>;
+  getFavorite(userId: string, kind: FavoriteKind, id: string): Promise<Favorite | undefined>;
+  /** Removes the favorite, its count and the subscription source it made, all or nothing; false when there was none. */
+  removeFavorite(userId: string, kind: FavoriteKind, id: string): Promise<boolean>;
+  listFavorites(userId: string, page: PageRequest): Promise<Page<Favorite>>;
+  countFavorites(userId: string): Promise<number>;
+}
+
 export interface Deps {
   clock: Clock;
   ids: Ids;
@@ -236,6 +290,8 @@ export interface Deps {
   cases: CaseRepo;
   sessions: SessionRepo;
   waiting: WaitingRepo;
+  subscriptions: SubscriptionRepo;
+  favorites: FavoriteRepo;
   mailer: Mailer;
   mailDomain: string;
   mail: MailRepo;

@@ -79,9 +79,25 @@ export interface StaffProfile {
   supportGroups: string[];
 }
 
+/** NOTE-2: which alarms a user wants notified (ALARM-1 severities; `all` takes every one). */
+export const ALARM_SEVERITY_FILTERS = ['all', 'critical', 'major', 'minor'] as const;
+export type AlarmSeverityFilter = (typeof ALARM_SEVERITY_FILTERS)[number];
+
+export interface AlarmFilter {
+  severity: AlarmSeverityFilter;
+  /** Origins (monitored servers' sources) whose alarms are left out. */
+  excludeOrigins: string[];
+}
+
+/** NOTE-2, NOTE-4: the user's own notification toggles; a missing toggle reads as its default. */
+export const NOTIFICATION_TOGGLES = ['personalCases', 'alarms', 'maintenance', 'email', 'push'] as const;
+export type NotificationToggle = (typeof NOTIFICATION_TOGGLES)[number];
+
 export interface UserSettings {
   defaultList: 'all' | 'mine';
-  notifications: Record<string, boolean>;
+  notifications: Partial<Record<NotificationToggle, boolean>>;
+  /** Set once the user has chosen an alarm filter; until then alarms are filtered as ALARM_FILTER_DEFAULT. */
+  alarms?: AlarmFilter;
 }
 
 export interface User {

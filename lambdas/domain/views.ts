@@ -12,7 +12,26 @@
  */
 import type { CaseAccess } from './policy';
 import type { InboundRecord } from './ports';
-import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation } from './types';
+import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
+
+/** An organisation as GET /accounts shows it, with the caller's own level and subscription. */
+export interface AccountRecord extends Org {
+  /** The caller's effective level on it (customers only). */
+  level?: Level;
+  /** The caller's own choice of categories (NOTE-2), on GET /accounts/{orgId} for Designated Contacts. */
+  subscription?: { newEscalations: boolean; newCritical: boolean; newHigh: boolean; cloudIncidents: boolean };
+}
+
+/** One favorite of GET /favorites (LIST-5) with what it points at, if the caller may still see it. */
+export interface FavoriteRecord {
+  kind: 'case' | 'account';
+  id: string;
+  createdAt: string;
+  /** False when the caller may no longer see what it points at: it can still be removed. */
+  available: boolean;
+  case?: Case;
+  account?: AccountRecord;
+}
 
 /** Every kind of view and the record it is built from. A new kind (favorites, notifications,
  * chat, mail log...) is a line here and an entry in VIEWS, which the compiler then demands. */
@@ -34,6 +53,10 @@ export interface ViewKinds {
   historyEvent: AuditEvent;
   /** A row of GET /admin/inbound-mail (MAIL-4): the sender and subject are personal data. */
   inboundMail: InboundRecord;
+  /** An organisation: GET /accounts rows and GET /accounts/{orgId}. */
+  account: AccountRecord;
+  /** A row of GET /favorites and the answer to adding one (LIST-5). */
+  favorite: FavoriteRecord;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -153,6 +176,44 @@ export const INBOUND_MAIL_RESTRICTED = {
   replied: 'keep',
   rawKey: 'keep',
 } as const satisfies AllowList<InboundRecord>;
+/**
+ * An organisation is not a person: US staff see EU/EEA organisations whole. The list is still an
+ * allow-list, for everyone: fields added to organisation items later (contracts, contacts) do not
+ * reach any caller until named here.
+ */
+export const ACCOUNT_RESTRICTED = {
+  orgId: 'keep',
+  name: 'keep',
+  type: 'keep',
+  region: 'keep',
+  timeZone: 'keep',
+  gdpr: 'keep',
+  fedramp: 'keep',
+  alarmMonitoring: 'keep',
+  deployments: 'keep',
+  managedBy: 'keep',
+  level: 'keep',
+  subscription: 'keep',
+} as const satisfies AllowList<AccountRecord>;
+
+/** A restricted favorite of a case shows the case as a restricted row: no subject (PRIV-1). */
+export const FAVORITE_RESTRICTED = {
+  kind: 'keep',
+  id: 'keep',
+  createdAt: 'keep',
+  available: 'keep',
+  case: { view: 'caseRow' },
+  account: { view: 'account' },
+} as const satisfies AllowList<FavoriteRecord>;
+
+const pick = <T>(value: T, allowed: AllowList<T>): T => {
+  const out: Record<string, unknown> = {};
+  for (const field of Object.keys(allowed)) {
+    const v = (value as Record<string, unknown>)[field];
+    if (v !== undefined) out[field] = v;
+  }
+  return out as T;
+};
 
 /** Fields in the order a person reading the JSON expects them (DynamoDB returns them unordered). */
 const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
@@ -205,6 +266,8 @@ export const RESTRICTED = {
   attachment: ATTACHMENT_RESTRICTED,
   historyEvent: HISTORY_EVENT_RESTRICTED,
   inboundMail: INBOUND_MAIL_RESTRICTED,
+  account: ACCOUNT_RESTRICTED,
+  favorite: FAVORITE_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
 
 /** `euData` is how the list decides access; it is not part of the row. */
@@ -231,6 +294,16 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   attachment: { restricted: RESTRICTED.attachment, marked: false },
   historyEvent: { restricted: RESTRICTED.historyEvent, marked: true },
   inboundMail: { restricted: RESTRICTED.inboundMail, full: inboundRow, marked: true },
+  account: { restricted: RESTRICTED.account, full: (a) => pick(a, ACCOUNT_RESTRICTED), marked: true },
+  favorite: {
+    restricted: RESTRICTED.favorite,
+    full: (f) => ({
+      ...pick(f, FAVORITE_RESTRICTED),
+      ...(f.case ? { case: fullCase(f.case) } : {}),
+      ...(f.account ? { account: pick(f.account, ACCOUNT_RESTRICTED) } : {}),
+    }),
+    marked: false,
+  },
 };
 
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);

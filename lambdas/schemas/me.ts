@@ -1,5 +1,20 @@
-import { LEVELS } from '../domain/types';
+import { ALARM_SEVERITY_FILTERS, LEVELS } from '../domain/types';
 import { z } from './common';
+
+/** NOTE-2 toggles: `personalCases` (the cases one opened), `alarms`, `maintenance`, and the channels `email`, `push`. */
+export const SettingsSchema = z
+  .object({
+    defaultList: z.enum(['all', 'mine']),
+    notifications: z.object({
+      personalCases: z.boolean(),
+      alarms: z.boolean(),
+      maintenance: z.boolean(),
+      email: z.boolean(),
+      push: z.boolean(),
+    }),
+    alarms: z.object({ severity: z.enum(ALARM_SEVERITY_FILTERS), excludeOrigins: z.array(z.string()) }),
+  })
+  .openapi('Settings');
 
 export const MeSchema = z
   .object({
@@ -19,7 +34,7 @@ export const MeSchema = z
     ),
     staff: z.object({ role: z.string(), region: z.string(), supportGroups: z.array(z.string()) }).nullable(),
     termsAccepted: z.boolean(),
-    settings: z.object({ defaultList: z.enum(['all', 'mine']), notifications: z.record(z.string(), z.boolean()) }),
+    settings: SettingsSchema,
   })
   .openapi('Me');
 
@@ -39,13 +54,50 @@ export const ShortfallListSchema = z
   })
   .openapi('ShortfallList');
 
+const AlarmFilterBody = z.strictObject({
+  severity: z.enum(ALARM_SEVERITY_FILTERS).optional(),
+  /** Origins to leave out; replaces the list. */
+  excludeOrigins: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+});
+
+/** NOTE-4: shown by GET /me, not editable here; each is refused with 400 naming it. */
+const NOT_EDITABLE = ['name', 'email', 'timeZone'] as const;
+
 export const SettingsBody = z
   .strictObject({
     defaultList: z.enum(['all', 'mine']).optional(),
-    notifications: z.record(z.string().regex(/^[a-zA-Z]{1,40}$/), z.boolean()).optional(),
+    notifications: z
+      .strictObject({
+        personalCases: z.boolean().optional(),
+        alarms: z.boolean().optional(),
+        maintenance: z.boolean().optional(),
+        email: z.boolean().optional(),
+        push: z.boolean().optional(),
+      })
+      .optional(),
+    alarms: AlarmFilterBody.optional(),
+    // Declared so that each gets its own message instead of "is not a field of this request".
+    name: z.unknown().optional().openapi({ description: 'Not editable (NOTE-4): refused with 400' }),
+    email: z.unknown().optional().openapi({ description: 'Not editable (NOTE-4): refused with 400' }),
+    timeZone: z.unknown().optional().openapi({ description: 'Not editable (NOTE-4): refused with 400' }),
   })
+  .superRefine((body, ctx) => {
+    for (const field of NOT_EDITABLE) {
+      if (body[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message:
+            field === 'timeZone'
+              ? 'is not editable: the time zone comes from the customer record (NOTE-4)'
+              : `is not editable by the user (NOTE-4)`,
+        });
+      }
+    }
+  })
+  .transform(({ name: _n, email: _e, timeZone: _t, ...change }) => change)
   .openapi('SettingsChange');
-export type SettingsBody = z.infer<typeof SettingsBody>;
+export type SettingsBody = z.output<typeof SettingsBody>;
 
 export const MemberParams = z.strictObject({
   orgId: z.string().min(1).max(64),

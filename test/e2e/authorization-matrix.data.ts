@@ -271,3 +271,67 @@ export const MATRIX: Record<string, Row> = {
     adam: '200',
   },
 };
+
+/**
+ * Accounts, subscriptions and favorites (NOTE-2, LIST-5). Untargeted routes address ORG-ACME
+ * (favorites: `account/ORG-ACME`). Subscriptions are the Designated Contacts' (ACC-2): read-only
+ * people and staff are refused with 403 once they may see the subject, 404 before (PRIV-3).
+ * Removing one's own favorite reads nothing of its subject: every signed-in user may.
+ */
+const NOTIFY_MATRIX: Record<string, Row> = {
+  'GET /accounts': signedIn('200'),
+  'GET /accounts/{orgId}': {
+    ...signedIn('404'),
+    dana: '200',
+    dave: '200',
+    tina: '200',
+    rita: '200',
+    bob: '200',
+    alice: '200',
+    eric: '200',
+    mona: '200',
+    adam: '200',
+    mixed: '200',
+    lapsed: '200',
+    partial: '200',
+  },
+  'PUT /accounts/{orgId}/subscription': {
+    ...signedIn('404'),
+    tina: '403:terms-not-accepted',
+    rita: '403',
+    bob: '403',
+    uma: '403',
+    dana: '200',
+    dave: '200',
+    // ACC-4: designated only where the membership's own combination has an active contract.
+    mixed: '200',
+    lapsed: '403',
+    partial: '403',
+    alice: '403',
+    eric: '403',
+    mona: '403',
+    adam: '403',
+  },
+  // Idempotent: on and off again answer the same (NOTE-2).
+  'PUT /cases/{caseNumber}/subscription': designatedAction('200', '200'),
+  'DELETE /cases/{caseNumber}/subscription': designatedAction('204', '204'),
+  'GET /favorites': { ...signedIn('200'), tina: '403' },
+  'PUT /favorites/{kind}/{id}': {
+    ...signedIn('404'),
+    tina: '403:terms-not-accepted',
+    // Each persona favorites the account once: new, so 201 (LIST-5).
+    dana: '201',
+    dave: '201',
+    rita: '201',
+    bob: '201',
+    alice: '201',
+    eric: '201',
+    mona: '201',
+    adam: '201',
+    mixed: '201',
+    lapsed: '201',
+    partial: '201',
+  },
+  'DELETE /favorites/{kind}/{id}': signedIn('204'),
+};
+Object.assign(MATRIX, NOTIFY_MATRIX);

@@ -328,7 +328,7 @@ describe('authorization matrix', () => {
           ? '/search?q=Acme'
           : key === 'GET /cases'
             ? '/cases?limit=100'
-            : route.path.replace('{orgId}', 'ORG-ACME').replace('{userId}', 'u-rita');
+            : route.path.replace('{orgId}', 'ORG-ACME').replace('{userId}', 'u-rita').replace('{kind}/{id}', 'account/ORG-ACME');
       const res = await call(persona, route.method, path, bodyFor(route, persona));
       const issue = res.status < 300 ? bodyIssue(key, persona, res.body) : undefined;
       expect({ persona, answer: answerOf(res.status, res.body) + (issue ? ` (${issue})` : '') }).toEqual({

@@ -183,6 +183,16 @@ const scenario = async () => {
     current = undefined;
   }
   await call('eric', 'GET /admin/inbound-mail');
+  // Accounts, subscriptions and favorites (NOTE-2, LIST-5).
+  await call('dana', 'GET /accounts');
+  await call('dana', 'GET /accounts/{orgId}', { params: { orgId: 'ORG-ACME' } });
+  await call('dana', 'PUT /accounts/{orgId}/subscription', { params: { orgId: 'ORG-ACME' }, body: { newCritical: true } });
+  await call('dana', 'PUT /cases/{caseNumber}/subscription', { params });
+  await call('dana', 'PUT /favorites/{kind}/{id}', { params: { kind: 'case', id: String(c.caseNumber) } });
+  await call('dana', 'GET /favorites');
+  await call('dana', 'DELETE /favorites/{kind}/{id}', { params: { kind: 'case', id: String(c.caseNumber) } });
+  await call('dana', 'DELETE /cases/{caseNumber}/subscription', { params });
+  await call('dana', 'PATCH /me/settings', { body: { notifications: { maintenance: true } } });
   await call('dana', 'POST /cases/{caseNumber}/escalation', { params, body: { reason: 'production down' } });
   await call('eric', 'POST /cases/{caseNumber}/escalation/decision', { params, body: { accept: true, comment: 'agreed' } });
   await call('dana', 'POST /cases/{caseNumber}/closure-request', { params, body: { reason: 'solved' } });

@@ -183,7 +183,7 @@ describe('least privilege, per route (table access from the route table)', () =>
  */
 const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'accept-terms': { UpdateItem: ['SESSION#', 'USER#'] },
-  'update-settings': { UpdateItem: ['SESSION#', 'USER#'] },
+  'update-settings': { UpdateItem: ['ORG#', 'SESSION#', 'USER#'] },
   'create-case': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'REF#'], UpdateItem: ['COUNTER#', 'SESSION#'] },
   'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MSGID#'], UpdateItem: ['CASE#', 'SESSION#'] },
   'patch-case': { PutItem: ['CASE#', 'MSGID#'], UpdateItem: ['SESSION#'] },
@@ -201,6 +201,14 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'search-cases': { UpdateItem: ['SESSION#'] },
   'list-shortfall': { UpdateItem: ['SESSION#'] },
   'list-inbound-mail': { UpdateItem: ['SESSION#'] },
+  'list-accounts': { UpdateItem: ['SESSION#'] },
+  'get-account': { UpdateItem: ['SESSION#'] },
+  'list-favorites': { UpdateItem: ['SESSION#'] },
+  'put-account-subscription': { UpdateItem: ['ORG#', 'SESSION#'] },
+  'put-case-subscription': { DeleteItem: ['CASE#'], UpdateItem: ['CASE#', 'SESSION#'] },
+  'delete-case-subscription': { DeleteItem: ['CASE#'], UpdateItem: ['CASE#', 'SESSION#'] },
+  'put-favorite': { PutItem: ['USER#'], UpdateItem: ['CASE#', 'SESSION#', 'USER#'] },
+  'delete-favorite': { DeleteItem: ['CASE#', 'USER#'], UpdateItem: ['CASE#', 'SESSION#', 'USER#'] },
   'get-health': {},
   'get-openapi': {},
   'get-terms': {},

@@ -1,0 +1,6 @@
+import { listFavorites } from '../domain/favorites';
+import { httpRoute, pageReply } from './middleware';
+
+export const handler = httpRoute<unknown, { limit: number }>('GET /favorites', async (req) =>
+  pageReply(req, await listFavorites(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
+);

@@ -1,0 +1,8 @@
+import { addFavorite } from '../domain/favorites';
+import type { FavoriteParams } from '../schemas/accounts';
+import { httpRoute } from './middleware';
+
+export const handler = httpRoute<FavoriteParams>('PUT /favorites/{kind}/{id}', async (req) => {
+  const { status, body } = await addFavorite(req.deps, req.caller!, req.params.kind, req.params.id);
+  return { status, body };
+});

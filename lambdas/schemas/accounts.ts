@@ -1,0 +1,88 @@
+/** Accounts, favorites and subscriptions (LIST-5, NOTE-2). */
+import { FAVORITE_KINDS } from '../domain/favorites';
+import { LEVELS } from '../domain/types';
+import { CaseSchema } from './cases';
+import { CursorSchema, LimitSchema, pageOf, z } from './common';
+
+export const OrgParams = z.strictObject({
+  orgId: z.string().min(1).max(64).openapi({ example: 'ORG-ACME' }),
+});
+
+export const AccountsQuery = z.strictObject({
+  q: z.string().trim().min(1).max(100).optional(),
+  limit: LimitSchema,
+  cursor: CursorSchema,
+});
+export type AccountsQuery = z.infer<typeof AccountsQuery>;
+
+const Categories = {
+  newEscalations: z.boolean(),
+  newCritical: z.boolean(),
+  newHigh: z.boolean(),
+  cloudIncidents: z.boolean(),
+};
+
+export const AccountSchema = z
+  .object({
+    orgId: z.string(),
+    name: z.string(),
+    type: z.enum(['customer', 'partner', 'vendor']),
+    region: z.string().optional(),
+    timeZone: z.string().optional(),
+    gdpr: z.boolean().optional(),
+    fedramp: z.boolean().optional(),
+    alarmMonitoring: z.boolean().optional(),
+    deployments: z.array(z.object({ productLine: z.string(), hosting: z.enum(['cloud', 'on_premises']) })).optional(),
+    managedBy: z.string().optional(),
+    level: z.enum(LEVELS).optional(),
+    subscription: z.object(Categories).optional(),
+    restricted: z.boolean().optional(),
+  })
+  .openapi('Account');
+
+export const AccountListSchema = pageOf(AccountSchema, 'AccountList');
+
+/** NOTE-2: each category chosen separately; one left out keeps its current value (false when new). */
+export const OrgSubscriptionBody = z
+  .strictObject({
+    newEscalations: Categories.newEscalations.optional(),
+    newCritical: Categories.newCritical.optional(),
+    newHigh: Categories.newHigh.optional(),
+    cloudIncidents: Categories.cloudIncidents.optional(),
+  })
+  .openapi('OrgSubscriptionChange');
+export type OrgSubscriptionBody = z.infer<typeof OrgSubscriptionBody>;
+
+export const OrgSubscriptionSchema = z.object({ orgId: z.string(), ...Categories }).openapi('OrgSubscription');
+
+export const CaseSubscriptionSchema = z
+  .object({
+    caseNumber: z.string(),
+    subscribed: z.boolean(),
+    /** `explicit` (this route), `favorite` (LIST-5). */
+    sources: z.array(z.enum(['explicit', 'favorite'])),
+  })
+  .openapi('CaseSubscription');
+
+/** PUT and DELETE of a subscription or favorite take no body; an empty object is accepted. */
+export const EmptyBody = z.strictObject({}).openapi('Empty');
+
+export const FavoriteParams = z.strictObject({
+  kind: z.enum(FAVORITE_KINDS),
+  /** A case number or an Org ID. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a case number or an Org ID'),
+});
+export type FavoriteParams = z.infer<typeof FavoriteParams>;
+
+export const FavoriteSchema = z
+  .object({
+    kind: z.enum(FAVORITE_KINDS),
+    id: z.string(),
+    createdAt: z.string(),
+    available: z.boolean(),
+    case: CaseSchema.partial().optional(),
+    account: AccountSchema.optional(),
+  })
+  .openapi('Favorite');
+
+export const FavoriteListSchema = pageOf(FavoriteSchema, 'FavoriteList');
