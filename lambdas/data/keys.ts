@@ -25,6 +25,8 @@ export const KEY_PREFIX = {
   user: 'USER#',
   org: 'ORG#',
   session: 'SESSION#',
+  /** The notifier's once-only ledger (issue 10). */
+  outbox: 'OUTBOX#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -126,6 +128,9 @@ export const caseIndexKeys = (c: Case): Record<string, string> => {
 };
 
 export const ALL_INDEX_ATTRIBUTES: string[] = Object.values(TABLE.indexes).flatMap((i) => [i.partitionKey, i.sortKey]);
+
+/** Issue 10: one ledger item per side effect of the notifier (a publication, a reminder). */
+export const outboxKey = (key: string) => ({ PK: `${KEY_PREFIX.outbox}${key}`, SK: 'OUTBOX' });
 
 /** Inbound mail (issue 9): claims and outcomes, outbound message ids, content fingerprints, MAIL-3 replies. */
 export const mailKeys = {

@@ -19,6 +19,7 @@ const {
   user: USER,
   org: ORG,
   session: SESSION,
+  outbox: OUTBOX,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -57,14 +58,17 @@ export const WRITE_PATTERNS = {
   touchSession: { UpdateItem: [SESSION] },
   /** waiting-repo flagNeedsAction (FLAG-1): the case's flag and its audit event. */
   flagNeedsAction: { PutItem: [CASE], UpdateItem: [CASE] },
-  /** waiting-repo unflagNeedsAction: the undo, with its audit event. */
-  unflagNeedsAction: { PutItem: [CASE], UpdateItem: [CASE] },
+  /** outbox-repo claim, finish and release (issue 10): the notifier's once-only ledger. */
+  outbox: { PutItem: [OUTBOX], UpdateItem: [OUTBOX], DeleteItem: [OUTBOX] },
 } as const satisfies Record<string, WriteGrant>;
 
 export type WritePattern = keyof typeof WRITE_PATTERNS;
 
 /** The scheduled sweep's writes (lib/constructs/schedules.ts); routes declare theirs in the route table. */
-export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'unflagNeedsAction'];
+export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction'];
+
+/** The stream notifier's writes (lib/constructs/notifier.ts): its ledger only; it changes no case. */
+export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox'];
 
 /** The union of some patterns' grants: per action, its prefixes sorted and without repeats. */
 export const grantsOf = (patterns: readonly WritePattern[]): WriteGrant => {

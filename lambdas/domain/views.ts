@@ -11,6 +11,7 @@
  * are personal data for this purpose.
  */
 import type { CaseAccess } from './policy';
+import type { NotificationEvent } from './notifications';
 import type { InboundRecord } from './ports';
 import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation } from './types';
 
@@ -34,6 +35,8 @@ export interface ViewKinds {
   historyEvent: AuditEvent;
   /** A row of GET /admin/inbound-mail (MAIL-4): the sender and subject are personal data. */
   inboundMail: InboundRecord;
+  /** A domain event as it leaves for integrations (the SNS topic, NOTE-1): always restricted. */
+  notification: NotificationEvent;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -154,6 +157,33 @@ export const INBOUND_MAIL_RESTRICTED = {
   rawKey: 'keep',
 } as const satisfies AllowList<InboundRecord>;
 
+/**
+ * PRIV-1: integration messages carry ids, enums and times only. Whoever subscribes to the topic
+ * is not a person the policy can check, and one topic carries every organisation's events, so
+ * the message is the restricted view for every organisation, EU/EEA or not: no subject, text,
+ * name, address or customer user id, and not the case or update images the event was built
+ * from. `from`/`to` are status and severity values; the Reference ID is left out (it routes
+ * mail to the case, so it has no business outside Casework).
+ */
+export const NOTIFICATION_RESTRICTED = {
+  eventId: 'keep',
+  eventType: 'keep',
+  at: 'keep',
+  orgId: 'keep',
+  soldToOrgId: 'keep',
+  caseNumber: 'keep',
+  severity: 'keep',
+  status: 'keep',
+  productLine: 'keep',
+  from: 'keep',
+  to: 'keep',
+  updateId: 'keep',
+  authorKind: 'keep',
+  escalationStatus: 'keep',
+  designatedContacts: 'keep',
+  waitingSince: 'keep',
+} as const satisfies AllowList<NotificationEvent>;
+
 /** Fields in the order a person reading the JSON expects them (DynamoDB returns them unordered). */
 const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
   'caseNumber',
@@ -205,6 +235,7 @@ export const RESTRICTED = {
   attachment: ATTACHMENT_RESTRICTED,
   historyEvent: HISTORY_EVENT_RESTRICTED,
   inboundMail: INBOUND_MAIL_RESTRICTED,
+  notification: NOTIFICATION_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
 
 /** `euData` is how the list decides access; it is not part of the row. */
@@ -231,6 +262,8 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   attachment: { restricted: RESTRICTED.attachment, marked: false },
   historyEvent: { restricted: RESTRICTED.historyEvent, marked: true },
   inboundMail: { restricted: RESTRICTED.inboundMail, full: inboundRow, marked: true },
+  // Integration messages are always this view, so a marker would say nothing.
+  notification: { restricted: RESTRICTED.notification, marked: false },
 };
 
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
