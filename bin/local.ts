@@ -74,6 +74,12 @@ const main = async () => {
     ['Outbound mail store', `${urls.sesStore}   (GET lists sent mail; ${urls.ses} is the SES endpoint)`],
     ['DynamoDB Local', `${urls.dynamo}   (table ${local.tableName}, ${persistDir ? `persisted in ${persistDir}` : 'in memory'})`],
     ['JWKS (local issuer)', urls.jwks],
+    ['SNS/SQS (fauxqs)', `${urls.sns}   (integration topic casework-notifications)`],
+    [
+      'Integration queue',
+      `${urls.integrationQueue}   (aws sqs receive-message --endpoint-url ${urls.sns} --queue-url ... --message-attribute-names All)`,
+    ],
+    ['Notifier failures', urls.notifierFailures],
     ['Needs-action sweep', 'every minute (EventBridge stand-in; `npm run sweep` runs it once)'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

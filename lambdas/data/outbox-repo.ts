@@ -71,7 +71,13 @@ export const finishOutbox = async (ref: TableRef, key: string, claimId: string, 
           '#outcome': 'outcome',
           '#lease': 'leaseUntil',
         },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':claimId': claimId, ':done': 'done', ':at': at, ':outcome': outcome },
+        ExpressionAttributeValues: {
+          ':claimed': 'claimed',
+          ':claimId': claimId,
+          ':done': 'done',
+          ':at': at,
+          ':outcome': outcome,
+        },
       }),
     );
     return true;

@@ -8,6 +8,8 @@ import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
 import { startGateway } from './gateway';
 import { startScheduler, type Scheduler } from './scheduler';
+import { startFauxqs } from './fauxqs';
+import { startStreamPoller, type StreamPoller } from './stream-poller';
 import type { Gateway } from './gateway';
 
 export interface LocalOptions {
@@ -21,8 +23,15 @@ export interface LocalOptions {
   seed?: boolean;
   /** How often the sweep runs (FLAG-1); 0 turns the timer off. Default: every minute. */
   sweepEveryMs?: number;
+  /** fauxqs (SNS/SQS) for the integration topic; 0 picks a free port. Default 4566. */
+  snsPort?: number;
   log?: (message: string) => void;
 }
+
+/** Issue 10: the integration topic, the queue subscribed to it, and the notifier's failure queue. */
+export const LOCAL_TOPIC = 'casework-notifications';
+export const LOCAL_INTEGRATION_QUEUE = 'casework-integration';
+export const LOCAL_NOTIFIER_FAILURES = 'casework-notifier-failures';
 
 export interface LocalUrls {
   api: string;
@@ -31,6 +40,12 @@ export interface LocalUrls {
   /** GET lists the mail "sent" through SES. */
   sesStore: string;
   dynamo: string;
+  /** fauxqs: SNS and SQS endpoint. */
+  sns: string;
+  /** The SQS queue subscribed to the integration topic (raw delivery: attributes as SQS message attributes). */
+  integrationQueue: string;
+  /** Stream records the notifier gave up on (the event source's on-failure destination). */
+  notifierFailures: string;
 }
 
 export interface LocalMode {
@@ -39,6 +54,8 @@ export interface LocalMode {
   /** Whether the table was created (and seeded) by this start, rather than found persisted. */
   created: boolean;
   scheduler: Scheduler;
+  /** The notifier reading DynamoDB Local's stream; `drain()` waits until it has caught up. */
+  notifier: StreamPoller;
   stop(): Promise<void>;
 }
 
@@ -74,11 +91,13 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   const started: Emulator[] = [];
   let gateway: Gateway | undefined;
   let scheduler: Scheduler | undefined;
+  let notifier: StreamPoller | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       const errors: unknown[] = [];
       if (scheduler) await scheduler.stop().catch((e: unknown) => errors.push(e));
+      if (notifier) await notifier.stop().catch((e: unknown) => errors.push(e));
       if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
       for (const emulator of started.reverse()) await emulator.stop().catch((e: unknown) => errors.push(e));
       if (errors.length) throw new AggregateError(errors, 'Local mode did not stop cleanly');
@@ -118,16 +137,46 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       log(`Using the existing table ${tableName} in ${opts.persistDir}`);
     }
 
+    // Issue 10: the integration topic on fauxqs, and the notifier on DynamoDB Local's stream.
+    const faux = await startFauxqs({
+      port: opts.snsPort ?? 4566,
+      buckets: [],
+      topics: [LOCAL_TOPIC],
+      queues: [LOCAL_INTEGRATION_QUEUE, LOCAL_NOTIFIER_FAILURES],
+      subscriptions: [{ topic: LOCAL_TOPIC, queue: LOCAL_INTEGRATION_QUEUE, rawMessageDelivery: true }],
+    });
+    started.push(faux);
+    process.env.AWS_ENDPOINT_URL_SNS = faux.endpoint;
+    process.env.AWS_ENDPOINT_URL_SQS = faux.endpoint;
+    process.env.NOTIFY_TOPIC_ARN = faux.topicArns[LOCAL_TOPIC];
+    const { handler: notify } = await import('../../lambdas/stream/notify');
+    const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const sqs = new SQSClient({ endpoint: faux.endpoint });
+    const failures = faux.queueUrls[LOCAL_NOTIFIER_FAILURES];
+    notifier = await startStreamPoller({
+      endpoint: dynamo.endpoint,
+      tableName,
+      handler: notify,
+      log,
+      onFailure: async (records, error) => {
+        await sqs.send(new SendMessageCommand({ QueueUrl: failures, MessageBody: JSON.stringify({ error, records }) }));
+      },
+    });
+
     gateway = await startGateway({ port: opts.apiPort, log });
     scheduler = startScheduler({ everyMs: opts.sweepEveryMs ?? 60_000, log });
     return {
       scheduler,
+      notifier,
       urls: {
         api: gateway.url,
         jwks: `${gateway.url}/.well-known/jwks.json`,
         ses: ses.endpoint,
         sesStore: `${ses.endpoint}/store`,
         dynamo: dynamo.endpoint,
+        sns: faux.endpoint,
+        integrationQueue: faux.queueUrls[LOCAL_INTEGRATION_QUEUE],
+        notifierFailures: failures,
       },
       tableName,
       created,

@@ -15,8 +15,7 @@ export const startScheduler = (opts: { everyMs: number; log: (m: string) => void
     const { handler } = await import('../../lambdas/schedule/run-sweep');
     const report = await handler();
     const n = report.needsAction;
-    if (n.examined > 0)
-      opts.log(`sweep: ${n.flagged} case(s) flagged needs-action, ${n.reminded} reminder(s) sent, ${n.failed} failed`);
+    if (n.examined > 0) opts.log(`sweep: ${n.flagged} case(s) flagged needs-action (the notifier sends the reminders)`);
     return report;
   };
   const tick = () => {

@@ -14,6 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, startDynamo } from '../../lib/local/emulators';
 import { startLocal } from '../../lib/local';
 import type { LocalUrls } from '../../lib/local';
+import type { StreamPoller } from '../../lib/local/stream-poller';
 import { signMachineToken, signUserToken } from '../../lib/local/issuer';
 import type { UserClient } from '../../lib/local/issuer';
 
@@ -69,6 +70,8 @@ export interface TestLocal {
   url: string;
   urls: LocalUrls;
   tableName: string;
+  /** The local notifier on DynamoDB Local's stream: `drain()` waits until it has caught up. */
+  notifier: StreamPoller;
   /** A bearer token for a demo user, found by email in DEMO_USERS. */
   token(email: string, client?: UserClient): string;
   /** A machine client's token with scope casework/ingest. */
@@ -104,6 +107,7 @@ export const startTestLocal = async (
       apiPort: 0,
       sesPort: 0,
       dynamoPort: 0,
+      snsPort: 0,
       seed: options.seed ?? true,
       log: options.log,
       sweepEveryMs: options.sweepEveryMs,
@@ -118,6 +122,7 @@ export const startTestLocal = async (
     url: local.urls.api,
     urls: local.urls,
     tableName: local.tableName,
+    notifier: local.notifier,
     token: (email, client = 'web') => {
       const user = DEMO_USERS.find((u) => u.email === email);
       if (!user) throw new Error(`No demo user ${email}`);

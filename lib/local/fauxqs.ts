@@ -1,0 +1,136 @@
+/**
+ * fauxqs (S3, SNS and SQS emulator) for local mode, in a child process of its own: fauxqs is
+ * ESM-only and uses node:sqlite, which neither the CommonJS build of local mode nor jest's module
+ * loader can import in-process; a child also keeps its event loop away from the handlers'.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Emulator } from './emulators';
+
+const HOST = '127.0.0.1';
+const START_TIMEOUT_MS = 20_000;
+const REPO_ROOT = resolve(__dirname, '..', '..');
+
+/** Runs in the child: starts fauxqs, creates the buckets, prints its port, stops on SIGTERM. */
+const CHILD = `
+import { startFauxqs } from 'fauxqs';
+const opts = JSON.parse(process.env.CASEWORK_FAUXQS);
+const server = await startFauxqs({ port: opts.port, host: opts.host, logger: false, defaultRegion: opts.region,
+  ...(opts.s3StorageDir ? { s3StorageDir: opts.s3StorageDir } : {}) });
+for (const bucket of opts.buckets) server.createBucket(bucket);
+const queues = {};
+for (const name of opts.queues ?? []) queues[name] = server.createQueue(name, { region: opts.region });
+const topics = {};
+for (const name of opts.topics ?? []) topics[name] = server.createTopic(name, { region: opts.region }).topicArn;
+for (const sub of opts.subscriptions ?? [])
+  server.subscribe({ topic: sub.topic, queue: sub.queue, region: opts.region,
+    ...(sub.rawMessageDelivery ? { attributes: { RawMessageDelivery: 'true' } } : {}) });
+process.stdout.write(JSON.stringify({ ready: server.port, topics, queues: Object.fromEntries(
+  Object.entries(queues).map(([k, q]) => [k, q.queueUrl])) }) + '\\n');
+const stop = () => server.stop().then(() => process.exit(0), () => process.exit(1));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+// The parent went away without stopping us: do not outlive it.
+process.stdin.on('end', stop);
+process.stdin.resume();
+`;
+
+export interface FauxqsOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Created (idempotently) before the emulator is reported ready. */
+  buckets: string[];
+  region?: string;
+  /** Keep S3 objects as files in this directory across runs; in memory when absent. */
+  persistDir?: string;
+  /** SNS topics and SQS queues (by name) created before ready, and SQS subscriptions to topics. */
+  topics?: string[];
+  queues?: string[];
+  subscriptions?: { topic: string; queue: string; rawMessageDelivery?: boolean }[];
+}
+
+export interface Fauxqs extends Emulator {
+  port: number;
+  /** ARN of each topic of FauxqsOptions.topics, by name. */
+  topicArns: Record<string, string>;
+  /** URL of each queue of FauxqsOptions.queues, by name. */
+  queueUrls: Record<string, string>;
+}
+
+export const startFauxqs = async (opts: FauxqsOptions): Promise<Fauxqs> => {
+  const s3StorageDir = opts.persistDir ? resolve(opts.persistDir, 's3') : undefined;
+  if (s3StorageDir) mkdirSync(s3StorageDir, { recursive: true });
+  const child: ChildProcess = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', CHILD], {
+    // Resolves `fauxqs` from the repository's node_modules.
+    cwd: join(REPO_ROOT),
+    env: {
+      ...process.env,
+      CASEWORK_FAUXQS: JSON.stringify({
+        port: opts.port,
+        host: HOST,
+        region: opts.region ?? process.env.AWS_REGION ?? 'eu-west-1',
+        buckets: opts.buckets,
+        s3StorageDir,
+        topics: opts.topics,
+        queues: opts.queues,
+        subscriptions: opts.subscriptions,
+      }),
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let exited = false;
+  const exitedPromise = new Promise<void>((r) =>
+    child.once('exit', () => {
+      exited = true;
+      r();
+    }),
+  );
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      process.removeListener('exit', killOnExit);
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exitedPromise;
+      clearTimeout(timer);
+    })());
+
+  const ready = await new Promise<{ ready: number; topics: Record<string, string>; queues: Record<string, string> }>(
+    (resolveReady, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`fauxqs did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
+        START_TIMEOUT_MS,
+      );
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-4000);
+      });
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-4000);
+        // Complete lines only: the ready line may arrive in pieces.
+        const line = output
+          .split('\n')
+          .slice(0, -1)
+          .find((l) => l.startsWith('{"ready":'));
+        if (line) {
+          clearTimeout(timer);
+          resolveReady(JSON.parse(line));
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`fauxqs exited during startup (code ${code}; port ${opts.port} in use?):\n${output}`));
+      });
+    },
+  ).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
+  const port = ready.ready;
+  return { endpoint: `http://${HOST}:${port}`, port, topicArns: ready.topics, queueUrls: ready.queues, stop };
+};
