@@ -175,8 +175,10 @@ export const startStreamPoller = async (opts: StreamPollerOptions): Promise<Stre
     return records.length;
   };
 
+  // Positioned before the poller is handed out: a write right after start is not missed.
+  await discover();
   let stopped = false;
-  let round = 0;
+  let round = 1;
   let waiters: { after: number; resolve: () => void }[] = [];
   const loop = (async () => {
     while (!stopped) {
