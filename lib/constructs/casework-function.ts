@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { indexList } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type WritePattern } from '../../lambdas/data/writes';
@@ -147,6 +148,13 @@ export class CaseworkFunction extends NodejsFunction {
         conditions: { StringLike: { 'ses:FromAddress': `*@${mailDomain}` } },
       }),
     );
+    return this;
+  }
+
+  /** Issue 10: the integration topic: NOTIFY_TOPIC_ARN, and sns:Publish (and its key) on that topic only. */
+  public bindTopic(topic: sns.ITopic): this {
+    this.addEnvironment('NOTIFY_TOPIC_ARN', topic.topicArn);
+    topic.grantPublish(this);
     return this;
   }
 

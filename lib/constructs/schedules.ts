@@ -10,7 +10,6 @@ import { CaseworkFunction } from './casework-function';
 export interface SchedulesProps {
   readonly stage: Stage;
   readonly table: dynamodb.ITable;
-  readonly mailDomain: string;
   /** @default 15 minutes (FLAG-1); local mode runs the same handler every minute */
   readonly every?: Duration;
 }
@@ -28,11 +27,9 @@ export class Schedules extends Construct {
     this.sweep = new CaseworkFunction(this, 'Sweep', {
       stage: props.stage,
       module: 'schedule/run-sweep',
-      description: 'FLAG-1: flags cases waiting on the customer for over 24 hours and reminds the contact',
+      description: 'FLAG-1: flags cases waiting on the customer for over 24 hours (the notifier reminds)',
       timeout: Duration.minutes(5),
-    })
-      .bindTable(props.table, SWEEP_WRITES)
-      .bindMailer(props.mailDomain);
+    }).bindTable(props.table, SWEEP_WRITES);
     this.rule = new events.Rule(this, 'Every15Minutes', {
       description: 'Casework needs-action sweep',
       schedule: events.Schedule.rate(props.every ?? Duration.minutes(15)),

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { Stage } from '../casework-app';
 import { CaseworkHttpApi } from '../constructs/http-api';
 import { CaseworkIdentity } from '../constructs/identity';
+import { Notifier } from '../constructs/notifier';
 import { Schedules } from '../constructs/schedules';
 
 export interface AppStackProps extends StackProps {
@@ -35,6 +36,7 @@ export class AppStack extends Stack {
   public readonly cursorSecret: secretsmanager.Secret;
   public readonly httpApi: CaseworkHttpApi;
   public readonly schedules: Schedules;
+  public readonly notifier: Notifier;
 
   public constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -66,8 +68,11 @@ export class AppStack extends Stack {
       portalOrigin: props.portalOrigin,
     });
 
-    this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table, mailDomain: props.mailDomain });
+    this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table });
 
+    this.notifier = new Notifier(this, 'Notifier', { stage: props.stage, table: props.table, mailDomain: props.mailDomain });
+
+    new CfnOutput(this, 'IntegrationTopicArn', { value: this.notifier.topic.topicArn });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: this.identity.web.userPoolClientId });
