@@ -81,6 +81,8 @@ const configureEnvironment = (dynamo: string, ses: string) => {
   env.WEB_CLIENT_ID ??= 'casework-web';
   env.MOBILE_CLIENT_ID ??= 'casework-mobile';
   env.MAIL_DOMAIN ??= 'casework.test';
+  // Reply-token keys (MAIL-1) until mail-plumbing's adapter lands: per run, like the cursor key.
+  env.REPLY_TOKEN_KEYS ??= JSON.stringify({ current: 'local', keys: { local: randomBytes(32).toString('base64') } });
   env.STAGE = 'local';
 };
 
