@@ -151,7 +151,16 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     process.env.AWS_ENDPOINT_URL_SNS = faux.endpoint;
     process.env.AWS_ENDPOINT_URL_SQS = faux.endpoint;
     process.env.NOTIFY_TOPIC_ARN = faux.topicArns[LOCAL_TOPIC];
-    const { handler: notify } = await import('../../lambdas/stream/notify');
+    // Its own clients, as its own Lambda would have: the handlers' shared client (and what tests
+    // record on it) never sees the notifier's writes.
+    const { notifierHandler } = await import('../../lambdas/stream/notify');
+    const { depsFor } = await import('../../lambdas/adapters/deps');
+    const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+    const notifierDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint }), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    let notifierDeps: ReturnType<typeof depsFor> | undefined;
+    const notify = notifierHandler(() => (notifierDeps ??= depsFor({ doc: notifierDoc, table: tableName })));
     const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
     const sqs = new SQSClient({ endpoint: faux.endpoint });
     const failures = faux.queueUrls[LOCAL_NOTIFIER_FAILURES];
