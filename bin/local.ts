@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { startLocal } from '../lib/local';
 import type { LocalMode } from '../lib/local';
+import { LOCAL_INBOUND } from '../lib/local/functions';
 
 const usage = 'Usage: npm start [-- --persist DIR]';
 
@@ -64,7 +65,7 @@ const main = async () => {
     sesPort: port('SES_PORT', 8005),
     dynamoPort: port('DYNAMODB_PORT', 8000),
     smtpPort: port('SMTP_PORT', 2525),
-    s3Port: port('S3_PORT', 4566),
+    awsPort: port('AWS_PORT', 4566),
     persistDir,
     log: (message) => console.log(`${time()} ${message}`),
   }));
@@ -73,11 +74,20 @@ const main = async () => {
   const { urls } = local;
   const rows: [string, string][] = [
     ['HTTP API', urls.api],
-    ['Inbound SMTP', `${urls.smtp}   (mail to case+<token>@${process.env.MAIL_DOMAIN}; verdicts are PASS locally)`],
-    ['Raw inbound mail (S3)', `${urls.s3}/${process.env.INBOUND_BUCKET}/${process.env.INBOUND_PREFIX}   (fauxqs)`],
+    [
+      'Inbound SMTP',
+      `${urls.smtp}   (mail to case+<token>@${process.env.MAIL_DOMAIN || 'casework.test'}; verdicts are PASS locally)`,
+    ],
+    ['Raw inbound mail (S3)', `${urls.s3}/${LOCAL_INBOUND.bucket}/${LOCAL_INBOUND.prefix}   (fauxqs)`],
     ['Outbound mail store', `${urls.sesStore}   (GET lists sent mail; ${urls.ses} is the SES endpoint)`],
     ['DynamoDB Local', `${urls.dynamo}   (table ${local.tableName}, ${persistDir ? `persisted in ${persistDir}` : 'in memory'})`],
     ['JWKS (local issuer)', urls.jwks],
+    ['S3/SNS/SQS (fauxqs)', `${urls.sns}   (integration topic casework-notifications)`],
+    [
+      'Integration queue',
+      `${urls.integrationQueue}   (aws sqs receive-message --endpoint-url ${urls.sns} --queue-url ... --message-attribute-names All)`,
+    ],
+    ['Notifier failures', urls.notifierFailures],
     ['Needs-action sweep', 'every minute (EventBridge stand-in; `npm run sweep` runs it once)'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SWEEP_FUNCTION } from '../lib/function-specs';
-import { LOCAL_INBOUND, localBindings, localRuntime, startFunctionHost } from '../lib/local/functions';
+import { localBindings, localRuntime, startFunctionHost } from '../lib/local/functions';
 
 const env = process.env;
 env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -13,7 +13,7 @@ env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const main = async () => {
   const host = startFunctionHost({
     runtime: localRuntime(`http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, `http://127.0.0.1:${env.SES_PORT || 8005}`),
-    bindings: localBindings(LOCAL_INBOUND),
+    bindings: localBindings(),
   });
   try {
     const report = await host.handler(SWEEP_FUNCTION.name)(

@@ -5,7 +5,7 @@
  * its own worker with exactly this environment, and handler tests load a handler with it. So a
  * variable a function lacks in AWS is missing locally and in tests too.
  */
-import { RECEIVE_MAIL_WRITES, SWEEP_WRITES, type WritePattern } from '../lambdas/data/writes';
+import { NOTIFIER_WRITES, RECEIVE_MAIL_WRITES, SWEEP_WRITES, type WritePattern } from '../lambdas/data/writes';
 import { ROUTES, writesOf, type RouteDef } from '../lambdas/http/routes';
 
 export interface FunctionBindings {
@@ -22,6 +22,8 @@ export interface FunctionBindings {
   readonly replyKeys?: boolean;
   /** Raw inbound mail (MAIL-2): INBOUND_BUCKET and INBOUND_PREFIX, with GetObject under the prefix. */
   readonly inboundBucket?: boolean;
+  /** The integration topic (NOTE-1): NOTIFY_TOPIC_ARN, with sns:Publish on it. */
+  readonly topic?: boolean;
   /** The web and mobile app client ids (PRIV-2). */
   readonly clients?: boolean;
 }
@@ -45,6 +47,7 @@ export interface BindingValues {
   clients: { web: string; mobile: string };
   replyKeys: { arn: string } | { value: string };
   inbound: { bucket: string; prefix: string };
+  topicArn: string;
 }
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
@@ -70,6 +73,7 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
       : { REPLY_TOKEN_KEYS: values.replyKeys.value }
     : {}),
   ...(spec.inboundBucket ? { INBOUND_BUCKET: values.inbound.bucket, INBOUND_PREFIX: values.inbound.prefix } : {}),
+  ...(spec.topic ? { NOTIFY_TOPIC_ARN: values.topicArn } : {}),
   ...(spec.clients ? { WEB_CLIENT_ID: values.clients.web, MOBILE_CLIENT_ID: values.clients.mobile } : {}),
 });
 
@@ -84,6 +88,7 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       clients: { web: 'web', mobile: 'mobile' },
       replyKeys: { arn: 'arn' },
       inbound: { bucket: 'bucket', prefix: 'prefix' },
+      topicArn: 'topic',
     }),
   ).sort();
 
@@ -116,8 +121,17 @@ export const SWEEP_FUNCTION: FunctionSpec = {
   module: 'schedule/run-sweep',
   routes: [],
   table: { writes: SWEEP_WRITES },
+};
+
+/** The table stream's consumer (NOTE-1, FLAG-1): integration messages and the needs-action reminders. */
+export const NOTIFIER_FUNCTION: FunctionSpec = {
+  name: 'notify',
+  module: 'stream/notify',
+  routes: [],
+  table: { writes: NOTIFIER_WRITES },
   mailer: true,
   replyKeys: true,
+  topic: true,
 };
 
 /** SES inbound mail (MAIL-2..5): the receipt rule invokes it after storing the raw message. */
@@ -137,4 +151,5 @@ export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<stri
     ...httpFunctionSpecs(routes),
     [SWEEP_FUNCTION.name, SWEEP_FUNCTION],
     [RECEIVE_MAIL_FUNCTION.name, RECEIVE_MAIL_FUNCTION],
+    [NOTIFIER_FUNCTION.name, NOTIFIER_FUNCTION],
   ]);

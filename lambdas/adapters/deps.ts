@@ -5,6 +5,7 @@ import { directoryRepo } from '../data/directory-repo';
 import { mailRepo } from '../data/mail-repo';
 import { favoriteRepo } from '../data/favorite-repo';
 import { subscriptionRepo } from '../data/subscription-repo';
+import { outboxRepo } from '../data/outbox-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/ports';
@@ -13,6 +14,7 @@ import { systemIds } from './ids';
 import { postalMimeParser } from './mime';
 import { replyKeyring } from './reply-keys';
 import { sesMailer } from './ses-mailer';
+import { snsIntegrationTopic } from './sns-topic';
 
 /** Every port over one table; tests override the clock or the mailer. */
 export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => ({
@@ -30,6 +32,9 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   mime: postalMimeParser(),
   // A function, read on first use: functions that never sign or verify a token need no keyring.
   replyKeys: replyKeyring,
+  outbox: outboxRepo(ref),
+  // Only the notifier has NOTIFY_TOPIC_ARN (bindTopic); anyone else publishing fails loudly.
+  integration: snsIntegrationTopic(),
   ...overrides,
 });
 
@@ -57,6 +62,8 @@ const lazyDeps = (): Deps => {
   const mime = once(() => postalMimeParser());
   const subscriptions = once(() => subscriptionRepo(table()));
   const favorites = once(() => favoriteRepo(table()));
+  const outbox = once(() => outboxRepo(table()));
+  const integration = once(() => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')));
   return {
     clock: { now: () => new Date() },
     ids: systemIds,
@@ -89,6 +96,12 @@ const lazyDeps = (): Deps => {
     },
     get favorites() {
       return favorites();
+    },
+    get outbox() {
+      return outbox();
+    },
+    get integration() {
+      return integration();
     },
     // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
     replyKeys: replyKeyring,

@@ -29,6 +29,8 @@ export const KEY_PREFIX = {
   messageId: 'MSGID#',
   content: 'CONTENT#',
   autoReply: 'AUTOREPLY#',
+  /** The notifier's once-only ledger (issue 10). */
+  outbox: 'OUTBOX#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -145,6 +147,9 @@ export const caseIndexKeys = (c: Case): Record<string, string> => {
 };
 
 export const ALL_INDEX_ATTRIBUTES: string[] = Object.values(TABLE.indexes).flatMap((i) => [i.partitionKey, i.sortKey]);
+
+/** Issue 10: one ledger item per side effect of the notifier (a publication, a reminder). */
+export const outboxKey = (key: string) => ({ PK: `${KEY_PREFIX.outbox}${key}`, SK: 'OUTBOX' });
 
 /** Inbound mail (issue 9): claims and outcomes, outbound message ids, content fingerprints, MAIL-3 replies. */
 export const mailKeys = {

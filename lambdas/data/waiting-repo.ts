@@ -3,12 +3,11 @@
  * The sweep reads due entries with one Query, so its cost follows the cases waiting, never the
  * table. Access requests (FLAG-2) will sit in their own partition of the same index.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest, WaitingRepo } from '../domain/ports';
 import type { AuditEvent, Case } from '../domain/types';
 import type { TableRef } from './client';
-import { caseIndexKeys, keys, WAITING_PARTITION } from './keys';
+import { keys, WAITING_PARTITION } from './keys';
 import { appendPut, eventItem, fromItem, lostRace } from './items';
 import { queryPage } from './paging';
 import { TABLE } from './table';
@@ -64,51 +63,7 @@ export const flagNeedsAction = async (ref: TableRef, c: Case, at: string, event:
   }
 };
 
-/**
- * Undoes a flag whose reminder was not sent, with its audit event (CASE-9). The version moves
- * too: a writer that read the flagged case must re-read, or it would write the flag back.
- */
-export const unflagNeedsAction = async (ref: TableRef, c: Case, at: string, event: AuditEvent): Promise<void> => {
-  const restored = caseIndexKeys({ ...c, needsAction: false });
-  try {
-    await ref.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: ref.table,
-              Key: keys.case(c.caseNumber),
-              UpdateExpression: 'SET #na = :false, #wpk = :wpk, #wsk = :wsk, #version = #version + :one REMOVE #nas',
-              ConditionExpression: '#nas = :at',
-              ExpressionAttributeNames: {
-                '#na': 'needsAction',
-                '#nas': 'needsActionSince',
-                '#wpk': waiting.partitionKey,
-                '#wsk': waiting.sortKey,
-                '#version': 'version',
-              },
-              ExpressionAttributeValues: {
-                ':false': false,
-                ':at': at,
-                ':one': 1,
-                ':wpk': restored[waiting.partitionKey],
-                ':wsk': restored[waiting.sortKey],
-              },
-            },
-          },
-          appendPut(ref.table, eventItem(event)),
-        ],
-      }),
-    );
-  } catch (err) {
-    // The customer answered (or staff moved the case) meanwhile: nothing left to undo.
-    if (!(err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'))
-      throw err;
-  }
-};
-
 export const waitingRepo = (ref: TableRef): WaitingRepo => ({
   dueCases: (before, page) => dueCases(ref, before, page),
   flagNeedsAction: (c, at, event) => flagNeedsAction(ref, c, at, event),
-  unflagNeedsAction: (c, at, event) => unflagNeedsAction(ref, c, at, event),
 });

@@ -23,6 +23,7 @@ const {
   messageId: MSGID,
   content: CONTENT,
   autoReply: AUTOREPLY,
+  outbox: OUTBOX,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -71,8 +72,6 @@ export const WRITE_PATTERNS = {
   touchSession: { UpdateItem: [SESSION] },
   /** waiting-repo flagNeedsAction (FLAG-1): the case's flag and its audit event. */
   flagNeedsAction: { PutItem: [CASE], UpdateItem: [CASE] },
-  /** waiting-repo unflagNeedsAction: the undo, with its audit event. */
-  unflagNeedsAction: { PutItem: [CASE], UpdateItem: [CASE] },
   /** mail-repo recordOutbound (MAIL-1): the id SES gave a case mail, so In-Reply-To finds the case. */
   recordOutboundMail: { PutItem: [MSGID] },
   /** mail-repo claimInbound/releaseInbound/putOutcome (MAIL-4, MAIL-5): the once-only claim and its outcome. */
@@ -81,12 +80,13 @@ export const WRITE_PATTERNS = {
   attachInbound: { PutItem: [INBOUND, CONTENT, CASE] },
   /** mail-repo claimAutoReply (MAIL-3): one explanatory reply per sender, kind and day. */
   autoReplyOnce: { PutItem: [AUTOREPLY] },
+  /** outbox-repo claim, finish and release (issue 10): the notifier's once-only ledger. */
+  outbox: { PutItem: [OUTBOX], UpdateItem: [OUTBOX], DeleteItem: [OUTBOX] },
 } as const satisfies Record<string, WriteGrant>;
 
 export type WritePattern = keyof typeof WRITE_PATTERNS;
 
 /** The scheduled sweep's writes (lib/constructs/schedules.ts); routes declare theirs in the route table. */
-export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'unflagNeedsAction', 'recordOutboundMail'];
 
 /** The inbound mail function's writes (lib/constructs/inbound-mail.ts). */
 export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
@@ -95,6 +95,10 @@ export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
   'autoReplyOnce',
   'recordOutboundMail',
 ];
+export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction'];
+
+/** The stream notifier's writes (lib/constructs/notifier.ts): its ledger and the ids of the mail it sends; it changes no case. */
+export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail'];
 
 /** The union of some patterns' grants: per action, its prefixes sorted and without repeats. */
 export const grantsOf = (patterns: readonly WritePattern[]): WriteGrant => {

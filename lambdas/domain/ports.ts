@@ -234,8 +234,37 @@ export interface WaitingRepo {
   dueCases(before: string, page: PageRequest): Promise<Page<Case>>;
   /** Flags the case if it is still in the same waiting period and unflagged; false otherwise. */
   flagNeedsAction(c: Case, at: string, event: AuditEvent): Promise<boolean>;
-  /** Undoes a flag whose reminder could not be sent, so the next sweep tries again. */
-  unflagNeedsAction(c: Case, at: string, event: AuditEvent): Promise<void>;
+}
+
+export type OutboxClaim = 'claimed' | 'done' | 'busy';
+
+/**
+ * The notifier's once-only ledger (issue 10): one item per side effect (an event's publication,
+ * a reminder), claimed before the effect and marked done after it.
+ */
+export interface OutboxRepo {
+  /**
+   * Claims `key` until `leaseUntil`: `done` when the effect already happened, `busy` while
+   * another run's claim is unexpired. An expired claim (its run died) is taken over.
+   */
+  claim(key: string, claimId: string, now: string, leaseUntil: string): Promise<OutboxClaim>;
+  /** Marks the effect done; false when the claim was lost meanwhile. */
+  finish(key: string, claimId: string, at: string, outcome: string): Promise<boolean>;
+  /** Gives a claim back after a failed effect, so the stream's retry may claim it at once. */
+  release(key: string, claimId: string): Promise<void>;
+}
+
+/** One message for the integration topic; `id` is unique within a batch. */
+export interface TopicMessage {
+  id: string;
+  body: string;
+  attributes: Record<string, string>;
+}
+
+/** NOTE-1: the SNS topic integrations subscribe to. */
+export interface IntegrationTopic {
+  /** At most 10 messages (SNS PublishBatch); resolves to the ids SNS refused. Throws when the call fails. */
+  publishBatch(messages: TopicMessage[]): Promise<{ failed: string[] }>;
 }
 
 /**
@@ -297,4 +326,6 @@ export interface Deps {
   mail: MailRepo;
   mime: MimeParser;
   replyKeys: () => Promise<ReplyKeyring>;
+  outbox: OutboxRepo;
+  integration: IntegrationTopic;
 }

@@ -1,53 +1,41 @@
 /**
  * FLAG-1: the scheduled sweep. Finds cases support has waited on for over 24 hours through the
- * sparse waiting index, flags each once (a conditional write: concurrent or repeated runs find
- * nothing left to do) and sends the contact one reminder per waiting period.
+ * sparse waiting index and flags each once (a conditional write: concurrent or repeated runs find
+ * nothing left to do). The sweep sends nothing: the flag's stream record drives the contact's
+ * one reminder per waiting period through the notifier (lambdas/domain/notifier.ts), so a crash
+ * between flagging and sending cannot lose the reminder.
  * FLAG-2's access requests join as another timer in TIMERS when they exist.
  */
 import { NEEDS_ACTION_AFTER_HOURS } from './lifecycle';
-import { needsActionReminder, sendCaseMail } from './mail';
 import type { Deps } from './ports';
 import { auditEvent, SYSTEM_ACTOR } from './case-changes';
 
 export interface SweepReport {
   examined: number;
   flagged: number;
-  reminded: number;
-  failed: number;
 }
 
 const PAGE = 100;
 
-export const sweepNeedsAction = async (
-  deps: Deps,
-  log: (msg: string, extra?: object) => void = () => undefined,
-): Promise<SweepReport> => {
+export const sweepNeedsAction = async (deps: Deps): Promise<SweepReport> => {
   const now = deps.clock.now();
   const at = now.toISOString();
   const before = new Date(now.getTime() - NEEDS_ACTION_AFTER_HOURS * 3600_000).toISOString();
-  const report: SweepReport = { examined: 0, flagged: 0, reminded: 0, failed: 0 };
+  const report: SweepReport = { examined: 0, flagged: 0 };
   let after: unknown;
   do {
     const page = await deps.waiting.dueCases(before, { limit: PAGE, after });
     for (const c of page.items) {
       report.examined++;
-      const event = (action: string, from: boolean, detail: string) =>
-        auditEvent(deps, SYSTEM_ACTOR, c.caseNumber, at, { action, field: 'needsAction', from, to: !from, detail });
-      const flagged = await deps.waiting.flagNeedsAction(c, at, event('needs-action', false, `waiting since ${c.waitingSince}`));
-      if (!flagged) continue; // another run, or the customer, got there first
-      report.flagged++;
-      try {
-        await sendCaseMail(deps, c, needsActionReminder(c, deps.mailDomain, await deps.replyKeys()));
-        report.reminded++;
-      } catch (err) {
-        report.failed++;
-        log('reminder not sent; the case goes back to the waiting index', { caseNumber: c.caseNumber, error: String(err) });
-        await deps.waiting.unflagNeedsAction(
-          c,
-          at,
-          event('needs-action-undone', true, 'the reminder could not be sent; the next sweep retries'),
-        );
-      }
+      const event = auditEvent(deps, SYSTEM_ACTOR, c.caseNumber, at, {
+        action: 'needs-action',
+        field: 'needsAction',
+        from: false,
+        to: true,
+        detail: `waiting since ${c.waitingSince}`,
+      });
+      // False when another run, or the customer, got there first.
+      if (await deps.waiting.flagNeedsAction(c, at, event)) report.flagged++;
     }
     after = page.next ?? undefined;
   } while (after);
@@ -55,6 +43,6 @@ export const sweepNeedsAction = async (
 };
 
 /** Every timer the sweep runs. */
-export const runSweep = async (deps: Deps, log?: (msg: string, extra?: object) => void) => ({
-  needsAction: await sweepNeedsAction(deps, log),
+export const runSweep = async (deps: Deps) => ({
+  needsAction: await sweepNeedsAction(deps),
 });

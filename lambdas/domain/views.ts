@@ -11,6 +11,7 @@
  * are personal data for this purpose.
  */
 import type { CaseAccess } from './policy';
+import type { NotificationEvent } from './notifications';
 import type { InboundRecord } from './ports';
 import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
 
@@ -57,6 +58,8 @@ export interface ViewKinds {
   account: AccountRecord;
   /** A row of GET /favorites and the answer to adding one (LIST-5). */
   favorite: FavoriteRecord;
+  /** A domain event as it leaves for integrations (the SNS topic, NOTE-1): always restricted. */
+  notification: NotificationEvent;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -215,6 +218,33 @@ const pick = <T>(value: T, allowed: AllowList<T>): T => {
   return out as T;
 };
 
+/**
+ * PRIV-1: integration messages carry ids, enums and times only. Whoever subscribes to the topic
+ * is not a person the policy can check, and one topic carries every organisation's events, so
+ * the message is the restricted view for every organisation, EU/EEA or not: no subject, text,
+ * name, address or customer user id, and not the case or update images the event was built
+ * from. `from`/`to` are status and severity values; the Reference ID is left out (it routes
+ * mail to the case, so it has no business outside Casework).
+ */
+export const NOTIFICATION_RESTRICTED = {
+  eventId: 'keep',
+  eventType: 'keep',
+  at: 'keep',
+  orgId: 'keep',
+  soldToOrgId: 'keep',
+  caseNumber: 'keep',
+  severity: 'keep',
+  status: 'keep',
+  productLine: 'keep',
+  from: 'keep',
+  to: 'keep',
+  updateId: 'keep',
+  authorKind: 'keep',
+  escalationStatus: 'keep',
+  designatedContacts: 'keep',
+  waitingSince: 'keep',
+} as const satisfies AllowList<NotificationEvent>;
+
 /** Fields in the order a person reading the JSON expects them (DynamoDB returns them unordered). */
 const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
   'caseNumber',
@@ -268,6 +298,7 @@ export const RESTRICTED = {
   inboundMail: INBOUND_MAIL_RESTRICTED,
   account: ACCOUNT_RESTRICTED,
   favorite: FAVORITE_RESTRICTED,
+  notification: NOTIFICATION_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
 
 /** `euData` is how the list decides access; it is not part of the row. */
@@ -304,6 +335,8 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
     }),
     marked: false,
   },
+  // Integration messages are always this view, so a marker would say nothing.
+  notification: { restricted: RESTRICTED.notification, marked: false },
 };
 
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);

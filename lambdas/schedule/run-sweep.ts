@@ -5,7 +5,7 @@ import { runSweep } from '../domain/sweep';
 
 /** EventBridge schedule target (every 15 minutes in AWS, every minute in local mode). */
 export const handler = async (_event?: ScheduledEvent) => {
-  const report = await runSweep(appDeps(), (msg, extra) => logger.warn(msg, { ...extra }));
+  const report = await runSweep(appDeps());
   // Most runs find nothing due: keep those out of the INFO stream.
   if (report.needsAction.examined > 0) logger.info('sweep done', { report });
   else logger.debug('sweep done', { report });

@@ -8,6 +8,7 @@ import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { indexList } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type WritePattern } from '../../lambdas/data/writes';
@@ -34,6 +35,7 @@ export interface BindingTargets {
   readonly clients?: { web: string; mobile: string };
   readonly replyKeys?: secretsmanager.ISecret;
   readonly inbound?: { bucket: s3.IBucket; prefix: string };
+  readonly topic?: sns.ITopic;
 }
 
 export interface CaseworkFunctionProps extends Omit<
@@ -141,6 +143,7 @@ export class CaseworkFunction extends NodejsFunction {
       const inbound = need(targets.inbound, 'inbound');
       this.bindInboundBucket(inbound.bucket, inbound.prefix);
     }
+    if (spec.topic) this.bindTopic(need(targets.topic, 'topic'));
     return this;
   }
 
@@ -185,6 +188,13 @@ export class CaseworkFunction extends NodejsFunction {
         conditions: { StringLike: { 'ses:FromAddress': `*@${mailDomain}` } },
       }),
     );
+    return this;
+  }
+
+  /** Issue 10: the integration topic: NOTIFY_TOPIC_ARN, and sns:Publish (and its key) on that topic only. */
+  public bindTopic(topic: sns.ITopic): this {
+    this.addEnvironment('NOTIFY_TOPIC_ARN', topic.topicArn);
+    topic.grantPublish(this);
     return this;
   }
 

@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
@@ -11,9 +10,6 @@ import { CaseworkFunction } from './casework-function';
 export interface SchedulesProps {
   readonly stage: Stage;
   readonly table: dynamodb.ITable;
-  readonly mailDomain: string;
-  /** Signs the Reply-To token of reminders (MAIL-1). */
-  readonly replyKeys: secretsmanager.ISecret;
   /** @default 15 minutes (FLAG-1); local mode runs the same handler every minute */
   readonly every?: Duration;
 }
@@ -31,13 +27,9 @@ export class Schedules extends Construct {
     this.sweep = new CaseworkFunction(this, 'Sweep', {
       stage: props.stage,
       module: SWEEP_FUNCTION.module,
-      description: 'FLAG-1: flags cases waiting on the customer for over 24 hours and reminds the contact',
+      description: 'FLAG-1: flags cases waiting on the customer for over 24 hours (the notifier reminds)',
       timeout: Duration.minutes(5),
-    }).bind(SWEEP_FUNCTION, {
-      table: props.table,
-      mailDomain: props.mailDomain,
-      replyKeys: props.replyKeys,
-    });
+    }).bind(SWEEP_FUNCTION, { table: props.table });
     this.rule = new events.Rule(this, 'Every15Minutes', {
       description: 'Casework needs-action sweep',
       schedule: events.Schedule.rate(props.every ?? Duration.minutes(15)),

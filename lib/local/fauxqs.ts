@@ -19,7 +19,15 @@ const opts = JSON.parse(process.env.CASEWORK_FAUXQS);
 const server = await startFauxqs({ port: opts.port, host: opts.host, logger: false, defaultRegion: opts.region,
   ...(opts.s3StorageDir ? { s3StorageDir: opts.s3StorageDir } : {}) });
 for (const bucket of opts.buckets) server.createBucket(bucket);
-process.stdout.write(JSON.stringify({ ready: server.port }) + '\\n');
+const queues = {};
+for (const name of opts.queues ?? []) queues[name] = server.createQueue(name, { region: opts.region });
+const topics = {};
+for (const name of opts.topics ?? []) topics[name] = server.createTopic(name, { region: opts.region }).topicArn;
+for (const sub of opts.subscriptions ?? [])
+  server.subscribe({ topic: sub.topic, queue: sub.queue, region: opts.region,
+    ...(sub.rawMessageDelivery ? { attributes: { RawMessageDelivery: 'true' } } : {}) });
+process.stdout.write(JSON.stringify({ ready: server.port, topics, queues: Object.fromEntries(
+  Object.entries(queues).map(([k, q]) => [k, q.queueUrl])) }) + '\\n');
 const stop = () => server.stop().then(() => process.exit(0), () => process.exit(1));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
@@ -36,9 +44,21 @@ export interface FauxqsOptions {
   region?: string;
   /** Keep S3 objects as files in this directory across runs; in memory when absent. */
   persistDir?: string;
+  /** SNS topics and SQS queues (by name) created before ready, and SQS subscriptions to topics. */
+  topics?: string[];
+  queues?: string[];
+  subscriptions?: { topic: string; queue: string; rawMessageDelivery?: boolean }[];
 }
 
-export const startFauxqs = async (opts: FauxqsOptions): Promise<Emulator & { port: number }> => {
+export interface Fauxqs extends Emulator {
+  port: number;
+  /** ARN of each topic of FauxqsOptions.topics, by name. */
+  topicArns: Record<string, string>;
+  /** URL of each queue of FauxqsOptions.queues, by name. */
+  queueUrls: Record<string, string>;
+}
+
+export const startFauxqs = async (opts: FauxqsOptions): Promise<Fauxqs> => {
   const s3StorageDir = opts.persistDir ? resolve(opts.persistDir, 's3') : undefined;
   if (s3StorageDir) mkdirSync(s3StorageDir, { recursive: true });
   const child: ChildProcess = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', CHILD], {
@@ -52,6 +72,9 @@ export const startFauxqs = async (opts: FauxqsOptions): Promise<Emulator & { por
         region: opts.region ?? process.env.AWS_REGION ?? 'eu-west-1',
         buckets: opts.buckets,
         s3StorageDir,
+        topics: opts.topics,
+        queues: opts.queues,
+        subscriptions: opts.subscriptions,
       }),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -78,29 +101,36 @@ export const startFauxqs = async (opts: FauxqsOptions): Promise<Emulator & { por
       clearTimeout(timer);
     })());
 
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`fauxqs did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
-      START_TIMEOUT_MS,
-    );
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4000);
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4000);
-      const match = /\{"ready":(\d+)\}/.exec(output);
-      if (match) {
+  const ready = await new Promise<{ ready: number; topics: Record<string, string>; queues: Record<string, string> }>(
+    (resolveReady, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`fauxqs did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
+        START_TIMEOUT_MS,
+      );
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-4000);
+      });
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-4000);
+        // Complete lines only: the ready line may arrive in pieces.
+        const line = output
+          .split('\n')
+          .slice(0, -1)
+          .find((l) => l.startsWith('{"ready":'));
+        if (line) {
+          clearTimeout(timer);
+          resolveReady(JSON.parse(line));
+        }
+      });
+      child.once('exit', (code) => {
         clearTimeout(timer);
-        resolvePort(Number(match[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`fauxqs exited during startup (code ${code}; port ${opts.port} in use?):\n${output}`));
-    });
-  }).catch(async (err: unknown) => {
+        reject(new Error(`fauxqs exited during startup (code ${code}; port ${opts.port} in use?):\n${output}`));
+      });
+    },
+  ).catch(async (err: unknown) => {
     await stop();
     throw err;
   });
-  return { endpoint: `http://${HOST}:${port}`, port, stop };
+  const port = ready.ready;
+  return { endpoint: `http://${HOST}:${port}`, port, topicArns: ready.topics, queueUrls: ready.queues, stop };
 };

@@ -33,7 +33,7 @@ const MEMORY_MB = '512';
 /** Where the local SMTP server stores raw inbound mail (the S3 emulator's bucket). */
 export const LOCAL_INBOUND: BindingValues['inbound'] = { bucket: 'casework-inbound-local', prefix: 'inbound/' };
 
-export const localBindings = (inbound: BindingValues['inbound'] = LOCAL_INBOUND): BindingValues => {
+export const localBindings = (emulated: Partial<Pick<BindingValues, 'inbound' | 'topicArn'>> = {}): BindingValues => {
   const env = process.env;
   const clients = clientIds();
   return {
@@ -46,19 +46,22 @@ export const localBindings = (inbound: BindingValues['inbound'] = LOCAL_INBOUND)
     clients: { web: clients.web, mobile: clients.mobile },
     // No Secrets Manager emulator: bound functions get the keyring itself in REPLY_TOKEN_KEYS.
     replyKeys: { value: env.REPLY_TOKEN_KEYS || localReplyKeys() },
-    inbound,
+    inbound: emulated.inbound ?? LOCAL_INBOUND,
+    // fauxqs names the topic's ARN when it creates it; a function bound to it before then fails loudly.
+    topicArn: emulated.topicArn ?? '',
   };
 };
 
 /** What the Lambda runtime provides, with the emulators for AWS's endpoints (new ports each start). */
-export const localRuntime = (dynamo: string, ses: string, s3?: string): LocalRuntime => ({
+export const localRuntime = (dynamo: string, ses: string, fauxqs?: string): LocalRuntime => ({
   region: process.env.AWS_REGION || 'eu-west-1',
   credentials: {
     accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'local',
     secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'local',
   },
   // SESV2: the same emulator answers the v2 API, should a handler use @aws-sdk/client-sesv2.
-  endpoints: { DYNAMODB: dynamo, SES: ses, SESV2: ses, ...(s3 ? { S3: s3 } : {}) },
+  // fauxqs answers S3, SNS and SQS on one port.
+  endpoints: { DYNAMODB: dynamo, SES: ses, SESV2: ses, ...(fauxqs ? { S3: fauxqs, SNS: fauxqs, SQS: fauxqs } : {}) },
 });
 
 /** Exactly the environment function `spec` runs with locally. */

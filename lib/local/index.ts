@@ -8,13 +8,16 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { inboundStore } from '../../lambdas/adapters/inbound-store';
-import { RECEIVE_MAIL_FUNCTION, SWEEP_FUNCTION } from '../function-specs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBBatchResponse } from 'aws-lambda';
+import { NOTIFIER_FUNCTION, RECEIVE_MAIL_FUNCTION, SWEEP_FUNCTION } from '../function-specs';
 import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
 import { LOCAL_INBOUND, localBindings, localRuntime, startFunctionHost, type FunctionHost } from './functions';
-import { startFauxqs } from './fauxqs';
 import { startGateway } from './gateway';
 import { startScheduler, type Scheduler } from './scheduler';
+import { startFauxqs } from './fauxqs';
+import { startStreamPoller, type StreamPoller } from './stream-poller';
 import type { Gateway } from './gateway';
 import { startSmtp, type SmtpServer } from './smtp';
 
@@ -25,14 +28,22 @@ export interface LocalOptions {
   dynamoPort: number;
   /** Inbound SMTP (the SES receipt rule's stand-in). @default 2525 (bin/local.ts reads SMTP_PORT) */
   smtpPort?: number;
-  /** The S3 emulator (fauxqs) holding raw inbound mail. @default 4566 (bin/local.ts reads S3_PORT) */
-  s3Port?: number;
+  /**
+   * fauxqs, the one emulator of S3 (raw inbound mail), SNS (the integration topic) and SQS (the
+   * queue subscribed to it, the notifier's failures). @default 4566 (bin/local.ts reads AWS_PORT)
+   */
+  awsPort?: number;
   /** Keep DynamoDB data in this directory across runs; in memory when absent. */
   persistDir?: string;
   /** Seed the demo data into a newly created table (default true). A persisted table is never reseeded. */
   seed?: boolean;
   /** How often the sweep runs (FLAG-1); 0 turns the timer off. Default: every minute. */
   sweepEveryMs?: number;
+  /**
+   * Run the notifier on the table's stream (default true). The IAM drift test turns it off: the
+   * notifier's writes would interleave with the route being recorded.
+   */
+  stream?: boolean;
   log?: (message: string) => void;
   /**
    * Where the functions reach DynamoDB, given DynamoDB Local's endpoint: itself by default;
@@ -41,6 +52,11 @@ export interface LocalOptions {
    */
   dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
 }
+
+/** Issue 10: the integration topic, the queue subscribed to it, and the notifier's failure queue. */
+export const LOCAL_TOPIC = 'casework-notifications';
+export const LOCAL_INTEGRATION_QUEUE = 'casework-integration';
+export const LOCAL_NOTIFIER_FAILURES = 'casework-notifier-failures';
 
 export interface LocalUrls {
   api: string;
@@ -53,6 +69,12 @@ export interface LocalUrls {
   smtp: string;
   /** S3 emulator endpoint; raw inbound mail is in LOCAL_INBOUND.bucket under LOCAL_INBOUND.prefix. */
   s3: string;
+  /** fauxqs: SNS and SQS endpoint. */
+  sns: string;
+  /** The SQS queue subscribed to the integration topic (raw delivery: attributes as SQS message attributes). */
+  integrationQueue: string;
+  /** Stream records the notifier gave up on (the event source's on-failure destination). */
+  notifierFailures: string;
 }
 
 export interface LocalMode {
@@ -61,6 +83,8 @@ export interface LocalMode {
   /** Whether the table was created (and seeded) by this start, rather than found persisted. */
   created: boolean;
   scheduler: Scheduler;
+  /** The notifier reading DynamoDB Local's stream; `drain()` waits until it has caught up. Absent with `stream: false`. */
+  notifier?: StreamPoller;
   stop(): Promise<void>;
 }
 
@@ -73,12 +97,14 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   let smtp: SmtpServer | undefined;
   let scheduler: Scheduler | undefined;
   let functions: FunctionHost | undefined;
+  let notifier: StreamPoller | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       const errors: unknown[] = [];
       if (smtp) await smtp.close().catch((e: unknown) => errors.push(e));
       if (scheduler) await scheduler.stop().catch((e: unknown) => errors.push(e));
+      if (notifier) await notifier.stop().catch((e: unknown) => errors.push(e));
       if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
       if (functions) await functions.stop().catch((e: unknown) => errors.push(e));
       for (const emulator of started.reverse()) await emulator.stop().catch((e: unknown) => errors.push(e));
@@ -89,29 +115,32 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     const t0 = Date.now();
     // In parallel: the JVM takes seconds, SES milliseconds. allSettled so that one failing does
     // not leave the other running unseen.
-    const [dynamoResult, sesResult, s3Result] = await Promise.allSettled([
+    const [dynamoResult, sesResult, fauxqsResult] = await Promise.allSettled([
       startDynamo({ port: opts.dynamoPort, persistDir: opts.persistDir }),
       startSesLocal({ port: opts.sesPort }),
       startFauxqs({
-        port: opts.s3Port ?? 4566,
+        port: opts.awsPort ?? 4566,
         buckets: [LOCAL_INBOUND.bucket],
         persistDir: opts.persistDir,
+        topics: [LOCAL_TOPIC],
+        queues: [LOCAL_INTEGRATION_QUEUE, LOCAL_NOTIFIER_FAILURES],
+        subscriptions: [{ topic: LOCAL_TOPIC, queue: LOCAL_INTEGRATION_QUEUE, rawMessageDelivery: true }],
       }),
     ]);
-    for (const r of [dynamoResult, sesResult, s3Result]) if (r.status === 'fulfilled') started.push(r.value);
+    for (const r of [dynamoResult, sesResult, fauxqsResult]) if (r.status === 'fulfilled') started.push(r.value);
     if (dynamoResult.status === 'rejected') throw dynamoResult.reason;
     if (sesResult.status === 'rejected') throw sesResult.reason;
-    if (s3Result.status === 'rejected') throw s3Result.reason;
+    if (fauxqsResult.status === 'rejected') throw fauxqsResult.reason;
     const dynamo = dynamoResult.value;
     const ses = sesResult.value;
-    const s3 = s3Result.value;
+    const faux = fauxqsResult.value;
     log(`DynamoDB Local ready at ${dynamo.endpoint} (${Date.now() - t0} ms)`);
     const runtime = localRuntime(
       (await opts.dynamoEndpointForFunctions?.(dynamo.endpoint)) ?? dynamo.endpoint,
       ses.endpoint,
-      s3.endpoint,
+      faux.endpoint,
     );
-    const bindings = localBindings(LOCAL_INBOUND);
+    const bindings = localBindings({ inbound: LOCAL_INBOUND, topicArn: faux.topicArns[LOCAL_TOPIC] });
     const { tableName } = bindings;
 
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: runtime.region, credentials: runtime.credentials });
@@ -144,7 +173,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     // client of its own (SES's, not a function's) and invokes receive-mail in its worker.
     const store = inboundStore(
       new S3Client({
-        endpoint: s3.endpoint,
+        endpoint: faux.endpoint,
         forcePathStyle: true,
         region: runtime.region,
         credentials: runtime.credentials,
@@ -160,8 +189,28 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       handler: async (event) => receiveMail(event, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 }),
       log,
     });
+    // Issue 10: the notifier on DynamoDB Local's stream, in its own worker like the others; what
+    // it still fails on after its retries goes to the failure queue (the event source's DLQ).
+    const sqs = new SQSClient({ endpoint: faux.endpoint, region: runtime.region, credentials: runtime.credentials });
+    const failures = faux.queueUrls[LOCAL_NOTIFIER_FAILURES]!;
+    const notify = host.handler(NOTIFIER_FUNCTION.name);
+    if (opts.stream !== false)
+      notifier = await startStreamPoller({
+        endpoint: dynamo.endpoint,
+        tableName,
+        handler: async (event, context) =>
+          (await notify(event, {
+            awsRequestId: randomUUID(),
+            getRemainingTimeInMillis: () => context.getRemainingTimeInMillis(),
+          })) as DynamoDBBatchResponse | undefined,
+        log,
+        onFailure: async (records, error) => {
+          await sqs.send(new SendMessageCommand({ QueueUrl: failures, MessageBody: JSON.stringify({ error, records }) }));
+        },
+      });
     return {
       scheduler,
+      notifier,
       urls: {
         api: gateway.url,
         jwks: `${gateway.url}/.well-known/jwks.json`,
@@ -169,7 +218,10 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         sesStore: `${ses.endpoint}/store`,
         dynamo: dynamo.endpoint,
         smtp: smtp.url,
-        s3: s3.endpoint,
+        s3: faux.endpoint,
+        sns: faux.endpoint,
+        integrationQueue: faux.queueUrls[LOCAL_INTEGRATION_QUEUE]!,
+        notifierFailures: failures,
       },
       tableName,
       created,

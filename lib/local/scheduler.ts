@@ -44,8 +44,7 @@ export const startScheduler = (opts: {
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     })) as Awaited<ReturnType<typeof sweepHandler>>;
     const n = report.needsAction;
-    if (n.examined > 0)
-      opts.log(`sweep: ${n.flagged} case(s) flagged needs-action, ${n.reminded} reminder(s) sent, ${n.failed} failed`);
+    if (n.examined > 0) opts.log(`sweep: ${n.flagged} case(s) flagged needs-action (the notifier sends the reminders)`);
     return report;
   };
   const tick = () => {

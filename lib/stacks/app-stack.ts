@@ -6,6 +6,7 @@ import type { Stage } from '../stage';
 import { CaseworkHttpApi } from '../constructs/http-api';
 import { CaseworkIdentity } from '../constructs/identity';
 import { CaseworkInboundMail } from '../constructs/inbound-mail';
+import { Notifier } from '../constructs/notifier';
 import { Schedules } from '../constructs/schedules';
 
 export interface AppStackProps extends StackProps {
@@ -38,6 +39,7 @@ export class AppStack extends Stack {
   /** Signs and verifies reply tokens (MAIL-1): every function that sends or receives case mail. */
   public readonly replyKeys: secretsmanager.Secret;
   public readonly inboundMail: CaseworkInboundMail;
+  public readonly notifier: Notifier;
 
   public constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -90,12 +92,7 @@ export class AppStack extends Stack {
       replyKeys: this.replyKeys,
     });
 
-    this.schedules = new Schedules(this, 'Schedules', {
-      stage: props.stage,
-      table: props.table,
-      mailDomain: props.mailDomain,
-      replyKeys: this.replyKeys,
-    });
+    this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table });
 
     this.inboundMail = new CaseworkInboundMail(this, 'InboundMail', {
       stage: props.stage,
@@ -104,6 +101,14 @@ export class AppStack extends Stack {
       replyKeys: this.replyKeys,
     });
 
+    this.notifier = new Notifier(this, 'Notifier', {
+      stage: props.stage,
+      table: props.table,
+      mailDomain: props.mailDomain,
+      replyKeys: this.replyKeys,
+    });
+
+    new CfnOutput(this, 'IntegrationTopicArn', { value: this.notifier.topic.topicArn });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: this.identity.web.userPoolClientId });

@@ -345,6 +345,7 @@ describe('local functions: one container per function, with exactly its environm
     clients: { web: 'casework-web', mobile: 'casework-mobile' },
     replyKeys: { value: '{}' },
     inbound: { bucket: 'b', prefix: 'p/' },
+    topicArn: 'arn:aws:sns:eu-west-1:000000000000:t',
   };
   // Lambda runtime variables plus the emulator endpoint; nothing of the test's own process.
   const RUNTIME = [

@@ -93,6 +93,9 @@ beforeAll(async () => {
   local = await startTestLocal({
     // No timed sweep: it would write while a route is being recorded; the test runs it itself.
     sweepEveryMs: 0,
+    // The notifier's own writes would land under whichever route is being recorded; its grants
+    // are asserted in test/infra/notifier.test.ts and its behaviour in test/integration/notifier.test.ts.
+    stream: false,
     dynamoEndpointForFunctions: async (endpoint) => {
       tap = await startDynamoTap(endpoint, {
         onRequest: (operation, input) => {

@@ -22,6 +22,7 @@ export const TEST_BINDINGS: BindingValues = {
   clients: { web: 'casework-web', mobile: 'casework-mobile' },
   replyKeys: { value: JSON.stringify({ current: 't1', keys: { t1: Buffer.alloc(32, 7).toString('base64') } }) },
   inbound: { bucket: 'casework-inbound-test', prefix: 'inbound/' },
+  topicArn: 'arn:aws:sns:eu-west-1:000000000000:casework-test',
 };
 
 /** What the Lambda runtime itself provides; tests never reach AWS, so dummy credentials. */

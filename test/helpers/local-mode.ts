@@ -14,6 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, startDynamo } from '../../lib/local/emulators';
 import { startLocal } from '../../lib/local';
 import type { LocalUrls } from '../../lib/local';
+import type { StreamPoller } from '../../lib/local/stream-poller';
 import { signMachineToken, signUserToken } from '../../lib/local/issuer';
 import type { UserClient } from '../../lib/local/issuer';
 
@@ -69,6 +70,8 @@ export interface TestLocal {
   url: string;
   urls: LocalUrls;
   tableName: string;
+  /** The local notifier on DynamoDB Local's stream: `drain()` waits until it has caught up. */
+  notifier: StreamPoller;
   /** A bearer token for a demo user, found by email in DEMO_USERS. */
   token(email: string, client?: UserClient): string;
   /** A machine client's token with scope casework/ingest. */
@@ -94,6 +97,8 @@ export const startTestLocal = async (
     seed?: boolean;
     log?: (message: string) => void;
     /** 0: no timed sweep; tests run it themselves. */ sweepEveryMs?: number;
+    /** false: no notifier on the stream (lib/local/index.ts LocalOptions.stream). */
+    stream?: boolean;
     /** Puts something (a tap, lib/local/dynamo-tap.ts) between the functions and DynamoDB Local. */
     dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
   } = {},
@@ -109,10 +114,11 @@ export const startTestLocal = async (
       sesPort: 0,
       dynamoPort: 0,
       smtpPort: 0,
-      s3Port: 0,
+      awsPort: 0,
       seed: options.seed ?? true,
       log: options.log,
       sweepEveryMs: options.sweepEveryMs,
+      stream: options.stream,
       dynamoEndpointForFunctions: options.dynamoEndpointForFunctions,
     });
   } catch (err) {
@@ -125,6 +131,10 @@ export const startTestLocal = async (
     url: local.urls.api,
     urls: local.urls,
     tableName: local.tableName,
+    notifier: local.notifier ?? {
+      drain: () => Promise.reject(new Error('local mode was started with stream: false: no notifier to drain')),
+      stop: async () => undefined,
+    },
     token: (email, client = 'web') => {
       const user = DEMO_USERS.find((u) => u.email === email);
       if (!user) throw new Error(`No demo user ${email}`);

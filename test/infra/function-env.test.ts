@@ -5,7 +5,14 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { CaseworkFunction } from '../../lib/constructs/casework-function';
-import { allFunctionSpecs, awsEnvironmentNames, httpFunctionSpecs, RECEIVE_MAIL_FUNCTION, SWEEP_FUNCTION } from '../../lib/function-specs';
+import {
+  allFunctionSpecs,
+  awsEnvironmentNames,
+  httpFunctionSpecs,
+  NOTIFIER_FUNCTION,
+  RECEIVE_MAIL_FUNCTION,
+  SWEEP_FUNCTION,
+} from '../../lib/function-specs';
 import { built, logicalId, resourcesOf } from './synth';
 
 describe.each(['dev', 'prod'] as const)('function environments (%s)', (stage) => {
@@ -15,6 +22,7 @@ describe.each(['dev', 'prod'] as const)('function environments (%s)', (stage) =>
     for (const [name, fn] of b().appStack.httpApi.functions) specs.set(logicalId(fn), name);
     specs.set(logicalId(b().appStack.schedules.sweep), SWEEP_FUNCTION.name);
     specs.set(logicalId(b().appStack.inboundMail.receiveMail), RECEIVE_MAIL_FUNCTION.name);
+    specs.set(logicalId(b().appStack.notifier.function), NOTIFIER_FUNCTION.name);
     return specs;
   };
 

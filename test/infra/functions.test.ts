@@ -212,7 +212,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'get-health': {},
   'get-openapi': {},
   'get-terms': {},
-  sweep: { PutItem: ['CASE#', 'MSGID#'], UpdateItem: ['CASE#'] },
+  sweep: { PutItem: ['CASE#'], UpdateItem: ['CASE#'] },
+  notify: { DeleteItem: ['OUTBOX#'], PutItem: ['MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
   'receive-mail': { DeleteItem: ['INBOUND#'], PutItem: ['AUTOREPLY#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MSGID#'] },
 };
 
@@ -241,6 +242,7 @@ describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per f
       ...b.appStack.httpApi.functions.entries(),
       ['sweep', b.appStack.schedules.sweep],
       ['receive-mail', b.appStack.inboundMail.receiveMail],
+      ['notify', b.appStack.notifier.function],
     ];
     const table = Object.fromEntries(
       fns.map(([name, fn]) => [

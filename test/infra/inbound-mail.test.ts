@@ -142,7 +142,8 @@ describe.each(['dev', 'prod'] as const)('inbound mail, %s (issue 9: SES receipt 
     const senders = [
       appStack.httpApi.functions.get('create-update')!,
       appStack.httpApi.functions.get('patch-case')!,
-      appStack.schedules.sweep,
+      // FLAG-1 reminders go out from the notifier, not the sweep (issue 10's outbox).
+      appStack.notifier.function,
       inbound.receiveMail,
     ];
     const policies = Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'));

@@ -13,8 +13,8 @@ describe('scheduled work and mail', () => {
     });
   });
 
-  it('MAIL-1: the sweep may send mail only from the mail domain, and knows it', () => {
-    const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.schedules.sweep)];
+  it('MAIL-1: the notifier (which sends the FLAG-1 reminders) may send mail only from the mail domain, and knows it', () => {
+    const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.notifier.function)];
     expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_DOMAIN).toBe(
       'casework.example.com',
     );

@@ -18,8 +18,7 @@ import { sweepNeedsAction, type SweepReport } from '../../lambdas/domain/sweep';
 import type { AuditEvent, Case, Status } from '../../lambdas/domain/types';
 import { seedDemo } from '../../lib/local/demo-data';
 import { createTable } from '../../lib/local/emulators';
-import { instrument, testDeps, testKeyring } from '../helpers/deps';
-import { tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/reply-token';
+import { instrument, testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 
 const HOUR = 3_600_000;
@@ -135,7 +134,7 @@ const world = async () => {
 };
 
 describe('FLAG-1: the 24-hour needs-action sweep', () => {
-  it('FLAG-1, CASE-8, MAIL-1: a case waiting over 24 h is flagged and its contact gets one reminder with the Reference ID; one waiting 3 h is not', async () => {
+  it('FLAG-1, CASE-8: a case waiting over 24 h is flagged (the sweep itself sends nothing: the notifier reminds); one waiting 3 h is not', async () => {
     const w = await world();
     const late = await w.waitingCase(30);
     const recent = await w.waitingCase(3, 'solution_proposed');
@@ -162,15 +161,8 @@ describe('FLAG-1: the 24-hour needs-action sweep', () => {
     expect(flagged).not.toHaveProperty(waiting.partitionKey);
     expect(flagged).not.toHaveProperty(waiting.sortKey);
 
-    const reminders = mailsFor(mailer, late.referenceId);
-    expect(reminders).toHaveLength(1);
-    expect(reminders[0].subject).toContain(`[Case ${late.caseNumber}]`);
-    expect(reminders[0].subject).toContain(`[ref:${late.referenceId}]`);
-    // Issue 9 (MAIL-1): the Reply-To carries a token signed for this case.
-    const token = tokenFromAddress(reminders[0].replyTo, 'casework.test')!;
-    expect(verifyReplyToken(testKeyring, token)?.caseNumber).toBe(late.caseNumber);
-    expect(reminders[0].to).toEqual(['dana@acme.example']);
-    expect(reminders[0].text).toContain(late.referenceId);
+    // Issue 10: the reminder is the notifier's, driven by this flag's stream record (notifier.test.ts).
+    expect(mailer.sent).toEqual([]);
 
     // CASE-9: the flag is audited, by the system.
     expect(await w.events(late.caseNumber)).toEqual(
@@ -183,13 +175,12 @@ describe('FLAG-1: the 24-hour needs-action sweep', () => {
     expect(await w.item(recent.caseNumber)).toEqual(recentBefore);
     expect(mailsFor(mailer, recent.referenceId)).toHaveLength(0);
 
-    // Every due case (the demo data's among them) was flagged and sent exactly one reminder.
-    expect(report).toEqual({ examined: due.length, flagged: due.length, reminded: due.length, failed: 0 });
-    expect(mailer.sent).toHaveLength(due.length);
+    // Every due case (the demo data's among them) was flagged.
+    expect(report).toEqual({ examined: due.length, flagged: due.length });
     expect(await w.due()).toEqual([]);
   });
 
-  it('FLAG-1: running the sweep a second time sends nothing more and changes nothing', async () => {
+  it('FLAG-1: running the sweep a second time changes nothing', async () => {
     const w = await world();
     const late = await w.waitingCase(30);
     const recent = await w.waitingCase(3);
@@ -201,20 +192,22 @@ describe('FLAG-1: the 24-hour needs-action sweep', () => {
     const eventsAfterFirst = await w.events(late.caseNumber);
 
     const second = await w.sweep(mailer, T0 + MINUTE);
-    expect(second).toEqual({ examined: 0, flagged: 0, reminded: 0, failed: 0 });
+    expect(second).toEqual({ examined: 0, flagged: 0 });
     expect(mailer.sent).toHaveLength(sentAfterFirst);
     expect(await w.item(late.caseNumber)).toEqual(lateAfterFirst);
     expect(await w.item(recent.caseNumber)).toEqual(recentAfterFirst);
     expect(await w.events(late.caseNumber)).toEqual(eventsAfterFirst);
 
-    // One reminder per waiting period: a day later the flagged case is still not reminded again,
-    // while the case that was recent is now due and gets its own (first) reminder.
-    await w.sweep(mailer, T0 + 24 * HOUR);
-    expect(mailsFor(mailer, late.referenceId)).toHaveLength(1);
-    expect(mailsFor(mailer, recent.referenceId)).toHaveLength(1);
+    // One flag per waiting period: a day later the flagged case is left alone, while the case
+    // that was recent is now due and is flagged.
+    const third = await w.sweep(mailer, T0 + 24 * HOUR);
+    // (The demo data has cases of its own that come due by then.)
+    expect(third.flagged).toBe(third.examined);
+    expect(await w.item(late.caseNumber)).toEqual(lateAfterFirst);
+    expect(await w.item(recent.caseNumber)).toMatchObject({ needsAction: true });
   });
 
-  it('FLAG-1: two sweeps at once flag each case once and send exactly one reminder per case', async () => {
+  it('FLAG-1: two sweeps at once flag each case once', async () => {
     const w = await world();
     const opened: Opened[] = [];
     for (let i = 0; i < 20; i++) opened.push(await w.waitingCase(25 + i, i % 2 ? 'awaiting_info' : 'solution_proposed'));
@@ -228,19 +221,9 @@ describe('FLAG-1: the 24-hour needs-action sweep', () => {
       w.sweep(mailer, T0, testDeps(second, w.table, { clock: { now: () => new Date(T0) }, mailer })),
     ]);
 
-    const perReference = new Map<string, number>();
-    for (const m of mailer.sent) {
-      const ref = /\[ref:([0-9A-Z]+)\]/.exec(m.subject)![1];
-      perReference.set(ref, (perReference.get(ref) ?? 0) + 1);
-    }
-    expect([...perReference.values()].every((n) => n === 1)).toBe(true);
-    for (const o of opened) expect(perReference.get(o.referenceId)).toBe(1);
     // Every due case (these 20 and the demo data's) once, between the two runs.
-    expect(perReference.size).toBe(due.length);
     expect(a.flagged + b.flagged).toBe(due.length);
-    expect(a.reminded + b.reminded).toBe(due.length);
-    expect(a.failed + b.failed).toBe(0);
-    expect(mailer.sent).toHaveLength(due.length);
+    expect(mailer.sent).toEqual([]);
     for (const o of opened) {
       expect(await w.item(o.caseNumber)).toMatchObject({ needsAction: true, needsActionSince: new Date(T0).toISOString() });
       expect((await w.events(o.caseNumber)).filter((e) => e.field === 'needsAction')).toHaveLength(1);
@@ -279,83 +262,10 @@ describe('FLAG-1: the 24-hour needs-action sweep', () => {
     // Nothing left to remind her of.
     const later = recordingMailer();
     await w.sweep(later, T0 + 48 * HOUR);
+    expect(await w.item(late.caseNumber)).toMatchObject({ status: 'open', needsAction: false });
     expect(mailsFor(later, late.referenceId)).toHaveLength(0);
   });
-
-  it('FLAG-1: a reminder that cannot be sent leaves the case unflagged and in the waiting index; the next sweep retries', async () => {
-    const w = await world();
-    const late = await w.waitingCase(30);
-    const before = await w.item(late.caseNumber);
-    const mailer = recordingMailer((m) => m.subject.includes(`[ref:${late.referenceId}]`));
-
-    const first = await w.sweep(mailer);
-    expect(first.failed).toBe(1);
-    expect(mailer.failed).toHaveLength(1);
-    expect(mailsFor(mailer, late.referenceId)).toHaveLength(0);
-    const unflagged = await w.item(late.caseNumber);
-    expect(unflagged).toMatchObject({
-      status: 'awaiting_info',
-      needsAction: false,
-      waitingSince: before.waitingSince,
-      [waiting.partitionKey]: WAITING_PARTITION,
-      [waiting.sortKey]: before[waiting.sortKey],
-    });
-    expect(unflagged).not.toHaveProperty('needsActionSince');
-
-    const second = await w.sweep(mailer, T0 + 10 * MINUTE);
-    expect(second).toMatchObject({ examined: 1, flagged: 1, reminded: 1, failed: 0 });
-    expect(mailsFor(mailer, late.referenceId)).toHaveLength(1);
-    expect(await w.item(late.caseNumber)).toMatchObject({
-      needsAction: true,
-      needsActionSince: new Date(T0 + 10 * MINUTE).toISOString(),
-    });
-    expect(await w.item(late.caseNumber)).not.toHaveProperty(waiting.partitionKey);
-  });
-
-  // The undo moves the version, so a staff change that read the case while it was flagged must
-  // re-read instead of writing the flag back (and dropping the case from the waiting index).
-  it('FLAG-1: a staff change racing a failed reminder does not lose the undo', async () => {
-    const w = await world();
-    const late = await w.waitingCase(30);
-    const staff = w.at(T0 + MINUTE);
-    let staffRead!: () => void;
-    const hasRead = new Promise<void>((r) => (staffRead = r));
-    let openGate!: () => void;
-    const gate = new Promise<void>((r) => (openGate = r));
-    // Eric's PATCH reads the (flagged) case, then waits to write until the sweep has undone the flag.
-    const slowStaff: Deps = {
-      ...staff,
-      cases: {
-        ...staff.cases,
-        getCase: async (n) => {
-          const c = await staff.cases.getCase(n);
-          staffRead();
-          return c;
-        },
-        saveCase: async (next, expected, extra) => {
-          await gate;
-          return staff.cases.saveCase(next, expected, extra);
-        },
-      },
-    };
-    let patch: Promise<unknown> = Promise.resolve();
-    const mailer: Mailer = {
-      send: async (m) => {
-        if (!m.subject.includes(`[ref:${late.referenceId}]`)) return;
-        patch = patchCase(slowStaff, w.eric, late.caseNumber, { severity: 'low' });
-        await hasRead;
-        throw new Error('SES: Throttling (simulated)');
-      },
-    };
-    await w.sweep(mailer);
-    openGate();
-    await patch;
-
-    const item = await w.item(late.caseNumber);
-    expect(item.severity).toBe('low');
-    // No reminder went out, so the case must still be waiting for one.
-    expect(item).toMatchObject({ needsAction: false, [waiting.partitionKey]: WAITING_PARTITION });
-  });
+  // The reminder's failure and retry are the notifier's now (test/integration/notifier.test.ts).
 });
 
 /* ------------------------------------------------------------------------------------------------
@@ -469,8 +379,8 @@ describe('FLAG-1: the sweep costs in proportion to the cases waiting, not to all
       expect(run.calls.QueryCommand).toBe(1);
       expect(run.calls.TransactWriteItemsCommand).toBe(DUE);
       // The Query returned exactly the due cases: nothing else was read.
-      expect(run.report).toEqual({ examined: DUE, flagged: DUE, reminded: DUE, failed: 0 });
-      expect(run.mails).toBe(DUE);
+      expect(run.report).toEqual({ examined: DUE, flagged: DUE });
+      expect(run.mails).toBe(0);
       expect(run.capacity).toBeGreaterThan(0);
     }
     expect(large.calls).toEqual(small.calls);

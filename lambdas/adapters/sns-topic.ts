@@ -1,0 +1,29 @@
+/** NOTE-1: the integration topic over SNS PublishBatch (NOTIFY_TOPIC_ARN, set by bindTopic with sns:Publish). */
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { IntegrationTopic } from '../domain/ports';
+
+export const snsIntegrationTopic = (topicArn?: string, client?: SNSClient): IntegrationTopic => {
+  let sns = client;
+  return {
+    publishBatch: async (messages) => {
+      const arn = topicArn ?? process.env.NOTIFY_TOPIC_ARN;
+      if (!arn) throw new Error('NOTIFY_TOPIC_ARN is not set: this function was not bound to the integration topic');
+      if (messages.length === 0) return { failed: [] };
+      if (messages.length > 10) throw new Error('PublishBatch takes at most 10 entries');
+      sns ??= new SNSClient({});
+      const res = await sns.send(
+        new PublishBatchCommand({
+          TopicArn: arn,
+          PublishBatchRequestEntries: messages.map((m) => ({
+            Id: m.id,
+            Message: m.body,
+            MessageAttributes: Object.fromEntries(
+              Object.entries(m.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+            ),
+          })),
+        }),
+      );
+      return { failed: (res.Failed ?? []).map((f) => f.Id ?? '') };
+    },
+  };
+};

@@ -1,0 +1,64 @@
+/**
+ * The table stream's consumer (issue 10): derives domain events from each record's images and
+ * runs the notifier over the whole batch at once (so publications batch by ten across records),
+ * then lets Powertools' BatchProcessor report, record by record, the ones whose events still
+ * need a retry (ReportBatchItemFailures). A record that cannot be read is a poison record: it
+ * fails alone, the event source bisects and retries it, then sends it to the failure queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { appDeps } from '../adapters/deps';
+import { logger } from '../adapters/logger';
+import { isTtlDeletion, tableChange } from '../data/stream-records';
+import { deriveEvents, type NotificationEvent } from '../domain/notifications';
+import { notify } from '../domain/notifier';
+import type { Deps } from '../domain/ports';
+
+const recordKey = (r: DynamoDBRecord) => r.eventID ?? r.dynamodb?.SequenceNumber ?? '';
+
+export const notifierHandler =
+  (deps: () => Deps) =>
+  async (event: DynamoDBStreamEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> => {
+    const perRecord = new Map<string, { events: NotificationEvent[]; error?: Error }>();
+    for (const r of event.Records) {
+      if (isTtlDeletion(r)) {
+        perRecord.set(recordKey(r), { events: [] });
+        continue;
+      }
+      try {
+        perRecord.set(recordKey(r), { events: deriveEvents(tableChange(r)) });
+      } catch (err) {
+        perRecord.set(recordKey(r), { events: [], error: err instanceof Error ? err : new Error(String(err)) });
+      }
+    }
+    const events = [...perRecord.values()].flatMap((p) => p.events);
+    // Claims made by this run expire with it: a retry after a timeout may take them over.
+    const leaseUntil = new Date(Date.now() + context.getRemainingTimeInMillis());
+    const outcome = events.length ? await notify(deps(), events, { leaseUntil, claimId: randomUUID() }) : new Map();
+
+    const processor = new BatchProcessor(EventType.DynamoDBStreams);
+    return processPartialResponse(
+      event,
+      async (r: DynamoDBRecord) => {
+        const plan = perRecord.get(recordKey(r))!;
+        if (plan.error) throw plan.error;
+        for (const e of plan.events) {
+          const err = outcome.get(e.eventId);
+          if (err) {
+            logger.warn('event not notified yet; the stream retries its record', {
+              eventId: e.eventId,
+              eventType: e.eventType,
+              error: err.message,
+            });
+            throw err;
+          }
+        }
+      },
+      // A batch that fails whole throws (FullBatchFailureError): a function error, which the
+      // event source answers by bisecting the batch, so a poison record ends up alone.
+      processor,
+    );
+  };
+
+export const handler = notifierHandler(appDeps);

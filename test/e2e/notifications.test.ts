@@ -1,0 +1,95 @@
+/**
+ * Issue 10 end to end: the whole local mode (HTTP API, DynamoDB Local and its stream, the
+ * notifier, fauxqs' integration topic and queue, the SES emulator). Nothing is mocked.
+ */
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startTestLocal, type TestLocal } from '../helpers/local-mode';
+
+let local: TestLocal;
+let sqs: SQSClient;
+beforeAll(async () => {
+  local = await startTestLocal();
+  sqs = new SQSClient({
+    endpoint: local.urls.sns,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+afterAll(async () => {
+  sqs?.destroy();
+  await local?.stop();
+});
+
+const api = async (email: string, method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${local.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${local.token(email)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+};
+
+/** Everything the integration queue holds now. */
+const drainQueue = async () => {
+  const out: { body: Record<string, unknown>; attributes: Record<string, string> }[] = [];
+  for (;;) {
+    const res = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: local.urls.integrationQueue,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    if (!res.Messages?.length) return out;
+    for (const m of res.Messages)
+      out.push({
+        body: JSON.parse(m.Body!),
+        attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue!])),
+      });
+  }
+};
+
+describe('issue 10 in local mode', () => {
+  it('FLAG-1: every case the first sweep flags gets exactly one reminder, sent by the notifier', async () => {
+    let flagged: { caseNumber: string; referenceId: string }[] = [];
+    for (let i = 0; i < 30 && flagged.length === 0; i++) {
+      flagged = (await api('alice@vendor.example', 'GET', '/cases?needsAction=true&orgId=ORG-ACME')).body.items ?? [];
+      if (!flagged.length) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(flagged.length).toBeGreaterThan(0);
+    await local.notifier.drain();
+    const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { subject: string }[] };
+    for (const c of flagged) {
+      const reminders = store.emails.filter(
+        (m) => m.subject.includes(`[ref:${c.referenceId}]`) && m.subject.includes('Waiting for your reply'),
+      );
+      expect(reminders).toHaveLength(1);
+    }
+  });
+
+  it('NOTE-1: staff raise a case to critical; the queue subscribed to the integration topic receives one message with its attributes', async () => {
+    await local.notifier.drain();
+    await drainQueue();
+    const cases = (await api('alice@vendor.example', 'GET', '/cases?orgId=ORG-ACME&severity=medium')).body.items as {
+      caseNumber: string;
+    }[];
+    expect(cases.length).toBeGreaterThan(0);
+    const n = cases[0].caseNumber;
+    const patched = await api('alice@vendor.example', 'PATCH', `/cases/${n}`, {
+      severity: 'critical',
+      contactPhone: '+1 555 0100',
+    });
+    expect(patched.status).toBe(200);
+    await local.notifier.drain();
+    const messages = (await drainQueue()).filter((m) => m.body.caseNumber === n);
+    expect(messages).toHaveLength(1);
+    expect(messages[0].attributes).toMatchObject({ orgId: 'ORG-ACME', severity: 'critical', eventType: 'severity-changed' });
+    expect(messages[0].body).toMatchObject({ from: 'medium', to: 'critical' });
+    expect(JSON.stringify(messages[0])).not.toContain('+1 555 0100');
+  });
+});
