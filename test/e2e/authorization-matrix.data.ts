@@ -315,7 +315,7 @@ const NOTIFY_MATRIX: Record<string, Row> = {
   // Idempotent: on and off again answer the same (NOTE-2).
   'PUT /cases/{caseNumber}/subscription': designatedAction('200', '200'),
   'DELETE /cases/{caseNumber}/subscription': designatedAction('204', '204'),
-  'GET /favorites': { ...signedIn('200'), tina: '403' },
+  'GET /favorites': { ...signedIn('200'), tina: '403:terms-not-accepted' },
   'PUT /favorites/{kind}/{id}': {
     ...signedIn('404'),
     tina: '403:terms-not-accepted',
