@@ -50,6 +50,35 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * free port. The process is killed when this Node process exits, even without stop(), so a
  * crash or a forgotten stop() in a test does not leave a JVM behind holding the port.
  */
+/**
+ * Stops an emulator's child process: SIGTERM, then SIGKILL after 5 s; once only. The child is
+ * also killed if this process exits first, so no JVM or emulator outlives local mode.
+ */
+export const childStopper = (child: ChildProcess): { stop(): Promise<void>; exited(): boolean } => {
+  let exited = false;
+  const exitedPromise = new Promise<void>((r) =>
+    child.once('exit', () => {
+      exited = true;
+      r();
+    }),
+  );
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let stopping: Promise<void> | undefined;
+  return {
+    exited: () => exited,
+    stop: () =>
+      (stopping ??= (async () => {
+        process.removeListener('exit', killOnExit);
+        if (exited) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exitedPromise;
+        clearTimeout(timer);
+      })()),
+  };
+};
+
 export const startDynamo = async (opts: { port: number; persistDir?: string }): Promise<Emulator> => {
   const port = opts.port === 0 ? await freePort() : opts.port;
   const path = opts.persistDir ? resolve(opts.persistDir) : null;
@@ -73,27 +102,9 @@ export const startDynamo = async (opts: { port: number; persistDir?: string }): 
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
 
-  let exited = false;
-  const exitedPromise = new Promise<void>((r) =>
-    child.once('exit', () => {
-      exited = true;
-      r();
-    }),
-  );
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const { stop, exited } = childStopper(child);
 
   const endpoint = `http://${HOST}:${port}`;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      process.removeListener('exit', killOnExit);
-      if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exitedPromise;
-      clearTimeout(timer);
-    })());
 
   // Ready means a real API call succeeds, not just an open port: Jetty answers before the
   // database layer can, and a wedged instance should fail here, not hang a test in CreateTable.
@@ -106,7 +117,7 @@ export const startDynamo = async (opts: { port: number; persistDir?: string }): 
   const deadline = Date.now() + DYNAMO_START_TIMEOUT_MS;
   try {
     for (;;) {
-      if (exited) {
+      if (exited()) {
         await stop();
         throw new Error(`DynamoDB Local exited during startup on port ${port} (port in use? Java 17+ missing?):\n${output}`);
       }

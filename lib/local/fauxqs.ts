@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Emulator } from './emulators';
+import { childStopper, type Emulator } from './emulators';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 20_000;
@@ -80,26 +80,7 @@ export const startFauxqs = async (opts: FauxqsOptions): Promise<Fauxqs> => {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
-  let exited = false;
-  const exitedPromise = new Promise<void>((r) =>
-    child.once('exit', () => {
-      exited = true;
-      r();
-    }),
-  );
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      process.removeListener('exit', killOnExit);
-      if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exitedPromise;
-      clearTimeout(timer);
-    })());
+  const { stop } = childStopper(child);
 
   const ready = await new Promise<{ ready: number; topics: Record<string, string>; queues: Record<string, string> }>(
     (resolveReady, reject) => {
