@@ -1,5 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { ReplyKeyring } from '../domain/ports';
+import { KEY_ID, MIN_KEY_BYTES } from '../domain/reply-token';
 
 /**
  * The HMAC keyring of reply tokens (MAIL-1). One JSON shape everywhere:
@@ -16,10 +17,7 @@ import type { ReplyKeyring } from '../domain/ports';
  * container within that time without a deploy.
  */
 
-/** Below this an HMAC-SHA256 key is guessable in principle; refuse rather than sign with it. */
-const MIN_KEY_BYTES = 16;
-
-/** Parses and checks the keyring JSON; the error names what is wrong, never a key. */
+/** The one parser of the keyring JSON: the error names what is wrong, never a key. */
 export const parseKeyring = (json: string): ReplyKeyring => {
   let parsed: unknown;
   try {
@@ -39,7 +37,7 @@ export const parseKeyring = (json: string): ReplyKeyring => {
   const byId = new Map<string, Uint8Array>();
   for (const [id, value] of Object.entries(keys)) {
     // Key ids travel inside tokens, which must survive lower-casing of the local part.
-    if (!/^[a-z0-9]{1,16}$/.test(id)) throw new Error(`Reply-token key id "${id}" must be 1-16 lower-case letters or digits`);
+    if (!KEY_ID.test(id)) throw new Error(`Reply-token key id "${id}" must be 1-8 lower-case letters or digits`);
     const secret = typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.alloc(0);
     if (secret.length < MIN_KEY_BYTES) throw new Error(`Reply-token key ${id} is shorter than ${MIN_KEY_BYTES} bytes`);
     byId.set(id, new Uint8Array(secret));

@@ -18,6 +18,9 @@ const TOKEN = /^(\d{1,12})-([a-z0-9]{1,8})-([a-z2-7]{8})-([a-z2-7]{20})$/;
 
 export const KEY_ID = /^[a-z0-9]{1,8}$/;
 
+/** A full HMAC-SHA256 block of key: anything shorter is refused rather than signed with. */
+export const MIN_KEY_BYTES = 32;
+
 const base32 = (bytes: Uint8Array, chars: number): string => {
   let out = '';
   let bits = 0;
@@ -77,16 +80,6 @@ export const verifyReplyToken = (keyring: ReplyKeyring, token: string): Verified
   if (!secret) return undefined;
   if (!sameText(mac(secret, caseNumber, keyId, tag), given)) return undefined;
   return { caseNumber, keyId, issuedTo: (address) => sameText(recipientTag(secret, address), tag) };
-};
-
-/** The keyring JSON both adapters read: `{"current":"k1","keys":{"k1":"<base64>"}}`. */
-export const keyringFromJson = (json: string): ReplyKeyring => {
-  const parsed = JSON.parse(json) as { current: string; keys: Record<string, string> };
-  const keys = new Map(Object.entries(parsed.keys).map(([id, b64]) => [id, new Uint8Array(Buffer.from(b64, 'base64'))]));
-  const current = keys.get(parsed.current);
-  if (!current || current.length < 32) throw new Error('the current reply token key is missing or shorter than 32 bytes');
-  for (const id of keys.keys()) if (!KEY_ID.test(id)) throw new Error(`reply token key id "${id}" is not 1-8 [a-z0-9]`);
-  return { current: { id: parsed.current, secret: current }, byId: (id) => keys.get(id) };
 };
 
 /** `case+<token>@<domain>` → the token, for any of our reply addresses. */

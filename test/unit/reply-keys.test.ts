@@ -22,7 +22,12 @@ describe('reply-token keyring (MAIL-1: keys rotate; the id travels in the token)
     ['not JSON', '{', /not JSON/],
     ['no current', JSON.stringify({ keys: { k1: b64(1) } }), /no "current"/],
     ['current not listed', JSON.stringify({ current: 'k9', keys: { k1: b64(1) } }), /not among its keys/],
-    ['a short key', JSON.stringify({ current: 'k1', keys: { k1: b64(1, 8) } }), /shorter than 16 bytes/],
+    ['a short key', JSON.stringify({ current: 'k1', keys: { k1: b64(1, 16) } }), /shorter than 32 bytes/],
+    [
+      'an id too long to travel in a token',
+      JSON.stringify({ current: 'k1', keys: { k1: b64(1), keytoolong9: b64(2) } }),
+      /1-8 lower-case/,
+    ],
     ['an id that case-folding would change', JSON.stringify({ current: 'K1', keys: { K1: b64(1) } }), /lower-case/],
   ])('MAIL-1: refuses %s, naming the problem and never a key', (_what, json, message) => {
     expect(() => parseKeyring(json)).toThrow(message);

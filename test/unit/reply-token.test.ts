@@ -1,6 +1,7 @@
 import { composeCaseMail, messageIdKey, needsActionReminder } from '../../lambdas/domain/mail';
 import type { ReplyKeyring } from '../../lambdas/domain/ports';
-import { keyringFromJson, signReplyToken, tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/reply-token';
+import { parseKeyring as keyringFromJson } from '../../lambdas/adapters/reply-keys';
+import { signReplyToken, tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/reply-token';
 import type { Case } from '../../lambdas/domain/types';
 import { rawMessage } from '../../lambdas/adapters/ses-mailer';
 import { testKeyring, TEST_REPLY_KEYS } from '../helpers/deps';
