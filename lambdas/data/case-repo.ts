@@ -8,7 +8,7 @@ import type { AuditEvent, Case, CaseUpdate, Severity } from '../domain/types';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';
 import { appendPut, eventItem, fromItem, idempotencyPut, lostRace, throwIfKeyTaken, updateItem } from './items';
-import { mergedPage, queryPage, type PartitionQuery } from './paging';
+import { inPartition, mergedPage, queryPage, type PartitionQuery } from './paging';
 import { TABLE } from './table';
 
 const { byPriority, byModified, byPerson } = TABLE.indexes;
@@ -225,19 +225,14 @@ export const listUpdates = async (
   const res = await queryPage(
     ref,
     {
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
       // Customers never see internal updates (CASE-6): they are filtered before they leave DynamoDB.
-      FilterExpression: opts.publicOnly ? '#visibility = :public' : undefined,
-      ExpressionAttributeNames: {
-        '#pk': TABLE.partitionKey,
-        '#sk': TABLE.sortKey,
-        ...(opts.publicOnly ? { '#visibility': 'visibility' } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':pk': keys.casePartition(caseNumber),
-        ':prefix': keys.updatePrefix,
-        ...(opts.publicOnly ? { ':public': 'public' } : {}),
-      },
+      ...inPartition(
+        keys.casePartition(caseNumber),
+        keys.updatePrefix,
+        opts.publicOnly
+          ? { expression: '#visibility = :public', names: { '#visibility': 'visibility' }, values: { ':public': 'public' } }
+          : undefined,
+      ),
       ScanIndexForward: false,
     },
     page,
@@ -293,15 +288,7 @@ export const saveCase = async (
 
 /** CASE-9: audit events, oldest first (event ids are time-ordered). */
 export const listEvents = async (ref: TableRef, caseNumber: string, page: PageRequest): Promise<Page<AuditEvent>> => {
-  const res = await queryPage(
-    ref,
-    {
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-      ExpressionAttributeValues: { ':pk': keys.casePartition(caseNumber), ':prefix': keys.eventPrefix },
-    },
-    page,
-  );
+  const res = await queryPage(ref, inPartition(keys.casePartition(caseNumber), keys.eventPrefix), page);
   return { items: res.items.map((i) => fromItem<AuditEvent>(i)), next: res.next };
 };
 

@@ -14,7 +14,7 @@ import type { Combination, Membership, Org, OrgEvent, User } from '../domain/typ
 import type { TableRef } from './client';
 import { keys, membershipIndexKeys, orgIndexKeys, userIndexKeys } from './keys';
 import { fromItem, lostRace } from './items';
-import { queryAll } from './paging';
+import { inPartition, queryAll } from './paging';
 import { TABLE } from './table';
 
 const BATCH_GET_LIMIT = 100;
@@ -245,13 +245,7 @@ export const saveMembership = async (
 
 /** ACC-5: an organisation's events, oldest first (what the notifications fan-out will read). */
 export const listOrgEvents = async (ref: TableRef, orgId: string): Promise<OrgEvent[]> =>
-  (
-    await queryAll(ref, {
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-      ExpressionAttributeValues: { ':pk': keys.org(orgId).PK, ':prefix': keys.orgEventPrefix },
-    })
-  ).map((i) => fromItem<OrgEvent>(i));
+  (await queryAll(ref, inPartition(keys.org(orgId).PK, keys.orgEventPrefix))).map((i) => fromItem<OrgEvent>(i));
 
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),

@@ -21,7 +21,7 @@ import type { FavoriteRepo, Page, PageRequest } from '../domain/ports';
 import type { TableRef } from './client';
 import { fromItem } from './items';
 import { keys } from './keys';
-import { queryPage } from './paging';
+import { inPartition, queryPage } from './paging';
 import { addCaseSourceUpdate, getCaseSubscription } from './subscription-repo';
 import { TABLE } from './table';
 
@@ -169,15 +169,7 @@ export const removeFavorite = async (ref: TableRef, userId: string, kind: Favori
 
 /** In the order of their keys: kind, then id (cases by number, accounts by Org ID). */
 export const listFavorites = async (ref: TableRef, userId: string, page: PageRequest): Promise<Page<Favorite>> => {
-  const res = await queryPage(
-    ref,
-    {
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-      ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.favoritePrefix },
-    },
-    page,
-  );
+  const res = await queryPage(ref, inPartition(keys.userPartition(userId), keys.favoritePrefix), page);
   return { items: res.items.map((i) => fromItem<Favorite>(i)), next: res.next };
 };
 

@@ -1,8 +1,24 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../domain/ports';
 import type { TableRef } from './client';
+import { TABLE } from './table';
 
 type Key = Record<string, unknown>;
+
+/**
+ * The Query input for the items of one partition whose sort key starts with `prefix` (an item
+ * collection: a case's updates, an organisation's subscriptions), optionally filtered.
+ */
+export const inPartition = (
+  pk: string,
+  prefix: string,
+  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+) => ({
+  KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+  ...(filter ? { FilterExpression: filter.expression } : {}),
+  ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, ...filter?.names },
+  ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix, ...filter?.values },
+});
 
 /** One Query, one page. `after` is the previous LastEvaluatedKey. */
 export const queryPage = async (

@@ -35,7 +35,7 @@ import type { UserSettings } from '../domain/types';
 import type { TableRef } from './client';
 import { fromItem } from './items';
 import { keys } from './keys';
-import { queryAll } from './paging';
+import { inPartition, queryAll } from './paging';
 import { TABLE } from './table';
 
 /** DynamoDB string sets arrive as Set; the domain speaks arrays, sorted for stable answers. */
@@ -108,12 +108,13 @@ export const getCaseSubscription = async (
 /** The notifier's read for a case event: one Query on the case's partition. */
 export const caseSubscribers = async (ref: TableRef, caseNumber: string): Promise<CaseSubscription[]> =>
   (
-    await queryAll(ref, {
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      FilterExpression: 'attribute_exists(#sources)',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#sources': 'sources' },
-      ExpressionAttributeValues: { ':pk': keys.casePartition(caseNumber), ':prefix': keys.subscriptionPrefix },
-    })
+    await queryAll(
+      ref,
+      inPartition(keys.casePartition(caseNumber), keys.subscriptionPrefix, {
+        expression: 'attribute_exists(#sources)',
+        names: { '#sources': 'sources' },
+      }),
+    )
   ).map(caseSubscriptionOf);
 
 const orgSubscriptionOf = (item: Record<string, unknown>): OrgSubscription => fromItem<OrgSubscription>(item);
@@ -192,16 +193,14 @@ export const orgSubscribers = async (
   category: OrgCategory | 'alarms' | 'maintenance',
 ): Promise<OrgSubscription[]> =>
   (
-    await queryAll(ref, {
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      FilterExpression: category === 'alarms' ? 'attribute_exists(#c)' : '#c = :true',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#c': category },
-      ExpressionAttributeValues: {
-        ':pk': keys.org(orgId).PK,
-        ':prefix': keys.subscriptionPrefix,
-        ...(category === 'alarms' ? {} : { ':true': true }),
-      },
-    })
+    await queryAll(
+      ref,
+      inPartition(keys.org(orgId).PK, keys.subscriptionPrefix, {
+        expression: category === 'alarms' ? 'attribute_exists(#c)' : '#c = :true',
+        names: { '#c': category },
+        values: category === 'alarms' ? {} : { ':true': true },
+      }),
+    )
   ).map(orgSubscriptionOf);
 
 /**
