@@ -18,6 +18,9 @@ export const NOTIFICATION_TYPES = [
   'case-closed',
   'needs-action-flagged',
   'designated-shortfall',
+  'alarm',
+  'cloud-incident',
+  'maintenance',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -43,8 +46,27 @@ export interface NotificationEvent {
   designatedContacts?: number;
   /** needs-action-flagged: the waiting period the reminder belongs to (FLAG-1). */
   waitingSince?: string;
+  /** alarm, cloud-incident, maintenance (ALARM-1, ALARM-2): what monitoring reported, as ingested. */
+  notice?: MonitoringNotice;
   case?: Case;
   update?: CaseUpdate;
+}
+
+/**
+ * ALARM-1, ALARM-2: the part of an ingested alarm, cloud incident or maintenance alert that an
+ * event carries. `id` is the source's own id; `status` and `modifiedAt` tell a resend that
+ * changed it (active -> closed) from one that did not.
+ */
+export interface MonitoringNotice {
+  kind: 'alarm' | 'incident' | 'maintenance';
+  id: string;
+  orgId: string;
+  title: string;
+  status: string;
+  modifiedAt: string;
+  /** Alarms only: critical, major or minor, and the origin users may leave out (NOTE-2). */
+  alarmSeverity?: 'critical' | 'major' | 'minor';
+  origin?: string;
 }
 
 /** What a stream record says changed, with the storage keys already stripped. */
