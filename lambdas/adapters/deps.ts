@@ -3,6 +3,7 @@ import { defaultTable, type TableRef } from '../data/client';
 import { caseRepo } from '../data/case-repo';
 import { directoryRepo } from '../data/directory-repo';
 import { mailRepo } from '../data/mail-repo';
+import { monitoringRepo } from '../data/monitoring-repo';
 import { favoriteRepo } from '../data/favorite-repo';
 import { subscriptionRepo } from '../data/subscription-repo';
 import { outboxRepo } from '../data/outbox-repo';
@@ -33,6 +34,7 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   // A function, read on first use: functions that never sign or verify a token need no keyring.
   replyKeys: replyKeyring,
   outbox: outboxRepo(ref),
+  monitoring: monitoringRepo(ref),
   // Only the notifier has NOTIFY_TOPIC_ARN (bindTopic); anyone else publishing fails loudly.
   integration: snsIntegrationTopic(),
   ...overrides,
@@ -63,6 +65,7 @@ const lazyDeps = (): Deps => {
   const subscriptions = once(() => subscriptionRepo(table()));
   const favorites = once(() => favoriteRepo(table()));
   const outbox = once(() => outboxRepo(table()));
+  const monitoring = once(() => monitoringRepo(table()));
   const integration = once(() => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')));
   return {
     clock: { now: () => new Date() },
@@ -102,6 +105,9 @@ const lazyDeps = (): Deps => {
     },
     get integration() {
       return integration();
+    },
+    get monitoring() {
+      return monitoring();
     },
     // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
     replyKeys: replyKeyring,

@@ -31,6 +31,8 @@ export const KEY_PREFIX = {
   autoReply: 'AUTOREPLY#',
   /** The notifier's once-only ledger (issue 10). */
   outbox: 'OUTBOX#',
+  /** ALARM-1, ALARM-2: alarms, cloud incidents and maintenance alerts, one item per source id. */
+  monitoring: 'MONITOR#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -169,4 +171,39 @@ export const inboundLogPartition = (receivedAt: string): string => `INBOUNDLOG#$
 export const inboundLogIndexKeys = (receivedAt: string, transportId: string) => ({
   [byModified.partitionKey]: inboundLogPartition(receivedAt),
   [byModified.sortKey]: `${newestFirst(receivedAt)}#${transportId}`,
+});
+
+/**
+ * ALARM-1, ALARM-2: one item per record of the monitoring source, keyed by the source's own id
+ * (alarms and incidents within their organisation), so a resend finds and replaces it. All sit
+ * under one prefix: one IAM fence for ingestion, one stream filter for the notifier.
+ */
+export const monitoringKeys = {
+  alarm: (orgId: string, id: string) => ({ PK: `${KEY_PREFIX.monitoring}ALARM#${orgId}#${id}`, SK: 'ALARM' }),
+  incident: (orgId: string, id: string) => ({ PK: `${KEY_PREFIX.monitoring}INCIDENT#${orgId}#${id}`, SK: 'INCIDENT' }),
+  maintenance: (id: string) => ({ PK: `${KEY_PREFIX.monitoring}MAINTENANCE#${id}`, SK: 'MAINTENANCE' }),
+} as const;
+export const MONITORING_SORT_KEYS = { alarm: 'ALARM', incident: 'INCIDENT', maintenance: 'MAINTENANCE' } as const;
+
+/**
+ * ALARM-1: an organisation's alarms by status (active, closed), newest modified first, on the
+ * by-modified index. The type filter picks the partition (both, merged, for `all`) and the time
+ * interval is a range of the sort key: both are key conditions.
+ */
+export const alarmsPartition = (orgId: string, status: 'active' | 'closed'): string =>
+  `ALARMS#${orgId}#${status === 'closed' ? 'CLOSED' : 'ACTIVE'}`;
+
+export const alarmIndexKeys = (a: { orgId: string; status: 'active' | 'closed'; modifiedAt: string; id: string }) => ({
+  [byModified.partitionKey]: alarmsPartition(a.orgId, a.status),
+  [byModified.sortKey]: `${newestFirst(a.modifiedAt)}#${a.id}`,
+});
+
+/**
+ * The sort-key range of alarms modified within [from, to] (either end open). The key is
+ * newest-first, so `to` bounds it from below and `from` from above; `$` sorts after the `#` that
+ * follows the time, so alarms modified exactly at `from` are inside.
+ */
+export const alarmTimeRange = (range: { from?: string; to?: string }): { low: string; high: string } => ({
+  low: range.to ? newestFirst(range.to) : '0',
+  high: `${range.from ? newestFirst(range.from) : '9'.repeat(13)}$`,
 });

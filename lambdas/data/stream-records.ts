@@ -3,16 +3,18 @@
  * relevant: CDK turns STREAM_FILTERS into the event source's FilterCriteria, and local mode's
  * poller applies the same patterns with `matchesStreamFilters`, so both drop the same records.
  *
- * Only INSERT and MODIFY of case items, INSERT of updates and of organisation events reach the
+ * Only INSERT and MODIFY of case items, INSERT of updates and of organisation events, and INSERT
+ * and MODIFY of alarms, cloud incidents and maintenance alerts (ALARM-1, ALARM-2) reach the
  * notifier. No REMOVE passes at all, so TTL deletions (REMOVE by userIdentity Service) are
  * dropped at the source; the handler drops them again should a filter ever let one through.
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws-lambda';
 import type { TableChange } from '../domain/notifications';
+import type { Alarm, CloudIncident, MaintenanceAlert } from '../domain/monitoring';
 import type { Case, CaseUpdate, OrgEvent } from '../domain/types';
 import { fromItem } from './items';
-import { KEY_PREFIX, keys } from './keys';
+import { KEY_PREFIX, keys, MONITORING_SORT_KEYS } from './keys';
 import { TABLE } from './table';
 
 type Pattern = Record<string, unknown>;
@@ -27,6 +29,10 @@ export const STREAM_FILTERS: readonly Pattern[] = [
   { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: key([{ prefix: KEY_PREFIX.case }], ['CASE']) } },
   { eventName: ['INSERT'], dynamodb: { Keys: key([{ prefix: KEY_PREFIX.case }], [{ prefix: keys.updatePrefix }]) } },
   { eventName: ['INSERT'], dynamodb: { Keys: key([{ prefix: KEY_PREFIX.org }], [{ prefix: keys.orgEventPrefix }]) } },
+  {
+    eventName: ['INSERT', 'MODIFY'],
+    dynamodb: { Keys: key([{ prefix: KEY_PREFIX.monitoring }], Object.values(MONITORING_SORT_KEYS)) },
+  },
 ];
 
 /** The subset of Lambda's filter syntax STREAM_FILTERS uses: exact values and `prefix`. */
@@ -54,6 +60,31 @@ export const isTtlDeletion = (r: DynamoDBRecord): boolean =>
 const image = <T>(img: Record<string, LambdaAttributeValue> | undefined): T | undefined =>
   img ? fromItem<T>(unmarshall(img as never)) : undefined;
 
+/** ALARM-1, ALARM-2: an alarm, cloud incident or maintenance alert, with its previous version if any. */
+const monitoringChange = (r: DynamoDBRecord, sk: string, next: Record<string, LambdaAttributeValue>): TableChange => {
+  const old = r.eventName === 'MODIFY' ? r.dynamodb?.OldImage : undefined;
+  const bad = (what: string) => new Error(`stream record ${r.eventID}: not ${what}`);
+  switch (sk) {
+    case MONITORING_SORT_KEYS.alarm: {
+      const a = image<Alarm>(next)!;
+      if (!a.id || !a.orgId || !a.modifiedAt || !a.status) throw bad('an alarm');
+      return { kind: 'alarm', new: a, ...(old ? { old: image<Alarm>(old) } : {}) };
+    }
+    case MONITORING_SORT_KEYS.incident: {
+      const i = image<CloudIncident>(next)!;
+      if (!i.id || !i.orgId || !i.modifiedAt || !i.status) throw bad('a cloud incident');
+      return { kind: 'incident', new: i, ...(old ? { old: image<CloudIncident>(old) } : {}) };
+    }
+    case MONITORING_SORT_KEYS.maintenance: {
+      const m = image<MaintenanceAlert>(next)!;
+      if (!m.id || !Array.isArray(m.orgIds) || !m.modifiedAt || !m.window) throw bad('a maintenance alert');
+      return { kind: 'maintenance', new: m, ...(old ? { old: image<MaintenanceAlert>(old) } : {}) };
+    }
+    default:
+      throw bad('a monitoring record');
+  }
+};
+
 /**
  * What a record says changed. Throws on a record that claims to be one of ours and cannot be
  * read (a poison record: the event source retries it, then sends it to the failure destination).
@@ -64,6 +95,7 @@ export const tableChange = (r: DynamoDBRecord): TableChange => {
   const pk = r.dynamodb?.Keys?.[TABLE.partitionKey]?.S ?? '';
   const next = r.dynamodb?.NewImage;
   if (!next) throw new Error(`stream record ${r.eventID} has no new image (is the stream NEW_AND_OLD_IMAGES?)`);
+  if (pk.startsWith(KEY_PREFIX.monitoring)) return monitoringChange(r, sk, next);
   if (pk.startsWith(KEY_PREFIX.org)) {
     const e = image<OrgEvent>(next)!;
     if (!e.orgId || !e.eventId || !e.type) throw new Error(`stream record ${r.eventID}: not an organisation event`);

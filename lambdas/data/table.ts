@@ -23,12 +23,12 @@ export const TABLE = {
       sortKey: 'GSI1SK',
       purpose: 'cases of an org (open|closed) by priority; organisations by name; users by email',
     },
-    /** Case lists by last modified. */
+    /** Case lists by last modified; an organisation's alarms by modified time (ALARM-1). */
     byModified: {
       name: 'GSI2',
       partitionKey: 'GSI2PK',
       sortKey: 'GSI2SK',
-      purpose: 'cases of an org (open|closed) by last modified',
+      purpose: 'cases of an org (open|closed) by last modified; alarms of an org (active|closed) by modified time',
     },
     /** Cases of an org by creation time: closed lists and search with a created-date range. */
     byCreated: {

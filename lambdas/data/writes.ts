@@ -24,6 +24,7 @@ const {
   content: CONTENT,
   autoReply: AUTOREPLY,
   outbox: OUTBOX,
+  monitoring: MONITOR,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -82,6 +83,8 @@ export const WRITE_PATTERNS = {
   autoReplyOnce: { PutItem: [AUTOREPLY] },
   /** outbox-repo claim, finish and release (issue 10): the notifier's once-only ledger. */
   outbox: { PutItem: [OUTBOX], UpdateItem: [OUTBOX], DeleteItem: [OUTBOX] },
+  /** monitoring-repo putAlarm/putIncident/putMaintenance (ALARM-1, ALARM-2): a conditional put per source id. */
+  monitoringRecord: { PutItem: [MONITOR] },
 } as const satisfies Record<string, WriteGrant>;
 
 export type WritePattern = keyof typeof WRITE_PATTERNS;

@@ -5,6 +5,7 @@
  * (case number and version, update id, organisation event id), never from the delivery, so a
  * replayed stream record derives the same ids and every side effect keyed by them happens once.
  */
+import type { Alarm, CloudIncident, MaintenanceAlert } from './monitoring';
 import type { Case, CaseUpdate, OrgEvent, Severity, Status } from './types';
 
 export const NOTIFICATION_TYPES = [
@@ -67,6 +68,8 @@ export interface MonitoringNotice {
   /** Alarms only: critical, major or minor, and the origin users may leave out (NOTE-2). */
   alarmSeverity?: 'critical' | 'major' | 'minor';
   origin?: string;
+  /** Maintenance alerts only: when the work is planned. */
+  window?: { start: string; end: string };
 }
 
 /** What a stream record says changed, with the storage keys already stripped. */
@@ -74,6 +77,9 @@ export type TableChange =
   | { kind: 'case'; change: 'insert' | 'modify'; old?: Case; new: Case }
   | { kind: 'update'; change: 'insert'; new: CaseUpdate }
   | { kind: 'orgEvent'; change: 'insert'; new: OrgEvent }
+  | { kind: 'alarm'; old?: Alarm; new: Alarm }
+  | { kind: 'incident'; old?: CloudIncident; new: CloudIncident }
+  | { kind: 'maintenance'; old?: MaintenanceAlert; new: MaintenanceAlert }
   | { kind: 'other' };
 
 const caseFields = (c: Case) => ({
@@ -148,6 +154,97 @@ const fromCase = (old: Case | undefined, c: Case): NotificationEvent[] => {
   return out;
 };
 
+const alarmNotice = (a: Alarm): MonitoringNotice => ({
+  kind: 'alarm',
+  id: a.id,
+  orgId: a.orgId,
+  title: a.description,
+  status: a.status,
+  modifiedAt: a.modifiedAt,
+  alarmSeverity: a.severity,
+  origin: a.origin,
+});
+
+const incidentNotice = (i: CloudIncident): MonitoringNotice => ({
+  kind: 'incident',
+  id: i.id,
+  orgId: i.orgId,
+  title: i.title,
+  status: i.status,
+  modifiedAt: i.modifiedAt,
+});
+
+const maintenanceNotice = (m: MaintenanceAlert, orgId: string): MonitoringNotice => ({
+  kind: 'maintenance',
+  id: m.id,
+  orgId,
+  title: m.title,
+  status: m.status,
+  modifiedAt: m.modifiedAt,
+  window: m.window,
+});
+
+/**
+ * ALARM-1, ALARM-2: news is what the notice says (status, severity, title, window...), not the
+ * write: a record stored again with nothing changed in its notice (a replayed or touched item)
+ * means no event. The modified time is part of the notice, so a resend the source really
+ * modified is news, and its id (source id + modified time) is new too.
+ */
+const changed = (old: MonitoringNotice | undefined, next: MonitoringNotice): boolean => {
+  if (!old) return true;
+  // Field by field: a stored map's keys come back in no particular order.
+  const flat = (n: MonitoringNotice) => [
+    n.kind,
+    n.id,
+    n.orgId,
+    n.title,
+    n.status,
+    n.modifiedAt,
+    n.alarmSeverity,
+    n.origin,
+    n.window?.start,
+    n.window?.end,
+  ];
+  const [a, b] = [flat(old), flat(next)];
+  return a.some((v, i) => v !== b[i]);
+};
+
+const noticeEventId = (n: MonitoringNotice) => `${n.kind}#${n.orgId}#${n.id}#${n.modifiedAt}`;
+
+const fromMonitoring = (change: Extract<TableChange, { kind: 'alarm' | 'incident' | 'maintenance' }>): NotificationEvent[] => {
+  switch (change.kind) {
+    case 'alarm': {
+      const notice = alarmNotice(change.new);
+      if (!changed(change.old && alarmNotice(change.old), notice)) return [];
+      return [{ eventId: noticeEventId(notice), eventType: 'alarm', at: notice.modifiedAt, orgId: notice.orgId, notice }];
+    }
+    case 'incident': {
+      const notice = incidentNotice(change.new);
+      if (!changed(change.old && incidentNotice(change.old), notice)) return [];
+      return [
+        {
+          eventId: noticeEventId(notice),
+          eventType: 'cloud-incident',
+          at: notice.modifiedAt,
+          orgId: notice.orgId,
+          ...(change.new.productLine ? { productLine: change.new.productLine } : {}),
+          notice,
+        },
+      ];
+    }
+    case 'maintenance': {
+      // One event per organisation the alert names: each has its own subscribers.
+      const old = change.old;
+      return change.new.orgIds.flatMap((orgId) => {
+        const notice = maintenanceNotice(change.new, orgId);
+        const before = old && old.orgIds.includes(orgId) ? maintenanceNotice(old, orgId) : undefined;
+        if (!changed(before, notice)) return [];
+        return [{ eventId: noticeEventId(notice), eventType: 'maintenance' as const, at: notice.modifiedAt, orgId, notice }];
+      });
+    }
+  }
+};
+
 /** The events a change means; most changes (a touch, a session, a ledger item) mean none. */
 export const deriveEvents = (change: TableChange): NotificationEvent[] => {
   switch (change.kind) {
@@ -184,6 +281,10 @@ export const deriveEvents = (change: TableChange): NotificationEvent[] => {
         },
       ];
     }
+    case 'alarm':
+    case 'incident':
+    case 'maintenance':
+      return fromMonitoring(change);
     default:
       return [];
   }

@@ -5,6 +5,7 @@
 import type { IdempotencyRecord, IdempotencyWrite } from './idempotency';
 import type { OutboundMail } from './mail';
 import type { Favorite, FavoriteKind } from './favorites';
+import type { MonitoringRepo } from './monitoring';
 import type {
   CaseSubscription,
   OrgCategory,
@@ -328,4 +329,6 @@ export interface Deps {
   replyKeys: () => Promise<ReplyKeyring>;
   outbox: OutboxRepo;
   integration: IntegrationTopic;
+  /** ALARM-1, ALARM-2: alarms, cloud incidents, maintenance alerts. */
+  monitoring: MonitoringRepo;
 }

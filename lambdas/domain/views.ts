@@ -11,7 +11,8 @@
  * are personal data for this purpose.
  */
 import type { CaseAccess } from './policy';
-import type { NotificationEvent } from './notifications';
+import type { Alarm } from './monitoring';
+import type { MonitoringNotice, NotificationEvent } from './notifications';
 import type { InboundRecord } from './ports';
 import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
 
@@ -60,6 +61,10 @@ export interface ViewKinds {
   favorite: FavoriteRecord;
   /** A domain event as it leaves for integrations (the SNS topic, NOTE-1): always restricted. */
   notification: NotificationEvent;
+  /** What an alarm, incident or maintenance event says of its record (ALARM-1, ALARM-2). */
+  notice: MonitoringNotice;
+  /** A row of GET /accounts/{orgId}/alarms (ALARM-1). */
+  alarm: Alarm;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -243,7 +248,40 @@ export const NOTIFICATION_RESTRICTED = {
   escalationStatus: 'keep',
   designatedContacts: 'keep',
   waitingSince: 'keep',
+  notice: { view: 'notice' },
 } as const satisfies AllowList<NotificationEvent>;
+
+/**
+ * ALARM-1, ALARM-2 in integration messages: ids, enums and times. The title (an alarm's
+ * description, an incident's or maintenance alert's title) is free text and stays in Casework.
+ */
+export const NOTICE_RESTRICTED = {
+  kind: 'keep',
+  id: 'keep',
+  orgId: 'keep',
+  status: 'keep',
+  modifiedAt: 'keep',
+  alarmSeverity: 'keep',
+  origin: 'keep',
+  window: 'keep',
+} as const satisfies AllowList<MonitoringNotice>;
+
+/**
+ * ALARM-1: an alarm row. Restricted callers (PRIV-1) do not see the description, which is free
+ * text; everyone else sees the named fields, and nothing stored beside them.
+ */
+export const ALARM_RESTRICTED = {
+  id: 'keep',
+  orgId: 'keep',
+  severity: 'keep',
+  status: 'keep',
+  server: 'keep',
+  appName: 'keep',
+  origin: 'keep',
+  modifiedAt: 'keep',
+  receivedAt: 'keep',
+} as const satisfies AllowList<Alarm>;
+const ALARM_FIELDS = { ...ALARM_RESTRICTED, description: 'keep' } as const satisfies AllowList<Alarm>;
 
 /** Fields in the order a person reading the JSON expects them (DynamoDB returns them unordered). */
 const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
@@ -299,6 +337,8 @@ export const RESTRICTED = {
   account: ACCOUNT_RESTRICTED,
   favorite: FAVORITE_RESTRICTED,
   notification: NOTIFICATION_RESTRICTED,
+  notice: NOTICE_RESTRICTED,
+  alarm: ALARM_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
 
 /** `euData` is how the list decides access; it is not part of the row. */
@@ -337,6 +377,8 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   },
   // Integration messages are always this view, so a marker would say nothing.
   notification: { restricted: RESTRICTED.notification, marked: false },
+  notice: { restricted: RESTRICTED.notice, marked: false },
+  alarm: { restricted: RESTRICTED.alarm, full: (a) => pick(a, ALARM_FIELDS), marked: true },
 };
 
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);

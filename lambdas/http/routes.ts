@@ -51,6 +51,14 @@ import {
   OrgSubscriptionBody,
   OrgSubscriptionSchema,
 } from '../schemas/accounts';
+import {
+  AlarmBatch,
+  AlarmListSchema,
+  AlarmsQuery,
+  IncidentBatch,
+  IngestReportSchema,
+  MaintenanceBatch,
+} from '../schemas/monitoring';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -423,6 +431,55 @@ export const ROUTES = [
     summary: 'Remove a favorite and the case subscription it made, only that (LIST-5); idempotent',
     request: { params: FavoriteParams, body: EmptyBody, bodyOptional: true },
     success: { status: 204 },
+  },
+  // Alarms, cloud incidents and maintenance alerts (ALARM-1, ALARM-2).
+  {
+    method: 'GET',
+    path: '/accounts/{orgId}/alarms',
+    handler: 'list-alarms',
+    permission: 'signedIn',
+    table: 'read',
+    caseData: false,
+    summary:
+      "An organisation's alarms, newest modified first: type all|active|closed, severity, from/to, excludeOrigins (ALARM-1); members and staff",
+    request: { params: OrgParams, query: AlarmsQuery },
+    success: { status: 200, schema: AlarmListSchema },
+  },
+  {
+    method: 'POST',
+    path: '/ingest/alarms',
+    handler: 'ingest-alarms',
+    permission: 'ingest',
+    table: 'write',
+    writes: ['monitoringRecord'],
+    caseData: false,
+    summary: "Monitoring sends up to 100 alarms; idempotent by source id; 200 with each entry's outcome (ALARM-1)",
+    request: { body: AlarmBatch },
+    success: { status: 200, schema: IngestReportSchema },
+  },
+  {
+    method: 'POST',
+    path: '/ingest/incidents',
+    handler: 'ingest-incidents',
+    permission: 'ingest',
+    table: 'write',
+    writes: ['monitoringRecord'],
+    caseData: false,
+    summary: "Monitoring sends up to 100 cloud incidents; idempotent by source id; 200 with each entry's outcome (ALARM-2)",
+    request: { body: IncidentBatch },
+    success: { status: 200, schema: IngestReportSchema },
+  },
+  {
+    method: 'POST',
+    path: '/ingest/maintenance',
+    handler: 'ingest-maintenance',
+    permission: 'ingest',
+    table: 'write',
+    writes: ['monitoringRecord'],
+    caseData: false,
+    summary: "Monitoring sends up to 100 maintenance alerts; idempotent by source id; 200 with each entry's outcome (ALARM-2)",
+    request: { body: MaintenanceBatch },
+    success: { status: 200, schema: IngestReportSchema },
   },
 ] as const satisfies readonly RouteDef[];
 

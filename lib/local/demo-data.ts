@@ -18,7 +18,16 @@ import {
 } from '../../lambdas/domain/case-changes';
 import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { createCase } from '../../lambdas/domain/cases';
-import type { Caller } from '../../lambdas/domain/policy';
+import {
+  ingestAlarms,
+  ingestIncidents,
+  ingestMaintenance,
+  type AlarmInput,
+  type IncidentInput,
+  type IngestReport,
+  type MaintenanceInput,
+} from '../../lambdas/domain/monitoring';
+import { INGEST_SCOPE, type Caller } from '../../lambdas/domain/policy';
 import type { Membership, Org, Severity, User } from '../../lambdas/domain/types';
 
 const HOUR = 3600_000;
@@ -409,6 +418,94 @@ const CASES: DemoCase[] = [
   },
 ];
 
+/**
+ * ALARM-1, ALARM-2: what monitoring has sent, `hoursAgo` before the seed's "now". Acme and
+ * Umbrella have Remote Alarm Monitoring; Globex a cloud deployment with an incident.
+ */
+const ALARMS: (Omit<AlarmInput, 'modifiedAt'> & { hoursAgo: number })[] = [
+  {
+    id: 'ALM-ACME-1001',
+    orgId: 'ORG-ACME',
+    severity: 'critical',
+    server: 'acme-pbx-01',
+    appName: 'Engage On-Premise',
+    origin: 'SNMP',
+    description: 'Trunk group 3 is out of service',
+    status: 'active',
+    hoursAgo: 0.5,
+  },
+  {
+    id: 'ALM-ACME-1002',
+    orgId: 'ORG-ACME',
+    severity: 'major',
+    server: 'acme-media-02',
+    appName: 'Media Server',
+    origin: 'Syslog',
+    description: 'Disk usage above 90%',
+    status: 'active',
+    hoursAgo: 3,
+  },
+  {
+    id: 'ALM-ACME-1003',
+    orgId: 'ORG-ACME',
+    severity: 'minor',
+    server: 'acme-pbx-01',
+    appName: 'Engage On-Premise',
+    origin: 'SNMP',
+    description: 'Licence usage above 80%',
+    status: 'closed',
+    hoursAgo: 26,
+  },
+  {
+    id: 'ALM-UMB-2001',
+    orgId: 'ORG-UMBRELLA',
+    severity: 'critical',
+    server: 'umb-ic-01',
+    appName: 'PureConnect Server',
+    origin: 'Interaction Center',
+    description: 'Switched over to the backup server',
+    status: 'active',
+    hoursAgo: 1,
+  },
+  {
+    id: 'ALM-UMB-2002',
+    orgId: 'ORG-UMBRELLA',
+    severity: 'minor',
+    server: 'umb-ic-02',
+    appName: 'PureConnect Server',
+    origin: 'Windows Event Log',
+    description: 'Certificate expires in 30 days',
+    status: 'closed',
+    hoursAgo: 10,
+  },
+];
+
+const INCIDENTS: (Omit<IncidentInput, 'modifiedAt'> & { hoursAgo: number })[] = [
+  {
+    id: 'INC-GC-501',
+    orgId: 'ORG-GLOBEX',
+    title: 'Degraded call recording playback in EU regions',
+    status: 'monitoring',
+    productLine: 'Genesys Cloud CX',
+    hoursAgo: 2,
+  },
+];
+
+const MAINTENANCE: (Omit<MaintenanceInput, 'modifiedAt' | 'window'> & { hoursAgo: number; startsInHours: number })[] = [
+  {
+    id: 'MNT-GC-2026-12',
+    orgIds: ['ORG-ACME', 'ORG-GLOBEX', 'ORG-INITECH'],
+    title: 'Genesys Cloud CX platform upgrade',
+    status: 'scheduled',
+    hoursAgo: 20,
+    startsInHours: 96,
+  },
+];
+
+const allStored = (what: string, report: IngestReport): void => {
+  if (report.stored !== report.received) throw new Error(`Demo ${what} not stored: ${JSON.stringify(report.results)}`);
+};
+
 /** Seeding notifies nobody: the demo's mail store starts empty, as after a fresh deploy. */
 const noMail = { send: async () => {} };
 
@@ -484,6 +581,37 @@ export const seedDemo = async (options: { now?: Date; ref?: TableRef } = {}): Pr
         else await requestClosure(deps, caller, n, s.requestClosure);
       }
     }),
+  );
+
+  // What monitoring sent, through the same domain functions POST /ingest/* calls.
+  const iso = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * HOUR).toISOString();
+  const monitor = await resolveCaller(depsAt(0), { sub: 'demo-monitoring', client: 'machine', scopes: [INGEST_SCOPE] });
+  const entries = <T extends { id: string }>(values: T[]) => values.map((value, index) => ({ index, id: value.id, value }));
+  allStored(
+    'alarms',
+    await ingestAlarms(depsAt(0), monitor!, entries(ALARMS.map(({ hoursAgo, ...a }) => ({ ...a, modifiedAt: iso(hoursAgo) })))),
+  );
+  allStored(
+    'incidents',
+    await ingestIncidents(
+      depsAt(0),
+      monitor!,
+      entries(INCIDENTS.map(({ hoursAgo, ...i }) => ({ ...i, modifiedAt: iso(hoursAgo) }))),
+    ),
+  );
+  allStored(
+    'maintenance',
+    await ingestMaintenance(
+      depsAt(0),
+      monitor!,
+      entries(
+        MAINTENANCE.map(({ hoursAgo, startsInHours, ...m }) => ({
+          ...m,
+          modifiedAt: iso(hoursAgo),
+          window: { start: iso(-startsInHours), end: iso(-startsInHours - 4) },
+        })),
+      ),
+    ),
   );
   return { seeded: true };
 };

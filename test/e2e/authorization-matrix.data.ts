@@ -335,3 +335,32 @@ const NOTIFY_MATRIX: Record<string, Row> = {
   'DELETE /favorites/{kind}/{id}': signedIn('204'),
 };
 Object.assign(MATRIX, NOTIFY_MATRIX);
+
+/**
+ * Alarms, cloud incidents and maintenance alerts (ALARM-1, ALARM-2). The alarm list addresses
+ * ORG-ACME (Remote Alarm Monitoring): its members at any level and staff read it, as they read
+ * the organisation itself; anyone else gets 404 (PRIV-3). Ingestion is the machine client's
+ * (scope casework/ingest): a user's token lacks the scope, so the gateway answers 403.
+ */
+const ingest: Row = { ...everyone('403'), anon: '401', machine: '200' };
+const MONITORING_MATRIX: Record<string, Row> = {
+  'GET /accounts/{orgId}/alarms': {
+    ...signedIn('404'),
+    dana: '200',
+    dave: '200',
+    tina: '200',
+    rita: '200',
+    bob: '200',
+    alice: '200',
+    eric: '200',
+    mona: '200',
+    adam: '200',
+    mixed: '200',
+    lapsed: '200',
+    partial: '200',
+  },
+  'POST /ingest/alarms': ingest,
+  'POST /ingest/incidents': ingest,
+  'POST /ingest/maintenance': ingest,
+};
+Object.assign(MATRIX, MONITORING_MATRIX);

@@ -66,6 +66,42 @@ const bodyFor = (route: RouteDef, persona: Persona, target?: Target): unknown =>
       return { accept: false, comment: 'matrix' };
     case 'PUT /admin/orgs/{orgId}/members/{userId}':
       return { level: 'read_only' };
+    case 'POST /ingest/alarms':
+      return {
+        alarms: [
+          {
+            id: `MATRIX-${persona}`,
+            orgId: 'ORG-ACME',
+            severity: 'minor',
+            server: 'matrix-01',
+            appName: 'Matrix',
+            origin: 'SNMP',
+            description: 'authorization matrix',
+            status: 'active',
+            modifiedAt: new Date().toISOString(),
+          },
+        ],
+      };
+    case 'POST /ingest/incidents':
+      return {
+        incidents: [
+          {
+            id: `MATRIX-${persona}`,
+            orgId: 'ORG-ACME',
+            title: 'matrix',
+            status: 'investigating',
+            modifiedAt: new Date().toISOString(),
+          },
+        ],
+      };
+    case 'POST /ingest/maintenance': {
+      const at = new Date().toISOString();
+      return {
+        maintenance: [
+          { id: `MATRIX-${persona}`, orgId: 'ORG-ACME', title: 'matrix', window: { start: at, end: at }, modifiedAt: at },
+        ],
+      };
+    }
     default:
       return route.request?.body && !route.request.bodyOptional ? {} : undefined;
   }

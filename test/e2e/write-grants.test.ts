@@ -114,8 +114,12 @@ afterAll(async () => {
   await tap?.close();
 });
 
-type Who = 'dana' | 'eric' | 'adam';
-const EMAIL: Record<Who, string> = { dana: 'dana@acme.example', eric: 'eric@vendor.example', adam: 'adam@vendor.example' };
+type Who = 'dana' | 'eric' | 'adam' | 'machine';
+const EMAIL: Record<Exclude<Who, 'machine'>, string> = {
+  dana: 'dana@acme.example',
+  eric: 'eric@vendor.example',
+  adam: 'adam@vendor.example',
+};
 
 /** Calls a route of the route table, recording its DynamoDB requests under its route key. */
 const call = async (
@@ -128,7 +132,7 @@ const call = async (
   current = key;
   try {
     // Dana uses the mobile app, so every one of her calls also touches her sign-in (ACC-10).
-    const token = local.token(EMAIL[who], who === 'dana' ? 'mobile' : 'web');
+    const token = who === 'machine' ? local.machineToken() : local.token(EMAIL[who], who === 'dana' ? 'mobile' : 'web');
     const res = await fetch(`${local.url}${path}${opts.query ?? ''}`, {
       method: route.method,
       headers: { authorization: `Bearer ${token}`, ...(opts.body === undefined ? {} : json), ...opts.headers },
@@ -202,6 +206,31 @@ const scenario = async () => {
   await call('eric', 'PATCH /cases/{caseNumber}', { params, body: { status: 'closed' } });
   await call('dana', 'POST /cases/{caseNumber}/reopen', { params, body: { reason: 'it came back' } });
   await call('adam', 'GET /admin/orgs/shortfall');
+  // ALARM-1, ALARM-2: the monitoring client's batches, and an alarm list.
+  const at = new Date().toISOString();
+  const alarm = {
+    id: 'IAM-ALARM-1',
+    orgId: 'ORG-ACME',
+    severity: 'major',
+    server: 'iam-01',
+    appName: 'IAM scenario',
+    origin: 'SNMP',
+    description: 'write grants',
+    status: 'active',
+    modifiedAt: at,
+  };
+  await call('machine', 'POST /ingest/alarms', { body: { alarms: [alarm] } });
+  await call('machine', 'POST /ingest/incidents', {
+    body: { incidents: [{ id: 'IAM-INC-1', orgId: 'ORG-ACME', title: 'write grants', status: 'investigating', modifiedAt: at }] },
+  });
+  await call('machine', 'POST /ingest/maintenance', {
+    body: {
+      maintenance: [
+        { id: 'IAM-MNT-1', orgIds: ['ORG-ACME'], title: 'write grants', window: { start: at, end: at }, modifiedAt: at },
+      ],
+    },
+  });
+  await call('dana', 'GET /accounts/{orgId}/alarms', { params: { orgId: 'ORG-ACME' }, query: '?type=active&severity=major' });
   const member = { orgId: 'ORG-ACME', userId: 'u-rita' };
   await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'designated' } });
   await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'read_only' } });

@@ -43,6 +43,20 @@ describe('issue 10: the notifier', () => {
     for (const f of filters) expect(f.eventName).not.toContain('REMOVE');
   });
 
+  it('ALARM-1, ALARM-2: inserts and changes of alarms, cloud incidents and maintenance alerts pass the deployed filters; at most 5 filters (the Lambda quota)', () => {
+    const mapping = Object.values(resourcesOf(appTemplate, 'AWS::Lambda::EventSourceMapping')).find(
+      (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: fnId() }),
+    )!;
+    const filters = (mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(filters.length).toBeLessThanOrEqual(5);
+    expect(filters).toContainEqual({
+      eventName: ['INSERT', 'MODIFY'],
+      dynamodb: { Keys: { PK: { S: [{ prefix: 'MONITOR#' }] }, SK: { S: ['ALARM', 'INCIDENT', 'MAINTENANCE'] } } },
+    });
+  });
+
   it('NOTE-1: the integration topic and the failure queue are encrypted with a rotated key and refuse plain HTTP', () => {
     const keyArn = { 'Fn::GetAtt': [logicalId(appStack.notifier.key), 'Arn'] };
     appTemplate.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });

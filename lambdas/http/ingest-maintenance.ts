@@ -1,0 +1,8 @@
+import { ingestMaintenance } from '../domain/monitoring';
+import { parseMaintenance } from '../schemas/monitoring';
+import { httpRoute, ok } from './middleware';
+
+/** ALARM-2: 200 with each entry's outcome, whether or not some were rejected. */
+export const handler = httpRoute<unknown, unknown, { maintenance: unknown[] }>('POST /ingest/maintenance', async (req) =>
+  ok(await ingestMaintenance(req.deps, req.caller!, parseMaintenance(req.body.maintenance))),
+);

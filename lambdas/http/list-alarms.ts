@@ -1,0 +1,17 @@
+import { listAlarms } from '../domain/monitoring';
+import type { AlarmsQuery } from '../schemas/monitoring';
+import { httpRoute, pageReply } from './middleware';
+
+export const handler = httpRoute<{ orgId: string }, AlarmsQuery>('GET /accounts/{orgId}/alarms', async (req) => {
+  const { type, severity, from, to, excludeOrigins, limit } = req.query;
+  return pageReply(
+    req,
+    await listAlarms(
+      req.deps,
+      req.caller!,
+      req.params.orgId,
+      { type, severities: severity, from, to, excludeOrigins },
+      { limit, after: await req.after() },
+    ),
+  );
+});

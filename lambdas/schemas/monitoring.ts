@@ -1,0 +1,172 @@
+/**
+ * ALARM-1, ALARM-2: ingest batches and the alarm list. A batch body is checked as a whole (an
+ * array of 1-100 entries under its one field: anything else is 400 naming the field); each entry
+ * is then checked on its own, so one bad entry does not turn the good ones away.
+ */
+import type { FieldError } from '../domain/errors';
+import {
+  ALARM_SEVERITIES,
+  ALARM_STATUSES,
+  EXCLUDED_ORIGINS_MAX,
+  INGEST_BATCH_MAX,
+  MAINTENANCE_ORGS_MAX,
+  type AlarmInput,
+  type IncidentInput,
+  type MaintenanceInput,
+  type ParsedEntry,
+} from '../domain/monitoring';
+import { CursorSchema, LimitSchema, pageOf, z } from './common';
+
+/** The source's own id: it is part of the record's key, so a restricted alphabet. */
+const SourceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
+const OrgId = z.string().min(1).max(64);
+/** Any ISO 8601 time with an offset, stored as UTC with milliseconds so stored times compare as strings. */
+const Time = z.iso.datetime({ offset: true }).transform((t) => new Date(t).toISOString());
+const Text = (max: number) => z.string().trim().min(1).max(max);
+/** A source's status word for incidents and maintenance (investigating, resolved, scheduled...). */
+const StatusToken = z.string().regex(/^[a-z][a-z_-]{0,39}$/, 'must be a lower-case status word');
+
+export const AlarmEntry = z
+  .strictObject({
+    id: SourceId,
+    orgId: OrgId,
+    severity: z.enum(ALARM_SEVERITIES),
+    server: Text(255),
+    appName: Text(255),
+    origin: Text(100),
+    description: Text(4000),
+    status: z.enum(ALARM_STATUSES),
+    modifiedAt: Time,
+  })
+  .openapi('AlarmEntry');
+
+export const IncidentEntry = z
+  .strictObject({
+    id: SourceId,
+    orgId: OrgId,
+    title: Text(500),
+    status: StatusToken,
+    productLine: Text(100).optional(),
+    modifiedAt: Time,
+  })
+  .openapi('IncidentEntry');
+
+export const MaintenanceEntry = z
+  .strictObject({
+    id: SourceId,
+    /** One organisation, or several in orgIds (exactly one of the two). */
+    orgId: OrgId.optional(),
+    orgIds: z.array(OrgId).min(1).max(MAINTENANCE_ORGS_MAX).optional(),
+    title: Text(500),
+    status: StatusToken.default('scheduled'),
+    window: z
+      .strictObject({ start: Time, end: Time })
+      .refine((w) => w.start <= w.end, { message: 'must not end before it starts', path: ['end'] }),
+    modifiedAt: Time,
+  })
+  .refine((m) => (m.orgId === undefined) !== (m.orgIds === undefined), {
+    message: 'give exactly one of orgId and orgIds',
+    path: ['orgIds'],
+  })
+  .transform(({ orgId, orgIds, ...rest }): MaintenanceInput => ({ ...rest, orgIds: orgIds ?? [orgId!] }))
+  .openapi('MaintenanceEntry');
+
+const batchOf = (field: string, entry: string) =>
+  z
+    .strictObject({
+      [field]: z
+        .array(z.unknown())
+        .min(1)
+        .max(INGEST_BATCH_MAX)
+        .openapi({ description: `1-${INGEST_BATCH_MAX} entries, each a ${entry}; each entry is checked on its own` }),
+    })
+    .openapi(`${entry}Batch`);
+
+export const AlarmBatch = batchOf('alarms', 'AlarmEntry');
+export const IncidentBatch = batchOf('incidents', 'IncidentEntry');
+export const MaintenanceBatch = batchOf('maintenance', 'MaintenanceEntry');
+
+export const IngestReportSchema = z
+  .object({
+    received: z.number().int(),
+    stored: z.number().int(),
+    unchanged: z.number().int(),
+    rejected: z.number().int(),
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        id: z.string().optional(),
+        outcome: z.enum(['created', 'updated', 'unchanged', 'rejected']),
+        reason: z.string().optional(),
+        detail: z.string().optional(),
+        errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      }),
+    ),
+  })
+  .openapi('IngestReport');
+
+/** Each entry against its schema; field errors carry the entry's place (`alarms.3.severity`). */
+export const parseEntries = <T>(schema: z.ZodType<T>, entries: unknown[], field: string): ParsedEntry<T>[] =>
+  entries.map((raw, index) => {
+    const res = schema.safeParse(raw);
+    if (res.success) return { index, id: (res.data as { id: string }).id, value: res.data };
+    const claimed = (raw as { id?: unknown } | null)?.id;
+    const errors: FieldError[] = res.error.issues.flatMap((issue) => {
+      const base = [field, String(index), ...issue.path.map(String)].join('.');
+      return issue.code === 'unrecognized_keys'
+        ? issue.keys.map((k) => ({ path: `${base}.${k}`, message: 'is not a field of this entry' }))
+        : [{ path: base, message: issue.message }];
+    });
+    return { index, ...(typeof claimed === 'string' && claimed.length <= 128 ? { id: claimed } : {}), errors };
+  });
+
+export const parseAlarms = (entries: unknown[]) => parseEntries<AlarmInput>(AlarmEntry, entries, 'alarms');
+export const parseIncidents = (entries: unknown[]) => parseEntries<IncidentInput>(IncidentEntry, entries, 'incidents');
+export const parseMaintenance = (entries: unknown[]) => parseEntries<MaintenanceInput>(MaintenanceEntry, entries, 'maintenance');
+
+/** `a,b,c` -> ['a', 'b', 'c'], each checked. */
+const csv = <T extends z.ZodType<unknown, string>>(item: T, max: number) =>
+  z
+    .string()
+    .max(2000)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).min(1).max(max));
+
+export const AlarmsQuery = z
+  .strictObject({
+    type: z.enum(['all', 'active', 'closed']).default('all'),
+    /** One severity or several, comma-separated: `critical` or `critical,major`. */
+    severity: csv(z.enum(ALARM_SEVERITIES), ALARM_SEVERITIES.length).optional(),
+    from: Time.optional(),
+    to: Time.optional(),
+    /** Origins to leave out, comma-separated, compared case-insensitively. */
+    excludeOrigins: csv(z.string().min(1).max(100), EXCLUDED_ORIGINS_MAX).optional(),
+    limit: LimitSchema,
+    cursor: CursorSchema,
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });
+export type AlarmsQuery = z.infer<typeof AlarmsQuery>;
+
+export const AlarmSchema = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    severity: z.enum(ALARM_SEVERITIES),
+    status: z.enum(ALARM_STATUSES),
+    server: z.string(),
+    appName: z.string(),
+    origin: z.string(),
+    // Free text: absent from the restricted view (PRIV-1).
+    description: z.string().optional(),
+    modifiedAt: z.string(),
+    receivedAt: z.string(),
+    restricted: z.boolean().optional(),
+  })
+  .openapi('Alarm');
+
+export const AlarmListSchema = pageOf(AlarmSchema, 'AlarmList');
