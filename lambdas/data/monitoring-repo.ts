@@ -11,7 +11,7 @@ import type { Page, PageRequest } from '../domain/ports';
 import type { TableRef } from './client';
 import { fromItem } from './items';
 import { alarmIndexKeys, alarmsPartition, alarmTimeRange, monitoringKeys } from './keys';
-import { queryPage } from './paging';
+import { mergedPage } from './paging';
 import { TABLE } from './table';
 
 const index = TABLE.indexes.byModified;
@@ -99,56 +99,16 @@ const indexPosition = (item: Record<string, unknown>) => ({
   [index.sortKey]: item[index.sortKey],
 });
 
-type Key = Record<string, unknown>;
-
 /**
  * ALARM-1: newest first. `active` and `closed` read one partition each; `all` merges the two by
- * the index sort key, one Query per unfinished partition, each one's position kept in the cursor.
- * Severity and excluded origins are filtered by DynamoDB after the read, so a page may hold
- * fewer than `limit` alarms while another page follows.
- *
- * Because of those filters a partition can stop (LastEvaluatedKey) before it returned `limit`
- * items, and what it has not read yet may sort before the other partition's items. So only
- * items up to the lowest stopping point of the partitions that stopped are taken: the rest wait
- * for the next page, and nothing is ever listed out of order, skipped or repeated.
+ * the index sort key (mergedPage). Severity and excluded origins are filtered by DynamoDB after
+ * the read, so a page may hold fewer than `limit` alarms while another page follows.
  */
 export const listAlarms = async (ref: TableRef, orgId: string, f: AlarmFilter, page: PageRequest): Promise<Page<Alarm>> => {
-  if (f.type !== 'all') {
-    const res = await queryPage(ref, alarmQuery(orgId, f.type, f), page);
-    return { items: res.items.map(alarmOf), next: res.next };
-  }
-  const sortOf = (item: Key) => String(item[index.sortKey]);
-  // Per partition: where it resumes ('start' before its first item), or null once it is finished.
-  const positions = { active: 'start', closed: 'start', ...(page.after as object | undefined) } as Record<
-    'active' | 'closed',
-    Key | null | 'start'
-  >;
-  const live = (['active', 'closed'] as const).filter((status) => positions[status] !== null);
-  const fetched = await Promise.all(
-    live.map(async (status) => ({
-      status,
-      result: await queryPage(ref, alarmQuery(orgId, status, f), {
-        limit: page.limit,
-        after: positions[status] === 'start' ? undefined : positions[status],
-      }),
-    })),
-  );
-  const stops = fetched.flatMap(({ result }) => (result.next ? [sortOf(result.next as Key)] : []));
-  const horizon = stops.length ? stops.sort()[0] : undefined;
-  const candidates = fetched
-    .flatMap(({ status, result }) => result.items.map((item) => ({ status, item })))
-    .filter(({ item }) => horizon === undefined || sortOf(item) <= horizon)
-    .sort((a, b) => (sortOf(a.item) < sortOf(b.item) ? -1 : sortOf(a.item) > sortOf(b.item) ? 1 : 0));
-  const taken = candidates.slice(0, page.limit);
-  const next = { ...positions };
-  for (const { status, result } of fetched) {
-    const mine = taken.filter((t) => t.status === status);
-    if (mine.length === result.items.length) next[status] = (result.next as Key | null) ?? null;
-    else if (mine.length > 0) next[status] = indexPosition(mine[mine.length - 1].item);
-    // None of its items made this page: it keeps its old position.
-  }
-  const done = next.active === null && next.closed === null;
-  return { items: taken.map((t) => alarmOf(t.item)), next: done ? null : next };
+  const statuses = f.type === 'all' ? (['active', 'closed'] as const) : [f.type];
+  const partitions = statuses.map((status) => ({ id: status, input: alarmQuery(orgId, status, f) }));
+  const res = await mergedPage(ref, partitions, indexPosition, (i) => String(i[index.sortKey]), page);
+  return { items: res.items.map(alarmOf), next: res.next };
 };
 
 export const monitoringRepo = (ref: TableRef): MonitoringRepo => ({

@@ -60,8 +60,14 @@ export interface PartitionQuery {
 
 /**
  * A page over several partitions of one index (a partner's or a staff member's lists span
- * organisations): one Query per unfinished partition, merged by the index sort key. The cursor
- * keeps each partition's own position, so no item is skipped or repeated between pages.
+ * organisations, the alarm list spans active and closed): one Query per unfinished partition,
+ * merged by the index sort key. The cursor keeps each partition's own position, so no item is
+ * skipped or repeated between pages.
+ *
+ * With a filter a partition can stop (LastEvaluatedKey) before it returned `limit` items, and
+ * what it has not read yet may sort before the other partitions' items. So only items up to the
+ * lowest stopping point of the partitions that stopped are taken; the rest wait for the next
+ * page, and nothing is listed out of order.
  */
 export const mergedPage = async (
   ref: TableRef,
@@ -78,7 +84,11 @@ export const mergedPage = async (
       result: await queryPage(ref, p.input, { limit: page.limit, after: positions[p.id] ?? undefined }),
     })),
   );
-  const candidates = fetched.flatMap(({ p, result }) => result.items.map((item) => ({ id: p.id, item })));
+  const stops = fetched.flatMap(({ result }) => (result.next ? [sortValue(result.next as Key)] : []));
+  const horizon = stops.length ? stops.sort()[0] : undefined;
+  const candidates = fetched
+    .flatMap(({ p, result }) => result.items.map((item) => ({ id: p.id, item })))
+    .filter(({ item }) => horizon === undefined || sortValue(item) <= horizon);
   candidates.sort((a, b) => (sortValue(a.item) < sortValue(b.item) ? -1 : sortValue(a.item) > sortValue(b.item) ? 1 : 0));
   const taken = candidates.slice(0, page.limit);
 

@@ -92,6 +92,29 @@ describe('cases on DynamoDB Local', () => {
     expect(new Set(all.items.map((c) => c.orgId)).size).toBeGreaterThan(1);
   });
 
+  it('LIST-3: a filtered list across organisations keeps its order and loses nothing across pages', async () => {
+    // DynamoDB filters after reading, so one organisation's Query can stop early while another's
+    // items run further; Acme's on-premise cases are read and dropped here, Globex's all pass.
+    const dana = await as('u-dana');
+    const onPrem = { ...newCase, productLine: 'Engage On-Premise' };
+    for (let i = 0; i < 4; i++) await createCase(deps, dana, onPrem);
+    await createCase(deps, dana, newCase);
+    const eric = await as('u-eric');
+    const filter = { sort: 'lastModified' as const, productLine: 'Genesys Cloud CX' };
+    const all = await listCases(deps, eric, filter, { limit: 100 });
+    expect(new Set(all.items.map((c) => c.orgId)).size).toBeGreaterThan(1);
+    for (const limit of [1, 2, 3]) {
+      const seen: string[] = [];
+      let after: unknown;
+      do {
+        const page = await listCases(deps, eric, filter, { limit, after });
+        seen.push(...page.items.map((c) => c.caseNumber));
+        after = page.next ?? undefined;
+      } while (after);
+      expect(seen).toEqual(all.items.map((c) => c.caseNumber));
+    }
+  });
+
   it('PRIV-1: US staff get EU cases without personal data', async () => {
     const alice = await as('u-alice');
     const list = await listCases(deps, alice, { sort: 'priority', orgId: 'ORG-GLOBEX' }, { limit: 100 });
