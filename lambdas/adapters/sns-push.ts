@@ -68,7 +68,9 @@ export const snsPush = (opts: { apps?: Partial<Record<PushPlatform, string>>; cl
     },
     publish: async (endpointArn, _platform, message) => {
       try {
-        await client().send(new PublishCommand({ TargetArn: endpointArn, MessageStructure: 'json', Message: platformMessage(message) }));
+        await client().send(
+          new PublishCommand({ TargetArn: endpointArn, MessageStructure: 'json', Message: platformMessage(message) }),
+        );
         return 'sent';
       } catch (err) {
         if (err instanceof EndpointDisabledException) return 'disabled';

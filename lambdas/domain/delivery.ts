@@ -129,7 +129,8 @@ export const admit = (e: NotificationEvent, org: Org, caller: Caller, reasons: I
   const toggles = notificationsOf(caller.user.settings);
   const kept = [...reasons].filter((r) => {
     if (r === 'approver') return access !== 'none';
-    if (r === 'personal-case') return toggles.personalCases && c?.contactId === caller.id && (access === 'read' || access === 'write');
+    if (r === 'personal-case')
+      return toggles.personalCases && c?.contactId === caller.id && (access === 'read' || access === 'write');
     // NOTE-2, ACC-2: subscriptions are the Designated Contacts' (effective level now, ACC-4).
     return mayChangeSubscriptions(caller, org);
   });
@@ -247,7 +248,8 @@ export const notificationMail = async (
     'Change your notification settings in the portal.';
   const domain = deps.mailDomain;
   // MAIL-1: mail from a case carries its Reference ID and a Reply-To token signed for this recipient.
-  if (e.case) return composeCaseMail(e.case, domain, await deps.replyKeys(), { to: [to], subjectPrefix: `${item.title}: `, text });
+  if (e.case)
+    return composeCaseMail(e.case, domain, await deps.replyKeys(), { to: [to], subjectPrefix: `${item.title}: `, text });
   return {
     from: `support@${domain}`,
     to: [to],
@@ -329,7 +331,8 @@ const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipien
           const sent = await deps.push.publish(d.endpointArn, d.platform, message);
           if (sent === 'disabled') {
             // NOTE-1: SNS reports the endpoint disabled (the token is dead): the device goes.
-            if (await deps.notes.deleteDevice(d.deviceId, user.userId)) await deps.push.deleteEndpoint(d.endpointArn).catch(() => undefined);
+            if (await deps.notes.deleteDevice(d.deviceId, user.userId))
+              await deps.push.deleteEndpoint(d.endpointArn).catch(() => undefined);
             return 'device-removed';
           }
           return 'pushed';
@@ -340,7 +343,13 @@ const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipien
   const ownCaseMail = e.case?.contactId === user.userId && mailedToContact(e);
   if (toggles.email && user.email && !ownCaseMail) {
     await once(deps, deliveryKey.email(e.eventId, user.userId), opts, async () => {
-      const mail = await notificationMail(deps, e, { ...item, body: viewFor('inboxItem', item, r.access).body ?? '' }, user.email, r.reasons);
+      const mail = await notificationMail(
+        deps,
+        e,
+        { ...item, body: viewFor('inboxItem', item, r.access).body ?? '' },
+        user.email,
+        r.reasons,
+      );
       if (e.case) await sendCaseMail(deps, e.case, mail);
       else await deps.mailer.send(mail);
       return 'mailed';

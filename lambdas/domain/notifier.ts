@@ -186,7 +186,11 @@ export const notify = async (deps: Deps, derived: NotificationEvent[], opts: Not
     try {
       const orgId = orgIdOf(e);
       if (!orgId) return;
-      if (!orgs.has(orgId)) orgs.set(orgId, deps.directory.getOrgs([orgId]).then((found) => found[0]));
+      if (!orgs.has(orgId))
+        orgs.set(
+          orgId,
+          deps.directory.getOrgs([orgId]).then((found) => found[0]),
+        );
       const org = await orgs.get(orgId)!;
       if (!org) throw new Error(`organisation ${orgId} of event ${e.eventId} not found`);
       await deliver(deps, e, org, opts);

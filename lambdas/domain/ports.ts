@@ -14,18 +14,7 @@ import type {
   SubscriptionSource,
 } from './subscriptions';
 import type { NotificationType } from './notifications';
-import type {
-  AuditEvent,
-  Case,
-  CaseUpdate,
-  Combination,
-  Membership,
-  Org,
-  OrgEvent,
-  Severity,
-  User,
-  UserSettings,
-} from './types';
+import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, Severity, User, UserSettings } from './types';
 
 export interface Clock {
   now(): Date;

@@ -81,7 +81,11 @@ const shown = (message: string, platform: 'APNS' | 'GCM') => {
     const p = JSON.parse(outer.APNS ?? outer.APNS_SANDBOX ?? '{}') as { aps?: { alert?: { title?: string; body?: string } } };
     const { aps, ...data } = p as Record<string, unknown>;
     void aps;
-    return { title: p.aps?.alert?.title ?? outer.default ?? '', body: p.aps?.alert?.body ?? '', data: data as Record<string, string> };
+    return {
+      title: p.aps?.alert?.title ?? outer.default ?? '',
+      body: p.aps?.alert?.body ?? '',
+      data: data as Record<string, string>,
+    };
   }
   const g = JSON.parse(outer.GCM ?? '{}') as {
     fcmV1Message?: { message?: { notification?: { title?: string; body?: string }; data?: Record<string, string> } };
@@ -98,7 +102,11 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
-export const startPushStandIn = async (opts: { port: number; region?: string; log?: (m: string) => void }): Promise<PushStandIn> => {
+export const startPushStandIn = async (opts: {
+  port: number;
+  region?: string;
+  log?: (m: string) => void;
+}): Promise<PushStandIn> => {
   const region = opts.region ?? 'eu-west-1';
   const log = opts.log ?? (() => {});
   const apps = {
@@ -189,7 +197,7 @@ export const startPushStandIn = async (opts: { port: number; region?: string; lo
     if (req.method === 'POST' && url.pathname === '/disable') {
       const { token } = JSON.parse(body || '{}') as { token?: string };
       let n = 0;
-      for (const e of endpoints.values()) if (e.token === token) (e.enabled = false), n++;
+      for (const e of endpoints.values()) if (e.token === token) ((e.enabled = false), n++);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ disabled: n }));
       return;
