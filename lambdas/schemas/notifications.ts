@@ -8,11 +8,7 @@ export const DeviceBody = z
   .strictObject({
     platform: z.enum(PUSH_PLATFORMS),
     /** The APNs device token or FCM registration token, as the platform issued it. */
-    token: z
-      .string()
-      .min(1)
-      .max(4096)
-      .regex(/^[\x21-\x7e]+$/, 'must be the token the platform issued (visible ASCII, no spaces)'),
+    token: z.string().regex(/^[\x21-\x7e]{1,4096}$/, 'must be the token the platform issued (1-4096 visible ASCII characters)'),
   })
   .openapi('DeviceRegistration');
 export type DeviceBody = z.infer<typeof DeviceBody>;
