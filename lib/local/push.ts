@@ -79,8 +79,7 @@ const shown = (message: string, platform: 'APNS' | 'GCM') => {
   const outer = JSON.parse(message) as Record<string, string>;
   if (platform === 'APNS') {
     const p = JSON.parse(outer.APNS ?? outer.APNS_SANDBOX ?? '{}') as { aps?: { alert?: { title?: string; body?: string } } };
-    const { aps, ...data } = p as Record<string, unknown>;
-    void aps;
+    const { aps: _aps, ...data } = p as Record<string, unknown>;
     return {
       title: p.aps?.alert?.title ?? outer.default ?? '',
       body: p.aps?.alert?.body ?? '',
@@ -197,7 +196,11 @@ export const startPushStandIn = async (opts: {
     if (req.method === 'POST' && url.pathname === '/disable') {
       const { token } = JSON.parse(body || '{}') as { token?: string };
       let n = 0;
-      for (const e of endpoints.values()) if (e.token === token) ((e.enabled = false), n++);
+      for (const e of endpoints.values()) {
+        if (e.token !== token) continue;
+        e.enabled = false;
+        n++;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ disabled: n }));
       return;

@@ -19,7 +19,7 @@ const initech = org('ORG-INITECH', { name: 'Initech Federal', fedramp: true });
 const onPrem = org('ORG-UMBRELLA', {
   name: 'Umbrella Ltd',
   alarmMonitoring: true,
-  deployments: [{ productLine: 'PureConnect On-Premises', hosting: 'on-premises' }],
+  deployments: [{ productLine: 'PureConnect On-Premises', hosting: 'on_premises' }],
 });
 
 const kase = (o: Org, extra: Partial<Case> = {}): Case => ({
@@ -127,7 +127,10 @@ const harness = (w: Partial<World> = {}) => {
         ledger.set(key, 'claimed');
         return 'claimed';
       },
-      finish: async (key: string) => void ledger.set(key, 'done') ?? true,
+      finish: async (key: string) => {
+        ledger.set(key, 'done');
+        return true;
+      },
       release: async (key: string) => void ledger.delete(key),
     },
     notes: {
