@@ -66,6 +66,7 @@ const main = async () => {
     dynamoPort: port('DYNAMODB_PORT', 8000),
     smtpPort: port('SMTP_PORT', 2525),
     awsPort: port('AWS_PORT', 4566),
+    pushPort: port('PUSH_PORT', 3002),
     persistDir,
     log: (message) => console.log(`${time()} ${message}`),
   }));
@@ -88,6 +89,7 @@ const main = async () => {
       `${urls.integrationQueue}   (aws sqs receive-message --endpoint-url ${urls.sns} --queue-url ... --message-attribute-names All)`,
     ],
     ['Notifier failures', urls.notifierFailures],
+    ['Mobile push log', `${urls.push}   (GET lists pushes to registered devices; SNS platform endpoints stand-in)`],
     ['Needs-action sweep', 'every minute (EventBridge stand-in; `npm run sweep` runs it once)'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

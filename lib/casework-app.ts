@@ -30,6 +30,20 @@ export const portalOriginFor = (stage: Stage, value: unknown): string => {
 };
 
 /** `dev` -> `Dev`, for stack names. */
+/**
+ * NOTE-1: an SNS platform application ARN from context (`-c pushApnsArn=arn:aws:sns:…:app/APNS/…`),
+ * or '' when none is given (that platform is then not offered). APNs applications may be APNS or
+ * APNS_SANDBOX.
+ */
+export const pushAppArn = (value: unknown, platform: 'APNS' | 'GCM'): string => {
+  if (value === undefined || value === null || value === '') return '';
+  const kinds = platform === 'APNS' ? 'APNS|APNS_SANDBOX' : 'GCM';
+  if (typeof value !== 'string' || !new RegExp(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:app/(${kinds})/[\\w.-]+$`).test(value)) {
+    throw new Error(`push application ARN ${String(value)} is not an SNS ${platform} platform application ARN`);
+  }
+  return value;
+};
+
 const title = (stage: Stage): string => stage.charAt(0).toUpperCase() + stage.slice(1);
 
 export interface CaseworkApp {
@@ -58,6 +72,10 @@ export const buildApp = (context: Record<string, unknown> = {}): CaseworkApp => 
   const portalOrigin = portalOriginFor(stage, app.node.tryGetContext('portalOrigin'));
   const mailDomain: string = app.node.tryGetContext('mailDomain') ?? 'casework.example.com';
   const cognitoDomainPrefix: string = app.node.tryGetContext('cognitoDomainPrefix') ?? `casework-${stage}`;
+  const push = {
+    apns: pushAppArn(app.node.tryGetContext('pushApnsArn'), 'APNS'),
+    fcm: pushAppArn(app.node.tryGetContext('pushFcmArn'), 'GCM'),
+  };
 
   // Env-agnostic unless the CLI resolved an account: synth must work offline with no credentials.
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
@@ -77,6 +95,7 @@ export const buildApp = (context: Record<string, unknown> = {}): CaseworkApp => 
     portalOrigin,
     cognitoDomainPrefix,
     mailDomain,
+    push,
   });
 
   Tags.of(app).add('project', 'casework');

@@ -26,6 +26,12 @@ export interface FunctionBindings {
   readonly topic?: boolean;
   /** The web and mobile app client ids (PRIV-2). */
   readonly clients?: boolean;
+  /**
+   * Mobile push (NOTE-1): PUSH_APNS_APP_ARN and PUSH_FCM_APP_ARN (empty when the deployment has no
+   * application for that platform), with sns:CreatePlatformEndpoint on the applications and
+   * Publish, SetEndpointAttributes and DeleteEndpoint on their endpoints.
+   */
+  readonly push?: boolean;
 }
 
 export interface FunctionSpec extends FunctionBindings {
@@ -48,6 +54,8 @@ export interface BindingValues {
   replyKeys: { arn: string } | { value: string };
   inbound: { bucket: string; prefix: string };
   topicArn: string;
+  /** The SNS platform applications; '' for a platform this deployment does not offer. */
+  push: { apns: string; fcm: string };
 }
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
@@ -75,6 +83,7 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
   ...(spec.inboundBucket ? { INBOUND_BUCKET: values.inbound.bucket, INBOUND_PREFIX: values.inbound.prefix } : {}),
   ...(spec.topic ? { NOTIFY_TOPIC_ARN: values.topicArn } : {}),
   ...(spec.clients ? { WEB_CLIENT_ID: values.clients.web, MOBILE_CLIENT_ID: values.clients.mobile } : {}),
+  ...(spec.push ? { PUSH_APNS_APP_ARN: values.push.apns, PUSH_FCM_APP_ARN: values.push.fcm } : {}),
 });
 
 /** The variable names CDK sets on a function with this spec, sorted. */
@@ -89,6 +98,7 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       replyKeys: { arn: 'arn' },
       inbound: { bucket: 'bucket', prefix: 'prefix' },
       topicArn: 'topic',
+      push: { apns: 'apns', fcm: 'fcm' },
     }),
   ).sort();
 
@@ -110,6 +120,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
       clients: true,
       ...(usesTable ? { table: { writes }, cursorSecret: true } : {}),
       ...(served.some((r) => r.sendsMail) ? { mailer: true, replyKeys: true } : {}),
+      ...(served.some((r) => r.push) ? { push: true } : {}),
     });
   }
   return specs;
@@ -123,7 +134,7 @@ export const SWEEP_FUNCTION: FunctionSpec = {
   table: { writes: SWEEP_WRITES },
 };
 
-/** The table stream's consumer (NOTE-1, FLAG-1): integration messages and the needs-action reminders. */
+/** The table stream's consumer (NOTE-1, FLAG-1): integration messages, per-user delivery, the needs-action reminders. */
 export const NOTIFIER_FUNCTION: FunctionSpec = {
   name: 'notify',
   module: 'stream/notify',
@@ -132,6 +143,7 @@ export const NOTIFIER_FUNCTION: FunctionSpec = {
   mailer: true,
   replyKeys: true,
   topic: true,
+  push: true,
 };
 
 /** SES inbound mail (MAIL-2..5): the receipt rule invokes it after storing the raw message. */

@@ -7,15 +7,17 @@ import { monitoringRepo } from '../data/monitoring-repo';
 import { favoriteRepo } from '../data/favorite-repo';
 import { subscriptionRepo } from '../data/subscription-repo';
 import { outboxRepo } from '../data/outbox-repo';
+import { notificationRepo } from '../data/notification-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/ports';
-import { requiredEnv } from './config';
+import { ConfigurationError, requiredEnv } from './config';
 import { systemIds } from './ids';
 import { postalMimeParser } from './mime';
 import { replyKeyring } from './reply-keys';
 import { sesMailer } from './ses-mailer';
 import { snsIntegrationTopic } from './sns-topic';
+import { snsPush } from './sns-push';
 
 /** Every port over one table; tests override the clock or the mailer. */
 export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => ({
@@ -37,6 +39,8 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   monitoring: monitoringRepo(ref),
   // Only the notifier has NOTIFY_TOPIC_ARN (bindTopic); anyone else publishing fails loudly.
   integration: snsIntegrationTopic(),
+  notes: notificationRepo(ref),
+  push: snsPush(),
   ...overrides,
 });
 
@@ -67,6 +71,14 @@ const lazyDeps = (): Deps => {
   const outbox = once(() => outboxRepo(table()));
   const monitoring = once(() => monitoringRepo(table()));
   const integration = once(() => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')));
+  const notes = once(() => notificationRepo(table()));
+  // The push binding sets both variables (empty for a platform the deployment does not offer).
+  const push = once(() => {
+    if (!('PUSH_APNS_APP_ARN' in process.env && 'PUSH_FCM_APP_ARN' in process.env)) {
+      throw new ConfigurationError('PUSH_APNS_APP_ARN is not set: this function has no push binding');
+    }
+    return snsPush();
+  });
   return {
     clock: { now: () => new Date() },
     ids: systemIds,
@@ -108,6 +120,12 @@ const lazyDeps = (): Deps => {
     },
     get monitoring() {
       return monitoring();
+    },
+    get notes() {
+      return notes();
+    },
+    get push() {
+      return push();
     },
     // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
     replyKeys: replyKeyring,

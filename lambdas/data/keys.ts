@@ -33,6 +33,8 @@ export const KEY_PREFIX = {
   outbox: 'OUTBOX#',
   /** ALARM-1, ALARM-2: alarms, cloud incidents and maintenance alerts, one item per source id. */
   monitoring: 'MONITOR#',
+  /** NOTE-1: a registered push device (one per platform and token, whoever holds it now). */
+  device: 'DEVICE#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -95,7 +97,21 @@ export const keys = {
   favorite: (userId: string, kind: string, id: string) => ({ PK: `${USER}${userId}`, SK: `FAV#${kind}#${id}` }),
   favoritePrefix: 'FAV#',
   favoriteCount: (userId: string) => ({ PK: `${USER}${userId}`, SK: 'FAVORITE-COUNT' }),
+  /** NOTE-1, NOTE-3: an inbox item in the user's partition, newest last in key order (read backwards). */
+  inboxItem: (userId: string, at: string, eventId: string) => ({ PK: `${USER}${userId}`, SK: `NOTE#${at}#${eventId}` }),
+  inboxPrefix: 'NOTE#',
+  /**
+   * NOTE-1: a device is keyed by its platform and token (hashed), not by its user, so a token that
+   * changes hands has one owner: the user who registered it last (the index below follows).
+   */
+  device: (deviceId: string) => ({ PK: `${KEY_PREFIX.device}${deviceId}`, SK: 'DEVICE' }),
 } as const;
+
+/** Index entries of a device: the devices of a user (GSI4, the person index), for delivery. */
+export const deviceIndexKeys = (userId: string, createdAt: string, deviceId: string) => ({
+  [byPerson.partitionKey]: `DEVICES#${userId}`,
+  [byPerson.sortKey]: `${createdAt}#${deviceId}`,
+});
 
 /** Index entries of a user: found by email (sign-up, inbound mail senders). */
 export const userIndexKeys = (email: string) => ({

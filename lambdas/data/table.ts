@@ -37,12 +37,12 @@ export const TABLE = {
       sortKey: 'GSI3SK',
       purpose: 'cases of an org by created time; members of an org',
     },
-    /** Cases a contact opened ("mine") and cases a staff member owns. */
+    /** Cases a contact opened ("mine") and cases a staff member owns; the push devices of a user (NOTE-1). */
     byPerson: {
       name: 'GSI4',
       partitionKey: 'GSI4PK',
       sortKey: 'GSI4SK',
-      purpose: 'cases by contact or by owner, last modified first',
+      purpose: "cases by contact or by owner, last modified first; a user's push devices",
     },
     /** Sparse: only items that wait on a timer (cases awaiting the customer, pending access requests). */
     waiting: {

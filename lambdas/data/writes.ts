@@ -25,6 +25,7 @@ const {
   autoReply: AUTOREPLY,
   outbox: OUTBOX,
   monitoring: MONITOR,
+  device: DEVICE,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -85,6 +86,12 @@ export const WRITE_PATTERNS = {
   outbox: { PutItem: [OUTBOX], UpdateItem: [OUTBOX], DeleteItem: [OUTBOX] },
   /** monitoring-repo putAlarm/putIncident/putMaintenance (ALARM-1, ALARM-2): a conditional put per source id. */
   monitoringRecord: { PutItem: [MONITOR] },
+  /** notification-repo putInboxItem (NOTE-1, NOTE-3): USER#<user> / NOTE#<at>#<eventId>, with its TTL. */
+  inboxItem: { PutItem: [USER] },
+  /** notification-repo putDevice (NOTE-1): DEVICE#<id>, owned by whoever registered its token last. */
+  registerDevice: { PutItem: [DEVICE] },
+  /** notification-repo deleteDevice (NOTE-1): the owner's DELETE, or the notifier when SNS reports it disabled. */
+  removeDevice: { DeleteItem: [DEVICE] },
 } as const satisfies Record<string, WriteGrant>;
 
 export type WritePattern = keyof typeof WRITE_PATTERNS;
@@ -100,8 +107,11 @@ export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
 ];
 export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction'];
 
-/** The stream notifier's writes (lib/constructs/notifier.ts): its ledger and the ids of the mail it sends; it changes no case. */
-export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail'];
+/**
+ * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, the ids of the mail it
+ * sends, inbox items, and devices SNS reports disabled; it changes no case.
+ */
+export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'inboxItem', 'removeDevice'];
 
 /** The union of some patterns' grants: per action, its prefixes sorted and without repeats. */
 export const grantsOf = (patterns: readonly WritePattern[]): WriteGrant => {

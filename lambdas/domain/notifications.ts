@@ -45,6 +45,8 @@ export interface NotificationEvent {
   escalationStatus?: 'requested' | 'accepted' | 'declined';
   /** designated-shortfall (ACC-5): how many Designated Contacts are left. */
   designatedContacts?: number;
+  /** designated-shortfall (ACC-5): the organisation's Designated Approvers, who are told (user ids: never published). */
+  approvers?: string[];
   /** needs-action-flagged: the waiting period the reminder belongs to (FLAG-1). */
   waitingSince?: string;
   /** alarm, cloud-incident, maintenance (ALARM-1, ALARM-2): what monitoring reported, as ingested. */
@@ -278,6 +280,7 @@ export const deriveEvents = (change: TableChange): NotificationEvent[] => {
           at: e.at,
           orgId: e.orgId,
           designatedContacts: e.designatedContacts,
+          ...(e.approvers ? { approvers: e.approvers } : {}),
         },
       ];
     }

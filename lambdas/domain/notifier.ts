@@ -7,8 +7,8 @@
  *   a few batches at a time, as the restricted `notification` view (PRIV-1).
  * - FLAG-1: the sweep only flags; the flag's change record drives the contact's reminder here,
  *   once per waiting period (ledger key `reminder#<case>#<waitingSince>`).
- * - Per-user recipients and channels (NOTE-2, push, inbox, email where chosen) join as one more
- *   step over the same events: `deliver(event)`, each delivery claimed under its own key.
+ * - Per-user recipients and channels (NOTE-2, push, inbox, email where chosen): `deliver(event)`
+ *   (delivery.ts), each push and email claimed under its own key, inbox items by a conditional put.
  *
  * Residual windows, said plainly: a run that dies after the effect and before marking it done
  * leaves a claim that a retry takes over once its lease ends, and repeats the effect (one
@@ -16,9 +16,11 @@
  * reminder). A send that SES accepted but answered with an error is released and retried, so it
  * can send twice too. Both need a crash or a lost answer inside a window of milliseconds.
  */
+import { deliver, orgIdOf } from './delivery';
 import { needsActionReminder, sendCaseMail } from './mail';
 import { needsCase, withCase, type NotificationEvent } from './notifications';
 import type { Deps, TopicMessage } from './ports';
+import type { Org } from './types';
 import { viewFor } from './views';
 
 /** SNS PublishBatch takes at most ten entries. */
@@ -178,6 +180,24 @@ export const notify = async (deps: Deps, derived: NotificationEvent[], opts: Not
       }
     },
   );
+  // NOTE-1, NOTE-2: each event to its recipients, after (and whatever became of) its publication.
+  const orgs = new Map<string, Promise<Org | undefined>>();
+  await mapLimit(ready, PUBLISH_CONCURRENCY, async (e) => {
+    try {
+      const orgId = orgIdOf(e);
+      if (!orgId) return;
+      if (!orgs.has(orgId))
+        orgs.set(
+          orgId,
+          deps.directory.getOrgs([orgId]).then((found) => found[0]),
+        );
+      const org = await orgs.get(orgId)!;
+      if (!org) throw new Error(`organisation ${orgId} of event ${e.eventId} not found`);
+      await deliver(deps, e, org, opts);
+    } catch (err) {
+      outcome.set(e.eventId, outcome.get(e.eventId) ?? asError(err));
+    }
+  });
   for (const e of derived) if (!outcome.has(e.eventId)) outcome.set(e.eventId, undefined);
   return outcome;
 };

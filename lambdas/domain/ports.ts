@@ -14,7 +14,8 @@ import type {
   OrgSubscriptionChoice,
   SubscriptionSource,
 } from './subscriptions';
-import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, User, UserSettings } from './types';
+import type { NotificationType } from './notifications';
+import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, Severity, User, UserSettings } from './types';
 
 export interface Clock {
   now(): Date;
@@ -313,6 +314,72 @@ export interface FavoriteRepo {
   countFavorites(userId: string): Promise<number>;
 }
 
+/** NOTE-1, NOTE-3: one notification in a user's inbox, as the notifier rendered it for them. */
+export interface InboxItem {
+  userId: string;
+  /** The event's id: one item per event and user, however often the event is delivered. */
+  notificationId: string;
+  eventType: NotificationType;
+  at: string;
+  orgId: string;
+  caseNumber?: string;
+  severity?: Severity;
+  /** Case numbers, enums and organisation names only (the restricted view keeps it). */
+  title: string;
+  /** May carry personal data (the case's subject, an alarm's text): full views only (PRIV-1). */
+  body: string;
+  /** PRIV-2: the organisation is FedRAMP, so mobile tokens are never served the item. */
+  fedramp: boolean;
+  /** NOTE-3: after this the item is gone (DynamoDB TTL deletes lazily, so reads compare too). */
+  keepUntil: string;
+}
+
+export type PushPlatform = 'apns' | 'fcm';
+
+/** NOTE-1: a device registered for push (POST /devices), owned by whoever registered its token last. */
+export interface Device {
+  deviceId: string;
+  userId: string;
+  platform: PushPlatform;
+  /** The SNS platform endpoint. */
+  endpointArn: string;
+  createdAt: string;
+}
+
+export interface NotificationRepo {
+  /** Writes the item unless it is there already (a replayed event): true when written now. */
+  putInboxItem(item: InboxItem): Promise<boolean>;
+  /** The user's items newest first, without those whose keepUntil is not after `now`. */
+  listInbox(userId: string, now: string, page: PageRequest): Promise<Page<InboxItem>>;
+  /** Creates or takes over the device (the token's previous owner loses it). */
+  putDevice(d: Device): Promise<void>;
+  getDevice(deviceId: string): Promise<Device | undefined>;
+  /** Deletes the device only while `userId` still owns it; false when not (gone, or taken over). */
+  deleteDevice(deviceId: string, userId: string): Promise<boolean>;
+  userDevices(userId: string): Promise<Device[]>;
+}
+
+/** What a push shows: title and body as the recipient may see them, and ids for the app to open. */
+export interface PushMessage {
+  title: string;
+  body: string;
+  data: Record<string, string>;
+}
+
+/** NOTE-1: mobile push (SNS platform endpoints for APNs and FCM; locally the push stand-in). */
+export interface PushService {
+  /** Whether this deployment has a platform application for it (a CDK parameter). */
+  offers(platform: PushPlatform): boolean;
+  /**
+   * The platform endpoint for this token, created or reused (the same token registered again,
+   * by this or another user, gets the same endpoint, enabled and marked as the user's).
+   */
+  createEndpoint(platform: PushPlatform, token: string, userId: string): Promise<string>;
+  /** One push; `disabled` when the endpoint is disabled (the token is no longer valid). */
+  publish(endpointArn: string, platform: PushPlatform, message: PushMessage): Promise<'sent' | 'disabled'>;
+  deleteEndpoint(endpointArn: string): Promise<void>;
+}
+
 export interface Deps {
   clock: Clock;
   ids: Ids;
@@ -331,4 +398,7 @@ export interface Deps {
   integration: IntegrationTopic;
   /** ALARM-1, ALARM-2: alarms, cloud incidents, maintenance alerts. */
   monitoring: MonitoringRepo;
+  /** NOTE-1, NOTE-3: inbox items and push devices. */
+  notes: NotificationRepo;
+  push: PushService;
 }

@@ -13,7 +13,7 @@
 import type { CaseAccess } from './policy';
 import type { Alarm } from './monitoring';
 import type { MonitoringNotice, NotificationEvent } from './notifications';
-import type { InboundRecord } from './ports';
+import type { Device, InboundRecord, InboxItem } from './ports';
 import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
 
 /** An organisation as GET /accounts shows it, with the caller's own level and subscription. */
@@ -65,6 +65,10 @@ export interface ViewKinds {
   notice: MonitoringNotice;
   /** A row of GET /accounts/{orgId}/alarms (ALARM-1). */
   alarm: Alarm;
+  /** A row of GET /notifications and the text of a push (NOTE-1, NOTE-3), for its recipient. */
+  inboxItem: InboxItem;
+  /** A registered push device (POST /devices): its id and platform, never its token or endpoint. */
+  device: Device;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -283,6 +287,30 @@ export const ALARM_RESTRICTED = {
 } as const satisfies AllowList<Alarm>;
 const ALARM_FIELDS = { ...ALARM_RESTRICTED, description: 'keep' } as const satisfies AllowList<Alarm>;
 
+/**
+ * An inbox item's title names case numbers, severities, statuses and organisations only; its
+ * body may carry the case's subject or an alarm's text. The recipient, the FedRAMP flag and the
+ * expiry are bookkeeping and leave for nobody (full views pick the same fields plus the body).
+ */
+export const INBOX_ITEM_RESTRICTED = {
+  notificationId: 'keep',
+  eventType: 'keep',
+  at: 'keep',
+  orgId: 'keep',
+  caseNumber: 'keep',
+  severity: 'keep',
+  title: 'keep',
+} as const satisfies AllowList<InboxItem>;
+
+const INBOX_ITEM_FULL = { ...INBOX_ITEM_RESTRICTED, body: 'keep' } as const satisfies AllowList<InboxItem>;
+
+/** Never the token (it addresses the phone) nor the SNS endpoint: the app knows its device by id. */
+export const DEVICE_RESTRICTED = {
+  deviceId: 'keep',
+  platform: 'keep',
+  createdAt: 'keep',
+} as const satisfies AllowList<Device>;
+
 /** Fields in the order a person reading the JSON expects them (DynamoDB returns them unordered). */
 const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
   'caseNumber',
@@ -339,6 +367,8 @@ export const RESTRICTED = {
   notification: NOTIFICATION_RESTRICTED,
   notice: NOTICE_RESTRICTED,
   alarm: ALARM_RESTRICTED,
+  inboxItem: INBOX_ITEM_RESTRICTED,
+  device: DEVICE_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
 
 /** `euData` is how the list decides access; it is not part of the row. */
@@ -379,6 +409,8 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   notification: { restricted: RESTRICTED.notification, marked: false },
   notice: { restricted: RESTRICTED.notice, marked: false },
   alarm: { restricted: RESTRICTED.alarm, full: (a) => pick(a, ALARM_FIELDS), marked: true },
+  inboxItem: { restricted: RESTRICTED.inboxItem, full: (i) => pick(i, INBOX_ITEM_FULL), marked: true },
+  device: { restricted: RESTRICTED.device, full: (d) => pick(d, DEVICE_RESTRICTED), marked: false },
 };
 
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);

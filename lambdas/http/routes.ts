@@ -59,6 +59,7 @@ import {
   IngestReportSchema,
   MaintenanceBatch,
 } from '../schemas/monitoring';
+import { DeviceBody, DeviceParams, DeviceSchema, NotificationListSchema } from '../schemas/notifications';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -82,6 +83,8 @@ export interface RouteDef {
   caseData: boolean;
   /** Sends case mail (MAIL-1): the function gets the mailer and the reply-token keyring. */
   sendsMail?: boolean;
+  /** Manages push endpoints (NOTE-1): the function gets the push binding. */
+  push?: boolean;
   summary: string;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
@@ -480,6 +483,44 @@ export const ROUTES = [
     summary: "Monitoring sends up to 100 maintenance alerts; idempotent by source id; 200 with each entry's outcome (ALARM-2)",
     request: { body: MaintenanceBatch },
     success: { status: 200, schema: IngestReportSchema },
+  },
+  // The inbox and push devices (NOTE-1, NOTE-3).
+  {
+    method: 'GET',
+    path: '/notifications',
+    handler: 'list-notifications',
+    permission: 'signedIn',
+    table: 'read',
+    caseData: true,
+    summary: 'The inbox of the last 3 days, newest first (NOTE-3); mobile: no FedRAMP organisation (PRIV-2)',
+    request: { query: PageQuery },
+    success: { status: 200, schema: NotificationListSchema },
+  },
+  {
+    method: 'POST',
+    path: '/devices',
+    handler: 'register-device',
+    permission: 'signedIn',
+    table: 'write',
+    writes: ['registerDevice'],
+    push: true,
+    caseData: false,
+    summary: 'Register a device for push (an SNS platform endpoint for APNs or FCM); the same token again is the same device',
+    request: { body: DeviceBody },
+    success: { status: 201, schema: DeviceSchema },
+  },
+  {
+    method: 'DELETE',
+    path: '/devices/{deviceId}',
+    handler: 'delete-device',
+    permission: 'signedIn',
+    table: 'write',
+    writes: ['removeDevice'],
+    push: true,
+    caseData: false,
+    summary: "Remove one of the caller's devices and its platform endpoint; anyone else's is 404",
+    request: { params: DeviceParams },
+    success: { status: 204 },
   },
 ] as const satisfies readonly RouteDef[];
 

@@ -36,6 +36,8 @@ export interface BindingTargets {
   readonly replyKeys?: secretsmanager.ISecret;
   readonly inbound?: { bucket: s3.IBucket; prefix: string };
   readonly topic?: sns.ITopic;
+  /** SNS platform application ARNs (NOTE-1); '' for a platform the deployment does not offer. */
+  readonly push?: { apns: string; fcm: string };
 }
 
 export interface CaseworkFunctionProps extends Omit<
@@ -144,6 +146,7 @@ export class CaseworkFunction extends NodejsFunction {
       this.bindInboundBucket(inbound.bucket, inbound.prefix);
     }
     if (spec.topic) this.bindTopic(need(targets.topic, 'topic'));
+    if (spec.push) this.bindPush(need(targets.push, 'push'));
     return this;
   }
 
@@ -195,6 +198,33 @@ export class CaseworkFunction extends NodejsFunction {
   public bindTopic(topic: sns.ITopic): this {
     this.addEnvironment('NOTIFY_TOPIC_ARN', topic.topicArn);
     topic.grantPublish(this);
+    return this;
+  }
+
+  /**
+   * Mobile push (NOTE-1): PUSH_APNS_APP_ARN and PUSH_FCM_APP_ARN, with sns:CreatePlatformEndpoint
+   * on those applications and Publish, SetEndpointAttributes and DeleteEndpoint on their endpoints
+   * only. A platform without an application gets an empty variable and no permission.
+   */
+  public bindPush(apps: { apns: string; fcm: string }): this {
+    this.addEnvironment('PUSH_APNS_APP_ARN', apps.apns);
+    this.addEnvironment('PUSH_FCM_APP_ARN', apps.fcm);
+    const given = [apps.apns, apps.fcm].filter(Boolean);
+    if (given.length === 0) return this;
+    const endpoints = given.map((arn) => `${arn.replace(':app/', ':endpoint/')}/*`);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:CreatePlatformEndpoint'], resources: given }));
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sns:Publish', 'sns:SetEndpointAttributes', 'sns:DeleteEndpoint'],
+        resources: endpoints,
+      }),
+    );
+    for (const resource of endpoints) {
+      Validations.of(this.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason: 'Endpoint ARNs are made by SNS per registered device: the endpoints of this one platform application only.',
+      });
+    }
     return this;
   }
 

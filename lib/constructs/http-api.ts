@@ -26,6 +26,8 @@ export interface CaseworkHttpApiProps {
   readonly replyKeys: secretsmanager.ISecret;
   /** The one browser origin allowed by CORS. */
   readonly portalOrigin: string;
+  /** SNS platform applications for the device routes (NOTE-1); '' where there is none. @default none */
+  readonly push?: { apns: string; fcm: string };
   /** @default burst 200, rate 100 requests per second */
   readonly throttle?: apigw.ThrottleSettings;
   /** @default ROUTES, the route table; tests pass others to reach cases it does not have yet */
@@ -119,6 +121,7 @@ export class CaseworkHttpApi extends Construct {
         clients,
         mailDomain: props.mailDomain,
         replyKeys: props.replyKeys,
+        push: props.push ?? { apns: '', fcm: '' },
       });
       functions.set(handler, fn);
       integrations.set(handler, new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn));

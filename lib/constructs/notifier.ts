@@ -19,6 +19,8 @@ export interface NotifierProps {
   readonly mailDomain: string;
   /** Signs the Reply-To token of the reminders (MAIL-1). */
   readonly replyKeys: secretsmanager.ISecret;
+  /** SNS platform applications for device pushes (NOTE-1); '' where there is none. @default none */
+  readonly push?: { apns: string; fcm: string };
 }
 
 /** Tries after the first; then the batch's records go to the failure queue (bisected down to the poison one). */
@@ -68,6 +70,7 @@ export class Notifier extends Construct {
       mailDomain: props.mailDomain,
       replyKeys: props.replyKeys,
       topic: this.topic,
+      push: props.push ?? { apns: '', fcm: '' },
     });
     this.function.addEventSource(
       new DynamoEventSource(props.table, {

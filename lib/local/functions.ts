@@ -33,7 +33,7 @@ const MEMORY_MB = '512';
 /** Where the local SMTP server stores raw inbound mail (the S3 emulator's bucket). */
 export const LOCAL_INBOUND: BindingValues['inbound'] = { bucket: 'casework-inbound-local', prefix: 'inbound/' };
 
-export const localBindings = (emulated: Partial<Pick<BindingValues, 'inbound' | 'topicArn'>> = {}): BindingValues => {
+export const localBindings = (emulated: Partial<Pick<BindingValues, 'inbound' | 'topicArn' | 'push'>> = {}): BindingValues => {
   const env = process.env;
   const clients = clientIds();
   return {
@@ -49,11 +49,13 @@ export const localBindings = (emulated: Partial<Pick<BindingValues, 'inbound' | 
     inbound: emulated.inbound ?? LOCAL_INBOUND,
     // fauxqs names the topic's ARN when it creates it; a function bound to it before then fails loudly.
     topicArn: emulated.topicArn ?? '',
+    // The push stand-in's platform applications (lib/local/push.ts); none when it is not running.
+    push: emulated.push ?? { apns: '', fcm: '' },
   };
 };
 
 /** What the Lambda runtime provides, with the emulators for AWS's endpoints (new ports each start). */
-export const localRuntime = (dynamo: string, ses: string, fauxqs?: string): LocalRuntime => ({
+export const localRuntime = (dynamo: string, ses: string, fauxqs?: string, push?: string): LocalRuntime => ({
   region: process.env.AWS_REGION || 'eu-west-1',
   credentials: {
     accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'local',
@@ -61,7 +63,15 @@ export const localRuntime = (dynamo: string, ses: string, fauxqs?: string): Loca
   },
   // SESV2: the same emulator answers the v2 API, should a handler use @aws-sdk/client-sesv2.
   // fauxqs answers S3, SNS and SQS on one port.
-  endpoints: { DYNAMODB: dynamo, SES: ses, SESV2: ses, ...(fauxqs ? { S3: fauxqs, SNS: fauxqs, SQS: fauxqs } : {}) },
+  // SNS_PUSH: the push stand-in, for SNS's mobile push calls only (fauxqs has no platform endpoints);
+  // the push adapter reads it, the SDK itself does not (AWS sets no such variable).
+  endpoints: {
+    DYNAMODB: dynamo,
+    SES: ses,
+    SESV2: ses,
+    ...(fauxqs ? { S3: fauxqs, SNS: fauxqs, SQS: fauxqs } : {}),
+    ...(push ? { SNS_PUSH: push } : {}),
+  },
 });
 
 /** Exactly the environment function `spec` runs with locally. */

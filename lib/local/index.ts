@@ -20,6 +20,7 @@ import { startFauxqs } from './fauxqs';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import type { Gateway } from './gateway';
 import { startSmtp, type SmtpServer } from './smtp';
+import { startPushStandIn, type PushStandIn } from './push';
 
 export interface LocalOptions {
   /** 0 picks a free port (tests); `npm start` passes the documented fixed ports. */
@@ -33,6 +34,8 @@ export interface LocalOptions {
    * queue subscribed to it, the notifier's failures). @default 4566 (bin/local.ts reads AWS_PORT)
    */
   awsPort?: number;
+  /** The mobile push stand-in (SNS platform endpoints; `GET /` lists pushes). @default 3002 (bin/local.ts reads PUSH_PORT) */
+  pushPort?: number;
   /** Keep DynamoDB data in this directory across runs; in memory when absent. */
   persistDir?: string;
   /** Seed the demo data into a newly created table (default true). A persisted table is never reseeded. */
@@ -75,6 +78,8 @@ export interface LocalUrls {
   integrationQueue: string;
   /** Stream records the notifier gave up on (the event source's on-failure destination). */
   notifierFailures: string;
+  /** The mobile push stand-in: `GET` lists every push (device, platform, title, body, at). */
+  push: string;
 }
 
 export interface LocalMode {
@@ -85,6 +90,8 @@ export interface LocalMode {
   scheduler: Scheduler;
   /** The notifier reading DynamoDB Local's stream; `drain()` waits until it has caught up. Absent with `stream: false`. */
   notifier?: StreamPoller;
+  /** The mobile push stand-in (NOTE-1): what was pushed to which device. */
+  push: PushStandIn;
   stop(): Promise<void>;
 }
 
@@ -115,7 +122,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     const t0 = Date.now();
     // In parallel: the JVM takes seconds, SES milliseconds. allSettled so that one failing does
     // not leave the other running unseen.
-    const [dynamoResult, sesResult, fauxqsResult] = await Promise.allSettled([
+    const [dynamoResult, sesResult, fauxqsResult, pushResult] = await Promise.allSettled([
       startDynamo({ port: opts.dynamoPort, persistDir: opts.persistDir }),
       startSesLocal({ port: opts.sesPort }),
       startFauxqs({
@@ -126,21 +133,25 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         queues: [LOCAL_INTEGRATION_QUEUE, LOCAL_NOTIFIER_FAILURES],
         subscriptions: [{ topic: LOCAL_TOPIC, queue: LOCAL_INTEGRATION_QUEUE, rawMessageDelivery: true }],
       }),
+      startPushStandIn({ port: opts.pushPort ?? 3002, region: process.env.AWS_REGION || 'eu-west-1', log }),
     ]);
-    for (const r of [dynamoResult, sesResult, fauxqsResult]) if (r.status === 'fulfilled') started.push(r.value);
+    for (const r of [dynamoResult, sesResult, fauxqsResult, pushResult]) if (r.status === 'fulfilled') started.push(r.value);
     if (dynamoResult.status === 'rejected') throw dynamoResult.reason;
     if (sesResult.status === 'rejected') throw sesResult.reason;
     if (fauxqsResult.status === 'rejected') throw fauxqsResult.reason;
+    if (pushResult.status === 'rejected') throw pushResult.reason;
     const dynamo = dynamoResult.value;
     const ses = sesResult.value;
     const faux = fauxqsResult.value;
+    const push = pushResult.value;
     log(`DynamoDB Local ready at ${dynamo.endpoint} (${Date.now() - t0} ms)`);
     const runtime = localRuntime(
       (await opts.dynamoEndpointForFunctions?.(dynamo.endpoint)) ?? dynamo.endpoint,
       ses.endpoint,
       faux.endpoint,
+      push.url,
     );
-    const bindings = localBindings({ inbound: LOCAL_INBOUND, topicArn: faux.topicArns[LOCAL_TOPIC] });
+    const bindings = localBindings({ inbound: LOCAL_INBOUND, topicArn: faux.topicArns[LOCAL_TOPIC], push: push.apps });
     const { tableName } = bindings;
 
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: runtime.region, credentials: runtime.credentials });
@@ -211,6 +222,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     return {
       scheduler,
       notifier,
+      push,
       urls: {
         api: gateway.url,
         jwks: `${gateway.url}/.well-known/jwks.json`,
@@ -222,6 +234,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         sns: faux.endpoint,
         integrationQueue: faux.queueUrls[LOCAL_INTEGRATION_QUEUE]!,
         notifierFailures: failures,
+        push: push.url,
       },
       tableName,
       created,

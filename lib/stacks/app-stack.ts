@@ -17,6 +17,11 @@ export interface AppStackProps extends StackProps {
   readonly cognitoDomainPrefix: string;
   /** Domain of case mail: From support@, Reply-To case+<ref>@ (MAIL-1). Must be verified in SES. */
   readonly mailDomain: string;
+  /**
+   * SNS platform applications for mobile push (NOTE-1), created outside the stack (they hold the
+   * APNs key and the FCM service account): context `pushApnsArn`, `pushFcmArn`. @default none
+   */
+  readonly push?: { apns: string; fcm: string };
 }
 
 /**
@@ -90,6 +95,7 @@ export class AppStack extends Stack {
       portalOrigin: props.portalOrigin,
       mailDomain: props.mailDomain,
       replyKeys: this.replyKeys,
+      push: props.push,
     });
 
     this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table });
@@ -106,6 +112,7 @@ export class AppStack extends Stack {
       table: props.table,
       mailDomain: props.mailDomain,
       replyKeys: this.replyKeys,
+      push: props.push,
     });
 
     new CfnOutput(this, 'IntegrationTopicArn', { value: this.notifier.topic.topicArn });

@@ -333,6 +333,12 @@ const NOTIFY_MATRIX: Record<string, Row> = {
     partial: '201',
   },
   'DELETE /favorites/{kind}/{id}': signedIn('204'),
+  // NOTE-3: everyone's own inbox; it is case data (ACC-9).
+  'GET /notifications': signedIn('200', true),
+  // NOTE-1: anyone signed in registers their own device; the Terms gate case data, not devices.
+  'POST /devices': signedIn('201'),
+  // Owner only: a device that is not the caller's answers as one that does not exist (PRIV-3).
+  'DELETE /devices/{deviceId}': signedIn('404'),
 };
 Object.assign(MATRIX, NOTIFY_MATRIX);
 

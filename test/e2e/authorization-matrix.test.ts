@@ -102,10 +102,15 @@ const bodyFor = (route: RouteDef, persona: Persona, target?: Target): unknown =>
         ],
       };
     }
+    case 'POST /devices':
+      return { platform: 'fcm', token: `matrix-${persona}` };
     default:
       return route.request?.body && !route.request.bodyOptional ? {} : undefined;
   }
 };
+
+/** A well-formed device id nobody registered: DELETE /devices/{deviceId} is the owner's only. */
+const NOBODYS_DEVICE = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 let local: TestLocal;
 let dynamo: DynamoDBClient;
@@ -364,7 +369,11 @@ describe('authorization matrix', () => {
           ? '/search?q=Acme'
           : key === 'GET /cases'
             ? '/cases?limit=100'
-            : route.path.replace('{orgId}', 'ORG-ACME').replace('{userId}', 'u-rita').replace('{kind}/{id}', 'account/ORG-ACME');
+            : route.path
+                .replace('{orgId}', 'ORG-ACME')
+                .replace('{userId}', 'u-rita')
+                .replace('{kind}/{id}', 'account/ORG-ACME')
+                .replace('{deviceId}', NOBODYS_DEVICE);
       const res = await call(persona, route.method, path, bodyFor(route, persona));
       const issue = res.status < 300 ? bodyIssue(key, persona, res.body) : undefined;
       expect({ persona, answer: answerOf(res.status, res.body) + (issue ? ` (${issue})` : '') }).toEqual({

@@ -346,6 +346,7 @@ describe('local functions: one container per function, with exactly its environm
     replyKeys: { value: '{}' },
     inbound: { bucket: 'b', prefix: 'p/' },
     topicArn: 'arn:aws:sns:eu-west-1:000000000000:t',
+    push: { apns: '', fcm: '' },
   };
   // Lambda runtime variables plus the emulator endpoint; nothing of the test's own process.
   const RUNTIME = [

@@ -200,6 +200,11 @@ const scenario = async () => {
   await call('dana', 'DELETE /favorites/{kind}/{id}', { params: { kind: 'case', id: String(c.caseNumber) } });
   await call('dana', 'DELETE /cases/{caseNumber}/subscription', { params });
   await call('dana', 'PATCH /me/settings', { body: { notifications: { maintenance: true } } });
+  // NOTE-1, NOTE-3: the inbox and a device, registered twice (the same token is the same device) and removed.
+  await call('dana', 'GET /notifications');
+  const device = await call('dana', 'POST /devices', { body: { platform: 'apns', token: 'iam-scenario-token' } });
+  await call('dana', 'POST /devices', { body: { platform: 'apns', token: 'iam-scenario-token' } });
+  await call('dana', 'DELETE /devices/{deviceId}', { params: { deviceId: String(device.deviceId) } });
   await call('dana', 'POST /cases/{caseNumber}/escalation', { params, body: { reason: 'production down' } });
   await call('eric', 'POST /cases/{caseNumber}/escalation/decision', { params, body: { accept: true, comment: 'agreed' } });
   await call('dana', 'POST /cases/{caseNumber}/closure-request', { params, body: { reason: 'solved' } });

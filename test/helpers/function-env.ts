@@ -8,6 +8,7 @@
  */
 import * as clientDynamodb from '@aws-sdk/client-dynamodb';
 import * as clientSes from '@aws-sdk/client-ses';
+import * as clientSns from '@aws-sdk/client-sns';
 import * as libDynamodb from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { ApiEvent, ApiResult } from '../../lambdas/http/middleware';
@@ -23,6 +24,10 @@ export const TEST_BINDINGS: BindingValues = {
   replyKeys: { value: JSON.stringify({ current: 't1', keys: { t1: Buffer.alloc(32, 7).toString('base64') } }) },
   inbound: { bucket: 'casework-inbound-test', prefix: 'inbound/' },
   topicArn: 'arn:aws:sns:eu-west-1:000000000000:casework-test',
+  push: {
+    apns: 'arn:aws:sns:eu-west-1:000000000000:app/APNS/casework-test',
+    fcm: 'arn:aws:sns:eu-west-1:000000000000:app/GCM/casework-test',
+  },
 };
 
 /** What the Lambda runtime itself provides; tests never reach AWS, so dummy credentials. */
@@ -65,6 +70,7 @@ export const withEnvironment = async <T>(env: Record<string, string>, fn: () => 
 const SHARED: Record<string, unknown> = {
   '@aws-sdk/client-dynamodb': clientDynamodb,
   '@aws-sdk/client-ses': clientSes,
+  '@aws-sdk/client-sns': clientSns,
   '@aws-sdk/lib-dynamodb': libDynamodb,
 };
 

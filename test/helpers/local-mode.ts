@@ -115,6 +115,7 @@ export const startTestLocal = async (
       dynamoPort: 0,
       smtpPort: 0,
       awsPort: 0,
+      pushPort: 0,
       seed: options.seed ?? true,
       log: options.log,
       sweepEveryMs: options.sweepEveryMs,

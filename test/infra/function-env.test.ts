@@ -13,7 +13,7 @@ import {
   RECEIVE_MAIL_FUNCTION,
   SWEEP_FUNCTION,
 } from '../../lib/function-specs';
-import { built, logicalId, resourcesOf } from './synth';
+import { build, built, logicalId, resourcesOf } from './synth';
 
 describe.each(['dev', 'prod'] as const)('function environments (%s)', (stage) => {
   const b = () => built(stage);
@@ -62,5 +62,63 @@ describe('CaseworkFunction.bind', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
     const fn = new CaseworkFunction(stack, 'Sweep', { stage: 'dev', module: SWEEP_FUNCTION.module });
     expect(() => fn.bind(SWEEP_FUNCTION, { mailDomain: 'casework.example.com' })).toThrow(/table/);
+  });
+});
+
+describe('NOTE-1: the push binding (platform applications from context)', () => {
+  const APNS = 'arn:aws:sns:eu-west-1:123456789012:app/APNS/casework';
+  const FCM = 'arn:aws:sns:eu-west-1:123456789012:app/GCM/casework';
+  const statementsOf = (b: ReturnType<typeof build>, fn: CaseworkFunction) => {
+    const roleId = logicalId(fn.role!);
+    return Object.values(resourcesOf(b.appTemplate, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap(
+        (p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+      )
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('sns:')));
+  };
+  const envOf = (b: ReturnType<typeof build>, fn: CaseworkFunction) =>
+    (b.appTemplate.toJSON().Resources[logicalId(fn)].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('NOTE-1: with both applications, the device routes and the notifier get their ARNs and SNS endpoint rights on them only', () => {
+    const b = build({ stage: 'dev', pushApnsArn: APNS, pushFcmArn: FCM });
+    for (const fn of [
+      b.appStack.httpApi.functions.get('register-device')!,
+      b.appStack.httpApi.functions.get('delete-device')!,
+      b.appStack.notifier.function,
+    ]) {
+      expect(envOf(b, fn)).toMatchObject({ PUSH_APNS_APP_ARN: APNS, PUSH_FCM_APP_ARN: FCM });
+      const sns = statementsOf(b, fn).filter(
+        (s) => JSON.stringify(s.Resource).includes(':app/') || JSON.stringify(s.Resource).includes(':endpoint/'),
+      );
+      expect(sns).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Action: 'sns:CreatePlatformEndpoint', Resource: [APNS, FCM] }),
+          expect.objectContaining({
+            Action: ['sns:Publish', 'sns:SetEndpointAttributes', 'sns:DeleteEndpoint'],
+            Resource: [
+              'arn:aws:sns:eu-west-1:123456789012:endpoint/APNS/casework/*',
+              'arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/casework/*',
+            ],
+          }),
+        ]),
+      );
+    }
+    // Routes without the binding have neither the variables nor the rights.
+    const other = b.appStack.httpApi.functions.get('get-me')!;
+    expect(Object.keys(envOf(b, other))).not.toContain('PUSH_APNS_APP_ARN');
+    expect(JSON.stringify(statementsOf(b, other))).not.toContain('CreatePlatformEndpoint');
+  });
+
+  it('NOTE-1: without applications the variables are empty and no SNS endpoint right is granted', () => {
+    const b = built('dev');
+    const fn = b.appStack.httpApi.functions.get('register-device')!;
+    expect(envOf(b, fn)).toMatchObject({ PUSH_APNS_APP_ARN: '', PUSH_FCM_APP_ARN: '' });
+    expect(JSON.stringify(statementsOf(b, fn))).not.toMatch(/CreatePlatformEndpoint|DeleteEndpoint/);
+  });
+
+  it('NOTE-1: a context value that is not a platform application ARN is refused at synth', () => {
+    expect(() => build({ stage: 'dev', pushApnsArn: 'arn:aws:sns:eu-west-1:123456789012:casework-topic' })).toThrow(/APNS/);
+    expect(() => build({ stage: 'dev', pushFcmArn: APNS })).toThrow(/GCM/);
   });
 });

@@ -213,11 +213,14 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'ingest-alarms': { PutItem: ['MONITOR#'] },
   'ingest-incidents': { PutItem: ['MONITOR#'] },
   'ingest-maintenance': { PutItem: ['MONITOR#'] },
+  'list-notifications': { UpdateItem: ['SESSION#'] },
+  'register-device': { PutItem: ['DEVICE#'], UpdateItem: ['SESSION#'] },
+  'delete-device': { DeleteItem: ['DEVICE#'], UpdateItem: ['SESSION#'] },
   'get-health': {},
   'get-openapi': {},
   'get-terms': {},
   sweep: { PutItem: ['CASE#'], UpdateItem: ['CASE#'] },
-  notify: { DeleteItem: ['OUTBOX#'], PutItem: ['MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
+  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['MSGID#', 'OUTBOX#', 'USER#'], UpdateItem: ['OUTBOX#'] },
   'receive-mail': { DeleteItem: ['INBOUND#'], PutItem: ['AUTOREPLY#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MSGID#'] },
 };
 

@@ -1,0 +1,119 @@
+/**
+ * NOTE-1, NOTE-3: inbox items and push devices, one exported function per access pattern.
+ *
+ * | pattern                                | key                                                          |
+ * | -------------------------------------- | ------------------------------------------------------------ |
+ * | a user's inbox, newest first (paged)   | Query PK=USER#<userId>, SK begins_with NOTE#, backwards, TTL |
+ * | one inbox item (conditional put)       | USER#<userId> / NOTE#<at>#<eventId>                          |
+ * | one device                             | GetItem DEVICE#<deviceId> / DEVICE                           |
+ * | the devices of a user (delivery)       | Query GSI4 PK=DEVICES#<userId>                               |
+ *
+ * Inbox items carry the table's TTL attribute (3 days after the event); DynamoDB deletes expired
+ * items lazily (DynamoDB Local never does), so the read filters on it as well. A device item is
+ * keyed by its platform and token: registering a token another user held overwrites their item,
+ * and with it the index entry that made it theirs.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Device, InboxItem, NotificationRepo, Page, PageRequest } from '../domain/ports';
+import type { TableRef } from './client';
+import { fromItem } from './items';
+import { deviceIndexKeys, keys } from './keys';
+import { inPartition, queryAll, queryPage } from './paging';
+import { TABLE } from './table';
+
+const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+export const putInboxItem = async (ref: TableRef, item: InboxItem): Promise<boolean> => {
+  try {
+    await ref.doc.send(
+      new PutCommand({
+        TableName: ref.table,
+        Item: {
+          ...keys.inboxItem(item.userId, item.at, item.notificationId),
+          entity: 'inbox-item',
+          ...item,
+          [TABLE.ttlAttribute]: epochSeconds(item.keepUntil),
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+};
+
+/** NOTE-3: newest first; items past their TTL are filtered out even before DynamoDB deletes them. */
+export const listInbox = async (ref: TableRef, userId: string, now: string, page: PageRequest): Promise<Page<InboxItem>> => {
+  const res = await queryPage(
+    ref,
+    {
+      ...inPartition(keys.userPartition(userId), keys.inboxPrefix, {
+        expression: '#ttl > :now',
+        names: { '#ttl': TABLE.ttlAttribute },
+        values: { ':now': epochSeconds(now) },
+      }),
+      ScanIndexForward: false,
+    },
+    page,
+  );
+  return { items: res.items.map((i) => fromItem<InboxItem>(i)), next: res.next };
+};
+
+export const putDevice = async (ref: TableRef, d: Device): Promise<void> => {
+  await ref.doc.send(
+    new PutCommand({
+      TableName: ref.table,
+      Item: { ...keys.device(d.deviceId), entity: 'device', ...d, ...deviceIndexKeys(d.userId, d.createdAt, d.deviceId) },
+    }),
+  );
+};
+
+export const getDevice = async (ref: TableRef, deviceId: string): Promise<Device | undefined> => {
+  const out = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.device(deviceId), ConsistentRead: true }));
+  return out.Item ? fromItem<Device>(out.Item) : undefined;
+};
+
+export const deleteDevice = async (ref: TableRef, deviceId: string, userId: string): Promise<boolean> => {
+  try {
+    await ref.doc.send(
+      new DeleteCommand({
+        TableName: ref.table,
+        Key: keys.device(deviceId),
+        ConditionExpression: '#userId = :userId',
+        ExpressionAttributeNames: { '#userId': 'userId' },
+        ExpressionAttributeValues: { ':userId': userId },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+};
+
+/** The index is eventually consistent: a device registered a moment ago may miss one push. */
+export const userDevices = async (ref: TableRef, userId: string): Promise<Device[]> => {
+  const { byPerson } = TABLE.indexes;
+  const pk = deviceIndexKeys(userId, '', '')[byPerson.partitionKey];
+  const items = await queryAll(ref, {
+    IndexName: byPerson.name,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': byPerson.partitionKey },
+    ExpressionAttributeValues: { ':pk': pk },
+  });
+  // A stale index entry of a token taken over since: the item itself names its owner.
+  return items.map((i) => fromItem<Device>(i)).filter((d) => d.userId === userId);
+};
+
+export const notificationRepo = (ref: TableRef): NotificationRepo => ({
+  putInboxItem: (item) => putInboxItem(ref, item),
+  listInbox: (userId, now, page) => listInbox(ref, userId, now, page),
+  putDevice: (d) => putDevice(ref, d),
+  getDevice: (deviceId) => getDevice(ref, deviceId),
+  deleteDevice: (deviceId, userId) => deleteDevice(ref, deviceId, userId),
+  userDevices: (userId) => userDevices(ref, userId),
+});

@@ -1,0 +1,40 @@
+/** NOTE-1, NOTE-3: the inbox and push devices. */
+import { NOTIFICATION_TYPES } from '../domain/notifications';
+import { pageOf, z } from './common';
+
+export const PUSH_PLATFORMS = ['apns', 'fcm'] as const;
+
+export const DeviceBody = z
+  .strictObject({
+    platform: z.enum(PUSH_PLATFORMS),
+    /** The APNs device token or FCM registration token, as the platform issued it. */
+    token: z.string().regex(/^[\x21-\x7e]{1,4096}$/, 'must be the token the platform issued (1-4096 visible ASCII characters)'),
+  })
+  .openapi('DeviceRegistration');
+export type DeviceBody = z.infer<typeof DeviceBody>;
+
+export const DeviceParams = z.strictObject({
+  deviceId: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a device id'),
+});
+export type DeviceParams = z.infer<typeof DeviceParams>;
+
+export const DeviceSchema = z
+  .object({ deviceId: z.string(), platform: z.enum(PUSH_PLATFORMS), createdAt: z.string() })
+  .openapi('Device');
+
+export const NotificationSchema = z
+  .object({
+    notificationId: z.string(),
+    eventType: z.enum(NOTIFICATION_TYPES),
+    at: z.string(),
+    orgId: z.string(),
+    caseNumber: z.string().optional(),
+    severity: z.string().optional(),
+    title: z.string(),
+    /** Left out of restricted (PRIV-1) views. */
+    body: z.string().optional(),
+    restricted: z.boolean().optional(),
+  })
+  .openapi('Notification');
+
+export const NotificationListSchema = pageOf(NotificationSchema, 'NotificationList');

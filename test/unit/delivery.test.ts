@@ -1,0 +1,469 @@
+/**
+ * NOTE-1, NOTE-2, NOTE-3, PRIV-1, PRIV-2, ACC-5: who receives an event, on which channel, once.
+ * The domain runs over in-memory ports (pure tier); the repositories and the SNS adapter are
+ * exercised against DynamoDB Local and the push stand-in in the e2e tier.
+ */
+import { deliver } from '../../lambdas/domain/delivery';
+import { listNotifications } from '../../lambdas/domain/inbox';
+import type { NotificationEvent } from '../../lambdas/domain/notifications';
+import type { Deps, Device, InboxItem, OutboxClaim, PushMessage } from '../../lambdas/domain/ports';
+import type { CaseSubscription, OrgSubscription } from '../../lambdas/domain/subscriptions';
+import type { Case, Combination, Membership, Org, User } from '../../lambdas/domain/types';
+import { viewFor } from '../../lambdas/domain/views';
+import type { OutboundMail } from '../../lambdas/domain/mail';
+import { caller, org, user } from '../helpers/demo-caller';
+import { testKeyring } from '../helpers/deps';
+
+const acme = org('ORG-ACME', { name: 'Acme Corp', alarmMonitoring: true });
+const initech = org('ORG-INITECH', { name: 'Initech Federal', fedramp: true });
+const onPrem = org('ORG-UMBRELLA', {
+  name: 'Umbrella Ltd',
+  alarmMonitoring: true,
+  deployments: [{ productLine: 'PureConnect On-Premises', hosting: 'on_premises' }],
+});
+
+const kase = (o: Org, extra: Partial<Case> = {}): Case => ({
+  caseNumber: '00000042',
+  referenceId: 'ABCDEFGHJKMNPQRS',
+  kind: 'support',
+  subject: 'Agents cannot log in',
+  description: 'since the upgrade',
+  severity: 'critical',
+  status: 'open',
+  orgId: o.orgId,
+  soldToOrgId: o.orgId,
+  orgName: o.name,
+  productLine: 'Genesys Cloud CX',
+  supportGroup: 'Cloud CX Support',
+  contactId: 'u-contact',
+  contactName: 'Connie Contact',
+  contactEmail: 'connie@acme.example',
+  createdAt: '2026-12-01T08:00:00.000Z',
+  updatedAt: '2026-12-01T09:00:00.000Z',
+  version: 2,
+  needsAction: false,
+  ...extra,
+});
+
+const raised = (o: Org, extra: Partial<Case> = {}): NotificationEvent => {
+  const c = kase(o, extra);
+  return {
+    eventId: `severity-changed#${c.caseNumber}#v${c.version}`,
+    eventType: 'severity-changed',
+    at: c.updatedAt,
+    orgId: o.orgId,
+    caseNumber: c.caseNumber,
+    severity: 'critical',
+    from: 'high',
+    to: 'critical',
+    case: c,
+  };
+};
+
+interface World {
+  users: Map<string, { user: User; memberships: Membership[] }>;
+  orgs: Org[];
+  caseSubs: CaseSubscription[];
+  orgSubs: OrgSubscription[];
+  devices: Device[];
+  disabled: Set<string>;
+}
+
+const designated = (orgId: string): Membership[] => [
+  { userId: '', orgId, soldToOrgId: orgId, level: 'designated', via: 'direct' },
+];
+
+const orgSub = (userId: string, o: Org, extra: Partial<OrgSubscription> = {}): OrgSubscription => ({
+  orgId: o.orgId,
+  userId,
+  newCritical: false,
+  newHigh: false,
+  newEscalations: false,
+  cloudIncidents: false,
+  updatedAt: 'x',
+  ...extra,
+});
+
+/** In-memory ports, with what each channel did. */
+const harness = (w: Partial<World> = {}) => {
+  const world: World = {
+    users: new Map(),
+    orgs: [acme, initech, onPrem],
+    caseSubs: [],
+    orgSubs: [],
+    devices: [],
+    disabled: new Set(),
+    ...w,
+  };
+  const inbox: InboxItem[] = [];
+  const pushes: { endpointArn: string; message: PushMessage }[] = [];
+  const mails: OutboundMail[] = [];
+  const deletedEndpoints: string[] = [];
+  const ledger = new Map<string, 'claimed' | 'done'>();
+  let now = new Date('2026-12-01T10:00:00.000Z');
+  const deps = {
+    clock: { now: () => now },
+    mailDomain: 'casework.test',
+    replyKeys: async () => testKeyring,
+    mailer: { send: async (m: OutboundMail) => void mails.push(m) },
+    mail: { recordOutbound: async () => undefined },
+    directory: {
+      getUserWithMemberships: async (id: string) => world.users.get(id),
+      getOrgs: async (ids: string[]) => world.orgs.filter((o) => ids.includes(o.orgId)),
+      getCombinations: async (pairs: { endUserOrgId: string; soldToOrgId: string }[]): Promise<Combination[]> =>
+        pairs.map((p) => ({ ...p, contracts: [{ contractId: 'c', status: 'active' }] })),
+    },
+    subscriptions: {
+      caseSubscribers: async (n: string) => world.caseSubs.filter((s) => s.caseNumber === n),
+      orgSubscribers: async (orgId: string, category: string) =>
+        world.orgSubs.filter(
+          (s) => s.orgId === orgId && (category === 'alarms' ? s.alarms : (s as unknown as Record<string, unknown>)[category]),
+        ),
+    },
+    outbox: {
+      claim: async (key: string): Promise<OutboxClaim> => {
+        if (ledger.get(key) === 'done') return 'done';
+        if (ledger.get(key) === 'claimed') return 'busy';
+        ledger.set(key, 'claimed');
+        return 'claimed';
+      },
+      finish: async (key: string) => {
+        ledger.set(key, 'done');
+        return true;
+      },
+      release: async (key: string) => void ledger.delete(key),
+    },
+    notes: {
+      putInboxItem: async (item: InboxItem) => {
+        if (inbox.some((i) => i.userId === item.userId && i.notificationId === item.notificationId)) return false;
+        inbox.push(item);
+        return true;
+      },
+      listInbox: async (userId: string, at: string) => ({
+        items: inbox.filter((i) => i.userId === userId && i.keepUntil > at).reverse(),
+        next: null,
+      }),
+      userDevices: async (userId: string) => world.devices.filter((d) => d.userId === userId),
+      deleteDevice: async (deviceId: string, userId: string) => {
+        const before = world.devices.length;
+        world.devices = world.devices.filter((d) => !(d.deviceId === deviceId && d.userId === userId));
+        return world.devices.length < before;
+      },
+    },
+    push: {
+      offers: () => true,
+      publish: async (endpointArn: string, _p: string, message: PushMessage) => {
+        if (world.disabled.has(endpointArn)) return 'disabled' as const;
+        pushes.push({ endpointArn, message });
+        return 'sent' as const;
+      },
+      deleteEndpoint: async (arn: string) => void deletedEndpoints.push(arn),
+    },
+  } as unknown as Deps;
+  const person = (id: string, memberships: Membership[], extra: Partial<User> = {}, device = true) => {
+    world.users.set(id, { user: user(id, extra), memberships: memberships.map((m) => ({ ...m, userId: id })) });
+    if (device) {
+      world.devices.push({
+        deviceId: `d-${id}`,
+        userId: id,
+        platform: 'apns',
+        endpointArn: `arn:endpoint/${id}`,
+        createdAt: 'x',
+      });
+    }
+  };
+  const opts = { leaseUntil: new Date('2026-12-01T10:01:00.000Z'), claimId: 'run-1' };
+  const run = (e: NotificationEvent, o: Org) => deliver(deps, e, o, opts);
+  const recipients = () => [...new Set(inbox.map((i) => i.userId))].sort();
+  const pushedTo = () => pushes.map((p) => p.endpointArn.replace('arn:endpoint/', '')).sort();
+  return {
+    world,
+    deps,
+    inbox,
+    pushes,
+    mails,
+    deletedEndpoints,
+    person,
+    run,
+    recipients,
+    pushedTo,
+    setNow: (d: Date) => (now = d),
+  };
+};
+
+describe('NOTE-2: recipients by subscription kind', () => {
+  it('NOTE-2: a case raised to critical reaches new-critical subscribers (push and inbox), not new-high ones', async () => {
+    const h = harness();
+    h.person('u-crit', designated('ORG-ACME'));
+    h.person('u-high', designated('ORG-ACME'));
+    h.world.orgSubs.push(orgSub('u-crit', acme, { newCritical: true }), orgSub('u-high', acme, { newHigh: true }));
+    await h.run(raised(acme), acme);
+    expect(h.recipients()).toEqual(['u-crit']);
+    expect(h.pushedTo()).toEqual(['u-crit']);
+    expect(h.pushes[0].message).toMatchObject({
+      title: 'Case 00000042 raised to Critical',
+      body: 'Acme Corp: Agents cannot log in',
+    });
+  });
+
+  it('NOTE-2: a new high case reaches new-high subscribers; lowering a case to high reaches nobody by category', async () => {
+    const h = harness();
+    h.person('u-high', designated('ORG-ACME'));
+    h.world.orgSubs.push(orgSub('u-high', acme, { newHigh: true }));
+    const c = kase(acme, { severity: 'high', version: 1 });
+    await h.run(
+      { eventId: 'case-created#00000042', eventType: 'case-created', at: c.createdAt, severity: 'high', case: c },
+      acme,
+    );
+    expect(h.recipients()).toEqual(['u-high']);
+    const lowered = {
+      ...raised(acme),
+      eventId: 'severity-changed#00000042#v3',
+      from: 'critical',
+      to: 'high',
+      severity: 'high' as const,
+    };
+    await h.run(lowered, acme);
+    expect(h.inbox).toHaveLength(1);
+  });
+
+  it('NOTE-2: an escalation request reaches new-escalation subscribers but not the contact who asked for it', async () => {
+    const h = harness();
+    h.person('u-esc', designated('ORG-ACME'));
+    h.person('u-asker', designated('ORG-ACME'));
+    h.world.orgSubs.push(orgSub('u-esc', acme, { newEscalations: true }), orgSub('u-asker', acme, { newEscalations: true }));
+    const c = kase(acme, {
+      escalation: { status: 'requested', reason: 'down', requestedBy: 'u-asker', requestedAt: '2026-12-01T09:00:00.000Z' },
+    });
+    await h.run(
+      { eventId: 'escalation-requested#00000042#t', eventType: 'escalation-requested', at: '2026-12-01T09:00:00.000Z', case: c },
+      acme,
+    );
+    expect(h.recipients()).toEqual(['u-esc']);
+  });
+
+  it('NOTE-2: case subscribers hear of a public update; its author does not', async () => {
+    const h = harness();
+    h.person('u-follow', designated('ORG-ACME'));
+    h.person('u-author', designated('ORG-ACME'));
+    for (const userId of ['u-follow', 'u-author'])
+      h.world.caseSubs.push({
+        caseNumber: '00000042',
+        userId,
+        orgId: 'ORG-ACME',
+        sources: ['explicit'],
+        createdAt: 'x',
+        updatedAt: 'x',
+      });
+    const e: NotificationEvent = {
+      eventId: 'public-update#00000042#U1',
+      eventType: 'public-update',
+      at: '2026-12-01T09:00:00.000Z',
+      caseNumber: '00000042',
+      orgId: 'ORG-ACME',
+      updateId: 'U1',
+      case: kase(acme),
+      update: {
+        caseNumber: '00000042',
+        updateId: 'U1',
+        authorId: 'u-author',
+        authorName: 'A',
+        authorKind: 'customer',
+        channel: 'portal',
+        visibility: 'public',
+        body: 'more',
+        attachments: [],
+        createdAt: 't',
+      },
+    };
+    await h.run(e, acme);
+    expect(h.recipients()).toEqual(['u-follow']);
+  });
+
+  it("NOTE-2: the case's contact hears of their own case only with the personal-cases toggle on", async () => {
+    const off = harness();
+    off.person('u-contact', designated('ORG-ACME'));
+    await off.run(raised(acme), acme);
+    expect(off.recipients()).toEqual([]);
+    const on = harness();
+    on.person('u-contact', designated('ORG-ACME'), { settings: { defaultList: 'all', notifications: { personalCases: true } } });
+    await on.run(raised(acme), acme);
+    expect(on.recipients()).toEqual(['u-contact']);
+  });
+
+  it('NOTE-2: a contact who lost designated access, or the Terms, gets nothing', async () => {
+    const h = harness();
+    h.person('u-readonly', [{ userId: '', orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'read_only', via: 'direct' }]);
+    h.person('u-gone', []);
+    h.person('u-terms', designated('ORG-ACME'), { termsVersion: '1999-01-01' });
+    h.person('u-ok', designated('ORG-ACME'));
+    for (const id of ['u-readonly', 'u-gone', 'u-terms', 'u-ok', 'u-unknown'])
+      h.world.orgSubs.push(orgSub(id, acme, { newCritical: true }));
+    await h.run(raised(acme), acme);
+    expect(h.recipients()).toEqual(['u-ok']);
+    expect(h.pushedTo()).toEqual(['u-ok']);
+  });
+
+  it("NOTE-2: alarms pass each user's severity filter and left-out origins", async () => {
+    const h = harness();
+    for (const id of ['u-all', 'u-major', 'u-noorigin']) h.person(id, designated('ORG-ACME'));
+    h.world.orgSubs.push(
+      orgSub('u-all', acme, { alarms: { severity: 'all', excludeOrigins: [] } }),
+      orgSub('u-major', acme, { alarms: { severity: 'major', excludeOrigins: [] } }),
+      orgSub('u-noorigin', acme, { alarms: { severity: 'all', excludeOrigins: ['PBX-1'] } }),
+    );
+    const notice = {
+      kind: 'alarm' as const,
+      id: 'A1',
+      orgId: 'ORG-ACME',
+      title: 'Trunk down',
+      status: 'active',
+      modifiedAt: 't',
+      alarmSeverity: 'critical' as const,
+      origin: 'pbx-1',
+    };
+    await h.run({ eventId: 'alarm#A1#t', eventType: 'alarm', at: '2026-12-01T09:00:00.000Z', orgId: 'ORG-ACME', notice }, acme);
+    expect(h.recipients()).toEqual(['u-all']);
+    expect(h.inbox[0]).toMatchObject({ title: 'Critical alarm at Acme Corp', body: 'Trunk down' });
+  });
+
+  it('NOTE-2: cloud incidents only for an organisation with a cloud deployment; maintenance alerts to their subscribers', async () => {
+    const h = harness();
+    h.person('u-acme', designated('ORG-ACME'));
+    h.person('u-umb', designated('ORG-UMBRELLA'));
+    h.world.orgSubs.push(
+      orgSub('u-acme', acme, { cloudIncidents: true }),
+      orgSub('u-umb', onPrem, { cloudIncidents: true, maintenance: true }),
+    );
+    const notice = (o: Org, kind: 'incident' | 'maintenance') => ({
+      kind,
+      id: 'N1',
+      orgId: o.orgId,
+      title: 'x',
+      status: 'open',
+      modifiedAt: 't',
+    });
+    const at = '2026-12-01T09:00:00.000Z';
+    await h.run({ eventId: 'ci#1', eventType: 'cloud-incident', at, orgId: 'ORG-ACME', notice: notice(acme, 'incident') }, acme);
+    await h.run(
+      { eventId: 'ci#2', eventType: 'cloud-incident', at, orgId: 'ORG-UMBRELLA', notice: notice(onPrem, 'incident') },
+      onPrem,
+    );
+    await h.run(
+      { eventId: 'mt#1', eventType: 'maintenance', at, orgId: 'ORG-UMBRELLA', notice: notice(onPrem, 'maintenance') },
+      onPrem,
+    );
+    expect(h.inbox.map((i) => `${i.userId} ${i.eventType}`).sort()).toEqual(['u-acme cloud-incident', 'u-umb maintenance']);
+  });
+
+  it("ACC-5: a shortfall reaches the organisation's Designated Approvers named by the event", async () => {
+    const h = harness();
+    h.person('u-approver', designated('ORG-ACME'));
+    h.person('u-other', designated('ORG-ACME'));
+    await h.run(
+      {
+        eventId: 'designated-shortfall#ORG-ACME#E1',
+        eventType: 'designated-shortfall',
+        at: '2026-12-01T09:00:00.000Z',
+        orgId: 'ORG-ACME',
+        designatedContacts: 1,
+        approvers: ['u-approver'],
+      },
+      acme,
+    );
+    expect(h.recipients()).toEqual(['u-approver']);
+    expect(h.inbox[0].title).toBe('Acme Corp has 1 Designated Contact');
+  });
+});
+
+describe('NOTE-1: channels', () => {
+  it('NOTE-1: push only with the push toggle on; email only with the email toggle on, with the Reference ID (MAIL-1)', async () => {
+    const h = harness();
+    h.person('u-quiet', designated('ORG-ACME'), { settings: { defaultList: 'all', notifications: { push: false } } });
+    h.person('u-mail', designated('ORG-ACME'), { settings: { defaultList: 'all', notifications: { email: true } } });
+    h.world.orgSubs.push(orgSub('u-quiet', acme, { newCritical: true }), orgSub('u-mail', acme, { newCritical: true }));
+    await h.run(raised(acme), acme);
+    expect(h.recipients()).toEqual(['u-mail', 'u-quiet']);
+    expect(h.pushedTo()).toEqual(['u-mail']);
+    expect(h.mails.map((m) => m.to)).toEqual([['u-mail@example.com']]);
+    expect(h.mails[0].subject).toContain('[ref:ABCDEFGHJKMNPQRS]');
+  });
+
+  it('NOTE-1: a replayed event notifies nobody twice (push, email and inbox once)', async () => {
+    const h = harness();
+    h.person('u-crit', designated('ORG-ACME'), { settings: { defaultList: 'all', notifications: { email: true } } });
+    h.world.orgSubs.push(orgSub('u-crit', acme, { newCritical: true }));
+    await h.run(raised(acme), acme);
+    await h.run(raised(acme), acme);
+    expect({ inbox: h.inbox.length, pushes: h.pushes.length, mails: h.mails.length }).toEqual({ inbox: 1, pushes: 1, mails: 1 });
+  });
+
+  it('NOTE-1: a device whose endpoint SNS reports disabled is removed, with its endpoint', async () => {
+    const h = harness();
+    h.person('u-crit', designated('ORG-ACME'));
+    h.world.orgSubs.push(orgSub('u-crit', acme, { newCritical: true }));
+    h.world.disabled.add('arn:endpoint/u-crit');
+    await h.run(raised(acme), acme);
+    expect(h.world.devices).toEqual([]);
+    expect(h.deletedEndpoints).toEqual(['arn:endpoint/u-crit']);
+    expect(h.recipients()).toEqual(['u-crit']);
+  });
+
+  it('PRIV-2: a FedRAMP organisation\u2019s events are never pushed; its inbox items are not served to mobile tokens', async () => {
+    const h = harness();
+    h.person('u-fred', designated('ORG-INITECH'));
+    h.world.orgSubs.push(orgSub('u-fred', initech, { newCritical: true }));
+    await h.run(raised(initech), initech);
+    expect(h.pushes).toEqual([]);
+    expect(h.recipients()).toEqual(['u-fred']);
+    const as = (client: 'web' | 'mobile') =>
+      caller({ id: 'u-fred', client, orgs: [initech], memberships: designated('ORG-INITECH') });
+    expect((await listNotifications(h.deps, as('web'), { limit: 25 })).items).toHaveLength(1);
+    expect((await listNotifications(h.deps, as('mobile'), { limit: 25 })).items).toEqual([]);
+  });
+
+  it('NOTE-3: the inbox serves the last three days only, and nothing of an organisation the caller can no longer see', async () => {
+    const h = harness();
+    h.person('u-crit', designated('ORG-ACME'));
+    h.world.orgSubs.push(orgSub('u-crit', acme, { newCritical: true }));
+    await h.run(raised(acme), acme);
+    const dana = caller({ id: 'u-crit', orgs: [acme], memberships: designated('ORG-ACME') });
+    expect((await listNotifications(h.deps, dana, { limit: 25 })).items).toHaveLength(1);
+    expect((await listNotifications(h.deps, caller({ id: 'u-crit' }), { limit: 25 })).items).toEqual([]);
+    h.setNow(new Date('2026-12-04T09:00:00.001Z'));
+    expect((await listNotifications(h.deps, dana, { limit: 25 })).items).toEqual([]);
+  });
+});
+
+describe('PRIV-1: the inbox item view', () => {
+  it('PRIV-1: a restricted view keeps the title (numbers, enums, organisation) and drops the body and bookkeeping', () => {
+    const item: InboxItem = {
+      userId: 'u-1',
+      notificationId: 'e1',
+      eventType: 'case-created',
+      at: 't',
+      orgId: 'ORG-GLOBEX',
+      caseNumber: '00000042',
+      severity: 'critical',
+      title: 'New critical case 00000042',
+      body: 'Globex GmbH: Klaus Müller cannot log in',
+      fedramp: false,
+      keepUntil: 't2',
+    };
+    expect(viewFor('inboxItem', item, 'restricted')).toEqual({
+      notificationId: 'e1',
+      eventType: 'case-created',
+      at: 't',
+      orgId: 'ORG-GLOBEX',
+      caseNumber: '00000042',
+      severity: 'critical',
+      title: 'New critical case 00000042',
+      restricted: true,
+    });
+    const full = viewFor('inboxItem', item, 'write');
+    expect(full.body).toBe(item.body);
+    expect(Object.keys(full)).not.toEqual(expect.arrayContaining(['userId']));
+    expect(full).not.toHaveProperty('fedramp');
+    expect(full).not.toHaveProperty('keepUntil');
+  });
+});
