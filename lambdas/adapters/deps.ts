@@ -8,6 +8,8 @@ import { subscriptionRepo } from '../data/subscription-repo';
 import { outboxRepo } from '../data/outbox-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
+import { accessRequestRepo } from '../data/access-request-repo';
+import { userIdByEmail } from '../data/mail-repo';
 import type { Deps } from '../domain/ports';
 import { requiredEnv } from './config';
 import { systemIds } from './ids';
@@ -15,6 +17,7 @@ import { postalMimeParser } from './mime';
 import { replyKeyring } from './reply-keys';
 import { sesMailer } from './ses-mailer';
 import { snsIntegrationTopic } from './sns-topic';
+import { directoryUserAccounts, userAccounts } from './user-accounts';
 
 /** Every port over one table; tests override the clock or the mailer. */
 export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => ({
@@ -35,6 +38,9 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   outbox: outboxRepo(ref),
   // Only the notifier has NOTIFY_TOPIC_ARN (bindTopic); anyone else publishing fails loudly.
   integration: snsIntegrationTopic(),
+  accessRequests: accessRequestRepo(ref),
+  // Tests and local tools: the directory is the sign-in directory (the local issuer).
+  userAccounts: directoryUserAccounts((email) => userIdByEmail(ref, email)),
   ...overrides,
 });
 
@@ -64,6 +70,8 @@ const lazyDeps = (): Deps => {
   const favorites = once(() => favoriteRepo(table()));
   const outbox = once(() => outboxRepo(table()));
   const integration = once(() => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')));
+  const accessRequests = once(() => accessRequestRepo(table()));
+  const accounts = once(() => userAccounts((email) => userIdByEmail(table(), email)));
   return {
     clock: { now: () => new Date() },
     ids: systemIds,
@@ -102,6 +110,12 @@ const lazyDeps = (): Deps => {
     },
     get integration() {
       return integration();
+    },
+    get accessRequests() {
+      return accessRequests();
+    },
+    get userAccounts() {
+      return accounts();
     },
     // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
     replyKeys: replyKeyring,
