@@ -79,7 +79,9 @@ export const openRequest = async (
 };
 
 export const getRequest = async (ref: TableRef, requestId: string): Promise<AccessRequest | undefined> => {
-  const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: accessKeys.request(requestId), ConsistentRead: true }));
+  const res = await ref.doc.send(
+    new GetCommand({ TableName: ref.table, Key: accessKeys.request(requestId), ConsistentRead: true }),
+  );
   return res.Item ? fromItem<AccessRequest>(res.Item) : undefined;
 };
 
@@ -124,7 +126,12 @@ const setAll = (values: Record<string, unknown>, tag: string) => {
 /** ACC-6: unconfirmed -> pending, with its list and waiting index keys, and the admin case opened. */
 export const confirmRequest = async (ref: TableRef, r: AccessRequest, adminCase: AccessGrant['closedCase']): Promise<boolean> => {
   const set = setAll(
-    { status: 'pending', confirmedAt: r.confirmedAt, caseNumber: r.caseNumber, ...accessRequestIndexKeys({ ...r, confirmedAt: r.confirmedAt! }) },
+    {
+      status: 'pending',
+      confirmedAt: r.confirmedAt,
+      caseNumber: r.caseNumber,
+      ...accessRequestIndexKeys({ ...r, confirmedAt: r.confirmedAt! }),
+    },
     's',
   );
   try {
@@ -143,7 +150,11 @@ export const confirmRequest = async (ref: TableRef, r: AccessRequest, adminCase:
             },
           },
           appendPut(ref.table, caseItem(adminCase)),
-          appendPut(ref.table, { ...keys.reference(adminCase.referenceId), entity: 'reference', caseNumber: adminCase.caseNumber }),
+          appendPut(ref.table, {
+            ...keys.reference(adminCase.referenceId),
+            entity: 'reference',
+            caseNumber: adminCase.caseNumber,
+          }),
         ],
       }),
     );
@@ -198,7 +209,12 @@ export const decideRequest = async (
               Key: accessKeys.request(r.requestId),
               UpdateExpression: `SET ${set.parts.join(', ')} REMOVE #wpk, #wsk`,
               ConditionExpression: '#status = :pending',
-              ExpressionAttributeNames: { ...set.names, '#status': 'status', '#wpk': waiting.partitionKey, '#wsk': waiting.sortKey },
+              ExpressionAttributeNames: {
+                ...set.names,
+                '#status': 'status',
+                '#wpk': waiting.partitionKey,
+                '#wsk': waiting.sortKey,
+              },
               ExpressionAttributeValues: { ...set.vals, ':pending': 'pending' },
             },
           },
@@ -214,7 +230,10 @@ export const decideRequest = async (
           ...closing.updates.map((u) => appendPut(ref.table, updateItem(u))),
           ...closing.events.map((e) => appendPut(ref.table, eventItem(e))),
           ...(grant
-            ? [ensureUserUpdate(ref, grant.user), ...grant.memberships.map((m) => ({ Put: { TableName: ref.table, Item: membershipItem(m) } }))]
+            ? [
+                ensureUserUpdate(ref, grant.user),
+                ...grant.memberships.map((m) => ({ Put: { TableName: ref.table, Item: membershipItem(m) } })),
+              ]
             : []),
         ],
       }),
@@ -271,7 +290,12 @@ export const flagOverdue = async (ref: TableRef, r: AccessRequest, at: string): 
         Key: accessKeys.request(r.requestId),
         UpdateExpression: 'SET #flagged = :at REMOVE #wpk, #wsk',
         ConditionExpression: '#status = :pending AND attribute_not_exists(#flagged)',
-        ExpressionAttributeNames: { '#flagged': 'overdueFlaggedAt', '#status': 'status', '#wpk': waiting.partitionKey, '#wsk': waiting.sortKey },
+        ExpressionAttributeNames: {
+          '#flagged': 'overdueFlaggedAt',
+          '#status': 'status',
+          '#wpk': waiting.partitionKey,
+          '#wsk': waiting.sortKey,
+        },
         ExpressionAttributeValues: { ':at': at, ':pending': 'pending' },
       }),
     );
@@ -291,7 +315,12 @@ export const unflagOverdue = async (ref: TableRef, r: AccessRequest, at: string)
         Key: accessKeys.request(r.requestId),
         UpdateExpression: 'SET #wpk = :wpk, #wsk = :wsk REMOVE #flagged',
         ConditionExpression: '#status = :pending AND #flagged = :at',
-        ExpressionAttributeNames: { '#flagged': 'overdueFlaggedAt', '#status': 'status', '#wpk': waiting.partitionKey, '#wsk': waiting.sortKey },
+        ExpressionAttributeNames: {
+          '#flagged': 'overdueFlaggedAt',
+          '#status': 'status',
+          '#wpk': waiting.partitionKey,
+          '#wsk': waiting.sortKey,
+        },
         ExpressionAttributeValues: {
           ':at': at,
           ':pending': 'pending',
@@ -352,4 +381,3 @@ export const accessRequestRepo = (ref: TableRef): AccessRequestRepo => ({
   portalAdmins: () => portalAdmins(ref),
   userIdByEmail: (email) => userIdByEmail(ref, email),
 });
-

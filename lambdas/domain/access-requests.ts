@@ -84,9 +84,13 @@ export const checkRequest = (
 ): FieldError[] | Problem => {
   const issue = corporateEmailIssue(input.email);
   if (issue) {
-    return new Problem(403, '/problems/corporate-email-required', 'Corporate email required', `${input.email}: ${issue} (ACC-3).`, [
-      { path: 'email', message: issue },
-    ]);
+    return new Problem(
+      403,
+      '/problems/corporate-email-required',
+      'Corporate email required',
+      `${input.email}: ${issue} (ACC-3).`,
+      [{ path: 'email', message: issue }],
+    );
   }
   const errors: FieldError[] = [];
   const orgId = input.combinations[0]?.orgId;
@@ -294,11 +298,7 @@ export const requesterContactId = (requestId: string) => `access-request:${reque
  * Sending the right code again after confirmation answers the same (a retry); nothing else is
  * said about a confirmed request.
  */
-export const confirmAccessRequest = async (
-  deps: Deps,
-  requestId: string,
-  code: string,
-): Promise<View<'accessRequest'>> => {
+export const confirmAccessRequest = async (deps: Deps, requestId: string, code: string): Promise<View<'accessRequest'>> => {
   const now = deps.clock.now();
   const at = now.toISOString();
   const stored = await deps.accessRequests.get(requestId);
@@ -329,10 +329,24 @@ export const confirmAccessRequest = async (
   const existingUser = await deps.accessRequests.userIdByEmail(counted.email);
   const caseNumber = formatCaseNumber(await deps.cases.nextCaseNumber());
   const confirmed: AccessRequest = { ...counted, status: 'pending', confirmedAt: at, caseNumber };
-  const adminCase = adminCaseFor(confirmed, caseNumber, deps.ids.referenceId(), existingUser ?? requesterContactId(requestId), at);
+  const adminCase = adminCaseFor(
+    confirmed,
+    caseNumber,
+    deps.ids.referenceId(),
+    existingUser ?? requesterContactId(requestId),
+    at,
+  );
   if (!(await deps.accessRequests.confirm(confirmed, adminCase))) return confirmAccessRequest(deps, requestId, code);
   const approvers = await deps.accessRequests.approversOf(confirmed.decidingOrgId);
-  if (approvers.length) await sendQuietly(deps, approverMail(deps.mailDomain, approvers.map((a) => a.email), confirmed));
+  if (approvers.length)
+    await sendQuietly(
+      deps,
+      approverMail(
+        deps.mailDomain,
+        approvers.map((a) => a.email),
+        confirmed,
+      ),
+    );
   return viewFor('accessRequest', confirmed, 'write');
 };
 
@@ -343,7 +357,12 @@ export const approverOrgIds = (caller: Caller): string[] =>
 const isPortalAdmin = (caller: Caller) => staffOf(caller)?.role === 'admin';
 
 /** How the caller sees a request it may decide: approvers whole; admins through PRIV-1. */
-const accessTo = async (deps: Pick<Deps, 'directory'>, caller: Caller, r: AccessRequest, orgs?: Map<string, Org>): Promise<CaseAccess> => {
+const accessTo = async (
+  deps: Pick<Deps, 'directory'>,
+  caller: Caller,
+  r: AccessRequest,
+  orgs?: Map<string, Org>,
+): Promise<CaseAccess> => {
   const staff = staffOf(caller);
   if (staff?.role === 'admin') {
     const org = orgs?.get(r.orgId) ?? (await deps.directory.getOrgs([r.orgId]))[0];
@@ -377,18 +396,17 @@ export const listAccessRequests = async (
   if (partition === undefined) return { items: [], next: null };
   const res = await deps.accessRequests.listFor(partition, input.status, { limit: page.limit, after: position.after });
   const orgs = new Map(
-    (isPortalAdmin(caller) ? await deps.directory.getOrgs([...new Set(res.items.map((r) => r.orgId))]) : []).map((o) => [o.orgId, o]),
+    (isPortalAdmin(caller) ? await deps.directory.getOrgs([...new Set(res.items.map((r) => r.orgId))]) : []).map((o) => [
+      o.orgId,
+      o,
+    ]),
   );
   const items: View<'accessRequest'>[] = [];
   for (const r of res.items) {
     const access = await accessTo(deps, caller, r, orgs);
     if (access !== 'none') items.push(viewFor('accessRequest', r, access));
   }
-  const next = res.next
-    ? { p: position.p, after: res.next }
-    : position.p + 1 < partitions.length
-      ? { p: position.p + 1 }
-      : null;
+  const next = res.next ? { p: position.p, after: res.next } : position.p + 1 < partitions.length ? { p: position.p + 1 } : null;
   return { items, next };
 };
 
@@ -404,7 +422,9 @@ const decided = () =>
 export const grantedMemberships = (r: AccessRequest, userId: string, current: Membership[]): Membership[] =>
   r.combinations.map((c) => {
     const held = current.find((m) => m.orgId === c.orgId && m.soldToOrgId === c.soldToOrgId);
-    return held ? { ...held, level: r.level } : { userId, orgId: c.orgId, soldToOrgId: c.soldToOrgId, level: r.level, via: 'direct' };
+    return held
+      ? { ...held, level: r.level }
+      : { userId, orgId: c.orgId, soldToOrgId: c.soldToOrgId, level: r.level, via: 'direct' };
   });
 
 const MAX_ATTEMPTS = 5;
@@ -429,10 +449,12 @@ export const decideAccessRequest = async (
     if (access === 'none') throw notFound();
     if (r.status !== 'pending') {
       const d = r.decision;
-      if (idempotency && d?.decidedBy === caller.id && d.requestHash === idempotency.requestHash) return viewFor('accessRequest', r, access);
+      if (idempotency && d?.decidedBy === caller.id && d.requestHash === idempotency.requestHash)
+        return viewFor('accessRequest', r, access);
       throw decided();
     }
-    if (access === 'restricted') throw forbidden('Access requests of EU/EEA organisations are decided by staff working from the EU (PRIV-1).');
+    if (access === 'restricted')
+      throw forbidden('Access requests of EU/EEA organisations are decided by staff working from the EU (PRIV-1).');
     const at = deps.clock.now().toISOString();
     const c = await deps.cases.getCase(r.caseNumber!);
     if (!c) throw new Error(`access request ${requestId}: admin case ${r.caseNumber} missing`);
@@ -472,7 +494,12 @@ export const decideAccessRequest = async (
       createdAt: at,
     };
     const events = [
-      auditEvent(deps, actor, c.caseNumber, at, { action: 'access-request-decided', field: 'status', from: c.status, to: 'closed' }),
+      auditEvent(deps, actor, c.caseNumber, at, {
+        action: 'access-request-decided',
+        field: 'status',
+        from: c.status,
+        to: 'closed',
+      }),
     ];
     let grant: AccessGrant | undefined;
     if (userId) {
@@ -494,7 +521,9 @@ export const decideAccessRequest = async (
         events,
       };
     }
-    if (await deps.accessRequests.decide(next, grant, { closedCase: closed, caseVersion: c.version, updates: [update], events })) {
+    if (
+      await deps.accessRequests.decide(next, grant, { closedCase: closed, caseVersion: c.version, updates: [update], events })
+    ) {
       await sendQuietly(deps, decisionMail(deps.mailDomain, next));
       return viewFor('accessRequest', next, access);
     }
@@ -529,7 +558,16 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
       report.examined++;
       if (!(await deps.accessRequests.flagOverdue(r, at))) continue;
       admins ??= await deps.accessRequests.portalAdmins();
-      const sent = admins.length > 0 && (await sendQuietly(deps, overdueMail(deps.mailDomain, admins.map((a) => a.email), r)));
+      const sent =
+        admins.length > 0 &&
+        (await sendQuietly(
+          deps,
+          overdueMail(
+            deps.mailDomain,
+            admins.map((a) => a.email),
+            r,
+          ),
+        ));
       if (sent) report.flagged++;
       else {
         report.mailFailed++;
@@ -540,4 +578,3 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
   } while (after);
   return report;
 };
-

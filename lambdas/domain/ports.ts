@@ -368,7 +368,11 @@ export interface AccessRequestRepo {
   /** Pending -> decided with its grant (approval) and the admin case closed; false when no longer pending. */
   decide(r: AccessRequest, grant: AccessGrant | undefined, closing: Omit<AccessGrant, 'user' | 'memberships'>): Promise<boolean>;
   /** A company's confirmed requests, newest first (or every company's, for portal admins). */
-  listFor(decidingOrgId: string | 'ALL', status: AccessRequest['status'] | undefined, page: PageRequest): Promise<Page<AccessRequest>>;
+  listFor(
+    decidingOrgId: string | 'ALL',
+    status: AccessRequest['status'] | undefined,
+    page: PageRequest,
+  ): Promise<Page<AccessRequest>>;
   /** FLAG-2: pending requests confirmed before `before`, not yet flagged, oldest first (the sparse index). */
   duePending(before: string, page: PageRequest): Promise<Page<AccessRequest>>;
   /** FLAG-2: marks the request flagged (out of the sparse index) if still pending and unflagged. */
