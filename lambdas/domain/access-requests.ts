@@ -201,12 +201,15 @@ export const openAccessRequest = async (
   const email = input.email.trim().toLowerCase();
   const orgId = input.combinations[0]?.orgId;
   const [org] = orgId ? await deps.directory.getOrgs([orgId]) : [];
+  // Sold-to defaults to the organisation itself, or to the partner that sold an end user (ACC-7).
+  const combinations = input.combinations.map((c) => ({
+    orgId: c.orgId,
+    soldToOrgId: c.soldToOrgId ?? (org?.orgId === c.orgId ? (org.managedBy ?? c.orgId) : c.orgId),
+  }));
   const existing = org
-    ? await deps.directory.getCombinations(
-        input.combinations.map((c) => ({ endUserOrgId: c.orgId, soldToOrgId: c.soldToOrgId ?? c.orgId })),
-      )
+    ? await deps.directory.getCombinations(combinations.map((c) => ({ endUserOrgId: c.orgId, soldToOrgId: c.soldToOrgId })))
     : [];
-  const checked = checkRequest({ ...input, email }, org, existing);
+  const checked = checkRequest({ ...input, email, combinations }, org, existing);
   if (checked instanceof Problem) throw checked;
   if (checked.length) throw validation(checked);
 
@@ -221,7 +224,7 @@ export const openAccessRequest = async (
     level: input.level,
     orgId: org!.orgId,
     orgName: org!.name,
-    combinations: input.combinations.map((c) => ({ orgId: c.orgId, soldToOrgId: c.soldToOrgId ?? c.orgId })),
+    combinations,
     decidingOrgId: decidingOrgOf(org!),
     status: 'unconfirmed',
     createdAt: at,
