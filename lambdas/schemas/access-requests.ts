@@ -7,7 +7,13 @@ const OrgId = z.string().trim().min(1).max(64);
 export const CreateAccessRequestBody = z
   .strictObject({
     email: z.string().trim().max(254).email('must be an email address'),
-    name: z.string().trim().min(1).max(200),
+    // It reaches mail and the admin case's subject: one line of text.
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters'),
     level: z.enum(LEVELS),
     combinations: z
       .array(z.strictObject({ orgId: OrgId, soldToOrgId: OrgId.optional() }))
