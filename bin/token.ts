@@ -1,8 +1,13 @@
 /**
  * `npm run --silent token -- <email> [--client web|mobile]` or `-- --machine <clientId>`: prints
  * a bearer token from the local issuer, and nothing else, for `$(...)` in a shell. Signs with
- * the shared key file, so the server need not be running (it verifies with the same file).
+ * the shared key file, so the server need not be running (it verifies with the same file) for
+ * demo users; anyone else (a requester whose access request was approved, ACC-6) is looked up
+ * by email in the running local mode's directory (DYNAMODB_PORT, TABLE_NAME).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { userIdByEmail } from '../lambdas/data/mail-repo';
 import { clientIds, signMachineToken, signUserToken } from '../lib/local/issuer';
 import type { UserClient } from '../lib/local/issuer';
 import { DEMO_USERS } from '../lib/local/demo-data';
@@ -17,7 +22,24 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-const main = () => {
+/** A directory user of the running local mode (ACC-6: created by an approved access request). */
+const directoryUser = async (email: string): Promise<string | undefined> => {
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${process.env.DYNAMODB_PORT || 8000}`,
+    region: process.env.AWS_REGION ?? 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const doc = DynamoDBDocumentClient.from(client);
+    return await userIdByEmail({ doc, table: process.env.TABLE_NAME || 'casework-local' }, email.toLowerCase());
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+};
+
+const main = async () => {
   const args = process.argv.slice(2);
   let email: string | undefined;
   let client: UserClient = 'web';
@@ -47,13 +69,16 @@ const main = () => {
     process.stdout.write(`${signMachineToken(machine)}\n`);
     return;
   }
-  if (!email) fail(usage);
-  const user = DEMO_USERS.find((u) => u.email.toLowerCase() === email!.toLowerCase());
-  if (!user) {
-    fail(`No demo user ${email}. Demo users:\n${DEMO_USERS.map((u) => `  ${u.email}`).join('\n')}`);
+  if (!email) return fail(usage);
+  const demo = DEMO_USERS.find((u) => u.email.toLowerCase() === email!.toLowerCase());
+  const userId = demo?.userId ?? (await directoryUser(email));
+  if (!userId) {
+    fail(
+      `No user ${email} (not a demo user, and not in the directory of local mode at DYNAMODB_PORT). Demo users:\n${DEMO_USERS.map((u) => `  ${u.email}`).join('\n')}`,
+    );
     return;
   }
-  process.stdout.write(`${signUserToken({ sub: user.userId, email: user.email, client })}\n`);
+  process.stdout.write(`${signUserToken({ sub: userId, email: email.toLowerCase(), client })}\n`);
 };
 
-main();
+void main();

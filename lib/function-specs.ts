@@ -119,19 +119,24 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
       routes: served,
       clients: true,
       ...(usesTable ? { table: { writes }, cursorSecret: true } : {}),
-      ...(served.some((r) => r.sendsMail) ? { mailer: true, replyKeys: true } : {}),
+      ...(served.some((r) => r.sendsMail)
+        ? { mailer: true, replyKeys: true }
+        : served.some((r) => r.sendsNotices)
+          ? { mailer: true }
+          : {}),
       ...(served.some((r) => r.push) ? { push: true } : {}),
     });
   }
   return specs;
 };
 
-/** The scheduled sweep (FLAG-1, FLAG-2). */
+/** The scheduled sweep (FLAG-1, FLAG-2): FLAG-2 mails portal admins itself. */
 export const SWEEP_FUNCTION: FunctionSpec = {
   name: 'run-sweep',
   module: 'schedule/run-sweep',
   routes: [],
   table: { writes: SWEEP_WRITES },
+  mailer: true,
 };
 
 /** The table stream's consumer (NOTE-1, FLAG-1): integration messages, per-user delivery, the needs-action reminders. */

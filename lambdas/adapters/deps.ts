@@ -10,6 +10,8 @@ import { outboxRepo } from '../data/outbox-repo';
 import { notificationRepo } from '../data/notification-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
+import { accessRequestRepo } from '../data/access-request-repo';
+import { userIdByEmail } from '../data/mail-repo';
 import type { Deps } from '../domain/ports';
 import { ConfigurationError, requiredEnv } from './config';
 import { systemIds } from './ids';
@@ -18,6 +20,7 @@ import { replyKeyring } from './reply-keys';
 import { sesMailer } from './ses-mailer';
 import { snsIntegrationTopic } from './sns-topic';
 import { snsPush } from './sns-push';
+import { directoryUserAccounts, userAccounts } from './user-accounts';
 
 /** Every port over one table; tests override the clock or the mailer. */
 export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => ({
@@ -41,6 +44,9 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   integration: snsIntegrationTopic(),
   notes: notificationRepo(ref),
   push: snsPush(),
+  accessRequests: accessRequestRepo(ref),
+  // Tests and local tools: the directory is the sign-in directory (the local issuer).
+  userAccounts: directoryUserAccounts((email) => userIdByEmail(ref, email)),
   ...overrides,
 });
 
@@ -79,6 +85,8 @@ const lazyDeps = (): Deps => {
     }
     return snsPush();
   });
+  const accessRequests = once(() => accessRequestRepo(table()));
+  const accounts = once(() => userAccounts((email) => userIdByEmail(table(), email)));
   return {
     clock: { now: () => new Date() },
     ids: systemIds,
@@ -126,6 +134,12 @@ const lazyDeps = (): Deps => {
     },
     get push() {
       return push();
+    },
+    get accessRequests() {
+      return accessRequests();
+    },
+    get userAccounts() {
+      return accounts();
     },
     // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
     replyKeys: replyKeyring,

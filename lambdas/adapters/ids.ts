@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { Ids } from '../domain/ports';
 
@@ -15,4 +15,7 @@ export const referenceId = (): string => {
 
 const ulid = monotonicFactory();
 
-export const systemIds: Ids = { next: () => ulid(), referenceId };
+/** ACC-6: 000000-999999, uniformly (randomInt rejects the modulo bias). */
+export const oneTimeCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
+
+export const systemIds: Ids = { next: () => ulid(), referenceId, oneTimeCode };

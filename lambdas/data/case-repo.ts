@@ -27,7 +27,7 @@ export const nextCaseNumber = async (ref: TableRef): Promise<number> => {
   return Number(res.Attributes?.value);
 };
 
-const caseItem = (c: Case) => ({ ...keys.case(c.caseNumber), ...caseIndexKeys(c), entity: 'case', ...c });
+export const caseItem = (c: Case) => ({ ...keys.case(c.caseNumber), ...caseIndexKeys(c), entity: 'case', ...c });
 
 /**
  * The case, its Reference ID entry and the idempotency record are written in one transaction: a

@@ -12,7 +12,7 @@ import {
 import type { DirectoryRepo, MembershipGuard } from '../domain/ports';
 import type { Combination, Membership, Org, OrgEvent, User } from '../domain/types';
 import type { TableRef } from './client';
-import { keys, membershipIndexKeys, orgIndexKeys, userIndexKeys } from './keys';
+import { keys, membershipIndexKeys, orgIndexKeys, staffRoleIndexKeys, userIndexKeys } from './keys';
 import { fromItem, lostRace } from './items';
 import { inPartition, queryAll } from './paging';
 import { TABLE } from './table';
@@ -100,7 +100,14 @@ export const putUser = (ref: TableRef, user: User) =>
   ref.doc.send(
     new PutCommand({
       TableName: ref.table,
-      Item: { ...keys.user(user.userId), ...userIndexKeys(user.email), entity: 'user', ...user },
+      Item: {
+        ...keys.user(user.userId),
+        ...userIndexKeys(user.email),
+        // FLAG-2: staff are found by role (portal admins) with a Query.
+        ...(user.staff ? staffRoleIndexKeys(user.staff.role, user.userId) : {}),
+        entity: 'user',
+        ...user,
+      },
     }),
   );
 
@@ -180,7 +187,7 @@ export const updateSettings = async (ref: TableRef, userId: string, settings: Us
   );
 };
 
-const membershipItem = (m: Membership) => ({
+export const membershipItem = (m: Membership) => ({
   ...keys.membership(m.userId, m.orgId, m.soldToOrgId),
   ...membershipIndexKeys(m.orgId, m.userId),
   entity: 'membership',

@@ -35,6 +35,10 @@ export const KEY_PREFIX = {
   monitoring: 'MONITOR#',
   /** NOTE-1: a registered push device (one per platform and token, whoever holds it now). */
   device: 'DEVICE#',
+  /** ACC-6: access requests, one partition each. */
+  accessRequest: 'ACCESSREQ#',
+  /** ACC-6: fixed-window rate-limit counters (TTL). */
+  rateLimit: 'RATE#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -222,4 +226,46 @@ export const alarmIndexKeys = (a: { orgId: string; status: 'active' | 'closed'; 
 export const alarmTimeRange = (range: { from?: string; to?: string }): { low: string; high: string } => ({
   low: range.to ? newestFirst(range.to) : '0',
   high: `${range.from ? newestFirst(range.from) : '9'.repeat(13)}$`,
+});
+
+/** ACC-6: an access request is its own partition; rate-limit counters sit beside it. */
+export const accessKeys = {
+  request: (requestId: string) => ({ PK: `${KEY_PREFIX.accessRequest}${requestId}`, SK: 'REQUEST' }),
+  /** One counter per subject (a hashed address or a source IP) and window start; removed by TTL. */
+  rate: (kind: 'email' | 'ip', subject: string, windowStart: string) => ({
+    PK: `${KEY_PREFIX.rateLimit}access-${kind}#${createHash('sha256').update(subject.toLowerCase()).digest('base64url')}#${windowStart}`,
+    SK: 'RATE',
+  }),
+} as const;
+
+/** FLAG-2: pending access requests, in their own partition of the sparse waiting index. */
+export const WAITING_ACCESS_PARTITION = 'WAITING#ACCESSREQ';
+
+/**
+ * Index entries of a confirmed access request: the deciding company's list (GSI2, newest first)
+ * and the portal admins' list of every request (GSI3, newest first); while pending, the sweep's
+ * sparse index (GSI5).
+ */
+export const accessRequestIndexKeys = (r: {
+  requestId: string;
+  decidingOrgId: string;
+  confirmedAt: string;
+  status: string;
+  overdueFlaggedAt?: string;
+}): Record<string, string> => ({
+  [byModified.partitionKey]: `ACCESSREQS#${r.decidingOrgId}`,
+  [byModified.sortKey]: `${newestFirst(r.confirmedAt)}#${r.requestId}`,
+  [byCreated.partitionKey]: 'ACCESSREQS#ALL',
+  [byCreated.sortKey]: `${newestFirst(r.confirmedAt)}#${r.requestId}`,
+  ...(r.status === 'pending' && !r.overdueFlaggedAt
+    ? { [waiting.partitionKey]: WAITING_ACCESS_PARTITION, [waiting.sortKey]: `${r.confirmedAt}#${r.requestId}` }
+    : {}),
+});
+
+export const accessRequestListPartition = (decidingOrgId: string | 'ALL'): string => `ACCESSREQS#${decidingOrgId}`;
+
+/** FLAG-2: portal admins are found by Query on their own partition of the person index (GSI4). */
+export const staffRoleIndexKeys = (role: string, userId: string) => ({
+  [byPerson.partitionKey]: `STAFF#${role}`,
+  [byPerson.sortKey]: userId,
 });

@@ -26,6 +26,8 @@ const {
   outbox: OUTBOX,
   monitoring: MONITOR,
   device: DEVICE,
+  accessRequest: ACCESSREQ,
+  rateLimit: RATE,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -92,6 +94,14 @@ export const WRITE_PATTERNS = {
   registerDevice: { PutItem: [DEVICE] },
   /** notification-repo deleteDevice (NOTE-1): the owner's DELETE, or the notifier when SNS reports it disabled. */
   removeDevice: { DeleteItem: [DEVICE] },
+  /** access-request-repo open (ACC-6): the request and both rate-limit counters in one transaction. */
+  openAccessRequest: { PutItem: [ACCESSREQ], UpdateItem: [RATE] },
+  /** access-request-repo countAttempt and confirm (ACC-6): the request, and the admin case with its Reference ID. */
+  confirmAccessRequest: { UpdateItem: [ACCESSREQ], PutItem: [CASE, REF] },
+  /** access-request-repo decide (ACC-6): the request, the user and memberships granted, the admin case closed with its update and event. */
+  decideAccessRequest: { UpdateItem: [ACCESSREQ, USER], PutItem: [USER, CASE] },
+  /** access-request-repo flagOverdue and unflag (FLAG-2). */
+  flagAccessRequest: { UpdateItem: [ACCESSREQ] },
 } as const satisfies Record<string, WriteGrant>;
 
 export type WritePattern = keyof typeof WRITE_PATTERNS;
@@ -105,7 +115,7 @@ export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
   'autoReplyOnce',
   'recordOutboundMail',
 ];
-export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction'];
+export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAccessRequest'];
 
 /**
  * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, the ids of the mail it

@@ -30,7 +30,17 @@ export interface Caller {
   termsAccepted: boolean;
 }
 
-export type RoutePermission = 'public' | 'signedIn' | 'readCases' | 'createCases' | 'updateCases' | 'staff' | 'admin' | 'ingest';
+export type RoutePermission =
+  | 'public'
+  | 'signedIn'
+  | 'readCases'
+  | 'createCases'
+  | 'updateCases'
+  | 'staff'
+  | 'admin'
+  | 'ingest'
+  /** ACC-6: Designated Approvers (of some company) and portal admins. */
+  | 'approve';
 
 export const INGEST_SCOPE = 'casework/ingest';
 
@@ -82,6 +92,8 @@ export const mayCall = (caller: Caller | undefined, permission: RoutePermission)
       return staff !== undefined;
     case 'admin':
       return staff?.role === 'admin';
+    case 'approve':
+      return staff?.role === 'admin' || (!staff && caller.memberships.some((m) => m.approver === true));
     case 'readCases':
       // Levels only: a FedRAMP contact on the mobile app passes the gate and then finds nothing
       // (PRIV-2 answers 404 per case, an empty list), exactly as for a case that does not exist.

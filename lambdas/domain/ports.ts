@@ -15,7 +15,19 @@ import type {
   SubscriptionSource,
 } from './subscriptions';
 import type { NotificationType } from './notifications';
-import type { AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, Severity, User, UserSettings } from './types';
+import type {
+  AccessRequest,
+  AuditEvent,
+  Case,
+  CaseUpdate,
+  Combination,
+  Membership,
+  Org,
+  OrgEvent,
+  Severity,
+  User,
+  UserSettings,
+} from './types';
 
 export interface Clock {
   now(): Date;
@@ -26,6 +38,8 @@ export interface Ids {
   next(): string;
   /** Unguessable token, unrelated to the case number (MAIL-1). */
   referenceId(): string;
+  /** ACC-6: a one-time code of 6 random digits (uniform, from a CSPRNG). */
+  oneTimeCode(): string;
 }
 
 export interface Page<T> {
@@ -380,6 +394,77 @@ export interface PushService {
   deleteEndpoint(endpointArn: string): Promise<void>;
 }
 
+/** ACC-6: a fixed-window counter a new access request must stay under. */
+export interface RateLimit {
+  kind: 'email' | 'ip';
+  subject: string;
+  /** Start of the current window (ISO), part of the counter's key. */
+  windowStart: string;
+  max: number;
+  /** When DynamoDB may delete the counter (epoch seconds). */
+  expiresAt: number;
+}
+
+/** The directory writes an approval makes, all or nothing (ACC-6). */
+export interface AccessGrant {
+  /** Written only if the user is new (if_not_exists on every field). */
+  user: User;
+  /** One per combination requested, replacing any membership of that combination. */
+  memberships: Membership[];
+  /** The admin case, closed, at the version read; with its update and audit events. */
+  closedCase: Case;
+  caseVersion: number;
+  updates: CaseUpdate[];
+  events: AuditEvent[];
+}
+
+/** ACC-6, FLAG-2: access requests and what they write. */
+export interface AccessRequestRepo {
+  /**
+   * The request and the rate-limit counters in one transaction: `limited` (with the counter that
+   * refused) when one is at its maximum, `exists` when a request with this id is already stored.
+   */
+  open(r: AccessRequest, limits: RateLimit[], expiresAt: number): Promise<'created' | 'exists' | { limited: RateLimit }>;
+  get(requestId: string): Promise<AccessRequest | undefined>;
+  /**
+   * Counts one confirmation attempt BEFORE the code is compared (so no more than `max` codes are
+   * ever compared, however many arrive at once): the request as counted, or undefined when it is
+   * no longer unconfirmed, its code has expired, or its attempts are used up.
+   */
+  countAttempt(requestId: string, max: number, now: string): Promise<AccessRequest | undefined>;
+  /** Unconfirmed -> pending with the admin case opened, all or nothing; false when no longer unconfirmed. */
+  confirm(r: AccessRequest, adminCase: Case): Promise<boolean>;
+  /** Pending -> decided with its grant (approval) and the admin case closed; false when no longer pending. */
+  decide(r: AccessRequest, grant: AccessGrant | undefined, closing: Omit<AccessGrant, 'user' | 'memberships'>): Promise<boolean>;
+  /** A company's confirmed requests, newest first (or every company's, for portal admins). */
+  listFor(
+    decidingOrgId: string | 'ALL',
+    status: AccessRequest['status'] | undefined,
+    page: PageRequest,
+  ): Promise<Page<AccessRequest>>;
+  /** FLAG-2: pending requests confirmed before `before`, not yet flagged, oldest first (the sparse index). */
+  duePending(before: string, page: PageRequest): Promise<Page<AccessRequest>>;
+  /** FLAG-2: marks the request flagged (out of the sparse index) if still pending and unflagged. */
+  flagOverdue(r: AccessRequest, at: string): Promise<boolean>;
+  /** FLAG-2: undoes a flag whose mail could not be sent, so the next run tries again. */
+  unflagOverdue(r: AccessRequest, at: string): Promise<void>;
+  /** The Designated Approvers of an organisation, with their profiles (members index, by Query). */
+  approversOf(orgId: string): Promise<User[]>;
+  /** Portal admins (staff role `admin`), by Query on their index partition. */
+  portalAdmins(): Promise<User[]>;
+  userIdByEmail(email: string): Promise<string | undefined>;
+}
+
+/**
+ * ACC-6: the sign-in directory. In AWS the Cognito user pool (AdminCreateUser, or
+ * AdminUpdateUserAttributes for a known user), whose `sub` is the user's id; locally the local
+ * issuer signs tokens for directory users, so the local adapter only finds or makes the id.
+ */
+export interface UserAccounts {
+  /** The user id (token `sub`) of the person with this verified address, created if new. */
+  ensureUser(u: { email: string; name: string }): Promise<string>;
+}
+
 export interface Deps {
   clock: Clock;
   ids: Ids;
@@ -401,4 +486,8 @@ export interface Deps {
   /** NOTE-1, NOTE-3: inbox items and push devices. */
   notes: NotificationRepo;
   push: PushService;
+  /** ACC-6, FLAG-2. */
+  accessRequests: AccessRequestRepo;
+  /** ACC-6: the sign-in directory (Cognito in AWS; locally the directory itself). */
+  userAccounts: UserAccounts;
 }

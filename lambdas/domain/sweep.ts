@@ -4,11 +4,12 @@
  * nothing left to do). The sweep sends nothing: the flag's stream record drives the contact's
  * one reminder per waiting period through the notifier (lambdas/domain/notifier.ts), so a crash
  * between flagging and sending cannot lose the reminder.
- * FLAG-2's access requests join as another timer in TIMERS when they exist.
+ * FLAG-2: access requests pending over 48 hours are the second timer (access-requests.ts).
  */
 import { NEEDS_ACTION_AFTER_HOURS } from './lifecycle';
 import type { Deps } from './ports';
 import { auditEvent, SYSTEM_ACTOR } from './case-changes';
+import { sweepPendingAccessRequests } from './access-requests';
 
 export interface SweepReport {
   examined: number;
@@ -45,4 +46,5 @@ export const sweepNeedsAction = async (deps: Deps): Promise<SweepReport> => {
 /** Every timer the sweep runs. */
 export const runSweep = async (deps: Deps) => ({
   needsAction: await sweepNeedsAction(deps),
+  accessRequests: await sweepPendingAccessRequests(deps),
 });

@@ -208,3 +208,36 @@ export interface OrgEvent {
   designatedContacts?: number;
   approvers?: string[];
 }
+
+/** ACC-6: an access request's life: mailed a code, confirmed (pending approval), decided. */
+export const ACCESS_REQUEST_STATUSES = ['unconfirmed', 'pending', 'approved', 'rejected'] as const;
+export type AccessRequestStatus = (typeof ACCESS_REQUEST_STATUSES)[number];
+
+export interface AccessRequest {
+  requestId: string;
+  /** Lower-cased; proven by the one-time code before anything goes to approvers. */
+  email: string;
+  name: string;
+  level: Level;
+  /** The organisation asked for; every combination is one of its own. */
+  orgId: string;
+  orgName: string;
+  combinations: { orgId: string; soldToOrgId: string }[];
+  /** Whose Designated Approvers decide: the organisation's, or its managing partner's (ACC-7). */
+  decidingOrgId: string;
+  status: AccessRequestStatus;
+  createdAt: string;
+  /** sha256 of the request id and the code: the code itself is never stored. */
+  codeHash: string;
+  codeExpiresAt: string;
+  attempts: number;
+  /** Idempotency-Key: the hash of the first request made with it. */
+  requestHash?: string;
+  confirmedAt?: string;
+  caseNumber?: string;
+  decision?: { approve: boolean; comment?: string; decidedBy: string; decidedAt: string; requestHash?: string };
+  /** The user the approval granted to. */
+  userId?: string;
+  /** FLAG-2: when portal admins were told it had been pending over 48 hours. */
+  overdueFlaggedAt?: string;
+}

@@ -14,7 +14,7 @@ import type { CaseAccess } from './policy';
 import type { Alarm } from './monitoring';
 import type { MonitoringNotice, NotificationEvent } from './notifications';
 import type { Device, InboundRecord, InboxItem } from './ports';
-import type { Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
+import type { AccessRequest, Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
 
 /** An organisation as GET /accounts shows it, with the caller's own level and subscription. */
 export interface AccountRecord extends Org {
@@ -69,6 +69,8 @@ export interface ViewKinds {
   inboxItem: InboxItem;
   /** A registered push device (POST /devices): its id and platform, never its token or endpoint. */
   device: Device;
+  /** An access request (ACC-6): to its requester, its approvers and portal admins. */
+  accessRequest: AccessRequest;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -207,6 +209,51 @@ export const ACCOUNT_RESTRICTED = {
   level: 'keep',
   subscription: 'keep',
 } as const satisfies AllowList<AccountRecord>;
+
+/**
+ * ACC-6: what anyone is shown of an access request. An allow-list for every caller: the code's
+ * hash, the attempt count and the idempotency hash never leave.
+ */
+export const ACCESS_REQUEST_SHOWN = {
+  requestId: 'keep',
+  email: 'keep',
+  name: 'keep',
+  level: 'keep',
+  orgId: 'keep',
+  orgName: 'keep',
+  combinations: 'keep',
+  decidingOrgId: 'keep',
+  status: 'keep',
+  createdAt: 'keep',
+  codeExpiresAt: 'keep',
+  confirmedAt: 'keep',
+  caseNumber: 'keep',
+  decision: (d: unknown) => {
+    const { requestHash: _h, ...shown } = d as NonNullable<AccessRequest['decision']>;
+    return shown;
+  },
+  userId: 'keep',
+  overdueFlaggedAt: 'keep',
+} as const satisfies AllowList<AccessRequest>;
+
+/** PRIV-1: US staff see that a request of an EU/EEA organisation exists, not who asked or why. */
+export const ACCESS_REQUEST_RESTRICTED = {
+  requestId: 'keep',
+  level: 'keep',
+  orgId: 'keep',
+  orgName: 'keep',
+  combinations: 'keep',
+  decidingOrgId: 'keep',
+  status: 'keep',
+  createdAt: 'keep',
+  confirmedAt: 'keep',
+  caseNumber: 'keep',
+  decision: (d: unknown) => {
+    const { approve, decidedAt } = d as NonNullable<AccessRequest['decision']>;
+    return { approve, decidedAt };
+  },
+  overdueFlaggedAt: 'keep',
+} as const satisfies AllowList<AccessRequest>;
 
 /** A restricted favorite of a case shows the case as a restricted row: no subject (PRIV-1). */
 export const FAVORITE_RESTRICTED = {
@@ -369,6 +416,7 @@ export const RESTRICTED = {
   alarm: ALARM_RESTRICTED,
   inboxItem: INBOX_ITEM_RESTRICTED,
   device: DEVICE_RESTRICTED,
+  accessRequest: ACCESS_REQUEST_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
 
 /** `euData` is how the list decides access; it is not part of the row. */
@@ -411,6 +459,19 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   alarm: { restricted: RESTRICTED.alarm, full: (a) => pick(a, ALARM_FIELDS), marked: true },
   inboxItem: { restricted: RESTRICTED.inboxItem, full: (i) => pick(i, INBOX_ITEM_FULL), marked: true },
   device: { restricted: RESTRICTED.device, full: (d) => pick(d, DEVICE_RESTRICTED), marked: false },
+  accessRequest: {
+    restricted: RESTRICTED.accessRequest,
+    full: (r) => {
+      const out: Record<string, unknown> = {};
+      for (const [field, rule] of Object.entries(ACCESS_REQUEST_SHOWN) as [keyof AccessRequest, FieldRule<AccessRequest>][]) {
+        const v = r[field];
+        if (v === undefined) continue;
+        out[field] = rule === 'keep' ? v : (rule as (value: unknown, whole: AccessRequest) => unknown)(v, r);
+      }
+      return out as unknown as AccessRequest;
+    },
+    marked: true,
+  },
 };
 
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -36,6 +36,8 @@ export interface RouteRequest<P = Record<string, string>, Q = Record<string, unk
   query: Q;
   body: B;
   headers: Record<string, string | undefined>;
+  /** The client's address as API Gateway saw it (never a header the client could set). */
+  sourceIp: string;
   deps: Deps;
   /** Present when the client sent an Idempotency-Key; the domain scopes it to the caller and client. */
   idempotency?: IdempotencyRequest;
@@ -242,6 +244,7 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
           query,
           body,
           headers,
+          sourceIp: event.requestContext.http?.sourceIp ?? 'unknown',
           deps,
           idempotency: idempotencyOf(route, headers, params, body),
           after: async () => decodeCursor(await cursorKey(), _c as string | undefined, binding),

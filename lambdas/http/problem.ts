@@ -9,7 +9,12 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export const problemResponse = (p: Problem): APIGatewayProxyStructuredResultV2 => ({
   statusCode: p.status,
-  headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' },
+  headers: {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    'cache-control': 'no-store',
+    // A 429 says when to come back (RFC 9110 Retry-After, seconds).
+    ...(typeof p.extensions.retryAfter === 'number' ? { 'retry-after': String(p.extensions.retryAfter) } : {}),
+  },
   body: JSON.stringify({
     type: p.type,
     title: p.title,

@@ -37,6 +37,15 @@ import {
   ShortfallListSchema,
 } from '../schemas/me';
 import { InboundMailListSchema } from '../schemas/mail';
+import {
+  AccessDecisionBody,
+  AccessRequestListSchema,
+  AccessRequestParams,
+  AccessRequestSchema,
+  AccessRequestsQuery,
+  ConfirmAccessRequestBody,
+  CreateAccessRequestBody,
+} from '../schemas/access-requests';
 import { AcceptTermsBody, TermsAcceptedSchema, TermsSchema } from '../schemas/terms';
 import {
   AccountListSchema,
@@ -85,6 +94,8 @@ export interface RouteDef {
   sendsMail?: boolean;
   /** Manages push endpoints (NOTE-1): the function gets the push binding. */
   push?: boolean;
+  /** Sends mail that is not case mail (ACC-6 codes and decisions): the mailer only, no reply keys. */
+  sendsNotices?: boolean;
   summary: string;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
@@ -521,6 +532,59 @@ export const ROUTES = [
     summary: "Remove one of the caller's devices and its platform endpoint; anyone else's is 404",
     request: { params: DeviceParams },
     success: { status: 204 },
+  },
+  // Access requests (ACC-6): anyone asks, with a mailed code; approvers and portal admins decide.
+  {
+    method: 'POST',
+    path: '/access-requests',
+    handler: 'create-access-request',
+    permission: 'public',
+    table: 'write',
+    writes: ['openAccessRequest'],
+    caseData: false,
+    sendsNotices: true,
+    summary:
+      'Anyone with an individual corporate address (ACC-3) asks for a level on combinations of one organisation; a one-time code is mailed (ACC-6); rate-limited per address and source IP',
+    request: { body: CreateAccessRequestBody },
+    success: { status: 201, schema: AccessRequestSchema },
+  },
+  {
+    method: 'POST',
+    path: '/access-requests/{id}/confirm',
+    handler: 'confirm-access-request',
+    permission: 'public',
+    table: 'write',
+    writes: ['confirmAccessRequest', 'nextCaseNumber'],
+    caseData: false,
+    sendsNotices: true,
+    summary:
+      'The mailed code proves the address (15 minutes, 5 attempts); the request opens an admin case and goes to the approvers (ACC-6)',
+    request: { params: AccessRequestParams, body: ConfirmAccessRequestBody },
+    success: { status: 200, schema: AccessRequestSchema },
+  },
+  {
+    method: 'GET',
+    path: '/access-requests',
+    handler: 'list-access-requests',
+    permission: 'approve',
+    table: 'read',
+    caseData: false,
+    summary: "Requests the caller decides: an approver's companies' (pending and decided), every one for portal admins (ACC-6)",
+    request: { query: AccessRequestsQuery },
+    success: { status: 200, schema: AccessRequestListSchema },
+  },
+  {
+    method: 'POST',
+    path: '/access-requests/{id}/decision',
+    handler: 'decide-access-request',
+    permission: 'approve',
+    table: 'write',
+    writes: ['decideAccessRequest'],
+    caseData: false,
+    sendsNotices: true,
+    summary: 'An approver of that company or a portal admin approves (grants the level) or rejects; once only (ACC-6)',
+    request: { params: AccessRequestParams, body: AccessDecisionBody },
+    success: { status: 200, schema: AccessRequestSchema },
   },
 ] as const satisfies readonly RouteDef[];
 

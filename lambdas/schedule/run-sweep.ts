@@ -7,7 +7,7 @@ import { runSweep } from '../domain/sweep';
 export const handler = async (_event?: ScheduledEvent) => {
   const report = await runSweep(appDeps());
   // Most runs find nothing due: keep those out of the INFO stream.
-  if (report.needsAction.examined > 0) logger.info('sweep done', { report });
+  if (report.needsAction.examined > 0 || report.accessRequests.examined > 0) logger.info('sweep done', { report });
   else logger.debug('sweep done', { report });
   return report;
 };

@@ -10,6 +10,8 @@ import { CaseworkFunction } from './casework-function';
 export interface SchedulesProps {
   readonly stage: Stage;
   readonly table: dynamodb.ITable;
+  /** FLAG-2: the sweep mails portal admins from this domain. */
+  readonly mailDomain: string;
   /** @default 15 minutes (FLAG-1); local mode runs the same handler every minute */
   readonly every?: Duration;
 }
@@ -27,9 +29,10 @@ export class Schedules extends Construct {
     this.sweep = new CaseworkFunction(this, 'Sweep', {
       stage: props.stage,
       module: SWEEP_FUNCTION.module,
-      description: 'FLAG-1: flags cases waiting on the customer for over 24 hours (the notifier reminds)',
+      description:
+        'FLAG-1: flags cases waiting on the customer for over 24 hours (the notifier reminds); FLAG-2: access requests pending over 48 hours (mails portal admins)',
       timeout: Duration.minutes(5),
-    }).bind(SWEEP_FUNCTION, { table: props.table });
+    }).bind(SWEEP_FUNCTION, { table: props.table, mailDomain: props.mailDomain });
     this.rule = new events.Rule(this, 'Every15Minutes', {
       description: 'Casework needs-action sweep',
       schedule: events.Schedule.rate(props.every ?? Duration.minutes(15)),

@@ -45,6 +45,8 @@ export const startScheduler = (opts: {
     })) as Awaited<ReturnType<typeof sweepHandler>>;
     const n = report.needsAction;
     if (n.examined > 0) opts.log(`sweep: ${n.flagged} case(s) flagged needs-action (the notifier sends the reminders)`);
+    const a = report.accessRequests;
+    if (a?.examined > 0) opts.log(`sweep: ${a.flagged} access request(s) pending over 48 hours flagged to portal admins`);
     return report;
   };
   const tick = () => {

@@ -98,7 +98,7 @@ export class AppStack extends Stack {
       push: props.push,
     });
 
-    this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table });
+    this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table, mailDomain: props.mailDomain });
 
     this.inboundMail = new CaseworkInboundMail(this, 'InboundMail', {
       stage: props.stage,

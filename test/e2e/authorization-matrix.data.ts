@@ -370,3 +370,23 @@ const MONITORING_MATRIX: Record<string, Row> = {
   'POST /ingest/maintenance': ingest,
 };
 Object.assign(MATRIX, MONITORING_MATRIX);
+
+/**
+ * Access requests (ACC-6). Asking needs no account: every persona, token or not, gets 201 (each
+ * for an address of its own). Confirming a request with its right code answers 200 whoever sends
+ * it, again and again (a retry). Approvers (dana of Acme, paula of Northwind) and the portal
+ * admin list; the request decided is Acme's: dana decides it first (200), paula does not see it
+ * (404, PRIV-3), and adam then finds it decided (409).
+ */
+const ACCESS_MATRIX: Record<string, Row> = {
+  'POST /access-requests': everyone('201'),
+  'POST /access-requests/{id}/confirm': everyone('200'),
+  'GET /access-requests': { ...signedIn('403'), dana: '200', paula: '200', adam: '200' },
+  'POST /access-requests/{id}/decision': {
+    ...signedIn('403'),
+    dana: '200',
+    paula: '404',
+    adam: '409:access-request-decided',
+  },
+};
+Object.assign(MATRIX, ACCESS_MATRIX);

@@ -4,6 +4,7 @@
  * A status alone proves little for lists and for refusals, so list bodies must hold exactly the
  * targets the persona may see, and every refusal must carry its problem type.
  */
+import { request as httpRequest } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { putCombination, putMembership, putUser } from '../../lambdas/data/directory-repo';
@@ -104,6 +105,17 @@ const bodyFor = (route: RouteDef, persona: Persona, target?: Target): unknown =>
     }
     case 'POST /devices':
       return { platform: 'fcm', token: `matrix-${persona}` };
+    case 'POST /access-requests':
+      return {
+        email: `matrix.${persona.toLowerCase()}@acme.example`,
+        name: `Matrix ${persona}`,
+        level: 'read_only',
+        combinations: [{ orgId: 'ORG-ACME' }],
+      };
+    case 'POST /access-requests/{id}/confirm':
+      return { code: access.confirmCode };
+    case 'POST /access-requests/{id}/decision':
+      return { approve: true };
     default:
       return route.request?.body && !route.request.bodyOptional ? {} : undefined;
   }
@@ -114,6 +126,8 @@ const NOBODYS_DEVICE = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 let local: TestLocal;
 let dynamo: DynamoDBClient;
+/** ACC-6: a request to confirm (with its code) and a confirmed one of Acme to decide. */
+const access = { confirmId: '', confirmCode: '', decideId: '' };
 interface TargetCase {
   caseNumber: string;
   publicUpdateId: string;
@@ -216,7 +230,48 @@ beforeAll(async () => {
     for (const m of p.memberships) await putMembership(ref, { ...m, userId: p.userId });
   }
   base = await freshTargets('lists');
+  // From another loopback address, so the personas' own requests stay within the per-source limit.
+  const ask = async (email: string) => {
+    const made = await anonymousFrom('127.0.0.2', '/access-requests', {
+      email,
+      name: 'Matrix target',
+      level: 'read_only',
+      combinations: [{ orgId: 'ORG-ACME' }],
+    });
+    const id = String(made.requestId);
+    const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { body: { text?: string } }[] };
+    const code = /Your code is (\d{6})/.exec(store.emails.find((m) => m.body.text?.includes(id))?.body.text ?? '')![1];
+    return { id, code };
+  };
+  const toConfirm = await ask('matrix.confirm@acme.example');
+  const toDecide = await ask('matrix.decide@acme.example');
+  await anonymousFrom('127.0.0.2', `/access-requests/${toDecide.id}/confirm`, { code: toDecide.code });
+  Object.assign(access, { confirmId: toConfirm.id, confirmCode: toConfirm.code, decideId: toDecide.id });
 });
+
+/** An anonymous POST from a given loopback source address (the gateway's sourceIp). */
+const anonymousFrom = (from: string, path: string, body: unknown): Promise<Record<string, unknown>> =>
+  new Promise((resolve, reject) => {
+    const url = new URL(`${local.url}${path}`);
+    const payload = JSON.stringify(body);
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 afterAll(async () => {
   dynamo?.destroy();
   await local?.stop();
@@ -373,7 +428,9 @@ describe('authorization matrix', () => {
                 .replace('{orgId}', 'ORG-ACME')
                 .replace('{userId}', 'u-rita')
                 .replace('{kind}/{id}', 'account/ORG-ACME')
-                .replace('{deviceId}', NOBODYS_DEVICE);
+                .replace('{deviceId}', NOBODYS_DEVICE)
+                .replace('{id}/confirm', `${access.confirmId}/confirm`)
+                .replace('{id}/decision', `${access.decideId}/decision`);
       const res = await call(persona, route.method, path, bodyFor(route, persona));
       const issue = res.status < 300 ? bodyIssue(key, persona, res.body) : undefined;
       expect({ persona, answer: answerOf(res.status, res.body) + (issue ? ` (${issue})` : '') }).toEqual({

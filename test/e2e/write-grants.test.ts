@@ -6,7 +6,9 @@
  * CDK grants exactly those declarations (test/infra/functions.test.ts), so a write recorded here
  * outside them is an AccessDenied waiting to happen in AWS. The scheduled sweep is checked the same way.
  */
-import { KEY_PREFIX } from '../../lambdas/data/keys';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { accessKeys, KEY_PREFIX } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
 import nodemailer from 'nodemailer';
 import { grantsOf, READ_ACTIONS, RECEIVE_MAIL_WRITES, SWEEP_WRITES, type WritePattern } from '../../lambdas/data/writes';
@@ -239,11 +241,43 @@ const scenario = async () => {
   const member = { orgId: 'ORG-ACME', userId: 'u-rita' };
   await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'designated' } });
   await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'read_only' } });
+  // ACC-6: an access request, confirmed with its mailed code, listed and approved by dana.
+  const askFor = async (email: string) => {
+    const ar = await call('dana', 'POST /access-requests', {
+      body: { email, name: 'IAM Requester', level: 'read_only', combinations: [{ orgId: 'ORG-ACME' }] },
+    });
+    const id = String(ar.requestId);
+    const sent = (await (await fetch(local.urls.sesStore)).json()) as { emails: { body: { text?: string } }[] };
+    const code = /Your code is (\d{6})/.exec(sent.emails.find((m) => m.body.text?.includes(id))?.body.text ?? '')![1];
+    await call('dana', 'POST /access-requests/{id}/confirm', { params: { id }, body: { code } });
+    return id;
+  };
+  const approved = await askFor('iam.approved@acme.example');
+  await call('dana', 'GET /access-requests');
+  await call('dana', 'POST /access-requests/{id}/decision', { params: { id: approved }, body: { approve: true } });
+  // FLAG-2: another one left pending, confirmed "49 hours ago" (written straight to DynamoDB Local, off the tap).
+  const overdue = await askFor('iam.overdue@acme.example');
+  const direct = new DynamoDBClient({ endpoint: local.urls.dynamo });
+  try {
+    const at = new Date(Date.now() - 49 * 3_600_000).toISOString();
+    await DynamoDBDocumentClient.from(direct).send(
+      new UpdateCommand({
+        TableName: local.tableName,
+        Key: accessKeys.request(overdue),
+        UpdateExpression: 'SET confirmedAt = :at, #wsk = :wsk',
+        ExpressionAttributeNames: { '#wsk': TABLE.indexes.waiting.sortKey },
+        ExpressionAttributeValues: { ':at': at, ':wsk': `${at}#${overdue}` },
+      }),
+    );
+  } finally {
+    direct.destroy();
+  }
   // FLAG-1: the seeded cases waiting on the customer for over a day are due.
   current = 'sweep';
   try {
-    const report = (await local.sweep()) as { needsAction: { flagged: number } };
+    const report = (await local.sweep()) as { needsAction: { flagged: number }; accessRequests: { flagged: number } };
     expect(report.needsAction.flagged).toBeGreaterThan(0);
+    expect(report.accessRequests.flagged).toBe(1);
   } finally {
     current = undefined;
   }
@@ -293,6 +327,10 @@ describe('IAM grants against what the handlers really send', () => {
     const sent = recorded.get('sweep') ?? [];
     expect(sent.filter((a) => a.prefix).length).toBeGreaterThan(0);
     expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SWEEP_WRITES).has(g))).toEqual([]);
+  });
+
+  it('FLAG-2: the sweep flagged the overdue access request within its grants', () => {
+    expect(recorded.get('sweep') ?? []).toContainEqual({ action: 'UpdateItem', prefix: KEY_PREFIX.accessRequest });
   });
 
   it('MAIL-2: receive-mail sends only what RECEIVE_MAIL_WRITES grants, and attached the reply', () => {

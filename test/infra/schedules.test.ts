@@ -30,6 +30,23 @@ describe('scheduled work and mail', () => {
     });
   });
 
+  it('FLAG-2: the sweep, which mails portal admins about overdue access requests, sends only from the mail domain', () => {
+    const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.schedules.sweep)];
+    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_DOMAIN).toBe(
+      'casework.example.com',
+    );
+    const roleId = logicalId(appStack.schedules.sweep.role!);
+    const statements = Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: unknown; Condition?: unknown }[] }).Statement);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['ses:SendRawEmail', 'ses:SendEmail'],
+        Condition: { StringLike: { 'ses:FromAddress': '*@casework.example.com' } },
+      }),
+    );
+  });
+
   it('ACC-10: read-only routes may update session items and nothing else', () => {
     const readOnly = (ROUTES as readonly RouteDef[]).filter((r) => r.table === 'read' && r.permission !== 'public');
     expect(readOnly.length).toBeGreaterThan(0);

@@ -1,0 +1,583 @@
+/**
+ * ACC-6 access requests, FLAG-2's 48-hour flag. Anyone with an individual corporate address
+ * (ACC-3) asks for a level on combinations of one organisation; they first prove the address
+ * with a one-time code; only then does the request open an admin case and reach the Designated
+ * Approvers of the company (for a partner's end user, the partner's). An approver of that company,
+ * or a portal admin, approves (the level is granted, the user created if new) or rejects; the
+ * requester is mailed either way. Requests pending over 48 hours are flagged to portal admins.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { actorOf, auditEvent } from './case-changes';
+import { formatCaseNumber } from './cases';
+import { conflict, forbidden, notFound, Problem, validation, type FieldError } from './errors';
+import { corporateEmailIssue } from './identity';
+import { keyReused, type IdempotencyRequest } from './idempotency';
+import { loopMarker, type OutboundMail } from './mail';
+import { staffAccess, staffOf, type Caller, type CaseAccess } from './policy';
+import type { AccessGrant, Deps, Page, PageRequest, RateLimit } from './ports';
+import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from './types';
+import { viewFor, type View } from './views';
+
+/** The code is good for 15 minutes and 5 attempts (counted before each comparison). */
+export const CODE_TTL_MINUTES = 15;
+export const MAX_CODE_ATTEMPTS = 5;
+/** An unconfirmed request is deleted by TTL after a day. */
+export const UNCONFIRMED_TTL_HOURS = 24;
+/** Fixed one-hour windows: 3 requests per address, 20 per source IP (an office behind one NAT). */
+export const RATE_WINDOW_SECONDS = 3600;
+export const REQUESTS_PER_EMAIL = 3;
+export const REQUESTS_PER_IP = 20;
+/** FLAG-2 (ACC-6): requests are answered within 48 hours. */
+export const PENDING_FLAG_AFTER_HOURS = 48;
+
+/** Admin cases (CASE-1) are about accounts, not a product: they carry this line and group. */
+export const ADMIN_CASE = { productLine: 'Account and access', supportGroup: 'Portal Administration' } as const;
+
+export interface OpenInput {
+  email: string;
+  name: string;
+  level: Level;
+  combinations: { orgId: string; soldToOrgId?: string }[];
+}
+
+export const hashCode = (requestId: string, code: string): string =>
+  createHash('sha256').update(`access-request|${requestId}|${code}`).digest('hex');
+
+const sameHash = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** ACC-7: an end user managed by a partner is decided by the partner's approvers. */
+export const decidingOrgOf = (org: Pick<Org, 'orgId' | 'managedBy'>): string => org.managedBy ?? org.orgId;
+
+/** The fixed window `now` falls in, and the seconds until it ends (Retry-After). */
+export const rateWindow = (now: Date): { start: string; retryAfter: number; expiresAt: number } => {
+  const seconds = Math.floor(now.getTime() / 1000);
+  const start = seconds - (seconds % RATE_WINDOW_SECONDS);
+  return {
+    start: new Date(start * 1000).toISOString(),
+    retryAfter: Math.max(1, start + RATE_WINDOW_SECONDS - seconds),
+    expiresAt: start + 2 * RATE_WINDOW_SECONDS,
+  };
+};
+
+export const rateLimited = (limit: RateLimit, retryAfter: number): Problem =>
+  new Problem(
+    429,
+    '/problems/rate-limited',
+    'Too many requests',
+    limit.kind === 'email'
+      ? `At most ${limit.max} access requests per address per hour; try again later.`
+      : `At most ${limit.max} access requests per source address per hour; try again later.`,
+    undefined,
+    { retryAfter },
+  );
+
+/**
+ * The rules a request must meet before anything is stored or mailed (ACC-3, ACC-6, ACC-7): an
+ * individual corporate address, combinations of one organisation that exist, and a level the
+ * organisation's own people may hold (an end user managed by a partner: read-only at most).
+ */
+export const checkRequest = (
+  input: OpenInput,
+  org: Org | undefined,
+  existing: { endUserOrgId: string; soldToOrgId: string }[],
+): FieldError[] | Problem => {
+  const issue = corporateEmailIssue(input.email);
+  if (issue) {
+    return new Problem(
+      403,
+      '/problems/corporate-email-required',
+      'Corporate email required',
+      `${input.email}: ${issue} (ACC-3).`,
+      [{ path: 'email', message: issue }],
+    );
+  }
+  const errors: FieldError[] = [];
+  const orgId = input.combinations[0]?.orgId;
+  input.combinations.forEach((c, i) => {
+    if (c.orgId !== orgId) errors.push({ path: `combinations.${i}.orgId`, message: 'one organisation per request' });
+  });
+  if (errors.length) return errors;
+  if (!org || org.type === 'vendor') return [{ path: 'combinations.0.orgId', message: 'no such organisation' }];
+  input.combinations.forEach((c, i) => {
+    const soldTo = c.soldToOrgId ?? c.orgId;
+    if (!existing.some((e) => e.endUserOrgId === c.orgId && e.soldToOrgId === soldTo)) {
+      errors.push({ path: `combinations.${i}`, message: `${c.orgId} is not sold by ${soldTo}` });
+    }
+  });
+  if (org.managedBy && input.level === 'designated') {
+    errors.push({
+      path: 'level',
+      message: `${org.name} is represented by its partner: its own people may hold read_only at most (ACC-7)`,
+    });
+  }
+  return errors;
+};
+
+const from = (domain: string) => `support@${domain}`;
+const noticeHeaders = (domain: string) => ({ 'Auto-Submitted': 'auto-generated', 'X-Loop': loopMarker(domain) });
+
+/** Not case mail: no reply token, nothing a reply could attach to. */
+const notice = (domain: string, to: string[], subject: string, text: string): OutboundMail => ({
+  from: from(domain),
+  to,
+  replyTo: from(domain),
+  subject,
+  text,
+  references: '',
+  headers: noticeHeaders(domain),
+});
+
+export const codeMail = (domain: string, r: AccessRequest, code: string): OutboundMail =>
+  notice(
+    domain,
+    [r.email],
+    `Your Casework access request code: ${code}`,
+    `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
+      `Confirm it with POST /access-requests/${r.requestId}/confirm {"code":"${code}"} (the portal does this for you).\n` +
+      'If you did not ask for access to Casework, ignore this message: nothing happens until the code is confirmed.',
+  );
+
+const describe = (r: AccessRequest) =>
+  `${r.name} <${r.email}> asks for ${r.level} on ${r.orgName} (${r.combinations
+    .map((c) => `${c.orgId}/${c.soldToOrgId}`)
+    .join(', ')}).`;
+
+export const approverMail = (domain: string, to: string[], r: AccessRequest): OutboundMail =>
+  notice(
+    domain,
+    to,
+    `[Case ${r.caseNumber}] Access request for ${r.orgName} awaits your decision`,
+    `${describe(r)}\n\nRequest ${r.requestId}, admin case ${r.caseNumber}. Approve or reject it in the portal ` +
+      `(POST /access-requests/${r.requestId}/decision). Requests are answered within ${PENDING_FLAG_AFTER_HOURS} hours.`,
+  );
+
+export const decisionMail = (domain: string, r: AccessRequest): OutboundMail =>
+  notice(
+    domain,
+    [r.email],
+    r.decision!.approve ? `Your access to ${r.orgName} was approved` : `Your access request for ${r.orgName} was declined`,
+    `Hello ${r.name},\n\n` +
+      (r.decision!.approve
+        ? `You now hold ${r.level} access on ${r.orgName}. Sign in to the portal with ${r.email}.`
+        : `Your request for ${r.level} access on ${r.orgName} was declined.`) +
+      (r.decision!.comment ? `\n\nComment: ${r.decision!.comment}` : '') +
+      `\n\nAdmin case ${r.caseNumber}.`,
+  );
+
+export const overdueMail = (domain: string, to: string[], r: AccessRequest): OutboundMail =>
+  notice(
+    domain,
+    to,
+    `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
+    `${describe(r)}\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
+  );
+
+/** Mail after a committed change: a failure is reported, never thrown (the change stands). */
+const sendQuietly = async (deps: Pick<Deps, 'mailer'>, mail: OutboundMail): Promise<boolean> => {
+  try {
+    await deps.mailer.send(mail);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const requestHashOf = (idempotency: IdempotencyRequest | undefined) => idempotency?.requestHash;
+
+/** A request id: random, or (with an Idempotency-Key) derived from the address and the key, so a retry finds the first. */
+const requestIdFor = (deps: Pick<Deps, 'ids'>, email: string, idempotency?: IdempotencyRequest): string =>
+  idempotency
+    ? createHash('sha256').update(`${email}|${idempotency.route}|${idempotency.key}`).digest('hex').slice(0, 26).toUpperCase()
+    : deps.ids.next();
+
+/** ACC-6: POST /access-requests. Stores the request unconfirmed and mails the code. */
+export const openAccessRequest = async (
+  deps: Deps,
+  input: OpenInput,
+  sourceIp: string,
+  idempotency?: IdempotencyRequest,
+): Promise<{ status: number; body: View<'accessRequest'>; replayed: boolean }> => {
+  const email = input.email.trim().toLowerCase();
+  const orgId = input.combinations[0]?.orgId;
+  const [org] = orgId ? await deps.directory.getOrgs([orgId]) : [];
+  // Sold-to defaults to the organisation itself, or to the partner that sold an end user (ACC-7).
+  const combinations = input.combinations.map((c) => ({
+    orgId: c.orgId,
+    soldToOrgId: c.soldToOrgId ?? (org?.orgId === c.orgId ? (org.managedBy ?? c.orgId) : c.orgId),
+  }));
+  const existing = org
+    ? await deps.directory.getCombinations(combinations.map((c) => ({ endUserOrgId: c.orgId, soldToOrgId: c.soldToOrgId })))
+    : [];
+  const checked = checkRequest({ ...input, email, combinations }, org, existing);
+  if (checked instanceof Problem) throw checked;
+  if (checked.length) throw validation(checked);
+
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const requestId = requestIdFor(deps, email, idempotency);
+  const code = deps.ids.oneTimeCode();
+  const r: AccessRequest = {
+    requestId,
+    email,
+    name: input.name,
+    level: input.level,
+    orgId: org!.orgId,
+    orgName: org!.name,
+    combinations,
+    decidingOrgId: decidingOrgOf(org!),
+    status: 'unconfirmed',
+    createdAt: at,
+    codeHash: hashCode(requestId, code),
+    codeExpiresAt: new Date(now.getTime() + CODE_TTL_MINUTES * 60_000).toISOString(),
+    attempts: 0,
+    ...(idempotency ? { requestHash: idempotency.requestHash } : {}),
+  };
+  const window = rateWindow(now);
+  const limits: RateLimit[] = [
+    { kind: 'email', subject: email, windowStart: window.start, max: REQUESTS_PER_EMAIL, expiresAt: window.expiresAt },
+    { kind: 'ip', subject: sourceIp, windowStart: window.start, max: REQUESTS_PER_IP, expiresAt: window.expiresAt },
+  ];
+  const outcome = await deps.accessRequests.open(r, limits, Math.floor(now.getTime() / 1000) + UNCONFIRMED_TTL_HOURS * 3600);
+  if (outcome === 'exists') {
+    // Only an Idempotency-Key makes a known id: the same key with another body is 422.
+    const first = await deps.accessRequests.get(requestId);
+    if (!first || first.requestHash !== requestHashOf(idempotency)) throw keyReused();
+    return { status: 201, body: viewFor('accessRequest', first, 'write'), replayed: true };
+  }
+  if (outcome !== 'created') throw rateLimited(outcome.limited, window.retryAfter);
+  try {
+    await deps.mailer.send(codeMail(deps.mailDomain, r, code));
+  } catch {
+    throw new Problem(
+      503,
+      '/problems/mail-unavailable',
+      'Mail unavailable',
+      'The confirmation code could not be mailed; try again shortly.',
+    );
+  }
+  return { status: 201, body: viewFor('accessRequest', r, 'write'), replayed: false };
+};
+
+const codeExpired = () =>
+  new Problem(410, '/problems/code-expired', 'Code expired', 'The code has expired; make the access request again.');
+const attemptsUsed = () =>
+  new Problem(
+    410,
+    '/problems/code-attempts-exhausted',
+    'Code attempts used up',
+    `The code was entered wrongly ${MAX_CODE_ATTEMPTS} times; make the access request again.`,
+  );
+
+/** The admin case a confirmed request opens (CASE-1): a case of the organisation, kind admin. */
+export const adminCaseFor = (r: AccessRequest, caseNumber: string, referenceId: string, contactId: string, at: string): Case => ({
+  caseNumber,
+  referenceId,
+  kind: 'admin',
+  subject: `Access request: ${r.name} asks for ${r.level} on ${r.orgName}`,
+  description: `${describe(r)}\n\nRequest ${r.requestId}. Decided by the Designated Approvers of ${r.decidingOrgId} or a portal admin.`,
+  severity: 'low',
+  status: 'new',
+  orgId: r.orgId,
+  soldToOrgId: r.combinations[0].soldToOrgId,
+  orgName: r.orgName,
+  productLine: ADMIN_CASE.productLine,
+  supportGroup: ADMIN_CASE.supportGroup,
+  contactId,
+  contactName: r.name,
+  contactEmail: r.email,
+  createdAt: at,
+  updatedAt: at,
+  version: 1,
+  needsAction: false,
+});
+
+/** Until approval the requester may have no account: the admin case's contact is the request. */
+export const requesterContactId = (requestId: string) => `access-request:${requestId}`;
+
+/**
+ * ACC-6: POST /access-requests/{id}/confirm. Every attempt is counted before the code is compared;
+ * the right code moves the request to pending, opens the admin case and tells the approvers.
+ * Sending the right code again after confirmation answers the same (a retry); nothing else is
+ * said about a confirmed request.
+ */
+export const confirmAccessRequest = async (deps: Deps, requestId: string, code: string): Promise<View<'accessRequest'>> => {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const stored = await deps.accessRequests.get(requestId);
+  if (!stored) throw notFound();
+  if (stored.status !== 'unconfirmed') {
+    if (sameHash(stored.codeHash, hashCode(requestId, code))) return viewFor('accessRequest', stored, 'write');
+    throw conflict('/problems/access-request-confirmed', 'Already confirmed', 'This access request has already been confirmed.');
+  }
+  if (stored.codeExpiresAt <= at) throw codeExpired();
+  const counted = await deps.accessRequests.countAttempt(requestId, MAX_CODE_ATTEMPTS, at);
+  if (!counted) {
+    const again = await deps.accessRequests.get(requestId);
+    if (again && again.status !== 'unconfirmed') return confirmAccessRequest(deps, requestId, code);
+    if (again && again.codeExpiresAt <= at) throw codeExpired();
+    throw attemptsUsed();
+  }
+  if (!sameHash(counted.codeHash, hashCode(requestId, code))) {
+    const left = MAX_CODE_ATTEMPTS - counted.attempts;
+    throw new Problem(
+      400,
+      '/problems/invalid-code',
+      'Wrong code',
+      left > 0 ? `The code is wrong; ${left} attempt(s) left.` : 'The code is wrong; no attempts left.',
+      [{ path: 'code', message: 'is not the code we mailed' }],
+      { attemptsLeft: left },
+    );
+  }
+  const existingUser = await deps.accessRequests.userIdByEmail(counted.email);
+  const caseNumber = formatCaseNumber(await deps.cases.nextCaseNumber());
+  const confirmed: AccessRequest = { ...counted, status: 'pending', confirmedAt: at, caseNumber };
+  const adminCase = adminCaseFor(
+    confirmed,
+    caseNumber,
+    deps.ids.referenceId(),
+    existingUser ?? requesterContactId(requestId),
+    at,
+  );
+  if (!(await deps.accessRequests.confirm(confirmed, adminCase))) return confirmAccessRequest(deps, requestId, code);
+  const approvers = await deps.accessRequests.approversOf(confirmed.decidingOrgId);
+  if (approvers.length)
+    await sendQuietly(
+      deps,
+      approverMail(
+        deps.mailDomain,
+        approvers.map((a) => a.email),
+        confirmed,
+      ),
+    );
+  return viewFor('accessRequest', confirmed, 'write');
+};
+
+/** The companies whose requests the caller decides: those they are a Designated Approver of. */
+export const approverOrgIds = (caller: Caller): string[] =>
+  [...new Set(caller.memberships.filter((m) => m.approver).map((m) => m.orgId))].sort();
+
+const isPortalAdmin = (caller: Caller) => staffOf(caller)?.role === 'admin';
+
+/** How the caller sees a request it may decide: approvers whole; admins through PRIV-1. */
+const accessTo = async (
+  deps: Pick<Deps, 'directory'>,
+  caller: Caller,
+  r: AccessRequest,
+  orgs?: Map<string, Org>,
+): Promise<CaseAccess> => {
+  const staff = staffOf(caller);
+  if (staff?.role === 'admin') {
+    const org = orgs?.get(r.orgId) ?? (await deps.directory.getOrgs([r.orgId]))[0];
+    return org ? staffAccess(staff, org) : 'restricted';
+  }
+  if (r.status !== 'unconfirmed' && approverOrgIds(caller).includes(r.decidingOrgId)) return 'write';
+  return 'none';
+};
+
+export interface ListInput {
+  status?: AccessRequest['status'];
+}
+
+/**
+ * ACC-6: GET /access-requests. Approvers: their companies' requests, pending and decided; portal
+ * admins: every company's. One company's partition per page position (the cursor names it).
+ */
+export const listAccessRequests = async (
+  deps: Deps,
+  caller: Caller,
+  input: ListInput,
+  page: PageRequest,
+): Promise<Page<View<'accessRequest'>>> => {
+  if (input.status === 'unconfirmed') {
+    throw validation([{ path: 'status', message: 'unconfirmed requests are the requester’s, not listed' }]);
+  }
+  const partitions = isPortalAdmin(caller) ? ['ALL'] : approverOrgIds(caller);
+  if (partitions.length === 0) throw forbidden('Only Designated Approvers and portal admins list access requests.');
+  const position = (page.after ?? { p: 0 }) as { p: number; after?: unknown };
+  const partition = partitions[position.p];
+  if (partition === undefined) return { items: [], next: null };
+  const res = await deps.accessRequests.listFor(partition, input.status, { limit: page.limit, after: position.after });
+  const orgs = new Map(
+    (isPortalAdmin(caller) ? await deps.directory.getOrgs([...new Set(res.items.map((r) => r.orgId))]) : []).map((o) => [
+      o.orgId,
+      o,
+    ]),
+  );
+  const items: View<'accessRequest'>[] = [];
+  for (const r of res.items) {
+    const access = await accessTo(deps, caller, r, orgs);
+    if (access !== 'none') items.push(viewFor('accessRequest', r, access));
+  }
+  const next = res.next ? { p: position.p, after: res.next } : position.p + 1 < partitions.length ? { p: position.p + 1 } : null;
+  return { items, next };
+};
+
+export interface DecisionInput {
+  approve: boolean;
+  comment?: string;
+}
+
+const decided = () =>
+  conflict('/problems/access-request-decided', 'Already decided', 'This access request has already been decided.');
+
+/** The memberships an approval writes: one per combination, keeping what an existing one holds besides its level. */
+export const grantedMemberships = (r: AccessRequest, userId: string, current: Membership[]): Membership[] =>
+  r.combinations.map((c) => {
+    const held = current.find((m) => m.orgId === c.orgId && m.soldToOrgId === c.soldToOrgId);
+    return held
+      ? { ...held, level: r.level }
+      : { userId, orgId: c.orgId, soldToOrgId: c.soldToOrgId, level: r.level, via: 'direct' };
+  });
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * ACC-6: POST /access-requests/{id}/decision. Only while pending (a second decision is 409); an
+ * approval creates or updates the sign-in user and grants the level in the same transaction that
+ * settles the request and closes its admin case. The requester is mailed either way.
+ */
+export const decideAccessRequest = async (
+  deps: Deps,
+  caller: Caller,
+  requestId: string,
+  input: DecisionInput,
+  idempotency?: IdempotencyRequest,
+): Promise<View<'accessRequest'>> => {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const r = await deps.accessRequests.get(requestId);
+    // PRIV-3: another company's request, or one nobody confirmed, does not exist for this caller.
+    if (!r || r.status === 'unconfirmed') throw notFound();
+    const access = await accessTo(deps, caller, r);
+    if (access === 'none') throw notFound();
+    if (r.status !== 'pending') {
+      const d = r.decision;
+      if (idempotency && d?.decidedBy === caller.id && d.requestHash === idempotency.requestHash)
+        return viewFor('accessRequest', r, access);
+      throw decided();
+    }
+    if (access === 'restricted')
+      throw forbidden('Access requests of EU/EEA organisations are decided by staff working from the EU (PRIV-1).');
+    const at = deps.clock.now().toISOString();
+    const c = await deps.cases.getCase(r.caseNumber!);
+    if (!c) throw new Error(`access request ${requestId}: admin case ${r.caseNumber} missing`);
+    const userId = input.approve ? await deps.userAccounts.ensureUser({ email: r.email, name: r.name }) : undefined;
+    const next: AccessRequest = {
+      ...r,
+      status: input.approve ? 'approved' : 'rejected',
+      decision: {
+        approve: input.approve,
+        ...(input.comment ? { comment: input.comment } : {}),
+        decidedBy: caller.id,
+        decidedAt: at,
+        ...(idempotency ? { requestHash: idempotency.requestHash } : {}),
+      },
+      ...(userId ? { userId } : {}),
+    };
+    const actor = actorOf(caller);
+    const closed: Case = {
+      ...c,
+      status: 'closed',
+      updatedAt: at,
+      version: c.version + 1,
+      needsAction: false,
+      ...(userId ? { contactId: userId } : {}),
+    };
+    delete closed.waitingSince;
+    const update: CaseUpdate = {
+      caseNumber: c.caseNumber,
+      updateId: deps.ids.next(),
+      authorId: actor.id,
+      authorName: actor.name,
+      authorKind: actor.kind,
+      channel: 'portal',
+      visibility: 'public',
+      body: `${input.approve ? `Approved: ${r.level} granted` : 'Rejected'}${input.comment ? `. ${input.comment}` : '.'}`,
+      attachments: [],
+      createdAt: at,
+    };
+    const events = [
+      auditEvent(deps, actor, c.caseNumber, at, {
+        action: 'access-request-decided',
+        field: 'status',
+        from: c.status,
+        to: 'closed',
+      }),
+    ];
+    let grant: AccessGrant | undefined;
+    if (userId) {
+      const found = await deps.directory.getUserWithMemberships(userId);
+      const [org] = await deps.directory.getOrgs([r.orgId]);
+      const user: User = found?.user ?? {
+        userId,
+        email: r.email,
+        name: r.name,
+        timeZone: org?.timeZone ?? 'UTC',
+        settings: { defaultList: 'all', notifications: {} },
+      };
+      grant = {
+        user,
+        memberships: grantedMemberships(r, userId, found?.memberships ?? []),
+        closedCase: closed,
+        caseVersion: c.version,
+        updates: [update],
+        events,
+      };
+    }
+    if (
+      await deps.accessRequests.decide(next, grant, { closedCase: closed, caseVersion: c.version, updates: [update], events })
+    ) {
+      await sendQuietly(deps, decisionMail(deps.mailDomain, next));
+      return viewFor('accessRequest', next, access);
+    }
+  }
+  throw new Problem(503, '/problems/busy', 'Request busy', 'The access request is changing too fast; retry shortly.');
+};
+
+export interface PendingSweepReport {
+  examined: number;
+  flagged: number;
+  mailFailed: number;
+}
+
+const PAGE = 100;
+
+/**
+ * FLAG-2: pending requests confirmed over 48 hours ago, from the pending partition of the sparse
+ * waiting index (cost follows the requests pending, not all requests). Each is flagged with a
+ * conditional write, so of two runs only one mails the admins; a failed mail undoes the flag and
+ * the next run tries again.
+ */
+export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSweepReport> => {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const before = new Date(now.getTime() - PENDING_FLAG_AFTER_HOURS * 3600_000).toISOString();
+  const report: PendingSweepReport = { examined: 0, flagged: 0, mailFailed: 0 };
+  let admins: User[] | undefined;
+  let after: unknown;
+  do {
+    const page = await deps.accessRequests.duePending(before, { limit: PAGE, after });
+    for (const r of page.items) {
+      report.examined++;
+      if (!(await deps.accessRequests.flagOverdue(r, at))) continue;
+      admins ??= await deps.accessRequests.portalAdmins();
+      const sent =
+        admins.length > 0 &&
+        (await sendQuietly(
+          deps,
+          overdueMail(
+            deps.mailDomain,
+            admins.map((a) => a.email),
+            r,
+          ),
+        ));
+      if (sent) report.flagged++;
+      else {
+        report.mailFailed++;
+        await deps.accessRequests.unflagOverdue(r, at);
+      }
+    }
+    after = page.next ?? undefined;
+  } while (after);
+  return report;
+};

@@ -1,0 +1,17 @@
+import { listAccessRequests } from '../domain/access-requests';
+import type { AccessRequest } from '../domain/types';
+import { httpRoute, pageReply } from './middleware';
+
+export const handler = httpRoute<unknown, { status?: AccessRequest['status']; limit: number }>(
+  'GET /access-requests',
+  async (req) =>
+    pageReply(
+      req,
+      await listAccessRequests(
+        req.deps,
+        req.caller!,
+        { status: req.query.status },
+        { limit: req.query.limit, after: await req.after() },
+      ),
+    ),
+);

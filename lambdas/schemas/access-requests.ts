@@ -1,0 +1,74 @@
+import { ACCESS_REQUEST_STATUSES, LEVELS } from '../domain/types';
+import { CursorSchema, LimitSchema, pageOf, z } from './common';
+
+const OrgId = z.string().trim().min(1).max(64);
+
+/** ACC-6: anyone, no account needed. Combinations of one organisation; `soldToOrgId` defaults to the organisation. */
+export const CreateAccessRequestBody = z
+  .strictObject({
+    email: z.string().trim().max(254).email('must be an email address'),
+    // It reaches mail and the admin case's subject: one line of text.
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters'),
+    level: z.enum(LEVELS),
+    combinations: z
+      .array(z.strictObject({ orgId: OrgId, soldToOrgId: OrgId.optional() }))
+      .min(1)
+      .max(20),
+  })
+  .openapi('CreateAccessRequest');
+export type CreateAccessRequestBody = z.infer<typeof CreateAccessRequestBody>;
+
+export const AccessRequestParams = z.strictObject({
+  id: z.string().regex(/^[0-9A-Z]{26}$/, 'must be an access request id'),
+});
+
+export const ConfirmAccessRequestBody = z
+  .strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code we mailed') })
+  .openapi('ConfirmAccessRequest');
+
+export const AccessDecisionBody = z
+  .strictObject({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })
+  .openapi('AccessDecision');
+
+export const AccessRequestsQuery = z.strictObject({
+  status: z.enum(ACCESS_REQUEST_STATUSES).optional(),
+  limit: LimitSchema,
+  cursor: CursorSchema,
+});
+
+export const AccessRequestSchema = z
+  .object({
+    requestId: z.string(),
+    // Personal data: absent from the restricted view (PRIV-1).
+    email: z.string().optional(),
+    name: z.string().optional(),
+    level: z.enum(LEVELS),
+    orgId: z.string(),
+    orgName: z.string(),
+    combinations: z.array(z.object({ orgId: z.string(), soldToOrgId: z.string() })),
+    decidingOrgId: z.string(),
+    status: z.enum(ACCESS_REQUEST_STATUSES),
+    createdAt: z.string(),
+    codeExpiresAt: z.string().optional(),
+    confirmedAt: z.string().optional(),
+    caseNumber: z.string().optional(),
+    decision: z
+      .object({
+        approve: z.boolean(),
+        comment: z.string().optional(),
+        decidedBy: z.string().optional(),
+        decidedAt: z.string(),
+      })
+      .optional(),
+    userId: z.string().optional(),
+    overdueFlaggedAt: z.string().optional(),
+    restricted: z.boolean().optional(),
+  })
+  .openapi('AccessRequest');
+
+export const AccessRequestListSchema = pageOf(AccessRequestSchema, 'AccessRequestList');

@@ -1,0 +1,110 @@
+/**
+ * FLAG-2 (ACC-6) against DynamoDB Local: the 48-hour flag reads only the pending partition of
+ * the sparse waiting index, so its cost follows the requests pending, not all requests; two
+ * sweeps at once mail the admins once per request. Clocks are passed in: requests are made and
+ * confirmed "50 hours ago", the sweep runs at T0.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemIds } from '../../lambdas/adapters/ids';
+import {
+  confirmAccessRequest,
+  decideAccessRequest,
+  openAccessRequest,
+  sweepPendingAccessRequests,
+} from '../../lambdas/domain/access-requests';
+import { resolveCaller } from '../../lambdas/domain/caller';
+import type { OutboundMail } from '../../lambdas/domain/mail';
+import type { Deps } from '../../lambdas/domain/ports';
+import { seedDemo } from '../../lib/local/demo-data';
+import { createTable } from '../../lib/local/emulators';
+import { instrument, testDeps } from '../helpers/deps';
+import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
+
+const HOUR = 3_600_000;
+const T0 = Math.floor(Date.now() / 1000) * 1000;
+const CODE = '424242';
+
+let db: TestDynamo;
+beforeAll(async () => {
+  db = await startTestDynamo();
+});
+afterAll(async () => db?.stop());
+
+/** A fresh seeded table, a meter on its client, and requests made `hours` ago (a source address each). */
+const world = async () => {
+  const client = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const table = `access-${randomUUID().slice(0, 8)}`;
+  await createTable(client, table);
+  await seedDemo({ now: new Date(T0), ref: { doc, table } });
+  const meter = instrument(doc);
+  const sent: OutboundMail[] = [];
+  const at = (t: number): Deps =>
+    testDeps(doc, table, {
+      clock: { now: () => new Date(t) },
+      ids: { ...systemIds, oneTimeCode: () => CODE },
+      mailer: { send: async (m) => void sent.push(m) },
+    });
+  const dana = (await resolveCaller(at(T0), { sub: 'u-dana', client: 'web', scopes: [] }))!;
+  let n = 0;
+  const pending = async (hours: number) => {
+    const i = n++;
+    const d = at(T0 - hours * HOUR);
+    const made = await openAccessRequest(
+      d,
+      { email: `person${i}@acme.example`, name: `Person ${i}`, level: 'read_only', combinations: [{ orgId: 'ORG-ACME' }] },
+      `10.0.${Math.floor(i / 200)}.${i % 200}`,
+    );
+    await confirmAccessRequest(d, made.body.requestId, CODE);
+    return made.body.requestId;
+  };
+  const decided = async (hours: number) => {
+    const id = await pending(hours);
+    await decideAccessRequest(at(T0 - hours * HOUR + 60_000), dana, id, { approve: false });
+    return id;
+  };
+  return { client, meter, sent, at, pending, decided };
+};
+
+const overdueMails = (sent: OutboundMail[]) => sent.filter((m) => m.subject.includes('pending over 48 hours'));
+
+describe('FLAG-2: access requests pending over 48 hours', () => {
+  it('FLAG-2: the sweep costs the same however many requests were decided: one Query of the pending partition, one write per due request', async () => {
+    const costs: Record<string, number>[] = [];
+    for (const decidedCount of [2, 40]) {
+      const w = await world();
+      for (let i = 0; i < decidedCount; i++) await w.decided(60);
+      const due = [await w.pending(50), await w.pending(49)];
+      await w.pending(10);
+      w.meter.reset();
+      w.sent.length = 0;
+      const report = await sweepPendingAccessRequests(w.at(T0));
+      expect(report).toEqual({ examined: 2, flagged: 2, mailFailed: 0 });
+      expect(overdueMails(w.sent).map((m) => due.find((id) => m.text.includes(id)))).toEqual(due);
+      expect(overdueMails(w.sent).every((m) => m.to.includes('adam@vendor.example'))).toBe(true);
+      expect(w.meter.scans).toEqual([]);
+      costs.push(w.meter.calls);
+      w.client.destroy();
+    }
+    // 2 or 40 decided requests: the same calls (the pending Query, the admins' Query, 2 flags).
+    expect(costs[1]).toEqual(costs[0]);
+    expect(costs[0]).toEqual({ QueryCommand: 2, UpdateItemCommand: 2 });
+  });
+
+  it('FLAG-2: two sweeps at once, and a third later, mail the admins once per request', async () => {
+    const w = await world();
+    const due = await w.pending(50);
+    const [a, b] = await Promise.all([sweepPendingAccessRequests(w.at(T0)), sweepPendingAccessRequests(w.at(T0))]);
+    expect(a.flagged + b.flagged).toBe(1);
+    const later = await sweepPendingAccessRequests(w.at(T0 + 4 * HOUR));
+    expect(later).toEqual({ examined: 0, flagged: 0, mailFailed: 0 });
+    expect(overdueMails(w.sent).filter((m) => m.text.includes(due))).toHaveLength(1);
+    w.client.destroy();
+  });
+});
