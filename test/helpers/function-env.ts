@@ -75,9 +75,19 @@ export type HttpHandler = (event: ApiEvent, context: Context) => Promise<ApiResu
  * and invoked with exactly its environment each time. `bindings` replaces the spec's, to show
  * what a handler does with a binding it lacks.
  */
-export const loadHandlerWithEnv = <H = HttpHandler>(name: string, options: { bindings?: FunctionBindings } = {}): H => {
+export const loadHandlerWithEnv = <H = HttpHandler>(
+  name: string,
+  options: {
+    bindings?: FunctionBindings;
+    /** What local mode adds to a function's environment: the emulators' AWS_ENDPOINT_URL_<SERVICE>. */
+    endpoints?: Record<string, string>;
+  } = {},
+): H => {
   const spec = allFunctionSpecs().get(name)!;
-  const env = environmentOf(name, options.bindings);
+  const env = {
+    ...environmentOf(name, options.bindings),
+    ...Object.fromEntries(Object.entries(options.endpoints ?? {}).map(([service, url]) => [`AWS_ENDPOINT_URL_${service}`, url])),
+  };
   let handler: ((...args: unknown[]) => unknown) | undefined;
   const saved = { ...process.env };
   replaceEnv(env);
