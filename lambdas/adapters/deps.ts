@@ -6,6 +6,7 @@ import { mailRepo } from '../data/mail-repo';
 import { favoriteRepo } from '../data/favorite-repo';
 import { subscriptionRepo } from '../data/subscription-repo';
 import { outboxRepo } from '../data/outbox-repo';
+import { rateLimitRepo } from '../data/rate-limit-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/ports';
@@ -35,6 +36,7 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   outbox: outboxRepo(ref),
   // Only the notifier has NOTIFY_TOPIC_ARN (bindTopic); anyone else publishing fails loudly.
   integration: snsIntegrationTopic(),
+  rateLimits: rateLimitRepo(ref),
   ...overrides,
 });
 
@@ -63,6 +65,7 @@ const lazyDeps = (): Deps => {
   const subscriptions = once(() => subscriptionRepo(table()));
   const favorites = once(() => favoriteRepo(table()));
   const outbox = once(() => outboxRepo(table()));
+  const rateLimits = once(() => rateLimitRepo(table()));
   const integration = once(() => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')));
   return {
     clock: { now: () => new Date() },
@@ -102,6 +105,9 @@ const lazyDeps = (): Deps => {
     },
     get integration() {
       return integration();
+    },
+    get rateLimits() {
+      return rateLimits();
     },
     // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
     replyKeys: replyKeyring,

@@ -31,6 +31,8 @@ export const KEY_PREFIX = {
   autoReply: 'AUTOREPLY#',
   /** The notifier's once-only ledger (issue 10). */
   outbox: 'OUTBOX#',
+  /** Per-user rate-limit windows (issue 13). */
+  rateLimit: 'RATE#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -52,6 +54,10 @@ const {
 export const SESSION_KEY_PREFIX = SESSION;
 
 export const keys = {
+  rateWindow: (callerId: string, name: string, windowStart: string) => ({
+    PK: `${KEY_PREFIX.rateLimit}${callerId}`,
+    SK: `${name}#${windowStart}`,
+  }),
   counter: (name: string) => ({ PK: `${COUNTER}${name}`, SK: 'COUNTER' }),
   user: (userId: string) => ({ PK: `${USER}${userId}`, SK: 'PROFILE' }),
   userPartition: (userId: string) => `${USER}${userId}`,

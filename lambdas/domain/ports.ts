@@ -312,6 +312,20 @@ export interface FavoriteRepo {
   countFavorites(userId: string): Promise<number>;
 }
 
+/** One caller's count in one window of one rate limit (lambdas/domain/rate-limits.ts). */
+export interface RateWindow {
+  callerId: string;
+  name: string;
+  windowStart: Date;
+  limit: number;
+  expiresAt: Date;
+}
+
+export interface RateLimitStore {
+  /** Counts one request in the window; false (and nothing counted) when it already holds `limit`. */
+  take(w: RateWindow): Promise<boolean>;
+}
+
 export interface Deps {
   clock: Clock;
   ids: Ids;
@@ -328,4 +342,5 @@ export interface Deps {
   replyKeys: () => Promise<ReplyKeyring>;
   outbox: OutboxRepo;
   integration: IntegrationTopic;
+  rateLimits: RateLimitStore;
 }

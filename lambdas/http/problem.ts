@@ -9,7 +9,12 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export const problemResponse = (p: Problem): APIGatewayProxyStructuredResultV2 => ({
   statusCode: p.status,
-  headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' },
+  headers: {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    'cache-control': 'no-store',
+    // 429 /problems/rate-limited: the seconds until the window ends, in the header clients read.
+    ...(typeof p.extensions.retryAfter === 'number' ? { 'retry-after': String(p.extensions.retryAfter) } : {}),
+  },
   body: JSON.stringify({
     type: p.type,
     title: p.title,
