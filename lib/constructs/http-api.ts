@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { INGEST_SCOPE } from '../../lambdas/domain/policy';
 import { ROUTES, type RouteDef } from '../../lambdas/http/routes';
 import { httpFunctionSpecs } from '../function-specs';
-import type { Stage } from '../stage';
+import { CORS_POLICY, STAGE_CONFIG, type Stage } from '../stage';
 import { CaseworkFunction, LOG_RETENTION, logRemovalPolicy } from './casework-function';
 import type { CaseworkIdentity } from './identity';
 
@@ -24,9 +24,9 @@ export interface CaseworkHttpApiProps {
   readonly mailDomain: string;
   /** Reply-token keyring, bound to the routes that send case mail (MAIL-1). */
   readonly replyKeys: secretsmanager.ISecret;
-  /** The one browser origin allowed by CORS. */
-  readonly portalOrigin: string;
-  /** @default burst 200, rate 100 requests per second */
+  /** The browser origins CORS allows (lib/stage.ts corsOriginsFor). */
+  readonly corsOrigins: readonly string[];
+  /** @default the stage's throttle in STAGE_CONFIG (lib/stage.ts) */
   readonly throttle?: apigw.ThrottleSettings;
   /** @default ROUTES, the route table; tests pass others to reach cases it does not have yet */
   readonly routes?: readonly RouteDef[];
@@ -57,13 +57,13 @@ export class CaseworkHttpApi extends Construct {
       // Our own stage below: the built-in default stage takes neither access logs nor throttling.
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: [props.portalOrigin],
+        allowOrigins: [...props.corsOrigins],
         allowMethods: [...new Set(routes.map((r) => r.method))].map((m) => apigw.CorsHttpMethod[m]),
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
-        exposeHeaders: ['etag', 'location'],
+        allowHeaders: [...CORS_POLICY.allowHeaders],
+        exposeHeaders: [...CORS_POLICY.exposeHeaders],
         // Bearer tokens, not cookies: the browser never needs to send credentials.
         allowCredentials: false,
-        maxAge: Duration.hours(1),
+        maxAge: Duration.seconds(CORS_POLICY.maxAgeSeconds),
       },
     });
 
@@ -74,7 +74,7 @@ export class CaseworkHttpApi extends Construct {
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: props.throttle ?? { burstLimit: 200, rateLimit: 100 },
+      throttle: props.throttle ?? STAGE_CONFIG[props.stage].throttle,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
