@@ -1,5 +1,5 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AppStack } from './stacks/app-stack';
 import { DataStack } from './stacks/data-stack';
 import { corsOriginsFor, DEV_PORTAL_ORIGIN, parseStage, type Stage } from './stage';
@@ -81,7 +81,7 @@ export const buildApp = (context: Record<string, unknown> = {}): CaseworkApp => 
 
   Tags.of(app).add('project', 'casework');
   Tags.of(app).add('stage', stage);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 
   return { app, stage, data, appStack };
 };

@@ -229,6 +229,12 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
         },
       })
       .handler(async (event) => {
+        // Every log line of the request carries it (cleared after it by resetKeys): the client's
+        // own X-Correlation-Id when well-formed, else API Gateway's request id.
+        const given = event.headers?.['x-correlation-id'];
+        logger.appendKeys({
+          correlationId: given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext?.requestId,
+        });
         const deps = appDeps();
         const caller = await authenticate(route, event, deps);
         const { params, query, body } = parseInput<P, Q, B>(route, event);

@@ -120,6 +120,12 @@ export class CaseworkHttpApi extends Construct {
         mailDomain: props.mailDomain,
         replyKeys: props.replyKeys,
       });
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'API Gateway invokes route functions synchronously: a failure is the response (a 5xx, logged), ' +
+          'and a dead-letter queue only ever receives failed asynchronous invocations.',
+      });
       functions.set(handler, fn);
       integrations.set(handler, new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn));
     }

@@ -33,6 +33,8 @@ const runtimeEnvironment = (name: string): Record<string, string> => ({
   AWS_SECRET_ACCESS_KEY: 'local',
   AWS_LAMBDA_FUNCTION_NAME: `casework-test-${name}`,
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  // EMF metric lines (lambdas/adapters/metrics.ts) stay out of test output.
+  POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
 });
 
 /** The environment `name` runs with, optionally with other bindings than its spec's. */
