@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', '.local-data/', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', '.local-data/', 'test/generated/', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -21,5 +21,44 @@ export default tseslint.config(
         { patterns: ['@aws-sdk/*', 'aws-cdk-lib*', '**/lib/**', '**/data/**', '**/adapters/**'] },
       ],
     },
+  },
+  {
+    // Repositories know the table, not HTTP; from adapters only the configuration reader.
+    files: ['lambdas/data/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/http/**', '**/adapters/**', '!**/adapters/config'], message: 'data imports no http or adapters' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Handlers reach storage and AWS through the ports (appDeps), never directly; the route
+    // table may name the data module's write patterns as types.
+    files: ['lambdas/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*'], message: 'http reaches AWS through the ports' },
+            { group: ['**/data/**'], allowTypeImports: true, message: 'http reaches the table through the ports (appDeps)' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Adapters and schemas sit below the handlers.
+    files: ['lambdas/adapters/**/*.ts', 'lambdas/schemas/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/http/**', 'aws-cdk-lib*'] }] },
+  },
+  {
+    files: ['lambdas/schemas/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '**/http/**', '**/data/**', '**/adapters/**'] }] },
   },
 );

@@ -1,13 +1,12 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AppStack } from './stacks/app-stack';
 import { DataStack } from './stacks/data-stack';
-import { parseStage, type Stage } from './stage';
+import { corsOriginsFor, DEV_PORTAL_ORIGIN, parseStage, type Stage } from './stage';
 
 export { STAGES, parseStage, type Stage } from './stage';
 
-/** The portal dev server: dev's default origin. */
-export const DEV_PORTAL_ORIGIN = 'http://localhost:5173';
+export { DEV_PORTAL_ORIGIN } from './stage';
 
 /**
  * The browser origin CORS allows and Cognito redirects to. Prod never falls back to localhost:
@@ -93,6 +92,7 @@ export const buildApp = (context: Record<string, unknown> = {}): CaseworkApp => 
     stage,
     table: data.table,
     portalOrigin,
+    corsOrigins: corsOriginsFor(stage, portalOrigin, app.node.tryGetContext('corsOrigins')),
     cognitoDomainPrefix,
     mailDomain,
     push,
@@ -100,7 +100,7 @@ export const buildApp = (context: Record<string, unknown> = {}): CaseworkApp => 
 
   Tags.of(app).add('project', 'casework');
   Tags.of(app).add('stage', stage);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 
   return { app, stage, data, appStack };
 };

@@ -8,6 +8,7 @@ import { favoriteRepo } from '../data/favorite-repo';
 import { subscriptionRepo } from '../data/subscription-repo';
 import { outboxRepo } from '../data/outbox-repo';
 import { notificationRepo } from '../data/notification-repo';
+import { rateLimitRepo } from '../data/rate-limit-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import { accessRequestRepo } from '../data/access-request-repo';
@@ -47,6 +48,7 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   accessRequests: accessRequestRepo(ref),
   // Tests and local tools: the directory is the sign-in directory (the local issuer).
   userAccounts: directoryUserAccounts((email) => userIdByEmail(ref, email)),
+  rateLimits: rateLimitRepo(ref),
   ...overrides,
 });
 
@@ -76,6 +78,7 @@ const lazyDeps = (): Deps => {
   const favorites = once(() => favoriteRepo(table()));
   const outbox = once(() => outboxRepo(table()));
   const monitoring = once(() => monitoringRepo(table()));
+  const rateLimits = once(() => rateLimitRepo(table()));
   const integration = once(() => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')));
   const notes = once(() => notificationRepo(table()));
   // The push binding sets both variables (empty for a platform the deployment does not offer).
@@ -140,6 +143,9 @@ const lazyDeps = (): Deps => {
     },
     get userAccounts() {
       return accounts();
+    },
+    get rateLimits() {
+      return rateLimits();
     },
     // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
     replyKeys: replyKeyring,

@@ -37,7 +37,7 @@ export const KEY_PREFIX = {
   device: 'DEVICE#',
   /** ACC-6: access requests, one partition each. */
   accessRequest: 'ACCESSREQ#',
-  /** ACC-6: fixed-window rate-limit counters (TTL). */
+  /** Fixed-window rate-limit counters with a TTL: per user (issue 13) and per address or source of access requests (ACC-6). */
   rateLimit: 'RATE#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
@@ -60,6 +60,10 @@ const {
 export const SESSION_KEY_PREFIX = SESSION;
 
 export const keys = {
+  rateWindow: (callerId: string, name: string, windowStart: string) => ({
+    PK: `${KEY_PREFIX.rateLimit}${callerId}`,
+    SK: `${name}#${windowStart}`,
+  }),
   counter: (name: string) => ({ PK: `${COUNTER}${name}`, SK: 'COUNTER' }),
   user: (userId: string) => ({ PK: `${USER}${userId}`, SK: 'PROFILE' }),
   userPartition: (userId: string) => `${USER}${userId}`,

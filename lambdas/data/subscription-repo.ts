@@ -144,12 +144,14 @@ const orgSubscriptionUpdate = (
   const values: Record<string, unknown> = { ':entity': 'org-subscription', ':orgId': s.orgId, ':userId': s.userId, ':at': at };
   const set = ['#entity = :entity', '#orgId = :orgId', '#userId = :userId', '#updatedAt = :at'];
   const remove: string[] = [];
-  values[':false'] = false;
   for (const category of ORG_CATEGORIES) {
     names[`#${category}`] = category;
     const given = change[category];
-    if (given === undefined) set.push(`#${category} = if_not_exists(#${category}, :false)`);
-    else {
+    if (given === undefined) {
+      // Only when used: DynamoDB refuses an unused value (every category given was a 500; found by the fuzz).
+      values[':false'] = false;
+      set.push(`#${category} = if_not_exists(#${category}, :false)`);
+    } else {
       values[`:${category}`] = given;
       set.push(`#${category} = :${category}`);
     }

@@ -72,6 +72,8 @@ export const WRITE_PATTERNS = {
   saveMembership: { PutItem: [USER, ORG] },
   /** ACC-5: the per-organisation count of Designated Contacts kept with a membership change. */
   memberCount: { PutItem: [ORG], UpdateItem: [ORG] },
+  /** rate-limit-repo takeRateToken (issue 13): the caller's count in the current window. */
+  rateLimit: { UpdateItem: [RATE] },
   /** session-repo touchSession (ACC-10): every authenticated request of a mobile client. */
   touchSession: { UpdateItem: [SESSION] },
   /** waiting-repo flagNeedsAction (FLAG-1): the case's flag and its audit event. */

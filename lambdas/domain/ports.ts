@@ -465,6 +465,20 @@ export interface UserAccounts {
   ensureUser(u: { email: string; name: string }): Promise<string>;
 }
 
+/** One caller's count in one window of one rate limit (lambdas/domain/rate-limits.ts). */
+export interface RateWindow {
+  callerId: string;
+  name: string;
+  windowStart: Date;
+  limit: number;
+  expiresAt: Date;
+}
+
+export interface RateLimitStore {
+  /** Counts one request in the window; false (and nothing counted) when it already holds `limit`. */
+  take(w: RateWindow): Promise<boolean>;
+}
+
 export interface Deps {
   clock: Clock;
   ids: Ids;
@@ -490,4 +504,5 @@ export interface Deps {
   accessRequests: AccessRequestRepo;
   /** ACC-6: the sign-in directory (Cognito in AWS; locally the directory itself). */
   userAccounts: UserAccounts;
+  rateLimits: RateLimitStore;
 }

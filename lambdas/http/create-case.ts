@@ -1,3 +1,4 @@
+import { countMetric } from '../adapters/metrics';
 import { createCase } from '../domain/cases';
 import type { CreateCaseBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
@@ -5,6 +6,7 @@ import { replayedHeader } from './replayed';
 
 export const handler = httpRoute<unknown, unknown, CreateCaseBody>('POST /cases', async (req) => {
   const res = await createCase(req.deps, req.caller!, req.body, req.idempotency);
+  if (!res.replayed) countMetric('CasesCreated', 1, { severity: req.body.severity });
   return {
     status: res.status,
     body: res.body,

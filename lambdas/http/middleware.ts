@@ -16,12 +16,13 @@ import { forbidden, Problem, unauthorized, validation, type FieldError } from '.
 import { corporateEmailIssue, corporateEmailRequired } from '../domain/identity';
 import type { IdempotencyRequest } from '../domain/idempotency';
 import { mayCall, type Caller } from '../domain/policy';
+import { enforceRateLimits } from '../domain/rate-limits';
 import { checkSession } from '../domain/sessions';
 import type { Deps } from '../domain/ports';
 import type { Client } from '../domain/types';
 import { decodeCursor, encodeCursor } from './cursor';
 import { problemResponse, toProblem } from './problem';
-import { findRoute, routeKey, type RouteDef } from './routes';
+import { findRoute, rateLimitsOf, routeKey, type RouteDef } from './routes';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -230,10 +231,19 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
         },
       })
       .handler(async (event) => {
+        // Every log line of the request carries it (cleared after it by resetKeys): the client's
+        // own X-Correlation-Id when well-formed, else API Gateway's request id.
+        const given = event.headers?.['x-correlation-id'];
+        logger.appendKeys({
+          correlationId: given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext?.requestId,
+        });
         const deps = appDeps();
         const caller = await authenticate(route, event, deps);
         const { params, query, body } = parseInput<P, Q, B>(route, event);
         const headers = event.headers ?? {};
+        const idempotency = idempotencyOf(route, headers, params, body);
+        // Only well-formed requests count: a client fixing a 400 is not slowed down by it.
+        await enforceRateLimits(deps, caller, rateLimitsOf(route));
         // The page size may change between pages; everything else that shapes the list may not.
         const { cursor: _c, limit: _l, ...queryWithoutCursor } = (query ?? {}) as Record<string, unknown>;
         const binding = `${routeKey(route)}|${caller?.id ?? ''}|${JSON.stringify(event.pathParameters ?? {})}|${canonical(queryWithoutCursor)}`;
@@ -246,7 +256,7 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
           headers,
           sourceIp: event.requestContext.http?.sourceIp ?? 'unknown',
           deps,
-          idempotency: idempotencyOf(route, headers, params, body),
+          idempotency,
           after: async () => decodeCursor(await cursorKey(), _c as string | undefined, binding),
           cursor: async (position) => encodeCursor(await cursorKey(), position, binding),
         });

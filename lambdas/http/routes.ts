@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { RoutePermission } from '../domain/policy';
 import type { WritePattern } from '../data/writes';
+import type { RateLimitName } from '../domain/rate-limits';
 import { ProblemSchema } from '../schemas/common';
 import {
   CaseListSchema,
@@ -96,6 +97,8 @@ export interface RouteDef {
   push?: boolean;
   /** Sends mail that is not case mail (ACC-6 codes and decisions): the mailer only, no reply keys. */
   sendsNotices?: boolean;
+  /** Per-user rate limits it counts against (lambdas/domain/rate-limits.ts); `mail` comes with sendsMail. */
+  rateLimits?: readonly RateLimitName[];
   summary: string;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
@@ -185,6 +188,7 @@ export const ROUTES = [
     permission: 'createCases',
     table: 'write',
     writes: ['nextCaseNumber', 'createCase'],
+    rateLimits: ['cases'],
     caseData: true,
     summary: 'Open a case (CASE-1..3); honours Idempotency-Key',
     request: { body: CreateCaseBody },
@@ -219,6 +223,7 @@ export const ROUTES = [
     permission: 'updateCases',
     table: 'write',
     writes: ['appendUpdate', 'saveCase', 'idempotencyRecord'],
+    rateLimits: ['updates'],
     caseData: true,
     sendsMail: true,
     summary: 'Add an update; internal visibility is for staff (CASE-6)',
@@ -243,6 +248,7 @@ export const ROUTES = [
     permission: 'staff',
     table: 'write',
     writes: ['saveCase'],
+    rateLimits: ['updates'],
     caseData: true,
     sendsMail: true,
     summary: 'Staff change status, sub-status, severity, owner, support group (CASE-3, CASE-4); If-Match: version',
@@ -592,12 +598,19 @@ export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[n
 
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>): string => `${r.method} ${r.path}`;
 
+/** The per-user rate limits a request of the route counts against, in the order they are checked. */
+export const rateLimitsOf = (route: Pick<RouteDef, 'rateLimits' | 'sendsMail'>): RateLimitName[] => [
+  ...(route.rateLimits ?? []),
+  ...(route.sendsMail ? (['mail'] as const) : []),
+];
+
 /**
  * Everything a route's function writes: its declared patterns and, for every route a user may
  * call, the ACC-10 session touch the middleware makes before the handler runs.
  */
-export const writesOf = (route: Pick<RouteDef, 'permission' | 'writes' | 'sendsMail'>): WritePattern[] => [
+export const writesOf = (route: Pick<RouteDef, 'permission' | 'writes' | 'sendsMail' | 'rateLimits'>): WritePattern[] => [
   ...(route.writes ?? []),
+  ...(rateLimitsOf(route).length ? (['rateLimit'] as const) : []),
   // MAIL-1: the id SES gives each case mail is recorded against the case.
   ...(route.sendsMail ? (['recordOutboundMail'] as const) : []),
   ...(route.permission === 'public' || route.permission === 'ingest' ? [] : (['touchSession'] as const)),

@@ -12,6 +12,7 @@ import type { SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
 import { appDeps } from '../adapters/deps';
 import { inboundPrefix, inboundStore, type InboundStore } from '../adapters/inbound-store';
 import { logger } from '../adapters/logger';
+import { countMetric } from '../adapters/metrics';
 import { MAX_INBOUND_BYTES, receiveInboundMail, type InboundEnvelope, type InboundOutcome } from '../domain/inbound-mail';
 import type { Deps } from '../domain/ports';
 
@@ -58,6 +59,12 @@ export const receiveRecord = async (io: ReceiveMailDeps, record: SESEventRecord)
   const stored = await io.store().read(partial.rawKey, MAX_INBOUND_BYTES);
   const envelope: InboundEnvelope = { ...partial, size: stored.size };
   const outcome = await receiveInboundMail(io.deps(), envelope, stored.raw ?? new Uint8Array(0));
+  // Mails attached, duplicate, or rejected by reason (MAIL-4).
+  countMetric(
+    `InboundMail${outcome.outcome.charAt(0).toUpperCase()}${outcome.outcome.slice(1)}`,
+    1,
+    outcome.outcome === 'rejected' ? { reason: outcome.reason } : {},
+  );
   logger.info('inbound mail', {
     transportId: envelope.transportId,
     size: envelope.size,

@@ -10,6 +10,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { appDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
+import { countMetric } from '../adapters/metrics';
 import { isTtlDeletion, tableChange } from '../data/stream-records';
 import { deriveEvents, type NotificationEvent } from '../domain/notifications';
 import { notify } from '../domain/notifier';
@@ -36,6 +37,9 @@ export const notifierHandler =
     // Claims made by this run expire with it: a retry after a timeout may take them over.
     const leaseUntil = new Date(Date.now() + context.getRemainingTimeInMillis());
     const outcome = events.length ? await notify(deps(), events, { leaseUntil, claimId: randomUUID() }) : new Map();
+    // Events handled this run (published, or already published by an earlier one), and those left to the retry.
+    countMetric('NotificationsSent', events.length - outcome.size);
+    countMetric('NotificationsRetried', outcome.size);
 
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
     return processPartialResponse(

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { INGEST_SCOPE } from '../../lambdas/domain/policy';
 import { ROUTES, type RouteDef } from '../../lambdas/http/routes';
 import { httpFunctionSpecs } from '../function-specs';
-import type { Stage } from '../stage';
+import { CORS_POLICY, STAGE_CONFIG, type Stage } from '../stage';
 import { CaseworkFunction, LOG_RETENTION, logRemovalPolicy } from './casework-function';
 import type { CaseworkIdentity } from './identity';
 
@@ -24,11 +24,11 @@ export interface CaseworkHttpApiProps {
   readonly mailDomain: string;
   /** Reply-token keyring, bound to the routes that send case mail (MAIL-1). */
   readonly replyKeys: secretsmanager.ISecret;
-  /** The one browser origin allowed by CORS. */
-  readonly portalOrigin: string;
-  /** SNS platform applications for the device routes (NOTE-1); '' where there is none. @default none */
+  /** The browser origins CORS allows (lib/stage.ts corsOriginsFor). */
+  readonly corsOrigins: readonly string[];
+  /** SNS platform applications for the device routes (NOTE-1); "" where there is none. @default none */
   readonly push?: { apns: string; fcm: string };
-  /** @default burst 200, rate 100 requests per second */
+  /** @default the stage throttle in STAGE_CONFIG (lib/stage.ts) */
   readonly throttle?: apigw.ThrottleSettings;
   /** @default ROUTES, the route table; tests pass others to reach cases it does not have yet */
   readonly routes?: readonly RouteDef[];
@@ -59,13 +59,13 @@ export class CaseworkHttpApi extends Construct {
       // Our own stage below: the built-in default stage takes neither access logs nor throttling.
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: [props.portalOrigin],
+        allowOrigins: [...props.corsOrigins],
         allowMethods: [...new Set(routes.map((r) => r.method))].map((m) => apigw.CorsHttpMethod[m]),
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
-        exposeHeaders: ['etag', 'location'],
+        allowHeaders: [...CORS_POLICY.allowHeaders],
+        exposeHeaders: [...CORS_POLICY.exposeHeaders],
         // Bearer tokens, not cookies: the browser never needs to send credentials.
         allowCredentials: false,
-        maxAge: Duration.hours(1),
+        maxAge: Duration.seconds(CORS_POLICY.maxAgeSeconds),
       },
     });
 
@@ -76,7 +76,7 @@ export class CaseworkHttpApi extends Construct {
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: props.throttle ?? { burstLimit: 200, rateLimit: 100 },
+      throttle: props.throttle ?? STAGE_CONFIG[props.stage].throttle,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -122,6 +122,12 @@ export class CaseworkHttpApi extends Construct {
         mailDomain: props.mailDomain,
         replyKeys: props.replyKeys,
         push: props.push ?? { apns: '', fcm: '' },
+      });
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'API Gateway invokes route functions synchronously: a failure is the response (a 5xx, logged), ' +
+          'and a dead-letter queue only ever receives failed asynchronous invocations.',
       });
       functions.set(handler, fn);
       integrations.set(handler, new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn));

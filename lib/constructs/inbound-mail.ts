@@ -131,10 +131,12 @@ export class CaseworkInboundMail extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of receive-mail; nothing consumes it automatically.',
-    });
+    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(this.deadLetters).acknowledge({
+        id: rule,
+        reason: 'This queue is itself the dead-letter destination of receive-mail; nothing consumes it automatically.',
+      });
+    }
 
     this.receiveMail = new CaseworkFunction(this, 'ReceiveMail', {
       stage: props.stage,
@@ -151,6 +153,12 @@ export class CaseworkInboundMail extends Construct {
       mailDomain: props.mailDomain,
       replyKeys: props.replyKeys,
       inbound: { bucket: this.bucket, prefix: this.prefix },
+    });
+    Validations.of(this.receiveMail).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Failed invocations go to the on-failure destination (ReceiveMailFailures, with the error), the ' +
+        'successor of DeadLetterConfig for asynchronous invocations, which this rule does not recognise.',
     });
 
     // Added before the Lambda action binds, which then reuses it instead of adding its own

@@ -56,10 +56,12 @@ export class Notifier extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "This queue is the notifier's on-failure destination (the stream's dead letters); it has no consumer to fail.",
-    });
+    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(this.failures).acknowledge({
+        id: rule,
+        reason: "This queue is the notifier's on-failure destination (the stream's dead letters); it has no consumer to fail.",
+      });
+    }
     this.function = new CaseworkFunction(this, 'Function', {
       stage: props.stage,
       module: NOTIFIER_FUNCTION.module,
@@ -71,6 +73,12 @@ export class Notifier extends Construct {
       replyKeys: props.replyKeys,
       topic: this.topic,
       push: props.push ?? { apns: '', fcm: '' },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'The table stream invokes it through an event source mapping, whose on-failure destination (the ' +
+        'Failures queue) takes the batches that failed every retry; a function DLQ applies to async invocations only.',
     });
     this.function.addEventSource(
       new DynamoEventSource(props.table, {

@@ -1,7 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SWEEP_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
@@ -23,20 +25,42 @@ export interface SchedulesProps {
 export class Schedules extends Construct {
   public readonly sweep: CaseworkFunction;
   public readonly rule: events.Rule;
+  /** Sweep runs that failed every retry, and events EventBridge could not deliver. */
+  public readonly failures: sqs.Queue;
 
   public constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
+    this.failures = new sqs.Queue(this, 'Failures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(this.failures).acknowledge({
+        id: rule,
+        reason:
+          "This queue is itself the sweep's dead-letter destination (rule target and on-failure); nothing consumes it automatically.",
+      });
+    }
     this.sweep = new CaseworkFunction(this, 'Sweep', {
       stage: props.stage,
       module: SWEEP_FUNCTION.module,
       description:
         'FLAG-1: flags cases waiting on the customer for over 24 hours (the notifier reminds); FLAG-2: access requests pending over 48 hours (mails portal admins)',
       timeout: Duration.minutes(5),
+      onFailure: new destinations.SqsDestination(this.failures),
+      retryAttempts: 2,
     }).bind(SWEEP_FUNCTION, { table: props.table, mailDomain: props.mailDomain });
+    Validations.of(this.sweep).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Failed runs go to the on-failure destination (this construct Failures queue, with the error), ' +
+        'the successor of DeadLetterConfig for asynchronous invocations, which this rule does not recognise.',
+    });
     this.rule = new events.Rule(this, 'Every15Minutes', {
       description: 'Casework needs-action sweep',
       schedule: events.Schedule.rate(props.every ?? Duration.minutes(15)),
-      targets: [new targets.LambdaFunction(this.sweep, { retryAttempts: 2 })],
+      targets: [new targets.LambdaFunction(this.sweep, { retryAttempts: 2, deadLetterQueue: this.failures })],
     });
   }
 }

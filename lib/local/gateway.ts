@@ -18,6 +18,7 @@ import type {
 import { INGEST_SCOPE } from '../../lambdas/domain/policy';
 import { ROUTES } from '../../lambdas/http/routes';
 import type { RouteDef } from '../../lambdas/http/routes';
+import { CORS_POLICY } from '../stage';
 import { jwks, verifyToken } from './issuer';
 
 /** Lambda's synchronous invocation payload limit; the API's own 1 MB limit is the handlers' job. */
@@ -37,6 +38,12 @@ export interface GatewayOptions {
    */
   loadHandler: (name: string) => Promise<LambdaHandler>;
   log?: (message: string) => void;
+  /**
+   * The CORS allowlist, as the HTTP API's corsPreflight has it (lib/stage.ts corsOriginsFor):
+   * the gateway answers preflight itself and adds the CORS headers for an allowed origin.
+   * @default no CORS
+   */
+  corsOrigins?: readonly string[];
 }
 
 export interface Gateway {
@@ -232,6 +239,8 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
   const compiled = compile(routes);
   const log = opts.log ?? (() => {});
   const load = opts.loadHandler;
+  const corsOrigins = opts.corsOrigins ?? [];
+  const corsMethods = [...new Set(routes.map((r) => r.method))].join(',');
   // One module per handler for the gateway's life, like a warm Lambda container.
   const handlers = new Map<string, Promise<LambdaHandler>>();
   const handlerFor = (name: string) => {
@@ -253,6 +262,27 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
     const rawPath = q === -1 ? url : url.slice(0, q);
     const rawQueryString = q === -1 ? '' : url.slice(q + 1);
     res.on('finish', () => log(`${method} ${url} → ${res.statusCode} (${Date.now() - started} ms)`));
+
+    // CORS as API Gateway does it, before any route or authorizer: preflight is answered here, and
+    // an allowed origin gets its headers on every response. Another origin gets none.
+    const origin = req.headers.origin;
+    const corsAllowed = origin !== undefined && corsOrigins.includes(origin);
+    if (corsAllowed) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'origin');
+    }
+    if (method === 'OPTIONS' && corsOrigins.length && req.headers['access-control-request-method']) {
+      req.resume();
+      if (corsAllowed) {
+        res.setHeader('access-control-allow-methods', corsMethods);
+        res.setHeader('access-control-allow-headers', CORS_POLICY.allowHeaders.join(','));
+        res.setHeader('access-control-max-age', String(CORS_POLICY.maxAgeSeconds));
+      }
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (corsAllowed) res.setHeader('access-control-expose-headers', CORS_POLICY.exposeHeaders.join(','));
 
     if (method === 'GET' && rawPath === '/.well-known/jwks.json') {
       const body = JSON.stringify(jwks());

@@ -14,6 +14,7 @@ import { NOTIFIER_FUNCTION, RECEIVE_MAIL_FUNCTION, SWEEP_FUNCTION } from '../fun
 import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
 import { LOCAL_INBOUND, localBindings, localRuntime, startFunctionHost, type FunctionHost } from './functions';
+import { corsOriginsFor, DEV_PORTAL_ORIGIN } from '../stage';
 import { startGateway } from './gateway';
 import { startScheduler, type Scheduler } from './scheduler';
 import { startFauxqs } from './fauxqs';
@@ -173,7 +174,13 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
 
     functions = startFunctionHost({ runtime, bindings, log });
     const host = functions;
-    gateway = await startGateway({ port: opts.apiPort, log, loadHandler: async (name) => host.handler(name) });
+    gateway = await startGateway({
+      port: opts.apiPort,
+      log,
+      loadHandler: async (name) => host.handler(name),
+      // The dev stage's allowlist; PORTAL_ORIGIN and CORS_ORIGINS as -c portalOrigin and -c corsOrigins.
+      corsOrigins: corsOriginsFor('dev', process.env.PORTAL_ORIGIN || DEV_PORTAL_ORIGIN, process.env.CORS_ORIGINS),
+    });
     scheduler = startScheduler({
       everyMs: opts.sweepEveryMs ?? 60_000,
       log,

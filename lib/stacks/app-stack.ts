@@ -14,6 +14,8 @@ export interface AppStackProps extends StackProps {
   /** The table of the data stack; this stack only references it. */
   readonly table: dynamodb.ITable;
   readonly portalOrigin: string;
+  /** @default the portal origin alone */
+  readonly corsOrigins?: readonly string[];
   readonly cognitoDomainPrefix: string;
   /** Domain of case mail: From support@, Reply-To case+<ref>@ (MAIL-1). Must be verified in SES. */
   readonly mailDomain: string;
@@ -92,7 +94,7 @@ export class AppStack extends Stack {
       table: props.table,
       cursorSecret: this.cursorSecret,
       identity: this.identity,
-      portalOrigin: props.portalOrigin,
+      corsOrigins: props.corsOrigins ?? [props.portalOrigin],
       mailDomain: props.mailDomain,
       replyKeys: this.replyKeys,
       push: props.push,

@@ -38,6 +38,8 @@ const runtimeEnvironment = (name: string): Record<string, string> => ({
   AWS_SECRET_ACCESS_KEY: 'local',
   AWS_LAMBDA_FUNCTION_NAME: `casework-test-${name}`,
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  // EMF metric lines (lambdas/adapters/metrics.ts) stay out of test output.
+  POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
 });
 
 /** The environment `name` runs with, optionally with other bindings than its spec's. */
@@ -81,9 +83,19 @@ export type HttpHandler = (event: ApiEvent, context: Context) => Promise<ApiResu
  * and invoked with exactly its environment each time. `bindings` replaces the spec's, to show
  * what a handler does with a binding it lacks.
  */
-export const loadHandlerWithEnv = <H = HttpHandler>(name: string, options: { bindings?: FunctionBindings } = {}): H => {
+export const loadHandlerWithEnv = <H = HttpHandler>(
+  name: string,
+  options: {
+    bindings?: FunctionBindings;
+    /** What local mode adds to a function's environment: the emulators' AWS_ENDPOINT_URL_<SERVICE>. */
+    endpoints?: Record<string, string>;
+  } = {},
+): H => {
   const spec = allFunctionSpecs().get(name)!;
-  const env = environmentOf(name, options.bindings);
+  const env = {
+    ...environmentOf(name, options.bindings),
+    ...Object.fromEntries(Object.entries(options.endpoints ?? {}).map(([service, url]) => [`AWS_ENDPOINT_URL_${service}`, url])),
+  };
   let handler: ((...args: unknown[]) => unknown) | undefined;
   const saved = { ...process.env };
   replaceEnv(env);

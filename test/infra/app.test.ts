@@ -1,7 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildApp } from '../../lib/casework-app';
-import { NO_BUNDLING, PROD_PORTAL_ORIGIN, built } from './synth';
+import { NO_BUNDLING, PROD_PORTAL_ORIGIN, built, logicalId } from './synth';
 
 describe('stages', () => {
   it('the stage from context names the stacks', () => {
@@ -36,7 +38,7 @@ describe('stages', () => {
   });
 });
 
-describe('cdk-nag AwsSolutions', () => {
+describe('cdk-nag AwsSolutions and Serverless', () => {
   it.each(['dev', 'prod'])('%s synthesizes with no unacknowledged finding', (stage) => {
     const { app } = buildApp({ ...NO_BUNDLING, stage, ...(stage === 'prod' ? { portalOrigin: PROD_PORTAL_ORIGIN } : {}) });
     expect(() => app.synth()).not.toThrow();
@@ -49,6 +51,28 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
   });
 
+  it('issue 13: the Serverless pack runs too, and is really checking: an async function with no failure target fails the synth', () => {
+    const { app, appStack } = buildApp(NO_BUNDLING);
+    new lambda.Function(appStack, 'Careless', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
+    expect(() => app.synth()).toThrow(/Serverless-LambdaDLQ/);
+  });
+
+  it('issue 13: the sweep, EventBridge target and function, has a dead-letter destination', () => {
+    const { appStack, appTemplate } = built();
+    const queue = logicalId(appStack.schedules.failures);
+    appTemplate.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } } })],
+    });
+    appTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(appStack.schedules.sweep) },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+  });
+
   it('every acknowledgement names one rule and says why', () => {
     const acks: [string, string, unknown][] = [];
     for (const node of built().app.node.findAll()) {
@@ -59,7 +83,7 @@ describe('cdk-nag AwsSolutions', () => {
     }
     expect(acks.length).toBeGreaterThan(0);
     for (const [path, id, reason] of acks) {
-      expect({ path, id, ok: /AwsSolutions-[A-Z]+\d+/.test(id) }).toEqual({ path, id, ok: true });
+      expect({ path, id, ok: /(AwsSolutions-[A-Z]+\d+|Serverless-[A-Za-z]+)/.test(id) }).toEqual({ path, id, ok: true });
       expect(typeof reason === 'string' && reason.trim().length >= 30).toBe(true);
     }
   });

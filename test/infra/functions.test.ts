@@ -184,9 +184,10 @@ describe('least privilege, per route (table access from the route table)', () =>
 const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'accept-terms': { UpdateItem: ['SESSION#', 'USER#'] },
   'update-settings': { UpdateItem: ['ORG#', 'SESSION#', 'USER#'] },
-  'create-case': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'REF#'], UpdateItem: ['COUNTER#', 'SESSION#'] },
-  'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MSGID#'], UpdateItem: ['CASE#', 'SESSION#'] },
-  'patch-case': { PutItem: ['CASE#', 'MSGID#'], UpdateItem: ['SESSION#'] },
+  // RATE#: the per-user rate-limit windows (issue 13) of case creation, updates and case mail.
+  'create-case': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'REF#'], UpdateItem: ['COUNTER#', 'RATE#', 'SESSION#'] },
+  'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MSGID#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
+  'patch-case': { PutItem: ['CASE#', 'MSGID#'], UpdateItem: ['RATE#', 'SESSION#'] },
   'request-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'decide-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'request-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },

@@ -6,6 +6,7 @@ import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
 import { CaseworkTable } from '../../lib/constructs/casework-table';
 import { CaseworkHttpApi } from '../../lib/constructs/http-api';
 import { CaseworkIdentity } from '../../lib/constructs/identity';
+import { STAGE_CONFIG } from '../../lib/stage';
 import { NO_BUNDLING, PROD_PORTAL_ORIGIN, build, built, logicalId, resourcesOf } from './synth';
 
 const routes: readonly RouteDef[] = ROUTES;
@@ -90,6 +91,13 @@ describe('the default stage', () => {
     });
   });
 
+  it.each(['dev', 'prod'] as const)('issue 13, limits: the stage throttle is the stage configuration (%s)', (stage) => {
+    const { rateLimit, burstLimit } = STAGE_CONFIG[stage].throttle;
+    built(stage).appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingBurstLimit: burstLimit, ThrottlingRateLimit: rateLimit },
+    });
+  });
+
   it.each(['dev', 'prod'] as const)('access logs are kept for a set time (%s)', (stage) => {
     const { appTemplate } = built(stage);
     const stageRes = Object.values(resourcesOf(appTemplate, 'AWS::ApiGatewayV2::Stage'))[0]!;
@@ -117,6 +125,23 @@ describe('CORS', () => {
     build({ portalOrigin: 'https://support.example.com' }).appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://support.example.com'] }),
     });
+  });
+
+  it('issue 13, limits: the CORS allowlist takes more origins from configuration, and exposes Retry-After', () => {
+    build({
+      portalOrigin: 'https://support.example.com',
+      corsOrigins: 'https://staging.example.com, http://localhost:3001',
+    }).appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['https://support.example.com', 'https://staging.example.com', 'http://localhost:3001'],
+        ExposeHeaders: Match.arrayWith(['retry-after']),
+      }),
+    });
+    expect(() => build({ corsOrigins: 'https://a.example/path' })).toThrow(/no path or wildcard/);
+    expect(() => build({ corsOrigins: '*' })).toThrow(/no path or wildcard/);
+    expect(() => build({ stage: 'prod', portalOrigin: PROD_PORTAL_ORIGIN, corsOrigins: 'http://staging.example.com' })).toThrow(
+      /https CORS origins only/,
+    );
   });
 
   it('prod refuses to synthesize without an explicit portal origin (no localhost default)', () => {
@@ -183,7 +208,7 @@ describe('route kinds the table does not have yet', () => {
       table,
       cursorSecret: new secretsmanager.Secret(stack, 'Key'),
       identity: new CaseworkIdentity(stack, 'Identity', { stage: 'dev', domainPrefix: 'x', portalOrigin: 'http://x' }),
-      portalOrigin: 'http://x',
+      corsOrigins: ['http://x'],
       mailDomain: 'casework.example.com',
       replyKeys: new secretsmanager.Secret(stack, 'ReplyKeys'),
       routes: extra,

@@ -1,0 +1,37 @@
+/** Per-user rate-limit windows (lambdas/domain/rate-limits.ts): one counter item per caller, limit and window. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RateLimitStore, RateWindow } from '../domain/ports';
+import type { TableRef } from './client';
+import { keys } from './keys';
+import { TABLE } from './table';
+
+/**
+ * Adds one to the window's count unless it already holds `limit`: one conditional UpdateItem, so
+ * concurrent requests (any container) can never together pass the limit. False when refused.
+ */
+export const takeRateToken = async (ref: TableRef, w: RateWindow): Promise<boolean> => {
+  try {
+    await ref.doc.send(
+      new UpdateCommand({
+        TableName: ref.table,
+        Key: keys.rateWindow(w.callerId, w.name, w.windowStart.toISOString()),
+        UpdateExpression: 'ADD #count :one SET #exp = if_not_exists(#exp, :exp), #entity = :entity',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        ExpressionAttributeNames: { '#count': 'count', '#exp': TABLE.ttlAttribute, '#entity': 'entity' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':limit': w.limit,
+          ':exp': Math.floor(w.expiresAt.getTime() / 1000),
+          ':entity': 'rate-window',
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+};
+
+export const rateLimitRepo = (ref: TableRef): RateLimitStore => ({ take: (w) => takeRateToken(ref, w) });
