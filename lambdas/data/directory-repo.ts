@@ -12,7 +12,7 @@ import {
 import type { DirectoryRepo, MembershipGuard } from '../domain/ports';
 import type { Combination, Membership, Org, OrgEvent, User } from '../domain/types';
 import type { TableRef } from './client';
-import { keys, membershipIndexKeys, orgIndexKeys, userIndexKeys } from './keys';
+import { keys, membershipIndexKeys, orgIndexKeys, staffIndexKeys, userIndexKeys } from './keys';
 import { fromItem, lostRace } from './items';
 import { inPartition, queryAll } from './paging';
 import { TABLE } from './table';
@@ -100,7 +100,14 @@ export const putUser = (ref: TableRef, user: User) =>
   ref.doc.send(
     new PutCommand({
       TableName: ref.table,
-      Item: { ...keys.user(user.userId), ...userIndexKeys(user.email), entity: 'user', ...user },
+      Item: {
+        ...keys.user(user.userId),
+        ...userIndexKeys(user.email),
+        // CHAT-2: staff are found by role (managers get callback alerts) without a Scan.
+        ...(user.staff ? staffIndexKeys(user.staff.role, user.userId) : {}),
+        entity: 'user',
+        ...user,
+      },
     }),
   );
 

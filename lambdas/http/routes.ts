@@ -37,6 +37,7 @@ import {
   ShortfallListSchema,
 } from '../schemas/me';
 import { InboundMailListSchema } from '../schemas/mail';
+import { ChatTicketSchema } from '../schemas/chat';
 import { AcceptTermsBody, TermsAcceptedSchema, TermsSchema } from '../schemas/terms';
 import {
   AccountListSchema,
@@ -423,6 +424,21 @@ export const ROUTES = [
     summary: 'Remove a favorite and the case subscription it made, only that (LIST-5); idempotent',
     request: { params: FavoriteParams, body: EmptyBody, bodyOptional: true },
     success: { status: 204 },
+  },
+  {
+    method: 'POST',
+    path: '/chat/tickets',
+    handler: 'create-chat-ticket',
+    permission: 'signedIn',
+    table: 'write',
+    writes: ['issueChatTicket'],
+    // Chat itself checks the Terms (and everything else) when a chat starts.
+    caseData: false,
+    summary:
+      'A single-use ticket (60 s) for the chat WebSocket: connect with ?ticket= (CHAT-1). Each call issues a new one; ' +
+      'Idempotency-Key is not honoured (a ticket is stored only hashed, so it cannot be replayed)',
+    request: { body: EmptyBody, bodyOptional: true },
+    success: { status: 201, schema: ChatTicketSchema },
   },
 ] as const satisfies readonly RouteDef[];
 
