@@ -5,7 +5,14 @@
  * its own worker with exactly this environment, and handler tests load a handler with it. So a
  * variable a function lacks in AWS is missing locally and in tests too.
  */
-import { NOTIFIER_WRITES, RECEIVE_MAIL_WRITES, SWEEP_WRITES, type WritePattern } from '../lambdas/data/writes';
+import {
+  CHAT_AUTHORIZER_WRITES,
+  CHAT_WRITES,
+  NOTIFIER_WRITES,
+  RECEIVE_MAIL_WRITES,
+  SWEEP_WRITES,
+  type WritePattern,
+} from '../lambdas/data/writes';
 import { ROUTES, writesOf, type RouteDef } from '../lambdas/http/routes';
 
 export interface FunctionBindings {
@@ -26,6 +33,13 @@ export interface FunctionBindings {
   readonly topic?: boolean;
   /** The web and mobile app client ids (PRIV-2). */
   readonly clients?: boolean;
+  /**
+   * The chat WebSocket API's management endpoint (issue 12): CHAT_CONNECTIONS_URL, with
+   * execute-api:ManageConnections on that API's stage.
+   */
+  readonly connections?: boolean;
+  /** The chat timer queue (CHAT-2): CHAT_TIMER_QUEUE_URL, with sqs:SendMessage on it. */
+  readonly chatTimers?: boolean;
 }
 
 export interface FunctionSpec extends FunctionBindings {
@@ -48,6 +62,9 @@ export interface BindingValues {
   replyKeys: { arn: string } | { value: string };
   inbound: { bucket: string; prefix: string };
   topicArn: string;
+  /** `https://<api>.execute-api.<region>.amazonaws.com/<stage>` in AWS; the local WebSocket server's endpoint locally. */
+  chatConnectionsUrl: string;
+  chatTimerQueueUrl: string;
 }
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
@@ -75,6 +92,8 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
   ...(spec.inboundBucket ? { INBOUND_BUCKET: values.inbound.bucket, INBOUND_PREFIX: values.inbound.prefix } : {}),
   ...(spec.topic ? { NOTIFY_TOPIC_ARN: values.topicArn } : {}),
   ...(spec.clients ? { WEB_CLIENT_ID: values.clients.web, MOBILE_CLIENT_ID: values.clients.mobile } : {}),
+  ...(spec.connections ? { CHAT_CONNECTIONS_URL: values.chatConnectionsUrl } : {}),
+  ...(spec.chatTimers ? { CHAT_TIMER_QUEUE_URL: values.chatTimerQueueUrl } : {}),
 });
 
 /** The variable names CDK sets on a function with this spec, sorted. */
@@ -89,6 +108,8 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       replyKeys: { arn: 'arn' },
       inbound: { bucket: 'bucket', prefix: 'prefix' },
       topicArn: 'topic',
+      chatConnectionsUrl: 'connections',
+      chatTimerQueueUrl: 'queue',
     }),
   ).sort();
 
@@ -145,6 +166,37 @@ export const RECEIVE_MAIL_FUNCTION: FunctionSpec = {
   inboundBucket: true,
 };
 
+/** The chat WebSocket API's `$connect` authorizer (issue 12): it consumes tickets, nothing else. */
+export const CHAT_AUTHORIZER_FUNCTION: FunctionSpec = {
+  name: 'chat-authorize',
+  module: 'chat/authorize',
+  routes: [],
+  table: { writes: CHAT_AUTHORIZER_WRITES },
+};
+
+/** The chat WebSocket API's $connect, $disconnect and $default routes (CHAT-1..3). */
+export const CHAT_SOCKET_FUNCTION: FunctionSpec = {
+  name: 'chat-socket',
+  module: 'chat/socket',
+  routes: [],
+  table: { writes: CHAT_WRITES },
+  mailer: true,
+  replyKeys: true,
+  connections: true,
+  chatTimers: true,
+};
+
+/** The chat timer queue's consumer: CHAT-2's callback offer, the end of a dropped chat (CHAT-3). */
+export const CHAT_TIMER_FUNCTION: FunctionSpec = {
+  name: 'chat-timer',
+  module: 'chat/timer',
+  routes: [],
+  table: { writes: CHAT_WRITES },
+  mailer: true,
+  replyKeys: true,
+  connections: true,
+};
+
 /** Every function of the app, by name. */
 export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<string, FunctionSpec> =>
   new Map([
@@ -152,4 +204,7 @@ export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<stri
     [SWEEP_FUNCTION.name, SWEEP_FUNCTION],
     [RECEIVE_MAIL_FUNCTION.name, RECEIVE_MAIL_FUNCTION],
     [NOTIFIER_FUNCTION.name, NOTIFIER_FUNCTION],
+    [CHAT_AUTHORIZER_FUNCTION.name, CHAT_AUTHORIZER_FUNCTION],
+    [CHAT_SOCKET_FUNCTION.name, CHAT_SOCKET_FUNCTION],
+    [CHAT_TIMER_FUNCTION.name, CHAT_TIMER_FUNCTION],
   ]);

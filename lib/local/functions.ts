@@ -33,7 +33,9 @@ const MEMORY_MB = '512';
 /** Where the local SMTP server stores raw inbound mail (the S3 emulator's bucket). */
 export const LOCAL_INBOUND: BindingValues['inbound'] = { bucket: 'casework-inbound-local', prefix: 'inbound/' };
 
-export const localBindings = (emulated: Partial<Pick<BindingValues, 'inbound' | 'topicArn'>> = {}): BindingValues => {
+export const localBindings = (
+  emulated: Partial<Pick<BindingValues, 'inbound' | 'topicArn' | 'chatConnectionsUrl' | 'chatTimerQueueUrl'>> = {},
+): BindingValues => {
   const env = process.env;
   const clients = clientIds();
   return {
@@ -49,6 +51,9 @@ export const localBindings = (emulated: Partial<Pick<BindingValues, 'inbound' | 
     inbound: emulated.inbound ?? LOCAL_INBOUND,
     // fauxqs names the topic's ARN when it creates it; a function bound to it before then fails loudly.
     topicArn: emulated.topicArn ?? '',
+    // The local WebSocket server's management endpoint and the fauxqs timer queue (issue 12), once started.
+    chatConnectionsUrl: emulated.chatConnectionsUrl ?? '',
+    chatTimerQueueUrl: emulated.chatTimerQueueUrl ?? '',
   };
 };
 

@@ -346,6 +346,8 @@ describe('local functions: one container per function, with exactly its environm
     replyKeys: { value: '{}' },
     inbound: { bucket: 'b', prefix: 'p/' },
     topicArn: 'arn:aws:sns:eu-west-1:000000000000:t',
+    chatConnectionsUrl: 'http://127.0.0.1:1',
+    chatTimerQueueUrl: 'http://127.0.0.1:1/000000000000/q',
   };
   // Lambda runtime variables plus the emulator endpoint; nothing of the test's own process.
   const RUNTIME = [

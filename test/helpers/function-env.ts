@@ -23,6 +23,8 @@ export const TEST_BINDINGS: BindingValues = {
   replyKeys: { value: JSON.stringify({ current: 't1', keys: { t1: Buffer.alloc(32, 7).toString('base64') } }) },
   inbound: { bucket: 'casework-inbound-test', prefix: 'inbound/' },
   topicArn: 'arn:aws:sns:eu-west-1:000000000000:casework-test',
+  chatConnectionsUrl: 'https://chat.execute-api.eu-west-1.amazonaws.com/test',
+  chatTimerQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-chat-timers-test',
 };
 
 /** What the Lambda runtime itself provides; tests never reach AWS, so dummy credentials. */

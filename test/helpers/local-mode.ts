@@ -78,6 +78,8 @@ export interface TestLocal {
   machineToken(clientId?: string): string;
   /** Runs the scheduled sweep once, through its own function (as EventBridge would). */
   sweep(): Promise<unknown>;
+  /** The chat timers (issue 12); with `chatClock: 'manual'`, `advance(seconds)` is the test's clock. */
+  chatTimers: import('../../lib/local/chat-timers').ChatTimerQueue;
   stop(): Promise<void>;
 }
 
@@ -101,6 +103,8 @@ export const startTestLocal = async (
     stream?: boolean;
     /** Puts something (a tap, lib/local/dynamo-tap.ts) between the functions and DynamoDB Local. */
     dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
+    /** The chat timers' clock (lib/local/index.ts LocalOptions.chatClock); tests that reach a timer use 'manual'. */
+    chatClock?: 'wall' | 'manual';
   } = {},
 ): Promise<TestLocal> => {
   if (instances++ > 0) jest.resetModules();
@@ -115,6 +119,8 @@ export const startTestLocal = async (
       dynamoPort: 0,
       smtpPort: 0,
       awsPort: 0,
+      chatPort: 0,
+      chatClock: options.chatClock ?? 'manual',
       seed: options.seed ?? true,
       log: options.log,
       sweepEveryMs: options.sweepEveryMs,
@@ -142,6 +148,7 @@ export const startTestLocal = async (
     },
     machineToken: (clientId = 'monitoring') => signMachineToken(clientId),
     sweep: () => local.scheduler.runOnce(),
+    chatTimers: local.chatTimers,
     stop: async () => {
       try {
         await local.stop();
