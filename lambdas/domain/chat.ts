@@ -553,9 +553,10 @@ export const disconnect = async (deps: ChatDeps, connectionId: string): Promise<
       return undefined;
     });
     if (res) {
+      // The timer first: whoever hears of the drop can count on the chat ending if nobody comes back.
+      await deps.timers.start({ chatId: conn.chatId, version: res.after.version, kind: 'drop' }, DROP_GRACE_SECONDS);
       const other = res.before.customerConn === connectionId ? res.after.analystConn : res.after.customerConn;
       await post(deps, other, { type: 'dropped', chatId: conn.chatId, graceSeconds: DROP_GRACE_SECONDS });
-      await deps.timers.start({ chatId: conn.chatId, version: res.after.version, kind: 'drop' }, DROP_GRACE_SECONDS);
     }
   }
   await deps.chats.deleteConnection(connectionId);

@@ -56,6 +56,11 @@ export const startChatTimerQueue = async (opts: {
   log?: (m: string) => void;
 }): Promise<ChatTimerQueue> => {
   const log = opts.log ?? (() => {});
+  // fauxqs names its queues `http://sqs.<region>.127.0.0.1:<port>/<account>/<name>`, a host WHATWG
+  // URLs refuse; the path is what names the queue, so the endpoint's own host is used with it.
+  const path = /\/[^/]+\/[^/]+$/.exec(opts.queueUrl)?.[0];
+  if (!path) throw new Error(`Not a queue URL: ${opts.queueUrl}`);
+  const fauxqsQueueUrl = `${opts.fauxqsEndpoint}${path}`;
   const sqs = new SQSClient({ endpoint: opts.fauxqsEndpoint, region: opts.region, credentials: opts.credentials });
   let stopped = false;
 
@@ -63,7 +68,7 @@ export const startChatTimerQueue = async (opts: {
   const receiveOnce = async (waitSeconds: number): Promise<number> => {
     const res = await sqs.send(
       new ReceiveMessageCommand({
-        QueueUrl: opts.queueUrl,
+        QueueUrl: fauxqsQueueUrl,
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: waitSeconds,
         VisibilityTimeout: 30,
@@ -101,7 +106,7 @@ export const startChatTimerQueue = async (opts: {
     if (done.length) {
       await sqs.send(
         new DeleteMessageBatchCommand({
-          QueueUrl: opts.queueUrl,
+          QueueUrl: fauxqsQueueUrl,
           Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
         }),
       );
@@ -123,7 +128,7 @@ export const startChatTimerQueue = async (opts: {
     })();
     return {
       endpoint: opts.fauxqsEndpoint,
-      queueUrl: opts.queueUrl,
+      queueUrl: fauxqsQueueUrl,
       advance: () => Promise.reject(new Error('The chat timers run on the wall clock; start local mode with the manual clock')),
       pending: () => 0,
       stop: async () => {
@@ -162,7 +167,6 @@ export const startChatTimerQueue = async (opts: {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const path = new URL(opts.queueUrl).pathname;
   return {
     endpoint,
     queueUrl: `${endpoint}${path}`,
@@ -171,7 +175,7 @@ export const startChatTimerQueue = async (opts: {
       now += seconds * 1000;
       const due = held.filter((h) => h.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
       for (const h of due) held.splice(held.indexOf(h), 1);
-      for (const h of due) await sqs.send(new SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: h.body }));
+      for (const h of due) await sqs.send(new SendMessageCommand({ QueueUrl: fauxqsQueueUrl, MessageBody: h.body }));
       let left = due.length;
       // Consumed through fauxqs as the event source would; a timer's own work may set new timers (held).
       while (left > 0) {
