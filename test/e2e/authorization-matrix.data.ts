@@ -335,3 +335,6 @@ const NOTIFY_MATRIX: Record<string, Row> = {
   'DELETE /favorites/{kind}/{id}': signedIn('204'),
 };
 Object.assign(MATRIX, NOTIFY_MATRIX);
+
+/** Issue 12: a chat ticket is any signed-in person's (chat itself checks Terms, levels and PRIV-1 at `start`). */
+Object.assign(MATRIX, { 'POST /chat/tickets': signedIn('201') });
