@@ -66,6 +66,7 @@ const main = async () => {
     dynamoPort: port('DYNAMODB_PORT', 8000),
     smtpPort: port('SMTP_PORT', 2525),
     awsPort: port('AWS_PORT', 4566),
+    chatPort: port('CHAT_PORT', 3001),
     persistDir,
     log: (message) => console.log(`${time()} ${message}`),
   }));
@@ -88,6 +89,11 @@ const main = async () => {
       `${urls.integrationQueue}   (aws sqs receive-message --endpoint-url ${urls.sns} --queue-url ... --message-attribute-names All)`,
     ],
     ['Notifier failures', urls.notifierFailures],
+    [
+      'Chat WebSocket',
+      `${urls.chat}?ticket=<POST /chat/tickets>   (npm run chat -- <email>; management API ${urls.chatManagement}/@connections/{id})`,
+    ],
+    ['Chat timers (SQS)', `${urls.chatTimerQueue}   (CHAT-2: 60 s, delayed by fauxqs)`],
     ['Needs-action sweep', 'every minute (EventBridge stand-in; `npm run sweep` runs it once)'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

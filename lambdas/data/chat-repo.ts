@@ -176,8 +176,10 @@ export const createChat = async (ref: TableRef, c: Chat) => {
 
 export const saveChat = async (ref: TableRef, next: Chat, expectedVersion: number): Promise<boolean> => {
   const extra: TransactItem[] = [];
-  if (!waiting(next)) extra.push({ Delete: { TableName: ref.table, Key: chatKeys.queueEntry(next.supportGroup, next.startedAt, next.chatId) } });
-  if (next.status === 'ended') extra.push({ Delete: { TableName: ref.table, Key: chatKeys.openChat(next.caseNumber, next.customerId) } });
+  if (!waiting(next))
+    extra.push({ Delete: { TableName: ref.table, Key: chatKeys.queueEntry(next.supportGroup, next.startedAt, next.chatId) } });
+  if (next.status === 'ended')
+    extra.push({ Delete: { TableName: ref.table, Key: chatKeys.openChat(next.caseNumber, next.customerId) } });
   try {
     await ref.doc.send(
       new TransactWriteCommand({
@@ -213,15 +215,20 @@ export const appendMessage = async (ref: TableRef, m: ChatMessage) => {
   await ref.doc.send(
     new PutCommand({
       TableName: ref.table,
-      Item: { ...chatKeys.message(m.chatId, m.messageId), entity: 'chat-message', ...m, [TTL]: ttlIn(new Date(m.at), CHAT_TTL_SECONDS) },
+      Item: {
+        ...chatKeys.message(m.chatId, m.messageId),
+        entity: 'chat-message',
+        ...m,
+        [TTL]: ttlIn(new Date(m.at), CHAT_TTL_SECONDS),
+      },
     }),
   );
 };
 
 export const listMessages = async (ref: TableRef, chatId: string): Promise<ChatMessage[]> =>
-  (
-    await queryAll(ref, { ...inPartition(chatKeys.chatPartition(chatId), chatKeys.messagePrefix), ConsistentRead: true })
-  ).map((i) => fromItem<ChatMessage>(i));
+  (await queryAll(ref, { ...inPartition(chatKeys.chatPartition(chatId), chatKeys.messagePrefix), ConsistentRead: true })).map(
+    (i) => fromItem<ChatMessage>(i),
+  );
 
 /** The analyst's item and one per support group, together. */
 export const putAvailability = async (ref: TableRef, a: Availability) => {
@@ -229,9 +236,14 @@ export const putAvailability = async (ref: TableRef, a: Availability) => {
   await ref.doc.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: ref.table, Item: { ...chatKeys.analyst(a.userId), entity: 'availability', ...a, [TTL]: expiresAt } } },
+        {
+          Put: { TableName: ref.table, Item: { ...chatKeys.analyst(a.userId), entity: 'availability', ...a, [TTL]: expiresAt } },
+        },
         ...a.supportGroups.map((g) => ({
-          Put: { TableName: ref.table, Item: { ...chatKeys.groupAnalyst(g, a.userId), entity: 'availability', ...a, [TTL]: expiresAt } },
+          Put: {
+            TableName: ref.table,
+            Item: { ...chatKeys.groupAnalyst(g, a.userId), entity: 'availability', ...a, [TTL]: expiresAt },
+          },
         })),
       ],
     }),
@@ -255,14 +267,10 @@ export const getAvailability = async (ref: TableRef, userId: string): Promise<Av
 };
 
 export const availableInGroup = async (ref: TableRef, supportGroup: string): Promise<Availability[]> =>
-  (await queryAll(ref, wholePartition(chatKeys.groupPartition(supportGroup)))).map((i) =>
-    fromItem<Availability>(i),
-  );
+  (await queryAll(ref, wholePartition(chatKeys.groupPartition(supportGroup)))).map((i) => fromItem<Availability>(i));
 
 export const queuedChats = async (ref: TableRef, supportGroup: string, limit: number): Promise<string[]> =>
-  (await queryPage(ref, wholePartition(chatKeys.queuePartition(supportGroup)), { limit })).items.map(
-    (i) => String(i.chatId),
-  );
+  (await queryPage(ref, wholePartition(chatKeys.queuePartition(supportGroup)), { limit })).items.map((i) => String(i.chatId));
 
 /** CHAT-2: managers, from the staff-by-role entries of the directory (directory-repo putUser). */
 export const managers = async (ref: TableRef): Promise<User[]> => {

@@ -284,7 +284,8 @@ const chatOfConnection = async (deps: ChatDeps, conn: ChatConnection, caller: Ca
 /** `send`: relays text both ways; the customer may write while waiting (the analyst reads it on joining). */
 const send = async (deps: ChatDeps, conn: ChatConnection, caller: Caller, text: unknown) => {
   if (typeof text !== 'string' || !text.trim()) throw validation([{ path: 'text', message: 'must be non-empty text' }]);
-  if (text.length > MAX_TEXT_LENGTH) throw validation([{ path: 'text', message: `must be at most ${MAX_TEXT_LENGTH} characters` }]);
+  if (text.length > MAX_TEXT_LENGTH)
+    throw validation([{ path: 'text', message: `must be at most ${MAX_TEXT_LENGTH} characters` }]);
   const { chat, side } = await chatOfConnection(deps, conn, caller);
   const actor = actorOf(caller);
   const m: ChatMessage = {
@@ -342,7 +343,12 @@ const leaveNumber = async (deps: ChatDeps, conn: ChatConnection, caller: Caller,
     }
     if (attempt >= MAX_ATTEMPTS) throw conflict('/problems/case-busy', 'Case busy', 'The case kept changing; try again.');
   }
-  await post(deps, conn.connectionId, { type: 'callback-saved', chatId: chat.chatId, caseNumber: chat.caseNumber, phone: number });
+  await post(deps, conn.connectionId, {
+    type: 'callback-saved',
+    chatId: chat.chatId,
+    caseNumber: chat.caseNumber,
+    phone: number,
+  });
   await endChat(deps, chat.chatId, 'callback');
 };
 

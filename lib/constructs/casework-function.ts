@@ -168,7 +168,7 @@ export class CaseworkFunction extends NodejsFunction {
     Validations.of(this.role!).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${Stack.of(this).resolve(target.apiId).Ref}>/${target.stageName}/*/@connections/*]`,
       reason:
-        'Connection ids are API Gateway\'s, unknown in advance: ManageConnections on the one stage of the one chat API, ' +
+        "Connection ids are API Gateway's, unknown in advance: ManageConnections on the one stage of the one chat API, " +
         'for any method (POST, GET, DELETE) on its @connections.',
     });
     return this;

@@ -97,7 +97,10 @@ export const startChatSocket = async (opts: {
     const query = Object.fromEntries(url.searchParams);
     const headers = headersOf(req);
     const id = connectionId();
-    const identity = { sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''), userAgent: headers['user-agent'] ?? '' };
+    const identity = {
+      sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      userAgent: headers['user-agent'] ?? '',
+    };
     let authorizer: Record<string, unknown>;
     try {
       const result = (await opts.authorizer(
@@ -164,7 +167,10 @@ export const startChatSocket = async (opts: {
         // After the frames already in flight, as API Gateway delivers $disconnect last.
         c.queue = c.queue.then(async () => {
           try {
-            await opts.socket({ requestContext: requestContext(id, '$disconnect', 'DISCONNECT', { identity }), isBase64Encoded: false }, ctx());
+            await opts.socket(
+              { requestContext: requestContext(id, '$disconnect', 'DISCONNECT', { identity }), isBase64Encoded: false },
+              ctx(),
+            );
           } catch (err) {
             log(`chat $disconnect failed: ${String(err)}`);
           }
@@ -175,7 +181,11 @@ export const startChatSocket = async (opts: {
 
   const gone = (res: ServerResponse) => {
     const body = JSON.stringify({ message: null });
-    res.writeHead(410, { 'content-type': 'application/json', 'x-amzn-errortype': 'GoneException', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(410, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': 'GoneException',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   };
 

@@ -148,7 +148,12 @@ export const startChatTimerQueue = async (opts: {
       const body = await readBody(req);
       if (target !== 'AmazonSQS.SendMessage') {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': 'UnsupportedOperation;Sender' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.sqs#UnsupportedOperation', message: `${target} is not served by the delay gate` }));
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.sqs#UnsupportedOperation',
+            message: `${target} is not served by the delay gate`,
+          }),
+        );
         return;
       }
       const input = JSON.parse(body) as { MessageBody: string; DelaySeconds?: number };

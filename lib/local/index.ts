@@ -171,11 +171,11 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     );
     // Chat (issue 12): the WebSocket server and the timer queue's event source reach the functions
     // when they are invoked; they are started first because the functions' environment names them.
-    let host: FunctionHost | undefined;
+    const functionsRef: { host?: FunctionHost } = {};
     const lazy =
       (name: string): LocalHandler =>
       (event, context) =>
-        host!.handler(name)(event, context);
+        functionsRef.host!.handler(name)(event, context);
     chatSocket = await startChatSocket({
       port: opts.chatPort ?? 3001,
       region: runtime.region,
@@ -219,7 +219,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     }
 
     functions = startFunctionHost({ runtime, bindings, log });
-    host = functions;
+    const host = (functionsRef.host = functions);
     gateway = await startGateway({ port: opts.apiPort, log, loadHandler: async (name) => host.handler(name) });
     scheduler = startScheduler({
       everyMs: opts.sweepEveryMs ?? 60_000,

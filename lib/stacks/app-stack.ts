@@ -118,7 +118,10 @@ export class AppStack extends Stack {
       replyKeys: this.replyKeys,
     });
 
-    new CfnOutput(this, 'ChatUrl', { value: this.chat.url, description: 'Chat WebSocket: connect with ?ticket= from POST /chat/tickets' });
+    new CfnOutput(this, 'ChatUrl', {
+      value: this.chat.url,
+      description: 'Chat WebSocket: connect with ?ticket= from POST /chat/tickets',
+    });
     new CfnOutput(this, 'IntegrationTopicArn', { value: this.notifier.topic.topicArn });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

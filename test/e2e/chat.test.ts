@@ -174,13 +174,27 @@ describe('CHAT-1: who answers', () => {
     const alice = await available('alice@vendor.example');
     const dana = await connect('dana@acme.example');
     dana.send({ action: 'start', caseNumber: c.caseNumber });
-    expect(await dana.next('chat')).toMatchObject({ status: 'active', caseNumber: c.caseNumber, analyst: { name: expect.any(String) } });
-    expect(await alice.next('chat')).toMatchObject({ status: 'active', caseNumber: c.caseNumber, customer: { name: expect.any(String) } });
+    expect(await dana.next('chat')).toMatchObject({
+      status: 'active',
+      caseNumber: c.caseNumber,
+      analyst: { name: expect.any(String) },
+    });
+    expect(await alice.next('chat')).toMatchObject({
+      status: 'active',
+      caseNumber: c.caseNumber,
+      customer: { name: expect.any(String) },
+    });
 
     dana.send({ action: 'send', text: 'Our agents see a blank screen since 9:00' });
-    expect(await alice.next('message')).toMatchObject({ text: 'Our agents see a blank screen since 9:00', from: { kind: 'customer' } });
+    expect(await alice.next('message')).toMatchObject({
+      text: 'Our agents see a blank screen since 9:00',
+      from: { kind: 'customer' },
+    });
     alice.send({ action: 'send', text: 'Please clear the browser cache and retry' });
-    expect(await dana.next('message')).toMatchObject({ text: 'Please clear the browser cache and retry', from: { kind: 'staff' } });
+    expect(await dana.next('message')).toMatchObject({
+      text: 'Please clear the browser cache and retry',
+      from: { kind: 'staff' },
+    });
 
     dana.send({ action: 'end' });
     expect(await dana.next('ended')).toMatchObject({ reason: 'ended-by-customer' });
@@ -190,7 +204,9 @@ describe('CHAT-1: who answers', () => {
     expect(chatUpdates).toHaveLength(1);
     expect(chatUpdates[0]!.body).toContain('Our agents see a blank screen since 9:00');
     expect(chatUpdates[0]!.body).toContain('Please clear the browser cache and retry');
-    const mail = (await mails()).filter((m) => m.destination.to.includes('dana@acme.example') && m.subject.includes('Chat transcript'));
+    const mail = (await mails()).filter(
+      (m) => m.destination.to.includes('dana@acme.example') && m.subject.includes('Chat transcript'),
+    );
     expect(mail).toHaveLength(1);
     expect(mail[0]!.subject).toContain(`[Case ${c.caseNumber}]`);
     expect(mail[0]!.body.text).toContain('Please clear the browser cache and retry');
@@ -250,7 +266,9 @@ describe('CHAT-2: nobody there', () => {
     expect(await dana.next('callback-offer')).toMatchObject({ caseNumber: c.caseNumber });
 
     dana.send({ action: 'leaveNumber', phone: 'call me' });
-    expect(await dana.next('error')).toMatchObject({ problem: { status: 400, errors: [expect.objectContaining({ path: 'phone' })] } });
+    expect(await dana.next('error')).toMatchObject({
+      problem: { status: 400, errors: [expect.objectContaining({ path: 'phone' })] },
+    });
     dana.send({ action: 'leaveNumber', phone: '+1 555 0100' });
     expect(await dana.next('callback-saved')).toMatchObject({ phone: '+1 555 0100' });
     expect(await dana.next('ended')).toMatchObject({ reason: 'callback' });

@@ -15,6 +15,7 @@ import { createTable, startDynamo } from '../../lib/local/emulators';
 import { startLocal } from '../../lib/local';
 import type { LocalUrls } from '../../lib/local';
 import type { StreamPoller } from '../../lib/local/stream-poller';
+import type { ChatTimerQueue } from '../../lib/local/chat-timers';
 import { signMachineToken, signUserToken } from '../../lib/local/issuer';
 import type { UserClient } from '../../lib/local/issuer';
 
@@ -79,7 +80,7 @@ export interface TestLocal {
   /** Runs the scheduled sweep once, through its own function (as EventBridge would). */
   sweep(): Promise<unknown>;
   /** The chat timers (issue 12); with `chatClock: 'manual'`, `advance(seconds)` is the test's clock. */
-  chatTimers: import('../../lib/local/chat-timers').ChatTimerQueue;
+  chatTimers: ChatTimerQueue;
   stop(): Promise<void>;
 }
 

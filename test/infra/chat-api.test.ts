@@ -25,7 +25,9 @@ describe.each(['dev', 'prod'] as const)('chat WebSocket API (%s)', (stage) => {
     const roleId = logicalId(b().appStack.chat[fn].role!);
     return Object.values(resourcesOf(b().appTemplate, 'AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+      .flatMap(
+        (p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+      );
   };
 
   it('is a WebSocket API routing by the `action` field, with $connect, $disconnect and $default', () => {
@@ -33,7 +35,11 @@ describe.each(['dev', 'prod'] as const)('chat WebSocket API (%s)', (stage) => {
       ProtocolType: 'WEBSOCKET',
       RouteSelectionExpression: '$request.body.action',
     });
-    expect(routes().map((r) => r.Properties.RouteKey).sort()).toEqual(['$connect', '$default', '$disconnect']);
+    expect(
+      routes()
+        .map((r) => r.Properties.RouteKey)
+        .sort(),
+    ).toEqual(['$connect', '$default', '$disconnect']);
   });
 
   it('CHAT-1: $connect alone is authorized, by a Lambda REQUEST authorizer reading the ticket from the query string', () => {
@@ -74,7 +80,12 @@ describe.each(['dev', 'prod'] as const)('chat WebSocket API (%s)', (stage) => {
   );
 
   it('the authorizer has no management API, no queue, no mail: it only consumes tickets', () => {
-    expect(Object.keys(env('authorizerFunction')).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME']);
+    expect(Object.keys(env('authorizerFunction')).sort()).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+      'STAGE',
+      'TABLE_NAME',
+    ]);
     const actions = statements('authorizerFunction').flatMap((s) => [s.Action].flat());
     expect(actions.filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('xray:') && !a.startsWith('logs:'))).toEqual([]);
   });
