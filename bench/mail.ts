@@ -20,7 +20,15 @@ const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 const main = async () => {
-  const local = await startLocal({ apiPort: 0, sesPort: 0, dynamoPort: 0, smtpPort: 0, awsPort: 0, sweepEveryMs: 0 });
+  const local = await startLocal({
+    apiPort: 0,
+    sesPort: 0,
+    dynamoPort: 0,
+    smtpPort: 0,
+    awsPort: 0,
+    chatPort: 0,
+    sweepEveryMs: 0,
+  });
   try {
     const { DEMO_USERS } = await import('../lib/local/demo-data');
     const token = (email: string) => {
