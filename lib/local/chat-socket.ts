@@ -41,7 +41,7 @@ interface Live {
   max?: NodeJS.Timeout;
 }
 
-const connectionId = () => randomBytes(12).toString('base64').replace(/\//g, '_');
+const connectionId = () => randomBytes(12).toString('base64url');
 
 const headersOf = (req: IncomingMessage): Record<string, string> => {
   const out: Record<string, string> = {};

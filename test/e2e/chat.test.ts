@@ -295,6 +295,7 @@ describe('CHAT-3: a dropped connection', () => {
     await dana.next('chat');
     dana.send({ action: 'send', text: 'before the line went dead' });
     await alice.next('message');
+    await dana.next('sent');
     dana.ws.terminate();
     expect(await alice.next('dropped')).toMatchObject({ graceSeconds: 30 });
     await local.chatTimers.advance(30);
