@@ -54,6 +54,7 @@ const main = async () => {
     apiPort: 0,
     sesPort: 0,
     dynamoPort: 0,
+    chatPort: 0,
     sweepEveryMs: 0,
     dynamoEndpointForFunctions: async (endpoint) => (proxy = await meteringProxy(endpoint)).url,
   });

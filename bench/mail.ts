@@ -27,6 +27,7 @@ const main = async () => {
     smtpPort: 0,
     awsPort: 0,
     pushPort: 0,
+    chatPort: 0,
     sweepEveryMs: 0,
   });
   try {

@@ -236,7 +236,7 @@ const main = async (): Promise<number> => {
 
   try {
     const bootStarted = performance.now();
-    local = await startLocal({ apiPort: 0, sesPort: 0, dynamoPort: 0, seed: true });
+    local = await startLocal({ apiPort: 0, sesPort: 0, dynamoPort: 0, chatPort: 0, seed: true });
     const bootMs = performance.now() - bootStarted;
     const boot = memory();
     console.log(

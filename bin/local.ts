@@ -67,6 +67,7 @@ const main = async () => {
     smtpPort: port('SMTP_PORT', 2525),
     awsPort: port('AWS_PORT', 4566),
     pushPort: port('PUSH_PORT', 3002),
+    chatPort: port('CHAT_PORT', 3001),
     persistDir,
     log: (message) => console.log(`${time()} ${message}`),
   }));
@@ -90,6 +91,11 @@ const main = async () => {
     ],
     ['Notifier failures', urls.notifierFailures],
     ['Mobile push log', `${urls.push}   (GET lists pushes to registered devices; SNS platform endpoints stand-in)`],
+    [
+      'Chat WebSocket',
+      `${urls.chat}?ticket=<POST /chat/tickets>   (npm run chat -- <email>; management API ${urls.chatManagement}/@connections/{id})`,
+    ],
+    ['Chat timers (SQS)', `${urls.chatTimerQueue}   (CHAT-2: 60 s, delayed by fauxqs)`],
     ['Needs-action sweep', 'every minute (EventBridge stand-in; `npm run sweep` runs it once)'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

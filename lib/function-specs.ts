@@ -5,7 +5,14 @@
  * its own worker with exactly this environment, and handler tests load a handler with it. So a
  * variable a function lacks in AWS is missing locally and in tests too.
  */
-import { NOTIFIER_WRITES, RECEIVE_MAIL_WRITES, SWEEP_WRITES, type WritePattern } from '../lambdas/data/writes';
+import {
+  CHAT_AUTHORIZER_WRITES,
+  CHAT_WRITES,
+  NOTIFIER_WRITES,
+  RECEIVE_MAIL_WRITES,
+  SWEEP_WRITES,
+  type WritePattern,
+} from '../lambdas/data/writes';
 import { ROUTES, writesOf, type RouteDef } from '../lambdas/http/routes';
 
 export interface FunctionBindings {
@@ -32,6 +39,13 @@ export interface FunctionBindings {
    * Publish, SetEndpointAttributes and DeleteEndpoint on their endpoints.
    */
   readonly push?: boolean;
+  /**
+   * The chat WebSocket API's management endpoint (issue 12): CHAT_CONNECTIONS_URL, with
+   * execute-api:ManageConnections on that API's stage.
+   */
+  readonly connections?: boolean;
+  /** The chat timer queue (CHAT-2): CHAT_TIMER_QUEUE_URL, with sqs:SendMessage on it. */
+  readonly chatTimers?: boolean;
 }
 
 export interface FunctionSpec extends FunctionBindings {
@@ -56,6 +70,9 @@ export interface BindingValues {
   topicArn: string;
   /** The SNS platform applications; '' for a platform this deployment does not offer. */
   push: { apns: string; fcm: string };
+  /** `https://<api>.execute-api.<region>.amazonaws.com/<stage>` in AWS; the local WebSocket server's endpoint locally. */
+  chatConnectionsUrl: string;
+  chatTimerQueueUrl: string;
 }
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
@@ -84,6 +101,8 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
   ...(spec.topic ? { NOTIFY_TOPIC_ARN: values.topicArn } : {}),
   ...(spec.clients ? { WEB_CLIENT_ID: values.clients.web, MOBILE_CLIENT_ID: values.clients.mobile } : {}),
   ...(spec.push ? { PUSH_APNS_APP_ARN: values.push.apns, PUSH_FCM_APP_ARN: values.push.fcm } : {}),
+  ...(spec.connections ? { CHAT_CONNECTIONS_URL: values.chatConnectionsUrl } : {}),
+  ...(spec.chatTimers ? { CHAT_TIMER_QUEUE_URL: values.chatTimerQueueUrl } : {}),
 });
 
 /** The variable names CDK sets on a function with this spec, sorted. */
@@ -99,6 +118,8 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       inbound: { bucket: 'bucket', prefix: 'prefix' },
       topicArn: 'topic',
       push: { apns: 'apns', fcm: 'fcm' },
+      chatConnectionsUrl: 'connections',
+      chatTimerQueueUrl: 'queue',
     }),
   ).sort();
 
@@ -162,6 +183,37 @@ export const RECEIVE_MAIL_FUNCTION: FunctionSpec = {
   inboundBucket: true,
 };
 
+/** The chat WebSocket API's `$connect` authorizer (issue 12): it consumes tickets, nothing else. */
+export const CHAT_AUTHORIZER_FUNCTION: FunctionSpec = {
+  name: 'chat-authorize',
+  module: 'chat/authorize',
+  routes: [],
+  table: { writes: CHAT_AUTHORIZER_WRITES },
+};
+
+/** The chat WebSocket API's $connect, $disconnect and $default routes (CHAT-1..3). */
+export const CHAT_SOCKET_FUNCTION: FunctionSpec = {
+  name: 'chat-socket',
+  module: 'chat/socket',
+  routes: [],
+  table: { writes: CHAT_WRITES },
+  mailer: true,
+  replyKeys: true,
+  connections: true,
+  chatTimers: true,
+};
+
+/** The chat timer queue's consumer: CHAT-2's callback offer, the end of a dropped chat (CHAT-3). */
+export const CHAT_TIMER_FUNCTION: FunctionSpec = {
+  name: 'chat-timer',
+  module: 'chat/timer',
+  routes: [],
+  table: { writes: CHAT_WRITES },
+  mailer: true,
+  replyKeys: true,
+  connections: true,
+};
+
 /** Every function of the app, by name. */
 export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<string, FunctionSpec> =>
   new Map([
@@ -169,4 +221,7 @@ export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<stri
     [SWEEP_FUNCTION.name, SWEEP_FUNCTION],
     [RECEIVE_MAIL_FUNCTION.name, RECEIVE_MAIL_FUNCTION],
     [NOTIFIER_FUNCTION.name, NOTIFIER_FUNCTION],
+    [CHAT_AUTHORIZER_FUNCTION.name, CHAT_AUTHORIZER_FUNCTION],
+    [CHAT_SOCKET_FUNCTION.name, CHAT_SOCKET_FUNCTION],
+    [CHAT_TIMER_FUNCTION.name, CHAT_TIMER_FUNCTION],
   ]);

@@ -22,10 +22,11 @@ import {
 } from './keys';
 import { appendPut, eventItem, fromItem, lostRace, updateItem } from './items';
 import { userIdByEmail } from './mail-repo';
-import { queryAll, queryPage } from './paging';
+import { staffByRole } from './directory-repo';
+import { queryPage } from './paging';
 import { TABLE } from './table';
 
-const { byModified, byCreated, byPerson, waiting } = TABLE.indexes;
+const { byModified, byCreated, waiting } = TABLE.indexes;
 
 const requestItem = (r: AccessRequest, expiresAt: number) => ({
   ...accessKeys.request(r.requestId),
@@ -356,16 +357,7 @@ export const approversOf = async (ref: TableRef, orgId: string): Promise<User[]>
     (await listOrgMembers(ref, orgId)).filter((m) => m.approver).map((m) => m.userId),
   );
 
-export const portalAdmins = async (ref: TableRef): Promise<User[]> => {
-  const entry = staffRoleIndexKeys('admin', '');
-  const items = await queryAll(ref, {
-    IndexName: byPerson.name,
-    KeyConditionExpression: '#ipk = :ipk',
-    ExpressionAttributeNames: { '#ipk': byPerson.partitionKey },
-    ExpressionAttributeValues: { ':ipk': entry[byPerson.partitionKey] },
-  });
-  return items.map((i) => fromItem<User>(i));
-};
+export const portalAdmins = (ref: TableRef): Promise<User[]> => staffByRole(ref, 'admin');
 
 export const accessRequestRepo = (ref: TableRef): AccessRequestRepo => ({
   open: (r, limits, expiresAt) => openRequest(ref, r, limits, expiresAt),

@@ -103,7 +103,7 @@ export const putUser = (ref: TableRef, user: User) =>
       Item: {
         ...keys.user(user.userId),
         ...userIndexKeys(user.email),
-        // FLAG-2: staff are found by role (portal admins) with a Query.
+        // FLAG-2, CHAT-2: staff are found by role (portal admins, managers) with a Query.
         ...(user.staff ? staffRoleIndexKeys(user.staff.role, user.userId) : {}),
         entity: 'user',
         ...user,
@@ -253,6 +253,18 @@ export const saveMembership = async (
 /** ACC-5: an organisation's events, oldest first (what the notifications fan-out will read). */
 export const listOrgEvents = async (ref: TableRef, orgId: string): Promise<OrgEvent[]> =>
   (await queryAll(ref, inPartition(keys.org(orgId).PK, keys.orgEventPrefix))).map((i) => fromItem<OrgEvent>(i));
+
+/** FLAG-2, CHAT-2: staff of one role (portal admins, managers), by Query on their partition of the person index. */
+export const staffByRole = async (ref: TableRef, role: string): Promise<User[]> => {
+  const index = TABLE.indexes.byPerson;
+  const items = await queryAll(ref, {
+    IndexName: index.name,
+    KeyConditionExpression: '#ipk = :ipk',
+    ExpressionAttributeNames: { '#ipk': index.partitionKey },
+    ExpressionAttributeValues: { ':ipk': staffRoleIndexKeys(role, '')[index.partitionKey] },
+  });
+  return items.map((i) => fromItem<User>(i));
+};
 
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),

@@ -39,6 +39,11 @@ export const KEY_PREFIX = {
   accessRequest: 'ACCESSREQ#',
   /** Fixed-window rate-limit counters with a TTL: per user (issue 13) and per address or source of access requests (ACC-6). */
   rateLimit: 'RATE#',
+  /** Chat (issue 12): single-use WebSocket tickets (hashed), connections, chats, analyst availability. */
+  chatTicket: 'WSTICKET#',
+  connection: 'WSCONN#',
+  chat: 'CHAT#',
+  availability: 'AVAIL#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -268,8 +273,39 @@ export const accessRequestIndexKeys = (r: {
 
 export const accessRequestListPartition = (decidingOrgId: string | 'ALL'): string => `ACCESSREQS#${decidingOrgId}`;
 
-/** FLAG-2: portal admins are found by Query on their own partition of the person index (GSI4). */
+/** FLAG-2, CHAT-2: staff by role (portal admins, managers), by Query on their own partition of the person index (GSI4). */
 export const staffRoleIndexKeys = (role: string, userId: string) => ({
   [byPerson.partitionKey]: `STAFF#${role}`,
   [byPerson.sortKey]: userId,
 });
+
+/**
+ * Chat (issue 12, CHAT-1..3). A chat's state and its messages share its partition; its queue
+ * entry sits in its support group's partition (an analyst who becomes available takes the oldest
+ * with one Query); availability has one item per analyst and one per (group, analyst).
+ */
+export const chatKeys = {
+  /** Stored hashed: a leaked table item cannot be replayed as a ticket. */
+  ticket: (ticket: string) => ({
+    PK: `${KEY_PREFIX.chatTicket}${createHash('sha256').update(ticket).digest('base64url')}`,
+    SK: 'TICKET',
+  }),
+  connection: (connectionId: string) => ({ PK: `${KEY_PREFIX.connection}${connectionId}`, SK: 'CONN' }),
+  chat: (chatId: string) => ({ PK: `${KEY_PREFIX.chat}${chatId}`, SK: 'CHAT' }),
+  chatPartition: (chatId: string) => `${KEY_PREFIX.chat}${chatId}`,
+  message: (chatId: string, messageId: string) => ({ PK: `${KEY_PREFIX.chat}${chatId}`, SK: `MSG#${messageId}` }),
+  messagePrefix: 'MSG#',
+  /** The customer's unfinished chat on a case, so a reconnecting customer finds it again. */
+  openChat: (caseNumber: string, userId: string) => ({ PK: `${KEY_PREFIX.chat}OPEN#${caseNumber}#${userId}`, SK: 'OPEN' }),
+  queuePartition: (supportGroup: string) => `${KEY_PREFIX.chat}QUEUE#${supportGroup}`,
+  queueEntry: (supportGroup: string, queuedAt: string, chatId: string) => ({
+    PK: `${KEY_PREFIX.chat}QUEUE#${supportGroup}`,
+    SK: `${queuedAt}#${chatId}`,
+  }),
+  analyst: (userId: string) => ({ PK: `${KEY_PREFIX.availability}USER#${userId}`, SK: 'AVAIL' }),
+  groupPartition: (supportGroup: string) => `${KEY_PREFIX.availability}GROUP#${supportGroup}`,
+  groupAnalyst: (supportGroup: string, userId: string) => ({
+    PK: `${KEY_PREFIX.availability}GROUP#${supportGroup}`,
+    SK: userId,
+  }),
+} as const;

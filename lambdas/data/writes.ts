@@ -28,6 +28,10 @@ const {
   device: DEVICE,
   accessRequest: ACCESSREQ,
   rateLimit: RATE,
+  chatTicket: WSTICKET,
+  connection: WSCONN,
+  chat: CHAT,
+  availability: AVAIL,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -104,6 +108,16 @@ export const WRITE_PATTERNS = {
   decideAccessRequest: { UpdateItem: [ACCESSREQ, USER], PutItem: [USER, CASE] },
   /** access-request-repo flagOverdue and unflag (FLAG-2). */
   flagAccessRequest: { UpdateItem: [ACCESSREQ] },
+  /** chat-repo putTicket (issue 12): POST /chat/tickets stores the ticket, hashed, with a TTL. */
+  issueChatTicket: { PutItem: [WSTICKET] },
+  /** chat-repo consumeTicket: the $connect authorizer deletes it (conditionally), so it works once. */
+  consumeChatTicket: { DeleteItem: [WSTICKET] },
+  /** chat-repo connections: put at $connect, the chat it joined, deleted at $disconnect or on 410 Gone. */
+  chatConnection: { PutItem: [WSCONN], UpdateItem: [WSCONN], DeleteItem: [WSCONN] },
+  /** chat-repo chats (CHAT-1..3): the chat, its messages, its open-chat pointer and queue entry. */
+  chatState: { PutItem: [CHAT], UpdateItem: [CHAT], DeleteItem: [CHAT] },
+  /** chat-repo availability (CHAT-1): an analyst's item and one per support group. */
+  chatAvailability: { PutItem: [AVAIL], DeleteItem: [AVAIL] },
 } as const satisfies Record<string, WriteGrant>;
 
 export type WritePattern = keyof typeof WRITE_PATTERNS;
@@ -124,6 +138,18 @@ export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAc
  * sends, inbox items, and devices SNS reports disabled; it changes no case.
  */
 export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'inboxItem', 'removeDevice'];
+
+/** Chat (issue 12): the WebSocket function and the chat timer's consumer (CHAT-2 callback, CHAT-3 transcript). */
+export const CHAT_WRITES: readonly WritePattern[] = [
+  'chatConnection',
+  'chatState',
+  'chatAvailability',
+  'appendUpdate',
+  'saveCase',
+  'recordOutboundMail',
+];
+/** The $connect authorizer: it only consumes tickets. */
+export const CHAT_AUTHORIZER_WRITES: readonly WritePattern[] = ['consumeChatTicket'];
 
 /** The union of some patterns' grants: per action, its prefixes sorted and without repeats. */
 export const grantsOf = (patterns: readonly WritePattern[]): WriteGrant => {

@@ -144,6 +144,9 @@ export interface Case {
   escalated?: boolean;
   /** CASE-7: a Designated Contact asked to close; staff close (PATCH status) or carry on. */
   closureRequest?: { requestedBy: string; requestedAt: string };
+  /** CHAT-2: the number a customer left when no analyst answered a chat (personal data, PRIV-1). */
+  callbackPhone?: string;
+  callbackRequestedAt?: string;
 }
 
 export interface Escalation {

@@ -47,6 +47,7 @@ import {
   ConfirmAccessRequestBody,
   CreateAccessRequestBody,
 } from '../schemas/access-requests';
+import { ChatTicketSchema } from '../schemas/chat';
 import { AcceptTermsBody, TermsAcceptedSchema, TermsSchema } from '../schemas/terms';
 import {
   AccountListSchema,
@@ -591,6 +592,21 @@ export const ROUTES = [
     summary: 'An approver of that company or a portal admin approves (grants the level) or rejects; once only (ACC-6)',
     request: { params: AccessRequestParams, body: AccessDecisionBody },
     success: { status: 200, schema: AccessRequestSchema },
+  },
+  {
+    method: 'POST',
+    path: '/chat/tickets',
+    handler: 'create-chat-ticket',
+    permission: 'signedIn',
+    table: 'write',
+    writes: ['issueChatTicket'],
+    // Chat itself checks the Terms (and everything else) when a chat starts.
+    caseData: false,
+    summary:
+      'A single-use ticket (60 s) for the chat WebSocket: connect with ?ticket= (CHAT-1). Each call issues a new one; ' +
+      'Idempotency-Key is not honoured (a ticket is stored only hashed, so it cannot be replayed)',
+    request: { body: EmptyBody, bodyOptional: true },
+    success: { status: 201, schema: ChatTicketSchema },
   },
 ] as const satisfies readonly RouteDef[];
 

@@ -80,6 +80,9 @@ export const CaseSchema = z
     version: z.number().int(),
     needsAction: z.boolean(),
     needsActionSince: z.string().optional(),
+    // CHAT-2: left in a chat nobody answered; personal data, absent from the restricted view.
+    callbackPhone: z.string().optional(),
+    callbackRequestedAt: z.string().optional(),
     restricted: z.boolean().optional(),
   })
   .openapi('Case');

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { indexList } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type WritePattern } from '../../lambdas/data/writes';
@@ -38,6 +39,9 @@ export interface BindingTargets {
   readonly topic?: sns.ITopic;
   /** SNS platform application ARNs (NOTE-1); '' for a platform the deployment does not offer. */
   readonly push?: { apns: string; fcm: string };
+  /** The chat WebSocket API and its stage (issue 12): the management endpoint. */
+  readonly connections?: { apiId: string; stageName: string; callbackUrl: string };
+  readonly chatTimers?: sqs.IQueue;
 }
 
 export interface CaseworkFunctionProps extends Omit<
@@ -147,6 +151,36 @@ export class CaseworkFunction extends NodejsFunction {
     }
     if (spec.topic) this.bindTopic(need(targets.topic, 'topic'));
     if (spec.push) this.bindPush(need(targets.push, 'push'));
+    if (spec.connections) this.bindConnections(need(targets.connections, 'connections'));
+    if (spec.chatTimers) this.bindChatTimers(need(targets.chatTimers, 'chatTimers'));
+    return this;
+  }
+
+  /**
+   * The management API of the chat WebSocket API (issue 12): CHAT_CONNECTIONS_URL, and
+   * execute-api:ManageConnections on that API's stage's @connections only (post, get, delete).
+   */
+  public bindConnections(target: { apiId: string; stageName: string; callbackUrl: string }): this {
+    this.addEnvironment('CHAT_CONNECTIONS_URL', target.callbackUrl);
+    const arn = Stack.of(this).formatArn({
+      service: 'execute-api',
+      resource: target.apiId,
+      resourceName: `${target.stageName}/*/@connections/*`,
+    });
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [arn] }));
+    Validations.of(this.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${Stack.of(this).resolve(target.apiId).Ref}>/${target.stageName}/*/@connections/*]`,
+      reason:
+        "Connection ids are API Gateway's, unknown in advance: ManageConnections on the one stage of the one chat API, " +
+        'for any method (POST, GET, DELETE) on its @connections.',
+    });
+    return this;
+  }
+
+  /** CHAT-2's per-chat timers: CHAT_TIMER_QUEUE_URL, and sqs:SendMessage (and its key) on that queue only. */
+  public bindChatTimers(queue: sqs.IQueue): this {
+    this.addEnvironment('CHAT_TIMER_QUEUE_URL', queue.queueUrl);
+    queue.grantSendMessages(this);
     return this;
   }
 

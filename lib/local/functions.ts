@@ -33,7 +33,9 @@ const MEMORY_MB = '512';
 /** Where the local SMTP server stores raw inbound mail (the S3 emulator's bucket). */
 export const LOCAL_INBOUND: BindingValues['inbound'] = { bucket: 'casework-inbound-local', prefix: 'inbound/' };
 
-export const localBindings = (emulated: Partial<Pick<BindingValues, 'inbound' | 'topicArn' | 'push'>> = {}): BindingValues => {
+export const localBindings = (
+  emulated: Partial<Pick<BindingValues, 'inbound' | 'topicArn' | 'push' | 'chatConnectionsUrl' | 'chatTimerQueueUrl'>> = {},
+): BindingValues => {
   const env = process.env;
   const clients = clientIds();
   return {
@@ -51,6 +53,9 @@ export const localBindings = (emulated: Partial<Pick<BindingValues, 'inbound' | 
     topicArn: emulated.topicArn ?? '',
     // The push stand-in's platform applications (lib/local/push.ts); none when it is not running.
     push: emulated.push ?? { apns: '', fcm: '' },
+    // The local WebSocket server's management endpoint and the fauxqs timer queue (issue 12), once started.
+    chatConnectionsUrl: emulated.chatConnectionsUrl ?? '',
+    chatTimerQueueUrl: emulated.chatTimerQueueUrl ?? '',
   };
 };
 

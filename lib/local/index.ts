@@ -10,10 +10,19 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { inboundStore } from '../../lambdas/adapters/inbound-store';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
-import { NOTIFIER_FUNCTION, RECEIVE_MAIL_FUNCTION, SWEEP_FUNCTION } from '../function-specs';
+import {
+  CHAT_AUTHORIZER_FUNCTION,
+  CHAT_SOCKET_FUNCTION,
+  CHAT_TIMER_FUNCTION,
+  NOTIFIER_FUNCTION,
+  RECEIVE_MAIL_FUNCTION,
+  SWEEP_FUNCTION,
+} from '../function-specs';
+import { startChatSocket, type ChatSocketServer } from './chat-socket';
+import { LOCAL_CHAT_TIMER_QUEUE, startChatTimerQueue, type ChatTimerQueue } from './chat-timers';
 import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
-import { LOCAL_INBOUND, localBindings, localRuntime, startFunctionHost, type FunctionHost } from './functions';
+import { LOCAL_INBOUND, localBindings, localRuntime, startFunctionHost, type FunctionHost, type LocalHandler } from './functions';
 import { corsOriginsFor, DEV_PORTAL_ORIGIN } from '../stage';
 import { startGateway } from './gateway';
 import { startScheduler, type Scheduler } from './scheduler';
@@ -49,6 +58,14 @@ export interface LocalOptions {
    */
   stream?: boolean;
   log?: (message: string) => void;
+  /** The chat WebSocket API and its management API (issue 12). @default 3001 (bin/local.ts reads CHAT_PORT) */
+  chatPort?: number;
+  /**
+   * The clock of the chat timers (CHAT-2's 60 seconds, the dropped-connection grace): `wall`
+   * (default) lets fauxqs delay the messages as SQS does; `manual` holds them until
+   * `chatTimers.advance()` (tests).
+   */
+  chatClock?: 'wall' | 'manual';
   /**
    * Where the functions reach DynamoDB, given DynamoDB Local's endpoint: itself by default;
    * bench:capacity puts a metering proxy in between (the functions' SDK clients live in their
@@ -81,6 +98,12 @@ export interface LocalUrls {
   notifierFailures: string;
   /** The mobile push stand-in: `GET` lists every push (device, platform, title, body, at). */
   push: string;
+  /** The chat WebSocket API: `ws://127.0.0.1:3001?ticket=...` (issue 12). */
+  chat: string;
+  /** Its management API (`/@connections/{id}`), the functions' CHAT_CONNECTIONS_URL. */
+  chatManagement: string;
+  /** The chat timer queue on fauxqs. */
+  chatTimerQueue: string;
 }
 
 export interface LocalMode {
@@ -93,6 +116,8 @@ export interface LocalMode {
   notifier?: StreamPoller;
   /** The mobile push stand-in (NOTE-1): what was pushed to which device. */
   push: PushStandIn;
+  /** The chat timers; with `chatClock: 'manual'`, `advance(seconds)` moves their clock. */
+  chatTimers: ChatTimerQueue;
   stop(): Promise<void>;
 }
 
@@ -106,6 +131,8 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   let scheduler: Scheduler | undefined;
   let functions: FunctionHost | undefined;
   let notifier: StreamPoller | undefined;
+  let chatSocket: ChatSocketServer | undefined;
+  let chatTimers: ChatTimerQueue | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -113,6 +140,8 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       if (smtp) await smtp.close().catch((e: unknown) => errors.push(e));
       if (scheduler) await scheduler.stop().catch((e: unknown) => errors.push(e));
       if (notifier) await notifier.stop().catch((e: unknown) => errors.push(e));
+      if (chatSocket) await chatSocket.close().catch((e: unknown) => errors.push(e));
+      if (chatTimers) await chatTimers.stop().catch((e: unknown) => errors.push(e));
       if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
       if (functions) await functions.stop().catch((e: unknown) => errors.push(e));
       for (const emulator of started.reverse()) await emulator.stop().catch((e: unknown) => errors.push(e));
@@ -131,7 +160,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         buckets: [LOCAL_INBOUND.bucket],
         persistDir: opts.persistDir,
         topics: [LOCAL_TOPIC],
-        queues: [LOCAL_INTEGRATION_QUEUE, LOCAL_NOTIFIER_FAILURES],
+        queues: [LOCAL_INTEGRATION_QUEUE, LOCAL_NOTIFIER_FAILURES, LOCAL_CHAT_TIMER_QUEUE],
         subscriptions: [{ topic: LOCAL_TOPIC, queue: LOCAL_INTEGRATION_QUEUE, rawMessageDelivery: true }],
       }),
       startPushStandIn({ port: opts.pushPort ?? 3002, region: process.env.AWS_REGION || 'eu-west-1', log }),
@@ -152,7 +181,37 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       faux.endpoint,
       push.url,
     );
-    const bindings = localBindings({ inbound: LOCAL_INBOUND, topicArn: faux.topicArns[LOCAL_TOPIC], push: push.apps });
+    // Chat (issue 12): the WebSocket server and the timer queue's event source reach the functions
+    // when they are invoked; they are started first because the functions' environment names them.
+    const functionsRef: { host?: FunctionHost } = {};
+    const lazy =
+      (name: string): LocalHandler =>
+      (event, context) =>
+        functionsRef.host!.handler(name)(event, context);
+    chatSocket = await startChatSocket({
+      port: opts.chatPort ?? 3001,
+      region: runtime.region,
+      authorizer: lazy(CHAT_AUTHORIZER_FUNCTION.name),
+      socket: lazy(CHAT_SOCKET_FUNCTION.name),
+      log,
+    });
+    chatTimers = await startChatTimerQueue({
+      fauxqsEndpoint: faux.endpoint,
+      queueUrl: faux.queueUrls[LOCAL_CHAT_TIMER_QUEUE]!,
+      region: runtime.region,
+      credentials: runtime.credentials,
+      consume: lazy(CHAT_TIMER_FUNCTION.name),
+      clock: opts.chatClock ?? 'wall',
+      log,
+    });
+    runtime.endpoints.SQS = chatTimers.endpoint;
+    const bindings = localBindings({
+      inbound: LOCAL_INBOUND,
+      topicArn: faux.topicArns[LOCAL_TOPIC],
+      push: push.apps,
+      chatConnectionsUrl: chatSocket.managementUrl,
+      chatTimerQueueUrl: chatTimers.queueUrl,
+    });
     const { tableName } = bindings;
 
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: runtime.region, credentials: runtime.credentials });
@@ -173,7 +232,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     }
 
     functions = startFunctionHost({ runtime, bindings, log });
-    const host = functions;
+    const host = (functionsRef.host = functions);
     gateway = await startGateway({
       port: opts.apiPort,
       log,
@@ -230,6 +289,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       scheduler,
       notifier,
       push,
+      chatTimers,
       urls: {
         api: gateway.url,
         jwks: `${gateway.url}/.well-known/jwks.json`,
@@ -242,6 +302,9 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         integrationQueue: faux.queueUrls[LOCAL_INTEGRATION_QUEUE]!,
         notifierFailures: failures,
         push: push.url,
+        chat: chatSocket.url,
+        chatManagement: chatSocket.managementUrl,
+        chatTimerQueue: faux.queueUrls[LOCAL_CHAT_TIMER_QUEUE]!,
       },
       tableName,
       created,

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Stage } from '../stage';
+import { ChatApi } from '../constructs/chat-api';
 import { CaseworkHttpApi } from '../constructs/http-api';
 import { CaseworkIdentity } from '../constructs/identity';
 import { CaseworkInboundMail } from '../constructs/inbound-mail';
@@ -47,6 +48,8 @@ export class AppStack extends Stack {
   public readonly replyKeys: secretsmanager.Secret;
   public readonly inboundMail: CaseworkInboundMail;
   public readonly notifier: Notifier;
+  /** Issue 12: the chat WebSocket API, its functions and timer queue. */
+  public readonly chat: ChatApi;
 
   public constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -117,6 +120,17 @@ export class AppStack extends Stack {
       push: props.push,
     });
 
+    this.chat = new ChatApi(this, 'Chat', {
+      stage: props.stage,
+      table: props.table,
+      mailDomain: props.mailDomain,
+      replyKeys: this.replyKeys,
+    });
+
+    new CfnOutput(this, 'ChatUrl', {
+      value: this.chat.url,
+      description: 'Chat WebSocket: connect with ?ticket= from POST /chat/tickets',
+    });
     new CfnOutput(this, 'IntegrationTopicArn', { value: this.notifier.topic.topicArn });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

@@ -390,3 +390,5 @@ const ACCESS_MATRIX: Record<string, Row> = {
   },
 };
 Object.assign(MATRIX, ACCESS_MATRIX);
+/** Issue 12: a chat ticket is any signed-in person's (chat itself checks Terms, levels and PRIV-1 at `start`). */
+Object.assign(MATRIX, { 'POST /chat/tickets': signedIn('201') });

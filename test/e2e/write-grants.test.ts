@@ -11,7 +11,16 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { accessKeys, KEY_PREFIX } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
 import nodemailer from 'nodemailer';
-import { grantsOf, READ_ACTIONS, RECEIVE_MAIL_WRITES, SWEEP_WRITES, type WritePattern } from '../../lambdas/data/writes';
+import {
+  CHAT_AUTHORIZER_WRITES,
+  CHAT_WRITES,
+  grantsOf,
+  READ_ACTIONS,
+  RECEIVE_MAIL_WRITES,
+  SWEEP_WRITES,
+  type WritePattern,
+} from '../../lambdas/data/writes';
+import { WebSocket } from 'ws';
 import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { findRoute, ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import { signClaims, clientIds, ISSUER } from '../../lib/local/issuer';
@@ -149,6 +158,58 @@ const call = async (
   }
 };
 
+/** Issue 12: a chat answered and ended, and one nobody answered (the timer, a number left), recorded as `chat`. */
+const chatScenario = async (caseNumber: string) => {
+  const tickets = {
+    eric: String((await call('eric', 'POST /chat/tickets')).ticket),
+    dana: String((await call('dana', 'POST /chat/tickets')).ticket),
+    again: String((await call('dana', 'POST /chat/tickets')).ticket),
+  };
+  current = 'chat';
+  try {
+    const open = async (ticket: string) => {
+      const ws = new WebSocket(`${local.urls.chat}?ticket=${ticket}`);
+      const frames: { type: string }[] = [];
+      let wake = () => {};
+      ws.on('message', (d) => {
+        frames.push(JSON.parse(d.toString()) as { type: string });
+        wake();
+      });
+      await new Promise((r) => ws.once('open', r));
+      const next = async (type: string) => {
+        for (;;) {
+          const i = frames.findIndex((f) => f.type === type);
+          if (i >= 0) return frames.splice(0, i + 1)[i]!;
+          await new Promise<void>((r) => (wake = r));
+        }
+      };
+      return { send: (f: unknown) => ws.send(JSON.stringify(f)), next, ws };
+    };
+    const alice = await open(tickets.eric);
+    alice.send({ action: 'available' });
+    await alice.next('availability');
+    const dana = await open(tickets.dana);
+    dana.send({ action: 'start', caseNumber });
+    await dana.next('chat');
+    dana.send({ action: 'send', text: 'hello' });
+    await alice.next('message');
+    dana.send({ action: 'end' });
+    await alice.next('ended');
+    alice.send({ action: 'unavailable' });
+    await alice.next('availability');
+    const dave = await open(tickets.again);
+    dave.send({ action: 'start', caseNumber });
+    await dave.next('chat');
+    await local.chatTimers.advance(60);
+    await dave.next('callback-offer');
+    dave.send({ action: 'leaveNumber', phone: '+1 555 0199' });
+    await dave.next('ended');
+    // Left open: their $disconnect would land under whatever is recorded next; local mode closes them.
+  } finally {
+    current = undefined;
+  }
+};
+
 const scenario = async () => {
   await call('dana', 'POST /me/terms', { body: { version: CURRENT_TERMS.version } });
   await call('dana', 'PATCH /me/settings', { body: { defaultList: 'all' } });
@@ -272,6 +333,7 @@ const scenario = async () => {
   } finally {
     direct.destroy();
   }
+  await chatScenario(params.caseNumber);
   // FLAG-1: the seeded cases waiting on the customer for over a day are due.
   current = 'sweep';
   try {
@@ -299,7 +361,7 @@ describe('IAM grants against what the handlers really send', () => {
   const tableRoutes = (ROUTES as readonly RouteDef[]).filter((r) => r.table !== 'none');
 
   it('the scenario calls every route that reaches the table', () => {
-    const other = ['sweep', 'receive-mail'];
+    const other = ['sweep', 'receive-mail', 'chat'];
     expect([...recorded.keys()].filter((k) => !other.includes(k)).sort()).toEqual(tableRoutes.map(routeKey).sort());
   });
 
@@ -337,6 +399,15 @@ describe('IAM grants against what the handlers really send', () => {
     const sent = recorded.get('receive-mail') ?? [];
     expect(sent).toContainEqual({ action: 'PutItem', prefix: KEY_PREFIX.content });
     expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(RECEIVE_MAIL_WRITES).has(g))).toEqual([]);
+  });
+
+  it('CHAT-1..3: the chat functions send only what CHAT_WRITES and CHAT_AUTHORIZER_WRITES grant', () => {
+    const sent = recorded.get('chat') ?? [];
+    expect(sent).toContainEqual({ action: 'DeleteItem', prefix: KEY_PREFIX.chatTicket });
+    expect(sent).toContainEqual({ action: 'PutItem', prefix: KEY_PREFIX.case });
+    expect(sent.filter((a) => a.action === 'Scan')).toEqual([]);
+    const grants = allowed([...CHAT_WRITES, ...CHAT_AUTHORIZER_WRITES]);
+    expect([...new Set(sent.map(asGrant))].filter((g) => !grants.has(g))).toEqual([]);
   });
 
   it('no Scan anywhere', () => {

@@ -28,6 +28,8 @@ export const TEST_BINDINGS: BindingValues = {
     apns: 'arn:aws:sns:eu-west-1:000000000000:app/APNS/casework-test',
     fcm: 'arn:aws:sns:eu-west-1:000000000000:app/GCM/casework-test',
   },
+  chatConnectionsUrl: 'https://chat.execute-api.eu-west-1.amazonaws.com/test',
+  chatTimerQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-chat-timers-test',
 };
 
 /** What the Lambda runtime itself provides; tests never reach AWS, so dummy credentials. */

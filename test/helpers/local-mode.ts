@@ -15,6 +15,7 @@ import { createTable, startDynamo } from '../../lib/local/emulators';
 import { startLocal } from '../../lib/local';
 import type { LocalUrls } from '../../lib/local';
 import type { StreamPoller } from '../../lib/local/stream-poller';
+import type { ChatTimerQueue } from '../../lib/local/chat-timers';
 import { signMachineToken, signUserToken } from '../../lib/local/issuer';
 import type { UserClient } from '../../lib/local/issuer';
 
@@ -78,6 +79,8 @@ export interface TestLocal {
   machineToken(clientId?: string): string;
   /** Runs the scheduled sweep once, through its own function (as EventBridge would). */
   sweep(): Promise<unknown>;
+  /** The chat timers (issue 12); with `chatClock: 'manual'`, `advance(seconds)` is the test's clock. */
+  chatTimers: ChatTimerQueue;
   stop(): Promise<void>;
 }
 
@@ -101,6 +104,8 @@ export const startTestLocal = async (
     stream?: boolean;
     /** Puts something (a tap, lib/local/dynamo-tap.ts) between the functions and DynamoDB Local. */
     dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
+    /** The chat timers' clock (lib/local/index.ts LocalOptions.chatClock); tests that reach a timer use 'manual'. */
+    chatClock?: 'wall' | 'manual';
   } = {},
 ): Promise<TestLocal> => {
   if (instances++ > 0) jest.resetModules();
@@ -116,6 +121,8 @@ export const startTestLocal = async (
       smtpPort: 0,
       awsPort: 0,
       pushPort: 0,
+      chatPort: 0,
+      chatClock: options.chatClock ?? 'manual',
       seed: options.seed ?? true,
       log: options.log,
       sweepEveryMs: options.sweepEveryMs,
@@ -143,6 +150,7 @@ export const startTestLocal = async (
     },
     machineToken: (clientId = 'monitoring') => signMachineToken(clientId),
     sweep: () => local.scheduler.runOnce(),
+    chatTimers: local.chatTimers,
     stop: async () => {
       try {
         await local.stop();

@@ -8,6 +8,9 @@ import { CaseworkFunction } from '../../lib/constructs/casework-function';
 import {
   allFunctionSpecs,
   awsEnvironmentNames,
+  CHAT_AUTHORIZER_FUNCTION,
+  CHAT_SOCKET_FUNCTION,
+  CHAT_TIMER_FUNCTION,
   httpFunctionSpecs,
   NOTIFIER_FUNCTION,
   RECEIVE_MAIL_FUNCTION,
@@ -23,6 +26,9 @@ describe.each(['dev', 'prod'] as const)('function environments (%s)', (stage) =>
     specs.set(logicalId(b().appStack.schedules.sweep), SWEEP_FUNCTION.name);
     specs.set(logicalId(b().appStack.inboundMail.receiveMail), RECEIVE_MAIL_FUNCTION.name);
     specs.set(logicalId(b().appStack.notifier.function), NOTIFIER_FUNCTION.name);
+    specs.set(logicalId(b().appStack.chat.authorizerFunction), CHAT_AUTHORIZER_FUNCTION.name);
+    specs.set(logicalId(b().appStack.chat.socketFunction), CHAT_SOCKET_FUNCTION.name);
+    specs.set(logicalId(b().appStack.chat.timerFunction), CHAT_TIMER_FUNCTION.name);
     return specs;
   };
 

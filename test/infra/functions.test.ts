@@ -110,7 +110,7 @@ describe.each(['dev', 'prod'] as const)('every function (%s)', (stage) => {
     }
   });
 
-  it('roles carry no AWS-managed policies, and only X-Ray gets Resource "*" (besides the one raw-mail prefix)', () => {
+  it('roles carry no AWS-managed policies, and only X-Ray gets Resource "*" (besides the one raw-mail prefix and the chat stage\'s @connections)', () => {
     const { appTemplate, appStack } = built(stage);
     // receive-mail reads keys SES chooses, under one prefix (test/infra/inbound-mail.test.ts).
     const rawMailPrefix = JSON.stringify({
@@ -121,7 +121,17 @@ describe.each(['dev', 'prod'] as const)('every function (%s)', (stage) => {
     }
     const starred = Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'))
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
-      .filter((s) => JSON.stringify(s.Resource).includes('*') && JSON.stringify(s.Resource) !== rawMailPrefix);
+      .filter((s) => JSON.stringify(s.Resource).includes('*') && JSON.stringify(s.Resource) !== rawMailPrefix)
+      // Chat (issue 12): connection ids are API Gateway's; ManageConnections on the one stage's @connections
+      // of the one chat API (test/infra/chat-api.test.ts).
+      .filter(
+        (s) =>
+          !(
+            JSON.stringify(s.Action) === '"execute-api:ManageConnections"' &&
+            JSON.stringify(s.Resource).includes(logicalId(appStack.chat.api)) &&
+            JSON.stringify(s.Resource).endsWith(`/${stage}/*/@connections/*"]]}`)
+          ),
+      );
     expect(new Set(actionsOf(starred))).toEqual(new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
   });
 });
@@ -227,6 +237,20 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   sweep: { PutItem: ['CASE#'], UpdateItem: ['ACCESSREQ#', 'CASE#'] },
   notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['MSGID#', 'OUTBOX#', 'USER#'], UpdateItem: ['OUTBOX#'] },
   'receive-mail': { DeleteItem: ['INBOUND#'], PutItem: ['AUTOREPLY#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MSGID#'] },
+  // Issue 12: the ticket route stores tickets; the authorizer only consumes them; the chat functions
+  // write connections, chats, availability, and the case (transcript update, callback number).
+  'create-chat-ticket': { PutItem: ['WSTICKET#'], UpdateItem: ['SESSION#'] },
+  'chat-authorize': { DeleteItem: ['WSTICKET#'] },
+  'chat-socket': {
+    DeleteItem: ['AVAIL#', 'CHAT#', 'WSCONN#'],
+    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MSGID#', 'WSCONN#'],
+    UpdateItem: ['CASE#', 'CHAT#', 'WSCONN#'],
+  },
+  'chat-timer': {
+    DeleteItem: ['AVAIL#', 'CHAT#', 'WSCONN#'],
+    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MSGID#', 'WSCONN#'],
+    UpdateItem: ['CASE#', 'CHAT#', 'WSCONN#'],
+  },
 };
 
 describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per function (%s)', (stage) => {
@@ -255,6 +279,9 @@ describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per f
       ['sweep', b.appStack.schedules.sweep],
       ['receive-mail', b.appStack.inboundMail.receiveMail],
       ['notify', b.appStack.notifier.function],
+      ['chat-authorize', b.appStack.chat.authorizerFunction],
+      ['chat-socket', b.appStack.chat.socketFunction],
+      ['chat-timer', b.appStack.chat.timerFunction],
     ];
     const table = Object.fromEntries(
       fns.map(([name, fn]) => [

@@ -1,0 +1,29 @@
+/**
+ * Consumer of the chat timer queue (CHAT-2, and the dropped-connection grace period): each
+ * message is one chat's timer with the version it was set at; a stale one does nothing.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { chatDeps } from '../adapters/chat-deps';
+import { parseTimer } from '../adapters/chat-timers';
+import { logger } from '../adapters/logger';
+import { onTimer } from '../domain/chat';
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const deps = chatDeps();
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    const timer = parseTimer(record.body);
+    if (!timer) {
+      logger.warn('chat timer dropped: not a timer', { messageId: record.messageId });
+      continue;
+    }
+    try {
+      const outcome = await onTimer(deps, timer);
+      logger.info('chat timer', { ...timer, outcome });
+    } catch (err) {
+      logger.error('chat timer failed', { ...timer, error: err as Error });
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+};

@@ -1,0 +1,200 @@
+/**
+ * The chat timer queue locally (CHAT-2, the dropped-connection grace): an SQS queue on fauxqs
+ * and the stand-in for Lambda's SQS event source, which receives its messages and invokes the
+ * chat-timer function with an SQS event, deleting what it did not report as failed.
+ *
+ * fauxqs honours DelaySeconds (per message, on its own wall clock: see its SqsStore.createMessage),
+ * so `npm start` behaves as AWS does: the callback is offered 60 real seconds after a chat was
+ * queued. Tests cannot wait on a wall clock, so with `clock: 'manual'` the functions' SQS
+ * endpoint is a delay gate in front of fauxqs: it accepts SendMessage (the SQS JSON protocol the
+ * SDK speaks), holds each message until the test's clock passes its DelaySeconds, then sends it
+ * to fauxqs undelayed, and `advance()` returns once the consumer has run on everything due.
+ * Everything but the delay is fauxqs and the real function.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { LocalHandler } from './functions';
+
+export const LOCAL_CHAT_TIMER_QUEUE = 'casework-chat-timers';
+
+export interface ChatTimerQueue {
+  /** The SQS endpoint and queue URL the chat functions are given. */
+  endpoint: string;
+  queueUrl: string;
+  /** Manual clock only: moves the clock on, and resolves once every timer now due has been consumed. */
+  advance(seconds: number): Promise<void>;
+  /** Manual clock only: timers sent and not yet due. */
+  pending(): number;
+  stop(): Promise<void>;
+}
+
+interface Held {
+  body: string;
+  dueAt: number;
+}
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+export const startChatTimerQueue = async (opts: {
+  fauxqsEndpoint: string;
+  /** The queue on fauxqs. */
+  queueUrl: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The chat-timer function. */
+  consume: LocalHandler;
+  clock: 'wall' | 'manual';
+  log?: (m: string) => void;
+}): Promise<ChatTimerQueue> => {
+  const log = opts.log ?? (() => {});
+  // fauxqs names its queues `http://sqs.<region>.127.0.0.1:<port>/<account>/<name>`, a host WHATWG
+  // URLs refuse; the path is what names the queue, so the endpoint's own host is used with it.
+  const path = /\/[^/]+\/[^/]+$/.exec(opts.queueUrl)?.[0];
+  if (!path) throw new Error(`Not a queue URL: ${opts.queueUrl}`);
+  const fauxqsQueueUrl = `${opts.fauxqsEndpoint}${path}`;
+  const sqs = new SQSClient({ endpoint: opts.fauxqsEndpoint, region: opts.region, credentials: opts.credentials });
+  let stopped = false;
+
+  /** One receive, as Lambda's event source polls: invoke with the batch, delete the successes. */
+  const receiveOnce = async (waitSeconds: number): Promise<number> => {
+    const res = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: fauxqsQueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: waitSeconds,
+        VisibilityTimeout: 30,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    const messages = res.Messages ?? [];
+    if (!messages.length) return 0;
+    const arn = `arn:aws:sqs:${opts.region}:000000000000:${LOCAL_CHAT_TIMER_QUEUE}`;
+    const event: SQSEvent = {
+      Records: messages.map((m) => ({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body ?? '',
+        attributes: (m.Attributes ?? {}) as SQSEvent['Records'][number]['attributes'],
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody ?? '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: arn,
+        awsRegion: opts.region,
+      })),
+    };
+    let failed = new Set<string>();
+    try {
+      const out = (await opts.consume(event, {
+        awsRequestId: randomUUID(),
+        getRemainingTimeInMillis: () => 30_000,
+      })) as SQSBatchResponse | undefined;
+      failed = new Set((out?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (err) {
+      log(`chat-timer failed: ${String(err)}`);
+      return messages.length;
+    }
+    const done = messages.filter((m) => !failed.has(m.MessageId!));
+    if (done.length) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: fauxqsQueueUrl,
+          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
+    }
+    return messages.length;
+  };
+
+  if (opts.clock === 'wall') {
+    // The event source: long polls for as long as local mode runs.
+    const loop = (async () => {
+      while (!stopped) {
+        try {
+          await receiveOnce(1);
+        } catch (err) {
+          if (!stopped) log(`chat timer poll failed: ${String(err)}`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    })();
+    return {
+      endpoint: opts.fauxqsEndpoint,
+      queueUrl: fauxqsQueueUrl,
+      advance: () => Promise.reject(new Error('The chat timers run on the wall clock; start local mode with the manual clock')),
+      pending: () => 0,
+      stop: async () => {
+        stopped = true;
+        await loop;
+        sqs.destroy();
+      },
+    };
+  }
+
+  // Manual clock: the delay gate.
+  let now = 0;
+  const held: Held[] = [];
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const body = await readBody(req);
+      if (target !== 'AmazonSQS.SendMessage') {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': 'UnsupportedOperation;Sender' });
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.sqs#UnsupportedOperation',
+            message: `${target} is not served by the delay gate`,
+          }),
+        );
+        return;
+      }
+      const input = JSON.parse(body) as { MessageBody: string; DelaySeconds?: number };
+      held.push({ body: input.MessageBody, dueAt: now + (input.DelaySeconds ?? 0) * 1000 });
+      const out = JSON.stringify({
+        MessageId: randomUUID(),
+        MD5OfMessageBody: createHash('md5').update(input.MessageBody).digest('hex'),
+      });
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(out);
+    })().catch((err: unknown) => {
+      res.writeHead(500);
+      res.end(String(err));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    queueUrl: `${endpoint}${path}`,
+    pending: () => held.length,
+    advance: async (seconds) => {
+      now += seconds * 1000;
+      const due = held.filter((h) => h.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
+      for (const h of due) held.splice(held.indexOf(h), 1);
+      for (const h of due) await sqs.send(new SendMessageCommand({ QueueUrl: fauxqsQueueUrl, MessageBody: h.body }));
+      let left = due.length;
+      // Consumed through fauxqs as the event source would; a timer's own work may set new timers (held).
+      // A receive may come back empty before fauxqs shows a message just sent: a few more tries.
+      for (let empty = 0; left > 0 && empty < 10;) {
+        const n = await receiveOnce(1);
+        if (n === 0) empty++;
+        left -= n;
+      }
+      if (left > 0) log(`chat timers: ${left} due timer(s) not consumed`);
+    },
+    stop: async () => {
+      stopped = true;
+      await new Promise<void>((r) => server.close(() => r()));
+      sqs.destroy();
+    },
+  };
+};
