@@ -32,6 +32,12 @@ export interface FunctionBindings {
    * Publish, SetEndpointAttributes and DeleteEndpoint on their endpoints.
    */
   readonly push?: boolean;
+  /**
+   * The sign-in directory (ACC-6): USER_POOL_ID, with cognito-idp:AdminGetUser, AdminCreateUser
+   * and AdminUpdateUserAttributes on that pool only. Empty locally, where there is no pool and the
+   * directory itself is the sign-in directory (lambdas/adapters/user-accounts.ts).
+   */
+  readonly userPool?: boolean;
 }
 
 export interface FunctionSpec extends FunctionBindings {
@@ -56,6 +62,8 @@ export interface BindingValues {
   topicArn: string;
   /** The SNS platform applications; '' for a platform this deployment does not offer. */
   push: { apns: string; fcm: string };
+  /** The Cognito user pool's id; '' where there is no pool (local mode: the directory signs in). */
+  userPoolId: string;
 }
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
@@ -84,6 +92,7 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
   ...(spec.topic ? { NOTIFY_TOPIC_ARN: values.topicArn } : {}),
   ...(spec.clients ? { WEB_CLIENT_ID: values.clients.web, MOBILE_CLIENT_ID: values.clients.mobile } : {}),
   ...(spec.push ? { PUSH_APNS_APP_ARN: values.push.apns, PUSH_FCM_APP_ARN: values.push.fcm } : {}),
+  ...(spec.userPool ? { USER_POOL_ID: values.userPoolId } : {}),
 });
 
 /** The variable names CDK sets on a function with this spec, sorted. */
@@ -99,6 +108,7 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       inbound: { bucket: 'bucket', prefix: 'prefix' },
       topicArn: 'topic',
       push: { apns: 'apns', fcm: 'fcm' },
+      userPoolId: 'pool',
     }),
   ).sort();
 
@@ -125,6 +135,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
           ? { mailer: true }
           : {}),
       ...(served.some((r) => r.push) ? { push: true } : {}),
+      ...(served.some((r) => r.grantsAccounts) ? { userPool: true } : {}),
     });
   }
   return specs;

@@ -96,6 +96,8 @@ export interface RouteDef {
   push?: boolean;
   /** Sends mail that is not case mail (ACC-6 codes and decisions): the mailer only, no reply keys. */
   sendsNotices?: boolean;
+  /** Creates or updates sign-ins (ACC-6 approvals): the function gets the userPool binding. */
+  grantsAccounts?: boolean;
   summary: string;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
@@ -582,6 +584,7 @@ export const ROUTES = [
     writes: ['decideAccessRequest'],
     caseData: false,
     sendsNotices: true,
+    grantsAccounts: true,
     summary: 'An approver of that company or a portal admin approves (grants the level) or rejects; once only (ACC-6)',
     request: { params: AccessRequestParams, body: AccessDecisionBody },
     success: { status: 200, schema: AccessRequestSchema },

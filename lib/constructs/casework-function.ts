@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -38,6 +39,8 @@ export interface BindingTargets {
   readonly topic?: sns.ITopic;
   /** SNS platform application ARNs (NOTE-1); '' for a platform the deployment does not offer. */
   readonly push?: { apns: string; fcm: string };
+  /** The sign-in directory approved access requests create users in (ACC-6). */
+  readonly userPool?: cognito.IUserPool;
 }
 
 export interface CaseworkFunctionProps extends Omit<
@@ -147,6 +150,7 @@ export class CaseworkFunction extends NodejsFunction {
     }
     if (spec.topic) this.bindTopic(need(targets.topic, 'topic'));
     if (spec.push) this.bindPush(need(targets.push, 'push'));
+    if (spec.userPool) this.bindUserPool(need(targets.userPool, 'userPool'));
     return this;
   }
 
@@ -225,6 +229,22 @@ export class CaseworkFunction extends NodejsFunction {
         reason: 'Endpoint ARNs are made by SNS per registered device: the endpoints of this one platform application only.',
       });
     }
+    return this;
+  }
+
+  /**
+   * The sign-in directory (ACC-6): USER_POOL_ID, and on that pool only the admin calls that find,
+   * create (Cognito mails the temporary password) and update a user. No ListUsers: the pool's
+   * username is the email address, so AdminGetUser finds a user by it.
+   */
+  public bindUserPool(pool: cognito.IUserPool): this {
+    this.addEnvironment('USER_POOL_ID', pool.userPoolId);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminUpdateUserAttributes'],
+        resources: [pool.userPoolArn],
+      }),
+    );
     return this;
   }
 

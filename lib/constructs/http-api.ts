@@ -122,6 +122,7 @@ export class CaseworkHttpApi extends Construct {
         mailDomain: props.mailDomain,
         replyKeys: props.replyKeys,
         push: props.push ?? { apns: '', fcm: '' },
+        userPool: identity.userPool,
       });
       functions.set(handler, fn);
       integrations.set(handler, new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn));

@@ -51,6 +51,9 @@ export const localBindings = (emulated: Partial<Pick<BindingValues, 'inbound' | 
     topicArn: emulated.topicArn ?? '',
     // The push stand-in's platform applications (lib/local/push.ts); none when it is not running.
     push: emulated.push ?? { apns: '', fcm: '' },
+    // No Cognito emulator: bound functions get an empty USER_POOL_ID, and their sign-in directory
+    // is the table's directory, whose users the local issuer signs in (lambdas/adapters/user-accounts.ts).
+    userPoolId: '',
   };
 };
 

@@ -347,6 +347,7 @@ describe('local functions: one container per function, with exactly its environm
     inbound: { bucket: 'b', prefix: 'p/' },
     topicArn: 'arn:aws:sns:eu-west-1:000000000000:t',
     push: { apns: '', fcm: '' },
+    userPoolId: '',
   };
   // Lambda runtime variables plus the emulator endpoint; nothing of the test's own process.
   const RUNTIME = [
