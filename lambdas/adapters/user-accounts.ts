@@ -26,8 +26,7 @@ export const userAccounts = (userIdByEmail: (email: string) => Promise<string | 
   const userPoolId = process.env.USER_POOL_ID;
   if (userPoolId === undefined) {
     return {
-      ensureUser: () =>
-        Promise.reject(new ConfigurationError('USER_POOL_ID is not set: this function has no userPool binding')),
+      ensureUser: () => Promise.reject(new ConfigurationError('USER_POOL_ID is not set: this function has no userPool binding')),
     };
   }
   return userPoolId ? cognitoUserAccounts({ userPoolId }) : directoryUserAccounts(userIdByEmail);
