@@ -46,6 +46,12 @@ export interface FunctionBindings {
   readonly connections?: boolean;
   /** The chat timer queue (CHAT-2): CHAT_TIMER_QUEUE_URL, with sqs:SendMessage on it. */
   readonly chatTimers?: boolean;
+  /**
+   * The sign-in directory (ACC-6): USER_POOL_ID, with cognito-idp:AdminGetUser, AdminCreateUser
+   * and AdminUpdateUserAttributes on that pool only. Empty locally, where there is no pool and the
+   * directory itself is the sign-in directory (lambdas/adapters/user-accounts.ts).
+   */
+  readonly userPool?: boolean;
 }
 
 export interface FunctionSpec extends FunctionBindings {
@@ -73,6 +79,8 @@ export interface BindingValues {
   /** `https://<api>.execute-api.<region>.amazonaws.com/<stage>` in AWS; the local WebSocket server's endpoint locally. */
   chatConnectionsUrl: string;
   chatTimerQueueUrl: string;
+  /** The Cognito user pool's id; '' where there is no pool (local mode: the directory signs in). */
+  userPoolId: string;
 }
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
@@ -103,6 +111,7 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
   ...(spec.push ? { PUSH_APNS_APP_ARN: values.push.apns, PUSH_FCM_APP_ARN: values.push.fcm } : {}),
   ...(spec.connections ? { CHAT_CONNECTIONS_URL: values.chatConnectionsUrl } : {}),
   ...(spec.chatTimers ? { CHAT_TIMER_QUEUE_URL: values.chatTimerQueueUrl } : {}),
+  ...(spec.userPool ? { USER_POOL_ID: values.userPoolId } : {}),
 });
 
 /** The variable names CDK sets on a function with this spec, sorted. */
@@ -120,6 +129,7 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       push: { apns: 'apns', fcm: 'fcm' },
       chatConnectionsUrl: 'connections',
       chatTimerQueueUrl: 'queue',
+      userPoolId: 'pool',
     }),
   ).sort();
 
@@ -146,6 +156,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
           ? { mailer: true }
           : {}),
       ...(served.some((r) => r.push) ? { push: true } : {}),
+      ...(served.some((r) => r.grantsAccounts) ? { userPool: true } : {}),
     });
   }
   return specs;

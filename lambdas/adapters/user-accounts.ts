@@ -1,14 +1,17 @@
 /**
- * ACC-6: where an approved requester gets their sign-in. In AWS that is the Cognito user pool
- * (AdminCreateUser for a new address, AdminUpdateUserAttributes for a known one; the user's `sub`
- * is their directory id). That adapter needs @aws-sdk/client-cognito-identity-provider, which is
- * not installed yet: until it is, a function given USER_POOL_ID fails loudly rather than granting
- * access nobody can sign in with. Locally the local issuer signs tokens for directory users, so
- * the directory is all there is: a known address keeps its id, a new one gets an id derived from
- * the address (the same for two approvals racing).
+ * ACC-6: where an approved requester gets their sign-in, chosen by the function's userPool
+ * binding (lib/function-specs.ts), never by STAGE:
+ * - USER_POOL_ID set (AWS): the Cognito user pool (lambdas/adapters/cognito-accounts.ts); the
+ *   user's `sub` is their directory id.
+ * - USER_POOL_ID set but empty (local mode): there is no pool; the local issuer signs tokens for
+ *   directory users, so the directory is all there is: a known address keeps its id, a new one
+ *   gets an id derived from the address (the same for two approvals racing).
+ * - USER_POOL_ID not set: the function has no userPool binding; approving fails loudly rather than
+ *   granting access nobody can sign in with.
  */
 import { createHash } from 'node:crypto';
 import type { UserAccounts } from '../domain/ports';
+import { cognitoUserAccounts } from './cognito-accounts';
 import { ConfigurationError } from './config';
 
 export const localUserId = (email: string): string =>
@@ -18,20 +21,13 @@ export const directoryUserAccounts = (userIdByEmail: (email: string) => Promise<
   ensureUser: async ({ email }) => (await userIdByEmail(email.toLowerCase())) ?? localUserId(email),
 });
 
-/** Local mode and tests (STAGE local/test) sign directory users in with the local issuer. */
-const LOCAL_STAGES = ['local', 'test'];
-
-/** The port for this function: the directory locally; in AWS, Cognito (not built yet: fails loudly). */
+/** The port for this function, from its environment (see above). */
 export const userAccounts = (userIdByEmail: (email: string) => Promise<string | undefined>): UserAccounts => {
-  if (!LOCAL_STAGES.includes(process.env.STAGE ?? 'local')) {
+  const userPoolId = process.env.USER_POOL_ID;
+  if (userPoolId === undefined) {
     return {
-      ensureUser: () =>
-        Promise.reject(
-          new ConfigurationError(
-            'approving an access request in AWS needs the Cognito adapter (@aws-sdk/client-cognito-identity-provider, not installed)',
-          ),
-        ),
+      ensureUser: () => Promise.reject(new ConfigurationError('USER_POOL_ID is not set: this function has no userPool binding')),
     };
   }
-  return directoryUserAccounts(userIdByEmail);
+  return userPoolId ? cognitoUserAccounts({ userPoolId }) : directoryUserAccounts(userIdByEmail);
 };

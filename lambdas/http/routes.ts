@@ -100,6 +100,8 @@ export interface RouteDef {
   sendsNotices?: boolean;
   /** Per-user rate limits it counts against (lambdas/domain/rate-limits.ts); `mail` comes with sendsMail. */
   rateLimits?: readonly RateLimitName[];
+  /** Creates or updates sign-ins (ACC-6 approvals): the function gets the userPool binding. */
+  grantsAccounts?: boolean;
   summary: string;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
@@ -589,6 +591,7 @@ export const ROUTES = [
     writes: ['decideAccessRequest'],
     caseData: false,
     sendsNotices: true,
+    grantsAccounts: true,
     summary: 'An approver of that company or a portal admin approves (grants the level) or rejects; once only (ACC-6)',
     request: { params: AccessRequestParams, body: AccessDecisionBody },
     success: { status: 200, schema: AccessRequestSchema },

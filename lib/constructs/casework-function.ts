@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -42,6 +43,8 @@ export interface BindingTargets {
   /** The chat WebSocket API and its stage (issue 12): the management endpoint. */
   readonly connections?: { apiId: string; stageName: string; callbackUrl: string };
   readonly chatTimers?: sqs.IQueue;
+  /** The sign-in directory approved access requests create users in (ACC-6). */
+  readonly userPool?: cognito.IUserPool;
 }
 
 export interface CaseworkFunctionProps extends Omit<
@@ -153,6 +156,7 @@ export class CaseworkFunction extends NodejsFunction {
     if (spec.push) this.bindPush(need(targets.push, 'push'));
     if (spec.connections) this.bindConnections(need(targets.connections, 'connections'));
     if (spec.chatTimers) this.bindChatTimers(need(targets.chatTimers, 'chatTimers'));
+    if (spec.userPool) this.bindUserPool(need(targets.userPool, 'userPool'));
     return this;
   }
 
@@ -259,6 +263,22 @@ export class CaseworkFunction extends NodejsFunction {
         reason: 'Endpoint ARNs are made by SNS per registered device: the endpoints of this one platform application only.',
       });
     }
+    return this;
+  }
+
+  /**
+   * The sign-in directory (ACC-6): USER_POOL_ID, and on that pool only the admin calls that find,
+   * create (Cognito mails the temporary password) and update a user. No ListUsers: the pool's
+   * username is the email address, so AdminGetUser finds a user by it.
+   */
+  public bindUserPool(pool: cognito.IUserPool): this {
+    this.addEnvironment('USER_POOL_ID', pool.userPoolId);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminUpdateUserAttributes'],
+        resources: [pool.userPoolArn],
+      }),
+    );
     return this;
   }
 

@@ -122,6 +122,7 @@ export class CaseworkHttpApi extends Construct {
         mailDomain: props.mailDomain,
         replyKeys: props.replyKeys,
         push: props.push ?? { apns: '', fcm: '' },
+        userPool: identity.userPool,
       });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',

@@ -56,6 +56,9 @@ export const localBindings = (
     // The local WebSocket server's management endpoint and the fauxqs timer queue (issue 12), once started.
     chatConnectionsUrl: emulated.chatConnectionsUrl ?? '',
     chatTimerQueueUrl: emulated.chatTimerQueueUrl ?? '',
+    // No Cognito emulator: bound functions get an empty USER_POOL_ID, and their sign-in directory
+    // is the table's directory, whose users the local issuer signs in (lambdas/adapters/user-accounts.ts).
+    userPoolId: '',
   };
 };
 

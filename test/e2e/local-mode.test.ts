@@ -349,6 +349,7 @@ describe('local functions: one container per function, with exactly its environm
     push: { apns: '', fcm: '' },
     chatConnectionsUrl: 'http://127.0.0.1:1',
     chatTimerQueueUrl: 'http://127.0.0.1:1/000000000000/q',
+    userPoolId: '',
   };
   // Lambda runtime variables plus the emulator endpoint; nothing of the test's own process.
   const RUNTIME = [

@@ -6,6 +6,7 @@
  *   const getHealth = loadHandlerWithEnv('get-health');
  *   const res = await getHealth(apiEvent({ routeKey: 'GET /health' }), lambdaContext);
  */
+import * as clientCognito from '@aws-sdk/client-cognito-identity-provider';
 import * as clientDynamodb from '@aws-sdk/client-dynamodb';
 import * as clientSes from '@aws-sdk/client-ses';
 import * as clientSns from '@aws-sdk/client-sns';
@@ -30,6 +31,8 @@ export const TEST_BINDINGS: BindingValues = {
   },
   chatConnectionsUrl: 'https://chat.execute-api.eu-west-1.amazonaws.com/test',
   chatTimerQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-chat-timers-test',
+  // A pool id as AWS names them: handler tests reach Cognito (aws-sdk-client-mock), as in AWS.
+  userPoolId: 'eu-west-1_TestPool1',
 };
 
 /** What the Lambda runtime itself provides; tests never reach AWS, so dummy credentials. */
@@ -72,6 +75,7 @@ export const withEnvironment = async <T>(env: Record<string, string>, fn: () => 
  * the test's copies of the client classes) apply to it; they hold no configuration of ours.
  */
 const SHARED: Record<string, unknown> = {
+  '@aws-sdk/client-cognito-identity-provider': clientCognito,
   '@aws-sdk/client-dynamodb': clientDynamodb,
   '@aws-sdk/client-ses': clientSes,
   '@aws-sdk/client-sns': clientSns,

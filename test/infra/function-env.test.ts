@@ -131,3 +131,51 @@ describe('NOTE-1: the push binding (platform applications from context)', () => 
     expect(() => build({ stage: 'dev', pushFcmArn: APNS })).toThrow(/GCM/);
   });
 });
+
+describe('ACC-6: the userPool binding (approved requesters become Cognito users)', () => {
+  const COGNITO_ACTIONS = ['cognito-idp:AdminGetUser', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminUpdateUserAttributes'];
+  const cognitoStatementsOf = (b: ReturnType<typeof built>, fn: CaseworkFunction) => {
+    const roleId = logicalId(fn.role!);
+    return Object.values(resourcesOf(b.appTemplate, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap(
+        (p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+      )
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+  };
+  const allFunctions = (b: ReturnType<typeof built>) => [
+    ...b.appStack.httpApi.functions,
+    [SWEEP_FUNCTION.name, b.appStack.schedules.sweep] as const,
+    [RECEIVE_MAIL_FUNCTION.name, b.appStack.inboundMail.receiveMail] as const,
+    [NOTIFIER_FUNCTION.name, b.appStack.notifier.function] as const,
+  ];
+
+  it.each(['dev', 'prod'] as const)(
+    'ACC-6 (%s): decide-access-request alone gets USER_POOL_ID and the admin user calls, on that pool’s ARN only',
+    (stage) => {
+      const b = built(stage);
+      const poolId = logicalId(b.appStack.identity.userPool);
+      for (const [name, fn] of allFunctions(b)) {
+        const variables = (
+          b.appTemplate.toJSON().Resources[logicalId(fn)].Properties.Environment as {
+            Variables: Record<string, unknown>;
+          }
+        ).Variables;
+        const statements = cognitoStatementsOf(b, fn as CaseworkFunction);
+        if (name === 'decide-access-request') {
+          expect(variables.USER_POOL_ID).toEqual({ Ref: poolId });
+          expect(statements).toEqual([
+            expect.objectContaining({ Action: COGNITO_ACTIONS, Resource: { 'Fn::GetAtt': [poolId, 'Arn'] } }),
+          ]);
+        } else {
+          expect({ name, pool: variables.USER_POOL_ID, statements }).toEqual({ name, pool: undefined, statements: [] });
+        }
+      }
+    },
+  );
+
+  it('ACC-6: the binding is set from the route table (grantsAccounts), like the other bindings', () => {
+    const bound = [...allFunctionSpecs()].filter(([, s]) => s.userPool).map(([name]) => name);
+    expect(bound).toEqual(['decide-access-request']);
+  });
+});
