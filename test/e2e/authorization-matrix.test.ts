@@ -171,7 +171,23 @@ const must = async <T>(what: string, status: number, p: Promise<{ status: number
   return res.body;
 };
 
-/** One fresh open case per organisation, opened by eric (EU analyst) for its contact, with a public and an internal update. */
+/**
+ * Staff who open the targets, in turn: each may open 30 cases an hour (issue 13's per-user rate
+ * limit), fewer than the matrix needs. Only EU staff may open a case of an EU/EEA organisation (PRIV-1).
+ */
+const OPENERS = {
+  any: ['eric@vendor.example', 'adam@vendor.example', 'mona@vendor.example'],
+  eu: ['eric@vendor.example', 'adam@vendor.example'],
+};
+const opened = new Map<string, number>();
+const openerFor = (t: Target): string => {
+  const pool = t === 'globex' ? OPENERS.eu : OPENERS.any;
+  const who = [...pool].sort((a, b) => (opened.get(a) ?? 0) - (opened.get(b) ?? 0))[0];
+  opened.set(who, (opened.get(who) ?? 0) + 1);
+  return who;
+};
+
+/** One fresh open case per organisation, opened by staff for its contact, with eric's public and internal update. */
 const freshTargets = async (key: string): Promise<Targets> => {
   const out = {} as Targets;
   for (const t of TARGETS) {
@@ -179,7 +195,7 @@ const freshTargets = async (key: string): Promise<Targets> => {
     const c = await must(
       `create ${t}`,
       201,
-      as('eric@vendor.example', 'POST', '/cases', {
+      as(openerFor(t), 'POST', '/cases', {
         subject: `target ${t} for ${key}`,
         description: 'matrix target',
         severity: 'medium',
