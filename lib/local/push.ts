@@ -105,10 +105,12 @@ export const startPushStandIn = async (opts: {
   port: number;
   region?: string;
   log?: (m: string) => void;
+  /** The platform applications it answers for (tests give the ARNs their functions are bound to). */
+  apps?: { apns: string; fcm: string };
 }): Promise<PushStandIn> => {
   const region = opts.region ?? 'eu-west-1';
   const log = opts.log ?? (() => {});
-  const apps = {
+  const apps = opts.apps ?? {
     apns: `arn:aws:sns:${region}:${ACCOUNT}:app/APNS/casework-local`,
     fcm: `arn:aws:sns:${region}:${ACCOUNT}:app/GCM/casework-local`,
   };

@@ -13,6 +13,7 @@
 import fc from 'fast-check';
 import { createTable, startSesLocal, type Emulator } from '../../lib/local/emulators';
 import { seedDemo } from '../../lib/local/demo-data';
+import { startPushStandIn } from '../../lib/local/push';
 import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
 import { apiEvent, lambdaContext } from '../helpers/events';
 import { loadHandlerWithEnv, TEST_BINDINGS, type HttpHandler } from '../helpers/function-env';
@@ -40,6 +41,7 @@ const PERSONAS: ({ sub: string; clientId?: string; scopes?: string[] } | undefin
 
 let db: TestDynamo;
 let ses: Emulator;
+let push: Emulator;
 const handlers = new Map<string, HttpHandler>();
 /** Ids that exist, so that valid inputs reach the data paths and not only the 404s. */
 const known: Record<string, string[]> = {
@@ -48,6 +50,8 @@ const known: Record<string, string[]> = {
   userId: ['u-dana', 'u-dave', 'u-rita', 'u-uma'],
   productLine: ['Genesys Cloud CX', 'Genesys Cloud CX', 'Engage On-Premise', 'PureConnect On-Premises'],
   contactId: ['u-dana', 'u-dave'],
+  // Individual corporate addresses (ACC-3), several: each may ask for access 3 times an hour (ACC-6).
+  email: ['ana.new@acme.example', 'ben.new@acme.example', 'cai.new@acme.example', 'dee.new@globex.example'],
 };
 /**
  * Optional fields a valid request leaves out: a cursor only comes from a previous page, and the
@@ -58,7 +62,9 @@ const LEFT_OUT_WHEN_VALID = new Set(['cursor', 'name', 'email', 'timeZone']);
 const handlerOf = (route: RouteDef): HttpHandler => {
   const loaded = handlers.get(route.handler);
   if (loaded) return loaded;
-  const handler = loadHandlerWithEnv(route.handler, { endpoints: { DYNAMODB: db.endpoint, SES: ses.endpoint } });
+  const handler = loadHandlerWithEnv(route.handler, {
+    endpoints: { DYNAMODB: db.endpoint, SES: ses.endpoint, SNS_PUSH: push.endpoint },
+  });
   handlers.set(route.handler, handler);
   return handler;
 };
@@ -66,6 +72,8 @@ const handlerOf = (route: RouteDef): HttpHandler => {
 beforeAll(async () => {
   db = await startTestDynamo();
   ses = await startSesLocal({ port: 0 });
+  // Mobile push as local mode runs it, answering for the platform applications the functions are bound to.
+  push = await startPushStandIn({ port: 0, apps: TEST_BINDINGS.push });
   // The handlers' own environment names the test binding's table.
   await createTable(db.client, TEST_BINDINGS.tableName);
   await seedDemo({ ref: { doc: db.doc, table: TEST_BINDINGS.tableName } });
@@ -83,23 +91,31 @@ beforeAll(async () => {
   known.version = [(JSON.parse(terms.body as string) as { version: string }).version];
 });
 afterAll(async () => {
+  await push?.stop();
   await ses?.stop();
   await db?.stop();
 });
 
-/** A schema's valid values, with the known ids mixed in for the fields that name one. */
+/** A schema's valid values, with the known ids mixed in for the fields that name one, at any depth. */
 const validWithKnown = (schema: JsonSchema): fc.Arbitrary<unknown> => {
+  if (schema.type === 'array' && schema.items && !Array.isArray(schema.items)) {
+    const items = schema.items as JsonSchema;
+    return fc.array(validWithKnown(items), {
+      minLength: schema.minItems ?? 0,
+      maxLength: Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? 3, 3)),
+    });
+  }
+  if (schema.type !== 'object') return valid(schema);
   const props = Object.fromEntries(
     Object.entries(schema.properties ?? {}).filter(([k]) => !LEFT_OUT_WHEN_VALID.has(k) || schema.required?.includes(k)),
   );
-  if (schema.type !== 'object') return valid(schema);
   return fc.record(
     Object.fromEntries(
       Object.entries(props).map(([k, v]) => [
         k,
         known[k]
-          ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known[k]) }, { weight: 1, arbitrary: valid(v) })
-          : valid(v),
+          ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known[k]) }, { weight: 1, arbitrary: validWithKnown(v) })
+          : validWithKnown(v),
       ]),
     ),
     { requiredKeys: schema.required ?? [] },
