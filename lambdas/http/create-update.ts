@@ -2,6 +2,7 @@ import { addUpdate } from '../domain/case-changes';
 import type { CreateUpdateBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
+import { MAIL_PORTS } from '../adapters/mail-ports';
 
 export const handler = httpRoute<{ caseNumber: string }, unknown, CreateUpdateBody>(
   'POST /cases/{caseNumber}/updates',
@@ -14,4 +15,5 @@ export const handler = httpRoute<{ caseNumber: string }, unknown, CreateUpdateBo
       headers: { location: `/cases/${u.caseNumber}/updates/${u.updateId}`, ...replayedHeader(res) },
     };
   },
+  { ports: MAIL_PORTS },
 );

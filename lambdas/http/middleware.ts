@@ -8,9 +8,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { appDeps } from '../adapters/deps';
+import { ConfigurationError } from '../adapters/config';
+import { appDeps, type OwnPorts } from '../adapters/deps';
 import { logger } from '../adapters/logger';
-import { cursorKey } from '../adapters/secrets';
 import { resolveCaller, type VerifiedClaims } from '../domain/caller';
 import { forbidden, Problem, unauthorized, validation, type FieldError } from '../domain/errors';
 import { corporateEmailIssue, corporateEmailRequired } from '../domain/identity';
@@ -210,11 +210,28 @@ const idempotencyOf = (
   };
 };
 
+/**
+ * What a handler wires in beyond the table: ports only some functions use (MAIL_PORTS for the
+ * routes that send mail) and, for list routes, the cursor-signing key (`cursorKey` of
+ * ../adapters/secrets). Passed by the handler so that esbuild leaves them out of every other
+ * bundle; a handler that pages without a cursor key answers 500 naming it.
+ */
+export interface RouteWiring {
+  ports?: OwnPorts;
+  cursorKey?: () => Promise<string>;
+}
+
+const noCursorKey = async (): Promise<string> => {
+  throw new ConfigurationError('this route pages but its handler wires no cursorKey (httpRoute wiring)');
+};
+
 /** Builds the Lambda handler of one route of the route table. */
 export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown>, B = unknown>(
   key: string,
   fn: (req: RouteRequest<P, Q, B>) => Promise<Reply>,
+  wiring: RouteWiring = {},
 ) => {
+  const cursorKey = wiring.cursorKey ?? noCursorKey;
   const route = findRoute(key);
   return (
     middy<ApiEvent, ApiResult, Error, Context>()
@@ -228,7 +245,7 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
         },
       })
       .handler(async (event) => {
-        const deps = appDeps();
+        const deps = appDeps(wiring.ports);
         const caller = await authenticate(route, event, deps);
         const { params, query, body } = parseInput<P, Q, B>(route, event);
         const headers = event.headers ?? {};

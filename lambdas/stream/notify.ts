@@ -8,7 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { requiredEnv } from '../adapters/config';
 import { appDeps } from '../adapters/deps';
+import { MAIL_PORTS } from '../adapters/mail-ports';
+import { snsIntegrationTopic } from '../adapters/sns-topic';
 import { logger } from '../adapters/logger';
 import { isTtlDeletion, tableChange } from '../data/stream-records';
 import { deriveEvents, type NotificationEvent } from '../domain/notifications';
@@ -61,4 +64,10 @@ export const notifierHandler =
     );
   };
 
-export const handler = notifierHandler(appDeps);
+// This function's own ports: case mail (FLAG-1 reminders) and the integration topic (NOTE-1).
+export const handler = notifierHandler(() =>
+  appDeps({
+    ...MAIL_PORTS,
+    integration: () => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')),
+  }),
+);
