@@ -79,11 +79,18 @@ const stubEndpoint = async () => {
     req.on('end', () => {
       const xml = !String(req.headers['content-type'] ?? '').includes('json');
       res.writeHead(200, { 'content-type': xml ? 'text/xml' : 'application/x-amz-json-1.0' });
-      res.end(xml ? '<SendRawEmailResponse><SendRawEmailResult><MessageId>m</MessageId></SendRawEmailResult></SendRawEmailResponse>' : '{}');
+      res.end(
+        xml
+          ? '<SendRawEmailResponse><SendRawEmailResult><MessageId>m</MessageId></SendRawEmailResult></SendRawEmailResponse>'
+          : '{}',
+      );
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((ok) => server.close(ok)) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
 };
 
 const run = (args: string[], env: Record<string, string>) =>
@@ -249,7 +256,18 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
       `Bundled with esbuild and CaseworkFunction's options (lib/constructs/bundling.ts). Cold init: a fresh \`node\` loads the bundle and runs one invocation against a stub endpoint answering \`{}\` (clients built, first request sent), with the function's CDK environment (\`NODE_OPTIONS=--enable-source-maps\`), minus a bare \`node\` start (median ${bareMs.toFixed(1)} ms CPU, ${bareWall.toFixed(1)} ms wall). The judged figure is CPU time (user + system, \`process.cpuUsage()\` at exit): on a machine whose 2 cores are shared, wall time mostly measures waiting for a core (wall is shown too). Medians of ${runs} interleaved runs after one unmeasured warm-up round. HTTP handlers are judged against the floor, those that send mail against the mail floor; the others are listed for information.`,
       '',
       table(
-        ['function', 'kind', '.js', 'gzip -9', 'size / floor', 'init ms CPU over bare node', 'init / floor', 'wall ms over bare node', 'goal', 'first invocation'],
+        [
+          'function',
+          'kind',
+          '.js',
+          'gzip -9',
+          'size / floor',
+          'init ms CPU over bare node',
+          'init / floor',
+          'wall ms over bare node',
+          'goal',
+          'first invocation',
+        ],
         rows.map(({ m, size, init, verdict }) => [
           m.name,
           m.kind,
@@ -274,7 +292,8 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
 
 if (require.main === module) {
   runBundles().then(
-    (s) => console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
+    (s) =>
+      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
     (err: unknown) => {
       console.error(err);
       process.exitCode = 1;

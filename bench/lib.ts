@@ -64,3 +64,15 @@ export const timed = async (title: string, fn: () => Promise<Omit<Section, 'seco
   console.error(`[bench] ${title}: ${seconds.toFixed(1)} s`);
   return { ...section, seconds };
 };
+
+/** Values behind the bindings of lib/function-specs.ts, for functions run by a benchmark. */
+export const BENCH_BINDINGS = {
+  stage: 'bench',
+  tableName: 'casework-bench',
+  cursorSecret: { value: 'bench-cursor-secret-bench-cursor-secret' },
+  mailDomain: 'casework.test',
+  clients: { web: 'casework-web', mobile: 'casework-mobile' },
+  replyKeys: { value: JSON.stringify({ current: 'b1', keys: { b1: Buffer.alloc(32, 7).toString('base64') } }) },
+  inbound: { bucket: 'casework-bench-inbound', prefix: 'inbound/' },
+  topicArn: 'arn:aws:sns:eu-west-1:000000000000:casework-bench',
+};
