@@ -178,7 +178,7 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
     title: '4. DynamoDB calls and consumed capacity per route',
     goals: [{ goal: '4. no route issues a Scan', met: scans === 0, figure: `${scans} Scans over ${rows.length} requests` }],
     markdown: [
-      'One request per row, in order, in local mode on the demo data, over HTTP. Every function\'s DynamoDB traffic goes through a tap (lib/local/dynamo-tap.ts) that counts each operation on the wire, asks for ReturnConsumedCapacity TOTAL and sums what DynamoDB Local reports (it reports capacity as AWS would bill it for on-demand tables: 0.5 RCU per 4 KB eventually consistent read, 1 WCU per 1 KB written, doubled inside transactions). A Scan would be refused and counted.',
+      "One request per row, in order, in local mode on the demo data, over HTTP. Every function's DynamoDB traffic goes through a tap (lib/local/dynamo-tap.ts) that counts each operation on the wire, asks for ReturnConsumedCapacity TOTAL and sums what DynamoDB Local reports (it reports capacity as AWS would bill it for on-demand tables: 0.5 RCU per 4 KB eventually consistent read, 1 WCU per 1 KB written, doubled inside transactions). A Scan would be refused and counted.",
       '',
       table(['route', 'caller', 'status', 'DynamoDB calls', 'consumed capacity (units)'], out, ['l', 'l', 'r', 'l', 'r']),
     ].join('\n'),
@@ -187,7 +187,8 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
 
 if (require.main === module) {
   runCapacity().then(
-    (s) => console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
+    (s) =>
+      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
     (err: unknown) => {
       console.error(err);
       process.exitCode = 1;

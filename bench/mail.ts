@@ -22,7 +22,11 @@ const DOMAIN = 'casework.test';
 
 export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
   const dynamo = await startDynamo({ port: 0 });
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const tableName = 'mail-bench';
   try {
@@ -105,7 +109,15 @@ export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
       markdown: [
         `receiveInboundMail with the production ports (postal-mime, the repositories) over DynamoDB Local seeded with the demo data, in this process, one message at a time, each a real reply (signed Reply-To token of an open Acme case, passing verdicts) with a random binary attachment. Times are parse + checks + attach (the case update and inbound log written). Longest event-loop block: the max of perf_hooks.monitorEventLoopDelay (1 ms resolution) while the message was handled. RSS before: ${mb(rssBefore)}; peak RSS of the process: **${mb(peak)}** (it also composes the messages; DynamoDB Local's JVM is not counted).`,
         '',
-        table(['message', 'raw size', 'runs', 'p50 ms', 'p95 ms', 'longest event-loop block ms', 'outcomes'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'l']),
+        table(['message', 'raw size', 'runs', 'p50 ms', 'p95 ms', 'longest event-loop block ms', 'outcomes'], rows, [
+          'l',
+          'r',
+          'r',
+          'r',
+          'r',
+          'r',
+          'l',
+        ]),
       ].join('\n'),
     };
   } finally {
@@ -116,7 +128,8 @@ export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
 
 if (require.main === module) {
   runMail().then(
-    (s) => console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
+    (s) =>
+      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
     (err: unknown) => {
       console.error(err);
       process.exitCode = 1;

@@ -108,7 +108,11 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
       ...Array.from({ length: size }, (_, i) => caseItem(generatedCase(i + 1, NOT_WAITING[i % NOT_WAITING.length]!))),
       ...Array.from({ length: DUE }, (_, i) =>
         caseItem(
-          generatedCase(90_000_000 + i, i % 2 ? 'awaiting_info' : 'solution_proposed', new Date(T0 - (25 + i) * HOUR).toISOString()),
+          generatedCase(
+            90_000_000 + i,
+            i % 2 ? 'awaiting_info' : 'solution_proposed',
+            new Date(T0 - (25 + i) * HOUR).toISOString(),
+          ),
         ),
       ),
     ];
@@ -147,7 +151,9 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
       r.sweepMs.toFixed(0),
       r.seedSeconds.toFixed(1),
     ];
-    const same = JSON.stringify(small.calls) === JSON.stringify(large.calls) && Math.abs(large.capacity - small.capacity) <= 0.05 * small.capacity;
+    const same =
+      JSON.stringify(small.calls) === JSON.stringify(large.calls) &&
+      Math.abs(large.capacity - small.capacity) <= 0.05 * small.capacity;
     const goals: Goal[] = [
       {
         goal: `5. sweep consumes the same at ${small.size.toLocaleString('en')} and ${large.size.toLocaleString('en')} cases (50 due), no Scan`,
@@ -160,7 +166,16 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
       goals,
       markdown: [
         table(
-          ['cases in table', 'due', 'DynamoDB calls', 'Scans', 'consumed capacity (units)', 'examined / flagged', 'sweep ms', 'seeding s'],
+          [
+            'cases in table',
+            'due',
+            'DynamoDB calls',
+            'Scans',
+            'consumed capacity (units)',
+            'examined / flagged',
+            'sweep ms',
+            'seeding s',
+          ],
           [fmt(small), fmt(large)],
           ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'r'],
         ),
@@ -177,7 +192,8 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
 
 if (require.main === module) {
   runSweepBench().then(
-    (s) => console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
+    (s) =>
+      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
     (err: unknown) => {
       console.error(err);
       process.exitCode = 1;

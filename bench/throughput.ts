@@ -41,7 +41,14 @@ const autocannon = (url: string, headers: Record<string, string>, seconds: numbe
         errors: number;
         '2xx': number;
       };
-      ok({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r['2xx'] });
+      ok({
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        non2xx: r.non2xx,
+        errors: r.errors,
+        total: r['2xx'],
+      });
     });
   });
 
@@ -156,7 +163,16 @@ export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
       `autocannon (child process), ${connections} connections, ${rounds} alternating rounds of ${seconds} s per side after a 1 s warm-up, as Dana (one organisation). Raw: a bare node:http server replaying the DynamoDB requests one request of the route sent (recorded on the wire), with the low-level client, through the same tap to the same DynamoDB Local. The route's side also pays for what API Gateway does in AWS (the local gateway verifies the JWT) and for the hop to the function's worker thread. Client, gateway, worker and the DynamoDB Local JVM share the machine's cores.`,
       '',
       table(
-        ['route', 'DynamoDB calls per request', 'route req/s', 'raw req/s', 'ratio', 'p50 ms route / raw', 'p99 ms route / raw', 'non-2xx + errors'],
+        [
+          'route',
+          'DynamoDB calls per request',
+          'route req/s',
+          'raw req/s',
+          'ratio',
+          'p50 ms route / raw',
+          'p99 ms route / raw',
+          'non-2xx + errors',
+        ],
         rows,
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
@@ -173,7 +189,8 @@ export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
 
 if (require.main === module) {
   runThroughput().then(
-    (s) => console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
+    (s) =>
+      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
     (err: unknown) => {
       console.error(err);
       process.exitCode = 1;

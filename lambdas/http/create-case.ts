@@ -2,8 +2,9 @@ import { createCase } from '../domain/cases';
 import type { CreateCaseBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
+import { route } from './routes/create-case';
 
-export const handler = httpRoute<unknown, unknown, CreateCaseBody>('POST /cases', async (req) => {
+export const handler = httpRoute<unknown, unknown, CreateCaseBody>(route, async (req) => {
   const res = await createCase(req.deps, req.caller!, req.body, req.idempotency);
   return {
     status: res.status,

@@ -3,9 +3,10 @@ import type { CreateUpdateBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { MAIL_PORTS } from '../adapters/mail-ports';
+import { route } from './routes/create-update';
 
 export const handler = httpRoute<{ caseNumber: string }, unknown, CreateUpdateBody>(
-  'POST /cases/{caseNumber}/updates',
+  route,
   async (req) => {
     const res = await addUpdate(req.deps, req.caller!, req.params.caseNumber, req.body, req.idempotency);
     const u = res.body;

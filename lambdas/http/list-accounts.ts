@@ -2,9 +2,10 @@ import { listAccounts } from '../domain/accounts';
 import type { AccountsQuery } from '../schemas/accounts';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
+import { route } from './routes/list-accounts';
 
 export const handler = httpRoute<unknown, AccountsQuery>(
-  'GET /accounts',
+  route,
   async (req) =>
     pageReply(
       req,

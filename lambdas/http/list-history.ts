@@ -1,9 +1,10 @@
 import { caseHistory } from '../domain/case-changes';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
+import { route } from './routes/list-history';
 
 export const handler = httpRoute<{ caseNumber: string }, { limit: number }>(
-  'GET /cases/{caseNumber}/history',
+  route,
   async (req) =>
     pageReply(
       req,

@@ -1,9 +1,10 @@
 import { listInboundMail } from '../domain/inbound-mail';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
+import { route } from './routes/list-inbound-mail';
 
 export const handler = httpRoute<unknown, { limit: number }>(
-  'GET /admin/inbound-mail',
+  route,
   async (req) =>
     pageReply(req, await listInboundMail(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
   { cursorKey },

@@ -1,9 +1,10 @@
 import { listUpdates } from '../domain/cases';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
+import { route } from './routes/list-updates';
 
 export const handler = httpRoute<{ caseNumber: string }, { limit: number }>(
-  'GET /cases/{caseNumber}/updates',
+  route,
   async (req) =>
     pageReply(
       req,

@@ -21,7 +21,7 @@ import type { Deps } from '../domain/ports';
 import type { Client } from '../domain/types';
 import { decodeCursor, encodeCursor } from './cursor';
 import { problemResponse, toProblem } from './problem';
-import { findRoute, routeKey, type RouteDef } from './routes';
+import { routeKey, type RouteDef } from './route-def';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -225,14 +225,16 @@ const noCursorKey = async (): Promise<string> => {
   throw new ConfigurationError('this route pages but its handler wires no cursorKey (httpRoute wiring)');
 };
 
-/** Builds the Lambda handler of one route of the route table. */
+/**
+ * Builds the Lambda handler of one route, from its declaration (./routes/<handler>.ts, which the
+ * handler imports: never the whole table, whose schemas would all ride in the bundle).
+ */
 export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown>, B = unknown>(
-  key: string,
+  route: RouteDef,
   fn: (req: RouteRequest<P, Q, B>) => Promise<Reply>,
   wiring: RouteWiring = {},
 ) => {
   const cursorKey = wiring.cursorKey ?? noCursorKey;
-  const route = findRoute(key);
   return (
     middy<ApiEvent, ApiResult, Error, Context>()
       // The middleware's typings resolve to Powertools' CJS build and the logger's to ESM: same class.

@@ -3,6 +3,7 @@ import { validation } from '../domain/errors';
 import type { PatchCaseBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { MAIL_PORTS } from '../adapters/mail-ports';
+import { route } from './routes/patch-case';
 
 /** `If-Match: "3"` (the ETag of GET /cases/{caseNumber}) or a bare version number. */
 const versionOf = (ifMatch: string | undefined): number | undefined => {
@@ -13,7 +14,7 @@ const versionOf = (ifMatch: string | undefined): number | undefined => {
 };
 
 export const handler = httpRoute<{ caseNumber: string }, unknown, PatchCaseBody>(
-  'PATCH /cases/{caseNumber}',
+  route,
   async (req) => {
     const c = await patchCase(req.deps, req.caller!, req.params.caseNumber, req.body, versionOf(req.headers['if-match']));
     return { status: 200, body: c, headers: { etag: `"${c.version}"` } };
