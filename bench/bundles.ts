@@ -145,7 +145,7 @@ const firstInvocation = (stdout: string): string => {
 };
 
 export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
-  const runs = envInt('BENCH_INIT_RUNS', 7);
+  const runs = envInt('BENCH_INIT_RUNS', 5);
   const dir = mkdtempSync(join(tmpdir(), 'casework-bench-bundles-'));
   const stub = await stubEndpoint();
   try {

@@ -81,7 +81,7 @@ interface Run {
 
 export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
   const parallel = envInt('BENCH_SWEEP_PARALLEL', 16);
-  const seedBudget = envInt('BENCH_SWEEP_SEED_SECONDS', 240);
+  const seedBudget = envInt('BENCH_SWEEP_SEED_SECONDS', 150);
   const wanted = envInt('BENCH_SWEEP_LARGE', 100_000);
   const dynamo = await startDynamo({ port: 0 });
   const meter = { calls: {} as Record<string, number>, capacity: 0 };

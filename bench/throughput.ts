@@ -53,7 +53,7 @@ const autocannon = (url: string, headers: Record<string, string>, seconds: numbe
   });
 
 export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
-  const seconds = envInt('BENCH_THROUGHPUT_SECONDS', 8);
+  const seconds = envInt('BENCH_THROUGHPUT_SECONDS', 6);
   const rounds = envInt('BENCH_THROUGHPUT_ROUNDS', 2);
   const connections = envInt('BENCH_THROUGHPUT_CONNECTIONS', 10);
   const keyDir = mkdtempSync(join(tmpdir(), 'casework-bench-keys-'));
