@@ -19,7 +19,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../lib/constructs/bundling';
 import { allFunctionSpecs, functionEnvironment, type FunctionSpec } from '../lib/function-specs';
-import { envInt, kb, median, table, type Goal, type Section } from './lib';
+import { envInt, type Goal, kb, median, runAlone, type Section, table } from './lib';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const GOAL_RATIO = 1.15;
@@ -162,19 +162,22 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
     const loader = join(dir, 'loader.cjs');
     writeFileSync(loader, LOADER);
     const files = new Map<string, string>();
-    for (const t of targets) {
-      const outfile = join(dir, t.name.replace(/[^a-z0-9-]+/gi, '_'), 'index.js');
-      mkdirSync(join(outfile, '..'), { recursive: true });
-      await build({
-        ...esbuildOptions(),
-        absWorkingDir: REPO_ROOT,
-        ...(t.contents
-          ? { stdin: { contents: t.contents, resolveDir: REPO_ROOT, loader: 'ts' as const, sourcefile: 'floor.ts' } }
-          : { entryPoints: [join(REPO_ROOT, 'lambdas', `${t.spec!.module}.ts`)] }),
-        outfile,
-      });
-      files.set(t.name, outfile);
-    }
+    // esbuild runs the builds side by side.
+    await Promise.all(
+      targets.map(async (t) => {
+        const outfile = join(dir, t.name.replace(/[^a-z0-9-]+/gi, '_'), 'index.js');
+        mkdirSync(join(outfile, '..'), { recursive: true });
+        await build({
+          ...esbuildOptions(),
+          absWorkingDir: REPO_ROOT,
+          ...(t.contents
+            ? { stdin: { contents: t.contents, resolveDir: REPO_ROOT, loader: 'ts' as const, sourcefile: 'floor.ts' } }
+            : { entryPoints: [join(REPO_ROOT, 'lambdas', `${t.spec!.module}.ts`)] }),
+          outfile,
+        });
+        files.set(t.name, outfile);
+      }),
+    );
     const base = {
       PATH: process.env.PATH ?? '',
       AWS_REGION: 'eu-west-1',
@@ -290,13 +293,4 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
   }
 };
 
-if (require.main === module) {
-  runBundles().then(
-    (s) =>
-      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAlone(runBundles);

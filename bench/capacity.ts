@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoTap } from '../lib/local/dynamo-tap';
-import { table, type Section } from './lib';
+import { runAlone, type Section, table } from './lib';
 
 interface Meter {
   scans: number;
@@ -185,13 +185,4 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
   };
 };
 
-if (require.main === module) {
-  runCapacity().then(
-    (s) =>
-      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAlone(runCapacity);

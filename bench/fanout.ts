@@ -10,7 +10,7 @@ import { snsIntegrationTopic } from '../lambdas/adapters/sns-topic';
 import { mapLimit, PUBLISH_BATCH, PUBLISH_CONCURRENCY, topicMessage } from '../lambdas/domain/notifier';
 import type { NotificationEvent } from '../lambdas/domain/notifications';
 import { startFauxqs } from '../lib/local/fauxqs';
-import { table, type Section } from './lib';
+import { runAlone, type Section, table } from './lib';
 
 export const runFanout = async (): Promise<Omit<Section, 'seconds'>> => {
   const faux = await startFauxqs({
@@ -74,12 +74,4 @@ export const runFanout = async (): Promise<Omit<Section, 'seconds'>> => {
   }
 };
 
-if (require.main === module) {
-  runFanout().then(
-    (s) => console.log(s.markdown),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAlone(runFanout);

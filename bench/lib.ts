@@ -76,3 +76,23 @@ export const BENCH_BINDINGS = {
   inbound: { bucket: 'casework-bench-inbound', prefix: 'inbound/' },
   topicArn: 'arn:aws:sns:eu-west-1:000000000000:casework-bench',
 };
+
+/**
+ * A benchmark module run as a script: its Markdown (and goals) on stdout, or with `--json` its
+ * Section, which is how bench/run.ts runs each one, in a process of its own (so peak RSS, the
+ * environment and module state are that benchmark's alone).
+ */
+export const runAlone = (run: () => Promise<Omit<Section, 'seconds'>>): void => {
+  run().then(
+    (s) =>
+      console.log(
+        process.argv.includes('--json')
+          ? `\n@@SECTION@@${JSON.stringify(s)}`
+          : `${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`,
+      ),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+};

@@ -14,7 +14,7 @@ import { sweepNeedsAction, type SweepReport } from '../lambdas/domain/sweep';
 import type { Case, Status } from '../lambdas/domain/types';
 import { startDynamoTap } from '../lib/local/dynamo-tap';
 import { createTable, startDynamo } from '../lib/local/emulators';
-import { envInt, table, type Goal, type Section } from './lib';
+import { envInt, type Goal, runAlone, type Section, table } from './lib';
 
 const HOUR = 3_600_000;
 const T0 = Math.floor(Date.now() / 1000) * 1000;
@@ -190,13 +190,4 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
   }
 };
 
-if (require.main === module) {
-  runSweepBench().then(
-    (s) =>
-      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAlone(runSweepBench);

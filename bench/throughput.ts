@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ddb from '@aws-sdk/client-dynamodb';
 import { startDynamoTap } from '../lib/local/dynamo-tap';
-import { envInt, table, type Goal, type Section } from './lib';
+import { envInt, type Goal, runAlone, type Section, table } from './lib';
 
 const GOAL = 0.8;
 const AUTOCANNON = resolve(__dirname, '..', 'node_modules', 'autocannon', 'autocannon.js');
@@ -187,13 +187,4 @@ export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
   }
 };
 
-if (require.main === module) {
-  runThroughput().then(
-    (s) =>
-      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAlone(runThroughput);

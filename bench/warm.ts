@@ -11,7 +11,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context } from 'aws-lambda';
 import { allFunctionSpecs, functionEnvironment } from '../lib/function-specs';
-import { BENCH_BINDINGS, envInt, median, percentile, table, type Section } from './lib';
+import { BENCH_BINDINGS, envInt, median, percentile, runAlone, type Section, table } from './lib';
 
 const GOAL_US = 50;
 
@@ -210,13 +210,4 @@ export const runWarm = async (): Promise<Omit<Section, 'seconds'>> => {
   }
 };
 
-if (require.main === module) {
-  runWarm().then(
-    (s) =>
-      console.log(`${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAlone(runWarm);
