@@ -1,5 +1,5 @@
 /**
- * `npm run bench:capacity`: for each route, the DynamoDB calls one request makes and the capacity
+ * Benchmark 4 (`npm run bench:capacity` alone): for each route, the DynamoDB calls one request makes and the capacity
  * DynamoDB Local reports for them (ReturnConsumedCapacity), measured in local mode over HTTP.
  * The README's "DynamoDB per route" table comes from this.
  */
@@ -7,12 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoTap } from '../lib/local/dynamo-tap';
-
-const keyDir = mkdtempSync(join(tmpdir(), 'casework-bench-'));
-process.env.CASEWORK_KEY_DIR = keyDir;
-process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+import { runAlone, type Section, table } from './lib';
 
 interface Meter {
+  scans: number;
   calls: Record<string, number>;
   capacity: number;
   reset(): void;
@@ -25,6 +23,7 @@ interface Meter {
  */
 const meteringProxy = async (target: string): Promise<{ url: string; meter: Meter; close(): Promise<void> }> => {
   const meter: Meter = {
+    scans: 0,
     calls: {},
     capacity: 0,
     reset() {
@@ -34,6 +33,7 @@ const meteringProxy = async (target: string): Promise<{ url: string; meter: Mete
   };
   const tap = await startDynamoTap(target, {
     onRequest: (operation, input) => {
+      if (operation === 'Scan') meter.scans++;
       if (operation === 'Scan') return { refuse: 'Scan issued: every access pattern must Query a designed index' };
       meter.calls[operation] = (meter.calls[operation] ?? 0) + 1;
       return { ...input, ReturnConsumedCapacity: 'TOTAL' };
@@ -47,13 +47,19 @@ const meteringProxy = async (target: string): Promise<{ url: string; meter: Mete
   return { url: tap.url, meter, close: tap.close };
 };
 
-const main = async () => {
+export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
+  const keyDir = mkdtempSync(join(tmpdir(), 'casework-bench-'));
+  process.env.CASEWORK_KEY_DIR = keyDir;
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const { startLocal } = await import('../lib/local');
   let proxy: Awaited<ReturnType<typeof meteringProxy>> | undefined;
   const local = await startLocal({
     apiPort: 0,
     sesPort: 0,
     dynamoPort: 0,
+    smtpPort: 0,
+    awsPort: 0,
+    pushPort: 0,
     chatPort: 0,
     sweepEveryMs: 0,
     dynamoEndpointForFunctions: async (endpoint) => (proxy = await meteringProxy(endpoint)).url,
@@ -153,22 +159,32 @@ const main = async () => {
     ['sweep, first run', 'scheduler (4 seeded cases due)', () => local.scheduler.runOnce()],
     ['sweep, again', 'scheduler (nothing due)', () => local.scheduler.runOnce()],
   ];
-  console.log('| Route | Caller | DynamoDB calls | Consumed capacity (units) |');
-  console.log('|---|---|---|---|');
-  for (const [route, who, run] of rows) {
-    meter.reset();
-    await run();
-    const calls = Object.entries(meter.calls)
-      .map(([k, v]) => `${v} ${k.replace('Command', '')}`)
-      .join(', ');
-    console.log(`| ${route} | ${who} | ${calls} | ${meter.capacity.toFixed(1)} |`);
+  const out: string[][] = [];
+  let scans = 0;
+  try {
+    for (const [route, who, run] of rows) {
+      meter.reset();
+      const res = (await run()) as { status?: number } | undefined;
+      scans += meter.scans;
+      const calls = Object.entries(meter.calls)
+        .map(([k, v]) => `${v} ${k.replace('Command', '')}`)
+        .join(', ');
+      out.push([route, who, typeof res?.status === 'number' ? String(res.status) : '—', calls, meter.capacity.toFixed(1)]);
+    }
+  } finally {
+    await local.stop();
+    await proxy!.close();
+    rmSync(keyDir, { recursive: true, force: true });
   }
-  await local.stop();
-  await proxy!.close();
-  rmSync(keyDir, { recursive: true, force: true });
+  return {
+    title: '4. DynamoDB calls and consumed capacity per route',
+    goals: [{ goal: '4. no route issues a Scan', met: scans === 0, figure: `${scans} Scans over ${rows.length} requests` }],
+    markdown: [
+      "One request per row, in order, in local mode on the demo data, over HTTP. Every function's DynamoDB traffic goes through a tap (lib/local/dynamo-tap.ts) that counts each operation on the wire, asks for ReturnConsumedCapacity TOTAL and sums what DynamoDB Local reports (it reports capacity as AWS would bill it for on-demand tables: 0.5 RCU per 4 KB eventually consistent read, 1 WCU per 1 KB written, doubled inside transactions). A Scan would be refused and counted.",
+      '',
+      table(['route', 'caller', 'status', 'DynamoDB calls', 'consumed capacity (units)'], out, ['l', 'l', 'r', 'l', 'r']),
+    ].join('\n'),
+  };
 };
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) runAlone(runCapacity);

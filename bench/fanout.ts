@@ -1,5 +1,5 @@
 /**
- * `npm run bench:fanout`: SNS calls, DynamoDB calls and wall time per event.
+ * Benchmark 7 (`npm run bench:fanout` alone): SNS calls, DynamoDB calls and wall time per event.
  *
  * 1. The integration topic alone: 1, 100 and 1,000 events published to fauxqs, batched and
  *    bounded exactly as the notifier does it (PublishBatch of PUBLISH_BATCH, PUBLISH_CONCURRENCY
@@ -12,7 +12,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { depsFor } from '../lambdas/adapters/deps';
+import { depsFor } from '../lambdas/adapters/deps-for';
 import { snsPush } from '../lambdas/adapters/sns-push';
 import { snsIntegrationTopic } from '../lambdas/adapters/sns-topic';
 import { putMembership, putUser } from '../lambdas/data/directory-repo';
@@ -24,6 +24,7 @@ import { seedDemo } from '../lib/local/demo-data';
 import { createTable, startDynamo } from '../lib/local/emulators';
 import { startFauxqs } from '../lib/local/fauxqs';
 import { startPushStandIn } from '../lib/local/push';
+import { runAlone, type Section, table } from './lib';
 
 const creds = { accessKeyId: 'l', secretAccessKey: 'l' };
 
@@ -45,33 +46,6 @@ const counted = <C extends { middlewareStack: SNSClient['middlewareStack'] }>(cl
   };
 };
 
-const topicOnly = async (topicArn: string, endpoint: string) => {
-  const sns = counted(new SNSClient({ endpoint, region: 'eu-west-1', credentials: creds }));
-  const topic = snsIntegrationTopic(topicArn, sns.client);
-  const rows = [];
-  for (const n of [1, 100, 1000]) {
-    const events: NotificationEvent[] = Array.from({ length: n }, (_, i) => ({
-      eventId: `severity-changed#${String(i).padStart(8, '0')}#v2`,
-      eventType: 'severity-changed',
-      at: new Date().toISOString(),
-      orgId: 'ORG-ACME',
-      caseNumber: String(i).padStart(8, '0'),
-      severity: 'critical',
-      from: 'high',
-      to: 'critical',
-    }));
-    const batches: NotificationEvent[][] = [];
-    for (let i = 0; i < n; i += PUBLISH_BATCH) batches.push(events.slice(i, i + PUBLISH_BATCH));
-    sns.reset();
-    const t0 = performance.now();
-    await mapLimit(batches, PUBLISH_CONCURRENCY, (b) => topic.publishBatch(b.map((e, i) => topicMessage(e, `m${i}`))));
-    const ms = performance.now() - t0;
-    rows.push({ events: n, snsCalls: sns.total(), callsPerEvent: +(sns.total() / n).toFixed(3), wallMs: +ms.toFixed(1) });
-  }
-  sns.client.destroy();
-  return rows;
-};
-
 const perRecipient = async (topicArn: string, fauxEndpoint: string) => {
   const dynamo = await startDynamo({ port: 0 });
   const push = await startPushStandIn({ port: 0 });
@@ -82,9 +56,9 @@ const perRecipient = async (topicArn: string, fauxEndpoint: string) => {
   const rows = [];
   try {
     for (const n of [1, 100, 1000]) {
-      const table = `fanout-${n}`;
-      await createTable(ddb, table);
-      const ref = { doc: doc.client, table };
+      const tableName = `fanout-${n}`;
+      await createTable(ddb, tableName);
+      const ref = { doc: doc.client, table: tableName };
       await seedDemo({ ref });
       const deps = depsFor(ref, {
         mailer: { send: async () => undefined },
@@ -163,7 +137,7 @@ const perRecipient = async (topicArn: string, fauxEndpoint: string) => {
   return rows;
 };
 
-const main = async () => {
+export const runFanout = async (): Promise<Omit<Section, 'seconds'>> => {
   const faux = await startFauxqs({
     port: 0,
     buckets: [],
@@ -171,17 +145,76 @@ const main = async () => {
     queues: ['bench-q'],
     subscriptions: [{ topic: 'bench', queue: 'bench-q', rawMessageDelivery: true }],
   });
+  const client = new SNSClient({
+    endpoint: faux.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  let calls = 0;
+  client.middlewareStack.add((next) => async (args) => (calls++, next(args)), { step: 'initialize', name: 'count' });
+  const topic = snsIntegrationTopic(faux.topicArns.bench, client);
   try {
-    console.log('Integration topic only (events):');
-    console.table(await topicOnly(faux.topicArns.bench, faux.endpoint));
-    console.log('One event, per-user delivery (recipients with one device each):');
-    console.table(await perRecipient(faux.topicArns.bench, faux.endpoint));
+    const rows = [];
+    for (const n of [1, 100, 1000]) {
+      const events: NotificationEvent[] = Array.from({ length: n }, (_, i) => ({
+        eventId: `severity-changed#${String(i).padStart(8, '0')}#v2`,
+        eventType: 'severity-changed',
+        at: new Date().toISOString(),
+        orgId: 'ORG-ACME',
+        caseNumber: String(i).padStart(8, '0'),
+        severity: 'critical',
+        from: 'high',
+        to: 'critical',
+      }));
+      const batches: NotificationEvent[][] = [];
+      for (let i = 0; i < n; i += PUBLISH_BATCH) batches.push(events.slice(i, i + PUBLISH_BATCH));
+      calls = 0;
+      const t0 = performance.now();
+      await mapLimit(batches, PUBLISH_CONCURRENCY, (b) => topic.publishBatch(b.map((e, i) => topicMessage(e, `m${i}`))));
+      const ms = performance.now() - t0;
+      rows.push({
+        events: n,
+        snsCalls: calls,
+        callsPerEvent: +(calls / n).toFixed(3),
+        wallMs: +ms.toFixed(1),
+        msPerEvent: +(ms / n).toFixed(3),
+      });
+    }
+    const recipients = await perRecipient(faux.topicArns.bench, faux.endpoint);
+    return {
+      title: '7. Fan-out to the integration topic and to recipients',
+      goals: [],
+      markdown: [
+        `Publications to the integration topic on fauxqs (SNS emulator), batched and bounded exactly as the notifier does it: PublishBatch of ${PUBLISH_BATCH}, ${PUBLISH_CONCURRENCY} in flight. The issue sets no goal here; the figure to watch is SNS calls per event (1/${PUBLISH_BATCH} when batches are full).`,
+        '',
+        table(
+          ['events', 'SNS calls', 'calls per event', 'wall ms', 'ms per event'],
+          rows.map((r) => [r.events, r.snsCalls, r.callsPerEvent, r.wallMs, r.msPerEvent]),
+          ['r', 'r', 'r', 'r', 'r'],
+        ),
+        '',
+        'One event, per-user delivery (recipients with one device each): the whole notifier step over DynamoDB Local, fauxqs and the local push stand-in.',
+        '',
+        table(
+          ['recipients', 'pushes', 'SNS calls', 'topic calls', 'push calls', 'DynamoDB calls', 'wall ms', 'ms per recipient'],
+          recipients.map((r) => [
+            r.recipients,
+            r.pushes,
+            r.snsCalls,
+            r.topicCalls,
+            r.pushCalls,
+            r.dynamoCalls,
+            r.wallMs,
+            r.msPerRecipient,
+          ]),
+          ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ),
+      ].join('\n'),
+    };
   } finally {
+    client.destroy();
     await faux.stop();
   }
 };
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) runAlone(runFanout);

@@ -6,13 +6,15 @@ import { managementConnections } from './chat-connections';
 import { sqsChatTimers } from './chat-timers';
 import { appDeps } from './deps';
 import { referenceId } from './ids';
+import { MAIL_PORTS } from './mail-ports';
 
 let deps: ChatDeps | undefined;
 
 /** One set per container; each port is built when first used (a function gets only its bindings). */
 export const chatDeps = (): ChatDeps => {
   if (deps) return deps;
-  const app = appDeps();
+  // Chat mails transcripts to the case (the mailer and the reply keys).
+  const app = appDeps(MAIL_PORTS);
   let chats: ChatDeps['chats'] | undefined;
   const connections = managementConnections();
   const timers = sqsChatTimers();

@@ -1,7 +1,8 @@
 import { acceptTerms } from '../domain/terms';
 import type { AcceptTermsBody } from '../schemas/terms';
 import { httpRoute, ok } from './middleware';
+import { route } from './routes/accept-terms';
 
-export const handler = httpRoute<unknown, unknown, AcceptTermsBody>('POST /me/terms', async (req) =>
+export const handler = httpRoute<unknown, unknown, AcceptTermsBody>(route, async (req) =>
   ok(await acceptTerms(req.deps, req.caller!, req.body.version)),
 );

@@ -3,8 +3,9 @@ import { createCase } from '../domain/cases';
 import type { CreateCaseBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
+import { route } from './routes/create-case';
 
-export const handler = httpRoute<unknown, unknown, CreateCaseBody>('POST /cases', async (req) => {
+export const handler = httpRoute<unknown, unknown, CreateCaseBody>(route, async (req) => {
   const res = await createCase(req.deps, req.caller!, req.body, req.idempotency);
   if (!res.replayed) countMetric('CasesCreated', 1, { severity: req.body.severity });
   return {

@@ -1,9 +1,10 @@
 import { ticketPorts } from '../adapters/chat-deps';
 import { issueTicket } from '../domain/chat';
 import { httpRoute } from './middleware';
+import { route } from './routes/create-chat-ticket';
 
 /** Issue 12: a single-use ticket for `$connect?ticket=` of the chat WebSocket API (60 s). */
-export const handler = httpRoute('POST /chat/tickets', async (req) => {
+export const handler = httpRoute(route, async (req) => {
   const res = await issueTicket({ clock: req.deps.clock, ...ticketPorts() }, req.caller!);
   return { status: 201, body: res, headers: { 'cache-control': 'no-store' } };
 });

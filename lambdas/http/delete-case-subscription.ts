@@ -1,7 +1,8 @@
 import { unsubscribeFromCase } from '../domain/subscriptions';
 import { httpRoute } from './middleware';
+import { route } from './routes/delete-case-subscription';
 
-export const handler = httpRoute<{ caseNumber: string }>('DELETE /cases/{caseNumber}/subscription', async (req) => {
+export const handler = httpRoute<{ caseNumber: string }>(route, async (req) => {
   await unsubscribeFromCase(req.deps, req.caller!, req.params.caseNumber);
   return { status: 204 };
 });

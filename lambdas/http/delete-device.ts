@@ -1,8 +1,14 @@
+import { PUSH_PORTS } from '../adapters/push-ports';
 import { removeDevice } from '../domain/inbox';
 import type { DeviceParams } from '../schemas/notifications';
 import { httpRoute } from './middleware';
+import { route } from './routes/delete-device';
 
-export const handler = httpRoute<DeviceParams>('DELETE /devices/{deviceId}', async (req) => {
-  await removeDevice(req.deps, req.caller!, req.params.deviceId);
-  return { status: 204 };
-});
+export const handler = httpRoute<DeviceParams>(
+  route,
+  async (req) => {
+    await removeDevice(req.deps, req.caller!, req.params.deviceId);
+    return { status: 204 };
+  },
+  { ports: PUSH_PORTS },
+);

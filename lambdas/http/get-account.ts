@@ -1,6 +1,7 @@
 import { getAccount } from '../domain/accounts';
 import { httpRoute, ok } from './middleware';
+import { route } from './routes/get-account';
 
-export const handler = httpRoute<{ orgId: string }>('GET /accounts/{orgId}', async (req) =>
+export const handler = httpRoute<{ orgId: string }>(route, async (req) =>
   ok(await getAccount(req.deps, req.caller!, req.params.orgId)),
 );

@@ -1,7 +1,8 @@
 import { getCase } from '../domain/cases';
 import { httpRoute, ok } from './middleware';
+import { route } from './routes/get-case';
 
-export const handler = httpRoute<{ caseNumber: string }>('GET /cases/{caseNumber}', async (req) => {
+export const handler = httpRoute<{ caseNumber: string }>(route, async (req) => {
   const c = await getCase(req.deps, req.caller!, req.params.caseNumber);
   return { ...ok(c), headers: { etag: `"${c.version}"` } };
 });

@@ -1,3 +1,4 @@
 import { httpRoute, ok } from './middleware';
+import { route } from './routes/get-health';
 
-export const handler = httpRoute('GET /health', async () => ok({ status: 'ok' }));
+export const handler = httpRoute(route, async () => ok({ status: 'ok' }));

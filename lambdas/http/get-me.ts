@@ -1,4 +1,5 @@
 import { describeMe } from '../domain/me';
 import { httpRoute, ok } from './middleware';
+import { route } from './routes/get-me';
 
-export const handler = httpRoute('GET /me', async ({ caller }) => ok(describeMe(caller!)));
+export const handler = httpRoute(route, async ({ caller }) => ok(describeMe(caller!)));

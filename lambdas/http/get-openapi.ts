@@ -1,6 +1,7 @@
 import { httpRoute, ok } from './middleware';
 import { buildOpenApi } from './openapi';
+import { route } from './routes/get-openapi';
 
 let doc: unknown;
 
-export const handler = httpRoute('GET /openapi.json', async () => ok((doc ??= buildOpenApi())));
+export const handler = httpRoute(route, async () => ok((doc ??= buildOpenApi())));

@@ -1,4 +1,5 @@
 import { currentTerms } from '../domain/terms';
 import { httpRoute, ok } from './middleware';
+import { route } from './routes/get-terms';
 
-export const handler = httpRoute('GET /terms', async () => ok(currentTerms()));
+export const handler = httpRoute(route, async () => ok(currentTerms()));

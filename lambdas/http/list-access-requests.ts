@@ -1,9 +1,11 @@
+import { cursorKey } from '../adapters/secrets';
 import { listAccessRequests } from '../domain/access-requests';
 import type { AccessRequest } from '../domain/types';
 import { httpRoute, pageReply } from './middleware';
+import { route } from './routes/list-access-requests';
 
 export const handler = httpRoute<unknown, { status?: AccessRequest['status']; limit: number }>(
-  'GET /access-requests',
+  route,
   async (req) =>
     pageReply(
       req,
@@ -14,4 +16,5 @@ export const handler = httpRoute<unknown, { status?: AccessRequest['status']; li
         { limit: req.query.limit, after: await req.after() },
       ),
     ),
+  { cursorKey },
 );

@@ -1,17 +1,23 @@
+import { cursorKey } from '../adapters/secrets';
 import { listAlarms } from '../domain/monitoring';
 import type { AlarmsQuery } from '../schemas/monitoring';
 import { httpRoute, pageReply } from './middleware';
+import { route } from './routes/list-alarms';
 
-export const handler = httpRoute<{ orgId: string }, AlarmsQuery>('GET /accounts/{orgId}/alarms', async (req) => {
-  const { type, severity, from, to, excludeOrigins, limit } = req.query;
-  return pageReply(
-    req,
-    await listAlarms(
-      req.deps,
-      req.caller!,
-      req.params.orgId,
-      { type, severities: severity, from, to, excludeOrigins },
-      { limit, after: await req.after() },
-    ),
-  );
-});
+export const handler = httpRoute<{ orgId: string }, AlarmsQuery>(
+  route,
+  async (req) => {
+    const { type, severity, from, to, excludeOrigins, limit } = req.query;
+    return pageReply(
+      req,
+      await listAlarms(
+        req.deps,
+        req.caller!,
+        req.params.orgId,
+        { type, severities: severity, from, to, excludeOrigins },
+        { limit, after: await req.after() },
+      ),
+    );
+  },
+  { cursorKey },
+);

@@ -1,8 +1,14 @@
 import { listCases } from '../domain/cases';
 import type { ListCasesQuery } from '../schemas/cases';
 import { httpRoute, pageReply } from './middleware';
+import { cursorKey } from '../adapters/secrets';
+import { route } from './routes/list-cases';
 
-export const handler = httpRoute<unknown, ListCasesQuery>('GET /cases', async (req) => {
-  const { limit, cursor: _cursor, ...filters } = req.query;
-  return pageReply(req, await listCases(req.deps, req.caller!, filters, { limit, after: await req.after() }));
-});
+export const handler = httpRoute<unknown, ListCasesQuery>(
+  route,
+  async (req) => {
+    const { limit, cursor: _cursor, ...filters } = req.query;
+    return pageReply(req, await listCases(req.deps, req.caller!, filters, { limit, after: await req.after() }));
+  },
+  { cursorKey },
+);

@@ -1,6 +1,10 @@
 import { listFavorites } from '../domain/favorites';
 import { httpRoute, pageReply } from './middleware';
+import { cursorKey } from '../adapters/secrets';
+import { route } from './routes/list-favorites';
 
-export const handler = httpRoute<unknown, { limit: number }>('GET /favorites', async (req) =>
-  pageReply(req, await listFavorites(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
+export const handler = httpRoute<unknown, { limit: number }>(
+  route,
+  async (req) => pageReply(req, await listFavorites(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
+  { cursorKey },
 );

@@ -1,6 +1,11 @@
 import { listInboundMail } from '../domain/inbound-mail';
 import { httpRoute, pageReply } from './middleware';
+import { cursorKey } from '../adapters/secrets';
+import { route } from './routes/list-inbound-mail';
 
-export const handler = httpRoute<unknown, { limit: number }>('GET /admin/inbound-mail', async (req) =>
-  pageReply(req, await listInboundMail(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
+export const handler = httpRoute<unknown, { limit: number }>(
+  route,
+  async (req) =>
+    pageReply(req, await listInboundMail(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
+  { cursorKey },
 );

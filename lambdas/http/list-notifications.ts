@@ -1,6 +1,11 @@
+import { cursorKey } from '../adapters/secrets';
 import { listNotifications } from '../domain/inbox';
 import { httpRoute, pageReply } from './middleware';
+import { route } from './routes/list-notifications';
 
-export const handler = httpRoute<unknown, { limit: number }>('GET /notifications', async (req) =>
-  pageReply(req, await listNotifications(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
+export const handler = httpRoute<unknown, { limit: number }>(
+  route,
+  async (req) =>
+    pageReply(req, await listNotifications(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
+  { cursorKey },
 );

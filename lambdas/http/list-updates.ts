@@ -1,9 +1,14 @@
 import { listUpdates } from '../domain/cases';
 import { httpRoute, pageReply } from './middleware';
+import { cursorKey } from '../adapters/secrets';
+import { route } from './routes/list-updates';
 
-export const handler = httpRoute<{ caseNumber: string }, { limit: number }>('GET /cases/{caseNumber}/updates', async (req) =>
-  pageReply(
-    req,
-    await listUpdates(req.deps, req.caller!, req.params.caseNumber, { limit: req.query.limit, after: await req.after() }),
-  ),
+export const handler = httpRoute<{ caseNumber: string }, { limit: number }>(
+  route,
+  async (req) =>
+    pageReply(
+      req,
+      await listUpdates(req.deps, req.caller!, req.params.caseNumber, { limit: req.query.limit, after: await req.after() }),
+    ),
+  { cursorKey },
 );

@@ -8,9 +8,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { appDeps } from '../adapters/deps';
+import { ConfigurationError } from '../adapters/config';
+import { appDeps, type OwnPorts } from '../adapters/deps';
 import { logger } from '../adapters/logger';
-import { cursorKey } from '../adapters/secrets';
 import { resolveCaller, type VerifiedClaims } from '../domain/caller';
 import { forbidden, Problem, unauthorized, validation, type FieldError } from '../domain/errors';
 import { corporateEmailIssue, corporateEmailRequired } from '../domain/identity';
@@ -22,7 +22,7 @@ import type { Deps } from '../domain/ports';
 import type { Client } from '../domain/types';
 import { decodeCursor, encodeCursor } from './cursor';
 import { problemResponse, toProblem } from './problem';
-import { findRoute, rateLimitsOf, routeKey, type RouteDef } from './routes';
+import { rateLimitsOf, routeKey, type RouteDef } from './route-def';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -213,12 +213,31 @@ const idempotencyOf = (
   };
 };
 
-/** Builds the Lambda handler of one route of the route table. */
+/**
+ * What a handler wires in beyond the table: ports only some functions use (MAIL_PORTS for the
+ * routes that send mail) and, for list routes, the cursor-signing key (`cursorKey` of
+ * ../adapters/secrets). Passed by the handler so that esbuild leaves them out of every other
+ * bundle; a handler that pages without a cursor key answers 500 naming it.
+ */
+export interface RouteWiring {
+  ports?: OwnPorts;
+  cursorKey?: () => Promise<string>;
+}
+
+const noCursorKey = async (): Promise<string> => {
+  throw new ConfigurationError('this route pages but its handler wires no cursorKey (httpRoute wiring)');
+};
+
+/**
+ * Builds the Lambda handler of one route, from its declaration (./routes/<handler>.ts, which the
+ * handler imports: never the whole table, whose schemas would all ride in the bundle).
+ */
 export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown>, B = unknown>(
-  key: string,
+  route: RouteDef,
   fn: (req: RouteRequest<P, Q, B>) => Promise<Reply>,
+  wiring: RouteWiring = {},
 ) => {
-  const route = findRoute(key);
+  const cursorKey = wiring.cursorKey ?? noCursorKey;
   return (
     middy<ApiEvent, ApiResult, Error, Context>()
       // The middleware's typings resolve to Powertools' CJS build and the logger's to ESM: same class.
@@ -237,7 +256,7 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
         logger.appendKeys({
           correlationId: given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext?.requestId,
         });
-        const deps = appDeps();
+        const deps = appDeps(wiring.ports);
         const caller = await authenticate(route, event, deps);
         const { params, query, body } = parseInput<P, Q, B>(route, event);
         const headers = event.headers ?? {};

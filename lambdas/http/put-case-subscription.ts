@@ -1,6 +1,7 @@
 import { subscribeToCase } from '../domain/subscriptions';
 import { httpRoute, ok } from './middleware';
+import { route } from './routes/put-case-subscription';
 
-export const handler = httpRoute<{ caseNumber: string }>('PUT /cases/{caseNumber}/subscription', async (req) =>
+export const handler = httpRoute<{ caseNumber: string }>(route, async (req) =>
   ok(await subscribeToCase(req.deps, req.caller!, req.params.caseNumber)),
 );

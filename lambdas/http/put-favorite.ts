@@ -1,8 +1,9 @@
 import { addFavorite } from '../domain/favorites';
 import type { FavoriteParams } from '../schemas/accounts';
 import { httpRoute } from './middleware';
+import { route } from './routes/put-favorite';
 
-export const handler = httpRoute<FavoriteParams>('PUT /favorites/{kind}/{id}', async (req) => {
+export const handler = httpRoute<FavoriteParams>(route, async (req) => {
   const { status, body } = await addFavorite(req.deps, req.caller!, req.params.kind, req.params.id);
   return { status, body };
 });

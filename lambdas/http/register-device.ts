@@ -1,8 +1,14 @@
+import { PUSH_PORTS } from '../adapters/push-ports';
 import { registerDevice } from '../domain/inbox';
 import type { DeviceBody } from '../schemas/notifications';
 import { httpRoute } from './middleware';
+import { route } from './routes/register-device';
 
-export const handler = httpRoute<unknown, unknown, DeviceBody>('POST /devices', async (req) => {
-  const device = await registerDevice(req.deps, req.caller!, req.body);
-  return { status: 201, body: device, headers: { location: `/devices/${device.deviceId}` } };
-});
+export const handler = httpRoute<unknown, unknown, DeviceBody>(
+  route,
+  async (req) => {
+    const device = await registerDevice(req.deps, req.caller!, req.body);
+    return { status: 201, body: device, headers: { location: `/devices/${device.deviceId}` } };
+  },
+  { ports: PUSH_PORTS },
+);

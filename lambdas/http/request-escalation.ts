@@ -1,11 +1,9 @@
 import { requestEscalation } from '../domain/case-changes';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
+import { route } from './routes/request-escalation';
 
-export const handler = httpRoute<{ caseNumber: string }, unknown, { reason: string }>(
-  'POST /cases/{caseNumber}/escalation',
-  async (req) => {
-    const res = await requestEscalation(req.deps, req.caller!, req.params.caseNumber, req.body.reason, req.idempotency);
-    return { status: res.status, body: res.body, headers: replayedHeader(res) };
-  },
-);
+export const handler = httpRoute<{ caseNumber: string }, unknown, { reason: string }>(route, async (req) => {
+  const res = await requestEscalation(req.deps, req.caller!, req.params.caseNumber, req.body.reason, req.idempotency);
+  return { status: res.status, body: res.body, headers: replayedHeader(res) };
+});

@@ -10,6 +10,8 @@
  */
 import type { SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
 import { appDeps } from '../adapters/deps';
+import { MAIL_PORTS } from '../adapters/mail-ports';
+import { postalMimeParser } from '../adapters/mime';
 import { inboundPrefix, inboundStore, type InboundStore } from '../adapters/inbound-store';
 import { logger } from '../adapters/logger';
 import { countMetric } from '../adapters/metrics';
@@ -79,7 +81,8 @@ export const receiveRecord = async (io: ReceiveMailDeps, record: SESEventRecord)
 let store: InboundStore | undefined;
 
 export const defaultIo: ReceiveMailDeps = {
-  deps: appDeps,
+  // This function's own ports: the mailer (MAIL-4 bounces), the MIME parser and the keyring.
+  deps: () => appDeps({ ...MAIL_PORTS, mime: () => postalMimeParser() }),
   store: () => (store ??= inboundStore()),
   prefix: inboundPrefix,
 };

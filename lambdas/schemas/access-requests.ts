@@ -1,5 +1,6 @@
 import { ACCESS_REQUEST_STATUSES, LEVELS } from '../domain/types';
-import { CursorSchema, LimitSchema, pageOf, z } from './common';
+import * as z from 'zod';
+import { CursorSchema, LimitSchema, pageOf } from './common';
 
 const OrgId = z.string().trim().min(1).max(64);
 
@@ -20,7 +21,7 @@ export const CreateAccessRequestBody = z
       .min(1)
       .max(20),
   })
-  .openapi('CreateAccessRequest');
+  .meta({ id: 'CreateAccessRequest' });
 export type CreateAccessRequestBody = z.infer<typeof CreateAccessRequestBody>;
 
 export const AccessRequestParams = z.strictObject({
@@ -29,11 +30,11 @@ export const AccessRequestParams = z.strictObject({
 
 export const ConfirmAccessRequestBody = z
   .strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code we mailed') })
-  .openapi('ConfirmAccessRequest');
+  .meta({ id: 'ConfirmAccessRequest' });
 
 export const AccessDecisionBody = z
   .strictObject({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })
-  .openapi('AccessDecision');
+  .meta({ id: 'AccessDecision' });
 
 export const AccessRequestsQuery = z.strictObject({
   status: z.enum(ACCESS_REQUEST_STATUSES).optional(),
@@ -69,6 +70,6 @@ export const AccessRequestSchema = z
     overdueFlaggedAt: z.string().optional(),
     restricted: z.boolean().optional(),
   })
-  .openapi('AccessRequest');
+  .meta({ id: 'AccessRequest' });
 
 export const AccessRequestListSchema = pageOf(AccessRequestSchema, 'AccessRequestList');

@@ -2,10 +2,11 @@
 import { FAVORITE_KINDS } from '../domain/favorites';
 import { LEVELS } from '../domain/types';
 import { CaseSchema } from './cases';
-import { CursorSchema, LimitSchema, pageOf, z } from './common';
+import * as z from 'zod';
+import { CursorSchema, LimitSchema, pageOf } from './common';
 
 export const OrgParams = z.strictObject({
-  orgId: z.string().min(1).max(64).openapi({ example: 'ORG-ACME' }),
+  orgId: z.string().min(1).max(64).meta({ example: 'ORG-ACME' }),
 });
 
 export const AccountsQuery = z.strictObject({
@@ -38,7 +39,7 @@ export const AccountSchema = z
     subscription: z.object(Categories).optional(),
     restricted: z.boolean().optional(),
   })
-  .openapi('Account');
+  .meta({ id: 'Account' });
 
 export const AccountListSchema = pageOf(AccountSchema, 'AccountList');
 
@@ -50,10 +51,10 @@ export const OrgSubscriptionBody = z
     newHigh: Categories.newHigh.optional(),
     cloudIncidents: Categories.cloudIncidents.optional(),
   })
-  .openapi('OrgSubscriptionChange');
+  .meta({ id: 'OrgSubscriptionChange' });
 export type OrgSubscriptionBody = z.infer<typeof OrgSubscriptionBody>;
 
-export const OrgSubscriptionSchema = z.object({ orgId: z.string(), ...Categories }).openapi('OrgSubscription');
+export const OrgSubscriptionSchema = z.object({ orgId: z.string(), ...Categories }).meta({ id: 'OrgSubscription' });
 
 export const CaseSubscriptionSchema = z
   .object({
@@ -62,10 +63,10 @@ export const CaseSubscriptionSchema = z
     /** `explicit` (this route), `favorite` (LIST-5). */
     sources: z.array(z.enum(['explicit', 'favorite'])),
   })
-  .openapi('CaseSubscription');
+  .meta({ id: 'CaseSubscription' });
 
 /** PUT and DELETE of a subscription or favorite take no body; an empty object is accepted. */
-export const EmptyBody = z.strictObject({}).openapi('Empty');
+export const EmptyBody = z.strictObject({}).meta({ id: 'Empty' });
 
 export const FavoriteParams = z.strictObject({
   kind: z.enum(FAVORITE_KINDS),
@@ -83,6 +84,6 @@ export const FavoriteSchema = z
     case: CaseSchema.partial().optional(),
     account: AccountSchema.optional(),
   })
-  .openapi('Favorite');
+  .meta({ id: 'Favorite' });
 
 export const FavoriteListSchema = pageOf(FavoriteSchema, 'FavoriteList');

@@ -1,11 +1,12 @@
 import { CASE_KINDS, CHANNELS, SEVERITIES, STATUSES } from '../domain/types';
-import { CursorSchema, LimitSchema, pageOf, z } from './common';
+import * as z from 'zod';
+import { CursorSchema, LimitSchema, pageOf } from './common';
 
 export const CaseNumberParams = z.strictObject({
   caseNumber: z
     .string()
     .regex(/^\d{8}$/, 'must be an 8-digit case number')
-    .openapi({ example: '00001001' }),
+    .meta({ example: '00001001' }),
 });
 
 export const UpdateParams = CaseNumberParams.extend({
@@ -52,7 +53,7 @@ export const CreateCaseBody = z
       .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number')
       .optional(),
   })
-  .openapi('CreateCase');
+  .meta({ id: 'CreateCase' });
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 
 export const CaseSchema = z
@@ -85,7 +86,7 @@ export const CaseSchema = z
     callbackRequestedAt: z.string().optional(),
     restricted: z.boolean().optional(),
   })
-  .openapi('Case');
+  .meta({ id: 'Case' });
 
 export const CaseListSchema = pageOf(CaseSchema, 'CaseList');
 
@@ -94,7 +95,7 @@ export const CreateUpdateBody = z
     body: z.string().trim().min(1).max(100000),
     visibility: z.enum(['public', 'internal']).default('public'),
   })
-  .openapi('CreateUpdate');
+  .meta({ id: 'CreateUpdate' });
 export type CreateUpdateBody = z.infer<typeof CreateUpdateBody>;
 
 export const UpdateSchema = z
@@ -113,7 +114,7 @@ export const UpdateSchema = z
     attachments: z.array(z.object({ name: z.string().optional(), contentType: z.string(), size: z.number() })),
     createdAt: z.string(),
   })
-  .openapi('CaseUpdate');
+  .meta({ id: 'CaseUpdate' });
 
 export const UpdateListSchema = pageOf(UpdateSchema, 'CaseUpdateList');
 
@@ -132,14 +133,14 @@ export const PatchCaseBody = z
       .optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' })
-  .openapi('PatchCase');
+  .meta({ id: 'PatchCase' });
 export type PatchCaseBody = z.infer<typeof PatchCaseBody>;
 
-export const EscalationBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }).openapi('EscalationRequest');
+export const EscalationBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }).meta({ id: 'EscalationRequest' });
 export const EscalationDecisionBody = z
   .strictObject({ accept: z.boolean(), comment: z.string().trim().max(2000).default('') })
-  .openapi('EscalationDecision');
-export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }).openapi('Reason');
+  .meta({ id: 'EscalationDecision' });
+export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }).meta({ id: 'Reason' });
 
 export const AuditEventSchema = z
   .object({
@@ -155,7 +156,7 @@ export const AuditEventSchema = z
     to: z.unknown().optional(),
     detail: z.string().optional(),
   })
-  .openapi('AuditEvent');
+  .meta({ id: 'AuditEvent' });
 export const HistorySchema = pageOf(AuditEventSchema, 'History');
 
 export const SearchQuery = z.strictObject({
@@ -173,4 +174,4 @@ export const SearchResultSchema = z
     from: z.string(),
     to: z.string(),
   })
-  .openapi('SearchResult');
+  .meta({ id: 'SearchResult' });

@@ -1,4 +1,5 @@
-import { pageOf, z } from './common';
+import * as z from 'zod';
+import { pageOf } from './common';
 
 /**
  * GET /admin/inbound-mail (API.md, MAIL-4): every inbound message with its one outcome. The view
@@ -14,6 +15,6 @@ export const InboundMailSchema = z
     of: z.string().optional(),
     reason: z.string().optional(),
   })
-  .openapi('InboundMail');
+  .meta({ id: 'InboundMail' });
 
 export const InboundMailListSchema = pageOf(InboundMailSchema, 'InboundMailList');

@@ -1,5 +1,5 @@
 import { ALARM_SEVERITY_FILTERS, LEVELS } from '../domain/types';
-import { z } from './common';
+import * as z from 'zod';
 
 /** NOTE-2 toggles: `personalCases` (the cases one opened), `alarms`, `maintenance`, and the channels `email`, `push`. */
 export const SettingsSchema = z
@@ -14,7 +14,7 @@ export const SettingsSchema = z
     }),
     alarms: z.object({ severity: z.enum(ALARM_SEVERITY_FILTERS), excludeOrigins: z.array(z.string()) }),
   })
-  .openapi('Settings');
+  .meta({ id: 'Settings' });
 
 export const MeSchema = z
   .object({
@@ -36,9 +36,9 @@ export const MeSchema = z
     termsAccepted: z.boolean(),
     settings: SettingsSchema,
   })
-  .openapi('Me');
+  .meta({ id: 'Me' });
 
-export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 export const ShortfallListSchema = z
   .object({
@@ -52,7 +52,7 @@ export const ShortfallListSchema = z
       }),
     ),
   })
-  .openapi('ShortfallList');
+  .meta({ id: 'ShortfallList' });
 
 const AlarmFilterBody = z.strictObject({
   severity: z.enum(ALARM_SEVERITY_FILTERS).optional(),
@@ -77,9 +77,9 @@ export const SettingsBody = z
       .optional(),
     alarms: AlarmFilterBody.optional(),
     // Declared so that each gets its own message instead of "is not a field of this request".
-    name: z.unknown().optional().openapi({ description: 'Not editable (NOTE-4): refused with 400' }),
-    email: z.unknown().optional().openapi({ description: 'Not editable (NOTE-4): refused with 400' }),
-    timeZone: z.unknown().optional().openapi({ description: 'Not editable (NOTE-4): refused with 400' }),
+    name: z.unknown().optional().meta({ description: 'Not editable (NOTE-4): refused with 400' }),
+    email: z.unknown().optional().meta({ description: 'Not editable (NOTE-4): refused with 400' }),
+    timeZone: z.unknown().optional().meta({ description: 'Not editable (NOTE-4): refused with 400' }),
   })
   .superRefine((body, ctx) => {
     for (const field of NOT_EDITABLE) {
@@ -96,14 +96,14 @@ export const SettingsBody = z
     }
   })
   .transform(({ name: _n, email: _e, timeZone: _t, ...change }) => change)
-  .openapi('SettingsChange');
+  .meta({ id: 'SettingsChange' });
 export type SettingsBody = z.output<typeof SettingsBody>;
 
 export const MemberParams = z.strictObject({
   orgId: z.string().min(1).max(64),
   userId: z.string().min(1).max(64),
 });
-export const MemberLevelBody = z.strictObject({ level: z.enum(LEVELS) }).openapi('MemberLevel');
+export const MemberLevelBody = z.strictObject({ level: z.enum(LEVELS) }).meta({ id: 'MemberLevel' });
 export const MemberLevelSchema = z
   .object({
     membership: z.object({
@@ -116,4 +116,4 @@ export const MemberLevelSchema = z
     designatedContacts: z.number().int(),
     shortfall: z.boolean(),
   })
-  .openapi('MemberLevelChanged');
+  .meta({ id: 'MemberLevelChanged' });

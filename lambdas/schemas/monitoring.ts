@@ -15,7 +15,8 @@ import {
   type MaintenanceInput,
   type ParsedEntry,
 } from '../domain/monitoring';
-import { CursorSchema, LimitSchema, pageOf, z } from './common';
+import * as z from 'zod';
+import { CursorSchema, LimitSchema, pageOf } from './common';
 
 /** The source's own id: it is part of the record's key, so a restricted alphabet. */
 const SourceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
@@ -38,7 +39,7 @@ export const AlarmEntry = z
     status: z.enum(ALARM_STATUSES),
     modifiedAt: Time,
   })
-  .openapi('AlarmEntry');
+  .meta({ id: 'AlarmEntry' });
 
 export const IncidentEntry = z
   .strictObject({
@@ -49,7 +50,7 @@ export const IncidentEntry = z
     productLine: Text(100).optional(),
     modifiedAt: Time,
   })
-  .openapi('IncidentEntry');
+  .meta({ id: 'IncidentEntry' });
 
 export const MaintenanceEntry = z
   .strictObject({
@@ -69,7 +70,7 @@ export const MaintenanceEntry = z
     path: ['orgIds'],
   })
   .transform(({ orgId, orgIds, ...rest }): MaintenanceInput => ({ ...rest, orgIds: orgIds ?? [orgId!] }))
-  .openapi('MaintenanceEntry');
+  .meta({ id: 'MaintenanceEntry' });
 
 const batchOf = (field: string, entry: string) =>
   z
@@ -78,9 +79,9 @@ const batchOf = (field: string, entry: string) =>
         .array(z.unknown())
         .min(1)
         .max(INGEST_BATCH_MAX)
-        .openapi({ description: `1-${INGEST_BATCH_MAX} entries, each a ${entry}; each entry is checked on its own` }),
+        .meta({ description: `1-${INGEST_BATCH_MAX} entries, each a ${entry}; each entry is checked on its own` }),
     })
-    .openapi(`${entry}Batch`);
+    .meta({ id: `${entry}Batch` });
 
 export const AlarmBatch = batchOf('alarms', 'AlarmEntry');
 export const IncidentBatch = batchOf('incidents', 'IncidentEntry');
@@ -103,7 +104,7 @@ export const IngestReportSchema = z
       }),
     ),
   })
-  .openapi('IngestReport');
+  .meta({ id: 'IngestReport' });
 
 /** Each entry against its schema; field errors carry the entry's place (`alarms.3.severity`). */
 export const parseEntries = <T>(schema: z.ZodType<T>, entries: unknown[], field: string): ParsedEntry<T>[] =>
@@ -167,6 +168,6 @@ export const AlarmSchema = z
     receivedAt: z.string(),
     restricted: z.boolean().optional(),
   })
-  .openapi('Alarm');
+  .meta({ id: 'Alarm' });
 
 export const AlarmListSchema = pageOf(AlarmSchema, 'AlarmList');

@@ -1,6 +1,7 @@
 /** NOTE-1, NOTE-3: the inbox and push devices. */
 import { NOTIFICATION_TYPES } from '../domain/notifications';
-import { pageOf, z } from './common';
+import * as z from 'zod';
+import { pageOf } from './common';
 
 export const PUSH_PLATFORMS = ['apns', 'fcm'] as const;
 
@@ -10,7 +11,7 @@ export const DeviceBody = z
     /** The APNs device token or FCM registration token, as the platform issued it. */
     token: z.string().regex(/^[\x21-\x7e]{1,4096}$/, 'must be the token the platform issued (1-4096 visible ASCII characters)'),
   })
-  .openapi('DeviceRegistration');
+  .meta({ id: 'DeviceRegistration' });
 export type DeviceBody = z.infer<typeof DeviceBody>;
 
 export const DeviceParams = z.strictObject({
@@ -20,7 +21,7 @@ export type DeviceParams = z.infer<typeof DeviceParams>;
 
 export const DeviceSchema = z
   .object({ deviceId: z.string(), platform: z.enum(PUSH_PLATFORMS), createdAt: z.string() })
-  .openapi('Device');
+  .meta({ id: 'Device' });
 
 export const NotificationSchema = z
   .object({
@@ -35,6 +36,6 @@ export const NotificationSchema = z
     body: z.string().optional(),
     restricted: z.boolean().optional(),
   })
-  .openapi('Notification');
+  .meta({ id: 'Notification' });
 
 export const NotificationListSchema = pageOf(NotificationSchema, 'NotificationList');

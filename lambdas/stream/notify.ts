@@ -8,7 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { requiredEnv } from '../adapters/config';
 import { appDeps } from '../adapters/deps';
+import { MAIL_PORTS } from '../adapters/mail-ports';
+import { PUSH_PORTS } from '../adapters/push-ports';
+import { snsIntegrationTopic } from '../adapters/sns-topic';
 import { logger } from '../adapters/logger';
 import { countMetric } from '../adapters/metrics';
 import { isTtlDeletion, tableChange } from '../data/stream-records';
@@ -65,4 +69,12 @@ export const notifierHandler =
     );
   };
 
-export const handler = notifierHandler(appDeps);
+// This function's own ports: case mail (FLAG-1 reminders), the integration topic and push
+// delivery (NOTE-1).
+export const handler = notifierHandler(() =>
+  appDeps({
+    ...MAIL_PORTS,
+    ...PUSH_PORTS,
+    integration: () => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')),
+  }),
+);

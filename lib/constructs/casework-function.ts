@@ -5,7 +5,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,6 +16,7 @@ import { indexList } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type WritePattern } from '../../lambdas/data/writes';
 import { FIXED_ENVIRONMENT, type FunctionBindings } from '../function-specs';
 import type { Stage } from '../stage';
+import { BUNDLING } from './bundling';
 
 /** The repository root: entries and the lock file are resolved from here, never from the cwd. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -102,23 +103,7 @@ export class CaseworkFunction extends NodejsFunction {
       role,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        // At runtime a source map only needs positions; the embedded sources are dead weight.
-        sourcesContent: false,
-        // Minification would otherwise rename classes, and stack traces and `err.name` with them.
-        keepNames: true,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        // The SDK rides in the bundle so the code that runs is the code we tested, not whatever
-        // SDK version the managed runtime happens to ship this week.
-        bundleAwsSDK: true,
-        externalModules: [],
-        // esbuild's per-file size summary, times every function, drowns the synth output.
-        logLevel: LogLevel.WARNING,
-        ...bundling,
-      },
+      bundling: { ...BUNDLING, ...bundling },
       environment: { ...FIXED_ENVIRONMENT, STAGE: stage },
     });
     Validations.of(role).acknowledge({

@@ -4,7 +4,7 @@
  * functions requests call, so the demo is stored exactly as production data would be, history
  * included.
  */
-import { depsFor } from '../../lambdas/adapters/deps';
+import { depsFor } from '../../lambdas/adapters/deps-for';
 import { defaultTable, type TableRef } from '../../lambdas/data/client';
 import { getOrg, putCombination, putMembership, putOrg, putUser } from '../../lambdas/data/directory-repo';
 import { resolveCaller } from '../../lambdas/domain/caller';

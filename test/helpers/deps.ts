@@ -4,7 +4,7 @@
  * Query designed indexes.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { depsFor } from '../../lambdas/adapters/deps';
+import { depsFor } from '../../lambdas/adapters/deps-for';
 import type { OutboundMail } from '../../lambdas/domain/mail';
 import type { Deps, ReplyKeyring } from '../../lambdas/domain/ports';
 

@@ -1,0 +1,105 @@
+/** What every benchmark module shares: its result shape, statistics and formatting. Measurements only. */
+import { cpus, totalmem } from 'node:os';
+
+/** One goal of issue 13, with the figure it was judged on. */
+export interface Goal {
+  goal: string;
+  met: boolean;
+  figure: string;
+}
+
+/** What a benchmark module hands the runner: its goals and a Markdown section. */
+export interface Section {
+  title: string;
+  goals: Goal[];
+  markdown: string;
+  /** Seconds it took, for the budget of `npm run bench`. */
+  seconds?: number;
+}
+
+export const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b);
+
+/** Nearest-rank percentile. */
+export const percentile = (values: number[], p: number): number => {
+  const s = sorted(values);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]! : NaN;
+};
+
+export const median = (values: number[]): number => {
+  const s = sorted(values);
+  if (!s.length) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+export const table = (head: string[], rows: (string | number)[][], align?: ('l' | 'r')[]): string =>
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+
+export const machine = (): string => {
+  const cpu = cpus();
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${mb(totalmem())} RAM, Node ${process.version} (${process.platform} ${process.arch})`;
+};
+
+/** Positive integer from the environment, for longer or shorter runs. */
+export const envInt = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${raw} is not a positive integer`);
+  return value;
+};
+
+export const timed = async (title: string, fn: () => Promise<Omit<Section, 'seconds'>>): Promise<Section> => {
+  const t0 = performance.now();
+  console.error(`[bench] ${title}…`);
+  const section = await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  console.error(`[bench] ${title}: ${seconds.toFixed(1)} s`);
+  return { ...section, seconds };
+};
+
+/** Values behind the bindings of lib/function-specs.ts, for functions run by a benchmark. */
+export const BENCH_BINDINGS = {
+  stage: 'bench',
+  tableName: 'casework-bench',
+  cursorSecret: { value: 'bench-cursor-secret-bench-cursor-secret' },
+  mailDomain: 'casework.test',
+  clients: { web: 'casework-web', mobile: 'casework-mobile' },
+  replyKeys: { value: JSON.stringify({ current: 'b1', keys: { b1: Buffer.alloc(32, 7).toString('base64') } }) },
+  inbound: { bucket: 'casework-bench-inbound', prefix: 'inbound/' },
+  topicArn: 'arn:aws:sns:eu-west-1:000000000000:casework-bench',
+  push: {
+    apns: 'arn:aws:sns:eu-west-1:000000000000:app/APNS/casework-bench',
+    fcm: 'arn:aws:sns:eu-west-1:000000000000:app/GCM/casework-bench',
+  },
+  chatConnectionsUrl: 'https://chat.casework.test/bench',
+  chatTimerQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-bench-chat-timers',
+  userPoolId: 'eu-west-1_bench',
+};
+
+/**
+ * A benchmark module run as a script: its Markdown (and goals) on stdout, or with `--json` its
+ * Section, which is how bench/run.ts runs each one, in a process of its own (so peak RSS, the
+ * environment and module state are that benchmark's alone).
+ */
+export const runAlone = (run: () => Promise<Omit<Section, 'seconds'>>): void => {
+  run().then(
+    (s) =>
+      console.log(
+        process.argv.includes('--json')
+          ? `\n@@SECTION@@${JSON.stringify(s)}`
+          : `${s.markdown}\n\n${s.goals.map((g) => `- ${g.goal}: ${g.met ? 'met' : 'not met'} (${g.figure})`).join('\n')}`,
+      ),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+};

@@ -1,0 +1,64 @@
+/**
+ * What a route declaration is (one per route in ./routes/<handler>.ts, all listed in ./routes.ts),
+ * with the helpers a handler's bundle needs: no schemas here, so importing this costs nothing.
+ */
+import type { z } from 'zod';
+import type { RoutePermission } from '../domain/policy';
+import type { WritePattern } from '../data/writes';
+import type { RateLimitName } from '../domain/rate-limits';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDef {
+  method: Method;
+  /** API Gateway path syntax: `/cases/{caseNumber}`. */
+  path: string;
+  /** Handler module under lambdas/http, without extension; it exports `handler`. */
+  handler: string;
+  /** Who may call it (lambdas/domain/policy.ts). `public` routes get no authorizer. */
+  permission: RoutePermission;
+  /** Table access the function is granted: least privilege per route. */
+  table: 'none' | 'read' | 'write';
+  /**
+   * The data module's write access patterns the route uses (lambdas/data/writes.ts): its IAM
+   * write grants, per action and key prefix. Given exactly when `table` is 'write'. The ACC-10
+   * session touch of authenticated routes is added by writesOf, not listed here.
+   */
+  writes?: readonly WritePattern[];
+  /** Serves case data: blocked until the current Terms are accepted (ACC-9). */
+  caseData: boolean;
+  /** Sends case mail (MAIL-1): the function gets the mailer and the reply-token keyring. */
+  sendsMail?: boolean;
+  /** Manages push endpoints (NOTE-1): the function gets the push binding. */
+  push?: boolean;
+  /** Sends mail that is not case mail (ACC-6 codes and decisions): the mailer only, no reply keys. */
+  sendsNotices?: boolean;
+  /** Per-user rate limits it counts against (lambdas/domain/rate-limits.ts); `mail` comes with sendsMail. */
+  rateLimits?: readonly RateLimitName[];
+  /** Creates or updates sign-ins (ACC-6 approvals): the function gets the userPool binding. */
+  grantsAccounts?: boolean;
+  summary: string;
+  request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
+  /** Success status and body schema; errors are always problem+json. */
+  success: { status: number; schema?: z.ZodType };
+}
+
+export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+
+/** The per-user rate limits a request of the route counts against, in the order they are checked. */
+export const rateLimitsOf = (route: Pick<RouteDef, 'rateLimits' | 'sendsMail'>): RateLimitName[] => [
+  ...(route.rateLimits ?? []),
+  ...(route.sendsMail ? (['mail'] as const) : []),
+];
+
+/**
+ * Everything a route's function writes: its declared patterns and, for every route a user may
+ * call, the ACC-10 session touch the middleware makes before the handler runs.
+ */
+export const writesOf = (route: Pick<RouteDef, 'permission' | 'writes' | 'sendsMail' | 'rateLimits'>): WritePattern[] => [
+  ...(route.writes ?? []),
+  ...(rateLimitsOf(route).length ? (['rateLimit'] as const) : []),
+  // MAIL-1: the id SES gives each case mail is recorded against the case.
+  ...(route.sendsMail ? (['recordOutboundMail'] as const) : []),
+  ...(route.permission === 'public' || route.permission === 'ingest' ? [] : (['touchSession'] as const)),
+];

@@ -1,0 +1,18 @@
+/** The route declaration of create-access-request: imported by its handler alone, and listed in ../routes.ts. */
+import type { RouteDef } from '../route-def';
+import { AccessRequestSchema, CreateAccessRequestBody } from '../../schemas/access-requests';
+
+export const route = {
+  method: 'POST',
+  path: '/access-requests',
+  handler: 'create-access-request',
+  permission: 'public',
+  table: 'write',
+  writes: ['openAccessRequest'],
+  caseData: false,
+  sendsNotices: true,
+  summary:
+    'Anyone with an individual corporate address (ACC-3) asks for a level on combinations of one organisation; a one-time code is mailed (ACC-6); rate-limited per address and source IP',
+  request: { body: CreateAccessRequestBody },
+  success: { status: 201, schema: AccessRequestSchema },
+} as const satisfies RouteDef;
