@@ -238,51 +238,59 @@ const orgsOf = async (deps: Pick<Deps, 'directory'>, orgIds: string[]): Promise<
 
 const valueOf = <T>(e: ParsedEntry<T>): T | undefined => ('value' in e ? e.value : undefined);
 
+/**
+ * Alarms and incidents are judged alike: each valid entry against its organisation, then stored
+ * by its source id within it (`field` names the batch's array in the field errors).
+ */
+const ingestPerOrg = async <I extends { id: string; orgId: string; modifiedAt: string }, R>(
+  deps: Pick<Deps, 'directory' | 'monitoring' | 'clock'>,
+  caller: Caller,
+  entries: ParsedEntry<I>[],
+  field: 'alarms' | 'incidents',
+  refuse: (org: Org | undefined, v: I) => ReturnType<typeof alarmRejection>,
+  put: (record: R) => ReturnType<Deps['monitoring']['putAlarm']>,
+): Promise<IngestReport> => {
+  machineOnly(caller);
+  const orgs = await orgsOf(
+    deps,
+    entries.flatMap((e) => (valueOf(e) ? [valueOf(e)!.orgId] : [])),
+  );
+  const now = deps.clock.now();
+  const receivedAt = now.toISOString();
+  const plans = entries.map((e): Plan<R> => {
+    const v = valueOf(e);
+    if (!v) return { index: e.index, id: e.id, group: '', result: invalid('errors' in e ? e.errors : []) };
+    const refused = tooNew(v.modifiedAt, now, `${field}.${e.index}.modifiedAt`) ?? refuse(orgs.get(v.orgId), v);
+    if (refused) return { index: e.index, id: v.id, group: '', result: refused };
+    return { index: e.index, id: v.id, group: `${v.orgId}#${v.id}`, value: { ...v, receivedAt } as unknown as R };
+  });
+  return runPlans(plans, put);
+};
+
 /** POST /ingest/alarms (ALARM-1). */
-export const ingestAlarms = async (
+export const ingestAlarms = (
   deps: Pick<Deps, 'directory' | 'monitoring' | 'clock'>,
   caller: Caller,
   entries: ParsedEntry<AlarmInput>[],
-): Promise<IngestReport> => {
-  machineOnly(caller);
-  const orgs = await orgsOf(
+): Promise<IngestReport> =>
+  ingestPerOrg<AlarmInput, Alarm>(
     deps,
-    entries.flatMap((e) => (valueOf(e) ? [valueOf(e)!.orgId] : [])),
+    caller,
+    entries,
+    'alarms',
+    (org, v) => alarmRejection(org, v.orgId),
+    (a) => deps.monitoring.putAlarm(a),
   );
-  const now = deps.clock.now();
-  const receivedAt = now.toISOString();
-  const plans = entries.map((e): Plan<Alarm> => {
-    const v = valueOf(e);
-    if (!v) return { index: e.index, id: e.id, group: '', result: invalid('errors' in e ? e.errors : []) };
-    const refused = tooNew(v.modifiedAt, now, `alarms.${e.index}.modifiedAt`) ?? alarmRejection(orgs.get(v.orgId), v.orgId);
-    if (refused) return { index: e.index, id: v.id, group: '', result: refused };
-    return { index: e.index, id: v.id, group: `${v.orgId}#${v.id}`, value: { ...v, receivedAt } };
-  });
-  return runPlans(plans, (a) => deps.monitoring.putAlarm(a));
-};
 
 /** POST /ingest/incidents (ALARM-2). */
-export const ingestIncidents = async (
+export const ingestIncidents = (
   deps: Pick<Deps, 'directory' | 'monitoring' | 'clock'>,
   caller: Caller,
   entries: ParsedEntry<IncidentInput>[],
-): Promise<IngestReport> => {
-  machineOnly(caller);
-  const orgs = await orgsOf(
-    deps,
-    entries.flatMap((e) => (valueOf(e) ? [valueOf(e)!.orgId] : [])),
+): Promise<IngestReport> =>
+  ingestPerOrg<IncidentInput, CloudIncident>(deps, caller, entries, 'incidents', incidentRejection, (i) =>
+    deps.monitoring.putIncident(i),
   );
-  const now = deps.clock.now();
-  const receivedAt = now.toISOString();
-  const plans = entries.map((e): Plan<CloudIncident> => {
-    const v = valueOf(e);
-    if (!v) return { index: e.index, id: e.id, group: '', result: invalid('errors' in e ? e.errors : []) };
-    const refused = tooNew(v.modifiedAt, now, `incidents.${e.index}.modifiedAt`) ?? incidentRejection(orgs.get(v.orgId), v);
-    if (refused) return { index: e.index, id: v.id, group: '', result: refused };
-    return { index: e.index, id: v.id, group: `${v.orgId}#${v.id}`, value: { ...v, receivedAt } };
-  });
-  return runPlans(plans, (i) => deps.monitoring.putIncident(i));
-};
 
 /** POST /ingest/maintenance (ALARM-2). */
 export const ingestMaintenance = async (
