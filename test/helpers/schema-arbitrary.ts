@@ -34,8 +34,28 @@ export interface JsonSchema {
   default?: unknown;
 }
 
-export const jsonSchemaOf = (schema: z.ZodType): JsonSchema =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+/**
+ * The route's schema as JSON Schema, every `$ref` inlined: schemas with an OpenAPI id (`.meta({ id })`)
+ * come out as a reference into `$defs`, and the arbitraries below read plain schemas.
+ */
+export const jsonSchemaOf = (schema: z.ZodType): JsonSchema => {
+  const root = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema & {
+    $defs?: Record<string, JsonSchema>;
+  };
+  const defs = root.$defs ?? {};
+  const inline = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(inline);
+    if (!node || typeof node !== 'object') return node;
+    const ref = (node as { $ref?: string }).$ref;
+    if (typeof ref === 'string' && ref.startsWith('#/$defs/')) return inline(defs[ref.slice('#/$defs/'.length)]);
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([k]) => k !== '$defs' && k !== '$schema')
+        .map(([k, v]) => [k, inline(v)]),
+    );
+  };
+  return inline(root) as JsonSchema;
+};
 
 /** Strings a text field may hold, skewed towards the awkward: unicode, control characters, JSON. */
 const text = (min = 0, max = 40): fc.Arbitrary<string> =>
