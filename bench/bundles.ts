@@ -19,7 +19,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../lib/constructs/bundling';
 import { allFunctionSpecs, functionEnvironment, type FunctionSpec } from '../lib/function-specs';
-import { envInt, type Goal, kb, median, runAlone, type Section, table } from './lib';
+import { BENCH_BINDINGS, envInt, type Goal, kb, median, runAlone, type Section, table } from './lib';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const GOAL_RATIO = 1.15;
@@ -187,23 +187,7 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
       AWS_ENDPOINT_URL: stub.url,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     };
-    const values = {
-      stage: 'bench',
-      tableName: 'bench',
-      cursorSecret: { value: 'bench-cursor-secret' },
-      mailDomain: 'casework.test',
-      clients: { web: 'casework-web', mobile: 'casework-mobile' },
-      replyKeys: { value: JSON.stringify({ current: 'b1', keys: { b1: Buffer.alloc(32, 7).toString('base64') } }) },
-      inbound: { bucket: 'bench', prefix: 'inbound/' },
-      topicArn: 'arn:aws:sns:eu-west-1:000000000000:bench',
-      push: {
-        apns: 'arn:aws:sns:eu-west-1:000000000000:app/APNS/casework-bench',
-        fcm: 'arn:aws:sns:eu-west-1:000000000000:app/GCM/casework-bench',
-      },
-      chatConnectionsUrl: 'https://chat.casework.test/bench',
-      chatTimerQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-bench-chat-timers',
-      userPoolId: 'eu-west-1_bench',
-    };
+    const values = BENCH_BINDINGS;
     const envOf = (t: Target): Record<string, string> => ({
       ...base,
       // The function's exact CDK environment (NODE_OPTIONS=--enable-source-maps included); the floors get a table's.

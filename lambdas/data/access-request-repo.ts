@@ -23,6 +23,7 @@ import {
 import { appendPut, eventItem, fromItem, lostRace, updateItem } from './items';
 import { userIdByEmail } from './mail-repo';
 import { staffByRole } from './directory-repo';
+import { dueIn } from './waiting-repo';
 import { queryPage } from './paging';
 import { TABLE } from './table';
 
@@ -270,16 +271,7 @@ export const listFor = async (
 
 /** FLAG-2: the pending partition of the sparse waiting index: cost follows the requests pending. */
 export const duePending = async (ref: TableRef, before: string, page: PageRequest): Promise<Page<AccessRequest>> => {
-  const res = await queryPage(
-    ref,
-    {
-      IndexName: waiting.name,
-      KeyConditionExpression: '#ipk = :ipk AND #isk < :before',
-      ExpressionAttributeNames: { '#ipk': waiting.partitionKey, '#isk': waiting.sortKey },
-      ExpressionAttributeValues: { ':ipk': WAITING_ACCESS_PARTITION, ':before': before },
-    },
-    page,
-  );
+  const res = await dueIn(ref, WAITING_ACCESS_PARTITION, before, page);
   return { items: res.items.map((i) => fromItem<AccessRequest>(i)), next: res.next };
 };
 

@@ -1,7 +1,7 @@
 /**
  * The sparse waiting index (FLAG-1): only cases support waits on, not yet flagged, have its keys.
  * The sweep reads due entries with one Query, so its cost follows the cases waiting, never the
- * table. Access requests (FLAG-2) will sit in their own partition of the same index.
+ * table. Access requests (FLAG-2) sit in their own partition of the same index.
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest, WaitingRepo } from '../domain/ports';
@@ -14,17 +14,26 @@ import { TABLE } from './table';
 
 const { waiting } = TABLE.indexes;
 
-export const dueCases = async (ref: TableRef, before: string, page: PageRequest): Promise<Page<Case>> => {
-  const res = await queryPage(
+/** Entries of one partition of the waiting index that came due before `before`, oldest first. */
+export const dueIn = async (
+  ref: TableRef,
+  partition: string,
+  before: string,
+  page: PageRequest,
+): Promise<Page<Record<string, unknown>>> =>
+  queryPage(
     ref,
     {
       IndexName: waiting.name,
       KeyConditionExpression: '#ipk = :ipk AND #isk < :before',
       ExpressionAttributeNames: { '#ipk': waiting.partitionKey, '#isk': waiting.sortKey },
-      ExpressionAttributeValues: { ':ipk': WAITING_PARTITION, ':before': before },
+      ExpressionAttributeValues: { ':ipk': partition, ':before': before },
     },
     page,
   );
+
+export const dueCases = async (ref: TableRef, before: string, page: PageRequest): Promise<Page<Case>> => {
+  const res = await dueIn(ref, WAITING_PARTITION, before, page);
   return { items: res.items.map((i) => fromItem<Case>(i)), next: res.next };
 };
 
