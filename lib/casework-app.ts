@@ -57,7 +57,14 @@ export interface CaseworkApp {
  * check exactly what deploys. `context` entries are defaults; the CLI's `-c` and cdk.json
  * values win over them.
  */
-export const buildApp = (context: Record<string, unknown> = {}): CaseworkApp => {
+export const buildApp = (
+  context: Record<string, unknown> = {},
+  // The CLI's own variables by default; tests pass concrete values to synthesize as a deploy would.
+  environment: { account?: string; region?: string } = {
+    account: process.env.CDK_DEFAULT_ACCOUNT,
+    region: process.env.CDK_DEFAULT_REGION,
+  },
+): CaseworkApp => {
   const app = new App({
     context: {
       // Said out loud rather than defaulted: exports make CloudFormation refuse to delete the
@@ -77,7 +84,7 @@ export const buildApp = (context: Record<string, unknown> = {}): CaseworkApp => 
   };
 
   // Env-agnostic unless the CLI resolved an account: synth must work offline with no credentials.
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const env = { account: environment.account, region: environment.region };
   const prefix = `Casework-${title(stage)}`;
 
   const data = new DataStack(app, `${prefix}-Data`, {

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +14,7 @@ import type { Construct } from 'constructs';
 import { indexList } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type WritePattern } from '../../lambdas/data/writes';
 import { FIXED_ENVIRONMENT, type FunctionBindings } from '../function-specs';
+import { acknowledgeWildcardResources } from './nag';
 import type { Stage } from '../stage';
 import { BUNDLING } from './bundling';
 
@@ -106,12 +106,12 @@ export class CaseworkFunction extends NodejsFunction {
       bundling: { ...BUNDLING, ...bundling },
       environment: { ...FIXED_ENVIRONMENT, STAGE: stage },
     });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+    acknowledgeWildcardResources(
+      role,
+      ['*'],
+      'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
         'resource-level permissions; every other statement of this role names its resources.',
-    });
+    );
   }
 
   /** Absolute path of a handler module (NodejsFunction refuses one that does not exist). */
@@ -157,12 +157,12 @@ export class CaseworkFunction extends NodejsFunction {
       resourceName: `${target.stageName}/*/@connections/*`,
     });
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [arn] }));
-    Validations.of(this.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${Stack.of(this).resolve(target.apiId).Ref}>/${target.stageName}/*/@connections/*]`,
-      reason:
-        "Connection ids are API Gateway's, unknown in advance: ManageConnections on the one stage of the one chat API, " +
+    acknowledgeWildcardResources(
+      this.role!,
+      [arn],
+      "Connection ids are API Gateway's, unknown in advance: ManageConnections on the one stage of the one chat API, " +
         'for any method (POST, GET, DELETE) on its @connections.',
-    });
+    );
     return this;
   }
 
@@ -242,12 +242,11 @@ export class CaseworkFunction extends NodejsFunction {
         resources: endpoints,
       }),
     );
-    for (const resource of endpoints) {
-      Validations.of(this.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason: 'Endpoint ARNs are made by SNS per registered device: the endpoints of this one platform application only.',
-      });
-    }
+    acknowledgeWildcardResources(
+      this.role!,
+      endpoints,
+      'Endpoint ARNs are made by SNS per registered device: the endpoints of this one platform application only.',
+    );
     return this;
   }
 
@@ -293,13 +292,12 @@ export class CaseworkFunction extends NodejsFunction {
     this.addEnvironment('INBOUND_PREFIX', prefix);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
     bucket.encryptionKey?.grantDecrypt(this);
-    const bucketId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement);
-    Validations.of(this.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
-      reason:
-        'Object keys are SES message ids, unknown in advance: GetObject on the one prefix SES writes under, ' +
+    acknowledgeWildcardResources(
+      this.role!,
+      [bucket.arnForObjects(`${prefix}*`)],
+      'Object keys are SES message ids, unknown in advance: GetObject on the one prefix SES writes under, ' +
         'no List, no Put, no other key of the bucket.',
-    });
+    );
     return this;
   }
 

@@ -44,6 +44,27 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  // The CLI always sets CDK_DEFAULT_REGION, and CDK_DEFAULT_ACCOUNT with credentials: ARNs then
+  // carry concrete values, and an acknowledgement must still name the same finding.
+  it.each([
+    ['dev', '123456789012', 'eu-west-1'],
+    ['dev', '123456789012', 'ap-southeast-2'],
+    ['dev', undefined, 'us-east-1'],
+    ['prod', '123456789012', 'eu-west-1'],
+    ['prod', '210987654321', 'us-west-2'],
+    ['prod', '123456789012', 'ap-northeast-1'],
+  ])('%s synthesizes with no unacknowledged finding in account %s, region %s', (stage, account, region) => {
+    const { app } = buildApp(
+      {
+        ...NO_BUNDLING,
+        stage,
+        ...(stage === 'prod' ? { portalOrigin: PROD_PORTAL_ORIGIN, mailDomain: 'mail.example.org' } : {}),
+      },
+      { account, region },
+    );
+    expect(() => app.synth()).not.toThrow();
+  });
+
   it('is really checking: an unacknowledged wildcard policy fails the synth', () => {
     const { app, appStack } = buildApp(NO_BUNDLING);
     const role = new iam.Role(appStack, 'Careless', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
