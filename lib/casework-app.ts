@@ -1,4 +1,4 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, Aws, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AppStack } from './stacks/app-stack';
 import { DataStack } from './stacks/data-stack';
@@ -28,7 +28,40 @@ export const portalOriginFor = (stage: Stage, value: unknown): string => {
   return value;
 };
 
-/** `dev` -> `Dev`, for stack names. */
+/**
+ * Cognito's hosted-UI domain prefix, unique across all AWS accounts of a region. The default
+ * carries the account id so that two deployers (or dev and prod) never collide; a given prefix
+ * is checked against Cognito's rules at synth rather than at the end of a deploy.
+ */
+export const cognitoDomainPrefixFor = (stage: Stage, value: unknown): string => {
+  if (value === undefined || value === null || value === '') return `casework-${stage}-${Aws.ACCOUNT_ID}`;
+  if (typeof value !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) {
+    throw new Error(
+      `cognitoDomainPrefix must be 1-63 lower-case letters, digits and inner hyphens: got ${JSON.stringify(value)}`,
+    );
+  }
+  if (/aws|amazon|cognito/.test(value)) {
+    throw new Error(`cognitoDomainPrefix may not contain aws, amazon or cognito (Cognito reserves them): got ${value}`);
+  }
+  return value;
+};
+
+/**
+ * The mail domain. Prod has no default: nobody can verify the example domain, and a prod stack
+ * that cannot send mail would look healthy until the first case.
+ */
+export const mailDomainFor = (stage: Stage, value: unknown): string => {
+  if (value === undefined || value === null || value === '') {
+    if (stage === 'prod')
+      throw new Error('Stage prod needs the mail domain: cdk synth -c stage=prod -c mailDomain=support.example.com');
+    return 'casework.example.com';
+  }
+  if (typeof value !== 'string' || !/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(value)) {
+    throw new Error(`mailDomain must be a lower-case domain name: got ${JSON.stringify(value)}`);
+  }
+  return value;
+};
+
 /**
  * NOTE-1: an SNS platform application ARN from context (`-c pushApnsArn=arn:aws:sns:…:app/APNS/…`),
  * or '' when none is given (that platform is then not offered). APNs applications may be APNS or
@@ -76,8 +109,12 @@ export const buildApp = (
   });
   const stage = parseStage(app.node.tryGetContext('stage') ?? 'dev');
   const portalOrigin = portalOriginFor(stage, app.node.tryGetContext('portalOrigin'));
-  const mailDomain: string = app.node.tryGetContext('mailDomain') ?? 'casework.example.com';
-  const cognitoDomainPrefix: string = app.node.tryGetContext('cognitoDomainPrefix') ?? `casework-${stage}`;
+  const mailDomain = mailDomainFor(stage, app.node.tryGetContext('mailDomain'));
+  const cognitoDomainPrefix = cognitoDomainPrefixFor(stage, app.node.tryGetContext('cognitoDomainPrefix'));
+  const mailIdentity = app.node.tryGetContext('mailIdentity') ?? 'create';
+  if (mailIdentity !== 'create' && mailIdentity !== 'existing') {
+    throw new Error(`mailIdentity must be create or existing: got ${JSON.stringify(mailIdentity)}`);
+  }
   const push = {
     apns: pushAppArn(app.node.tryGetContext('pushApnsArn'), 'APNS'),
     fcm: pushAppArn(app.node.tryGetContext('pushFcmArn'), 'GCM'),
@@ -102,6 +139,8 @@ export const buildApp = (
     corsOrigins: corsOriginsFor(stage, portalOrigin, app.node.tryGetContext('corsOrigins')),
     cognitoDomainPrefix,
     mailDomain,
+    createMailIdentity: mailIdentity === 'create',
+    smokeSignIn: ['true', true].includes(app.node.tryGetContext('smokeSignIn')),
     push,
   });
 

@@ -12,6 +12,12 @@ export interface CaseworkIdentityProps {
   readonly portalOrigin: string;
   /** Where the mobile app receives the authorization code. */
   readonly mobileCallbackUrl?: string;
+  /**
+   * Lets IAM principals sign users in on the web client with AdminInitiateAuth, for
+   * `npm run smoke` against a deployment (context `smokeSignIn=true`). Tokens issued that way
+   * carry aws.cognito.signin.user.admin, so it stays off unless a deployer asks. @default false
+   */
+  readonly adminPasswordSignIn?: boolean;
 }
 
 // The one scope machine clients get, named once in the domain policy.
@@ -91,7 +97,7 @@ export class CaseworkIdentity extends Construct {
 
     this.web = this.userPool.addClient('Web', {
       userPoolClientName: 'web',
-      authFlows: codeFlowOnly,
+      authFlows: props.adminPasswordSignIn ? { ...codeFlowOnly, adminUserPassword: true } : codeFlowOnly,
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: userScopes,

@@ -7,6 +7,7 @@ import { ChatApi } from '../constructs/chat-api';
 import { CaseworkHttpApi } from '../constructs/http-api';
 import { CaseworkIdentity } from '../constructs/identity';
 import { CaseworkInboundMail } from '../constructs/inbound-mail';
+import { MailIdentity } from '../constructs/mail-identity';
 import { Notifier } from '../constructs/notifier';
 import { Schedules } from '../constructs/schedules';
 
@@ -18,8 +19,16 @@ export interface AppStackProps extends StackProps {
   /** @default the portal origin alone */
   readonly corsOrigins?: readonly string[];
   readonly cognitoDomainPrefix: string;
-  /** Domain of case mail: From support@, Reply-To case+<ref>@ (MAIL-1). Must be verified in SES. */
+  /** Domain of case mail: From support@, Reply-To case+<ref>@ (MAIL-1). */
   readonly mailDomain: string;
+  /**
+   * Whether this stack creates the SES identity of the mail domain (with Easy DKIM). False when
+   * the domain is already an identity in the account, e.g. dev and prod sharing one domain:
+   * context `mailIdentity=existing`. @default true
+   */
+  readonly createMailIdentity?: boolean;
+  /** AdminInitiateAuth on the web client, for the smoke test (lib/constructs/identity.ts). */
+  readonly smokeSignIn?: boolean;
   /**
    * SNS platform applications for mobile push (NOTE-1), created outside the stack (they hold the
    * APNs key and the FCM service account): context `pushApnsArn`, `pushFcmArn`. @default none
@@ -50,6 +59,7 @@ export class AppStack extends Stack {
   public readonly notifier: Notifier;
   /** Issue 12: the chat WebSocket API, its functions and timer queue. */
   public readonly chat: ChatApi;
+  public readonly mailIdentity?: MailIdentity;
 
   public constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -60,6 +70,7 @@ export class AppStack extends Stack {
       stage: props.stage,
       domainPrefix: props.cognitoDomainPrefix,
       portalOrigin: props.portalOrigin,
+      adminPasswordSignIn: props.smokeSignIn,
     });
 
     this.cursorSecret = new secretsmanager.Secret(this, 'CursorKey', {
@@ -127,6 +138,20 @@ export class AppStack extends Stack {
       replyKeys: this.replyKeys,
     });
 
+    if (props.createMailIdentity ?? true) {
+      this.mailIdentity = new MailIdentity(this, 'Mail', { mailDomain: props.mailDomain });
+      this.mailIdentity.identity.dkimRecords.forEach((record, i) => {
+        new CfnOutput(this, `DkimRecord${i + 1}`, {
+          value: `${record.name} CNAME ${record.value}`,
+          description: `Publish in DNS: Easy DKIM record ${i + 1} of 3 for ${props.mailDomain} (SES verifies the domain by them)`,
+        });
+      });
+    }
+    new CfnOutput(this, 'MailDomain', { value: props.mailDomain });
+    new CfnOutput(this, 'MxRecord', {
+      value: `${props.mailDomain} MX 10 inbound-smtp.${this.region}.amazonaws.com`,
+      description: 'Publish in DNS so replies reach SES receiving in this region',
+    });
     new CfnOutput(this, 'ChatUrl', {
       value: this.chat.url,
       description: 'Chat WebSocket: connect with ?ticket= from POST /chat/tickets',
@@ -138,9 +163,10 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'MobileClientId', { value: this.identity.mobile.userPoolClientId });
     new CfnOutput(this, 'MonitoringClientId', { value: this.identity.monitoring.userPoolClientId });
     new CfnOutput(this, 'AuthDomain', { value: this.identity.domain.baseUrl() });
-    new CfnOutput(this, 'InboundRuleSet', {
-      value: this.inboundMail.ruleSetName,
-      description: 'Activate once after the first deploy: aws ses set-active-receipt-rule-set --rule-set-name <this>',
+    new CfnOutput(this, 'InboundRuleSet', { value: this.inboundMail.ruleSetName });
+    new CfnOutput(this, 'ActivateInboundCommand', {
+      value: `aws ses set-active-receipt-rule-set --rule-set-name ${this.inboundMail.ruleSetName} --region ${this.region}`,
+      description: 'Run once after the first deploy. One rule set is active per account and region: this replaces any other.',
     });
   }
 }

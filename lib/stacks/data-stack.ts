@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { CaseworkTable } from '../constructs/casework-table';
@@ -13,5 +13,6 @@ export class DataStack extends Stack {
   public constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.table = new CaseworkTable(this, 'Cases').table;
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'For npm run bootstrap-admin' });
   }
 }

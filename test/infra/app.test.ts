@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildApp } from '../../lib/casework-app';
-import { NO_BUNDLING, PROD_PORTAL_ORIGIN, built, logicalId } from './synth';
+import { NO_BUNDLING, PROD_CONTEXT, built, logicalId } from './synth';
 
 describe('stages', () => {
   it('the stage from context names the stacks', () => {
@@ -40,7 +40,7 @@ describe('stages', () => {
 
 describe('cdk-nag AwsSolutions and Serverless', () => {
   it.each(['dev', 'prod'])('%s synthesizes with no unacknowledged finding', (stage) => {
-    const { app } = buildApp({ ...NO_BUNDLING, stage, ...(stage === 'prod' ? { portalOrigin: PROD_PORTAL_ORIGIN } : {}) });
+    const { app } = buildApp({ ...NO_BUNDLING, stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) });
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -58,7 +58,7 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
       {
         ...NO_BUNDLING,
         stage,
-        ...(stage === 'prod' ? { portalOrigin: PROD_PORTAL_ORIGIN, mailDomain: 'mail.example.org' } : {}),
+        ...(stage === 'prod' ? PROD_CONTEXT : {}),
       },
       { account, region },
     );

@@ -7,7 +7,7 @@ import { CaseworkTable } from '../../lib/constructs/casework-table';
 import { CaseworkHttpApi } from '../../lib/constructs/http-api';
 import { CaseworkIdentity } from '../../lib/constructs/identity';
 import { STAGE_CONFIG } from '../../lib/stage';
-import { NO_BUNDLING, PROD_PORTAL_ORIGIN, build, built, logicalId, resourcesOf } from './synth';
+import { NO_BUNDLING, PROD_CONTEXT, PROD_PORTAL_ORIGIN, build, built, logicalId, resourcesOf } from './synth';
 
 const routes: readonly RouteDef[] = ROUTES;
 
@@ -143,7 +143,7 @@ describe('CORS', () => {
     });
     expect(() => build({ corsOrigins: 'https://a.example/path' })).toThrow(/no path or wildcard/);
     expect(() => build({ corsOrigins: '*' })).toThrow(/no path or wildcard/);
-    expect(() => build({ stage: 'prod', portalOrigin: PROD_PORTAL_ORIGIN, corsOrigins: 'http://staging.example.com' })).toThrow(
+    expect(() => build({ stage: 'prod', ...PROD_CONTEXT, corsOrigins: 'http://staging.example.com' })).toThrow(
       /https CORS origins only/,
     );
   });

@@ -62,9 +62,12 @@ describe('user pool', () => {
     });
   });
 
-  it('hosted sign-in domain is casework-<stage>, or the cognitoDomainPrefix context', () => {
-    built('dev').appTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'casework-dev' });
-    built('prod').appTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'casework-prod' });
+  it('hosted sign-in domain is casework-<stage>-<account> (unique across accounts), or the cognitoDomainPrefix context', () => {
+    for (const stage of ['dev', 'prod'] as const) {
+      built(stage).appTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+        Domain: { 'Fn::Join': ['', [`casework-${stage}-`, { Ref: 'AWS::AccountId' }]] },
+      });
+    }
     build({ cognitoDomainPrefix: 'acme-casework-test' }).appTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
       Domain: 'acme-casework-test',
     });

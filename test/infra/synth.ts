@@ -25,11 +25,15 @@ export const build = (context: Record<string, unknown> = {}): Built => {
 
 /** Prod refuses to synthesize without an explicit portal origin; the tests give it this one. */
 export const PROD_PORTAL_ORIGIN = 'https://support.casework.example';
+/** Prod has no default mail domain either. */
+export const PROD_MAIL_DOMAIN = 'mail.casework.example';
+/** The context prod needs besides the stage. */
+export const PROD_CONTEXT = { portalOrigin: PROD_PORTAL_ORIGIN, mailDomain: PROD_MAIL_DOMAIN };
 
 const cache = new Map<string, Built>();
 /** One synth per stage per test file. */
 export const built = (stage: 'dev' | 'prod' = 'dev'): Built => {
-  if (!cache.has(stage)) cache.set(stage, build({ stage, ...(stage === 'prod' ? { portalOrigin: PROD_PORTAL_ORIGIN } : {}) }));
+  if (!cache.has(stage)) cache.set(stage, build({ stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) }));
   return cache.get(stage)!;
 };
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `npm run test:synth`: the CDK CLI synthesizes both stages as deployers run it, environment-
+# agnostic and with concrete accounts and regions, and cfn-lint checks every template.
+#
+# The first run bundles every function (what `npx cdk synth` does for a user). The others build
+# and validate the whole app, cdk-nag included, with `--exclusively <data stack>`, which is how the
+# CLI itself limits bundling to selected stacks: every template is still written, only the app
+# stack's assets are not bundled again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cfn-lint >/dev/null 2>&1; then
+  echo "cfn-lint not found: install the AWS CloudFormation linter with 'pip install cfn-lint' (README, Deploy)." >&2
+  exit 1
+fi
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+prod=(-c stage=prod -c portalOrigin=https://support.casework.example -c mailDomain=mail.casework.example)
+# No credentials: the CLI then resolves no account, as on a fresh clone.
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+
+synth() {
+  local name=$1 account=$2 region=$3; shift 3
+  local dir="$out/$name"
+  echo "synth $name (account ${account:-unset}, region ${region:-CLI default})"
+  if ! env ${account:+CDK_DEFAULT_ACCOUNT=$account} ${region:+CDK_DEFAULT_REGION=$region AWS_REGION=$region} \
+    npx cdk synth -q -o "$dir" "$@" >"$dir.log" 2>&1; then
+    cat "$dir.log" >&2
+    echo "FAIL: npx cdk synth $*" >&2
+    exit 1
+  fi
+  if [ -n "$account" ] && ! grep -q "$account" "$dir"/*-App.template.json; then
+    echo "FAIL: $name: the template does not carry account $account; the environment was not applied" >&2
+    exit 1
+  fi
+  if [ -n "$region" ] && ! grep -q "inbound-smtp.$region.amazonaws.com" "$dir"/*-App.template.json; then
+    echo "FAIL: $name: the template does not carry region $region; the environment was not applied" >&2
+    exit 1
+  fi
+  cfn-lint --config-file .cfnlintrc.yaml --regions "${region:-us-east-1}" -- "$dir"/*.template.json
+  echo "ok   $name: synthesized, cdk-nag clean, cfn-lint clean"
+}
+
+synth dev-cli-defaults "" "" -c stage=dev
+synth dev-eu-west-1 123456789012 eu-west-1 -c stage=dev --exclusively Casework-Dev-Data
+synth dev-ap-southeast-2 123456789012 ap-southeast-2 -c stage=dev --exclusively Casework-Dev-Data
+synth prod-cli-defaults "" "" "${prod[@]}" --exclusively Casework-Prod-Data
+synth prod-eu-west-1 123456789012 eu-west-1 "${prod[@]}" --exclusively Casework-Prod-Data
+synth prod-us-west-2 210987654321 us-west-2 "${prod[@]}" --exclusively Casework-Prod-Data
