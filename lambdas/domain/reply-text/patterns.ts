@@ -105,10 +105,9 @@ export const isAttribution = (line: string): boolean => {
 };
 
 /** May this line be the first of an attribution wrapped over lines? (A date, an address or "On".) */
+const STARTS_WITH_ON = new RegExp(`^\\s{0,8}${ON}\\s`, 'iu');
 export const mayStartAttribution = (line: string): boolean =>
-  line.length <= MAX_HEADER_CHARS &&
-  !/^\s*>/.test(line) &&
-  (new RegExp(`^\\s{0,8}${ON}\\s`, 'iu').test(line) || /\d|@/.test(line));
+  line.length <= MAX_HEADER_CHARS && !/^\s*>/.test(line) && (STARTS_WITH_ON.test(line) || /\d|@/.test(line));
 
 /** Outlook-style header block fields, per language; `*From:*` is Gmail's plain rendering of bold. */
 const FROM = [

@@ -197,7 +197,9 @@ export const splitReply = (input: string, opts: { forwarded?: boolean } = {}): S
     else runs.push({ quoted, lines: [l] });
   }
   const hasAnswer = (r: Run) => !r.quoted && r.lines.some((l) => !isBlank(l));
-  const answered = runs.filter((r, i) => r.quoted && runs.slice(i + 1).some(hasAnswer));
+  let lastAnswer = runs.length - 1;
+  while (lastAnswer >= 0 && !hasAnswer(runs[lastAnswer])) lastAnswer--;
+  const answered = runs.filter((r, i) => r.quoted && i < lastAnswer);
   const answers = runs.filter(hasAnswer).map((r) => ({ ...r, lines: stripSignature(r.lines) }));
   const cutStyle = cut < lines.length ? 'top' : 'plain';
   if (!runs.some((r) => r.quoted)) return { text: join(answers.flatMap((r) => r.lines)), style: cutStyle };
@@ -207,10 +209,8 @@ export const splitReply = (input: string, opts: { forwarded?: boolean } = {}): S
   }
   if (answered.length === 1) return { text: join(answers.flatMap((r) => [...r.lines, ''])), style: 'bottom' };
   // Inline: answers with the quoted lines they answer; the unanswered quoted tail goes.
-  let last = runs.length - 1;
-  while (last >= 0 && !hasAnswer(runs[last])) last--;
   const out: string[] = [];
-  for (const r of runs.slice(0, last + 1)) {
+  for (const r of runs.slice(0, lastAnswer + 1)) {
     if (r.quoted) out.push(...r.lines);
     else out.push(...stripSignature(r.lines), ...(isBlank(r.lines[r.lines.length - 1]) ? [''] : []));
   }
