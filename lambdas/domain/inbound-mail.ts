@@ -297,7 +297,7 @@ const processClaimed = async (
   try {
     text = replyText(m);
   } catch {
-    const fallback = (m.text ?? '').slice(0, 32 * 1024);
+    const fallback = (m.text ?? m.html ?? '').slice(0, 32 * 1024);
     text = { body: fallback, fullText: fallback, truncated: true, quality: 'whole', style: 'plain' };
   }
 
