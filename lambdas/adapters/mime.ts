@@ -82,25 +82,26 @@ const quoteDepth = (line: string) => /^>*/.exec(line)![0].length;
  */
 export const decodeFlowed = (text: string, delsp: boolean): string => {
   const out: string[] = [];
-  let pending: { depth: number; text: string } | undefined;
+  // The pieces of one flowed paragraph, joined once: appending to a string and trimming it for
+  // delsp would copy the paragraph at every line.
+  let pending: { depth: number; parts: string[] } | undefined;
+  const emit = () => {
+    if (!pending) return;
+    const joined = pending.parts.join('');
+    out.push(pending.depth ? `${'>'.repeat(pending.depth)} ${joined}` : joined);
+    pending = undefined;
+  };
   for (const raw of text.split(/\r?\n/)) {
     const depth = quoteDepth(raw);
     let line = raw.slice(depth);
     if (line.startsWith(' ')) line = line.slice(1); // space-stuffing
     const soft = line.endsWith(' ') && line !== '-- ';
-    if (pending && pending.depth === depth) pending.text += line;
-    else {
-      if (pending) out.push(pending.depth ? `${'>'.repeat(pending.depth)} ${pending.text}` : pending.text);
-      pending = { depth, text: line };
-    }
-    if (soft) {
-      if (delsp) pending.text = pending.text.slice(0, -1);
-      continue;
-    }
-    out.push(pending.depth ? `${'>'.repeat(pending.depth)} ${pending.text}` : pending.text);
-    pending = undefined;
+    if (pending && pending.depth !== depth) emit();
+    pending ??= { depth, parts: [] };
+    pending.parts.push(soft && delsp ? line.slice(0, -1) : line);
+    if (!soft) emit();
   }
-  if (pending) out.push(pending.depth ? `${'>'.repeat(pending.depth)} ${pending.text}` : pending.text);
+  emit();
   return out.join('\n');
 };
 
