@@ -66,6 +66,17 @@ describe('MAIL-2: reply-text corpus, exact new text per client and language', ()
   }
 });
 
+describe('MAIL-2: prose that looks like a quote header stays', () => {
+  it.each([
+    'Thanks.\n\nOn Monday I wrote the following:\nline one\nline two',
+    'Here is what we sent on 2 May:\nthe config',
+    'On the surface this works.\nOn average it takes 2 minutes.',
+    'The data comes From: our database, not From: external sources.',
+  ])('MAIL-2: %j is all new text', (text) => {
+    expect(replyText({ text })).toMatchObject({ body: text, quality: 'new' });
+  });
+});
+
 const DOMAIN = 'casework.test';
 const keyring: ReplyKeyring = {
   current: { id: 't1', secret: new Uint8Array(Buffer.from('mail-corpus-test-key-000000000000', 'utf8')) },

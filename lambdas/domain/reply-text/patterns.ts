@@ -52,8 +52,14 @@ const WROTE = [
 /** Words that open an attribution line ("On … wrote:"), per language. */
 const ON = '(On|Am|Le|El|Em|Il|Op|W dniu|Dnia|Wiadomość napisana przez|Den|På|Vào|Dne|在|於|ב-?|בתאריך)';
 
-/** The verb, not inside a word ("rewrote"), then what some languages put after it (the name). */
-const VERB_TO_END = `(?<![\\p{Script=Latin}\\p{Script=Cyrillic}])(${WROTE})(\\s.{0,${MAX_HEADER_CHARS}})?\\s?[:：]\\s*$`;
+/**
+ * The verb, not inside a word ("rewrote"), at the end of the line; only the languages that put the
+ * name after it ("Am <date> schrieb <name>:", "Op <date> schreef <name>:", "Den <date> skrev
+ * <name>:") may have more after it, so "On Monday I wrote the following:" is not a header.
+ */
+const NOT_IN_WORD = '(?<![\\p{Script=Latin}\\p{Script=Cyrillic}])';
+const NAME_AFTER = 'schrieb|schreef|skrev|escribió|escreveu|a écrit';
+const VERB_TO_END = `${NOT_IN_WORD}((${WROTE})\\s?[^\\s:：]{0,3}|(${NAME_AFTER})\\s.{1,200})\\s?[:：]\\s*$`;
 /** "On <date>, <name> wrote:" and its translations ("Am <date> schrieb <name>:"). */
 const ATTRIBUTION = new RegExp(`^\\s{0,8}${ON}\\s.{0,${MAX_HEADER_CHARS}}${VERB_TO_END}`, 'iu');
 /** "<name> <email> wrote:" without the opening word: only with an address or a date on the line. */
@@ -99,7 +105,8 @@ export const isAttribution = (line: string): boolean => {
   // Every header ends with a colon: most lines are turned away before any long pattern runs.
   if (line.length > MAX_HEADER_CHARS * 2 || !/[:：]\s*$/.test(line) || /^\s*>/.test(line)) return false;
   if (has(line, ATTRIBUTION)) return true;
-  if (has(line, LOOSE_ATTRIBUTION) && /@|\d/.test(line)) return true;
+  // Without the opening word the verb alone is weak evidence: an address, or a date and no "sent".
+  if (has(line, LOOSE_ATTRIBUTION) && (/@/.test(line) || (/\d/.test(line) && !/sent\s?[:：]\s*$/i.test(line)))) return true;
   if (has(line, POLISH_APPLE) || has(line, MUTT)) return true;
   return has(line, DATE_ADDRESS);
 };
