@@ -17,6 +17,7 @@ import { receiveInboundMail, type InboundEnvelope } from '../lambdas/domain/inbo
 import { signReplyToken } from '../lambdas/domain/reply-token';
 import { createTable, startDynamo } from '../lib/local/emulators';
 import { BENCH_BINDINGS, envInt, mb, median, percentile, runAlone, type Section, table } from './lib';
+import { runMailCorpus } from './mail-corpus';
 
 const DOMAIN = 'casework.test';
 
@@ -126,4 +127,15 @@ export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
   }
 };
 
-if (require.main === module) runAlone(runMail);
+/** `npm run bench:mail`: the corpus score and parse times, then parse + attach of large replies. */
+const runMailAll = async (): Promise<Omit<Section, 'seconds'>> => {
+  const corpus = await runMailCorpus();
+  const attach = await runMail();
+  return {
+    title: attach.title,
+    goals: [...corpus.goals, ...attach.goals],
+    markdown: `### ${corpus.title}\n\n${corpus.markdown}\n\n### ${attach.title}\n\n${attach.markdown}`,
+  };
+};
+
+if (require.main === module) runAlone(runMailAll);

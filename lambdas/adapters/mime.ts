@@ -52,6 +52,157 @@ export const toParsedMail = (email: Email): ParsedMail => {
   };
 };
 
-export const postalMimeParser = (): MimeParser => ({
-  parse: async (raw) => toParsedMail(await PostalMime.parse(raw, LIMITS)),
-});
+/** The parts of postal-mime's tree this adapter reads (internal to postal-mime, stable in 4.x). */
+interface Node {
+  childNodes: Node[];
+  content: ArrayBuffer | Uint8Array | null;
+  contentType: { parsed: { value: string; params: Record<string, string> }; multipart: string | false };
+  contentDisposition: { parsed: { value: string } };
+  getTextContent(): string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const UTF8_LABELS = /^(utf-?8|us-ascii|ascii)$/i;
+
+/** Valid UTF-8 with at least one non-ASCII byte; undefined otherwise. */
+const asUtf8 = (bytes: Uint8Array): string | undefined => {
+  if (!bytes.some((b) => b > 0x7f)) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+};
+
+const quoteDepth = (line: string) => /^>*/.exec(line)![0].length;
+
+/**
+ * RFC 3676 format=flowed, joining only lines of the same quote depth: postal-mime joins a flowed
+ * quoted line with the unquoted answer below it, which hid bottom-posted Thunderbird replies.
+ */
+export const decodeFlowed = (text: string, delsp: boolean): string => {
+  const out: string[] = [];
+  // The pieces of one flowed paragraph, joined once: appending to a string and trimming it for
+  // delsp would copy the paragraph at every line.
+  let pending: { depth: number; parts: string[] } | undefined;
+  const emit = () => {
+    if (!pending) return;
+    const joined = pending.parts.join('');
+    out.push(pending.depth ? `${'>'.repeat(pending.depth)} ${joined}` : joined);
+    pending = undefined;
+  };
+  for (const raw of text.split(/\r?\n/)) {
+    const depth = quoteDepth(raw);
+    let line = raw.slice(depth);
+    if (line.startsWith(' ')) line = line.slice(1); // space-stuffing
+    const soft = line.endsWith(' ') && line !== '-- ';
+    if (pending && pending.depth !== depth) emit();
+    pending ??= { depth, parts: [] };
+    pending.parts.push(soft && delsp ? line.slice(0, -1) : line);
+    if (!soft) emit();
+  }
+  emit();
+  return out.join('\n');
+};
+
+/** Decodes with the part's charset, format=flowed by decodeFlowed. */
+const decodeText = (node: Node): string => {
+  const params = node.contentType.parsed.params;
+  const format = params.format;
+  if (!/^flowed$/i.test(format ?? '')) return node.getTextContent();
+  delete params.format;
+  try {
+    return decodeFlowed(node.getTextContent(), /^yes$/i.test(params.delsp ?? ''));
+  } finally {
+    params.format = format;
+  }
+};
+
+/**
+ * A text part's text. When the declared charset is not UTF-8 but the bytes are valid UTF-8 (and
+ * not plain ASCII), the label is wrong: real text in a legacy charset is almost never valid
+ * UTF-8, while mislabelled UTF-8 is common (clients that copy the charset of the mail they
+ * answer). Mature receivers decode it as UTF-8; so does this.
+ */
+const partText = (node: Node): string => {
+  const declared = decodeText(node);
+  const charset = node.contentType.parsed.params.charset ?? '';
+  if (!charset || UTF8_LABELS.test(charset.trim()) || !node.content) return declared;
+  const bytes = node.content instanceof Uint8Array ? node.content : new Uint8Array(node.content);
+  if (asUtf8(bytes) === undefined) return declared;
+  const params = node.contentType.parsed.params;
+  params.charset = 'utf-8';
+  try {
+    return decodeText(node);
+  } finally {
+    params.charset = charset;
+  }
+};
+
+/** The inline text/plain and text/html parts, in order, as written (not converted from each other). */
+const textParts = (root: Node): { plain: string[]; html: string[] } => {
+  const out = { plain: [] as string[], html: [] as string[] };
+  const walk = (node: Node, depth: number) => {
+    if (depth > LIMITS.maxNestingDepth) return;
+    if (node.contentType.multipart) {
+      for (const child of node.childNodes) walk(child, depth + 1);
+      return;
+    }
+    if (node.contentDisposition.parsed.value === 'attachment') return;
+    const type = node.contentType.parsed.value;
+    if (type === 'text/plain') out.plain.push(partText(node));
+    else if (type === 'text/html') out.html.push(partText(node));
+  };
+  walk(root, 0);
+  return out;
+};
+
+/** Header and body of a raw message, split at the first empty line. */
+const splitRaw = (raw: Uint8Array): { head: string; body: Uint8Array } | undefined => {
+  for (let i = 0; i + 1 < raw.length; i++) {
+    if (raw[i] !== 0x0a) continue;
+    const next = raw[i + 1] === 0x0d ? i + 2 : i + 1;
+    if (raw[next] === 0x0a) return { head: Buffer.from(raw.subarray(0, i + 1)).toString('latin1'), body: raw.subarray(next + 1) };
+  }
+  return undefined;
+};
+
+/**
+ * A message whose header says multipart/* but whose body has no boundary line (real clients send
+ * these) has no parts: its body is read again as one text part, with the header's transfer
+ * encoding, so the reply is not lost.
+ */
+const reparseAsText = async (raw: Uint8Array): Promise<{ email: Email; html: boolean } | undefined> => {
+  const parts = splitRaw(raw);
+  if (!parts || !/\S/.test(Buffer.from(parts.body.subarray(0, 4096)).toString('latin1'))) return undefined;
+  const looksHtml = /^\s*<(!doctype|html|div|p|body|table)\b/i.test(Buffer.from(parts.body.subarray(0, 512)).toString('latin1'));
+  // Drop the Content-Type header (and its folded lines); keep every other header.
+  const head = parts.head.replace(/^content-type:[^\n]*\n([ \t][^\n]*\n)*/im, '');
+  const type = `Content-Type: ${looksHtml ? 'text/html' : 'text/plain'}; charset=utf-8\r\n`;
+  const rebuilt = Buffer.concat([Buffer.from(head + type + '\r\n', 'latin1'), parts.body]);
+  return { email: await PostalMime.parse(rebuilt, LIMITS), html: looksHtml };
+};
+
+export const parseMime = async (raw: Uint8Array): Promise<ParsedMail> => {
+  const parser = new PostalMime(LIMITS);
+  let email = await parser.parse(raw);
+  const root = (parser as unknown as { root?: Node }).root;
+  let parts = root ? textParts(root) : { plain: email.text ? [email.text] : [], html: email.html ? [email.html] : [] };
+  const empty = parts.plain.length === 0 && parts.html.length === 0 && email.attachments.length === 0;
+  if (empty && /^multipart\//i.test(root?.contentType.parsed.value ?? '')) {
+    const again = await reparseAsText(raw);
+    if (again) {
+      email = { ...again.email, headers: email.headers };
+      const body = (again.html ? again.email.html : again.email.text) ?? '';
+      parts = again.html ? { plain: [], html: [body] } : { plain: [body], html: [] };
+    }
+  }
+  const parsed = toParsedMail(email);
+  // Only the parts the sender wrote: postal-mime renders a missing text part from the HTML one,
+  // which would hide the HTML's quote containers from the reply rules.
+  parsed.text = parts.plain.length > 0 ? parts.plain.join('\n') : undefined;
+  parsed.html = parts.html.length > 0 ? parts.html.join('\n') : undefined;
+  return parsed;
+};
+
+export const postalMimeParser = (): MimeParser => ({ parse: parseMime });

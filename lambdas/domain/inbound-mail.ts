@@ -69,7 +69,6 @@ export const REJECTION_REASONS = [
   'sender-read-only',
   'sender-restricted',
   'case-closed',
-  'empty-reply',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -298,8 +297,8 @@ const processClaimed = async (
   try {
     text = replyText(m);
   } catch {
-    const fallback = (m.text ?? '').slice(0, 32 * 1024);
-    text = { body: fallback, fullText: fallback, truncated: true };
+    const fallback = (m.text ?? m.html ?? '').slice(0, 32 * 1024);
+    text = { body: fallback, fullText: fallback, truncated: true, quality: 'whole', style: 'plain' };
   }
 
   const match = await matchCase(deps, m, envelope, text.fullText);
@@ -322,7 +321,8 @@ const processClaimed = async (
 
   const staff = staffOf(caller) !== undefined;
   const actor: Actor = { id: caller.id, name: caller.user?.name ?? from, kind: staff ? 'staff' : 'customer' };
-  if (!text.body.trim() && m.attachments.length === 0) return reject('empty-reply', onCase);
+  // MAIL-2, MAIL-4: an allowed sender's message is never refused for its content; when no new
+  // text could be told from the history, the whole text is attached, marked to show collapsed.
   const hash = contentHash(m, from, text.fullText);
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -342,6 +342,7 @@ const processClaimed = async (
       visibility: 'public',
       subject: m.subject.slice(0, MAX_SUBJECT_CHARS),
       body: text.body,
+      ...(text.quality === 'whole' ? { textQuality: 'whole' as const } : {}),
       fullText: text.fullText,
       rawKey: envelope.rawKey,
       attachments: m.attachments

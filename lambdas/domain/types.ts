@@ -196,6 +196,11 @@ export interface CaseUpdate {
   /** Email updates (MAIL-2): the whole text as received, and where the raw message is kept. */
   fullText?: string;
   rawKey?: string;
+  /**
+   * MAIL-2: `whole` when no new text could be told from the quoted history, so `body` is the
+   * whole text as received (the portal shows it collapsed). Absent: history and signature stripped.
+   */
+  textQuality?: 'whole';
 }
 
 /** Something that happened to an organisation; the table stream delivers it (ACC-5). */

@@ -142,6 +142,7 @@ export const UPDATE_RESTRICTED = {
   visibility: 'keep',
   attachments: { view: 'attachment' },
   createdAt: 'keep',
+  textQuality: 'keep',
 } as const satisfies AllowList<CaseUpdate>;
 
 /** An attachment's name is personal data (it is whatever the customer called the file). */

@@ -113,6 +113,9 @@ export const UpdateSchema = z
     // Restricted views list attachments by type and size only.
     attachments: z.array(z.object({ name: z.string().optional(), contentType: z.string(), size: z.number() })),
     createdAt: z.string(),
+    // MAIL-2: an email update whose new text could not be told from its history carries the whole
+    // text; the portal shows it collapsed.
+    textQuality: z.enum(['whole']).optional(),
   })
   .meta({ id: 'CaseUpdate' });
 

@@ -3557,6 +3557,8 @@ export interface components {
                 size: number;
             }[];
             createdAt: string;
+            /** @enum {string} */
+            textQuality?: "whole";
         };
         CreateUpdate: {
             body: string;
