@@ -2,11 +2,15 @@ import { App, Aws, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AppStack } from './stacks/app-stack';
 import { DataStack } from './stacks/data-stack';
+import { LocalStackAppStack } from './stacks/localstack-app-stack';
+import { parseTarget } from './target';
 import { corsOriginsFor, DEV_PORTAL_ORIGIN, parseStage, type Stage } from './stage';
 
 export { STAGES, parseStage, type Stage } from './stage';
 
 export { DEV_PORTAL_ORIGIN } from './stage';
+
+export { TARGETS, parseTarget, type Target } from './target';
 
 /**
  * The browser origin CORS allows and Cognito redirects to. Prod never falls back to localhost:
@@ -85,20 +89,24 @@ export interface CaseworkApp {
   readonly appStack: AppStack;
 }
 
-/**
- * The whole CDK app. bin/app.ts and the infrastructure tests both build it here, so the tests
- * check exactly what deploys. `context` entries are defaults; the CLI's `-c` and cdk.json
- * values win over them.
- */
-export const buildApp = (
-  context: Record<string, unknown> = {},
-  // The CLI's own variables by default; tests pass concrete values to synthesize as a deploy would.
-  environment: { account?: string; region?: string } = {
-    account: process.env.CDK_DEFAULT_ACCOUNT,
-    region: process.env.CDK_DEFAULT_REGION,
-  },
-): CaseworkApp => {
-  const app = new App({
+/** `-c target=localstack`: the same data stack, and the app stack's LocalStack-free-edition part. */
+export interface LocalStackCaseworkApp {
+  readonly app: App;
+  readonly stage: Stage;
+  readonly data: DataStack;
+  readonly appStack: LocalStackAppStack;
+}
+
+type Environment = { account?: string; region?: string };
+
+// The CLI's own variables by default; tests pass concrete values to synthesize as a deploy would.
+const cliEnvironment = (): Environment => ({
+  account: process.env.CDK_DEFAULT_ACCOUNT,
+  region: process.env.CDK_DEFAULT_REGION,
+});
+
+const newApp = (context: Record<string, unknown>): App =>
+  new App({
     context: {
       // Said out loud rather than defaulted: exports make CloudFormation refuse to delete the
       // data stack while the app stack reads its table. The price is the "deadly embrace" when
@@ -107,9 +115,35 @@ export const buildApp = (
       ...context,
     },
   });
+
+/** What both targets share: stage, mail domain, environment, stack names and the data stack. */
+const common = (app: App, environment: Environment) => {
   const stage = parseStage(app.node.tryGetContext('stage') ?? 'dev');
-  const portalOrigin = portalOriginFor(stage, app.node.tryGetContext('portalOrigin'));
   const mailDomain = mailDomainFor(stage, app.node.tryGetContext('mailDomain'));
+  // Env-agnostic unless the CLI resolved an account: synth must work offline with no credentials.
+  const env = { account: environment.account, region: environment.region };
+  const prefix = `Casework-${title(stage)}`;
+  const data = new DataStack(app, `${prefix}-Data`, {
+    env,
+    description: `Casework ${stage}: stateful resources (retained)`,
+    terminationProtection: stage === 'prod',
+  });
+  return { stage, mailDomain, env, prefix, data };
+};
+
+const checked = (app: App, stage: Stage): void => {
+  Tags.of(app).add('project', 'casework');
+  Tags.of(app).add('stage', stage);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+};
+
+const buildAwsApp = (app: App, environment: Environment): CaseworkApp => {
+  // The portal origin is checked first: without it prod cannot be called from any browser.
+  const portalOrigin = portalOriginFor(
+    parseStage(app.node.tryGetContext('stage') ?? 'dev'),
+    app.node.tryGetContext('portalOrigin'),
+  );
+  const { stage, mailDomain, env, prefix, data } = common(app, environment);
   const cognitoDomainPrefix = cognitoDomainPrefixFor(stage, app.node.tryGetContext('cognitoDomainPrefix'));
   const mailIdentity = app.node.tryGetContext('mailIdentity') ?? 'create';
   if (mailIdentity !== 'create' && mailIdentity !== 'existing') {
@@ -119,16 +153,6 @@ export const buildApp = (
     apns: pushAppArn(app.node.tryGetContext('pushApnsArn'), 'APNS'),
     fcm: pushAppArn(app.node.tryGetContext('pushFcmArn'), 'GCM'),
   };
-
-  // Env-agnostic unless the CLI resolved an account: synth must work offline with no credentials.
-  const env = { account: environment.account, region: environment.region };
-  const prefix = `Casework-${title(stage)}`;
-
-  const data = new DataStack(app, `${prefix}-Data`, {
-    env,
-    description: `Casework ${stage}: stateful resources (retained)`,
-    terminationProtection: stage === 'prod',
-  });
   const appStack = new AppStack(app, `${prefix}-App`, {
     env,
     terminationProtection: stage === 'prod',
@@ -143,10 +167,47 @@ export const buildApp = (
     smokeSignIn: ['true', true].includes(app.node.tryGetContext('smokeSignIn')),
     push,
   });
-
-  Tags.of(app).add('project', 'casework');
-  Tags.of(app).add('stage', stage);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-
+  checked(app, stage);
   return { app, stage, data, appStack };
+};
+
+const buildLocalStack = (app: App, environment: Environment): LocalStackCaseworkApp => {
+  const { stage, mailDomain, env, prefix, data } = common(app, environment);
+  const appStack = new LocalStackAppStack(app, `${prefix}-App`, {
+    env,
+    description: `Casework ${stage} on LocalStack (free edition): notifier and sweep, no HTTP API`,
+    stage,
+    table: data.table,
+    mailDomain,
+  });
+  checked(app, stage);
+  return { app, stage, data, appStack };
+};
+
+/**
+ * The whole CDK app for AWS. The infrastructure tests build it here, so the tests check exactly
+ * what deploys. `context` entries are defaults; the CLI's `-c` and cdk.json values win over them.
+ */
+export const buildApp = (context: Record<string, unknown> = {}, environment: Environment = cliEnvironment()): CaseworkApp => {
+  const app = newApp(context);
+  const target = parseTarget(app.node.tryGetContext('target'));
+  if (target !== 'aws') throw new Error(`buildApp builds the AWS app; -c target=${target} is built by buildAppFor`);
+  return buildAwsApp(app, environment);
+};
+
+/** `-c target=localstack` (docs/localstack.md), for tests; bin/app.ts goes through buildAppFor. */
+export const buildLocalStackApp = (
+  context: Record<string, unknown> = {},
+  environment: Environment = cliEnvironment(),
+): LocalStackCaseworkApp => buildLocalStack(newApp({ ...context, target: 'localstack' }), environment);
+
+/** bin/app.ts: the app for the target the CLI names (`-c target=aws|localstack`, aws by default). */
+export const buildAppFor = (
+  context: Record<string, unknown> = {},
+  environment: Environment = cliEnvironment(),
+): CaseworkApp | LocalStackCaseworkApp => {
+  const app = newApp(context);
+  return parseTarget(app.node.tryGetContext('target')) === 'localstack'
+    ? buildLocalStack(app, environment)
+    : buildAwsApp(app, environment);
 };

@@ -48,3 +48,5 @@ synth dev-ap-southeast-2 123456789012 ap-southeast-2 -c stage=dev --exclusively 
 synth prod-cli-defaults "" "" "${prod[@]}" --exclusively Casework-Prod-Data
 synth prod-eu-west-1 123456789012 eu-west-1 "${prod[@]}" --exclusively Casework-Prod-Data
 synth prod-us-west-2 210987654321 us-west-2 "${prod[@]}" --exclusively Casework-Prod-Data
+# docs/localstack.md: the part of the app LocalStack's free edition deploys.
+synth localstack-dev "" "" -c stage=dev -c target=localstack --exclusively Casework-Dev-Data

@@ -37,6 +37,30 @@ export interface AppStackProps extends StackProps {
 }
 
 /**
+ * The keyring of lambdas/adapters/reply-keys.ts in its flat form (Secrets Manager generates
+ * top-level fields only): {"current":"k1","k1":"<64 characters = 48 bytes as base64>"}. The
+ * generated key never appears in the template. Shared by the AWS and the LocalStack app stacks.
+ */
+export const replyKeysSecret = (scope: Construct): secretsmanager.Secret => {
+  const secret = new secretsmanager.Secret(scope, 'ReplyTokenKeys', {
+    description: 'reply-token keyring: HMAC keys that sign case+<token>@ Reply-To addresses',
+    generateSecretString: {
+      secretStringTemplate: JSON.stringify({ current: 'k1' }),
+      generateStringKey: 'k1',
+      passwordLength: 64,
+      excludePunctuation: true,
+    },
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'An HMAC keyring, not a credential to another system. Rotation is adding a key id and moving ' +
+      '"current" (old ids keep verifying replies to mail already sent), done by hand, not by a rotation Lambda.',
+  });
+  return secret;
+};
+
+/**
  * Stateless: identity, the HTTP API and its functions. Nothing here holds data that cannot be
  * recreated (the user pool is retained in prod all the same).
  *
@@ -84,24 +108,7 @@ export class AppStack extends Stack {
         'invalidates cursors in flight; a rotation schedule needs a two-key verify window first.',
     });
 
-    // The keyring of lambdas/adapters/reply-keys.ts in its flat form (Secrets Manager generates
-    // top-level fields only): {"current":"k1","k1":"<64 characters = 48 bytes as base64>"}. The
-    // generated key never appears in the template.
-    this.replyKeys = new secretsmanager.Secret(this, 'ReplyTokenKeys', {
-      description: 'reply-token keyring: HMAC keys that sign case+<token>@ Reply-To addresses',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ current: 'k1' }),
-        generateStringKey: 'k1',
-        passwordLength: 64,
-        excludePunctuation: true,
-      },
-    });
-    Validations.of(this.replyKeys).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'An HMAC keyring, not a credential to another system. Rotation is adding a key id and moving ' +
-        '"current" (old ids keep verifying replies to mail already sent), done by hand, not by a rotation Lambda.',
-    });
+    this.replyKeys = replyKeysSecret(this);
 
     this.httpApi = new CaseworkHttpApi(this, 'Http', {
       stage: props.stage,
