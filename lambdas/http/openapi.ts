@@ -102,6 +102,30 @@ export const operationIdsOf = (routes: readonly RouteDef[]): Map<RouteDef, strin
   );
 };
 
+/**
+ * Response headers, written inline rather than as components: openapi-typescript reads `required`
+ * only on an inline header, and a client must not expect the ones sent only sometimes.
+ */
+const HEADERS = {
+  ETag: {
+    required: true,
+    description: 'The case version, quoted: send it back as If-Match.',
+    schema: { type: 'string' as const, examples: ['"3"'] },
+  },
+  Location: { required: true, description: 'The path of what was created.', schema: { type: 'string' as const } },
+  'Idempotent-Replayed': {
+    required: false,
+    description: '`true` when this is the replayed answer of an earlier request with the same Idempotency-Key.',
+    schema: { type: 'string' as const, enum: ['true'] },
+  },
+  // The stage throttle's 429 on the same route sends none.
+  'Retry-After': {
+    required: false,
+    description: 'Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle).',
+    schema: { type: 'integer' as const, minimum: 1 },
+  },
+};
+
 /** One error status of one operation: its problem types (enumerated) and API Gateway's body where it answers too. */
 const errorResponse = (status: number, types: ProblemType[], gateway: string | undefined) => {
   const listed = types.map((t) => `\`${t}\` (${PROBLEM_TYPES[t].title})`).join(', ');
@@ -120,6 +144,7 @@ const errorResponse = (status: number, types: ProblemType[], gateway: string | u
               type: { type: 'string' as const, enum: types },
               status: { type: 'integer' as const, const: status },
             },
+            required: ['type', 'status'],
           },
           examples: Object.fromEntries(
             types.map((t) => [
@@ -135,9 +160,7 @@ const errorResponse = (status: number, types: ProblemType[], gateway: string | u
     : {};
   return {
     description,
-    ...(types.includes('/problems/rate-limited')
-      ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
-      : {}),
+    ...(types.includes('/problems/rate-limited') ? { headers: { 'Retry-After': HEADERS['Retry-After'] } } : {}),
     content: {
       ...problem,
       ...(gateway ? { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } } : {}),
@@ -157,10 +180,12 @@ const errorResponses = (route: RouteDef) => {
 };
 
 const successHeaders = (route: RouteDef) => {
-  const headers: Record<string, { $ref: string }> = {};
-  for (const h of route.success.headers ?? [])
-    headers[h === 'etag' ? 'ETag' : 'Location'] = { $ref: `#/components/headers/${h === 'etag' ? 'ETag' : 'Location'}` };
-  if (route.idempotencyKey) headers['Idempotent-Replayed'] = { $ref: '#/components/headers/IdempotentReplayed' };
+  const headers: Record<string, (typeof HEADERS)[keyof typeof HEADERS]> = {};
+  for (const h of route.success.headers ?? []) {
+    const name = h === 'etag' ? 'ETag' : 'Location';
+    headers[name] = HEADERS[name];
+  }
+  if (route.idempotencyKey) headers['Idempotent-Replayed'] = HEADERS['Idempotent-Replayed'];
   return Object.keys(headers).length ? { headers } : {};
 };
 
@@ -203,22 +228,6 @@ const registerComponents = (registry: OpenAPIRegistry) => {
     required: false,
     description: 'The version the change is based on: the ETag of the read (`"3"`) or the bare version. A stale one is 412.',
     schema: { type: 'string', examples: ['"3"'] },
-  });
-  registry.registerComponent('headers', 'ETag', {
-    description: 'The case version, quoted: send it back as If-Match.',
-    schema: { type: 'string', examples: ['"3"'] },
-  });
-  registry.registerComponent('headers', 'Location', {
-    description: 'The path of what was created.',
-    schema: { type: 'string' },
-  });
-  registry.registerComponent('headers', 'IdempotentReplayed', {
-    description: '`true` when this is the replayed answer of an earlier request with the same Idempotency-Key.',
-    schema: { type: 'string', enum: ['true'] },
-  });
-  registry.registerComponent('headers', 'RetryAfter', {
-    description: 'Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle).',
-    schema: { type: 'integer', minimum: 1 },
   });
 };
 

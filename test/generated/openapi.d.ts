@@ -1116,16 +1116,7 @@ export interface components {
         IfMatch: string;
     };
     requestBodies: never;
-    headers: {
-        /** @description The case version, quoted: send it back as If-Match. */
-        ETag: string;
-        /** @description The path of what was created. */
-        Location: string;
-        /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
-        IdempotentReplayed: "true";
-        /** @description Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle). */
-        RetryAfter: number;
-    };
+    headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1156,10 +1147,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -1179,10 +1170,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1221,10 +1212,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -1244,10 +1235,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1288,10 +1279,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -1311,10 +1302,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1359,10 +1350,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -1373,10 +1364,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1388,10 +1379,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -1402,10 +1393,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1426,10 +1417,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1470,10 +1461,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -1484,10 +1475,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1499,10 +1490,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -1522,10 +1513,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1568,10 +1559,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -1582,10 +1573,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1597,10 +1588,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -1611,10 +1602,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1635,10 +1626,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1692,10 +1683,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -1706,10 +1697,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1721,10 +1712,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -1744,10 +1735,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1781,8 +1772,10 @@ export interface operations {
             /** @description Success */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    /** @description The path of what was created. */
+                    Location: string;
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1797,10 +1790,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -1811,10 +1804,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1826,10 +1819,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -1840,10 +1833,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use). */
@@ -1854,10 +1847,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-in-use";
+                        type: "/problems/idempotency-key-in-use";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -1868,10 +1861,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1883,25 +1876,26 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-reused";
+                        type: "/problems/idempotency-key-reused";
                         /** @constant */
-                        status?: 422;
-                    } & components["schemas"]["Problem"];
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. Problem types: `/problems/rate-limited` (Too many requests). API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
             429: {
                 headers: {
-                    "Retry-After": components["headers"]["RetryAfter"];
+                    /** @description Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/rate-limited";
+                        type: "/problems/rate-limited";
                         /** @constant */
-                        status?: 429;
-                    } & components["schemas"]["Problem"];
+                        status: 429;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1913,10 +1907,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1945,7 +1939,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    /** @description The case version, quoted: send it back as If-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1960,10 +1955,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -1974,10 +1969,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1989,10 +1984,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -2003,10 +1998,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -2026,10 +2021,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2065,7 +2060,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    /** @description The case version, quoted: send it back as If-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2080,10 +2076,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -2094,10 +2090,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2109,10 +2105,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -2123,10 +2119,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/illegal-transition` (Illegal status change). */
@@ -2137,10 +2133,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/illegal-transition";
+                        type: "/problems/illegal-transition";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Precondition failed. Problem types: `/problems/precondition-failed` (Precondition failed). */
@@ -2151,10 +2147,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/precondition-failed";
+                        type: "/problems/precondition-failed";
                         /** @constant */
-                        status?: 412;
-                    } & components["schemas"]["Problem"];
+                        status: 412;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -2165,26 +2161,27 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Too many requests. Problem types: `/problems/rate-limited` (Too many requests). API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
             429: {
                 headers: {
-                    "Retry-After": components["headers"]["RetryAfter"];
+                    /** @description Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/rate-limited";
+                        type: "/problems/rate-limited";
                         /** @constant */
-                        status?: 429;
-                    } & components["schemas"]["Problem"];
+                        status: 429;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2196,10 +2193,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2211,10 +2208,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2251,10 +2248,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -2265,10 +2262,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2280,10 +2277,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -2294,10 +2291,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -2317,10 +2314,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2356,8 +2353,10 @@ export interface operations {
             /** @description Success */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    /** @description The path of what was created. */
+                    Location: string;
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2372,10 +2371,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -2386,10 +2385,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2401,10 +2400,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -2415,10 +2414,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use). */
@@ -2429,10 +2428,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-in-use";
+                        type: "/problems/idempotency-key-in-use";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -2443,10 +2442,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2458,25 +2457,26 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-reused";
+                        type: "/problems/idempotency-key-reused";
                         /** @constant */
-                        status?: 422;
-                    } & components["schemas"]["Problem"];
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. Problem types: `/problems/rate-limited` (Too many requests). API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
             429: {
                 headers: {
-                    "Retry-After": components["headers"]["RetryAfter"];
+                    /** @description Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/rate-limited";
+                        type: "/problems/rate-limited";
                         /** @constant */
-                        status?: 429;
-                    } & components["schemas"]["Problem"];
+                        status: 429;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2488,10 +2488,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2503,10 +2503,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2541,10 +2541,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -2555,10 +2555,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2570,10 +2570,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -2584,10 +2584,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -2607,10 +2607,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2656,10 +2656,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -2670,10 +2670,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2685,10 +2685,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -2699,10 +2699,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -2722,10 +2722,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2761,7 +2761,8 @@ export interface operations {
             /** @description Success */
             201: {
                 headers: {
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2776,10 +2777,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -2790,10 +2791,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2805,10 +2806,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -2819,10 +2820,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/case-closed` (Case closed), `/problems/escalation-pending` (Escalation pending). */
@@ -2833,10 +2834,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-in-use" | "/problems/case-closed" | "/problems/escalation-pending";
+                        type: "/problems/idempotency-key-in-use" | "/problems/case-closed" | "/problems/escalation-pending";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -2847,10 +2848,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2862,10 +2863,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-reused";
+                        type: "/problems/idempotency-key-reused";
                         /** @constant */
-                        status?: 422;
-                    } & components["schemas"]["Problem"];
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -2885,10 +2886,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2900,10 +2901,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2930,7 +2931,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2945,10 +2947,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -2959,10 +2961,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -2974,10 +2976,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -2988,10 +2990,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/no-escalation-pending` (No escalation pending). */
@@ -3002,10 +3004,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-in-use" | "/problems/no-escalation-pending";
+                        type: "/problems/idempotency-key-in-use" | "/problems/no-escalation-pending";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -3016,10 +3018,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3031,10 +3033,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-reused";
+                        type: "/problems/idempotency-key-reused";
                         /** @constant */
-                        status?: 422;
-                    } & components["schemas"]["Problem"];
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -3054,10 +3056,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3069,10 +3071,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3099,7 +3101,8 @@ export interface operations {
             /** @description Success */
             201: {
                 headers: {
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3114,10 +3117,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -3128,10 +3131,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3143,10 +3146,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -3157,10 +3160,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/case-closed` (Case closed), `/problems/closure-pending` (Closure pending). */
@@ -3171,10 +3174,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-in-use" | "/problems/case-closed" | "/problems/closure-pending";
+                        type: "/problems/idempotency-key-in-use" | "/problems/case-closed" | "/problems/closure-pending";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -3185,10 +3188,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3200,10 +3203,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-reused";
+                        type: "/problems/idempotency-key-reused";
                         /** @constant */
-                        status?: 422;
-                    } & components["schemas"]["Problem"];
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -3223,10 +3226,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3238,10 +3241,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3268,7 +3271,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3283,10 +3287,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -3297,10 +3301,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3312,10 +3316,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -3326,10 +3330,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/not-closed` (Case not closed), `/problems/illegal-transition` (Illegal status change). */
@@ -3340,10 +3344,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-in-use" | "/problems/not-closed" | "/problems/illegal-transition";
+                        type: "/problems/idempotency-key-in-use" | "/problems/not-closed" | "/problems/illegal-transition";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -3354,10 +3358,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3369,10 +3373,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-reused";
+                        type: "/problems/idempotency-key-reused";
                         /** @constant */
-                        status?: 422;
-                    } & components["schemas"]["Problem"];
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -3392,10 +3396,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3407,10 +3411,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3447,10 +3451,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -3461,10 +3465,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3476,10 +3480,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -3499,10 +3503,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3543,10 +3547,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -3557,10 +3561,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3572,10 +3576,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -3595,10 +3599,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3646,10 +3650,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -3660,10 +3664,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3675,10 +3679,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -3689,10 +3693,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -3703,10 +3707,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3727,10 +3731,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3742,10 +3746,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3780,10 +3784,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -3794,10 +3798,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3809,10 +3813,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -3832,10 +3836,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3880,10 +3884,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -3894,10 +3898,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3909,10 +3913,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -3932,10 +3936,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -3978,10 +3982,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -3992,10 +3996,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4007,10 +4011,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -4021,10 +4025,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -4044,10 +4048,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4094,10 +4098,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -4108,10 +4112,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4123,10 +4127,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -4137,10 +4141,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -4151,10 +4155,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4175,10 +4179,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4225,10 +4229,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -4239,10 +4243,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4254,10 +4258,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -4268,10 +4272,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -4282,10 +4286,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4306,10 +4310,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4354,10 +4358,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -4368,10 +4372,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4383,10 +4387,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -4397,10 +4401,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -4411,10 +4415,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4435,10 +4439,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4482,10 +4486,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -4496,10 +4500,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4511,10 +4515,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -4534,10 +4538,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4594,10 +4598,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -4608,10 +4612,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4623,10 +4627,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -4637,10 +4641,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/favorites-limit` (Favorites limit reached). */
@@ -4651,10 +4655,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/favorites-limit";
+                        type: "/problems/favorites-limit";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -4665,10 +4669,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4689,10 +4693,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4704,10 +4708,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4744,10 +4748,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -4758,10 +4762,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4773,10 +4777,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -4787,10 +4791,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -4801,10 +4805,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4825,10 +4829,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4840,10 +4844,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4885,10 +4889,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -4899,10 +4903,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4914,10 +4918,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -4928,10 +4932,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -4951,10 +4955,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -4999,10 +5003,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -5013,10 +5017,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized";
+                        type: "/problems/unauthorized";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5028,10 +5032,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden";
+                        type: "/problems/forbidden";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5043,10 +5047,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5067,10 +5071,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5115,10 +5119,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -5129,10 +5133,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized";
+                        type: "/problems/unauthorized";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5144,10 +5148,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden";
+                        type: "/problems/forbidden";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5159,10 +5163,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5183,10 +5187,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5231,10 +5235,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -5245,10 +5249,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized";
+                        type: "/problems/unauthorized";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5260,10 +5264,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden";
+                        type: "/problems/forbidden";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5275,10 +5279,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5299,10 +5303,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5346,10 +5350,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -5360,10 +5364,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5375,10 +5379,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -5398,10 +5402,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5432,7 +5436,8 @@ export interface operations {
             /** @description Success */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    /** @description The path of what was created. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5447,10 +5452,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -5461,10 +5466,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5476,10 +5481,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -5490,10 +5495,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5514,10 +5519,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5558,10 +5563,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -5572,10 +5577,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5587,10 +5592,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -5601,10 +5606,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -5615,10 +5620,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5639,10 +5644,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5687,10 +5692,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -5701,10 +5706,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5716,10 +5721,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -5739,10 +5744,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5776,7 +5781,8 @@ export interface operations {
             /** @description Success */
             201: {
                 headers: {
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5791,10 +5797,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Forbidden. Problem types: `/problems/corporate-email-required` (Corporate email required). */
@@ -5805,10 +5811,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/corporate-email-required";
+                        type: "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use). */
@@ -5819,10 +5825,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-in-use";
+                        type: "/problems/idempotency-key-in-use";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -5833,10 +5839,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5848,25 +5854,26 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-reused";
+                        type: "/problems/idempotency-key-reused";
                         /** @constant */
-                        status?: 422;
-                    } & components["schemas"]["Problem"];
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. Problem types: `/problems/rate-limited` (Too many requests). API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
             429: {
                 headers: {
-                    "Retry-After": components["headers"]["RetryAfter"];
+                    /** @description Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/rate-limited";
+                        type: "/problems/rate-limited";
                         /** @constant */
-                        status?: 429;
-                    } & components["schemas"]["Problem"];
+                        status: 429;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5878,10 +5885,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5893,10 +5900,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/mail-unavailable";
+                        type: "/problems/mail-unavailable";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -5934,10 +5941,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation" | "/problems/invalid-code";
+                        type: "/problems/validation" | "/problems/invalid-code";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -5948,10 +5955,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/access-request-confirmed` (Already confirmed). */
@@ -5962,10 +5969,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/access-request-confirmed";
+                        type: "/problems/access-request-confirmed";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Gone. Problem types: `/problems/code-expired` (Code expired), `/problems/code-attempts-exhausted` (Code attempts used up). */
@@ -5976,10 +5983,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/code-expired" | "/problems/code-attempts-exhausted";
+                        type: "/problems/code-expired" | "/problems/code-attempts-exhausted";
                         /** @constant */
-                        status?: 410;
-                    } & components["schemas"]["Problem"];
+                        status: 410;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -5990,10 +5997,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -6014,10 +6021,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -6053,7 +6060,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6068,10 +6076,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -6082,10 +6090,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -6097,10 +6105,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Not found. Problem types: `/problems/not-found` (Not found). */
@@ -6111,10 +6119,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type: "/problems/not-found";
                         /** @constant */
-                        status?: 404;
-                    } & components["schemas"]["Problem"];
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/access-request-decided` (Already decided). */
@@ -6125,10 +6133,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-in-use" | "/problems/access-request-decided";
+                        type: "/problems/idempotency-key-in-use" | "/problems/access-request-decided";
                         /** @constant */
-                        status?: 409;
-                    } & components["schemas"]["Problem"];
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -6139,10 +6147,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -6154,10 +6162,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/idempotency-key-reused";
+                        type: "/problems/idempotency-key-reused";
                         /** @constant */
-                        status?: 422;
-                    } & components["schemas"]["Problem"];
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
@@ -6177,10 +6185,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -6192,10 +6200,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/busy";
+                        type: "/problems/busy";
                         /** @constant */
-                        status?: 503;
-                    } & components["schemas"]["Problem"];
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -6231,10 +6239,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/validation";
+                        type: "/problems/validation";
                         /** @constant */
-                        status?: 400;
-                    } & components["schemas"]["Problem"];
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
@@ -6245,10 +6253,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/unauthorized" | "/problems/session-expired";
+                        type: "/problems/unauthorized" | "/problems/session-expired";
                         /** @constant */
-                        status?: 401;
-                    } & components["schemas"]["Problem"];
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -6260,10 +6268,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
-                        status?: 403;
-                    } & components["schemas"]["Problem"];
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
             /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
@@ -6274,10 +6282,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/body-too-large" | "/problems/payload-too-large";
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
                         /** @constant */
-                        status?: 413;
-                    } & components["schemas"]["Problem"];
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -6298,10 +6306,10 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type?: "/problems/internal";
+                        type: "/problems/internal";
                         /** @constant */
-                        status?: 500;
-                    } & components["schemas"]["Problem"];
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -6317,3 +6325,6 @@ export interface operations {
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};
