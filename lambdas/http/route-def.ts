@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { RoutePermission } from '../domain/policy';
 import type { WritePattern } from '../data/writes';
 import type { RateLimitName } from '../domain/rate-limits';
+import type { ProblemType } from './problem-types';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -40,7 +41,29 @@ export interface RouteDef {
   summary: string;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
-  success: { status: number; schema?: z.ZodType };
+  success: {
+    status: number;
+    schema?: z.ZodType;
+    /** Other success statuses with the same body (PUT /favorites: 200 when it already was one). */
+    alsoStatus?: readonly number[];
+    /** Response headers the handler sets on success, for the OpenAPI document. */
+    headers?: readonly ('etag' | 'location')[];
+  };
+  /**
+   * Honours Idempotency-Key (lambdas/domain/idempotency.ts): the handler hands `req.idempotency` to
+   * the domain, which replays a retry and refuses the key with another request. The middleware
+   * reads the header on every route, so only this says whether it means anything.
+   */
+  idempotencyKey?: boolean;
+  /** Takes `If-Match: <version>` (API.md: a stale one is 412). */
+  ifMatch?: boolean;
+  /**
+   * Problem types the route's own domain code may answer, beyond those its kind already implies
+   * (problemTypesOf: authentication, validation, body size, rate limits, Idempotency-Key,
+   * If-Match, 404 for a path parameter, 500). Listed in the OpenAPI document under their status;
+   * test/integration/fuzz.test.ts fails on any answer a route gives that its document omits.
+   */
+  problems?: readonly ProblemType[];
 }
 
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>): string => `${r.method} ${r.path}`;

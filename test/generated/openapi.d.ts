@@ -8,53 +8,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Health"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -71,51 +25,7 @@ export interface paths {
             cookie?: never;
         };
         /** OpenAPI 3.1 document generated from the route table */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getOpenapi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -132,53 +42,7 @@ export interface paths {
             cookie?: never;
         };
         /** The Terms and Conditions in force (ACC-9) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Terms"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getTerms"];
         put?: never;
         post?: never;
         delete?: never;
@@ -197,75 +61,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Accept the current Terms (ACC-9) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["AcceptTerms"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TermsAccepted"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["acceptTerms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -280,71 +76,7 @@ export interface paths {
             cookie?: never;
         };
         /** The caller: profile, memberships, staff role, Terms, settings */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Me"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -367,73 +99,7 @@ export interface paths {
         options?: never;
         head?: never;
         /** Notification toggles and default list (NOTE-4); name, email, time zone are not editable */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["SettingsChange"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        patch: operations["updateSettings"];
         trace?: never;
     };
     "/cases": {
@@ -444,155 +110,10 @@ export interface paths {
             cookie?: never;
         };
         /** Cases the caller may see (LIST-1..3) */
-        get: {
-            parameters: {
-                query?: {
-                    scope?: "all" | "mine";
-                    status?: "new" | "open" | "awaiting_info" | "solution_proposed" | "closed";
-                    severity?: "critical" | "high" | "medium" | "low";
-                    orgId?: string;
-                    productLine?: string;
-                    needsAction?: "true" | "false";
-                    closed?: "true" | "false";
-                    from?: string;
-                    to?: string;
-                    sort?: "priority" | "lastModified";
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CaseList"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listCases"];
         put?: never;
         /** Open a case (CASE-1..3); honours Idempotency-Key */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["CreateCase"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Case"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["createCase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -607,150 +128,14 @@ export interface paths {
             cookie?: never;
         };
         /** One case (CASE-5) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Case"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getCase"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Staff change status, sub-status, severity, owner, support group (CASE-3, CASE-4); If-Match: version */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["PatchCase"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Case"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        patch: operations["patchCase"];
         trace?: never;
     };
     "/cases/{caseNumber}/updates": {
@@ -761,149 +146,10 @@ export interface paths {
             cookie?: never;
         };
         /** Updates, newest first; email updates carry their subject only (CASE-6) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CaseUpdateList"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listUpdates"];
         put?: never;
         /** Add an update; internal visibility is for staff (CASE-6) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["CreateUpdate"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CaseUpdate"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["createUpdate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -918,74 +164,7 @@ export interface paths {
             cookie?: never;
         };
         /** One update in full */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                    updateId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CaseUpdate"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getUpdate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1002,76 +181,7 @@ export interface paths {
             cookie?: never;
         };
         /** Audit events: who, when, from, to (CASE-9) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["History"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1090,77 +200,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** A Designated Contact requests escalation with a reason (CASE-7) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["EscalationRequest"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Case"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["requestEscalation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1177,77 +217,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Staff accept or decline the pending escalation (CASE-7) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["EscalationDecision"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Case"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["decideEscalation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1264,77 +234,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** A Designated Contact asks to close the case (CASE-7) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["Reason"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Case"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["requestClosure"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1351,77 +251,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** A Designated Contact reopens a closed case (CASE-7) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["Reason"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Case"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["reopenCase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1436,76 +266,7 @@ export interface paths {
             cookie?: never;
         };
         /** Cases by number and organisations by name prefix, created within from/to (default: past year) (LIST-4) */
-        get: {
-            parameters: {
-                query: {
-                    q: string;
-                    from?: string;
-                    to?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SearchResult"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["searchCases"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1522,71 +283,7 @@ export interface paths {
             cookie?: never;
         };
         /** Organisations with fewer than two Designated Contacts (ACC-5) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ShortfallList"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listShortfall"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1604,78 +301,7 @@ export interface paths {
         };
         get?: never;
         /** A portal admin changes a contact's level; falling under two Designated Contacts records a shortfall event (ACC-5) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    orgId: string;
-                    userId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["MemberLevel"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["MemberLevelChanged"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        put: operations["setMemberLevel"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1691,74 +317,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every inbound message with its outcome: attached, duplicate or rejected with a reason (MAIL-4) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InboundMailList"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listInboundMail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1775,75 +334,7 @@ export interface paths {
             cookie?: never;
         };
         /** Organisations the caller may see; q keeps names starting with it (case-insensitive) */
-        get: {
-            parameters: {
-                query?: {
-                    q?: string;
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AccountList"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listAccounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1860,73 +351,7 @@ export interface paths {
             cookie?: never;
         };
         /** One organisation (members and staff), with a Designated Contact's own subscription */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    orgId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Account"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getAccount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1944,77 +369,7 @@ export interface paths {
         };
         get?: never;
         /** Designated Contacts choose new escalations, new critical, new high, cloud incidents (NOTE-2) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    orgId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["OrgSubscriptionChange"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["OrgSubscription"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        put: operations["putAccountSubscription"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2031,148 +386,10 @@ export interface paths {
         };
         get?: never;
         /** Turn a case's notifications on (NOTE-2); idempotent */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["Empty"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CaseSubscription"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        put: operations["putCaseSubscription"];
         post?: never;
         /** Turn a case's notifications off, however they were turned on (NOTE-2); idempotent */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    caseNumber: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["Empty"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteCaseSubscription"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2186,74 +403,7 @@ export interface paths {
             cookie?: never;
         };
         /** Favorite cases and accounts (LIST-5), as the caller may see them now */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FavoriteList"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listFavorites"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2271,150 +421,10 @@ export interface paths {
         };
         get?: never;
         /** Add a favorite (201; 200 if it already was one); at most 20: 409 /problems/favorites-limit (LIST-5) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    kind: "case" | "account";
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["Empty"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Favorite"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        put: operations["putFavorite"];
         post?: never;
         /** Remove a favorite and the case subscription it made, only that (LIST-5); idempotent */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    kind: "case" | "account";
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["Empty"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteFavorite"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2428,81 +438,7 @@ export interface paths {
             cookie?: never;
         };
         /** An organisation's alarms, newest modified first: type all|active|closed, severity, from/to, excludeOrigins (ALARM-1); members and staff */
-        get: {
-            parameters: {
-                query?: {
-                    type?: "all" | "active" | "closed";
-                    severity?: string;
-                    from?: string;
-                    to?: string;
-                    excludeOrigins?: string;
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path: {
-                    orgId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AlarmList"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listAlarms"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2521,75 +457,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Monitoring sends up to 100 alarms; idempotent by source id; 200 with each entry's outcome (ALARM-1) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["AlarmEntryBatch"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IngestReport"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["ingestAlarms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2606,75 +474,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Monitoring sends up to 100 cloud incidents; idempotent by source id; 200 with each entry's outcome (ALARM-2) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["IncidentEntryBatch"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IngestReport"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["ingestIncidents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2691,75 +491,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Monitoring sends up to 100 maintenance alerts; idempotent by source id; 200 with each entry's outcome (ALARM-2) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["MaintenanceEntryBatch"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IngestReport"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["ingestMaintenance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2774,74 +506,7 @@ export interface paths {
             cookie?: never;
         };
         /** The inbox of the last 3 days, newest first (NOTE-3); mobile: no FedRAMP organisation (PRIV-2) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["NotificationList"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2860,75 +525,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Register a device for push (an SNS platform endpoint for APNs or FCM); the same token again is the same device */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["DeviceRegistration"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Device"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["registerDevice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2946,71 +543,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Remove one of the caller's devices and its platform endpoint; anyone else's is 404 */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    deviceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteDevice"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3024,128 +557,10 @@ export interface paths {
             cookie?: never;
         };
         /** Requests the caller decides: an approver's companies' (pending and decided), every one for portal admins (ACC-6) */
-        get: {
-            parameters: {
-                query?: {
-                    status?: "unconfirmed" | "pending" | "approved" | "rejected";
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AccessRequestList"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listAccessRequests"];
         put?: never;
         /** Anyone with an individual corporate address (ACC-3) asks for a level on combinations of one organisation; a one-time code is mailed (ACC-6); rate-limited per address and source IP */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["CreateAccessRequest"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AccessRequest"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["createAccessRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3162,59 +577,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The mailed code proves the address (15 minutes, 5 attempts); the request opens an admin case and goes to the approvers (ACC-6) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["ConfirmAccessRequest"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AccessRequest"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["confirmAccessRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3231,77 +594,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** An approver of that company or a portal admin approves (grants the level) or rejects; once only (ACC-6) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["AccessDecision"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AccessRequest"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["decideAccessRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3318,75 +611,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** A single-use ticket (60 s) for the chat WebSocket: connect with ?ticket= (CHAT-1). Each call issues a new one; Idempotency-Key is not honoured (a ticket is stored only hashed, so it cannot be replayed) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["Empty"];
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ChatTicket"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Problem (RFC 9457) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["createChatTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3397,10 +622,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Health: {
-            /** @enum {string} */
-            status: "ok";
-        };
         Problem: {
             type: string;
             title: string;
@@ -3410,6 +631,15 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+        };
+        /** @description API Gateway's own error body: it answers before or instead of the function. */
+        GatewayError: {
+            /** @example Too Many Requests */
+            message: string;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
         };
         Terms: {
             version: string;
@@ -3881,10 +1111,5222 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+        IdempotencyKey: string;
+        /** @description The version the change is based on: the ETag of the read (`"3"`) or the bare version. A stale one is 412. */
+        IfMatch: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    getOpenapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    getTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Terms"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    acceptTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptTerms"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermsAccepted"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    updateSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsChange"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listCases: {
+        parameters: {
+            query?: {
+                scope?: "all" | "mine";
+                status?: "new" | "open" | "awaiting_info" | "solution_proposed" | "closed";
+                severity?: "critical" | "high" | "medium" | "low";
+                orgId?: string;
+                productLine?: string;
+                needsAction?: "true" | "false";
+                closed?: "true" | "false";
+                from?: string;
+                to?: string;
+                sort?: "priority" | "lastModified";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    createCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCase"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The path of what was created. */
+                    Location: string;
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-in-use";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Unprocessable content. Problem types: `/problems/idempotency-key-reused` (Idempotency-Key reused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. Problem types: `/problems/rate-limited` (Too many requests). API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/rate-limited";
+                        /** @constant */
+                        status: 429;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The case version, quoted: send it back as If-Match. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    patchCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version the change is based on: the ETag of the read (`"3"`) or the bare version. A stale one is 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchCase"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The case version, quoted: send it back as If-Match. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/illegal-transition` (Illegal status change). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/illegal-transition";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Precondition failed. Problem types: `/problems/precondition-failed` (Precondition failed). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/precondition-failed";
+                        /** @constant */
+                        status: 412;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. Problem types: `/problems/rate-limited` (Too many requests). API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/rate-limited";
+                        /** @constant */
+                        status: 429;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listUpdates: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseUpdateList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    createUpdate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The path of what was created. */
+                    Location: string;
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseUpdate"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-in-use";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Unprocessable content. Problem types: `/problems/idempotency-key-reused` (Idempotency-Key reused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. Problem types: `/problems/rate-limited` (Too many requests). API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/rate-limited";
+                        /** @constant */
+                        status: 429;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    getUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNumber: string;
+                updateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseUpdate"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listHistory: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    requestEscalation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalationRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/case-closed` (Case closed), `/problems/escalation-pending` (Escalation pending). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-in-use" | "/problems/case-closed" | "/problems/escalation-pending";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Unprocessable content. Problem types: `/problems/idempotency-key-reused` (Idempotency-Key reused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    decideEscalation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalationDecision"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/no-escalation-pending` (No escalation pending). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-in-use" | "/problems/no-escalation-pending";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Unprocessable content. Problem types: `/problems/idempotency-key-reused` (Idempotency-Key reused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    requestClosure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/case-closed` (Case closed), `/problems/closure-pending` (Closure pending). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-in-use" | "/problems/case-closed" | "/problems/closure-pending";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Unprocessable content. Problem types: `/problems/idempotency-key-reused` (Idempotency-Key reused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    reopenCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/not-closed` (Case not closed), `/problems/illegal-transition` (Illegal status change). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-in-use" | "/problems/not-closed" | "/problems/illegal-transition";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Unprocessable content. Problem types: `/problems/idempotency-key-reused` (Idempotency-Key reused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    searchCases: {
+        parameters: {
+            query: {
+                q: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResult"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listShortfall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShortfallList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    setMemberLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberLevel"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberLevelChanged"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listInboundMail: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundMailList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listAccounts: {
+        parameters: {
+            query?: {
+                q?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    getAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    putAccountSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgSubscriptionChange"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgSubscription"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    putCaseSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSubscription"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    deleteCaseSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listFavorites: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FavoriteList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    putFavorite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "case" | "account";
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description Success (also) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Favorite"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Favorite"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/favorites-limit` (Favorites limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/favorites-limit";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    deleteFavorite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "case" | "account";
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listAlarms: {
+        parameters: {
+            query?: {
+                type?: "all" | "active" | "closed";
+                severity?: string;
+                from?: string;
+                to?: string;
+                excludeOrigins?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    ingestAlarms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlarmEntryBatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestReport"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden). API Gateway answers `{ message }` when the token lacks the casework/ingest scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    ingestIncidents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentEntryBatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestReport"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden). API Gateway answers `{ message }` when the token lacks the casework/ingest scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    ingestMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaintenanceEntryBatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestReport"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden). API Gateway answers `{ message }` when the token lacks the casework/ingest scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    registerDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceRegistration"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The path of what was created. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    deleteDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listAccessRequests: {
+        parameters: {
+            query?: {
+                status?: "unconfirmed" | "pending" | "approved" | "rejected";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequestList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    createAccessRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAccessRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequest"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-in-use";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Unprocessable content. Problem types: `/problems/idempotency-key-reused` (Idempotency-Key reused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. Problem types: `/problems/rate-limited` (Too many requests). API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted limit resets (sent with `/problems/rate-limited`, not by the stage throttle). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/rate-limited";
+                        /** @constant */
+                        status: 429;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/mail-unavailable` (Mail unavailable). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/mail-unavailable";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    confirmAccessRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmAccessRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequest"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request), `/problems/invalid-code` (Wrong code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation" | "/problems/invalid-code";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/access-request-confirmed` (Already confirmed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/access-request-confirmed";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Gone. Problem types: `/problems/code-expired` (Code expired), `/problems/code-attempts-exhausted` (Code attempts used up). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/code-expired" | "/problems/code-attempts-exhausted";
+                        /** @constant */
+                        status: 410;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    decideAccessRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccessDecision"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequest"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/access-request-decided` (Already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-in-use" | "/problems/access-request-decided";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Unprocessable content. Problem types: `/problems/idempotency-key-reused` (Idempotency-Key reused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    createChatTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatTicket"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+}
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

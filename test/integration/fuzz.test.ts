@@ -4,7 +4,8 @@
  * near misses and arbitrary JSON) and sends them as the HTTP API would, to the real handler with
  * its real middleware and exactly its function's environment, on one DynamoDB Local seeded with
  * the demo data, as each demo persona (and nobody). Whatever comes in, the answer is never a 5xx,
- * and every error is RFC 9457 problem+json (API.md, Errors).
+ * every error is RFC 9457 problem+json (API.md, Errors), and every status and problem type a
+ * route answers is one its operation in GET /openapi.json declares (issue 17: a complete contract).
  *
  *   FUZZ_RUNS=1000 npx jest --selectProjects integration --runInBand test/integration/fuzz.test.ts
  *   FUZZ_SEED=<seed from a failure> reproduces a failing run; FUZZ_REPORT=1 prints each route's
@@ -14,6 +15,7 @@ import fc from 'fast-check';
 import { createTable, startSesLocal, type Emulator } from '../../lib/local/emulators';
 import { seedDemo } from '../../lib/local/demo-data';
 import { startPushStandIn } from '../../lib/local/push';
+import { buildOpenApi } from '../../lambdas/http/openapi';
 import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
 import { apiEvent, lambdaContext } from '../helpers/events';
 import { loadHandlerWithEnv, TEST_BINDINGS, type HttpHandler } from '../helpers/function-env';
@@ -189,6 +191,20 @@ const requestOf = (route: RouteDef) => {
   });
 };
 
+interface DeclaredResponse {
+  content?: Record<string, { schema?: { properties?: { type?: { enum?: string[] } } } }>;
+}
+const document = buildOpenApi() as unknown as {
+  paths: Record<string, Record<string, { responses: Record<string, DeclaredResponse> }>>;
+};
+
+/** What the route's operation declares for a status: undefined when it does not declare it at all. */
+const declaredFor = (route: RouteDef, status: number): { problemTypes: string[] } | undefined => {
+  const response = document.paths[route.path]?.[route.method.toLowerCase()]?.responses[String(status)];
+  if (!response) return undefined;
+  return { problemTypes: response.content?.['application/problem+json']?.schema?.properties?.type?.enum ?? [] };
+};
+
 describe('issue 13: schema-guided fuzzing of every route', () => {
   it.each((ROUTES as readonly RouteDef[]).map((r) => [routeKey(r), r] as const))(
     '%s: never a 5xx, every error problem+json',
@@ -201,6 +217,12 @@ describe('issue 13: schema-guided fuzzing of every route', () => {
           const res = await handler(event, lambdaContext);
           statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
           expect(res.statusCode).toBeLessThan(500);
+          // Issue 17: the document declares every status the route answers (stale? the route's `problems`).
+          const declared = declaredFor(route, res.statusCode!);
+          expect({ status: res.statusCode, declared: declared !== undefined }).toEqual({
+            status: res.statusCode,
+            declared: true,
+          });
           if (res.statusCode! >= 400) {
             expect(res.headers?.['content-type']).toBe('application/problem+json');
             const problem = JSON.parse(res.body as string) as Record<string, unknown>;
@@ -210,6 +232,11 @@ describe('issue 13: schema-guided fuzzing of every route', () => {
               reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
             }
             expect(problem).toMatchObject({ status: res.statusCode, type: expect.stringMatching(/^\/problems\/[a-z-]+$/) });
+            expect({
+              status: res.statusCode,
+              type: problem.type,
+              declared: declared!.problemTypes.includes(String(problem.type)),
+            }).toEqual({ status: res.statusCode, type: problem.type, declared: true });
             expect(typeof problem.title).toBe('string');
             expect(typeof problem.detail).toBe('string');
           }

@@ -11,6 +11,12 @@ export const route = {
   writes: ['confirmAccessRequest', 'nextCaseNumber'],
   caseData: false,
   sendsNotices: true,
+  problems: [
+    '/problems/invalid-code',
+    '/problems/access-request-confirmed',
+    '/problems/code-expired',
+    '/problems/code-attempts-exhausted',
+  ],
   summary:
     'The mailed code proves the address (15 minutes, 5 attempts); the request opens an admin case and goes to the approvers (ACC-6)',
   request: { params: AccessRequestParams, body: ConfirmAccessRequestBody },

@@ -11,6 +11,9 @@ export const route = {
   writes: ['openAccessRequest'],
   caseData: false,
   sendsNotices: true,
+  idempotencyKey: true,
+  // Its own limits, per address and source IP (ACC-6), and the ACC-3 check of a public caller.
+  problems: ['/problems/rate-limited', '/problems/corporate-email-required', '/problems/mail-unavailable'],
   summary:
     'Anyone with an individual corporate address (ACC-3) asks for a level on combinations of one organisation; a one-time code is mailed (ACC-6); rate-limited per address and source IP',
   request: { body: CreateAccessRequestBody },

@@ -11,7 +11,10 @@ export const route = {
   writes: ['nextCaseNumber', 'createCase'],
   rateLimits: ['cases'],
   caseData: true,
+  idempotencyKey: true,
+  // A replay re-reads the case through the caller's current access.
+  problems: ['/problems/not-found'],
   summary: 'Open a case (CASE-1..3); honours Idempotency-Key',
   request: { body: CreateCaseBody },
-  success: { status: 201, schema: CaseSchema },
+  success: { status: 201, schema: CaseSchema, headers: ['location'] },
 } as const satisfies RouteDef;

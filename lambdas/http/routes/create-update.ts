@@ -12,7 +12,9 @@ export const route = {
   rateLimits: ['updates'],
   caseData: true,
   sendsMail: true,
+  idempotencyKey: true,
+  problems: ['/problems/busy'],
   summary: 'Add an update; internal visibility is for staff (CASE-6)',
   request: { params: CaseNumberParams, body: CreateUpdateBody },
-  success: { status: 201, schema: UpdateSchema },
+  success: { status: 201, schema: UpdateSchema, headers: ['location'] },
 } as const satisfies RouteDef;

@@ -12,6 +12,8 @@ export const route = {
   caseData: false,
   sendsNotices: true,
   grantsAccounts: true,
+  idempotencyKey: true,
+  problems: ['/problems/access-request-decided', '/problems/busy'],
   summary: 'An approver of that company or a portal admin approves (grants the level) or rejects; once only (ACC-6)',
   request: { params: AccessRequestParams, body: AccessDecisionBody },
   success: { status: 200, schema: AccessRequestSchema },

@@ -10,6 +10,8 @@ export const route = {
   table: 'write',
   writes: ['saveCase', 'idempotencyRecord'],
   caseData: true,
+  idempotencyKey: true,
+  problems: ['/problems/no-escalation-pending', '/problems/busy'],
   summary: 'Staff accept or decline the pending escalation (CASE-7)',
   request: { params: CaseNumberParams, body: EscalationDecisionBody },
   success: { status: 200, schema: CaseSchema },

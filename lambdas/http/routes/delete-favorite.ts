@@ -10,6 +10,7 @@ export const route = {
   table: 'write',
   writes: ['removeFavorite'],
   caseData: false,
+  problems: ['/problems/busy'],
   summary: 'Remove a favorite and the case subscription it made, only that (LIST-5); idempotent',
   request: { params: FavoriteParams, body: EmptyBody, bodyOptional: true },
   success: { status: 204 },

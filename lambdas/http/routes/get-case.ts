@@ -11,5 +11,5 @@ export const route = {
   caseData: true,
   summary: 'One case (CASE-5)',
   request: { params: CaseNumberParams },
-  success: { status: 200, schema: CaseSchema },
+  success: { status: 200, schema: CaseSchema, headers: ['etag'] },
 } as const satisfies RouteDef;

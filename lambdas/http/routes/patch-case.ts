@@ -12,7 +12,9 @@ export const route = {
   rateLimits: ['updates'],
   caseData: true,
   sendsMail: true,
+  ifMatch: true,
+  problems: ['/problems/illegal-transition', '/problems/busy'],
   summary: 'Staff change status, sub-status, severity, owner, support group (CASE-3, CASE-4); If-Match: version',
   request: { params: CaseNumberParams, body: PatchCaseBody },
-  success: { status: 200, schema: CaseSchema },
+  success: { status: 200, schema: CaseSchema, headers: ['etag'] },
 } as const satisfies RouteDef;

@@ -10,7 +10,8 @@ export const route = {
   table: 'write',
   writes: ['addFavorite'],
   caseData: true,
+  problems: ['/problems/favorites-limit', '/problems/busy'],
   summary: 'Add a favorite (201; 200 if it already was one); at most 20: 409 /problems/favorites-limit (LIST-5)',
   request: { params: FavoriteParams, body: EmptyBody, bodyOptional: true },
-  success: { status: 201, schema: FavoriteSchema },
+  success: { status: 201, schema: FavoriteSchema, alsoStatus: [200] },
 } as const satisfies RouteDef;

@@ -13,5 +13,5 @@ export const route = {
   caseData: false,
   summary: 'Register a device for push (an SNS platform endpoint for APNs or FCM); the same token again is the same device',
   request: { body: DeviceBody },
-  success: { status: 201, schema: DeviceSchema },
+  success: { status: 201, schema: DeviceSchema, headers: ['location'] },
 } as const satisfies RouteDef;

@@ -10,6 +10,8 @@ export const route = {
   table: 'write',
   writes: ['saveCase', 'idempotencyRecord'],
   caseData: true,
+  idempotencyKey: true,
+  problems: ['/problems/not-closed', '/problems/illegal-transition', '/problems/busy'],
   summary: 'A Designated Contact reopens a closed case (CASE-7)',
   request: { params: CaseNumberParams, body: ReasonBody, bodyOptional: true },
   success: { status: 200, schema: CaseSchema },

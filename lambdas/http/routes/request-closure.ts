@@ -10,6 +10,8 @@ export const route = {
   table: 'write',
   writes: ['saveCase', 'idempotencyRecord'],
   caseData: true,
+  idempotencyKey: true,
+  problems: ['/problems/case-closed', '/problems/closure-pending', '/problems/busy'],
   summary: 'A Designated Contact asks to close the case (CASE-7)',
   request: { params: CaseNumberParams, body: ReasonBody, bodyOptional: true },
   success: { status: 201, schema: CaseSchema },

@@ -10,6 +10,8 @@ export const route = {
   table: 'write',
   writes: ['saveCase', 'idempotencyRecord'],
   caseData: true,
+  idempotencyKey: true,
+  problems: ['/problems/case-closed', '/problems/escalation-pending', '/problems/busy'],
   summary: 'A Designated Contact requests escalation with a reason (CASE-7)',
   request: { params: CaseNumberParams, body: EscalationBody },
   success: { status: 201, schema: CaseSchema },

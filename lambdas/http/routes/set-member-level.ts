@@ -10,6 +10,7 @@ export const route = {
   table: 'write',
   writes: ['saveMembership', 'memberCount'],
   caseData: false,
+  problems: ['/problems/busy'],
   summary: "A portal admin changes a contact's level; falling under two Designated Contacts records a shortfall event (ACC-5)",
   request: { params: MemberParams, body: MemberLevelBody },
   success: { status: 200, schema: MemberLevelSchema },
