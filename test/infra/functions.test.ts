@@ -212,6 +212,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'search-cases': { UpdateItem: ['SESSION#'] },
   'list-shortfall': { UpdateItem: ['SESSION#'] },
   'list-inbound-mail': { UpdateItem: ['SESSION#'] },
+  // MAIL-4: a release attaches a held message: its outcome, fingerprint, the case and its update.
+  'release-inbound-mail': { PutItem: ['CASE#', 'CONTENT#', 'INBOUND#'], UpdateItem: ['SESSION#'] },
   'list-accounts': { UpdateItem: ['SESSION#'] },
   'get-account': { UpdateItem: ['SESSION#'] },
   'list-favorites': { UpdateItem: ['SESSION#'] },
