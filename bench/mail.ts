@@ -71,6 +71,7 @@ export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
           rawKey: `inbound/${transportId}`,
           receivedAt: new Date().toISOString(),
           recipients: [to],
+          mailFrom: kase.contactEmail,
           verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
           size: raw.byteLength,
         };

@@ -44,6 +44,11 @@ export const KEY_PREFIX = {
   connection: 'WSCONN#',
   chat: 'CHAT#',
   availability: 'AVAIL#',
+  /**
+   * NOTE-1, NOTE-3: a user's inbox, a partition of its own (issue 18 finding 9): the notifier's
+   * PutItem is fenced to INBOX# by dynamodb:LeadingKeys, never to USER# (profiles, staff roles).
+   */
+  inbox: 'INBOX#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -110,8 +115,12 @@ export const keys = {
   favorite: (userId: string, kind: string, id: string) => ({ PK: `${USER}${userId}`, SK: `FAV#${kind}#${id}` }),
   favoritePrefix: 'FAV#',
   favoriteCount: (userId: string) => ({ PK: `${USER}${userId}`, SK: 'FAVORITE-COUNT' }),
-  /** NOTE-1, NOTE-3: an inbox item in the user's partition, newest last in key order (read backwards). */
-  inboxItem: (userId: string, at: string, eventId: string) => ({ PK: `${USER}${userId}`, SK: `NOTE#${at}#${eventId}` }),
+  /** NOTE-1, NOTE-3: an inbox item in the user's inbox partition, newest last in key order (read backwards). */
+  inboxItem: (userId: string, at: string, eventId: string) => ({
+    PK: `${KEY_PREFIX.inbox}${userId}`,
+    SK: `NOTE#${at}#${eventId}`,
+  }),
+  inboxPartition: (userId: string) => `${KEY_PREFIX.inbox}${userId}`,
   inboxPrefix: 'NOTE#',
   /**
    * NOTE-1: a device is keyed by its platform and token (hashed), not by its user, so a token that

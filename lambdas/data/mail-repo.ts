@@ -45,6 +45,13 @@ const ours = (claimId: string) => ({
   ExpressionAttributeValues: { ':claimId': claimId, ':processing': 'processing' },
 });
 
+/** A staff release (MAIL-4): the message is still held, so two releases attach it once. */
+const stillHeld = {
+  ConditionExpression: '#outcome = :held',
+  ExpressionAttributeNames: { '#outcome': 'outcome' },
+  ExpressionAttributeValues: { ':held': 'held' },
+};
+
 export const claimInbound = async (
   ref: TableRef,
   transportId: string,
@@ -111,7 +118,7 @@ export const attach = async (ref: TableRef, a: AttachInbound) => {
     await ref.doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: ref.table, Item: inboundItem(a.record), ...ours(a.claimId) } },
+          { Put: { TableName: ref.table, Item: inboundItem(a.record), ...(a.releasing ? stillHeld : ours(a.claimId)) } },
           {
             Put: {
               TableName: ref.table,

@@ -3,8 +3,8 @@
  *
  * | pattern                                | key                                                          |
  * | -------------------------------------- | ------------------------------------------------------------ |
- * | a user's inbox, newest first (paged)   | Query PK=USER#<userId>, SK begins_with NOTE#, backwards, TTL |
- * | one inbox item (conditional put)       | USER#<userId> / NOTE#<at>#<eventId>                          |
+ * | a user's inbox, newest first (paged)   | Query PK=INBOX#<userId>, SK begins_with NOTE#, backwards, TTL |
+ * | one inbox item (conditional put)       | INBOX#<userId> / NOTE#<at>#<eventId>                          |
  * | one device                             | GetItem DEVICE#<deviceId> / DEVICE                           |
  * | the devices of a user (delivery)       | Query GSI4 PK=DEVICES#<userId>                               |
  *
@@ -51,7 +51,7 @@ export const listInbox = async (ref: TableRef, userId: string, now: string, page
   const res = await queryPage(
     ref,
     {
-      ...inPartition(keys.userPartition(userId), keys.inboxPrefix, {
+      ...inPartition(keys.inboxPartition(userId), keys.inboxPrefix, {
         expression: '#ttl > :now',
         names: { '#ttl': TABLE.ttlAttribute },
         values: { ':now': epochSeconds(now) },

@@ -32,6 +32,7 @@ const {
   connection: WSCONN,
   chat: CHAT,
   availability: AVAIL,
+  inbox: INBOX,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -94,8 +95,8 @@ export const WRITE_PATTERNS = {
   outbox: { PutItem: [OUTBOX], UpdateItem: [OUTBOX], DeleteItem: [OUTBOX] },
   /** monitoring-repo putAlarm/putIncident/putMaintenance (ALARM-1, ALARM-2): a conditional put per source id. */
   monitoringRecord: { PutItem: [MONITOR] },
-  /** notification-repo putInboxItem (NOTE-1, NOTE-3): USER#<user> / NOTE#<at>#<eventId>, with its TTL. */
-  inboxItem: { PutItem: [USER] },
+  /** notification-repo putInboxItem (NOTE-1, NOTE-3): INBOX#<user> / NOTE#<at>#<eventId>, with its TTL. */
+  inboxItem: { PutItem: [INBOX] },
   /** notification-repo putDevice (NOTE-1): DEVICE#<id>, owned by whoever registered its token last. */
   registerDevice: { PutItem: [DEVICE] },
   /** notification-repo deleteDevice (NOTE-1): the owner's DELETE, or the notifier when SNS reports it disabled. */

@@ -12,8 +12,9 @@ import { formatCaseNumber } from './cases';
 import { conflict, forbidden, notFound, Problem, validation, type FieldError } from './errors';
 import { corporateEmailIssue } from './identity';
 import { keyReused, type IdempotencyRequest } from './idempotency';
+import { combinationOf, LEVEL_RANK, membershipLevel } from './levels';
 import { loopMarker, type OutboundMail } from './mail';
-import { staffAccess, staffOf, type Caller, type CaseAccess } from './policy';
+import { staffAccessOn, staffOf, type Caller, type CaseAccess } from './policy';
 import type { AccessGrant, Deps, Page, PageRequest, RateLimit } from './ports';
 import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from './types';
 import { viewFor, type View } from './views';
@@ -298,16 +299,17 @@ export const requesterContactId = (requestId: string) => `access-request:${reque
 /**
  * ACC-6: POST /access-requests/{id}/confirm. Every attempt is counted before the code is compared;
  * the right code moves the request to pending, opens the admin case and tells the approvers.
- * Sending the right code again after confirmation answers the same (a retry); nothing else is
- * said about a confirmed request.
+ * Once confirmed, any code (the right one included) answers 409: a retry learns it is done, and
+ * nobody learns anything else about the request.
  */
 export const confirmAccessRequest = async (deps: Deps, requestId: string, code: string): Promise<View<'accessRequest'>> => {
   const now = deps.clock.now();
   const at = now.toISOString();
   const stored = await deps.accessRequests.get(requestId);
   if (!stored) throw notFound();
+  // Issue 18 finding 7: once confirmed, every code gets the same answer (right or wrong), so
+  // the route tells nothing more about the request or its code: no oracle to count against.
   if (stored.status !== 'unconfirmed') {
-    if (sameHash(stored.codeHash, hashCode(requestId, code))) return viewFor('accessRequest', stored, 'write');
     throw conflict('/problems/access-request-confirmed', 'Already confirmed', 'This access request has already been confirmed.');
   }
   if (stored.codeExpiresAt <= at) throw codeExpired();
@@ -359,18 +361,20 @@ export const approverOrgIds = (caller: Caller): string[] =>
 
 const isPortalAdmin = (caller: Caller) => staffOf(caller)?.role === 'admin';
 
-/** How the caller sees a request it may decide: approvers whole; admins through PRIV-1. */
+/**
+ * How the caller sees a request it may decide: approvers whole; admins through PRIV-1; nobody
+ * on the mobile app sees a FedRAMP organisation's requests (PRIV-2), whoever they are.
+ */
 const accessTo = async (
   deps: Pick<Deps, 'directory'>,
   caller: Caller,
   r: AccessRequest,
   orgs?: Map<string, Org>,
 ): Promise<CaseAccess> => {
+  const org = orgs?.get(r.orgId) ?? (await deps.directory.getOrgs([r.orgId]))[0];
   const staff = staffOf(caller);
-  if (staff?.role === 'admin') {
-    const org = orgs?.get(r.orgId) ?? (await deps.directory.getOrgs([r.orgId]))[0];
-    return org ? staffAccess(staff, org) : 'restricted';
-  }
+  if (staff?.role === 'admin') return org ? staffAccessOn(staff, caller.client, org) : 'restricted';
+  if (caller.client !== 'web' && (!org || org.fedramp)) return 'none';
   if (r.status !== 'unconfirmed' && approverOrgIds(caller).includes(r.decidingOrgId)) return 'write';
   return 'none';
 };
@@ -398,12 +402,7 @@ export const listAccessRequests = async (
   const partition = partitions[position.p];
   if (partition === undefined) return { items: [], next: null };
   const res = await deps.accessRequests.listFor(partition, input.status, { limit: page.limit, after: position.after });
-  const orgs = new Map(
-    (isPortalAdmin(caller) ? await deps.directory.getOrgs([...new Set(res.items.map((r) => r.orgId))]) : []).map((o) => [
-      o.orgId,
-      o,
-    ]),
-  );
+  const orgs = new Map((await deps.directory.getOrgs([...new Set(res.items.map((r) => r.orgId))])).map((o) => [o.orgId, o]));
   const items: View<'accessRequest'>[] = [];
   for (const r of res.items) {
     const access = await accessTo(deps, caller, r, orgs);
@@ -432,6 +431,33 @@ export const grantedMemberships = (r: AccessRequest, userId: string, current: Me
 
 const MAX_ATTEMPTS = 5;
 
+/** ACC-6: the request was made with the caller's address, or its requester is the caller's user. */
+const namesCaller = async (deps: Pick<Deps, 'accessRequests'>, caller: Caller, r: AccessRequest): Promise<boolean> => {
+  if (r.userId === caller.id) return true;
+  if (caller.user && caller.user.email.trim().toLowerCase() === r.email.trim().toLowerCase()) return true;
+  return (await deps.accessRequests.userIdByEmail(r.email)) === caller.id;
+};
+
+/**
+ * The highest level the organisation's rules let an approval grant, checked at decision time
+ * through the same rule the access policy applies to memberships: an end user represented by a
+ * partner holds read-only at most (ACC-7); designated needs an active contract on every
+ * combination asked for (ACC-4).
+ */
+const grantableLevel = async (deps: Pick<Deps, 'directory'>, r: AccessRequest): Promise<Level> => {
+  const [org] = await deps.directory.getOrgs([r.orgId]);
+  if (!org || org.type === 'vendor') return 'basic';
+  const combos = await deps.directory.getCombinations(
+    r.combinations.map((c) => ({ endUserOrgId: c.orgId, soldToOrgId: c.soldToOrgId })),
+  );
+  return r.combinations
+    .map((c) => {
+      const m: Membership = { userId: '', orgId: c.orgId, soldToOrgId: c.soldToOrgId, level: r.level, via: 'direct' };
+      return membershipLevel(m, org, combinationOf(combos, m));
+    })
+    .reduce<Level>((low, l) => (LEVEL_RANK[l] < LEVEL_RANK[low] ? l : low), r.level);
+};
+
 /**
  * ACC-6: POST /access-requests/{id}/decision. Only while pending (a second decision is 409); an
  * approval creates or updates the sign-in user and grants the level in the same transaction that
@@ -458,6 +484,27 @@ export const decideAccessRequest = async (
     }
     if (access === 'restricted')
       throw forbidden('Access requests of EU/EEA organisations are decided by staff working from the EU (PRIV-1).');
+    // ACC-6: nobody decides a request they made or that names them (whoever else may decide it).
+    if (await namesCaller(deps, caller, r)) {
+      throw new Problem(
+        403,
+        '/problems/own-access-request',
+        'Own access request',
+        'Nobody decides an access request they made or that names them; another approver or a portal admin decides it.',
+      );
+    }
+    // ACC-6, ACC-7, ACC-4: an approval grants at most what the organisation's rules allow today.
+    if (input.approve) {
+      const ceiling = await grantableLevel(deps, r);
+      if (LEVEL_RANK[r.level] > LEVEL_RANK[ceiling]) {
+        throw new Problem(
+          409,
+          '/problems/level-not-grantable',
+          'Level not grantable',
+          `${r.orgName}'s rules allow at most ${ceiling} for this request; reject it, or ask for a new request.`,
+        );
+      }
+    }
     const at = deps.clock.now().toISOString();
     const c = await deps.cases.getCase(r.caseNumber!);
     if (!c) throw new Error(`access request ${requestId}: admin case ${r.caseNumber} missing`);
@@ -496,7 +543,14 @@ export const decideAccessRequest = async (
       attachments: [],
       createdAt: at,
     };
+    // CASE-9, ACC-6: the decision itself (who, what, which level) is in the admin case's history.
     const events = [
+      auditEvent(deps, actor, c.caseNumber, at, {
+        action: input.approve ? 'access-request-approved' : 'access-request-rejected',
+        field: 'level',
+        ...(input.approve ? { to: r.level } : {}),
+        detail: `${input.approve ? 'Approved' : 'Rejected'} ${r.level} for request ${r.requestId}`,
+      }),
       auditEvent(deps, actor, c.caseNumber, at, {
         action: 'access-request-decided',
         field: 'status',

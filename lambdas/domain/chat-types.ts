@@ -62,6 +62,8 @@ export interface Availability {
   staff: StaffProfile;
   supportGroups: string[];
   since: string;
+  /** The client the analyst's socket was opened with (its ticket's): PRIV-2 holds on chat too. */
+  client?: Client;
 }
 
 /** queued: CHAT-2's 60 seconds; drop: the grace period of a dropped connection. */

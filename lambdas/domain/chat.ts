@@ -23,7 +23,7 @@ import { resolveCaller } from './caller';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatEndReason, ChatMessage, ChatTimer } from './chat-types';
 import { conflict, forbidden, Problem, validation } from './errors';
 import { composeCaseMail, sendCaseMail } from './mail';
-import { staffAccess, staffOf, type Caller } from './policy';
+import { staffAccess, staffAccessOn, staffOf, type Caller } from './policy';
 import type { ChatConnections, ChatRepo, ChatTimers, Deps } from './ports';
 import type { Case, CaseUpdate, Org } from './types';
 
@@ -110,7 +110,9 @@ const callerOf = async (deps: ChatDeps, conn: ChatConnection): Promise<Caller> =
 };
 
 /** PRIV-1: may this analyst see (and so chat on) a case of `org`? */
-const mayTake = (a: Pick<Availability, 'staff'>, org: Pick<Org, 'gdpr'>) => staffAccess(a.staff, org) === 'staff';
+/** CHAT-1 under PRIV-1 and PRIV-2: who may be offered a chat depends on their region and their socket's client. */
+const mayTake = (a: Pick<Availability, 'staff' | 'client'>, org: Pick<Org, 'gdpr' | 'fedramp'>) =>
+  staffAccessOn(a.staff, a.client, org) === 'staff';
 
 const orgOfChat = async (deps: ChatDeps, chat: Pick<Chat, 'orgId'>): Promise<Org | undefined> =>
   (await deps.directory.getOrgs([chat.orgId]))[0];
@@ -489,6 +491,7 @@ const available = async (deps: ChatDeps, conn: ChatConnection, caller: Caller) =
     staff,
     supportGroups: staff.supportGroups,
     since: deps.clock.now().toISOString(),
+    client: conn.client,
   };
   await deps.chats.putAvailability(a);
   await post(deps, conn.connectionId, { type: 'availability', available: true, supportGroups: a.supportGroups });

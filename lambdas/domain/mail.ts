@@ -116,11 +116,39 @@ export const caseMail = async (
   }
 };
 
-/** MAIL-3: replies to inbound mail that is not attached. Never carries a token: it is not case mail. */
+/**
+ * MAIL-3, MAIL-4 (issue 20): replies to inbound mail that is not attached, saying why and what to
+ * do instead. Never carries a token (it is not case mail), and names nothing of the case but the
+ * number the sender already wrote to.
+ */
+export type ExplanationKind = 'no-reference' | 'case-closed' | 'read-only' | 'no-access' | 'held';
+
+const EXPLANATIONS: Record<ExplanationKind, (caseNumber?: string) => string> = {
+  'no-reference': () =>
+    'Thank you for your message. Casework does not open cases by email, and your message did not reply to a ' +
+    'case we could identify, so it was not added to any case.\n\nTo open a case, sign in to the support portal ' +
+    'and choose "New case". To add to an existing case, reply to an email we sent you about that case.',
+  'case-closed': (n) =>
+    `Case ${n} is closed, so your reply was not added to it.\n\nA Designated Contact can reopen the ` +
+    'case in the support portal (open the case and choose "Reopen"), then reply again or add an update there.',
+  'read-only': (n) =>
+    `Your reply to case ${n} was not added: your access to this organisation's cases is read-only.\n\n` +
+    "Ask one of your organisation's Designated Contacts to add it, or request designated access in the " +
+    'support portal (Request access).',
+  'no-access': (n) =>
+    `Your reply to case ${n} was not added: you no longer have access to this organisation's cases.\n\n` +
+    "If you should, ask your organisation's Designated Approver or request access in the support portal " +
+    '(Request access).',
+  held: (n) =>
+    `Your reply to case ${n} arrived without the personal reply address we sent it to you with, so it is ` +
+    'held for our support staff to check before it is added.\n\nNothing is lost. Next time, reply to an ' +
+    'email we sent you about the case, or add an update in the support portal.',
+};
+
 export const explanatoryReply = (
   domain: string,
   to: string,
-  kind: 'no-reference' | 'case-closed',
+  kind: ExplanationKind,
   inReplyTo?: { subject: string; messageId?: string },
   caseNumber?: string,
 ): OutboundMail => ({
@@ -128,13 +156,7 @@ export const explanatoryReply = (
   to: [to],
   replyTo: `support@${domain}`,
   subject: `Re: ${(inReplyTo?.subject ?? '').slice(0, 200)}`.trim(),
-  text:
-    kind === 'no-reference'
-      ? 'Thank you for your message. Casework does not open cases by email, and your message did not reply to a ' +
-        'case we could identify, so it was not added to any case.\n\nTo open a case, sign in to the support portal ' +
-        'and choose "New case". To add to an existing case, reply to an email we sent you about that case.'
-      : `Case ${caseNumber} is closed, so your reply was not added to it.\n\nA Designated Contact can reopen the ` +
-        'case in the support portal (open the case and choose "Reopen"), then reply again or add an update there.',
+  text: EXPLANATIONS[kind](caseNumber),
   references: inReplyTo?.messageId ? `<${inReplyTo.messageId.replace(/^<|>$/g, '')}>` : '',
   headers: { 'Auto-Submitted': 'auto-replied', 'X-Loop': loopMarker(domain), Precedence: 'auto_reply' },
 });

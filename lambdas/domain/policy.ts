@@ -126,6 +126,17 @@ export const staffAccess = (staff: StaffProfile, org: Pick<Org, 'gdpr'>): 'staff
   return region !== undefined && GDPR_REGIONS.includes(region) ? 'staff' : 'restricted';
 };
 
+/**
+ * PRIV-1 and PRIV-2 for a staff member on a client: what every staff-facing channel asks (a chat
+ * offered to an analyst's socket, an admin list row). A client not known to be the web counts as
+ * the mobile app.
+ */
+export const staffAccessOn = (
+  staff: StaffProfile,
+  client: Client | undefined,
+  org: Pick<Org, 'gdpr' | 'fedramp'>,
+): 'none' | 'staff' | 'restricted' => (client !== 'web' && org.fedramp ? 'none' : staffAccess(staff, org));
+
 export const caseAccess = (caller: Caller, org: Org): CaseAccess => {
   if (caller.kind !== 'user') return 'none';
   // PRIV-2: the mobile app never sees FedRAMP organisations, whoever holds the token.

@@ -184,7 +184,22 @@ export interface MimeParser {
   parse(raw: Uint8Array): Promise<ParsedMail>;
 }
 
-export type InboundOutcomeKind = 'attached' | 'duplicate' | 'rejected';
+export type InboundOutcomeKind = 'attached' | 'duplicate' | 'rejected' | 'held';
+
+/**
+ * MAIL-4: a reply from a known person that did not prove its sender (no reply token issued to
+ * that address, or failed SES checks): kept whole for staff review, attached only when released.
+ */
+export interface HeldReply {
+  senderId: string;
+  subject: string;
+  body: string;
+  /** 'whole' when no new text could be told from the history (MAIL-2): shown collapsed. */
+  textQuality?: 'whole';
+  fullText: string;
+  attachments: { name: string; contentType: string; size: number }[];
+  contentHash: string;
+}
 
 /** MAIL-4: one inbound message and what became of it. */
 export interface InboundRecord {
@@ -204,6 +219,13 @@ export interface InboundRecord {
   replied?: boolean;
   /** Personal data of an EU/EEA organisation (or unknown): hidden from US staff (PRIV-1). */
   euData: boolean;
+  /** Data of a FedRAMP organisation (or unknown): never shown on the mobile app (PRIV-2). */
+  fedrampData?: boolean;
+  /** Outcome `held`: what a release attaches. */
+  held?: HeldReply;
+  /** A held message released by staff (its outcome is then `attached`). */
+  releasedBy?: string;
+  releasedAt?: string;
 }
 
 export interface AttachInbound {
@@ -214,6 +236,8 @@ export interface AttachInbound {
   expectedVersion: number;
   updates: CaseUpdate[];
   events: AuditEvent[];
+  /** A staff release of a held message: the record must still be `held` (not a live claim). */
+  releasing?: boolean;
 }
 
 export interface MailRepo {

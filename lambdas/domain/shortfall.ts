@@ -5,7 +5,9 @@
 import type { Deps } from './ports';
 import { Problem, notFound } from './errors';
 import { combinationOf, membershipLevel } from './levels';
-import type { Caller } from './policy';
+import { accountAccess, staffOf, type Caller } from './policy';
+import { forbidden } from './errors';
+import { viewFor, type View } from './views';
 import type { Level, Membership, Org, OrgEvent } from './types';
 
 export const MIN_DESIGNATED = 2;
@@ -52,6 +54,24 @@ export const orgsInShortfall = async (deps: Pick<Deps, 'directory'>): Promise<Sh
   return out;
 };
 
+/**
+ * GET /admin/orgs/shortfall (ACC-5) for one staff member on one client: organisations the
+ * caller may not be shown are left out (PRIV-2: FedRAMP on the mobile app), the rest go through
+ * the shortfall view (PRIV-1: US staff see no EU/EEA approver).
+ */
+export const listShortfall = async (deps: Pick<Deps, 'directory'>, caller: Caller): Promise<View<'shortfall'>[]> => {
+  if (!staffOf(caller)) throw forbidden('Only staff list organisations in shortfall.');
+  const rows = await orgsInShortfall(deps);
+  const orgs = new Map((await deps.directory.getOrgs(rows.map((r) => r.orgId))).map((o) => [o.orgId, o]));
+  const out: View<'shortfall'>[] = [];
+  for (const row of rows) {
+    const org = orgs.get(row.orgId);
+    const access = org ? accountAccess(caller, org) : 'none';
+    if (access !== 'none') out.push(viewFor('shortfall', row, access));
+  }
+  return out;
+};
+
 /** Concurrent level changes on one organisation kept winning every retry. */
 const MAX_ATTEMPTS = 10;
 
@@ -72,7 +92,8 @@ export const setMemberLevel = async (
   level: Level,
 ): Promise<{ membership: Membership; designatedContacts: number; shortfall: boolean }> => {
   const [org] = await deps.directory.getOrgs([orgId]);
-  if (!org || org.type !== 'customer') throw notFound();
+  // PRIV-2 (and PRIV-3): an organisation the caller's client may not be shown does not exist for them.
+  if (!org || org.type !== 'customer' || accountAccess(caller, org) === 'none') throw notFound();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const membersVersion = await deps.directory.getMembersVersion(orgId);
     const members = await deps.directory.listOrgMembers(orgId, { consistent: true });

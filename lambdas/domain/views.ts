@@ -14,6 +14,7 @@ import type { CaseAccess } from './policy';
 import type { Alarm } from './monitoring';
 import type { MonitoringNotice, NotificationEvent } from './notifications';
 import type { Device, InboundRecord, InboxItem } from './ports';
+import type { ShortfallView } from './shortfall';
 import type { AccessRequest, Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
 
 /** An organisation as GET /accounts shows it, with the caller's own level and subscription. */
@@ -71,6 +72,8 @@ export interface ViewKinds {
   device: Device;
   /** An access request (ACC-6): to its requester, its approvers and portal admins. */
   accessRequest: AccessRequest;
+  /** A row of GET /admin/orgs/shortfall (ACC-5): approvers are the customer's people. */
+  shortfall: ShortfallView;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -88,6 +91,8 @@ interface ViewSpec<T> {
   restricted: AllowList<T>;
   /** What callers with full access see (default: the record as is). */
   full?: (value: T) => T;
+  /** What customers (`read`, `write`) see of the full view: staff-only fields removed. */
+  customer?: (value: T) => T;
   /** Top-level views say they were restricted, so a client can tell a gap from an empty field. */
   marked: boolean;
 }
@@ -256,6 +261,14 @@ export const ACCESS_REQUEST_RESTRICTED = {
   overdueFlaggedAt: 'keep',
 } as const satisfies AllowList<AccessRequest>;
 
+/** PRIV-1: US staff see that an EU/EEA organisation is short of contacts, not who its approvers are. */
+export const SHORTFALL_RESTRICTED = {
+  orgId: 'keep',
+  orgName: 'keep',
+  designatedContacts: 'keep',
+  required: 'keep',
+} as const satisfies AllowList<ShortfallView>;
+
 /** A restricted favorite of a case shows the case as a restricted row: no subject (PRIV-1). */
 export const FAVORITE_RESTRICTED = {
   kind: 'keep',
@@ -418,12 +431,27 @@ export const RESTRICTED = {
   inboxItem: INBOX_ITEM_RESTRICTED,
   device: DEVICE_RESTRICTED,
   accessRequest: ACCESS_REQUEST_RESTRICTED,
+  shortfall: SHORTFALL_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
 
 /** `euData` is how the list decides access; it is not part of the row. */
 const inboundRow = (r: InboundRecord): InboundRecord => {
   const { euData: _eu, ...rest } = r;
   return rest as InboundRecord;
+};
+
+/**
+ * Issue 18 finding 7: where the raw message is kept (`rawKey`, attachments' `key`: S3 keys) is
+ * Casework's business, not the customer's; a customer's list row carries no text as received
+ * (`fullText`) either.
+ */
+const customerUpdate = (u: CaseUpdate): CaseUpdate => {
+  const { rawKey: _r, ...rest } = u;
+  return { ...rest, attachments: (u.attachments ?? []).map(({ key: _k, ...a }) => a) } as CaseUpdate;
+};
+const customerUpdateRow = (u: CaseUpdate): CaseUpdate => {
+  const { fullText: _f, ...rest } = customerUpdate(u);
+  return rest as CaseUpdate;
 };
 
 /** CASE-6: email updates list by subject; the full text is fetched on demand. */
@@ -439,8 +467,8 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   searchHit: { restricted: RESTRICTED.searchHit, full: fullCase, marked: true },
   escalation: { restricted: RESTRICTED.escalation, marked: false },
   closureRequest: { restricted: RESTRICTED.closureRequest, marked: false },
-  update: { restricted: RESTRICTED.update, marked: true },
-  updateRow: { restricted: RESTRICTED.updateRow, full: updateRow, marked: true },
+  update: { restricted: RESTRICTED.update, customer: customerUpdate, marked: true },
+  updateRow: { restricted: RESTRICTED.updateRow, full: updateRow, customer: customerUpdateRow, marked: true },
   attachment: { restricted: RESTRICTED.attachment, marked: false },
   historyEvent: { restricted: RESTRICTED.historyEvent, marked: true },
   inboundMail: { restricted: RESTRICTED.inboundMail, full: inboundRow, marked: true },
@@ -460,6 +488,7 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   alarm: { restricted: RESTRICTED.alarm, full: (a) => pick(a, ALARM_FIELDS), marked: true },
   inboxItem: { restricted: RESTRICTED.inboxItem, full: (i) => pick(i, INBOX_ITEM_FULL), marked: true },
   device: { restricted: RESTRICTED.device, full: (d) => pick(d, DEVICE_RESTRICTED), marked: false },
+  shortfall: { restricted: RESTRICTED.shortfall, marked: true },
   accessRequest: {
     restricted: RESTRICTED.accessRequest,
     full: (r) => {
@@ -504,8 +533,9 @@ export const viewFor = <K extends ViewKind>(kind: K, value: ViewKinds[K], access
   if (access === 'restricted') return restrictedView(kind, value);
   // `none` never reaches a view (PRIV-3 answers 404 first); should it, it gets the least.
   if (access === 'none') return restrictedView(kind, value);
-  const full = (VIEWS[kind] as ViewSpec<ViewKinds[K]>).full;
-  return (full ? full(value) : value) as View<K>;
+  const spec = VIEWS[kind] as ViewSpec<ViewKinds[K]>;
+  const shown = spec.full ? spec.full(value) : value;
+  return (spec.customer && (access === 'read' || access === 'write') ? spec.customer(shown) : shown) as View<K>;
 };
 
 type RequiredKeys<T> = { [F in keyof T]-?: object extends Pick<T, F> ? never : F }[keyof T];

@@ -87,6 +87,26 @@ export const PROBLEM_TYPES = {
     title: 'Already confirmed',
     detail: 'This access request has already been confirmed (with another code).',
   },
+  '/problems/own-access-request': {
+    status: 403,
+    title: 'Own access request',
+    detail: 'Nobody decides an access request they made or that names them (ACC-6); another approver or an admin does.',
+  },
+  '/problems/level-not-grantable': {
+    status: 409,
+    title: 'Level not grantable',
+    detail: "The organisation's rules allow less than the level asked for (ACC-4, ACC-6, ACC-7); reject it instead.",
+  },
+  '/problems/sender-not-allowed': {
+    status: 409,
+    title: 'Sender not allowed',
+    detail: 'The held message cannot be released: its sender may no longer update the case (MAIL-4).',
+  },
+  '/problems/already-released': {
+    status: 409,
+    title: 'Already released',
+    detail: 'The held message was already released or attached.',
+  },
   '/problems/access-request-decided': {
     status: 409,
     title: 'Already decided',

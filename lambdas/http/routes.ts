@@ -32,6 +32,7 @@ import { route as searchCases } from './routes/search-cases';
 import { route as listShortfall } from './routes/list-shortfall';
 import { route as setMemberLevel } from './routes/set-member-level';
 import { route as listInboundMail } from './routes/list-inbound-mail';
+import { route as releaseInboundMail } from './routes/release-inbound-mail';
 import { route as listAccounts } from './routes/list-accounts';
 import { route as getAccount } from './routes/get-account';
 import { route as putAccountSubscription } from './routes/put-account-subscription';
@@ -76,6 +77,7 @@ export const ROUTES = [
   listShortfall,
   setMemberLevel,
   listInboundMail,
+  releaseInboundMail,
   // Accounts, subscriptions and favorites (NOTE-2, LIST-5).
   listAccounts,
   getAccount,

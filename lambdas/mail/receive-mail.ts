@@ -39,6 +39,8 @@ export const envelopeFromSes = (record: SESEventRecord, prefix: string): Omit<In
     rawKey: `${prefix}${mail.messageId}`,
     receivedAt: new Date(mail.timestamp ?? receipt.timestamp).toISOString(),
     recipients: (receipt.recipients ?? []).map((r) => r.toLowerCase()),
+    // MAIL-4: the SMTP envelope sender as SES received it; missing reads as the null sender.
+    mailFrom: typeof mail.source === 'string' ? mail.source : '',
     verdicts: {
       spam: verdict(receipt.spamVerdict),
       virus: verdict(receipt.virusVerdict),

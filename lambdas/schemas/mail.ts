@@ -9,12 +9,20 @@ export const InboundMailSchema = z
   .object({
     transportId: z.string(),
     receivedAt: z.string(),
-    outcome: z.enum(['attached', 'duplicate', 'rejected']),
+    outcome: z.enum(['attached', 'duplicate', 'rejected', 'held']),
     caseNumber: z.string().optional(),
     updateId: z.string().optional(),
     of: z.string().optional(),
     reason: z.string().optional(),
+    replied: z.boolean().optional(),
+    releasedBy: z.string().optional(),
+    releasedAt: z.string().optional(),
   })
   .meta({ id: 'InboundMail' });
+
+/** A transport id: the SES message id (or, locally, a sha256 of the raw bytes). */
+export const InboundMailParams = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an inbound message id'),
+});
 
 export const InboundMailListSchema = pageOf(InboundMailSchema, 'InboundMailList');

@@ -48,7 +48,8 @@ export const ShortfallListSchema = z
         orgName: z.string(),
         designatedContacts: z.number().int(),
         required: z.number().int(),
-        approvers: z.array(z.string()),
+        approvers: z.array(z.string()).optional(),
+        restricted: z.boolean().optional(),
       }),
     ),
   })

@@ -270,6 +270,14 @@ export const MATRIX: Record<string, Row> = {
     mona: '200',
     adam: '200',
   },
+  // MAIL-4: releasing held mail is staff's; a message that is not held does not exist for it.
+  'POST /admin/inbound-mail/{id}/release': {
+    ...signedIn('403'),
+    alice: '404',
+    eric: '404',
+    mona: '404',
+    adam: '404',
+  },
 };
 
 /**
@@ -373,14 +381,15 @@ Object.assign(MATRIX, MONITORING_MATRIX);
 
 /**
  * Access requests (ACC-6). Asking needs no account: every persona, token or not, gets 201 (each
- * for an address of its own). Confirming a request with its right code answers 200 whoever sends
- * it, again and again (a retry). Approvers (dana of Acme, paula of Northwind) and the portal
+ * for an address of its own). Confirming a request with its right code answers 200 once (the
+ * first persona, anon); after that every confirmation, right code or not, is 409 (issue 18
+ * finding 7: no oracle, no full request). Approvers (dana of Acme, paula of Northwind) and the portal
  * admin list; the request decided is Acme's: dana decides it first (200), paula does not see it
  * (404, PRIV-3), and adam then finds it decided (409).
  */
 const ACCESS_MATRIX: Record<string, Row> = {
   'POST /access-requests': everyone('201'),
-  'POST /access-requests/{id}/confirm': everyone('200'),
+  'POST /access-requests/{id}/confirm': { ...everyone('409:access-request-confirmed'), anon: '200' },
   'GET /access-requests': { ...signedIn('403'), dana: '200', paula: '200', adam: '200' },
   'POST /access-requests/{id}/decision': {
     ...signedIn('403'),

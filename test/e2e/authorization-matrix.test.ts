@@ -446,7 +446,8 @@ describe('authorization matrix', () => {
                 .replace('{kind}/{id}', 'account/ORG-ACME')
                 .replace('{deviceId}', NOBODYS_DEVICE)
                 .replace('{id}/confirm', `${access.confirmId}/confirm`)
-                .replace('{id}/decision', `${access.decideId}/decision`);
+                .replace('{id}/decision', `${access.decideId}/decision`)
+                .replace('{id}/release', 'nobodys-held-message/release');
       const res = await call(persona, route.method, path, bodyFor(route, persona));
       const issue = res.status < 300 ? bodyIssue(key, persona, res.body) : undefined;
       expect({ persona, answer: answerOf(res.status, res.body) + (issue ? ` (${issue})` : '') }).toEqual({

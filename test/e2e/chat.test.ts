@@ -23,11 +23,11 @@ afterAll(async () => {
   await local?.stop();
 });
 
-const api = async (email: string, path: string, init: { method?: string; body?: unknown } = {}) => {
+const api = async (email: string, path: string, init: { method?: string; body?: unknown; client?: 'web' | 'mobile' } = {}) => {
   const res = await fetch(`${local.url}${path}`, {
     method: init.method ?? 'GET',
     headers: {
-      authorization: `Bearer ${local.token(email)}`,
+      authorization: `Bearer ${local.token(email, init.client)}`,
       ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
@@ -35,8 +35,8 @@ const api = async (email: string, path: string, init: { method?: string; body?: 
   return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> };
 };
 
-const ticketOf = async (email: string): Promise<string> => {
-  const res = await api(email, '/chat/tickets', { method: 'POST' });
+const ticketOf = async (email: string, client?: 'web' | 'mobile'): Promise<string> => {
+  const res = await api(email, '/chat/tickets', { method: 'POST', client });
   expect(res.status).toBe(201);
   return String(res.body.ticket);
 };
@@ -80,8 +80,8 @@ class ChatClient {
 }
 const open: ChatClient[] = [];
 
-const connect = async (email: string): Promise<ChatClient> => {
-  const ws = new WebSocket(`${local.urls.chat}?ticket=${await ticketOf(email)}`);
+const connect = async (email: string, client?: 'web' | 'mobile'): Promise<ChatClient> => {
+  const ws = new WebSocket(`${local.urls.chat}?ticket=${await ticketOf(email, client)}`);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -102,8 +102,8 @@ const refusedStatus = (url: string) =>
     ws.once('error', () => undefined);
   });
 
-const available = async (email: string) => {
-  const c = await connect(email);
+const available = async (email: string, client?: 'web' | 'mobile') => {
+  const c = await connect(email, client);
   c.send({ action: 'available' });
   expect(await c.next('availability')).toMatchObject({ available: true });
   return c;
@@ -332,6 +332,25 @@ describe('who may chat', () => {
     await leave(alice);
     await leave(eric);
     await greta.close();
+  });
+
+  it('PRIV-2: a FedRAMP customer’s chat is never offered to an analyst whose socket was opened with a mobile ticket', async () => {
+    const initech = await chatCases('fred@initech.example', 'ORG-INITECH');
+    const c = initech[0]!;
+    const onPhone = await available('alice@vendor.example', 'mobile');
+    const fred = await connect('fred@initech.example');
+    fred.send({ action: 'start', caseNumber: c.caseNumber });
+    expect(await fred.next('chat')).toMatchObject({ status: 'queued' });
+    const onWeb = await available('eric@vendor.example');
+    expect(await onWeb.next('chat')).toMatchObject({ status: 'active', caseNumber: c.caseNumber });
+    // Nothing of the chat (its case, subject or messages) reached the phone.
+    expect(onPhone.all('chat')).toEqual([]);
+    expect(JSON.stringify(onPhone.frames)).not.toContain(c.caseNumber);
+    fred.send({ action: 'end' });
+    await onWeb.next('ended');
+    await leave(onPhone);
+    await leave(onWeb);
+    await fred.close();
   });
 
   it('PRIV-1: analysts do not start chats; alice cannot start one on the EU case either', async () => {

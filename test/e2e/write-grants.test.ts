@@ -252,7 +252,21 @@ const scenario = async () => {
   } finally {
     current = undefined;
   }
-  await call('eric', 'GET /admin/inbound-mail');
+  // MAIL-4: the same reply without its token (the [ref:…] marker only) is held; staff release it.
+  current = 'receive-mail';
+  try {
+    await nodemailer.createTransport({ host: smtp.hostname, port: Number(smtp.port), secure: false, ignoreTLS: true }).sendMail({
+      from: 'dana@acme.example',
+      to: 'support@casework.test',
+      subject: `Re: [ref:${String(c.referenceId)}]`,
+      text: 'Held, then released.',
+    });
+  } finally {
+    current = undefined;
+  }
+  const log = (await call('eric', 'GET /admin/inbound-mail')) as { items: { transportId: string; outcome: string }[] };
+  const held = log.items.find((r) => r.outcome === 'held');
+  await call('eric', 'POST /admin/inbound-mail/{id}/release', { params: { id: held!.transportId } });
   // Accounts, subscriptions and favorites (NOTE-2, LIST-5).
   await call('dana', 'GET /accounts');
   await call('dana', 'GET /accounts/{orgId}', { params: { orgId: 'ORG-ACME' } });

@@ -326,6 +326,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/inbound-mail/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff release a held inbound message: it is attached to its case as its sender, if the sender may still write it (MAIL-4) */
+        post: operations["releaseInboundMail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts": {
         parameters: {
             query?: never;
@@ -852,7 +869,8 @@ export interface components {
                 orgName: string;
                 designatedContacts: number;
                 required: number;
-                approvers: string[];
+                approvers?: string[];
+                restricted?: boolean;
             }[];
         };
         MemberLevelChanged: {
@@ -879,11 +897,14 @@ export interface components {
             transportId: string;
             receivedAt: string;
             /** @enum {string} */
-            outcome: "attached" | "duplicate" | "rejected";
+            outcome: "attached" | "duplicate" | "rejected" | "held";
             caseNumber?: string;
             updateId?: string;
             of?: string;
             reason?: string;
+            replied?: boolean;
+            releasedBy?: string;
+            releasedAt?: string;
         };
         AccountList: {
             items: components["schemas"]["Account"][];
@@ -3856,6 +3877,153 @@ export interface operations {
             };
         };
     };
+    releaseInboundMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundMail"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/sender-not-allowed` (Sender not allowed), `/problems/already-released` (Already released), `/problems/case-closed` (Case closed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/sender-not-allowed" | "/problems/already-released" | "/problems/case-closed";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     listAccounts: {
         parameters: {
             query?: {
@@ -6099,7 +6267,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/own-access-request` (Own access request). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6107,7 +6275,7 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/own-access-request";
                         /** @constant */
                         status: 403;
                     } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
@@ -6127,7 +6295,7 @@ export interface operations {
                     } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
-            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/access-request-decided` (Already decided). */
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/access-request-decided` (Already decided), `/problems/level-not-grantable` (Level not grantable). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6135,7 +6303,7 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type: "/problems/idempotency-key-in-use" | "/problems/access-request-decided";
+                        type: "/problems/idempotency-key-in-use" | "/problems/access-request-decided" | "/problems/level-not-grantable";
                         /** @constant */
                         status: 409;
                     } & WithRequired<components["schemas"]["Problem"], "type" | "status">;

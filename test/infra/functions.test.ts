@@ -212,6 +212,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'search-cases': { UpdateItem: ['SESSION#'] },
   'list-shortfall': { UpdateItem: ['SESSION#'] },
   'list-inbound-mail': { UpdateItem: ['SESSION#'] },
+  // MAIL-4: a release attaches a held message: its outcome, fingerprint, the case and its update.
+  'release-inbound-mail': { PutItem: ['CASE#', 'CONTENT#', 'INBOUND#'], UpdateItem: ['SESSION#'] },
   'list-accounts': { UpdateItem: ['SESSION#'] },
   'get-account': { UpdateItem: ['SESSION#'] },
   'list-favorites': { UpdateItem: ['SESSION#'] },
@@ -235,7 +237,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'get-openapi': {},
   'get-terms': {},
   sweep: { PutItem: ['CASE#'], UpdateItem: ['ACCESSREQ#', 'CASE#'] },
-  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['MSGID#', 'OUTBOX#', 'USER#'], UpdateItem: ['OUTBOX#'] },
+  // Issue 18 finding 9: inbox items have a partition of their own; the notifier writes no USER# item.
+  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['INBOX#', 'MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
   'receive-mail': { DeleteItem: ['INBOUND#'], PutItem: ['AUTOREPLY#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MSGID#'] },
   // Issue 12: the ticket route stores tickets; the authorizer only consumes them; the chat functions
   // write connections, chats, availability, and the case (transcript update, callback number).

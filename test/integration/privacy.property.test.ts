@@ -16,6 +16,7 @@ import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { getCase, getUpdate, listCases, listUpdates } from '../../lambdas/domain/cases';
 import { caseHistory } from '../../lambdas/domain/case-changes';
 import { search } from '../../lambdas/domain/search';
+import { listShortfall } from '../../lambdas/domain/shortfall';
 import type { Caller } from '../../lambdas/domain/policy';
 import type { Deps } from '../../lambdas/domain/ports';
 import { SEVERITIES, STATUSES, type AuditEvent, type Case, type CaseUpdate, type Org } from '../../lambdas/domain/types';
@@ -327,7 +328,7 @@ describe('privacy properties', () => {
     // About a minute on an idle machine: fifteen worlds, each read in full by two callers.
   }, 300_000);
 
-  it('PRIV-2: no FedRAMP organisation or case reaches a mobile token, in cases, lists or search', async () => {
+  it('PRIV-2: no FedRAMP organisation or case reaches a mobile token, in cases, lists or search; staff on the mobile app included (issue 18: the shortfall list too)', async () => {
     await fc.assert(
       fc.asyncProperty(worldArb, listArb, fc.constantFrom('contact', 'eu-staff'), async (spec, params, who) => {
         const cases = (await build(spec)).map((b) => b.c);
@@ -340,6 +341,14 @@ describe('privacy properties', () => {
         expect(found.accounts.filter((a) => fedramp(a.orgId))).toEqual([]);
         for (const c of cases.filter((k) => fedramp(k.orgId))) {
           await expect(getCase(deps, mobile, c.caseNumber)).rejects.toMatchObject({ status: 404 });
+        }
+        if (who === 'eu-staff') {
+          // Staff on the phone: the ACC-5 shortfall list names no FedRAMP organisation (issue 18 finding 2).
+          expect((await listShortfall(deps, mobile)).filter((r) => fedramp(r.orgId))).toEqual([]);
+          // The control: each world organisation has one Designated Contact, so on the web it is listed.
+          const web = (await resolveCaller(deps, { sub: who, client: 'web', scopes: [] }))!;
+          const onWeb = new Set((await listShortfall(deps, web)).map((r) => r.orgId));
+          for (const c of cases.filter((k) => fedramp(k.orgId))) expect(onWeb.has(c.orgId)).toBe(true);
         }
       }),
       { numRuns: 15 },

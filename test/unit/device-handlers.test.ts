@@ -173,7 +173,7 @@ describe('NOTE-1: DELETE /devices/{deviceId}', () => {
 
 describe('NOTE-3: GET /notifications', () => {
   const item = (orgId: string, fedramp: boolean) => ({
-    PK: 'USER#u-1',
+    PK: 'INBOX#u-1',
     SK: `NOTE#2026-12-01T09:00:00.000Z#e-${orgId}`,
     userId: 'u-1',
     notificationId: `e-${orgId}`,

@@ -139,15 +139,18 @@ const memoryDeps = () => {
 describe('MAIL-2, MAIL-4: every corpus message from an allowed sender is attached', () => {
   it('MAIL-4: none is rejected for its content; the body is the new text, or the whole text marked whole', async () => {
     const { deps, updates } = memoryDeps();
-    const to = `case+${signReplyToken(keyring, { caseNumber: '00001234', recipient: 'dana@acme.example' })}@${DOMAIN}`;
     const outcomes: Record<string, string> = {};
     for (const [i, e] of corpus.entries()) {
       const bytes = raw(e);
+      // MAIL-4: each corpus message replies with a token issued to its own sender, as case mail would be.
+      const sender = (await parseMime(bytes)).from?.address ?? 'dana@acme.example';
+      const to = `case+${signReplyToken(keyring, { caseNumber: '00001234', recipient: sender })}@${DOMAIN}`;
       const envelope: InboundEnvelope = {
         transportId: `t${i}`,
         rawKey: `inbound/t${i}`,
         receivedAt: '2026-01-02T00:00:00.000Z',
         recipients: [to],
+        mailFrom: sender,
         verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
         size: bytes.byteLength,
       };
@@ -178,6 +181,7 @@ describe('MAIL-2, MAIL-4: every corpus message from an allowed sender is attache
         rawKey: 'inbound/empty',
         receivedAt: '2026-01-02T00:00:00.000Z',
         recipients: [to],
+        mailFrom: 'dana@acme.example',
         verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
         size: bytes.byteLength,
       },

@@ -114,6 +114,11 @@ describe('SES event -> envelope', () => {
     expect(env.verdicts.virus).toBe('PASS');
   });
 
+  it("MAIL-4: the envelope sender is the SES event's mail.source; a missing one reads as the null sender", () => {
+    expect(envelopeFromSes(sesEvent().Records[0]!, '').mailFrom).toBe('dana@acme.example');
+    expect(envelopeFromSes(sesEvent({ mail: { source: undefined } }).Records[0]!, '').mailFrom).toBe('');
+  });
+
   it('refuses an event that is not an SES receipt, or a messageId that could name another key', () => {
     expect(() => envelopeFromSes({} as never, '')).toThrow(/not an SES receipt event/i);
     expect(() => envelopeFromSes(sesEvent({ mail: { messageId: '../other/key' } }).Records[0]!, '')).toThrow(/unexpected form/);
@@ -167,6 +172,7 @@ describe('handler', () => {
       rawKey: 'inbound/d6iitobk75ur44p8kdnnp7g2n800',
       receivedAt: '2015-09-11T20:32:33.936Z',
       recipients: ['case+abc@casework.example.com'],
+      mailFrom: 'dana@acme.example',
       verdicts: { spam: 'FAIL', virus: 'PASS', spf: 'GRAY', dkim: 'PASS', dmarc: 'PROCESSING_FAILED' },
       size: raw.length,
     });

@@ -153,7 +153,11 @@ describe('PRIV-1 views', () => {
       expect(view.escalation).toMatchObject({ reason: `${P}: Hans Müller is blocked` });
       expect(view).not.toHaveProperty('restricted');
       expect(view).not.toHaveProperty('waitingSince');
-      expect(viewUpdate(update(), access, 'full')).toEqual(update());
+      // Issue 18 finding 7: S3 keys (rawKey, an attachment's key) are Casework's, never a customer's.
+      const { key: _k, ...attachment } = update().attachments[0];
+      expect(viewUpdate(update({ rawKey: 'inbound/x' }), access, 'full')).toEqual(
+        access === 'staff' ? update({ rawKey: 'inbound/x' }) : update({ attachments: [attachment] }),
+      );
       const e = event({ field: 'contactPhone', from: 'a', to: 'b', detail: 'd' });
       expect(viewFor('historyEvent', e, access)).toEqual(e);
     }

@@ -13,7 +13,12 @@ export const route = {
   sendsNotices: true,
   grantsAccounts: true,
   idempotencyKey: true,
-  problems: ['/problems/access-request-decided', '/problems/busy'],
+  problems: [
+    '/problems/access-request-decided',
+    '/problems/busy',
+    '/problems/own-access-request',
+    '/problems/level-not-grantable',
+  ],
   summary: 'An approver of that company or a portal admin approves (grants the level) or rejects; once only (ACC-6)',
   request: { params: AccessRequestParams, body: AccessDecisionBody },
   success: { status: 200, schema: AccessRequestSchema },

@@ -1,0 +1,7 @@
+import { releaseInboundMail } from '../domain/inbound-mail';
+import { httpRoute, ok } from './middleware';
+import { route } from './routes/release-inbound-mail';
+
+export const handler = httpRoute<{ id: string }>(route, async (req) =>
+  ok(await releaseInboundMail(req.deps, req.caller!, req.params.id)),
+);
