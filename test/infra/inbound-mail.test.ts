@@ -1,11 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { built, logicalId, resourcesOf } from './synth';
+import { built, logicalId, PROD_MAIL_DOMAIN, resourcesOf } from './synth';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown; Principal?: unknown };
 const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe.each(['dev', 'prod'] as const)('inbound mail, %s (issue 9: SES receipt rule -> S3 -> Lambda)', (stage) => {
   const { appStack, appTemplate } = built(stage);
+  const domain = stage === 'prod' ? PROD_MAIL_DOMAIN : 'casework.example.com';
   const inbound = appStack.inboundMail;
   const resources = appTemplate.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
   const bucketId = logicalId(inbound.bucket);
@@ -72,7 +73,7 @@ describe.each(['dev', 'prod'] as const)('inbound mail, %s (issue 9: SES receipt 
     expect(rule).toMatchObject({
       Name: `casework-${stage}-case-replies`,
       Enabled: true,
-      Recipients: ['casework.example.com'],
+      Recipients: [domain],
       ScanEnabled: true,
       TlsPolicy: 'Require',
     });
@@ -123,7 +124,7 @@ describe.each(['dev', 'prod'] as const)('inbound mail, %s (issue 9: SES receipt 
     expect(env).toMatchObject({
       INBOUND_BUCKET: { Ref: bucketId },
       INBOUND_PREFIX: 'inbound/',
-      MAIL_DOMAIN: 'casework.example.com',
+      MAIL_DOMAIN: domain,
     });
   });
 
@@ -152,7 +153,7 @@ describe.each(['dev', 'prod'] as const)('inbound mail, %s (issue 9: SES receipt 
       expect({ fn: fn.node.path, arn: env.REPLY_TOKEN_SECRET_ARN, domain: env.MAIL_DOMAIN }).toEqual({
         fn: fn.node.path,
         arn: keysRef,
-        domain: 'casework.example.com',
+        domain,
       });
       const role = logicalId(fn.role!);
       const reads = policies
