@@ -11,7 +11,6 @@ export const route = {
   writes: ['appendUpdate', 'saveCase', 'idempotencyRecord'],
   rateLimits: ['updates'],
   caseData: true,
-  sendsMail: true,
   summary: 'Add an update; internal visibility is for staff (CASE-6)',
   request: { params: CaseNumberParams, body: CreateUpdateBody },
   success: { status: 201, schema: UpdateSchema },

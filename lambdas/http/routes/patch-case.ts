@@ -11,7 +11,6 @@ export const route = {
   writes: ['saveCase'],
   rateLimits: ['updates'],
   caseData: true,
-  sendsMail: true,
   summary: 'Staff change status, sub-status, severity, owner, support group (CASE-3, CASE-4); If-Match: version',
   request: { params: CaseNumberParams, body: PatchCaseBody },
   success: { status: 200, schema: CaseSchema },
