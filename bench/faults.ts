@@ -58,7 +58,7 @@ const main = async () => {
     const t0 = Date.now();
     await ses!.down();
     for (let i = 0; i < updates; i++) {
-      const marker = `fault-${run}-update-${i}`;
+      const marker = `[fault-${run}-update-${i}]`;
       const c = cases[i % cases.length]!;
       count(
         await call(
