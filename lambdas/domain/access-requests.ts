@@ -573,6 +573,8 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
   const before = new Date(now.getTime() - PENDING_FLAG_AFTER_HOURS * 3600_000).toISOString();
   const report: PendingSweepReport = { examined: 0, flagged: 0, mailFailed: 0 };
   let admins: User[] | undefined;
+  // One read per organisation per run: the overdue mail is rendered for each admin's region (PRIV-1).
+  const orgs = new Map<string, Org | undefined>();
   let after: unknown;
   do {
     const page = await deps.accessRequests.duePending(before, { limit: PAGE, after });
@@ -580,7 +582,8 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
       report.examined++;
       if (!(await deps.accessRequests.flagOverdue(r, at))) continue;
       admins ??= await deps.accessRequests.portalAdmins();
-      const [org] = await deps.directory.getOrgs([r.orgId]);
+      if (!orgs.has(r.orgId)) orgs.set(r.orgId, (await deps.directory.getOrgs([r.orgId]))[0]);
+      const org = orgs.get(r.orgId);
       // One mail per admin, each rendered for that admin's region (PRIV-1).
       const sent =
         admins.length > 0 &&
