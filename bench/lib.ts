@@ -82,6 +82,8 @@ export const BENCH_BINDINGS = {
   chatConnectionsUrl: 'https://chat.casework.test/bench',
   chatTimerQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-bench-chat-timers',
   userPoolId: 'eu-west-1_bench',
+  mailQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-mail-bench',
+  mailRetry: { baseSeconds: 20, capSeconds: 600 },
 };
 
 /**

@@ -6,14 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import { SWEEP_FUNCTION } from '../lib/function-specs';
 import { localBindings, localRuntime, startFunctionHost } from '../lib/local/functions';
+import { LOCAL_MAIL_QUEUE, localQueueUrl } from '../lib/local/mail-queue';
 
 const env = process.env;
 env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const main = async () => {
+  // Issue 23: FLAG-2's mail goes to the running local mode's mail queue on fauxqs (AWS_PORT).
+  const fauxqs = `http://127.0.0.1:${env.AWS_PORT || 4566}`;
   const host = startFunctionHost({
-    runtime: localRuntime(`http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, `http://127.0.0.1:${env.SES_PORT || 8005}`),
-    bindings: localBindings(),
+    runtime: localRuntime(`http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, `http://127.0.0.1:${env.SES_PORT || 8005}`, fauxqs),
+    bindings: localBindings({ mailQueueUrl: localQueueUrl(fauxqs, LOCAL_MAIL_QUEUE) }),
   });
   try {
     const report = await host.handler(SWEEP_FUNCTION.name)(

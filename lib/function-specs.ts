@@ -10,6 +10,7 @@ import {
   CHAT_WRITES,
   NOTIFIER_WRITES,
   RECEIVE_MAIL_WRITES,
+  SEND_MAIL_WRITES,
   SWEEP_WRITES,
   type WritePattern,
 } from '../lambdas/data/writes';
@@ -25,6 +26,14 @@ export interface FunctionBindings {
   readonly cursorSecret?: boolean;
   /** MAIL_DOMAIN, with SES sending from that domain (MAIL-1). */
   readonly mailer?: boolean;
+  /** MAIL_DOMAIN alone, for a function that renders mail for the mail queue but never sends (a name needs no grant). */
+  readonly mailDomain?: boolean;
+  /**
+   * Issue 23: the mail queue: MAIL_QUEUE_URL, with sqs:SendMessage (`send`), or for its consumer
+   * receive, delete and ChangeMessageVisibility and the backoff (`consume`:
+   * MAIL_RETRY_BASE_SECONDS, MAIL_RETRY_CAP_SECONDS).
+   */
+  readonly mailQueue?: 'send' | 'consume';
   /** The reply-token keyring (MAIL-1): REPLY_TOKEN_SECRET_ARN in AWS, the keyring itself locally. */
   readonly replyKeys?: boolean;
   /** Raw inbound mail (MAIL-2): INBOUND_BUCKET and INBOUND_PREFIX, with GetObject under the prefix. */
@@ -81,6 +90,9 @@ export interface BindingValues {
   chatTimerQueueUrl: string;
   /** The Cognito user pool's id; '' where there is no pool (local mode: the directory signs in). */
   userPoolId: string;
+  /** Issue 23: the mail queue, and its consumer's backoff (seconds): base and cap of the exponential delay. */
+  mailQueueUrl: string;
+  mailRetry: { baseSeconds: number; capSeconds: number };
 }
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
@@ -99,7 +111,14 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
       ? { CURSOR_SECRET_ARN: values.cursorSecret.arn }
       : { CURSOR_SECRET: values.cursorSecret.value }
     : {}),
-  ...(spec.mailer ? { MAIL_DOMAIN: values.mailDomain } : {}),
+  ...(spec.mailer || spec.mailDomain ? { MAIL_DOMAIN: values.mailDomain } : {}),
+  ...(spec.mailQueue ? { MAIL_QUEUE_URL: values.mailQueueUrl } : {}),
+  ...(spec.mailQueue === 'consume'
+    ? {
+        MAIL_RETRY_BASE_SECONDS: String(values.mailRetry.baseSeconds),
+        MAIL_RETRY_CAP_SECONDS: String(values.mailRetry.capSeconds),
+      }
+    : {}),
   ...(spec.replyKeys
     ? 'arn' in values.replyKeys
       ? { REPLY_TOKEN_SECRET_ARN: values.replyKeys.arn }
@@ -130,6 +149,8 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       chatConnectionsUrl: 'connections',
       chatTimerQueueUrl: 'queue',
       userPoolId: 'pool',
+      mailQueueUrl: 'queue',
+      mailRetry: { baseSeconds: 1, capSeconds: 1 },
     }),
   ).sort();
 
@@ -153,7 +174,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
       ...(served.some((r) => r.sendsMail)
         ? { mailer: true, replyKeys: true }
         : served.some((r) => r.sendsNotices)
-          ? { mailer: true }
+          ? { mailDomain: true, mailQueue: 'send' as const }
           : {}),
       ...(served.some((r) => r.push) ? { push: true } : {}),
       ...(served.some((r) => r.grantsAccounts) ? { userPool: true } : {}),
@@ -162,25 +183,39 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
   return specs;
 };
 
-/** The scheduled sweep (FLAG-1, FLAG-2): FLAG-2 mails portal admins itself. */
+/** The scheduled sweep (FLAG-1, FLAG-2): FLAG-2 queues the portal admins' mail (issue 23). */
 export const SWEEP_FUNCTION: FunctionSpec = {
   name: 'run-sweep',
   module: 'schedule/run-sweep',
   routes: [],
   table: { writes: SWEEP_WRITES },
-  mailer: true,
+  mailDomain: true,
+  mailQueue: 'send',
 };
 
-/** The table stream's consumer (NOTE-1, FLAG-1): integration messages, per-user delivery, the needs-action reminders. */
+/**
+ * The table stream's consumer (NOTE-1, FLAG-1): integration messages, inbox and push delivery, and
+ * mail jobs for the mail queue (issue 23: it sends no mail itself).
+ */
 export const NOTIFIER_FUNCTION: FunctionSpec = {
   name: 'notify',
   module: 'stream/notify',
   routes: [],
   table: { writes: NOTIFIER_WRITES },
-  mailer: true,
-  replyKeys: true,
   topic: true,
   push: true,
+  mailQueue: 'send',
+};
+
+/** Issue 23: the mail queue's consumer, the one sender of queued mail (MAIL-1, FLAG-1, ACC-6, NOTE-1 email). */
+export const SEND_MAIL_FUNCTION: FunctionSpec = {
+  name: 'send-mail',
+  module: 'queue/send-mail',
+  routes: [],
+  table: { writes: SEND_MAIL_WRITES },
+  mailer: true,
+  replyKeys: true,
+  mailQueue: 'consume',
 };
 
 /** SES inbound mail (MAIL-2..5): the receipt rule invokes it after storing the raw message. */
@@ -232,6 +267,7 @@ export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<stri
     [SWEEP_FUNCTION.name, SWEEP_FUNCTION],
     [RECEIVE_MAIL_FUNCTION.name, RECEIVE_MAIL_FUNCTION],
     [NOTIFIER_FUNCTION.name, NOTIFIER_FUNCTION],
+    [SEND_MAIL_FUNCTION.name, SEND_MAIL_FUNCTION],
     [CHAT_AUTHORIZER_FUNCTION.name, CHAT_AUTHORIZER_FUNCTION],
     [CHAT_SOCKET_FUNCTION.name, CHAT_SOCKET_FUNCTION],
     [CHAT_TIMER_FUNCTION.name, CHAT_TIMER_FUNCTION],

@@ -7,7 +7,7 @@ import type { TableRef } from '../data/client';
 import { directoryRepo } from '../data/directory-repo';
 import { favoriteRepo } from '../data/favorite-repo';
 import { mailRepo } from '../data/mail-repo';
-import { outboxRepo } from '../data/outbox-repo';
+import { mailLogRepo, outboxRepo } from '../data/outbox-repo';
 import { monitoringRepo } from '../data/monitoring-repo';
 import { notificationRepo } from '../data/notification-repo';
 import { rateLimitRepo } from '../data/rate-limit-repo';
@@ -21,6 +21,7 @@ import { systemIds } from './ids';
 import { postalMimeParser } from './mime';
 import { replyKeyring } from './reply-keys';
 import { sesMailer } from './ses-mailer';
+import { sqsMailQueue } from './mail-queue';
 import { snsIntegrationTopic } from './sns-topic';
 import { snsPush } from './sns-push';
 import { directoryUserAccounts } from './user-accounts';
@@ -42,6 +43,9 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   // A function, read on first use: functions that never sign or verify a token need no keyring.
   replyKeys: replyKeyring,
   outbox: outboxRepo(ref),
+  mailLog: mailLogRepo(ref),
+  // Only functions bound to the mail queue have MAIL_QUEUE_URL; tests pass an inline queue.
+  mailQueue: sqsMailQueue(),
   // Only the notifier has NOTIFY_TOPIC_ARN (bindTopic); anyone else publishing fails loudly.
   integration: snsIntegrationTopic(),
   monitoring: monitoringRepo(ref),

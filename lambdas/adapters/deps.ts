@@ -5,7 +5,7 @@ import { directoryRepo } from '../data/directory-repo';
 import { mailRepo } from '../data/mail-repo';
 import { favoriteRepo } from '../data/favorite-repo';
 import { subscriptionRepo } from '../data/subscription-repo';
-import { outboxRepo } from '../data/outbox-repo';
+import { mailLogRepo, outboxRepo } from '../data/outbox-repo';
 import { monitoringRepo } from '../data/monitoring-repo';
 import { notificationRepo } from '../data/notification-repo';
 import { rateLimitRepo } from '../data/rate-limit-repo';
@@ -30,6 +30,7 @@ export interface OwnPorts {
   replyKeys?: Deps['replyKeys'];
   integration?: () => Deps['integration'];
   push?: () => Deps['push'];
+  mailQueue?: () => Deps['mailQueue'];
   /** Given the directory's lookup by address (local mode's sign-in directory is the directory). */
   userAccounts?: (userIdByEmail: (email: string) => Promise<string | undefined>) => Deps['userAccounts'];
 }
@@ -68,6 +69,11 @@ const lazyDeps = (own: OwnPorts): Deps => {
   const subscriptions = once(() => subscriptionRepo(table()));
   const favorites = once(() => favoriteRepo(table()));
   const outbox = once(() => outboxRepo(table()));
+  const mailLog = once(() => mailLogRepo(table()));
+  const mailQueue = once(() => {
+    if (!own.mailQueue) throw unwired('mailQueue');
+    return own.mailQueue();
+  });
   const integration = once(() => {
     if (!own.integration) throw unwired('integration');
     return own.integration();
@@ -119,6 +125,12 @@ const lazyDeps = (own: OwnPorts): Deps => {
     },
     get outbox() {
       return outbox();
+    },
+    get mailLog() {
+      return mailLog();
+    },
+    get mailQueue() {
+      return mailQueue();
     },
     get integration() {
       return integration();

@@ -6,8 +6,12 @@
 import type { OwnPorts } from './deps';
 import { replyKeyring } from './reply-keys';
 import { sesMailer } from './ses-mailer';
+import { sqsMailQueue } from './mail-queue';
 
 export const MAIL_PORTS = { mailer: () => sesMailer(), replyKeys: replyKeyring } as const satisfies OwnPorts;
 
 /** The ports of a function that mails notices, not case mail (ACC-6 codes and decisions): no reply keys. */
 export const NOTICE_PORTS = { mailer: () => sesMailer() } as const satisfies OwnPorts;
+
+/** Issue 23: the ports of a function that queues mail for the mail queue's consumer. */
+export const MAIL_QUEUE_PORTS = { mailQueue: () => sqsMailQueue() } as const satisfies OwnPorts;

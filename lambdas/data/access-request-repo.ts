@@ -8,6 +8,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccessGrant, AccessRequestRepo, Page, PageRequest, RateLimit } from '../domain/ports';
 import type { AccessRequest, User } from '../domain/types';
+import type { MailJob } from '../domain/outbound';
+import { mailJobPut } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseItem } from './case-repo';
 import { listOrgMembers, membershipItem } from './directory-repo';
@@ -42,6 +44,7 @@ export const openRequest = async (
   r: AccessRequest,
   limits: RateLimit[],
   expiresAt: number,
+  mail?: MailJob,
 ): Promise<'created' | 'exists' | { limited: RateLimit }> => {
   try {
     await ref.doc.send(
@@ -65,6 +68,8 @@ export const openRequest = async (
               ExpressionAttributeValues: { ':one': 1, ':max': l.max, ':exp': l.expiresAt, ':entity': 'rate-limit' },
             },
           })),
+          // Last, so the cancellation reasons above keep their positions.
+          ...(mail ? [mailJobPut(ref.table, mail, expiresAt)] : []),
         ],
       }),
     );
@@ -352,7 +357,7 @@ export const approversOf = async (ref: TableRef, orgId: string): Promise<User[]>
 export const portalAdmins = (ref: TableRef): Promise<User[]> => staffByRole(ref, 'admin');
 
 export const accessRequestRepo = (ref: TableRef): AccessRequestRepo => ({
-  open: (r, limits, expiresAt) => openRequest(ref, r, limits, expiresAt),
+  open: (r, limits, expiresAt, mail) => openRequest(ref, r, limits, expiresAt, mail),
   get: (id) => getRequest(ref, id),
   countAttempt: (id, max, now) => countAttempt(ref, id, max, now),
   confirm: (r, c) => confirmRequest(ref, r, c),

@@ -31,6 +31,10 @@ export const KEY_PREFIX = {
   autoReply: 'AUTOREPLY#',
   /** The notifier's once-only ledger (issue 10). */
   outbox: 'OUTBOX#',
+  /** Issue 23: a mail intent written in the transaction of the change that causes it (the stream carries it to the mail queue). */
+  mailJob: 'MAILJOB#',
+  /** Issue 23: per case, what became of each mail the case sent (staff see undelivered mail). */
+  mailLog: 'MAILLOG#',
   /** ALARM-1, ALARM-2: alarms, cloud incidents and maintenance alerts, one item per source id. */
   monitoring: 'MONITOR#',
   /** NOTE-1: a registered push device (one per platform and token, whoever holds it now). */
@@ -190,6 +194,10 @@ export const ALL_INDEX_ATTRIBUTES: string[] = Object.values(TABLE.indexes).flatM
 
 /** Issue 10: one ledger item per side effect of the notifier (a publication, a reminder). */
 export const outboxKey = (key: string) => ({ PK: `${KEY_PREFIX.outbox}${key}`, SK: 'OUTBOX' });
+
+/** Issue 23: a mail intent item, and a case's mail log entry (one per job key, overwritten as it progresses). */
+export const mailJobKey = (key: string) => ({ PK: `${KEY_PREFIX.mailJob}${key}`, SK: 'MAILJOB' });
+export const mailLogKey = (caseNumber: string, key: string) => ({ PK: `${KEY_PREFIX.mailLog}${caseNumber}`, SK: `MAIL#${key}` });
 
 /** Inbound mail (issue 9): claims and outcomes, outbound message ids, content fingerprints, MAIL-3 replies. */
 export const mailKeys = {

@@ -5,11 +5,12 @@
  * than that can no longer be replayed.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboxClaim, OutboxRepo } from '../domain/ports';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MailJob, MailLogEntry } from '../domain/outbound';
+import type { MailLogRepo, OutboxClaim, OutboxRepo } from '../domain/ports';
 import type { TableRef } from './client';
-import { ttlIn } from './items';
-import { outboxKey } from './keys';
+import { fromItem, ttlIn } from './items';
+import { mailJobKey, mailLogKey, outboxKey } from './keys';
 import { TABLE } from './table';
 
 /** DynamoDB streams keep records 24 hours; the ledger outlives any replay of them. */
@@ -106,4 +107,64 @@ export const outboxRepo = (ref: TableRef): OutboxRepo => ({
   claim: (key, claimId, now, leaseUntil) => claimOutbox(ref, key, claimId, now, leaseUntil),
   finish: (key, claimId, at, outcome) => finishOutbox(ref, key, claimId, at, outcome),
   release: (key, claimId) => releaseOutbox(ref, key, claimId),
+});
+
+/** Issue 23: per case, one entry per mail job, overwritten as the job progresses (its key makes it idempotent). */
+const MAIL_LOG_TTL_SECONDS = 90 * 24 * 3600;
+
+export const recordMailLog = async (ref: TableRef, entry: MailLogEntry): Promise<void> => {
+  await ref.doc
+    .send(
+      new PutCommand({
+        TableName: ref.table,
+        Item: {
+          ...mailLogKey(entry.caseNumber, entry.key),
+          entity: 'mail-log',
+          ...entry,
+          [TABLE.ttlAttribute]: ttlIn(new Date(entry.at), MAIL_LOG_TTL_SECONDS),
+        },
+        // A late `retrying` never overwrites a final state another delivery recorded.
+        ConditionExpression: 'attribute_not_exists(#pk) OR NOT (#state IN (:sent, :notAllowed, :superseded))',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#state': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':notAllowed': 'not-allowed', ':superseded': 'superseded' },
+      }),
+    )
+    .catch((err: unknown) => {
+      if (!conditionFailed(err)) throw err;
+    });
+};
+
+export const listMailLog = async (ref: TableRef, caseNumber: string): Promise<MailLogEntry[]> => {
+  const { PK } = mailLogKey(caseNumber, '');
+  const out: MailLogEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await ref.doc.send(
+      new QueryCommand({
+        TableName: ref.table,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        ExpressionAttributeValues: { ':pk': PK },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of res.Items ?? []) out.push(fromItem<MailLogEntry>(item));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out.sort((a, b) => (a.at < b.at ? 1 : -1));
+};
+
+export const mailLogRepo = (ref: TableRef): MailLogRepo => ({
+  record: (entry) => recordMailLog(ref, entry),
+  list: (caseNumber) => listMailLog(ref, caseNumber),
+});
+
+/** Issue 23: the transaction Put of a mail intent; it expires once nobody could still send it. */
+export const mailJobPut = (table: string, job: MailJob, expiresAt: number) => ({
+  Put: {
+    TableName: table,
+    Item: { ...mailJobKey(job.key), entity: 'mail-job', job: JSON.stringify(job), [TABLE.ttlAttribute]: expiresAt },
+    ConditionExpression: 'attribute_not_exists(#pk)',
+    ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+  },
 });

@@ -13,6 +13,7 @@ import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws
 import type { TableChange } from '../domain/notifications';
 import type { Alarm, CloudIncident, MaintenanceAlert } from '../domain/monitoring';
 import type { Case, CaseUpdate, OrgEvent } from '../domain/types';
+import type { MailJob } from '../domain/outbound';
 import { fromItem } from './items';
 import { KEY_PREFIX, keys, MONITORING_SORT_KEYS } from './keys';
 import { TABLE } from './table';
@@ -33,7 +34,20 @@ export const STREAM_FILTERS: readonly Pattern[] = [
     eventName: ['INSERT', 'MODIFY'],
     dynamodb: { Keys: key([{ prefix: KEY_PREFIX.monitoring }], Object.values(MONITORING_SORT_KEYS)) },
   },
+  // Issue 23: mail intents written with the change that causes them (the fifth and last filter a source takes).
+  { eventName: ['INSERT'], dynamodb: { Keys: key([{ prefix: KEY_PREFIX.mailJob }], ['MAILJOB']) } },
 ];
+
+/** Issue 23: the mail job of an intent item's INSERT; undefined for any other record. Throws on one it cannot read. */
+export const mailJobOf = (r: DynamoDBRecord): MailJob | undefined => {
+  if (r.eventName !== 'INSERT' || !(r.dynamodb?.Keys?.[TABLE.partitionKey]?.S ?? '').startsWith(KEY_PREFIX.mailJob)) {
+    return undefined;
+  }
+  const item = r.dynamodb?.NewImage ? (unmarshall(r.dynamodb.NewImage as never) as { job?: unknown }) : {};
+  const job = typeof item.job === 'string' ? (JSON.parse(item.job) as MailJob) : undefined;
+  if (!job?.key || !job.kind) throw new Error(`stream record ${r.eventID}: not a mail job`);
+  return job;
+};
 
 /** The subset of Lambda's filter syntax STREAM_FILTERS uses: exact values and `prefix`. */
 const matches = (pattern: unknown, value: unknown): boolean => {
@@ -95,6 +109,7 @@ export const tableChange = (r: DynamoDBRecord): TableChange => {
   const pk = r.dynamodb?.Keys?.[TABLE.partitionKey]?.S ?? '';
   const next = r.dynamodb?.NewImage;
   if (!next) throw new Error(`stream record ${r.eventID} has no new image (is the stream NEW_AND_OLD_IMAGES?)`);
+  if (pk.startsWith(KEY_PREFIX.mailJob)) return { kind: 'other' };
   if (pk.startsWith(KEY_PREFIX.monitoring)) return monitoringChange(r, sk, next);
   if (pk.startsWith(KEY_PREFIX.org)) {
     const e = image<OrgEvent>(next)!;

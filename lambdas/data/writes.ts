@@ -24,6 +24,8 @@ const {
   content: CONTENT,
   autoReply: AUTOREPLY,
   outbox: OUTBOX,
+  mailJob: MAILJOB,
+  mailLog: MAILLOG,
   monitoring: MONITOR,
   device: DEVICE,
   accessRequest: ACCESSREQ,
@@ -101,8 +103,10 @@ export const WRITE_PATTERNS = {
   registerDevice: { PutItem: [DEVICE] },
   /** notification-repo deleteDevice (NOTE-1): the owner's DELETE, or the notifier when SNS reports it disabled. */
   removeDevice: { DeleteItem: [DEVICE] },
-  /** access-request-repo open (ACC-6): the request and both rate-limit counters in one transaction. */
-  openAccessRequest: { PutItem: [ACCESSREQ], UpdateItem: [RATE] },
+  /** access-request-repo open (ACC-6): the request, both rate-limit counters and the code mail's intent (issue 23) in one transaction. */
+  openAccessRequest: { PutItem: [ACCESSREQ, MAILJOB], UpdateItem: [RATE] },
+  /** outbox-repo mail log (issue 23): per case, what became of each mail job. */
+  mailLog: { PutItem: [MAILLOG] },
   /** access-request-repo countAttempt and confirm (ACC-6): the request, and the admin case with its Reference ID. */
   confirmAccessRequest: { UpdateItem: [ACCESSREQ], PutItem: [CASE, REF] },
   /** access-request-repo decide (ACC-6): the request, the user and memberships granted, the admin case closed with its update and event. */
@@ -135,10 +139,13 @@ export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
 export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAccessRequest'];
 
 /**
- * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, the ids of the mail it
- * sends, inbox items, and devices SNS reports disabled; it changes no case.
+ * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, inbox items, and devices
+ * SNS reports disabled; it changes no case and sends no mail (it queues mail jobs, issue 23).
  */
-export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'inboxItem', 'removeDevice'];
+export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice'];
+
+/** The mail queue's consumer (issue 23): its once-only ledger, SES's ids of the mail it sends, the per-case mail log. */
+export const SEND_MAIL_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'mailLog'];
 
 /** Chat (issue 12): the WebSocket function and the chat timer's consumer (CHAT-2 callback, CHAT-3 transcript). */
 export const CHAT_WRITES: readonly WritePattern[] = [

@@ -14,7 +14,8 @@ import { corporateEmailIssue } from './identity';
 import { keyReused, type IdempotencyRequest } from './idempotency';
 import { combinationOf, LEVEL_RANK, membershipLevel } from './levels';
 import { loopMarker, type OutboundMail } from './mail';
-import { staffAccessOn, staffOf, type Caller, type CaseAccess } from './policy';
+import type { MailJob } from './outbound';
+import { staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from './policy';
 import type { AccessGrant, Deps, Page, PageRequest, RateLimit } from './ports';
 import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from './types';
 import { viewFor, type View } from './views';
@@ -166,18 +167,31 @@ export const decisionMail = (domain: string, r: AccessRequest): OutboundMail =>
       `\n\nAdmin case ${r.caseNumber}.`,
   );
 
-export const overdueMail = (domain: string, to: string[], r: AccessRequest): OutboundMail =>
-  notice(
+/**
+ * FLAG-2: the overdue mail for one admin, rendered through the access-request view of that admin's
+ * own access (issue 18, finding 3): staff working from the US read an EU/EEA requester's request
+ * without name or address, as in the list.
+ */
+export const overdueMail = (domain: string, to: string, r: AccessRequest, access: CaseAccess = 'staff'): OutboundMail => {
+  const shown = viewFor('accessRequest', r, access) as Partial<AccessRequest>;
+  const who = shown.name && shown.email ? `${shown.name} <${shown.email}>` : 'A requester (personal data withheld, PRIV-1)';
+  return notice(
     domain,
-    to,
+    [to],
     `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
-    `${describe(r)}\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
+    `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
+      `\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
   );
+};
 
-/** Mail after a committed change: a failure is reported, never thrown (the change stands). */
-const sendQuietly = async (deps: Pick<Deps, 'mailer'>, mail: OutboundMail): Promise<boolean> => {
+/**
+ * Mail after a committed change goes to the mail queue (issue 23), which retries it with backoff
+ * and dead-letters the whole job; `key` makes a repeated call send it once. A failure to queue is
+ * reported, never thrown (the change stands).
+ */
+const sendQuietly = async (deps: Pick<Deps, 'mailQueue' | 'clock'>, key: string, mail: OutboundMail): Promise<boolean> => {
   try {
-    await deps.mailer.send(mail);
+    await deps.mailQueue.enqueue([{ kind: 'notice', key, at: deps.clock.now().toISOString(), mail }]);
     return true;
   } catch {
     return false;
@@ -239,7 +253,21 @@ export const openAccessRequest = async (
     { kind: 'email', subject: email, windowStart: window.start, max: REQUESTS_PER_EMAIL, expiresAt: window.expiresAt },
     { kind: 'ip', subject: sourceIp, windowStart: window.start, max: REQUESTS_PER_IP, expiresAt: window.expiresAt },
   ];
-  const outcome = await deps.accessRequests.open(r, limits, Math.floor(now.getTime() / 1000) + UNCONFIRMED_TTL_HOURS * 3600);
+  // Issue 23: the code mail is an intent in the request's own transaction, sent by the mail queue's
+  // consumer with retries: the request never waits on SES, and a stored request always gets its code.
+  const codeJob: MailJob = {
+    kind: 'notice',
+    key: `access-code#${requestId}`,
+    at,
+    requestId,
+    mail: codeMail(deps.mailDomain, r, code),
+  };
+  const outcome = await deps.accessRequests.open(
+    r,
+    limits,
+    Math.floor(now.getTime() / 1000) + UNCONFIRMED_TTL_HOURS * 3600,
+    codeJob,
+  );
   if (outcome === 'exists') {
     // Only an Idempotency-Key makes a known id: the same key with another body is 422.
     const first = await deps.accessRequests.get(requestId);
@@ -247,16 +275,6 @@ export const openAccessRequest = async (
     return { status: 201, body: viewFor('accessRequest', first, 'write'), replayed: true };
   }
   if (outcome !== 'created') throw rateLimited(outcome.limited, window.retryAfter);
-  try {
-    await deps.mailer.send(codeMail(deps.mailDomain, r, code));
-  } catch {
-    throw new Problem(
-      503,
-      '/problems/mail-unavailable',
-      'Mail unavailable',
-      'The confirmation code could not be mailed; try again shortly.',
-    );
-  }
   return { status: 201, body: viewFor('accessRequest', r, 'write'), replayed: false };
 };
 
@@ -346,6 +364,7 @@ export const confirmAccessRequest = async (deps: Deps, requestId: string, code: 
   if (approvers.length)
     await sendQuietly(
       deps,
+      `access-approvers#${requestId}`,
       approverMail(
         deps.mailDomain,
         approvers.map((a) => a.email),
@@ -581,7 +600,7 @@ export const decideAccessRequest = async (
     if (
       await deps.accessRequests.decide(next, grant, { closedCase: closed, caseVersion: c.version, updates: [update], events })
     ) {
-      await sendQuietly(deps, decisionMail(deps.mailDomain, next));
+      await sendQuietly(deps, `access-decision#${next.requestId}`, decisionMail(deps.mailDomain, next));
       return viewFor('accessRequest', next, access);
     }
   }
@@ -608,6 +627,8 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
   const before = new Date(now.getTime() - PENDING_FLAG_AFTER_HOURS * 3600_000).toISOString();
   const report: PendingSweepReport = { examined: 0, flagged: 0, mailFailed: 0 };
   let admins: User[] | undefined;
+  // One read per organisation per run: the overdue mail is rendered for each admin's region (PRIV-1).
+  const orgs = new Map<string, Org | undefined>();
   let after: unknown;
   do {
     const page = await deps.accessRequests.duePending(before, { limit: PAGE, after });
@@ -615,16 +636,22 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
       report.examined++;
       if (!(await deps.accessRequests.flagOverdue(r, at))) continue;
       admins ??= await deps.accessRequests.portalAdmins();
+      if (!orgs.has(r.orgId)) orgs.set(r.orgId, (await deps.directory.getOrgs([r.orgId]))[0]);
+      const org = orgs.get(r.orgId);
+      // One mail per admin, each rendered for that admin's region (PRIV-1).
       const sent =
         admins.length > 0 &&
-        (await sendQuietly(
-          deps,
-          overdueMail(
-            deps.mailDomain,
-            admins.map((a) => a.email),
-            r,
-          ),
-        ));
+        (
+          await Promise.all(
+            admins.map((a) =>
+              sendQuietly(
+                deps,
+                `access-overdue#${r.requestId}#${a.userId}`,
+                overdueMail(deps.mailDomain, a.email, r, a.staff && org ? staffAccess(a.staff, org) : 'restricted'),
+              ),
+            ),
+          )
+        ).every(Boolean);
       if (sent) report.flagged++;
       else {
         report.mailFailed++;

@@ -20,7 +20,6 @@ import type { Deps, Page, PageRequest } from './ports';
 import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from './types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type HistoryEventView, type UpdateView } from './views';
-import { caseMail } from './mail';
 import { WAITING_STATES } from './lifecycle';
 
 /** Fields whose every change is an audit event. */
@@ -132,7 +131,7 @@ export const commitChange = async (
     const now = deps.clock.now().toISOString();
     const at = now > c.updatedAt ? now : c.updatedAt;
     const change = mutate(c, access, at);
-    const next: Case = { ...change.next, updatedAt: at, version: c.version + 1 };
+    const next: Case = { ...change.next, updatedAt: at, version: c.version + 1, changedBy: caller.id };
     const idempotency = idem && idempotencyWrite(caller, idem.request, idem.status, { caseNumber });
     try {
       if (await deps.cases.saveCase(next, c.version, { updates: change.updates, events: change.events, idempotency })) {
@@ -212,14 +211,12 @@ export const patchCase = async (
   ifMatch?: number,
 ): Promise<CaseView> => {
   const actor = actorOf(caller);
-  let statusChanged = false;
   const { c, access } = await commitChange(
     deps,
     caller,
     caseNumber,
     (current, access, at) => {
       requireStaffWrite(access);
-      statusChanged = input.status !== undefined && input.status !== current.status;
       let next: Case = { ...current };
       if (input.status !== undefined && input.status !== current.status) {
         assertTransition(current.status, input.status);
@@ -246,7 +243,8 @@ export const patchCase = async (
     },
     ifMatch,
   );
-  if (statusChanged) await caseMail(deps, c, { status: c.status }); // MAIL-1
+  // MAIL-1: the contact's mail about the new status is sent from the committed change (the table
+  // stream feeds the mail queue, issue 23): the request never waits on SES nor fails after its commit.
   return viewCase(c, access);
 };
 
@@ -492,12 +490,12 @@ export const addUpdate = async (
     try {
       if (!staff && WAITING_STATES.includes(c.status)) {
         const change = customerResponse(deps, c, update, actor);
-        const next = { ...change.next, updatedAt: update.createdAt, version: c.version + 1 };
+        const next = { ...change.next, updatedAt: update.createdAt, version: c.version + 1, changedBy: caller.id };
         if (await deps.cases.saveCase(next, c.version, { ...change, idempotency: idem })) {
           return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
         }
       } else if (await deps.cases.appendUpdate(update, c, idem)) {
-        await caseMail(deps, c, { update }); // MAIL-1: a staff public update goes to the contact
+        // MAIL-1: a staff public update reaches the contact through the mail queue (issue 23).
         return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
       }
     } catch (err) {

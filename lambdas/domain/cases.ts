@@ -123,6 +123,7 @@ export const createCase = async (
     updatedAt: now,
     version: 1,
     needsAction: false,
+    changedBy: caller.id,
   };
   try {
     await deps.cases.createCase(c, idempotencyWrite(caller, idempotency, 201, { caseNumber: c.caseNumber }));

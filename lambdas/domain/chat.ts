@@ -23,6 +23,7 @@ import { resolveCaller } from './caller';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatEndReason, ChatMessage, ChatTimer } from './chat-types';
 import { conflict, forbidden, Problem, validation } from './errors';
 import { composeCaseMail, sendCaseMail } from './mail';
+import { viewCase } from './views';
 import { staffAccess, staffAccessOn, staffOf, type Caller } from './policy';
 import type { ChatConnections, ChatRepo, ChatTimers, Deps } from './ports';
 import type { Case, CaseUpdate, Org } from './types';
@@ -364,12 +365,15 @@ const alertManagement = async (deps: ChatDeps, c: Case, chat: Chat, phone: strin
   const keyring = await deps.replyKeys();
   const allowed = managers.filter((m) => m.staff && org && staffAccess(m.staff, org) === 'staff');
   const others = managers.filter((m) => !allowed.includes(m));
-  const send = async (to: string[], text: string) => {
+  // Issue 18, finding 3: the subject line is the case's view for the recipients' access too
+  // (restricted managers read no EU/EEA subject there, as in the body).
+  const send = async (to: string[], text: string, access: 'staff' | 'restricted') => {
     if (!to.length) return;
+    const shown = { ...c, subject: (viewCase(c, access) as { subject?: string }).subject ?? `Case ${c.caseNumber}` };
     await sendCaseMail(
       deps,
       c,
-      composeCaseMail(c, deps.mailDomain, keyring, { to, subjectPrefix: 'Chat callback requested: ', text }),
+      composeCaseMail(shown, deps.mailDomain, keyring, { to, subjectPrefix: 'Chat callback requested: ', text }),
     ).catch(() => undefined);
   };
   const waited = `${QUEUE_TIMEOUT_SECONDS} seconds`;
@@ -378,12 +382,14 @@ const alertManagement = async (deps: ChatDeps, c: Case, chat: Chat, phone: strin
     `No analyst of ${c.supportGroup} answered a chat on case ${c.caseNumber} within ${waited}.\n\n` +
       `${chat.customerName} (${chat.customerEmail}) asks to be called back on ${phone}.\n` +
       `Organisation: ${c.orgName}. Product line: ${c.productLine}.`,
+    'staff',
   );
   await send(
     others.map((m) => m.email),
     `No analyst of ${c.supportGroup} answered a chat on case ${c.caseNumber} within ${waited}, and the customer ` +
       `left a number to be called back on. The case's personal data is not shown to staff working from your ` +
       `region (PRIV-1): ask an analyst of ${c.supportGroup} who may see it to call back.`,
+    'restricted',
   );
 };
 

@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolveCaller } from './caller';
-import { composeCaseMail, loopMarker, sendCaseMail, type OutboundMail } from './mail';
+import { composeCaseMail, loopMarker, type OutboundMail } from './mail';
 import type { NotificationEvent } from './notifications';
 import { accountAccess, caseAccess, mayChangeSubscriptions, type Caller, type CaseAccess } from './policy';
 import type { Deps, InboxItem, PushMessage } from './ports';
@@ -77,6 +77,12 @@ export const actorOf = (e: NotificationEvent): string | undefined => {
       return e.case?.escalation?.decidedBy;
     case 'closure-requested':
       return e.case?.closureRequest?.requestedBy;
+    // Issue 18, finding 8: the contact who opened a case, or whose reply reopened it, is not told.
+    case 'case-created':
+    case 'status-changed':
+    case 'severity-changed':
+    case 'case-closed':
+      return e.case?.changedBy;
     default:
       return undefined;
   }
@@ -216,9 +222,12 @@ export const pushMessageOf = (item: InboxItem, access: CaseAccess): PushMessage 
   };
 };
 
-/** Events the routes already mail to the case's contact (MAIL-1, FLAG-1): no second copy for them. */
+/**
+ * Events the contact already gets case mail for (MAIL-1, FLAG-1, through the mail queue), and chat
+ * transcripts, which CHAT-3 mails itself (issue 18, finding 8): no second "Update on case" copy.
+ */
 const mailedToContact = (e: NotificationEvent): boolean =>
-  (e.eventType === 'public-update' && e.update?.authorKind === 'staff') ||
+  (e.eventType === 'public-update' && (e.update?.authorKind === 'staff' || e.update?.channel === 'chat')) ||
   ((e.eventType === 'status-changed' || e.eventType === 'case-closed') &&
     ['awaiting_info', 'solution_proposed', 'closed'].includes(String(e.to))) ||
   e.eventType === 'needs-action-flagged';
@@ -260,6 +269,13 @@ export const notificationMail = async (
     headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': loopMarker(domain) },
   };
 };
+
+/** An event as a mail job carries it: no update text (the mail shows the case's subject, never the update's body). */
+const slim = (e: NotificationEvent): NotificationEvent => ({
+  ...e,
+  ...(e.update ? { update: { ...e.update, body: '', fullText: undefined, rawKey: undefined } } : {}),
+  ...(e.case ? { case: { ...e.case, description: '' } } : {}),
+});
 
 /** The ledger keys of one event's deliveries. */
 export const deliveryKey = {
@@ -342,18 +358,19 @@ const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipien
   }
   const ownCaseMail = e.case?.contactId === user.userId && mailedToContact(e);
   if (toggles.email && user.email && !ownCaseMail) {
-    await once(deps, deliveryKey.email(e.eventId, user.userId), opts, async () => {
-      const mail = await notificationMail(
-        deps,
-        e,
-        { ...item, body: viewFor('inboxItem', item, r.access).body ?? '' },
-        user.email,
-        r.reasons,
-      );
-      if (e.case) await sendCaseMail(deps, e.case, mail);
-      else await deps.mailer.send(mail);
-      return 'mailed';
-    }).catch((err: unknown) => errors.push(err));
+    // Issue 23: the mail queue renders it for the recipient as they are then, and retries it.
+    await deps.mailQueue
+      .enqueue([
+        {
+          kind: 'notification',
+          key: deliveryKey.email(e.eventId, user.userId),
+          at: e.at,
+          event: slim(e),
+          userId: user.userId,
+          reasons: r.reasons,
+        },
+      ])
+      .catch((err: unknown) => errors.push(err));
   }
   if (errors.length) throw errors[0];
 };

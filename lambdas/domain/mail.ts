@@ -6,7 +6,7 @@
  */
 import type { Deps, ReplyKeyring } from './ports';
 import { replyAddress, signReplyToken } from './reply-token';
-import type { Case, CaseUpdate, Status } from './types';
+import type { Case } from './types';
 
 export interface OutboundMail {
   from: string;
@@ -74,45 +74,6 @@ export const sendCaseMail = async (deps: Pick<Deps, 'mailer' | 'mail' | 'clock'>
   const id = await deps.mailer.send(mail);
   if (typeof id === 'string' && id) {
     await deps.mail.recordOutbound(messageIdKey(id), c.caseNumber, deps.clock.now().toISOString()).catch(() => undefined);
-  }
-};
-
-const STATUS_TEXT: Partial<Record<Status, string>> = {
-  awaiting_info: 'Support needs more information from you to continue.',
-  solution_proposed: 'Support has proposed a solution. Please reply to confirm it works, or tell us what is missing.',
-  closed: 'The case is now closed. A Designated Contact can reopen it in the portal.',
-};
-
-/**
- * MAIL-1: the case mail a change sends, if any: a staff public update, or a status the contact
- * should know. Mail is a side effect of a committed change: a failure is reported, not thrown,
- * so the committed change is never answered with an error.
- */
-export const caseMail = async (
-  deps: Deps,
-  c: Case,
-  change: { update?: CaseUpdate; status?: Status },
-): Promise<'sent' | 'none' | 'failed'> => {
-  let text: string | undefined;
-  let prefix = '';
-  if (change.update && change.update.visibility === 'public' && change.update.authorKind === 'staff') {
-    text = `${change.update.authorName} wrote:\n\n${change.update.body}`;
-    prefix = 'Update: ';
-  } else if (change.status && STATUS_TEXT[change.status]) {
-    text = STATUS_TEXT[change.status];
-    prefix = `Status ${change.status.replace('_', ' ')}: `;
-  }
-  if (!text || !c.contactEmail) return 'none';
-  try {
-    const keyring = await deps.replyKeys();
-    await sendCaseMail(
-      deps,
-      c,
-      composeCaseMail(c, deps.mailDomain, keyring, { to: [c.contactEmail], subjectPrefix: prefix, text }),
-    );
-    return 'sent';
-  } catch {
-    return 'failed';
   }
 };
 

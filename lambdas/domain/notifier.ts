@@ -5,8 +5,9 @@
  *
  * - Integrations (NOTE-1): every event is published once to the SNS topic, ten to a PublishBatch,
  *   a few batches at a time, as the restricted `notification` view (PRIV-1).
- * - FLAG-1: the sweep only flags; the flag's change record drives the contact's reminder here,
- *   once per waiting period (ledger key `reminder#<case>#<waitingSince>`).
+ * - MAIL-1, FLAG-1 (issue 23): the case's contact's mail (a staff public update, a status to
+ *   answer, the reminder of a flagged case) is queued as a job for the mail consumer
+ *   (lambdas/domain/outbound.ts), which sends each once, with retries and a dead-letter queue.
  * - Per-user recipients and channels (NOTE-2, push, inbox, email where chosen): `deliver(event)`
  *   (delivery.ts), each push and email claimed under its own key, inbox items by a conditional put.
  *
@@ -17,7 +18,7 @@
  * can send twice too. Both need a crash or a lost answer inside a window of milliseconds.
  */
 import { deliver, orgIdOf } from './delivery';
-import { needsActionReminder, sendCaseMail } from './mail';
+import { contactJobsOf } from './outbound';
 import { needsCase, withCase, type NotificationEvent } from './notifications';
 import type { Deps, TopicMessage } from './ports';
 import type { Org } from './types';
@@ -39,7 +40,6 @@ export type NotifyOutcome = Map<string, Error | undefined>;
 
 export const ledgerKey = {
   published: (e: NotificationEvent) => `topic#${e.eventId}`,
-  reminder: (caseNumber: string, waitingSince: string) => `reminder#${caseNumber}#${waitingSince}`,
 };
 
 /** PRIV-1: the topic message, built through the one views module; attributes for filter policies. */
@@ -130,26 +130,26 @@ const publishOnce = async (deps: Deps, events: NotificationEvent[], opts: Notify
   });
 };
 
-/** FLAG-1: the reminder of a flagged case, once per waiting period. */
-const remindOnce = async (deps: Deps, e: NotificationEvent, opts: NotifyOptions): Promise<void> => {
-  const key = ledgerKey.reminder(e.caseNumber!, e.waitingSince!);
-  const state = await deps.outbox.claim(key, opts.claimId, deps.clock.now().toISOString(), opts.leaseUntil.toISOString());
-  if (state === 'done') return;
-  if (state === 'busy') throw new Busy(key);
-  try {
-    // The record may be replayed hours later: remind only while the case still waits in the same period.
-    const current = await deps.cases.getCase(e.caseNumber!);
-    if (!current?.needsAction || current.waitingSince !== e.waitingSince) {
-      await deps.outbox.finish(key, opts.claimId, deps.clock.now().toISOString(), 'answered-meanwhile');
-      return;
+/**
+ * MAIL-1, CASE-4, FLAG-1 (issue 23): the contact's case mail of each event goes to the mail queue
+ * as a job; its consumer renders and sends it once, retrying over minutes. Queuing is idempotent
+ * (a job's key derives from the change, and the consumer's ledger sends a key once), so a
+ * replayed record may queue a job again without a second mail.
+ */
+const queueContactMail = async (deps: Deps, events: NotificationEvent[], outcome: NotifyOutcome) => {
+  const jobs = events.flatMap((e) => contactJobsOf(e).map((job) => ({ e, job })));
+  for (let i = 0; i < jobs.length; i += MAIL_QUEUE_BATCH) {
+    const batch = jobs.slice(i, i + MAIL_QUEUE_BATCH);
+    try {
+      await deps.mailQueue.enqueue(batch.map((j) => j.job));
+    } catch (err) {
+      for (const { e } of batch) outcome.set(e.eventId, outcome.get(e.eventId) ?? asError(err));
     }
-    await sendCaseMail(deps, current, needsActionReminder(current, deps.mailDomain, await deps.replyKeys()));
-  } catch (err) {
-    await deps.outbox.release(key, opts.claimId).catch(() => undefined);
-    throw err;
   }
-  await deps.outbox.finish(key, opts.claimId, deps.clock.now().toISOString(), 'sent');
 };
+
+/** SQS SendMessageBatch takes at most ten entries. */
+export const MAIL_QUEUE_BATCH = 10;
 
 /**
  * Everything the events need, once. Never throws: the outcome says, per event, what still has
@@ -169,17 +169,7 @@ export const notify = async (deps: Deps, derived: NotificationEvent[], opts: Not
     }),
   );
   await publishOnce(deps, ready, opts, outcome);
-  await mapLimit(
-    ready.filter((e) => e.eventType === 'needs-action-flagged'),
-    PUBLISH_CONCURRENCY,
-    async (e) => {
-      try {
-        await remindOnce(deps, e, opts);
-      } catch (err) {
-        outcome.set(e.eventId, outcome.get(e.eventId) ?? asError(err));
-      }
-    },
-  );
+  await queueContactMail(deps, ready, outcome);
   // NOTE-1, NOTE-2: each event to its recipients, after (and whatever became of) its publication.
   const orgs = new Map<string, Promise<Org | undefined>>();
   await mapLimit(ready, PUBLISH_CONCURRENCY, async (e) => {

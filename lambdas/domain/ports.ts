@@ -4,6 +4,7 @@
  */
 import type { IdempotencyRecord, IdempotencyWrite } from './idempotency';
 import type { OutboundMail } from './mail';
+import type { MailJob, MailLogEntry } from './outbound';
 import type { Favorite, FavoriteKind } from './favorites';
 import type { MonitoringRepo } from './monitoring';
 import type {
@@ -295,6 +296,20 @@ export interface OutboxRepo {
   release(key: string, claimId: string): Promise<void>;
 }
 
+/**
+ * Issue 23: the mail queue. Jobs carry ids and the recipient, never rendered text (but `notice`);
+ * the consumer renders and sends each once (the ledger), retrying with backoff.
+ */
+export interface MailQueue {
+  enqueue(jobs: MailJob[]): Promise<void>;
+}
+
+/** Issue 23: per case, what became of each mail (staff see undelivered mail). */
+export interface MailLogRepo {
+  record(entry: MailLogEntry): Promise<void>;
+  list(caseNumber: string): Promise<MailLogEntry[]>;
+}
+
 /** One message for the integration topic; `id` is unique within a batch. */
 export interface TopicMessage {
   id: string;
@@ -449,7 +464,13 @@ export interface AccessRequestRepo {
    * The request and the rate-limit counters in one transaction: `limited` (with the counter that
    * refused) when one is at its maximum, `exists` when a request with this id is already stored.
    */
-  open(r: AccessRequest, limits: RateLimit[], expiresAt: number): Promise<'created' | 'exists' | { limited: RateLimit }>;
+  /** With `mail`, the code mail's intent is written in the same transaction (issue 23): it cannot be lost. */
+  open(
+    r: AccessRequest,
+    limits: RateLimit[],
+    expiresAt: number,
+    mail?: MailJob,
+  ): Promise<'created' | 'exists' | { limited: RateLimit }>;
   get(requestId: string): Promise<AccessRequest | undefined>;
   /**
    * Counts one confirmation attempt BEFORE the code is compared (so no more than `max` codes are
@@ -563,6 +584,9 @@ export interface Deps {
   mime: MimeParser;
   replyKeys: () => Promise<ReplyKeyring>;
   outbox: OutboxRepo;
+  /** Issue 23: the mail queue and the per-case mail log. */
+  mailQueue: MailQueue;
+  mailLog: MailLogRepo;
   integration: IntegrationTopic;
   /** ALARM-1, ALARM-2: alarms, cloud incidents, maintenance alerts. */
   monitoring: MonitoringRepo;

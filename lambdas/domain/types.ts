@@ -147,6 +147,11 @@ export interface Case {
   /** CHAT-2: the number a customer left when no analyst answered a chat (personal data, PRIV-1). */
   callbackPhone?: string;
   callbackRequestedAt?: string;
+  /**
+   * Who made the change this version records (bookkeeping, never shown): the notifier does not
+   * tell the actor of their own action (issue 18, finding 8).
+   */
+  changedBy?: string;
 }
 
 export interface Escalation {

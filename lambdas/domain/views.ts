@@ -408,6 +408,7 @@ const fullCase = (c: Case): Case => {
   for (const [k, v] of Object.entries(c)) if (!(k in out)) out[k] = v;
   // waitingSince is bookkeeping for the sweep, not part of the contract.
   delete out.waitingSince;
+  delete out.changedBy;
   return out as unknown as Case;
 };
 

@@ -2,19 +2,14 @@ import { addUpdate } from '../domain/case-changes';
 import type { CreateUpdateBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
-import { MAIL_PORTS } from '../adapters/mail-ports';
 import { route } from './routes/create-update';
 
-export const handler = httpRoute<{ caseNumber: string }, unknown, CreateUpdateBody>(
-  route,
-  async (req) => {
-    const res = await addUpdate(req.deps, req.caller!, req.params.caseNumber, req.body, req.idempotency);
-    const u = res.body;
-    return {
-      status: res.status,
-      body: u,
-      headers: { location: `/cases/${u.caseNumber}/updates/${u.updateId}`, ...replayedHeader(res) },
-    };
-  },
-  { ports: MAIL_PORTS },
-);
+export const handler = httpRoute<{ caseNumber: string }, unknown, CreateUpdateBody>(route, async (req) => {
+  const res = await addUpdate(req.deps, req.caller!, req.params.caseNumber, req.body, req.idempotency);
+  const u = res.body;
+  return {
+    status: res.status,
+    body: u,
+    headers: { location: `/cases/${u.caseNumber}/updates/${u.updateId}`, ...replayedHeader(res) },
+  };
+});

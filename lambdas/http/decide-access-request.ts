@@ -1,5 +1,5 @@
 import { ACCOUNT_PORTS } from '../adapters/account-ports';
-import { NOTICE_PORTS } from '../adapters/mail-ports';
+import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { decideAccessRequest, type DecisionInput } from '../domain/access-requests';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/decide-access-request';
@@ -7,5 +7,5 @@ import { route } from './routes/decide-access-request';
 export const handler = httpRoute<{ id: string }, unknown, DecisionInput>(
   route,
   async (req) => ok(await decideAccessRequest(req.deps, req.caller!, req.params.id, req.body, req.idempotency)),
-  { ports: { ...NOTICE_PORTS, ...ACCOUNT_PORTS } },
+  { ports: { ...MAIL_QUEUE_PORTS, ...ACCOUNT_PORTS } },
 );

@@ -2,7 +2,6 @@ import { patchCase } from '../domain/case-changes';
 import { validation } from '../domain/errors';
 import type { PatchCaseBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
-import { MAIL_PORTS } from '../adapters/mail-ports';
 import { route } from './routes/patch-case';
 
 /** `If-Match: "3"` (the ETag of GET /cases/{caseNumber}) or a bare version number. */
@@ -13,11 +12,7 @@ const versionOf = (ifMatch: string | undefined): number | undefined => {
   return Number(m[1]);
 };
 
-export const handler = httpRoute<{ caseNumber: string }, unknown, PatchCaseBody>(
-  route,
-  async (req) => {
-    const c = await patchCase(req.deps, req.caller!, req.params.caseNumber, req.body, versionOf(req.headers['if-match']));
-    return { status: 200, body: c, headers: { etag: `"${c.version}"` } };
-  },
-  { ports: MAIL_PORTS },
-);
+export const handler = httpRoute<{ caseNumber: string }, unknown, PatchCaseBody>(route, async (req) => {
+  const c = await patchCase(req.deps, req.caller!, req.params.caseNumber, req.body, versionOf(req.headers['if-match']));
+  return { status: 200, body: c, headers: { etag: `"${c.version}"` } };
+});

@@ -53,6 +53,18 @@ export const PROBLEM_TYPES = {
     title: 'Not found',
     detail: 'The resource does not exist, or the caller may not see it: the two are one answer (PRIV-3).',
   },
+  '/problems/headers-too-large': {
+    status: 431,
+    title: 'Request header fields too large',
+    detail: "The request line and headers exceed 10,240 bytes, API Gateway's limit (local gateway).",
+    outsideRoutes: 'gateway',
+  },
+  '/problems/bad-request': {
+    status: 400,
+    title: 'Bad request',
+    detail: 'The request could not be parsed as HTTP (local gateway).',
+    outsideRoutes: 'gateway',
+  },
   '/problems/method-not-allowed': {
     status: 405,
     title: 'Method not allowed',

@@ -32,7 +32,10 @@ export interface RouteDef {
   sendsMail?: boolean;
   /** Manages push endpoints (NOTE-1): the function gets the push binding. */
   push?: boolean;
-  /** Sends mail that is not case mail (ACC-6 codes and decisions): the mailer only, no reply keys. */
+  /**
+   * Queues mail that is not case mail (ACC-6 codes and decisions) for the mail queue's consumer
+   * (issue 23): the function gets MAIL_DOMAIN and the mail queue, never SES itself.
+   */
   sendsNotices?: boolean;
   /** Per-user rate limits it counts against (lambdas/domain/rate-limits.ts); `mail` comes with sendsMail. */
   rateLimits?: readonly RateLimitName[];

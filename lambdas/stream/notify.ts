@@ -10,14 +10,15 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { requiredEnv } from '../adapters/config';
 import { appDeps } from '../adapters/deps';
-import { MAIL_PORTS } from '../adapters/mail-ports';
+import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { PUSH_PORTS } from '../adapters/push-ports';
 import { snsIntegrationTopic } from '../adapters/sns-topic';
 import { logger } from '../adapters/logger';
 import { countMetric } from '../adapters/metrics';
-import { isTtlDeletion, tableChange } from '../data/stream-records';
+import { isTtlDeletion, mailJobOf, tableChange } from '../data/stream-records';
 import { deriveEvents, type NotificationEvent } from '../domain/notifications';
 import { notify } from '../domain/notifier';
+import type { MailJob } from '../domain/outbound';
 import type { Deps } from '../domain/ports';
 
 const recordKey = (r: DynamoDBRecord) => r.eventID ?? r.dynamodb?.SequenceNumber ?? '';
@@ -26,15 +27,29 @@ export const notifierHandler =
   (deps: () => Deps) =>
   async (event: DynamoDBStreamEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> => {
     const perRecord = new Map<string, { events: NotificationEvent[]; error?: Error }>();
+    const intents: { r: DynamoDBRecord; job: MailJob }[] = [];
     for (const r of event.Records) {
       if (isTtlDeletion(r)) {
         perRecord.set(recordKey(r), { events: [] });
         continue;
       }
       try {
-        perRecord.set(recordKey(r), { events: deriveEvents(tableChange(r)) });
+        const job = mailJobOf(r);
+        if (job) intents.push({ r, job });
+        perRecord.set(recordKey(r), { events: job ? [] : deriveEvents(tableChange(r)) });
       } catch (err) {
         perRecord.set(recordKey(r), { events: [], error: err instanceof Error ? err : new Error(String(err)) });
+      }
+    }
+    // Issue 23: mail intents written with their change go to the mail queue whole; a record whose
+    // job could not be queued fails and is retried by the stream (the consumer sends a key once).
+    for (let i = 0; i < intents.length; i += 10) {
+      const batch = intents.slice(i, i + 10);
+      try {
+        await deps().mailQueue.enqueue(batch.map((b) => b.job));
+      } catch (err) {
+        for (const b of batch)
+          perRecord.set(recordKey(b.r), { events: [], error: err instanceof Error ? err : new Error(String(err)) });
       }
     }
     const events = [...perRecord.values()].flatMap((p) => p.events);
@@ -69,11 +84,11 @@ export const notifierHandler =
     );
   };
 
-// This function's own ports: case mail (FLAG-1 reminders), the integration topic and push
-// delivery (NOTE-1).
+// This function's own ports: the mail queue (issue 23: it sends no mail itself), the integration
+// topic and push delivery (NOTE-1).
 export const handler = notifierHandler(() =>
   appDeps({
-    ...MAIL_PORTS,
+    ...MAIL_QUEUE_PORTS,
     ...PUSH_PORTS,
     integration: () => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')),
   }),

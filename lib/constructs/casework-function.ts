@@ -46,6 +46,8 @@ export interface BindingTargets {
   readonly chatTimers?: sqs.IQueue;
   /** The sign-in directory approved access requests create users in (ACC-6). */
   readonly userPool?: cognito.IUserPool;
+  /** Issue 23: the mail queue, and its consumer's backoff. */
+  readonly mailQueue?: { queue: sqs.IQueue; retry: { baseSeconds: number; capSeconds: number } };
 }
 
 export interface CaseworkFunctionProps extends Omit<
@@ -131,6 +133,8 @@ export class CaseworkFunction extends NodejsFunction {
     if (spec.table) this.bindTable(need(targets.table, 'table'), spec.table.writes);
     if (spec.cursorSecret) this.bindSecret(need(targets.cursorSecret, 'cursorSecret'));
     if (spec.mailer) this.bindMailer(need(targets.mailDomain, 'mailDomain'));
+    if (spec.mailDomain && !spec.mailer) this.addEnvironment('MAIL_DOMAIN', need(targets.mailDomain, 'mailDomain'));
+    if (spec.mailQueue) this.bindMailQueue(need(targets.mailQueue, 'mailQueue'), spec.mailQueue);
     if (spec.clients) this.setClients(need(targets.clients, 'clients'));
     if (spec.replyKeys) this.bindReplyKeys(need(targets.replyKeys, 'replyKeys'));
     if (spec.inboundBucket) {
@@ -163,6 +167,25 @@ export class CaseworkFunction extends NodejsFunction {
       "Connection ids are API Gateway's, unknown in advance: ManageConnections on the one stage of the one chat API, " +
         'for any method (POST, GET, DELETE) on its @connections.',
     );
+    return this;
+  }
+
+  /**
+   * Issue 23: the mail queue: MAIL_QUEUE_URL with sqs:SendMessage on it (`send`), or for its
+   * consumer receive, delete and ChangeMessageVisibility (the backoff) and the backoff's settings.
+   */
+  public bindMailQueue(
+    target: { queue: sqs.IQueue; retry: { baseSeconds: number; capSeconds: number } },
+    mode: 'send' | 'consume',
+  ): this {
+    this.addEnvironment('MAIL_QUEUE_URL', target.queue.queueUrl);
+    if (mode === 'send') {
+      target.queue.grantSendMessages(this);
+      return this;
+    }
+    target.queue.grantConsumeMessages(this);
+    this.addEnvironment('MAIL_RETRY_BASE_SECONDS', String(target.retry.baseSeconds));
+    this.addEnvironment('MAIL_RETRY_CAP_SECONDS', String(target.retry.capSeconds));
     return this;
   }
 

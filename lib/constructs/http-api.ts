@@ -11,7 +11,7 @@ import { INGEST_SCOPE } from '../../lambdas/domain/policy';
 import { ROUTES, type RouteDef } from '../../lambdas/http/routes';
 import { httpFunctionSpecs } from '../function-specs';
 import { CORS_POLICY, STAGE_CONFIG, type Stage } from '../stage';
-import { CaseworkFunction, LOG_RETENTION, logRemovalPolicy } from './casework-function';
+import { CaseworkFunction, LOG_RETENTION, logRemovalPolicy, type BindingTargets } from './casework-function';
 import type { CaseworkIdentity } from './identity';
 
 export interface CaseworkHttpApiProps {
@@ -28,6 +28,8 @@ export interface CaseworkHttpApiProps {
   readonly corsOrigins: readonly string[];
   /** SNS platform applications for the device routes (NOTE-1); "" where there is none. @default none */
   readonly push?: { apns: string; fcm: string };
+  /** Issue 23: the mail queue the access-request routes queue their notices on. */
+  readonly mailQueue?: BindingTargets['mailQueue'];
   /** @default the stage throttle in STAGE_CONFIG (lib/stage.ts) */
   readonly throttle?: apigw.ThrottleSettings;
   /** @default ROUTES, the route table; tests pass others to reach cases it does not have yet */
@@ -123,6 +125,7 @@ export class CaseworkHttpApi extends Construct {
         replyKeys: props.replyKeys,
         push: props.push ?? { apns: '', fcm: '' },
         userPool: identity.userPool,
+        mailQueue: props.mailQueue,
       });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',

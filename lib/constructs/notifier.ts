@@ -10,7 +10,7 @@ import { STREAM_FILTERS } from '../../lambdas/data/stream-records';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NOTIFIER_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
-import { CaseworkFunction } from './casework-function';
+import { CaseworkFunction, type BindingTargets } from './casework-function';
 
 export interface NotifierProps {
   readonly stage: Stage;
@@ -21,6 +21,8 @@ export interface NotifierProps {
   readonly replyKeys: secretsmanager.ISecret;
   /** SNS platform applications for device pushes (NOTE-1); '' where there is none. @default none */
   readonly push?: { apns: string; fcm: string };
+  /** Issue 23: the mail queue the notifier queues every mail job on (it sends none itself). */
+  readonly mailQueue?: BindingTargets['mailQueue'];
 }
 
 /** Tries after the first; then the batch's records go to the failure queue (bisected down to the poison one). */
@@ -65,7 +67,7 @@ export class Notifier extends Construct {
     this.function = new CaseworkFunction(this, 'Function', {
       stage: props.stage,
       module: NOTIFIER_FUNCTION.module,
-      description: 'Issue 10: derives events from the table stream, publishes them once, sends FLAG-1 reminders',
+      description: 'Issue 10: derives events from the table stream, publishes them once, delivers inbox and push, queues mail',
       timeout: Duration.seconds(60),
     }).bind(NOTIFIER_FUNCTION, {
       table: props.table,
@@ -73,6 +75,7 @@ export class Notifier extends Construct {
       replyKeys: props.replyKeys,
       topic: this.topic,
       push: props.push ?? { apns: '', fcm: '' },
+      mailQueue: props.mailQueue,
     });
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaDLQ',

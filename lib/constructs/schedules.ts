@@ -7,13 +7,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SWEEP_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
-import { CaseworkFunction } from './casework-function';
+import { CaseworkFunction, type BindingTargets } from './casework-function';
 
 export interface SchedulesProps {
   readonly stage: Stage;
   readonly table: dynamodb.ITable;
   /** FLAG-2: the sweep mails portal admins from this domain. */
   readonly mailDomain: string;
+  /** Issue 23: FLAG-2's mail goes through the mail queue. */
+  readonly mailQueue?: BindingTargets['mailQueue'];
   /** @default 15 minutes (FLAG-1); local mode runs the same handler every minute */
   readonly every?: Duration;
 }
@@ -50,7 +52,7 @@ export class Schedules extends Construct {
       timeout: Duration.minutes(5),
       onFailure: new destinations.SqsDestination(this.failures),
       retryAttempts: 2,
-    }).bind(SWEEP_FUNCTION, { table: props.table, mailDomain: props.mailDomain });
+    }).bind(SWEEP_FUNCTION, { table: props.table, mailDomain: props.mailDomain, mailQueue: props.mailQueue });
     Validations.of(this.sweep).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

@@ -146,17 +146,28 @@ export const startChatTimerQueue = async (opts: {
     void (async () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       const body = await readBody(req);
-      if (target !== 'AmazonSQS.SendMessage') {
-        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': 'UnsupportedOperation;Sender' });
-        res.end(
-          JSON.stringify({
-            __type: 'com.amazonaws.sqs#UnsupportedOperation',
-            message: `${target} is not served by the delay gate`,
-          }),
+      const input = JSON.parse(body || '{}') as { MessageBody: string; DelaySeconds?: number; QueueUrl?: string };
+      // The gate is the functions' whole SQS endpoint: calls on other queues (the mail queue, issue 23)
+      // pass through to fauxqs unchanged (the signature covers no host: fauxqs does not check it).
+      if (target !== 'AmazonSQS.SendMessage' || !String(input.QueueUrl ?? '').endsWith(path)) {
+        const upstream = await fetch(`${opts.fauxqsEndpoint}${req.url ?? '/'}`, {
+          method: req.method,
+          headers: Object.fromEntries(
+            Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'content-length'].includes(k)),
+          ) as Record<string, string>,
+          body,
+        });
+        res.writeHead(
+          upstream.status,
+          Object.fromEntries(
+            [...upstream.headers.entries()].filter(
+              ([k]) => !['transfer-encoding', 'content-encoding', 'content-length'].includes(k),
+            ),
+          ),
         );
+        res.end(Buffer.from(await upstream.arrayBuffer()));
         return;
       }
-      const input = JSON.parse(body) as { MessageBody: string; DelaySeconds?: number };
       held.push({ body: input.MessageBody, dueAt: now + (input.DelaySeconds ?? 0) * 1000 });
       const out = JSON.stringify({
         MessageId: randomUUID(),

@@ -20,7 +20,13 @@ const server = await startFauxqs({ port: opts.port, host: opts.host, logger: fal
   ...(opts.s3StorageDir ? { s3StorageDir: opts.s3StorageDir } : {}) });
 for (const bucket of opts.buckets) server.createBucket(bucket);
 const queues = {};
-for (const name of opts.queues ?? []) queues[name] = server.createQueue(name, { region: opts.region });
+for (const name of opts.queues ?? []) {
+  const dl = (opts.deadLetters ?? {})[name];
+  const attributes = dl
+    ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queues[dl.target].queueArn, maxReceiveCount: dl.maxReceiveCount }) }
+    : undefined;
+  queues[name] = server.createQueue(name, { region: opts.region, ...(attributes ? { attributes } : {}) });
+}
 const topics = {};
 for (const name of opts.topics ?? []) topics[name] = server.createTopic(name, { region: opts.region }).topicArn;
 for (const sub of opts.subscriptions ?? [])
@@ -48,6 +54,8 @@ export interface FauxqsOptions {
   topics?: string[];
   queues?: string[];
   subscriptions?: { topic: string; queue: string; rawMessageDelivery?: boolean }[];
+  /** A queue's dead-letter queue (listed before it in `queues`) and maxReceiveCount, as a RedrivePolicy. */
+  deadLetters?: Record<string, { target: string; maxReceiveCount: number }>;
 }
 
 export interface Fauxqs extends Emulator {
@@ -75,6 +83,7 @@ export const startFauxqs = async (opts: FauxqsOptions): Promise<Fauxqs> => {
         topics: opts.topics,
         queues: opts.queues,
         subscriptions: opts.subscriptions,
+        deadLetters: opts.deadLetters,
       }),
     },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -34,7 +34,9 @@ const MEMORY_MB = '512';
 export const LOCAL_INBOUND: BindingValues['inbound'] = { bucket: 'casework-inbound-local', prefix: 'inbound/' };
 
 export const localBindings = (
-  emulated: Partial<Pick<BindingValues, 'inbound' | 'topicArn' | 'push' | 'chatConnectionsUrl' | 'chatTimerQueueUrl'>> = {},
+  emulated: Partial<
+    Pick<BindingValues, 'inbound' | 'topicArn' | 'push' | 'chatConnectionsUrl' | 'chatTimerQueueUrl' | 'mailQueueUrl'>
+  > = {},
 ): BindingValues => {
   const env = process.env;
   const clients = clientIds();
@@ -59,6 +61,13 @@ export const localBindings = (
     // No Cognito emulator: bound functions get an empty USER_POOL_ID, and their sign-in directory
     // is the table's directory, whose users the local issuer signs in (lambdas/adapters/user-accounts.ts).
     userPoolId: '',
+    // Issue 23: the fauxqs mail queue, once started; locally the backoff is seconds, not minutes
+    // (MAIL_RETRY_BASE_SECONDS / MAIL_RETRY_CAP_SECONDS in the shell change it).
+    mailQueueUrl: emulated.mailQueueUrl ?? '',
+    mailRetry: {
+      baseSeconds: Number(env.MAIL_RETRY_BASE_SECONDS) || 2,
+      capSeconds: Number(env.MAIL_RETRY_CAP_SECONDS) || 30,
+    },
   };
 };
 

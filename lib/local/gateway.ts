@@ -111,6 +111,9 @@ const findRoutes = (compiled: CompiledRoute[], rawPath: string) => {
     .sort((a, b) => specificity(b.c).localeCompare(specificity(a.c)));
 };
 
+/** API Gateway HTTP API: request line and headers, 10,240 bytes in all (its documented quota). */
+export const MAX_HEADER_BYTES = 10_240;
+
 const problem = (
   res: ServerResponse,
   status: number,
@@ -439,12 +442,38 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
     }
   };
 
-  const server = createServer((req, res) => {
+  // API Gateway's HTTP API takes at most 10,240 bytes of request line and headers together; over
+  // that it refuses the request. Node's parser enforces the same bound here, and a request it
+  // cannot take is answered with problem+json like every other error (issue 23), never an empty
+  // 431 or a reset.
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     serve(req, res).catch((err: unknown) => {
       log(`gateway error: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) problem(res, 500, '/problems/internal', 'Internal error', 'The local gateway failed.');
       else res.destroy();
     });
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify(
+      tooLarge
+        ? {
+            type: '/problems/headers-too-large',
+            title: 'Request header fields too large',
+            status,
+            detail: `The request line and headers together may be at most ${MAX_HEADER_BYTES} bytes.`,
+          }
+        : { type: '/problems/bad-request', title: 'Bad request', status, detail: 'The request could not be parsed as HTTP.' },
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((r, reject) => {

@@ -31,6 +31,9 @@ import { startStreamPoller, type StreamPoller } from './stream-poller';
 import type { Gateway } from './gateway';
 import { startSmtp, type SmtpServer } from './smtp';
 import { startPushStandIn, type PushStandIn } from './push';
+import { LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE, onEndpoint, startMailQueuePoller, type MailQueuePoller } from './mail-queue';
+import { SEND_MAIL_FUNCTION } from '../function-specs';
+import { MAIL_MAX_RECEIVES } from '../../lambdas/domain/outbound';
 
 export interface LocalOptions {
   /** 0 picks a free port (tests); `npm start` passes the documented fixed ports. */
@@ -72,6 +75,8 @@ export interface LocalOptions {
    * workers, out of the caller's reach).
    */
   dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
+  /** The same for SES: the fault tests put a proxy they can switch off between the functions and the emulator. */
+  sesEndpointForFunctions?: (endpoint: string) => Promise<string>;
 }
 
 /** Issue 10: the integration topic, the queue subscribed to it, and the notifier's failure queue. */
@@ -104,6 +109,9 @@ export interface LocalUrls {
   chatManagement: string;
   /** The chat timer queue on fauxqs. */
   chatTimerQueue: string;
+  /** Issue 23: the mail queue and its dead-letter queue on fauxqs (`npm run redrive` moves the dead back). */
+  mailQueue: string;
+  mailDeadLetters: string;
 }
 
 export interface LocalMode {
@@ -118,6 +126,8 @@ export interface LocalMode {
   push: PushStandIn;
   /** The chat timers; with `chatClock: 'manual'`, `advance(seconds)` moves their clock. */
   chatTimers: ChatTimerQueue;
+  /** Issue 23: the mail queue's event source (the send-mail function); `depth()` counts queued and dead jobs. */
+  mail: MailQueuePoller;
   stop(): Promise<void>;
 }
 
@@ -133,6 +143,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   let notifier: StreamPoller | undefined;
   let chatSocket: ChatSocketServer | undefined;
   let chatTimers: ChatTimerQueue | undefined;
+  let mail: MailQueuePoller | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -140,6 +151,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       if (smtp) await smtp.close().catch((e: unknown) => errors.push(e));
       if (scheduler) await scheduler.stop().catch((e: unknown) => errors.push(e));
       if (notifier) await notifier.stop().catch((e: unknown) => errors.push(e));
+      if (mail) await mail.stop().catch((e: unknown) => errors.push(e));
       if (chatSocket) await chatSocket.close().catch((e: unknown) => errors.push(e));
       if (chatTimers) await chatTimers.stop().catch((e: unknown) => errors.push(e));
       if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
@@ -160,8 +172,9 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         buckets: [LOCAL_INBOUND.bucket],
         persistDir: opts.persistDir,
         topics: [LOCAL_TOPIC],
-        queues: [LOCAL_INTEGRATION_QUEUE, LOCAL_NOTIFIER_FAILURES, LOCAL_CHAT_TIMER_QUEUE],
+        queues: [LOCAL_INTEGRATION_QUEUE, LOCAL_NOTIFIER_FAILURES, LOCAL_CHAT_TIMER_QUEUE, LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE],
         subscriptions: [{ topic: LOCAL_TOPIC, queue: LOCAL_INTEGRATION_QUEUE, rawMessageDelivery: true }],
+        deadLetters: { [LOCAL_MAIL_QUEUE]: { target: LOCAL_MAIL_DEAD, maxReceiveCount: MAIL_MAX_RECEIVES } },
       }),
       startPushStandIn({ port: opts.pushPort ?? 3002, region: process.env.AWS_REGION || 'eu-west-1', log }),
     ]);
@@ -177,7 +190,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     log(`DynamoDB Local ready at ${dynamo.endpoint} (${Date.now() - t0} ms)`);
     const runtime = localRuntime(
       (await opts.dynamoEndpointForFunctions?.(dynamo.endpoint)) ?? dynamo.endpoint,
-      ses.endpoint,
+      (await opts.sesEndpointForFunctions?.(ses.endpoint)) ?? ses.endpoint,
       faux.endpoint,
       push.url,
     );
@@ -211,6 +224,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       push: push.apps,
       chatConnectionsUrl: chatSocket.managementUrl,
       chatTimerQueueUrl: chatTimers.queueUrl,
+      mailQueueUrl: onEndpoint(faux.endpoint, faux.queueUrls[LOCAL_MAIL_QUEUE]!),
     });
     const { tableName } = bindings;
 
@@ -285,9 +299,20 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
           await sqs.send(new SendMessageCommand({ QueueUrl: failures, MessageBody: JSON.stringify({ error, records }) }));
         },
       });
+    // Issue 23: the mail queue's event source, invoking send-mail in its worker.
+    mail = startMailQueuePoller({
+      endpoint: faux.endpoint,
+      queueUrl: bindings.mailQueueUrl,
+      deadUrl: onEndpoint(faux.endpoint, faux.queueUrls[LOCAL_MAIL_DEAD]!),
+      region: runtime.region,
+      credentials: runtime.credentials,
+      consume: host.handler(SEND_MAIL_FUNCTION.name),
+      log,
+    });
     return {
       scheduler,
       notifier,
+      mail,
       push,
       chatTimers,
       urls: {
@@ -305,6 +330,8 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         chat: chatSocket.url,
         chatManagement: chatSocket.managementUrl,
         chatTimerQueue: faux.queueUrls[LOCAL_CHAT_TIMER_QUEUE]!,
+        mailQueue: bindings.mailQueueUrl,
+        mailDeadLetters: onEndpoint(faux.endpoint, faux.queueUrls[LOCAL_MAIL_DEAD]!),
       },
       tableName,
       created,

@@ -8,6 +8,7 @@ import { CaseworkHttpApi } from '../constructs/http-api';
 import { CaseworkIdentity } from '../constructs/identity';
 import { CaseworkInboundMail } from '../constructs/inbound-mail';
 import { MailIdentity } from '../constructs/mail-identity';
+import { MailQueue } from '../constructs/mail-queue';
 import { Notifier } from '../constructs/notifier';
 import { Schedules } from '../constructs/schedules';
 
@@ -84,6 +85,8 @@ export class AppStack extends Stack {
   /** Issue 12: the chat WebSocket API, its functions and timer queue. */
   public readonly chat: ChatApi;
   public readonly mailIdentity?: MailIdentity;
+  /** Issue 23: the mail queue, its consumer, dead-letter queue and alarm. */
+  public readonly mail: MailQueue;
 
   public constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -110,6 +113,14 @@ export class AppStack extends Stack {
 
     this.replyKeys = replyKeysSecret(this);
 
+    this.mail = new MailQueue(this, 'Mail', {
+      stage: props.stage,
+      table: props.table,
+      mailDomain: props.mailDomain,
+      replyKeys: this.replyKeys,
+    });
+    const mailQueue = { queue: this.mail.queue, retry: this.mail.retry };
+
     this.httpApi = new CaseworkHttpApi(this, 'Http', {
       stage: props.stage,
       table: props.table,
@@ -119,9 +130,15 @@ export class AppStack extends Stack {
       mailDomain: props.mailDomain,
       replyKeys: this.replyKeys,
       push: props.push,
+      mailQueue,
     });
 
-    this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table, mailDomain: props.mailDomain });
+    this.schedules = new Schedules(this, 'Schedules', {
+      stage: props.stage,
+      table: props.table,
+      mailDomain: props.mailDomain,
+      mailQueue,
+    });
 
     this.inboundMail = new CaseworkInboundMail(this, 'InboundMail', {
       stage: props.stage,
@@ -136,6 +153,7 @@ export class AppStack extends Stack {
       mailDomain: props.mailDomain,
       replyKeys: this.replyKeys,
       push: props.push,
+      mailQueue,
     });
 
     this.chat = new ChatApi(this, 'Chat', {
@@ -164,6 +182,10 @@ export class AppStack extends Stack {
       description: 'Chat WebSocket: connect with ?ticket= from POST /chat/tickets',
     });
     new CfnOutput(this, 'IntegrationTopicArn', { value: this.notifier.topic.topicArn });
+    new CfnOutput(this, 'MailDeadLetterQueueArn', {
+      value: this.mail.dead.queueArn,
+      description: 'Redrive: aws sqs start-message-move-task --source-arn <this> (docs/outbound.md)',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: this.identity.web.userPoolClientId });

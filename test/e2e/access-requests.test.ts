@@ -83,15 +83,22 @@ const call = (
 const as = (email: string, method: string, path: string, body?: unknown) =>
   call(method, path, { token: local.token(email), body });
 
-const mails = async (): Promise<StoredMail[]> =>
-  ((await (await fetch(local.urls.sesStore)).json()) as { emails: StoredMail[] }).emails;
+// Issue 23: mail leaves through the stream and the mail queue: read the store once that has settled.
+const mails = async (): Promise<StoredMail[]> => {
+  await local.mailSettled();
+  return ((await (await fetch(local.urls.sesStore)).json()) as { emails: StoredMail[] }).emails;
+};
 const mailsTo = async (address: string) => (await mails()).filter((m) => m.destination.to.includes(address));
 
+/** Issue 23: the code leaves through the stream and the mail queue, so it arrives shortly after the 201. */
 const codeFor = async (email: string, requestId: string): Promise<string> => {
-  const mail = (await mailsTo(email)).find((m) => m.body.text?.includes(requestId));
-  const code = /Your code is (\d{6})/.exec(mail?.body.text ?? '')?.[1];
-  if (!code) throw new Error(`no code mailed to ${email} for ${requestId}`);
-  return code;
+  for (let i = 0; i < 150; i++) {
+    const mail = (await mailsTo(email)).find((m) => m.body.text?.includes(requestId));
+    const code = /Your code is (\d{6})/.exec(mail?.body.text ?? '')?.[1];
+    if (code) return code;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no code mailed to ${email} for ${requestId}`);
 };
 
 const ask = (email: string, orgId: string, level = 'read_only', from?: string) =>

@@ -77,7 +77,7 @@ describe('Casework over HTTP', () => {
     expect(flagged.length).toBeGreaterThan(0);
     expect(flagged[0].needsActionSince).toBeDefined();
     // Issue 10: the flag's stream record drives the reminder through the notifier.
-    await local.notifier.drain();
+    await local.mailSettled(); // and the mail queue sends it (issue 23)
     const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { subject: string; replyTo: string[] }[] };
     const reminder = store.emails.find((m) => m.subject.includes(`[ref:${flagged[0].referenceId}]`));
     expect(reminder?.subject).toContain(`[Case ${flagged[0].caseNumber}]`);

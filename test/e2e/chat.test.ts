@@ -283,6 +283,26 @@ describe('CHAT-2: nobody there', () => {
     expect((await updatesOf('dana@acme.example', c.caseNumber)).filter((u) => u.channel === 'chat')).toHaveLength(1);
     await dana.close();
   });
+
+  it("PRIV-1 (issue 18, finding 3): the alert about an EU case's callback names neither the case's subject nor the number to US management (mona), subject line included", async () => {
+    const c = (await chatCases('greta@globex.example', 'ORG-GLOBEX'))[0]!;
+    const subject = String((await api('greta@globex.example', `/cases/${c.caseNumber}`)).body.subject);
+    const greta = await connect('greta@globex.example');
+    greta.send({ action: 'start', caseNumber: c.caseNumber });
+    expect(await greta.next('chat')).toMatchObject({ status: 'queued' });
+    await local.chatTimers.advance(60);
+    await greta.next('callback-offer');
+    greta.send({ action: 'leaveNumber', phone: '+49 30 1234567' });
+    expect(await greta.next('callback-saved')).toMatchObject({ phone: '+49 30 1234567' });
+    const alert = (await mails()).filter(
+      (m) => m.destination.to.includes('mona@vendor.example') && m.subject.includes(`[Case ${c.caseNumber}]`),
+    );
+    expect(alert).toHaveLength(1);
+    expect(alert[0]!.subject).not.toContain(subject);
+    expect(alert[0]!.body.text).not.toContain(subject);
+    expect(alert[0]!.body.text).not.toContain('+49 30 1234567');
+    await greta.close();
+  });
 });
 
 describe('CHAT-3: a dropped connection', () => {

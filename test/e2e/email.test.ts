@@ -58,6 +58,7 @@ describe('email, end to end in local mode', () => {
     });
     expect(update.status).toBe(201);
 
+    await local.mailSettled(); // issue 23: case mail leaves through the stream and the mail queue
     const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: StoredMail[] };
     // The sweep may also have reminded Dana about this waiting case: pick the update's own mail.
     const mails = store.emails.filter(

@@ -35,6 +35,16 @@ const newCase = JSON.stringify({
 });
 
 describe('issue 13: limits', () => {
+  it('issue 23: a 20 KB URL and a 64 KB header are 431 problem+json (API Gateway takes 10,240 bytes of request line and headers), not an empty answer or a reset', async () => {
+    const longUrl = await call('GET', `/cases?q=${'x'.repeat(20 * 1024)}`, 'dana@acme.example');
+    expect(longUrl.status).toBe(431);
+    expect(longUrl.headers.get('content-type')).toBe(PROBLEM);
+    expect(await longUrl.json()).toMatchObject({ status: 431, type: '/problems/headers-too-large' });
+    const bigHeader = await call('GET', '/health', undefined, undefined, { 'x-padding': 'y'.repeat(64 * 1024) });
+    expect(bigHeader.status).toBe(431);
+    expect(await bigHeader.json()).toMatchObject({ status: 431, type: '/problems/headers-too-large' });
+  });
+
   it('a request body over 1 MB is 413 problem+json, before it is parsed', async () => {
     const res = await call('POST', '/cases', 'dana@acme.example', `{"subject":"${'x'.repeat(1024 * 1024)}"}`);
     expect(res.status).toBe(413);

@@ -350,6 +350,8 @@ describe('local functions: one container per function, with exactly its environm
     chatConnectionsUrl: 'http://127.0.0.1:1',
     chatTimerQueueUrl: 'http://127.0.0.1:1/000000000000/q',
     userPoolId: '',
+    mailQueueUrl: '',
+    mailRetry: { baseSeconds: 1, capSeconds: 2 },
   };
   // Lambda runtime variables plus the emulator endpoint; nothing of the test's own process.
   const RUNTIME = [

@@ -6,7 +6,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { depsFor } from '../../lambdas/adapters/deps-for';
 import type { OutboundMail } from '../../lambdas/domain/mail';
-import type { Deps, ReplyKeyring } from '../../lambdas/domain/ports';
+import type { Deps, MailQueue, ReplyKeyring } from '../../lambdas/domain/ports';
+import { sendMailJob } from '../../lambdas/domain/outbound';
+import { randomUUID } from 'node:crypto';
 
 export interface Meter {
   calls: Record<string, number>;
@@ -60,9 +62,22 @@ export const testKeyring: ReplyKeyring = { current: { id: 't1', secret: TEST_REP
 
 let sentIds = 0;
 
+/**
+ * Issue 23: the mail queue's consumer run at once on what is queued (the domain's sendMailJob over
+ * the same ports), so domain-level tests see the mail a change causes; the SQS plumbing, backoff
+ * and dead letters are tested against fauxqs in the fault tests.
+ */
+export const inlineMailQueue = (deps: () => Deps): MailQueue => ({
+  enqueue: async (jobs) => {
+    for (const job of jobs) {
+      await sendMailJob(deps(), job, { claimId: randomUUID(), leaseUntil: new Date(Date.now() + 60_000) });
+    }
+  },
+});
+
 /** The production wiring over a test table, with mail recorded instead of sent. */
-export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps =>
-  depsFor(
+export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps => {
+  const deps: Deps = depsFor(
     { doc, table },
     {
       mailer: {
@@ -73,6 +88,9 @@ export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: 
       },
       mailDomain: 'casework.test',
       replyKeys: async () => testKeyring,
+      mailQueue: inlineMailQueue(() => deps),
       ...overrides,
     },
   );
+  return deps;
+};

@@ -33,6 +33,8 @@ export const TEST_BINDINGS: BindingValues = {
   chatTimerQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-chat-timers-test',
   // A pool id as AWS names them: handler tests reach Cognito (aws-sdk-client-mock), as in AWS.
   userPoolId: 'eu-west-1_TestPool1',
+  mailQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-mail-test',
+  mailRetry: { baseSeconds: 20, capSeconds: 600 },
 };
 
 /** What the Lambda runtime itself provides; tests never reach AWS, so dummy credentials. */

@@ -5,6 +5,7 @@
  *   integration:  const db = await startTestDynamo();   // in beforeAll; db.stop() in afterAll
  *   e2e:          const local = await startTestLocal();  // fetch(`${local.url}/me`, { headers: { authorization: `Bearer ${local.token('dana@acme.example')}` } })
  */
+import type { MailQueuePoller } from '../../lib/local/mail-queue';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,13 @@ export interface TestLocal {
   sweep(): Promise<unknown>;
   /** The chat timers (issue 12); with `chatClock: 'manual'`, `advance(seconds)` is the test's clock. */
   chatTimers: ChatTimerQueue;
+  /** Issue 23: the mail queue's event source; `depth()` counts queued and dead-lettered jobs. */
+  mail: MailQueuePoller;
+  /**
+   * Issue 23: resolves once the stream has been handled and the mail queue is empty (every job
+   * sent or given up on), so a test reads the mail store after the mail of what it did left.
+   */
+  mailSettled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,6 +114,8 @@ export const startTestLocal = async (
     dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
     /** The chat timers' clock (lib/local/index.ts LocalOptions.chatClock); tests that reach a timer use 'manual'. */
     chatClock?: 'wall' | 'manual';
+    /** Puts something (a switchable proxy, the fault tests) between the functions and the SES emulator. */
+    sesEndpointForFunctions?: (endpoint: string) => Promise<string>;
   } = {},
 ): Promise<TestLocal> => {
   if (instances++ > 0) jest.resetModules();
@@ -128,6 +138,7 @@ export const startTestLocal = async (
       sweepEveryMs: options.sweepEveryMs,
       stream: options.stream,
       dynamoEndpointForFunctions: options.dynamoEndpointForFunctions,
+      sesEndpointForFunctions: options.sesEndpointForFunctions,
     });
   } catch (err) {
     rmSync(keyDir, { recursive: true, force: true });
@@ -151,6 +162,14 @@ export const startTestLocal = async (
     machineToken: (clientId = 'monitoring') => signMachineToken(clientId),
     sweep: () => local.scheduler.runOnce(),
     chatTimers: local.chatTimers,
+    mail: local.mail,
+    mailSettled: async () => {
+      if (local.notifier) await local.notifier.drain();
+      for (let i = 0; i < 600; i++) {
+        if ((await local.mail.depth()).queued === 0) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     stop: async () => {
       try {
         await local.stop();

@@ -13,6 +13,7 @@ import {
   CHAT_TIMER_FUNCTION,
   httpFunctionSpecs,
   NOTIFIER_FUNCTION,
+  SEND_MAIL_FUNCTION,
   RECEIVE_MAIL_FUNCTION,
   SWEEP_FUNCTION,
 } from '../../lib/function-specs';
@@ -26,6 +27,7 @@ describe.each(['dev', 'prod'] as const)('function environments (%s)', (stage) =>
     specs.set(logicalId(b().appStack.schedules.sweep), SWEEP_FUNCTION.name);
     specs.set(logicalId(b().appStack.inboundMail.receiveMail), RECEIVE_MAIL_FUNCTION.name);
     specs.set(logicalId(b().appStack.notifier.function), NOTIFIER_FUNCTION.name);
+    specs.set(logicalId(b().appStack.mail.function), SEND_MAIL_FUNCTION.name);
     specs.set(logicalId(b().appStack.chat.authorizerFunction), CHAT_AUTHORIZER_FUNCTION.name);
     specs.set(logicalId(b().appStack.chat.socketFunction), CHAT_SOCKET_FUNCTION.name);
     specs.set(logicalId(b().appStack.chat.timerFunction), CHAT_TIMER_FUNCTION.name);

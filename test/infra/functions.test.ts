@@ -196,8 +196,9 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'update-settings': { UpdateItem: ['ORG#', 'SESSION#', 'USER#'] },
   // RATE#: the per-user rate-limit windows (issue 13) of case creation, updates and case mail.
   'create-case': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'REF#'], UpdateItem: ['COUNTER#', 'RATE#', 'SESSION#'] },
-  'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MSGID#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
-  'patch-case': { PutItem: ['CASE#', 'MSGID#'], UpdateItem: ['RATE#', 'SESSION#'] },
+  // Issue 23: case mail leaves through the stream and the mail queue; these routes send none (no MSGID#).
+  'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
+  'patch-case': { PutItem: ['CASE#'], UpdateItem: ['RATE#', 'SESSION#'] },
   'request-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'decide-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'request-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
@@ -229,7 +230,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'list-notifications': { UpdateItem: ['SESSION#'] },
   'register-device': { PutItem: ['DEVICE#'], UpdateItem: ['SESSION#'] },
   'delete-device': { DeleteItem: ['DEVICE#'], UpdateItem: ['SESSION#'] },
-  'create-access-request': { PutItem: ['ACCESSREQ#'], UpdateItem: ['RATE#'] },
+  // MAILJOB#: the code mail's intent, in the request's own transaction (issue 23).
+  'create-access-request': { PutItem: ['ACCESSREQ#', 'MAILJOB#'], UpdateItem: ['RATE#'] },
   'confirm-access-request': { PutItem: ['CASE#', 'REF#'], UpdateItem: ['ACCESSREQ#', 'COUNTER#'] },
   'list-access-requests': { UpdateItem: ['SESSION#'] },
   'decide-access-request': { PutItem: ['CASE#', 'USER#'], UpdateItem: ['ACCESSREQ#', 'SESSION#', 'USER#'] },
@@ -238,7 +240,9 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'get-terms': {},
   sweep: { PutItem: ['CASE#'], UpdateItem: ['ACCESSREQ#', 'CASE#'] },
   // Issue 18 finding 9: inbox items have a partition of their own; the notifier writes no USER# item.
-  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['INBOX#', 'MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
+  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['INBOX#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
+  // Issue 23: the mail queue's consumer: its ledger, SES's message ids, the per-case mail log.
+  'send-mail': { DeleteItem: ['OUTBOX#'], PutItem: ['MAILLOG#', 'MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
   'receive-mail': { DeleteItem: ['INBOUND#'], PutItem: ['AUTOREPLY#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MSGID#'] },
   // Issue 12: the ticket route stores tickets; the authorizer only consumes them; the chat functions
   // write connections, chats, availability, and the case (transcript update, callback number).
@@ -282,6 +286,7 @@ describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per f
       ['sweep', b.appStack.schedules.sweep],
       ['receive-mail', b.appStack.inboundMail.receiveMail],
       ['notify', b.appStack.notifier.function],
+      ['send-mail', b.appStack.mail.function],
       ['chat-authorize', b.appStack.chat.authorizerFunction],
       ['chat-socket', b.appStack.chat.socketFunction],
       ['chat-timer', b.appStack.chat.timerFunction],

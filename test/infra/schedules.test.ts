@@ -13,38 +13,33 @@ describe('scheduled work and mail', () => {
     });
   });
 
-  it('MAIL-1: the notifier (which sends the FLAG-1 reminders) may send mail only from the mail domain, and knows it', () => {
-    const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.notifier.function)];
-    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_DOMAIN).toBe(
-      'casework.example.com',
-    );
-    appTemplate.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['ses:SendRawEmail', 'ses:SendEmail'],
-            Condition: { StringLike: { 'ses:FromAddress': '*@casework.example.com' } },
-          }),
-        ]),
-      },
-    });
-  });
-
-  it('FLAG-2: the sweep, which mails portal admins about overdue access requests, sends only from the mail domain', () => {
-    const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.schedules.sweep)];
-    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_DOMAIN).toBe(
-      'casework.example.com',
-    );
-    const roleId = logicalId(appStack.schedules.sweep.role!);
-    const statements = Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'))
+  const statementsOfRole = (roleId: string) =>
+    Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: unknown; Condition?: unknown }[] }).Statement);
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Action: ['ses:SendRawEmail', 'ses:SendEmail'],
-        Condition: { StringLike: { 'ses:FromAddress': '*@casework.example.com' } },
-      }),
+  const sesSend = expect.objectContaining({
+    Action: ['ses:SendRawEmail', 'ses:SendEmail'],
+    Condition: { StringLike: { 'ses:FromAddress': '*@casework.example.com' } },
+  });
+
+  it('MAIL-1, issue 23: the mail queue consumer (which sends every queued mail, FLAG-1 reminders included) may send only from the mail domain, and knows it', () => {
+    const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.mail.function)];
+    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_DOMAIN).toBe(
+      'casework.example.com',
     );
+    expect(statementsOfRole(logicalId(appStack.mail.function.role!))).toContainEqual(sesSend);
+  });
+
+  it('FLAG-2, issue 23: the sweep and the notifier queue their mail: they know the mail queue and hold no SES permission', () => {
+    for (const f of [appStack.schedules.sweep, appStack.notifier.function]) {
+      const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(f)];
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_QUEUE_URL).toEqual({
+        Ref: logicalId(appStack.mail.queue),
+      });
+      const statements = statementsOfRole(logicalId(f.role!));
+      expect(statements).not.toContainEqual(sesSend);
+      expect(JSON.stringify(statements)).toContain('sqs:SendMessage');
+    }
   });
 
   it('ACC-10: read-only routes may update session items and nothing else', () => {

@@ -14,7 +14,7 @@ import { resolveCaller } from '../../lambdas/domain/caller';
 import { patchCase } from '../../lambdas/domain/case-changes';
 import { createCase } from '../../lambdas/domain/cases';
 import type { OutboundMail } from '../../lambdas/domain/mail';
-import { ledgerKey } from '../../lambdas/domain/notifier';
+import { mailLedgerKey } from '../../lambdas/domain/outbound';
 import type { Caller } from '../../lambdas/domain/policy';
 import type { Deps, Mailer } from '../../lambdas/domain/ports';
 import { tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/reply-token';
@@ -268,7 +268,7 @@ describe('issue 10: the notifier on the table stream', () => {
     expect(flagged).toHaveLength(1);
   });
 
-  it('FLAG-1: a reminder whose send fails is retried by the stream and sent once', async () => {
+  it('FLAG-1: a reminder whose send fails is retried and sent once', async () => {
     let reference = '';
     const mailer = recordingMailer(
       (m) => m.subject.includes('Waiting for your reply') && m.subject.includes(`[ref:${reference}]`),
@@ -290,7 +290,11 @@ describe('issue 10: the notifier on the table stream', () => {
     expect(w.failures).toEqual([]);
     const c = await w.deps.cases.getCase(n);
     const ledger = await db.doc.send(
-      new GetCommand({ TableName: w.table, Key: outboxKey(ledgerKey.reminder(n, c!.waitingSince!)), ConsistentRead: true }),
+      new GetCommand({
+        TableName: w.table,
+        Key: outboxKey(mailLedgerKey({ key: `reminder#${n}#${c!.waitingSince!}` })),
+        ConsistentRead: true,
+      }),
     );
     expect(ledger.Item).toMatchObject({ state: 'done', outcome: 'sent' });
   });

@@ -3,6 +3,7 @@
  * The domain runs over in-memory ports (pure tier); the repositories and the SNS adapter are
  * exercised against DynamoDB Local and the push stand-in in the e2e tier.
  */
+import { sendMailJob } from '../../lambdas/domain/outbound';
 import { deliver } from '../../lambdas/domain/delivery';
 import { listNotifications } from '../../lambdas/domain/inbox';
 import type { NotificationEvent } from '../../lambdas/domain/notifications';
@@ -160,6 +161,13 @@ const harness = (w: Partial<World> = {}) => {
       deleteEndpoint: async (arn: string) => void deletedEndpoints.push(arn),
     },
   } as unknown as Deps;
+  // Issue 23: email goes through the mail queue; here its consumer runs at once on what is queued.
+  deps.mailQueue = {
+    enqueue: async (jobs) => {
+      for (const job of jobs)
+        await sendMailJob(deps, job, { claimId: 'mail-run', leaseUntil: new Date('2026-12-01T10:01:00.000Z') });
+    },
+  };
   const person = (id: string, memberships: Membership[], extra: Partial<User> = {}, device = true) => {
     world.users.set(id, { user: user(id, extra), memberships: memberships.map((m) => ({ ...m, userId: id })) });
     if (device) {

@@ -11,7 +11,6 @@ export const route = {
   writes: ['appendUpdate', 'saveCase', 'idempotencyRecord'],
   rateLimits: ['updates'],
   caseData: true,
-  sendsMail: true,
   idempotencyKey: true,
   problems: ['/problems/busy'],
   summary: 'Add an update; internal visibility is for staff (CASE-6)',

@@ -11,7 +11,6 @@ export const route = {
   writes: ['saveCase'],
   rateLimits: ['updates'],
   caseData: true,
-  sendsMail: true,
   ifMatch: true,
   problems: ['/problems/illegal-transition', '/problems/busy'],
   summary: 'Staff change status, sub-status, severity, owner, support group (CASE-3, CASE-4); If-Match: version',
