@@ -33,7 +33,12 @@ export const caseItem = (c: Case) => ({ ...keys.case(c.caseNumber), ...caseIndex
  * The case, its Reference ID entry and the idempotency record are written in one transaction: a
  * retry can never find the key without the case, nor create a second case.
  */
-export const createCase = async (ref: TableRef, c: Case, idempotency?: IdempotencyWrite): Promise<void> => {
+export const createCase = async (
+  ref: TableRef,
+  c: Case,
+  idempotency?: IdempotencyWrite,
+  events: AuditEvent[] = [],
+): Promise<void> => {
   const notExists = 'attribute_not_exists(#pk)';
   const names = { '#pk': TABLE.partitionKey };
   try {
@@ -50,6 +55,8 @@ export const createCase = async (ref: TableRef, c: Case, idempotency?: Idempoten
             },
           },
           ...(idempotency ? [idempotencyPut(ref.table, idempotency, c.createdAt)] : []),
+          // After the idempotency record, so the index throwIfKeyTaken reads stays 2.
+          ...events.map((e) => appendPut(ref.table, eventItem(e))),
         ],
       }),
     );
@@ -318,7 +325,7 @@ export const listOrgCasesCreated = async (
 
 export const caseRepo = (ref: TableRef): CaseRepo => ({
   nextCaseNumber: () => nextCaseNumber(ref),
-  createCase: (c, idem) => createCase(ref, c, idem),
+  createCase: (c, idem, events) => createCase(ref, c, idem, events),
   getCase: (n) => getCase(ref, n),
   getIdempotency: (scope, key) => getIdempotency(ref, scope, key),
   listOrgCases: (f, page) => listOrgCases(ref, f, page),

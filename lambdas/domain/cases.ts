@@ -15,13 +15,31 @@ import {
 } from './idempotency';
 import { canSeeInternal, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
-import type { Case, CaseKind, Org, Severity } from './types';
+import type { AuditEvent, Case, CaseKind, Org, Severity } from './types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type UpdateView, type View } from './views';
 
 export type { Created, IdempotencyRequest };
 
 export const CASE_NUMBER_WIDTH = 8;
 export const formatCaseNumber = (n: number): string => String(n).padStart(CASE_NUMBER_WIDTH, '0');
+
+/**
+ * CASE-9: the event every case's history starts with: who opened it, as what, when. The first
+ * status event then moves it from `new`.
+ */
+export const createdEvent = (
+  deps: Pick<Deps, 'ids'>,
+  c: Case,
+  actor: Pick<AuditEvent, 'actorId' | 'actorName' | 'actorKind'>,
+  detail?: string,
+): AuditEvent => ({
+  caseNumber: c.caseNumber,
+  eventId: deps.ids.next(),
+  at: c.createdAt,
+  ...actor,
+  action: 'created',
+  ...(detail ? { detail } : {}),
+});
 
 const orgOf = async (deps: Pick<Deps, 'directory'>, caller: Caller, orgId: string): Promise<Org | undefined> =>
   caller.orgs.get(orgId) ?? (await deps.directory.getOrgs([orgId]))[0];
@@ -125,7 +143,14 @@ export const createCase = async (
     needsAction: false,
   };
   try {
-    await deps.cases.createCase(c, idempotencyWrite(caller, idempotency, 201, { caseNumber: c.caseNumber }));
+    const opener = {
+      actorId: caller.id,
+      actorName: caller.user?.name ?? caller.id,
+      actorKind: staff ? 'staff' : 'customer',
+    } as const;
+    await deps.cases.createCase(c, idempotencyWrite(caller, idempotency, 201, { caseNumber: c.caseNumber }), [
+      createdEvent(deps, c, opener, staff ? `Opened by staff for ${c.contactName}` : undefined),
+    ]);
   } catch (err) {
     if (!(err instanceof IdempotencyKeyTaken) || !idempotency) throw err;
     // A concurrent request with the same key got there first: answer as it did, or 409 while it is in flight.

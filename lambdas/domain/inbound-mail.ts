@@ -12,7 +12,7 @@ import { customerResponse, type Actor } from './case-changes';
 import { replyText } from './email-text';
 import { forbidden } from './errors';
 import { resolveCaller } from './caller';
-import { WAITING_STATES } from './lifecycle';
+import { closedCaseRefusal, WAITING_STATES } from './lifecycle';
 import { explanatoryReply, loopMarker, messageIdKey } from './mail';
 import { caseAccess, staffAccess, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, InboundRecord, Page, PageRequest, ParsedMail } from './ports';
@@ -326,7 +326,8 @@ const processClaimed = async (
   const hash = contentHash(m, from, text.fullText);
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (c.status === 'closed') {
+    // CASE-6, CASE-7: the same rule as the portal's (lifecycle.ts), answered by mail.
+    if (closedCaseRefusal(c)) {
       const replied = await answerOnce(deps, m, from, 'case-closed', envelope.receivedAt, c.caseNumber);
       return reject('case-closed', { ...onCase, replied });
     }

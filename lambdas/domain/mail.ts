@@ -91,25 +91,30 @@ const STATUS_TEXT: Partial<Record<Status, string>> = {
 export const caseMail = async (
   deps: Deps,
   c: Case,
-  change: { update?: CaseUpdate; status?: Status },
+  change: { update?: CaseUpdate; status?: Status; closureDeclined?: { to: string; comment?: string } },
 ): Promise<'sent' | 'none' | 'failed'> => {
   let text: string | undefined;
   let prefix = '';
-  if (change.update && change.update.visibility === 'public' && change.update.authorKind === 'staff') {
+  let to = c.contactEmail;
+  if (change.closureDeclined) {
+    // CASE-7: the person who asked to close hears why it stays open (they may not be the contact).
+    to = change.closureDeclined.to;
+    prefix = 'Closure request declined: ';
+    text =
+      `Support has declined the request to close case ${c.caseNumber}; the case stays open.` +
+      (change.closureDeclined.comment ? `\n\nSupport wrote:\n\n${change.closureDeclined.comment}` : '') +
+      '\n\nReply to this email if you have questions, or request closure again in the portal once you are ready.';
+  } else if (change.update && change.update.visibility === 'public' && change.update.authorKind === 'staff') {
     text = `${change.update.authorName} wrote:\n\n${change.update.body}`;
     prefix = 'Update: ';
   } else if (change.status && STATUS_TEXT[change.status]) {
     text = STATUS_TEXT[change.status];
     prefix = `Status ${change.status.replace('_', ' ')}: `;
   }
-  if (!text || !c.contactEmail) return 'none';
+  if (!text || !to) return 'none';
   try {
     const keyring = await deps.replyKeys();
-    await sendCaseMail(
-      deps,
-      c,
-      composeCaseMail(c, deps.mailDomain, keyring, { to: [c.contactEmail], subjectPrefix: prefix, text }),
-    );
+    await sendCaseMail(deps, c, composeCaseMail(c, deps.mailDomain, keyring, { to: [to], subjectPrefix: prefix, text }));
     return 'sent';
   } catch {
     return 'failed';

@@ -112,8 +112,9 @@ export const CASE_RESTRICTED = {
   soldToOrgId: 'keep',
   productLine: 'keep',
   supportGroup: 'keep',
-  // A vendor staff member's id.
+  // A vendor staff member's id and display name: the vendor's people, not the customer's (PRIV-1).
   ownerId: 'keep',
+  ownerName: 'keep',
   escalated: 'keep',
   escalation: { view: 'escalation' },
   closureRequest: { view: 'closureRequest' },
@@ -176,6 +177,8 @@ export const HISTORY_EVENT_RESTRICTED = {
   field: 'keep',
   from: valueOfNonPersonalField,
   to: valueOfNonPersonalField,
+  fromName: valueOfNonPersonalField,
+  toName: valueOfNonPersonalField,
 } as const satisfies AllowList<AuditEvent>;
 
 export const INBOUND_MAIL_RESTRICTED = {
@@ -376,6 +379,7 @@ const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
   'productLine',
   'supportGroup',
   'ownerId',
+  'ownerName',
   'contactId',
   'contactName',
   'contactEmail',

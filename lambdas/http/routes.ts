@@ -27,6 +27,7 @@ import { route as listHistory } from './routes/list-history';
 import { route as requestEscalation } from './routes/request-escalation';
 import { route as decideEscalation } from './routes/decide-escalation';
 import { route as requestClosure } from './routes/request-closure';
+import { route as decideClosure } from './routes/decide-closure';
 import { route as reopenCase } from './routes/reopen-case';
 import { route as searchCases } from './routes/search-cases';
 import { route as listShortfall } from './routes/list-shortfall';
@@ -71,6 +72,7 @@ export const ROUTES = [
   requestEscalation,
   decideEscalation,
   requestClosure,
+  decideClosure,
   reopenCase,
   searchCases,
   listShortfall,

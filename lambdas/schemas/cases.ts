@@ -73,6 +73,7 @@ export const CaseSchema = z
     productLine: z.string(),
     supportGroup: z.string(),
     ownerId: z.string().optional(),
+    ownerName: z.string().optional(),
     contactId: z.string().optional(),
     contactName: z.string().optional(),
     contactEmail: z.string().optional(),
@@ -140,6 +141,9 @@ export const EscalationBody = z.strictObject({ reason: z.string().trim().min(1).
 export const EscalationDecisionBody = z
   .strictObject({ accept: z.boolean(), comment: z.string().trim().max(2000).default('') })
   .meta({ id: 'EscalationDecision' });
+export const ClosureDecisionBody = z
+  .strictObject({ accept: z.boolean(), comment: z.string().trim().max(2000).optional() })
+  .meta({ id: 'ClosureDecision' });
 export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }).meta({ id: 'Reason' });
 
 export const AuditEventSchema = z
@@ -154,6 +158,8 @@ export const AuditEventSchema = z
     field: z.string().optional(),
     from: z.unknown().optional(),
     to: z.unknown().optional(),
+    fromName: z.string().optional(),
+    toName: z.string().optional(),
     detail: z.string().optional(),
   })
   .meta({ id: 'AuditEvent' });

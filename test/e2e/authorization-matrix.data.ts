@@ -250,9 +250,17 @@ export const MATRIX: Record<string, Row> = {
     adam: times('409:no-escalation-pending', 4),
   }),
   'POST /cases/{caseNumber}/closure-request': designatedAction('201', '409:closure-pending'),
-  // Each target is closed: the first Designated Contact reopens it (README: 200); open → open is
-  // not a move the README lists, so the next one gets 409 illegal-transition.
-  'POST /cases/{caseNumber}/reopen': designatedAction('200', '409:illegal-transition'),
+  // CASE-7, issue 21: each target has a pending closure request: the first staff member to decide
+  // (a decline) settles it; the next finds none pending. US staff may not decide EU cases (PRIV-1).
+  'POST /cases/{caseNumber}/closure-request/decision': staffOnly({
+    alice: '200 403 200 200',
+    eric: '409:no-closure-pending 200 409:no-closure-pending 409:no-closure-pending',
+    mona: '409:no-closure-pending 403 409:no-closure-pending 409:no-closure-pending',
+    adam: times('409:no-closure-pending', 4),
+  }),
+  // Each target is closed: the first Designated Contact reopens it (README: 200); the next is told
+  // the case is already open (issue 21: 409 not-closed, not a transition error).
+  'POST /cases/{caseNumber}/reopen': designatedAction('200', '409:not-closed'),
   // Rita's level set to what it is: proves access without changing anyone's.
   'PUT /admin/orgs/{orgId}/members/{userId}': { ...signedIn('403'), adam: '200' },
   'GET /admin/orgs/shortfall': {

@@ -1341,6 +1341,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseNumber}/closure-request/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff accept (closes the case) or decline (it stays open; the requester is told) a closure request (CASE-7) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseNumber: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ClosureDecision"];
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Case"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseNumber}/reopen": {
         parameters: {
             query?: never;
@@ -3507,6 +3594,7 @@ export interface components {
             productLine: string;
             supportGroup: string;
             ownerId?: string;
+            ownerName?: string;
             contactId?: string;
             contactName?: string;
             contactEmail?: string;
@@ -3592,6 +3680,8 @@ export interface components {
             field?: string;
             from?: unknown;
             to?: unknown;
+            fromName?: string;
+            toName?: string;
             detail?: string;
         };
         EscalationRequest: {
@@ -3604,6 +3694,10 @@ export interface components {
         };
         Reason: {
             reason?: string;
+        };
+        ClosureDecision: {
+            accept: boolean;
+            comment?: string;
         };
         SearchResult: {
             cases: components["schemas"]["Case"][];
@@ -3730,6 +3824,7 @@ export interface components {
                 productLine?: string;
                 supportGroup?: string;
                 ownerId?: string;
+                ownerName?: string;
                 contactId?: string;
                 contactName?: string;
                 contactEmail?: string;

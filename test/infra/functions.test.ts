@@ -201,6 +201,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'request-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'decide-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'request-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  // CASE-7: a declined closure is mailed to its requester (MAIL-1: the mail's id, the mail rate limit).
+  'decide-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MSGID#'], UpdateItem: ['RATE#', 'SESSION#'] },
   'reopen-case': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'set-member-level': { PutItem: ['ORG#', 'USER#'], UpdateItem: ['ORG#', 'SESSION#'] },
   'get-me': { UpdateItem: ['SESSION#'] },

@@ -1,0 +1,217 @@
+/**
+ * Issue 21, "the helpdesk a team would run": closure decisions, the closed-case rule, sub-status
+ * on automatic moves, the `created` event, owners by name, and the friction fixes. Against
+ * DynamoDB Local seeded with the demo data; expectations are PRODUCT.md's, API.md's and
+ * docs/helpdesk.md's, written out here.
+ */
+import { createCase, getCase } from '../../lambdas/domain/cases';
+import { addUpdate, caseHistory, decideClosure, patchCase, reopenCase, requestClosure } from '../../lambdas/domain/case-changes';
+import { resolveCaller } from '../../lambdas/domain/caller';
+import type { Caller } from '../../lambdas/domain/policy';
+import type { Deps } from '../../lambdas/domain/ports';
+import { seedDemo } from '../../lib/local/demo-data';
+import { sentMail, testDeps } from '../helpers/deps';
+import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
+
+let db: TestDynamo;
+let deps: Deps;
+const as = async (sub: string): Promise<Caller> => (await resolveCaller(deps, { sub, client: 'web', scopes: [] }))!;
+
+beforeAll(async () => {
+  db = await startTestDynamo();
+  deps = testDeps(db.doc, db.tableName);
+  await seedDemo({ ref: { doc: db.doc, table: db.tableName } });
+});
+afterAll(async () => db?.stop());
+
+const openCase = async (sub = 'u-dana') =>
+  (
+    await createCase(deps, await as(sub), {
+      kind: 'support',
+      subject: 'Queue stats frozen',
+      description: 'Since the upgrade',
+      severity: 'medium',
+      orgId: 'ORG-ACME',
+      productLine: 'Genesys Cloud CX',
+    })
+  ).body.caseNumber;
+
+const historyOf = async (n: string) => (await caseHistory(deps, await as('u-eric'), n, { limit: 100 })).items;
+const mailsOf = (n: string) => sentMail.filter((m) => m.subject.startsWith(`[Case ${n}]`));
+
+describe('CASE-7: closure requests are decided by staff', () => {
+  it('CASE-7: accepting a closure request closes the case and records who accepted it', async () => {
+    const n = await openCase();
+    await requestClosure(deps, await as('u-dana'), n, 'Works now');
+    const res = await decideClosure(deps, await as('u-alice'), n, true, 'Glad it works');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('closed');
+    expect(res.body.closureRequest).toBeUndefined();
+    const events = await historyOf(n);
+    expect(events).toContainEqual(
+      expect.objectContaining({ action: 'closure-accepted', field: 'closureRequest', actorName: 'Alice Chen', to: 'accepted' }),
+    );
+    expect(events).toContainEqual(expect.objectContaining({ field: 'status', to: 'closed' }));
+    // MAIL-1: the contact is told the case is closed.
+    expect(mailsOf(n).some((m) => m.subject.includes('Status closed'))).toBe(true);
+  });
+
+  it('CASE-7: declining keeps the case open, tells the requester why by mail, and lets them ask again', async () => {
+    const n = await openCase('u-dana');
+    // Dave asks to close Dana's case: the decline goes to Dave, who asked.
+    await requestClosure(deps, await as('u-dave'), n);
+    const before = mailsOf(n).length;
+    const res = await decideClosure(deps, await as('u-alice'), n, false, 'We still see errors in the logs');
+    expect(res.body.status).toBe('new');
+    expect(res.body.closureRequest).toBeUndefined();
+    const mails = mailsOf(n).slice(before);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].to).toEqual(['dave@acme.example']);
+    expect(mails[0].subject).toContain('Closure request declined');
+    expect(mails[0].text).toContain('We still see errors in the logs');
+    expect(mails[0].text).toContain('stays open');
+    const updates = await deps.cases.listUpdates(n, { publicOnly: true }, { limit: 10 });
+    expect(updates.items.some((u) => u.body.includes('declined') && u.body.includes('We still see errors'))).toBe(true);
+    expect(await historyOf(n)).toContainEqual(expect.objectContaining({ action: 'closure-declined', to: 'declined' }));
+    // The request is settled: a new one may be made (not 409 closure-pending forever).
+    await expect(requestClosure(deps, await as('u-dana'), n)).resolves.toMatchObject({ status: 201 });
+  });
+
+  it('CASE-7: a decision without a pending request is 409 no-closure-pending; customers may not decide', async () => {
+    const n = await openCase();
+    await expect(decideClosure(deps, await as('u-alice'), n, true, undefined)).rejects.toMatchObject({
+      status: 409,
+      type: '/problems/no-closure-pending',
+    });
+    await requestClosure(deps, await as('u-dana'), n);
+    await expect(decideClosure(deps, await as('u-dana'), n, true, undefined)).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('CASE-7: closing the case with PATCH grants a pending request (recorded as accepted)', async () => {
+    const n = await openCase();
+    await requestClosure(deps, await as('u-dana'), n);
+    const closed = await patchCase(deps, await as('u-alice'), n, { status: 'closed' });
+    expect(closed.closureRequest).toBeUndefined();
+    expect(await historyOf(n)).toContainEqual(expect.objectContaining({ action: 'closure-accepted', to: 'accepted' }));
+  });
+
+  it('CASE-7: other status moves leave the request pending for an explicit decision', async () => {
+    const n = await openCase();
+    await requestClosure(deps, await as('u-dana'), n);
+    const moved = await patchCase(deps, await as('u-alice'), n, { status: 'solution_proposed' });
+    expect(moved.closureRequest).toBeDefined();
+  });
+});
+
+describe('CASE-6, CASE-7: a closed case takes no updates, from any channel', () => {
+  it('CASE-7: a portal update on a closed case is refused with how to reopen it, and nothing is added', async () => {
+    const n = await openCase();
+    await patchCase(deps, await as('u-alice'), n, { status: 'closed' });
+    const before = (await deps.cases.listUpdates(n, { publicOnly: false }, { limit: 100 })).items.length;
+    for (const who of ['u-dana', 'u-alice']) {
+      const err = await addUpdate(deps, await as(who), n, { body: 'one more thing', visibility: 'public' }).catch((e) => e);
+      expect(err).toMatchObject({ status: 409, type: '/problems/case-closed' });
+      expect(err.detail).toContain('reopen');
+    }
+    expect((await deps.cases.listUpdates(n, { publicOnly: false }, { limit: 100 })).items).toHaveLength(before);
+    // After a reopen the same update is taken.
+    await reopenCase(deps, await as('u-dana'), n);
+    await expect(addUpdate(deps, await as('u-dana'), n, { body: 'one more thing', visibility: 'public' })).resolves.toMatchObject(
+      {
+        status: 201,
+      },
+    );
+  });
+});
+
+describe('CASE-4: the sub-status follows automatic status moves', () => {
+  it("CASE-4: a customer's reply to a waiting case moves it to open and clears the sub-status", async () => {
+    const n = await openCase();
+    await patchCase(deps, await as('u-alice'), n, { status: 'awaiting_info', subStatus: 'Waiting for export' });
+    await addUpdate(deps, await as('u-dana'), n, { body: 'Export attached', visibility: 'public' });
+    const c = await getCase(deps, await as('u-dana'), n);
+    expect(c.status).toBe('open');
+    expect(c.subStatus).toBeUndefined();
+    expect(await historyOf(n)).toContainEqual(
+      expect.objectContaining({ field: 'subStatus', from: 'Waiting for export', to: null, action: 'customer-response' }),
+    );
+  });
+
+  it('CASE-4: a reopened case is open without the sub-status it was closed with', async () => {
+    const n = await openCase();
+    await patchCase(deps, await as('u-alice'), n, { status: 'closed', subStatus: 'Resolved' });
+    const reopened = await reopenCase(deps, await as('u-dana'), n, 'It is back');
+    expect(reopened.body.status).toBe('open');
+    expect(reopened.body.subStatus).toBeUndefined();
+  });
+
+  it('CASE-4: staff name a sub-status with the new status in one change; a status change alone clears the old one', async () => {
+    const n = await openCase();
+    const set = await patchCase(deps, await as('u-alice'), n, { status: 'awaiting_info', subStatus: 'Waiting for logs' });
+    expect(set.subStatus).toBe('Waiting for logs');
+    const moved = await patchCase(deps, await as('u-alice'), n, { status: 'solution_proposed' });
+    expect(moved.subStatus).toBeUndefined();
+  });
+});
+
+describe('CASE-9: history', () => {
+  it('CASE-9: every history starts with a "created" event naming who opened the case', async () => {
+    const n = await openCase('u-dana');
+    const [first] = await historyOf(n);
+    expect(first).toMatchObject({ action: 'created', actorName: 'Dana Scott', actorKind: 'customer', caseNumber: n });
+  });
+
+  it('CASE-5, CASE-9: the owner is shown by name, and an owner change names both people', async () => {
+    const n = await openCase();
+    await patchCase(deps, await as('u-mona'), n, { ownerId: 'u-alice' });
+    const moved = await patchCase(deps, await as('u-mona'), n, { ownerId: 'u-eric' });
+    expect(moved).toMatchObject({ ownerId: 'u-eric', ownerName: 'Eric Janssen' });
+    expect(await historyOf(n)).toContainEqual(
+      expect.objectContaining({
+        field: 'ownerId',
+        from: 'u-alice',
+        fromName: 'Alice Chen',
+        to: 'u-eric',
+        toName: 'Eric Janssen',
+        actorName: 'Mona Patel',
+      }),
+    );
+    // A customer reads the owner's name too.
+    expect(await getCase(deps, await as('u-dana'), n)).toMatchObject({ ownerName: 'Eric Janssen' });
+  });
+
+  it('CASE-5: an owner must be a vendor staff member (400 on ownerId)', async () => {
+    const n = await openCase();
+    await expect(patchCase(deps, await as('u-alice'), n, { ownerId: 'u-dana' })).rejects.toMatchObject({
+      status: 400,
+      errors: [expect.objectContaining({ path: 'ownerId' })],
+    });
+  });
+
+  it('PRIV-1: US staff see the owner of an EU case by name (vendor staff are not personal data)', async () => {
+    const eric = await as('u-eric');
+    const c = await createCase(deps, eric, {
+      kind: 'support',
+      subject: 'Routing',
+      description: 'EU case',
+      severity: 'low',
+      orgId: 'ORG-GLOBEX',
+      productLine: 'Genesys Cloud CX',
+      contactId: 'u-greta',
+    });
+    await patchCase(deps, eric, c.body.caseNumber, { ownerId: 'u-eric' });
+    const seen = await getCase(deps, await as('u-alice'), c.body.caseNumber);
+    expect(seen).toMatchObject({ restricted: true, ownerName: 'Eric Janssen' });
+    expect(seen).not.toHaveProperty('subject');
+  });
+});
+
+describe('Small friction (issue 21, item 16)', () => {
+  it('CASE-7: reopening a case that is open says it is already open', async () => {
+    const n = await openCase();
+    await patchCase(deps, await as('u-alice'), n, { status: 'open' });
+    const err = await reopenCase(deps, await as('u-dana'), n).catch((e) => e);
+    expect(err).toMatchObject({ status: 409, type: '/problems/not-closed' });
+    expect(err.detail).toContain('already open');
+  });
+});

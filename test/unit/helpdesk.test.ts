@@ -1,0 +1,68 @@
+/** Issue 21, item 16: the small frictions a new user hits, as pure rules. */
+import { codeMail } from '../../lambdas/domain/access-requests';
+import { chatText } from '../../lambdas/domain/chat';
+import { routeRefusal } from '../../lambdas/domain/refusals';
+import type { AccessRequest } from '../../lambdas/domain/types';
+import { caller, org } from '../helpers/demo-caller';
+
+const acme = org('ORG-ACME');
+
+describe('read-only and basic users are told what a route needs (ACC-2)', () => {
+  it('ACC-2: a read-only contact refused a designated route hears that designated access is needed and what they hold', () => {
+    const rita = caller({
+      memberships: [{ orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'read_only', via: 'direct' }],
+      orgs: [acme],
+    });
+    const detail = routeRefusal(rita, 'updateCases');
+    expect(detail).toMatch(/Designated Contact \(designated\) access/);
+    expect(detail).toMatch(/read-only/);
+    expect(detail).not.toBe('You may not call this route.');
+  });
+
+  it('ACC-2: a basic contact refused case reads hears that read-only access is needed', () => {
+    const bob = caller({
+      memberships: [{ orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'basic', via: 'direct' }],
+      orgs: [acme],
+    });
+    const detail = routeRefusal(bob, 'readCases');
+    expect(detail).toMatch(/read-only access or higher/);
+    expect(detail).toMatch(/highest access level is basic/);
+  });
+
+  it('ACC-8: a customer refused a staff route hears it is for vendor staff', () => {
+    const dana = caller({
+      memberships: [{ orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'designated', via: 'direct' }],
+      orgs: [acme],
+    });
+    expect(routeRefusal(dana, 'staff')).toMatch(/vendor staff role/);
+    expect(routeRefusal(dana, 'admin')).toMatch(/portal admin/);
+  });
+});
+
+describe('CHAT-1: chat text is stored as a person typed it', () => {
+  it('CHAT-1: terminal escape sequences and control characters are stripped; line breaks stay', () => {
+    expect(chatText('hello\u001b[4~ world')).toBe('hello world');
+    expect(chatText('\u001b[1;5Cnext\u0007')).toBe('next');
+    expect(chatText('line one\nline\ttwo\u0000')).toBe('line one\nline\ttwo');
+    expect(chatText('\u001b[A\u001b[B')).toBe('');
+    expect(chatText('Grüße, 東京 ✓')).toBe('Grüße, 東京 ✓');
+  });
+});
+
+describe('ACC-6: the access-request code mail is written for a person', () => {
+  it('ACC-6: it gives the code and what to do with it, without API paths or JSON', () => {
+    const r = {
+      requestId: '01JREQUEST0000000000000000',
+      email: 'new.person@acme.example',
+      name: 'New Person',
+      level: 'read_only',
+      orgId: 'ORG-ACME',
+      orgName: 'Acme Corp',
+    } as AccessRequest;
+    const mail = codeMail('casework.test', r, '123456');
+    expect(mail.text).toContain('Your code is 123456');
+    expect(mail.text).toContain('Acme Corp');
+    expect(mail.text).toContain('read-only');
+    expect(mail.text).not.toMatch(/POST |\/access-requests|\{"code"/);
+  });
+});
