@@ -15,7 +15,7 @@ import {
 } from './idempotency';
 import { canSeeInternal, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
-import type { AuditEvent, Case, CaseKind, Org, Severity } from './types';
+import type { AuditEvent, Case, CaseKind, Org, Severity, Status } from './types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type UpdateView, type View } from './views';
 
 export type { Created, IdempotencyRequest };
@@ -173,8 +173,10 @@ export const getCase = async (deps: Deps, caller: Caller, caseNumber: string): P
 
 export interface ListCasesInput {
   scope?: 'all' | 'mine';
-  status?: string;
-  severity?: string;
+  /** One value or several (LIST-3: `severity=high,critical`). */
+  status?: Status | readonly Status[];
+  severity?: Severity | readonly Severity[];
+  kind?: CaseKind | readonly CaseKind[];
   orgId?: string;
   productLine?: string;
   needsAction?: boolean;
@@ -197,7 +199,13 @@ export const listableOrgs = async (deps: Deps, caller: Caller): Promise<Map<stri
   return out;
 };
 
-/** LIST-1..3: the caller's cases, one Query per organisation partition, merged. */
+/**
+ * LIST-1..3: the caller's cases, one Query per organisation partition, merged. LIST-2 (`mine`)
+ * keeps the same rules (issue 21): not closed unless `closed=true`, the same filters, and the
+ * order asked for: by last modified from the contact's own index; by priority from the
+ * organisations' priority index, filtered to the caller's cases. A staff member's "mine" is the
+ * cases they own.
+ */
 export const listCases = async (
   deps: Deps,
   caller: Caller,
@@ -210,20 +218,24 @@ export const listCases = async (
     closed: input.closed ?? false,
     severity: input.severity,
     status: input.status,
+    kind: input.kind,
     productLine: input.productLine,
     needsAction: input.needsAction,
     createdFrom: input.from,
     createdTo: input.to,
   };
   const view = (c: Case) => viewFor('caseRow', c, visible.get(c.orgId)!.access);
-  if (scope === 'mine') {
+  const staff = staffOf(caller) !== undefined;
+  if (scope === 'mine' && input.sort === 'lastModified' && !staff) {
     const res = await deps.cases.listContactCases(caller.id, filter, page);
     const items = res.items.filter((c) => visible.has(c.orgId) && (!input.orgId || c.orgId === input.orgId));
     return { items: items.map(view), next: res.next };
   }
   const orgIds = [...visible.keys()].filter((id) => !input.orgId || id === input.orgId).sort();
   if (orgIds.length === 0) return { items: [], next: null };
-  const res = await deps.cases.listOrgCases({ ...filter, orgIds, sort: input.sort }, page);
+  // Staff open no cases of their own: their "mine" is the cases they own.
+  const mine = scope !== 'mine' ? {} : staff ? { ownerId: caller.id } : { contactId: caller.id };
+  const res = await deps.cases.listOrgCases({ ...filter, ...mine, orgIds, sort: input.sort }, page);
   return { items: res.items.map(view), next: res.next };
 };
 

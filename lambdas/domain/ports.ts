@@ -20,12 +20,14 @@ import type {
   AccessRequest,
   AuditEvent,
   Case,
+  CaseKind,
   CaseUpdate,
   Combination,
   Membership,
   Org,
   OrgEvent,
   Severity,
+  Status,
   User,
   UserSettings,
 } from './types';
@@ -87,8 +89,13 @@ export interface CaseFilter {
   orgIds: string[];
   closed: boolean;
   sort: 'priority' | 'lastModified';
-  severity?: string;
-  status?: string;
+  /** One value or a set (LIST-3: `severity=high,critical`). */
+  severity?: Severity | readonly Severity[];
+  status?: Status | readonly Status[];
+  kind?: CaseKind | readonly CaseKind[];
+  /** LIST-2: only cases this user is the contact of (customers) or owns (staff). */
+  contactId?: string;
+  ownerId?: string;
   productLine?: string;
   needsAction?: boolean;
   createdFrom?: string;

@@ -448,13 +448,19 @@ export interface paths {
             parameters: {
                 query?: {
                     scope?: "all" | "mine";
-                    status?: "new" | "open" | "awaiting_info" | "solution_proposed" | "closed";
-                    severity?: "critical" | "high" | "medium" | "low";
+                    /** @description One or more of new, open, awaiting_info, solution_proposed, closed, comma-separated */
+                    status?: string;
+                    /** @description One or more of critical, high, medium, low, comma-separated */
+                    severity?: string;
+                    /** @description One or more of support, admin, feature_request, comma-separated */
+                    kind?: string;
                     orgId?: string;
                     productLine?: string;
                     needsAction?: "true" | "false";
                     closed?: "true" | "false";
+                    /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                     from?: string;
+                    /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                     to?: string;
                     sort?: "priority" | "lastModified";
                     limit?: number;
@@ -1527,7 +1533,9 @@ export interface paths {
             parameters: {
                 query: {
                     q: string;
+                    /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                     from?: string;
+                    /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                     to?: string;
                     limit?: number;
                 };

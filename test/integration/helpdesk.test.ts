@@ -4,7 +4,7 @@
  * DynamoDB Local seeded with the demo data; expectations are PRODUCT.md's, API.md's and
  * docs/helpdesk.md's, written out here.
  */
-import { createCase, getCase } from '../../lambdas/domain/cases';
+import { createCase, getCase, listCases } from '../../lambdas/domain/cases';
 import { addUpdate, caseHistory, decideClosure, patchCase, reopenCase, requestClosure } from '../../lambdas/domain/case-changes';
 import { resolveCaller } from '../../lambdas/domain/caller';
 import type { Caller } from '../../lambdas/domain/policy';
@@ -213,5 +213,88 @@ describe('Small friction (issue 21, item 16)', () => {
     const err = await reopenCase(deps, await as('u-dana'), n).catch((e) => e);
     expect(err).toMatchObject({ status: 409, type: '/problems/not-closed' });
     expect(err.detail).toContain('already open');
+  });
+});
+
+describe('LIST-2, LIST-3: "mine" follows the default list\'s rules; filters take sets', () => {
+  let mineOpen: string;
+  let mineClosed: string;
+  let mineAdmin: string;
+  beforeAll(async () => {
+    const dave = await as('u-dave');
+    const open = (severity: 'low' | 'high', kind: 'support' | 'feature_request' = 'support') =>
+      createCase(deps, dave, {
+        kind,
+        subject: `dave ${severity} ${kind}`,
+        description: 'mine',
+        severity,
+        orgId: 'ORG-ACME',
+        productLine: 'Genesys Cloud CX',
+      }).then((r) => r.body.caseNumber);
+    mineOpen = await open('low');
+    mineClosed = await open('high');
+    mineAdmin = await open('high', 'feature_request');
+    await patchCase(deps, await as('u-alice'), mineClosed, { status: 'closed' });
+  });
+  const mine = async (input: Partial<Parameters<typeof listCases>[2]>) =>
+    (await listCases(deps, await as('u-dave'), { scope: 'mine', sort: 'priority', ...input }, { limit: 100 })).items.map(
+      (c) => c.caseNumber,
+    );
+
+  it('LIST-2: scope=mine lists only non-closed cases, and closed=true only closed ones', async () => {
+    for (const sort of ['priority', 'lastModified'] as const) {
+      const open = await mine({ sort });
+      expect(open).toEqual(expect.arrayContaining([mineOpen, mineAdmin]));
+      expect(open).not.toContain(mineClosed);
+      const closed = await mine({ sort, closed: true });
+      expect(closed).toContain(mineClosed);
+      expect(closed).not.toContain(mineOpen);
+    }
+  });
+
+  it("LIST-2, LIST-3: scope=mine sorted by priority puts high before low; only the caller's cases", async () => {
+    const list = await listCases(deps, await as('u-dave'), { scope: 'mine', sort: 'priority' }, { limit: 100 });
+    expect(list.items.every((c) => c.contactId === 'u-dave')).toBe(true);
+    const ranks = list.items.map((c) => ['critical', 'high', 'medium', 'low'].indexOf(c.severity));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(list.items.map((c) => c.caseNumber).indexOf(mineAdmin)).toBeLessThan(
+      list.items.map((c) => c.caseNumber).indexOf(mineOpen),
+    );
+  });
+
+  it('LIST-3, CASE-1: lists filter by kind, in both scopes', async () => {
+    for (const scope of ['mine', 'all'] as const) {
+      const fr = await listCases(
+        deps,
+        await as('u-dave'),
+        { scope, sort: 'lastModified', kind: ['feature_request'] },
+        { limit: 100 },
+      );
+      expect(fr.items.map((c) => c.caseNumber)).toContain(mineAdmin);
+      expect(fr.items.every((c) => c.kind === 'feature_request')).toBe(true);
+    }
+  });
+
+  it('LIST-3: several severities at once (severity=high,critical), in either order', async () => {
+    for (const sort of ['priority', 'lastModified'] as const) {
+      const list = await listCases(deps, await as('u-eric'), { sort, severity: ['high', 'critical'] }, { limit: 100 });
+      expect(list.items.length).toBeGreaterThan(0);
+      expect(list.items.every((c) => c.severity === 'high' || c.severity === 'critical')).toBe(true);
+      expect(list.items.some((c) => c.severity === 'high')).toBe(true);
+    }
+    const statuses = await listCases(
+      deps,
+      await as('u-eric'),
+      { sort: 'priority', status: ['new', 'awaiting_info'] },
+      { limit: 100 },
+    );
+    expect(new Set(statuses.items.map((c) => c.status))).toEqual(new Set(['new', 'awaiting_info']));
+  });
+
+  it('LIST-2: a staff member\'s "mine" is the cases they own', async () => {
+    const n = await openCase();
+    await patchCase(deps, await as('u-mona'), n, { ownerId: 'u-mona' });
+    const list = await listCases(deps, await as('u-mona'), { scope: 'mine', sort: 'lastModified' }, { limit: 100 });
+    expect(list.items.map((c) => c.caseNumber)).toEqual([n]);
   });
 });

@@ -163,7 +163,9 @@ describe('HTTP handlers', () => {
       lambdaContext,
     );
     expect(res.statusCode).toBe(400);
-    expect(json(res).errors).toEqual([{ path: 'caseNumber', message: 'must be an 8-digit case number' }]);
+    expect(json(res).errors).toEqual([
+      { path: 'caseNumber', message: 'must be a case number: up to 8 digits, with or without leading zeros (12 or 00000012)' },
+    ]);
   });
 
   it('unknown body fields are 400 and nothing is written (no mass assignment)', async () => {

@@ -3,6 +3,7 @@ import { codeMail } from '../../lambdas/domain/access-requests';
 import { chatText } from '../../lambdas/domain/chat';
 import { routeRefusal } from '../../lambdas/domain/refusals';
 import type { AccessRequest } from '../../lambdas/domain/types';
+import { CaseNumberParams, ListCasesQuery, SearchQuery } from '../../lambdas/schemas/cases';
 import { caller, org } from '../helpers/demo-caller';
 
 const acme = org('ORG-ACME');
@@ -64,5 +65,37 @@ describe('ACC-6: the access-request code mail is written for a person', () => {
     expect(mail.text).toContain('Acme Corp');
     expect(mail.text).toContain('read-only');
     expect(mail.text).not.toMatch(/POST |\/access-requests|\{"code"/);
+  });
+});
+
+describe('LIST-3, LIST-4: query values a person would type', () => {
+  it('CASE-2: a case number may be given without its leading zeros', () => {
+    expect(CaseNumberParams.parse({ caseNumber: '12' })).toEqual({ caseNumber: '00000012' });
+    expect(CaseNumberParams.parse({ caseNumber: '00001001' })).toEqual({ caseNumber: '00001001' });
+    const bad = CaseNumberParams.safeParse({ caseNumber: '123456789' });
+    expect(bad.success).toBe(false);
+    expect(CaseNumberParams.safeParse({ caseNumber: 'abc' }).error?.issues[0].message).toMatch(
+      /leading zeros \(12 or 00000012\)/,
+    );
+  });
+
+  it('LIST-3: dates take a plain day: from is its first millisecond, to its last (UTC)', () => {
+    const q = ListCasesQuery.parse({ from: '2026-01-01', to: '2026-01-31' });
+    expect(q.from).toBe('2026-01-01T00:00:00.000Z');
+    expect(q.to).toBe('2026-01-31T23:59:59.999Z');
+    expect(ListCasesQuery.parse({ from: '2026-01-01T10:00:00+01:00' }).from).toBe('2026-01-01T09:00:00.000Z');
+    expect(SearchQuery.parse({ q: 'Acme', from: '2025-12-01' }).from).toBe('2025-12-01T00:00:00.000Z');
+    expect(ListCasesQuery.safeParse({ from: '2026-13-01' }).success).toBe(false);
+    // The same day as both bounds is that whole day, not an empty range.
+    expect(ListCasesQuery.safeParse({ from: '2026-01-01', to: '2026-01-01' }).success).toBe(true);
+  });
+
+  it('LIST-3: filters take several values, comma-separated; an unknown one is 400 on its field', () => {
+    expect(ListCasesQuery.parse({ severity: 'high,critical' }).severity).toEqual(['high', 'critical']);
+    expect(ListCasesQuery.parse({ status: 'open' }).status).toEqual(['open']);
+    expect(ListCasesQuery.parse({ kind: 'admin,support' }).kind).toEqual(['admin', 'support']);
+    const bad = ListCasesQuery.safeParse({ severity: 'high,urgent' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0].path[0]).toBe('severity');
   });
 });
