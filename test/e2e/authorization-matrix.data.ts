@@ -323,6 +323,8 @@ const NOTIFY_MATRIX: Record<string, Row> = {
   // Idempotent: on and off again answer the same (NOTE-2).
   'PUT /cases/{caseNumber}/subscription': designatedAction('200', '200'),
   'DELETE /cases/{caseNumber}/subscription': designatedAction('204', '204'),
+  // Issue 21: reading one's subscription is the Designated Contacts' too (API.md), and changes nothing.
+  'GET /cases/{caseNumber}/subscription': designatedAction('200', '200'),
   'GET /favorites': { ...signedIn('200'), tina: '403:terms-not-accepted' },
   'PUT /favorites/{kind}/{id}': {
     ...signedIn('404'),
@@ -347,6 +349,8 @@ const NOTIFY_MATRIX: Record<string, Row> = {
   'POST /devices': signedIn('201'),
   // Owner only: a device that is not the caller's answers as one that does not exist (PRIV-3).
   'DELETE /devices/{deviceId}': signedIn('404'),
+  // Issue 21: everyone lists their own devices (none is case data).
+  'GET /devices': signedIn('200'),
 };
 Object.assign(MATRIX, NOTIFY_MATRIX);
 
@@ -373,10 +377,27 @@ const MONITORING_MATRIX: Record<string, Row> = {
     lapsed: '200',
     partial: '200',
   },
+  // Issue 21: incidents and maintenance alerts are read as alarms are (ORG-ACME has a cloud deployment).
+  'GET /accounts/{orgId}/incidents': {
+    ...signedIn('404'),
+    dana: '200',
+    dave: '200',
+    tina: '200',
+    rita: '200',
+    bob: '200',
+    alice: '200',
+    eric: '200',
+    mona: '200',
+    adam: '200',
+    mixed: '200',
+    lapsed: '200',
+    partial: '200',
+  },
   'POST /ingest/alarms': ingest,
   'POST /ingest/incidents': ingest,
   'POST /ingest/maintenance': ingest,
 };
+MONITORING_MATRIX['GET /accounts/{orgId}/maintenance'] = MONITORING_MATRIX['GET /accounts/{orgId}/incidents'];
 Object.assign(MATRIX, MONITORING_MATRIX);
 
 /**

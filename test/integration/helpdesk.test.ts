@@ -7,6 +7,10 @@
 import { createCase, getCase, listCases } from '../../lambdas/domain/cases';
 import { addUpdate, caseHistory, decideClosure, patchCase, reopenCase, requestClosure } from '../../lambdas/domain/case-changes';
 import { resolveCaller } from '../../lambdas/domain/caller';
+import { ingestIncidents, ingestMaintenance, listIncidents, listMaintenance } from '../../lambdas/domain/monitoring';
+import { INGEST_SCOPE } from '../../lambdas/domain/policy';
+import { caseSubscriptionOf, subscribeToCase } from '../../lambdas/domain/subscriptions';
+import { parseIncidents, parseMaintenance } from '../../lambdas/schemas/monitoring';
 import type { Caller } from '../../lambdas/domain/policy';
 import type { Deps } from '../../lambdas/domain/ports';
 import { seedDemo } from '../../lib/local/demo-data';
@@ -296,5 +300,79 @@ describe('LIST-2, LIST-3: "mine" follows the default list\'s rules; filters take
     await patchCase(deps, await as('u-mona'), n, { ownerId: 'u-mona' });
     const list = await listCases(deps, await as('u-mona'), { scope: 'mine', sort: 'lastModified' }, { limit: 100 });
     expect(list.items.map((c) => c.caseNumber)).toEqual([n]);
+  });
+});
+
+describe('ALARM-2: incidents and maintenance alerts are read per organisation, as alarms are', () => {
+  const machine = async () => (await resolveCaller(deps, { sub: 'monitoring', client: 'machine', scopes: [INGEST_SCOPE] }))!;
+  const at = (min: number) => new Date(Date.now() - 3_600_000 + min * 60_000).toISOString();
+
+  it("ALARM-2: GET /accounts/{orgId}/incidents lists the organisation's incidents newest first; others see 404", async () => {
+    const m = await machine();
+    await ingestIncidents(
+      deps,
+      m,
+      parseIncidents([
+        { id: 'INC-H1', orgId: 'ORG-ACME', title: 'Voice degraded', status: 'investigating', modifiedAt: at(1) },
+        { id: 'INC-H2', orgId: 'ORG-ACME', title: 'Login slow', status: 'resolved', modifiedAt: at(2) },
+        { id: 'INC-H3', orgId: 'ORG-GLOBEX', title: 'EU outage', status: 'investigating', modifiedAt: at(3) },
+      ]),
+    );
+    const page = await listIncidents(deps, await as('u-rita'), 'ORG-ACME', {}, { limit: 100 });
+    const ids = page.items.map((i) => i.id).filter((id) => id.startsWith('INC-H'));
+    expect(ids).toEqual(['INC-H2', 'INC-H1']);
+    expect(page.items.find((i) => i.id === 'INC-H1')).toMatchObject({ title: 'Voice degraded', status: 'investigating' });
+    await expect(listIncidents(deps, await as('u-greta'), 'ORG-ACME', {}, { limit: 10 })).rejects.toMatchObject({ status: 404 });
+    // PRIV-1: US staff see an EU organisation's incidents without their free-text titles.
+    const eu = await listIncidents(deps, await as('u-alice'), 'ORG-GLOBEX', {}, { limit: 100 });
+    expect(eu.items.find((i) => i.id === 'INC-H3')).toMatchObject({ restricted: true, status: 'investigating' });
+    expect(eu.items.find((i) => i.id === 'INC-H3')).not.toHaveProperty('title');
+  });
+
+  it('ALARM-2: GET /accounts/{orgId}/maintenance lists the alerts naming the organisation, each with its window', async () => {
+    const m = await machine();
+    const window = { start: '2026-12-05T02:00:00.000Z', end: '2026-12-05T04:00:00.000Z' };
+    await ingestMaintenance(
+      deps,
+      m,
+      parseMaintenance([
+        { id: 'MNT-H1', orgIds: ['ORG-ACME', 'ORG-UMBRELLA'], title: 'Database upgrade', window, modifiedAt: at(4) },
+      ]),
+    );
+    const acme = await listMaintenance(deps, await as('u-dana'), 'ORG-ACME', {}, { limit: 100 });
+    const alert = acme.items.find((x) => x.id === 'MNT-H1');
+    // The other organisations an alert names are not shown.
+    expect(alert).toMatchObject({ title: 'Database upgrade', window, orgIds: ['ORG-ACME'] });
+    const umbrella = await listMaintenance(deps, await as('u-uma'), 'ORG-UMBRELLA', {}, { limit: 100 });
+    expect(umbrella.items.map((x) => x.id)).toContain('MNT-H1');
+    // A later version that no longer names Umbrella leaves Umbrella's list.
+    await ingestMaintenance(
+      deps,
+      m,
+      parseMaintenance([{ id: 'MNT-H1', orgId: 'ORG-ACME', title: 'Database upgrade (Acme only)', window, modifiedAt: at(5) }]),
+    );
+    expect(
+      (await listMaintenance(deps, await as('u-uma'), 'ORG-UMBRELLA', {}, { limit: 100 })).items.map((x) => x.id),
+    ).not.toContain('MNT-H1');
+    expect(
+      (await listMaintenance(deps, await as('u-dana'), 'ORG-ACME', {}, { limit: 100 })).items.find((x) => x.id === 'MNT-H1'),
+    ).toMatchObject({
+      title: 'Database upgrade (Acme only)',
+    });
+    await expect(listMaintenance(deps, await as('u-greta'), 'ORG-ACME', {}, { limit: 10 })).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+});
+
+describe('NOTE-2: case subscription state and devices are readable', () => {
+  it('NOTE-2: GET /cases/{n}/subscription says whether and why; read-only contacts get 403', async () => {
+    const n = await openCase();
+    const dana = await as('u-dana');
+    expect(await caseSubscriptionOf(deps, dana, n)).toEqual({ caseNumber: n, subscribed: false, sources: [] });
+    await subscribeToCase(deps, dana, n);
+    expect(await caseSubscriptionOf(deps, dana, n)).toEqual({ caseNumber: n, subscribed: true, sources: ['explicit'] });
+    await expect(caseSubscriptionOf(deps, await as('u-rita'), n)).rejects.toMatchObject({ status: 403 });
+    await expect(caseSubscriptionOf(deps, await as('u-greta'), n)).rejects.toMatchObject({ status: 404 });
   });
 });

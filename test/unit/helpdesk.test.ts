@@ -1,8 +1,11 @@
 /** Issue 21, item 16: the small frictions a new user hits, as pure rules. */
 import { codeMail } from '../../lambdas/domain/access-requests';
 import { chatText } from '../../lambdas/domain/chat';
+import { notificationText, windowText } from '../../lambdas/domain/delivery';
+import type { NotificationEvent } from '../../lambdas/domain/notifications';
 import { routeRefusal } from '../../lambdas/domain/refusals';
-import type { AccessRequest } from '../../lambdas/domain/types';
+import type { AccessRequest, Org } from '../../lambdas/domain/types';
+import { notifyCounts } from '../../lambdas/stream/notify';
 import { CaseNumberParams, ListCasesQuery, SearchQuery } from '../../lambdas/schemas/cases';
 import { caller, org } from '../helpers/demo-caller';
 
@@ -97,5 +100,59 @@ describe('LIST-3, LIST-4: query values a person would type', () => {
     const bad = ListCasesQuery.safeParse({ severity: 'high,urgent' });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0].path[0]).toBe('severity');
+  });
+});
+
+describe('NOTE-1, ALARM-2: notifier metrics and maintenance alert text', () => {
+  it('NOTE-1: NotificationsSent counts handled events, NotificationsRetried only those left to the retry', () => {
+    const events = ['a', 'b', 'c'].map((eventId) => ({ eventId }) as NotificationEvent);
+    expect(
+      notifyCounts(
+        events,
+        new Map([
+          ['a', undefined],
+          ['b', undefined],
+          ['c', undefined],
+        ]),
+      ),
+    ).toEqual({ sent: 3, retried: 0 });
+    expect(
+      notifyCounts(
+        events,
+        new Map<string, Error | undefined>([
+          ['a', undefined],
+          ['b', new Error('SNS')],
+          ['c', undefined],
+        ]),
+      ),
+    ).toEqual({
+      sent: 2,
+      retried: 1,
+    });
+  });
+
+  it('ALARM-2: a maintenance alert carries its window', () => {
+    const org = { orgId: 'ORG-ACME', name: 'Acme Corp' } as Org;
+    const text = notificationText(
+      {
+        eventId: 'e1',
+        eventType: 'maintenance',
+        at: '2026-12-01T00:00:00.000Z',
+        orgId: 'ORG-ACME',
+        notice: {
+          kind: 'maintenance',
+          id: 'M1',
+          orgId: 'ORG-ACME',
+          title: 'DB upgrade',
+          window: { start: '2026-12-05T02:00:00.000Z', end: '2026-12-05T04:00:00.000Z' },
+        },
+      } as unknown as NotificationEvent,
+      org,
+    );
+    expect(text.title).toBe('Maintenance alert for Acme Corp: 2026-12-05 02:00 – 04:00 UTC');
+    expect(text.body).toContain('DB upgrade');
+    expect(windowText({ start: '2026-12-05T22:00:00.000Z', end: '2026-12-06T01:30:00.000Z' })).toBe(
+      '2026-12-05 22:00 – 2026-12-06 01:30 UTC',
+    );
   });
 });
