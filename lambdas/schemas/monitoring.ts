@@ -16,7 +16,7 @@ import {
   type ParsedEntry,
 } from '../domain/monitoring';
 import * as z from 'zod';
-import { CursorSchema, LimitSchema, pageOf } from './common';
+import { CursorSchema, FromSchema, LimitSchema, pageOf, ToSchema } from './common';
 
 /** The source's own id: it is part of the record's key, so a restricted alphabet. */
 const SourceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
@@ -174,7 +174,7 @@ export const AlarmListSchema = pageOf(AlarmSchema, 'AlarmList');
 
 /** ALARM-2 (issue 21): incidents and maintenance alerts of one organisation, newest modified first. */
 export const MonitoringRangeQuery = z
-  .strictObject({ from: Time.optional(), to: Time.optional(), limit: LimitSchema, cursor: CursorSchema })
+  .strictObject({ from: FromSchema.optional(), to: ToSchema.optional(), limit: LimitSchema, cursor: CursorSchema })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });
 export type MonitoringRangeQuery = z.infer<typeof MonitoringRangeQuery>;
 

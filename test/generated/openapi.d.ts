@@ -2684,7 +2684,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                     from?: string;
+                    /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                     to?: string;
                     limit?: number;
                     cursor?: string;
@@ -2772,7 +2774,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                     from?: string;
+                    /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                     to?: string;
                     limit?: number;
                     cursor?: string;
