@@ -106,6 +106,14 @@ const byOrgQuery = (
   };
 };
 
+/** The times the index's 13-digit newest-first key can hold; a range outside them is cut to them (a fuzz find: 500). */
+const KEY_MIN = '1970-01-01T00:00:00.000Z';
+const KEY_MAX = '2286-11-20T17:46:39.999Z';
+const keyRange = (r: { from?: string; to?: string }): { from?: string; to?: string } | undefined => {
+  if ((r.from && r.from > KEY_MAX) || (r.to && r.to < KEY_MIN)) return undefined;
+  return { from: r.from && r.from > KEY_MIN ? r.from : undefined, to: r.to && r.to < KEY_MAX ? r.to : undefined };
+};
+
 /** ALARM-2: an organisation's cloud incidents, newest modified first. */
 export const listIncidents = async (
   ref: TableRef,
@@ -113,7 +121,9 @@ export const listIncidents = async (
   range: { from?: string; to?: string },
   page: PageRequest,
 ): Promise<Page<CloudIncident>> => {
-  const res = await queryPage(ref, byOrgQuery(incidentsPartition(orgId), range), page);
+  const cut = keyRange(range);
+  if (!cut) return { items: [], next: null };
+  const res = await queryPage(ref, byOrgQuery(incidentsPartition(orgId), cut), page);
   return { items: res.items.map((i) => recordOf<CloudIncident>(i)), next: res.next };
 };
 
@@ -124,9 +134,11 @@ export const listMaintenance = async (
   range: { from?: string; to?: string },
   page: PageRequest,
 ): Promise<Page<MaintenanceAlert>> => {
+  const cut = keyRange(range);
+  if (!cut) return { items: [], next: null };
   const res = await queryPage(
     ref,
-    byOrgQuery(maintenancePartition(orgId), range, {
+    byOrgQuery(maintenancePartition(orgId), cut, {
       filter: 'contains(#orgIds, :org)',
       names: { '#orgIds': 'orgIds' },
       values: { ':org': orgId },

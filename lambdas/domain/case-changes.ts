@@ -518,7 +518,7 @@ export const reopenCase = async (
           'Case not closed',
           `Case ${current.caseNumber} is ${state}: only a closed case can be reopened.`,
           undefined,
-          { status: current.status },
+          { caseStatus: current.status },
         );
       }
       assertTransition(current.status, 'open');
