@@ -7,7 +7,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccessGrant, AccessRequestRepo, Page, PageRequest, RateLimit } from '../domain/ports';
-import type { AccessRequest, User } from '../domain/types';
+import type { AccessRequest, AuditEvent, User } from '../domain/types';
 import type { MailJob } from '../domain/outbound';
 import { mailJobPut } from './outbox-repo';
 import type { TableRef } from './client';
@@ -131,7 +131,12 @@ const setAll = (values: Record<string, unknown>, tag: string) => {
 };
 
 /** ACC-6: unconfirmed -> pending, with its list and waiting index keys, and the admin case opened. */
-export const confirmRequest = async (ref: TableRef, r: AccessRequest, adminCase: AccessGrant['closedCase']): Promise<boolean> => {
+export const confirmRequest = async (
+  ref: TableRef,
+  r: AccessRequest,
+  adminCase: AccessGrant['closedCase'],
+  events: AuditEvent[] = [],
+): Promise<boolean> => {
   const set = setAll(
     {
       status: 'pending',
@@ -162,6 +167,7 @@ export const confirmRequest = async (ref: TableRef, r: AccessRequest, adminCase:
             entity: 'reference',
             caseNumber: adminCase.caseNumber,
           }),
+          ...events.map((e) => appendPut(ref.table, eventItem(e))),
         ],
       }),
     );
@@ -360,7 +366,7 @@ export const accessRequestRepo = (ref: TableRef): AccessRequestRepo => ({
   open: (r, limits, expiresAt, mail) => openRequest(ref, r, limits, expiresAt, mail),
   get: (id) => getRequest(ref, id),
   countAttempt: (id, max, now) => countAttempt(ref, id, max, now),
-  confirm: (r, c) => confirmRequest(ref, r, c),
+  confirm: (r, c, events) => confirmRequest(ref, r, c, events),
   decide: (r, grant, closing) => decideRequest(ref, r, grant, closing),
   listFor: (org, status, page) => listFor(ref, org, status, page),
   duePending: (before, page) => duePending(ref, before, page),

@@ -33,7 +33,12 @@ export const caseItem = (c: Case) => ({ ...keys.case(c.caseNumber), ...caseIndex
  * The case, its Reference ID entry and the idempotency record are written in one transaction: a
  * retry can never find the key without the case, nor create a second case.
  */
-export const createCase = async (ref: TableRef, c: Case, idempotency?: IdempotencyWrite): Promise<void> => {
+export const createCase = async (
+  ref: TableRef,
+  c: Case,
+  idempotency?: IdempotencyWrite,
+  events: AuditEvent[] = [],
+): Promise<void> => {
   const notExists = 'attribute_not_exists(#pk)';
   const names = { '#pk': TABLE.partitionKey };
   try {
@@ -50,6 +55,8 @@ export const createCase = async (ref: TableRef, c: Case, idempotency?: Idempoten
             },
           },
           ...(idempotency ? [idempotencyPut(ref.table, idempotency, c.createdAt)] : []),
+          // After the idempotency record, so the index throwIfKeyTaken reads stays 2.
+          ...events.map((e) => appendPut(ref.table, eventItem(e))),
         ],
       }),
     );
@@ -80,6 +87,14 @@ export const getIdempotency = async (ref: TableRef, scope: string, key: string):
   return { requestHash, status, ref: created } as IdempotencyRecord;
 };
 
+const listOf = <T>(v: T | readonly T[] | undefined): readonly T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v as T]);
+
+/** With priority order, one severity is a key condition on the index; several are a filter. */
+const severityInKey = (f: CaseFilter): Severity | undefined => {
+  const severities = listOf(f.severity);
+  return f.sort === 'priority' && severities.length === 1 ? severities[0] : undefined;
+};
+
 /** Filters that are not part of an index key are applied by DynamoDB after the Query reads. */
 const filterExpression = (f: CaseFilter) => {
   const clauses: string[] = [];
@@ -90,10 +105,21 @@ const filterExpression = (f: CaseFilter) => {
     values[`:${field}`] = value;
     clauses.push(`#${field} = :${field}`);
   };
-  if (f.status) add('status', f.status);
+  /** LIST-3: any of several values (`severity=high,critical`). */
+  const anyOf = (field: string, list: readonly unknown[]) => {
+    if (list.length === 0) return;
+    if (list.length === 1) return add(field, list[0]);
+    names[`#${field}`] = field;
+    list.forEach((v, i) => (values[`:${field}${i}`] = v));
+    clauses.push(`#${field} IN (${list.map((_, i) => `:${field}${i}`).join(', ')})`);
+  };
+  anyOf('status', listOf(f.status));
+  anyOf('kind', listOf(f.kind));
+  if (f.contactId) add('contactId', f.contactId);
+  if (f.ownerId) add('ownerId', f.ownerId);
   if (f.productLine) add('productLine', f.productLine);
   if (f.needsAction !== undefined) add('needsAction', f.needsAction);
-  if (f.severity && f.sort !== 'priority') add('severity', f.severity);
+  if (!severityInKey(f)) anyOf('severity', listOf(f.severity));
   if (f.createdFrom || f.createdTo) {
     names['#createdAt'] = 'createdAt';
     values[':createdFrom'] = f.createdFrom ?? '0000';
@@ -116,7 +142,7 @@ const indexKey = (index: { partitionKey: string; sortKey: string }) => (item: Re
 export const listOrgCases = async (ref: TableRef, f: CaseFilter, page: PageRequest): Promise<Page<Case>> => {
   const index = f.sort === 'priority' ? byPriority : byModified;
   const filter = filterExpression(f);
-  const bySeverity = f.severity && f.sort === 'priority';
+  const bySeverity = severityInKey(f);
   const partitions: PartitionQuery[] = f.orgIds.map((orgId) => ({
     id: orgId,
     input: {
@@ -126,7 +152,7 @@ export const listOrgCases = async (ref: TableRef, f: CaseFilter, page: PageReque
       ExpressionAttributeNames: { '#ipk': index.partitionKey, ...(bySeverity ? { '#isk': index.sortKey } : {}), ...filter.names },
       ExpressionAttributeValues: {
         ':ipk': orgCasesPartition(orgId, f.closed),
-        ...(bySeverity ? { ':sev': `${SEVERITY_RANK[f.severity as Severity]}#` } : {}),
+        ...(bySeverity ? { ':sev': `${SEVERITY_RANK[bySeverity]}#` } : {}),
         ...filter.values,
       },
     },
@@ -135,7 +161,10 @@ export const listOrgCases = async (ref: TableRef, f: CaseFilter, page: PageReque
   return { items: res.items.map((i) => fromItem<Case>(i)), next: res.next };
 };
 
-/** LIST-2: the cases a contact opened, most recently modified first. */
+/**
+ * LIST-2: the cases a contact opened, most recently modified first; closed or not closed as the
+ * default list (LIST-1, issue 21: `closed` is a filter here, the person index holds both).
+ */
 export const listContactCases = async (
   ref: TableRef,
   userId: string,
@@ -143,6 +172,10 @@ export const listContactCases = async (
   page: PageRequest,
 ): Promise<Page<Case>> => {
   const filter = filterExpression({ ...f, orgIds: [], sort: 'lastModified' });
+  filter.names['#state'] = 'status';
+  filter.values[':closedState'] = 'closed';
+  const closedClause = f.closed ? '#state = :closedState' : '#state <> :closedState';
+  filter.FilterExpression = filter.FilterExpression ? `${filter.FilterExpression} AND ${closedClause}` : closedClause;
   const res = await queryPage(
     ref,
     {
@@ -318,7 +351,7 @@ export const listOrgCasesCreated = async (
 
 export const caseRepo = (ref: TableRef): CaseRepo => ({
   nextCaseNumber: () => nextCaseNumber(ref),
-  createCase: (c, idem) => createCase(ref, c, idem),
+  createCase: (c, idem, events) => createCase(ref, c, idem, events),
   getCase: (n) => getCase(ref, n),
   getIdempotency: (scope, key) => getIdempotency(ref, scope, key),
   listOrgCases: (f, page) => listOrgCases(ref, f, page),

@@ -249,6 +249,24 @@ export const alarmIndexKeys = (a: { orgId: string; status: 'active' | 'closed'; 
  * newest-first, so `to` bounds it from below and `from` from above; `$` sorts after the `#` that
  * follows the time, so alarms modified exactly at `from` are inside.
  */
+/**
+ * ALARM-2 (issue 21): an organisation's cloud incidents, and its entries of maintenance alerts
+ * (one per organisation an alert names, in the alert's partition), newest modified first on the
+ * by-modified index.
+ */
+export const incidentIndexKeys = (i: { orgId: string; modifiedAt: string; id: string }) => ({
+  [byModified.partitionKey]: `INCIDENTS#${i.orgId}`,
+  [byModified.sortKey]: `${newestFirst(i.modifiedAt)}#${i.id}`,
+});
+export const maintenanceEntryKeys = (orgId: string, m: { modifiedAt: string; id: string }) => ({
+  PK: `${KEY_PREFIX.monitoring}MAINTENANCE#${m.id}`,
+  SK: `ORG#${orgId}`,
+  [byModified.partitionKey]: `MAINTENANCE#${orgId}`,
+  [byModified.sortKey]: `${newestFirst(m.modifiedAt)}#${m.id}`,
+});
+export const incidentsPartition = (orgId: string): string => `INCIDENTS#${orgId}`;
+export const maintenancePartition = (orgId: string): string => `MAINTENANCE#${orgId}`;
+
 export const alarmTimeRange = (range: { from?: string; to?: string }): { low: string; high: string } => ({
   low: range.to ? newestFirst(range.to) : '0',
   high: `${range.from ? newestFirst(range.from) : '9'.repeat(13)}$`,

@@ -10,8 +10,17 @@ import type { Alarm, AlarmFilter, CloudIncident, MaintenanceAlert, MonitoringRep
 import type { Page, PageRequest } from '../domain/ports';
 import type { TableRef } from './client';
 import { fromItem } from './items';
-import { alarmIndexKeys, alarmsPartition, alarmTimeRange, monitoringKeys } from './keys';
-import { mergedPage } from './paging';
+import {
+  alarmIndexKeys,
+  alarmsPartition,
+  alarmTimeRange,
+  incidentIndexKeys,
+  incidentsPartition,
+  maintenanceEntryKeys,
+  maintenancePartition,
+  monitoringKeys,
+} from './keys';
+import { mergedPage, queryPage } from './paging';
 import { TABLE } from './table';
 
 const index = TABLE.indexes.byModified;
@@ -33,7 +42,13 @@ const alarmOf = (item: Record<string, unknown>): Alarm => {
 };
 
 /** Replaces the item only when it is new or older than `modifiedAt`; says which it was. */
-const putIfNewer = async (ref: TableRef, item: Record<string, unknown> & { modifiedAt: string }): Promise<StoreResult> => {
+const putIfNewer = async (ref: TableRef, item: Record<string, unknown> & { modifiedAt: string }): Promise<StoreResult> =>
+  (await putIfNewerWithOld(ref, item)).result;
+
+const putIfNewerWithOld = async (
+  ref: TableRef,
+  item: Record<string, unknown> & { modifiedAt: string },
+): Promise<{ result: StoreResult; old?: Record<string, unknown> }> => {
   try {
     const res = await ref.doc.send(
       new PutCommand({
@@ -45,9 +60,9 @@ const putIfNewer = async (ref: TableRef, item: Record<string, unknown> & { modif
         ReturnValues: 'ALL_OLD',
       }),
     );
-    return res.Attributes ? 'updated' : 'created';
+    return res.Attributes ? { result: 'updated', old: res.Attributes } : { result: 'created' };
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return 'not-newer';
+    if (err instanceof ConditionalCheckFailedException) return { result: 'not-newer' };
     throw err;
   }
 };
@@ -55,10 +70,83 @@ const putIfNewer = async (ref: TableRef, item: Record<string, unknown> & { modif
 export const putAlarm = (ref: TableRef, a: Alarm): Promise<StoreResult> => putIfNewer(ref, alarmItem(a));
 
 export const putIncident = (ref: TableRef, i: CloudIncident): Promise<StoreResult> =>
-  putIfNewer(ref, { ...monitoringKeys.incident(i.orgId, i.id), entity: 'cloud-incident', ...i });
+  putIfNewer(ref, { ...monitoringKeys.incident(i.orgId, i.id), ...incidentIndexKeys(i), entity: 'cloud-incident', ...i });
 
-export const putMaintenance = (ref: TableRef, m: MaintenanceAlert): Promise<StoreResult> =>
-  putIfNewer(ref, { ...monitoringKeys.maintenance(m.id), entity: 'maintenance', ...m });
+/**
+ * The alert, then one entry per organisation it names (and per organisation an older version
+ * named, so a dropped organisation's entry carries the new orgIds and the list leaves it out),
+ * each replacing only an older version: a retry after a partial failure completes the set.
+ */
+export const putMaintenance = async (ref: TableRef, m: MaintenanceAlert): Promise<StoreResult> => {
+  const { result, old } = await putIfNewerWithOld(ref, { ...monitoringKeys.maintenance(m.id), entity: 'maintenance', ...m });
+  const orgIds = new Set([...m.orgIds, ...((old?.orgIds as string[] | undefined) ?? [])]);
+  await Promise.all(
+    [...orgIds].map((orgId) => putIfNewer(ref, { ...maintenanceEntryKeys(orgId, m), entity: 'maintenance-entry', ...m })),
+  );
+  return result;
+};
+
+const recordOf = <T>(item: Record<string, unknown>): T => {
+  const { entity: _e, ...rest } = fromItem<T & { entity?: string }>(item);
+  return rest as T;
+};
+
+const byOrgQuery = (
+  partition: string,
+  range: { from?: string; to?: string },
+  extra?: { filter: string; names: Record<string, string>; values: Record<string, unknown> },
+) => {
+  const { low, high } = alarmTimeRange(range);
+  return {
+    IndexName: index.name,
+    KeyConditionExpression: '#ipk = :ipk AND #isk BETWEEN :low AND :high',
+    ...(extra ? { FilterExpression: extra.filter } : {}),
+    ExpressionAttributeNames: { '#ipk': index.partitionKey, '#isk': index.sortKey, ...extra?.names },
+    ExpressionAttributeValues: { ':ipk': partition, ':low': low, ':high': high, ...extra?.values },
+  };
+};
+
+/** The times the index's 13-digit newest-first key can hold; a range outside them is cut to them (a fuzz find: 500). */
+const KEY_MIN = '1970-01-01T00:00:00.000Z';
+const KEY_MAX = '2286-11-20T17:46:39.999Z';
+const keyRange = (r: { from?: string; to?: string }): { from?: string; to?: string } | undefined => {
+  if ((r.from && r.from > KEY_MAX) || (r.to && r.to < KEY_MIN)) return undefined;
+  return { from: r.from && r.from > KEY_MIN ? r.from : undefined, to: r.to && r.to < KEY_MAX ? r.to : undefined };
+};
+
+/** ALARM-2: an organisation's cloud incidents, newest modified first. */
+export const listIncidents = async (
+  ref: TableRef,
+  orgId: string,
+  range: { from?: string; to?: string },
+  page: PageRequest,
+): Promise<Page<CloudIncident>> => {
+  const cut = keyRange(range);
+  if (!cut) return { items: [], next: null };
+  const res = await queryPage(ref, byOrgQuery(incidentsPartition(orgId), cut), page);
+  return { items: res.items.map((i) => recordOf<CloudIncident>(i)), next: res.next };
+};
+
+/** ALARM-2: the maintenance alerts naming an organisation (now), newest modified first. */
+export const listMaintenance = async (
+  ref: TableRef,
+  orgId: string,
+  range: { from?: string; to?: string },
+  page: PageRequest,
+): Promise<Page<MaintenanceAlert>> => {
+  const cut = keyRange(range);
+  if (!cut) return { items: [], next: null };
+  const res = await queryPage(
+    ref,
+    byOrgQuery(maintenancePartition(orgId), cut, {
+      filter: 'contains(#orgIds, :org)',
+      names: { '#orgIds': 'orgIds' },
+      values: { ':org': orgId },
+    }),
+    page,
+  );
+  return { items: res.items.map((i) => recordOf<MaintenanceAlert>(i)), next: res.next };
+};
 
 export const getAlarm = async (ref: TableRef, orgId: string, id: string): Promise<Alarm | undefined> => {
   const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: monitoringKeys.alarm(orgId, id) }));
@@ -117,4 +205,6 @@ export const monitoringRepo = (ref: TableRef): MonitoringRepo => ({
   putMaintenance: (m) => putMaintenance(ref, m),
   getAlarm: (orgId, id) => getAlarm(ref, orgId, id),
   listAlarms: (orgId, f, page) => listAlarms(ref, orgId, f, page),
+  listIncidents: (orgId, range, page) => listIncidents(ref, orgId, range, page),
+  listMaintenance: (orgId, range, page) => listMaintenance(ref, orgId, range, page),
 });

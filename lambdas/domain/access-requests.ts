@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { actorOf, auditEvent } from './case-changes';
-import { formatCaseNumber } from './cases';
+import { createdEvent, formatCaseNumber } from './cases';
 import { conflict, forbidden, notFound, Problem, validation, type FieldError } from './errors';
 import { corporateEmailIssue } from './identity';
 import { keyReused, type IdempotencyRequest } from './idempotency';
@@ -130,14 +130,24 @@ const notice = (domain: string, to: string[], subject: string, text: string): Ou
   headers: noticeHeaders(domain),
 });
 
+/** ACC-2 levels as a person reads them in mail. */
+const LEVEL_WORDS: Record<AccessRequest['level'], string> = {
+  basic: 'basic (no case access)',
+  read_only: 'read-only',
+  designated: 'Designated Contact (read-write)',
+};
+
 export const codeMail = (domain: string, r: AccessRequest, code: string): OutboundMail =>
   notice(
     domain,
     [r.email],
     `Your Casework access request code: ${code}`,
     `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
-      `Confirm it with POST /access-requests/${r.requestId}/confirm {"code":"${code}"} (the portal does this for you).\n` +
-      'If you did not ask for access to Casework, ignore this message: nothing happens until the code is confirmed.',
+      `To confirm your request for ${LEVEL_WORDS[r.level]} access to ${r.orgName}, enter this code on the ` +
+      'support portal page where you asked for access. Once confirmed, your request goes to the people who ' +
+      'approve access for your company, and we email you their decision.\n\n' +
+      'If you did not ask for access to Casework, ignore this message: nothing happens until the code is confirmed.\n\n' +
+      `Request reference: ${r.requestId}`,
   );
 
 const describe = (r: AccessRequest) =>
@@ -359,7 +369,13 @@ export const confirmAccessRequest = async (deps: Deps, requestId: string, code: 
     existingUser ?? requesterContactId(requestId),
     at,
   );
-  if (!(await deps.accessRequests.confirm(confirmed, adminCase))) return confirmAccessRequest(deps, requestId, code);
+  const created = createdEvent(
+    deps,
+    adminCase,
+    { actorId: 'system', actorName: 'Casework', actorKind: 'system' },
+    'Access request',
+  );
+  if (!(await deps.accessRequests.confirm(confirmed, adminCase, [created]))) return confirmAccessRequest(deps, requestId, code);
   const approvers = await deps.accessRequests.approversOf(confirmed.decidingOrgId);
   if (approvers.length)
     await sendQuietly(

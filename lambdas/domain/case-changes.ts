@@ -14,7 +14,7 @@ import {
   type IdempotencyRecord,
   type IdempotencyRequest,
 } from './idempotency';
-import { afterCustomerResponse, assertTransition, withStatus } from './lifecycle';
+import { afterCustomerResponse, assertTransition, closedCaseRefusal, withStatus } from './lifecycle';
 import { canSeeInternal, canWrite, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
 import { loadCase } from './cases';
@@ -48,7 +48,8 @@ export const actorOf = (caller: Caller): Actor => ({
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Casework', kind: 'system' };
 
-export type EventFacts = Pick<AuditEvent, 'action'> & Partial<Pick<AuditEvent, 'field' | 'from' | 'to' | 'detail'>>;
+export type EventFacts = Pick<AuditEvent, 'action'> &
+  Partial<Pick<AuditEvent, 'field' | 'from' | 'to' | 'fromName' | 'toName' | 'detail'>>;
 
 /** CASE-9: an audit event of `actor` on a case, at `at`. */
 export const auditEvent = (
@@ -77,7 +78,15 @@ export const diffEvents = (
   action: string,
 ): AuditEvent[] =>
   AUDITED.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])).map((field) =>
-    auditEvent(deps, actor, after.caseNumber, at, { action, field, from: before[field] ?? null, to: after[field] ?? null }),
+    auditEvent(deps, actor, after.caseNumber, at, {
+      action,
+      field,
+      from: before[field] ?? null,
+      to: after[field] ?? null,
+      // CASE-9: history names the people an owner change is about, not only their ids.
+      ...(field === 'ownerId' && before.ownerName ? { fromName: before.ownerName } : {}),
+      ...(field === 'ownerId' && after.ownerName ? { toName: after.ownerName } : {}),
+    }),
   );
 
 export interface Change {
@@ -211,6 +220,7 @@ export const patchCase = async (
   ifMatch?: number,
 ): Promise<CaseView> => {
   const actor = actorOf(caller);
+  const ownerName = typeof input.ownerId === 'string' ? await staffName(deps, input.ownerId) : undefined;
   const { c, access } = await commitChange(
     deps,
     caller,
@@ -221,7 +231,6 @@ export const patchCase = async (
       if (input.status !== undefined && input.status !== current.status) {
         assertTransition(current.status, input.status);
         next = withStatus(next, input.status, at);
-        if (input.status === 'closed') delete next.closureRequest;
       }
       if (input.subStatus !== undefined) {
         if (input.subStatus === null) delete next.subStatus;
@@ -229,8 +238,13 @@ export const patchCase = async (
       }
       if (input.severity !== undefined) next.severity = input.severity;
       if (input.ownerId !== undefined) {
-        if (input.ownerId === null) delete next.ownerId;
-        else next.ownerId = input.ownerId;
+        if (input.ownerId === null) {
+          delete next.ownerId;
+          delete next.ownerName;
+        } else {
+          next.ownerId = input.ownerId;
+          next.ownerName = ownerName;
+        }
       }
       if (input.supportGroup !== undefined) next.supportGroup = input.supportGroup;
       if (input.contactPhone !== undefined) next.contactPhone = input.contactPhone;
@@ -239,7 +253,10 @@ export const patchCase = async (
           { path: 'contactPhone', message: 'a critical case records a contact reachable at all times (CASE-3)' },
         ]);
       }
-      return { next, events: diffEvents(deps, current, next, actor, at, 'update') };
+      // CASE-7: closing a case whose contact asked to close it grants the request.
+      const granted = next.status === 'closed' && current.closureRequest ? closureResolved(deps, current, actor, at, true) : [];
+      if (next.status === 'closed') delete next.closureRequest;
+      return { next, events: [...diffEvents(deps, current, next, actor, at, 'update'), ...granted] };
     },
     ifMatch,
   );
@@ -340,7 +357,104 @@ export const decideEscalation = async (
   return answered(200, r);
 };
 
-/** CASE-7: a Designated Contact asks to close the case; staff close it with PATCH. */
+/** CASE-6, CASE-7: a closed case takes no updates from any channel (lifecycle.ts holds the rule). */
+const refuseIfClosed = (c: Case) => {
+  const refusal = closedCaseRefusal(c);
+  if (refusal) throw refusal;
+};
+
+/** CASE-5: owners are vendor staff; their display name is kept on the case beside the id. */
+const staffName = async (deps: Pick<Deps, 'directory'>, userId: string): Promise<string> => {
+  const found = await deps.directory.getUserWithMemberships(userId);
+  if (!found?.user.staff) throw validation([{ path: 'ownerId', message: 'must be the user id of a vendor staff member' }]);
+  return found.user.name;
+};
+
+/** CASE-7, CASE-9: the event that settles a pending closure request, whichever way. */
+const closureResolved = (
+  deps: Pick<Deps, 'ids'>,
+  current: Case,
+  actor: Actor,
+  at: string,
+  accepted: boolean,
+  comment?: string,
+) => [
+  auditEvent(deps, actor, current.caseNumber, at, {
+    action: accepted ? 'closure-accepted' : 'closure-declined',
+    field: 'closureRequest',
+    from: 'requested',
+    to: accepted ? 'accepted' : 'declined',
+    ...(comment ? { detail: comment } : {}),
+  }),
+];
+
+/**
+ * CASE-7: staff accept a pending closure request (the case closes, as a PATCH to closed would) or
+ * decline it (the case stays as it is, the request is gone so the contact may ask again, and the
+ * requester is told why by mail and by a public note on the case).
+ */
+export const decideClosure = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  accept: boolean,
+  comment: string | undefined,
+  idempotency?: IdempotencyRequest,
+): Promise<Created<CaseView>> => {
+  const actor = actorOf(caller);
+  const idem = idempotency && { request: idempotency, status: 200, authorize: requireStaffWrite };
+  let requestedBy: string | undefined;
+  const r = await commitChange(
+    deps,
+    caller,
+    caseNumber,
+    (current, access, at) => {
+      requireStaffWrite(access);
+      if (!current.closureRequest) {
+        throw new Problem(
+          409,
+          '/problems/no-closure-pending',
+          'No closure request pending',
+          `Case ${current.caseNumber} has no closure request waiting for a decision.`,
+        );
+      }
+      requestedBy = current.closureRequest.requestedBy;
+      const base: Case = { ...current };
+      delete base.closureRequest;
+      const next = accept ? withStatus(base, 'closed', at) : base;
+      const note = accept
+        ? `Closure request accepted; the case is closed${comment ? `: ${comment}` : '.'}`
+        : `Closure request declined; the case stays open${comment ? `: ${comment}` : '.'}`;
+      return {
+        next,
+        updates: [systemNote(deps, current, actor, at, note)],
+        events: [
+          ...closureResolved(deps, current, actor, at, accept, comment),
+          ...diffEvents(deps, current, next, actor, at, accept ? 'closure-accepted' : 'closure-declined'),
+        ],
+      };
+    },
+    undefined,
+    idem,
+  );
+  // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
+  // (outbound.ts). A decline changes no status, so its mail is queued here, once per version.
+  if (!r.replayed && !accept) {
+    await deps.mailQueue.enqueue([
+      {
+        kind: 'closure-declined',
+        key: `closure-declined#${r.c.caseNumber}#v${r.c.version}`,
+        at: deps.clock.now().toISOString(),
+        caseNumber: r.c.caseNumber,
+        userId: requestedBy ?? r.c.contactId,
+        ...(comment ? { comment } : {}),
+      },
+    ]);
+  }
+  return answered(200, r);
+};
+
+/** CASE-7: a Designated Contact asks to close the case; staff decide (POST .../closure-request/decision) or close it with PATCH. */
 export const requestClosure = async (
   deps: Deps,
   caller: Caller,
@@ -396,9 +510,18 @@ export const reopenCase = async (
     caseNumber,
     (current, access, at) => {
       requireDesignated(access);
+      if (current.status !== 'closed') {
+        const state = current.status === 'open' ? 'already open' : `not closed (its status is ${current.status})`;
+        throw new Problem(
+          409,
+          '/problems/not-closed',
+          'Case not closed',
+          `Case ${current.caseNumber} is ${state}: only a closed case can be reopened.`,
+          undefined,
+          { caseStatus: current.status },
+        );
+      }
       assertTransition(current.status, 'open');
-      if (current.status !== 'closed')
-        throw new Problem(409, '/problems/not-closed', 'Case not closed', 'Only a closed case can be reopened.');
       const next = withStatus(current, 'open', at);
       return {
         next,
@@ -464,6 +587,7 @@ export const addUpdate = async (
   const actor = actorOf(caller);
   let { c, access } = await loadCase(deps, caller, caseNumber);
   requireCustomerWrite(access);
+  refuseIfClosed(c);
   const staff = access === 'staff';
   if (input.visibility === 'internal' && !staff) {
     throw validation([{ path: 'visibility', message: 'only staff post internal updates' }]);
@@ -504,6 +628,7 @@ export const addUpdate = async (
     }
     ({ c, access } = await loadCase(deps, caller, caseNumber));
     requireCustomerWrite(access);
+    refuseIfClosed(c);
   }
   throw caseBusy();
 };

@@ -15,13 +15,31 @@ import {
 } from './idempotency';
 import { canSeeInternal, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
-import type { Case, CaseKind, Org, Severity } from './types';
+import type { AuditEvent, Case, CaseKind, Org, Severity, Status } from './types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type UpdateView, type View } from './views';
 
 export type { Created, IdempotencyRequest };
 
 export const CASE_NUMBER_WIDTH = 8;
 export const formatCaseNumber = (n: number): string => String(n).padStart(CASE_NUMBER_WIDTH, '0');
+
+/**
+ * CASE-9: the event every case's history starts with: who opened it, as what, when. The first
+ * status event then moves it from `new`.
+ */
+export const createdEvent = (
+  deps: Pick<Deps, 'ids'>,
+  c: Case,
+  actor: Pick<AuditEvent, 'actorId' | 'actorName' | 'actorKind'>,
+  detail?: string,
+): AuditEvent => ({
+  caseNumber: c.caseNumber,
+  eventId: deps.ids.next(),
+  at: c.createdAt,
+  ...actor,
+  action: 'created',
+  ...(detail ? { detail } : {}),
+});
 
 const orgOf = async (deps: Pick<Deps, 'directory'>, caller: Caller, orgId: string): Promise<Org | undefined> =>
   caller.orgs.get(orgId) ?? (await deps.directory.getOrgs([orgId]))[0];
@@ -126,7 +144,14 @@ export const createCase = async (
     changedBy: caller.id,
   };
   try {
-    await deps.cases.createCase(c, idempotencyWrite(caller, idempotency, 201, { caseNumber: c.caseNumber }));
+    const opener = {
+      actorId: caller.id,
+      actorName: caller.user?.name ?? caller.id,
+      actorKind: staff ? 'staff' : 'customer',
+    } as const;
+    await deps.cases.createCase(c, idempotencyWrite(caller, idempotency, 201, { caseNumber: c.caseNumber }), [
+      createdEvent(deps, c, opener, staff ? `Opened by staff for ${c.contactName}` : undefined),
+    ]);
   } catch (err) {
     if (!(err instanceof IdempotencyKeyTaken) || !idempotency) throw err;
     // A concurrent request with the same key got there first: answer as it did, or 409 while it is in flight.
@@ -149,8 +174,10 @@ export const getCase = async (deps: Deps, caller: Caller, caseNumber: string): P
 
 export interface ListCasesInput {
   scope?: 'all' | 'mine';
-  status?: string;
-  severity?: string;
+  /** One value or several (LIST-3: `severity=high,critical`). */
+  status?: Status | readonly Status[];
+  severity?: Severity | readonly Severity[];
+  kind?: CaseKind | readonly CaseKind[];
   orgId?: string;
   productLine?: string;
   needsAction?: boolean;
@@ -173,7 +200,13 @@ export const listableOrgs = async (deps: Deps, caller: Caller): Promise<Map<stri
   return out;
 };
 
-/** LIST-1..3: the caller's cases, one Query per organisation partition, merged. */
+/**
+ * LIST-1..3: the caller's cases, one Query per organisation partition, merged. LIST-2 (`mine`)
+ * keeps the same rules (issue 21): not closed unless `closed=true`, the same filters, and the
+ * order asked for: by last modified from the contact's own index; by priority from the
+ * organisations' priority index, filtered to the caller's cases. A staff member's "mine" is the
+ * cases they own.
+ */
 export const listCases = async (
   deps: Deps,
   caller: Caller,
@@ -186,20 +219,24 @@ export const listCases = async (
     closed: input.closed ?? false,
     severity: input.severity,
     status: input.status,
+    kind: input.kind,
     productLine: input.productLine,
     needsAction: input.needsAction,
     createdFrom: input.from,
     createdTo: input.to,
   };
   const view = (c: Case) => viewFor('caseRow', c, visible.get(c.orgId)!.access);
-  if (scope === 'mine') {
+  const staff = staffOf(caller) !== undefined;
+  if (scope === 'mine' && input.sort === 'lastModified' && !staff) {
     const res = await deps.cases.listContactCases(caller.id, filter, page);
     const items = res.items.filter((c) => visible.has(c.orgId) && (!input.orgId || c.orgId === input.orgId));
     return { items: items.map(view), next: res.next };
   }
   const orgIds = [...visible.keys()].filter((id) => !input.orgId || id === input.orgId).sort();
   if (orgIds.length === 0) return { items: [], next: null };
-  const res = await deps.cases.listOrgCases({ ...filter, orgIds, sort: input.sort }, page);
+  // Staff open no cases of their own: their "mine" is the cases they own.
+  const mine = scope !== 'mine' ? {} : staff ? { ownerId: caller.id } : { contactId: caller.id };
+  const res = await deps.cases.listOrgCases({ ...filter, ...mine, orgIds, sort: input.sort }, page);
   return { items: res.items.map(view), next: res.next };
 };
 

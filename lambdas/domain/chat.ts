@@ -17,6 +17,7 @@
  * API Gateway sends nothing back from a $default route without a route response.
  */
 import { productLine } from './catalogue';
+import { closedCaseRefusal } from './lifecycle';
 import { actorOf, auditEvent, SYSTEM_ACTOR } from './case-changes';
 import { loadCase } from './cases';
 import { resolveCaller } from './caller';
@@ -229,7 +230,8 @@ const start = async (deps: ChatDeps, conn: ChatConnection, caller: Caller, caseN
   const { c, org, access } = await loadCase(deps, caller, caseNumber);
   if (access === 'staff' || access === 'restricted') throw forbidden("Chats are started by the customer's Designated Contacts.");
   if (access !== 'write') throw forbidden('Your access to this case is read-only: only Designated Contacts may chat.');
-  if (c.status === 'closed') throw conflict('/problems/case-closed', 'Case closed', 'Chat is for open cases; reopen it first.');
+  const closed = closedCaseRefusal(c);
+  if (closed) throw closed;
   if (!productLine(c.productLine)?.offersChat) {
     throw conflict('/problems/chat-not-offered', 'Chat not offered', `${c.productLine} does not offer chat support.`);
   }
@@ -284,9 +286,21 @@ const chatOfConnection = async (deps: ChatDeps, conn: ChatConnection, caller: Ca
   return { chat, side } as const;
 };
 
+/**
+ * Chat text as a person typed it: terminal escape sequences (a key like End arrives as
+ * `\u001b[4~`) and other control characters are dropped; line breaks and tabs stay. The text is
+ * stored, mailed in the transcript and shown in other people's browsers.
+ */
+export const chatText = (raw: string): string =>
+  raw
+    .replace(/\u001b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])?/g, '')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+    .trim();
+
 /** `send`: relays text both ways; the customer may write while waiting (the analyst reads it on joining). */
-const send = async (deps: ChatDeps, conn: ChatConnection, caller: Caller, text: unknown) => {
-  if (typeof text !== 'string' || !text.trim()) throw validation([{ path: 'text', message: 'must be non-empty text' }]);
+const send = async (deps: ChatDeps, conn: ChatConnection, caller: Caller, raw: unknown) => {
+  const text = typeof raw === 'string' ? chatText(raw) : '';
+  if (!text) throw validation([{ path: 'text', message: 'must be non-empty text' }]);
   if (text.length > MAX_TEXT_LENGTH)
     throw validation([{ path: 'text', message: `must be at most ${MAX_TEXT_LENGTH} characters` }]);
   const { chat, side } = await chatOfConnection(deps, conn, caller);
@@ -298,7 +312,7 @@ const send = async (deps: ChatDeps, conn: ChatConnection, caller: Caller, text: 
     fromId: actor.id,
     fromName: actor.name,
     fromKind: side === 'customer' ? 'customer' : 'staff',
-    text: text.trim(),
+    text,
   };
   await deps.chats.appendMessage(m);
   const other = side === 'customer' ? chat.analystConn : chat.customerConn;

@@ -143,6 +143,13 @@ export const admit = (e: NotificationEvent, org: Org, caller: Caller, reasons: I
   return kept.length ? { caller, reasons: kept, access } : undefined;
 };
 
+/** `2026-12-05 02:00 – 04:00 UTC`, or both days when the window spans midnight (UTC, ISO-like: unambiguous everywhere). */
+export const windowText = (w: { start: string; end: string }): string => {
+  const fmt = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
+  const [start, end] = [fmt(w.start), fmt(w.end)];
+  return start.slice(0, 10) === end.slice(0, 10) ? `${start} – ${end.slice(11)} UTC` : `${start} – ${end} UTC`;
+};
+
 const SEVERITY_WORD: Record<string, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' };
 
 /**
@@ -184,8 +191,14 @@ export const notificationText = (e: NotificationEvent, org: Org): { title: strin
       return { title: `${sev(e.notice?.alarmSeverity)} alarm at ${org.name}`, body: e.notice?.title ?? '' };
     case 'cloud-incident':
       return { title: `Cloud incident at ${org.name}`, body: e.notice?.title ?? '' };
-    case 'maintenance':
-      return { title: `Maintenance alert for ${org.name}`, body: e.notice?.title ?? '' };
+    case 'maintenance': {
+      // ALARM-2 (issue 21): an alert says when; times are not personal data, so the title carries it.
+      const when = e.notice?.window ? `: ${windowText(e.notice.window)}` : '';
+      return {
+        title: `Maintenance alert for ${org.name}${when}`,
+        body: `${e.notice?.title ?? ''}${when ? `\n${when.slice(2)}` : ''}`,
+      };
+    }
   }
 };
 

@@ -20,7 +20,7 @@ import { customerResponse, type Actor } from './case-changes';
 import { replyText } from './email-text';
 import { forbidden } from './errors';
 import { resolveCaller } from './caller';
-import { WAITING_STATES } from './lifecycle';
+import { closedCaseRefusal, WAITING_STATES } from './lifecycle';
 import { conflict, notFound } from './errors';
 import { explanatoryReply, loopMarker, messageIdKey, type ExplanationKind } from './mail';
 import { caseAccess, staffOf, type Caller, type CaseAccess } from './policy';
@@ -473,7 +473,8 @@ const attachReply = async (
   const actor: Actor = { id: sender.id, name: sender.user?.name ?? record.from ?? '', kind: staff ? 'staff' : 'customer' };
   let c = first;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (c.status === 'closed') return 'closed';
+    // CASE-6, CASE-7: the same rule as the portal's (lifecycle.ts); the caller answers by mail.
+    if (closedCaseRefusal(c)) return 'closed';
     const now = deps.clock.now().toISOString();
     const at = now > c.updatedAt ? now : c.updatedAt;
     const update: CaseUpdate = {

@@ -51,6 +51,13 @@ export const registerDevice = async (
   return viewFor('device', device, 'write');
 };
 
+/** NOTE-1: GET /devices, the caller's own devices, oldest first (never a token or endpoint). */
+export const listDevices = async (deps: Deps, caller: Caller): Promise<View<'device'>[]> =>
+  (await deps.notes.userDevices(caller.id))
+    .filter((d) => d.userId === caller.id)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.deviceId.localeCompare(b.deviceId))
+    .map((d) => viewFor('device', d, 'write'));
+
 export const removeDevice = async (deps: Deps, caller: Caller, deviceId: string): Promise<void> => {
   const device = await deps.notes.getDevice(deviceId);
   // PRIV-3: someone else's device answers exactly as one that does not exist.

@@ -90,6 +90,10 @@ export interface MonitoringRepo {
   getAlarm(orgId: string, id: string): Promise<Alarm | undefined>;
   /** An organisation's alarms, newest (modifiedAt) first, by Query. */
   listAlarms(orgId: string, filter: AlarmFilter, page: PageRequest): Promise<Page<Alarm>>;
+  /** ALARM-2: an organisation's cloud incidents, newest (modifiedAt) first, by Query. */
+  listIncidents(orgId: string, range: { from?: string; to?: string }, page: PageRequest): Promise<Page<CloudIncident>>;
+  /** ALARM-2: the maintenance alerts that name the organisation, newest (modifiedAt) first, by Query. */
+  listMaintenance(orgId: string, range: { from?: string; to?: string }, page: PageRequest): Promise<Page<MaintenanceAlert>>;
 }
 
 /** Why an entry was not stored. */
@@ -332,4 +336,42 @@ export const listAlarms = async (
   if (!org.alarmMonitoring) throw notFound();
   const found = await deps.monitoring.listAlarms(org.orgId, filter, page);
   return { items: found.items.map((a) => viewFor('alarm', a, access)), next: found.next };
+};
+
+/**
+ * GET /accounts/{orgId}/incidents (ALARM-2, issue 21): the access rules of the alarm list. An
+ * organisation without a cloud deployment has no cloud incidents: 404, as alarms without Remote
+ * Alarm Monitoring.
+ */
+export const listIncidents = async (
+  deps: Pick<Deps, 'directory' | 'monitoring'>,
+  caller: Caller,
+  orgId: string,
+  range: { from?: string; to?: string },
+  page: PageRequest,
+): Promise<Page<View<'incident'>>> => {
+  const { org, access } = await loadAccount(deps, caller, orgId);
+  if (!hasCloudDeployment(org)) throw notFound();
+  const found = await deps.monitoring.listIncidents(org.orgId, range, page);
+  return { items: found.items.map((i) => viewFor('incident', i, access)), next: found.next };
+};
+
+/**
+ * GET /accounts/{orgId}/maintenance (ALARM-2, issue 21): the alerts naming the organisation, each
+ * with its window; the access rules of the alarm list. `orgIds` is cut to the organisation asked
+ * about: the other organisations an alert names are not this caller's business.
+ */
+export const listMaintenance = async (
+  deps: Pick<Deps, 'directory' | 'monitoring'>,
+  caller: Caller,
+  orgId: string,
+  range: { from?: string; to?: string },
+  page: PageRequest,
+): Promise<Page<View<'maintenance'>>> => {
+  const { org, access } = await loadAccount(deps, caller, orgId);
+  const found = await deps.monitoring.listMaintenance(org.orgId, range, page);
+  return {
+    items: found.items.map((m) => viewFor('maintenance', { ...m, orgIds: [org.orgId] }, access)),
+    next: found.next,
+  };
 };

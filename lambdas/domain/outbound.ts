@@ -32,6 +32,8 @@ export type MailJob = JobBase &
     | { kind: 'case-update'; caseNumber: string; updateId: string; userId: string }
     | { kind: 'case-status'; caseNumber: string; status: Status; version: number; userId: string }
     | { kind: 'reminder'; caseNumber: string; waitingSince: string; userId: string }
+    /** CASE-7: whoever asked to close the case hears that staff declined, and why. */
+    | { kind: 'closure-declined'; caseNumber: string; userId: string; comment?: string }
     | { kind: 'notification'; event: NotificationEvent; userId: string; reasons: Reason[] }
     /**
      * Mail to an address with no account behind it (the access-request code): rendered by the
@@ -189,6 +191,16 @@ export const renderJob = async (
     case 'case-status':
       return {
         mail: compose(`Status ${job.status.replace('_', ' ')}: `, STATUS_TEXT[job.status] ?? ''),
+        caseNumber: c.caseNumber,
+      };
+    case 'closure-declined':
+      return {
+        mail: compose(
+          'Closure request declined: ',
+          `Support has declined the request to close case ${c.caseNumber}; the case stays open.` +
+            (job.comment ? `\n\nSupport wrote:\n\n${job.comment}` : '') +
+            '\n\nReply to this email if you have questions, or request closure again in the portal once you are ready.',
+        ),
         caseNumber: c.caseNumber,
       };
     case 'reminder':

@@ -21,12 +21,14 @@ import type {
   AccessRequest,
   AuditEvent,
   Case,
+  CaseKind,
   CaseUpdate,
   Combination,
   Membership,
   Org,
   OrgEvent,
   Severity,
+  Status,
   User,
   UserSettings,
 } from './types';
@@ -88,8 +90,13 @@ export interface CaseFilter {
   orgIds: string[];
   closed: boolean;
   sort: 'priority' | 'lastModified';
-  severity?: string;
-  status?: string;
+  /** One value or a set (LIST-3: `severity=high,critical`). */
+  severity?: Severity | readonly Severity[];
+  status?: Status | readonly Status[];
+  kind?: CaseKind | readonly CaseKind[];
+  /** LIST-2: only cases this user is the contact of (customers) or owns (staff). */
+  contactId?: string;
+  ownerId?: string;
   productLine?: string;
   needsAction?: boolean;
   createdFrom?: string;
@@ -102,7 +109,7 @@ export interface CaseRepo {
    * Writes the case, its Reference ID entry and (if given) the idempotency record atomically.
    * Throws IdempotencyKeyTaken when the key's record exists or is being written concurrently.
    */
-  createCase(c: Case, idempotency?: IdempotencyWrite): Promise<void>;
+  createCase(c: Case, idempotency?: IdempotencyWrite, events?: AuditEvent[]): Promise<void>;
   getCase(caseNumber: string): Promise<Case | undefined>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   listOrgCases(f: CaseFilter, page: PageRequest): Promise<Page<Case>>;
@@ -478,8 +485,8 @@ export interface AccessRequestRepo {
    * no longer unconfirmed, its code has expired, or its attempts are used up.
    */
   countAttempt(requestId: string, max: number, now: string): Promise<AccessRequest | undefined>;
-  /** Unconfirmed -> pending with the admin case opened, all or nothing; false when no longer unconfirmed. */
-  confirm(r: AccessRequest, adminCase: Case): Promise<boolean>;
+  /** Unconfirmed -> pending with the admin case (and its `created` event) opened, all or nothing; false when no longer unconfirmed. */
+  confirm(r: AccessRequest, adminCase: Case, events?: AuditEvent[]): Promise<boolean>;
   /** Pending -> decided with its grant (approval) and the admin case closed; false when no longer pending. */
   decide(r: AccessRequest, grant: AccessGrant | undefined, closing: Omit<AccessGrant, 'user' | 'memberships'>): Promise<boolean>;
   /** A company's confirmed requests, newest first (or every company's, for portal admins). */

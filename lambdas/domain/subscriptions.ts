@@ -71,15 +71,21 @@ export const notificationsOf = (settings: UserSettings): Record<NotificationTogg
 });
 
 /**
- * NOTE-2: does an alarm pass a user's filter? `all` takes every severity, any other value that
- * severity only (the app offers All, Critical, Major, Minor as one choice); excluded origins are
- * compared case-insensitively.
+ * NOTE-2: does an alarm pass a user's filter? `all` takes every severity; any other value is a
+ * minimum (issue 21: choosing `major` must not hide `critical`), so `major` takes critical and
+ * major, `minor` takes all three; excluded origins are compared case-insensitively.
  */
 export const alarmWanted = (filter: AlarmFilter, alarm: { severity: string; origin?: string }): boolean => {
-  if (filter.severity !== 'all' && filter.severity !== alarm.severity) return false;
+  if (filter.severity !== 'all') {
+    const rank = (s: string) => ALARM_SEVERITY_ORDER.indexOf(s as (typeof ALARM_SEVERITY_ORDER)[number]);
+    if (rank(alarm.severity) < 0 || rank(alarm.severity) > rank(filter.severity)) return false;
+  }
   const origin = alarm.origin?.toLowerCase();
   return !(origin && filter.excludeOrigins.some((o) => o.toLowerCase() === origin));
 };
+
+/** ALARM-1 severities, most severe first. */
+const ALARM_SEVERITY_ORDER = ['critical', 'major', 'minor'] as const;
 
 export const hasCloudDeployment = (org: Org): boolean => org.deployments.some((d) => d.hosting === 'cloud');
 
@@ -117,6 +123,19 @@ export const subscribeToCase = async (deps: Deps, caller: Caller, caseNumber: st
     deps.clock.now().toISOString(),
   );
   return { caseNumber: c.caseNumber, subscribed: true, sources: sub.sources };
+};
+
+/**
+ * NOTE-2: GET /cases/{n}/subscription, whether the caller is subscribed and why (explicitly,
+ * through a favorite). Subscriptions are the Designated Contacts' (API.md), so others get 403 on
+ * a case they may see, 404 on one they may not (PRIV-3).
+ */
+export const caseSubscriptionOf = async (deps: Deps, caller: Caller, caseNumber: string): Promise<CaseSubscriptionView> => {
+  const { c, access } = await loadCase(deps, caller, caseNumber);
+  if (access !== 'write') throw forbidden('Case subscriptions are for Designated Contacts of the organisation (ACC-2, NOTE-2).');
+  const sub = await deps.subscriptions.getCaseSubscription(c.caseNumber, caller.id);
+  const sources = sub?.sources ?? [];
+  return { caseNumber: c.caseNumber, subscribed: sources.length > 0, sources };
 };
 
 /**

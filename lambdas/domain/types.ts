@@ -127,6 +127,8 @@ export interface Case {
   productLine: string;
   supportGroup: string;
   ownerId?: string;
+  /** CASE-5: the owner's display name, kept with ownerId (vendor staff: not personal data under PRIV-1). */
+  ownerName?: string;
   contactId: string;
   contactName: string;
   contactEmail: string;
@@ -142,7 +144,7 @@ export interface Case {
   /** CASE-7: the latest escalation request and its decision. */
   escalation?: Escalation;
   escalated?: boolean;
-  /** CASE-7: a Designated Contact asked to close; staff close (PATCH status) or carry on. */
+  /** CASE-7: a Designated Contact asked to close; staff accept or decline (closure-request/decision), or close with PATCH. */
   closureRequest?: { requestedBy: string; requestedAt: string };
   /** CHAT-2: the number a customer left when no analyst answered a chat (personal data, PRIV-1). */
   callbackPhone?: string;
@@ -176,6 +178,9 @@ export interface AuditEvent {
   field?: string;
   from?: unknown;
   to?: unknown;
+  /** CASE-9: for an owner change, the display names of the staff members `from` and `to` name. */
+  fromName?: string;
+  toName?: string;
   detail?: string;
 }
 

@@ -11,7 +11,7 @@
  * are personal data for this purpose.
  */
 import type { CaseAccess } from './policy';
-import type { Alarm } from './monitoring';
+import type { Alarm, CloudIncident, MaintenanceAlert } from './monitoring';
 import type { MonitoringNotice, NotificationEvent } from './notifications';
 import type { Device, InboundRecord, InboxItem } from './ports';
 import type { ShortfallView } from './shortfall';
@@ -66,6 +66,10 @@ export interface ViewKinds {
   notice: MonitoringNotice;
   /** A row of GET /accounts/{orgId}/alarms (ALARM-1). */
   alarm: Alarm;
+  /** A row of GET /accounts/{orgId}/incidents (ALARM-2). */
+  incident: CloudIncident;
+  /** A row of GET /accounts/{orgId}/maintenance (ALARM-2), with its window. */
+  maintenance: MaintenanceAlert;
   /** A row of GET /notifications and the text of a push (NOTE-1, NOTE-3), for its recipient. */
   inboxItem: InboxItem;
   /** A registered push device (POST /devices): its id and platform, never its token or endpoint. */
@@ -117,8 +121,9 @@ export const CASE_RESTRICTED = {
   soldToOrgId: 'keep',
   productLine: 'keep',
   supportGroup: 'keep',
-  // A vendor staff member's id.
+  // A vendor staff member's id and display name: the vendor's people, not the customer's (PRIV-1).
   ownerId: 'keep',
+  ownerName: 'keep',
   escalated: 'keep',
   escalation: { view: 'escalation' },
   closureRequest: { view: 'closureRequest' },
@@ -182,6 +187,8 @@ export const HISTORY_EVENT_RESTRICTED = {
   field: 'keep',
   from: valueOfNonPersonalField,
   to: valueOfNonPersonalField,
+  fromName: valueOfNonPersonalField,
+  toName: valueOfNonPersonalField,
 } as const satisfies AllowList<AuditEvent>;
 
 export const INBOUND_MAIL_RESTRICTED = {
@@ -348,6 +355,27 @@ export const ALARM_RESTRICTED = {
 } as const satisfies AllowList<Alarm>;
 const ALARM_FIELDS = { ...ALARM_RESTRICTED, description: 'keep' } as const satisfies AllowList<Alarm>;
 
+/** ALARM-2: the title is free text (PRIV-1); ids, statuses, product lines and times are not. */
+export const INCIDENT_RESTRICTED = {
+  id: 'keep',
+  orgId: 'keep',
+  status: 'keep',
+  productLine: 'keep',
+  modifiedAt: 'keep',
+  receivedAt: 'keep',
+} as const satisfies AllowList<CloudIncident>;
+const INCIDENT_FIELDS = { ...INCIDENT_RESTRICTED, title: 'keep' } as const satisfies AllowList<CloudIncident>;
+
+export const MAINTENANCE_RESTRICTED = {
+  id: 'keep',
+  orgIds: 'keep',
+  status: 'keep',
+  window: 'keep',
+  modifiedAt: 'keep',
+  receivedAt: 'keep',
+} as const satisfies AllowList<MaintenanceAlert>;
+const MAINTENANCE_FIELDS = { ...MAINTENANCE_RESTRICTED, title: 'keep' } as const satisfies AllowList<MaintenanceAlert>;
+
 /**
  * An inbox item's title names case numbers, severities, statuses and organisations only; its
  * body may carry the case's subject or an alarm's text. The recipient, the FedRAMP flag and the
@@ -390,6 +418,7 @@ const CASE_FIELD_ORDER: readonly (keyof Case)[] = [
   'productLine',
   'supportGroup',
   'ownerId',
+  'ownerName',
   'contactId',
   'contactName',
   'contactEmail',
@@ -429,6 +458,8 @@ export const RESTRICTED = {
   notification: NOTIFICATION_RESTRICTED,
   notice: NOTICE_RESTRICTED,
   alarm: ALARM_RESTRICTED,
+  incident: INCIDENT_RESTRICTED,
+  maintenance: MAINTENANCE_RESTRICTED,
   inboxItem: INBOX_ITEM_RESTRICTED,
   device: DEVICE_RESTRICTED,
   accessRequest: ACCESS_REQUEST_RESTRICTED,
@@ -487,6 +518,8 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   notification: { restricted: RESTRICTED.notification, marked: false },
   notice: { restricted: RESTRICTED.notice, marked: false },
   alarm: { restricted: RESTRICTED.alarm, full: (a) => pick(a, ALARM_FIELDS), marked: true },
+  incident: { restricted: RESTRICTED.incident, full: (i) => pick(i, INCIDENT_FIELDS), marked: true },
+  maintenance: { restricted: RESTRICTED.maintenance, full: (m) => pick(m, MAINTENANCE_FIELDS), marked: true },
   inboxItem: { restricted: RESTRICTED.inboxItem, full: (i) => pick(i, INBOX_ITEM_FULL), marked: true },
   device: { restricted: RESTRICTED.device, full: (d) => pick(d, DEVICE_RESTRICTED), marked: false },
   shortfall: { restricted: RESTRICTED.shortfall, marked: true },

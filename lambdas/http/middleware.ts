@@ -17,6 +17,7 @@ import { corporateEmailIssue, corporateEmailRequired } from '../domain/identity'
 import type { IdempotencyRequest } from '../domain/idempotency';
 import { mayCall, type Caller } from '../domain/policy';
 import { enforceRateLimits } from '../domain/rate-limits';
+import { routeRefusal } from '../domain/refusals';
 import { checkSession } from '../domain/sessions';
 import type { Deps } from '../domain/ports';
 import type { Client } from '../domain/types';
@@ -171,7 +172,7 @@ const authenticate = async (route: RouteDef, event: ApiEvent, deps: Deps): Promi
   await checkSession(deps, caller, claims.sessionId);
   const emailIssue = caller.user && !caller.user.staff ? corporateEmailIssue(caller.user.email) : undefined;
   if (emailIssue) throw corporateEmailRequired(caller.user!.email, emailIssue);
-  if (!mayCall(caller, route.permission)) throw forbidden('You may not call this route.');
+  if (!mayCall(caller, route.permission)) throw forbidden(routeRefusal(caller, route.permission));
   if (route.caseData && caller.kind === 'user' && !caller.termsAccepted) throw termsNotAccepted();
   return caller;
 };

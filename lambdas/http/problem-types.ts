@@ -93,6 +93,11 @@ export const PROBLEM_TYPES = {
     detail: 'There is no escalation of this case to decide.',
   },
   '/problems/closure-pending': { status: 409, title: 'Closure pending', detail: 'Closure was already requested.' },
+  '/problems/no-closure-pending': {
+    status: 409,
+    title: 'No closure request pending',
+    detail: 'The case has no closure request waiting for a decision (CASE-7).',
+  },
   '/problems/not-closed': { status: 409, title: 'Case not closed', detail: 'Only a closed case can be reopened.' },
   '/problems/access-request-confirmed': {
     status: 409,

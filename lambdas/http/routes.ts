@@ -27,6 +27,7 @@ import { route as listHistory } from './routes/list-history';
 import { route as requestEscalation } from './routes/request-escalation';
 import { route as decideEscalation } from './routes/decide-escalation';
 import { route as requestClosure } from './routes/request-closure';
+import { route as decideClosure } from './routes/decide-closure';
 import { route as reopenCase } from './routes/reopen-case';
 import { route as searchCases } from './routes/search-cases';
 import { route as listShortfall } from './routes/list-shortfall';
@@ -38,16 +39,20 @@ import { route as getAccount } from './routes/get-account';
 import { route as putAccountSubscription } from './routes/put-account-subscription';
 import { route as putCaseSubscription } from './routes/put-case-subscription';
 import { route as deleteCaseSubscription } from './routes/delete-case-subscription';
+import { route as getCaseSubscription } from './routes/get-case-subscription';
 import { route as listFavorites } from './routes/list-favorites';
 import { route as putFavorite } from './routes/put-favorite';
 import { route as deleteFavorite } from './routes/delete-favorite';
 import { route as listAlarms } from './routes/list-alarms';
+import { route as listIncidents } from './routes/list-incidents';
+import { route as listMaintenance } from './routes/list-maintenance';
 import { route as ingestAlarms } from './routes/ingest-alarms';
 import { route as ingestIncidents } from './routes/ingest-incidents';
 import { route as ingestMaintenance } from './routes/ingest-maintenance';
 import { route as listNotifications } from './routes/list-notifications';
 import { route as registerDevice } from './routes/register-device';
 import { route as deleteDevice } from './routes/delete-device';
+import { route as listDevices } from './routes/list-devices';
 import { route as createAccessRequest } from './routes/create-access-request';
 import { route as confirmAccessRequest } from './routes/confirm-access-request';
 import { route as listAccessRequests } from './routes/list-access-requests';
@@ -72,6 +77,7 @@ export const ROUTES = [
   requestEscalation,
   decideEscalation,
   requestClosure,
+  decideClosure,
   reopenCase,
   searchCases,
   listShortfall,
@@ -84,11 +90,14 @@ export const ROUTES = [
   putAccountSubscription,
   putCaseSubscription,
   deleteCaseSubscription,
+  getCaseSubscription,
   listFavorites,
   putFavorite,
   deleteFavorite,
   // Alarms, cloud incidents and maintenance alerts (ALARM-1, ALARM-2).
   listAlarms,
+  listIncidents,
+  listMaintenance,
   ingestAlarms,
   ingestIncidents,
   ingestMaintenance,
@@ -96,6 +105,7 @@ export const ROUTES = [
   listNotifications,
   registerDevice,
   deleteDevice,
+  listDevices,
   // Access requests (ACC-6): anyone asks, with a mailed code; approvers and portal admins decide.
   createAccessRequest,
   confirmAccessRequest,

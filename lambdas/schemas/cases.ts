@@ -1,13 +1,15 @@
 import { CASE_KINDS, CHANNELS, SEVERITIES, STATUSES } from '../domain/types';
 import * as z from 'zod';
-import { CursorSchema, LimitSchema, pageOf } from './common';
+import { CursorSchema, enumList, FromSchema, LimitSchema, pageOf, ToSchema } from './common';
 
-export const CaseNumberParams = z.strictObject({
-  caseNumber: z
-    .string()
-    .regex(/^\d{8}$/, 'must be an 8-digit case number')
-    .meta({ example: '00001001' }),
-});
+/** CASE-2, issue 21: a case number with or without its leading zeros (`12` is `00000012`). */
+export const CaseNumberSchema = z
+  .string()
+  .regex(/^\d{1,8}$/, 'must be a case number: up to 8 digits, with or without leading zeros (12 or 00000012)')
+  .transform((n) => n.padStart(8, '0'))
+  .meta({ example: '00001001' });
+
+export const CaseNumberParams = z.strictObject({ caseNumber: CaseNumberSchema });
 
 export const UpdateParams = CaseNumberParams.extend({
   updateId: z.string().regex(/^[0-9A-Z]{26}$/, 'must be an update id'),
@@ -18,14 +20,15 @@ const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const ListCasesQuery = z
   .strictObject({
     scope: z.enum(['all', 'mine']).optional(),
-    status: z.enum(STATUSES).optional(),
-    severity: z.enum(SEVERITIES).optional(),
+    status: enumList(STATUSES).optional(),
+    severity: enumList(SEVERITIES).optional(),
+    kind: enumList(CASE_KINDS).optional(),
     orgId: z.string().min(1).max(64).optional(),
     productLine: z.string().min(1).max(100).optional(),
     needsAction: bool.optional(),
     closed: bool.optional(),
-    from: z.iso.datetime().optional(),
-    to: z.iso.datetime().optional(),
+    from: FromSchema.optional(),
+    to: ToSchema.optional(),
     sort: z.enum(['priority', 'lastModified']).default('priority'),
     limit: LimitSchema,
     cursor: CursorSchema,
@@ -73,6 +76,7 @@ export const CaseSchema = z
     productLine: z.string(),
     supportGroup: z.string(),
     ownerId: z.string().optional(),
+    ownerName: z.string().optional(),
     contactId: z.string().optional(),
     contactName: z.string().optional(),
     contactEmail: z.string().optional(),
@@ -143,6 +147,9 @@ export const EscalationBody = z.strictObject({ reason: z.string().trim().min(1).
 export const EscalationDecisionBody = z
   .strictObject({ accept: z.boolean(), comment: z.string().trim().max(2000).default('') })
   .meta({ id: 'EscalationDecision' });
+export const ClosureDecisionBody = z
+  .strictObject({ accept: z.boolean(), comment: z.string().trim().max(2000).optional() })
+  .meta({ id: 'ClosureDecision' });
 export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }).meta({ id: 'Reason' });
 
 export const AuditEventSchema = z
@@ -157,6 +164,8 @@ export const AuditEventSchema = z
     field: z.string().optional(),
     from: z.unknown().optional(),
     to: z.unknown().optional(),
+    fromName: z.string().optional(),
+    toName: z.string().optional(),
     detail: z.string().optional(),
   })
   .meta({ id: 'AuditEvent' });
@@ -164,8 +173,8 @@ export const HistorySchema = pageOf(AuditEventSchema, 'History');
 
 export const SearchQuery = z.strictObject({
   q: z.string().trim().min(1).max(100),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  from: FromSchema.optional(),
+  to: ToSchema.optional(),
   limit: LimitSchema,
 });
 export type SearchQuery = z.infer<typeof SearchQuery>;

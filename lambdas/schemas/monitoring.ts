@@ -16,7 +16,7 @@ import {
   type ParsedEntry,
 } from '../domain/monitoring';
 import * as z from 'zod';
-import { CursorSchema, LimitSchema, pageOf } from './common';
+import { CursorSchema, FromSchema, LimitSchema, pageOf, ToSchema } from './common';
 
 /** The source's own id: it is part of the record's key, so a restricted alphabet. */
 const SourceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
@@ -171,3 +171,39 @@ export const AlarmSchema = z
   .meta({ id: 'Alarm' });
 
 export const AlarmListSchema = pageOf(AlarmSchema, 'AlarmList');
+
+/** ALARM-2 (issue 21): incidents and maintenance alerts of one organisation, newest modified first. */
+export const MonitoringRangeQuery = z
+  .strictObject({ from: FromSchema.optional(), to: ToSchema.optional(), limit: LimitSchema, cursor: CursorSchema })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });
+export type MonitoringRangeQuery = z.infer<typeof MonitoringRangeQuery>;
+
+export const IncidentSchema = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    // Free text: absent from the restricted view (PRIV-1).
+    title: z.string().optional(),
+    status: z.string(),
+    productLine: z.string().optional(),
+    modifiedAt: z.string(),
+    receivedAt: z.string(),
+    restricted: z.boolean().optional(),
+  })
+  .meta({ id: 'CloudIncident' });
+export const IncidentListSchema = pageOf(IncidentSchema, 'CloudIncidentList');
+
+export const MaintenanceSchema = z
+  .object({
+    id: z.string(),
+    /** The organisation asked about (an alert's other organisations are not shown). */
+    orgIds: z.array(z.string()),
+    title: z.string().optional(),
+    status: z.string(),
+    window: z.object({ start: z.string(), end: z.string() }),
+    modifiedAt: z.string(),
+    receivedAt: z.string(),
+    restricted: z.boolean().optional(),
+  })
+  .meta({ id: 'MaintenanceAlert' });
+export const MaintenanceListSchema = pageOf(MaintenanceSchema, 'MaintenanceAlertList');

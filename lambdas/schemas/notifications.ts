@@ -23,6 +23,8 @@ export const DeviceSchema = z
   .object({ deviceId: z.string(), platform: z.enum(PUSH_PLATFORMS), createdAt: z.string() })
   .meta({ id: 'Device' });
 
+export const DeviceListSchema = z.object({ items: z.array(DeviceSchema), nextCursor: z.null() }).meta({ id: 'DeviceList' });
+
 export const NotificationSchema = z
   .object({
     notificationId: z.string(),

@@ -21,6 +21,12 @@ import { notify } from '../domain/notifier';
 import type { MailJob } from '../domain/outbound';
 import type { Deps } from '../domain/ports';
 
+/** Issue 21: events handled this run and events left to the stream's retry. */
+export const notifyCounts = (events: NotificationEvent[], outcome: Map<string, Error | undefined>) => {
+  const retried = events.filter((e) => outcome.get(e.eventId) instanceof Error).length;
+  return { sent: events.length - retried, retried };
+};
+
 const recordKey = (r: DynamoDBRecord) => r.eventID ?? r.dynamodb?.SequenceNumber ?? '';
 
 export const notifierHandler =
@@ -56,9 +62,11 @@ export const notifierHandler =
     // Claims made by this run expire with it: a retry after a timeout may take them over.
     const leaseUntil = new Date(Date.now() + context.getRemainingTimeInMillis());
     const outcome = events.length ? await notify(deps(), events, { leaseUntil, claimId: randomUUID() }) : new Map();
-    // Events handled this run (published, or already published by an earlier one), and those left to the retry.
-    countMetric('NotificationsSent', events.length - outcome.size);
-    countMetric('NotificationsRetried', outcome.size);
+    // The outcome names every event, `undefined` when handled (published, or by an earlier run)
+    // and an error when left to the retry: count what happened (issue 21), not the map's size.
+    const { sent, retried } = notifyCounts(events, outcome);
+    countMetric('NotificationsSent', sent);
+    countMetric('NotificationsRetried', retried);
 
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
     return processPartialResponse(

@@ -250,9 +250,17 @@ export const MATRIX: Record<string, Row> = {
     adam: times('409:no-escalation-pending', 4),
   }),
   'POST /cases/{caseNumber}/closure-request': designatedAction('201', '409:closure-pending'),
-  // Each target is closed: the first Designated Contact reopens it (README: 200); open → open is
-  // not a move the README lists, so the next one gets 409 illegal-transition.
-  'POST /cases/{caseNumber}/reopen': designatedAction('200', '409:illegal-transition'),
+  // CASE-7, issue 21: each target has a pending closure request: the first staff member to decide
+  // (a decline) settles it; the next finds none pending. US staff may not decide EU cases (PRIV-1).
+  'POST /cases/{caseNumber}/closure-request/decision': staffOnly({
+    alice: '200 403 200 200',
+    eric: '409:no-closure-pending 200 409:no-closure-pending 409:no-closure-pending',
+    mona: '409:no-closure-pending 403 409:no-closure-pending 409:no-closure-pending',
+    adam: times('409:no-closure-pending', 4),
+  }),
+  // Each target is closed: the first Designated Contact reopens it (README: 200); the next is told
+  // the case is already open (issue 21: 409 not-closed, not a transition error).
+  'POST /cases/{caseNumber}/reopen': designatedAction('200', '409:not-closed'),
   // Rita's level set to what it is: proves access without changing anyone's.
   'PUT /admin/orgs/{orgId}/members/{userId}': { ...signedIn('403'), adam: '200' },
   'GET /admin/orgs/shortfall': {
@@ -323,6 +331,8 @@ const NOTIFY_MATRIX: Record<string, Row> = {
   // Idempotent: on and off again answer the same (NOTE-2).
   'PUT /cases/{caseNumber}/subscription': designatedAction('200', '200'),
   'DELETE /cases/{caseNumber}/subscription': designatedAction('204', '204'),
+  // Issue 21: reading one's subscription is the Designated Contacts' too (API.md), and changes nothing.
+  'GET /cases/{caseNumber}/subscription': designatedAction('200', '200'),
   'GET /favorites': { ...signedIn('200'), tina: '403:terms-not-accepted' },
   'PUT /favorites/{kind}/{id}': {
     ...signedIn('404'),
@@ -347,6 +357,8 @@ const NOTIFY_MATRIX: Record<string, Row> = {
   'POST /devices': signedIn('201'),
   // Owner only: a device that is not the caller's answers as one that does not exist (PRIV-3).
   'DELETE /devices/{deviceId}': signedIn('404'),
+  // Issue 21: everyone lists their own devices (none is case data).
+  'GET /devices': signedIn('200'),
 };
 Object.assign(MATRIX, NOTIFY_MATRIX);
 
@@ -373,10 +385,27 @@ const MONITORING_MATRIX: Record<string, Row> = {
     lapsed: '200',
     partial: '200',
   },
+  // Issue 21: incidents and maintenance alerts are read as alarms are (ORG-ACME has a cloud deployment).
+  'GET /accounts/{orgId}/incidents': {
+    ...signedIn('404'),
+    dana: '200',
+    dave: '200',
+    tina: '200',
+    rita: '200',
+    bob: '200',
+    alice: '200',
+    eric: '200',
+    mona: '200',
+    adam: '200',
+    mixed: '200',
+    lapsed: '200',
+    partial: '200',
+  },
   'POST /ingest/alarms': ingest,
   'POST /ingest/incidents': ingest,
   'POST /ingest/maintenance': ingest,
 };
+MONITORING_MATRIX['GET /accounts/{orgId}/maintenance'] = MONITORING_MATRIX['GET /accounts/{orgId}/incidents'];
 Object.assign(MATRIX, MONITORING_MATRIX);
 
 /**

@@ -64,6 +64,7 @@ const bodyFor = (route: RouteDef, persona: Persona, target?: Target): unknown =>
     case 'POST /cases/{caseNumber}/escalation':
       return { reason: 'matrix' };
     case 'POST /cases/{caseNumber}/escalation/decision':
+    case 'POST /cases/{caseNumber}/closure-request/decision':
       return { accept: false, comment: 'matrix' };
     case 'PUT /admin/orgs/{orgId}/members/{userId}':
       return { level: 'read_only' };
@@ -218,6 +219,8 @@ const freshTargets = async (key: string): Promise<Targets> => {
     // The state each route's cells assume (see the data file).
     if (key === 'POST /cases/{caseNumber}/escalation/decision')
       await must(`escalate ${t}`, 201, as(o.designated, 'POST', `/cases/${n}/escalation`, { reason: 'matrix setup' }));
+    if (key === 'POST /cases/{caseNumber}/closure-request/decision')
+      await must(`request closure ${t}`, 201, as(o.designated, 'POST', `/cases/${n}/closure-request`, {}));
     if (key === 'POST /cases/{caseNumber}/reopen')
       await must(`close ${t}`, 200, as('eric@vendor.example', 'PATCH', `/cases/${n}`, { status: 'closed' }));
     out[t] = { caseNumber: n, publicUpdateId: pub.updateId as string, internalUpdateId: internal.updateId as string };

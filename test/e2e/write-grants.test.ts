@@ -272,6 +272,7 @@ const scenario = async () => {
   await call('dana', 'GET /accounts/{orgId}', { params: { orgId: 'ORG-ACME' } });
   await call('dana', 'PUT /accounts/{orgId}/subscription', { params: { orgId: 'ORG-ACME' }, body: { newCritical: true } });
   await call('dana', 'PUT /cases/{caseNumber}/subscription', { params });
+  await call('dana', 'GET /cases/{caseNumber}/subscription', { params });
   await call('dana', 'PUT /favorites/{kind}/{id}', { params: { kind: 'case', id: String(c.caseNumber) } });
   await call('dana', 'GET /favorites');
   await call('dana', 'DELETE /favorites/{kind}/{id}', { params: { kind: 'case', id: String(c.caseNumber) } });
@@ -281,10 +282,17 @@ const scenario = async () => {
   await call('dana', 'GET /notifications');
   const device = await call('dana', 'POST /devices', { body: { platform: 'apns', token: 'iam-scenario-token' } });
   await call('dana', 'POST /devices', { body: { platform: 'apns', token: 'iam-scenario-token' } });
+  await call('dana', 'GET /devices');
   await call('dana', 'DELETE /devices/{deviceId}', { params: { deviceId: String(device.deviceId) } });
   await call('dana', 'POST /cases/{caseNumber}/escalation', { params, body: { reason: 'production down' } });
   await call('eric', 'POST /cases/{caseNumber}/escalation/decision', { params, body: { accept: true, comment: 'agreed' } });
   await call('dana', 'POST /cases/{caseNumber}/closure-request', { params, body: { reason: 'solved' } });
+  // Issue 21: declined (the requester is mailed), then asked again and closed.
+  await call('eric', 'POST /cases/{caseNumber}/closure-request/decision', {
+    params,
+    body: { accept: false, comment: 'not yet' },
+  });
+  await call('dana', 'POST /cases/{caseNumber}/closure-request', { params, body: { reason: 'solved now' } });
   await call('eric', 'PATCH /cases/{caseNumber}', { params, body: { status: 'closed' } });
   await call('dana', 'POST /cases/{caseNumber}/reopen', { params, body: { reason: 'it came back' } });
   await call('adam', 'GET /admin/orgs/shortfall');
@@ -313,6 +321,8 @@ const scenario = async () => {
     },
   });
   await call('dana', 'GET /accounts/{orgId}/alarms', { params: { orgId: 'ORG-ACME' }, query: '?type=active&severity=major' });
+  await call('dana', 'GET /accounts/{orgId}/incidents', { params: { orgId: 'ORG-ACME' } });
+  await call('dana', 'GET /accounts/{orgId}/maintenance', { params: { orgId: 'ORG-ACME' }, query: '?from=2026-01-01' });
   const member = { orgId: 'ORG-ACME', userId: 'u-rita' };
   await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'designated' } });
   await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'read_only' } });

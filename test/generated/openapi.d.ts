@@ -241,6 +241,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseNumber}/closure-request/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff accept (closes the case) or decline (it stays open; the requester is told) a closure request (CASE-7) */
+        post: operations["decideClosure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseNumber}/reopen": {
         parameters: {
             query?: never;
@@ -401,7 +418,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Whether the caller gets this case's notifications, and why (NOTE-2) */
+        get: operations["getCaseSubscription"];
         /** Turn a case's notifications on (NOTE-2); idempotent */
         put: operations["putCaseSubscription"];
         post?: never;
@@ -456,6 +474,40 @@ export interface paths {
         };
         /** An organisation's alarms, newest modified first: type all|active|closed, severity, from/to, excludeOrigins (ALARM-1); members and staff */
         get: operations["listAlarms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{orgId}/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organisation's cloud incidents, newest modified first, from/to (ALARM-2); members and staff, as alarms */
+        get: operations["listIncidents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{orgId}/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The maintenance alerts naming an organisation, with their windows, newest modified first, from/to (ALARM-2); members and staff, as alarms */
+        get: operations["listMaintenance"];
         put?: never;
         post?: never;
         delete?: never;
@@ -539,7 +591,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The caller's own push devices (NOTE-1); one page, a user has few */
+        get: operations["listDevices"];
         put?: never;
         /** Register a device for push (an SNS platform endpoint for APNs or FCM); the same token again is the same device */
         post: operations["registerDevice"];
@@ -754,6 +807,7 @@ export interface components {
             productLine: string;
             supportGroup: string;
             ownerId?: string;
+            ownerName?: string;
             contactId?: string;
             contactName?: string;
             contactEmail?: string;
@@ -841,6 +895,8 @@ export interface components {
             field?: string;
             from?: unknown;
             to?: unknown;
+            fromName?: string;
+            toName?: string;
             detail?: string;
         };
         EscalationRequest: {
@@ -853,6 +909,10 @@ export interface components {
         };
         Reason: {
             reason?: string;
+        };
+        ClosureDecision: {
+            accept: boolean;
+            comment?: string;
         };
         SearchResult: {
             cases: components["schemas"]["Case"][];
@@ -983,6 +1043,7 @@ export interface components {
                 productLine?: string;
                 supportGroup?: string;
                 ownerId?: string;
+                ownerName?: string;
                 contactId?: string;
                 contactName?: string;
                 contactEmail?: string;
@@ -1012,6 +1073,37 @@ export interface components {
             appName: string;
             origin: string;
             description?: string;
+            modifiedAt: string;
+            receivedAt: string;
+            restricted?: boolean;
+        };
+        CloudIncidentList: {
+            items: components["schemas"]["CloudIncident"][];
+            nextCursor: string | null;
+        };
+        CloudIncident: {
+            id: string;
+            orgId: string;
+            title?: string;
+            status: string;
+            productLine?: string;
+            modifiedAt: string;
+            receivedAt: string;
+            restricted?: boolean;
+        };
+        MaintenanceAlertList: {
+            items: components["schemas"]["MaintenanceAlert"][];
+            nextCursor: string | null;
+        };
+        MaintenanceAlert: {
+            id: string;
+            orgIds: string[];
+            title?: string;
+            status: string;
+            window: {
+                start: string;
+                end: string;
+            };
             modifiedAt: string;
             receivedAt: string;
             restricted?: boolean;
@@ -1072,6 +1164,10 @@ export interface components {
             /** @enum {string} */
             platform: "apns" | "fcm";
             token: string;
+        };
+        DeviceList: {
+            items: components["schemas"]["Device"][];
+            nextCursor: null;
         };
         AccessRequest: {
             requestId: string;
@@ -1671,13 +1767,19 @@ export interface operations {
         parameters: {
             query?: {
                 scope?: "all" | "mine";
-                status?: "new" | "open" | "awaiting_info" | "solution_proposed" | "closed";
-                severity?: "critical" | "high" | "medium" | "low";
+                /** @description One or more of new, open, awaiting_info, solution_proposed, closed, comma-separated */
+                status?: string;
+                /** @description One or more of critical, high, medium, low, comma-separated */
+                severity?: string;
+                /** @description One or more of support, admin, feature_request, comma-separated */
+                kind?: string;
                 orgId?: string;
                 productLine?: string;
                 needsAction?: "true" | "false";
                 closed?: "true" | "false";
+                /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                 from?: string;
+                /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                 to?: string;
                 sort?: "priority" | "lastModified";
                 limit?: number;
@@ -3273,6 +3375,176 @@ export interface operations {
             };
         };
     };
+    decideClosure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the same key with the same request answers the first response and changes nothing (`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClosureDecision"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description `true` when this is the replayed answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/no-closure-pending` (No closure request pending), `/problems/illegal-transition` (Illegal status change). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-in-use" | "/problems/no-closure-pending" | "/problems/illegal-transition";
+                        /** @constant */
+                        status: 409;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Unprocessable content. Problem types: `/problems/idempotency-key-reused` (Idempotency-Key reused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status: 422;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     reopenCase: {
         parameters: {
             query?: never;
@@ -3447,7 +3719,9 @@ export interface operations {
         parameters: {
             query: {
                 q: string;
+                /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                 from?: string;
+                /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
                 to?: string;
                 limit?: number;
             };
@@ -4367,6 +4641,118 @@ export interface operations {
             };
         };
     };
+    getCaseSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSubscription"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     putCaseSubscription: {
         parameters: {
             query?: never;
@@ -5143,6 +5529,244 @@ export interface operations {
             };
         };
     };
+    listIncidents: {
+        parameters: {
+            query?: {
+                /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
+                from?: string;
+                /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudIncidentList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listMaintenance: {
+        parameters: {
+            query?: {
+                /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
+                from?: string;
+                /** @description An ISO 8601 time, or a plain day (2026-01-01, taken in UTC) */
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceAlertList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     ingestAlarms: {
         parameters: {
             query?: never;
@@ -5550,6 +6174,102 @@ export interface operations {
                     "application/problem+json": {
                         /** @enum {string} */
                         type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceList"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
                         /** @constant */
                         status: 403;
                     } & WithRequired<components["schemas"]["Problem"], "type" | "status">;

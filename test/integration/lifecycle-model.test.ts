@@ -13,6 +13,7 @@ import { resolveCaller } from '../../lambdas/domain/caller';
 import {
   addUpdate,
   caseHistory,
+  decideClosure,
   decideEscalation,
   patchCase,
   reopenCase,
@@ -173,6 +174,8 @@ const invariants = async (m: Model, r: Real) => {
   // CASE-9: status events chain from `new` to the current status along allowed transitions only;
   // needs-action events chain from false to the current flag.
   const events = await history(r);
+  // Issue 21: every history starts with the case's `created` event.
+  expect(events[0]?.action).toBe('created');
   let status: Status = 'new';
   for (const e of events.filter((x) => x.field === 'status')) {
     expect(e.from).toBe(status);
@@ -207,15 +210,19 @@ class StaffSetStatus implements Cmd {
   toString = () => `StaffSetStatus(${this.to})`;
 }
 
-/** CASE-4, CASE-8: a customer's update hands a waiting case back to support; otherwise it only appends. */
+/**
+ * CASE-4, CASE-8: a customer's update hands a waiting case back to support; otherwise it only
+ * appends. Issue 21 (docs/helpdesk.md): a closed case takes no updates, 409 case-closed.
+ */
 class CustomerReply implements Cmd {
   check = () => true;
   async run(m: Model, r: Real) {
     await attempt(
       r,
-      true,
+      m.status !== 'closed',
       () => addUpdate(deps, dana, r.caseNumber, { body: 'Here is what you asked for.', visibility: 'public' }),
       waitingClock,
+      { type: '/problems/case-closed' },
     );
     if (isWaiting(m.status)) moveTo(m, 'open');
     await invariants(m, r);
@@ -265,12 +272,37 @@ class RequestClosure implements Cmd {
   toString = () => 'RequestClosure';
 }
 
+/** CASE-7: staff accept (the case closes) or decline (it stays as it is) a pending closure request. */
+class DecideClosure implements Cmd {
+  constructor(readonly accept: boolean) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const allowed = m.closurePending;
+    await attempt(
+      r,
+      allowed,
+      () => decideClosure(deps, eric, r.caseNumber, this.accept, this.accept ? undefined : 'Still failing here'),
+      undefined,
+      { type: '/problems/no-closure-pending' },
+    );
+    if (allowed) {
+      m.closurePending = false;
+      if (this.accept) moveTo(m, 'closed');
+    }
+    await invariants(m, r);
+  }
+  toString = () => `DecideClosure(${this.accept ? 'accept' : 'decline'})`;
+}
+
 /** CASE-7: a Designated Contact reopens a closed case, and only a closed one. */
 class Reopen implements Cmd {
   check = () => true;
   async run(m: Model, r: Real) {
     const allowed = m.status === 'closed';
-    await attempt(r, allowed, () => reopenCase(deps, dana, r.caseNumber, 'It is back'));
+    // Issue 21: reopening a case that is not closed says so (409 not-closed).
+    await attempt(r, allowed, () => reopenCase(deps, dana, r.caseNumber, 'It is back'), undefined, {
+      type: '/problems/not-closed',
+    });
     if (allowed) moveTo(m, 'open');
     await invariants(m, r);
   }
@@ -313,6 +345,7 @@ const commands = fc.commands(
     fc.constant(new RequestEscalation()),
     fc.boolean().map((accept) => new DecideEscalation(accept)),
     fc.constant(new RequestClosure()),
+    fc.boolean().map((accept) => new DecideClosure(accept)),
     fc.constant(new Reopen()),
     fc.constant(new Sweep()),
   ],
@@ -349,6 +382,10 @@ const examples: Cmd[][] = [
     new StaffSetStatus('new'),
     new RequestClosure(),
     new RequestClosure(),
+    new DecideClosure(false),
+    new RequestClosure(),
+    new DecideClosure(true),
+    new Reopen(),
     new StaffSetStatus('awaiting_info'),
     new StaffSetStatus('awaiting_info'),
     new Sweep(),

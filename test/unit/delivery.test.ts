@@ -331,7 +331,8 @@ describe('NOTE-2: recipients by subscription kind', () => {
       origin: 'pbx-1',
     };
     await h.run({ eventId: 'alarm#A1#t', eventType: 'alarm', at: '2026-12-01T09:00:00.000Z', orgId: 'ORG-ACME', notice }, acme);
-    expect(h.recipients()).toEqual(['u-all']);
+    // Issue 21: a severity is a minimum, so `major` takes a critical alarm too.
+    expect(h.recipients()).toEqual(['u-all', 'u-major']);
     expect(h.inbox[0]).toMatchObject({ title: 'Critical alarm at Acme Corp', body: 'Trunk down' });
   });
 

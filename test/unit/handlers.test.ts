@@ -163,7 +163,9 @@ describe('HTTP handlers', () => {
       lambdaContext,
     );
     expect(res.statusCode).toBe(400);
-    expect(json(res).errors).toEqual([{ path: 'caseNumber', message: 'must be an 8-digit case number' }]);
+    expect(json(res).errors).toEqual([
+      { path: 'caseNumber', message: 'must be a case number: up to 8 digits, with or without leading zeros (12 or 00000012)' },
+    ]);
   });
 
   it('unknown body fields are 400 and nothing is written (no mass assignment)', async () => {
@@ -210,7 +212,7 @@ describe('HTTP handlers', () => {
     expect(json(res).errors).toEqual([{ path: 'body', message: 'is not valid JSON' }]);
   });
 
-  it('CASE-2: POST /cases writes case, Reference ID and idempotency record in one transaction', async () => {
+  it('CASE-2, CASE-9: POST /cases writes case, Reference ID, idempotency record and the created event in one transaction', async () => {
     givenDana();
     ddb.on(GetCommand).resolves({});
     ddb.on(UpdateCommand).resolves({ Attributes: { value: 17 } });
@@ -240,7 +242,10 @@ describe('HTTP handlers', () => {
       'CASE#00000017',
       `REF#${body.referenceId}`,
       expect.stringMatching(/^IDEMPOTENCY#.+#k-1$/),
+      'CASE#00000017',
     ]);
+    // Issue 21: the case's history starts with its `created` event, written with the case.
+    expect(tx[3].Put!.Item).toMatchObject({ entity: 'event', action: 'created', actorId: 'u-dana' });
     // The key's scope is hashed (caller, client, route): no user id in the key, and the record holds a reference, not a body.
     expect(tx[2].Put!.Item!.PK).not.toContain('u-dana');
     expect(tx[2].Put!.Item).toMatchObject({ status: 201, ref: { caseNumber: '00000017' } });

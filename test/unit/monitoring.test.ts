@@ -64,6 +64,8 @@ const memoryStore = () => {
     putMaintenance: (m) => put(`M#${m.id}`, m),
     getAlarm: async (orgId, id) => items.get(`A#${orgId}#${id}`) as Alarm | undefined,
     listAlarms: async () => ({ items: [...items.values()] as Alarm[], next: null }),
+    listIncidents: async () => ({ items: [], next: null }),
+    listMaintenance: async () => ({ items: [], next: null }),
   };
   return { items, repo };
 };

@@ -141,13 +141,20 @@ describe('LIST-5 favorites input', () => {
 });
 
 describe('NOTE-2 alarm filters and subscribers', () => {
-  it('NOTE-2: severity all takes every alarm; one severity takes that one; excluded origins are left out', () => {
+  it('NOTE-2: severity all takes every alarm; a severity is a minimum (issue 21: major takes critical); excluded origins are left out', () => {
     const all = { severity: 'all' as const, excludeOrigins: ['Lab-01'] };
     expect(alarmWanted(all, { severity: 'minor', origin: 'prod-02' })).toBe(true);
     expect(alarmWanted(all, { severity: 'critical', origin: 'lab-01' })).toBe(false);
     const major = { severity: 'major' as const, excludeOrigins: [] };
     expect(alarmWanted(major, { severity: 'major' })).toBe(true);
-    expect(alarmWanted(major, { severity: 'critical' })).toBe(false);
+    expect(alarmWanted(major, { severity: 'critical' })).toBe(true);
+    expect(alarmWanted(major, { severity: 'minor' })).toBe(false);
+    const critical = { severity: 'critical' as const, excludeOrigins: [] };
+    expect(alarmWanted(critical, { severity: 'major' })).toBe(false);
+    expect(alarmWanted(critical, { severity: 'critical' })).toBe(true);
+    const minor = { severity: 'minor' as const, excludeOrigins: ['lab-01'] };
+    expect(['critical', 'major', 'minor'].map((severity) => alarmWanted(minor, { severity }))).toEqual([true, true, true]);
+    expect(alarmWanted(minor, { severity: 'critical', origin: 'LAB-01' })).toBe(false);
   });
 
   it('NOTE-2: alarms are mirrored only where the organisation has Remote Alarm Monitoring, and only for Designated Contacts', () => {

@@ -1,0 +1,5 @@
+import { listDevices } from '../domain/inbox';
+import { httpRoute, ok } from './middleware';
+import { route } from './routes/list-devices';
+
+export const handler = httpRoute(route, async (req) => ok({ items: await listDevices(req.deps, req.caller!), nextCursor: null }));
