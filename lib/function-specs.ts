@@ -176,6 +176,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
         : served.some((r) => r.sendsNotices)
           ? { mailDomain: true, mailQueue: 'send' as const }
           : {}),
+      ...(served.some((r) => r.signsReplies) ? { replyKeys: true } : {}),
       ...(served.some((r) => r.push) ? { push: true } : {}),
       ...(served.some((r) => r.grantsAccounts) ? { userPool: true } : {}),
     });

@@ -15,3 +15,6 @@ export const NOTICE_PORTS = { mailer: () => sesMailer() } as const satisfies Own
 
 /** Issue 23: the ports of a function that queues mail for the mail queue's consumer. */
 export const MAIL_QUEUE_PORTS = { mailQueue: () => sqsMailQueue() } as const satisfies OwnPorts;
+
+/** The admin case's mail to approvers (ACC-6): queued, and signed with the reply-token keyring. */
+export const CASE_NOTICE_PORTS = { mailQueue: () => sqsMailQueue(), replyKeys: replyKeyring } as const satisfies OwnPorts;

@@ -13,7 +13,7 @@ import { conflict, forbidden, notFound, Problem, validation, type FieldError } f
 import { corporateEmailIssue } from './identity';
 import { keyReused, type IdempotencyRequest } from './idempotency';
 import { combinationOf, LEVEL_RANK, membershipLevel } from './levels';
-import { loopMarker, type OutboundMail } from './mail';
+import { composeCaseMail, loopMarker, type OutboundMail } from './mail';
 import type { MailJob } from './outbound';
 import { staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from './policy';
 import type { AccessGrant, Deps, Page, PageRequest, RateLimit } from './ports';
@@ -155,14 +155,25 @@ const describe = (r: AccessRequest) =>
     .map((c) => `${c.orgId}/${c.soldToOrgId}`)
     .join(', ')}).`;
 
-export const approverMail = (domain: string, to: string[], r: AccessRequest): OutboundMail =>
-  notice(
-    domain,
-    to,
-    `[Case ${r.caseNumber}] Access request for ${r.orgName} awaits your decision`,
-    `${describe(r)}\n\nRequest ${r.requestId}, admin case ${r.caseNumber}. Approve or reject it in the portal ` +
-      `(POST /access-requests/${r.requestId}/decision). Requests are answered within ${PENDING_FLAG_AFTER_HOURS} hours.`,
-  );
+/**
+ * The admin case's mail to one approver (issue 20, item 6): case mail like any other, with the
+ * Reference ID and a reply token issued to that approver, so a reply lands on the admin case.
+ */
+export const approverMail = (
+  domain: string,
+  keyring: Parameters<typeof composeCaseMail>[2],
+  adminCase: Case,
+  to: string,
+  r: AccessRequest,
+): OutboundMail =>
+  composeCaseMail(adminCase, domain, keyring, {
+    to: [to],
+    subjectPrefix: 'Awaits your decision: ',
+    text:
+      `${describe(r)}\n\nPlease approve or reject it in the support portal under Access requests ` +
+      `(request ${r.requestId}). Requests are answered within ${PENDING_FLAG_AFTER_HOURS} hours. ` +
+      'A reply to this email is added to the admin case.',
+  });
 
 export const decisionMail = (domain: string, r: AccessRequest): OutboundMail =>
   notice(
@@ -377,16 +388,16 @@ export const confirmAccessRequest = async (deps: Deps, requestId: string, code: 
   );
   if (!(await deps.accessRequests.confirm(confirmed, adminCase, [created]))) return confirmAccessRequest(deps, requestId, code);
   const approvers = await deps.accessRequests.approversOf(confirmed.decidingOrgId);
-  if (approvers.length)
-    await sendQuietly(
-      deps,
-      `access-approvers#${requestId}`,
-      approverMail(
-        deps.mailDomain,
-        approvers.map((a) => a.email),
-        confirmed,
-      ),
-    );
+  if (approvers.length) {
+    const keyring = await deps.replyKeys();
+    for (const a of approvers) {
+      await sendQuietly(
+        deps,
+        `access-approvers#${requestId}#${a.userId}`,
+        approverMail(deps.mailDomain, keyring, adminCase, a.email, confirmed),
+      );
+    }
+  }
   return viewFor('accessRequest', confirmed, 'write');
 };
 

@@ -1,4 +1,4 @@
-import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
+import { CASE_NOTICE_PORTS } from '../adapters/mail-ports';
 import { confirmAccessRequest } from '../domain/access-requests';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/confirm-access-request';
@@ -7,5 +7,5 @@ import { route } from './routes/confirm-access-request';
 export const handler = httpRoute<{ id: string }, unknown, { code: string }>(
   route,
   async (req) => ok(await confirmAccessRequest(req.deps, req.params.id, req.body.code)),
-  { ports: MAIL_QUEUE_PORTS },
+  { ports: CASE_NOTICE_PORTS },
 );

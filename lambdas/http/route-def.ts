@@ -37,6 +37,8 @@ export interface RouteDef {
    * (issue 23): the function gets MAIL_DOMAIN and the mail queue, never SES itself.
    */
   sendsNotices?: boolean;
+  /** Queued mail that is case mail all the same (the admin case's, ACC-6): the reply-token keyring too. */
+  signsReplies?: boolean;
   /** Per-user rate limits it counts against (lambdas/domain/rate-limits.ts); `mail` comes with sendsMail. */
   rateLimits?: readonly RateLimitName[];
   /** Creates or updates sign-ins (ACC-6 approvals): the function gets the userPool binding. */

@@ -164,7 +164,7 @@ export class AppStack extends Stack {
     });
 
     if (props.createMailIdentity ?? true) {
-      this.mailIdentity = new MailIdentity(this, 'Mail', { mailDomain: props.mailDomain });
+      this.mailIdentity = new MailIdentity(this, 'MailIdentity', { mailDomain: props.mailDomain });
       this.mailIdentity.identity.dkimRecords.forEach((record, i) => {
         new CfnOutput(this, `DkimRecord${i + 1}`, {
           value: `${record.name} CNAME ${record.value}`,

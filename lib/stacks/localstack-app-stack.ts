@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Stage } from '../stage';
+import { MailQueue } from '../constructs/mail-queue';
 import { Notifier } from '../constructs/notifier';
 import { Schedules } from '../constructs/schedules';
 import { replyKeysSecret } from './app-stack';
@@ -30,17 +31,32 @@ export class LocalStackAppStack extends Stack {
   public readonly replyKeys: secretsmanager.Secret;
   public readonly schedules: Schedules;
   public readonly notifier: Notifier;
+  /** Issue 23: mail leaves through the mail queue here too. */
+  public readonly mail: MailQueue;
 
   public constructor(scope: Construct, id: string, props: LocalStackAppStackProps) {
     super(scope, id, props);
     this.stage = props.stage;
     this.replyKeys = replyKeysSecret(this);
-    this.schedules = new Schedules(this, 'Schedules', { stage: props.stage, table: props.table, mailDomain: props.mailDomain });
+    this.mail = new MailQueue(this, 'Mail', {
+      stage: props.stage,
+      table: props.table,
+      mailDomain: props.mailDomain,
+      replyKeys: this.replyKeys,
+    });
+    const mailQueue = { queue: this.mail.queue, retry: this.mail.retry };
+    this.schedules = new Schedules(this, 'Schedules', {
+      stage: props.stage,
+      table: props.table,
+      mailDomain: props.mailDomain,
+      mailQueue,
+    });
     this.notifier = new Notifier(this, 'Notifier', {
       stage: props.stage,
       table: props.table,
       mailDomain: props.mailDomain,
       replyKeys: this.replyKeys,
+      mailQueue,
     });
 
     new CfnOutput(this, 'IntegrationTopicArn', { value: this.notifier.topic.topicArn });

@@ -19,6 +19,7 @@ const run = promisify(execFile);
 interface StoredMail {
   destination: { to: string[] };
   subject: string;
+  replyTo?: string[];
   body: { text?: string };
 }
 interface Answer {
@@ -156,6 +157,11 @@ describe('access requests (ACC-6)', () => {
     const toDana = await mailsTo(DANA);
     expect(toDana.length).toBe(danaBefore + 1);
     expect(toDana.at(-1)!.body.text).toContain(id);
+    // MAIL-1: the admin case's mail to an approver is case mail: the Reference ID in the subject
+    // and a reply address with a token, so a reply lands on the admin case.
+    expect(toDana.at(-1)!.subject).toMatch(new RegExp(`^\\[Case ${caseNumber}\\] .*\\[ref:[^\\]]+\\]$`));
+    expect(toDana.at(-1)!.replyTo).toEqual([expect.stringMatching(/^case\+[^@]+@/)]);
+    expect(toDana.at(-1)!.body.text).not.toMatch(/POST \/access-requests/);
     const adminCase = await as(ADAM, 'GET', `/cases/${caseNumber}`);
     expect(adminCase.status).toBe(200);
     expect(adminCase.body).toMatchObject({ kind: 'admin', orgId: 'ORG-ACME', status: 'new', contactEmail: email });

@@ -174,8 +174,8 @@ describe('least privilege, per route (table access from the route table)', () =>
     expect(env.CURSOR_SECRET_ARN).toEqual(secretRef);
     const replyKeysRef = { Ref: logicalId(b.appStack.replyKeys) };
     const secretStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')));
-    expect(secretStatements.map((s) => s.Resource)).toEqual(route.sendsMail ? [secretRef, replyKeysRef] : [secretRef]);
-    expect(env.REPLY_TOKEN_SECRET_ARN).toEqual(route.sendsMail ? replyKeysRef : undefined);
+    expect(secretStatements.map((s) => s.Resource)).toEqual(route.sendsMail || route.signsReplies ? [secretRef, replyKeysRef] : [secretRef]);
+    expect(env.REPLY_TOKEN_SECRET_ARN).toEqual(route.sendsMail || route.signsReplies ? replyKeysRef : undefined);
   });
 
   it.each(routes.map((r) => [routeKey(r), r] as const))('%s: knows the web and mobile client ids (PRIV-2)', (_k, route) => {
@@ -203,7 +203,7 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'decide-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'request-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   // CASE-7: a declined closure is mailed to its requester (MAIL-1: the mail's id, the mail rate limit).
-  'decide-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MSGID#'], UpdateItem: ['RATE#', 'SESSION#'] },
+  'decide-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'reopen-case': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'set-member-level': { PutItem: ['ORG#', 'USER#'], UpdateItem: ['ORG#', 'SESSION#'] },
   'get-me': { UpdateItem: ['SESSION#'] },

@@ -141,10 +141,10 @@ describe.each(['dev', 'prod'] as const)('inbound mail, %s (issue 9: SES receipt 
   it('MAIL-1: the reply-token keyring is bound, with read access to it, to every function that sends or receives case mail', () => {
     const keysRef = { Ref: logicalId(appStack.replyKeys) };
     const senders = [
-      appStack.httpApi.functions.get('create-update')!,
-      appStack.httpApi.functions.get('patch-case')!,
-      // FLAG-1 reminders go out from the notifier, not the sweep (issue 10's outbox).
-      appStack.notifier.function,
+      // Issue 23: case mail (updates, statuses, FLAG-1 reminders) leaves through the mail queue's consumer.
+      appStack.mail.function,
+      // ACC-6: the admin case's mail to approvers is signed where the request is confirmed.
+      appStack.httpApi.functions.get('confirm-access-request')!,
       inbound.receiveMail,
     ];
     const policies = Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'));

@@ -11,6 +11,7 @@ export const route = {
   writes: ['confirmAccessRequest', 'nextCaseNumber'],
   caseData: false,
   sendsNotices: true,
+  signsReplies: true,
   problems: [
     '/problems/invalid-code',
     '/problems/access-request-confirmed',
