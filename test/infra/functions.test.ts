@@ -174,7 +174,9 @@ describe('least privilege, per route (table access from the route table)', () =>
     expect(env.CURSOR_SECRET_ARN).toEqual(secretRef);
     const replyKeysRef = { Ref: logicalId(b.appStack.replyKeys) };
     const secretStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')));
-    expect(secretStatements.map((s) => s.Resource)).toEqual(route.sendsMail || route.signsReplies ? [secretRef, replyKeysRef] : [secretRef]);
+    expect(secretStatements.map((s) => s.Resource)).toEqual(
+      route.sendsMail || route.signsReplies ? [secretRef, replyKeysRef] : [secretRef],
+    );
     expect(env.REPLY_TOKEN_SECRET_ARN).toEqual(route.sendsMail || route.signsReplies ? replyKeysRef : undefined);
   });
 
