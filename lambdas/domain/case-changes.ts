@@ -438,18 +438,21 @@ export const decideClosure = async (
     idem,
   );
   // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
-  // (outbound.ts). A decline changes no status, so its mail is queued here, once per version.
+  // (outbound.ts). A decline changes no status, so its mail is queued here, once per version; the
+  // decision stands whatever the queue answers (no error after a commit), like ACC-6's notices.
   if (!r.replayed && !accept) {
-    await deps.mailQueue.enqueue([
-      {
-        kind: 'closure-declined',
-        key: `closure-declined#${r.c.caseNumber}#v${r.c.version}`,
-        at: deps.clock.now().toISOString(),
-        caseNumber: r.c.caseNumber,
-        userId: requestedBy ?? r.c.contactId,
-        ...(comment ? { comment } : {}),
-      },
-    ]);
+    await deps.mailQueue
+      .enqueue([
+        {
+          kind: 'closure-declined',
+          key: `closure-declined#${r.c.caseNumber}#v${r.c.version}`,
+          at: deps.clock.now().toISOString(),
+          caseNumber: r.c.caseNumber,
+          userId: requestedBy ?? r.c.contactId,
+          ...(comment ? { comment } : {}),
+        },
+      ])
+      .catch(() => undefined);
   }
   return answered(200, r);
 };

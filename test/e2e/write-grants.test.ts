@@ -7,8 +7,10 @@
  * outside them is an AccessDenied waiting to happen in AWS. The scheduled sweep is checked the same way.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { accessKeys, KEY_PREFIX } from '../../lambdas/data/keys';
+import { parseKeyring } from '../../lambdas/adapters/reply-keys';
+import { replyAddress, signReplyToken } from '../../lambdas/domain/reply-token';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { accessKeys, KEY_PREFIX, mailJobKey } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
 import nodemailer from 'nodemailer';
 import {
@@ -17,13 +19,14 @@ import {
   grantsOf,
   READ_ACTIONS,
   RECEIVE_MAIL_WRITES,
+  SEND_MAIL_WRITES,
   SWEEP_WRITES,
   type WritePattern,
 } from '../../lambdas/data/writes';
 import { WebSocket } from 'ws';
 import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { findRoute, ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
-import { signClaims, clientIds, ISSUER } from '../../lib/local/issuer';
+import { signClaims, clientIds, ISSUER, localReplyKeys } from '../../lib/local/issuer';
 import { startDynamoTap, type DynamoTap } from '../../lib/local/dynamo-tap';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 
@@ -152,6 +155,10 @@ const call = async (
     const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     // Only a successful call has run its write path to the end.
     expect({ key, status: res.status }).toEqual({ key, status: route.success.status });
+    // Issue 23: mail a route queued is sent by the mail queue's consumer, a function of its own:
+    // its writes are recorded under its name, not the route's.
+    current = 'send-mail';
+    await local.mailSettled();
     return body!;
   } finally {
     current = undefined;
@@ -239,16 +246,20 @@ const scenario = async () => {
   await call('eric', 'PATCH /cases/{caseNumber}', { params, body: { subStatus: 'investigating' } });
   await call('eric', 'POST /cases/{caseNumber}/updates', { params, body: { body: 'internal note', visibility: 'internal' } });
   await call('eric', 'POST /cases/{caseNumber}/updates', { params, body: { body: 'please send the logs' } });
-  // MAIL-2: dana replies to that mail; the SMTP stand-in for SES invokes receive-mail.
-  const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { replyTo: string[]; subject: string }[] };
-  const mail = store.emails.find((m) => m.subject.includes(String(c.caseNumber)) && m.replyTo.join(' ').includes('case+'));
-  const replyTo = /case\+[a-z0-9-]+@casework\.test/.exec(mail!.replyTo.join(' '))![0];
+  // MAIL-2: dana replies to that mail; the SMTP stand-in for SES invokes receive-mail. The stream is
+  // off in this scenario, so the mail queue sends nothing: the reply goes to the address case mail
+  // carries, signed with local mode's own keyring.
+  const replyTo = replyAddress(
+    signReplyToken(parseKeyring(localReplyKeys()), { caseNumber: String(c.caseNumber), recipient: 'dana@acme.example' }),
+    'casework.test',
+  );
+  const mail = { subject: `[Case ${String(c.caseNumber)}] ${String(c.subject)} [ref:${String(c.referenceId)}]` };
   const smtp = new URL(local.urls.smtp);
   current = 'receive-mail';
   try {
     await nodemailer
       .createTransport({ host: smtp.hostname, port: Number(smtp.port), secure: false, ignoreTLS: true })
-      .sendMail({ from: 'dana@acme.example', to: replyTo, subject: `Re: ${mail!.subject}`, text: 'Logs attached.' });
+      .sendMail({ from: 'dana@acme.example', to: replyTo, subject: `Re: ${mail.subject}`, text: 'Logs attached.' });
   } finally {
     current = undefined;
   }
@@ -332,8 +343,19 @@ const scenario = async () => {
       body: { email, name: 'IAM Requester', level: 'read_only', combinations: [{ orgId: 'ORG-ACME' }] },
     });
     const id = String(ar.requestId);
-    const sent = (await (await fetch(local.urls.sesStore)).json()) as { emails: { body: { text?: string } }[] };
-    const code = /Your code is (\d{6})/.exec(sent.emails.find((m) => m.body.text?.includes(id))?.body.text ?? '')![1];
+    // The stream is off here, so the code's mail job stays in the table (issue 23: the intent item
+    // written with the request); read the code from it, off the tap.
+    const reader = new DynamoDBClient({ endpoint: local.urls.dynamo });
+    let text = '';
+    try {
+      const item = await DynamoDBDocumentClient.from(reader).send(
+        new GetCommand({ TableName: local.tableName, Key: mailJobKey(`access-code#${id}`) }),
+      );
+      text = (JSON.parse(String(item.Item?.job ?? '{}')) as { mail?: { text?: string } }).mail?.text ?? '';
+    } finally {
+      reader.destroy();
+    }
+    const code = /Your code is (\d{6})/.exec(text)![1];
     await call('dana', 'POST /access-requests/{id}/confirm', { params: { id }, body: { code } });
     return id;
   };
@@ -385,7 +407,7 @@ describe('IAM grants against what the handlers really send', () => {
   const tableRoutes = (ROUTES as readonly RouteDef[]).filter((r) => r.table !== 'none');
 
   it('the scenario calls every route that reaches the table', () => {
-    const other = ['sweep', 'receive-mail', 'chat'];
+    const other = ['sweep', 'receive-mail', 'chat', 'send-mail'];
     expect([...recorded.keys()].filter((k) => !other.includes(k)).sort()).toEqual(tableRoutes.map(routeKey).sort());
   });
 
@@ -407,6 +429,12 @@ describe('IAM grants against what the handlers really send', () => {
   it('ACC-10: every call from the mobile app touched its sign-in, fenced to SESSION# items', () => {
     const touches = (recorded.get('GET /me') ?? []).filter((a) => a.prefix === KEY_PREFIX.session);
     expect(touches).toEqual([{ action: 'UpdateItem', prefix: KEY_PREFIX.session }]);
+  });
+
+  it('issue 23: the mail consumer sends only what SEND_MAIL_WRITES grants', () => {
+    const sent = recorded.get('send-mail') ?? [];
+    expect(sent.filter((a) => a.prefix).length).toBeGreaterThan(0);
+    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SEND_MAIL_WRITES).has(g))).toEqual([]);
   });
 
   it('FLAG-1: the sweep sends only what SWEEP_WRITES grants', () => {
