@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { caseRepo } from '../../lambdas/data/case-repo';
 import { resolveCaller } from '../../lambdas/domain/caller';
-import { addUpdate, patchCase } from '../../lambdas/domain/case-changes';
 import { Problem } from '../../lambdas/domain/errors';
 import {
   listInboundMail,
@@ -456,29 +455,5 @@ describe('MAIL-4: the admin list', () => {
     expect(alice.some((r) => r.from === 'dana@acme.example')).toBe(true);
     for (const r of eric) expect(['attached', 'duplicate', 'rejected', 'held']).toContain(r.outcome);
     await expect(listInboundMail(deps, await caller('u-dana'), { limit: 10 })).rejects.toBeInstanceOf(Problem);
-  });
-});
-
-describe('MAIL-1: what the case sends', () => {
-  it('MAIL-1: a staff public update and a status change the contact should know send case mail, with the SES id recorded', async () => {
-    const c = await makeCase({});
-    const alice = await caller('u-alice');
-    const before = sent.length;
-    await addUpdate(deps, alice, c.caseNumber, { body: 'Please send the logs.', visibility: 'public' });
-    await addUpdate(deps, alice, c.caseNumber, { body: 'internal note', visibility: 'internal' });
-    await patchCase(deps, alice, c.caseNumber, { status: 'awaiting_info' });
-    await patchCase(deps, alice, c.caseNumber, { severity: 'medium' });
-    const mails = sent.slice(before);
-    expect(mails).toHaveLength(2);
-    for (const m of mails) {
-      expect(m.to).toEqual(['dana@acme.example']);
-      expect(m.subject).toContain(`[Case ${c.caseNumber}]`);
-      expect(m.subject).toContain(`[ref:${c.referenceId}]`);
-      expect(m.headers['Auto-Submitted']).toBe('auto-generated');
-    }
-    expect(mails[0].text).toContain('Please send the logs.');
-    expect(mails.some((m) => m.text.includes('internal note'))).toBe(false);
-    const id = `0100018e-${String(sesCounter).padStart(4, '0')}-test-000000`;
-    expect(await deps.mail.caseByMessageId(id)).toBe(c.caseNumber);
   });
 });

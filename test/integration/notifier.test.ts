@@ -11,7 +11,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { snsIntegrationTopic } from '../../lambdas/adapters/sns-topic';
 import { outboxKey } from '../../lambdas/data/keys';
 import { resolveCaller } from '../../lambdas/domain/caller';
-import { patchCase } from '../../lambdas/domain/case-changes';
+import { addUpdate, patchCase } from '../../lambdas/domain/case-changes';
 import { createCase } from '../../lambdas/domain/cases';
 import type { OutboundMail } from '../../lambdas/domain/mail';
 import { mailLedgerKey } from '../../lambdas/domain/outbound';
@@ -297,5 +297,30 @@ describe('issue 10: the notifier on the table stream', () => {
       }),
     );
     expect(ledger.Item).toMatchObject({ state: 'done', outcome: 'sent' });
+  });
+
+  it('MAIL-1: a staff public update and a status change the contact should know send case mail once each, after the commit, through the stream', async () => {
+    const w = await world();
+    const dana = await w.as('u-dana');
+    const alice = await w.as('u-alice');
+    const n = (await createCase(w.deps, dana, { ...globexCase, orgId: 'ORG-ACME' })).body.caseNumber;
+    await w.poller.drain();
+    const mailer = w.mailer as ReturnType<typeof recordingMailer>;
+    const before = mailer.sent.length;
+    await addUpdate(w.deps, alice, n, { body: 'Please send the logs.', visibility: 'public' });
+    await addUpdate(w.deps, alice, n, { body: 'internal note', visibility: 'internal' });
+    await patchCase(w.deps, alice, n, { status: 'awaiting_info' });
+    await patchCase(w.deps, alice, n, { severity: 'medium' });
+    await w.poller.drain();
+    const mails = mailer.sent.slice(before).filter((m) => m.subject.startsWith(`[Case ${n}]`));
+    for (const m of mails) {
+      expect(m.to).toEqual(['dana@acme.example']);
+      expect(m.subject).toMatch(/\[ref:[^\]]+\]$/);
+      expect(m.headers['Auto-Submitted']).toBe('auto-generated');
+    }
+    // The public update and the awaiting_info status, once each; internal notes and severity mail nobody.
+    expect(mails.filter((m) => m.text.includes('Please send the logs.'))).toHaveLength(1);
+    expect(mails.filter((m) => m.subject.includes('Status awaiting info'))).toHaveLength(1);
+    expect(mails.some((m) => m.text.includes('internal note'))).toBe(false);
   });
 });
