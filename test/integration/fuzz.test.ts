@@ -54,6 +54,12 @@ const known: Record<string, string[]> = {
   contactId: ['u-dana', 'u-dave'],
   // Individual corporate addresses (ACC-3), several: each may ask for access 3 times an hour (ACC-6).
   email: ['ana.new@acme.example', 'ben.new@acme.example', 'cai.new@acme.example', 'dee.new@globex.example'],
+  // List filters are comma lists and plain days (LIST-3): random strings would only ever meet the
+  // 400. Single values, so that a body's enum field of the same name stays valid too.
+  severity: ['high', 'critical', 'medium', 'low'],
+  status: ['open', 'new', 'awaiting_info'],
+  kind: ['support', 'admin'],
+  from: ['2026-01-01', '2025-06-01T00:00:00.000Z'],
 };
 /**
  * Optional fields a valid request leaves out: a cursor only comes from a previous page, and the
