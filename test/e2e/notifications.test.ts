@@ -63,6 +63,8 @@ describe('issue 10 in local mode', () => {
     }
     expect(flagged.length).toBeGreaterThan(0);
     await local.notifier.drain();
+    // Issue 23: the notifier queues the reminder; the mail queue's consumer sends it.
+    await local.mailSettled();
     const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { subject: string }[] };
     for (const c of flagged) {
       const reminders = store.emails.filter(
