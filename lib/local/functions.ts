@@ -130,6 +130,8 @@ export const startFunctionHost = (opts: {
   bindings: BindingValues;
   specs?: ReadonlyMap<string, FunctionSpec>;
   log?: (message: string) => void;
+  /** Where the functions' stdout and stderr go (their logs and metrics); this process's own when absent. */
+  output?: (chunk: string) => void;
 }): FunctionHost => {
   const specs = opts.specs ?? allFunctionSpecs();
   const log = opts.log ?? (() => {});
@@ -151,8 +153,18 @@ export const startFunctionHost = (opts: {
       `const { workerData } = require('node:worker_threads');
        require(workerData.tsx).register();
        require(workerData.workerEntry);`,
-      { eval: true, env: localEnvironment(spec, opts.runtime, opts.bindings), workerData },
+      {
+        eval: true,
+        env: localEnvironment(spec, opts.runtime, opts.bindings),
+        workerData,
+        ...(opts.output ? { stdout: true, stderr: true } : {}),
+      },
     );
+    if (opts.output) {
+      const output = opts.output;
+      worker.stdout.setEncoding('utf8').on('data', output);
+      worker.stderr.setEncoding('utf8').on('data', output);
+    }
     const pending: Container['pending'] = new Map();
     const container: Container = {
       worker,

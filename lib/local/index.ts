@@ -3,7 +3,7 @@
  * inbound (an SMTP server), on DynamoDB Local, aws-ses-v2-local and fauxqs (S3). Wiring only; no
  * business logic lives here.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -61,6 +61,8 @@ export interface LocalOptions {
    */
   stream?: boolean;
   log?: (message: string) => void;
+  /** Where the functions' own output (structured logs, EMF metrics) goes; stdout when absent. */
+  functionOutput?: (chunk: string) => void;
   /** The chat WebSocket API and its management API (issue 12). @default 3001 (bin/local.ts reads CHAT_PORT) */
   chatPort?: number;
   /**
@@ -77,7 +79,29 @@ export interface LocalOptions {
   dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
   /** The same for SES: the fault tests put a proxy they can switch off between the functions and the emulator. */
   sesEndpointForFunctions?: (endpoint: string) => Promise<string>;
+  /**
+   * A DynamoDB (Local) that is already running, used instead of starting one: the test tiers
+   * start one JVM per run and give each test file its own table in it. Local mode then deletes
+   * its table when it stops, and leaves the server running.
+   */
+  sharedDynamo?: { endpoint: string; tableName: string };
 }
+
+/** A running DynamoDB as an emulator of local mode's: stopping it deletes this run's table only. */
+const sharedDynamo = async (shared: { endpoint: string; tableName: string }) => ({
+  endpoint: shared.endpoint,
+  stop: async () => {
+    const { region, credentials } = localRuntime(shared.endpoint, '');
+    const client = new DynamoDBClient({ endpoint: shared.endpoint, region, credentials });
+    try {
+      await client.send(new DeleteTableCommand({ TableName: shared.tableName }));
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+    } finally {
+      client.destroy();
+    }
+  },
+});
 
 /** Issue 10: the integration topic, the queue subscribed to it, and the notifier's failure queue. */
 export const LOCAL_TOPIC = 'casework-notifications';
@@ -165,7 +189,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     // In parallel: the JVM takes seconds, SES milliseconds. allSettled so that one failing does
     // not leave the other running unseen.
     const [dynamoResult, sesResult, fauxqsResult, pushResult] = await Promise.allSettled([
-      startDynamo({ port: opts.dynamoPort, persistDir: opts.persistDir }),
+      opts.sharedDynamo ? sharedDynamo(opts.sharedDynamo) : startDynamo({ port: opts.dynamoPort, persistDir: opts.persistDir }),
       startSesLocal({ port: opts.sesPort }),
       startFauxqs({
         port: opts.awsPort ?? 4566,
@@ -226,6 +250,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       chatTimerQueueUrl: chatTimers.queueUrl,
       mailQueueUrl: onEndpoint(faux.endpoint, faux.queueUrls[LOCAL_MAIL_QUEUE]!),
     });
+    if (opts.sharedDynamo) bindings.tableName = opts.sharedDynamo.tableName;
     const { tableName } = bindings;
 
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: runtime.region, credentials: runtime.credentials });
@@ -245,7 +270,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       client.destroy();
     }
 
-    functions = startFunctionHost({ runtime, bindings, log });
+    functions = startFunctionHost({ runtime, bindings, log, output: opts.functionOutput });
     const host = (functionsRef.host = functions);
     gateway = await startGateway({
       port: opts.apiPort,

@@ -2545,7 +2545,7 @@ export interface operations {
                     } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                 };
             };
-            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use). */
+            /** @description Conflict. Problem types: `/problems/idempotency-key-in-use` (Idempotency-Key in use), `/problems/case-closed` (Case closed). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2553,7 +2553,7 @@ export interface operations {
                 content: {
                     "application/problem+json": {
                         /** @enum {string} */
-                        type: "/problems/idempotency-key-in-use";
+                        type: "/problems/idempotency-key-in-use" | "/problems/case-closed";
                         /** @constant */
                         status: 409;
                     } & WithRequired<components["schemas"]["Problem"], "type" | "status">;

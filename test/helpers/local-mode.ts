@@ -10,7 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SHARED_DYNAMO_ENV } from './shared-dynamo';
+import { FAILED } from './environment';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, startDynamo } from '../../lib/local/emulators';
 import { startLocal } from '../../lib/local';
@@ -36,7 +38,8 @@ export interface TestDynamo {
  * is first used; it is created once per module registry).
  */
 export const startTestDynamo = async (options: { setEnv?: boolean } = {}): Promise<TestDynamo> => {
-  const dynamo = await startDynamo({ port: 0 });
+  const shared = process.env[SHARED_DYNAMO_ENV];
+  const dynamo = shared ? { endpoint: shared, stop: async () => undefined } : await startDynamo({ port: 0 });
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: process.env.AWS_REGION ?? 'eu-west-1',
@@ -61,8 +64,12 @@ export const startTestDynamo = async (options: { setEnv?: boolean } = {}): Promi
     doc,
     tableName,
     stop: async () => {
-      client.destroy();
-      await dynamo.stop();
+      try {
+        if (shared) await client.send(new DeleteTableCommand({ TableName: tableName }));
+      } finally {
+        client.destroy();
+        await dynamo.stop();
+      }
     },
   };
 };
@@ -116,10 +123,14 @@ export const startTestLocal = async (
     chatClock?: 'wall' | 'manual';
     /** Puts something (a switchable proxy, the fault tests) between the functions and the SES emulator. */
     sesEndpointForFunctions?: (endpoint: string) => Promise<string>;
+    /** 'own': a DynamoDB Local of its own (a test that pauses or kills it); the run's shared one by default. */
+    dynamo?: 'shared' | 'own';
   } = {},
 ): Promise<TestLocal> => {
   if (instances++ > 0) jest.resetModules();
   const keyDir = mkdtempSync(join(tmpdir(), 'casework-keys-'));
+  // The functions' logs and EMF metrics, shown only if something in this file fails.
+  const output: string[] = [];
   const previousKeyDir = process.env.CASEWORK_KEY_DIR;
   process.env.CASEWORK_KEY_DIR = keyDir;
   let local: Awaited<ReturnType<typeof startLocal>>;
@@ -128,6 +139,11 @@ export const startTestLocal = async (
       apiPort: 0,
       sesPort: 0,
       dynamoPort: 0,
+      // One DynamoDB Local per test run (test/helpers/shared-dynamo.ts), a table per local mode.
+      sharedDynamo:
+        process.env[SHARED_DYNAMO_ENV] && options.dynamo !== 'own'
+          ? { endpoint: process.env[SHARED_DYNAMO_ENV], tableName: `casework-e2e-${randomUUID().slice(0, 8)}` }
+          : undefined,
       smtpPort: 0,
       awsPort: 0,
       pushPort: 0,
@@ -139,6 +155,10 @@ export const startTestLocal = async (
       stream: options.stream,
       dynamoEndpointForFunctions: options.dynamoEndpointForFunctions,
       sesEndpointForFunctions: options.sesEndpointForFunctions,
+      functionOutput: (chunk) => {
+        output.push(chunk);
+        if (output.length > 5_000) output.shift();
+      },
     });
   } catch (err) {
     rmSync(keyDir, { recursive: true, force: true });
@@ -174,6 +194,7 @@ export const startTestLocal = async (
       try {
         await local.stop();
       } finally {
+        if ((globalThis as Record<string, unknown>)[FAILED]) process.stderr.write(`Local functions' output:\n${output.join('')}`);
         if (previousKeyDir === undefined) delete process.env.CASEWORK_KEY_DIR;
         else process.env.CASEWORK_KEY_DIR = previousKeyDir;
         rmSync(keyDir, { recursive: true, force: true });

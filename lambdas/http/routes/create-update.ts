@@ -12,7 +12,7 @@ export const route = {
   rateLimits: ['updates'],
   caseData: true,
   idempotencyKey: true,
-  problems: ['/problems/busy'],
+  problems: ['/problems/case-closed', '/problems/busy'],
   summary: 'Add an update; internal visibility is for staff (CASE-6)',
   request: { params: CaseNumberParams, body: CreateUpdateBody },
   success: { status: 201, schema: UpdateSchema, headers: ['location'] },

@@ -64,7 +64,7 @@ const envOf = (b: Built, handler: string): Record<string, unknown> => {
 };
 
 describe.each(['dev', 'prod'] as const)('every function (%s)', (stage) => {
-  // Route functions; the scheduled sweep has its own timeout and its own tests (schedules.test.ts).
+  // Route functions; the scheduled sweep has its own timeout and its own tests (schedules.spec.ts).
   const functions = () => {
     const b = built(stage);
     const ids = new Set([...b.appStack.httpApi.functions.values()].map((f) => logicalId(f)));
@@ -112,7 +112,7 @@ describe.each(['dev', 'prod'] as const)('every function (%s)', (stage) => {
 
   it('roles carry no AWS-managed policies, and only X-Ray gets Resource "*" (besides the one raw-mail prefix and the chat stage\'s @connections)', () => {
     const { appTemplate, appStack } = built(stage);
-    // receive-mail reads keys SES chooses, under one prefix (test/infra/inbound-mail.test.ts).
+    // receive-mail reads keys SES chooses, under one prefix (test/infra/inbound-mail.spec.ts).
     const rawMailPrefix = JSON.stringify({
       'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(appStack.inboundMail.bucket), 'Arn'] }, `/${appStack.inboundMail.prefix}*`]],
     });
@@ -123,7 +123,7 @@ describe.each(['dev', 'prod'] as const)('every function (%s)', (stage) => {
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
       .filter((s) => JSON.stringify(s.Resource).includes('*') && JSON.stringify(s.Resource) !== rawMailPrefix)
       // Chat (issue 12): connection ids are API Gateway's; ManageConnections on the one stage's @connections
-      // of the one chat API (test/infra/chat-api.test.ts).
+      // of the one chat API (test/infra/chat-api.spec.ts).
       .filter(
         (s) =>
           !(
@@ -155,7 +155,7 @@ describe('least privilege, per route (table access from the route table)', () =>
     }
     expect(env.TABLE_NAME).toBeDefined();
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-    // A read route's only write is the ACC-10 session touch, fenced to SESSION# items (schedules.test.ts).
+    // A read route's only write is the ACC-10 session touch, fenced to SESSION# items (schedules.spec.ts).
     const unfenced = actionsOf(statements.filter((s) => !s.Condition));
     for (const a of WRITE_ACTIONS) expect(unfenced).not.toContain(a);
     const fenced = statements.filter((s) => s.Condition && actionsOf([s]).some((a) => WRITE_ACTIONS.includes(a)));

@@ -48,7 +48,7 @@ describe('the JWT authorizer', () => {
 
 describe('routes, from the route table', () => {
   it('the API has exactly the routes of lambdas/http/routes.ts', () => {
-    // The chat WebSocket API's routes are its own (test/infra/chat-api.test.ts).
+    // The chat WebSocket API's routes are its own (test/infra/chat-api.spec.ts).
     const httpApiId = { Ref: logicalId(built().appStack.httpApi.api) };
     const keys = Object.values(resourcesOf(built().appTemplate, 'AWS::ApiGatewayV2::Route'))
       .filter((r) => JSON.stringify(r.Properties.ApiId) === JSON.stringify(httpApiId))

@@ -1,0 +1,3 @@
+import { setup } from './shared-dynamo';
+
+export default setup;

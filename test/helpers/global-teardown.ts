@@ -1,0 +1,3 @@
+import { teardown } from './shared-dynamo';
+
+export default teardown;
