@@ -18,7 +18,7 @@ import type { MailJob } from './outbound';
 import { staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from './policy';
 import type { AccessGrant, Deps, Page, PageRequest, RateLimit } from './ports';
 import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from './types';
-import { viewFor, type View } from './views';
+import { renderFor, viewFor, type Rendered, type View } from './views';
 
 /** The code is good for 15 minutes and 5 attempts (counted before each comparison). */
 export const CODE_TTL_MINUTES = 15;
@@ -139,17 +139,22 @@ const LEVEL_WORDS: Record<AccessRequest['level'], string> = {
   designated: 'Designated Contact (read-write)',
 };
 
-export const codeMail = (domain: string, r: AccessRequest, code: string): OutboundMail =>
-  notice(
-    domain,
-    [r.email],
-    `Your Casework access request code: ${code}`,
-    `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
-      `To confirm your request for ${LEVEL_WORDS[r.level]} access to ${r.orgName}, enter this code on the ` +
-      'support portal page where you asked for access. Once confirmed, your request goes to the people who ' +
-      'approve access for your company, and we email you their decision.\n\n' +
-      'If you did not ask for access to Casework, ignore this message: nothing happens until the code is confirmed.\n\n' +
-      `Request reference: ${r.requestId}`,
+/** To the requester, about their own request (they hold it whole: `write`). */
+export const codeMail = (domain: string, r: AccessRequest, code: string): Rendered<OutboundMail> =>
+  renderFor(
+    'mail',
+    'write',
+    notice(
+      domain,
+      [r.email],
+      `Your Casework access request code: ${code}`,
+      `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
+        `To confirm your request for ${LEVEL_WORDS[r.level]} access to ${r.orgName}, enter this code on the ` +
+        'support portal page where you asked for access. Once confirmed, your request goes to the people who ' +
+        'approve access for your company, and we email you their decision.\n\n' +
+        'If you did not ask for access to Casework, ignore this message: nothing happens until the code is confirmed.\n\n' +
+        `Request reference: ${r.requestId}`,
+    ),
   );
 
 const describe = (r: AccessRequest) =>
@@ -167,27 +172,36 @@ export const approverMail = (
   adminCase: Case,
   to: string,
   r: AccessRequest,
-): OutboundMail =>
-  composeCaseMail(adminCase, domain, keyring, {
-    to: [to],
-    subjectPrefix: 'Awaits your decision: ',
-    text:
-      `${describe(r)}\n\nPlease approve or reject it in the support portal under Access requests ` +
-      `(request ${r.requestId}). Requests are answered within ${PENDING_FLAG_AFTER_HOURS} hours. ` +
-      'A reply to this email is added to the admin case.',
-  });
+): Rendered<OutboundMail> =>
+  // An approver of the deciding company sees the request whole (`write`).
+  renderFor(
+    'mail',
+    'write',
+    composeCaseMail(adminCase, domain, keyring, {
+      to: [to],
+      subjectPrefix: 'Awaits your decision: ',
+      text:
+        `${describe(r)}\n\nPlease approve or reject it in the support portal under Access requests ` +
+        `(request ${r.requestId}). Requests are answered within ${PENDING_FLAG_AFTER_HOURS} hours. ` +
+        'A reply to this email is added to the admin case.',
+    }),
+  );
 
-export const decisionMail = (domain: string, r: AccessRequest): OutboundMail =>
-  notice(
-    domain,
-    [r.email],
-    r.decision!.approve ? `Your access to ${r.orgName} was approved` : `Your access request for ${r.orgName} was declined`,
-    `Hello ${r.name},\n\n` +
-      (r.decision!.approve
-        ? `You now hold ${r.level} access on ${r.orgName}. Sign in to the portal with ${r.email}.`
-        : `Your request for ${r.level} access on ${r.orgName} was declined.`) +
-      (r.decision!.comment ? `\n\nComment: ${r.decision!.comment}` : '') +
-      `\n\nAdmin case ${r.caseNumber}.`,
+export const decisionMail = (domain: string, r: AccessRequest): Rendered<OutboundMail> =>
+  renderFor(
+    'mail',
+    'write',
+    notice(
+      domain,
+      [r.email],
+      r.decision!.approve ? `Your access to ${r.orgName} was approved` : `Your access request for ${r.orgName} was declined`,
+      `Hello ${r.name},\n\n` +
+        (r.decision!.approve
+          ? `You now hold ${r.level} access on ${r.orgName}. Sign in to the portal with ${r.email}.`
+          : `Your request for ${r.level} access on ${r.orgName} was declined.`) +
+        (r.decision!.comment ? `\n\nComment: ${r.decision!.comment}` : '') +
+        `\n\nAdmin case ${r.caseNumber}.`,
+    ),
   );
 
 /**
@@ -195,15 +209,24 @@ export const decisionMail = (domain: string, r: AccessRequest): OutboundMail =>
  * own access (issue 18, finding 3): staff working from the US read an EU/EEA requester's request
  * without name or address, as in the list.
  */
-export const overdueMail = (domain: string, to: string, r: AccessRequest, access: CaseAccess = 'staff'): OutboundMail => {
+export const overdueMail = (
+  domain: string,
+  to: string,
+  r: AccessRequest,
+  access: CaseAccess = 'staff',
+): Rendered<OutboundMail> => {
   const shown = viewFor('accessRequest', r, access) as Partial<AccessRequest>;
   const who = shown.name && shown.email ? `${shown.name} <${shown.email}>` : 'A requester (personal data withheld, PRIV-1)';
-  return notice(
-    domain,
-    [to],
-    `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
-    `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
-      `\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
+  return renderFor(
+    'mail',
+    access,
+    notice(
+      domain,
+      [to],
+      `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
+      `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
+        `\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
+    ),
   );
 };
 
@@ -212,7 +235,11 @@ export const overdueMail = (domain: string, to: string, r: AccessRequest, access
  * and dead-letters the whole job; `key` makes a repeated call send it once. A failure to queue is
  * reported, never thrown (the change stands).
  */
-const sendQuietly = async (deps: Pick<Deps, 'mailQueue' | 'clock'>, key: string, mail: OutboundMail): Promise<boolean> => {
+const sendQuietly = async (
+  deps: Pick<Deps, 'mailQueue' | 'clock'>,
+  key: string,
+  mail: Rendered<OutboundMail>,
+): Promise<boolean> => {
   try {
     await deps.mailQueue.enqueue([{ kind: 'notice', key, at: deps.clock.now().toISOString(), mail }]);
     return true;
