@@ -191,7 +191,7 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
     const envOf = (t: Target): Record<string, string> => ({
       ...base,
       // The function's exact CDK environment (NODE_OPTIONS=--enable-source-maps included); the floors get a table's.
-      ...functionEnvironment(t.spec ?? { table: { writes: [] } }, values),
+      ...functionEnvironment(t.spec ?? { table: { writes: [], reads: { items: [], indexes: [] } } }, values),
     });
     const bare: { wall: number; cpu: number }[] = [];
     const times = new Map<string, { wall: number; cpu: number }[]>(targets.map((t) => [t.name, []]));

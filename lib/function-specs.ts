@@ -12,6 +12,8 @@ import {
   RECEIVE_MAIL_WRITES,
   SEND_MAIL_WRITES,
   SWEEP_WRITES,
+  readsOf,
+  type ReadGrant,
   type WritePattern,
 } from '../lambdas/data/writes';
 import { ROUTES, writesOf, type RouteDef } from '../lambdas/http/routes';
@@ -21,7 +23,7 @@ export interface FunctionBindings {
    * TABLE_NAME, with reads (never Scan) and exactly these write access patterns, each fenced by
    * dynamodb:LeadingKeys to its key prefixes (lambdas/data/writes.ts).
    */
-  readonly table?: { readonly writes: readonly WritePattern[] };
+  readonly table?: { readonly writes: readonly WritePattern[]; readonly reads: ReadGrant };
   /** The key that signs list cursors: CURSOR_SECRET_ARN in AWS, the key itself locally. */
   readonly cursorSecret?: boolean;
   /** MAIL_DOMAIN, with SES sending from that domain (MAIL-1). */
@@ -170,7 +172,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
       module: `http/${handler}`,
       routes: served,
       clients: true,
-      ...(usesTable ? { table: { writes }, cursorSecret: true } : {}),
+      ...(usesTable ? { table: { writes, reads: readsOf(handler) }, cursorSecret: true } : {}),
       ...(served.some((r) => r.sendsMail)
         ? { mailer: true, replyKeys: true }
         : served.some((r) => r.sendsNotices)
@@ -189,7 +191,7 @@ export const SWEEP_FUNCTION: FunctionSpec = {
   name: 'run-sweep',
   module: 'schedule/run-sweep',
   routes: [],
-  table: { writes: SWEEP_WRITES },
+  table: { writes: SWEEP_WRITES, reads: readsOf('sweep') },
   mailDomain: true,
   mailQueue: 'send',
 };
@@ -202,7 +204,7 @@ export const NOTIFIER_FUNCTION: FunctionSpec = {
   name: 'notify',
   module: 'stream/notify',
   routes: [],
-  table: { writes: NOTIFIER_WRITES },
+  table: { writes: NOTIFIER_WRITES, reads: readsOf('notify') },
   topic: true,
   push: true,
   mailQueue: 'send',
@@ -213,7 +215,7 @@ export const SEND_MAIL_FUNCTION: FunctionSpec = {
   name: 'send-mail',
   module: 'queue/send-mail',
   routes: [],
-  table: { writes: SEND_MAIL_WRITES },
+  table: { writes: SEND_MAIL_WRITES, reads: readsOf('send-mail') },
   mailer: true,
   replyKeys: true,
   mailQueue: 'consume',
@@ -224,7 +226,7 @@ export const RECEIVE_MAIL_FUNCTION: FunctionSpec = {
   name: 'receive-mail',
   module: 'mail/receive-mail',
   routes: [],
-  table: { writes: RECEIVE_MAIL_WRITES },
+  table: { writes: RECEIVE_MAIL_WRITES, reads: readsOf('receive-mail') },
   mailer: true,
   replyKeys: true,
   inboundBucket: true,
@@ -235,7 +237,7 @@ export const CHAT_AUTHORIZER_FUNCTION: FunctionSpec = {
   name: 'chat-authorize',
   module: 'chat/authorize',
   routes: [],
-  table: { writes: CHAT_AUTHORIZER_WRITES },
+  table: { writes: CHAT_AUTHORIZER_WRITES, reads: readsOf('chat-authorize') },
 };
 
 /** The chat WebSocket API's $connect, $disconnect and $default routes (CHAT-1..3). */
@@ -243,7 +245,7 @@ export const CHAT_SOCKET_FUNCTION: FunctionSpec = {
   name: 'chat-socket',
   module: 'chat/socket',
   routes: [],
-  table: { writes: CHAT_WRITES },
+  table: { writes: CHAT_WRITES, reads: readsOf('chat-socket') },
   mailer: true,
   replyKeys: true,
   connections: true,
@@ -255,7 +257,7 @@ export const CHAT_TIMER_FUNCTION: FunctionSpec = {
   name: 'chat-timer',
   module: 'chat/timer',
   routes: [],
-  table: { writes: CHAT_WRITES },
+  table: { writes: CHAT_WRITES, reads: readsOf('chat-timer') },
   mailer: true,
   replyKeys: true,
   connections: true,

@@ -139,24 +139,31 @@ export const iamPage = (): string => {
       .filter((b) => spec[b] !== undefined && spec[b] !== false)
       .map((b) => BINDING_GRANTS[b](spec))
       .filter((g): g is string => g !== undefined);
+    const reads = spec.table?.reads;
     return [
       code(spec.name),
-      spec.table ? 'reads' : 'none',
+      !reads ? 'none' : reads.items === 'wholeTable' ? '**whole table**' : codes(reads.items),
+      reads ? codes(reads.indexes.map((i) => TABLE.indexes[i].name)) : '',
       ...actions.map((a) => codes(grants[a] ?? [])),
       spec.table ? codes(spec.table.writes) : '',
       others.join('; '),
     ];
   });
   return page('IAM per function', '`lib/function-specs.ts`, `lambdas/data/writes.ts` and the `bind*` helpers', [
-    `Every function with the table may ${codes(READ_ACTIONS.map((a) => `dynamodb:${a}`))} on the table and ` +
-      `${codes(INDEX_ACTIONS.map((a) => `dynamodb:${a}`))} on its indexes, named one by one; none may Scan. Writes are ` +
+    `Reads (${codes(READ_ACTIONS.map((a) => `dynamodb:${a}`))}) are granted on the items whose partition key starts ` +
+      'with one of the prefixes under "Reads" (`dynamodb:LeadingKeys`, `FUNCTION_READS` in `lambdas/data/writes.ts`), and ' +
+      `${codes(INDEX_ACTIONS.map((a) => `dynamodb:${a}`))} on the indexes listed, named one by one; none may Scan. ` +
+      'Only `notify` reads the whole table (its reads are not recorded on the wire yet). Writes are ' +
       'granted per action on the items whose partition key starts with one of the prefixes below ' +
       '(`dynamodb:LeadingKeys`), as the union of the write access patterns the function declares. Transactions need no ' +
       'permission of their own: each item is checked as its own PutItem/UpdateItem/DeleteItem.',
     'Every function also writes to its own log group and sends X-Ray traces (active tracing). The grants of event ' +
       'sources (the table stream for `notify`, the SQS queues for `send-mail` and `chat-timer`) and of invokers (SES for ' +
       '`receive-mail`, EventBridge for `run-sweep`, API Gateway for the routes) are added by their constructs and not listed here.',
-    table(['Function', 'Table', ...actions.map((a) => `${a} on`), 'Write patterns', 'Other grants (bindings)'], rows),
+    table(
+      ['Function', 'Reads', 'Index queries', ...actions.map((a) => `${a} on`), 'Write patterns', 'Other grants (bindings)'],
+      rows,
+    ),
   ]);
 };
 

@@ -9,6 +9,7 @@ import { chatDeps } from '../adapters/chat-deps';
 import { logger } from '../adapters/logger';
 import { connect, disconnect, onMessage } from '../domain/chat';
 import type { ChatClaims } from '../domain/chat-types';
+import { renderFor } from '../domain/views';
 
 /** The parts of API Gateway's WebSocket event this function reads. */
 export interface WebSocketEvent {
@@ -45,10 +46,13 @@ export const handler = async (event: WebSocketEvent): Promise<APIGatewayProxyRes
   } catch (err) {
     logger.error('chat message failed', { error: err as Error });
     await deps.connections
-      .post(connectionId, {
-        type: 'error',
-        problem: { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'The message was not processed.' },
-      })
+      .post(
+        connectionId,
+        renderFor('chat', 'self', {
+          type: 'error',
+          problem: { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'The message was not processed.' },
+        }),
+      )
       .catch(() => undefined);
   }
   return { statusCode: 200 };

@@ -10,6 +10,7 @@
  * is authorized as PutItem/UpdateItem/DeleteItem/ConditionCheckItem on its item.
  */
 import { KEY_PREFIX, type KeyPrefix } from './keys';
+import type { IndexName } from './table';
 
 const {
   case: CASE,
@@ -169,4 +170,115 @@ export const grantsOf = (patterns: readonly WritePattern[]): WriteGrant => {
     }
   }
   return Object.fromEntries(WRITE_ACTIONS.filter((a) => merged.has(a)).map((a) => [a, [...merged.get(a)!].sort()]));
+};
+
+/**
+ * What each function reads (issue 18 finding 9): the item prefixes its GetItem, BatchGetItem and
+ * Query of the table may touch, fenced by dynamodb:LeadingKeys like the writes, and the indexes
+ * it may Query, named one by one. An index Query is granted per index, not per key: an index
+ * partition (an organisation's cases, the users by email, a person's devices) holds items of
+ * several prefixes, so the index name is the fence.
+ *
+ * Where these come from: every route, the sweep, the mail consumer, inbound mail and chat were
+ * recorded on the wire (test/e2e/write-grants.test.ts, which also fails if a read leaves its
+ * declaration), and reads on paths that scenario does not take were added from the
+ * repositories (an Idempotency-Key replay reads IDEMPOTENCY#; an In-Reply-To reads MSGID#; a
+ * resend's fingerprint CONTENT#; the admins' list byCreated; the case lists every sort).
+ * `wholeTable` is said plainly where a function is not fenced.
+ */
+export interface ReadGrant {
+  /** Item prefixes (table reads), or the whole table. */
+  readonly items: readonly KeyPrefix[] | 'wholeTable';
+  readonly indexes: readonly IndexName[];
+}
+
+/** Every signed-in call resolves its caller: the user's partition (profile, memberships, staff role) and their organisations. */
+const CALLER: readonly KeyPrefix[] = [USER, ORG];
+const reads = (items: readonly KeyPrefix[], indexes: readonly IndexName[] = []): ReadGrant => ({
+  items: [...new Set(items)].sort(),
+  indexes: [...new Set(indexes)].sort(),
+});
+/** A case route: the caller, the case's partition (the case, its updates, events, subscriptions). */
+const CASE_ROUTE = reads([...CALLER, CASE]);
+/** A creating case route: the same, and the Idempotency-Key record a retry is answered from. */
+const CASE_WRITE = reads([...CALLER, CASE, IDEMPOTENCY]);
+
+export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
+  'get-health': reads([]),
+  'get-openapi': reads([]),
+  'get-terms': reads([]),
+  'accept-terms': reads(CALLER),
+  'update-settings': reads(CALLER),
+  'get-me': reads(CALLER),
+  // LIST-1..3: by priority, by last modified, closed by created time, "mine" by person.
+  'list-cases': reads(CALLER, ['byPriority', 'byModified', 'byCreated', 'byPerson']),
+  // LIST-4: a case number (its Reference ID entry and the case), organisations by name, cases by created time.
+  'search-cases': reads([...CALLER, CASE, REF], ['byPriority', 'byCreated']),
+  'create-case': CASE_WRITE,
+  'get-case': CASE_ROUTE,
+  'patch-case': CASE_ROUTE,
+  'list-updates': CASE_ROUTE,
+  'get-update': CASE_ROUTE,
+  'list-history': CASE_ROUTE,
+  'create-update': CASE_WRITE,
+  'request-escalation': CASE_WRITE,
+  'decide-escalation': CASE_WRITE,
+  'request-closure': CASE_WRITE,
+  'decide-closure': CASE_WRITE,
+  'reopen-case': CASE_WRITE,
+  'get-case-subscription': CASE_ROUTE,
+  'put-case-subscription': CASE_ROUTE,
+  'delete-case-subscription': CASE_ROUTE,
+  // ACC-5: organisations by name, and each one's members.
+  'list-shortfall': reads(CALLER, ['byPriority', 'byCreated']),
+  'set-member-level': reads(CALLER, ['byCreated']),
+  // MAIL-4: the inbound log is an index partition per day.
+  'list-inbound-mail': reads(CALLER, ['byModified']),
+  'release-inbound-mail': reads([...CALLER, CASE, INBOUND]),
+  'list-accounts': reads(CALLER, ['byPriority']),
+  'get-account': reads(CALLER),
+  'put-account-subscription': reads(CALLER),
+  'list-favorites': reads([...CALLER, CASE]),
+  'put-favorite': reads([...CALLER, CASE]),
+  'delete-favorite': reads([...CALLER, CASE]),
+  'list-alarms': reads(CALLER, ['byModified']),
+  'list-incidents': reads(CALLER, ['byModified']),
+  'list-maintenance': reads(CALLER, ['byModified']),
+  // Machine clients: the organisations named, and the stored record a newer modifiedAt replaces.
+  'ingest-alarms': reads([ORG, MONITOR]),
+  'ingest-incidents': reads([ORG, MONITOR]),
+  'ingest-maintenance': reads([ORG, MONITOR]),
+  'list-notifications': reads([...CALLER, INBOX]),
+  'register-device': reads([...CALLER, DEVICE]),
+  'delete-device': reads([...CALLER, DEVICE]),
+  'list-devices': reads(CALLER, ['byPerson']),
+  // ACC-6, anonymous: the organisation and its combinations; an Idempotency-Key replay reads the request.
+  'create-access-request': reads([ORG, ACCESSREQ]),
+  // The request; the requester's user by email; the deciding company's approvers (members).
+  'confirm-access-request': reads([USER, ACCESSREQ], ['byPriority', 'byCreated']),
+  // Approvers: their company's list (byModified); portal admins: every request (byCreated).
+  'list-access-requests': reads(CALLER, ['byModified', 'byCreated']),
+  'decide-access-request': reads([...CALLER, ACCESSREQ, CASE], ['byPriority', 'byCreated']),
+  'create-chat-ticket': reads(CALLER),
+  // FLAG-1, FLAG-2: the waiting indexes, the portal admins (byPerson: staff by role), their organisations.
+  sweep: reads([ORG, CASE, USER], ['byPerson', 'waiting']),
+  // Issue 23: the case and recipient as they are at send time; the ledger.
+  'send-mail': reads([...CALLER, CASE, OUTBOX]),
+  // MAIL-2..5: the claim, In-Reply-To (MSGID#), the Reference ID, the case, the sender by email, the fingerprint.
+  'receive-mail': reads([...CALLER, CASE, REF, INBOUND, MSGID, CONTENT], ['byPriority']),
+  // The $connect authorizer consumes its ticket with a conditional delete: it reads nothing.
+  'chat-authorize': reads([]),
+  // CHAT-1..3: connections, chats, availability, the case, the staff by role (byPerson).
+  'chat-socket': reads([...CALLER, CASE, CHAT, WSCONN, AVAIL], ['byPerson']),
+  'chat-timer': reads([...CALLER, CASE, CHAT, WSCONN, AVAIL], ['byPerson']),
+  // NOTE-1: not fenced yet. The notifier reads subscriptions, users, devices, cases and its
+  // ledger for every event kind; its reads are not recorded on the wire (the e2e tap runs with
+  // the stream off), so a fence would be a guess that fails in AWS on the first event it misses.
+  notify: { items: 'wholeTable', indexes: ['byPriority', 'byModified', 'byCreated', 'byPerson', 'waiting'] },
+};
+
+export const readsOf = (fn: string): ReadGrant => {
+  const grant = FUNCTION_READS[fn];
+  if (!grant) throw new Error(`${fn}: no read declaration in lambdas/data/writes.ts FUNCTION_READS`);
+  return grant;
 };

@@ -6,7 +6,7 @@
  * or a portal admin, approves (the level is granted, the user created if new) or rejects; the
  * requester is mailed either way. Requests pending over 48 hours are flagged to portal admins.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { actorOf, auditEvent } from './case-changes';
 import { createdEvent, formatCaseNumber } from './cases';
 import { conflict, forbidden, notFound, Problem, validation, type FieldError } from './errors';
@@ -18,7 +18,7 @@ import type { MailJob } from './outbound';
 import { staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from './policy';
 import type { AccessGrant, Deps, Page, PageRequest, RateLimit } from './ports';
 import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from './types';
-import { viewFor, type View } from './views';
+import { renderFor, viewFor, type Rendered, type View } from './views';
 
 /** The code is good for 15 minutes and 5 attempts (counted before each comparison). */
 export const CODE_TTL_MINUTES = 15;
@@ -79,6 +79,8 @@ export const rateLimited = (limit: RateLimit, retryAfter: number): Problem =>
  * individual corporate address, combinations of one organisation that exist, and a level the
  * organisation's own people may hold (an end user managed by a partner: read-only at most).
  */
+const ONE_ORG = 'one organisation per request';
+
 export const checkRequest = (
   input: OpenInput,
   org: Org | undefined,
@@ -97,7 +99,7 @@ export const checkRequest = (
   const errors: FieldError[] = [];
   const orgId = input.combinations[0]?.orgId;
   input.combinations.forEach((c, i) => {
-    if (c.orgId !== orgId) errors.push({ path: `combinations.${i}.orgId`, message: 'one organisation per request' });
+    if (c.orgId !== orgId) errors.push({ path: `combinations.${i}.orgId`, message: ONE_ORG });
   });
   if (errors.length) return errors;
   if (!org || org.type === 'vendor') return [{ path: 'combinations.0.orgId', message: 'no such organisation' }];
@@ -137,17 +139,22 @@ const LEVEL_WORDS: Record<AccessRequest['level'], string> = {
   designated: 'Designated Contact (read-write)',
 };
 
-export const codeMail = (domain: string, r: AccessRequest, code: string): OutboundMail =>
-  notice(
-    domain,
-    [r.email],
-    `Your Casework access request code: ${code}`,
-    `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
-      `To confirm your request for ${LEVEL_WORDS[r.level]} access to ${r.orgName}, enter this code on the ` +
-      'support portal page where you asked for access. Once confirmed, your request goes to the people who ' +
-      'approve access for your company, and we email you their decision.\n\n' +
-      'If you did not ask for access to Casework, ignore this message: nothing happens until the code is confirmed.\n\n' +
-      `Request reference: ${r.requestId}`,
+/** To the requester, about their own request (they hold it whole: `write`). */
+export const codeMail = (domain: string, r: AccessRequest, code: string): Rendered<OutboundMail> =>
+  renderFor(
+    'mail',
+    'write',
+    notice(
+      domain,
+      [r.email],
+      `Your Casework access request code: ${code}`,
+      `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
+        `To confirm your request for ${LEVEL_WORDS[r.level]} access to ${r.orgName}, enter this code on the ` +
+        'support portal page where you asked for access. Once confirmed, your request goes to the people who ' +
+        'approve access for your company, and we email you their decision.\n\n' +
+        'If you did not ask for access to Casework, ignore this message: nothing happens until the code is confirmed.\n\n' +
+        `Request reference: ${r.requestId}`,
+    ),
   );
 
 const describe = (r: AccessRequest) =>
@@ -165,27 +172,36 @@ export const approverMail = (
   adminCase: Case,
   to: string,
   r: AccessRequest,
-): OutboundMail =>
-  composeCaseMail(adminCase, domain, keyring, {
-    to: [to],
-    subjectPrefix: 'Awaits your decision: ',
-    text:
-      `${describe(r)}\n\nPlease approve or reject it in the support portal under Access requests ` +
-      `(request ${r.requestId}). Requests are answered within ${PENDING_FLAG_AFTER_HOURS} hours. ` +
-      'A reply to this email is added to the admin case.',
-  });
+): Rendered<OutboundMail> =>
+  // An approver of the deciding company sees the request whole (`write`).
+  renderFor(
+    'mail',
+    'write',
+    composeCaseMail(adminCase, domain, keyring, {
+      to: [to],
+      subjectPrefix: 'Awaits your decision: ',
+      text:
+        `${describe(r)}\n\nPlease approve or reject it in the support portal under Access requests ` +
+        `(request ${r.requestId}). Requests are answered within ${PENDING_FLAG_AFTER_HOURS} hours. ` +
+        'A reply to this email is added to the admin case.',
+    }),
+  );
 
-export const decisionMail = (domain: string, r: AccessRequest): OutboundMail =>
-  notice(
-    domain,
-    [r.email],
-    r.decision!.approve ? `Your access to ${r.orgName} was approved` : `Your access request for ${r.orgName} was declined`,
-    `Hello ${r.name},\n\n` +
-      (r.decision!.approve
-        ? `You now hold ${r.level} access on ${r.orgName}. Sign in to the portal with ${r.email}.`
-        : `Your request for ${r.level} access on ${r.orgName} was declined.`) +
-      (r.decision!.comment ? `\n\nComment: ${r.decision!.comment}` : '') +
-      `\n\nAdmin case ${r.caseNumber}.`,
+export const decisionMail = (domain: string, r: AccessRequest): Rendered<OutboundMail> =>
+  renderFor(
+    'mail',
+    'write',
+    notice(
+      domain,
+      [r.email],
+      r.decision!.approve ? `Your access to ${r.orgName} was approved` : `Your access request for ${r.orgName} was declined`,
+      `Hello ${r.name},\n\n` +
+        (r.decision!.approve
+          ? `You now hold ${r.level} access on ${r.orgName}. Sign in to the portal with ${r.email}.`
+          : `Your request for ${r.level} access on ${r.orgName} was declined.`) +
+        (r.decision!.comment ? `\n\nComment: ${r.decision!.comment}` : '') +
+        `\n\nAdmin case ${r.caseNumber}.`,
+    ),
   );
 
 /**
@@ -193,15 +209,24 @@ export const decisionMail = (domain: string, r: AccessRequest): OutboundMail =>
  * own access (issue 18, finding 3): staff working from the US read an EU/EEA requester's request
  * without name or address, as in the list.
  */
-export const overdueMail = (domain: string, to: string, r: AccessRequest, access: CaseAccess = 'staff'): OutboundMail => {
+export const overdueMail = (
+  domain: string,
+  to: string,
+  r: AccessRequest,
+  access: CaseAccess = 'staff',
+): Rendered<OutboundMail> => {
   const shown = viewFor('accessRequest', r, access) as Partial<AccessRequest>;
   const who = shown.name && shown.email ? `${shown.name} <${shown.email}>` : 'A requester (personal data withheld, PRIV-1)';
-  return notice(
-    domain,
-    [to],
-    `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
-    `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
-      `\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
+  return renderFor(
+    'mail',
+    access,
+    notice(
+      domain,
+      [to],
+      `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
+      `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
+        `\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
+    ),
   );
 };
 
@@ -210,7 +235,11 @@ export const overdueMail = (domain: string, to: string, r: AccessRequest, access
  * and dead-letters the whole job; `key` makes a repeated call send it once. A failure to queue is
  * reported, never thrown (the change stands).
  */
-const sendQuietly = async (deps: Pick<Deps, 'mailQueue' | 'clock'>, key: string, mail: OutboundMail): Promise<boolean> => {
+const sendQuietly = async (
+  deps: Pick<Deps, 'mailQueue' | 'clock'>,
+  key: string,
+  mail: Rendered<OutboundMail>,
+): Promise<boolean> => {
   try {
     await deps.mailQueue.enqueue([{ kind: 'notice', key, at: deps.clock.now().toISOString(), mail }]);
     return true;
@@ -227,13 +256,53 @@ const requestIdFor = (deps: Pick<Deps, 'ids'>, email: string, idempotency?: Idem
     ? createHash('sha256').update(`${email}|${idempotency.route}|${idempotency.key}`).digest('hex').slice(0, 26).toUpperCase()
     : deps.ids.next();
 
+/**
+ * What `POST /access-requests` answers (issue 18, finding 7): only what the caller sent and what
+ * the request is, never anything read from the directory (no organisation name, deciding company
+ * or defaulted sold-to), so the answer is the same for an organisation that exists and for one
+ * that does not.
+ */
+export interface AccessRequestReceipt {
+  requestId: string;
+  email: string;
+  name: string;
+  level: Level;
+  orgId: string;
+  status: 'unconfirmed';
+  createdAt: string;
+  codeExpiresAt: string;
+}
+
+const receiptOf = (r: AccessRequest): AccessRequestReceipt => ({
+  requestId: r.requestId,
+  email: r.email,
+  name: r.name,
+  level: r.level,
+  orgId: r.orgId,
+  status: 'unconfirmed',
+  createdAt: r.createdAt,
+  codeExpiresAt: r.codeExpiresAt,
+});
+
+/**
+ * A request the directory cannot match (no such organisation, a vendor, a combination not sold,
+ * a level ACC-7 does not allow) must not be told apart from one it can (issue 18, finding 7:
+ * anonymous callers would learn which Org IDs exist). It is stored like any other, counted
+ * against the same limits and answered the same 201, but it is `unmatched`: no code is mailed,
+ * its code hash is of a random secret that is not a 6-digit code (so no code ever confirms it;
+ * wrong codes are counted and answered exactly as for a matched request), and the TTL deletes it
+ * after a day. It never reaches an approver.
+ */
+const unmatchedCodeHash = (deps: Pick<Deps, 'ids'>, requestId: string): string =>
+  hashCode(requestId, `unmatched|${deps.ids.next()}|${randomBytes(32).toString('hex')}`);
+
 /** ACC-6: POST /access-requests. Stores the request unconfirmed and mails the code. */
 export const openAccessRequest = async (
   deps: Deps,
   input: OpenInput,
   sourceIp: string,
   idempotency?: IdempotencyRequest,
-): Promise<{ status: number; body: View<'accessRequest'>; replayed: boolean }> => {
+): Promise<{ status: number; body: AccessRequestReceipt; replayed: boolean }> => {
   const email = input.email.trim().toLowerCase();
   const orgId = input.combinations[0]?.orgId;
   const [org] = orgId ? await deps.directory.getOrgs([orgId]) : [];
@@ -246,8 +315,13 @@ export const openAccessRequest = async (
     ? await deps.directory.getCombinations(combinations.map((c) => ({ endUserOrgId: c.orgId, soldToOrgId: c.soldToOrgId })))
     : [];
   const checked = checkRequest({ ...input, email, combinations }, org, existing);
+  // Refusals that depend on the body alone (ACC-3, one organisation per request) are answered;
+  // a directory mismatch is not (it would tell whether the organisation exists): the request is
+  // kept unmatched, answered like any other, and goes nowhere.
   if (checked instanceof Problem) throw checked;
-  if (checked.length) throw validation(checked);
+  const bodyIssues = checked.filter((e) => e.message === ONE_ORG);
+  if (bodyIssues.length) throw validation(bodyIssues);
+  const matched = checked.length === 0 && org !== undefined;
 
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -258,15 +332,16 @@ export const openAccessRequest = async (
     email,
     name: input.name,
     level: input.level,
-    orgId: org!.orgId,
-    orgName: org!.name,
+    orgId: matched ? org.orgId : (orgId ?? ''),
+    orgName: matched ? org.name : '',
     combinations,
-    decidingOrgId: decidingOrgOf(org!),
+    decidingOrgId: matched ? decidingOrgOf(org) : '',
     status: 'unconfirmed',
     createdAt: at,
-    codeHash: hashCode(requestId, code),
+    codeHash: matched ? hashCode(requestId, code) : unmatchedCodeHash(deps, requestId),
     codeExpiresAt: new Date(now.getTime() + CODE_TTL_MINUTES * 60_000).toISOString(),
     attempts: 0,
+    ...(matched ? {} : { unmatched: true as const }),
     ...(idempotency ? { requestHash: idempotency.requestHash } : {}),
   };
   const window = rateWindow(now);
@@ -276,13 +351,9 @@ export const openAccessRequest = async (
   ];
   // Issue 23: the code mail is an intent in the request's own transaction, sent by the mail queue's
   // consumer with retries: the request never waits on SES, and a stored request always gets its code.
-  const codeJob: MailJob = {
-    kind: 'notice',
-    key: `access-code#${requestId}`,
-    at,
-    requestId,
-    mail: codeMail(deps.mailDomain, r, code),
-  };
+  const codeJob: MailJob | undefined = matched
+    ? { kind: 'notice', key: `access-code#${requestId}`, at, requestId, mail: codeMail(deps.mailDomain, r, code) }
+    : undefined;
   const outcome = await deps.accessRequests.open(
     r,
     limits,
@@ -293,10 +364,10 @@ export const openAccessRequest = async (
     // Only an Idempotency-Key makes a known id: the same key with another body is 422.
     const first = await deps.accessRequests.get(requestId);
     if (!first || first.requestHash !== requestHashOf(idempotency)) throw keyReused();
-    return { status: 201, body: viewFor('accessRequest', first, 'write'), replayed: true };
+    return { status: 201, body: receiptOf(first), replayed: true };
   }
   if (outcome !== 'created') throw rateLimited(outcome.limited, window.retryAfter);
-  return { status: 201, body: viewFor('accessRequest', r, 'write'), replayed: false };
+  return { status: 201, body: receiptOf(r), replayed: false };
 };
 
 const codeExpired = () =>
@@ -359,7 +430,7 @@ export const confirmAccessRequest = async (deps: Deps, requestId: string, code: 
     if (again && again.codeExpiresAt <= at) throw codeExpired();
     throw attemptsUsed();
   }
-  if (!sameHash(counted.codeHash, hashCode(requestId, code))) {
+  if (counted.unmatched || !sameHash(counted.codeHash, hashCode(requestId, code))) {
     const left = MAX_CODE_ATTEMPTS - counted.attempts;
     throw new Problem(
       400,

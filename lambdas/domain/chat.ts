@@ -24,7 +24,7 @@ import { resolveCaller } from './caller';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatEndReason, ChatMessage, ChatTimer } from './chat-types';
 import { conflict, forbidden, Problem, validation } from './errors';
 import { composeCaseMail, sendCaseMail } from './mail';
-import { viewCase } from './views';
+import { renderFor, viewCase, type Rendered } from './views';
 import { staffAccess, staffAccessOn, staffOf, type Caller } from './policy';
 import type { ChatConnections, ChatRepo, ChatTimers, Deps } from './ports';
 import type { Case, CaseUpdate, Org } from './types';
@@ -80,8 +80,16 @@ export const errorFrame = (action: string | undefined, p: Problem) => ({
   problem: { type: p.type, title: p.title, status: p.status, detail: p.detail, ...(p.errors ? { errors: p.errors } : {}) },
 });
 
+/**
+ * Issue 18: a chat frame is rendered for the party it goes to: the analyst was admitted by
+ * `staffAccessOn` for this socket's client (`staff`), the customer at `start` as a Designated
+ * Contact (`write`). Anything else on the socket is the caller's own (`self`).
+ */
+const forParty = <T extends object>(chat: Chat, connectionId: string | undefined, frame: T): Rendered<T> =>
+  renderFor('chat', connectionId !== undefined && connectionId === chat.analystConn ? 'staff' : 'write', frame);
+
 /** Posts a frame; a connection that is gone (410) is forgotten, and the caller carries on. */
-const post = async (deps: Pick<ChatDeps, 'connections' | 'chats'>, connectionId: string | undefined, frame: unknown) => {
+const post = async (deps: Pick<ChatDeps, 'connections' | 'chats'>, connectionId: string | undefined, frame: Rendered<object>) => {
   if (!connectionId) return 'gone' as const;
   const res = await deps.connections.post(connectionId, frame);
   if (res === 'gone') await deps.chats.deleteConnection(connectionId);
@@ -203,13 +211,21 @@ const answer = async (deps: ChatDeps, chat: Chat, analyst: Availability): Promis
   await post(
     deps,
     analyst.connectionId,
-    chatFrame(joined, {
-      customer: { name: joined.customerName },
-      ...(c ? { subject: c.subject, productLine: c.productLine } : {}),
-      messages: (await deps.chats.listMessages(joined.chatId)).map(messageFrame),
-    }),
+    forParty(
+      joined,
+      analyst.connectionId,
+      chatFrame(joined, {
+        customer: { name: joined.customerName },
+        ...(c ? { subject: c.subject, productLine: c.productLine } : {}),
+        messages: (await deps.chats.listMessages(joined.chatId)).map(messageFrame),
+      }),
+    ),
   );
-  await post(deps, joined.customerConn, chatFrame(joined, { analyst: { name: joined.analystName } }));
+  await post(
+    deps,
+    joined.customerConn,
+    forParty(joined, joined.customerConn, chatFrame(joined, { analyst: { name: joined.analystName } })),
+  );
   return joined;
 };
 
@@ -244,8 +260,12 @@ const start = async (deps: ChatDeps, conn: ChatConnection, caller: Caller, caseN
     );
     if (res) {
       await deps.chats.setConnectionChat(conn.connectionId, openId);
-      await post(deps, conn.connectionId, chatFrame(res.after, { rejoined: true }));
-      await post(deps, res.after.analystConn, { type: 'rejoined', chatId: openId, who: 'customer' });
+      await post(deps, conn.connectionId, forParty(res.after, conn.connectionId, chatFrame(res.after, { rejoined: true })));
+      await post(
+        deps,
+        res.after.analystConn,
+        forParty(res.after, res.after.analystConn, { type: 'rejoined', chatId: openId, who: 'customer' }),
+      );
       return;
     }
   }
@@ -272,7 +292,11 @@ const start = async (deps: ChatDeps, conn: ChatConnection, caller: Caller, caseN
   const queued = (await deps.chats.getChat(chat.chatId)) ?? chat;
   if (queued.status !== 'queued') return;
   await deps.timers.start({ chatId: chat.chatId, version: queued.version, kind: 'queued' }, QUEUE_TIMEOUT_SECONDS);
-  await post(deps, conn.connectionId, chatFrame(queued, { waitSeconds: QUEUE_TIMEOUT_SECONDS }));
+  await post(
+    deps,
+    conn.connectionId,
+    forParty(queued, conn.connectionId, chatFrame(queued, { waitSeconds: QUEUE_TIMEOUT_SECONDS })),
+  );
 };
 
 /** The chat a connection takes part in, and which side the caller is on. */
@@ -316,8 +340,12 @@ const send = async (deps: ChatDeps, conn: ChatConnection, caller: Caller, raw: u
   };
   await deps.chats.appendMessage(m);
   const other = side === 'customer' ? chat.analystConn : chat.customerConn;
-  if (chat.status === 'active') await post(deps, other, messageFrame(m));
-  await post(deps, conn.connectionId, { type: 'sent', chatId: chat.chatId, messageId: m.messageId, at: m.at });
+  if (chat.status === 'active') await post(deps, other, forParty(chat, other, messageFrame(m)));
+  await post(
+    deps,
+    conn.connectionId,
+    renderFor('chat', 'self', { type: 'sent', chatId: chat.chatId, messageId: m.messageId, at: m.at }),
+  );
 };
 
 /** A plausible phone number: digits with the usual separators, 6 to 20 digits. */
@@ -360,12 +388,11 @@ const leaveNumber = async (deps: ChatDeps, conn: ChatConnection, caller: Caller,
     }
     if (attempt >= MAX_ATTEMPTS) throw conflict('/problems/case-busy', 'Case busy', 'The case kept changing; try again.');
   }
-  await post(deps, conn.connectionId, {
-    type: 'callback-saved',
-    chatId: chat.chatId,
-    caseNumber: chat.caseNumber,
-    phone: number,
-  });
+  await post(
+    deps,
+    conn.connectionId,
+    renderFor('chat', 'self', { type: 'callback-saved', chatId: chat.chatId, caseNumber: chat.caseNumber, phone: number }),
+  );
   await endChat(deps, chat.chatId, 'callback');
 };
 
@@ -387,7 +414,11 @@ const alertManagement = async (deps: ChatDeps, c: Case, chat: Chat, phone: strin
     await sendCaseMail(
       deps,
       c,
-      composeCaseMail(shown, deps.mailDomain, keyring, { to, subjectPrefix: 'Chat callback requested: ', text }),
+      renderFor(
+        'mail',
+        access,
+        composeCaseMail(shown, deps.mailDomain, keyring, { to, subjectPrefix: 'Chat callback requested: ', text }),
+      ),
     ).catch(() => undefined);
   };
   const waited = `${QUEUE_TIMEOUT_SECONDS} seconds`;
@@ -445,22 +476,27 @@ export const endChat = async (deps: ChatDeps, chatId: string, reason: ChatEndRea
   if (c && chat.customerEmail) {
     try {
       const keyring = await deps.replyKeys();
+      // CHAT-3: to the customer who chatted, a Designated Contact admitted at `start`.
       await sendCaseMail(
         deps,
         c,
-        composeCaseMail(c, deps.mailDomain, keyring, {
-          to: [chat.customerEmail],
-          subjectPrefix: 'Chat transcript: ',
-          text: `Hello ${chat.customerName},\n\nHere is the transcript of your chat, also saved on the case.\n\n${text}`,
-        }),
+        renderFor(
+          'mail',
+          'write',
+          composeCaseMail(c, deps.mailDomain, keyring, {
+            to: [chat.customerEmail],
+            subjectPrefix: 'Chat transcript: ',
+            text: `Hello ${chat.customerName},\n\nHere is the transcript of your chat, also saved on the case.\n\n${text}`,
+          }),
+        ),
       );
     } catch {
       // The transcript is on the case; a failed mail must not undo the end of the chat.
     }
   }
   const frame = { type: 'ended', chatId, caseNumber: chat.caseNumber, reason };
-  await post(deps, chat.customerConn, frame);
-  await post(deps, chat.analystConn, frame);
+  await post(deps, chat.customerConn, forParty(chat, chat.customerConn, frame));
+  await post(deps, chat.analystConn, forParty(chat, chat.analystConn, frame));
   // The analyst is free again: the oldest waiting chat is theirs, if they are still available.
   const analyst = chat.analystId ? await deps.chats.getAvailability(chat.analystId) : undefined;
   if (analyst) await takeNext(deps, analyst);
@@ -514,7 +550,11 @@ const available = async (deps: ChatDeps, conn: ChatConnection, caller: Caller) =
     client: conn.client,
   };
   await deps.chats.putAvailability(a);
-  await post(deps, conn.connectionId, { type: 'availability', available: true, supportGroups: a.supportGroups });
+  await post(
+    deps,
+    conn.connectionId,
+    renderFor('chat', 'self', { type: 'availability', available: true, supportGroups: a.supportGroups }),
+  );
   await takeNext(deps, a);
 };
 
@@ -522,7 +562,7 @@ const unavailable = async (deps: ChatDeps, conn: ChatConnection, caller: Caller)
   const staff = staffOf(caller);
   if (!staff) throw forbidden('Only analysts of a support group take chats.');
   await deps.chats.deleteAvailability({ userId: caller.id, supportGroups: staff.supportGroups });
-  await post(deps, conn.connectionId, { type: 'availability', available: false });
+  await post(deps, conn.connectionId, renderFor('chat', 'self', { type: 'availability', available: false }));
 };
 
 /** $default: one frame `{ action, ... }` from a connection; every outcome is a frame back. */
@@ -561,7 +601,7 @@ export const onMessage = async (deps: ChatDeps, connectionId: string, raw: strin
     }
   } catch (err) {
     if (!(err instanceof Problem)) throw err;
-    await post(deps, connectionId, errorFrame(action, err));
+    await post(deps, connectionId, renderFor('chat', 'self', errorFrame(action, err)));
   }
 };
 
@@ -585,7 +625,11 @@ export const disconnect = async (deps: ChatDeps, connectionId: string): Promise<
       // The timer first: whoever hears of the drop can count on the chat ending if nobody comes back.
       await deps.timers.start({ chatId: conn.chatId, version: res.after.version, kind: 'drop' }, DROP_GRACE_SECONDS);
       const other = res.before.customerConn === connectionId ? res.after.analystConn : res.after.customerConn;
-      await post(deps, other, { type: 'dropped', chatId: conn.chatId, graceSeconds: DROP_GRACE_SECONDS });
+      await post(
+        deps,
+        other,
+        forParty(res.after, other, { type: 'dropped', chatId: conn.chatId, graceSeconds: DROP_GRACE_SECONDS }),
+      );
     }
   }
   await deps.chats.deleteConnection(connectionId);
@@ -601,12 +645,16 @@ export const onTimer = async (deps: ChatDeps, timer: ChatTimer): Promise<'offere
     current.status === 'queued' && current.version === timer.version ? { ...current, status: 'offered' } : undefined,
   );
   if (!res) return 'stale';
-  await post(deps, res.after.customerConn, {
-    ...chatFrame(res.after),
-    type: 'callback-offer',
-    detail:
-      `No analyst has answered within ${QUEUE_TIMEOUT_SECONDS} seconds. Leave a number ({"action":"leaveNumber","phone":"..."}) ` +
-      'and we will call you back, or keep waiting.',
-  });
+  await post(
+    deps,
+    res.after.customerConn,
+    forParty(res.after, res.after.customerConn, {
+      ...chatFrame(res.after),
+      type: 'callback-offer',
+      detail:
+        `No analyst has answered within ${QUEUE_TIMEOUT_SECONDS} seconds. Leave a number ({"action":"leaveNumber","phone":"..."}) ` +
+        'and we will call you back, or keep waiting.',
+    }),
+  );
   return 'offered';
 };

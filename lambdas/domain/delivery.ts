@@ -28,7 +28,7 @@ import { accountAccess, caseAccess, mayChangeSubscriptions, type Caller, type Ca
 import type { Deps, InboxItem, PushMessage } from './ports';
 import { alarmWanted, hasCloudDeployment, notificationsOf, type OrgCategory } from './subscriptions';
 import type { Org, Severity } from './types';
-import { viewFor } from './views';
+import { renderFor, viewFor } from './views';
 
 /** NOTE-3: the inbox shows the last three days. */
 export const INBOX_DAYS = 3;
@@ -347,12 +347,13 @@ export const deviceIdOf = (platform: string, token: string): string =>
 const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipient, opts: DeliverOptions) => {
   const user = r.caller.user!;
   const item = inboxItemOf(e, org, user.userId);
-  await deps.notes.putInboxItem(item);
+  // Stored whole and viewed when listed (GET /notifications), for this recipient's access.
+  await deps.notes.putInboxItem(renderFor('inbox', r.access, item));
   const toggles = notificationsOf(user.settings);
   const errors: unknown[] = [];
   // PRIV-2: FedRAMP organisations' events never reach a mobile device.
   if (toggles.push && !org.fedramp) {
-    const message = pushMessageOf(item, r.access);
+    const message = renderFor('push', r.access, pushMessageOf(item, r.access));
     const devices = await deps.notes.userDevices(user.userId);
     errors.push(
       ...(await limited(devices, DELIVERY_CONCURRENCY, (d) =>

@@ -27,7 +27,7 @@ import { caseAccess, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, HeldReply, InboundRecord, Page, PageRequest, ParsedMail } from './ports';
 import { tokenFromAddress, verifyReplyToken } from './reply-token';
 import type { AuditEvent, Case, CaseUpdate, Org } from './types';
-import { viewFor, type View } from './views';
+import { renderFor, viewFor, type View } from './views';
 
 export const MAX_INBOUND_BYTES = 40 * 1024 * 1024; // SES limit; larger → rejected 'too-large' without parsing
 
@@ -294,8 +294,13 @@ const answerOnce = async (
   );
   if (!claimed) return false;
   try {
+    // To the known sender, about their own message (its subject is theirs): `self`.
     await deps.mailer.send(
-      explanatoryReply(deps.mailDomain, from, kind, { subject: m.subject, messageId: m.messageId }, caseNumber),
+      renderFor(
+        'mail',
+        'self',
+        explanatoryReply(deps.mailDomain, from, kind, { subject: m.subject, messageId: m.messageId }, caseNumber),
+      ),
     );
     return true;
   } catch {

@@ -7,6 +7,7 @@
 import type { Deps, ReplyKeyring } from './ports';
 import { replyAddress, signReplyToken } from './reply-token';
 import type { Case } from './types';
+import type { Rendered } from './views';
 
 export interface OutboundMail {
   from: string;
@@ -70,7 +71,7 @@ export const needsActionReminder = (c: Case, domain: string, keyring: ReplyKeyri
  * Sends a case mail and records the id SES gave it against the case. Recording is best effort
  * (a reply still matches by token or Reference ID); a failed send throws to the caller.
  */
-export const sendCaseMail = async (deps: Pick<Deps, 'mailer' | 'mail' | 'clock'>, c: Case, mail: OutboundMail) => {
+export const sendCaseMail = async (deps: Pick<Deps, 'mailer' | 'mail' | 'clock'>, c: Case, mail: Rendered<OutboundMail>) => {
   const id = await deps.mailer.send(mail);
   if (typeof id === 'string' && id) {
     await deps.mail.recordOutbound(messageIdKey(id), c.caseNumber, deps.clock.now().toISOString()).catch(() => undefined);

@@ -22,7 +22,7 @@ import { contactJobsOf } from './outbound';
 import { needsCase, withCase, type NotificationEvent } from './notifications';
 import type { Deps, TopicMessage } from './ports';
 import type { Org } from './types';
-import { viewFor } from './views';
+import { renderFor, viewFor, type Rendered } from './views';
 
 /** SNS PublishBatch takes at most ten entries. */
 export const PUBLISH_BATCH = 10;
@@ -43,11 +43,16 @@ export const ledgerKey = {
 };
 
 /** PRIV-1: the topic message, built through the one views module; attributes for filter policies. */
-export const topicMessage = (e: NotificationEvent, id: string): TopicMessage => {
+export const topicMessage = (e: NotificationEvent, id: string): Rendered<TopicMessage> => {
   const attributes: Record<string, string> = { eventType: e.eventType, eventId: e.eventId };
   if (e.orgId) attributes.orgId = e.orgId;
   if (e.severity) attributes.severity = e.severity;
-  return { id, body: JSON.stringify(viewFor('notification', e, 'restricted')), attributes };
+  // NOTE-1: integrations are nobody in particular: always the restricted view.
+  return renderFor('integration', 'restricted', {
+    id,
+    body: JSON.stringify(viewFor('notification', e, 'restricted')),
+    attributes,
+  });
 };
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

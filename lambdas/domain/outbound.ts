@@ -17,7 +17,7 @@ import type { NotificationEvent } from './notifications';
 import { caseAccess, type Caller, type CaseAccess } from './policy';
 import type { Deps } from './ports';
 import type { Case, Status } from './types';
-import { viewCase, viewFor, viewUpdate } from './views';
+import { renderFor, viewCase, viewFor, viewUpdate, type Rendered } from './views';
 
 interface JobBase {
   /** Once-only key of this send (the outbox ledger claims `mail#<key>`); the same change derives the same key. */
@@ -39,7 +39,7 @@ export type MailJob = JobBase &
      * Mail to an address with no account behind it (the access-request code): rendered by the
      * change itself, which is the only party that may know the text (a one-time code).
      */
-    | { kind: 'notice'; mail: OutboundMail; requestId?: string }
+    | { kind: 'notice'; mail: Rendered<OutboundMail>; requestId?: string }
   );
 
 export type MailJobKind = MailJob['kind'];
@@ -158,7 +158,8 @@ const seenAs = (c: Case, access: CaseAccess): Case => {
 export const renderJob = async (
   deps: Deps,
   job: MailJob,
-): Promise<{ mail: OutboundMail; caseNumber?: string } | { skip: Exclude<MailOutcome, 'sent' | 'already-sent'> }> => {
+): Promise<{ mail: Rendered<OutboundMail>; caseNumber?: string } | { skip: Exclude<MailOutcome, 'sent' | 'already-sent'> }> => {
+  // A notice was rendered, for its one recipient, by the change that queued it.
   if (job.kind === 'notice') return { mail: job.mail };
   if (job.kind === 'notification') {
     const e = job.event;
@@ -171,7 +172,7 @@ export const renderJob = async (
     const shown = { ...item, body: viewFor('inboxItem', item, r.access).body ?? '' };
     const c = e.case && { ...e.case, ...seenAs(e.case, r.access) };
     const mail = await notificationMail(deps, c ? { ...e, case: c } : e, shown, r.caller.user.email, r.reasons);
-    return { mail, ...(c ? { caseNumber: c.caseNumber } : {}) };
+    return { mail: renderFor('mail', r.access, mail), ...(c ? { caseNumber: c.caseNumber } : {}) };
   }
   const c = await deps.cases.getCase(job.caseNumber);
   if (!c) return { skip: 'superseded' };
@@ -180,7 +181,11 @@ export const renderJob = async (
   const shown = seenAs(c, who.access);
   const keyring = await deps.replyKeys();
   const compose = (prefix: string, text: string) =>
-    composeCaseMail(shown, deps.mailDomain, keyring, { to: [who.email], subjectPrefix: prefix, text });
+    renderFor(
+      'mail',
+      who.access,
+      composeCaseMail(shown, deps.mailDomain, keyring, { to: [who.email], subjectPrefix: prefix, text }),
+    );
   switch (job.kind) {
     case 'case-update': {
       const u = await deps.cases.getUpdate(c.caseNumber, job.updateId);
@@ -207,7 +212,7 @@ export const renderJob = async (
       // FLAG-1: the record may be sent hours later: remind only while the case still waits in the same period.
       if (!c.needsAction || c.waitingSince !== job.waitingSince) return { skip: 'superseded' };
       return {
-        mail: needsActionReminder({ ...shown, contactEmail: who.email }, deps.mailDomain, keyring),
+        mail: renderFor('mail', who.access, needsActionReminder({ ...shown, contactEmail: who.email }, deps.mailDomain, keyring)),
         caseNumber: c.caseNumber,
       };
   }

@@ -3,6 +3,7 @@
  * DynamoDB, lambdas/adapters the rest; tests pass their own.
  */
 import type { IdempotencyRecord, IdempotencyWrite } from './idempotency';
+import type { Rendered } from './views';
 import type { OutboundMail } from './mail';
 import type { MailJob, MailLogEntry } from './outbound';
 import type { Favorite, FavoriteKind } from './favorites';
@@ -143,7 +144,7 @@ export interface SessionRepo {
 
 export interface Mailer {
   /** Resolves to the transport's message id (SES MessageId), when it reports one (MAIL-1). */
-  send(mail: OutboundMail): Promise<string | undefined | void>;
+  send(mail: Rendered<OutboundMail>): Promise<string | undefined | void>;
 }
 
 /** MAIL-1: the HMAC keys of reply tokens; `current` signs, any known id verifies (rotation). */
@@ -327,7 +328,7 @@ export interface TopicMessage {
 /** NOTE-1: the SNS topic integrations subscribe to. */
 export interface IntegrationTopic {
   /** At most 10 messages (SNS PublishBatch); resolves to the ids SNS refused. Throws when the call fails. */
-  publishBatch(messages: TopicMessage[]): Promise<{ failed: string[] }>;
+  publishBatch(messages: Rendered<TopicMessage>[]): Promise<{ failed: string[] }>;
 }
 
 /**
@@ -409,7 +410,7 @@ export interface Device {
 
 export interface NotificationRepo {
   /** Writes the item unless it is there already (a replayed event): true when written now. */
-  putInboxItem(item: InboxItem): Promise<boolean>;
+  putInboxItem(item: Rendered<InboxItem>): Promise<boolean>;
   /** The user's items newest first, without those whose keepUntil is not after `now`. */
   listInbox(userId: string, now: string, page: PageRequest): Promise<Page<InboxItem>>;
   /** Creates or takes over the device (the token's previous owner loses it). */
@@ -437,7 +438,7 @@ export interface PushService {
    */
   createEndpoint(platform: PushPlatform, token: string, userId: string): Promise<string>;
   /** One push; `disabled` when the endpoint is disabled (the token is no longer valid). */
-  publish(endpointArn: string, platform: PushPlatform, message: PushMessage): Promise<'sent' | 'disabled'>;
+  publish(endpointArn: string, platform: PushPlatform, message: Rendered<PushMessage>): Promise<'sent' | 'disabled'>;
   deleteEndpoint(endpointArn: string): Promise<void>;
 }
 
@@ -568,7 +569,7 @@ export interface ChatRepo {
 /** The API Gateway management API: frames to connected clients. */
 export interface ChatConnections {
   /** `gone` when the client has left (410): the caller forgets the connection and carries on. */
-  post(connectionId: string, frame: unknown): Promise<'sent' | 'gone'>;
+  post(connectionId: string, frame: Rendered<object>): Promise<'sent' | 'gone'>;
 }
 
 /** CHAT-2 and the dropped-connection grace: one delayed message per timer, carrying the chat's version. */

@@ -258,4 +258,9 @@ export interface AccessRequest {
   userId?: string;
   /** FLAG-2: when portal admins were told it had been pending over 48 hours. */
   overdueFlaggedAt?: string;
+  /**
+   * Issue 18, finding 7: the directory could not match it (no such organisation, combination or
+   * allowed level). Answered like any other request, but no code was mailed and none confirms it.
+   */
+  unmatched?: true;
 }

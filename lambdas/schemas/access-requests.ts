@@ -72,4 +72,21 @@ export const AccessRequestSchema = z
   })
   .meta({ id: 'AccessRequest' });
 
+/**
+ * What `POST /access-requests` answers: the request as sent, nothing read from the directory, so
+ * an organisation that does not exist is answered exactly like one that does (issue 18).
+ */
+export const AccessRequestReceiptSchema = z
+  .object({
+    requestId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    level: z.enum(LEVELS),
+    orgId: z.string(),
+    status: z.literal('unconfirmed'),
+    createdAt: z.string(),
+    codeExpiresAt: z.string(),
+  })
+  .meta({ id: 'AccessRequestReceipt' });
+
 export const AccessRequestListSchema = pageOf(AccessRequestSchema, 'AccessRequestList');

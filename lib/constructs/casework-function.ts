@@ -11,8 +11,8 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { indexList } from '../../lambdas/data/table';
-import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type WritePattern } from '../../lambdas/data/writes';
+import { TABLE, type IndexName } from '../../lambdas/data/table';
+import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type ReadGrant, type WritePattern } from '../../lambdas/data/writes';
 import { FIXED_ENVIRONMENT, type FunctionBindings } from '../function-specs';
 import { acknowledgeWildcardResources } from './nag';
 import type { Stage } from '../stage';
@@ -130,7 +130,7 @@ export class CaseworkFunction extends NodejsFunction {
       if (value === undefined) throw new Error(`${this.node.path} is bound to a ${what}, but none was given`);
       return value;
     };
-    if (spec.table) this.bindTable(need(targets.table, 'table'), spec.table.writes);
+    if (spec.table) this.bindTable(need(targets.table, 'table'), spec.table.writes, spec.table.reads);
     if (spec.cursorSecret) this.bindSecret(need(targets.cursorSecret, 'cursorSecret'));
     if (spec.mailer) this.bindMailer(need(targets.mailDomain, 'mailDomain'));
     if (spec.mailDomain && !spec.mailer) this.addEnvironment('MAIL_DOMAIN', need(targets.mailDomain, 'mailDomain'));
@@ -202,17 +202,35 @@ export class CaseworkFunction extends NodejsFunction {
    * writes to an index). Each write action is granted on the items whose leading key starts with
    * a prefix its access patterns declare (lambdas/data/writes.ts), never on the whole table.
    */
-  public bindTable(table: dynamodb.ITable, writes: readonly WritePattern[] = []): this {
+  public bindTable(
+    table: dynamodb.ITable,
+    writes: readonly WritePattern[] = [],
+    reads: ReadGrant = { items: 'wholeTable', indexes: Object.keys(TABLE.indexes) as IndexName[] },
+  ): this {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    this.addToRolePolicy(
-      new iam.PolicyStatement({ actions: READ_ACTIONS.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
-    );
-    this.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: INDEX_ACTIONS.map((a) => `dynamodb:${a}`),
-        resources: indexList().map((index) => `${table.tableArn}/index/${index.name}`),
-      }),
-    );
+    // Issue 18 finding 9: reads fenced like writes, to the prefixes the function declares
+    // (lambdas/data/writes.ts FUNCTION_READS); `wholeTable` only where it says so.
+    if (reads.items === 'wholeTable') {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({ actions: READ_ACTIONS.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
+      );
+    } else if (reads.items.length) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: READ_ACTIONS.map((a) => `dynamodb:${a}`),
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': reads.items.map((p) => `${p}*`) } },
+        }),
+      );
+    }
+    if (reads.indexes.length) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: INDEX_ACTIONS.map((a) => `dynamodb:${a}`),
+          resources: reads.indexes.map((index) => `${table.tableArn}/index/${TABLE.indexes[index].name}`),
+        }),
+      );
+    }
     for (const [action, prefixes] of Object.entries(grantsOf(writes))) {
       this.addToRolePolicy(
         new iam.PolicyStatement({

@@ -287,18 +287,61 @@ describe('access requests (ACC-6)', () => {
     expect((await mailsTo('ip.user20@acme.example')).length).toBe(1);
   });
 
-  it('ACC-3, ACC-7: free-mail and role addresses are refused; an end user managed by a partner cannot ask for designated', async () => {
+  it('ACC-3: free-mail and role addresses are refused (the address alone decides that)', async () => {
     const gmail = await ask('someone@gmail.com', 'ORG-ACME');
     expect(gmail.status).toBe(403);
     expect(gmail.body).toMatchObject({ type: '/problems/corporate-email-required', errors: [{ path: 'email' }] });
     const role = await ask('support@acme.example', 'ORG-ACME');
     expect(role.body.type).toBe('/problems/corporate-email-required');
+  });
+
+  /**
+   * Issue 18 finding 7 (PRIV-3's spirit, ACC-6): an anonymous caller must not learn which Org IDs
+   * exist. The answer to an unknown organisation (or a combination not sold, or a level ACC-7
+   * does not allow) has the same status and the same fields, holding nothing the caller did not
+   * send, and its confirmation answers wrong codes the same way; only the address's owner sees
+   * the difference: no code arrives, and the request never reaches anyone.
+   */
+  it('ACC-6: an anonymous request does not reveal whether the organisation exists', async () => {
+    const known = await ask('kim.known@acme.example', 'ORG-ACME');
+    const unknown = await ask('una.unknown@acme.example', 'ORG-NOPE');
     const managed = await ask('mia.managed@umbrella.example', 'ORG-UMBRELLA', 'designated');
-    expect(managed.status).toBe(400);
-    expect(managed.body.errors).toEqual([expect.objectContaining({ path: 'level' })]);
-    const unknown = await ask('nobody@acme.example', 'ORG-NOPE');
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.errors).toEqual([expect.objectContaining({ path: 'combinations.0.orgId' })]);
+    const notSold = await call('POST', '/access-requests', {
+      body: {
+        email: 'sol.notsold@acme.example',
+        name: 'Sol',
+        level: 'read_only',
+        combinations: [{ orgId: 'ORG-ACME', soldToOrgId: 'ORG-GLOBEX' }],
+      },
+    });
+    const shape = (a: Answer) => ({ status: a.status, fields: Object.keys(a.body).sort(), type: typeof a.body.type });
+    for (const other of [unknown, managed, notSold]) expect(shape(other)).toEqual(shape(known));
+    expect(known.status).toBe(201);
+    // Nothing read from the directory: no organisation name, no deciding company.
+    for (const a of [known, unknown, managed, notSold]) {
+      expect(a.body).toEqual({
+        requestId: expect.stringMatching(/^[0-9A-Z]{26}$/),
+        email: expect.any(String),
+        name: expect.any(String),
+        level: expect.any(String),
+        orgId: expect.any(String),
+        status: 'unconfirmed',
+        createdAt: expect.any(String),
+        codeExpiresAt: expect.any(String),
+      });
+    }
+    expect(unknown.body.orgId).toBe('ORG-NOPE');
+    // A wrong code: the same answer, with the same attempts left.
+    const wrong = async (id: unknown) => {
+      const res = await call('POST', `/access-requests/${String(id)}/confirm`, { body: { code: '000000' } });
+      return { status: res.status, type: res.body.type, attemptsLeft: res.body.attemptsLeft };
+    };
+    expect(await wrong(unknown.body.requestId)).toEqual(await wrong(known.body.requestId));
+    // Only the owner of a matched request's address gets a code; the others get nothing, ever.
+    expect(await codeFor('kim.known@acme.example', String(known.body.requestId))).toMatch(/^\d{6}$/);
+    for (const who of ['una.unknown@acme.example', 'mia.managed@umbrella.example', 'sol.notsold@acme.example']) {
+      expect(await mailsTo(who)).toEqual([]);
+    }
   });
 
   it('ACC-6: an Idempotency-Key retry answers the first request and mails no second code', async () => {

@@ -90,6 +90,11 @@ export const PERSONAS = {
   eric: { email: 'eric@vendor.example' },
   mona: { email: 'mona@vendor.example' },
   adam: { email: 'adam@vendor.example' },
+  // Issue 18 finding 2: staff on the mobile app. PRIV-2 holds for the mobile app whoever uses it:
+  // a FedRAMP organisation (Initech) and its cases do not exist for them (404, PRIV-3); everything
+  // else is as for the same person on the web (ACC-8 roles, PRIV-1 regions).
+  aliceMobile: { email: 'alice@vendor.example', client: 'mobile' as const },
+  adamMobile: { email: 'adam@vendor.example', client: 'mobile' as const },
   mixed: { email: EXTRA_PERSONAS.mixed.email },
   lapsed: { email: EXTRA_PERSONAS.lapsed.email },
   partial: { email: EXTRA_PERSONAS.partial.email },
@@ -137,6 +142,8 @@ const caseRead: Row = {
   eric: '200 200 200 200',
   mona: '200 200 200 200',
   adam: '200 200 200 200',
+  aliceMobile: '200 200 404 200',
+  adamMobile: '200 200 404 200',
   mixed: '200 200 404 404',
   lapsed: '200 404 404 404',
   partial: '200 200 404 404',
@@ -177,6 +184,10 @@ const designatedAction = (first: string, again: string): Row => ({
   eric: '403 403 403 403',
   mona: '403 403 403 403',
   adam: '403 403 403 403',
+  // The customer's to ask (403), but from the phone Initech's case does not exist for them
+  // (PRIV-2, and API.md: 404 for what the caller may not see, 403 for what they see but may not change).
+  aliceMobile: '403 403 404 403',
+  adamMobile: '403 403 404 403',
   mixed: `${again} 403 404 404`,
   partial: `403 ${again} 404 404`,
 });
@@ -210,6 +221,9 @@ export const MATRIX: Record<string, Row> = {
     mona: '201 403 201 201',
     eric: '201 201 201 201',
     adam: '201 201 201 201',
+    // PRIV-2: from the phone, Initech is no organisation a case can be opened for (as for fredMobile).
+    aliceMobile: '201 403 400 201',
+    adamMobile: '201 201 400 201',
     mixed: '201 400 400 400',
     partial: '400 201 400 400',
   },
@@ -231,6 +245,8 @@ export const MATRIX: Record<string, Row> = {
     mona: '201 403 201 201',
     eric: '201 201 201 201',
     adam: '201 201 201 201',
+    aliceMobile: '201 403 404 201',
+    adamMobile: '201 201 404 201',
     mixed: '201 403 404 404',
     partial: '403 201 404 404',
   },
@@ -239,6 +255,8 @@ export const MATRIX: Record<string, Row> = {
     mona: '200 403 200 200',
     eric: '200 200 200 200',
     adam: '200 200 200 200',
+    aliceMobile: '200 403 404 200',
+    adamMobile: '200 200 404 200',
   }),
   // CASE-7: one pending escalation at a time (README: 409 otherwise).
   'POST /cases/{caseNumber}/escalation': designatedAction('201', '409:escalation-pending'),
@@ -248,6 +266,8 @@ export const MATRIX: Record<string, Row> = {
     eric: '409:no-escalation-pending 200 409:no-escalation-pending 409:no-escalation-pending',
     mona: '409:no-escalation-pending 403 409:no-escalation-pending 409:no-escalation-pending',
     adam: times('409:no-escalation-pending', 4),
+    aliceMobile: '409:no-escalation-pending 403 404 409:no-escalation-pending',
+    adamMobile: '409:no-escalation-pending 409:no-escalation-pending 404 409:no-escalation-pending',
   }),
   'POST /cases/{caseNumber}/closure-request': designatedAction('201', '409:closure-pending'),
   // CASE-7, issue 21: each target has a pending closure request: the first staff member to decide
@@ -257,18 +277,23 @@ export const MATRIX: Record<string, Row> = {
     eric: '409:no-closure-pending 200 409:no-closure-pending 409:no-closure-pending',
     mona: '409:no-closure-pending 403 409:no-closure-pending 409:no-closure-pending',
     adam: times('409:no-closure-pending', 4),
+    aliceMobile: '409:no-closure-pending 403 404 409:no-closure-pending',
+    adamMobile: '409:no-closure-pending 409:no-closure-pending 404 409:no-closure-pending',
   }),
   // Each target is closed: the first Designated Contact reopens it (README: 200); the next is told
   // the case is already open (issue 21: 409 not-closed, not a transition error).
   'POST /cases/{caseNumber}/reopen': designatedAction('200', '409:not-closed'),
   // Rita's level set to what it is: proves access without changing anyone's.
-  'PUT /admin/orgs/{orgId}/members/{userId}': { ...signedIn('403'), adam: '200' },
+  'PUT /admin/orgs/{orgId}/members/{userId}': { ...signedIn('403'), adam: '200', adamMobile: '200' },
+  // The body is checked too: Initech (one Designated Contact) is listed on the web, never on the phone (PRIV-2).
   'GET /admin/orgs/shortfall': {
     ...signedIn('403'),
     alice: '200',
     eric: '200',
     mona: '200',
     adam: '200',
+    aliceMobile: '200',
+    adamMobile: '200',
   },
   // MAIL-4: the outcome of every inbound message is for staff only.
   'GET /admin/inbound-mail': {
@@ -277,6 +302,8 @@ export const MATRIX: Record<string, Row> = {
     eric: '200',
     mona: '200',
     adam: '200',
+    aliceMobile: '200',
+    adamMobile: '200',
   },
   // MAIL-4: releasing held mail is staff's; a message that is not held does not exist for it.
   'POST /admin/inbound-mail/{id}/release': {
@@ -285,6 +312,8 @@ export const MATRIX: Record<string, Row> = {
     eric: '404',
     mona: '404',
     adam: '404',
+    aliceMobile: '404',
+    adamMobile: '404',
   },
 };
 
@@ -307,6 +336,8 @@ const NOTIFY_MATRIX: Record<string, Row> = {
     eric: '200',
     mona: '200',
     adam: '200',
+    aliceMobile: '200',
+    adamMobile: '200',
     mixed: '200',
     lapsed: '200',
     partial: '200',
@@ -327,6 +358,8 @@ const NOTIFY_MATRIX: Record<string, Row> = {
     eric: '403',
     mona: '403',
     adam: '403',
+    aliceMobile: '403',
+    adamMobile: '403',
   },
   // Idempotent: on and off again answer the same (NOTE-2).
   'PUT /cases/{caseNumber}/subscription': designatedAction('200', '200'),
@@ -346,6 +379,9 @@ const NOTIFY_MATRIX: Record<string, Row> = {
     eric: '201',
     mona: '201',
     adam: '201',
+    // The same people as alice and adam, who favorited ORG-ACME from the web just before: no new favorite.
+    aliceMobile: '200',
+    adamMobile: '200',
     mixed: '201',
     lapsed: '201',
     partial: '201',
@@ -381,6 +417,8 @@ const MONITORING_MATRIX: Record<string, Row> = {
     eric: '200',
     mona: '200',
     adam: '200',
+    aliceMobile: '200',
+    adamMobile: '200',
     mixed: '200',
     lapsed: '200',
     partial: '200',
@@ -397,6 +435,8 @@ const MONITORING_MATRIX: Record<string, Row> = {
     eric: '200',
     mona: '200',
     adam: '200',
+    aliceMobile: '200',
+    adamMobile: '200',
     mixed: '200',
     lapsed: '200',
     partial: '200',
@@ -419,12 +459,13 @@ Object.assign(MATRIX, MONITORING_MATRIX);
 const ACCESS_MATRIX: Record<string, Row> = {
   'POST /access-requests': everyone('201'),
   'POST /access-requests/{id}/confirm': { ...everyone('409:access-request-confirmed'), anon: '200' },
-  'GET /access-requests': { ...signedIn('403'), dana: '200', paula: '200', adam: '200' },
+  'GET /access-requests': { ...signedIn('403'), dana: '200', paula: '200', adam: '200', adamMobile: '200' },
   'POST /access-requests/{id}/decision': {
     ...signedIn('403'),
     dana: '200',
     paula: '404',
     adam: '409:access-request-decided',
+    adamMobile: '409:access-request-decided',
   },
 };
 Object.assign(MATRIX, ACCESS_MATRIX);

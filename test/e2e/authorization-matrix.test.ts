@@ -36,7 +36,9 @@ const ORG: Record<Target, { orgId: string; productLine: string; contactId: strin
     designated: 'paula@northwind.example',
   },
 };
-const STAFF: Persona[] = ['alice', 'eric', 'mona', 'adam'];
+const STAFF: Persona[] = ['alice', 'eric', 'mona', 'adam', 'aliceMobile', 'adamMobile'];
+/** PRIV-2: personas whose token is the mobile app's. */
+const onMobile = (p: Persona): boolean => (PERSONAS[p] as { client?: string }).client === 'mobile';
 const isExtra = (p: Persona): p is keyof typeof EXTRA_PERSONAS => p in EXTRA_PERSONAS;
 
 /** A valid body per route, so that only authorization (and the case's state) decides the answer. */
@@ -271,7 +273,16 @@ beforeAll(async () => {
 });
 
 /** An anonymous POST from a given loopback source address (the gateway's sourceIp). */
-const anonymousFrom = (from: string, path: string, body: unknown): Promise<Record<string, unknown>> =>
+const anonymousFrom = async (from: string, path: string, body: unknown): Promise<Record<string, unknown>> =>
+  (await postFrom(from, path, body)).body;
+
+/** A POST from a given loopback source address, with the persona's token if any. */
+const postFrom = (
+  from: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> =>
   new Promise((resolve, reject) => {
     const url = new URL(`${local.url}${path}`);
     const payload = JSON.stringify(body);
@@ -282,12 +293,21 @@ const anonymousFrom = (from: string, path: string, body: unknown): Promise<Recor
         path: url.pathname,
         method: 'POST',
         localAddress: from,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -349,6 +369,11 @@ const bodyIssue = (
       if (cases.includes(base.acme.caseNumber) !== acme) return `Acme case ${acme ? 'missing' : 'shown'}`;
       if (accounts.includes('ORG-ACME') !== acme) return `Acme account ${acme ? 'missing' : 'shown'}`;
       return undefined;
+    }
+    case 'GET /admin/orgs/shortfall': {
+      // ACC-5: Initech has one Designated Contact, so staff see it in shortfall; PRIV-2: not on the phone.
+      const listed = (body.items as { orgId: string }[]).map((x) => x.orgId).includes('ORG-INITECH');
+      return listed === !onMobile(persona) ? undefined : `Initech ${listed ? 'shown' : 'missing'}`;
     }
     case 'POST /cases':
       return body.orgId === ORG[t!].orgId ? undefined : `opened for ${String(body.orgId)}`;
@@ -453,7 +478,16 @@ describe('authorization matrix', () => {
                 .replace('{id}/confirm', `${access.confirmId}/confirm`)
                 .replace('{id}/decision', `${access.decideId}/decision`)
                 .replace('{id}/release', 'nobodys-held-message/release');
-      const res = await call(persona, route.method, path, bodyFor(route, persona));
+      // ACC-6 limits requests to 20 an hour per source address: each persona asks from its own.
+      const res =
+        key === 'POST /access-requests'
+          ? await postFrom(
+              `127.0.1.${(Object.keys(PERSONAS) as Persona[]).indexOf(persona) + 1}`,
+              path,
+              bodyFor(route, persona),
+              tokenOf(persona),
+            )
+          : await call(persona, route.method, path, bodyFor(route, persona));
       const issue = res.status < 300 ? bodyIssue(key, persona, res.body) : undefined;
       expect({ persona, answer: answerOf(res.status, res.body) + (issue ? ` (${issue})` : '') }).toEqual({
         persona,

@@ -5,6 +5,8 @@
  * against what the route table declares (lambdas/http/routes.ts `writes` -> lambdas/data/writes.ts).
  * CDK grants exactly those declarations (test/infra/functions.test.ts), so a write recorded here
  * outside them is an AccessDenied waiting to happen in AWS. The scheduled sweep is checked the same way.
+ * Reads too (issue 18 finding 9): each GetItem, BatchGetItem and table Query is recorded with its
+ * partition's prefix, each index Query with its index, and checked against FUNCTION_READS.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseKeyring } from '../../lambdas/adapters/reply-keys';
@@ -18,6 +20,7 @@ import {
   CHAT_WRITES,
   grantsOf,
   READ_ACTIONS,
+  readsOf,
   RECEIVE_MAIL_WRITES,
   SEND_MAIL_WRITES,
   SWEEP_WRITES,
@@ -58,9 +61,21 @@ interface CommandInput {
   Item?: Item;
   Key?: Item;
   IndexName?: string;
-  RequestItems?: Record<string, WriteRequest[]>;
-  TransactItems?: TransactItem[];
+  RequestItems?: Record<string, WriteRequest[] & { Keys?: Item[] }>;
+  TransactItems?: (TransactItem & { Get?: { Key: Item } })[];
+  KeyConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Item;
 }
+
+/** The partition a Query reads: the value its key condition gives the table's partition key. */
+const queriedPrefix = (input: CommandInput): string => {
+  for (const m of (input.KeyConditionExpression ?? '').matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
+    const name = m[1]!.startsWith('#') ? input.ExpressionAttributeNames?.[m[1]!] : m[1];
+    if (name === TABLE.partitionKey) return prefixOf({ [TABLE.partitionKey]: input.ExpressionAttributeValues?.[m[2]!] });
+  }
+  return `unknown prefix: ${input.KeyConditionExpression}`;
+};
 
 /** Requests as the DynamoDB API receives them (after the document client marshalled them). */
 const accessesOf = (command: string, input: CommandInput): Access[] => {
@@ -87,10 +102,19 @@ const accessesOf = (command: string, input: CommandInput): Access[] => {
               ? { action: 'DeleteItem', prefix: prefixOf(t.Delete.Key) }
               : { action: 'ConditionCheckItem', prefix: prefixOf(t.ConditionCheck?.Key) },
       );
+    case 'GetItemCommand':
+      return [{ action: 'GetItem', prefix: prefixOf(input.Key) }];
+    case 'BatchGetItemCommand':
+      return Object.values(input.RequestItems ?? {})
+        .flatMap((r) => r.Keys ?? [])
+        .map((k) => ({ action: 'BatchGetItem', prefix: prefixOf(k) }));
     case 'TransactGetItemsCommand':
-      return (input.TransactItems ?? []).map(() => ({ action: 'GetItem' }));
+      return (input.TransactItems ?? []).map((t) => ({ action: 'GetItem', prefix: prefixOf(t.Get?.Key) }));
+    // A Query of the table reads one partition; a Query of an index is granted per index.
     case 'QueryCommand':
-      return [{ action: 'Query', index: input.IndexName }];
+      return input.IndexName
+        ? [{ action: 'Query', index: input.IndexName }]
+        : [{ action: 'Query', prefix: queriedPrefix(input) }];
     default:
       return [{ action: command.replace(/Command$/, '') }];
   }
@@ -391,18 +415,27 @@ const scenario = async () => {
   }
 };
 
-const allowed = (writes: readonly WritePattern[]) => {
+/**
+ * What a function may send: its write patterns' actions on their prefixes, and (issue 18 finding
+ * 9) its reads: GetItem, BatchGetItem and Query on the item prefixes it declares, Query on the
+ * indexes it names (lambdas/data/writes.ts FUNCTION_READS, granted by bindTable).
+ */
+const allowed = (writes: readonly WritePattern[], ...functions: string[]) => {
   const grants = grantsOf(writes) as Record<string, readonly string[]>;
+  const reads = functions.map(readsOf);
   return new Set([
-    ...READ_ACTIONS.map((a) => `${a}`),
+    ...reads.flatMap((r) =>
+      READ_ACTIONS.flatMap((a) => (r.items === 'wholeTable' ? Object.values(KEY_PREFIX) : r.items).map((p) => `${a} ${p}`)),
+    ),
+    ...reads.flatMap((r) => r.indexes.map((i) => `Query index ${TABLE.indexes[i].name}`)),
     ...Object.entries(grants).flatMap(([action, prefixes]) => prefixes.map((p) => `${action} ${p}`)),
   ]);
 };
-const asGrant = (a: Access) => (a.prefix ? `${a.action} ${a.prefix}` : a.action);
+const asGrant = (a: Access) => (a.index ? `${a.action} index ${a.index}` : a.prefix ? `${a.action} ${a.prefix}` : a.action);
 const INDEX_NAMES = new Set(Object.values(TABLE.indexes).map((i) => i.name));
 
 describe('IAM grants against what the handlers really send', () => {
-  beforeAll(scenario);
+  beforeAll(scenario, 600_000);
 
   const tableRoutes = (ROUTES as readonly RouteDef[]).filter((r) => r.table !== 'none');
 
@@ -413,7 +446,7 @@ describe('IAM grants against what the handlers really send', () => {
 
   it.each(tableRoutes.map((r) => [routeKey(r), r] as const))('%s sends only what its declaration grants', (key, route) => {
     const sent = recorded.get(key) ?? [];
-    const outside = [...new Set(sent.map(asGrant))].filter((g) => !allowed(writesOf(route)).has(g));
+    const outside = [...new Set(sent.map(asGrant))].filter((g) => !allowed(writesOf(route), route.handler).has(g));
     expect(outside).toEqual([]);
     for (const q of sent.filter((a) => a.action === 'Query' && a.index)) expect(INDEX_NAMES).toContain(q.index);
   });
@@ -434,13 +467,13 @@ describe('IAM grants against what the handlers really send', () => {
   it('issue 23: the mail consumer sends only what SEND_MAIL_WRITES grants', () => {
     const sent = recorded.get('send-mail') ?? [];
     expect(sent.filter((a) => a.prefix).length).toBeGreaterThan(0);
-    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SEND_MAIL_WRITES).has(g))).toEqual([]);
+    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SEND_MAIL_WRITES, 'send-mail').has(g))).toEqual([]);
   });
 
   it('FLAG-1: the sweep sends only what SWEEP_WRITES grants', () => {
     const sent = recorded.get('sweep') ?? [];
     expect(sent.filter((a) => a.prefix).length).toBeGreaterThan(0);
-    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SWEEP_WRITES).has(g))).toEqual([]);
+    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SWEEP_WRITES, 'sweep').has(g))).toEqual([]);
   });
 
   it('FLAG-2: the sweep flagged the overdue access request within its grants', () => {
@@ -450,7 +483,7 @@ describe('IAM grants against what the handlers really send', () => {
   it('MAIL-2: receive-mail sends only what RECEIVE_MAIL_WRITES grants, and attached the reply', () => {
     const sent = recorded.get('receive-mail') ?? [];
     expect(sent).toContainEqual({ action: 'PutItem', prefix: KEY_PREFIX.content });
-    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(RECEIVE_MAIL_WRITES).has(g))).toEqual([]);
+    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(RECEIVE_MAIL_WRITES, 'receive-mail').has(g))).toEqual([]);
   });
 
   it('CHAT-1..3: the chat functions send only what CHAT_WRITES and CHAT_AUTHORIZER_WRITES grant', () => {
@@ -458,8 +491,15 @@ describe('IAM grants against what the handlers really send', () => {
     expect(sent).toContainEqual({ action: 'DeleteItem', prefix: KEY_PREFIX.chatTicket });
     expect(sent).toContainEqual({ action: 'PutItem', prefix: KEY_PREFIX.case });
     expect(sent.filter((a) => a.action === 'Scan')).toEqual([]);
-    const grants = allowed([...CHAT_WRITES, ...CHAT_AUTHORIZER_WRITES]);
+    const grants = allowed([...CHAT_WRITES, ...CHAT_AUTHORIZER_WRITES], 'chat-socket', 'chat-timer', 'chat-authorize');
     expect([...new Set(sent.map(asGrant))].filter((g) => !grants.has(g))).toEqual([]);
+  });
+
+  it('issue 18: every function read only what FUNCTION_READS declares (item prefixes and indexes)', () => {
+    const reads = [...recorded.values()].flat().filter((a) => (READ_ACTIONS as readonly string[]).includes(a.action));
+    // The scenario's reads are fenced ones: GetItem, BatchGetItem and Query of the table all seen.
+    for (const action of READ_ACTIONS) expect(reads.filter((a) => a.action === action && a.prefix).length).toBeGreaterThan(0);
+    expect(reads.filter((a) => a.index).length).toBeGreaterThan(0);
   });
 
   it('no Scan anywhere', () => {

@@ -629,7 +629,7 @@ export interface paths {
         /** Requests the caller decides: an approver's companies' (pending and decided), every one for portal admins (ACC-6) */
         get: operations["listAccessRequests"];
         put?: never;
-        /** Anyone with an individual corporate address (ACC-3) asks for a level on combinations of one organisation; a one-time code is mailed (ACC-6); rate-limited per address and source IP */
+        /** Anyone with an individual corporate address (ACC-3) asks for a level on combinations of one organisation; a one-time code is mailed (ACC-6); rate-limited per address and source IP. The answer is the same whether or not the organisation exists: a request the directory cannot match is kept, mails no code and never confirms */
         post: operations["createAccessRequest"];
         delete?: never;
         options?: never;
@@ -1169,6 +1169,29 @@ export interface components {
             items: components["schemas"]["Device"][];
             nextCursor: null;
         };
+        AccessRequestReceipt: {
+            requestId: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            level: "basic" | "read_only" | "designated";
+            orgId: string;
+            /** @enum {string} */
+            status: "unconfirmed";
+            createdAt: string;
+            codeExpiresAt: string;
+        };
+        CreateAccessRequest: {
+            /** Format: email */
+            email: string;
+            name: string;
+            /** @enum {string} */
+            level: "basic" | "read_only" | "designated";
+            combinations: {
+                orgId: string;
+                soldToOrgId?: string;
+            }[];
+        };
         AccessRequest: {
             requestId: string;
             email?: string;
@@ -1197,17 +1220,6 @@ export interface components {
             userId?: string;
             overdueFlaggedAt?: string;
             restricted?: boolean;
-        };
-        CreateAccessRequest: {
-            /** Format: email */
-            email: string;
-            name: string;
-            /** @enum {string} */
-            level: "basic" | "read_only" | "designated";
-            combinations: {
-                orgId: string;
-                soldToOrgId?: string;
-            }[];
         };
         ConfirmAccessRequest: {
             code: string;
@@ -6676,7 +6688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccessRequest"];
+                    "application/json": components["schemas"]["AccessRequestReceipt"];
                 };
             };
             /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */

@@ -3,7 +3,16 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { KEY_PREFIX } from '../../lambdas/data/keys';
-import { grantsOf, SWEEP_WRITES, WRITE_ACTIONS as WRITE_ACTION_NAMES, type WritePattern } from '../../lambdas/data/writes';
+import { TABLE } from '../../lambdas/data/table';
+import {
+  FUNCTION_READS,
+  grantsOf,
+  readsOf,
+  SWEEP_WRITES,
+  WRITE_ACTIONS as WRITE_ACTION_NAMES,
+  type ReadGrant,
+  type WritePattern,
+} from '../../lambdas/data/writes';
 import { ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import { CaseworkFunction } from '../../lib/constructs/casework-function';
 import { built, logicalId, resourcesOf, type Built } from './synth';
@@ -34,22 +43,34 @@ const leadingKeysOf = (s: Statement): unknown =>
   (s.Condition as Record<string, Record<string, unknown>> | undefined)?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
 
 /** A function's DynamoDB statements, as `action -> LeadingKeys patterns` ('table' for unfenced reads). */
+const isRead = (s: Statement) => actionsOf([s]).includes('dynamodb:GetItem');
 const tableGrantsOf = (statements: Statement[]) => {
   const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
   const onIndexes = dynamo.filter((s) => JSON.stringify(s.Resource).includes('/index/'));
   const onTable = dynamo.filter((s) => !JSON.stringify(s.Resource).includes('/index/'));
+  const writes = onTable.filter((s) => !isRead(s));
   return {
     index: onIndexes.map((s) => actionsOf([s]).sort()),
-    read: onTable.filter((s) => !s.Condition).map((s) => actionsOf([s]).sort()),
-    writes: Object.fromEntries(onTable.filter((s) => s.Condition).map((s) => [actionsOf([s]).join(','), leadingKeysOf(s)])),
-    conditions: onTable.filter((s) => s.Condition).map((s) => Object.keys(s.Condition as object)),
+    indexes: onIndexes.flatMap((s) => [s.Resource].flat().map((r) => /\/index\/(\w+)/.exec(JSON.stringify(r))?.[1])).sort(),
+    read: onTable.filter(isRead).map((s) => ({ actions: actionsOf([s]).sort(), keys: leadingKeysOf(s) ?? 'wholeTable' })),
+    writes: Object.fromEntries(writes.filter((s) => s.Condition).map((s) => [actionsOf([s]).join(','), leadingKeysOf(s)])),
+    conditions: writes.filter((s) => s.Condition).map((s) => Object.keys(s.Condition as object)),
   };
 };
 
-/** What the declaration (route table / SWEEP_WRITES -> lambdas/data/writes.ts) says the role holds. */
-const declared = (writes: readonly WritePattern[]) => ({
-  index: [['dynamodb:Query']],
-  read: [['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']],
+/** What the declaration (route table / SWEEP_WRITES / FUNCTION_READS in lambdas/data/writes.ts) says the role holds. */
+const declared = (writes: readonly WritePattern[], reads: ReadGrant) => ({
+  index: reads.indexes.length ? [['dynamodb:Query']] : [],
+  indexes: reads.indexes.map((i) => TABLE.indexes[i].name).sort(),
+  read:
+    reads.items === 'wholeTable' || reads.items.length
+      ? [
+          {
+            actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+            keys: reads.items === 'wholeTable' ? 'wholeTable' : reads.items.map((p) => `${p}*`),
+          },
+        ]
+      : [],
   writes: Object.fromEntries(
     Object.entries(grantsOf(writes)).map(([action, prefixes]) => [`dynamodb:${action}`, prefixes.map((p) => `${p}*`)]),
   ),
@@ -276,15 +297,15 @@ describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per f
     const served = routes.filter((r) => r.handler === handler);
     const grants = tableGrantsOf(statementsOf(b, handler));
     if (served.every((r) => r.table === 'none')) {
-      expect(grants).toEqual({ index: [], read: [], writes: {}, conditions: [] });
+      expect(grants).toEqual({ index: [], indexes: [], read: [], writes: {}, conditions: [] });
       return;
     }
-    expect(grants).toEqual(declared(served.flatMap(writesOf)));
+    expect(grants).toEqual(declared(served.flatMap(writesOf), readsOf(handler)));
   });
 
   it('FLAG-1: the sweep holds exactly the grants of SWEEP_WRITES', () => {
     const b = built(stage);
-    expect(tableGrantsOf(roleStatements(b, b.appStack.schedules.sweep))).toEqual(declared(SWEEP_WRITES));
+    expect(tableGrantsOf(roleStatements(b, b.appStack.schedules.sweep))).toEqual(declared(SWEEP_WRITES, readsOf('sweep')));
   });
 
   it('the grants are the IAM table of the README', () => {
@@ -328,6 +349,66 @@ describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per f
       expect(keys.length).toBeGreaterThan(0);
       for (const k of keys) expect(prefixes).toContain(k);
     }
+  });
+});
+
+/**
+ * Issue 18 finding 9: reads fenced per function. Each role's read statement is what
+ * FUNCTION_READS declares (above, per handler); here, what the fence must mean whatever the
+ * declaration says: only the notifier reads the whole table (stated as not yet fenced); machine
+ * and anonymous callers read no user's profile or case; the ticket authorizer reads nothing.
+ */
+describe('IAM: reads fenced by key prefix, per function', () => {
+  const fns = (b: Built): [string, IFunction][] => [
+    ...b.appStack.httpApi.functions.entries(),
+    ['sweep', b.appStack.schedules.sweep],
+    ['receive-mail', b.appStack.inboundMail.receiveMail],
+    ['notify', b.appStack.notifier.function],
+    ['send-mail', b.appStack.mail.function],
+    ['chat-authorize', b.appStack.chat.authorizerFunction],
+    ['chat-socket', b.appStack.chat.socketFunction],
+    ['chat-timer', b.appStack.chat.timerFunction],
+  ];
+  const readKeys = (b: Built, fn: IFunction) => tableGrantsOf(roleStatements(b, fn)).read.map((r) => r.keys);
+
+  it('every function of the app holds exactly its declared reads, and every function has a declaration', () => {
+    const b = built('prod');
+    for (const [name, fn] of fns(b)) {
+      const want = declared([], readsOf(name));
+      const got = tableGrantsOf(roleStatements(b, fn));
+      expect({ name, read: got.read, indexes: got.indexes }).toEqual({ name, read: want.read, indexes: want.indexes });
+    }
+    expect(Object.keys(FUNCTION_READS).sort()).toEqual(
+      fns(b)
+        .map(([n]) => n)
+        .sort(),
+    );
+  });
+
+  it('only the notifier reads the whole table', () => {
+    const b = built('prod');
+    const whole = fns(b)
+      .filter(([, fn]) => readKeys(b, fn).includes('wholeTable'))
+      .map(([n]) => n);
+    expect(whole).toEqual(['notify']);
+  });
+
+  it('machine ingestion and the anonymous access request read no profile, case or session; the authorizer reads nothing', () => {
+    const b = built('prod');
+    const f = b.appStack.httpApi.functions;
+    for (const name of ['ingest-alarms', 'ingest-incidents', 'ingest-maintenance', 'create-access-request']) {
+      const keys = readKeys(b, f.get(name)!).flat() as string[];
+      expect({ name, keys: keys.filter((k) => ['USER#*', 'CASE#*', 'SESSION#*', 'INBOX#*'].includes(k)) }).toEqual({
+        name,
+        keys: [],
+      });
+    }
+    expect(tableGrantsOf(roleStatements(b, b.appStack.chat.authorizerFunction)).read).toEqual([]);
+    // NOTE-3: only the inbox route reads inbox items.
+    const inboxReaders = fns(b)
+      .filter(([n, fn]) => n !== 'notify' && (readKeys(b, fn).flat() as string[]).includes('INBOX#*'))
+      .map(([n]) => n);
+    expect(inboxReaders).toEqual(['list-notifications']);
   });
 });
 

@@ -25,6 +25,7 @@ import type { Case } from '../../lambdas/domain/types';
 import { seedDemo } from '../../lib/local/demo-data';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
+import { renderFor } from '../../lambdas/domain/views';
 
 const DOMAIN = 'casework.test';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'mail');
@@ -158,7 +159,7 @@ beforeAll(async () => {
   await sendCaseMail(
     deps,
     cases.acme,
-    composeCaseMail(cases.acme, DOMAIN, testKeyring, { to: ['dana@acme.example'], text: 'Hi' }),
+    renderFor('mail', 'write', composeCaseMail(cases.acme, DOMAIN, testKeyring, { to: ['dana@acme.example'], text: 'Hi' })),
   );
   sesId = `0100018e-${String(sesCounter).padStart(4, '0')}-test-000000`;
 });

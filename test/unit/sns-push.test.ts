@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { snsPush } from '../../lambdas/adapters/sns-push';
+import { renderFor } from '../../lambdas/domain/views';
 
 const APNS = 'arn:aws:sns:eu-west-1:123456789012:app/APNS/casework';
 const FCM = 'arn:aws:sns:eu-west-1:123456789012:app/GCM/casework';
@@ -61,7 +62,11 @@ describe('NOTE-1: SNS platform endpoints', () => {
 
   it('NOTE-1: one Publish per device, with the APNs payload and the FCM v1 message', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm1' });
-    const sent = await push().publish(ENDPOINT, 'apns', { title: 'T', body: 'B', data: { caseNumber: '00000042' } });
+    const sent = await push().publish(
+      ENDPOINT,
+      'apns',
+      renderFor('push', 'write', { title: 'T', body: 'B', data: { caseNumber: '00000042' } }),
+    );
     expect(sent).toBe('sent');
     const input = sns.commandCalls(PublishCommand)[0].args[0].input;
     expect(input).toMatchObject({ TargetArn: ENDPOINT, MessageStructure: 'json' });
@@ -77,9 +82,13 @@ describe('NOTE-1: SNS platform endpoints', () => {
 
   it('NOTE-1: EndpointDisabled is reported as disabled (the caller removes the device); other errors throw', async () => {
     sns.on(PublishCommand).rejectsOnce(new EndpointDisabledException({ message: 'Endpoint is disabled', $metadata: {} }));
-    expect(await push().publish(ENDPOINT, 'apns', { title: 'T', body: 'B', data: {} })).toBe('disabled');
+    expect(await push().publish(ENDPOINT, 'apns', renderFor('push', 'write', { title: 'T', body: 'B', data: {} }))).toBe(
+      'disabled',
+    );
     sns.on(PublishCommand).rejects(new Error('throttled'));
-    await expect(push().publish(ENDPOINT, 'apns', { title: 'T', body: 'B', data: {} })).rejects.toThrow('throttled');
+    await expect(
+      push().publish(ENDPOINT, 'apns', renderFor('push', 'write', { title: 'T', body: 'B', data: {} })),
+    ).rejects.toThrow('throttled');
     sns.on(DeleteEndpointCommand).resolves({});
     await push().deleteEndpoint(ENDPOINT);
     expect(sns.commandCalls(DeleteEndpointCommand)[0].args[0].input).toEqual({ EndpointArn: ENDPOINT });
