@@ -174,7 +174,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
       ...(served.some((r) => r.sendsMail)
         ? { mailer: true, replyKeys: true }
         : served.some((r) => r.sendsNotices)
-          ? { mailDomain: true, mailQueue: 'send' as const }
+          ? { mailDomain: true }
           : {}),
       ...(served.some((r) => r.signsReplies) ? { replyKeys: true } : {}),
       ...(served.some((r) => r.push) ? { push: true } : {}),
@@ -225,7 +225,8 @@ export const RECEIVE_MAIL_FUNCTION: FunctionSpec = {
   module: 'mail/receive-mail',
   routes: [],
   table: { writes: RECEIVE_MAIL_WRITES },
-  mailer: true,
+  // Issue 23: MAIL-3 answers are mail intents (no SES); the domain names their From.
+  mailDomain: true,
   replyKeys: true,
   inboundBucket: true,
 };
@@ -244,7 +245,8 @@ export const CHAT_SOCKET_FUNCTION: FunctionSpec = {
   module: 'chat/socket',
   routes: [],
   table: { writes: CHAT_WRITES },
-  mailer: true,
+  // Issue 23: transcripts and callback alerts are mail intents (no SES).
+  mailDomain: true,
   replyKeys: true,
   connections: true,
   chatTimers: true,
@@ -256,7 +258,8 @@ export const CHAT_TIMER_FUNCTION: FunctionSpec = {
   module: 'chat/timer',
   routes: [],
   table: { writes: CHAT_WRITES },
-  mailer: true,
+  // Issue 23: transcripts and callback alerts are mail intents (no SES).
+  mailDomain: true,
   replyKeys: true,
   connections: true,
 };

@@ -168,3 +168,14 @@ export const mailJobPut = (table: string, job: MailJob, expiresAt: number) => ({
     ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
   },
 });
+
+/** A mail intent outlives the stream's 24-hour retention and the mail queue's retries. */
+export const MAIL_INTENT_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Issue 23: the intents of a change's mail, as Puts for the change's own transaction (put them
+ * last, so the change's own items keep their cancellation-reason positions). The stream carries
+ * each INSERT to the notifier, which queues the job; nothing can be lost between commit and queue.
+ */
+export const mailIntentPuts = (table: string, jobs: readonly MailJob[] | undefined, at: string) =>
+  (jobs ?? []).map((job) => mailJobPut(table, job, ttlIn(new Date(at), MAIL_INTENT_TTL_SECONDS)));

@@ -105,6 +105,12 @@ export const WRITE_PATTERNS = {
   removeDevice: { DeleteItem: [DEVICE] },
   /** access-request-repo open (ACC-6): the request, both rate-limit counters and the code mail's intent (issue 23) in one transaction. */
   openAccessRequest: { PutItem: [ACCESSREQ, MAILJOB], UpdateItem: [RATE] },
+  /**
+   * outbox-repo mailIntentPuts (issue 23): MAILJOB#<key> intents written in the transaction of the
+   * change that causes the mail (closure decline, approvers, decision, chat transcript and
+   * callback alert, MAIL-3 answer); the stream carries them to the mail queue.
+   */
+  mailIntent: { PutItem: [MAILJOB] },
   /** outbox-repo mail log (issue 23): per case, what became of each mail job. */
   mailLog: { PutItem: [MAILLOG] },
   /** access-request-repo countAttempt and confirm (ACC-6): the request, and the admin case with its Reference ID. */
@@ -135,6 +141,7 @@ export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
   'attachInbound',
   'autoReplyOnce',
   'recordOutboundMail',
+  'mailIntent',
 ];
 export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAccessRequest'];
 
@@ -154,7 +161,7 @@ export const CHAT_WRITES: readonly WritePattern[] = [
   'chatAvailability',
   'appendUpdate',
   'saveCase',
-  'recordOutboundMail',
+  'mailIntent',
 ];
 /** The $connect authorizer: it only consumes tickets. */
 export const CHAT_AUTHORIZER_WRITES: readonly WritePattern[] = ['consumeChatTicket'];

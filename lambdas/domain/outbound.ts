@@ -35,11 +35,15 @@ export type MailJob = JobBase &
     /** CASE-7: whoever asked to close the case hears that staff declined, and why. */
     | { kind: 'closure-declined'; caseNumber: string; userId: string; comment?: string }
     | { kind: 'notification'; event: NotificationEvent; userId: string; reasons: Reason[] }
+    /** CHAT-3: the transcript saved on the case as update `updateId`, mailed to the chat's customer. */
+    | { kind: 'chat-transcript'; caseNumber: string; updateId: string; userId: string }
     /**
-     * Mail to an address with no account behind it (the access-request code): rendered by the
-     * change itself, which is the only party that may know the text (a one-time code).
+     * Mail rendered by the change itself: to an address with no account behind it (the
+     * access-request code, a MAIL-3 answer), or per recipient's access by the change (approvers,
+     * CHAT-2 alerts, FLAG-2). `caseNumber` when it is mail of a case: its SES id is recorded
+     * against the case (MAIL-1) and it shows in the case's mail log.
      */
-    | { kind: 'notice'; mail: OutboundMail; requestId?: string }
+    | { kind: 'notice'; mail: OutboundMail; requestId?: string; caseNumber?: string }
   );
 
 export type MailJobKind = MailJob['kind'];
@@ -79,7 +83,7 @@ export const mailLedgerKey = (job: Pick<MailJob, 'key'>) => `mail#${job.key}`;
 
 /** The case a job is about, if any (its mail log lives there). */
 export const caseOfJob = (job: MailJob): string | undefined => {
-  if (job.kind === 'notice') return undefined;
+  if (job.kind === 'notice') return job.caseNumber;
   if (job.kind === 'notification') return job.event.caseNumber ?? job.event.case?.caseNumber;
   return job.caseNumber;
 };
@@ -159,7 +163,7 @@ export const renderJob = async (
   deps: Deps,
   job: MailJob,
 ): Promise<{ mail: OutboundMail; caseNumber?: string } | { skip: Exclude<MailOutcome, 'sent' | 'already-sent'> }> => {
-  if (job.kind === 'notice') return { mail: job.mail };
+  if (job.kind === 'notice') return { mail: job.mail, ...(job.caseNumber ? { caseNumber: job.caseNumber } : {}) };
   if (job.kind === 'notification') {
     const e = job.event;
     const orgId = e.orgId ?? e.case?.orgId ?? e.notice?.orgId;
@@ -193,6 +197,20 @@ export const renderJob = async (
         mail: compose(`Status ${job.status.replace('_', ' ')}: `, STATUS_TEXT[job.status] ?? ''),
         caseNumber: c.caseNumber,
       };
+    case 'chat-transcript': {
+      // CHAT-3: the transcript as it is on the case, for the customer's access now.
+      const u = await deps.cases.getUpdate(c.caseNumber, job.updateId);
+      if (!u || u.visibility !== 'public') return { skip: 'superseded' };
+      const v = viewUpdate(u, who.access, 'full') as { body?: string };
+      const name = who.caller.user?.name ?? '';
+      return {
+        mail: compose(
+          'Chat transcript: ',
+          `Hello ${name},\n\nHere is the transcript of your chat, also saved on the case.\n\n${v.body ?? ''}`,
+        ),
+        caseNumber: c.caseNumber,
+      };
+    }
     case 'closure-declined':
       return {
         mail: compose(

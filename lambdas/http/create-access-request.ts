@@ -1,4 +1,3 @@
-import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { openAccessRequest } from '../domain/access-requests';
 import type { CreateAccessRequestBody } from '../schemas/access-requests';
 import { httpRoute } from './middleware';
@@ -12,5 +11,4 @@ export const handler = httpRoute<unknown, unknown, CreateAccessRequestBody>(
     const res = await openAccessRequest(req.deps, req.body, req.sourceIp, req.idempotency);
     return { status: res.status, body: res.body, headers: replayedHeader(res) };
   },
-  { ports: MAIL_QUEUE_PORTS },
 );

@@ -1,4 +1,3 @@
-import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { decideClosure } from '../domain/case-changes';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
@@ -11,5 +10,4 @@ export const handler = httpRoute<{ caseNumber: string }, unknown, { accept: bool
     const res = await decideClosure(req.deps, req.caller!, req.params.caseNumber, accept, comment, req.idempotency);
     return { status: res.status, body: res.body, headers: replayedHeader(res) };
   },
-  { ports: MAIL_QUEUE_PORTS },
 );
