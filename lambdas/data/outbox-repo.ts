@@ -154,8 +154,30 @@ export const listMailLog = async (ref: TableRef, caseNumber: string): Promise<Ma
   return out.sort((a, b) => (a.at < b.at ? 1 : -1));
 };
 
+/** The `queued` entry: written only where there is none (a consumer's later state is never overwritten). */
+export const recordMailQueued = async (ref: TableRef, entry: MailLogEntry): Promise<void> => {
+  await ref.doc
+    .send(
+      new PutCommand({
+        TableName: ref.table,
+        Item: {
+          ...mailLogKey(entry.caseNumber, entry.key),
+          entity: 'mail-log',
+          ...entry,
+          [TABLE.ttlAttribute]: ttlIn(new Date(entry.at), MAIL_LOG_TTL_SECONDS),
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      }),
+    )
+    .catch((err: unknown) => {
+      if (!conditionFailed(err)) throw err;
+    });
+};
+
 export const mailLogRepo = (ref: TableRef): MailLogRepo => ({
   record: (entry) => recordMailLog(ref, entry),
+  queued: (entry) => recordMailQueued(ref, entry),
   list: (caseNumber) => listMailLog(ref, caseNumber),
 });
 

@@ -149,7 +149,7 @@ export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAc
  * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, inbox items, and devices
  * SNS reports disabled; it changes no case and sends no mail (it queues mail jobs, issue 23).
  */
-export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice'];
+export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice', 'mailLog'];
 
 /** The mail queue's consumer (issue 23): its once-only ledger, SES's ids of the mail it sends, the per-case mail log. */
 export const SEND_MAIL_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'mailLog'];

@@ -18,6 +18,8 @@ import { caseAccess, type Caller, type CaseAccess } from './policy';
 import type { Deps } from './ports';
 import type { Case, Status } from './types';
 import { viewCase, viewFor, viewUpdate } from './views';
+import type { MailErrorClass } from './mail-log';
+import type { MailLogRepo, MailQueue } from './ports';
 
 interface JobBase {
   /** Once-only key of this send (the outbox ledger claims `mail#<key>`); the same change derives the same key. */
@@ -56,13 +58,18 @@ export interface MailLogEntry {
   caseNumber: string;
   key: string;
   kind: MailJobKind;
-  /** `retrying` until it is sent; `dead-lettered` after the last try (the whole job is in the DLQ). */
-  state: 'retrying' | 'sent' | 'not-allowed' | 'superseded' | 'dead-lettered';
+  /**
+   * `queued` when the notifier queued it; `retrying` after a failed try, until it is sent;
+   * `dead-lettered` after the last try (the whole job is in the DLQ).
+   */
+  state: 'queued' | 'retrying' | 'sent' | 'not-allowed' | 'superseded' | 'dead-lettered';
   attempts: number;
   at: string;
   /** The recipient's user id (never an address: this is read by staff whatever their region). */
   userId?: string;
   error?: string;
+  /** The failure in a word (lambdas/domain/mail-log.ts), what staff are shown of `error`. */
+  errorClass?: MailErrorClass;
 }
 
 /** Retries after the first try, before the job goes to the dead-letter queue (the queue's maxReceiveCount less one). */
@@ -271,3 +278,25 @@ export const sendMailJob = async (deps: Deps, job: MailJob, opts: SendOptions): 
 
 /** The user a job is for, when it names one (mail logs carry ids, never addresses). */
 export const userOfJob = (job: MailJob): string | undefined => ('userId' in job ? job.userId : undefined);
+
+/**
+ * Issue 23: the mail queue as the notifier uses it: once jobs of a case are on the queue, the
+ * case's mail log says `queued` (only where it says nothing yet: the consumer may be faster).
+ * Logging is best effort; the queueing is what must succeed.
+ */
+export const loggedMailQueue = (queue: MailQueue, log: () => MailLogRepo): MailQueue => ({
+  enqueue: async (jobs) => {
+    await queue.enqueue(jobs);
+    await Promise.all(
+      jobs.map(async (job) => {
+        const caseNumber = caseOfJob(job);
+        if (!caseNumber) return;
+        const userId = userOfJob(job);
+        const entry = { caseNumber, key: job.key, kind: job.kind, state: 'queued', attempts: 0, at: job.at } as const;
+        await log()
+          .queued({ ...entry, ...(userId ? { userId } : {}) })
+          .catch(() => undefined);
+      }),
+    );
+  },
+});

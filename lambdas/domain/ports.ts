@@ -322,6 +322,8 @@ export interface MailQueue {
 /** Issue 23: per case, what became of each mail (staff see undelivered mail). */
 export interface MailLogRepo {
   record(entry: MailLogEntry): Promise<void>;
+  /** Issue 23: `queued`, only where the case's log has no entry for the job yet. */
+  queued(entry: MailLogEntry): Promise<void>;
   list(caseNumber: string): Promise<MailLogEntry[]>;
 }
 

@@ -26,3 +26,23 @@ export const InboundMailParams = z.strictObject({
 });
 
 export const InboundMailListSchema = pageOf(InboundMailSchema, 'InboundMailList');
+
+/**
+ * GET /cases/{caseNumber}/mail (issue 23): each mail of the case and what became of it, for staff.
+ * Built by the `caseMail` view (lambdas/domain/views.ts); restricted staff (PRIV-1) get no recipient.
+ */
+export const CaseMailSchema = z
+  .object({
+    mailId: z.string(),
+    kind: z.enum(['case-update', 'case-status', 'reminder', 'closure-declined', 'notification', 'chat-transcript', 'notice']),
+    status: z.enum(['queued', 'sent', 'failed', 'dead-lettered', 'not-sent']),
+    reason: z.enum(['not-allowed', 'superseded']).optional(),
+    attempts: z.number().int(),
+    lastAttemptAt: z.string(),
+    lastErrorClass: z.enum(['connection', 'timeout', 'throttled', 'rejected', 'busy', 'other']).optional(),
+    recipientId: z.string().optional(),
+    restricted: z.boolean().optional(),
+  })
+  .meta({ id: 'CaseMail' });
+
+export const CaseMailListSchema = pageOf(CaseMailSchema, 'CaseMailList');
