@@ -222,11 +222,15 @@ export const claimAutoReply = async (
   try {
     if (!mail) await ref.doc.send(new PutCommand(claim));
     // Issue 23: the claim and the answer's mail intent together: a claimed answer is always sent.
-    else await ref.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: claim }, ...mailIntentPuts(ref.table, [mail], mail.at)] }));
+    else
+      await ref.doc.send(
+        new TransactWriteCommand({ TransactItems: [{ Put: claim }, ...mailIntentPuts(ref.table, [mail], mail.at)] }),
+      );
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+      return false;
     throw err;
   }
 };

@@ -292,7 +292,10 @@ const answerOnce = async (
   // the mail queue's consumer with retries: a claimed answer is never lost to a failed send.
   const job: MailJob = {
     kind: 'notice',
-    key: `auto-reply#${createHash('sha256').update(`${from}|${dayOf(at)}|${claimKind}`).digest('hex').slice(0, 32)}`,
+    key: `auto-reply#${createHash('sha256')
+      .update(`${from}|${dayOf(at)}|${claimKind}`)
+      .digest('hex')
+      .slice(0, 32)}`,
     at,
     mail: explanatoryReply(deps.mailDomain, from, kind, { subject: m.subject, messageId: m.messageId }, caseNumber),
   };
