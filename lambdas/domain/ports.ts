@@ -545,6 +545,8 @@ export interface RateWindow {
 export interface RateLimitStore {
   /** Counts one request in the window; false (and nothing counted) when it already holds `limit`. */
   take(w: RateWindow): Promise<boolean>;
+  /** Gives back one request counted by `take` (never below zero): a refused request uses up nothing. */
+  giveBack(w: RateWindow): Promise<void>;
 }
 
 /** Issue 12 (CHAT-1..3): chats, their connections, tickets and analyst availability. */
