@@ -84,7 +84,8 @@ export const inlineMailQueue = (deps: () => Deps): MailQueue => ({
 const withIntentsQueued = (deps: Deps): Deps => {
   const queue = async (committed: boolean, jobs: readonly MailJob[] | MailJob | undefined) => {
     const list = jobs === undefined ? [] : Array.isArray(jobs) ? jobs : [jobs as MailJob];
-    if (committed && list.length) await deps.mailQueue.enqueue([...list]);
+    // The stream is not the request: a queue that fails never reaches the caller (it retries there).
+    if (committed && list.length) await deps.mailQueue.enqueue([...list]).catch(() => undefined);
   };
   const { cases, accessRequests, mail } = deps;
   const saveCase = cases.saveCase.bind(cases);
