@@ -176,7 +176,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
       ...(served.some((r) => r.sendsMail)
         ? { mailer: true, replyKeys: true }
         : served.some((r) => r.sendsNotices)
-          ? { mailDomain: true, mailQueue: 'send' as const }
+          ? { mailDomain: true }
           : {}),
       ...(served.some((r) => r.signsReplies) ? { replyKeys: true } : {}),
       ...(served.some((r) => r.push) ? { push: true } : {}),
@@ -227,7 +227,8 @@ export const RECEIVE_MAIL_FUNCTION: FunctionSpec = {
   module: 'mail/receive-mail',
   routes: [],
   table: { writes: RECEIVE_MAIL_WRITES, reads: readsOf('receive-mail') },
-  mailer: true,
+  // MAIL-3 answers are mail intents (no SES); the domain names their From.
+  mailDomain: true,
   replyKeys: true,
   inboundBucket: true,
 };
@@ -246,7 +247,8 @@ export const CHAT_SOCKET_FUNCTION: FunctionSpec = {
   module: 'chat/socket',
   routes: [],
   table: { writes: CHAT_WRITES, reads: readsOf('chat-socket') },
-  mailer: true,
+  // Transcripts and callback alerts are mail intents (no SES).
+  mailDomain: true,
   replyKeys: true,
   connections: true,
   chatTimers: true,
@@ -258,7 +260,8 @@ export const CHAT_TIMER_FUNCTION: FunctionSpec = {
   module: 'chat/timer',
   routes: [],
   table: { writes: CHAT_WRITES, reads: readsOf('chat-timer') },
-  mailer: true,
+  // Transcripts and callback alerts are mail intents (no SES).
+  mailDomain: true,
   replyKeys: true,
   connections: true,
 };

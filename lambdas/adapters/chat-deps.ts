@@ -6,15 +6,16 @@ import { managementConnections } from './chat-connections';
 import { sqsChatTimers } from './chat-timers';
 import { appDeps } from './deps';
 import { referenceId } from './ids';
-import { MAIL_PORTS } from './mail-ports';
+import { replyKeyring } from './reply-keys';
 
 let deps: ChatDeps | undefined;
 
 /** One set per container; each port is built when first used (a function gets only its bindings). */
 export const chatDeps = (): ChatDeps => {
   if (deps) return deps;
-  // Chat mails transcripts to the case (the mailer and the reply keys).
-  const app = appDeps(MAIL_PORTS);
+  // Chat sends no mail (issue 23): its transcripts and callback alerts are mail intents written
+  // with the change; the alerts are case mail, signed with the reply keys.
+  const app = appDeps({ replyKeys: replyKeyring });
   let chats: ChatDeps['chats'] | undefined;
   const connections = managementConnections();
   const timers = sqsChatTimers();
@@ -27,14 +28,8 @@ export const chatDeps = (): ChatDeps => {
     get cases() {
       return app.cases;
     },
-    get mailer() {
-      return app.mailer;
-    },
     get mailDomain() {
       return app.mailDomain;
-    },
-    get mail() {
-      return app.mail;
     },
     replyKeys: app.replyKeys,
     get chats() {

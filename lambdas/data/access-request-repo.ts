@@ -9,7 +9,7 @@ import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from
 import type { AccessGrant, AccessRequestRepo, Page, PageRequest, RateLimit } from '../domain/ports';
 import type { AccessRequest, AuditEvent, User } from '../domain/types';
 import type { MailJob } from '../domain/outbound';
-import { mailJobPut } from './outbox-repo';
+import { mailIntentPuts, mailJobPut } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseItem } from './case-repo';
 import { listOrgMembers, membershipItem } from './directory-repo';
@@ -136,6 +136,7 @@ export const confirmRequest = async (
   r: AccessRequest,
   adminCase: AccessGrant['closedCase'],
   events: AuditEvent[] = [],
+  mail?: readonly MailJob[],
 ): Promise<boolean> => {
   const set = setAll(
     {
@@ -168,6 +169,8 @@ export const confirmRequest = async (
             caseNumber: adminCase.caseNumber,
           }),
           ...events.map((e) => appendPut(ref.table, eventItem(e))),
+          // Issue 23: the approvers' mail, written with the confirmation that causes it.
+          ...mailIntentPuts(ref.table, mail, r.confirmedAt ?? adminCase.createdAt),
         ],
       }),
     );
@@ -210,6 +213,7 @@ export const decideRequest = async (
   r: AccessRequest,
   grant: AccessGrant | undefined,
   closing: Omit<AccessGrant, 'user' | 'memberships'>,
+  mail?: readonly MailJob[],
 ): Promise<boolean> => {
   const set = setAll({ status: r.status, decision: r.decision, ...(r.userId ? { userId: r.userId } : {}) }, 'd');
   try {
@@ -248,6 +252,8 @@ export const decideRequest = async (
                 ...grant.memberships.map((m) => ({ Put: { TableName: ref.table, Item: membershipItem(m) } })),
               ]
             : []),
+          // Issue 23: the requester's decision mail, written with the decision.
+          ...mailIntentPuts(ref.table, mail, closing.closedCase.updatedAt),
         ],
       }),
     );
@@ -366,8 +372,8 @@ export const accessRequestRepo = (ref: TableRef): AccessRequestRepo => ({
   open: (r, limits, expiresAt, mail) => openRequest(ref, r, limits, expiresAt, mail),
   get: (id) => getRequest(ref, id),
   countAttempt: (id, max, now) => countAttempt(ref, id, max, now),
-  confirm: (r, c, events) => confirmRequest(ref, r, c, events),
-  decide: (r, grant, closing) => decideRequest(ref, r, grant, closing),
+  confirm: (r, c, events, mail) => confirmRequest(ref, r, c, events, mail),
+  decide: (r, grant, closing, mail) => decideRequest(ref, r, grant, closing, mail),
   listFor: (org, status, page) => listFor(ref, org, status, page),
   duePending: (before, page) => duePending(ref, before, page),
   flagOverdue: (r, at) => flagOverdue(ref, r, at),

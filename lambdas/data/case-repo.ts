@@ -5,6 +5,8 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseFilter, CaseRepo, IdempotencyRecord, IdempotencyWrite, Page, PageRequest } from '../domain/ports';
 import type { AuditEvent, Case, CaseUpdate, Severity } from '../domain/types';
+import type { MailJob } from '../domain/outbound';
+import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';
 import { appendPut, eventItem, fromItem, idempotencyPut, lostRace, throwIfKeyTaken, updateItem } from './items';
@@ -202,6 +204,7 @@ export const appendUpdate = async (
   u: CaseUpdate,
   current: Case,
   idempotency?: IdempotencyWrite,
+  mail?: readonly MailJob[],
 ): Promise<Case | undefined> => {
   const next: Case = { ...current, updatedAt: u.createdAt, version: current.version + 1 };
   const idx = caseIndexKeys(next);
@@ -236,6 +239,8 @@ export const appendUpdate = async (
             },
           },
           ...(idempotency ? [idempotencyPut(ref.table, idempotency, u.createdAt)] : []),
+          // Issue 23: the mail this update causes, in its own transaction (last: positions above stay).
+          ...mailIntentPuts(ref.table, mail, u.createdAt),
         ],
       }),
     );
@@ -289,10 +294,10 @@ export const saveCase = async (
   ref: TableRef,
   next: Case,
   expectedVersion: number,
-  extra: { updates?: CaseUpdate[]; events?: AuditEvent[]; idempotency?: IdempotencyWrite },
+  extra: { updates?: CaseUpdate[]; events?: AuditEvent[]; idempotency?: IdempotencyWrite; mail?: readonly MailJob[] },
 ): Promise<boolean> => {
   const puts = [...(extra.updates ?? []).map(updateItem), ...(extra.events ?? []).map(eventItem)];
-  if (puts.length + 2 > MAX_TRANSACTION_ITEMS) throw new Error('Too many items for one case change');
+  if (puts.length + 2 + (extra.mail?.length ?? 0) > MAX_TRANSACTION_ITEMS) throw new Error('Too many items for one case change');
   try {
     await ref.doc.send(
       new TransactWriteCommand({
@@ -308,6 +313,8 @@ export const saveCase = async (
           },
           ...(extra.idempotency ? [idempotencyPut(ref.table, extra.idempotency, next.updatedAt)] : []),
           ...puts.map((item) => appendPut(ref.table, item)),
+          // Issue 23: the mail this change causes, written with it.
+          ...mailIntentPuts(ref.table, extra.mail, next.updatedAt),
         ],
       }),
     );
@@ -356,7 +363,7 @@ export const caseRepo = (ref: TableRef): CaseRepo => ({
   getIdempotency: (scope, key) => getIdempotency(ref, scope, key),
   listOrgCases: (f, page) => listOrgCases(ref, f, page),
   listContactCases: (userId, f, page) => listContactCases(ref, userId, f, page),
-  appendUpdate: (u, current, idem) => appendUpdate(ref, u, current, idem),
+  appendUpdate: (u, current, idem, mail) => appendUpdate(ref, u, current, idem, mail),
   listUpdates: (n, opts, page) => listUpdates(ref, n, opts, page),
   getUpdate: (n, id) => getUpdate(ref, n, id),
   saveCase: (next, expected, extra) => saveCase(ref, next, expected, extra),

@@ -7,6 +7,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttachInbound, InboundRecord, MailRepo, Page, PageRequest } from '../domain/ports';
 import type { Case } from '../domain/types';
+import type { MailJob } from '../domain/outbound';
+import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
 import { appendPut, eventItem, fromItem, ttlIn, updateItem } from './items';
 import { caseIndexKeys, inboundLogIndexKeys, inboundLogPartition, keys, mailKeys, userIndexKeys } from './keys';
@@ -206,22 +208,29 @@ export const claimAutoReply = async (
   day: string,
   kind: string,
   ttlSeconds: number,
+  mail?: MailJob,
 ): Promise<boolean> => {
+  const claim = {
+    TableName: ref.table,
+    Item: {
+      ...mailKeys.autoReply(sender, day, kind),
+      entity: 'auto-reply',
+      [TABLE.ttlAttribute]: ttlIn(new Date(`${day}T00:00:00Z`), ttlSeconds),
+    },
+    ...notExists,
+  };
   try {
-    await ref.doc.send(
-      new PutCommand({
-        TableName: ref.table,
-        Item: {
-          ...mailKeys.autoReply(sender, day, kind),
-          entity: 'auto-reply',
-          [TABLE.ttlAttribute]: ttlIn(new Date(`${day}T00:00:00Z`), ttlSeconds),
-        },
-        ...notExists,
-      }),
-    );
+    if (!mail) await ref.doc.send(new PutCommand(claim));
+    // Issue 23: the claim and the answer's mail intent together: a claimed answer is always sent.
+    else
+      await ref.doc.send(
+        new TransactWriteCommand({ TransactItems: [{ Put: claim }, ...mailIntentPuts(ref.table, [mail], mail.at)] }),
+      );
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
+    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+      return false;
     throw err;
   }
 };
@@ -275,6 +284,6 @@ export const mailRepo = (ref: TableRef): MailRepo => ({
   caseByMessageId: (id) => caseByMessageId(ref, id),
   caseByReference: (r) => caseByReference(ref, r),
   userIdByEmail: (email) => userIdByEmail(ref, email),
-  claimAutoReply: (sender, day, kind, ttl) => claimAutoReply(ref, sender, day, kind, ttl),
+  claimAutoReply: (sender, day, kind, ttl, mail) => claimAutoReply(ref, sender, day, kind, ttl, mail),
   listInbound: (now, page) => listInbound(ref, now, page),
 });

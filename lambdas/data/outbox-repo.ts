@@ -154,8 +154,30 @@ export const listMailLog = async (ref: TableRef, caseNumber: string): Promise<Ma
   return out.sort((a, b) => (a.at < b.at ? 1 : -1));
 };
 
+/** The `queued` entry: written only where there is none (a consumer's later state is never overwritten). */
+export const recordMailQueued = async (ref: TableRef, entry: MailLogEntry): Promise<void> => {
+  await ref.doc
+    .send(
+      new PutCommand({
+        TableName: ref.table,
+        Item: {
+          ...mailLogKey(entry.caseNumber, entry.key),
+          entity: 'mail-log',
+          ...entry,
+          [TABLE.ttlAttribute]: ttlIn(new Date(entry.at), MAIL_LOG_TTL_SECONDS),
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      }),
+    )
+    .catch((err: unknown) => {
+      if (!conditionFailed(err)) throw err;
+    });
+};
+
 export const mailLogRepo = (ref: TableRef): MailLogRepo => ({
   record: (entry) => recordMailLog(ref, entry),
+  queued: (entry) => recordMailQueued(ref, entry),
   list: (caseNumber) => listMailLog(ref, caseNumber),
 });
 
@@ -168,3 +190,14 @@ export const mailJobPut = (table: string, job: MailJob, expiresAt: number) => ({
     ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
   },
 });
+
+/** A mail intent outlives the stream's 24-hour retention and the mail queue's retries. */
+export const MAIL_INTENT_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Issue 23: the intents of a change's mail, as Puts for the change's own transaction (put them
+ * last, so the change's own items keep their cancellation-reason positions). The stream carries
+ * each INSERT to the notifier, which queues the job; nothing can be lost between commit and queue.
+ */
+export const mailIntentPuts = (table: string, jobs: readonly MailJob[] | undefined, at: string) =>
+  (jobs ?? []).map((job) => mailJobPut(table, job, ttlIn(new Date(at), MAIL_INTENT_TTL_SECONDS)));

@@ -34,4 +34,25 @@ export const takeRateToken = async (ref: TableRef, w: RateWindow): Promise<boole
   }
 };
 
-export const rateLimitRepo = (ref: TableRef): RateLimitStore => ({ take: (w) => takeRateToken(ref, w) });
+/** Issue 23: one request given back to its window, only while the window counts one or more. */
+export const giveBackRateToken = async (ref: TableRef, w: RateWindow): Promise<void> => {
+  try {
+    await ref.doc.send(
+      new UpdateCommand({
+        TableName: ref.table,
+        Key: keys.rateWindow(w.callerId, w.name, w.windowStart.toISOString()),
+        UpdateExpression: 'ADD #count :minusOne',
+        ConditionExpression: '#count > :zero',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+};
+
+export const rateLimitRepo = (ref: TableRef): RateLimitStore => ({
+  take: (w) => takeRateToken(ref, w),
+  giveBack: (w) => giveBackRateToken(ref, w),
+});

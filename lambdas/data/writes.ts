@@ -106,6 +106,12 @@ export const WRITE_PATTERNS = {
   removeDevice: { DeleteItem: [DEVICE] },
   /** access-request-repo open (ACC-6): the request, both rate-limit counters and the code mail's intent (issue 23) in one transaction. */
   openAccessRequest: { PutItem: [ACCESSREQ, MAILJOB], UpdateItem: [RATE] },
+  /**
+   * outbox-repo mailIntentPuts (issue 23): MAILJOB#<key> intents written in the transaction of the
+   * change that causes the mail (closure decline, approvers, decision, chat transcript and
+   * callback alert, MAIL-3 answer); the stream carries them to the mail queue.
+   */
+  mailIntent: { PutItem: [MAILJOB] },
   /** outbox-repo mail log (issue 23): per case, what became of each mail job. */
   mailLog: { PutItem: [MAILLOG] },
   /** access-request-repo countAttempt and confirm (ACC-6): the request, and the admin case with its Reference ID. */
@@ -136,6 +142,7 @@ export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
   'attachInbound',
   'autoReplyOnce',
   'recordOutboundMail',
+  'mailIntent',
 ];
 export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAccessRequest'];
 
@@ -143,7 +150,7 @@ export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAc
  * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, inbox items, and devices
  * SNS reports disabled; it changes no case and sends no mail (it queues mail jobs, issue 23).
  */
-export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice'];
+export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice', 'mailLog'];
 
 /** The mail queue's consumer (issue 23): its once-only ledger, SES's ids of the mail it sends, the per-case mail log. */
 export const SEND_MAIL_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'mailLog'];
@@ -155,7 +162,7 @@ export const CHAT_WRITES: readonly WritePattern[] = [
   'chatAvailability',
   'appendUpdate',
   'saveCase',
-  'recordOutboundMail',
+  'mailIntent',
 ];
 /** The $connect authorizer: it only consumes tickets. */
 export const CHAT_AUTHORIZER_WRITES: readonly WritePattern[] = ['consumeChatTicket'];
@@ -220,6 +227,8 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   'list-updates': CASE_ROUTE,
   'get-update': CASE_ROUTE,
   'list-history': CASE_ROUTE,
+  // The case's mail log (MAILLOG#<case>), staff only.
+  'list-case-mail': reads([...CALLER, CASE, MAILLOG]),
   'create-update': CASE_WRITE,
   'request-escalation': CASE_WRITE,
   'decide-escalation': CASE_WRITE,

@@ -457,17 +457,20 @@ export const confirmAccessRequest = async (deps: Deps, requestId: string, code: 
     { actorId: 'system', actorName: 'Casework', actorKind: 'system' },
     'Access request',
   );
-  if (!(await deps.accessRequests.confirm(confirmed, adminCase, [created]))) return confirmAccessRequest(deps, requestId, code);
+  // Issue 23: the approvers' mail (case mail of the admin case, a reply token per approver) is
+  // written with the confirmation, so a confirmed request always reaches its approvers.
   const approvers = await deps.accessRequests.approversOf(confirmed.decidingOrgId);
-  if (approvers.length) {
-    const keyring = await deps.replyKeys();
-    for (const a of approvers) {
-      await sendQuietly(
-        deps,
-        `access-approvers#${requestId}#${a.userId}`,
-        approverMail(deps.mailDomain, keyring, adminCase, a.email, confirmed),
-      );
-    }
+  const keyring = approvers.length ? await deps.replyKeys() : undefined;
+  const approverJobs: MailJob[] = approvers.map((a) => ({
+    kind: 'notice',
+    key: `access-approvers#${requestId}#${a.userId}`,
+    at,
+    requestId,
+    caseNumber,
+    mail: approverMail(deps.mailDomain, keyring!, adminCase, a.email, confirmed),
+  }));
+  if (!(await deps.accessRequests.confirm(confirmed, adminCase, [created], approverJobs))) {
+    return confirmAccessRequest(deps, requestId, code);
   }
   return viewFor('accessRequest', confirmed, 'write');
 };
@@ -695,10 +698,16 @@ export const decideAccessRequest = async (
         events,
       };
     }
-    if (
-      await deps.accessRequests.decide(next, grant, { closedCase: closed, caseVersion: c.version, updates: [update], events })
-    ) {
-      await sendQuietly(deps, `access-decision#${next.requestId}`, decisionMail(deps.mailDomain, next));
+    // Issue 23: the requester's mail is written with the decision, never queued after it.
+    const decisionJob: MailJob = {
+      kind: 'notice',
+      key: `access-decision#${next.requestId}`,
+      at,
+      requestId: next.requestId,
+      mail: decisionMail(deps.mailDomain, next),
+    };
+    const closing = { closedCase: closed, caseVersion: c.version, updates: [update], events };
+    if (await deps.accessRequests.decide(next, grant, closing, [decisionJob])) {
       return viewFor('accessRequest', next, access);
     }
   }

@@ -17,6 +17,7 @@ import {
 import { afterCustomerResponse, assertTransition, closedCaseRefusal, withStatus } from './lifecycle';
 import { canSeeInternal, canWrite, type Caller, type CaseAccess } from './policy';
 import type { Deps, Page, PageRequest } from './ports';
+import type { MailJob } from './outbound';
 import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from './types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type HistoryEventView, type UpdateView } from './views';
@@ -93,6 +94,11 @@ export interface Change {
   next: Case;
   updates?: CaseUpdate[];
   events?: AuditEvent[];
+  /**
+   * Issue 23: mail the change causes that the stream cannot tell from the case alone (a declined
+   * closure request), written as intents in the change's own transaction.
+   */
+  mail?: MailJob[];
 }
 
 const MAX_ATTEMPTS = 25;
@@ -143,7 +149,8 @@ export const commitChange = async (
     const next: Case = { ...change.next, updatedAt: at, version: c.version + 1, changedBy: caller.id };
     const idempotency = idem && idempotencyWrite(caller, idem.request, idem.status, { caseNumber });
     try {
-      if (await deps.cases.saveCase(next, c.version, { updates: change.updates, events: change.events, idempotency })) {
+      const extra = { updates: change.updates, events: change.events, idempotency, mail: change.mail };
+      if (await deps.cases.saveCase(next, c.version, extra)) {
         return { c: next, access, replayed: false };
       }
     } catch (err) {
@@ -403,7 +410,6 @@ export const decideClosure = async (
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
   const idem = idempotency && { request: idempotency, status: 200, authorize: requireStaffWrite };
-  let requestedBy: string | undefined;
   const r = await commitChange(
     deps,
     caller,
@@ -418,7 +424,7 @@ export const decideClosure = async (
           `Case ${current.caseNumber} has no closure request waiting for a decision.`,
         );
       }
-      requestedBy = current.closureRequest.requestedBy;
+      const requestedBy = current.closureRequest.requestedBy;
       const base: Case = { ...current };
       delete base.closureRequest;
       const next = accept ? withStatus(base, 'closed', at) : base;
@@ -432,28 +438,29 @@ export const decideClosure = async (
           ...closureResolved(deps, current, actor, at, accept, comment),
           ...diffEvents(deps, current, next, actor, at, accept ? 'closure-accepted' : 'closure-declined'),
         ],
+        // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
+        // (outbound.ts). A decline changes no status: its mail is an intent written with the
+        // decision (issue 23), once per version, so it can never be lost after the commit.
+        ...(accept
+          ? {}
+          : {
+              mail: [
+                {
+                  kind: 'closure-declined',
+                  // The version this change commits: one mail per decline.
+                  key: `closure-declined#${current.caseNumber}#v${current.version + 1}`,
+                  at,
+                  caseNumber: current.caseNumber,
+                  userId: requestedBy ?? current.contactId,
+                  ...(comment ? { comment } : {}),
+                },
+              ],
+            }),
       };
     },
     undefined,
     idem,
   );
-  // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
-  // (outbound.ts). A decline changes no status, so its mail is queued here, once per version; the
-  // decision stands whatever the queue answers (no error after a commit), like ACC-6's notices.
-  if (!r.replayed && !accept) {
-    await deps.mailQueue
-      .enqueue([
-        {
-          kind: 'closure-declined',
-          key: `closure-declined#${r.c.caseNumber}#v${r.c.version}`,
-          at: deps.clock.now().toISOString(),
-          caseNumber: r.c.caseNumber,
-          userId: requestedBy ?? r.c.contactId,
-          ...(comment ? { comment } : {}),
-        },
-      ])
-      .catch(() => undefined);
-  }
   return answered(200, r);
 };
 

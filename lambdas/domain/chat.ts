@@ -23,13 +23,15 @@ import { loadCase } from './cases';
 import { resolveCaller } from './caller';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatEndReason, ChatMessage, ChatTimer } from './chat-types';
 import { conflict, forbidden, Problem, validation } from './errors';
-import { composeCaseMail, sendCaseMail } from './mail';
+import { composeCaseMail } from './mail';
+import type { MailJob } from './outbound';
 import { renderFor, viewCase, type Rendered } from './views';
 import { staffAccess, staffAccessOn, staffOf, type Caller } from './policy';
 import type { ChatConnections, ChatRepo, ChatTimers, Deps } from './ports';
 import type { Case, CaseUpdate, Org } from './types';
 
-export type ChatDeps = Pick<Deps, 'clock' | 'ids' | 'directory' | 'cases' | 'mailer' | 'mailDomain' | 'mail' | 'replyKeys'> & {
+/** Chat sends no mail itself (issue 23): transcripts and callback alerts are intents written with their change. */
+export type ChatDeps = Pick<Deps, 'clock' | 'ids' | 'directory' | 'cases' | 'mailDomain' | 'replyKeys'> & {
   chats: ChatRepo;
   connections: ChatConnections;
   timers: ChatTimers;
@@ -370,6 +372,7 @@ const leaveNumber = async (deps: ChatDeps, conn: ChatConnection, caller: Caller,
   }
   const number = phone.trim();
   const actor = actorOf(caller);
+  const org = await orgOfChat(deps, chat);
   for (let attempt = 0; ; attempt++) {
     const { c } = await loadCase(deps, caller, chat.caseNumber);
     const at = deps.clock.now().toISOString();
@@ -381,11 +384,9 @@ const leaveNumber = async (deps: ChatDeps, conn: ChatConnection, caller: Caller,
       from: c.callbackPhone ?? null,
       to: number,
     });
-    if (await deps.cases.saveCase(next, c.version, { events: [event] })) {
-      const org = await orgOfChat(deps, chat);
-      await alertManagement(deps, next, chat, number, org);
-      break;
-    }
+    // Issue 23: management's alert is written with the number it carries, in one transaction.
+    const mail = await alertManagement(deps, next, chat, number, org, when);
+    if (await deps.cases.saveCase(next, c.version, { events: [event], mail })) break;
     if (attempt >= MAX_ATTEMPTS) throw conflict('/problems/case-busy', 'Case busy', 'The case kept changing; try again.');
   }
   await post(
@@ -400,42 +401,56 @@ const leaveNumber = async (deps: ChatDeps, conn: ChatConnection, caller: Caller,
  * CHAT-2: management's alert. PRIV-1: a manager who may not see an EU/EEA case's personal data
  * is told a callback is waiting, without the number or the customer's name.
  */
-const alertManagement = async (deps: ChatDeps, c: Case, chat: Chat, phone: string, org: Org | undefined) => {
+const alertManagement = async (
+  deps: ChatDeps,
+  c: Case,
+  chat: Chat,
+  phone: string,
+  org: Org | undefined,
+  at: string,
+): Promise<MailJob[]> => {
   const managers = await deps.chats.managers();
-  if (!managers.length) return;
+  if (!managers.length) return [];
   const keyring = await deps.replyKeys();
   const allowed = managers.filter((m) => m.staff && org && staffAccess(m.staff, org) === 'staff');
   const others = managers.filter((m) => !allowed.includes(m));
   // Issue 18, finding 3: the subject line is the case's view for the recipients' access too
   // (restricted managers read no EU/EEA subject there, as in the body).
-  const send = async (to: string[], text: string, access: 'staff' | 'restricted') => {
-    if (!to.length) return;
+  const job = (to: string[], text: string, access: 'staff' | 'restricted'): MailJob[] => {
+    if (!to.length) return [];
     const shown = { ...c, subject: (viewCase(c, access) as { subject?: string }).subject ?? `Case ${c.caseNumber}` };
-    await sendCaseMail(
-      deps,
-      c,
-      renderFor(
-        'mail',
-        access,
-        composeCaseMail(shown, deps.mailDomain, keyring, { to, subjectPrefix: 'Chat callback requested: ', text }),
-      ),
-    ).catch(() => undefined);
+    return [
+      {
+        kind: 'notice',
+        // One alert per chat and access (a chat is offered a callback once).
+        key: `chat-callback#${chat.chatId}#${access}`,
+        at,
+        caseNumber: c.caseNumber,
+        mail: renderFor(
+          'mail',
+          access,
+          composeCaseMail(shown, deps.mailDomain, keyring, { to, subjectPrefix: 'Chat callback requested: ', text }),
+        ),
+      },
+    ];
   };
   const waited = `${QUEUE_TIMEOUT_SECONDS} seconds`;
-  await send(
-    allowed.map((m) => m.email),
-    `No analyst of ${c.supportGroup} answered a chat on case ${c.caseNumber} within ${waited}.\n\n` +
-      `${chat.customerName} (${chat.customerEmail}) asks to be called back on ${phone}.\n` +
-      `Organisation: ${c.orgName}. Product line: ${c.productLine}.`,
-    'staff',
-  );
-  await send(
-    others.map((m) => m.email),
-    `No analyst of ${c.supportGroup} answered a chat on case ${c.caseNumber} within ${waited}, and the customer ` +
-      `left a number to be called back on. The case's personal data is not shown to staff working from your ` +
-      `region (PRIV-1): ask an analyst of ${c.supportGroup} who may see it to call back.`,
-    'restricted',
-  );
+  return [
+    ...job(
+      allowed.map((m) => m.email),
+      `No analyst of ${c.supportGroup} answered a chat on case ${c.caseNumber} within ${waited}.\n\n` +
+        `${chat.customerName} (${chat.customerEmail}) asks to be called back on ${phone}.\n` +
+        `Organisation: ${c.orgName}. Product line: ${c.productLine}.`,
+      'staff',
+    ),
+    ...job(
+      others.map((m) => m.email),
+      `No analyst of ${c.supportGroup} answered a chat on case ${c.caseNumber} within ${waited}, and the customer ` +
+        `left a number to be called back on. The case's personal data is not shown to staff working from your ` +
+        `region (PRIV-1): ask an analyst of ${c.supportGroup} who may see it to call back.`,
+      'restricted',
+    ),
+  ];
 };
 
 /** CHAT-3: the transcript, as text. */
@@ -472,28 +487,9 @@ export const endChat = async (deps: ChatDeps, chatId: string, reason: ChatEndRea
   const chat = res.after;
   const messages = await deps.chats.listMessages(chatId);
   const text = transcriptText(chat, messages);
-  const c = await saveTranscript(deps, chat, text);
-  if (c && chat.customerEmail) {
-    try {
-      const keyring = await deps.replyKeys();
-      // CHAT-3: to the customer who chatted, a Designated Contact admitted at `start`.
-      await sendCaseMail(
-        deps,
-        c,
-        renderFor(
-          'mail',
-          'write',
-          composeCaseMail(c, deps.mailDomain, keyring, {
-            to: [chat.customerEmail],
-            subjectPrefix: 'Chat transcript: ',
-            text: `Hello ${chat.customerName},\n\nHere is the transcript of your chat, also saved on the case.\n\n${text}`,
-          }),
-        ),
-      );
-    } catch {
-      // The transcript is on the case; a failed mail must not undo the end of the chat.
-    }
-  }
+  // CHAT-3: saved on the case, and mailed to the customer by the mail queue (issue 23: the
+  // transcript's mail intent is written with the update, rendered for the customer when sent).
+  await saveTranscript(deps, chat, text);
   const frame = { type: 'ended', chatId, caseNumber: chat.caseNumber, reason };
   await post(deps, chat.customerConn, forParty(chat, chat.customerConn, frame));
   await post(deps, chat.analystConn, forParty(chat, chat.analystConn, frame));
@@ -522,7 +518,19 @@ const saveTranscript = async (deps: ChatDeps, chat: Chat, text: string): Promise
     if (!c) return undefined;
     const now = deps.clock.now().toISOString();
     update.createdAt = now > c.updatedAt ? now : c.updatedAt;
-    const saved = await deps.cases.appendUpdate(update, c);
+    const mail: MailJob[] = chat.customerId
+      ? [
+          {
+            kind: 'chat-transcript',
+            key: `chat-transcript#${chat.chatId}`,
+            at: update.createdAt,
+            caseNumber: chat.caseNumber,
+            updateId: update.updateId,
+            userId: chat.customerId,
+          },
+        ]
+      : [];
+    const saved = await deps.cases.appendUpdate(update, c, undefined, mail);
     if (saved) return saved;
   }
   throw conflict('/problems/case-busy', 'Case busy', 'The case kept changing; the transcript was not saved.');

@@ -25,6 +25,7 @@ import { conflict, notFound } from './errors';
 import { explanatoryReply, loopMarker, messageIdKey, type ExplanationKind } from './mail';
 import { caseAccess, staffOf, type Caller, type CaseAccess } from './policy';
 import type { Deps, HeldReply, InboundRecord, Page, PageRequest, ParsedMail } from './ports';
+import type { MailJob } from './outbound';
 import { tokenFromAddress, verifyReplyToken } from './reply-token';
 import type { AuditEvent, Case, CaseUpdate, Org } from './types';
 import { renderFor, viewFor, type View } from './views';
@@ -286,26 +287,24 @@ const answerOnce = async (
   caseNumber?: string,
 ): Promise<boolean> => {
   if (!mayAutoAnswer(m)) return false;
-  const claimed = await deps.mail.claimAutoReply(
-    from,
-    dayOf(at),
-    kind === 'no-reference' ? kind : `${kind === 'case-closed' ? 'closed' : kind}#${caseNumber}`,
-    AUTO_REPLY_TTL_SECONDS,
-  );
-  if (!claimed) return false;
-  try {
+  const claimKind = kind === 'no-reference' ? kind : `${kind === 'case-closed' ? 'closed' : kind}#${caseNumber}`;
+  // Issue 23: the answer is a mail intent written with the day's claim (one transaction), sent by
+  // the mail queue's consumer with retries: a claimed answer is never lost to a failed send.
+  const job: MailJob = {
+    kind: 'notice',
+    key: `auto-reply#${createHash('sha256')
+      .update(`${from}|${dayOf(at)}|${claimKind}`)
+      .digest('hex')
+      .slice(0, 32)}`,
+    at,
     // To the known sender, about their own message (its subject is theirs): `self`.
-    await deps.mailer.send(
-      renderFor(
-        'mail',
-        'self',
-        explanatoryReply(deps.mailDomain, from, kind, { subject: m.subject, messageId: m.messageId }, caseNumber),
-      ),
-    );
-    return true;
-  } catch {
-    return false;
-  }
+    mail: renderFor(
+      'mail',
+      'self',
+      explanatoryReply(deps.mailDomain, from, kind, { subject: m.subject, messageId: m.messageId }, caseNumber),
+    ),
+  };
+  return deps.mail.claimAutoReply(from, dayOf(at), claimKind, AUTO_REPLY_TTL_SECONDS, job);
 };
 
 const recordOnce = async (deps: Deps, record: InboundRecord, claimId: string): Promise<InboundOutcome> => {

@@ -18,6 +18,8 @@ import { caseAccess, type Caller, type CaseAccess } from './policy';
 import type { Deps } from './ports';
 import type { Case, Status } from './types';
 import { renderFor, viewCase, viewFor, viewUpdate, type Rendered } from './views';
+import type { MailErrorClass } from './mail-log';
+import type { MailLogRepo, MailQueue } from './ports';
 
 interface JobBase {
   /** Once-only key of this send (the outbox ledger claims `mail#<key>`); the same change derives the same key. */
@@ -35,11 +37,15 @@ export type MailJob = JobBase &
     /** CASE-7: whoever asked to close the case hears that staff declined, and why. */
     | { kind: 'closure-declined'; caseNumber: string; userId: string; comment?: string }
     | { kind: 'notification'; event: NotificationEvent; userId: string; reasons: Reason[] }
+    /** CHAT-3: the transcript saved on the case as update `updateId`, mailed to the chat's customer. */
+    | { kind: 'chat-transcript'; caseNumber: string; updateId: string; userId: string }
     /**
-     * Mail to an address with no account behind it (the access-request code): rendered by the
-     * change itself, which is the only party that may know the text (a one-time code).
+     * Mail rendered by the change itself: to an address with no account behind it (the
+     * access-request code, a MAIL-3 answer), or per recipient's access by the change (approvers,
+     * CHAT-2 alerts, FLAG-2). `caseNumber` when it is mail of a case: its SES id is recorded
+     * against the case (MAIL-1) and it shows in the case's mail log.
      */
-    | { kind: 'notice'; mail: Rendered<OutboundMail>; requestId?: string }
+    | { kind: 'notice'; mail: Rendered<OutboundMail>; requestId?: string; caseNumber?: string }
   );
 
 export type MailJobKind = MailJob['kind'];
@@ -52,13 +58,18 @@ export interface MailLogEntry {
   caseNumber: string;
   key: string;
   kind: MailJobKind;
-  /** `retrying` until it is sent; `dead-lettered` after the last try (the whole job is in the DLQ). */
-  state: 'retrying' | 'sent' | 'not-allowed' | 'superseded' | 'dead-lettered';
+  /**
+   * `queued` when the notifier queued it; `retrying` after a failed try, until it is sent;
+   * `dead-lettered` after the last try (the whole job is in the DLQ).
+   */
+  state: 'queued' | 'retrying' | 'sent' | 'not-allowed' | 'superseded' | 'dead-lettered';
   attempts: number;
   at: string;
   /** The recipient's user id (never an address: this is read by staff whatever their region). */
   userId?: string;
   error?: string;
+  /** The failure in a word (lambdas/domain/mail-log.ts), what staff are shown of `error`. */
+  errorClass?: MailErrorClass;
 }
 
 /** Retries after the first try, before the job goes to the dead-letter queue (the queue's maxReceiveCount less one). */
@@ -79,7 +90,7 @@ export const mailLedgerKey = (job: Pick<MailJob, 'key'>) => `mail#${job.key}`;
 
 /** The case a job is about, if any (its mail log lives there). */
 export const caseOfJob = (job: MailJob): string | undefined => {
-  if (job.kind === 'notice') return undefined;
+  if (job.kind === 'notice') return job.caseNumber;
   if (job.kind === 'notification') return job.event.caseNumber ?? job.event.case?.caseNumber;
   return job.caseNumber;
 };
@@ -159,8 +170,8 @@ export const renderJob = async (
   deps: Deps,
   job: MailJob,
 ): Promise<{ mail: Rendered<OutboundMail>; caseNumber?: string } | { skip: Exclude<MailOutcome, 'sent' | 'already-sent'> }> => {
-  // A notice was rendered, for its one recipient, by the change that queued it.
-  if (job.kind === 'notice') return { mail: job.mail };
+  // A notice was rendered, for its recipients, by the change that queued it.
+  if (job.kind === 'notice') return { mail: job.mail, ...(job.caseNumber ? { caseNumber: job.caseNumber } : {}) };
   if (job.kind === 'notification') {
     const e = job.event;
     const orgId = e.orgId ?? e.case?.orgId ?? e.notice?.orgId;
@@ -198,6 +209,20 @@ export const renderJob = async (
         mail: compose(`Status ${job.status.replace('_', ' ')}: `, STATUS_TEXT[job.status] ?? ''),
         caseNumber: c.caseNumber,
       };
+    case 'chat-transcript': {
+      // CHAT-3: the transcript as it is on the case, for the customer's access now.
+      const u = await deps.cases.getUpdate(c.caseNumber, job.updateId);
+      if (!u || u.visibility !== 'public') return { skip: 'superseded' };
+      const v = viewUpdate(u, who.access, 'full') as { body?: string };
+      const name = who.caller.user?.name ?? '';
+      return {
+        mail: compose(
+          'Chat transcript: ',
+          `Hello ${name},\n\nHere is the transcript of your chat, also saved on the case.\n\n${v.body ?? ''}`,
+        ),
+        caseNumber: c.caseNumber,
+      };
+    }
     case 'closure-declined':
       return {
         mail: compose(
@@ -258,3 +283,25 @@ export const sendMailJob = async (deps: Deps, job: MailJob, opts: SendOptions): 
 
 /** The user a job is for, when it names one (mail logs carry ids, never addresses). */
 export const userOfJob = (job: MailJob): string | undefined => ('userId' in job ? job.userId : undefined);
+
+/**
+ * Issue 23: the mail queue as the notifier uses it: once jobs of a case are on the queue, the
+ * case's mail log says `queued` (only where it says nothing yet: the consumer may be faster).
+ * Logging is best effort; the queueing is what must succeed.
+ */
+export const loggedMailQueue = (queue: MailQueue, log: () => MailLogRepo): MailQueue => ({
+  enqueue: async (jobs) => {
+    await queue.enqueue(jobs);
+    await Promise.all(
+      jobs.map(async (job) => {
+        const caseNumber = caseOfJob(job);
+        if (!caseNumber) return;
+        const userId = userOfJob(job);
+        const entry = { caseNumber, key: job.key, kind: job.kind, state: 'queued', attempts: 0, at: job.at } as const;
+        await log()
+          .queued({ ...entry, ...(userId ? { userId } : {}) })
+          .catch(() => undefined);
+      }),
+    );
+  },
+});

@@ -120,7 +120,13 @@ export interface CaseRepo {
    * the status and severity of `current`; undefined when the case changed meanwhile.
    * Throws IdempotencyKeyTaken as createCase does.
    */
-  appendUpdate(u: CaseUpdate, current: Case, idempotency?: IdempotencyWrite): Promise<Case | undefined>;
+  appendUpdate(
+    u: CaseUpdate,
+    current: Case,
+    idempotency?: IdempotencyWrite,
+    /** Issue 23: mail the update causes, written in the same transaction (the stream queues it). */
+    mail?: readonly MailJob[],
+  ): Promise<Case | undefined>;
   listUpdates(caseNumber: string, opts: { publicOnly: boolean }, page: PageRequest): Promise<Page<CaseUpdate>>;
   getUpdate(caseNumber: string, updateId: string): Promise<CaseUpdate | undefined>;
   /**
@@ -131,7 +137,8 @@ export interface CaseRepo {
   saveCase(
     next: Case,
     expectedVersion: number,
-    extra: { updates?: CaseUpdate[]; events?: AuditEvent[]; idempotency?: IdempotencyWrite },
+    /** `mail`: issue 23, the intents of the mail this change causes, in the same transaction. */
+    extra: { updates?: CaseUpdate[]; events?: AuditEvent[]; idempotency?: IdempotencyWrite; mail?: readonly MailJob[] },
   ): Promise<boolean>;
   listEvents(caseNumber: string, page: PageRequest): Promise<Page<AuditEvent>>;
   listOrgCasesCreated(orgId: string, from: string, to: string, limit: number): Promise<Case[]>;
@@ -274,7 +281,8 @@ export interface MailRepo {
   caseByReference(referenceId: string): Promise<string | undefined>;
   userIdByEmail(email: string): Promise<string | undefined>;
   /** MAIL-3: true once per sender, kind and day (conditional put). */
-  claimAutoReply(sender: string, day: string, kind: string, ttlSeconds: number): Promise<boolean>;
+  /** MAIL-3: claims the day's one answer and, in the same transaction, writes its mail intent (issue 23). */
+  claimAutoReply(sender: string, day: string, kind: string, ttlSeconds: number, mail?: MailJob): Promise<boolean>;
   listInbound(now: string, page: PageRequest): Promise<Page<InboundRecord>>;
 }
 
@@ -315,6 +323,8 @@ export interface MailQueue {
 /** Issue 23: per case, what became of each mail (staff see undelivered mail). */
 export interface MailLogRepo {
   record(entry: MailLogEntry): Promise<void>;
+  /** Issue 23: `queued`, only where the case's log has no entry for the job yet. */
+  queued(entry: MailLogEntry): Promise<void>;
   list(caseNumber: string): Promise<MailLogEntry[]>;
 }
 
@@ -487,9 +497,14 @@ export interface AccessRequestRepo {
    */
   countAttempt(requestId: string, max: number, now: string): Promise<AccessRequest | undefined>;
   /** Unconfirmed -> pending with the admin case (and its `created` event) opened, all or nothing; false when no longer unconfirmed. */
-  confirm(r: AccessRequest, adminCase: Case, events?: AuditEvent[]): Promise<boolean>;
+  confirm(r: AccessRequest, adminCase: Case, events?: AuditEvent[], mail?: readonly MailJob[]): Promise<boolean>;
   /** Pending -> decided with its grant (approval) and the admin case closed; false when no longer pending. */
-  decide(r: AccessRequest, grant: AccessGrant | undefined, closing: Omit<AccessGrant, 'user' | 'memberships'>): Promise<boolean>;
+  decide(
+    r: AccessRequest,
+    grant: AccessGrant | undefined,
+    closing: Omit<AccessGrant, 'user' | 'memberships'>,
+    mail?: readonly MailJob[],
+  ): Promise<boolean>;
   /** A company's confirmed requests, newest first (or every company's, for portal admins). */
   listFor(
     decidingOrgId: string | 'ALL',
@@ -531,6 +546,8 @@ export interface RateWindow {
 export interface RateLimitStore {
   /** Counts one request in the window; false (and nothing counted) when it already holds `limit`. */
   take(w: RateWindow): Promise<boolean>;
+  /** Gives back one request counted by `take` (never below zero): a refused request uses up nothing. */
+  giveBack(w: RateWindow): Promise<void>;
 }
 
 /** Issue 12 (CHAT-1..3): chats, their connections, tickets and analyst availability. */

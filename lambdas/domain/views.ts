@@ -15,6 +15,7 @@ import type { Alarm, CloudIncident, MaintenanceAlert } from './monitoring';
 import type { MonitoringNotice, NotificationEvent } from './notifications';
 import type { Device, InboundRecord, InboxItem } from './ports';
 import type { ShortfallView } from './shortfall';
+import type { CaseMail } from './mail-log';
 import type { AccessRequest, Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
 
 /** An organisation as GET /accounts shows it, with the caller's own level and subscription. */
@@ -78,6 +79,8 @@ export interface ViewKinds {
   accessRequest: AccessRequest;
   /** A row of GET /admin/orgs/shortfall (ACC-5): approvers are the customer's people. */
   shortfall: ShortfallView;
+  /** A row of GET /cases/{n}/mail (issue 23): what became of one mail of the case, for staff. */
+  caseMail: CaseMail;
 }
 export type ViewKind = keyof ViewKinds;
 
@@ -276,6 +279,22 @@ export const SHORTFALL_RESTRICTED = {
   required: 'keep',
 } as const satisfies AllowList<ShortfallView>;
 
+/**
+ * Issue 23: a mail of the case as staff see it: ids, enums, counts and times, never the text,
+ * the address or the transport's error message. The recipient's user id is a customer person's:
+ * not for restricted staff (PRIV-1).
+ */
+export const CASE_MAIL_RESTRICTED = {
+  mailId: 'keep',
+  kind: 'keep',
+  status: 'keep',
+  reason: 'keep',
+  attempts: 'keep',
+  lastAttemptAt: 'keep',
+  lastErrorClass: 'keep',
+} as const satisfies AllowList<CaseMail>;
+const CASE_MAIL_FULL = { ...CASE_MAIL_RESTRICTED, recipientId: 'keep' } as const satisfies AllowList<CaseMail>;
+
 /** A restricted favorite of a case shows the case as a restricted row: no subject (PRIV-1). */
 export const FAVORITE_RESTRICTED = {
   kind: 'keep',
@@ -464,6 +483,7 @@ export const RESTRICTED = {
   device: DEVICE_RESTRICTED,
   accessRequest: ACCESS_REQUEST_RESTRICTED,
   shortfall: SHORTFALL_RESTRICTED,
+  caseMail: CASE_MAIL_RESTRICTED,
 } as const satisfies { readonly [K in ViewKind]: AllowList<ViewKinds[K]> };
 
 /** `euData` is how the list decides access; it is not part of the row. */
@@ -523,6 +543,7 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   inboxItem: { restricted: RESTRICTED.inboxItem, full: (i) => pick(i, INBOX_ITEM_FULL), marked: true },
   device: { restricted: RESTRICTED.device, full: (d) => pick(d, DEVICE_RESTRICTED), marked: false },
   shortfall: { restricted: RESTRICTED.shortfall, marked: true },
+  caseMail: { restricted: RESTRICTED.caseMail, full: (m) => pick(m, CASE_MAIL_FULL), marked: true },
   accessRequest: {
     restricted: RESTRICTED.accessRequest,
     full: (r) => {

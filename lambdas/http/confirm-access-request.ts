@@ -1,4 +1,4 @@
-import { CASE_NOTICE_PORTS } from '../adapters/mail-ports';
+import { replyKeyring } from '../adapters/reply-keys';
 import { confirmAccessRequest } from '../domain/access-requests';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/confirm-access-request';
@@ -7,5 +7,6 @@ import { route } from './routes/confirm-access-request';
 export const handler = httpRoute<{ id: string }, unknown, { code: string }>(
   route,
   async (req) => ok(await confirmAccessRequest(req.deps, req.params.id, req.body.code)),
-  { ports: CASE_NOTICE_PORTS },
+  // The approvers' mail is case mail of the admin case: signed with the reply keys, written as intents.
+  { ports: { replyKeys: replyKeyring } },
 );

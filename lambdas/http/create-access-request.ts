@@ -1,4 +1,3 @@
-import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { openAccessRequest } from '../domain/access-requests';
 import type { CreateAccessRequestBody } from '../schemas/access-requests';
 import { httpRoute } from './middleware';
@@ -6,11 +5,7 @@ import { replayedHeader } from './replayed';
 import { route } from './routes/create-access-request';
 
 /** ACC-6: public (no token); mails a one-time code to the address. */
-export const handler = httpRoute<unknown, unknown, CreateAccessRequestBody>(
-  route,
-  async (req) => {
-    const res = await openAccessRequest(req.deps, req.body, req.sourceIp, req.idempotency);
-    return { status: res.status, body: res.body, headers: replayedHeader(res) };
-  },
-  { ports: MAIL_QUEUE_PORTS },
-);
+export const handler = httpRoute<unknown, unknown, CreateAccessRequestBody>(route, async (req) => {
+  const res = await openAccessRequest(req.deps, req.body, req.sourceIp, req.idempotency);
+  return { status: res.status, body: res.body, headers: replayedHeader(res) };
+});

@@ -1,5 +1,4 @@
 import { ACCOUNT_PORTS } from '../adapters/account-ports';
-import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { decideAccessRequest, type DecisionInput } from '../domain/access-requests';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/decide-access-request';
@@ -7,5 +6,5 @@ import { route } from './routes/decide-access-request';
 export const handler = httpRoute<{ id: string }, unknown, DecisionInput>(
   route,
   async (req) => ok(await decideAccessRequest(req.deps, req.caller!, req.params.id, req.body, req.idempotency)),
-  { ports: { ...MAIL_QUEUE_PORTS, ...ACCOUNT_PORTS } },
+  { ports: ACCOUNT_PORTS },
 );

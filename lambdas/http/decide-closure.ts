@@ -1,15 +1,10 @@
-import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { decideClosure } from '../domain/case-changes';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { route } from './routes/decide-closure';
 
-export const handler = httpRoute<{ caseNumber: string }, unknown, { accept: boolean; comment?: string }>(
-  route,
-  async (req) => {
-    const { accept, comment } = req.body;
-    const res = await decideClosure(req.deps, req.caller!, req.params.caseNumber, accept, comment, req.idempotency);
-    return { status: res.status, body: res.body, headers: replayedHeader(res) };
-  },
-  { ports: MAIL_QUEUE_PORTS },
-);
+export const handler = httpRoute<{ caseNumber: string }, unknown, { accept: boolean; comment?: string }>(route, async (req) => {
+  const { accept, comment } = req.body;
+  const res = await decideClosure(req.deps, req.caller!, req.params.caseNumber, accept, comment, req.idempotency);
+  return { status: res.status, body: res.body, headers: replayedHeader(res) };
+});

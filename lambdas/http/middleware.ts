@@ -16,7 +16,7 @@ import { forbidden, Problem, unauthorized, validation, type FieldError } from '.
 import { corporateEmailIssue, corporateEmailRequired } from '../domain/identity';
 import type { IdempotencyRequest } from '../domain/idempotency';
 import { mayCall, type Caller } from '../domain/policy';
-import { enforceRateLimits } from '../domain/rate-limits';
+import { countedRequest } from '../domain/rate-limits';
 import { routeRefusal } from '../domain/refusals';
 import { checkSession } from '../domain/sessions';
 import type { Deps } from '../domain/ports';
@@ -262,24 +262,33 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
         const { params, query, body } = parseInput<P, Q, B>(route, event);
         const headers = event.headers ?? {};
         const idempotency = idempotencyOf(route, headers, params, body);
-        // Only well-formed requests count: a client fixing a 400 is not slowed down by it.
-        await enforceRateLimits(deps, caller, rateLimitsOf(route));
         // The page size may change between pages; everything else that shapes the list may not.
         const { cursor: _c, limit: _l, ...queryWithoutCursor } = (query ?? {}) as Record<string, unknown>;
         const binding = `${routeKey(route)}|${caller?.id ?? ''}|${JSON.stringify(event.pathParameters ?? {})}|${canonical(queryWithoutCursor)}`;
-        const reply = await fn({
-          route,
-          caller,
-          params,
-          query,
-          body,
-          headers,
-          sourceIp: event.requestContext.http?.sourceIp ?? 'unknown',
+        // Only well-formed requests count (a client fixing a 400 is not slowed down by it), and a
+        // request the domain refuses (4xx) gives its counts back (issue 23): what is counted is what
+        // a request did, once.
+        const reply = await countedRequest(
           deps,
-          idempotency,
-          after: async () => decodeCursor(await cursorKey(), _c as string | undefined, binding),
-          cursor: async (position) => encodeCursor(await cursorKey(), position, binding),
-        });
+          caller,
+          rateLimitsOf(route),
+          () =>
+            fn({
+              route,
+              caller,
+              params,
+              query,
+              body,
+              headers,
+              sourceIp: event.requestContext.http?.sourceIp ?? 'unknown',
+              deps,
+              idempotency,
+              after: async () => decodeCursor(await cursorKey(), _c as string | undefined, binding),
+              cursor: async (position) => encodeCursor(await cursorKey(), position, binding),
+            }),
+          // A replay (API.md Idempotency-Key) was counted when it was first made.
+          (r) => (r as { headers?: Record<string, string> }).headers?.['idempotent-replayed'] === 'true',
+        );
         return toReply(reply);
       })
   );

@@ -33,8 +33,9 @@ export interface RouteDef {
   /** Manages push endpoints (NOTE-1): the function gets the push binding. */
   push?: boolean;
   /**
-   * Queues mail that is not case mail (ACC-6 codes and decisions) for the mail queue's consumer
-   * (issue 23): the function gets MAIL_DOMAIN and the mail queue, never SES itself.
+   * Renders mail that the change itself must word (ACC-6 codes, approvers' mail, decisions) and
+   * writes it as a mail intent in the change's transaction (issue 23, the `mailIntent` write): the
+   * function gets MAIL_DOMAIN, never SES or the mail queue.
    */
   sendsNotices?: boolean;
   /** Queued mail that is case mail all the same (the admin case's, ACC-6): the reply-token keyring too. */

@@ -24,6 +24,7 @@ import { route as createUpdate } from './routes/create-update';
 import { route as getUpdate } from './routes/get-update';
 import { route as patchCase } from './routes/patch-case';
 import { route as listHistory } from './routes/list-history';
+import { route as listCaseMail } from './routes/list-case-mail';
 import { route as requestEscalation } from './routes/request-escalation';
 import { route as decideEscalation } from './routes/decide-escalation';
 import { route as requestClosure } from './routes/request-closure';
@@ -74,6 +75,7 @@ export const ROUTES = [
   getUpdate,
   patchCase,
   listHistory,
+  listCaseMail,
   requestEscalation,
   decideEscalation,
   requestClosure,

@@ -10,7 +10,7 @@
  */
 import type { SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
 import { appDeps } from '../adapters/deps';
-import { MAIL_PORTS } from '../adapters/mail-ports';
+import { replyKeyring } from '../adapters/reply-keys';
 import { postalMimeParser } from '../adapters/mime';
 import { inboundPrefix, inboundStore, type InboundStore } from '../adapters/inbound-store';
 import { logger } from '../adapters/logger';
@@ -83,8 +83,9 @@ export const receiveRecord = async (io: ReceiveMailDeps, record: SESEventRecord)
 let store: InboundStore | undefined;
 
 export const defaultIo: ReceiveMailDeps = {
-  // This function's own ports: the mailer (MAIL-4 bounces), the MIME parser and the keyring.
-  deps: () => appDeps({ ...MAIL_PORTS, mime: () => postalMimeParser() }),
+  // This function's own ports: the MIME parser and the keyring. It sends no mail itself (issue 23):
+  // MAIL-3 answers are mail intents written with their once-a-day claim.
+  deps: () => appDeps({ replyKeys: replyKeyring, mime: () => postalMimeParser() }),
   store: () => (store ??= inboundStore()),
   prefix: inboundPrefix,
 };

@@ -23,6 +23,7 @@ import {
   type MailLogEntry,
 } from '../domain/outbound';
 import type { Deps } from '../domain/ports';
+import { mailErrorClass } from '../domain/mail-log';
 
 /** Jobs sent at once per batch: a few, so one slow SES call does not hold the others back. */
 const CONCURRENCY = 4;
@@ -69,7 +70,13 @@ export const sendMailHandler =
         const error = err instanceof Error ? err.message : String(err);
         countMetric(last ? 'MailDeadLettered' : 'MailRetried', 1);
         logger.warn('mail job failed', { key: job.key, kind: job.kind, attempt, last, error });
-        await log(d, job, { state: last ? 'dead-lettered' : 'retrying', attempts: attempt, at: new Date().toISOString(), error });
+        await log(d, job, {
+          state: last ? 'dead-lettered' : 'retrying',
+          attempts: attempt,
+          at: new Date().toISOString(),
+          error,
+          errorClass: mailErrorClass(err),
+        });
         if (!last) {
           await retryLater(sqs(), record.receiptHandle, retryDelaySeconds(attempt, random(), base, cap)).catch((e: unknown) =>
             logger.warn('backoff not set; the queue visibility timeout applies', { error: String(e) }),

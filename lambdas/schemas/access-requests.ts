@@ -1,16 +1,15 @@
 import { ACCESS_REQUEST_STATUSES, LEVELS } from '../domain/types';
 import * as z from 'zod';
-import { CursorSchema, LimitSchema, pageOf } from './common';
+import { CursorSchema, LimitSchema, pageOf, str } from './common';
 
-const OrgId = z.string().trim().min(1).max(64);
+const OrgId = str().trim().min(1).max(64);
 
 /** ACC-6: anyone, no account needed. Combinations of one organisation; `soldToOrgId` defaults to the organisation. */
 export const CreateAccessRequestBody = z
   .strictObject({
-    email: z.string().trim().max(254).email('must be an email address'),
+    email: str().trim().max(254).email('must be an email address'),
     // It reaches mail and the admin case's subject: one line of text.
-    name: z
-      .string()
+    name: str()
       .trim()
       .min(1)
       .max(200)
@@ -25,15 +24,15 @@ export const CreateAccessRequestBody = z
 export type CreateAccessRequestBody = z.infer<typeof CreateAccessRequestBody>;
 
 export const AccessRequestParams = z.strictObject({
-  id: z.string().regex(/^[0-9A-Z]{26}$/, 'must be an access request id'),
+  id: str().regex(/^[0-9A-Z]{26}$/, 'must be an access request id'),
 });
 
 export const ConfirmAccessRequestBody = z
-  .strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code we mailed') })
+  .strictObject({ code: str().regex(/^\d{6}$/, 'must be the 6-digit code we mailed') })
   .meta({ id: 'ConfirmAccessRequest' });
 
 export const AccessDecisionBody = z
-  .strictObject({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })
+  .strictObject({ approve: z.boolean(), comment: str().trim().max(2000).optional() })
   .meta({ id: 'AccessDecision' });
 
 export const AccessRequestsQuery = z.strictObject({
@@ -44,30 +43,30 @@ export const AccessRequestsQuery = z.strictObject({
 
 export const AccessRequestSchema = z
   .object({
-    requestId: z.string(),
+    requestId: str(),
     // Personal data: absent from the restricted view (PRIV-1).
-    email: z.string().optional(),
-    name: z.string().optional(),
+    email: str().optional(),
+    name: str().optional(),
     level: z.enum(LEVELS),
-    orgId: z.string(),
-    orgName: z.string(),
-    combinations: z.array(z.object({ orgId: z.string(), soldToOrgId: z.string() })),
-    decidingOrgId: z.string(),
+    orgId: str(),
+    orgName: str(),
+    combinations: z.array(z.object({ orgId: str(), soldToOrgId: str() })),
+    decidingOrgId: str(),
     status: z.enum(ACCESS_REQUEST_STATUSES),
-    createdAt: z.string(),
-    codeExpiresAt: z.string().optional(),
-    confirmedAt: z.string().optional(),
-    caseNumber: z.string().optional(),
+    createdAt: str(),
+    codeExpiresAt: str().optional(),
+    confirmedAt: str().optional(),
+    caseNumber: str().optional(),
     decision: z
       .object({
         approve: z.boolean(),
-        comment: z.string().optional(),
-        decidedBy: z.string().optional(),
-        decidedAt: z.string(),
+        comment: str().optional(),
+        decidedBy: str().optional(),
+        decidedAt: str(),
       })
       .optional(),
-    userId: z.string().optional(),
-    overdueFlaggedAt: z.string().optional(),
+    userId: str().optional(),
+    overdueFlaggedAt: str().optional(),
     restricted: z.boolean().optional(),
   })
   .meta({ id: 'AccessRequest' });
@@ -78,14 +77,14 @@ export const AccessRequestSchema = z
  */
 export const AccessRequestReceiptSchema = z
   .object({
-    requestId: z.string(),
-    email: z.string(),
-    name: z.string(),
+    requestId: str(),
+    email: str(),
+    name: str(),
     level: z.enum(LEVELS),
-    orgId: z.string(),
+    orgId: str(),
     status: z.literal('unconfirmed'),
-    createdAt: z.string(),
-    codeExpiresAt: z.string(),
+    createdAt: str(),
+    codeExpiresAt: str(),
   })
   .meta({ id: 'AccessRequestReceipt' });
 

@@ -3,14 +3,14 @@ import { FAVORITE_KINDS } from '../domain/favorites';
 import { LEVELS } from '../domain/types';
 import { CaseSchema } from './cases';
 import * as z from 'zod';
-import { CursorSchema, LimitSchema, pageOf } from './common';
+import { CursorSchema, LimitSchema, pageOf, str } from './common';
 
 export const OrgParams = z.strictObject({
-  orgId: z.string().min(1).max(64).meta({ example: 'ORG-ACME' }),
+  orgId: str().min(1).max(64).meta({ example: 'ORG-ACME' }),
 });
 
 export const AccountsQuery = z.strictObject({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: str().trim().min(1).max(100).optional(),
   limit: LimitSchema,
   cursor: CursorSchema,
 });
@@ -25,16 +25,16 @@ const Categories = {
 
 export const AccountSchema = z
   .object({
-    orgId: z.string(),
-    name: z.string(),
+    orgId: str(),
+    name: str(),
     type: z.enum(['customer', 'partner', 'vendor']),
-    region: z.string().optional(),
-    timeZone: z.string().optional(),
+    region: str().optional(),
+    timeZone: str().optional(),
     gdpr: z.boolean().optional(),
     fedramp: z.boolean().optional(),
     alarmMonitoring: z.boolean().optional(),
-    deployments: z.array(z.object({ productLine: z.string(), hosting: z.enum(['cloud', 'on_premises']) })).optional(),
-    managedBy: z.string().optional(),
+    deployments: z.array(z.object({ productLine: str(), hosting: z.enum(['cloud', 'on_premises']) })).optional(),
+    managedBy: str().optional(),
     level: z.enum(LEVELS).optional(),
     subscription: z.object(Categories).optional(),
     restricted: z.boolean().optional(),
@@ -54,11 +54,11 @@ export const OrgSubscriptionBody = z
   .meta({ id: 'OrgSubscriptionChange' });
 export type OrgSubscriptionBody = z.infer<typeof OrgSubscriptionBody>;
 
-export const OrgSubscriptionSchema = z.object({ orgId: z.string(), ...Categories }).meta({ id: 'OrgSubscription' });
+export const OrgSubscriptionSchema = z.object({ orgId: str(), ...Categories }).meta({ id: 'OrgSubscription' });
 
 export const CaseSubscriptionSchema = z
   .object({
-    caseNumber: z.string(),
+    caseNumber: str(),
     subscribed: z.boolean(),
     /** `explicit` (this route), `favorite` (LIST-5). */
     sources: z.array(z.enum(['explicit', 'favorite'])),
@@ -71,15 +71,15 @@ export const EmptyBody = z.strictObject({}).meta({ id: 'Empty' });
 export const FavoriteParams = z.strictObject({
   kind: z.enum(FAVORITE_KINDS),
   /** A case number or an Org ID. */
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a case number or an Org ID'),
+  id: str().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a case number or an Org ID'),
 });
 export type FavoriteParams = z.infer<typeof FavoriteParams>;
 
 export const FavoriteSchema = z
   .object({
     kind: z.enum(FAVORITE_KINDS),
-    id: z.string(),
-    createdAt: z.string(),
+    id: str(),
+    createdAt: str(),
     available: z.boolean(),
     case: CaseSchema.partial().optional(),
     account: AccountSchema.optional(),

@@ -1,10 +1,9 @@
 import { CASE_KINDS, CHANNELS, SEVERITIES, STATUSES } from '../domain/types';
 import * as z from 'zod';
-import { CursorSchema, enumList, FromSchema, LimitSchema, pageOf, ToSchema } from './common';
+import { CursorSchema, enumList, FromSchema, LimitSchema, pageOf, str, ToSchema } from './common';
 
 /** CASE-2, issue 21: a case number with or without its leading zeros (`12` is `00000012`). */
-export const CaseNumberSchema = z
-  .string()
+export const CaseNumberSchema = str()
   .regex(/^\d{1,8}$/, 'must be a case number: up to 8 digits, with or without leading zeros (12 or 00000012)')
   .transform((n) => n.padStart(8, '0'))
   .meta({ example: '00001001' });
@@ -12,7 +11,7 @@ export const CaseNumberSchema = z
 export const CaseNumberParams = z.strictObject({ caseNumber: CaseNumberSchema });
 
 export const UpdateParams = CaseNumberParams.extend({
-  updateId: z.string().regex(/^[0-9A-Z]{26}$/, 'must be an update id'),
+  updateId: str().regex(/^[0-9A-Z]{26}$/, 'must be an update id'),
 });
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -23,8 +22,8 @@ export const ListCasesQuery = z
     status: enumList(STATUSES).optional(),
     severity: enumList(SEVERITIES).optional(),
     kind: enumList(CASE_KINDS).optional(),
-    orgId: z.string().min(1).max(64).optional(),
-    productLine: z.string().min(1).max(100).optional(),
+    orgId: str().min(1).max(64).optional(),
+    productLine: str().min(1).max(100).optional(),
     needsAction: bool.optional(),
     closed: bool.optional(),
     from: FromSchema.optional(),
@@ -43,16 +42,15 @@ export type ListCasesQuery = z.infer<typeof ListCasesQuery>;
 export const CreateCaseBody = z
   .strictObject({
     kind: z.enum(CASE_KINDS).default('support'),
-    subject: z.string().trim().min(1).max(200),
-    description: z.string().trim().min(1).max(20000),
+    subject: str().trim().min(1).max(200),
+    description: str().trim().min(1).max(20000),
     severity: z.enum(SEVERITIES),
-    orgId: z.string().min(1).max(64),
-    productLine: z.string().min(1).max(100),
+    orgId: str().min(1).max(64),
+    productLine: str().min(1).max(100),
     /** Staff may open a case for a customer contact (a phone call); customers open for themselves. */
-    contactId: z.string().min(1).max(64).optional(),
+    contactId: str().min(1).max(64).optional(),
     /** Always-reachable phone (CASE-3), required when staff open a critical case. */
-    contactPhone: z
-      .string()
+    contactPhone: str()
       .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number')
       .optional(),
   })
@@ -61,33 +59,33 @@ export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 
 export const CaseSchema = z
   .object({
-    caseNumber: z.string(),
-    referenceId: z.string(),
+    caseNumber: str(),
+    referenceId: str(),
     kind: z.enum(CASE_KINDS),
     // Personal data: absent from the restricted view (PRIV-1), so optional in the contract.
-    subject: z.string().optional(),
-    description: z.string().optional(),
+    subject: str().optional(),
+    description: str().optional(),
     severity: z.enum(SEVERITIES),
     status: z.enum(STATUSES),
-    subStatus: z.string().optional(),
-    orgId: z.string(),
-    orgName: z.string(),
-    soldToOrgId: z.string(),
-    productLine: z.string(),
-    supportGroup: z.string(),
-    ownerId: z.string().optional(),
-    ownerName: z.string().optional(),
-    contactId: z.string().optional(),
-    contactName: z.string().optional(),
-    contactEmail: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    subStatus: str().optional(),
+    orgId: str(),
+    orgName: str(),
+    soldToOrgId: str(),
+    productLine: str(),
+    supportGroup: str(),
+    ownerId: str().optional(),
+    ownerName: str().optional(),
+    contactId: str().optional(),
+    contactName: str().optional(),
+    contactEmail: str().optional(),
+    createdAt: str(),
+    updatedAt: str(),
     version: z.number().int(),
     needsAction: z.boolean(),
-    needsActionSince: z.string().optional(),
+    needsActionSince: str().optional(),
     // CHAT-2: left in a chat nobody answered; personal data, absent from the restricted view.
-    callbackPhone: z.string().optional(),
-    callbackRequestedAt: z.string().optional(),
+    callbackPhone: str().optional(),
+    callbackRequestedAt: str().optional(),
     restricted: z.boolean().optional(),
   })
   .meta({ id: 'Case' });
@@ -96,7 +94,7 @@ export const CaseListSchema = pageOf(CaseSchema, 'CaseList');
 
 export const CreateUpdateBody = z
   .strictObject({
-    body: z.string().trim().min(1).max(100000),
+    body: str().trim().min(1).max(100000),
     visibility: z.enum(['public', 'internal']).default('public'),
   })
   .meta({ id: 'CreateUpdate' });
@@ -104,19 +102,19 @@ export type CreateUpdateBody = z.infer<typeof CreateUpdateBody>;
 
 export const UpdateSchema = z
   .object({
-    updateId: z.string(),
-    caseNumber: z.string(),
+    updateId: str(),
+    caseNumber: str(),
     // A customer author is personal data: absent from the restricted view (PRIV-1).
-    authorId: z.string().optional(),
-    authorName: z.string().optional(),
+    authorId: str().optional(),
+    authorName: str().optional(),
     authorKind: z.enum(['customer', 'staff', 'system']),
     channel: z.enum(CHANNELS),
     visibility: z.enum(['public', 'internal']),
-    subject: z.string().optional(),
-    body: z.string().optional(),
+    subject: str().optional(),
+    body: str().optional(),
     // Restricted views list attachments by type and size only.
-    attachments: z.array(z.object({ name: z.string().optional(), contentType: z.string(), size: z.number() })),
-    createdAt: z.string(),
+    attachments: z.array(z.object({ name: str().optional(), contentType: str(), size: z.number() })),
+    createdAt: str(),
     // MAIL-2: an email update whose new text could not be told from its history carries the whole
     // text; the portal shows it collapsed.
     textQuality: z.enum(['whole']).optional(),
@@ -130,12 +128,11 @@ export const PageQuery = z.strictObject({ limit: LimitSchema, cursor: CursorSche
 export const PatchCaseBody = z
   .strictObject({
     status: z.enum(STATUSES).optional(),
-    subStatus: z.string().trim().min(1).max(100).nullable().optional(),
+    subStatus: str().trim().min(1).max(100).nullable().optional(),
     severity: z.enum(SEVERITIES).optional(),
-    ownerId: z.string().min(1).max(64).nullable().optional(),
-    supportGroup: z.string().min(1).max(100).optional(),
-    contactPhone: z
-      .string()
+    ownerId: str().min(1).max(64).nullable().optional(),
+    supportGroup: str().min(1).max(100).optional(),
+    contactPhone: str()
       .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number')
       .optional(),
   })
@@ -143,36 +140,36 @@ export const PatchCaseBody = z
   .meta({ id: 'PatchCase' });
 export type PatchCaseBody = z.infer<typeof PatchCaseBody>;
 
-export const EscalationBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }).meta({ id: 'EscalationRequest' });
+export const EscalationBody = z.strictObject({ reason: str().trim().min(1).max(2000) }).meta({ id: 'EscalationRequest' });
 export const EscalationDecisionBody = z
-  .strictObject({ accept: z.boolean(), comment: z.string().trim().max(2000).default('') })
+  .strictObject({ accept: z.boolean(), comment: str().trim().max(2000).default('') })
   .meta({ id: 'EscalationDecision' });
 export const ClosureDecisionBody = z
-  .strictObject({ accept: z.boolean(), comment: z.string().trim().max(2000).optional() })
+  .strictObject({ accept: z.boolean(), comment: str().trim().max(2000).optional() })
   .meta({ id: 'ClosureDecision' });
-export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }).meta({ id: 'Reason' });
+export const ReasonBody = z.strictObject({ reason: str().trim().min(1).max(2000).optional() }).meta({ id: 'Reason' });
 
 export const AuditEventSchema = z
   .object({
-    eventId: z.string(),
-    caseNumber: z.string(),
-    at: z.string(),
-    actorId: z.string().optional(),
-    actorName: z.string().optional(),
+    eventId: str(),
+    caseNumber: str(),
+    at: str(),
+    actorId: str().optional(),
+    actorName: str().optional(),
     actorKind: z.enum(['customer', 'staff', 'system']),
-    action: z.string(),
-    field: z.string().optional(),
+    action: str(),
+    field: str().optional(),
     from: z.unknown().optional(),
     to: z.unknown().optional(),
-    fromName: z.string().optional(),
-    toName: z.string().optional(),
-    detail: z.string().optional(),
+    fromName: str().optional(),
+    toName: str().optional(),
+    detail: str().optional(),
   })
   .meta({ id: 'AuditEvent' });
 export const HistorySchema = pageOf(AuditEventSchema, 'History');
 
 export const SearchQuery = z.strictObject({
-  q: z.string().trim().min(1).max(100),
+  q: str().trim().min(1).max(100),
   from: FromSchema.optional(),
   to: ToSchema.optional(),
   limit: LimitSchema,
@@ -182,8 +179,8 @@ export type SearchQuery = z.infer<typeof SearchQuery>;
 export const SearchResultSchema = z
   .object({
     cases: z.array(CaseSchema),
-    accounts: z.array(z.object({ orgId: z.string(), name: z.string() })),
-    from: z.string(),
-    to: z.string(),
+    accounts: z.array(z.object({ orgId: str(), name: str() })),
+    from: str(),
+    to: str(),
   })
   .meta({ id: 'SearchResult' });

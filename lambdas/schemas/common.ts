@@ -4,13 +4,27 @@
 // @asteasolutions/zod-to-openapi into every handler's bundle.
 import * as z from 'zod';
 
+/**
+ * Issue 23: every string of every schema. A string that is not well-formed UTF-16 (a lone
+ * surrogate such as "\ud800") cannot be written as valid UTF-8 JSON: stored, it would break
+ * strict JSON clients of everyone who later reads it (GET /me, /search, updates). Refused with a
+ * 400 that names the field.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** String.prototype.isWellFormed (Node 20+, ES2024) spelled out, so the compiler's lib need not be ES2024. */
+export const isWellFormed = (v: string): boolean => !LONE_SURROGATE.test(v);
+
+export const str = () =>
+  z.string().refine(isWellFormed, { message: 'must be well-formed Unicode text (no lone surrogates)', abort: true });
+
 export const ProblemSchema = z
   .object({
-    type: z.string(),
-    title: z.string(),
+    type: str(),
+    title: str(),
     status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    detail: str(),
+    errors: z.array(z.object({ path: str(), message: str() })).optional(),
   })
   .meta({ id: 'Problem' });
 
@@ -31,14 +45,13 @@ export const ToSchema = dayOrTime(true);
 
 /** Comma-separated values of an enum (`severity=high,critical`), each checked, none repeated. */
 export const enumList = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
+  str()
     .transform((v) => [...new Set(v.split(',').map((s) => s.trim()))])
     .pipe(z.array(z.enum(values)).min(1))
     .meta({ description: `One or more of ${values.join(', ')}, comma-separated`, example: values.slice(0, 2).join(',') });
 
 export const LimitSchema = z.coerce.number().int().min(1).max(100).default(25);
-export const CursorSchema = z.string().max(4096).optional();
+export const CursorSchema = str().max(4096).optional();
 
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id: name });
+  z.object({ items: z.array(item), nextCursor: str().nullable() }).meta({ id: name });

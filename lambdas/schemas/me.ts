@@ -1,5 +1,6 @@
 import { ALARM_SEVERITY_FILTERS, LEVELS } from '../domain/types';
 import * as z from 'zod';
+import { str } from './common';
 
 /** NOTE-2 toggles: `personalCases` (the cases one opened), `alarms`, `maintenance`, and the channels `email`, `push`. */
 export const SettingsSchema = z
@@ -12,27 +13,27 @@ export const SettingsSchema = z
       email: z.boolean(),
       push: z.boolean(),
     }),
-    alarms: z.object({ severity: z.enum(ALARM_SEVERITY_FILTERS), excludeOrigins: z.array(z.string()) }),
+    alarms: z.object({ severity: z.enum(ALARM_SEVERITY_FILTERS), excludeOrigins: z.array(str()) }),
   })
   .meta({ id: 'Settings' });
 
 export const MeSchema = z
   .object({
-    userId: z.string(),
-    email: z.string(),
-    name: z.string(),
-    timeZone: z.string(),
+    userId: str(),
+    email: str(),
+    name: str(),
+    timeZone: str(),
     client: z.enum(['web', 'mobile', 'machine']),
     memberships: z.array(
       z.object({
-        orgId: z.string(),
-        orgName: z.string(),
+        orgId: str(),
+        orgName: str(),
         level: z.enum(LEVELS),
-        via: z.string(),
+        via: str(),
         approver: z.boolean(),
       }),
     ),
-    staff: z.object({ role: z.string(), region: z.string(), supportGroups: z.array(z.string()) }).nullable(),
+    staff: z.object({ role: str(), region: str(), supportGroups: z.array(str()) }).nullable(),
     termsAccepted: z.boolean(),
     settings: SettingsSchema,
   })
@@ -44,11 +45,11 @@ export const ShortfallListSchema = z
   .object({
     items: z.array(
       z.object({
-        orgId: z.string(),
-        orgName: z.string(),
+        orgId: str(),
+        orgName: str(),
         designatedContacts: z.number().int(),
         required: z.number().int(),
-        approvers: z.array(z.string()).optional(),
+        approvers: z.array(str()).optional(),
         restricted: z.boolean().optional(),
       }),
     ),
@@ -58,7 +59,7 @@ export const ShortfallListSchema = z
 const AlarmFilterBody = z.strictObject({
   severity: z.enum(ALARM_SEVERITY_FILTERS).optional(),
   /** Origins to leave out; replaces the list. */
-  excludeOrigins: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+  excludeOrigins: z.array(str().trim().min(1).max(200)).max(100).optional(),
 });
 
 /** NOTE-4: shown by GET /me, not editable here; each is refused with 400 naming it. */
@@ -101,18 +102,18 @@ export const SettingsBody = z
 export type SettingsBody = z.output<typeof SettingsBody>;
 
 export const MemberParams = z.strictObject({
-  orgId: z.string().min(1).max(64),
-  userId: z.string().min(1).max(64),
+  orgId: str().min(1).max(64),
+  userId: str().min(1).max(64),
 });
 export const MemberLevelBody = z.strictObject({ level: z.enum(LEVELS) }).meta({ id: 'MemberLevel' });
 export const MemberLevelSchema = z
   .object({
     membership: z.object({
-      userId: z.string(),
-      orgId: z.string(),
-      soldToOrgId: z.string(),
+      userId: str(),
+      orgId: str(),
+      soldToOrgId: str(),
       level: z.enum(LEVELS),
-      via: z.string(),
+      via: str(),
     }),
     designatedContacts: z.number().int(),
     shortfall: z.boolean(),

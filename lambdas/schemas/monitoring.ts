@@ -16,16 +16,16 @@ import {
   type ParsedEntry,
 } from '../domain/monitoring';
 import * as z from 'zod';
-import { CursorSchema, FromSchema, LimitSchema, pageOf, ToSchema } from './common';
+import { CursorSchema, FromSchema, LimitSchema, pageOf, str, ToSchema } from './common';
 
 /** The source's own id: it is part of the record's key, so a restricted alphabet. */
-const SourceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
-const OrgId = z.string().min(1).max(64);
+const SourceId = str().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
+const OrgId = str().min(1).max(64);
 /** Any ISO 8601 time with an offset, stored as UTC with milliseconds so stored times compare as strings. */
 const Time = z.iso.datetime({ offset: true }).transform((t) => new Date(t).toISOString());
-const Text = (max: number) => z.string().trim().min(1).max(max);
+const Text = (max: number) => str().trim().min(1).max(max);
 /** A source's status word for incidents and maintenance (investigating, resolved, scheduled...). */
-const StatusToken = z.string().regex(/^[a-z][a-z_-]{0,39}$/, 'must be a lower-case status word');
+const StatusToken = str().regex(/^[a-z][a-z_-]{0,39}$/, 'must be a lower-case status word');
 
 export const AlarmEntry = z
   .strictObject({
@@ -96,11 +96,11 @@ export const IngestReportSchema = z
     results: z.array(
       z.object({
         index: z.number().int(),
-        id: z.string().optional(),
+        id: str().optional(),
         outcome: z.enum(['created', 'updated', 'unchanged', 'rejected']),
-        reason: z.string().optional(),
-        detail: z.string().optional(),
-        errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+        reason: str().optional(),
+        detail: str().optional(),
+        errors: z.array(z.object({ path: str(), message: str() })).optional(),
       }),
     ),
   })
@@ -127,8 +127,7 @@ export const parseMaintenance = (entries: unknown[]) => parseEntries<Maintenance
 
 /** `a,b,c` -> ['a', 'b', 'c'], each checked. */
 const csv = <T extends z.ZodType<unknown, string>>(item: T, max: number) =>
-  z
-    .string()
+  str()
     .max(2000)
     .transform((v) =>
       v
@@ -146,7 +145,7 @@ export const AlarmsQuery = z
     from: Time.optional(),
     to: Time.optional(),
     /** Origins to leave out, comma-separated, compared case-insensitively. */
-    excludeOrigins: csv(z.string().min(1).max(100), EXCLUDED_ORIGINS_MAX).optional(),
+    excludeOrigins: csv(str().min(1).max(100), EXCLUDED_ORIGINS_MAX).optional(),
     limit: LimitSchema,
     cursor: CursorSchema,
   })
@@ -155,17 +154,17 @@ export type AlarmsQuery = z.infer<typeof AlarmsQuery>;
 
 export const AlarmSchema = z
   .object({
-    id: z.string(),
-    orgId: z.string(),
+    id: str(),
+    orgId: str(),
     severity: z.enum(ALARM_SEVERITIES),
     status: z.enum(ALARM_STATUSES),
-    server: z.string(),
-    appName: z.string(),
-    origin: z.string(),
+    server: str(),
+    appName: str(),
+    origin: str(),
     // Free text: absent from the restricted view (PRIV-1).
-    description: z.string().optional(),
-    modifiedAt: z.string(),
-    receivedAt: z.string(),
+    description: str().optional(),
+    modifiedAt: str(),
+    receivedAt: str(),
     restricted: z.boolean().optional(),
   })
   .meta({ id: 'Alarm' });
@@ -180,14 +179,14 @@ export type MonitoringRangeQuery = z.infer<typeof MonitoringRangeQuery>;
 
 export const IncidentSchema = z
   .object({
-    id: z.string(),
-    orgId: z.string(),
+    id: str(),
+    orgId: str(),
     // Free text: absent from the restricted view (PRIV-1).
-    title: z.string().optional(),
-    status: z.string(),
-    productLine: z.string().optional(),
-    modifiedAt: z.string(),
-    receivedAt: z.string(),
+    title: str().optional(),
+    status: str(),
+    productLine: str().optional(),
+    modifiedAt: str(),
+    receivedAt: str(),
     restricted: z.boolean().optional(),
   })
   .meta({ id: 'CloudIncident' });
@@ -195,14 +194,14 @@ export const IncidentListSchema = pageOf(IncidentSchema, 'CloudIncidentList');
 
 export const MaintenanceSchema = z
   .object({
-    id: z.string(),
+    id: str(),
     /** The organisation asked about (an alert's other organisations are not shown). */
-    orgIds: z.array(z.string()),
-    title: z.string().optional(),
-    status: z.string(),
-    window: z.object({ start: z.string(), end: z.string() }),
-    modifiedAt: z.string(),
-    receivedAt: z.string(),
+    orgIds: z.array(str()),
+    title: str().optional(),
+    status: str(),
+    window: z.object({ start: str(), end: str() }),
+    modifiedAt: str(),
+    receivedAt: str(),
     restricted: z.boolean().optional(),
   })
   .meta({ id: 'MaintenanceAlert' });

@@ -1,7 +1,7 @@
 /** NOTE-1, NOTE-3: the inbox and push devices. */
 import { NOTIFICATION_TYPES } from '../domain/notifications';
 import * as z from 'zod';
-import { pageOf } from './common';
+import { pageOf, str } from './common';
 
 export const PUSH_PLATFORMS = ['apns', 'fcm'] as const;
 
@@ -9,33 +9,33 @@ export const DeviceBody = z
   .strictObject({
     platform: z.enum(PUSH_PLATFORMS),
     /** The APNs device token or FCM registration token, as the platform issued it. */
-    token: z.string().regex(/^[\x21-\x7e]{1,4096}$/, 'must be the token the platform issued (1-4096 visible ASCII characters)'),
+    token: str().regex(/^[\x21-\x7e]{1,4096}$/, 'must be the token the platform issued (1-4096 visible ASCII characters)'),
   })
   .meta({ id: 'DeviceRegistration' });
 export type DeviceBody = z.infer<typeof DeviceBody>;
 
 export const DeviceParams = z.strictObject({
-  deviceId: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a device id'),
+  deviceId: str().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a device id'),
 });
 export type DeviceParams = z.infer<typeof DeviceParams>;
 
 export const DeviceSchema = z
-  .object({ deviceId: z.string(), platform: z.enum(PUSH_PLATFORMS), createdAt: z.string() })
+  .object({ deviceId: str(), platform: z.enum(PUSH_PLATFORMS), createdAt: str() })
   .meta({ id: 'Device' });
 
 export const DeviceListSchema = z.object({ items: z.array(DeviceSchema), nextCursor: z.null() }).meta({ id: 'DeviceList' });
 
 export const NotificationSchema = z
   .object({
-    notificationId: z.string(),
+    notificationId: str(),
     eventType: z.enum(NOTIFICATION_TYPES),
-    at: z.string(),
-    orgId: z.string(),
-    caseNumber: z.string().optional(),
-    severity: z.string().optional(),
-    title: z.string(),
+    at: str(),
+    orgId: str(),
+    caseNumber: str().optional(),
+    severity: str().optional(),
+    title: str(),
     /** Left out of restricted (PRIV-1) views. */
-    body: z.string().optional(),
+    body: str().optional(),
     restricted: z.boolean().optional(),
   })
   .meta({ id: 'Notification' });

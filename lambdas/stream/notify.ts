@@ -18,7 +18,9 @@ import { countMetric } from '../adapters/metrics';
 import { isTtlDeletion, mailJobOf, tableChange } from '../data/stream-records';
 import { deriveEvents, type NotificationEvent } from '../domain/notifications';
 import { notify } from '../domain/notifier';
-import type { MailJob } from '../domain/outbound';
+import { loggedMailQueue, type MailJob } from '../domain/outbound';
+import { mailLogRepo } from '../data/outbox-repo';
+import { defaultTable } from '../data/client';
 import type { Deps } from '../domain/ports';
 
 /** Issue 21: events handled this run and events left to the stream's retry. */
@@ -96,7 +98,8 @@ export const notifierHandler =
 // topic and push delivery (NOTE-1).
 export const handler = notifierHandler(() =>
   appDeps({
-    ...MAIL_QUEUE_PORTS,
+    // Issue 23: each queued mail of a case shows as `queued` in its mail log (GET /cases/{n}/mail).
+    mailQueue: () => loggedMailQueue(MAIL_QUEUE_PORTS.mailQueue(), () => mailLogRepo(defaultTable())),
     ...PUSH_PORTS,
     integration: () => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')),
   }),

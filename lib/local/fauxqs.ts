@@ -14,8 +14,19 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 
 /** Runs in the child: starts fauxqs, creates the buckets, prints its port, stops on SIGTERM. */
 const CHILD = `
+import net from 'node:net';
 import { startFauxqs } from 'fauxqs';
 const opts = JSON.parse(process.env.CASEWORK_FAUXQS);
+// fauxqs 2.4 listens on 0.0.0.0 whatever its host option (which only names the host in queue
+// URLs). Issue 23: every local service binds loopback, so a listen on all interfaces in this
+// child is turned into one on opts.host (127.0.0.1) before fauxqs starts.
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  const o = args[0];
+  if (o && typeof o === 'object' && 'port' in o && (o.host === undefined || o.host === '0.0.0.0' || o.host === '::'))
+    args[0] = { ...o, host: opts.host };
+  return listen.apply(this, args);
+};
 const server = await startFauxqs({ port: opts.port, host: opts.host, logger: false, defaultRegion: opts.region,
   ...(opts.s3StorageDir ? { s3StorageDir: opts.s3StorageDir } : {}) });
 for (const bucket of opts.buckets) server.createBucket(bucket);

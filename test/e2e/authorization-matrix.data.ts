@@ -231,6 +231,15 @@ export const MATRIX: Record<string, Row> = {
   'GET /cases/{caseNumber}/updates': caseRead,
   'GET /cases/{caseNumber}/updates/{updateId}': caseRead,
   'GET /cases/{caseNumber}/history': caseRead,
+  // Issue 23: staff see each mail of a case and its delivery; customers are refused at the door
+  // (the permission comes before the Terms). US staff read EU/EEA cases' rows restricted (PRIV-1:
+  // no recipient), as they read the history.
+  'GET /cases/{caseNumber}/mail': staffOnly({
+    alice: '200 200 200 200',
+    eric: '200 200 200 200',
+    mona: '200 200 200 200',
+    adam: '200 200 200 200',
+  }),
   'POST /cases/{caseNumber}/updates': {
     ...caseRead,
     rita: '403 403 403 403',

@@ -16,7 +16,9 @@ type Frame = Record<string, unknown> & { type: string };
 
 let local: TestLocal;
 beforeAll(async () => {
-  local = await startTestLocal({ seed: true, sweepEveryMs: 0, stream: false, chatClock: 'manual' });
+  // The stream runs: transcripts and callback alerts are mail intents written with their change,
+  // which the notifier queues and the mail queue's consumer sends (issue 23).
+  local = await startTestLocal({ seed: true, sweepEveryMs: 0, chatClock: 'manual' });
 });
 afterAll(async () => {
   for (const c of open) c.ws.terminate();
@@ -130,8 +132,11 @@ const chatCases = async (email: string, orgId: string): Promise<CaseRow[]> => {
   );
 };
 
-const mails = async (): Promise<StoredMail[]> =>
-  ((await (await fetch(local.urls.sesStore)).json()) as { emails: StoredMail[] }).emails;
+/** What SES took, once the mail of what happened so far has left (stream, mail queue, consumer). */
+const mails = async (): Promise<StoredMail[]> => {
+  await local.mailSettled();
+  return ((await (await fetch(local.urls.sesStore)).json()) as { emails: StoredMail[] }).emails;
+};
 
 const updatesOf = async (email: string, caseNumber: string) =>
   (await api(email, `/cases/${caseNumber}/updates?limit=100`)).body.items as {

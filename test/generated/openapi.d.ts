@@ -190,6 +190,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseNumber}/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff: each mail of the case and its delivery (queued, sent, failed, dead-lettered, not-sent), newest first (issue 23) */
+        get: operations["listCaseMail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseNumber}/escalation": {
         parameters: {
             query?: never;
@@ -898,6 +915,25 @@ export interface components {
             fromName?: string;
             toName?: string;
             detail?: string;
+        };
+        CaseMailList: {
+            items: components["schemas"]["CaseMail"][];
+            nextCursor: string | null;
+        };
+        CaseMail: {
+            mailId: string;
+            /** @enum {string} */
+            kind: "case-update" | "case-status" | "reminder" | "closure-declined" | "notification" | "chat-transcript" | "notice";
+            /** @enum {string} */
+            status: "queued" | "sent" | "failed" | "dead-lettered" | "not-sent";
+            /** @enum {string} */
+            reason?: "not-allowed" | "superseded";
+            attempts: number;
+            lastAttemptAt: string;
+            /** @enum {string} */
+            lastErrorClass?: "connection" | "timeout" | "throttled" | "rejected" | "busy" | "other";
+            recipientId?: string;
+            restricted?: boolean;
         };
         EscalationRequest: {
             reason: string;
@@ -2783,6 +2819,121 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["History"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required), `/problems/terms-not-accepted` (Terms not accepted). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required" | "/problems/terms-not-accepted";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listCaseMail: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                caseNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseMailList"];
                 };
             };
             /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */

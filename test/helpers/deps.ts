@@ -7,7 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { depsFor } from '../../lambdas/adapters/deps-for';
 import type { OutboundMail } from '../../lambdas/domain/mail';
 import type { Deps, MailQueue, ReplyKeyring } from '../../lambdas/domain/ports';
-import { sendMailJob } from '../../lambdas/domain/outbound';
+import { sendMailJob, type MailJob } from '../../lambdas/domain/outbound';
 import { randomUUID } from 'node:crypto';
 
 export interface Meter {
@@ -75,8 +75,63 @@ export const inlineMailQueue = (deps: () => Deps): MailQueue => ({
   },
 });
 
+/**
+ * Issue 23: the stream's part for domain-level tests. A change writes its mail intents in its own
+ * transaction; the stream carries each INSERT to the notifier, which queues the job. Here the
+ * repositories that take intents queue them once their write committed (and only then), so the
+ * inline queue above sends them. (The access-request code's intent is left to the stream, as before.)
+ */
+const withIntentsQueued = (deps: Deps): Deps => {
+  const queue = async (committed: boolean, jobs: readonly MailJob[] | MailJob | undefined) => {
+    const list = jobs === undefined ? [] : Array.isArray(jobs) ? jobs : [jobs as MailJob];
+    // The stream is not the request: a queue that fails never reaches the caller (it retries there).
+    if (committed && list.length) await deps.mailQueue.enqueue([...list]).catch(() => undefined);
+  };
+  const { cases, accessRequests, mail } = deps;
+  const saveCase = cases.saveCase.bind(cases);
+  const appendUpdate = cases.appendUpdate.bind(cases);
+  const confirm = accessRequests.confirm.bind(accessRequests);
+  const decide = accessRequests.decide.bind(accessRequests);
+  const claimAutoReply = mail.claimAutoReply.bind(mail);
+  Object.assign(cases, {
+    saveCase: async (...a: Parameters<Deps['cases']['saveCase']>) => {
+      const ok = await saveCase(...a);
+      await queue(ok, a[2].mail);
+      return ok;
+    },
+    appendUpdate: async (...a: Parameters<Deps['cases']['appendUpdate']>) => {
+      const saved = await appendUpdate(...a);
+      await queue(!!saved, a[3]);
+      return saved;
+    },
+  });
+  Object.assign(accessRequests, {
+    confirm: async (...a: Parameters<Deps['accessRequests']['confirm']>) => {
+      const ok = await confirm(...a);
+      await queue(ok, a[3]);
+      return ok;
+    },
+    decide: async (...a: Parameters<Deps['accessRequests']['decide']>) => {
+      const ok = await decide(...a);
+      await queue(ok, a[3]);
+      return ok;
+    },
+  });
+  Object.assign(mail, {
+    claimAutoReply: async (...a: Parameters<Deps['mail']['claimAutoReply']>) => {
+      const ok = await claimAutoReply(...a);
+      await queue(ok, a[4]);
+      return ok;
+    },
+  });
+  return deps;
+};
+
 /** The production wiring over a test table, with mail recorded instead of sent. */
-export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps => {
+export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps =>
+  withIntentsQueued(rawTestDeps(doc, table, overrides));
+
+const rawTestDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps => {
   const deps: Deps = depsFor(
     { doc, table },
     {

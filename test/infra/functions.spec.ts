@@ -225,8 +225,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'request-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'decide-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'request-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
-  // CASE-7: a declined closure is mailed to its requester (MAIL-1: the mail's id, the mail rate limit).
-  'decide-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  // CASE-7: a declined closure is mailed to its requester: the mail's intent, written with the decision (issue 23).
+  'decide-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MAILJOB#'], UpdateItem: ['SESSION#'] },
   'reopen-case': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'set-member-level': { PutItem: ['ORG#', 'USER#'], UpdateItem: ['ORG#', 'SESSION#'] },
   'get-me': { UpdateItem: ['SESSION#'] },
@@ -235,6 +235,7 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'list-updates': { UpdateItem: ['SESSION#'] },
   'get-update': { UpdateItem: ['SESSION#'] },
   'list-history': { UpdateItem: ['SESSION#'] },
+  'list-case-mail': { UpdateItem: ['SESSION#'] },
   'search-cases': { UpdateItem: ['SESSION#'] },
   'list-shortfall': { UpdateItem: ['SESSION#'] },
   'list-inbound-mail': { UpdateItem: ['SESSION#'] },
@@ -261,30 +262,37 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'delete-device': { DeleteItem: ['DEVICE#'], UpdateItem: ['SESSION#'] },
   // MAILJOB#: the code mail's intent, in the request's own transaction (issue 23).
   'create-access-request': { PutItem: ['ACCESSREQ#', 'MAILJOB#'], UpdateItem: ['RATE#'] },
-  'confirm-access-request': { PutItem: ['CASE#', 'REF#'], UpdateItem: ['ACCESSREQ#', 'COUNTER#'] },
+  // Issue 23: the approvers' and the decision's mail intents, in the transaction of the change.
+  'confirm-access-request': { PutItem: ['CASE#', 'MAILJOB#', 'REF#'], UpdateItem: ['ACCESSREQ#', 'COUNTER#'] },
   'list-access-requests': { UpdateItem: ['SESSION#'] },
-  'decide-access-request': { PutItem: ['CASE#', 'USER#'], UpdateItem: ['ACCESSREQ#', 'SESSION#', 'USER#'] },
+  'decide-access-request': { PutItem: ['CASE#', 'MAILJOB#', 'USER#'], UpdateItem: ['ACCESSREQ#', 'SESSION#', 'USER#'] },
   'get-health': {},
   'get-openapi': {},
   'get-terms': {},
   sweep: { PutItem: ['CASE#'], UpdateItem: ['ACCESSREQ#', 'CASE#'] },
   // Issue 18 finding 9: inbox items have a partition of their own; the notifier writes no USER# item.
-  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['INBOX#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
+  // Issue 23: and the `queued` entry of each case mail it queues (MAILLOG#).
+  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['INBOX#', 'MAILLOG#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
   // Issue 23: the mail queue's consumer: its ledger, SES's message ids, the per-case mail log.
   'send-mail': { DeleteItem: ['OUTBOX#'], PutItem: ['MAILLOG#', 'MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
-  'receive-mail': { DeleteItem: ['INBOUND#'], PutItem: ['AUTOREPLY#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MSGID#'] },
+  // Issue 23: MAIL-3 answers are intents (MAILJOB#) written with their once-a-day claim.
+  'receive-mail': {
+    DeleteItem: ['INBOUND#'],
+    PutItem: ['AUTOREPLY#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MAILJOB#', 'MSGID#'],
+  },
   // Issue 12: the ticket route stores tickets; the authorizer only consumes them; the chat functions
-  // write connections, chats, availability, and the case (transcript update, callback number).
+  // write connections, chats, availability, and the case (transcript update, callback number) with
+  // the mail those cause as intents (issue 23: MAILJOB#, no SES).
   'create-chat-ticket': { PutItem: ['WSTICKET#'], UpdateItem: ['SESSION#'] },
   'chat-authorize': { DeleteItem: ['WSTICKET#'] },
   'chat-socket': {
     DeleteItem: ['AVAIL#', 'CHAT#', 'WSCONN#'],
-    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MSGID#', 'WSCONN#'],
+    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MAILJOB#', 'WSCONN#'],
     UpdateItem: ['CASE#', 'CHAT#', 'WSCONN#'],
   },
   'chat-timer': {
     DeleteItem: ['AVAIL#', 'CHAT#', 'WSCONN#'],
-    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MSGID#', 'WSCONN#'],
+    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MAILJOB#', 'WSCONN#'],
     UpdateItem: ['CASE#', 'CHAT#', 'WSCONN#'],
   },
 };

@@ -74,7 +74,7 @@ describe('issue 10: the notifier', () => {
     });
   });
 
-  it('NOTE-1: it knows the topic and may publish to that topic only; it writes only its ledger, inbox items (INBOX#, issue 18 finding 9: never USER# profiles or staff roles) and disabled devices (DEVICE#), and never Scans', () => {
+  it('NOTE-1: it knows the topic and may publish to that topic only; it writes only its ledger, inbox items (INBOX#, issue 18 finding 9: never USER# profiles or staff roles), disabled devices (DEVICE#) and the log entries of the mail it queues (MAILLOG#, issue 23), and never Scans', () => {
     const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[fnId()];
     const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env.NOTIFY_TOPIC_ARN).toEqual({ Ref: logicalId(appStack.notifier.topic) });
@@ -90,7 +90,8 @@ describe('issue 10: the notifier', () => {
       (w.Condition as Record<string, Record<string, string[]>>)['ForAllValues:StringLike']!['dynamodb:LeadingKeys'],
     ]);
     expect(Object.fromEntries(fenced.map(([a, k]) => [String(a), k]))).toEqual({
-      'dynamodb:PutItem': ['INBOX#*', 'OUTBOX#*'],
+      // Issue 23: and the `queued` entry of each case mail it queues, in the case's mail log.
+      'dynamodb:PutItem': ['INBOX#*', 'MAILLOG#*', 'OUTBOX#*'],
       'dynamodb:UpdateItem': ['OUTBOX#*'],
       'dynamodb:DeleteItem': ['DEVICE#*', 'OUTBOX#*'],
     });

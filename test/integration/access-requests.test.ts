@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mailJobKey } from '../../lambdas/data/keys';
 import { systemIds } from '../../lambdas/adapters/ids';
 import {
   confirmAccessRequest,
@@ -71,7 +72,7 @@ const world = async () => {
     await decideAccessRequest(at(T0 - hours * HOUR + 60_000), dana, id, { approve: false });
     return id;
   };
-  return { client, meter, sent, at, pending, decided };
+  return { client, doc, table, meter, sent, at, pending, decided };
 };
 
 const overdueMails = (sent: OutboundMail[]) => sent.filter((m) => m.subject.includes('pending over 48 hours'));
@@ -109,5 +110,31 @@ describe('FLAG-2: access requests pending over 48 hours', () => {
     expect(later).toEqual({ examined: 0, flagged: 0, mailFailed: 0 });
     expect(overdueMails(w.sent).filter((m) => m.text.includes(due))).toHaveLength(1);
     w.client.destroy();
+  });
+});
+
+describe("ACC-6, issue 23: the approvers' and the decision mail are written with the change", () => {
+  it('ACC-6, issue 23: with the mail queue down, confirm and decide still answer, and both mails are intents in the table, written by their change', async () => {
+    const w = await world();
+    const down: Deps['mailQueue'] = { enqueue: async () => Promise.reject(new Error('SQS unreachable')) };
+    const d = { ...w.at(T0), mailQueue: down };
+    const made = await openAccessRequest(
+      d,
+      { email: 'ivy.intent@acme.example', name: 'Ivy Intent', level: 'read_only', combinations: [{ orgId: 'ORG-ACME' }] },
+      '10.9.9.9',
+    );
+    const id = made.body.requestId;
+    await expect(confirmAccessRequest(d, id, CODE)).resolves.toMatchObject({ status: 'pending' });
+    const dana = (await resolveCaller(w.at(T0), { sub: 'u-dana', client: 'web', scopes: [] }))!;
+    await expect(decideAccessRequest(d, dana, id, { approve: false, comment: 'not now' })).resolves.toMatchObject({
+      status: 'rejected',
+    });
+    const intent = async (key: string) =>
+      (await w.doc.send(new GetCommand({ TableName: w.table, Key: mailJobKey(key), ConsistentRead: true }))).Item;
+    // Dana is Acme's Designated Approver (API.md demo data): her mail is the admin case's, with its case number.
+    const approvers = await intent(`access-approvers#${id}#u-dana`);
+    expect(JSON.parse(String(approvers?.job))).toMatchObject({ kind: 'notice', caseNumber: expect.any(String) });
+    const decision = await intent(`access-decision#${id}`);
+    expect(JSON.parse(String(decision?.job)).mail.text).toContain('declined');
   });
 });

@@ -8,7 +8,7 @@ export const route = {
   handler: 'confirm-access-request',
   permission: 'public',
   table: 'write',
-  writes: ['confirmAccessRequest', 'nextCaseNumber'],
+  writes: ['confirmAccessRequest', 'nextCaseNumber', 'mailIntent'],
   caseData: false,
   sendsNotices: true,
   signsReplies: true,

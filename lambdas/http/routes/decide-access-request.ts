@@ -8,7 +8,7 @@ export const route = {
   handler: 'decide-access-request',
   permission: 'approve',
   table: 'write',
-  writes: ['decideAccessRequest'],
+  writes: ['decideAccessRequest', 'mailIntent'],
   caseData: false,
   sendsNotices: true,
   grantsAccounts: true,

@@ -1,0 +1,15 @@
+import { caseMailLog } from '../domain/mail-log';
+import { httpRoute, pageReply } from './middleware';
+import { cursorKey } from '../adapters/secrets';
+import { route } from './routes/list-case-mail';
+
+/** Issue 23: staff see undelivered mail per case. */
+export const handler = httpRoute<{ caseNumber: string }, { limit: number }>(
+  route,
+  async (req) =>
+    pageReply(
+      req,
+      await caseMailLog(req.deps, req.caller!, req.params.caseNumber, { limit: req.query.limit, after: await req.after() }),
+    ),
+  { cursorKey },
+);
