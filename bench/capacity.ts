@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamoTap } from '../lib/local/dynamo-tap';
+import { startDynamoTap } from '../local/dynamo-tap';
 import { runAlone, type Section, table } from './lib';
 
 interface Meter {
@@ -51,7 +51,7 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
   const keyDir = mkdtempSync(join(tmpdir(), 'casework-bench-'));
   process.env.CASEWORK_KEY_DIR = keyDir;
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  const { startLocal } = await import('../lib/local');
+  const { startLocal } = await import('../local');
   let proxy: Awaited<ReturnType<typeof meteringProxy>> | undefined;
   const local = await startLocal({
     apiPort: 0,
@@ -64,7 +64,7 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
     sweepEveryMs: 0,
     dynamoEndpointForFunctions: async (endpoint) => (proxy = await meteringProxy(endpoint)).url,
   });
-  const { signUserToken } = await import('../lib/local/issuer');
+  const { signUserToken } = await import('../local/issuer');
   const { CURRENT_TERMS } = await import('../lambdas/domain/catalogue');
   const { meter } = proxy!;
   const token = (sub: string, client: 'web' | 'mobile' = 'web') => signUserToken({ sub, email: `${sub}@x`, client });
@@ -180,7 +180,7 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
     title: '4. DynamoDB calls and consumed capacity per route',
     goals: [{ goal: '4. no route issues a Scan', met: scans === 0, figure: `${scans} Scans over ${rows.length} requests` }],
     markdown: [
-      "One request per row, in order, in local mode on the demo data, over HTTP. Every function's DynamoDB traffic goes through a tap (lib/local/dynamo-tap.ts) that counts each operation on the wire, asks for ReturnConsumedCapacity TOTAL and sums what DynamoDB Local reports (it reports capacity as AWS would bill it for on-demand tables: 0.5 RCU per 4 KB eventually consistent read, 1 WCU per 1 KB written, doubled inside transactions). A Scan would be refused and counted.",
+      "One request per row, in order, in local mode on the demo data, over HTTP. Every function's DynamoDB traffic goes through a tap (local/dynamo-tap.ts) that counts each operation on the wire, asks for ReturnConsumedCapacity TOTAL and sums what DynamoDB Local reports (it reports capacity as AWS would bill it for on-demand tables: 0.5 RCU per 4 KB eventually consistent read, 1 WCU per 1 KB written, doubled inside transactions). A Scan would be refused and counted.",
       '',
       table(['route', 'caller', 'status', 'DynamoDB calls', 'consumed capacity (units)'], out, ['l', 'l', 'r', 'l', 'r']),
     ].join('\n'),

@@ -20,10 +20,10 @@ import { deviceIdOf } from '../lambdas/domain/delivery';
 import { CURRENT_TERMS } from '../lambdas/domain/catalogue';
 import { mapLimit, notify, PUBLISH_BATCH, PUBLISH_CONCURRENCY, topicMessage } from '../lambdas/domain/notifier';
 import type { NotificationEvent } from '../lambdas/domain/notifications';
-import { seedDemo } from '../lib/local/demo-data';
-import { createTable, startDynamo } from '../lib/local/emulators';
-import { startFauxqs } from '../lib/local/fauxqs';
-import { startPushStandIn } from '../lib/local/push';
+import { seedDemo } from '../local/demo-data';
+import { createTable, startDynamo } from '../local/emulators';
+import { startFauxqs } from '../local/fauxqs';
+import { startPushStandIn } from '../local/push';
 import { runAlone, type Section, table } from './lib';
 
 const creds = { accessKeyId: 'l', secretAccessKey: 'l' };

@@ -17,8 +17,8 @@ const main = async () => {
   const keyDir = mkdtempSync(join(tmpdir(), 'casework-faults-'));
   process.env.CASEWORK_KEY_DIR = keyDir;
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  const { startLocal } = await import('../lib/local/index');
-  const { signUserToken } = await import('../lib/local/issuer');
+  const { startLocal } = await import('../local/index');
+  const { signUserToken } = await import('../local/issuer');
   const updates = envInt('BENCH_FAULTS_UPDATES', 30);
   const requests = envInt('BENCH_FAULTS_REQUESTS', 10);
   const downSeconds = envInt('BENCH_FAULTS_DOWN_S', 20);

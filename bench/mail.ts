@@ -15,7 +15,7 @@ import { depsFor } from '../lambdas/adapters/deps-for';
 import { parseKeyring } from '../lambdas/adapters/reply-keys';
 import { receiveInboundMail, type InboundEnvelope } from '../lambdas/domain/inbound-mail';
 import { signReplyToken } from '../lambdas/domain/reply-token';
-import { createTable, startDynamo } from '../lib/local/emulators';
+import { createTable, startDynamo } from '../local/emulators';
 import { BENCH_BINDINGS, envInt, mb, median, percentile, runAlone, type Section, table } from './lib';
 import { runMailCorpus } from './mail-corpus';
 
@@ -33,7 +33,7 @@ export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
   try {
     await createTable(client, tableName);
     const ref = { doc, table: tableName };
-    const { seedDemo } = await import('../lib/local/demo-data');
+    const { seedDemo } = await import('../local/demo-data');
     await seedDemo({ ref });
     const keyring = parseKeyring(BENCH_BINDINGS.replyKeys.value);
     const deps = depsFor(ref, { mailer: { send: async () => 'bench' }, mailDomain: DOMAIN, replyKeys: async () => keyring });

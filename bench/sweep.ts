@@ -12,8 +12,8 @@ import { depsFor } from '../lambdas/adapters/deps-for';
 import { caseIndexKeys, keys } from '../lambdas/data/keys';
 import { sweepNeedsAction, type SweepReport } from '../lambdas/domain/sweep';
 import type { Case, Status } from '../lambdas/domain/types';
-import { startDynamoTap } from '../lib/local/dynamo-tap';
-import { createTable, startDynamo } from '../lib/local/emulators';
+import { startDynamoTap } from '../local/dynamo-tap';
+import { createTable, startDynamo } from '../local/emulators';
 import { envInt, type Goal, runAlone, type Section, table } from './lib';
 
 const HOUR = 3_600_000;

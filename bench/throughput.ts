@@ -2,7 +2,7 @@
  * Benchmark 3: local API throughput (autocannon) of GET /cases/{caseNumber} and GET /cases, each
  * against the raw SDK calls that route makes, on the same DynamoDB Local.
  *
- * Local mode runs with its functions' DynamoDB traffic through a tap (lib/local/dynamo-tap.ts);
+ * Local mode runs with its functions' DynamoDB traffic through a tap (local/dynamo-tap.ts);
  * one request of each route is recorded on the wire, and a bare node:http server replays exactly
  * those requests (same operations, same inputs, in order) with the low-level DynamoDB client
  * through the same tap. autocannon runs as a child process, so it does not share the event loop
@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ddb from '@aws-sdk/client-dynamodb';
-import { startDynamoTap } from '../lib/local/dynamo-tap';
+import { startDynamoTap } from '../local/dynamo-tap';
 import { envInt, type Goal, runAlone, type Section, table } from './lib';
 
 const GOAL = 0.8;
@@ -61,7 +61,7 @@ export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   let recording: Recorded[] | undefined;
   let tap: Awaited<ReturnType<typeof startDynamoTap>> | undefined;
-  const { startLocal } = await import('../lib/local');
+  const { startLocal } = await import('../local');
   const local = await startLocal({
     apiPort: 0,
     sesPort: 0,
@@ -103,8 +103,8 @@ export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
   await new Promise<void>((ok) => raw.listen(0, '127.0.0.1', ok));
   const rawBase = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
   try {
-    const { signUserToken } = await import('../lib/local/issuer');
-    const { DEMO_USERS } = await import('../lib/local/demo-data');
+    const { signUserToken } = await import('../local/issuer');
+    const { DEMO_USERS } = await import('../local/demo-data');
     const dana = DEMO_USERS.find((u) => u.email === 'dana@acme.example')!;
     const auth = { authorization: `Bearer ${signUserToken({ sub: dana.userId, email: dana.email, client: 'web' })}` };
     const list = (await (await fetch(`${local.urls.api}/cases`, { headers: auth })).json()) as {

@@ -16,7 +16,7 @@ import { BENCH_BINDINGS, envInt, median, percentile, runAlone, type Section, tab
 const GOAL_US = 50;
 
 // @middy/core 7 exports only an `import` condition; handlers here are CommonJS under tsx, as in
-// local mode's workers (lib/local/function-worker.ts), which resolve it the same way.
+// local mode's workers (local/function-worker.ts), which resolve it the same way.
 registerHooks({
   resolve: (specifier, context, next) =>
     specifier.startsWith('@middy/') && !context.conditions?.includes('import')

@@ -8,7 +8,7 @@
  */
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
-import { signUserToken } from '../lib/local/issuer';
+import { signUserToken } from '../local/issuer';
 
 const usage = 'Usage: npm run chat -- <email> [--client mobile]';
 
@@ -17,7 +17,7 @@ const main = async () => {
   const email = args.find((a) => !a.startsWith('--'));
   if (!email) throw new Error(usage);
   const client = args.includes('--client') && args[args.indexOf('--client') + 1] === 'mobile' ? 'mobile' : 'web';
-  const { DEMO_USERS } = await import('../lib/local/demo-data');
+  const { DEMO_USERS } = await import('../local/demo-data');
   const user = DEMO_USERS.find((u) => u.email === email);
   if (!user) throw new Error(`No demo user ${email}\n${usage}`);
   const api = `http://127.0.0.1:${process.env.PORT || 3000}`;

@@ -3,9 +3,9 @@
  *   --persist DIR (or CASEWORK_DATA_DIR)  keep DynamoDB data across runs
  */
 import { resolve } from 'node:path';
-import { startLocal } from '../lib/local';
-import type { LocalMode } from '../lib/local';
-import { LOCAL_INBOUND } from '../lib/local/functions';
+import { startLocal } from '../local';
+import type { LocalMode } from '../local';
+import { LOCAL_INBOUND } from '../local/functions';
 
 const usage = 'Usage: npm start [-- --persist DIR]';
 
@@ -72,7 +72,7 @@ const main = async () => {
     log: (message) => console.log(`${time()} ${message}`),
   }));
 
-  const { DEMO_USERS } = await import('../lib/local/demo-data');
+  const { DEMO_USERS } = await import('../local/demo-data');
   const { urls } = local;
   const rows: [string, string][] = [
     ['HTTP API', urls.api],

@@ -11,7 +11,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE, localQueueUrl } from '../lib/local/mail-queue';
+import { LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE, localQueueUrl } from '../local/mail-queue';
 
 const env = process.env;
 const endpoint = `http://127.0.0.1:${env.AWS_PORT || 4566}`;

@@ -1,12 +1,12 @@
 /**
  * `npm run sweep`: runs the scheduled sweep (FLAG-1) once, against the local mode that
  * `npm start` is running (DYNAMODB_PORT, SES_PORT), through the same Lambda handler as AWS, in its
- * own worker with exactly the sweep function's environment (lib/local/functions.ts).
+ * own worker with exactly the sweep function's environment (local/functions.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { SWEEP_FUNCTION } from '../lib/function-specs';
-import { localBindings, localRuntime, startFunctionHost } from '../lib/local/functions';
-import { LOCAL_MAIL_QUEUE, localQueueUrl } from '../lib/local/mail-queue';
+import { localBindings, localRuntime, startFunctionHost } from '../local/functions';
+import { LOCAL_MAIL_QUEUE, localQueueUrl } from '../local/mail-queue';
 
 const env = process.env;
 env.POWERTOOLS_LOG_LEVEL ??= 'WARN';

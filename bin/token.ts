@@ -8,9 +8,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { userIdByEmail } from '../lambdas/data/mail-repo';
-import { clientIds, signMachineToken, signUserToken } from '../lib/local/issuer';
-import type { UserClient } from '../lib/local/issuer';
-import { DEMO_USERS } from '../lib/local/demo-data';
+import { clientIds, signMachineToken, signUserToken } from '../local/issuer';
+import type { UserClient } from '../local/issuer';
+import { DEMO_USERS } from '../local/demo-data';
 
 const usage = [
   'Usage: npm run --silent token -- <email> [--client web|mobile]',

@@ -32,7 +32,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
 /**
  * The CORS allowlist: the portal origin, the stage's configured origins and any given at synth,
  * each an origin (scheme://host[:port]); prod takes https only. Local mode answers preflight
- * with the same list (lib/local/gateway.ts).
+ * with the same list (local/gateway.ts).
  */
 export const corsOriginsFor = (stage: Stage, portalOrigin: string, extra: unknown = undefined): string[] => {
   const given =

@@ -4,7 +4,7 @@
  * sns:CreatePlatformEndpoint on them and Publish/SetEndpointAttributes/DeleteEndpoint on their
  * endpoints; an empty value means the deployment offers no push on that platform.
  *
- * Locally fauxqs has no platform endpoints: the push stand-in (lib/local/push.ts) answers the
+ * Locally fauxqs has no platform endpoints: the push stand-in (local/push.ts) answers the
  * same SNS calls, and the runtime gives its address in AWS_ENDPOINT_URL_SNS_PUSH (AWS sets no
  * such variable, so there the client reaches SNS itself).
  */

@@ -1,6 +1,6 @@
 /**
  * The single table, described once. The CDK construct (lib/constructs/casework-table.ts) and local
- * mode (lib/local/emulators.ts) both build the table from this object, so they cannot drift.
+ * mode (local/emulators.ts) both build the table from this object, so they cannot drift.
  * Every index here is named after the access patterns it serves; keys.ts builds the values.
  */
 export interface IndexDefinition {

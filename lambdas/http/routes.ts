@@ -1,6 +1,6 @@
 /**
  * The one route table. CDK builds the HTTP API's routes and functions from it
- * (lib/constructs/http-api.ts), local mode serves it (lib/local/gateway.ts), the OpenAPI document
+ * (lib/constructs/http-api.ts), local mode serves it (local/gateway.ts), the OpenAPI document
  * is generated from it (lambdas/http/openapi.ts) and the authorization matrix test walks it.
  * To change who may call a route, change its `permission`.
  *

@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { putCombination, putMembership, putUser } from '../../lambdas/data/directory-repo';
 import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
-import { signUserToken } from '../../lib/local/issuer';
+import { signUserToken } from '../../local/issuer';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 import {
   EXTRA_COMBINATIONS,

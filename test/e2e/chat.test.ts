@@ -2,7 +2,7 @@
  * Chat end to end in local mode (issue 12, CHAT-1..3, PRIV-1) with real WebSocket clients (`ws`):
  * a ticket from POST /chat/tickets, `$connect?ticket=`, the actions of API.md, frames relayed
  * through the management API, the timers on the manual clock the test controls (fauxqs behind
- * the delay gate, lib/local/chat-timers.ts), mail in aws-ses-v2-local's store.
+ * the delay gate, local/chat-timers.ts), mail in aws-ses-v2-local's store.
  */
 import { WebSocket } from 'ws';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';

@@ -4,7 +4,7 @@
  * critical. The whole local mode: HTTP API, DynamoDB Local and its stream, the notifier in its
  * worker, the SNS push adapter against the push stand-in. Nothing is mocked.
  */
-import type { LocalPush, LocalPushEndpoint } from '../../lib/local/push';
+import type { LocalPush, LocalPushEndpoint } from '../../local/push';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 
 let local: TestLocal;

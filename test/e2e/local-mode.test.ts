@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { RouteDef } from '../../lambdas/http/routes';
 import { awsEnvironmentNames, httpFunctionSpecs, type FunctionSpec } from '../../lib/function-specs';
-import { startFunctionHost } from '../../lib/local/functions';
-import { MAX_BODY_BYTES, startGateway } from '../../lib/local/gateway';
-import type { Gateway, LambdaHandler } from '../../lib/local/gateway';
-import { ISSUER, jwks, signClaims, signMachineToken, signUserToken } from '../../lib/local/issuer';
+import { startFunctionHost } from '../../local/functions';
+import { MAX_BODY_BYTES, startGateway } from '../../local/gateway';
+import type { Gateway, LambdaHandler } from '../../local/gateway';
+import { ISSUER, jwks, signClaims, signMachineToken, signUserToken } from '../../local/issuer';
 import { startTestLocal } from '../helpers/local-mode';
 import type { TestLocal } from '../helpers/local-mode';
 

@@ -18,7 +18,7 @@
  *   customer's mail (on the web it is there: the control).
  */
 import nodemailer from 'nodemailer';
-import type { LocalPush } from '../../lib/local/push';
+import type { LocalPush } from '../../local/push';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 
 let local: TestLocal;

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../lib/local/emulators';
+import { freePort } from '../../local/emulators';
 
 const ROOT = join(__dirname, '..', '..');
 

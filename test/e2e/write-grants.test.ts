@@ -13,7 +13,7 @@ import { parseKeyring } from '../../lambdas/adapters/reply-keys';
 import { replyAddress, signReplyToken } from '../../lambdas/domain/reply-token';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_MAIL_QUEUE, localQueueUrl } from '../../lib/local/mail-queue';
+import { LOCAL_MAIL_QUEUE, localQueueUrl } from '../../local/mail-queue';
 import { accessKeys, KEY_PREFIX, mailJobKey } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
 import nodemailer from 'nodemailer';
@@ -31,8 +31,8 @@ import {
 import { WebSocket } from 'ws';
 import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
 import { findRoute, ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
-import { signClaims, clientIds, ISSUER, localReplyKeys } from '../../lib/local/issuer';
-import { startDynamoTap, type DynamoTap } from '../../lib/local/dynamo-tap';
+import { signClaims, clientIds, ISSUER, localReplyKeys } from '../../local/issuer';
+import { startDynamoTap, type DynamoTap } from '../../local/dynamo-tap';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 
 /** One DynamoDB request as IAM authorizes it: the action, and the item's leading key prefix. */

@@ -5,7 +5,7 @@
  *   integration:  const db = await startTestDynamo();   // in beforeAll; db.stop() in afterAll
  *   e2e:          const local = await startTestLocal();  // fetch(`${local.url}/me`, { headers: { authorization: `Bearer ${local.token('dana@acme.example')}` } })
  */
-import type { MailQueuePoller } from '../../lib/local/mail-queue';
+import type { MailQueuePoller } from '../../local/mail-queue';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,13 +14,13 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SHARED_DYNAMO_ENV } from './shared-dynamo';
 import { FAILED } from './environment';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTable, startDynamo } from '../../lib/local/emulators';
-import { startLocal } from '../../lib/local';
-import type { LocalUrls } from '../../lib/local';
-import type { StreamPoller } from '../../lib/local/stream-poller';
-import type { ChatTimerQueue } from '../../lib/local/chat-timers';
-import { signMachineToken, signUserToken } from '../../lib/local/issuer';
-import type { UserClient } from '../../lib/local/issuer';
+import { createTable, startDynamo } from '../../local/emulators';
+import { startLocal } from '../../local';
+import type { LocalUrls } from '../../local';
+import type { StreamPoller } from '../../local/stream-poller';
+import type { ChatTimerQueue } from '../../local/chat-timers';
+import { signMachineToken, signUserToken } from '../../local/issuer';
+import type { UserClient } from '../../local/issuer';
 
 export interface TestDynamo {
   endpoint: string;
@@ -107,7 +107,7 @@ let instances = 0;
  *
  * The signing key goes to a temporary directory so tests never touch a developer's
  * .local-data. Each function runs in its own worker with its own modules and environment
- * (lib/local/functions.ts), so instances share no handler state; the registry is still reset
+ * (local/functions.ts), so instances share no handler state; the registry is still reset
  * for a second instance so that the local-mode modules of this process start fresh too.
  */
 export const startTestLocal = async (
@@ -115,11 +115,11 @@ export const startTestLocal = async (
     seed?: boolean;
     log?: (message: string) => void;
     /** 0: no timed sweep; tests run it themselves. */ sweepEveryMs?: number;
-    /** false: no notifier on the stream (lib/local/index.ts LocalOptions.stream). */
+    /** false: no notifier on the stream (local/index.ts LocalOptions.stream). */
     stream?: boolean;
-    /** Puts something (a tap, lib/local/dynamo-tap.ts) between the functions and DynamoDB Local. */
+    /** Puts something (a tap, local/dynamo-tap.ts) between the functions and DynamoDB Local. */
     dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
-    /** The chat timers' clock (lib/local/index.ts LocalOptions.chatClock); tests that reach a timer use 'manual'. */
+    /** The chat timers' clock (local/index.ts LocalOptions.chatClock); tests that reach a timer use 'manual'. */
     chatClock?: 'wall' | 'manual';
     /** Puts something (a switchable proxy, the fault tests) between the functions and the SES emulator. */
     sesEndpointForFunctions?: (endpoint: string) => Promise<string>;
@@ -165,7 +165,7 @@ export const startTestLocal = async (
     throw err;
   }
   // Required lazily: the demo data module reads the environment startLocal has just set.
-  const { DEMO_USERS } = await import('../../lib/local/demo-data');
+  const { DEMO_USERS } = await import('../../local/demo-data');
   return {
     url: local.urls.api,
     urls: local.urls,

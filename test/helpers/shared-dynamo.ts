@@ -3,7 +3,7 @@
  * JVM) for the whole run, which every test file shares with a table of its own
  * (test/helpers/local-mode.ts). The workers find it through the environment they inherit.
  */
-import { startDynamo, type Emulator } from '../../lib/local/emulators';
+import { startDynamo, type Emulator } from '../../local/emulators';
 
 export const SHARED_DYNAMO_ENV = 'CASEWORK_TEST_DYNAMO_ENDPOINT';
 

@@ -18,8 +18,8 @@ import {
 import { resolveCaller } from '../../lambdas/domain/caller';
 import type { OutboundMail } from '../../lambdas/domain/mail';
 import type { Deps } from '../../lambdas/domain/ports';
-import { seedDemo } from '../../lib/local/demo-data';
-import { createTable } from '../../lib/local/emulators';
+import { seedDemo } from '../../local/demo-data';
+import { createTable } from '../../local/emulators';
 import { instrument, testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

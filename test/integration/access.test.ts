@@ -5,7 +5,7 @@ import { caseAccess } from '../../lambdas/domain/policy';
 import { checkSession } from '../../lambdas/domain/sessions';
 import { orgsInShortfall, setMemberLevel } from '../../lambdas/domain/shortfall';
 import type { Deps } from '../../lambdas/domain/ports';
-import { seedDemo } from '../../lib/local/demo-data';
+import { seedDemo } from '../../local/demo-data';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

@@ -3,7 +3,7 @@ import { createCase, getCase, listCases } from '../../lambdas/domain/cases';
 import { addUpdate, caseHistory, patchCase, requestEscalation } from '../../lambdas/domain/case-changes';
 import { resolveCaller } from '../../lambdas/domain/caller';
 import type { Caller } from '../../lambdas/domain/policy';
-import { seedDemo } from '../../lib/local/demo-data';
+import { seedDemo } from '../../local/demo-data';
 import { instrument, testDeps, type Meter } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 import type { Deps } from '../../lambdas/domain/ports';

@@ -15,11 +15,11 @@ import type { OutboundMail } from '../../lambdas/domain/mail';
 import type { Caller } from '../../lambdas/domain/policy';
 import type { Deps } from '../../lambdas/domain/ports';
 import { notifierHandler } from '../../lambdas/stream/notify';
-import { seedDemo } from '../../lib/local/demo-data';
-import { createTable } from '../../lib/local/emulators';
-import { startFauxqs, type Fauxqs } from '../../lib/local/fauxqs';
-import { startPushStandIn, type PushStandIn } from '../../lib/local/push';
-import { startStreamPoller, type StreamPoller } from '../../lib/local/stream-poller';
+import { seedDemo } from '../../local/demo-data';
+import { createTable } from '../../local/emulators';
+import { startFauxqs, type Fauxqs } from '../../local/fauxqs';
+import { startPushStandIn, type PushStandIn } from '../../local/push';
+import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

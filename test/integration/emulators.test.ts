@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLE, indexList } from '../../lambdas/data/table';
-import { createTable, startDynamo, startSesLocal } from '../../lib/local/emulators';
+import { createTable, startDynamo, startSesLocal } from '../../local/emulators';
 import { startTestDynamo } from '../helpers/local-mode';
 import type { TestDynamo } from '../helpers/local-mode';
 

@@ -12,9 +12,9 @@
  *   statuses and commonest 400 reasons (how deep the fuzz gets).
  */
 import fc from 'fast-check';
-import { createTable, startSesLocal, type Emulator } from '../../lib/local/emulators';
-import { seedDemo } from '../../lib/local/demo-data';
-import { startPushStandIn } from '../../lib/local/push';
+import { createTable, startSesLocal, type Emulator } from '../../local/emulators';
+import { seedDemo } from '../../local/demo-data';
+import { startPushStandIn } from '../../local/push';
 import { buildOpenApi } from '../../lambdas/http/openapi';
 import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
 import { apiEvent, lambdaContext } from '../helpers/events';

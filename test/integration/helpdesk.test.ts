@@ -13,7 +13,7 @@ import { caseSubscriptionOf, subscribeToCase } from '../../lambdas/domain/subscr
 import { parseIncidents, parseMaintenance } from '../../lambdas/schemas/monitoring';
 import type { Caller } from '../../lambdas/domain/policy';
 import type { Deps } from '../../lambdas/domain/ports';
-import { seedDemo } from '../../lib/local/demo-data';
+import { seedDemo } from '../../local/demo-data';
 import { sentMail, testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

@@ -22,7 +22,7 @@ import type { Caller } from '../../lambdas/domain/policy';
 import type { Deps } from '../../lambdas/domain/ports';
 import { signReplyToken } from '../../lambdas/domain/reply-token';
 import type { Case } from '../../lambdas/domain/types';
-import { seedDemo } from '../../lib/local/demo-data';
+import { seedDemo } from '../../local/demo-data';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 import { renderFor } from '../../lambdas/domain/views';

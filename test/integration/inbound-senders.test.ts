@@ -20,7 +20,7 @@ import type { Deps } from '../../lambdas/domain/ports';
 import { signReplyToken } from '../../lambdas/domain/reply-token';
 import { setMemberLevel } from '../../lambdas/domain/shortfall';
 import type { Case, Client } from '../../lambdas/domain/types';
-import { seedDemo } from '../../lib/local/demo-data';
+import { seedDemo } from '../../local/demo-data';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

@@ -28,7 +28,7 @@ import type { Deps } from '../../lambdas/domain/ports';
 import { sweepNeedsAction } from '../../lambdas/domain/sweep';
 import { STATUSES, type Case, type Status } from '../../lambdas/domain/types';
 import type { HistoryEventView } from '../../lambdas/domain/views';
-import { seedDemo } from '../../lib/local/demo-data';
+import { seedDemo } from '../../local/demo-data';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

@@ -3,8 +3,8 @@
  * table of listening sockets (/proc/net/tcp and tcp6), not from what the emulator says.
  */
 import { readFileSync } from 'node:fs';
-import { startSesLocal } from '../../lib/local/emulators';
-import { startFauxqs } from '../../lib/local/fauxqs';
+import { startSesLocal } from '../../local/emulators';
+import { startFauxqs } from '../../local/fauxqs';
 
 /** The local addresses (hex as the kernel writes them) listening on `port`. */
 const listeners = (port: number): string[] => {

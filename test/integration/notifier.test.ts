@@ -20,10 +20,10 @@ import type { Deps, Mailer } from '../../lambdas/domain/ports';
 import { tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/reply-token';
 import { sweepNeedsAction } from '../../lambdas/domain/sweep';
 import { notifierHandler } from '../../lambdas/stream/notify';
-import { seedDemo } from '../../lib/local/demo-data';
-import { createTable } from '../../lib/local/emulators';
-import { startFauxqs, type Fauxqs } from '../../lib/local/fauxqs';
-import { startStreamPoller, type StreamPoller } from '../../lib/local/stream-poller';
+import { seedDemo } from '../../local/demo-data';
+import { createTable } from '../../local/emulators';
+import { startFauxqs, type Fauxqs } from '../../local/fauxqs';
+import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

@@ -9,7 +9,7 @@ import { resolveCaller } from '../../lambdas/domain/caller';
 import type { Caller } from '../../lambdas/domain/policy';
 import type { Deps } from '../../lambdas/domain/ports';
 import { search } from '../../lambdas/domain/search';
-import { seedDemo } from '../../lib/local/demo-data';
+import { seedDemo } from '../../local/demo-data';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

@@ -8,8 +8,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import nodemailer from 'nodemailer';
 import { inboundStore } from '../../lambdas/adapters/inbound-store';
-import { startFauxqs } from '../../lib/local/fauxqs';
-import { startSmtp, type SmtpServer } from '../../lib/local/smtp';
+import { startFauxqs } from '../../local/fauxqs';
+import { startSmtp, type SmtpServer } from '../../local/smtp';
 
 const BUCKET = 'casework-inbound-it';
 let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;

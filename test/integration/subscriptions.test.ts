@@ -14,7 +14,7 @@ import type { Deps } from '../../lambdas/domain/ports';
 import { updateSettings } from '../../lambdas/domain/settings';
 import { subscribeToCase, unsubscribeFromCase } from '../../lambdas/domain/subscriptions';
 import type { Case, Client } from '../../lambdas/domain/types';
-import { seedDemo } from '../../lib/local/demo-data';
+import { seedDemo } from '../../local/demo-data';
 import { instrument, testDeps, type Meter } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

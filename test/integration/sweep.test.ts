@@ -16,8 +16,8 @@ import type { Caller } from '../../lambdas/domain/policy';
 import type { Deps, Mailer } from '../../lambdas/domain/ports';
 import { sweepNeedsAction, type SweepReport } from '../../lambdas/domain/sweep';
 import type { AuditEvent, Case, Status } from '../../lambdas/domain/types';
-import { seedDemo } from '../../lib/local/demo-data';
-import { createTable } from '../../lib/local/emulators';
+import { seedDemo } from '../../local/demo-data';
+import { createTable } from '../../local/emulators';
 import { instrument, testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

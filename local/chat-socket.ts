@@ -53,7 +53,7 @@ export const startChatSocket = async (opts: {
   port: number;
   host?: string;
   region: string;
-  /** chat-authorize and chat-socket, each in its worker (lib/local/functions.ts). */
+  /** chat-authorize and chat-socket, each in its worker (local/functions.ts). */
   authorizer: LocalHandler;
   socket: LocalHandler;
   log?: (m: string) => void;

@@ -1,6 +1,6 @@
 /**
  * One local Lambda container: runs in its own worker thread, with its own module registry and
- * exactly its function's environment (lib/local/functions.ts starts it), loads one handler and
+ * exactly its function's environment (local/functions.ts starts it), loads one handler and
  * answers invocations from the main thread.
  */
 import { registerHooks } from 'node:module';

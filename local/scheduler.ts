@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
-import type { handler as sweepHandler } from '../../lambdas/schedule/run-sweep';
+import type { handler as sweepHandler } from '../lambdas/schedule/run-sweep';
 import type { LocalHandler } from './functions';
 
 export interface Scheduler {
@@ -32,7 +32,7 @@ const SWEEP_TIMEOUT_MS = 5 * 60_000;
 export const startScheduler = (opts: {
   everyMs: number;
   log: (m: string) => void;
-  /** The sweep function (lib/local/functions.ts). */
+  /** The sweep function (local/functions.ts). */
   sweep: LocalHandler;
   region: string;
 }): Scheduler => {

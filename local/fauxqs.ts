@@ -10,7 +10,7 @@ import { childStopper, type Emulator } from './emulators';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 20_000;
-const REPO_ROOT = resolve(__dirname, '..', '..');
+const REPO_ROOT = resolve(__dirname, '..');
 
 /** Runs in the child: starts fauxqs, creates the buckets, prints its port, stops on SIGTERM. */
 const CHILD = `

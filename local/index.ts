@@ -7,7 +7,7 @@ import { DeleteTableCommand, DynamoDBClient, ResourceNotFoundException } from '@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
-import { inboundStore } from '../../lambdas/adapters/inbound-store';
+import { inboundStore } from '../lambdas/adapters/inbound-store';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import {
@@ -17,13 +17,13 @@ import {
   NOTIFIER_FUNCTION,
   RECEIVE_MAIL_FUNCTION,
   SWEEP_FUNCTION,
-} from '../function-specs';
+} from '../lib/function-specs';
 import { startChatSocket, type ChatSocketServer } from './chat-socket';
 import { LOCAL_CHAT_TIMER_QUEUE, startChatTimerQueue, type ChatTimerQueue } from './chat-timers';
 import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
 import { LOCAL_INBOUND, localBindings, localRuntime, startFunctionHost, type FunctionHost, type LocalHandler } from './functions';
-import { corsOriginsFor, DEV_PORTAL_ORIGIN } from '../stage';
+import { corsOriginsFor, DEV_PORTAL_ORIGIN } from '../lib/stage';
 import { startGateway } from './gateway';
 import { startScheduler, type Scheduler } from './scheduler';
 import { startFauxqs } from './fauxqs';
@@ -32,8 +32,8 @@ import type { Gateway } from './gateway';
 import { startSmtp, type SmtpServer } from './smtp';
 import { startPushStandIn, type PushStandIn } from './push';
 import { LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE, onEndpoint, startMailQueuePoller, type MailQueuePoller } from './mail-queue';
-import { SEND_MAIL_FUNCTION } from '../function-specs';
-import { MAIL_MAX_RECEIVES } from '../../lambdas/domain/outbound';
+import { SEND_MAIL_FUNCTION } from '../lib/function-specs';
+import { MAIL_MAX_RECEIVES } from '../lambdas/domain/outbound';
 
 export interface LocalOptions {
   /** 0 picks a free port (tests); `npm start` passes the documented fixed ports. */

@@ -15,10 +15,10 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { INGEST_SCOPE } from '../../lambdas/domain/policy';
-import { ROUTES } from '../../lambdas/http/routes';
-import type { RouteDef } from '../../lambdas/http/routes';
-import { CORS_POLICY } from '../stage';
+import { INGEST_SCOPE } from '../lambdas/domain/policy';
+import { ROUTES } from '../lambdas/http/routes';
+import type { RouteDef } from '../lambdas/http/routes';
+import { CORS_POLICY } from '../lib/stage';
 import { jwks, verifyToken } from './issuer';
 
 /** Lambda's synchronous invocation payload limit; the API's own 1 MB limit is the handlers' job. */
@@ -34,7 +34,7 @@ export interface GatewayOptions {
   routes?: readonly RouteDef[];
   /**
    * Loads a route's handler by module name: local mode runs each function in its own worker
-   * (lib/local/functions.ts); tests inject their own.
+   * (local/functions.ts); tests inject their own.
    */
   loadHandler: (name: string) => Promise<LambdaHandler>;
   log?: (message: string) => void;

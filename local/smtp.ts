@@ -13,8 +13,8 @@ import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SESEvent } from 'aws-lambda';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import type { InboundStore } from '../../lambdas/adapters/inbound-store';
-import { MAX_INBOUND_BYTES } from '../../lambdas/domain/inbound-mail';
+import type { InboundStore } from '../lambdas/adapters/inbound-store';
+import { MAX_INBOUND_BYTES } from '../lambdas/domain/inbound-mail';
 
 const HOST = '127.0.0.1';
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import { allFunctionSpecs, functionEnvironment, type BindingValues, type FunctionSpec } from '../function-specs';
+import { allFunctionSpecs, functionEnvironment, type BindingValues, type FunctionSpec } from '../lib/function-specs';
 import type { Invocation, WorkerData, WorkerMessage } from './function-worker';
 import { clientIds, localReplyKeys } from './issuer';
 
@@ -21,7 +21,7 @@ export interface LocalRuntime {
   endpoints: Record<string, string>;
 }
 
-const LAMBDA_DIR = resolve(__dirname, '../../lambdas');
+const LAMBDA_DIR = resolve(__dirname, '../lambdas');
 /** The same as CaseworkFunction's. */
 const MEMORY_MB = '512';
 
@@ -53,7 +53,7 @@ export const localBindings = (
     inbound: emulated.inbound ?? LOCAL_INBOUND,
     // fauxqs names the topic's ARN when it creates it; a function bound to it before then fails loudly.
     topicArn: emulated.topicArn ?? '',
-    // The push stand-in's platform applications (lib/local/push.ts); none when it is not running.
+    // The push stand-in's platform applications (local/push.ts); none when it is not running.
     push: emulated.push ?? { apns: '', fcm: '' },
     // The local WebSocket server's management endpoint and the fauxqs timer queue (issue 12), once started.
     chatConnectionsUrl: emulated.chatConnectionsUrl ?? '',

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import type { JwkWithKid, Jwks } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { INGEST_SCOPE } from '../../lambdas/domain/policy';
+import { INGEST_SCOPE } from '../lambdas/domain/policy';
 
 export { INGEST_SCOPE };
 
@@ -36,7 +36,7 @@ export const clientIds = (): { web: string; mobile: string; machine: string } =>
 const knownClients = (): string[] => Object.values(clientIds());
 
 export const keyDir = (): string =>
-  process.env.CASEWORK_KEY_DIR ? resolve(process.env.CASEWORK_KEY_DIR) : resolve(__dirname, '../../.local-data');
+  process.env.CASEWORK_KEY_DIR ? resolve(process.env.CASEWORK_KEY_DIR) : resolve(__dirname, '../.local-data');
 
 interface KeyFile {
   kid: string;

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { matchesStreamFilters } from '../../lambdas/data/stream-records';
+import { matchesStreamFilters } from '../lambdas/data/stream-records';
 
 export type StreamHandler = (
   event: DynamoDBStreamEvent,
