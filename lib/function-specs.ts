@@ -192,8 +192,8 @@ export const SWEEP_FUNCTION: FunctionSpec = {
   module: 'schedule/run-sweep',
   routes: [],
   table: { writes: SWEEP_WRITES, reads: readsOf('sweep') },
+  // FLAG-2's overdue mail is written as intents with its flag; the notifier queues them.
   mailDomain: true,
-  mailQueue: 'send',
 };
 
 /**

@@ -292,56 +292,45 @@ export const duePending = async (ref: TableRef, before: string, page: PageReques
   return { items: res.items.map((i) => fromItem<AccessRequest>(i)), next: res.next };
 };
 
-export const flagOverdue = async (ref: TableRef, r: AccessRequest, at: string): Promise<boolean> => {
+/**
+ * FLAG-2: flags a pending request as overdue, with the admins' mail intents in the same
+ * transaction (issue 23): a flag is never without its mail, and of two runs only one writes both.
+ */
+export const flagOverdue = async (
+  ref: TableRef,
+  r: AccessRequest,
+  at: string,
+  mail: readonly MailJob[] = [],
+): Promise<boolean> => {
   try {
     await ref.doc.send(
-      new UpdateCommand({
-        TableName: ref.table,
-        Key: accessKeys.request(r.requestId),
-        UpdateExpression: 'SET #flagged = :at REMOVE #wpk, #wsk',
-        ConditionExpression: '#status = :pending AND attribute_not_exists(#flagged)',
-        ExpressionAttributeNames: {
-          '#flagged': 'overdueFlaggedAt',
-          '#status': 'status',
-          '#wpk': waiting.partitionKey,
-          '#wsk': waiting.sortKey,
-        },
-        ExpressionAttributeValues: { ':at': at, ':pending': 'pending' },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: ref.table,
+              Key: accessKeys.request(r.requestId),
+              UpdateExpression: 'SET #flagged = :at REMOVE #wpk, #wsk',
+              ConditionExpression: '#status = :pending AND attribute_not_exists(#flagged)',
+              ExpressionAttributeNames: {
+                '#flagged': 'overdueFlaggedAt',
+                '#status': 'status',
+                '#wpk': waiting.partitionKey,
+                '#wsk': waiting.sortKey,
+              },
+              ExpressionAttributeValues: { ':at': at, ':pending': 'pending' },
+            },
+          },
+          ...mailIntentPuts(ref.table, mail, at),
+        ],
       }),
     );
     return true;
   } catch (err) {
+    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+      return false;
     if (err instanceof ConditionalCheckFailedException) return false;
     throw err;
-  }
-};
-
-export const unflagOverdue = async (ref: TableRef, r: AccessRequest, at: string): Promise<void> => {
-  const entries = accessRequestIndexKeys({ ...r, confirmedAt: r.confirmedAt!, status: 'pending', overdueFlaggedAt: undefined });
-  try {
-    await ref.doc.send(
-      new UpdateCommand({
-        TableName: ref.table,
-        Key: accessKeys.request(r.requestId),
-        UpdateExpression: 'SET #wpk = :wpk, #wsk = :wsk REMOVE #flagged',
-        ConditionExpression: '#status = :pending AND #flagged = :at',
-        ExpressionAttributeNames: {
-          '#flagged': 'overdueFlaggedAt',
-          '#status': 'status',
-          '#wpk': waiting.partitionKey,
-          '#wsk': waiting.sortKey,
-        },
-        ExpressionAttributeValues: {
-          ':at': at,
-          ':pending': 'pending',
-          ':wpk': entries[waiting.partitionKey],
-          ':wsk': entries[waiting.sortKey],
-        },
-      }),
-    );
-  } catch (err) {
-    // Decided meanwhile: nothing left to remind anyone of.
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
   }
 };
 
@@ -376,8 +365,7 @@ export const accessRequestRepo = (ref: TableRef): AccessRequestRepo => ({
   decide: (r, grant, closing, mail) => decideRequest(ref, r, grant, closing, mail),
   listFor: (org, status, page) => listFor(ref, org, status, page),
   duePending: (before, page) => duePending(ref, before, page),
-  flagOverdue: (r, at) => flagOverdue(ref, r, at),
-  unflagOverdue: (r, at) => unflagOverdue(ref, r, at),
+  flagOverdue: (r, at, mail) => flagOverdue(ref, r, at, mail),
   approversOf: (orgId) => approversOf(ref, orgId),
   portalAdmins: () => portalAdmins(ref),
   userIdByEmail: (email) => userIdByEmail(ref, email),

@@ -144,7 +144,7 @@ export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
   'recordOutboundMail',
   'mailIntent',
 ];
-export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAccessRequest'];
+export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAccessRequest', 'mailIntent'];
 
 /**
  * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, inbox items, and devices

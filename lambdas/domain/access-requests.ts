@@ -230,24 +230,6 @@ export const overdueMail = (
   );
 };
 
-/**
- * Mail after a committed change goes to the mail queue (issue 23), which retries it with backoff
- * and dead-letters the whole job; `key` makes a repeated call send it once. A failure to queue is
- * reported, never thrown (the change stands).
- */
-const sendQuietly = async (
-  deps: Pick<Deps, 'mailQueue' | 'clock'>,
-  key: string,
-  mail: Rendered<OutboundMail>,
-): Promise<boolean> => {
-  try {
-    await deps.mailQueue.enqueue([{ kind: 'notice', key, at: deps.clock.now().toISOString(), mail }]);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const requestHashOf = (idempotency: IdempotencyRequest | undefined) => idempotency?.requestHash;
 
 /** A request id: random, or (with an Idempotency-Key) derived from the address and the key, so a retry finds the first. */
@@ -717,7 +699,6 @@ export const decideAccessRequest = async (
 export interface PendingSweepReport {
   examined: number;
   flagged: number;
-  mailFailed: number;
 }
 
 const PAGE = 100;
@@ -725,14 +706,14 @@ const PAGE = 100;
 /**
  * FLAG-2: pending requests confirmed over 48 hours ago, from the pending partition of the sparse
  * waiting index (cost follows the requests pending, not all requests). Each is flagged with a
- * conditional write, so of two runs only one mails the admins; a failed mail undoes the flag and
- * the next run tries again.
+ * conditional write that carries the admins' mail intents, so of two runs only one mails them, and
+ * the mail queue retries what fails.
  */
 export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSweepReport> => {
   const now = deps.clock.now();
   const at = now.toISOString();
   const before = new Date(now.getTime() - PENDING_FLAG_AFTER_HOURS * 3600_000).toISOString();
-  const report: PendingSweepReport = { examined: 0, flagged: 0, mailFailed: 0 };
+  const report: PendingSweepReport = { examined: 0, flagged: 0 };
   let admins: User[] | undefined;
   // One read per organisation per run: the overdue mail is rendered for each admin's region (PRIV-1).
   const orgs = new Map<string, Org | undefined>();
@@ -741,29 +722,18 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
     const page = await deps.accessRequests.duePending(before, { limit: PAGE, after });
     for (const r of page.items) {
       report.examined++;
-      if (!(await deps.accessRequests.flagOverdue(r, at))) continue;
       admins ??= await deps.accessRequests.portalAdmins();
       if (!orgs.has(r.orgId)) orgs.set(r.orgId, (await deps.directory.getOrgs([r.orgId]))[0]);
       const org = orgs.get(r.orgId);
-      // One mail per admin, each rendered for that admin's region (PRIV-1).
-      const sent =
-        admins.length > 0 &&
-        (
-          await Promise.all(
-            admins.map((a) =>
-              sendQuietly(
-                deps,
-                `access-overdue#${r.requestId}#${a.userId}`,
-                overdueMail(deps.mailDomain, a.email, r, a.staff && org ? staffAccess(a.staff, org) : 'restricted'),
-              ),
-            ),
-          )
-        ).every(Boolean);
-      if (sent) report.flagged++;
-      else {
-        report.mailFailed++;
-        await deps.accessRequests.unflagOverdue(r, at);
-      }
+      // One mail per admin, each rendered for that admin's region (PRIV-1), written with the flag
+      // (issue 23): the mail queue sends them with retries, so a flag never goes unannounced.
+      const mail: MailJob[] = admins.map((a) => ({
+        kind: 'notice',
+        key: `access-overdue#${r.requestId}#${a.userId}`,
+        at,
+        mail: overdueMail(deps.mailDomain, a.email, r, a.staff && org ? staffAccess(a.staff, org) : 'restricted'),
+      }));
+      if (await deps.accessRequests.flagOverdue(r, at, mail)) report.flagged++;
     }
     after = page.next ?? undefined;
   } while (after);

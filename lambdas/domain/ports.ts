@@ -513,10 +513,9 @@ export interface AccessRequestRepo {
   ): Promise<Page<AccessRequest>>;
   /** FLAG-2: pending requests confirmed before `before`, not yet flagged, oldest first (the sparse index). */
   duePending(before: string, page: PageRequest): Promise<Page<AccessRequest>>;
-  /** FLAG-2: marks the request flagged (out of the sparse index) if still pending and unflagged. */
-  flagOverdue(r: AccessRequest, at: string): Promise<boolean>;
-  /** FLAG-2: undoes a flag whose mail could not be sent, so the next run tries again. */
-  unflagOverdue(r: AccessRequest, at: string): Promise<void>;
+  /** FLAG-2: marks the request flagged (out of the sparse index) if still pending and unflagged, with
+   * the admins' mail intents in the same transaction; false when already flagged or no longer pending. */
+  flagOverdue(r: AccessRequest, at: string, mail: readonly MailJob[]): Promise<boolean>;
   /** The Designated Approvers of an organisation, with their profiles (members index, by Query). */
   approversOf(orgId: string): Promise<User[]>;
   /** Portal admins (staff role `admin`), by Query on their index partition. */

@@ -92,6 +92,7 @@ const withIntentsQueued = (deps: Deps): Deps => {
   const appendUpdate = cases.appendUpdate.bind(cases);
   const confirm = accessRequests.confirm.bind(accessRequests);
   const decide = accessRequests.decide.bind(accessRequests);
+  const flagOverdue = accessRequests.flagOverdue.bind(accessRequests);
   const claimAutoReply = mail.claimAutoReply.bind(mail);
   Object.assign(cases, {
     saveCase: async (...a: Parameters<Deps['cases']['saveCase']>) => {
@@ -114,6 +115,11 @@ const withIntentsQueued = (deps: Deps): Deps => {
     decide: async (...a: Parameters<Deps['accessRequests']['decide']>) => {
       const ok = await decide(...a);
       await queue(ok, a[3]);
+      return ok;
+    },
+    flagOverdue: async (...a: Parameters<Deps['accessRequests']['flagOverdue']>) => {
+      const ok = await flagOverdue(...a);
+      await queue(ok, a[2]);
       return ok;
     },
   });

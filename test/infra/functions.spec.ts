@@ -269,7 +269,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'get-health': {},
   'get-openapi': {},
   'get-terms': {},
-  sweep: { PutItem: ['CASE#'], UpdateItem: ['ACCESSREQ#', 'CASE#'] },
+  // FLAG-2: the overdue mail intents (MAILJOB#) are written with the flag.
+  sweep: { PutItem: ['CASE#', 'MAILJOB#'], UpdateItem: ['ACCESSREQ#', 'CASE#'] },
   // Issue 18 finding 9: inbox items have a partition of their own; the notifier writes no USER# item.
   // Issue 23: and the `queued` entry of each case mail it queues (MAILLOG#).
   notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['INBOX#', 'MAILLOG#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },

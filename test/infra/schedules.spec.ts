@@ -30,16 +30,21 @@ describe('scheduled work and mail', () => {
     expect(statementsOfRole(logicalId(appStack.mail.function.role!))).toContainEqual(sesSend);
   });
 
-  it('FLAG-2, issue 23: the sweep and the notifier queue their mail: they know the mail queue and hold no SES permission', () => {
-    for (const f of [appStack.schedules.sweep, appStack.notifier.function]) {
-      const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(f)];
-      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_QUEUE_URL).toEqual({
-        Ref: logicalId(appStack.mail.queue),
-      });
-      const statements = statementsOfRole(logicalId(f.role!));
-      expect(statements).not.toContainEqual(sesSend);
-      expect(JSON.stringify(statements)).toContain('sqs:SendMessage');
-    }
+  it('FLAG-2: the notifier queues mail and holds no SES permission; the sweep writes mail intents and holds neither', () => {
+    const notifier = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.notifier.function)];
+    expect((notifier.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_QUEUE_URL).toEqual({
+      Ref: logicalId(appStack.mail.queue),
+    });
+    const notifierStatements = statementsOfRole(logicalId(appStack.notifier.function.role!));
+    expect(notifierStatements).not.toContainEqual(sesSend);
+    expect(JSON.stringify(notifierStatements)).toContain('sqs:SendMessage');
+
+    const sweep = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.schedules.sweep)];
+    expect((sweep.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_QUEUE_URL).toBeUndefined();
+    const sweepStatements = statementsOfRole(logicalId(appStack.schedules.sweep.role!));
+    expect(sweepStatements).not.toContainEqual(sesSend);
+    // Its only queue is its own failure destination, never the mail queue.
+    expect(JSON.stringify(sweepStatements)).not.toContain(logicalId(appStack.mail.queue));
   });
 
   it('ACC-10: read-only routes may update session items and nothing else', () => {
