@@ -24,7 +24,7 @@ import {
 } from '../lib/function-specs';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, WRITE_ACTIONS } from '../lambdas/data/writes';
 import { ROUTES, rateLimitsOf, writesOf, type RouteDef } from '../lambdas/http/routes';
-import type { RoutePermission } from '../lambdas/domain/policy';
+import type { RoutePermission } from '../lambdas/domain/kernel/policy';
 import { TABLE } from '../lambdas/data/table';
 import * as keyModule from '../lambdas/data/keys';
 

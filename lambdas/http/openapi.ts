@@ -6,7 +6,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { INGEST_SCOPE } from '../domain/policy';
+import { INGEST_SCOPE } from '../domain/kernel/policy';
 import { ProblemSchema } from '../schemas/common';
 import { PROBLEM_TYPES, problemTypesOf, type ProblemType } from './problem-types';
 import { ROUTES, type RouteDef } from './routes';

@@ -3,9 +3,9 @@
  * with the helpers a handler's bundle needs: no schemas here, so importing this costs nothing.
  */
 import type { z } from 'zod';
-import type { RoutePermission } from '../domain/policy';
+import type { RoutePermission } from '../domain/kernel/policy';
 import type { WritePattern } from '../data/writes';
-import type { RateLimitName } from '../domain/rate-limits';
+import type { RateLimitName } from '../domain/kernel/rate-limits';
 import type { ProblemType } from './problem-types';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -15,8 +15,8 @@ import { postalMimeParser } from '../adapters/mime';
 import { inboundPrefix, inboundStore, type InboundStore } from '../adapters/inbound-store';
 import { logger } from '../adapters/logger';
 import { countMetric } from '../adapters/metrics';
-import { MAX_INBOUND_BYTES, receiveInboundMail, type InboundEnvelope, type InboundOutcome } from '../domain/inbound-mail';
-import type { Deps } from '../domain/ports';
+import { MAX_INBOUND_BYTES, receiveInboundMail, type InboundEnvelope, type InboundOutcome } from '../domain/mail/inbound-mail';
+import type { Deps } from '../domain/kernel/deps';
 
 /**
  * A verdict SES did not give (scanning off, a malformed event) counts as a failed check, never

@@ -21,9 +21,9 @@ import {
   userOfJob,
   type MailJob,
   type MailLogEntry,
-} from '../domain/outbound';
-import type { Deps } from '../domain/ports';
-import { mailErrorClass } from '../domain/mail-log';
+} from '../domain/mail/outbound';
+import type { Deps } from '../domain/kernel/deps';
+import { mailErrorClass } from '../domain/mail/mail-log';
 
 /** Jobs sent at once per batch: a few, so one slow SES call does not hold the others back. */
 const CONCURRENCY = 4;

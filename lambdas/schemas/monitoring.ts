@@ -3,7 +3,7 @@
  * array of 1-100 entries under its one field: anything else is 400 naming the field); each entry
  * is then checked on its own, so one bad entry does not turn the good ones away.
  */
-import type { FieldError } from '../domain/errors';
+import type { FieldError } from '../domain/kernel/errors';
 import {
   ALARM_SEVERITIES,
   ALARM_STATUSES,
@@ -14,7 +14,7 @@ import {
   type IncidentInput,
   type MaintenanceInput,
   type ParsedEntry,
-} from '../domain/monitoring';
+} from '../domain/monitoring/monitoring';
 import * as z from 'zod';
 import { CursorSchema, FromSchema, LimitSchema, pageOf, str, ToSchema } from './common';
 

@@ -5,11 +5,11 @@
  * error, or tsc fails ("Unused '@ts-expect-error' directive"), so a port that starts accepting a
  * raw domain object breaks the build. It is never run.
  */
-import type { OutboundMail } from '../../lambdas/domain/mail';
-import type { MailJob } from '../../lambdas/domain/outbound';
-import type { Deps, InboxItem, PushMessage, TopicMessage } from '../../lambdas/domain/ports';
-import type { ChatDeps } from '../../lambdas/domain/chat';
-import { renderFor } from '../../lambdas/domain/views';
+import type { OutboundMail } from '../../lambdas/domain/mail/compose';
+import type { MailJob } from '../../lambdas/domain/mail/outbound';
+import type { Deps, InboxItem, PushMessage, TopicMessage } from '../../lambdas/domain/kernel/deps';
+import type { ChatDeps } from '../../lambdas/domain/chat/chat';
+import { renderFor } from '../../lambdas/domain/kernel/views';
 
 export const rawObjectsAreRefused = async (
   deps: Deps,

@@ -10,11 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMime, postalMimeParser } from '../../lambdas/adapters/mime';
-import { replyText } from '../../lambdas/domain/email-text';
-import { receiveInboundMail, type InboundEnvelope } from '../../lambdas/domain/inbound-mail';
-import type { Deps, InboundRecord, ReplyKeyring } from '../../lambdas/domain/ports';
-import { signReplyToken } from '../../lambdas/domain/reply-token';
-import type { Case, CaseUpdate } from '../../lambdas/domain/types';
+import { replyText } from '../../lambdas/domain/mail/email-text';
+import { receiveInboundMail, type InboundEnvelope } from '../../lambdas/domain/mail/inbound-mail';
+import type { Deps, InboundRecord, ReplyKeyring } from '../../lambdas/domain/kernel/deps';
+import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
+import type { Case, CaseUpdate } from '../../lambdas/domain/kernel/types';
 
 const DIR = join(__dirname, '..', 'fixtures', 'mail-corpus');
 

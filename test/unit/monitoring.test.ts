@@ -17,13 +17,13 @@ import {
   type MaintenanceAlert,
   type MonitoringRepo,
   type StoreResult,
-} from '../../lambdas/domain/monitoring';
-import { deriveEvents } from '../../lambdas/domain/notifications';
-import { topicMessage } from '../../lambdas/domain/notifier';
-import { INGEST_SCOPE, type Caller } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
-import type { Org } from '../../lambdas/domain/types';
-import { viewFor } from '../../lambdas/domain/views';
+} from '../../lambdas/domain/monitoring/monitoring';
+import { deriveEvents } from '../../lambdas/domain/notifications/notifications';
+import { topicMessage } from '../../lambdas/domain/notifications/notifier';
+import { INGEST_SCOPE, type Caller } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import type { Org } from '../../lambdas/domain/kernel/types';
+import { viewFor } from '../../lambdas/domain/kernel/views';
 import { AlarmsQuery, parseAlarms, parseIncidents, parseMaintenance } from '../../lambdas/schemas/monitoring';
 import { caller, org } from '../helpers/demo-caller';
 
