@@ -100,10 +100,7 @@ const cognitoToken = async (o: Options, email: string, password: string | undefi
 
 const localToken = async (email: string): Promise<string> => {
   // Imported only here: the local issuer reads the key file `npm start` uses (CASEWORK_KEY_DIR).
-  const [{ signUserToken }, { DEMO_USERS }] = await Promise.all([
-    import('../local/issuer'),
-    import('../local/demo-data'),
-  ]);
+  const [{ signUserToken }, { DEMO_USERS }] = await Promise.all([import('../local/issuer'), import('../local/demo-data')]);
   const user = DEMO_USERS.find((u) => u.email === email);
   if (!user) throw new StepFailed(`${email} is not a demo user (API.md, "Demo data")`);
   return signUserToken({ sub: user.userId, email });

@@ -5,7 +5,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ChatTimer } from '../domain/chat/chat-types';
-import type { ChatTimers } from '../domain/kernel/deps';
+import type { ChatTimers } from '../domain/chat/ports';
 import { requiredEnv } from './config';
 
 export const sqsChatTimers = (client?: SQSClient): ChatTimers => {

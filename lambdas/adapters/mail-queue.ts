@@ -5,7 +5,7 @@
  */
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { MailJob } from '../domain/mail/outbound';
-import type { MailQueue } from '../domain/kernel/deps';
+import type { MailQueue } from '../domain/mail/ports';
 import { requiredEnv } from './config';
 
 /** SQS refuses an entry id longer than 80 characters or with other than [A-Za-z0-9_-]. */

@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import type { ReplyKeyring } from '../domain/kernel/deps';
+import type { ReplyKeyring } from '../domain/mail/ports';
 import { KEY_ID, MIN_KEY_BYTES } from '../domain/mail/reply-token';
 
 /**

@@ -13,7 +13,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatMessage } from '../domain/chat/chat-types';
 import { CONNECTION_TTL_SECONDS } from '../domain/chat/chat';
-import type { ChatRepo } from '../domain/kernel/deps';
+import type { ChatRepo } from '../domain/chat/ports';
 import type { User } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { staffByRole } from './directory-repo';

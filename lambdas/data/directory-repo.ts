@@ -9,7 +9,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { DirectoryRepo, MembershipGuard } from '../domain/kernel/deps';
+import type { DirectoryRepo, MembershipGuard } from '../domain/access/ports';
 import type { Combination, Membership, Org, OrgEvent, User } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { keys, membershipIndexKeys, orgIndexKeys, staffRoleIndexKeys, userIndexKeys } from './keys';

@@ -5,7 +5,8 @@
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttachInbound, InboundRecord, MailRepo, Page, PageRequest } from '../domain/kernel/deps';
+import type { AttachInbound, InboundRecord, MailRepo } from '../domain/mail/ports';
+import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { Case } from '../domain/kernel/types';
 import type { MailJob } from '../domain/mail/outbound';
 import { mailIntentPuts } from './outbox-repo';

@@ -6,8 +6,15 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Alarm, AlarmFilter, CloudIncident, MaintenanceAlert, MonitoringRepo, StoreResult } from '../domain/monitoring/monitoring';
-import type { Page, PageRequest } from '../domain/kernel/deps';
+import type {
+  Alarm,
+  AlarmFilter,
+  CloudIncident,
+  MaintenanceAlert,
+  MonitoringRepo,
+  StoreResult,
+} from '../domain/monitoring/monitoring';
+import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
 import { fromItem } from './items';
 import {

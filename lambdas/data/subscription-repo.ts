@@ -21,7 +21,7 @@
  * them from the events they notify.
  */
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SubscriptionRepo } from '../domain/kernel/deps';
+import type { SubscriptionRepo } from '../domain/notifications/ports';
 import {
   ORG_CATEGORIES,
   type CaseSubscription,

@@ -1,6 +1,6 @@
 /**
  * Issue 23: the mail queue's consumer. Each message is one whole mail job; the domain renders it
- * for its recipient as they are now and sends it once (lambdas/domain/outbound.ts). A job that
+ * for its recipient as they are now and sends it once (lambdas/domain/mail/outbound.ts). A job that
  * fails is reported in batchItemFailures and comes back after an exponential backoff with jitter
  * (its visibility timeout is moved); after MAIL_MAX_RECEIVES receipts SQS moves it, whole, to the
  * dead-letter queue, and the case's mail log says `dead-lettered` so staff see it.

@@ -6,7 +6,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { depsFor } from '../../lambdas/adapters/deps-for';
 import type { OutboundMail } from '../../lambdas/domain/mail/compose';
-import type { Deps, MailQueue, ReplyKeyring } from '../../lambdas/domain/kernel/deps';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import type { MailQueue, ReplyKeyring } from '../../lambdas/domain/mail/ports';
 import { sendMailJob, type MailJob } from '../../lambdas/domain/mail/outbound';
 import { randomUUID } from 'node:crypto';
 

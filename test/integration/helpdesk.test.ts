@@ -5,7 +5,14 @@
  * docs/helpdesk.md's, written out here.
  */
 import { createCase, getCase, listCases } from '../../lambdas/domain/cases/cases';
-import { addUpdate, caseHistory, decideClosure, patchCase, reopenCase, requestClosure } from '../../lambdas/domain/cases/case-changes';
+import {
+  addUpdate,
+  caseHistory,
+  decideClosure,
+  patchCase,
+  reopenCase,
+  requestClosure,
+} from '../../lambdas/domain/cases/case-changes';
 import { resolveCaller } from '../../lambdas/domain/kernel/caller';
 import { ingestIncidents, ingestMaintenance, listIncidents, listMaintenance } from '../../lambdas/domain/monitoring/monitoring';
 import { INGEST_SCOPE } from '../../lambdas/domain/kernel/policy';

@@ -4,7 +4,7 @@
  */
 import { caseMailOf, mailErrorClass } from '../../lambdas/domain/mail/mail-log';
 import { loggedMailQueue, type MailJob, type MailLogEntry } from '../../lambdas/domain/mail/outbound';
-import type { MailLogRepo } from '../../lambdas/domain/kernel/deps';
+import type { MailLogRepo } from '../../lambdas/domain/mail/ports';
 import { viewFor } from '../../lambdas/domain/kernel/views';
 
 const entry = (over: Partial<MailLogEntry> = {}): MailLogEntry => ({

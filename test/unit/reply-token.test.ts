@@ -1,5 +1,5 @@
 import { composeCaseMail, messageIdKey, needsActionReminder } from '../../lambdas/domain/mail/compose';
-import type { ReplyKeyring } from '../../lambdas/domain/kernel/deps';
+import type { ReplyKeyring } from '../../lambdas/domain/mail/ports';
 import { parseKeyring as keyringFromJson } from '../../lambdas/adapters/reply-keys';
 import { signReplyToken, tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/mail/reply-token';
 import type { Case } from '../../lambdas/domain/kernel/types';

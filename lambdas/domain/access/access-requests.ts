@@ -16,7 +16,9 @@ import { combinationOf, LEVEL_RANK, membershipLevel } from '../kernel/levels';
 import { composeCaseMail, loopMarker, type OutboundMail } from '../mail/compose';
 import type { MailJob } from '../mail/outbound';
 import { staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
-import type { AccessGrant, Deps, Page, PageRequest, RateLimit } from '../kernel/deps';
+import type { AccessGrant, RateLimit } from './ports';
+import type { Deps } from '../kernel/deps';
+import type { Page, PageRequest } from '../kernel/ports';
 import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from '../kernel/types';
 import { renderFor, viewFor, type Rendered, type View } from '../kernel/views';
 

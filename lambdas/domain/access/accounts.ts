@@ -4,7 +4,8 @@
  */
 import { notFound, validation } from '../kernel/errors';
 import { accountAccess, levelOn, mayChangeSubscriptions, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
-import type { Deps, Page } from '../kernel/deps';
+import type { Deps } from '../kernel/deps';
+import type { Page } from '../kernel/ports';
 import {
   choiceOf,
   designatedOnly,

@@ -7,27 +7,12 @@ import { loadAccount } from './accounts';
 import { loadCase } from '../cases/cases';
 import { conflict, validation } from '../kernel/errors';
 import { accountAccess, caseAccess, levelOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
-import type { Deps, Page, PageRequest } from '../kernel/deps';
+import type { Deps } from '../kernel/deps';
+import type { Page, PageRequest } from '../kernel/ports';
 import type { Case, Org } from '../kernel/types';
 import { viewFor, type FavoriteRecord, type View } from '../kernel/views';
-
-export const FAVORITE_KINDS = ['case', 'account'] as const;
-export type FavoriteKind = (typeof FAVORITE_KINDS)[number];
-
-export const FAVORITE_LIMIT = 20;
-
-/** USER#<userId> / FAV#<kind>#<id>. */
-export interface Favorite {
-  userId: string;
-  kind: FavoriteKind;
-  /** Case number or Org ID. */
-  id: string;
-  /** The organisation it belongs to (the account itself, or the case's): access is checked on it. */
-  orgId: string;
-  createdAt: string;
-  /** A case favorite that added the `favorite` source to the user's case subscription. */
-  subscribed: boolean;
-}
+import { FAVORITE_LIMIT, type FavoriteKind, type Favorite } from './ports';
+export { FAVORITE_KINDS, FAVORITE_LIMIT, type FavoriteKind, type Favorite } from './ports';
 
 export const favoritesLimit = (): ReturnType<typeof conflict> =>
   conflict(

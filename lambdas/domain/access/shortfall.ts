@@ -9,16 +9,10 @@ import { accountAccess, staffOf, type Caller } from '../kernel/policy';
 import { forbidden } from '../kernel/errors';
 import { viewFor, type View } from '../kernel/views';
 import type { Level, Membership, Org, OrgEvent } from '../kernel/types';
+import type { ShortfallView } from './ports';
+export { type ShortfallView } from './ports';
 
 export const MIN_DESIGNATED = 2;
-
-export interface ShortfallView {
-  orgId: string;
-  orgName: string;
-  designatedContacts: number;
-  required: number;
-  approvers: string[];
-}
 
 /**
  * Effective Designated Contacts of one organisation, given its memberships: each membership is

@@ -16,7 +16,8 @@ import {
 } from '../kernel/idempotency';
 import { afterCustomerResponse, assertTransition, closedCaseRefusal, withStatus } from './lifecycle';
 import { canSeeInternal, canWrite, type Caller, type CaseAccess } from '../kernel/policy';
-import type { Deps, Page, PageRequest } from '../kernel/deps';
+import type { Deps } from '../kernel/deps';
+import type { Page, PageRequest } from '../kernel/ports';
 import type { MailJob } from '../mail/outbound';
 import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from '../kernel/types';

@@ -2,7 +2,7 @@
  * FLAG-1: the scheduled sweep. Finds cases support has waited on for over 24 hours through the
  * sparse waiting index and flags each once (a conditional write: concurrent or repeated runs find
  * nothing left to do). The sweep sends nothing: the flag's stream record drives the contact's
- * one reminder per waiting period through the notifier (lambdas/domain/notifier.ts), so a crash
+ * one reminder per waiting period through the notifier (lambdas/domain/notifications/notifier.ts), so a crash
  * between flagging and sending cannot lose the reminder.
  * FLAG-2: access requests pending over 48 hours are the second timer (access-requests.ts).
  */

@@ -27,7 +27,8 @@ import { composeCaseMail } from '../mail/compose';
 import type { MailJob } from '../mail/outbound';
 import { renderFor, viewCase, type Rendered } from '../kernel/views';
 import { staffAccess, staffAccessOn, staffOf, type Caller } from '../kernel/policy';
-import type { ChatConnections, ChatRepo, ChatTimers, Deps } from '../kernel/deps';
+import type { ChatConnections, ChatRepo, ChatTimers } from './ports';
+import type { Deps } from '../kernel/deps';
 import type { Case, CaseUpdate, Org } from '../kernel/types';
 
 /** Chat sends no mail itself (issue 23): transcripts and callback alerts are intents written with their change. */

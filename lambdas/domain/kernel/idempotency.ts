@@ -7,6 +7,8 @@
 import { Problem } from './errors';
 import type { Caller } from './policy';
 import type { Deps } from './deps';
+import type { IdempotentRef, IdempotencyRecord, IdempotencyWrite } from './ports';
+export { type IdempotentRef, type IdempotencyRecord, type IdempotencyWrite } from './ports';
 
 /** Idempotency records outlive any sensible client retry window. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -18,26 +20,6 @@ export interface IdempotencyRequest {
   requestHash: string;
   /** The route (`POST /cases/{caseNumber}/updates`): a key is scoped to one. */
   route: string;
-}
-
-/** What the first request created: a replay re-reads it. */
-export interface IdempotentRef {
-  caseNumber: string;
-  updateId?: string;
-}
-
-export interface IdempotencyRecord {
-  requestHash: string;
-  status: number;
-  ref: IdempotentRef;
-}
-
-/** An idempotency record to write in the same transaction as the change it records. */
-export interface IdempotencyWrite {
-  scope: string;
-  key: string;
-  record: IdempotencyRecord;
-  ttlSeconds: number;
 }
 
 export interface Created<T> {

@@ -4,7 +4,8 @@
  * of the HTTP API (lib/stage.ts) caps the whole API; these cap one caller, whatever their client.
  */
 import { Problem } from './errors';
-import type { Deps, RateWindow } from './deps';
+import type { Deps } from './deps';
+import type { RateWindow } from './ports';
 import type { Caller } from './policy';
 
 export interface RateLimit {

@@ -11,12 +11,14 @@
  * are personal data for this purpose.
  */
 import type { CaseAccess } from './policy';
-import type { Alarm, CloudIncident, MaintenanceAlert } from '../monitoring/monitoring';
+import type { Alarm, CloudIncident, MaintenanceAlert } from '../monitoring/ports';
 import type { MonitoringNotice, NotificationEvent } from '../notifications/notifications';
-import type { Device, InboundRecord, InboxItem } from './deps';
-import type { ShortfallView } from '../access/shortfall';
-import type { CaseMail } from '../mail/mail-log';
+import type { Device, InboxItem } from '../notifications/ports';
+import type { InboundRecord } from '../mail/ports';
+import type { ShortfallView } from '../access/ports';
+import type { CaseMail } from '../mail/ports';
 import type { AccessRequest, Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
+export { renderFor, type Channel, type Rendered, type Audience } from './rendered';
 
 /** An organisation as GET /accounts shows it, with the caller's own level and subscription. */
 export interface AccountRecord extends Org {
@@ -614,31 +616,3 @@ export const viewCase = (c: Case, access: CaseAccess): CaseView => viewFor('case
 /** An update as `access` sees it: a row of the list (`list`) or the whole update (`full`). */
 export const viewUpdate = (u: CaseUpdate, access: CaseAccess, mode: 'list' | 'full'): UpdateView =>
   mode === 'list' ? viewFor('updateRow', u, access) : viewFor('update', u, access);
-
-/**
- * Issue 18 ("by construction"): the outbound channels (the mailer and the mail queue's notice
- * jobs, push, inbox items, chat frames, the integration topic) accept only `Rendered<T>`: a
- * payload built for a resolved recipient. The brand's symbol is not exported and `Rendered` is
- * produced only by `renderFor` below (the ESLint config forbids `as Rendered` outside this
- * module), so a raw domain object handed to a channel is a type error
- * (test/types/rendered.check.ts).
- */
-declare const RENDERED: unique symbol;
-export type Channel = 'mail' | 'push' | 'inbox' | 'chat' | 'integration';
-export type Rendered<T> = T & { readonly [RENDERED]: Channel };
-/**
- * Whose payload it is: a recipient's resolved access, or `self`: the caller's own action echoed
- * back to them (an acknowledgement, their availability, an error), carrying nobody else's data.
- */
-export type Audience = CaseAccess | 'self';
-
-/**
- * The audience check every outbound payload passes: `access` is the recipient's, resolved for
- * this delivery (policy.ts: who, level now, client, region, Terms), and the payload was built
- * from views of that access. A recipient with no access gets nothing (PRIV-2, PRIV-3): this
- * throws, and the caller must have left them out before.
- */
-export const renderFor = <T>(channel: Channel, access: Audience, payload: T): Rendered<T> => {
-  if (access === 'none') throw new Error(`${channel}: nothing is rendered for a recipient with no access`);
-  return payload as Rendered<T>;
-};

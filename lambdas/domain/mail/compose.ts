@@ -4,22 +4,13 @@
  * own for the case. SES replaces the Message-ID we would set, so the id SES returns is recorded
  * against the case too: a reply's In-Reply-To then finds it.
  */
-import type { Deps, ReplyKeyring } from '../kernel/deps';
+import type { Deps } from '../kernel/deps';
+import type { ReplyKeyring } from './ports';
 import { replyAddress, signReplyToken } from './reply-token';
 import type { Case } from '../kernel/types';
 import type { Rendered } from '../kernel/views';
-
-export interface OutboundMail {
-  from: string;
-  to: string[];
-  replyTo: string;
-  subject: string;
-  text: string;
-  /** Message id the case's thread hangs from; sent as References. */
-  references: string;
-  /** Extra headers (Auto-Submitted, X-Loop), sent as given. */
-  headers: Record<string, string>;
-}
+import type { OutboundMail } from './ports';
+export { type OutboundMail } from './ports';
 
 /** The line our mail puts above the quoted history; inbound replies are cut here first. */
 export const REPLY_ABOVE_MARKER = '##- Please type your reply above this line -##';

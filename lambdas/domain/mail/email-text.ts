@@ -9,7 +9,7 @@
  * Every regex sees capped text: no input makes this slow.
  */
 import { REPLY_ABOVE_MARKER } from './compose';
-import type { ParsedMail } from '../kernel/deps';
+import type { ParsedMail } from './ports';
 import { htmlToText, quoteStart } from './reply-text/html';
 import { FORWARD_SUBJECT } from './reply-text/patterns';
 import { splitReply, type Split } from './reply-text/split';

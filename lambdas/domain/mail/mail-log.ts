@@ -6,30 +6,12 @@
 import { createHash } from 'node:crypto';
 import { loadCase } from '../cases/cases';
 import { forbidden } from '../kernel/errors';
-import type { MailJobKind, MailLogEntry } from './outbound';
 import { canSeeInternal, type Caller } from '../kernel/policy';
-import type { Deps, Page, PageRequest } from '../kernel/deps';
+import type { Deps } from '../kernel/deps';
+import type { Page, PageRequest } from '../kernel/ports';
 import { viewFor, type View } from '../kernel/views';
-
-/** A mail's delivery as staff read it. */
-export type CaseMailStatus = 'queued' | 'sent' | 'failed' | 'dead-lettered' | 'not-sent';
-
-/** Why a failure happened, in a word: never the transport's own message (hosts, addresses, internals). */
-export type MailErrorClass = 'connection' | 'timeout' | 'throttled' | 'rejected' | 'busy' | 'other';
-
-export interface CaseMail {
-  /** Opaque and stable per mail (derived from its once-only key, which is not shown). */
-  mailId: string;
-  kind: MailJobKind;
-  /** `failed`: the last try failed and the queue tries again later; `dead-lettered`: it no longer does. */
-  status: CaseMailStatus;
-  /** With `not-sent`: the recipient may no longer receive it, or what it said no longer holds. */
-  reason?: 'not-allowed' | 'superseded';
-  attempts: number;
-  lastAttemptAt: string;
-  lastErrorClass?: MailErrorClass;
-  recipientId?: string;
-}
+import type { CaseMail, CaseMailStatus, MailErrorClass, MailLogEntry } from './ports';
+export { type CaseMailStatus, type MailErrorClass, type CaseMail } from './ports';
 
 const ERROR_CLASSES: [RegExp, MailErrorClass][] = [
   [/ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|EPIPE|socket hang up|connect/i, 'connection'],

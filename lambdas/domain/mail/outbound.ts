@@ -11,66 +11,15 @@
  * recipient's own access. A recipient who lost access gets nothing; the job ends `not-allowed`.
  */
 import { resolveCaller } from '../kernel/caller';
-import { admit, inboxItemOf, notificationMail, type Reason } from '../notifications/delivery';
+import { admit, inboxItemOf, notificationMail } from '../notifications/delivery';
 import { composeCaseMail, messageIdKey, needsActionReminder, type OutboundMail } from './compose';
 import type { NotificationEvent } from '../notifications/notifications';
 import { caseAccess, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { Case, Status } from '../kernel/types';
 import { renderFor, viewCase, viewFor, viewUpdate, type Rendered } from '../kernel/views';
-import type { MailErrorClass } from './mail-log';
-import type { MailLogRepo, MailQueue } from '../kernel/deps';
-
-interface JobBase {
-  /** Once-only key of this send (the outbox ledger claims `mail#<key>`); the same change derives the same key. */
-  key: string;
-  /** When the change that caused it committed. */
-  at: string;
-}
-
-/** Every mail that leaves, by what it says. Only ids and enums: the text is rendered at send time. */
-export type MailJob = JobBase &
-  (
-    | { kind: 'case-update'; caseNumber: string; updateId: string; userId: string }
-    | { kind: 'case-status'; caseNumber: string; status: Status; version: number; userId: string }
-    | { kind: 'reminder'; caseNumber: string; waitingSince: string; userId: string }
-    /** CASE-7: whoever asked to close the case hears that staff declined, and why. */
-    | { kind: 'closure-declined'; caseNumber: string; userId: string; comment?: string }
-    | { kind: 'notification'; event: NotificationEvent; userId: string; reasons: Reason[] }
-    /** CHAT-3: the transcript saved on the case as update `updateId`, mailed to the chat's customer. */
-    | { kind: 'chat-transcript'; caseNumber: string; updateId: string; userId: string }
-    /**
-     * Mail rendered by the change itself: to an address with no account behind it (the
-     * access-request code, a MAIL-3 answer), or per recipient's access by the change (approvers,
-     * CHAT-2 alerts, FLAG-2). `caseNumber` when it is mail of a case: its SES id is recorded
-     * against the case (MAIL-1) and it shows in the case's mail log.
-     */
-    | { kind: 'notice'; mail: Rendered<OutboundMail>; requestId?: string; caseNumber?: string }
-  );
-
-export type MailJobKind = MailJob['kind'];
-
-/** How a job ended, or why it will be tried again. */
-export type MailOutcome = 'sent' | 'already-sent' | 'not-allowed' | 'superseded';
-
-/** The record of one case mail's delivery that staff see per case (issue 23: undelivered mail is visible). */
-export interface MailLogEntry {
-  caseNumber: string;
-  key: string;
-  kind: MailJobKind;
-  /**
-   * `queued` when the notifier queued it; `retrying` after a failed try, until it is sent;
-   * `dead-lettered` after the last try (the whole job is in the DLQ).
-   */
-  state: 'queued' | 'retrying' | 'sent' | 'not-allowed' | 'superseded' | 'dead-lettered';
-  attempts: number;
-  at: string;
-  /** The recipient's user id (never an address: this is read by staff whatever their region). */
-  userId?: string;
-  error?: string;
-  /** The failure in a word (lambdas/domain/mail-log.ts), what staff are shown of `error`. */
-  errorClass?: MailErrorClass;
-}
+import type { MailJob, MailLogRepo, MailOutcome, MailQueue } from './ports';
+export { type MailJob, type MailJobKind, type MailOutcome, type MailLogEntry } from './ports';
 
 /** Retries after the first try, before the job goes to the dead-letter queue (the queue's maxReceiveCount less one). */
 export const MAIL_MAX_RECEIVES = 10;

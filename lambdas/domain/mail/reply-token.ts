@@ -9,7 +9,7 @@
  * Keys rotate: the current key signs, every key still in the keyring verifies.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ReplyKeyring } from '../kernel/deps';
+import type { ReplyKeyring } from './ports';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const MAC_CHARS = 20; // 100 bits

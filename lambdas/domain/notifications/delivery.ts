@@ -25,16 +25,16 @@ import { resolveCaller } from '../kernel/caller';
 import { composeCaseMail, loopMarker, type OutboundMail } from '../mail/compose';
 import type { NotificationEvent } from './notifications';
 import { accountAccess, caseAccess, mayChangeSubscriptions, type Caller, type CaseAccess } from '../kernel/policy';
-import type { Deps, InboxItem, PushMessage } from '../kernel/deps';
+import type { Deps } from '../kernel/deps';
+import type { InboxItem, PushMessage } from './ports';
 import { alarmWanted, hasCloudDeployment, notificationsOf, type OrgCategory } from './subscriptions';
 import type { Org, Severity } from '../kernel/types';
 import { renderFor, viewFor } from '../kernel/views';
+import type { Reason } from './ports';
+export { type Reason } from './ports';
 
 /** NOTE-3: the inbox shows the last three days. */
 export const INBOX_DAYS = 3;
-
-/** Why someone receives an event (a recipient may have several reasons). */
-export type Reason = 'case-subscription' | 'personal-case' | OrgCategory | 'alarms' | 'maintenance' | 'approver';
 
 export const CASE_EVENTS: ReadonlySet<NotificationEvent['eventType']> = new Set([
   'case-created',

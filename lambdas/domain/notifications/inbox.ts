@@ -12,7 +12,9 @@
 import { deviceIdOf } from './delivery';
 import { notFound, validation } from '../kernel/errors';
 import { accountAccess, caseAccess, type Caller, type CaseAccess } from '../kernel/policy';
-import type { Deps, Device, Page, PageRequest, PushPlatform } from '../kernel/deps';
+import type { Deps } from '../kernel/deps';
+import type { Device, PushPlatform } from './ports';
+import type { Page, PageRequest } from '../kernel/ports';
 import { viewFor, type View } from '../kernel/views';
 
 export const listNotifications = async (deps: Deps, caller: Caller, page: PageRequest): Promise<Page<View<'inboxItem'>>> => {

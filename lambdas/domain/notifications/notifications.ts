@@ -5,7 +5,7 @@
  * (case number and version, update id, organisation event id), never from the delivery, so a
  * replayed stream record derives the same ids and every side effect keyed by them happens once.
  */
-import type { Alarm, CloudIncident, MaintenanceAlert } from '../monitoring/monitoring';
+import type { Alarm, CloudIncident, MaintenanceAlert } from '../monitoring/ports';
 import type { Case, CaseUpdate, OrgEvent, Severity, Status } from '../kernel/types';
 
 export const NOTIFICATION_TYPES = [

@@ -7,7 +7,7 @@
  *   a few batches at a time, as the restricted `notification` view (PRIV-1).
  * - MAIL-1, FLAG-1 (issue 23): the case's contact's mail (a staff public update, a status to
  *   answer, the reminder of a flagged case) is queued as a job for the mail consumer
- *   (lambdas/domain/outbound.ts), which sends each once, with retries and a dead-letter queue.
+ *   (lambdas/domain/mail/outbound.ts), which sends each once, with retries and a dead-letter queue.
  * - Per-user recipients and channels (NOTE-2, push, inbox, email where chosen): `deliver(event)`
  *   (delivery.ts), each push and email claimed under its own key, inbox items by a conditional put.
  *
@@ -20,7 +20,8 @@
 import { deliver, orgIdOf } from './delivery';
 import { contactJobsOf } from '../mail/outbound';
 import { needsCase, withCase, type NotificationEvent } from './notifications';
-import type { Deps, TopicMessage } from '../kernel/deps';
+import type { Deps } from '../kernel/deps';
+import type { TopicMessage } from './ports';
 import type { Org } from '../kernel/types';
 import { renderFor, viewFor, type Rendered } from '../kernel/views';
 

@@ -18,41 +18,16 @@ import { loadCase } from '../cases/cases';
 import { levelOn, type Caller } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { AlarmFilter, NotificationToggle, Org, UserSettings } from '../kernel/types';
-
-export type SubscriptionSource = 'explicit' | 'favorite';
-
-/** CASE#<n> / SUB#<userId>: an entry with no sources left is not a subscription. */
-export interface CaseSubscription {
-  caseNumber: string;
-  userId: string;
-  orgId: string;
-  sources: SubscriptionSource[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export const ORG_CATEGORIES = ['newEscalations', 'newCritical', 'newHigh', 'cloudIncidents'] as const;
-export type OrgCategory = (typeof ORG_CATEGORIES)[number];
-
-export type OrgSubscriptionChoice = Record<OrgCategory, boolean>;
-
-/** ORG#<orgId> / SUB#<userId>: the categories chosen, plus the user's alarm and maintenance mirror. */
-export interface OrgSubscription extends OrgSubscriptionChoice {
-  orgId: string;
-  userId: string;
-  /** Present while the user wants alarms of this organisation (ALARM-1), with their filter. */
-  alarms?: AlarmFilter;
-  /** Present (true) while the user wants maintenance alerts. */
-  maintenance?: boolean;
-  updatedAt: string;
-}
-
-/** What the mirror of a user's alarm and maintenance settings writes on one organisation. */
-export interface OrgNotifyMirror {
-  orgId: string;
-  alarms: AlarmFilter | null;
-  maintenance: boolean;
-}
+import type { SubscriptionSource, OrgSubscriptionChoice, OrgNotifyMirror } from './ports';
+export {
+  ORG_CATEGORIES,
+  type SubscriptionSource,
+  type CaseSubscription,
+  type OrgCategory,
+  type OrgSubscriptionChoice,
+  type OrgSubscription,
+  type OrgNotifyMirror,
+} from './ports';
 
 export const NOTIFICATION_DEFAULTS: Record<NotificationToggle, boolean> = {
   personalCases: false,
