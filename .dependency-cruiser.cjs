@@ -30,6 +30,31 @@ module.exports = {
       },
     },
     {
+      name: 'kernel-knows-features-by-their-ports',
+      severity: 'error',
+      comment:
+        'The shared kernel names a feature only through its ports.ts (kernel/deps.ts aggregates them, ' +
+        'views.ts shows their records) and the event types of notifications/notifications.ts.',
+      from: { path: '^lambdas/domain/kernel/' },
+      to: {
+        path: '^lambdas/domain/(?!kernel/)',
+        pathNot: '^lambdas/domain/([^/]+/ports|notifications/notifications)\\.ts$',
+      },
+    },
+    {
+      name: 'ports-are-declarations',
+      severity: 'error',
+      comment:
+        "A feature's ports.ts declares interfaces and the records they carry: it imports other ports and " +
+        'kernel types, never a module with rules (that is how the old ports.ts closed its cycle).',
+      from: { path: '^lambdas/domain/[^/]+/ports\\.ts$' },
+      to: {
+        path: '^lambdas/domain/',
+        pathNot:
+          '^lambdas/domain/([^/]+/ports|chat/chat-types|kernel/(types|rendered|policy|levels)|notifications/notifications)\\.ts$',
+      },
+    },
+    {
       name: 'data-knows-no-http',
       severity: 'error',
       comment: 'Repositories know the table, not HTTP; from adapters only the configuration reader.',
