@@ -90,7 +90,7 @@ export const subscribeToOrg = async (
       { path: 'cloudIncidents', message: `${org.name} has no cloud deployment, so there are no cloud incidents to notify` },
     ]);
   }
-  // The entry also carries the caller's alarm and maintenance choices (see subscriptions.ts).
+  // The entry also carries the caller's alarm and maintenance choices (see notifications/subscriptions.ts).
   const mirror = mirrorFor(caller, org, caller.user!.settings) ?? { orgId: org.orgId, alarms: null, maintenance: false };
   const saved = await deps.subscriptions.putOrgSubscription(
     { orgId: org.orgId, userId: caller.id },

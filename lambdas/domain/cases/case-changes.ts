@@ -440,7 +440,7 @@ export const decideClosure = async (
           ...diffEvents(deps, current, next, actor, at, accept ? 'closure-accepted' : 'closure-declined'),
         ],
         // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
-        // (outbound.ts). A decline changes no status: its mail is an intent written with the
+        // (mail/outbound.ts). A decline changes no status: its mail is an intent written with the
         // decision (issue 23), once per version, so it can never be lost after the commit.
         ...(accept
           ? {}

@@ -4,7 +4,7 @@
  * nothing left to do). The sweep sends nothing: the flag's stream record drives the contact's
  * one reminder per waiting period through the notifier (lambdas/domain/notifications/notifier.ts), so a crash
  * between flagging and sending cannot lose the reminder.
- * FLAG-2: access requests pending over 48 hours are the second timer (access-requests.ts).
+ * FLAG-2: access requests pending over 48 hours are the second timer (access/access-requests.ts).
  */
 import { NEEDS_ACTION_AFTER_HOURS } from './lifecycle';
 import type { Deps } from '../kernel/deps';

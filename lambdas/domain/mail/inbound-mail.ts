@@ -479,7 +479,7 @@ const attachReply = async (
   const actor: Actor = { id: sender.id, name: sender.user?.name ?? record.from ?? '', kind: staff ? 'staff' : 'customer' };
   let c = first;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    // CASE-6, CASE-7: the same rule as the portal's (lifecycle.ts); the caller answers by mail.
+    // CASE-6, CASE-7: the same rule as the portal's (cases/lifecycle.ts); the caller answers by mail.
     if (closedCaseRefusal(c)) return 'closed';
     const now = deps.clock.now().toISOString();
     const at = now > c.updatedAt ? now : c.updatedAt;
