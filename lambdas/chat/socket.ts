@@ -9,7 +9,7 @@ import { chatDeps } from '../adapters/chat-deps';
 import { logger } from '../adapters/logger';
 import { connect, disconnect, onMessage } from '../domain/chat/chat';
 import type { ChatClaims } from '../domain/chat/chat-types';
-import { renderFor } from '../domain/kernel/views';
+import { renderFor } from '../domain/kernel/rendered';
 
 /** The parts of API Gateway's WebSocket event this function reads. */
 export interface WebSocketEvent {

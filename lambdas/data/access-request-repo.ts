@@ -9,7 +9,7 @@ import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from
 import type { AccessGrant, AccessRequestRepo, RateLimit } from '../domain/access/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { AccessRequest, AuditEvent, User } from '../domain/kernel/types';
-import type { MailJob } from '../domain/mail/outbound';
+import type { MailJob } from '../domain/mail/ports';
 import { mailIntentPuts, mailJobPut } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseItem } from './case-repo';

@@ -6,7 +6,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import type { CaseFilter, CaseRepo } from '../domain/cases/ports';
 import type { IdempotencyRecord, IdempotencyWrite, Page, PageRequest } from '../domain/kernel/ports';
 import type { AuditEvent, Case, CaseUpdate, Severity } from '../domain/kernel/types';
-import type { MailJob } from '../domain/mail/outbound';
+import type { MailJob } from '../domain/mail/ports';
 import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';

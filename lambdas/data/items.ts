@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TABLE } from './table';
-import { IdempotencyKeyTaken, type IdempotencyWrite } from '../domain/kernel/idempotency';
+import { IdempotencyKeyTaken } from '../domain/kernel/idempotency';
+import type { IdempotencyWrite } from '../domain/kernel/ports';
 import type { AuditEvent, CaseUpdate } from '../domain/kernel/types';
 import { ALL_INDEX_ATTRIBUTES, keys } from './keys';
 

@@ -13,7 +13,7 @@ import type {
   MaintenanceAlert,
   MonitoringRepo,
   StoreResult,
-} from '../domain/monitoring/monitoring';
+} from '../domain/monitoring/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
 import { fromItem } from './items';

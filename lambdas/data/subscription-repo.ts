@@ -21,8 +21,8 @@
  * them from the events they notify.
  */
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SubscriptionRepo } from '../domain/notifications/ports';
 import {
+  type SubscriptionRepo,
   ORG_CATEGORIES,
   type CaseSubscription,
   type OrgCategory,
@@ -30,7 +30,7 @@ import {
   type OrgSubscription,
   type OrgSubscriptionChoice,
   type SubscriptionSource,
-} from '../domain/notifications/subscriptions';
+} from '../domain/notifications/ports';
 import type { UserSettings } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { fromItem } from './items';

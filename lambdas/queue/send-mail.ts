@@ -13,15 +13,8 @@ import { logger } from '../adapters/logger';
 import { MAIL_PORTS } from '../adapters/mail-ports';
 import { parseMailJob, queueClient, retryLater } from '../adapters/mail-queue';
 import { countMetric } from '../adapters/metrics';
-import {
-  caseOfJob,
-  MAIL_MAX_RECEIVES,
-  retryDelaySeconds,
-  sendMailJob,
-  userOfJob,
-  type MailJob,
-  type MailLogEntry,
-} from '../domain/mail/outbound';
+import { caseOfJob, MAIL_MAX_RECEIVES, retryDelaySeconds, sendMailJob, userOfJob } from '../domain/mail/outbound';
+import type { MailJob, MailLogEntry } from '../domain/mail/ports';
 import type { Deps } from '../domain/kernel/deps';
 import { mailErrorClass } from '../domain/mail/mail-log';
 

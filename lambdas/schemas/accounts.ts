@@ -1,5 +1,5 @@
 /** Accounts, favorites and subscriptions (LIST-5, NOTE-2). */
-import { FAVORITE_KINDS } from '../domain/access/favorites';
+import { FAVORITE_KINDS } from '../domain/access/ports';
 import { LEVELS } from '../domain/kernel/types';
 import { CaseSchema } from './cases';
 import * as z from 'zod';

@@ -10,11 +10,8 @@ import {
   EXCLUDED_ORIGINS_MAX,
   INGEST_BATCH_MAX,
   MAINTENANCE_ORGS_MAX,
-  type AlarmInput,
-  type IncidentInput,
-  type MaintenanceInput,
-  type ParsedEntry,
-} from '../domain/monitoring/monitoring';
+} from '../domain/monitoring/ports';
+import type { AlarmInput, IncidentInput, MaintenanceInput, ParsedEntry } from '../domain/monitoring/monitoring';
 import * as z from 'zod';
 import { CursorSchema, FromSchema, LimitSchema, pageOf, str, ToSchema } from './common';
 

@@ -16,7 +16,7 @@ import {
   sweepPendingAccessRequests,
 } from '../../lambdas/domain/access/access-requests';
 import { resolveCaller } from '../../lambdas/domain/kernel/caller';
-import type { OutboundMail } from '../../lambdas/domain/mail/compose';
+import type { OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { seedDemo } from '../../local/demo-data';
 import { createTable } from '../../local/emulators';

@@ -11,7 +11,7 @@ import { snsIntegrationTopic } from '../../lambdas/adapters/sns-topic';
 import { resolveCaller } from '../../lambdas/domain/kernel/caller';
 import { patchCase } from '../../lambdas/domain/cases/case-changes';
 import { registerDevice } from '../../lambdas/domain/notifications/inbox';
-import type { OutboundMail } from '../../lambdas/domain/mail/compose';
+import type { OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { notifierHandler } from '../../lambdas/stream/notify';

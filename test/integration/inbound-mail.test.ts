@@ -17,7 +17,8 @@ import {
   type InboundEnvelope,
   type InboundOutcome,
 } from '../../lambdas/domain/mail/inbound-mail';
-import { composeCaseMail, sendCaseMail, type OutboundMail } from '../../lambdas/domain/mail/compose';
+import { composeCaseMail, sendCaseMail } from '../../lambdas/domain/mail/compose';
+import type { OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
@@ -25,7 +26,7 @@ import type { Case } from '../../lambdas/domain/kernel/types';
 import { seedDemo } from '../../local/demo-data';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
-import { renderFor } from '../../lambdas/domain/kernel/views';
+import { renderFor } from '../../lambdas/domain/kernel/rendered';
 
 const DOMAIN = 'casework.test';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'mail');

@@ -14,7 +14,7 @@ import {
   type InboundEnvelope,
   type SesVerdicts,
 } from '../../lambdas/domain/mail/inbound-mail';
-import type { OutboundMail } from '../../lambdas/domain/mail/compose';
+import type { OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { signReplyToken } from '../../lambdas/domain/mail/reply-token';

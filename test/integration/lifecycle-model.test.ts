@@ -22,7 +22,7 @@ import {
 } from '../../lambdas/domain/cases/case-changes';
 import { createCase } from '../../lambdas/domain/cases/cases';
 import { Problem } from '../../lambdas/domain/kernel/errors';
-import type { OutboundMail } from '../../lambdas/domain/mail/compose';
+import type { OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { sweepNeedsAction } from '../../lambdas/domain/cases/sweep';

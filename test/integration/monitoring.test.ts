@@ -8,13 +8,8 @@ import { putMembership, putOrg, putUser } from '../../lambdas/data/directory-rep
 import { getAlarm, listAlarms as queryAlarms, putAlarm } from '../../lambdas/data/monitoring-repo';
 import { TABLE } from '../../lambdas/data/table';
 import { resolveCaller } from '../../lambdas/domain/kernel/caller';
-import {
-  ingestAlarms,
-  listAlarms,
-  type Alarm,
-  type AlarmFilter,
-  type AlarmSeverity,
-} from '../../lambdas/domain/monitoring/monitoring';
+import { ingestAlarms, listAlarms } from '../../lambdas/domain/monitoring/monitoring';
+import type { Alarm, AlarmFilter, AlarmSeverity } from '../../lambdas/domain/monitoring/ports';
 import { INGEST_SCOPE } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import type { Org } from '../../lambdas/domain/kernel/types';

@@ -5,12 +5,11 @@
  * error, or tsc fails ("Unused '@ts-expect-error' directive"), so a port that starts accepting a
  * raw domain object breaks the build. It is never run.
  */
-import type { OutboundMail } from '../../lambdas/domain/mail/compose';
-import type { MailJob } from '../../lambdas/domain/mail/outbound';
+import type { OutboundMail, MailJob } from '../../lambdas/domain/mail/ports';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import type { InboxItem, PushMessage, TopicMessage } from '../../lambdas/domain/notifications/ports';
 import type { ChatDeps } from '../../lambdas/domain/chat/chat';
-import { renderFor } from '../../lambdas/domain/kernel/views';
+import { renderFor } from '../../lambdas/domain/kernel/rendered';
 
 export const rawObjectsAreRefused = async (
   deps: Deps,

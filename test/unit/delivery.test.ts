@@ -8,12 +8,10 @@ import { deliver } from '../../lambdas/domain/notifications/delivery';
 import { listNotifications } from '../../lambdas/domain/notifications/inbox';
 import type { NotificationEvent } from '../../lambdas/domain/notifications/notifications';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
-import type { Device, InboxItem, PushMessage } from '../../lambdas/domain/notifications/ports';
-import type { OutboxClaim } from '../../lambdas/domain/mail/ports';
-import type { CaseSubscription, OrgSubscription } from '../../lambdas/domain/notifications/subscriptions';
+import type { Device, InboxItem, PushMessage, CaseSubscription, OrgSubscription } from '../../lambdas/domain/notifications/ports';
+import type { OutboxClaim, OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Case, Combination, Membership, Org, User } from '../../lambdas/domain/kernel/types';
 import { viewFor } from '../../lambdas/domain/kernel/views';
-import type { OutboundMail } from '../../lambdas/domain/mail/compose';
 import { caller, org, user } from '../helpers/demo-caller';
 import { testKeyring } from '../helpers/deps';
 

@@ -3,8 +3,8 @@
  * view shows delivery, never internals, and US staff on an EU/EEA case see no recipient (PRIV-1).
  */
 import { caseMailOf, mailErrorClass } from '../../lambdas/domain/mail/mail-log';
-import { loggedMailQueue, type MailJob, type MailLogEntry } from '../../lambdas/domain/mail/outbound';
-import type { MailLogRepo } from '../../lambdas/domain/mail/ports';
+import { loggedMailQueue } from '../../lambdas/domain/mail/outbound';
+import type { MailJob, MailLogEntry, MailLogRepo } from '../../lambdas/domain/mail/ports';
 import { viewFor } from '../../lambdas/domain/kernel/views';
 
 const entry = (over: Partial<MailLogEntry> = {}): MailLogEntry => ({

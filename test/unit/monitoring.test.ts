@@ -7,17 +7,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { matchesStreamFilters, tableChange } from '../../lambdas/data/stream-records';
 import { alarmTimeRange, monitoringKeys } from '../../lambdas/data/keys';
-import {
-  ingestAlarms,
-  ingestIncidents,
-  ingestMaintenance,
-  listAlarms,
-  type Alarm,
-  type CloudIncident,
-  type MaintenanceAlert,
-  type MonitoringRepo,
-  type StoreResult,
-} from '../../lambdas/domain/monitoring/monitoring';
+import { ingestAlarms, ingestIncidents, ingestMaintenance, listAlarms } from '../../lambdas/domain/monitoring/monitoring';
+import type { Alarm, CloudIncident, MaintenanceAlert, MonitoringRepo, StoreResult } from '../../lambdas/domain/monitoring/ports';
 import { deriveEvents } from '../../lambdas/domain/notifications/notifications';
 import { topicMessage } from '../../lambdas/domain/notifications/notifier';
 import { INGEST_SCOPE, type Caller } from '../../lambdas/domain/kernel/policy';

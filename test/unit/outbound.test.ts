@@ -7,17 +7,10 @@
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { OutboundMail } from '../../lambdas/domain/mail/compose';
+import type { OutboundMail, MailJob, MailLogEntry, OutboxClaim } from '../../lambdas/domain/mail/ports';
 import type { NotificationEvent } from '../../lambdas/domain/notifications/notifications';
-import {
-  contactJobsOf,
-  retryDelaySeconds,
-  sendMailJob,
-  type MailJob,
-  type MailLogEntry,
-} from '../../lambdas/domain/mail/outbound';
+import { contactJobsOf, retryDelaySeconds, sendMailJob } from '../../lambdas/domain/mail/outbound';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
-import type { OutboxClaim } from '../../lambdas/domain/mail/ports';
 import type { Case, CaseUpdate, Membership, User } from '../../lambdas/domain/kernel/types';
 import { sendMailHandler } from '../../lambdas/queue/send-mail';
 import { org, user } from '../helpers/demo-caller';

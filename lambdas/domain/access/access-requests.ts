@@ -13,14 +13,15 @@ import { conflict, forbidden, notFound, Problem, validation, type FieldError } f
 import { corporateEmailIssue } from './identity';
 import { keyReused, type IdempotencyRequest } from '../kernel/idempotency';
 import { combinationOf, LEVEL_RANK, membershipLevel } from '../kernel/levels';
-import { composeCaseMail, loopMarker, type OutboundMail } from '../mail/compose';
-import type { MailJob } from '../mail/outbound';
+import { composeCaseMail, loopMarker } from '../mail/compose';
+import type { OutboundMail, MailJob } from '../mail/ports';
 import { staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
 import type { AccessGrant, RateLimit } from './ports';
 import type { Deps } from '../kernel/deps';
 import type { Page, PageRequest } from '../kernel/ports';
 import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from '../kernel/types';
-import { renderFor, viewFor, type Rendered, type View } from '../kernel/views';
+import { renderFor, type Rendered } from '../kernel/rendered';
+import { viewFor, type View } from '../kernel/views';
 
 /** The code is good for 15 minutes and 5 attempts (counted before each comparison). */
 export const CODE_TTL_MINUTES = 15;

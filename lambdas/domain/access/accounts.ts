@@ -11,9 +11,9 @@ import {
   designatedOnly,
   hasCloudDeployment,
   mirrorFor,
-  type OrgSubscriptionChoice,
   type OrgSubscriptionView,
 } from '../notifications/subscriptions';
+import type { OrgSubscriptionChoice } from '../notifications/ports';
 import type { Org } from '../kernel/types';
 import { viewFor, type AccountRecord, type View } from '../kernel/views';
 

@@ -12,7 +12,6 @@ import type { Page, PageRequest } from '../kernel/ports';
 import type { Case, Org } from '../kernel/types';
 import { viewFor, type FavoriteRecord, type View } from '../kernel/views';
 import { FAVORITE_LIMIT, type FavoriteKind, type Favorite } from './ports';
-export { FAVORITE_KINDS, FAVORITE_LIMIT, type FavoriteKind, type Favorite } from './ports';
 
 export const favoritesLimit = (): ReturnType<typeof conflict> =>
   conflict(

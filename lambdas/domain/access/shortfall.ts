@@ -10,7 +10,6 @@ import { forbidden } from '../kernel/errors';
 import { viewFor, type View } from '../kernel/views';
 import type { Level, Membership, Org, OrgEvent } from '../kernel/types';
 import type { ShortfallView } from './ports';
-export { type ShortfallView } from './ports';
 
 export const MIN_DESIGNATED = 2;
 

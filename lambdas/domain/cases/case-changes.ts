@@ -11,14 +11,13 @@ import {
   keyReused,
   priorRequest,
   type Created,
-  type IdempotencyRecord,
   type IdempotencyRequest,
 } from '../kernel/idempotency';
+import type { IdempotencyRecord, Page, PageRequest } from '../kernel/ports';
 import { afterCustomerResponse, assertTransition, closedCaseRefusal, withStatus } from './lifecycle';
 import { canSeeInternal, canWrite, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
-import type { Page, PageRequest } from '../kernel/ports';
-import type { MailJob } from '../mail/outbound';
+import type { MailJob } from '../mail/ports';
 import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from '../kernel/types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type HistoryEventView, type UpdateView } from '../kernel/views';

@@ -10,12 +10,11 @@ import {
   idempotencyWrite,
   priorRequest,
   type Created,
-  type IdempotencyRecord,
   type IdempotencyRequest,
 } from '../kernel/idempotency';
+import type { IdempotencyRecord, Page, PageRequest } from '../kernel/ports';
 import { canSeeInternal, caseAccess, readableOrgIds, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
-import type { Page, PageRequest } from '../kernel/ports';
 import type { AuditEvent, Case, CaseKind, Org, Severity, Status } from '../kernel/types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type UpdateView, type View } from '../kernel/views';
 

@@ -8,7 +8,6 @@ import { Problem } from './errors';
 import type { Caller } from './policy';
 import type { Deps } from './deps';
 import type { IdempotentRef, IdempotencyRecord, IdempotencyWrite } from './ports';
-export { type IdempotentRef, type IdempotencyRecord, type IdempotencyWrite } from './ports';
 
 /** Idempotency records outlive any sensible client retry window. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;

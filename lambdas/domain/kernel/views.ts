@@ -14,11 +14,9 @@ import type { CaseAccess } from './policy';
 import type { Alarm, CloudIncident, MaintenanceAlert } from '../monitoring/ports';
 import type { MonitoringNotice, NotificationEvent } from '../notifications/notifications';
 import type { Device, InboxItem } from '../notifications/ports';
-import type { InboundRecord } from '../mail/ports';
+import type { InboundRecord, CaseMail } from '../mail/ports';
 import type { ShortfallView } from '../access/ports';
-import type { CaseMail } from '../mail/ports';
 import type { AccessRequest, Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
-export { renderFor, type Channel, type Rendered, type Audience } from './rendered';
 
 /** An organisation as GET /accounts shows it, with the caller's own level and subscription. */
 export interface AccountRecord extends Org {

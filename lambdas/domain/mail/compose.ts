@@ -5,12 +5,10 @@
  * against the case too: a reply's In-Reply-To then finds it.
  */
 import type { Deps } from '../kernel/deps';
-import type { ReplyKeyring } from './ports';
+import type { ReplyKeyring, OutboundMail } from './ports';
 import { replyAddress, signReplyToken } from './reply-token';
 import type { Case } from '../kernel/types';
-import type { Rendered } from '../kernel/views';
-import type { OutboundMail } from './ports';
-export { type OutboundMail } from './ports';
+import type { Rendered } from '../kernel/rendered';
 
 /** The line our mail puts above the quoted history; inbound replies are cut here first. */
 export const REPLY_ABOVE_MARKER = '##- Please type your reply above this line -##';

@@ -25,12 +25,12 @@ import { conflict, notFound } from '../kernel/errors';
 import { explanatoryReply, loopMarker, messageIdKey, type ExplanationKind } from './compose';
 import { caseAccess, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
-import type { HeldReply, InboundRecord, ParsedMail } from './ports';
+import type { HeldReply, InboundRecord, ParsedMail, MailJob } from './ports';
 import type { Page, PageRequest } from '../kernel/ports';
-import type { MailJob } from './outbound';
 import { tokenFromAddress, verifyReplyToken } from './reply-token';
 import type { AuditEvent, Case, CaseUpdate, Org } from '../kernel/types';
-import { renderFor, viewFor, type View } from '../kernel/views';
+import { renderFor } from '../kernel/rendered';
+import { viewFor, type View } from '../kernel/views';
 
 export const MAX_INBOUND_BYTES = 40 * 1024 * 1024; // SES limit; larger → rejected 'too-large' without parsing
 

@@ -11,7 +11,6 @@ import type { Deps } from '../kernel/deps';
 import type { Page, PageRequest } from '../kernel/ports';
 import { viewFor, type View } from '../kernel/views';
 import type { CaseMail, CaseMailStatus, MailErrorClass, MailLogEntry } from './ports';
-export { type CaseMailStatus, type MailErrorClass, type CaseMail } from './ports';
 
 const ERROR_CLASSES: [RegExp, MailErrorClass][] = [
   [/ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|EPIPE|socket hang up|connect/i, 'connection'],

@@ -12,14 +12,14 @@
  */
 import { resolveCaller } from '../kernel/caller';
 import { admit, inboxItemOf, notificationMail } from '../notifications/delivery';
-import { composeCaseMail, messageIdKey, needsActionReminder, type OutboundMail } from './compose';
+import { composeCaseMail, messageIdKey, needsActionReminder } from './compose';
+import type { OutboundMail, MailJob, MailLogRepo, MailOutcome, MailQueue } from './ports';
 import type { NotificationEvent } from '../notifications/notifications';
 import { caseAccess, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { Case, Status } from '../kernel/types';
-import { renderFor, viewCase, viewFor, viewUpdate, type Rendered } from '../kernel/views';
-import type { MailJob, MailLogRepo, MailOutcome, MailQueue } from './ports';
-export { type MailJob, type MailJobKind, type MailOutcome, type MailLogEntry } from './ports';
+import { renderFor, type Rendered } from '../kernel/rendered';
+import { viewCase, viewFor, viewUpdate } from '../kernel/views';
 
 /** Retries after the first try, before the job goes to the dead-letter queue (the queue's maxReceiveCount less one). */
 export const MAIL_MAX_RECEIVES = 10;

@@ -16,22 +16,6 @@ import { hasCloudDeployment } from '../notifications/subscriptions';
 import type { Org } from '../kernel/types';
 import { viewFor, type View } from '../kernel/views';
 import type { Alarm, CloudIncident, MaintenanceAlert, StoreResult, AlarmFilter } from './ports';
-export {
-  ALARM_SEVERITIES,
-  ALARM_STATUSES,
-  INGEST_BATCH_MAX,
-  MAINTENANCE_ORGS_MAX,
-  EXCLUDED_ORIGINS_MAX,
-  type AlarmSeverity,
-  type AlarmStatus,
-  type Alarm,
-  type CloudIncident,
-  type MaintenanceAlert,
-  type IngestKind,
-  type StoreResult,
-  type AlarmFilter,
-  type MonitoringRepo,
-} from './ports';
 
 /** Why an entry was not stored. */
 export type RejectReason =

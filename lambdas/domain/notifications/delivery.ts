@@ -22,16 +22,16 @@
  */
 import { createHash } from 'node:crypto';
 import { resolveCaller } from '../kernel/caller';
-import { composeCaseMail, loopMarker, type OutboundMail } from '../mail/compose';
+import { composeCaseMail, loopMarker } from '../mail/compose';
+import type { OutboundMail } from '../mail/ports';
 import type { NotificationEvent } from './notifications';
 import { accountAccess, caseAccess, mayChangeSubscriptions, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
-import type { InboxItem, PushMessage } from './ports';
-import { alarmWanted, hasCloudDeployment, notificationsOf, type OrgCategory } from './subscriptions';
+import type { InboxItem, PushMessage, OrgCategory, Reason } from './ports';
+import { alarmWanted, hasCloudDeployment, notificationsOf } from './subscriptions';
 import type { Org, Severity } from '../kernel/types';
-import { renderFor, viewFor } from '../kernel/views';
-import type { Reason } from './ports';
-export { type Reason } from './ports';
+import { renderFor } from '../kernel/rendered';
+import { viewFor } from '../kernel/views';
 
 /** NOTE-3: the inbox shows the last three days. */
 export const INBOX_DAYS = 3;

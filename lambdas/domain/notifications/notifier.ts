@@ -23,7 +23,8 @@ import { needsCase, withCase, type NotificationEvent } from './notifications';
 import type { Deps } from '../kernel/deps';
 import type { TopicMessage } from './ports';
 import type { Org } from '../kernel/types';
-import { renderFor, viewFor, type Rendered } from '../kernel/views';
+import { renderFor, type Rendered } from '../kernel/rendered';
+import { viewFor } from '../kernel/views';
 
 /** SNS PublishBatch takes at most ten entries. */
 export const PUBLISH_BATCH = 10;

@@ -19,15 +19,6 @@ import { levelOn, type Caller } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { AlarmFilter, NotificationToggle, Org, UserSettings } from '../kernel/types';
 import type { SubscriptionSource, OrgSubscriptionChoice, OrgNotifyMirror } from './ports';
-export {
-  ORG_CATEGORIES,
-  type SubscriptionSource,
-  type CaseSubscription,
-  type OrgCategory,
-  type OrgSubscriptionChoice,
-  type OrgSubscription,
-  type OrgNotifyMirror,
-} from './ports';
 
 export const NOTIFICATION_DEFAULTS: Record<NotificationToggle, boolean> = {
   personalCases: false,
