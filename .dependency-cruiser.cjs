@@ -71,6 +71,16 @@ module.exports = {
       to: { path: '^lambdas/domain/kernel/errors\\.ts$' },
     },
     {
+      name: 'handlers-carry-their-own-route',
+      severity: 'error',
+      comment:
+        "A handler's bundle carries its own route only: inside lambdas/ only the OpenAPI document " +
+        'imports the route table (lambdas/http/routes.ts imports every route and its schemas). ' +
+        'test/unit/handler-routes.test.ts checks each handler imports its own declaration.',
+      from: { path: '^lambdas/', pathNot: '^lambdas/http/openapi\\.ts$' },
+      to: { path: '^lambdas/http/routes\\.ts$' },
+    },
+    {
       name: 'cdk-app-has-no-local-mode',
       severity: 'error',
       comment: 'lib/ is the CDK app alone: it imports nothing from local mode.',
