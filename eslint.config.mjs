@@ -13,20 +13,20 @@ export default tseslint.config(
     },
   },
   {
-    // Issue 18: only the views module (renderFor, the audience check) makes a Rendered payload;
+    // Issue 18: only kernel/rendered.ts (renderFor, the audience check) makes a Rendered payload;
     // a cast to it elsewhere would let a raw domain object reach a channel.
     files: ['**/*.ts'],
-    ignores: ['lambdas/domain/views.ts'],
+    ignores: ['lambdas/domain/kernel/rendered.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
           selector: "TSAsExpression > TSTypeReference[typeName.name='Rendered']",
-          message: 'A Rendered payload comes from renderFor (lambdas/domain/views.ts), never from a cast.',
+          message: 'A Rendered payload comes from renderFor (lambdas/domain/kernel/rendered.ts), never from a cast.',
         },
         {
           selector: "TSTypeAssertion > TSTypeReference[typeName.name='Rendered']",
-          message: 'A Rendered payload comes from renderFor (lambdas/domain/views.ts), never from a cast.',
+          message: 'A Rendered payload comes from renderFor (lambdas/domain/kernel/rendered.ts), never from a cast.',
         },
       ],
     },

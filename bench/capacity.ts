@@ -65,7 +65,7 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
     dynamoEndpointForFunctions: async (endpoint) => (proxy = await meteringProxy(endpoint)).url,
   });
   const { signUserToken } = await import('../local/issuer');
-  const { CURRENT_TERMS } = await import('../lambdas/domain/catalogue');
+  const { CURRENT_TERMS } = await import('../lambdas/domain/kernel/catalogue');
   const { meter } = proxy!;
   const token = (sub: string, client: 'web' | 'mobile' = 'web') => signUserToken({ sub, email: `${sub}@x`, client });
   const call = async (

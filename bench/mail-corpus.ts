@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import EmailReplyParser from 'email-reply-parser';
 import { parseMime } from '../lambdas/adapters/mime';
-import { normalise, replyText } from '../lambdas/domain/email-text';
-import { htmlToText } from '../lambdas/domain/reply-text/html';
+import { normalise, replyText } from '../lambdas/domain/mail/email-text';
+import { htmlToText } from '../lambdas/domain/mail/reply-text/html';
 import { envInt, median, percentile, type Section, table } from './lib';
 
 interface Entry {

@@ -110,8 +110,8 @@ export const runWarm = async (): Promise<Omit<Section, 'seconds'>> => {
   try {
     const { handler } = await import('../lambdas/http/get-case');
     const { appDeps } = await import('../lambdas/adapters/deps');
-    const { resolveCaller } = await import('../lambdas/domain/caller');
-    const { getCase } = await import('../lambdas/domain/cases');
+    const { resolveCaller } = await import('../lambdas/domain/kernel/caller');
+    const { getCase } = await import('../lambdas/domain/cases/cases');
     const event = {
       version: '2.0',
       routeKey: 'GET /cases/{caseNumber}',

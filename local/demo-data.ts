@@ -7,7 +7,7 @@
 import { depsFor } from '../lambdas/adapters/deps-for';
 import { defaultTable, type TableRef } from '../lambdas/data/client';
 import { getOrg, putCombination, putMembership, putOrg, putUser } from '../lambdas/data/directory-repo';
-import { resolveCaller } from '../lambdas/domain/caller';
+import { resolveCaller } from '../lambdas/domain/kernel/caller';
 import {
   addUpdate,
   decideEscalation,
@@ -15,9 +15,9 @@ import {
   requestClosure,
   requestEscalation,
   type PatchInput,
-} from '../lambdas/domain/case-changes';
-import { CURRENT_TERMS } from '../lambdas/domain/catalogue';
-import { createCase } from '../lambdas/domain/cases';
+} from '../lambdas/domain/cases/case-changes';
+import { CURRENT_TERMS } from '../lambdas/domain/kernel/catalogue';
+import { createCase } from '../lambdas/domain/cases/cases';
 import {
   ingestAlarms,
   ingestIncidents,
@@ -26,9 +26,9 @@ import {
   type IncidentInput,
   type IngestReport,
   type MaintenanceInput,
-} from '../lambdas/domain/monitoring';
-import { INGEST_SCOPE, type Caller } from '../lambdas/domain/policy';
-import type { Membership, Org, Severity, User } from '../lambdas/domain/types';
+} from '../lambdas/domain/monitoring/monitoring';
+import { INGEST_SCOPE, type Caller } from '../lambdas/domain/kernel/policy';
+import type { Membership, Org, Severity, User } from '../lambdas/domain/kernel/types';
 
 const HOUR = 3600_000;
 

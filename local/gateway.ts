@@ -15,7 +15,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { INGEST_SCOPE } from '../lambdas/domain/policy';
+import { INGEST_SCOPE } from '../lambdas/domain/kernel/policy';
 import { ROUTES } from '../lambdas/http/routes';
 import type { RouteDef } from '../lambdas/http/routes';
 import { CORS_POLICY } from '../lib/stage';

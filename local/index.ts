@@ -33,7 +33,7 @@ import { startSmtp, type SmtpServer } from './smtp';
 import { startPushStandIn, type PushStandIn } from './push';
 import { LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE, onEndpoint, startMailQueuePoller, type MailQueuePoller } from './mail-queue';
 import { SEND_MAIL_FUNCTION } from '../lib/function-specs';
-import { MAIL_MAX_RECEIVES } from '../lambdas/domain/outbound';
+import { MAIL_MAX_RECEIVES } from '../lambdas/domain/mail/outbound';
 
 export interface LocalOptions {
   /** 0 picks a free port (tests); `npm start` passes the documented fixed ports. */

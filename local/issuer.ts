@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import type { JwkWithKid, Jwks } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { INGEST_SCOPE } from '../lambdas/domain/policy';
+import { INGEST_SCOPE } from '../lambdas/domain/kernel/policy';
 
 export { INGEST_SCOPE };
 

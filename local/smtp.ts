@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { SESEvent } from 'aws-lambda';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { InboundStore } from '../lambdas/adapters/inbound-store';
-import { MAX_INBOUND_BYTES } from '../lambdas/domain/inbound-mail';
+import { MAX_INBOUND_BYTES } from '../lambdas/domain/mail/inbound-mail';
 
 const HOST = '127.0.0.1';
 

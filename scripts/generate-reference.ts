@@ -24,7 +24,7 @@ import {
 } from '../lib/function-specs';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, WRITE_ACTIONS } from '../lambdas/data/writes';
 import { ROUTES, rateLimitsOf, writesOf, type RouteDef } from '../lambdas/http/routes';
-import type { RoutePermission } from '../lambdas/domain/policy';
+import type { RoutePermission } from '../lambdas/domain/kernel/policy';
 import { TABLE } from '../lambdas/data/table';
 import * as keyModule from '../lambdas/data/keys';
 
@@ -170,7 +170,7 @@ export const iamPage = (): string => {
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-/** Who a permission lets through (lambdas/domain/policy.ts, `mayCall`). */
+/** Who a permission lets through (lambdas/domain/kernel/policy.ts, `mayCall`). */
 const WHO: Record<RoutePermission, string> = {
   public: 'anyone, no token',
   signedIn: 'any signed-in user',
@@ -206,7 +206,7 @@ export const routesPage = (): string => {
   return page('Routes', '`lambdas/http/routes.ts`', [
     'The one route table: CDK builds the HTTP API from it, local mode serves it, the OpenAPI document and the ' +
       'authorization matrix come from it. "Who may call" is the route-level gate (`mayCall` in ' +
-      '`lambdas/domain/policy.ts`); what a caller then sees of a case or organisation is decided per item (docs/access.md). ' +
+      '`lambdas/domain/kernel/policy.ts`); what a caller then sees of a case or organisation is decided per item (docs/access.md). ' +
       '"Terms" routes serve case data and answer 403 until the current Terms are accepted (ACC-9).',
     table(
       ['Method', 'Path', 'Handler', 'Who may call', 'Terms', 'Table', 'Rate limits', 'Headers', 'Sends', 'Write patterns'],

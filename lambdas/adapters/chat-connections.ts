@@ -4,7 +4,7 @@
  * WebSocket server's management endpoint locally, so the same client posts in both.
  */
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { ChatConnections } from '../domain/ports';
+import type { ChatConnections } from '../domain/chat/ports';
 import { requiredEnv } from './config';
 
 /** 410, whether or not the SDK could name the error (a bare 410 has no error type). */

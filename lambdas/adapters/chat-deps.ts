@@ -1,7 +1,7 @@
 /** The chat functions' ports (issue 12): the app's, plus the chat repository, connections and timers. */
 import { chatRepo } from '../data/chat-repo';
 import { defaultTable } from '../data/client';
-import type { ChatDeps } from '../domain/chat';
+import type { ChatDeps } from '../domain/chat/chat';
 import { managementConnections } from './chat-connections';
 import { sqsChatTimers } from './chat-timers';
 import { appDeps } from './deps';

@@ -4,8 +4,8 @@
  * comes with sqs:SendMessage on that queue (bindChatTimers).
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { ChatTimer } from '../domain/chat-types';
-import type { ChatTimers } from '../domain/ports';
+import type { ChatTimer } from '../domain/chat/chat-types';
+import type { ChatTimers } from '../domain/chat/ports';
 import { requiredEnv } from './config';
 
 export const sqsChatTimers = (client?: SQSClient): ChatTimers => {

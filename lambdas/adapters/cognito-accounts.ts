@@ -17,7 +17,7 @@ import {
   UsernameExistsException,
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { UserAccounts } from '../domain/ports';
+import type { UserAccounts } from '../domain/access/ports';
 
 const subOf = (attributes: AttributeType[] | undefined, email: string): string => {
   const sub = attributes?.find((a) => a.Name === 'sub')?.Value;

@@ -16,7 +16,7 @@ import { userIdByEmail } from '../data/mail-repo';
 import { sessionRepo } from '../data/session-repo';
 import { subscriptionRepo } from '../data/subscription-repo';
 import { waitingRepo } from '../data/waiting-repo';
-import type { Deps } from '../domain/ports';
+import type { Deps } from '../domain/kernel/deps';
 import { systemIds } from './ids';
 import { postalMimeParser } from './mime';
 import { replyKeyring } from './reply-keys';

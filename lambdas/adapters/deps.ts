@@ -13,7 +13,7 @@ import { accessRequestRepo } from '../data/access-request-repo';
 import { userIdByEmail } from '../data/mail-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
-import type { Deps } from '../domain/ports';
+import type { Deps } from '../domain/kernel/deps';
 import { ConfigurationError, requiredEnv } from './config';
 import { systemIds } from './ids';
 

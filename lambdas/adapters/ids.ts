@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
-import type { Ids } from '../domain/ports';
+import type { Ids } from '../domain/kernel/ports';
 
 /** Crockford base32 without I, L, O, U: easy to read back from an email subject. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

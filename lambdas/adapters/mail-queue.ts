@@ -4,8 +4,7 @@
  * (bindMailQueue). A message body is one whole job, so the dead-letter queue holds the job itself.
  */
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { MailJob } from '../domain/outbound';
-import type { MailQueue } from '../domain/ports';
+import type { MailJob, MailQueue } from '../domain/mail/ports';
 import { requiredEnv } from './config';
 
 /** SQS refuses an entry id longer than 80 characters or with other than [A-Za-z0-9_-]. */

@@ -4,7 +4,7 @@
  * make deep nesting and header floods reject quickly instead of working for minutes.
  */
 import PostalMime, { type Address, type Email } from 'postal-mime';
-import type { MailAddress, MimeParser, ParsedMail } from '../domain/ports';
+import type { MailAddress, MimeParser, ParsedMail } from '../domain/mail/ports';
 
 const LIMITS = {
   maxNestingDepth: 32,

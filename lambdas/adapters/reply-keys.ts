@@ -1,6 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import type { ReplyKeyring } from '../domain/ports';
-import { KEY_ID, MIN_KEY_BYTES } from '../domain/reply-token';
+import type { ReplyKeyring } from '../domain/mail/ports';
+import { KEY_ID, MIN_KEY_BYTES } from '../domain/mail/reply-token';
 
 /**
  * The HMAC keyring of reply tokens (MAIL-1). One JSON shape everywhere:

@@ -1,7 +1,6 @@
 import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { OutboundMail } from '../domain/mail';
-import type { Mailer } from '../domain/ports';
+import type { OutboundMail, Mailer } from '../domain/mail/ports';
 
 /** Builds the raw MIME message: Reply-To, References and the MAIL-1 headers survive as set. */
 export const rawMessage = (mail: OutboundMail): Promise<Buffer> =>

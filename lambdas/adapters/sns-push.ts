@@ -17,7 +17,7 @@ import {
   SetEndpointAttributesCommand,
   SNSClient,
 } from '@aws-sdk/client-sns';
-import type { PushMessage, PushPlatform, PushService } from '../domain/ports';
+import type { PushMessage, PushPlatform, PushService } from '../domain/notifications/ports';
 
 const APP_ARN_ENV: Record<PushPlatform, string> = { apns: 'PUSH_APNS_APP_ARN', fcm: 'PUSH_FCM_APP_ARN' };
 

@@ -1,6 +1,6 @@
 /** NOTE-1: the integration topic over SNS PublishBatch (NOTIFY_TOPIC_ARN, set by bindTopic with sns:Publish). */
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { IntegrationTopic } from '../domain/ports';
+import type { IntegrationTopic } from '../domain/notifications/ports';
 
 export const snsIntegrationTopic = (topicArn?: string, client?: SNSClient): IntegrationTopic => {
   let sns = client;

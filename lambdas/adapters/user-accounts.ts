@@ -10,7 +10,7 @@
  *   granting access nobody can sign in with.
  */
 import { createHash } from 'node:crypto';
-import type { UserAccounts } from '../domain/ports';
+import type { UserAccounts } from '../domain/access/ports';
 import { cognitoUserAccounts } from './cognito-accounts';
 import { ConfigurationError } from './config';
 

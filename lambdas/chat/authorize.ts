@@ -7,7 +7,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { chatDeps } from '../adapters/chat-deps';
 import { logger } from '../adapters/logger';
-import { redeemTicket } from '../domain/chat';
+import { redeemTicket } from '../domain/chat/chat';
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const claims = await redeemTicket(chatDeps(), event.queryStringParameters?.ticket ?? undefined);

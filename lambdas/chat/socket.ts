@@ -7,9 +7,9 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { chatDeps } from '../adapters/chat-deps';
 import { logger } from '../adapters/logger';
-import { connect, disconnect, onMessage } from '../domain/chat';
-import type { ChatClaims } from '../domain/chat-types';
-import { renderFor } from '../domain/views';
+import { connect, disconnect, onMessage } from '../domain/chat/chat';
+import type { ChatClaims } from '../domain/chat/chat-types';
+import { renderFor } from '../domain/kernel/rendered';
 
 /** The parts of API Gateway's WebSocket event this function reads. */
 export interface WebSocketEvent {

@@ -6,7 +6,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { chatDeps } from '../adapters/chat-deps';
 import { parseTimer } from '../adapters/chat-timers';
 import { logger } from '../adapters/logger';
-import { onTimer } from '../domain/chat';
+import { onTimer } from '../domain/chat/chat';
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const deps = chatDeps();

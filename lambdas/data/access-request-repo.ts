@@ -6,9 +6,10 @@
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccessGrant, AccessRequestRepo, Page, PageRequest, RateLimit } from '../domain/ports';
-import type { AccessRequest, AuditEvent, User } from '../domain/types';
-import type { MailJob } from '../domain/outbound';
+import type { AccessGrant, AccessRequestRepo, RateLimit } from '../domain/access/ports';
+import type { Page, PageRequest } from '../domain/kernel/ports';
+import type { AccessRequest, AuditEvent, User } from '../domain/kernel/types';
+import type { MailJob } from '../domain/mail/ports';
 import { mailIntentPuts, mailJobPut } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseItem } from './case-repo';

@@ -3,9 +3,10 @@
  * pattern. No Scan anywhere: every list is a Query on an index designed for it (table.ts).
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CaseFilter, CaseRepo, IdempotencyRecord, IdempotencyWrite, Page, PageRequest } from '../domain/ports';
-import type { AuditEvent, Case, CaseUpdate, Severity } from '../domain/types';
-import type { MailJob } from '../domain/outbound';
+import type { CaseFilter, CaseRepo } from '../domain/cases/ports';
+import type { IdempotencyRecord, IdempotencyWrite, Page, PageRequest } from '../domain/kernel/ports';
+import type { AuditEvent, Case, CaseUpdate, Severity } from '../domain/kernel/types';
+import type { MailJob } from '../domain/mail/ports';
 import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';

@@ -11,10 +11,10 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { Availability, Chat, ChatClaims, ChatConnection, ChatMessage } from '../domain/chat-types';
-import { CONNECTION_TTL_SECONDS } from '../domain/chat';
-import type { ChatRepo } from '../domain/ports';
-import type { User } from '../domain/types';
+import type { Availability, Chat, ChatClaims, ChatConnection, ChatMessage } from '../domain/chat/chat-types';
+import { CONNECTION_TTL_SECONDS } from '../domain/chat/chat';
+import type { ChatRepo } from '../domain/chat/ports';
+import type { User } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { staffByRole } from './directory-repo';
 import { chatKeys } from './keys';

@@ -9,8 +9,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { DirectoryRepo, MembershipGuard } from '../domain/ports';
-import type { Combination, Membership, Org, OrgEvent, User } from '../domain/types';
+import type { DirectoryRepo, MembershipGuard } from '../domain/access/ports';
+import type { Combination, Membership, Org, OrgEvent, User } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { keys, membershipIndexKeys, orgIndexKeys, staffRoleIndexKeys, userIndexKeys } from './keys';
 import { fromItem, lostRace } from './items';

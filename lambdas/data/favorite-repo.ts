@@ -15,9 +15,9 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { Problem } from '../domain/errors';
-import type { Favorite, FavoriteKind } from '../domain/favorites';
-import type { FavoriteRepo, Page, PageRequest } from '../domain/ports';
+import { Problem } from '../domain/kernel/errors';
+import type { Favorite, FavoriteKind, FavoriteRepo } from '../domain/access/ports';
+import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
 import { fromItem } from './items';
 import { keys } from './keys';

@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TABLE } from './table';
-import { IdempotencyKeyTaken, type IdempotencyWrite } from '../domain/idempotency';
-import type { AuditEvent, CaseUpdate } from '../domain/types';
+import { IdempotencyKeyTaken } from '../domain/kernel/idempotency';
+import type { IdempotencyWrite } from '../domain/kernel/ports';
+import type { AuditEvent, CaseUpdate } from '../domain/kernel/types';
 import { ALL_INDEX_ATTRIBUTES, keys } from './keys';
 
 const STORAGE_ATTRIBUTES = new Set([TABLE.partitionKey, TABLE.sortKey, TABLE.ttlAttribute, 'entity', ...ALL_INDEX_ATTRIBUTES]);

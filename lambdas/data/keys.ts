@@ -3,7 +3,7 @@
  * so a key layout change happens here and nowhere else.
  */
 import { createHash } from 'node:crypto';
-import type { Case, Severity } from '../domain/types';
+import type { Case, Severity } from '../domain/kernel/types';
 import { TABLE } from './table';
 
 const { byPriority, byModified, byCreated, byPerson, waiting } = TABLE.indexes;

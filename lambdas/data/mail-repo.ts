@@ -5,9 +5,9 @@
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttachInbound, InboundRecord, MailRepo, Page, PageRequest } from '../domain/ports';
-import type { Case } from '../domain/types';
-import type { MailJob } from '../domain/outbound';
+import type { AttachInbound, InboundRecord, MailRepo, MailJob } from '../domain/mail/ports';
+import type { Page, PageRequest } from '../domain/kernel/ports';
+import type { Case } from '../domain/kernel/types';
 import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
 import { appendPut, eventItem, fromItem, ttlIn, updateItem } from './items';

@@ -6,8 +6,15 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Alarm, AlarmFilter, CloudIncident, MaintenanceAlert, MonitoringRepo, StoreResult } from '../domain/monitoring';
-import type { Page, PageRequest } from '../domain/ports';
+import type {
+  Alarm,
+  AlarmFilter,
+  CloudIncident,
+  MaintenanceAlert,
+  MonitoringRepo,
+  StoreResult,
+} from '../domain/monitoring/ports';
+import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
 import { fromItem } from './items';
 import {

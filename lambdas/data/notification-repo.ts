@@ -15,7 +15,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Device, InboxItem, NotificationRepo, Page, PageRequest } from '../domain/ports';
+import type { Device, InboxItem, NotificationRepo } from '../domain/notifications/ports';
+import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
 import { fromItem } from './items';
 import { deviceIndexKeys, keys } from './keys';

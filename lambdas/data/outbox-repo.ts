@@ -6,8 +6,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { MailJob, MailLogEntry } from '../domain/outbound';
-import type { MailLogRepo, OutboxClaim, OutboxRepo } from '../domain/ports';
+import type { MailJob, MailLogEntry, MailLogRepo, OutboxClaim, OutboxRepo } from '../domain/mail/ports';
 import type { TableRef } from './client';
 import { fromItem, ttlIn } from './items';
 import { mailJobKey, mailLogKey, outboxKey } from './keys';

@@ -1,5 +1,5 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Page, PageRequest } from '../domain/ports';
+import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
 import { TABLE } from './table';
 

@@ -1,7 +1,7 @@
-/** Per-user rate-limit windows (lambdas/domain/rate-limits.ts): one counter item per caller, limit and window. */
+/** Per-user rate-limit windows (lambdas/domain/kernel/rate-limits.ts): one counter item per caller, limit and window. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RateLimitStore, RateWindow } from '../domain/ports';
+import type { RateLimitStore, RateWindow } from '../domain/kernel/ports';
 import type { TableRef } from './client';
 import { keys } from './keys';
 import { TABLE } from './table';

@@ -1,7 +1,7 @@
 /** Mobile sessions (ACC-10): last activity per sign-in, kept by a conditional write. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SessionRepo } from '../domain/ports';
+import type { SessionRepo } from '../domain/access/ports';
 import type { TableRef } from './client';
 import { keys } from './keys';
 import { TABLE } from './table';

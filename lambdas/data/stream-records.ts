@@ -10,10 +10,10 @@
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws-lambda';
-import type { TableChange } from '../domain/notifications';
-import type { Alarm, CloudIncident, MaintenanceAlert } from '../domain/monitoring';
-import type { Case, CaseUpdate, OrgEvent } from '../domain/types';
-import type { MailJob } from '../domain/outbound';
+import type { TableChange } from '../domain/notifications/notifications';
+import type { Alarm, CloudIncident, MaintenanceAlert } from '../domain/monitoring/ports';
+import type { Case, CaseUpdate, OrgEvent } from '../domain/kernel/types';
+import type { MailJob } from '../domain/mail/ports';
 import { fromItem } from './items';
 import { KEY_PREFIX, keys, MONITORING_SORT_KEYS } from './keys';
 import { TABLE } from './table';

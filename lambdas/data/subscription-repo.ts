@@ -21,8 +21,8 @@
  * them from the events they notify.
  */
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SubscriptionRepo } from '../domain/ports';
 import {
+  type SubscriptionRepo,
   ORG_CATEGORIES,
   type CaseSubscription,
   type OrgCategory,
@@ -30,8 +30,8 @@ import {
   type OrgSubscription,
   type OrgSubscriptionChoice,
   type SubscriptionSource,
-} from '../domain/subscriptions';
-import type { UserSettings } from '../domain/types';
+} from '../domain/notifications/ports';
+import type { UserSettings } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { fromItem } from './items';
 import { keys } from './keys';

@@ -4,8 +4,9 @@
  * table. Access requests (FLAG-2) sit in their own partition of the same index.
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page, PageRequest, WaitingRepo } from '../domain/ports';
-import type { AuditEvent, Case } from '../domain/types';
+import type { Page, PageRequest } from '../domain/kernel/ports';
+import type { WaitingRepo } from '../domain/cases/ports';
+import type { AuditEvent, Case } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { keys, WAITING_PARTITION } from './keys';
 import { appendPut, eventItem, fromItem, lostRace } from './items';

@@ -1,4 +1,4 @@
-import { acceptTerms } from '../domain/terms';
+import { acceptTerms } from '../domain/access/terms';
 import type { AcceptTermsBody } from '../schemas/terms';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/accept-terms';

@@ -1,5 +1,5 @@
 import { replyKeyring } from '../adapters/reply-keys';
-import { confirmAccessRequest } from '../domain/access-requests';
+import { confirmAccessRequest } from '../domain/access/access-requests';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/confirm-access-request';
 

@@ -1,4 +1,4 @@
-import { openAccessRequest } from '../domain/access-requests';
+import { openAccessRequest } from '../domain/access/access-requests';
 import type { CreateAccessRequestBody } from '../schemas/access-requests';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';

@@ -1,5 +1,5 @@
 import { countMetric } from '../adapters/metrics';
-import { createCase } from '../domain/cases';
+import { createCase } from '../domain/cases/cases';
 import type { CreateCaseBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';

@@ -1,5 +1,5 @@
 import { ticketPorts } from '../adapters/chat-deps';
-import { issueTicket } from '../domain/chat';
+import { issueTicket } from '../domain/chat/chat';
 import { httpRoute } from './middleware';
 import { route } from './routes/create-chat-ticket';
 

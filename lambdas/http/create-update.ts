@@ -1,4 +1,4 @@
-import { addUpdate } from '../domain/case-changes';
+import { addUpdate } from '../domain/cases/case-changes';
 import type { CreateUpdateBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';

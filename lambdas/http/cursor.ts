@@ -3,7 +3,7 @@
  * to the query that produced them, so a cursor can be neither edited nor replayed elsewhere.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { validation } from '../domain/errors';
+import { validation } from '../domain/kernel/errors';
 
 const b64 = (s: Buffer | string) => Buffer.from(s).toString('base64url');
 

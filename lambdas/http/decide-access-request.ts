@@ -1,5 +1,5 @@
 import { ACCOUNT_PORTS } from '../adapters/account-ports';
-import { decideAccessRequest, type DecisionInput } from '../domain/access-requests';
+import { decideAccessRequest, type DecisionInput } from '../domain/access/access-requests';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/decide-access-request';
 

@@ -1,4 +1,4 @@
-import { decideClosure } from '../domain/case-changes';
+import { decideClosure } from '../domain/cases/case-changes';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { route } from './routes/decide-closure';

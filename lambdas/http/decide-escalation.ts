@@ -1,4 +1,4 @@
-import { decideEscalation } from '../domain/case-changes';
+import { decideEscalation } from '../domain/cases/case-changes';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { route } from './routes/decide-escalation';

@@ -1,4 +1,4 @@
-import { unsubscribeFromCase } from '../domain/subscriptions';
+import { unsubscribeFromCase } from '../domain/notifications/subscriptions';
 import { httpRoute } from './middleware';
 import { route } from './routes/delete-case-subscription';
 

@@ -1,5 +1,5 @@
 import { PUSH_PORTS } from '../adapters/push-ports';
-import { removeDevice } from '../domain/inbox';
+import { removeDevice } from '../domain/notifications/inbox';
 import type { DeviceParams } from '../schemas/notifications';
 import { httpRoute } from './middleware';
 import { route } from './routes/delete-device';

@@ -1,4 +1,4 @@
-import { removeFavorite } from '../domain/favorites';
+import { removeFavorite } from '../domain/access/favorites';
 import type { FavoriteParams } from '../schemas/accounts';
 import { httpRoute } from './middleware';
 import { route } from './routes/delete-favorite';

@@ -1,4 +1,4 @@
-import { getAccount } from '../domain/accounts';
+import { getAccount } from '../domain/access/accounts';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/get-account';
 

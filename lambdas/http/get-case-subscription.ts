@@ -1,4 +1,4 @@
-import { caseSubscriptionOf } from '../domain/subscriptions';
+import { caseSubscriptionOf } from '../domain/notifications/subscriptions';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/get-case-subscription';
 

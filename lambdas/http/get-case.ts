@@ -1,4 +1,4 @@
-import { getCase } from '../domain/cases';
+import { getCase } from '../domain/cases/cases';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/get-case';
 

@@ -1,4 +1,4 @@
-import { describeMe } from '../domain/me';
+import { describeMe } from '../domain/access/me';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/get-me';
 

@@ -1,4 +1,4 @@
-import { currentTerms } from '../domain/terms';
+import { currentTerms } from '../domain/access/terms';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/get-terms';
 

@@ -1,4 +1,4 @@
-import { getUpdate } from '../domain/cases';
+import { getUpdate } from '../domain/cases/cases';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/get-update';
 

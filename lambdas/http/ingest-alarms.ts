@@ -1,4 +1,4 @@
-import { ingestAlarms } from '../domain/monitoring';
+import { ingestAlarms } from '../domain/monitoring/monitoring';
 import { parseAlarms } from '../schemas/monitoring';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/ingest-alarms';

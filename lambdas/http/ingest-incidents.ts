@@ -1,4 +1,4 @@
-import { ingestIncidents } from '../domain/monitoring';
+import { ingestIncidents } from '../domain/monitoring/monitoring';
 import { parseIncidents } from '../schemas/monitoring';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/ingest-incidents';

@@ -1,4 +1,4 @@
-import { ingestMaintenance } from '../domain/monitoring';
+import { ingestMaintenance } from '../domain/monitoring/monitoring';
 import { parseMaintenance } from '../schemas/monitoring';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/ingest-maintenance';

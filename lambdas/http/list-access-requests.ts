@@ -1,6 +1,6 @@
 import { cursorKey } from '../adapters/secrets';
-import { listAccessRequests } from '../domain/access-requests';
-import type { AccessRequest } from '../domain/types';
+import { listAccessRequests } from '../domain/access/access-requests';
+import type { AccessRequest } from '../domain/kernel/types';
 import { httpRoute, pageReply } from './middleware';
 import { route } from './routes/list-access-requests';
 

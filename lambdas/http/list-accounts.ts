@@ -1,4 +1,4 @@
-import { listAccounts } from '../domain/accounts';
+import { listAccounts } from '../domain/access/accounts';
 import type { AccountsQuery } from '../schemas/accounts';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';

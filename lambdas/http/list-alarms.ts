@@ -1,5 +1,5 @@
 import { cursorKey } from '../adapters/secrets';
-import { listAlarms } from '../domain/monitoring';
+import { listAlarms } from '../domain/monitoring/monitoring';
 import type { AlarmsQuery } from '../schemas/monitoring';
 import { httpRoute, pageReply } from './middleware';
 import { route } from './routes/list-alarms';

@@ -1,4 +1,4 @@
-import { caseMailLog } from '../domain/mail-log';
+import { caseMailLog } from '../domain/mail/mail-log';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
 import { route } from './routes/list-case-mail';

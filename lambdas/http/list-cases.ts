@@ -1,4 +1,4 @@
-import { listCases } from '../domain/cases';
+import { listCases } from '../domain/cases/cases';
 import type { ListCasesQuery } from '../schemas/cases';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';

@@ -1,4 +1,4 @@
-import { listDevices } from '../domain/inbox';
+import { listDevices } from '../domain/notifications/inbox';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/list-devices';
 

@@ -1,4 +1,4 @@
-import { listFavorites } from '../domain/favorites';
+import { listFavorites } from '../domain/access/favorites';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
 import { route } from './routes/list-favorites';

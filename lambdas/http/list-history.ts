@@ -1,4 +1,4 @@
-import { caseHistory } from '../domain/case-changes';
+import { caseHistory } from '../domain/cases/case-changes';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
 import { route } from './routes/list-history';

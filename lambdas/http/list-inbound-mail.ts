@@ -1,4 +1,4 @@
-import { listInboundMail } from '../domain/inbound-mail';
+import { listInboundMail } from '../domain/mail/inbound-mail';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
 import { route } from './routes/list-inbound-mail';

@@ -1,5 +1,5 @@
 import { cursorKey } from '../adapters/secrets';
-import { listMaintenance } from '../domain/monitoring';
+import { listMaintenance } from '../domain/monitoring/monitoring';
 import type { MonitoringRangeQuery } from '../schemas/monitoring';
 import { httpRoute, pageReply } from './middleware';
 import { route } from './routes/list-maintenance';

@@ -1,5 +1,5 @@
 import { cursorKey } from '../adapters/secrets';
-import { listNotifications } from '../domain/inbox';
+import { listNotifications } from '../domain/notifications/inbox';
 import { httpRoute, pageReply } from './middleware';
 import { route } from './routes/list-notifications';
 

@@ -1,4 +1,4 @@
-import { listShortfall } from '../domain/shortfall';
+import { listShortfall } from '../domain/access/shortfall';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/list-shortfall';
 

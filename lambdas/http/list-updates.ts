@@ -1,4 +1,4 @@
-import { listUpdates } from '../domain/cases';
+import { listUpdates } from '../domain/cases/cases';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
 import { route } from './routes/list-updates';

@@ -6,10 +6,49 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { INGEST_SCOPE } from '../domain/policy';
+import { INGEST_SCOPE } from '../domain/kernel/policy';
 import { ProblemSchema } from '../schemas/common';
-import { PROBLEM_TYPES, problemTypesOf, type ProblemType } from './problem-types';
+import { PROBLEM_TYPES, type ProblemType } from './problem-types';
 import { ROUTES, type RouteDef } from './routes';
+import { rateLimitsOf } from './route-def';
+
+/**
+ * The problem types a route may answer: those its kind implies (what the middleware chain of
+ * ./middleware.ts and the gateway do before and around the handler) and its declared `problems`.
+ * A new route without `problems` still gets a complete set for everything but its own domain's.
+ */
+export const problemTypesOf = (route: RouteDef): ProblemType[] => {
+  const types = new Set<ProblemType>([
+    // Every route validates params and query, and refuses a body it does not take.
+    '/problems/validation',
+    '/problems/internal',
+  ]);
+  // A body can come with any method but GET (whose clients send none): over 1 MB is refused before it is read.
+  if (route.method !== 'GET') {
+    types.add('/problems/body-too-large');
+    types.add('/problems/payload-too-large');
+  }
+  if (route.permission !== 'public') {
+    types.add('/problems/unauthorized');
+    types.add('/problems/forbidden');
+    // Users only: machine clients have no mobile session and no email address.
+    if (route.permission !== 'ingest') {
+      types.add('/problems/session-expired');
+      types.add('/problems/corporate-email-required');
+    }
+    if (route.caseData) types.add('/problems/terms-not-accepted');
+  }
+  // PRIV-3: a named resource the caller may not see is 404, as one that does not exist.
+  if (/\{\w+\}/.test(route.path)) types.add('/problems/not-found');
+  if (rateLimitsOf(route).length) types.add('/problems/rate-limited');
+  if (route.idempotencyKey) {
+    types.add('/problems/idempotency-key-in-use');
+    types.add('/problems/idempotency-key-reused');
+  }
+  if (route.ifMatch) types.add('/problems/precondition-failed');
+  for (const t of route.problems ?? []) types.add(t);
+  return [...types];
+};
 
 /** API Gateway's own answers (its authorizer, throttle, payload limit, Lambda errors): not ours to shape. */
 const GatewayErrorSchema = z

@@ -1,5 +1,5 @@
-import { patchCase } from '../domain/case-changes';
-import { validation } from '../domain/errors';
+import { patchCase } from '../domain/cases/case-changes';
+import { validation } from '../domain/kernel/errors';
 import type { PatchCaseBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { route } from './routes/patch-case';

@@ -1,12 +1,10 @@
 /**
  * Every problem `type` Casework answers (API.md: stable URI-like codes), with the one status each
- * comes with, and which of them a route may answer. The OpenAPI document lists them per operation
- * (./openapi.ts). Domain code builds its Problems where it throws them; this catalogue is kept
- * apart so that no handler bundle carries it, and test/unit/openapi-document.test.ts fails when
- * code names a type that is missing here.
+ * comes with. The OpenAPI document lists them per operation (./openapi.ts, where `problemTypesOf`
+ * says which of them a route may answer). Domain code builds its Problems where it throws them;
+ * this catalogue is kept apart so that no handler bundle carries it, and
+ * test/unit/openapi-document.test.ts fails when code names a type that is missing here.
  */
-import { rateLimitsOf, type RouteDef } from './route-def';
-
 export interface ProblemTypeInfo {
   status: number;
   title: string;
@@ -195,41 +193,3 @@ export const PROBLEM_TYPES = {
 } as const satisfies Record<string, ProblemTypeInfo>;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;
-
-/**
- * The problem types a route may answer: those its kind implies (what the middleware chain of
- * ./middleware.ts and the gateway do before and around the handler) and its declared `problems`.
- * A new route without `problems` still gets a complete set for everything but its own domain's.
- */
-export const problemTypesOf = (route: RouteDef): ProblemType[] => {
-  const types = new Set<ProblemType>([
-    // Every route validates params and query, and refuses a body it does not take.
-    '/problems/validation',
-    '/problems/internal',
-  ]);
-  // A body can come with any method but GET (whose clients send none): over 1 MB is refused before it is read.
-  if (route.method !== 'GET') {
-    types.add('/problems/body-too-large');
-    types.add('/problems/payload-too-large');
-  }
-  if (route.permission !== 'public') {
-    types.add('/problems/unauthorized');
-    types.add('/problems/forbidden');
-    // Users only: machine clients have no mobile session and no email address.
-    if (route.permission !== 'ingest') {
-      types.add('/problems/session-expired');
-      types.add('/problems/corporate-email-required');
-    }
-    if (route.caseData) types.add('/problems/terms-not-accepted');
-  }
-  // PRIV-3: a named resource the caller may not see is 404, as one that does not exist.
-  if (/\{\w+\}/.test(route.path)) types.add('/problems/not-found');
-  if (rateLimitsOf(route).length) types.add('/problems/rate-limited');
-  if (route.idempotencyKey) {
-    types.add('/problems/idempotency-key-in-use');
-    types.add('/problems/idempotency-key-reused');
-  }
-  if (route.ifMatch) types.add('/problems/precondition-failed');
-  for (const t of route.problems ?? []) types.add(t);
-  return [...types];
-};

@@ -3,7 +3,7 @@
  * never carries internals (stack, message, SDK error names): those go to the log only.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { Problem } from '../domain/errors';
+import { Problem } from '../domain/kernel/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

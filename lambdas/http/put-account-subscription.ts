@@ -1,4 +1,4 @@
-import { subscribeToOrg } from '../domain/accounts';
+import { subscribeToOrg } from '../domain/access/accounts';
 import type { OrgSubscriptionBody } from '../schemas/accounts';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/put-account-subscription';

@@ -1,4 +1,4 @@
-import { subscribeToCase } from '../domain/subscriptions';
+import { subscribeToCase } from '../domain/notifications/subscriptions';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/put-case-subscription';
 

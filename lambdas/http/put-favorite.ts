@@ -1,4 +1,4 @@
-import { addFavorite } from '../domain/favorites';
+import { addFavorite } from '../domain/access/favorites';
 import type { FavoriteParams } from '../schemas/accounts';
 import { httpRoute } from './middleware';
 import { route } from './routes/put-favorite';

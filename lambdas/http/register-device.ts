@@ -1,5 +1,5 @@
 import { PUSH_PORTS } from '../adapters/push-ports';
-import { registerDevice } from '../domain/inbox';
+import { registerDevice } from '../domain/notifications/inbox';
 import type { DeviceBody } from '../schemas/notifications';
 import { httpRoute } from './middleware';
 import { route } from './routes/register-device';

@@ -1,4 +1,4 @@
-import { releaseInboundMail } from '../domain/inbound-mail';
+import { releaseInboundMail } from '../domain/mail/inbound-mail';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/release-inbound-mail';
 

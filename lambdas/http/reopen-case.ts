@@ -1,4 +1,4 @@
-import { reopenCase } from '../domain/case-changes';
+import { reopenCase } from '../domain/cases/case-changes';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { route } from './routes/reopen-case';

@@ -1,4 +1,4 @@
-import { requestClosure } from '../domain/case-changes';
+import { requestClosure } from '../domain/cases/case-changes';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { route } from './routes/request-closure';

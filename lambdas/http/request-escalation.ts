@@ -1,4 +1,4 @@
-import { requestEscalation } from '../domain/case-changes';
+import { requestEscalation } from '../domain/cases/case-changes';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { route } from './routes/request-escalation';

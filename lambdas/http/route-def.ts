@@ -3,9 +3,9 @@
  * with the helpers a handler's bundle needs: no schemas here, so importing this costs nothing.
  */
 import type { z } from 'zod';
-import type { RoutePermission } from '../domain/policy';
+import type { RoutePermission } from '../domain/kernel/policy';
 import type { WritePattern } from '../data/writes';
-import type { RateLimitName } from '../domain/rate-limits';
+import type { RateLimitName } from '../domain/kernel/rate-limits';
 import type { ProblemType } from './problem-types';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -16,7 +16,7 @@ export interface RouteDef {
   path: string;
   /** Handler module under lambdas/http, without extension; it exports `handler`. */
   handler: string;
-  /** Who may call it (lambdas/domain/policy.ts). `public` routes get no authorizer. */
+  /** Who may call it (lambdas/domain/kernel/policy.ts). `public` routes get no authorizer. */
   permission: RoutePermission;
   /** Table access the function is granted: least privilege per route. */
   table: 'none' | 'read' | 'write';
@@ -40,7 +40,7 @@ export interface RouteDef {
   sendsNotices?: boolean;
   /** Queued mail that is case mail all the same (the admin case's, ACC-6): the reply-token keyring too. */
   signsReplies?: boolean;
-  /** Per-user rate limits it counts against (lambdas/domain/rate-limits.ts); `mail` comes with sendsMail. */
+  /** Per-user rate limits it counts against (lambdas/domain/kernel/rate-limits.ts); `mail` comes with sendsMail. */
   rateLimits?: readonly RateLimitName[];
   /** Creates or updates sign-ins (ACC-6 approvals): the function gets the userPool binding. */
   grantsAccounts?: boolean;
@@ -56,7 +56,7 @@ export interface RouteDef {
     headers?: readonly ('etag' | 'location')[];
   };
   /**
-   * Honours Idempotency-Key (lambdas/domain/idempotency.ts): the handler hands `req.idempotency` to
+   * Honours Idempotency-Key (lambdas/domain/kernel/idempotency.ts): the handler hands `req.idempotency` to
    * the domain, which replays a retry and refuses the key with another request. The middleware
    * reads the header on every route, so only this says whether it means anything.
    */

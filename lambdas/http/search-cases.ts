@@ -1,4 +1,4 @@
-import { search } from '../domain/search';
+import { search } from '../domain/cases/search';
 import type { SearchQuery } from '../schemas/cases';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/search-cases';

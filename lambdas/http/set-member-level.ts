@@ -1,5 +1,5 @@
-import { setMemberLevel } from '../domain/shortfall';
-import type { Level } from '../domain/types';
+import { setMemberLevel } from '../domain/access/shortfall';
+import type { Level } from '../domain/kernel/types';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/set-member-level';
 

@@ -1,4 +1,4 @@
-import { updateSettings } from '../domain/settings';
+import { updateSettings } from '../domain/access/settings';
 import type { SettingsBody } from '../schemas/me';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/update-settings';

@@ -1,7 +1,7 @@
 /**
  * SES receipt rule, Lambda action (invocation type Event), after the S3 action has stored the
  * raw message under INBOUND_PREFIX + mail.messageId. One message in, one recorded outcome out
- * (MAIL-2..5); the rules live in lambdas/domain/inbound-mail.ts.
+ * (MAIL-2..5); the rules live in lambdas/domain/mail/inbound-mail.ts.
  *
  * Deliberately free of the HTTP layer (route table, middleware, schemas, OpenAPI): this bundle
  * carries the adapters and the domain only. Errors that are not about the mail itself (S3 or
@@ -15,8 +15,8 @@ import { postalMimeParser } from '../adapters/mime';
 import { inboundPrefix, inboundStore, type InboundStore } from '../adapters/inbound-store';
 import { logger } from '../adapters/logger';
 import { countMetric } from '../adapters/metrics';
-import { MAX_INBOUND_BYTES, receiveInboundMail, type InboundEnvelope, type InboundOutcome } from '../domain/inbound-mail';
-import type { Deps } from '../domain/ports';
+import { MAX_INBOUND_BYTES, receiveInboundMail, type InboundEnvelope, type InboundOutcome } from '../domain/mail/inbound-mail';
+import type { Deps } from '../domain/kernel/deps';
 
 /**
  * A verdict SES did not give (scanning off, a malformed event) counts as a failed check, never

@@ -1,6 +1,6 @@
 /**
  * Issue 23: the mail queue's consumer. Each message is one whole mail job; the domain renders it
- * for its recipient as they are now and sends it once (lambdas/domain/outbound.ts). A job that
+ * for its recipient as they are now and sends it once (lambdas/domain/mail/outbound.ts). A job that
  * fails is reported in batchItemFailures and comes back after an exponential backoff with jitter
  * (its visibility timeout is moved); after MAIL_MAX_RECEIVES receipts SQS moves it, whole, to the
  * dead-letter queue, and the case's mail log says `dead-lettered` so staff see it.
@@ -13,17 +13,10 @@ import { logger } from '../adapters/logger';
 import { MAIL_PORTS } from '../adapters/mail-ports';
 import { parseMailJob, queueClient, retryLater } from '../adapters/mail-queue';
 import { countMetric } from '../adapters/metrics';
-import {
-  caseOfJob,
-  MAIL_MAX_RECEIVES,
-  retryDelaySeconds,
-  sendMailJob,
-  userOfJob,
-  type MailJob,
-  type MailLogEntry,
-} from '../domain/outbound';
-import type { Deps } from '../domain/ports';
-import { mailErrorClass } from '../domain/mail-log';
+import { caseOfJob, MAIL_MAX_RECEIVES, retryDelaySeconds, sendMailJob, userOfJob } from '../domain/mail/outbound';
+import type { MailJob, MailLogEntry } from '../domain/mail/ports';
+import type { Deps } from '../domain/kernel/deps';
+import { mailErrorClass } from '../domain/mail/mail-log';
 
 /** Jobs sent at once per batch: a few, so one slow SES call does not hold the others back. */
 const CONCURRENCY = 4;

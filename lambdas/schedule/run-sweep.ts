@@ -3,7 +3,7 @@ import { appDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
 import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { countMetric } from '../adapters/metrics';
-import { runSweep } from '../domain/sweep';
+import { runSweep } from '../domain/cases/sweep';
 
 /** EventBridge schedule target (every 15 minutes in AWS, every minute in local mode). */
 export const handler = async (_event?: ScheduledEvent) => {

@@ -1,4 +1,4 @@
-import { ACCESS_REQUEST_STATUSES, LEVELS } from '../domain/types';
+import { ACCESS_REQUEST_STATUSES, LEVELS } from '../domain/kernel/types';
 import * as z from 'zod';
 import { CursorSchema, LimitSchema, pageOf, str } from './common';
 

@@ -1,6 +1,6 @@
 /** Accounts, favorites and subscriptions (LIST-5, NOTE-2). */
-import { FAVORITE_KINDS } from '../domain/favorites';
-import { LEVELS } from '../domain/types';
+import { FAVORITE_KINDS } from '../domain/access/ports';
+import { LEVELS } from '../domain/kernel/types';
 import { CaseSchema } from './cases';
 import * as z from 'zod';
 import { CursorSchema, LimitSchema, pageOf, str } from './common';

@@ -1,4 +1,4 @@
-import { CASE_KINDS, CHANNELS, SEVERITIES, STATUSES } from '../domain/types';
+import { CASE_KINDS, CHANNELS, SEVERITIES, STATUSES } from '../domain/kernel/types';
 import * as z from 'zod';
 import { CursorSchema, enumList, FromSchema, LimitSchema, pageOf, str, ToSchema } from './common';
 

@@ -3,7 +3,7 @@ import { pageOf, str } from './common';
 
 /**
  * GET /admin/inbound-mail (API.md, MAIL-4): every inbound message with its one outcome. The view
- * itself is built in lambdas/domain/views.ts; this describes it for OpenAPI.
+ * itself is built in lambdas/domain/kernel/views.ts; this describes it for OpenAPI.
  */
 export const InboundMailSchema = z
   .object({
@@ -29,7 +29,7 @@ export const InboundMailListSchema = pageOf(InboundMailSchema, 'InboundMailList'
 
 /**
  * GET /cases/{caseNumber}/mail (issue 23): each mail of the case and what became of it, for staff.
- * Built by the `caseMail` view (lambdas/domain/views.ts); restricted staff (PRIV-1) get no recipient.
+ * Built by the `caseMail` view (lambdas/domain/kernel/views.ts); restricted staff (PRIV-1) get no recipient.
  */
 export const CaseMailSchema = z
   .object({

@@ -1,4 +1,4 @@
-import { ALARM_SEVERITY_FILTERS, LEVELS } from '../domain/types';
+import { ALARM_SEVERITY_FILTERS, LEVELS } from '../domain/kernel/types';
 import * as z from 'zod';
 import { str } from './common';
 

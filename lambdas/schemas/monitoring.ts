@@ -3,18 +3,15 @@
  * array of 1-100 entries under its one field: anything else is 400 naming the field); each entry
  * is then checked on its own, so one bad entry does not turn the good ones away.
  */
-import type { FieldError } from '../domain/errors';
+import type { FieldError } from '../domain/kernel/errors';
 import {
   ALARM_SEVERITIES,
   ALARM_STATUSES,
   EXCLUDED_ORIGINS_MAX,
   INGEST_BATCH_MAX,
   MAINTENANCE_ORGS_MAX,
-  type AlarmInput,
-  type IncidentInput,
-  type MaintenanceInput,
-  type ParsedEntry,
-} from '../domain/monitoring';
+} from '../domain/monitoring/ports';
+import type { AlarmInput, IncidentInput, MaintenanceInput, ParsedEntry } from '../domain/monitoring/monitoring';
 import * as z from 'zod';
 import { CursorSchema, FromSchema, LimitSchema, pageOf, str, ToSchema } from './common';
 

@@ -1,5 +1,5 @@
 /** NOTE-1, NOTE-3: the inbox and push devices. */
-import { NOTIFICATION_TYPES } from '../domain/notifications';
+import { NOTIFICATION_TYPES } from '../domain/notifications/notifications';
 import * as z from 'zod';
 import { pageOf, str } from './common';
 

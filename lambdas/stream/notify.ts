@@ -16,12 +16,13 @@ import { snsIntegrationTopic } from '../adapters/sns-topic';
 import { logger } from '../adapters/logger';
 import { countMetric } from '../adapters/metrics';
 import { isTtlDeletion, mailJobOf, tableChange } from '../data/stream-records';
-import { deriveEvents, type NotificationEvent } from '../domain/notifications';
-import { notify } from '../domain/notifier';
-import { loggedMailQueue, type MailJob } from '../domain/outbound';
+import { deriveEvents, type NotificationEvent } from '../domain/notifications/notifications';
+import { notify } from '../domain/notifications/notifier';
+import { loggedMailQueue } from '../domain/mail/outbound';
+import type { MailJob } from '../domain/mail/ports';
 import { mailLogRepo } from '../data/outbox-repo';
 import { defaultTable } from '../data/client';
-import type { Deps } from '../domain/ports';
+import type { Deps } from '../domain/kernel/deps';
 
 /** Issue 21: events handled this run and events left to the stream's retry. */
 export const notifyCounts = (events: NotificationEvent[], outcome: Map<string, Error | undefined>) => {

@@ -7,7 +7,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { INGEST_SCOPE } from '../../lambdas/domain/policy';
+import { INGEST_SCOPE } from '../../lambdas/domain/kernel/policy';
 import { ROUTES, type RouteDef } from '../../lambdas/http/routes';
 import { httpFunctionSpecs } from '../function-specs';
 import { CORS_POLICY, STAGE_CONFIG, type Stage } from '../stage';

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { INGEST_SCOPE } from '../../lambdas/domain/policy';
+import { INGEST_SCOPE } from '../../lambdas/domain/kernel/policy';
 import type { Stage } from '../stage';
 
 export interface CaseworkIdentityProps {

@@ -5,7 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MAIL_MAX_RECEIVES } from '../../lambdas/domain/outbound';
+import { MAIL_MAX_RECEIVES } from '../../lambdas/domain/mail/outbound';
 import { SEND_MAIL_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
 import { CaseworkFunction } from './casework-function';

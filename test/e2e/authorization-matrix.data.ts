@@ -15,7 +15,7 @@
  * `escalation-pending` (which shows it passed authorization). The expectations come from
  * PRODUCT.md, API.md and the README's choices; a route missing here fails the suite.
  */
-import type { Combination, Membership } from '../../lambdas/domain/types';
+import type { Combination, Membership } from '../../lambdas/domain/kernel/types';
 
 /**
  * Personas beyond API.md's demo users, written into the directory by the test's setup (they are

@@ -8,7 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { putCombination, putMembership, putUser } from '../../lambdas/data/directory-repo';
-import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
+import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
 import { signUserToken } from '../../local/issuer';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';

@@ -2,7 +2,7 @@
  * The product's main flows over real HTTP with real tokens, against local mode booted in-process
  * (DynamoDB Local, aws-ses-v2-local, the local gateway and scheduler).
  */
-import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
+import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import { ROUTES, type RouteDef } from '../../lambdas/http/routes';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 

@@ -3,7 +3,7 @@
  * is 400 naming `limit`, case creation over the per-user limit is 429 with Retry-After, and CORS
  * answers exactly the configured origins (API.md: errors are problem+json).
  */
-import { RATE_LIMITS } from '../../lambdas/domain/rate-limits';
+import { RATE_LIMITS } from '../../lambdas/domain/kernel/rate-limits';
 import { CORS_POLICY, DEV_PORTAL_ORIGIN } from '../../lib/stage';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 

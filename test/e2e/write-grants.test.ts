@@ -10,7 +10,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseKeyring } from '../../lambdas/adapters/reply-keys';
-import { replyAddress, signReplyToken } from '../../lambdas/domain/reply-token';
+import { replyAddress, signReplyToken } from '../../lambdas/domain/mail/reply-token';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_MAIL_QUEUE, localQueueUrl } from '../../local/mail-queue';
@@ -29,7 +29,7 @@ import {
   type WritePattern,
 } from '../../lambdas/data/writes';
 import { WebSocket } from 'ws';
-import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
+import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import { findRoute, ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import { signClaims, clientIds, ISSUER, localReplyKeys } from '../../local/issuer';
 import { startDynamoTap, type DynamoTap } from '../../local/dynamo-tap';

@@ -1,6 +1,6 @@
 /** Builds Callers for pure policy and domain tests, without any storage. */
-import type { Caller } from '../../lambdas/domain/policy';
-import type { Combination, Membership, Org, User } from '../../lambdas/domain/types';
+import type { Caller } from '../../lambdas/domain/kernel/policy';
+import type { Combination, Membership, Org, User } from '../../lambdas/domain/kernel/types';
 
 export const org = (orgId: string, extra: Partial<Org> = {}): Org => ({
   orgId,

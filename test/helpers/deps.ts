@@ -5,9 +5,9 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { depsFor } from '../../lambdas/adapters/deps-for';
-import type { OutboundMail } from '../../lambdas/domain/mail';
-import type { Deps, MailQueue, ReplyKeyring } from '../../lambdas/domain/ports';
-import { sendMailJob, type MailJob } from '../../lambdas/domain/outbound';
+import type { OutboundMail, MailQueue, ReplyKeyring, MailJob } from '../../lambdas/domain/mail/ports';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import { sendMailJob } from '../../lambdas/domain/mail/outbound';
 import { randomUUID } from 'node:crypto';
 
 export interface Meter {

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { INGEST_SCOPE } from '../../lambdas/domain/policy';
+import { INGEST_SCOPE } from '../../lambdas/domain/kernel/policy';
 import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
 import { CaseworkTable } from '../../lib/constructs/casework-table';
 import { CaseworkHttpApi } from '../../lib/constructs/http-api';

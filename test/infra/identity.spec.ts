@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { INGEST_SCOPE } from '../../lambdas/domain/policy';
+import { INGEST_SCOPE } from '../../lambdas/domain/kernel/policy';
 import { build, built, resourcesOf } from './synth';
 
 const client = (name: string, stage: 'dev' | 'prod' = 'dev') => {

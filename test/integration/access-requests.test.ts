@@ -14,10 +14,10 @@ import {
   decideAccessRequest,
   openAccessRequest,
   sweepPendingAccessRequests,
-} from '../../lambdas/domain/access-requests';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import type { OutboundMail } from '../../lambdas/domain/mail';
-import type { Deps } from '../../lambdas/domain/ports';
+} from '../../lambdas/domain/access/access-requests';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import type { OutboundMail } from '../../lambdas/domain/mail/ports';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { seedDemo } from '../../local/demo-data';
 import { createTable } from '../../local/emulators';
 import { instrument, testDeps } from '../helpers/deps';

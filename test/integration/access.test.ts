@@ -1,10 +1,10 @@
 /** Access rules that need storage: mobile sessions (ACC-10), contracts (ACC-4), shortfall (ACC-5). */
 import { listOrgEvents, putCombination } from '../../lambdas/data/directory-repo';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import { caseAccess } from '../../lambdas/domain/policy';
-import { checkSession } from '../../lambdas/domain/sessions';
-import { orgsInShortfall, setMemberLevel } from '../../lambdas/domain/shortfall';
-import type { Deps } from '../../lambdas/domain/ports';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import { caseAccess } from '../../lambdas/domain/kernel/policy';
+import { checkSession } from '../../lambdas/domain/access/sessions';
+import { orgsInShortfall, setMemberLevel } from '../../lambdas/domain/access/shortfall';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { seedDemo } from '../../local/demo-data';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';

@@ -11,15 +11,15 @@ import {
   decideAccessRequest,
   listAccessRequests,
   openAccessRequest,
-} from '../../lambdas/domain/access-requests';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import { listUpdates } from '../../lambdas/domain/cases';
-import { receiveInboundMail } from '../../lambdas/domain/inbound-mail';
-import { levelOn, type Caller } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
-import { signReplyToken } from '../../lambdas/domain/reply-token';
-import { listShortfall, setMemberLevel } from '../../lambdas/domain/shortfall';
-import type { Client } from '../../lambdas/domain/types';
+} from '../../lambdas/domain/access/access-requests';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import { listUpdates } from '../../lambdas/domain/cases/cases';
+import { receiveInboundMail } from '../../lambdas/domain/mail/inbound-mail';
+import { levelOn, type Caller } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
+import { listShortfall, setMemberLevel } from '../../lambdas/domain/access/shortfall';
+import type { Client } from '../../lambdas/domain/kernel/types';
 import { seedDemo } from '../../local/demo-data';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';

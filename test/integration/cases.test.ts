@@ -1,12 +1,12 @@
 /** The data module and the case domain against DynamoDB Local, seeded with the demo data. */
-import { createCase, getCase, listCases } from '../../lambdas/domain/cases';
-import { addUpdate, caseHistory, patchCase, requestEscalation } from '../../lambdas/domain/case-changes';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import type { Caller } from '../../lambdas/domain/policy';
+import { createCase, getCase, listCases } from '../../lambdas/domain/cases/cases';
+import { addUpdate, caseHistory, patchCase, requestEscalation } from '../../lambdas/domain/cases/case-changes';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import type { Caller } from '../../lambdas/domain/kernel/policy';
 import { seedDemo } from '../../local/demo-data';
 import { instrument, testDeps, type Meter } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
-import type { Deps } from '../../lambdas/domain/ports';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
 
 let db: TestDynamo;
 let deps: Deps;

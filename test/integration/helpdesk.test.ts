@@ -4,15 +4,22 @@
  * DynamoDB Local seeded with the demo data; expectations are PRODUCT.md's, API.md's and
  * docs/helpdesk.md's, written out here.
  */
-import { createCase, getCase, listCases } from '../../lambdas/domain/cases';
-import { addUpdate, caseHistory, decideClosure, patchCase, reopenCase, requestClosure } from '../../lambdas/domain/case-changes';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import { ingestIncidents, ingestMaintenance, listIncidents, listMaintenance } from '../../lambdas/domain/monitoring';
-import { INGEST_SCOPE } from '../../lambdas/domain/policy';
-import { caseSubscriptionOf, subscribeToCase } from '../../lambdas/domain/subscriptions';
+import { createCase, getCase, listCases } from '../../lambdas/domain/cases/cases';
+import {
+  addUpdate,
+  caseHistory,
+  decideClosure,
+  patchCase,
+  reopenCase,
+  requestClosure,
+} from '../../lambdas/domain/cases/case-changes';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import { ingestIncidents, ingestMaintenance, listIncidents, listMaintenance } from '../../lambdas/domain/monitoring/monitoring';
+import { INGEST_SCOPE } from '../../lambdas/domain/kernel/policy';
+import { caseSubscriptionOf, subscribeToCase } from '../../lambdas/domain/notifications/subscriptions';
 import { parseIncidents, parseMaintenance } from '../../lambdas/schemas/monitoring';
-import type { Caller } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
+import type { Caller } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { seedDemo } from '../../local/demo-data';
 import { sentMail, testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';

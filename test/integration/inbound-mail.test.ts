@@ -8,24 +8,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { caseRepo } from '../../lambdas/data/case-repo';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import { Problem } from '../../lambdas/domain/errors';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import { Problem } from '../../lambdas/domain/kernel/errors';
 import {
   listInboundMail,
   MAX_INBOUND_BYTES,
   receiveInboundMail,
   type InboundEnvelope,
   type InboundOutcome,
-} from '../../lambdas/domain/inbound-mail';
-import { composeCaseMail, sendCaseMail, type OutboundMail } from '../../lambdas/domain/mail';
-import type { Caller } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
-import { signReplyToken } from '../../lambdas/domain/reply-token';
-import type { Case } from '../../lambdas/domain/types';
+} from '../../lambdas/domain/mail/inbound-mail';
+import { composeCaseMail, sendCaseMail } from '../../lambdas/domain/mail/compose';
+import type { OutboundMail } from '../../lambdas/domain/mail/ports';
+import type { Caller } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
+import type { Case } from '../../lambdas/domain/kernel/types';
 import { seedDemo } from '../../local/demo-data';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
-import { renderFor } from '../../lambdas/domain/views';
+import { renderFor } from '../../lambdas/domain/kernel/rendered';
 
 const DOMAIN = 'casework.test';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'mail');
@@ -210,7 +211,7 @@ describe('CASE-4, CASE-8: a customer reply by email', () => {
 
   it('CASE-6: email updates list by subject; the full text on demand', async () => {
     const dana = await caller('u-dana');
-    const { listUpdates } = await import('../../lambdas/domain/cases');
+    const { listUpdates } = await import('../../lambdas/domain/cases/cases');
     const page = await listUpdates(deps, dana, cases.waiting.caseNumber, { limit: 10 });
     const email = page.items.find((u) => u.channel === 'email')!;
     expect(email.subject).toBeTruthy();

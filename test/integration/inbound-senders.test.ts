@@ -5,21 +5,21 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { caseRepo } from '../../lambdas/data/case-repo';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import { Problem } from '../../lambdas/domain/errors';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import { Problem } from '../../lambdas/domain/kernel/errors';
 import {
   listInboundMail,
   receiveInboundMail,
   releaseInboundMail,
   type InboundEnvelope,
   type SesVerdicts,
-} from '../../lambdas/domain/inbound-mail';
-import type { OutboundMail } from '../../lambdas/domain/mail';
-import type { Caller } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
-import { signReplyToken } from '../../lambdas/domain/reply-token';
-import { setMemberLevel } from '../../lambdas/domain/shortfall';
-import type { Case, Client } from '../../lambdas/domain/types';
+} from '../../lambdas/domain/mail/inbound-mail';
+import type { OutboundMail } from '../../lambdas/domain/mail/ports';
+import type { Caller } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
+import { setMemberLevel } from '../../lambdas/domain/access/shortfall';
+import type { Case, Client } from '../../lambdas/domain/kernel/types';
 import { seedDemo } from '../../local/demo-data';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, WAITING_PARTITION } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
-import { resolveCaller } from '../../lambdas/domain/caller';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
 import {
   addUpdate,
   caseHistory,
@@ -19,15 +19,15 @@ import {
   reopenCase,
   requestClosure,
   requestEscalation,
-} from '../../lambdas/domain/case-changes';
-import { createCase } from '../../lambdas/domain/cases';
-import { Problem } from '../../lambdas/domain/errors';
-import type { OutboundMail } from '../../lambdas/domain/mail';
-import type { Caller } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
-import { sweepNeedsAction } from '../../lambdas/domain/sweep';
-import { STATUSES, type Case, type Status } from '../../lambdas/domain/types';
-import type { HistoryEventView } from '../../lambdas/domain/views';
+} from '../../lambdas/domain/cases/case-changes';
+import { createCase } from '../../lambdas/domain/cases/cases';
+import { Problem } from '../../lambdas/domain/kernel/errors';
+import type { OutboundMail } from '../../lambdas/domain/mail/ports';
+import type { Caller } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import { sweepNeedsAction } from '../../lambdas/domain/cases/sweep';
+import { STATUSES, type Case, type Status } from '../../lambdas/domain/kernel/types';
+import type { HistoryEventView } from '../../lambdas/domain/kernel/views';
 import { seedDemo } from '../../local/demo-data';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';

@@ -7,11 +7,12 @@
 import { putMembership, putOrg, putUser } from '../../lambdas/data/directory-repo';
 import { getAlarm, listAlarms as queryAlarms, putAlarm } from '../../lambdas/data/monitoring-repo';
 import { TABLE } from '../../lambdas/data/table';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import { ingestAlarms, listAlarms, type Alarm, type AlarmFilter, type AlarmSeverity } from '../../lambdas/domain/monitoring';
-import { INGEST_SCOPE } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
-import type { Org } from '../../lambdas/domain/types';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import { ingestAlarms, listAlarms } from '../../lambdas/domain/monitoring/monitoring';
+import type { Alarm, AlarmFilter, AlarmSeverity } from '../../lambdas/domain/monitoring/ports';
+import { INGEST_SCOPE } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import type { Org } from '../../lambdas/domain/kernel/types';
 import { parseAlarms } from '../../lambdas/schemas/monitoring';
 import { instrument, testDeps, type Meter } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';

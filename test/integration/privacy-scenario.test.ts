@@ -3,12 +3,12 @@
  * case opened with a phone, escalated with a reason naming a person and raised to critical with a
  * new phone by EU staff, read by alice (US staff) through every view.
  */
-import { createCase, getCase, getUpdate, listCases, listUpdates } from '../../lambdas/domain/cases';
-import { caseHistory, patchCase, requestEscalation } from '../../lambdas/domain/case-changes';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import type { Caller } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
-import { search } from '../../lambdas/domain/search';
+import { createCase, getCase, getUpdate, listCases, listUpdates } from '../../lambdas/domain/cases/cases';
+import { caseHistory, patchCase, requestEscalation } from '../../lambdas/domain/cases/case-changes';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import type { Caller } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import { search } from '../../lambdas/domain/cases/search';
 import { seedDemo } from '../../local/demo-data';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';

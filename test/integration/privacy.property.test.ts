@@ -11,15 +11,15 @@
 import fc from 'fast-check';
 import { caseRepo } from '../../lambdas/data/case-repo';
 import { putCombination, putMembership, putOrg, putUser } from '../../lambdas/data/directory-repo';
-import { resolveCaller } from '../../lambdas/domain/caller';
-import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
-import { getCase, getUpdate, listCases, listUpdates } from '../../lambdas/domain/cases';
-import { caseHistory } from '../../lambdas/domain/case-changes';
-import { search } from '../../lambdas/domain/search';
-import { listShortfall } from '../../lambdas/domain/shortfall';
-import type { Caller } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
-import { SEVERITIES, STATUSES, type AuditEvent, type Case, type CaseUpdate, type Org } from '../../lambdas/domain/types';
+import { resolveCaller } from '../../lambdas/domain/kernel/caller';
+import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
+import { getCase, getUpdate, listCases, listUpdates } from '../../lambdas/domain/cases/cases';
+import { caseHistory } from '../../lambdas/domain/cases/case-changes';
+import { search } from '../../lambdas/domain/cases/search';
+import { listShortfall } from '../../lambdas/domain/access/shortfall';
+import type { Caller } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import { SEVERITIES, STATUSES, type AuditEvent, type Case, type CaseUpdate, type Org } from '../../lambdas/domain/kernel/types';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

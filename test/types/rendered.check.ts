@@ -1,15 +1,15 @@
 /**
  * Issue 18, by construction: the outbound channels accept only payloads rendered for a resolved
- * recipient by the views module (`renderFor`, lambdas/domain/views.ts). This file is type-checked
+ * recipient by `renderFor` (lambdas/domain/kernel/rendered.ts). This file is type-checked
  * by `npx tsc --noEmit` (tsconfig includes test/**): each `@ts-expect-error` below must be an
  * error, or tsc fails ("Unused '@ts-expect-error' directive"), so a port that starts accepting a
  * raw domain object breaks the build. It is never run.
  */
-import type { OutboundMail } from '../../lambdas/domain/mail';
-import type { MailJob } from '../../lambdas/domain/outbound';
-import type { Deps, InboxItem, PushMessage, TopicMessage } from '../../lambdas/domain/ports';
-import type { ChatDeps } from '../../lambdas/domain/chat';
-import { renderFor } from '../../lambdas/domain/views';
+import type { OutboundMail, MailJob } from '../../lambdas/domain/mail/ports';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import type { InboxItem, PushMessage, TopicMessage } from '../../lambdas/domain/notifications/ports';
+import type { ChatDeps } from '../../lambdas/domain/chat/chat';
+import { renderFor } from '../../lambdas/domain/kernel/rendered';
 
 export const rawObjectsAreRefused = async (
   deps: Deps,

@@ -11,11 +11,11 @@ import {
   rateWindow,
   REQUESTS_PER_EMAIL,
   REQUESTS_PER_IP,
-} from '../../lambdas/domain/access-requests';
-import { Problem } from '../../lambdas/domain/errors';
-import { mayCall, type Caller } from '../../lambdas/domain/policy';
-import type { AccessRequest, Membership, Org, StaffProfile } from '../../lambdas/domain/types';
-import { viewFor } from '../../lambdas/domain/views';
+} from '../../lambdas/domain/access/access-requests';
+import { Problem } from '../../lambdas/domain/kernel/errors';
+import { mayCall, type Caller } from '../../lambdas/domain/kernel/policy';
+import type { AccessRequest, Membership, Org, StaffProfile } from '../../lambdas/domain/kernel/types';
+import { viewFor } from '../../lambdas/domain/kernel/views';
 
 const org = (o: Partial<Org> & Pick<Org, 'orgId'>): Org => ({
   name: o.orgId,

@@ -9,8 +9,8 @@ import {
   QUEUE_TIMEOUT_SECONDS,
   transcriptText,
   type ChatDeps,
-} from '../../lambdas/domain/chat';
-import type { Chat, ChatMessage } from '../../lambdas/domain/chat-types';
+} from '../../lambdas/domain/chat/chat';
+import type { Chat, ChatMessage } from '../../lambdas/domain/chat/chat-types';
 
 const aChat = (extra: Partial<Chat> = {}): Chat => ({
   chatId: 'c1',

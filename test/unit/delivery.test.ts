@@ -3,15 +3,15 @@
  * The domain runs over in-memory ports (pure tier); the repositories and the SNS adapter are
  * exercised against DynamoDB Local and the push stand-in in the e2e tier.
  */
-import { sendMailJob } from '../../lambdas/domain/outbound';
-import { deliver } from '../../lambdas/domain/delivery';
-import { listNotifications } from '../../lambdas/domain/inbox';
-import type { NotificationEvent } from '../../lambdas/domain/notifications';
-import type { Deps, Device, InboxItem, OutboxClaim, PushMessage } from '../../lambdas/domain/ports';
-import type { CaseSubscription, OrgSubscription } from '../../lambdas/domain/subscriptions';
-import type { Case, Combination, Membership, Org, User } from '../../lambdas/domain/types';
-import { viewFor } from '../../lambdas/domain/views';
-import type { OutboundMail } from '../../lambdas/domain/mail';
+import { sendMailJob } from '../../lambdas/domain/mail/outbound';
+import { deliver } from '../../lambdas/domain/notifications/delivery';
+import { listNotifications } from '../../lambdas/domain/notifications/inbox';
+import type { NotificationEvent } from '../../lambdas/domain/notifications/notifications';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import type { Device, InboxItem, PushMessage, CaseSubscription, OrgSubscription } from '../../lambdas/domain/notifications/ports';
+import type { OutboxClaim, OutboundMail } from '../../lambdas/domain/mail/ports';
+import type { Case, Combination, Membership, Org, User } from '../../lambdas/domain/kernel/types';
+import { viewFor } from '../../lambdas/domain/kernel/views';
 import { caller, org, user } from '../helpers/demo-caller';
 import { testKeyring } from '../helpers/deps';
 

@@ -13,8 +13,8 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
-import { deviceIdOf } from '../../lambdas/domain/delivery';
+import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
+import { deviceIdOf } from '../../lambdas/domain/notifications/delivery';
 import { apiEvent, lambdaContext } from '../helpers/events';
 import { TEST_BINDINGS, loadHandlerWithEnv } from '../helpers/function-env';
 

@@ -1,10 +1,10 @@
 /** Issue 21, item 16: the small frictions a new user hits, as pure rules. */
-import { codeMail } from '../../lambdas/domain/access-requests';
-import { chatText } from '../../lambdas/domain/chat';
-import { notificationText, windowText } from '../../lambdas/domain/delivery';
-import type { NotificationEvent } from '../../lambdas/domain/notifications';
-import { routeRefusal } from '../../lambdas/domain/refusals';
-import type { AccessRequest, Org } from '../../lambdas/domain/types';
+import { codeMail } from '../../lambdas/domain/access/access-requests';
+import { chatText } from '../../lambdas/domain/chat/chat';
+import { notificationText, windowText } from '../../lambdas/domain/notifications/delivery';
+import type { NotificationEvent } from '../../lambdas/domain/notifications/notifications';
+import { routeRefusal } from '../../lambdas/domain/kernel/refusals';
+import type { AccessRequest, Org } from '../../lambdas/domain/kernel/types';
 import { notifyCounts } from '../../lambdas/stream/notify';
 import { CaseNumberParams, ListCasesQuery, SearchQuery } from '../../lambdas/schemas/cases';
 import { caller, org } from '../helpers/demo-caller';

@@ -1,7 +1,7 @@
 /**
  * Issue 20: the reply-text corpus (test/fixtures/mail-corpus, sources and licences in its
  * NOTICE.md) through the real parse path: postal-mime (lambdas/adapters/mime.ts), then the reply
- * rules (lambdas/domain/email-text.ts). Every message's new text is asserted exactly, grouped by
+ * rules (lambdas/domain/mail/email-text.ts). Every message's new text is asserted exactly, grouped by
  * client and language; the known failures are listed in corpus.json with their reason and must
  * stay failing (so a fix is noticed and the list shrinks), and the score must stay >= 97%. Then
  * every message goes through receiveInboundMail with in-memory ports as an allowed sender's
@@ -10,11 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMime, postalMimeParser } from '../../lambdas/adapters/mime';
-import { replyText } from '../../lambdas/domain/email-text';
-import { receiveInboundMail, type InboundEnvelope } from '../../lambdas/domain/inbound-mail';
-import type { Deps, InboundRecord, ReplyKeyring } from '../../lambdas/domain/ports';
-import { signReplyToken } from '../../lambdas/domain/reply-token';
-import type { Case, CaseUpdate } from '../../lambdas/domain/types';
+import { replyText } from '../../lambdas/domain/mail/email-text';
+import { receiveInboundMail, type InboundEnvelope } from '../../lambdas/domain/mail/inbound-mail';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import type { InboundRecord, ReplyKeyring } from '../../lambdas/domain/mail/ports';
+import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
+import type { Case, CaseUpdate } from '../../lambdas/domain/kernel/types';
 
 const DIR = join(__dirname, '..', 'fixtures', 'mail-corpus');
 

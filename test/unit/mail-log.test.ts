@@ -2,10 +2,10 @@
  * Issue 23: staff see undelivered mail per case (GET /cases/{caseNumber}/mail): the `caseMail`
  * view shows delivery, never internals, and US staff on an EU/EEA case see no recipient (PRIV-1).
  */
-import { caseMailOf, mailErrorClass } from '../../lambdas/domain/mail-log';
-import { loggedMailQueue, type MailJob, type MailLogEntry } from '../../lambdas/domain/outbound';
-import type { MailLogRepo } from '../../lambdas/domain/ports';
-import { viewFor } from '../../lambdas/domain/views';
+import { caseMailOf, mailErrorClass } from '../../lambdas/domain/mail/mail-log';
+import { loggedMailQueue } from '../../lambdas/domain/mail/outbound';
+import type { MailJob, MailLogEntry, MailLogRepo } from '../../lambdas/domain/mail/ports';
+import { viewFor } from '../../lambdas/domain/kernel/views';
 
 const entry = (over: Partial<MailLogEntry> = {}): MailLogEntry => ({
   caseNumber: '00001234',

@@ -7,23 +7,14 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { matchesStreamFilters, tableChange } from '../../lambdas/data/stream-records';
 import { alarmTimeRange, monitoringKeys } from '../../lambdas/data/keys';
-import {
-  ingestAlarms,
-  ingestIncidents,
-  ingestMaintenance,
-  listAlarms,
-  type Alarm,
-  type CloudIncident,
-  type MaintenanceAlert,
-  type MonitoringRepo,
-  type StoreResult,
-} from '../../lambdas/domain/monitoring';
-import { deriveEvents } from '../../lambdas/domain/notifications';
-import { topicMessage } from '../../lambdas/domain/notifier';
-import { INGEST_SCOPE, type Caller } from '../../lambdas/domain/policy';
-import type { Deps } from '../../lambdas/domain/ports';
-import type { Org } from '../../lambdas/domain/types';
-import { viewFor } from '../../lambdas/domain/views';
+import { ingestAlarms, ingestIncidents, ingestMaintenance, listAlarms } from '../../lambdas/domain/monitoring/monitoring';
+import type { Alarm, CloudIncident, MaintenanceAlert, MonitoringRepo, StoreResult } from '../../lambdas/domain/monitoring/ports';
+import { deriveEvents } from '../../lambdas/domain/notifications/notifications';
+import { topicMessage } from '../../lambdas/domain/notifications/notifier';
+import { INGEST_SCOPE, type Caller } from '../../lambdas/domain/kernel/policy';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import type { Org } from '../../lambdas/domain/kernel/types';
+import { viewFor } from '../../lambdas/domain/kernel/views';
 import { AlarmsQuery, parseAlarms, parseIncidents, parseMaintenance } from '../../lambdas/schemas/monitoring';
 import { caller, org } from '../helpers/demo-caller';
 

@@ -1,7 +1,7 @@
 /** Issue 10: which events a table change means (NOTE-1, ACC-5, CASE-*, FLAG-1) and what leaves for integrations (PRIV-1). */
-import { deriveEvents, type TableChange } from '../../lambdas/domain/notifications';
-import { topicMessage } from '../../lambdas/domain/notifier';
-import type { Case, CaseUpdate } from '../../lambdas/domain/types';
+import { deriveEvents, type TableChange } from '../../lambdas/domain/notifications/notifications';
+import { topicMessage } from '../../lambdas/domain/notifications/notifier';
+import type { Case, CaseUpdate } from '../../lambdas/domain/kernel/types';
 
 const base: Case = {
   caseNumber: '00000042',

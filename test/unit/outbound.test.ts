@@ -7,11 +7,11 @@
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { OutboundMail } from '../../lambdas/domain/mail';
-import type { NotificationEvent } from '../../lambdas/domain/notifications';
-import { contactJobsOf, retryDelaySeconds, sendMailJob, type MailJob, type MailLogEntry } from '../../lambdas/domain/outbound';
-import type { Deps, OutboxClaim } from '../../lambdas/domain/ports';
-import type { Case, CaseUpdate, Membership, User } from '../../lambdas/domain/types';
+import type { OutboundMail, MailJob, MailLogEntry, OutboxClaim } from '../../lambdas/domain/mail/ports';
+import type { NotificationEvent } from '../../lambdas/domain/notifications/notifications';
+import { contactJobsOf, retryDelaySeconds, sendMailJob } from '../../lambdas/domain/mail/outbound';
+import type { Deps } from '../../lambdas/domain/kernel/deps';
+import type { Case, CaseUpdate, Membership, User } from '../../lambdas/domain/kernel/types';
 import { sendMailHandler } from '../../lambdas/queue/send-mail';
 import { org, user } from '../helpers/demo-caller';
 import { testKeyring } from '../helpers/deps';

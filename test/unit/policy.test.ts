@@ -1,5 +1,5 @@
-import { caseAccess, effectiveLevel, mayCall, readableOrgIds } from '../../lambdas/domain/policy';
-import { membershipLevel } from '../../lambdas/domain/levels';
+import { caseAccess, effectiveLevel, mayCall, readableOrgIds } from '../../lambdas/domain/kernel/policy';
+import { membershipLevel } from '../../lambdas/domain/kernel/levels';
 import { caller, org } from '../helpers/demo-caller';
 
 const acme = org('ORG-ACME');

@@ -10,11 +10,11 @@ import type { SESEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
 import { inboundStore } from '../../lambdas/adapters/inbound-store';
-import { MAX_INBOUND_BYTES, receiveInboundMail } from '../../lambdas/domain/inbound-mail';
+import { MAX_INBOUND_BYTES, receiveInboundMail } from '../../lambdas/domain/mail/inbound-mail';
 import { envelopeFromSes, handler } from '../../lambdas/mail/receive-mail';
 
-jest.mock('../../lambdas/domain/inbound-mail', () => ({
-  ...jest.requireActual('../../lambdas/domain/inbound-mail'),
+jest.mock('../../lambdas/domain/mail/inbound-mail', () => ({
+  ...jest.requireActual('../../lambdas/domain/mail/inbound-mail'),
   receiveInboundMail: jest.fn(async () => ({ outcome: 'rejected', reason: 'test' })),
 }));
 const received = receiveInboundMail as jest.MockedFunction<typeof receiveInboundMail>;

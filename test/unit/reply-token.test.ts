@@ -1,8 +1,8 @@
-import { composeCaseMail, messageIdKey, needsActionReminder } from '../../lambdas/domain/mail';
-import type { ReplyKeyring } from '../../lambdas/domain/ports';
+import { composeCaseMail, messageIdKey, needsActionReminder } from '../../lambdas/domain/mail/compose';
+import type { ReplyKeyring } from '../../lambdas/domain/mail/ports';
 import { parseKeyring as keyringFromJson } from '../../lambdas/adapters/reply-keys';
-import { signReplyToken, tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/reply-token';
-import type { Case } from '../../lambdas/domain/types';
+import { signReplyToken, tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/mail/reply-token';
+import type { Case } from '../../lambdas/domain/kernel/types';
 import { rawMessage } from '../../lambdas/adapters/ses-mailer';
 import { testKeyring, TEST_REPLY_KEYS } from '../helpers/deps';
 

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCursor, decodeCursor } from '../../lambdas/http/cursor';
-import { corporateEmailIssue, FREE_MAIL_DOMAINS } from '../../lambdas/domain/identity';
-import { canTransition, TRANSITIONS, withStatus } from '../../lambdas/domain/lifecycle';
-import { composeCaseMail } from '../../lambdas/domain/mail';
+import { corporateEmailIssue, FREE_MAIL_DOMAINS } from '../../lambdas/domain/access/identity';
+import { canTransition, TRANSITIONS, withStatus } from '../../lambdas/domain/cases/lifecycle';
+import { composeCaseMail } from '../../lambdas/domain/mail/compose';
 import { testKeyring } from '../helpers/deps';
-import { STATUSES, type Case } from '../../lambdas/domain/types';
+import { STATUSES, type Case } from '../../lambdas/domain/kernel/types';
 import { referenceId } from '../../lambdas/adapters/ids';
 
 const aCase = (extra: Partial<Case> = {}): Case => ({

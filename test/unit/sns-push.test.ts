@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { snsPush } from '../../lambdas/adapters/sns-push';
-import { renderFor } from '../../lambdas/domain/views';
+import { renderFor } from '../../lambdas/domain/kernel/rendered';
 
 const APNS = 'arn:aws:sns:eu-west-1:123456789012:app/APNS/casework';
 const FCM = 'arn:aws:sns:eu-west-1:123456789012:app/GCM/casework';

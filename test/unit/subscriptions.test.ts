@@ -10,11 +10,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CURRENT_TERMS } from '../../lambdas/domain/catalogue';
-import { accountAccess, mayChangeSubscriptions } from '../../lambdas/domain/policy';
-import { alarmWanted, mirrorFor } from '../../lambdas/domain/subscriptions';
-import { viewFor } from '../../lambdas/domain/views';
-import type { Case } from '../../lambdas/domain/types';
+import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
+import { accountAccess, mayChangeSubscriptions } from '../../lambdas/domain/kernel/policy';
+import { alarmWanted, mirrorFor } from '../../lambdas/domain/notifications/subscriptions';
+import { viewFor } from '../../lambdas/domain/kernel/views';
+import type { Case } from '../../lambdas/domain/kernel/types';
 import { caller, org } from '../helpers/demo-caller';
 import { apiEvent, lambdaContext } from '../helpers/events';
 import { loadHandlerWithEnv } from '../helpers/function-env';

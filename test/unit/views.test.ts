@@ -4,8 +4,8 @@
  * escalation reasons, attachment names; history keeps `field` but loses `from`/`to` of personal
  * fields; fields added later must not leak).
  */
-import { viewFor, viewCase, viewUpdate } from '../../lambdas/domain/views';
-import type { AuditEvent, Case, CaseUpdate } from '../../lambdas/domain/types';
+import { viewFor, viewCase, viewUpdate } from '../../lambdas/domain/kernel/views';
+import type { AuditEvent, Case, CaseUpdate } from '../../lambdas/domain/kernel/types';
 
 /** Every personal value below contains this, so one search of the JSON finds any leak. */
 const P = 'PERSONAL';

@@ -1,0 +1,51 @@
+/**
+ * Turns verified token claims into a Caller: who they are, what they hold, on which client.
+ * The token was already verified (API Gateway's JWT authorizer in AWS, the local gateway locally).
+ */
+import { CURRENT_TERMS } from './catalogue';
+import type { Caller } from './policy';
+import type { Deps } from './deps';
+import type { Client } from './types';
+
+export interface VerifiedClaims {
+  sub: string;
+  client: Client;
+  scopes: string[];
+  /** The sign-in this token belongs to (Cognito `origin_jti`), for mobile sessions. */
+  sessionId?: string;
+}
+
+export const resolveCaller = async (deps: Pick<Deps, 'directory'>, claims: VerifiedClaims): Promise<Caller | undefined> => {
+  if (claims.client === 'machine') {
+    return {
+      kind: 'machine',
+      id: claims.sub,
+      client: 'machine',
+      scopes: claims.scopes,
+      memberships: [],
+      orgs: new Map(),
+      combinations: [],
+      termsAccepted: true,
+    };
+  }
+  const found = await deps.directory.getUserWithMemberships(claims.sub);
+  // A valid token for someone Casework does not know holds nothing: treated as unauthenticated.
+  if (!found) return undefined;
+  const { user, memberships } = found;
+  const orgIds = [...new Set(memberships.flatMap((m) => [m.orgId, m.soldToOrgId]))];
+  const [orgs, combinations] = await Promise.all([
+    deps.directory.getOrgs(orgIds),
+    deps.directory.getCombinations(memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId }))),
+  ]);
+  return {
+    kind: 'user',
+    id: user.userId,
+    client: claims.client,
+    scopes: claims.scopes,
+    user,
+    memberships,
+    orgs: new Map(orgs.map((o) => [o.orgId, o])),
+    combinations,
+    termsAccepted: user.termsVersion === CURRENT_TERMS.version,
+  };
+};

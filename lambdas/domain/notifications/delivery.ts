@@ -1,0 +1,413 @@
+/**
+ * NOTE-1, NOTE-2: per-user delivery of one event: who receives it, and on which channels.
+ *
+ * Recipients are found by Query on the subject's item collection only (never a Scan):
+ * - case events: the case's subscriptions (CASE#<n> / SUB#<user>), and the case's contact when
+ *   their `personalCases` toggle is on (the case names its contact: no index needed);
+ * - an organisation's categories (ORG#<org> / SUB#<user>): a new critical case or one raised to
+ *   critical (`newCritical`), the same for high (`newHigh`), an escalation request
+ *   (`newEscalations`); alarms (with the user's severity filter and left-out origins), cloud
+ *   incidents (only where the organisation has a cloud deployment), maintenance alerts;
+ * - ACC-5 shortfall: the Designated Approvers the event itself names.
+ *
+ * Each candidate is re-read and re-checked against the access policy now: subscriptions are the
+ * Designated Contacts' (a contact who lost that gets nothing), case text needs the Terms (ACC-9),
+ * the text is the view of the recipient's own access (PRIV-1), and a FedRAMP organisation's
+ * events are never pushed to a mobile device (PRIV-2). Whoever made the change is not told of it.
+ *
+ * Channels: the inbox (always; a conditional put, so a replay writes nothing new), push to each
+ * of the user's devices when their `push` toggle is on, email when their `email` toggle is on.
+ * Push and email are claimed in the outbox ledger per event, user, channel (and device): a
+ * retried stream batch notifies nobody twice.
+ */
+import { createHash } from 'node:crypto';
+import { resolveCaller } from '../kernel/caller';
+import { composeCaseMail, loopMarker } from '../mail/compose';
+import type { OutboundMail } from '../mail/ports';
+import type { NotificationEvent } from './notifications';
+import { accountAccess, caseAccess, mayChangeSubscriptions, type Caller, type CaseAccess } from '../kernel/policy';
+import type { Deps } from '../kernel/deps';
+import type { InboxItem, PushMessage, OrgCategory, Reason } from './ports';
+import { alarmWanted, hasCloudDeployment, notificationsOf } from './subscriptions';
+import type { Org, Severity } from '../kernel/types';
+import { renderFor } from '../kernel/rendered';
+import { viewFor } from '../kernel/views';
+
+/** NOTE-3: the inbox shows the last three days. */
+export const INBOX_DAYS = 3;
+
+export const CASE_EVENTS: ReadonlySet<NotificationEvent['eventType']> = new Set([
+  'case-created',
+  'public-update',
+  'status-changed',
+  'severity-changed',
+  'escalation-requested',
+  'escalation-decided',
+  'closure-requested',
+  'case-closed',
+  'needs-action-flagged',
+]);
+
+const RANK: Record<Severity, number> = { critical: 1, high: 2, medium: 3, low: 4 };
+
+/**
+ * NOTE-2: the organisation category a case event counts as. A case raised to critical (or to
+ * high from below) is a new critical (high) case for its organisation's subscribers, as one
+ * opened so; lowering a case is not.
+ */
+export const orgCategoryOf = (e: NotificationEvent): OrgCategory | undefined => {
+  const category = (s: string | undefined): OrgCategory | undefined =>
+    s === 'critical' ? 'newCritical' : s === 'high' ? 'newHigh' : undefined;
+  if (e.eventType === 'case-created') return category(e.severity);
+  if (e.eventType === 'severity-changed' && e.from && e.to && RANK[e.to as Severity] < RANK[e.from as Severity]) {
+    return category(e.to);
+  }
+  if (e.eventType === 'escalation-requested') return 'newEscalations';
+  return undefined;
+};
+
+/** The user whose own action the event is, when the images say (they need not be told). */
+export const actorOf = (e: NotificationEvent): string | undefined => {
+  switch (e.eventType) {
+    case 'public-update':
+      return e.update?.authorId;
+    case 'escalation-requested':
+      return e.case?.escalation?.requestedBy;
+    case 'escalation-decided':
+      return e.case?.escalation?.decidedBy;
+    case 'closure-requested':
+      return e.case?.closureRequest?.requestedBy;
+    // Issue 18, finding 8: the contact who opened a case, or whose reply reopened it, is not told.
+    case 'case-created':
+    case 'status-changed':
+    case 'severity-changed':
+    case 'case-closed':
+      return e.case?.changedBy;
+    default:
+      return undefined;
+  }
+};
+
+/** Candidates and their reasons, from Queries on the event's case or organisation. */
+export const candidatesOf = async (deps: Pick<Deps, 'subscriptions'>, e: NotificationEvent, org: Org) => {
+  const out = new Map<string, Set<Reason>>();
+  const add = (userId: string, reason: Reason) => out.set(userId, (out.get(userId) ?? new Set()).add(reason));
+  if (CASE_EVENTS.has(e.eventType) && e.case) {
+    // A case has no subscribers before it exists.
+    if (e.eventType !== 'case-created') {
+      for (const s of await deps.subscriptions.caseSubscribers(e.case.caseNumber)) add(s.userId, 'case-subscription');
+    }
+    add(e.case.contactId, 'personal-case');
+    const category = orgCategoryOf(e);
+    if (category) for (const s of await deps.subscriptions.orgSubscribers(org.orgId, category)) add(s.userId, category);
+  } else if (e.eventType === 'alarm' && e.notice) {
+    const alarm = { severity: e.notice.alarmSeverity ?? '', origin: e.notice.origin };
+    for (const s of await deps.subscriptions.orgSubscribers(org.orgId, 'alarms')) {
+      if (s.alarms && alarmWanted(s.alarms, alarm)) add(s.userId, 'alarms');
+    }
+  } else if (e.eventType === 'cloud-incident') {
+    if (hasCloudDeployment(org)) {
+      for (const s of await deps.subscriptions.orgSubscribers(org.orgId, 'cloudIncidents')) add(s.userId, 'cloudIncidents');
+    }
+  } else if (e.eventType === 'maintenance') {
+    for (const s of await deps.subscriptions.orgSubscribers(org.orgId, 'maintenance')) add(s.userId, 'maintenance');
+  } else if (e.eventType === 'designated-shortfall') {
+    for (const userId of e.approvers ?? []) add(userId, 'approver');
+  }
+  return out;
+};
+
+export interface Recipient {
+  caller: Caller;
+  reasons: Reason[];
+  /** What the recipient may see of the event's subject, as the policy decides now (web client). */
+  access: CaseAccess;
+}
+
+/** The access check at send time: undefined when the candidate gets nothing. */
+export const admit = (e: NotificationEvent, org: Org, caller: Caller, reasons: Iterable<Reason>): Recipient | undefined => {
+  if (caller.kind !== 'user' || !caller.user) return undefined;
+  const c = e.case;
+  const isCase = CASE_EVENTS.has(e.eventType) && c !== undefined;
+  // ACC-9: no case data before the Terms are accepted, in notifications too.
+  if (isCase && !caller.termsAccepted) return undefined;
+  const access = isCase ? caseAccess(caller, org) : accountAccess(caller, org);
+  const toggles = notificationsOf(caller.user.settings);
+  const kept = [...reasons].filter((r) => {
+    if (r === 'approver') return access !== 'none';
+    if (r === 'personal-case')
+      return toggles.personalCases && c?.contactId === caller.id && (access === 'read' || access === 'write');
+    // NOTE-2, ACC-2: subscriptions are the Designated Contacts' (effective level now, ACC-4).
+    return mayChangeSubscriptions(caller, org);
+  });
+  return kept.length ? { caller, reasons: kept, access } : undefined;
+};
+
+/** `2026-12-05 02:00 – 04:00 UTC`, or both days when the window spans midnight (UTC, ISO-like: unambiguous everywhere). */
+export const windowText = (w: { start: string; end: string }): string => {
+  const fmt = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
+  const [start, end] = [fmt(w.start), fmt(w.end)];
+  return start.slice(0, 10) === end.slice(0, 10) ? `${start} – ${end.slice(11)} UTC` : `${start} – ${end} UTC`;
+};
+
+const SEVERITY_WORD: Record<string, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' };
+
+/**
+ * The title (case numbers, enums, organisation names: nothing personal) and the body (the case's
+ * subject, a monitoring notice's text) of an event.
+ */
+export const notificationText = (e: NotificationEvent, org: Org): { title: string; body: string } => {
+  const c = e.case;
+  const n = e.caseNumber ?? c?.caseNumber ?? '';
+  const subject = c ? `${org.name}: ${c.subject}` : org.name;
+  const sev = (s?: string) => SEVERITY_WORD[s ?? ''] ?? s ?? '';
+  switch (e.eventType) {
+    case 'case-created':
+      return { title: `New ${sev(e.severity).toLowerCase()} case ${n}`, body: subject };
+    case 'public-update':
+      return { title: `Update on case ${n}`, body: subject };
+    case 'status-changed':
+      return { title: `Case ${n} is now ${String(e.to).replace('_', ' ')}`, body: subject };
+    case 'case-closed':
+      return { title: `Case ${n} was closed`, body: subject };
+    case 'severity-changed': {
+      const raised = RANK[e.to as Severity] < RANK[e.from as Severity];
+      return { title: `Case ${n} ${raised ? 'raised' : 'lowered'} to ${sev(e.to)}`, body: subject };
+    }
+    case 'escalation-requested':
+      return { title: `Escalation requested on case ${n}`, body: subject };
+    case 'escalation-decided':
+      return { title: `Escalation ${e.escalationStatus} on case ${n}`, body: subject };
+    case 'closure-requested':
+      return { title: `Closure requested on case ${n}`, body: subject };
+    case 'needs-action-flagged':
+      return { title: `Case ${n} is waiting for your reply`, body: subject };
+    case 'designated-shortfall':
+      return {
+        title: `${org.name} has ${e.designatedContacts ?? 'fewer than two'} Designated Contact${e.designatedContacts === 1 ? '' : 's'}`,
+        body: 'Every organisation should have at least two Designated Contacts (ACC-5). Ask for access for another one in the portal.',
+      };
+    case 'alarm':
+      return { title: `${sev(e.notice?.alarmSeverity)} alarm at ${org.name}`, body: e.notice?.title ?? '' };
+    case 'cloud-incident':
+      return { title: `Cloud incident at ${org.name}`, body: e.notice?.title ?? '' };
+    case 'maintenance': {
+      // ALARM-2 (issue 21): an alert says when; times are not personal data, so the title carries it.
+      const when = e.notice?.window ? `: ${windowText(e.notice.window)}` : '';
+      return {
+        title: `Maintenance alert for ${org.name}${when}`,
+        body: `${e.notice?.title ?? ''}${when ? `\n${when.slice(2)}` : ''}`,
+      };
+    }
+  }
+};
+
+export const inboxItemOf = (e: NotificationEvent, org: Org, userId: string): InboxItem => {
+  const { title, body } = notificationText(e, org);
+  const caseNumber = e.caseNumber ?? e.case?.caseNumber;
+  return {
+    userId,
+    notificationId: e.eventId,
+    eventType: e.eventType,
+    at: e.at,
+    orgId: org.orgId,
+    ...(caseNumber ? { caseNumber } : {}),
+    ...(e.severity ? { severity: e.severity } : {}),
+    title,
+    body,
+    fedramp: org.fedramp,
+    keepUntil: new Date(Date.parse(e.at) + INBOX_DAYS * 86_400_000).toISOString(),
+  };
+};
+
+/** What a push shows: the recipient's view of the item (PRIV-1), ids for the app to open it. */
+export const pushMessageOf = (item: InboxItem, access: CaseAccess): PushMessage => {
+  const shown = viewFor('inboxItem', item, access);
+  return {
+    title: shown.title,
+    body: shown.body ?? '',
+    data: {
+      notificationId: item.notificationId,
+      eventType: item.eventType,
+      orgId: item.orgId,
+      ...(item.caseNumber ? { caseNumber: item.caseNumber } : {}),
+    },
+  };
+};
+
+/**
+ * Events the contact already gets case mail for (MAIL-1, FLAG-1, through the mail queue), and chat
+ * transcripts, which CHAT-3 mails itself (issue 18, finding 8): no second "Update on case" copy.
+ */
+const mailedToContact = (e: NotificationEvent): boolean =>
+  (e.eventType === 'public-update' && (e.update?.authorKind === 'staff' || e.update?.channel === 'chat')) ||
+  ((e.eventType === 'status-changed' || e.eventType === 'case-closed') &&
+    ['awaiting_info', 'solution_proposed', 'closed'].includes(String(e.to))) ||
+  e.eventType === 'needs-action-flagged';
+
+const REASON_TEXT: Record<Reason, string> = {
+  'case-subscription': 'you follow this case',
+  'personal-case': 'you opened this case and chose notifications for your cases',
+  newCritical: "you chose this organisation's new critical cases",
+  newHigh: "you chose this organisation's new high cases",
+  newEscalations: "you chose this organisation's new escalations",
+  cloudIncidents: "you chose this organisation's cloud incidents",
+  alarms: 'you chose alarm notifications',
+  maintenance: 'you chose maintenance alerts',
+  approver: "you are this organisation's Designated Approver",
+};
+
+export const notificationMail = async (
+  deps: Pick<Deps, 'mailDomain' | 'replyKeys'>,
+  e: NotificationEvent,
+  item: InboxItem,
+  to: string,
+  reasons: Reason[],
+): Promise<OutboundMail> => {
+  const text =
+    `${item.title}\n\n${item.body}\n\n` +
+    `You get this email because ${reasons.map((r) => REASON_TEXT[r]).join(' and ')}. ` +
+    'Change your notification settings in the portal.';
+  const domain = deps.mailDomain;
+  // MAIL-1: mail from a case carries its Reference ID and a Reply-To token signed for this recipient.
+  if (e.case)
+    return composeCaseMail(e.case, domain, await deps.replyKeys(), { to: [to], subjectPrefix: `${item.title}: `, text });
+  return {
+    from: `support@${domain}`,
+    to: [to],
+    replyTo: `support@${domain}`,
+    subject: `[Casework] ${item.title}`,
+    text,
+    references: `<org-${item.orgId}@${domain}>`,
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': loopMarker(domain) },
+  };
+};
+
+/** An event as a mail job carries it: no update text (the mail shows the case's subject, never the update's body). */
+const slim = (e: NotificationEvent): NotificationEvent => ({
+  ...e,
+  ...(e.update ? { update: { ...e.update, body: '', fullText: undefined, rawKey: undefined } } : {}),
+  ...(e.case ? { case: { ...e.case, description: '' } } : {}),
+});
+
+/** The ledger keys of one event's deliveries. */
+export const deliveryKey = {
+  push: (eventId: string, userId: string, deviceId: string) => `deliver#${eventId}#${userId}#push#${deviceId}`,
+  email: (eventId: string, userId: string) => `deliver#${eventId}#${userId}#email`,
+};
+
+export interface DeliverOptions {
+  leaseUntil: Date;
+  claimId: string;
+}
+
+export class DeliveryBusy extends Error {
+  public constructor(key: string) {
+    super(`${key} is claimed by another run; the stream's retry will find it done or its lease over`);
+    this.name = 'OutboxBusy';
+  }
+}
+
+/** Claim -> effect -> mark done, as every side effect of the notifier. */
+const once = async (deps: Pick<Deps, 'outbox' | 'clock'>, key: string, opts: DeliverOptions, effect: () => Promise<string>) => {
+  const state = await deps.outbox.claim(key, opts.claimId, deps.clock.now().toISOString(), opts.leaseUntil.toISOString());
+  if (state === 'done') return;
+  if (state === 'busy') throw new DeliveryBusy(key);
+  let outcome: string;
+  try {
+    outcome = await effect();
+  } catch (err) {
+    await deps.outbox.release(key, opts.claimId).catch(() => undefined);
+    throw err;
+  }
+  await deps.outbox.finish(key, opts.claimId, deps.clock.now().toISOString(), outcome);
+};
+
+const limited = async <T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> => {
+  const errors: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item).catch((err: unknown) => errors.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return errors;
+};
+
+/** Recipients handled at once, and device pushes in flight at once per recipient. */
+export const DELIVERY_CONCURRENCY = 8;
+
+/** A stable, short id of a device: its platform and token, hashed (the token itself never leaves). */
+export const deviceIdOf = (platform: string, token: string): string =>
+  createHash('sha256').update(`${platform}\n${token}`).digest('base64url').slice(0, 22);
+
+/** One recipient's channels. Throws when any of them failed (the stream retries; done ones are skipped). */
+const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipient, opts: DeliverOptions) => {
+  const user = r.caller.user!;
+  const item = inboxItemOf(e, org, user.userId);
+  // Stored whole and viewed when listed (GET /notifications), for this recipient's access.
+  await deps.notes.putInboxItem(renderFor('inbox', r.access, item));
+  const toggles = notificationsOf(user.settings);
+  const errors: unknown[] = [];
+  // PRIV-2: FedRAMP organisations' events never reach a mobile device.
+  if (toggles.push && !org.fedramp) {
+    const message = renderFor('push', r.access, pushMessageOf(item, r.access));
+    const devices = await deps.notes.userDevices(user.userId);
+    errors.push(
+      ...(await limited(devices, DELIVERY_CONCURRENCY, (d) =>
+        once(deps, deliveryKey.push(e.eventId, user.userId, d.deviceId), opts, async () => {
+          const sent = await deps.push.publish(d.endpointArn, d.platform, message);
+          if (sent === 'disabled') {
+            // NOTE-1: SNS reports the endpoint disabled (the token is dead): the device goes.
+            if (await deps.notes.deleteDevice(d.deviceId, user.userId))
+              await deps.push.deleteEndpoint(d.endpointArn).catch(() => undefined);
+            return 'device-removed';
+          }
+          return 'pushed';
+        }),
+      )),
+    );
+  }
+  const ownCaseMail = e.case?.contactId === user.userId && mailedToContact(e);
+  if (toggles.email && user.email && !ownCaseMail) {
+    // Issue 23: the mail queue renders it for the recipient as they are then, and retries it.
+    await deps.mailQueue
+      .enqueue([
+        {
+          kind: 'notification',
+          key: deliveryKey.email(e.eventId, user.userId),
+          at: e.at,
+          event: slim(e),
+          userId: user.userId,
+          reasons: r.reasons,
+        },
+      ])
+      .catch((err: unknown) => errors.push(err));
+  }
+  if (errors.length) throw errors[0];
+};
+
+/**
+ * NOTE-1, NOTE-2: every recipient of one event, on each of their channels. Resolves when all were
+ * delivered (now or before); throws the first failure otherwise, after trying everyone.
+ */
+export const deliver = async (deps: Deps, e: NotificationEvent, org: Org, opts: DeliverOptions): Promise<number> => {
+  const candidates = await candidatesOf(deps, e, org);
+  const actor = actorOf(e);
+  let delivered = 0;
+  const errors = await limited([...candidates], DELIVERY_CONCURRENCY, async ([userId, reasons]) => {
+    if (userId === actor) return;
+    const caller = await resolveCaller(deps, { sub: userId, client: 'web', scopes: [] });
+    const r = caller && admit(e, org, caller, reasons);
+    if (!r) return;
+    await deliverTo(deps, e, org, r, opts);
+    delivered++;
+  });
+  if (errors.length) throw errors[0];
+  return delivered;
+};
+
+/** The organisation an event concerns (a case's, or the one the event names). */
+export const orgIdOf = (e: NotificationEvent): string | undefined => e.orgId ?? e.case?.orgId ?? e.notice?.orgId;

@@ -1,0 +1,152 @@
+/** What notifications need from outside: subscriptions, inbox and devices, push, the integration topic. */
+import type { Page, PageRequest } from '../kernel/ports';
+import type { Rendered } from '../kernel/rendered';
+import type { AlarmFilter, Severity, UserSettings } from '../kernel/types';
+import type { NotificationType } from './notifications';
+
+export type SubscriptionSource = 'explicit' | 'favorite';
+
+/** CASE#<n> / SUB#<userId>: an entry with no sources left is not a subscription. */
+export interface CaseSubscription {
+  caseNumber: string;
+  userId: string;
+  orgId: string;
+  sources: SubscriptionSource[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const ORG_CATEGORIES = ['newEscalations', 'newCritical', 'newHigh', 'cloudIncidents'] as const;
+export type OrgCategory = (typeof ORG_CATEGORIES)[number];
+
+export type OrgSubscriptionChoice = Record<OrgCategory, boolean>;
+
+/** ORG#<orgId> / SUB#<userId>: the categories chosen, plus the user's alarm and maintenance mirror. */
+export interface OrgSubscription extends OrgSubscriptionChoice {
+  orgId: string;
+  userId: string;
+  /** Present while the user wants alarms of this organisation (ALARM-1), with their filter. */
+  alarms?: AlarmFilter;
+  /** Present (true) while the user wants maintenance alerts. */
+  maintenance?: boolean;
+  updatedAt: string;
+}
+
+/** What the mirror of a user's alarm and maintenance settings writes on one organisation. */
+export interface OrgNotifyMirror {
+  orgId: string;
+  alarms: AlarmFilter | null;
+  maintenance: boolean;
+}
+
+/** Why someone receives an event (a recipient may have several reasons). */
+export type Reason = 'case-subscription' | 'personal-case' | OrgCategory | 'alarms' | 'maintenance' | 'approver';
+
+/** One message for the integration topic; `id` is unique within a batch. */
+export interface TopicMessage {
+  id: string;
+  body: string;
+  attributes: Record<string, string>;
+}
+
+/** NOTE-1: the SNS topic integrations subscribe to. */
+export interface IntegrationTopic {
+  /** At most 10 messages (SNS PublishBatch); resolves to the ids SNS refused. Throws when the call fails. */
+  publishBatch(messages: Rendered<TopicMessage>[]): Promise<{ failed: string[] }>;
+}
+
+/**
+ * NOTE-2 subscriptions, in the subject's partition (CASE#<n> or ORG#<orgId>, SK SUB#<userId>):
+ * the notifier finds an event's recipients with one Query (caseSubscribers, orgSubscribers).
+ */
+export interface SubscriptionRepo {
+  /** Adds a source to the user's subscription of the case, creating it if needed. */
+  addCaseSource(
+    s: { caseNumber: string; userId: string; orgId: string },
+    source: SubscriptionSource,
+    at: string,
+  ): Promise<CaseSubscription>;
+  /** Removes the subscription whatever its sources (notifications off). */
+  deleteCaseSubscription(caseNumber: string, userId: string): Promise<void>;
+  getCaseSubscription(caseNumber: string, userId: string): Promise<CaseSubscription | undefined>;
+  /** Every live subscription of a case (entries with no source left are skipped). */
+  caseSubscribers(caseNumber: string): Promise<CaseSubscription[]>;
+  getOrgSubscription(orgId: string, userId: string): Promise<OrgSubscription | undefined>;
+  /** Sets the given categories (others keep their value, false when new) and the settings mirror. */
+  putOrgSubscription(
+    s: { orgId: string; userId: string },
+    change: Partial<OrgSubscriptionChoice>,
+    mirror: OrgNotifyMirror,
+    at: string,
+  ): Promise<OrgSubscription>;
+  /** Users subscribed to one category of an organisation's events (alarms and maintenance included). */
+  orgSubscribers(orgId: string, category: OrgCategory | 'alarms' | 'maintenance'): Promise<OrgSubscription[]>;
+  /** NOTE-4: the user's settings and their mirror on each organisation, all or nothing. */
+  saveSettings(userId: string, settings: UserSettings, mirrors: OrgNotifyMirror[], at: string): Promise<void>;
+}
+
+/** NOTE-1, NOTE-3: one notification in a user's inbox, as the notifier rendered it for them. */
+export interface InboxItem {
+  userId: string;
+  /** The event's id: one item per event and user, however often the event is delivered. */
+  notificationId: string;
+  eventType: NotificationType;
+  at: string;
+  orgId: string;
+  caseNumber?: string;
+  severity?: Severity;
+  /** Case numbers, enums and organisation names only (the restricted view keeps it). */
+  title: string;
+  /** May carry personal data (the case's subject, an alarm's text): full views only (PRIV-1). */
+  body: string;
+  /** PRIV-2: the organisation is FedRAMP, so mobile tokens are never served the item. */
+  fedramp: boolean;
+  /** NOTE-3: after this the item is gone (DynamoDB TTL deletes lazily, so reads compare too). */
+  keepUntil: string;
+}
+
+export type PushPlatform = 'apns' | 'fcm';
+
+/** NOTE-1: a device registered for push (POST /devices), owned by whoever registered its token last. */
+export interface Device {
+  deviceId: string;
+  userId: string;
+  platform: PushPlatform;
+  /** The SNS platform endpoint. */
+  endpointArn: string;
+  createdAt: string;
+}
+
+export interface NotificationRepo {
+  /** Writes the item unless it is there already (a replayed event): true when written now. */
+  putInboxItem(item: Rendered<InboxItem>): Promise<boolean>;
+  /** The user's items newest first, without those whose keepUntil is not after `now`. */
+  listInbox(userId: string, now: string, page: PageRequest): Promise<Page<InboxItem>>;
+  /** Creates or takes over the device (the token's previous owner loses it). */
+  putDevice(d: Device): Promise<void>;
+  getDevice(deviceId: string): Promise<Device | undefined>;
+  /** Deletes the device only while `userId` still owns it; false when not (gone, or taken over). */
+  deleteDevice(deviceId: string, userId: string): Promise<boolean>;
+  userDevices(userId: string): Promise<Device[]>;
+}
+
+/** What a push shows: title and body as the recipient may see them, and ids for the app to open. */
+export interface PushMessage {
+  title: string;
+  body: string;
+  data: Record<string, string>;
+}
+
+/** NOTE-1: mobile push (SNS platform endpoints for APNs and FCM; locally the push stand-in). */
+export interface PushService {
+  /** Whether this deployment has a platform application for it (a CDK parameter). */
+  offers(platform: PushPlatform): boolean;
+  /**
+   * The platform endpoint for this token, created or reused (the same token registered again,
+   * by this or another user, gets the same endpoint, enabled and marked as the user's).
+   */
+  createEndpoint(platform: PushPlatform, token: string, userId: string): Promise<string>;
+  /** One push; `disabled` when the endpoint is disabled (the token is no longer valid). */
+  publish(endpointArn: string, platform: PushPlatform, message: Rendered<PushMessage>): Promise<'sent' | 'disabled'>;
+  deleteEndpoint(endpointArn: string): Promise<void>;
+}
