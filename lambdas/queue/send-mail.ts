@@ -12,6 +12,7 @@ import { appDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
 import { MAIL_PORTS } from '../adapters/mail-ports';
 import { parseMailJob, queueClient, retryLater } from '../adapters/mail-queue';
+import { config } from '../adapters/config';
 import { countMetric } from '../adapters/metrics';
 import {
   caseOfJob,
@@ -27,11 +28,6 @@ import { mailErrorClass } from '../domain/mail-log';
 
 /** Jobs sent at once per batch: a few, so one slow SES call does not hold the others back. */
 const CONCURRENCY = 4;
-
-const numberEnv = (name: string, fallback: number): number => {
-  const n = Number(process.env[name]);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-};
 
 const log = async (deps: Deps, job: MailJob, entry: Omit<MailLogEntry, 'caseNumber' | 'key' | 'kind'>) => {
   const caseNumber = caseOfJob(job);
@@ -49,8 +45,7 @@ export const sendMailHandler =
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const leaseUntil = new Date(Date.now() + context.getRemainingTimeInMillis());
     const claimId = randomUUID();
-    const base = numberEnv('MAIL_RETRY_BASE_SECONDS', 20);
-    const cap = numberEnv('MAIL_RETRY_CAP_SECONDS', 600);
+    const { base, cap } = config.mailRetrySeconds();
     let next = 0;
     const one = async (record: SQSRecord) => {
       const job = parseMailJob(record.body);
