@@ -7,9 +7,10 @@
  * Every value is read when first used, never at load: a function without a binding (GET /health
  * has no table) must still serve what it can, and fails loudly (ConfigurationError: a 500 and a
  * log line naming the variable) only when it uses what it was not given.
+ *
+ * No zod here: every bundle imports this module (through the logger), and the non-HTTP bundles
+ * must stay free of it (test/unit/receive-mail.test.ts); the parsing is a few lines by hand.
  */
-import * as z from 'zod';
-
 /** A port was used in a function that was not given its configuration: a 500, and a loud log line. */
 export class ConfigurationError extends Error {
   constructor(message: string) {
@@ -95,18 +96,18 @@ export const endpointVariable = (service: string): string => `AWS_ENDPOINT_URL_$
 /** The raw value; undefined when unset. */
 const read = (name: EnvName): string | undefined => process.env[name];
 
-const nonEmpty = z.string().min(1);
-
 /** The value of `name`; throws, rather than defaulting, when this function was not given it. */
 const required = (name: EnvName, binding: string): string => {
-  const parsed = nonEmpty.safeParse(read(name));
-  if (!parsed.success) throw new ConfigurationError(`${name} is not set: this function has no ${binding} binding`);
-  return parsed.data;
+  const value = read(name);
+  if (!value) throw new ConfigurationError(`${name} is not set: this function has no ${binding} binding`);
+  return value;
 };
 
-/** A positive number of seconds, or `fallback` when unset or not one. */
-const positiveNumber = (name: EnvName, fallback: number): number =>
-  z.coerce.number().positive().finite().catch(fallback).parse(read(name));
+/** A positive number (of seconds), or `fallback` when unset or not one. */
+const positiveNumber = (name: EnvName, fallback: number): number => {
+  const n = Number(read(name));
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+};
 
 /** A secret: its value where local mode and tests pass it, else its Secrets Manager ARN. */
 export type SecretSource = { value: string } | { arn: string };
