@@ -25,6 +25,7 @@ import {
 } from '../domain/outbound';
 import type { Deps } from '../domain/ports';
 import { mailErrorClass } from '../domain/mail-log';
+import { mapLimit } from '../domain/concurrency';
 
 /** Jobs sent at once per batch: a few, so one slow SES call does not hold the others back. */
 const CONCURRENCY = 4;
@@ -46,7 +47,6 @@ export const sendMailHandler =
     const leaseUntil = new Date(Date.now() + context.getRemainingTimeInMillis());
     const claimId = randomUUID();
     const { base, cap } = config.mailRetrySeconds();
-    let next = 0;
     const one = async (record: SQSRecord) => {
       const job = parseMailJob(record.body);
       if (!job) {
@@ -80,10 +80,7 @@ export const sendMailHandler =
         failures.push({ itemIdentifier: record.messageId });
       }
     };
-    const worker = async () => {
-      while (next < event.Records.length) await one(event.Records[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, event.Records.length) }, worker));
+    await mapLimit(event.Records, CONCURRENCY, one);
     return { batchItemFailures: failures };
   };
 
