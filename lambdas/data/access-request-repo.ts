@@ -327,8 +327,7 @@ export const flagOverdue = async (
     );
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
-      return false;
+    if (cancellation(err)?.failed(0)) return false;
     if (err instanceof ConditionalCheckFailedException) return false;
     throw err;
   }
