@@ -16,6 +16,7 @@ import {
   type ReadGrant,
   type WritePattern,
 } from '../lambdas/data/writes';
+import { ENV } from '../lambdas/adapters/config';
 import { ROUTES, writesOf, type RouteDef } from '../lambdas/http/routes';
 
 export interface FunctionBindings {
@@ -99,40 +100,40 @@ export interface BindingValues {
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
 export const FIXED_ENVIRONMENT = {
-  NODE_OPTIONS: '--enable-source-maps',
-  POWERTOOLS_SERVICE_NAME: 'casework',
+  [ENV.NODE_OPTIONS]: '--enable-source-maps',
+  [ENV.POWERTOOLS_SERVICE_NAME]: 'casework',
 } as const;
 
 /** Exactly the variables a function with this spec gets (runtime-provided ones aside). */
 export const functionEnvironment = (spec: FunctionBindings, values: BindingValues): Record<string, string> => ({
   ...FIXED_ENVIRONMENT,
-  STAGE: values.stage,
-  ...(spec.table ? { TABLE_NAME: values.tableName } : {}),
+  [ENV.STAGE]: values.stage,
+  ...(spec.table ? { [ENV.TABLE_NAME]: values.tableName } : {}),
   ...(spec.cursorSecret
     ? 'arn' in values.cursorSecret
-      ? { CURSOR_SECRET_ARN: values.cursorSecret.arn }
-      : { CURSOR_SECRET: values.cursorSecret.value }
+      ? { [ENV.CURSOR_SECRET_ARN]: values.cursorSecret.arn }
+      : { [ENV.CURSOR_SECRET]: values.cursorSecret.value }
     : {}),
-  ...(spec.mailer || spec.mailDomain ? { MAIL_DOMAIN: values.mailDomain } : {}),
-  ...(spec.mailQueue ? { MAIL_QUEUE_URL: values.mailQueueUrl } : {}),
+  ...(spec.mailer || spec.mailDomain ? { [ENV.MAIL_DOMAIN]: values.mailDomain } : {}),
+  ...(spec.mailQueue ? { [ENV.MAIL_QUEUE_URL]: values.mailQueueUrl } : {}),
   ...(spec.mailQueue === 'consume'
     ? {
-        MAIL_RETRY_BASE_SECONDS: String(values.mailRetry.baseSeconds),
-        MAIL_RETRY_CAP_SECONDS: String(values.mailRetry.capSeconds),
+        [ENV.MAIL_RETRY_BASE_SECONDS]: String(values.mailRetry.baseSeconds),
+        [ENV.MAIL_RETRY_CAP_SECONDS]: String(values.mailRetry.capSeconds),
       }
     : {}),
   ...(spec.replyKeys
     ? 'arn' in values.replyKeys
-      ? { REPLY_TOKEN_SECRET_ARN: values.replyKeys.arn }
-      : { REPLY_TOKEN_KEYS: values.replyKeys.value }
+      ? { [ENV.REPLY_TOKEN_SECRET_ARN]: values.replyKeys.arn }
+      : { [ENV.REPLY_TOKEN_KEYS]: values.replyKeys.value }
     : {}),
-  ...(spec.inboundBucket ? { INBOUND_BUCKET: values.inbound.bucket, INBOUND_PREFIX: values.inbound.prefix } : {}),
-  ...(spec.topic ? { NOTIFY_TOPIC_ARN: values.topicArn } : {}),
-  ...(spec.clients ? { WEB_CLIENT_ID: values.clients.web, MOBILE_CLIENT_ID: values.clients.mobile } : {}),
-  ...(spec.push ? { PUSH_APNS_APP_ARN: values.push.apns, PUSH_FCM_APP_ARN: values.push.fcm } : {}),
-  ...(spec.connections ? { CHAT_CONNECTIONS_URL: values.chatConnectionsUrl } : {}),
-  ...(spec.chatTimers ? { CHAT_TIMER_QUEUE_URL: values.chatTimerQueueUrl } : {}),
-  ...(spec.userPool ? { USER_POOL_ID: values.userPoolId } : {}),
+  ...(spec.inboundBucket ? { [ENV.INBOUND_BUCKET]: values.inbound.bucket, [ENV.INBOUND_PREFIX]: values.inbound.prefix } : {}),
+  ...(spec.topic ? { [ENV.NOTIFY_TOPIC_ARN]: values.topicArn } : {}),
+  ...(spec.clients ? { [ENV.WEB_CLIENT_ID]: values.clients.web, [ENV.MOBILE_CLIENT_ID]: values.clients.mobile } : {}),
+  ...(spec.push ? { [ENV.PUSH_APNS_APP_ARN]: values.push.apns, [ENV.PUSH_FCM_APP_ARN]: values.push.fcm } : {}),
+  ...(spec.connections ? { [ENV.CHAT_CONNECTIONS_URL]: values.chatConnectionsUrl } : {}),
+  ...(spec.chatTimers ? { [ENV.CHAT_TIMER_QUEUE_URL]: values.chatTimerQueueUrl } : {}),
+  ...(spec.userPool ? { [ENV.USER_POOL_ID]: values.userPoolId } : {}),
 });
 
 /** The variable names CDK sets on a function with this spec, sorted. */

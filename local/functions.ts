@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
+import { endpointVariable, ENV, RUNTIME_ENV } from '../lambdas/adapters/config';
 import { allFunctionSpecs, functionEnvironment, type BindingValues, type FunctionSpec } from '../lib/function-specs';
 import type { Invocation, WorkerData, WorkerMessage } from './function-worker';
 import { clientIds, localReplyKeys } from './issuer';
@@ -42,14 +43,14 @@ export const localBindings = (
   const clients = clientIds();
   return {
     stage: 'local',
-    tableName: env.TABLE_NAME || 'casework-local',
+    tableName: env[ENV.TABLE_NAME] || 'casework-local',
     // Per run: cursors from an earlier run must not be trusted, as after a secret rotation in AWS.
     // No Secrets Manager emulator: bound functions get the key itself in CURSOR_SECRET.
-    cursorSecret: { value: env.CURSOR_SECRET || randomBytes(32).toString('base64url') },
-    mailDomain: env.MAIL_DOMAIN || 'casework.test',
+    cursorSecret: { value: env[ENV.CURSOR_SECRET] || randomBytes(32).toString('base64url') },
+    mailDomain: env[ENV.MAIL_DOMAIN] || 'casework.test',
     clients: { web: clients.web, mobile: clients.mobile },
     // No Secrets Manager emulator: bound functions get the keyring itself in REPLY_TOKEN_KEYS.
-    replyKeys: { value: env.REPLY_TOKEN_KEYS || localReplyKeys() },
+    replyKeys: { value: env[ENV.REPLY_TOKEN_KEYS] || localReplyKeys() },
     inbound: emulated.inbound ?? LOCAL_INBOUND,
     // fauxqs names the topic's ARN when it creates it; a function bound to it before then fails loudly.
     topicArn: emulated.topicArn ?? '',
@@ -65,18 +66,18 @@ export const localBindings = (
     // (MAIL_RETRY_BASE_SECONDS / MAIL_RETRY_CAP_SECONDS in the shell change it).
     mailQueueUrl: emulated.mailQueueUrl ?? '',
     mailRetry: {
-      baseSeconds: Number(env.MAIL_RETRY_BASE_SECONDS) || 2,
-      capSeconds: Number(env.MAIL_RETRY_CAP_SECONDS) || 30,
+      baseSeconds: Number(env[ENV.MAIL_RETRY_BASE_SECONDS]) || 2,
+      capSeconds: Number(env[ENV.MAIL_RETRY_CAP_SECONDS]) || 30,
     },
   };
 };
 
 /** What the Lambda runtime provides, with the emulators for AWS's endpoints (new ports each start). */
 export const localRuntime = (dynamo: string, ses: string, fauxqs?: string, push?: string): LocalRuntime => ({
-  region: process.env.AWS_REGION || 'eu-west-1',
+  region: process.env[RUNTIME_ENV.AWS_REGION] || 'eu-west-1',
   credentials: {
-    accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'local',
-    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'local',
+    accessKeyId: process.env[RUNTIME_ENV.AWS_ACCESS_KEY_ID] || 'local',
+    secretAccessKey: process.env[RUNTIME_ENV.AWS_SECRET_ACCESS_KEY] || 'local',
   },
   // SESV2: the same emulator answers the v2 API, should a handler use @aws-sdk/client-sesv2.
   // fauxqs answers S3, SNS and SQS on one port.
@@ -93,17 +94,19 @@ export const localRuntime = (dynamo: string, ses: string, fauxqs?: string, push?
 
 /** Exactly the environment function `spec` runs with locally. */
 export const localEnvironment = (spec: FunctionSpec, runtime: LocalRuntime, bindings: BindingValues): Record<string, string> => ({
-  AWS_REGION: runtime.region,
-  AWS_DEFAULT_REGION: runtime.region,
-  AWS_ACCESS_KEY_ID: runtime.credentials.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: runtime.credentials.secretAccessKey,
-  AWS_LAMBDA_FUNCTION_NAME: `casework-local-${spec.name}`,
-  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: MEMORY_MB,
-  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/casework-local-${spec.name}`,
-  ...Object.fromEntries(Object.entries(runtime.endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service}`, url])),
+  [RUNTIME_ENV.AWS_REGION]: runtime.region,
+  [RUNTIME_ENV.AWS_DEFAULT_REGION]: runtime.region,
+  [RUNTIME_ENV.AWS_ACCESS_KEY_ID]: runtime.credentials.accessKeyId,
+  [RUNTIME_ENV.AWS_SECRET_ACCESS_KEY]: runtime.credentials.secretAccessKey,
+  [RUNTIME_ENV.AWS_LAMBDA_FUNCTION_NAME]: `casework-local-${spec.name}`,
+  [RUNTIME_ENV.AWS_LAMBDA_FUNCTION_VERSION]: '$LATEST',
+  [RUNTIME_ENV.AWS_LAMBDA_FUNCTION_MEMORY_SIZE]: MEMORY_MB,
+  [RUNTIME_ENV.AWS_LAMBDA_LOG_GROUP_NAME]: `/aws/lambda/casework-local-${spec.name}`,
+  ...Object.fromEntries(Object.entries(runtime.endpoints).map(([service, url]) => [endpointVariable(service), url])),
   // The one operator knob passed through: how much the developer wants to read.
-  ...(process.env.POWERTOOLS_LOG_LEVEL ? { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL } : {}),
+  ...(process.env[RUNTIME_ENV.POWERTOOLS_LOG_LEVEL]
+    ? { [RUNTIME_ENV.POWERTOOLS_LOG_LEVEL]: process.env[RUNTIME_ENV.POWERTOOLS_LOG_LEVEL] }
+    : {}),
   ...functionEnvironment(spec, bindings),
 });
 

@@ -16,6 +16,7 @@ import { JwtRsaVerifier } from 'aws-jwt-verify';
 import type { JwkWithKid, Jwks } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { INGEST_SCOPE } from '../lambdas/domain/kernel/policy';
+import { ENV } from '../lambdas/adapters/config';
 
 export { INGEST_SCOPE };
 
@@ -27,8 +28,8 @@ const TOKEN_LIFETIME_SECONDS = 3600;
 export type UserClient = 'web' | 'mobile';
 
 export const clientIds = (): { web: string; mobile: string; machine: string } => ({
-  web: process.env.WEB_CLIENT_ID ?? 'casework-web',
-  mobile: process.env.MOBILE_CLIENT_ID ?? 'casework-mobile',
+  web: process.env[ENV.WEB_CLIENT_ID] ?? 'casework-web',
+  mobile: process.env[ENV.MOBILE_CLIENT_ID] ?? 'casework-mobile',
   machine: process.env.MACHINE_CLIENT_ID ?? 'monitoring',
 });
 

@@ -2,7 +2,8 @@
  * `npm run generate:reference`: writes the reference tables of docs/reference/ from the code that
  * decides them, so they cannot drift from it:
  *
- * - environment.md: every Lambda function's environment variables (lib/function-specs.ts);
+ * - environment.md: every Lambda function's environment variables (lib/function-specs.ts), and what
+ *   each means (lambdas/adapters/config.ts);
  * - iam.md: what each function may do, on which resources and key prefixes (the same specs, the
  *   write patterns of lambdas/data/writes.ts, and what each `bind*` helper of CaseworkFunction grants);
  * - data-model.md: the table, its indexes and every key format (lambdas/data/table.ts, keys.ts);
@@ -22,6 +23,7 @@ import {
   type FunctionBindings,
   type FunctionSpec,
 } from '../lib/function-specs';
+import { ENV, VARIABLES, type EnvName } from '../lambdas/adapters/config';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, WRITE_ACTIONS } from '../lambdas/data/writes';
 import { ROUTES, rateLimitsOf, writesOf, type RouteDef } from '../lambdas/http/routes';
 import type { RoutePermission } from '../lambdas/domain/kernel/policy';
@@ -82,7 +84,7 @@ const localEnvironmentNames = (spec: FunctionBindings): string[] =>
     }),
   ).sort();
 
-const fixedNames = new Set<string>([...Object.keys(FIXED_ENVIRONMENT), 'STAGE']);
+const fixedNames = new Set<string>([...Object.keys(FIXED_ENVIRONMENT), ENV.STAGE]);
 
 export const environmentPage = (): string => {
   const rows = specs().map((spec) => {
@@ -93,7 +95,7 @@ export const environmentPage = (): string => {
     const locally = onlyLocal.length ? onlyLocal.map((n, i) => `${code(n)} for ${code(onlyAws[i] ?? '')}`).join(', ') : '';
     return [code(spec.name), triggerOf(spec), aws.length ? codes(aws) : 'none', locally];
   });
-  return page('Function environments', '`lib/function-specs.ts`', [
+  return page('Function environments', '`lib/function-specs.ts` and `lambdas/adapters/config.ts`', [
     'Exactly the variables CDK sets on each Lambda function (`awsEnvironmentNames`). Local mode runs every function in a ' +
       'worker of its own with the same variables, except that secrets are passed as values (last column), plus what the ' +
       'Lambda runtime itself sets (`AWS_REGION`, credentials, …) and the emulator endpoints (`AWS_ENDPOINT_URL_*`).',
@@ -101,6 +103,14 @@ export const environmentPage = (): string => {
       'variables and their IAM permission together (docs/reference/iam.md); a variable a function lacks in AWS is missing ' +
       'locally and in tests too.',
     table(['Function', 'Serves', 'Variables (besides the common ones)', 'Locally instead'], rows),
+    '## Variables',
+    'Every variable is named, parsed and read in one module, `lambdas/adapters/config.ts`, the only reader of ' +
+      '`process.env` under `lambdas/`. A function reads a variable when it first needs it and fails loudly ' +
+      '(`ConfigurationError`) when it was not given it.',
+    table(
+      ['Variable', 'Meaning'],
+      (Object.keys(VARIABLES) as EnvName[]).map((name) => [code(name), VARIABLES[name]]),
+    ),
   ]);
 };
 

@@ -5,7 +5,7 @@
  */
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ChatConnections } from '../domain/chat/ports';
-import { requiredEnv } from './config';
+import { config } from './config';
 
 /** 410, whether or not the SDK could name the error (a bare 410 has no error type). */
 export const isGone = (err: unknown): boolean =>
@@ -17,7 +17,7 @@ export const managementConnections = (client?: ApiGatewayManagementApiClient): C
   let api = client;
   return {
     post: async (connectionId, frame) => {
-      api ??= new ApiGatewayManagementApiClient({ endpoint: requiredEnv('CHAT_CONNECTIONS_URL', 'chat connections') });
+      api ??= new ApiGatewayManagementApiClient({ endpoint: config.chatConnectionsUrl() });
       try {
         await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(frame)) }));
         return 'sent';

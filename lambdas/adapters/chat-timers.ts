@@ -6,7 +6,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ChatTimer } from '../domain/chat/chat-types';
 import type { ChatTimers } from '../domain/chat/ports';
-import { requiredEnv } from './config';
+import { config } from './config';
 
 export const sqsChatTimers = (client?: SQSClient): ChatTimers => {
   let sqs = client;
@@ -15,7 +15,7 @@ export const sqsChatTimers = (client?: SQSClient): ChatTimers => {
       sqs ??= new SQSClient({});
       await sqs.send(
         new SendMessageCommand({
-          QueueUrl: requiredEnv('CHAT_TIMER_QUEUE_URL', 'chat timer queue'),
+          QueueUrl: config.chatTimerQueueUrl(),
           MessageBody: JSON.stringify(timer),
           DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
         }),

@@ -17,6 +17,7 @@ import { sessionRepo } from '../data/session-repo';
 import { subscriptionRepo } from '../data/subscription-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/kernel/deps';
+import { config } from './config';
 import { systemIds } from './ids';
 import { postalMimeParser } from './mime';
 import { replyKeyring } from './reply-keys';
@@ -37,7 +38,7 @@ export const depsFor = (ref: TableRef, overrides: Partial<Deps> = {}): Deps => (
   subscriptions: subscriptionRepo(ref),
   favorites: favoriteRepo(ref),
   mailer: overrides.mailer ?? sesMailer(),
-  mailDomain: process.env.MAIL_DOMAIN ?? 'casework.test',
+  mailDomain: config.mailDomainOr('casework.test'),
   mail: mailRepo(ref),
   mime: postalMimeParser(),
   // A function, read on first use: functions that never sign or verify a token need no keyring.

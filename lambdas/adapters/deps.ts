@@ -14,7 +14,7 @@ import { userIdByEmail } from '../data/mail-repo';
 import { sessionRepo } from '../data/session-repo';
 import { waitingRepo } from '../data/waiting-repo';
 import type { Deps } from '../domain/kernel/deps';
-import { ConfigurationError, requiredEnv } from './config';
+import { config, ConfigurationError } from './config';
 import { systemIds } from './ids';
 
 /**
@@ -60,7 +60,7 @@ const lazyDeps = (own: OwnPorts): Deps => {
     if (!own.mailer) throw unwired('mailer');
     return own.mailer();
   });
-  const mailDomain = once(() => requiredEnv('MAIL_DOMAIN', 'mailer'));
+  const mailDomain = once(() => config.mailDomain());
   const mail = once(() => mailRepo(table()));
   const mime = once(() => {
     if (!own.mime) throw unwired('mime');

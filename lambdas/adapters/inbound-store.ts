@@ -1,4 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { config } from './config';
 
 /**
  * Where raw inbound messages live: SES's S3 action writes them in AWS, the local SMTP server
@@ -21,16 +22,12 @@ export interface InboundStore {
  * Locally AWS_ENDPOINT_URL_S3 points the client at the emulator, which only understands
  * path-style addressing (no wildcard DNS for bucket subdomains on 127.0.0.1).
  */
-export const s3Client = (): S3Client => new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
+export const s3Client = (): S3Client => new S3Client({ forcePathStyle: config.s3Emulated() });
 
-export const inboundBucket = (): string => {
-  const bucket = process.env.INBOUND_BUCKET;
-  if (!bucket) throw new Error('INBOUND_BUCKET is not set');
-  return bucket;
-};
+export const inboundBucket = (): string => config.inboundBucket();
 
 /** The key prefix SES writes under; '' is a valid (if unusual) prefix. */
-export const inboundPrefix = (): string => process.env.INBOUND_PREFIX ?? '';
+export const inboundPrefix = (): string => config.inboundPrefix();
 
 class TooLarge extends Error {}
 

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { config } from './config';
 
 /** One structured logger per container (POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL configure it). */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'casework' });
+export const logger = new Logger({ serviceName: config.serviceName() });

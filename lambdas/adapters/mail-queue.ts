@@ -5,7 +5,7 @@
  */
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { MailJob, MailQueue } from '../domain/mail/ports';
-import { requiredEnv } from './config';
+import { config } from './config';
 
 /** SQS refuses an entry id longer than 80 characters or with other than [A-Za-z0-9_-]. */
 const entryId = (i: number) => `j${i}`;
@@ -20,7 +20,7 @@ export const sqsMailQueue = (client?: SQSClient): MailQueue => {
     enqueue: async (jobs: MailJob[]) => {
       if (!jobs.length) return;
       sqs ??= queueClient();
-      const url = requiredEnv('MAIL_QUEUE_URL', 'mail queue');
+      const url = config.mailQueueUrl();
       for (let i = 0; i < jobs.length; i += 10) {
         const batch = jobs.slice(i, i + 10);
         const res = await sqs.send(
@@ -43,7 +43,7 @@ export const sqsMailQueue = (client?: SQSClient): MailQueue => {
 export const retryLater = async (client: SQSClient, receiptHandle: string, seconds: number): Promise<void> => {
   await client.send(
     new ChangeMessageVisibilityCommand({
-      QueueUrl: requiredEnv('MAIL_QUEUE_URL', 'mail queue'),
+      QueueUrl: config.mailQueueUrl(),
       ReceiptHandle: receiptHandle,
       VisibilityTimeout: Math.min(43_200, Math.max(0, Math.round(seconds))),
     }),

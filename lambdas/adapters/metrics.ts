@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { config } from './config';
 
 /**
  * Business metrics as CloudWatch Embedded Metric Format log lines (no API calls, no extra
@@ -6,7 +7,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  * Emitted at the handler edge; the domain stays free of them. POWERTOOLS_METRICS_DISABLED
  * turns them off (tests do).
  */
-const metrics = new Metrics({ namespace: 'Casework', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'casework' });
+const metrics = new Metrics({ namespace: 'Casework', serviceName: config.serviceName() });
 
 /** One count, flushed at once with its own dimensions (a single-metric EMF line). */
 export const countMetric = (name: string, value = 1, dimensions: Record<string, string> = {}): void => {

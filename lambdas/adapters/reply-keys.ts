@@ -1,6 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { ReplyKeyring } from '../domain/mail/ports';
 import { KEY_ID, MIN_KEY_BYTES } from '../domain/mail/reply-token';
+import { config } from './config';
 
 /**
  * The HMAC keyring of reply tokens (MAIL-1). One JSON shape everywhere:
@@ -56,11 +57,9 @@ const fromSource = (source: string): ReplyKeyring => {
 };
 
 export const replyKeyring = async (): Promise<ReplyKeyring> => {
-  const local = process.env.REPLY_TOKEN_KEYS;
-  if (local) return fromSource(local);
-  const arn = process.env.REPLY_TOKEN_SECRET_ARN;
-  if (!arn) throw new Error('Neither REPLY_TOKEN_KEYS nor REPLY_TOKEN_SECRET_ARN is set');
-  const value = await getSecret(arn, { maxAge: 300 });
+  const source = config.replyKeys();
+  if ('value' in source) return fromSource(source.value);
+  const value = await getSecret(source.arn, { maxAge: 300 });
   if (typeof value !== 'string' || !value) throw new Error('The reply-token secret is empty');
   return fromSource(value);
 };

@@ -18,8 +18,9 @@ import {
   SNSClient,
 } from '@aws-sdk/client-sns';
 import type { PushMessage, PushPlatform, PushService } from '../domain/notifications/ports';
+import { config, ENV } from './config';
 
-const APP_ARN_ENV: Record<PushPlatform, string> = { apns: 'PUSH_APNS_APP_ARN', fcm: 'PUSH_FCM_APP_ARN' };
+const APP_ARN_ENV: Record<PushPlatform, string> = { apns: ENV.PUSH_APNS_APP_ARN, fcm: ENV.PUSH_FCM_APP_ARN };
 
 /** SNS names the endpoint that already holds the token: "Endpoint <arn> already exists with the same Token, but different attributes." */
 const EXISTING = /Endpoint (arn:\S+) already exists with the same [Tt]oken/;
@@ -37,9 +38,12 @@ export const platformMessage = (m: PushMessage): string => {
 
 export const snsPush = (opts: { apps?: Partial<Record<PushPlatform, string>>; client?: SNSClient } = {}): PushService => {
   let sns = opts.client;
-  const client = () =>
-    (sns ??= new SNSClient(process.env.AWS_ENDPOINT_URL_SNS_PUSH ? { endpoint: process.env.AWS_ENDPOINT_URL_SNS_PUSH } : {}));
-  const appArn = (platform: PushPlatform): string | undefined => opts.apps?.[platform] ?? process.env[APP_ARN_ENV[platform]];
+  const client = () => {
+    if (sns) return sns;
+    const endpoint = config.snsPushEndpoint();
+    return (sns = new SNSClient(endpoint ? { endpoint } : {}));
+  };
+  const appArn = (platform: PushPlatform): string | undefined => opts.apps?.[platform] ?? config.pushApp(platform);
   return {
     offers: (platform) => Boolean(appArn(platform)),
     createEndpoint: async (platform, token, userId) => {

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { UserAccounts } from '../domain/access/ports';
 import { cognitoUserAccounts } from './cognito-accounts';
-import { ConfigurationError } from './config';
+import { config, ConfigurationError } from './config';
 
 export const localUserId = (email: string): string =>
   `u-${createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 24)}`;
@@ -23,7 +23,7 @@ export const directoryUserAccounts = (userIdByEmail: (email: string) => Promise<
 
 /** The port for this function, from its environment (see above). */
 export const userAccounts = (userIdByEmail: (email: string) => Promise<string | undefined>): UserAccounts => {
-  const userPoolId = process.env.USER_POOL_ID;
+  const userPoolId = config.userPoolId();
   if (userPoolId === undefined) {
     return {
       ensureUser: () => Promise.reject(new ConfigurationError('USER_POOL_ID is not set: this function has no userPool binding')),

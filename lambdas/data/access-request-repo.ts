@@ -4,7 +4,7 @@
  * company's list keys (GSI2), the admins' list keys (GSI3) and, while pending and unflagged, the
  * sparse waiting index keys (GSI5), so every list and the sweep are Queries.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccessGrant, AccessRequestRepo, RateLimit } from '../domain/access/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
@@ -23,7 +23,7 @@ import {
   userIndexKeys,
   WAITING_ACCESS_PARTITION,
 } from './keys';
-import { appendPut, eventItem, fromItem, lostRace, updateItem } from './items';
+import { appendPut, cancellation, eventItem, fromItem, lostRace, updateItem } from './items';
 import { userIdByEmail } from './mail-repo';
 import { staffByRole } from './directory-repo';
 import { dueIn } from './waiting-repo';
@@ -76,11 +76,11 @@ export const openRequest = async (
     );
     return 'created';
   } catch (err) {
-    if (!(err instanceof TransactionCanceledException)) throw err;
-    const reasons = err.CancellationReasons ?? [];
+    const c = cancellation(err);
+    if (!c) throw err;
     // A replay (the same Idempotency-Key) is answered as such, even when a counter is full now.
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'exists';
-    const full = limits.findIndex((_, i) => reasons[i + 1]?.Code === 'ConditionalCheckFailed');
+    if (c.failed(0)) return 'exists';
+    const full = limits.findIndex((_, i) => c.failed(i + 1));
     if (full >= 0) return { limited: limits[full] };
     throw err;
   }
@@ -328,8 +328,7 @@ export const flagOverdue = async (
     );
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
-      return false;
+    if (cancellation(err)?.failed(0)) return false;
     if (err instanceof ConditionalCheckFailedException) return false;
     throw err;
   }

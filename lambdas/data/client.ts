@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requiredEnv } from '../adapters/config';
+import { config } from '../adapters/config';
 
 /**
  * One document client per container. Locally AWS_ENDPOINT_URL_DYNAMODB points the same code at
@@ -13,7 +13,7 @@ export const documentClient = (): DynamoDBDocumentClient =>
     marshallOptions: { removeUndefinedValues: true },
   }));
 
-export const tableName = (): string => requiredEnv('TABLE_NAME', 'table');
+export const tableName = (): string => config.tableName();
 
 export interface TableRef {
   doc: DynamoDBDocumentClient;

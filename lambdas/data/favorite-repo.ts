@@ -13,13 +13,12 @@
  * user's partition rather than an attribute of the profile, so that rewriting a profile (the
  * operator's putUser) can never reset it.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Problem } from '../domain/kernel/errors';
 import type { Favorite, FavoriteKind, FavoriteRepo } from '../domain/access/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
-import { fromItem } from './items';
+import { cancellation, fromItem } from './items';
 import { keys } from './keys';
 import { inPartition, queryPage } from './paging';
 import { addCaseSourceUpdate, getCaseSubscription } from './subscription-repo';
@@ -28,11 +27,9 @@ import { TABLE } from './table';
 /** TransactionConflict (AWS only) is retried a few times before the caller is told to retry. */
 const ATTEMPTS = 5;
 
-const reasonCode = (err: unknown, index: number): string | undefined =>
-  err instanceof TransactionCanceledException ? err.CancellationReasons?.[index]?.Code : undefined;
+const failed = (err: unknown, index: number): boolean => cancellation(err)?.failed(index) ?? false;
 
-const conflicted = (err: unknown): boolean =>
-  err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+const conflicted = (err: unknown): boolean => cancellation(err)?.conflicted ?? false;
 
 const favoritesBusy = () =>
   new Problem(503, '/problems/busy', 'Favorites busy', 'Your favorites are changing too fast; retry shortly.');
@@ -71,8 +68,8 @@ export const addFavorite = async (ref: TableRef, f: Favorite, limit: number): Pr
       return 'added';
     } catch (err) {
       // An existing favorite answers as such even at the limit: re-adding is idempotent.
-      if (reasonCode(err, 0) === 'ConditionalCheckFailed') return 'exists';
-      if (reasonCode(err, 1) === 'ConditionalCheckFailed') return 'limit';
+      if (failed(err, 0)) return 'exists';
+      if (failed(err, 1)) return 'limit';
       if (!conflicted(err)) throw err;
       if (attempt >= ATTEMPTS) throw favoritesBusy();
     }
@@ -159,8 +156,7 @@ export const removeFavorite = async (ref: TableRef, userId: string, kind: Favori
       return true;
     } catch (err) {
       // Another request removed it first, or the subscription changed under us: decide again.
-      const raced =
-        conflicted(err) || reasonCode(err, 0) === 'ConditionalCheckFailed' || reasonCode(err, 2) === 'ConditionalCheckFailed';
+      const raced = conflicted(err) || failed(err, 0) || failed(err, 2);
       if (!raced) throw err;
       if (attempt >= ATTEMPTS) throw favoritesBusy();
     }

@@ -16,15 +16,36 @@ export const fromItem = <T>(item: Record<string, unknown>): T => {
 
 export const ttlIn = (now: Date, seconds: number): number => Math.floor(now.getTime() / 1000) + seconds;
 
+/** Why a transaction was cancelled, item by item (the positions of its TransactItems). */
+export interface Cancellation {
+  /** The reason code of the item at `index` (`ConditionalCheckFailed`, `TransactionConflict`, `None`). */
+  code(index: number): string | undefined;
+  /** The condition of the item at `index` failed. */
+  failed(index: number): boolean;
+  /** Some item overlapped another transaction (AWS only, never DynamoDB Local; the SDK does not retry it). */
+  readonly conflicted: boolean;
+}
+
+/** The one decoder of TransactionCanceledException; undefined for any other error. */
+export const cancellation = (err: unknown): Cancellation | undefined => {
+  if (!(err instanceof TransactionCanceledException)) return undefined;
+  const codes = (err.CancellationReasons ?? []).map((r) => r.Code);
+  return {
+    code: (index) => codes[index],
+    failed: (index) => codes[index] === 'ConditionalCheckFailed',
+    conflicted: codes.includes('TransactionConflict'),
+  };
+};
+
 /**
  * A conditional transaction lost to another writer: its condition at `index` failed, or (on AWS,
  * never on DynamoDB Local) it overlapped another transaction on the same item. The SDK does not
  * retry TransactionConflict, so callers re-read and decide again.
  */
-export const lostRace = (err: unknown, index: number): boolean =>
-  err instanceof TransactionCanceledException &&
-  (err.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed' ||
-    (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'));
+export const lostRace = (err: unknown, index: number): boolean => {
+  const c = cancellation(err);
+  return Boolean(c && (c.failed(index) || c.conflicted));
+};
 
 /** A transaction Put of an append-only item (update, audit event): it must not exist yet. */
 export const appendPut = (table: string, Item: Record<string, unknown>) => ({
@@ -55,14 +76,9 @@ export const idempotencyPut = (table: string, w: IdempotencyWrite, at: string) =
  * request with the same key can be in their way).
  */
 export const throwIfKeyTaken = (err: unknown, index: number, anyConflict = false): void => {
-  if (!(err instanceof TransactionCanceledException)) return;
-  const reasons = err.CancellationReasons ?? [];
-  const code = reasons[index]?.Code;
-  if (
-    code === 'ConditionalCheckFailed' ||
-    code === 'TransactionConflict' ||
-    (anyConflict && reasons.some((r) => r.Code === 'TransactionConflict'))
-  ) {
+  const c = cancellation(err);
+  if (!c) return;
+  if (c.failed(index) || c.code(index) === 'TransactionConflict' || (anyConflict && c.conflicted)) {
     throw new IdempotencyKeyTaken();
   }
 };

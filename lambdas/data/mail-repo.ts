@@ -3,14 +3,14 @@
  * The once-only guarantees are conditional writes: the transport id's item (MAIL-5 redelivery),
  * the content fingerprint (MAIL-5 resends), the MAIL-3 reply of the day.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttachInbound, InboundRecord, MailRepo, MailJob } from '../domain/mail/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { Case } from '../domain/kernel/types';
 import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
-import { appendPut, eventItem, fromItem, ttlIn, updateItem } from './items';
+import { appendPut, cancellation, eventItem, fromItem, ttlIn, updateItem } from './items';
 import { caseIndexKeys, inboundLogIndexKeys, inboundLogPartition, keys, mailKeys, userIndexKeys } from './keys';
 import { TABLE } from './table';
 
@@ -149,13 +149,11 @@ export const attach = async (ref: TableRef, a: AttachInbound) => {
     );
     return { result: 'attached' as const };
   } catch (err) {
-    if (!(err instanceof TransactionCanceledException)) throw err;
-    const codes = (err.CancellationReasons ?? []).map((r) => r.Code);
-    if (codes[0] === 'ConditionalCheckFailed') return { result: 'duplicate' as const, of: a.record.transportId };
-    if (codes[1] === 'ConditionalCheckFailed') {
-      return { result: 'content-duplicate' as const, of: await contentOwner(ref, a.contentHash) };
-    }
-    if (codes[2] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return { result: 'conflict' as const };
+    const c = cancellation(err);
+    if (!c) throw err;
+    if (c.failed(0)) return { result: 'duplicate' as const, of: a.record.transportId };
+    if (c.failed(1)) return { result: 'content-duplicate' as const, of: await contentOwner(ref, a.contentHash) };
+    if (c.failed(2) || c.conflicted) return { result: 'conflict' as const };
     throw err;
   }
 };
@@ -229,8 +227,7 @@ export const claimAutoReply = async (
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
-      return false;
+    if (cancellation(err)?.failed(0)) return false;
     throw err;
   }
 };

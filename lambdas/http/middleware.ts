@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { ConfigurationError } from '../adapters/config';
+import { config, ConfigurationError } from '../adapters/config';
 import { appDeps, type OwnPorts } from '../adapters/deps';
 import { logger } from '../adapters/logger';
 import { resolveCaller, type VerifiedClaims } from '../domain/kernel/caller';
@@ -58,8 +58,9 @@ export interface Reply {
 export const ok = (body: unknown): Reply => ({ status: 200, body });
 
 const clientOf = (clientId: string | undefined): Client => {
-  if (clientId && clientId === process.env.WEB_CLIENT_ID) return 'web';
-  if (clientId && clientId === process.env.MOBILE_CLIENT_ID) return 'mobile';
+  const clients = config.clientIds();
+  if (clientId && clientId === clients.web) return 'web';
+  if (clientId && clientId === clients.mobile) return 'mobile';
   return 'machine';
 };
 

@@ -12,19 +12,16 @@ import { appDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
 import { MAIL_PORTS } from '../adapters/mail-ports';
 import { parseMailJob, queueClient, retryLater } from '../adapters/mail-queue';
+import { config } from '../adapters/config';
 import { countMetric } from '../adapters/metrics';
 import { caseOfJob, MAIL_MAX_RECEIVES, retryDelaySeconds, sendMailJob, userOfJob } from '../domain/mail/outbound';
 import type { MailJob, MailLogEntry } from '../domain/mail/ports';
 import type { Deps } from '../domain/kernel/deps';
 import { mailErrorClass } from '../domain/mail/mail-log';
+import { mapLimit } from '../domain/kernel/concurrency';
 
 /** Jobs sent at once per batch: a few, so one slow SES call does not hold the others back. */
 const CONCURRENCY = 4;
-
-const numberEnv = (name: string, fallback: number): number => {
-  const n = Number(process.env[name]);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-};
 
 const log = async (deps: Deps, job: MailJob, entry: Omit<MailLogEntry, 'caseNumber' | 'key' | 'kind'>) => {
   const caseNumber = caseOfJob(job);
@@ -42,9 +39,7 @@ export const sendMailHandler =
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const leaseUntil = new Date(Date.now() + context.getRemainingTimeInMillis());
     const claimId = randomUUID();
-    const base = numberEnv('MAIL_RETRY_BASE_SECONDS', 20);
-    const cap = numberEnv('MAIL_RETRY_CAP_SECONDS', 600);
-    let next = 0;
+    const { base, cap } = config.mailRetrySeconds();
     const one = async (record: SQSRecord) => {
       const job = parseMailJob(record.body);
       if (!job) {
@@ -78,10 +73,7 @@ export const sendMailHandler =
         failures.push({ itemIdentifier: record.messageId });
       }
     };
-    const worker = async () => {
-      while (next < event.Records.length) await one(event.Records[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, event.Records.length) }, worker));
+    await mapLimit(event.Records, CONCURRENCY, one);
     return { batchItemFailures: failures };
   };
 

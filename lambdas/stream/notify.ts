@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { requiredEnv } from '../adapters/config';
+import { config } from '../adapters/config';
 import { appDeps } from '../adapters/deps';
 import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { PUSH_PORTS } from '../adapters/push-ports';
@@ -102,6 +102,6 @@ export const handler = notifierHandler(() =>
     // Issue 23: each queued mail of a case shows as `queued` in its mail log (GET /cases/{n}/mail).
     mailQueue: () => loggedMailQueue(MAIL_QUEUE_PORTS.mailQueue(), () => mailLogRepo(defaultTable())),
     ...PUSH_PORTS,
-    integration: () => snsIntegrationTopic(requiredEnv('NOTIFY_TOPIC_ARN', 'integration topic')),
+    integration: () => snsIntegrationTopic(config.notifyTopicArn()),
   }),
 );

@@ -13,6 +13,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE, type IndexName } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type ReadGrant, type WritePattern } from '../../lambdas/data/writes';
+import { ENV } from '../../lambdas/adapters/config';
 import { FIXED_ENVIRONMENT, type FunctionBindings } from '../function-specs';
 import { acknowledgeWildcardResources } from './nag';
 import type { Stage } from '../stage';
@@ -106,7 +107,7 @@ export class CaseworkFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       bundling: { ...BUNDLING, ...bundling },
-      environment: { ...FIXED_ENVIRONMENT, STAGE: stage },
+      environment: { ...FIXED_ENVIRONMENT, [ENV.STAGE]: stage },
     });
     acknowledgeWildcardResources(
       role,
@@ -133,7 +134,7 @@ export class CaseworkFunction extends NodejsFunction {
     if (spec.table) this.bindTable(need(targets.table, 'table'), spec.table.writes, spec.table.reads);
     if (spec.cursorSecret) this.bindSecret(need(targets.cursorSecret, 'cursorSecret'));
     if (spec.mailer) this.bindMailer(need(targets.mailDomain, 'mailDomain'));
-    if (spec.mailDomain && !spec.mailer) this.addEnvironment('MAIL_DOMAIN', need(targets.mailDomain, 'mailDomain'));
+    if (spec.mailDomain && !spec.mailer) this.addEnvironment(ENV.MAIL_DOMAIN, need(targets.mailDomain, 'mailDomain'));
     if (spec.mailQueue) this.bindMailQueue(need(targets.mailQueue, 'mailQueue'), spec.mailQueue);
     if (spec.clients) this.setClients(need(targets.clients, 'clients'));
     if (spec.replyKeys) this.bindReplyKeys(need(targets.replyKeys, 'replyKeys'));
@@ -154,7 +155,7 @@ export class CaseworkFunction extends NodejsFunction {
    * execute-api:ManageConnections on that API's stage's @connections only (post, get, delete).
    */
   public bindConnections(target: { apiId: string; stageName: string; callbackUrl: string }): this {
-    this.addEnvironment('CHAT_CONNECTIONS_URL', target.callbackUrl);
+    this.addEnvironment(ENV.CHAT_CONNECTIONS_URL, target.callbackUrl);
     const arn = Stack.of(this).formatArn({
       service: 'execute-api',
       resource: target.apiId,
@@ -178,20 +179,20 @@ export class CaseworkFunction extends NodejsFunction {
     target: { queue: sqs.IQueue; retry: { baseSeconds: number; capSeconds: number } },
     mode: 'send' | 'consume',
   ): this {
-    this.addEnvironment('MAIL_QUEUE_URL', target.queue.queueUrl);
+    this.addEnvironment(ENV.MAIL_QUEUE_URL, target.queue.queueUrl);
     if (mode === 'send') {
       target.queue.grantSendMessages(this);
       return this;
     }
     target.queue.grantConsumeMessages(this);
-    this.addEnvironment('MAIL_RETRY_BASE_SECONDS', String(target.retry.baseSeconds));
-    this.addEnvironment('MAIL_RETRY_CAP_SECONDS', String(target.retry.capSeconds));
+    this.addEnvironment(ENV.MAIL_RETRY_BASE_SECONDS, String(target.retry.baseSeconds));
+    this.addEnvironment(ENV.MAIL_RETRY_CAP_SECONDS, String(target.retry.capSeconds));
     return this;
   }
 
   /** CHAT-2's per-chat timers: CHAT_TIMER_QUEUE_URL, and sqs:SendMessage (and its key) on that queue only. */
   public bindChatTimers(queue: sqs.IQueue): this {
-    this.addEnvironment('CHAT_TIMER_QUEUE_URL', queue.queueUrl);
+    this.addEnvironment(ENV.CHAT_TIMER_QUEUE_URL, queue.queueUrl);
     queue.grantSendMessages(this);
     return this;
   }
@@ -207,7 +208,7 @@ export class CaseworkFunction extends NodejsFunction {
     writes: readonly WritePattern[] = [],
     reads: ReadGrant = { items: 'wholeTable', indexes: Object.keys(TABLE.indexes) as IndexName[] },
   ): this {
-    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addEnvironment(ENV.TABLE_NAME, table.tableName);
     // Issue 18 finding 9: reads fenced like writes, to the prefixes the function declares
     // (lambdas/data/writes.ts FUNCTION_READS); `wholeTable` only where it says so.
     if (reads.items === 'wholeTable') {
@@ -247,7 +248,7 @@ export class CaseworkFunction extends NodejsFunction {
    * Outbound case mail (MAIL-1): MAIL_DOMAIN, and SES sending from that verified domain only.
    */
   public bindMailer(mailDomain: string): this {
-    this.addEnvironment('MAIL_DOMAIN', mailDomain);
+    this.addEnvironment(ENV.MAIL_DOMAIN, mailDomain);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendRawEmail', 'ses:SendEmail'],
@@ -260,7 +261,7 @@ export class CaseworkFunction extends NodejsFunction {
 
   /** Issue 10: the integration topic: NOTIFY_TOPIC_ARN, and sns:Publish (and its key) on that topic only. */
   public bindTopic(topic: sns.ITopic): this {
-    this.addEnvironment('NOTIFY_TOPIC_ARN', topic.topicArn);
+    this.addEnvironment(ENV.NOTIFY_TOPIC_ARN, topic.topicArn);
     topic.grantPublish(this);
     return this;
   }
@@ -271,8 +272,8 @@ export class CaseworkFunction extends NodejsFunction {
    * only. A platform without an application gets an empty variable and no permission.
    */
   public bindPush(apps: { apns: string; fcm: string }): this {
-    this.addEnvironment('PUSH_APNS_APP_ARN', apps.apns);
-    this.addEnvironment('PUSH_FCM_APP_ARN', apps.fcm);
+    this.addEnvironment(ENV.PUSH_APNS_APP_ARN, apps.apns);
+    this.addEnvironment(ENV.PUSH_FCM_APP_ARN, apps.fcm);
     const given = [apps.apns, apps.fcm].filter(Boolean);
     if (given.length === 0) return this;
     const endpoints = given.map((arn) => `${arn.replace(':app/', ':endpoint/')}/*`);
@@ -297,7 +298,7 @@ export class CaseworkFunction extends NodejsFunction {
    * username is the email address, so AdminGetUser finds a user by it.
    */
   public bindUserPool(pool: cognito.IUserPool): this {
-    this.addEnvironment('USER_POOL_ID', pool.userPoolId);
+    this.addEnvironment(ENV.USER_POOL_ID, pool.userPoolId);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminUpdateUserAttributes'],
@@ -309,7 +310,7 @@ export class CaseworkFunction extends NodejsFunction {
 
   /** The pagination-cursor signing key: its ARN, and read access to that one secret. */
   public bindSecret(secret: secretsmanager.ISecret): this {
-    this.addEnvironment('CURSOR_SECRET_ARN', secret.secretArn);
+    this.addEnvironment(ENV.CURSOR_SECRET_ARN, secret.secretArn);
     secret.grantRead(this);
     return this;
   }
@@ -319,7 +320,7 @@ export class CaseworkFunction extends NodejsFunction {
    * secret. Every function that sends case mail signs with it; receive-mail verifies with it.
    */
   public bindReplyKeys(secret: secretsmanager.ISecret): this {
-    this.addEnvironment('REPLY_TOKEN_SECRET_ARN', secret.secretArn);
+    this.addEnvironment(ENV.REPLY_TOKEN_SECRET_ARN, secret.secretArn);
     secret.grantRead(this);
     return this;
   }
@@ -329,8 +330,8 @@ export class CaseworkFunction extends NodejsFunction {
    * only: no listing, no writing, no other key of the bucket.
    */
   public bindInboundBucket(bucket: s3.IBucket, prefix: string): this {
-    this.addEnvironment('INBOUND_BUCKET', bucket.bucketName);
-    this.addEnvironment('INBOUND_PREFIX', prefix);
+    this.addEnvironment(ENV.INBOUND_BUCKET, bucket.bucketName);
+    this.addEnvironment(ENV.INBOUND_PREFIX, prefix);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
     bucket.encryptionKey?.grantDecrypt(this);
     acknowledgeWildcardResources(
@@ -347,8 +348,8 @@ export class CaseworkFunction extends NodejsFunction {
    * to the mobile app). Ids are not secrets and need no grant.
    */
   public setClients(clients: { web: string; mobile: string }): this {
-    this.addEnvironment('WEB_CLIENT_ID', clients.web);
-    this.addEnvironment('MOBILE_CLIENT_ID', clients.mobile);
+    this.addEnvironment(ENV.WEB_CLIENT_ID, clients.web);
+    this.addEnvironment(ENV.MOBILE_CLIENT_ID, clients.mobile);
     return this;
   }
 }

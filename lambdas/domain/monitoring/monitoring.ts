@@ -7,6 +7,7 @@
  * stale or repeated resend changes nothing (and derives no notification). A batch is judged entry
  * by entry: the good entries are stored, each bad one is answered with its index, id and reason.
  */
+import { mapLimit } from '../kernel/concurrency';
 import { forbidden, notFound, type FieldError } from '../kernel/errors';
 import { loadAccount } from '../access/accounts';
 import { INGEST_SCOPE, type Caller } from '../kernel/policy';
@@ -84,20 +85,6 @@ export const outcomeOf = (r: StoreResult): Pick<EntryResult, 'outcome' | 'reason
     ? { outcome: 'unchanged', reason: 'not-newer', detail: 'the stored version is as recent or more recent' }
     : { outcome: r };
 
-/** Runs `fn` over `items` with at most `limit` in flight, results in input order. */
-const inOrder = async <T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-};
-
 /**
  * A modified time this far ahead of our clock is refused: stored, it would make every later
  * resend of the record look stale until that time came.
@@ -124,7 +111,7 @@ interface Plan<T> {
 const runPlans = async <T>(plans: Plan<T>[], store: (value: T) => Promise<StoreResult>): Promise<IngestReport> => {
   const groups = new Map<string, Plan<T>[]>();
   for (const p of plans) if (p.value !== undefined) groups.set(p.group, [...(groups.get(p.group) ?? []), p]);
-  await inOrder([...groups.values()], STORE_CONCURRENCY, async (group) => {
+  await mapLimit([...groups.values()], STORE_CONCURRENCY, async (group) => {
     for (const p of group) p.result = outcomeOf(await store(p.value!));
   });
   const results: EntryResult[] = plans.map((p) => ({

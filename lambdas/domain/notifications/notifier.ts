@@ -18,6 +18,7 @@
  * can send twice too. Both need a crash or a lost answer inside a window of milliseconds.
  */
 import { deliver, orgIdOf } from './delivery';
+import { mapLimit } from '../kernel/concurrency';
 import { contactJobsOf } from '../mail/outbound';
 import { needsCase, withCase, type NotificationEvent } from './notifications';
 import type { Deps } from '../kernel/deps';
@@ -55,20 +56,6 @@ export const topicMessage = (e: NotificationEvent, id: string): Rendered<TopicMe
     body: JSON.stringify(viewFor('notification', e, 'restricted')),
     attributes,
   });
-};
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export const mapLimit = async <T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 };
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
