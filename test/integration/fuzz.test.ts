@@ -23,7 +23,7 @@ import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 import { anyInput, asStrings, jsonSchemaOf, valid, type JsonSchema } from '../helpers/schema-arbitrary';
 
 /** CI-sized by default; `npm run bench:fuzz` is the long run (FUZZ_RUNS=1000). */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 /** Every kind of caller the demo data has, and none at all. */
