@@ -239,6 +239,9 @@ export const MATRIX: Record<string, Row> = {
     eric: '200 200 200 200',
     mona: '200 200 200 200',
     adam: '200 200 200 200',
+    // PRIV-2, PRIV-3: from the phone, Initech (FedRAMP) is not there; the rest as on the web.
+    aliceMobile: '200 200 404 200',
+    adamMobile: '200 200 404 200',
   }),
   'POST /cases/{caseNumber}/updates': {
     ...caseRead,
