@@ -111,7 +111,16 @@ export const outboxRepo = (ref: TableRef): OutboxRepo => ({
 /** Issue 23: per case, one entry per mail job, overwritten as the job progresses (its key makes it idempotent). */
 const MAIL_LOG_TTL_SECONDS = 90 * 24 * 3600;
 
-export const recordMailLog = async (ref: TableRef, entry: MailLogEntry): Promise<void> => {
+/** Writes a case's mail log entry unless `condition` fails (a condition failure is not an error: the entry stands). */
+const putMailLog = async (
+  ref: TableRef,
+  entry: MailLogEntry,
+  condition: {
+    ConditionExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, string>;
+  },
+): Promise<void> => {
   await ref.doc
     .send(
       new PutCommand({
@@ -122,16 +131,21 @@ export const recordMailLog = async (ref: TableRef, entry: MailLogEntry): Promise
           ...entry,
           [TABLE.ttlAttribute]: ttlIn(new Date(entry.at), MAIL_LOG_TTL_SECONDS),
         },
-        // A late `retrying` never overwrites a final state another delivery recorded.
-        ConditionExpression: 'attribute_not_exists(#pk) OR NOT (#state IN (:sent, :notAllowed, :superseded))',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':notAllowed': 'not-allowed', ':superseded': 'superseded' },
+        ...condition,
       }),
     )
     .catch((err: unknown) => {
       if (!conditionFailed(err)) throw err;
     });
 };
+
+export const recordMailLog = (ref: TableRef, entry: MailLogEntry): Promise<void> =>
+  // A late `retrying` never overwrites a final state another delivery recorded.
+  putMailLog(ref, entry, {
+    ConditionExpression: 'attribute_not_exists(#pk) OR NOT (#state IN (:sent, :notAllowed, :superseded))',
+    ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#state': 'state' },
+    ExpressionAttributeValues: { ':sent': 'sent', ':notAllowed': 'not-allowed', ':superseded': 'superseded' },
+  });
 
 export const listMailLog = async (ref: TableRef, caseNumber: string): Promise<MailLogEntry[]> => {
   const { PK } = mailLogKey(caseNumber, '');
@@ -154,25 +168,11 @@ export const listMailLog = async (ref: TableRef, caseNumber: string): Promise<Ma
 };
 
 /** The `queued` entry: written only where there is none (a consumer's later state is never overwritten). */
-export const recordMailQueued = async (ref: TableRef, entry: MailLogEntry): Promise<void> => {
-  await ref.doc
-    .send(
-      new PutCommand({
-        TableName: ref.table,
-        Item: {
-          ...mailLogKey(entry.caseNumber, entry.key),
-          entity: 'mail-log',
-          ...entry,
-          [TABLE.ttlAttribute]: ttlIn(new Date(entry.at), MAIL_LOG_TTL_SECONDS),
-        },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      }),
-    )
-    .catch((err: unknown) => {
-      if (!conditionFailed(err)) throw err;
-    });
-};
+export const recordMailQueued = (ref: TableRef, entry: MailLogEntry): Promise<void> =>
+  putMailLog(ref, entry, {
+    ConditionExpression: 'attribute_not_exists(#pk)',
+    ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+  });
 
 export const mailLogRepo = (ref: TableRef): MailLogRepo => ({
   record: (entry) => recordMailLog(ref, entry),
