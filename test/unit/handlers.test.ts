@@ -14,6 +14,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, lambdaContext } from '../helpers/events';
 import { environmentOf, loadHandlerWithEnv } from '../helpers/function-env';
+import { ACME_COMBINATION_ITEM, ACME_ORG_ITEM } from '../helpers/directory-items';
 
 // Each handler in its own module registry, run with exactly the environment CDK gives its function.
 const createCase = loadHandlerWithEnv('create-case');
@@ -47,32 +48,12 @@ const dana = [
     via: 'direct',
   },
 ];
-const acme = {
-  PK: 'ORG#ORG-ACME',
-  SK: 'ORG',
-  orgId: 'ORG-ACME',
-  name: 'Acme Corp',
-  type: 'customer',
-  region: 'US',
-  timeZone: 'UTC',
-  gdpr: false,
-  fedramp: false,
-  alarmMonitoring: false,
-  deployments: [{ productLine: 'Genesys Cloud CX', hosting: 'cloud' }],
-};
-const combination = {
-  PK: 'ORG#ORG-ACME',
-  SK: 'COMBINATION#ORG-ACME',
-  endUserOrgId: 'ORG-ACME',
-  soldToOrgId: 'ORG-ACME',
-  contracts: [{ contractId: 'c', status: 'active' }],
-};
 
 const givenDana = () => {
   ddb.on(QueryCommand, { KeyConditionExpression: '#pk = :pk' }).resolves({ Items: dana });
   ddb.on(BatchGetCommand).callsFake((input) => {
     const keys = Object.values(input.RequestItems)[0] as { Keys: { SK: string }[] };
-    return { Responses: { 'casework-test': keys.Keys.map((k) => (k.SK === 'ORG' ? acme : combination)) } };
+    return { Responses: { 'casework-test': keys.Keys.map((k) => (k.SK === 'ORG' ? ACME_ORG_ITEM : ACME_COMBINATION_ITEM)) } };
   });
 };
 
@@ -296,7 +277,7 @@ describe('HTTP handlers: terms, visibility, If-Match', () => {
     ddb.on(QueryCommand, { KeyConditionExpression: '#pk = :pk' }).resolves({ Items: tina });
     ddb.on(BatchGetCommand).callsFake((input) => {
       const keys = Object.values(input.RequestItems)[0] as { Keys: { SK: string }[] };
-      return { Responses: { 'casework-test': keys.Keys.map((k) => (k.SK === 'ORG' ? acme : combination)) } };
+      return { Responses: { 'casework-test': keys.Keys.map((k) => (k.SK === 'ORG' ? ACME_ORG_ITEM : ACME_COMBINATION_ITEM)) } };
     });
     const res = await getCase(
       apiEvent({ routeKey: 'GET /cases/{caseNumber}', pathParameters: { caseNumber: '00000001' }, sub: 'u-tina' }),

@@ -18,6 +18,7 @@ import { CreateUpdateBody } from '../../lambdas/schemas/cases';
 import { CreateAccessRequestBody } from '../../lambdas/schemas/access-requests';
 import { apiEvent, lambdaContext } from '../helpers/events';
 import { loadHandlerWithEnv } from '../helpers/function-env';
+import { ACME_COMBINATION_ITEM, ACME_ORG_ITEM } from '../helpers/directory-items';
 
 const createCase = loadHandlerWithEnv('create-case');
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -109,27 +110,6 @@ const givenDana = () => {
   });
   ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: { SK: string }[] }> }) => {
     const keys = Object.values(input.RequestItems)[0];
-    return { Responses: { 'casework-test': keys.Keys.map((k) => (k.SK === 'ORG' ? ACME : COMBINATION)) } };
+    return { Responses: { 'casework-test': keys.Keys.map((k) => (k.SK === 'ORG' ? ACME_ORG_ITEM : ACME_COMBINATION_ITEM)) } };
   });
-};
-
-const ACME = {
-  PK: 'ORG#ORG-ACME',
-  SK: 'ORG',
-  orgId: 'ORG-ACME',
-  name: 'Acme Corp',
-  type: 'customer',
-  region: 'US',
-  timeZone: 'UTC',
-  gdpr: false,
-  fedramp: false,
-  alarmMonitoring: false,
-  deployments: [{ productLine: 'Genesys Cloud CX', hosting: 'cloud' }],
-};
-const COMBINATION = {
-  PK: 'ORG#ORG-ACME',
-  SK: 'COMBINATION#ORG-ACME',
-  endUserOrgId: 'ORG-ACME',
-  soldToOrgId: 'ORG-ACME',
-  contracts: [{ contractId: 'c', status: 'active' }],
 };
