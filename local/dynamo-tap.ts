@@ -20,11 +20,7 @@ export interface TapHooks {
    * when local mode names them); may return a replacement input, or a refusal that DynamoDB Local
    * never sees.
    */
-  onRequest?(
-    operation: string,
-    input: Record<string, unknown>,
-    fn?: string,
-  ): Record<string, unknown> | { refuse: string } | void;
+  onRequest?(operation: string, input: Record<string, unknown>, fn?: string): Record<string, unknown> | { refuse: string } | void;
   /** Sees each answer DynamoDB Local gave. */
   onResponse?(operation: string, output: unknown): void;
 }

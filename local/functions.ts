@@ -28,7 +28,6 @@ export interface LocalRuntime {
   namedDynamoPaths?: boolean;
 }
 
-
 const LAMBDA_DIR = resolve(__dirname, '../lambdas');
 /** The same as CaseworkFunction's. */
 const MEMORY_MB = '512';

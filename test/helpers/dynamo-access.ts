@@ -102,9 +102,7 @@ export const accessesOf = (command: string, input: CommandInput): Access[] => {
 export const grantedBy = (writes: readonly WritePattern[], reads: readonly ReadGrant[]): Set<string> => {
   const grants = grantsOf(writes) as Record<string, readonly string[]>;
   return new Set([
-    ...reads.flatMap((r) =>
-      READ_ACTIONS.flatMap((a) => (r.items === 'wholeTable' ? Object.values(KEY_PREFIX) : r.items).map((p) => `${a} ${p}`)),
-    ),
+    ...reads.flatMap((r) => READ_ACTIONS.flatMap((a) => r.items.map((p) => `${a} ${p}`))),
     ...reads.flatMap((r) => r.indexes.map((i) => `Query index ${TABLE.indexes[i].name}`)),
     ...Object.entries(grants).flatMap(([action, prefixes]) => prefixes.map((p) => `${action} ${p}`)),
   ]);
