@@ -3,7 +3,7 @@
  * by route, over real HTTP against local mode, is recorded on the wire (each function runs in its
  * own worker, so a tap in front of DynamoDB Local sees what they all send) and checked
  * against what the route table declares (lambdas/http/routes.ts `writes` -> lambdas/data/writes.ts).
- * CDK grants exactly those declarations (test/infra/functions.test.ts), so a write recorded here
+ * CDK grants exactly those declarations (test/infra/functions.spec.ts), so a write recorded here
  * outside them is an AccessDenied waiting to happen in AWS. The scheduled sweep is checked the same way.
  * Reads too (issue 18 finding 9): each GetItem, BatchGetItem and table Query is recorded with its
  * partition's prefix, each index Query with its index, and checked against FUNCTION_READS.
