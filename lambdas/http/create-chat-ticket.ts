@@ -5,6 +5,6 @@ import { route } from './routes/create-chat-ticket';
 
 /** Issue 12: a single-use ticket for `$connect?ticket=` of the chat WebSocket API (60 s). */
 export const handler = httpRoute(route, async (req) => {
-  const res = await issueTicket({ clock: req.deps.clock, ...ticketPorts() }, req.caller!);
+  const res = await issueTicket({ clock: req.deps.clock, ...ticketPorts() }, req.caller);
   return { status: 201, body: res, headers: { 'cache-control': 'no-store' } };
 });

@@ -23,7 +23,16 @@ import type { Deps } from '../domain/kernel/deps';
 import type { Client } from '../domain/kernel/types';
 import { decodeCursor, encodeCursor } from './cursor';
 import { problemResponse, toProblem } from './problem';
-import { rateLimitsOf, routeKey, type RouteDef } from './route-def';
+import {
+  rateLimitsOf,
+  routeKey,
+  type BodyOf,
+  type CallerOf,
+  type ParamsOf,
+  type QueryOf,
+  type RouteDef,
+  type SuccessBodyOf,
+} from './route-def';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -31,12 +40,13 @@ export type ApiResult = APIGatewayProxyStructuredResultV2;
 /** API.md: bodies over 1 MB are refused before they are parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface RouteRequest<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
-  route: RouteDef;
-  caller: Caller | undefined;
-  params: P;
-  query: Q;
-  body: B;
+/** What a handler of route `R` receives: its types come from the declaration (route-def.ts). */
+export interface RouteRequest<R extends RouteDef = RouteDef> {
+  route: R;
+  caller: CallerOf<R>;
+  params: ParamsOf<R>;
+  query: QueryOf<R>;
+  body: BodyOf<R>;
   headers: Record<string, string | undefined>;
   /** The client's address as API Gateway saw it (never a header the client could set). */
   sourceIp: string;
@@ -49,13 +59,13 @@ export interface RouteRequest<P = Record<string, string>, Q = Record<string, unk
   cursor(position: unknown): Promise<string | null>;
 }
 
-export interface Reply {
+export interface Reply<B = unknown> {
   status: number;
-  body?: unknown;
+  body?: B;
   headers?: Record<string, string>;
 }
 
-export const ok = (body: unknown): Reply => ({ status: 200, body });
+export const ok = <B>(body: B): Reply<B> => ({ status: 200, body });
 
 const clientOf = (clientId: string | undefined): Client => {
   const clients = config.clientIds();
@@ -178,8 +188,30 @@ const authenticate = async (route: RouteDef, event: ApiEvent, deps: Deps): Promi
   return caller;
 };
 
+/**
+ * The caller as the route's permission admits it (CallerOf): mayCall lets only users with a
+ * profile through every permission but `public` and `ingest`, and only machines through `ingest`.
+ * Checked again here, so that the type the handler is given is never a promise the gate broke.
+ */
+const callerOf = <R extends RouteDef>(route: R, caller: Caller | undefined): CallerOf<R> => {
+  const admitted =
+    route.permission === 'public'
+      ? caller === undefined
+      : route.permission === 'ingest'
+        ? caller?.kind === 'machine'
+        : caller?.kind === 'user' && caller.user !== undefined;
+  if (!admitted) throw new Error(`${routeKey(route)}: the caller does not match the route's permission`);
+  return caller as CallerOf<R>;
+};
+
 /** Params, query and body against the route's schemas; every bad field is reported at once. */
-const parseInput = <P, Q, B>(route: RouteDef, event: ApiEvent): { params: P; query: Q; body: B } => {
+const parseInput = <R extends RouteDef>(
+  route: R,
+  event: ApiEvent,
+): { params: ParamsOf<R>; query: QueryOf<R>; body: BodyOf<R> } => {
+  type P = ParamsOf<R>;
+  type Q = QueryOf<R>;
+  type B = BodyOf<R>;
   const errors: FieldError[] = [];
   const rawBody = readBody(event);
   const params = parseWith<P>(route.request?.params as z.ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
@@ -234,9 +266,9 @@ const noCursorKey = async (): Promise<string> => {
  * Builds the Lambda handler of one route, from its declaration (./routes/<handler>.ts, which the
  * handler imports: never the whole table, whose schemas would all ride in the bundle).
  */
-export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown>, B = unknown>(
-  route: RouteDef,
-  fn: (req: RouteRequest<P, Q, B>) => Promise<Reply>,
+export const httpRoute = <const R extends RouteDef>(
+  route: R,
+  fn: (req: RouteRequest<R>) => Promise<Reply<SuccessBodyOf<R>>>,
   wiring: RouteWiring = {},
 ) => {
   const cursorKey = wiring.cursorKey ?? noCursorKey;
@@ -259,8 +291,8 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
           correlationId: given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext?.requestId,
         });
         const deps = appDeps(wiring.ports);
-        const caller = await authenticate(route, event, deps);
-        const { params, query, body } = parseInput<P, Q, B>(route, event);
+        const caller = callerOf(route, await authenticate(route, event, deps));
+        const { params, query, body } = parseInput(route, event);
         const headers = event.headers ?? {};
         const idempotency = idempotencyOf(route, headers, params, body);
         // The page size may change between pages; everything else that shapes the list may not.
@@ -297,6 +329,7 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
 
 /** A page reply: `{ items, nextCursor }` with the cursor bound to this caller and query. */
 export const pageReply = async <T>(
-  req: RouteRequest<unknown, unknown, unknown>,
+  req: Pick<RouteRequest, 'cursor'>,
   page: { items: T[]; next: unknown },
-): Promise<Reply> => ok({ items: page.items, nextCursor: await req.cursor(page.next) });
+): Promise<Reply<{ items: T[]; nextCursor: string | null }>> =>
+  ok({ items: page.items, nextCursor: await req.cursor(page.next) });
