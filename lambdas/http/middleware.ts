@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { config, ConfigurationError } from '../adapters/config';
-import { appDeps, type OwnPorts } from '../adapters/deps';
+import { appDeps, type AppDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
 import { resolveCaller, type VerifiedClaims } from '../domain/kernel/caller';
 import { forbidden, Problem, unauthorized, validation, type FieldError } from '../domain/kernel/errors';
@@ -50,7 +50,7 @@ export interface RouteRequest<R extends RouteDef = RouteDef> {
   headers: Record<string, string | undefined>;
   /** The client's address as API Gateway saw it (never a header the client could set). */
   sourceIp: string;
-  deps: Deps;
+  deps: AppDeps;
   /** Present when the client sent an Idempotency-Key; the domain scopes it to the caller and client. */
   idempotency?: IdempotencyRequest;
   /** The decoded `cursor` query parameter, verified against this caller and query. */
@@ -247,29 +247,23 @@ const idempotencyOf = (
   };
 };
 
-/**
- * What a handler wires in beyond the table: ports only some functions use (MAIL_PORTS for the
- * routes that send mail) and, for list routes, the cursor-signing key (`cursorKey` of
- * ../adapters/secrets). Passed by the handler so that esbuild leaves them out of every other
- * bundle; a handler that pages without a cursor key answers 500 naming it.
- */
-export interface RouteWiring {
-  ports?: OwnPorts;
-  cursorKey?: () => Promise<string>;
-}
-
 const noCursorKey = async (): Promise<string> => {
   throw new ConfigurationError('this route pages but its handler wires no cursorKey (httpRoute wiring)');
 };
 
 /**
  * Builds the Lambda handler of one route, from its declaration (./routes/<handler>.ts, which the
- * handler imports: never the whole table, whose schemas would all ride in the bundle).
+ * handler imports: never the whole table, whose schemas would all ride in the bundle). Its ports
+ * come from the declaration too: `sendsMail`, `push`, `signsReplies`, `grantsAccounts` are the
+ * function's bindings (lib/function-specs.ts), which load their ports (appDeps). For list routes,
+ * `cursorKey` is the cursor-signing key (`cursorKey` of ../adapters/secrets), passed by the
+ * handler so that esbuild leaves the Secrets Manager client out of every other bundle; a handler
+ * that pages without one answers 500 naming it.
  */
 export const httpRoute = <const R extends RouteDef>(
   route: R,
   fn: (req: RouteRequest<R>) => Promise<Reply<SuccessBodyOf<R>>>,
-  wiring: RouteWiring = {},
+  wiring: { cursorKey?: () => Promise<string> } = {},
 ) => {
   const cursorKey = wiring.cursorKey ?? noCursorKey;
   return (
@@ -290,7 +284,7 @@ export const httpRoute = <const R extends RouteDef>(
         logger.appendKeys({
           correlationId: given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext?.requestId,
         });
-        const deps = appDeps(wiring.ports);
+        const deps = appDeps();
         const caller = callerOf(route, await authenticate(route, event, deps));
         const { params, query, body } = parseInput(route, event);
         const headers = event.headers ?? {};
