@@ -441,5 +441,17 @@ describe('bundling', () => {
     expect(code).toContain('DynamoDBClient');
     expect(code.includes('require("@aws-sdk/client-dynamodb")')).toBe(false);
     expect(code.includes('require("@aws-sdk/lib-dynamodb")')).toBe(false);
+    // NOTE-1: a function not bound to push carries no push client.
+    expect(code).not.toContain('CreatePlatformEndpointCommand');
+  }, 60_000);
+
+  it('NOTE-1: a route declared `push` gets the push port in its bundle, from its declaration alone', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': ['**'] } });
+    const stack = new Stack(app, 'Bundle');
+    new CaseworkFunction(stack, 'RegisterDevice', { stage: 'dev', module: 'http/register-device' });
+    const dir = app.synth().directory;
+    const [asset] = fs.readdirSync(dir).filter((d) => d.startsWith('asset.'));
+    const code = fs.readFileSync(path.join(dir, asset!, 'index.js'), 'utf8');
+    expect(code).toContain('CreatePlatformEndpointCommand');
   }, 60_000);
 });
