@@ -109,8 +109,12 @@ export const buildDeps = (table: () => TableRef, builders: PortBuilders, overrid
   };
   const deps = {} as AppDeps;
   for (const [port, build] of Object.entries(lazy) as [keyof AppDeps, () => unknown][]) {
-    const get = port in overrides ? () => overrides[port] : once(build);
-    Object.defineProperty(deps, port, { get, enumerable: true });
+    let get = port in overrides ? () => overrides[port] : once(build);
+    // Assignable like a plain object's field (a test may swap a port after building).
+    const set = (value: unknown) => {
+      get = () => value as AppDeps[typeof port];
+    };
+    Object.defineProperty(deps, port, { get: () => get(), set, enumerable: true, configurable: true });
   }
   return deps;
 };
