@@ -136,6 +136,15 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
   ...(spec.userPool ? { [ENV.USER_POOL_ID]: values.userPoolId } : {}),
 });
 
+/** The write patterns of chat's items (lambdas/data/writes.ts): a function granted one has the chat repository. */
+const CHAT_PATTERNS: readonly WritePattern[] = [
+  'issueChatTicket',
+  'consumeChatTicket',
+  'chatConnection',
+  'chatState',
+  'chatAvailability',
+];
+
 /**
  * The one port factory's wiring (lambdas/adapters/deps.ts): the modules a function with these
  * bindings loads before its handler, each installing the builder of the port its binding gives
@@ -155,6 +164,8 @@ export const portModulesOf = (spec: FunctionBindings): string[] =>
     ...(spec.push ? ['push'] : []),
     ...(spec.userPool ? ['user-pool'] : []),
     ...(spec.inboundBucket ? ['inbound-bucket'] : []),
+    // The chat repository, for a function granted chat items (its tickets, connections, chats).
+    ...(spec.table?.writes.some((w) => CHAT_PATTERNS.includes(w)) ? ['chats'] : []),
     ...(spec.connections ? ['connections'] : []),
     ...(spec.chatTimers ? ['chat-timers'] : []),
   ].map((binding) => `adapters/ports/${binding}`);

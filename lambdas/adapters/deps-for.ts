@@ -3,6 +3,7 @@
  * functions get theirs from their bindings through appDeps, ./deps.ts). The same factory, with
  * every builder.
  */
+import { chatRepo } from '../data/chat-repo';
 import type { TableRef } from '../data/client';
 import { buildDeps, type AppDeps, type PortBuilders } from './deps';
 import { config } from './config';
@@ -28,6 +29,7 @@ const EVERY_PORT: PortBuilders = {
   push: () => snsPush(),
   // Tests and local tools: the directory is the sign-in directory (the local issuer).
   userAccounts: directoryUserAccounts,
+  chats: chatRepo,
   connections: () => managementConnections(),
   timers: () => sqsChatTimers(),
 };

@@ -4,7 +4,6 @@
  */
 import { accessRequestRepo } from '../data/access-request-repo';
 import { caseRepo } from '../data/case-repo';
-import { chatRepo } from '../data/chat-repo';
 import { defaultTable, type TableRef } from '../data/client';
 import { directoryRepo } from '../data/directory-repo';
 import { favoriteRepo } from '../data/favorite-repo';
@@ -27,7 +26,7 @@ export type AppDeps = Deps & Pick<ChatDeps, 'chats' | 'connections' | 'timers'>;
 /**
  * The ports whose clients only some functions need (SES and nodemailer, postal-mime, the SNS
  * topic and push, Cognito, the mail and chat-timer queues, the WebSocket management API, the
- * reply keyring's Secrets Manager client). A function gets the builders of its bindings alone
+ * reply keyring's Secrets Manager client, and the chat repository with chat's rules). A function gets the builders of its bindings alone
  * (lib/function-specs.ts, portModulesOf): each ./ports/<binding>.ts installs its builder, and
  * the function's bundle, local container or test loader loads exactly those modules, so esbuild
  * leaves the others' code out. Using a port the function is not bound to is a 500 that names it.
@@ -43,6 +42,8 @@ export interface PortBuilders {
   mailQueue?: () => Deps['mailQueue'];
   /** Given the directory's lookup by address (local mode's sign-in directory is the directory). */
   userAccounts?: (userIdByEmail: (email: string) => Promise<string | undefined>) => Deps['userAccounts'];
+  /** Given the table: the chat repository (CHAT-1..3), for the functions granted chat items. */
+  chats?: (table: TableRef) => AppDeps['chats'];
   connections?: () => AppDeps['connections'];
   timers?: () => AppDeps['timers'];
 }
@@ -103,7 +104,7 @@ export const buildDeps = (table: () => TableRef, builders: PortBuilders, overrid
     accessRequests: () => accessRequestRepo(table()),
     userAccounts: () => own('userAccounts')((email) => userIdByEmail(table(), email)),
     rateLimits: () => rateLimitRepo(table()),
-    chats: () => chatRepo(table()),
+    chats: () => own('chats')(table()),
     connections: () => own('connections')(),
     timers: () => own('timers')(),
   };
