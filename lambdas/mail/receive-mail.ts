@@ -81,7 +81,7 @@ export const receiveRecord = async (io: ReceiveMailDeps, record: SESEventRecord)
 let store: InboundStore | undefined;
 
 export const defaultIo: ReceiveMailDeps = {
-  // The MIME parser and the keyring, from its bindings. It sends no mail itself (issue 23):
+  // The MIME parser and the keyring, from its bindings. It sends no mail itself:
   // MAIL-3 answers are mail intents written with their once-a-day claim.
   deps: () => appDeps(),
   store: () => (store ??= inboundStore()),

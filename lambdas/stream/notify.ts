@@ -88,6 +88,6 @@ export const notifierHandler =
     );
   };
 
-// Its ports come from its bindings: the mail queue (issue 23: it sends no mail itself), the
+// Its ports come from its bindings: the mail queue (it sends no mail itself), the
 // integration topic and push delivery (NOTE-1).
 export const handler = notifierHandler(appDeps);
