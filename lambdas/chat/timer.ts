@@ -3,13 +3,13 @@
  * message is one chat's timer with the version it was set at; a stale one does nothing.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { chatDeps } from '../adapters/chat-deps';
+import { appDeps } from '../adapters/deps';
 import { parseTimer } from '../adapters/chat-timers';
 import { logger } from '../adapters/logger';
 import { onTimer } from '../domain/chat/chat';
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const deps = chatDeps();
+  const deps = appDeps();
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     const timer = parseTimer(record.body);

@@ -7,6 +7,7 @@ import { Problem, notFound } from '../kernel/errors';
 import { combinationOf, membershipLevel } from '../kernel/levels';
 import { accountAccess, staffOf, type Caller } from '../kernel/policy';
 import { forbidden } from '../kernel/errors';
+import { renderFor, type Rendered } from '../kernel/rendered';
 import { viewFor, type View } from '../kernel/views';
 import type { Level, Membership, Org, OrgEvent } from '../kernel/types';
 import type { ShortfallView } from './ports';
@@ -83,7 +84,7 @@ export const setMemberLevel = async (
   orgId: string,
   userId: string,
   level: Level,
-): Promise<{ membership: Membership; designatedContacts: number; shortfall: boolean }> => {
+): Promise<Rendered<{ membership: Membership; designatedContacts: number; shortfall: boolean }>> => {
   const [org] = await deps.directory.getOrgs([orgId]);
   // PRIV-2 (and PRIV-3): an organisation the caller's client may not be shown does not exist for them.
   if (!org || org.type !== 'customer' || accountAccess(caller, org) === 'none') throw notFound();
@@ -125,7 +126,12 @@ export const setMemberLevel = async (
       });
     }
     if (await deps.directory.saveMembership(changed, events, { fromLevel: current.level, membersVersion })) {
-      return { membership: changed, designatedContacts: after, shortfall: after < MIN_DESIGNATED };
+      // For the caller who may see the organisation (accountAccess above): the answer of the change.
+      return renderFor('http', accountAccess(caller, org), {
+        membership: changed,
+        designatedContacts: after,
+        shortfall: after < MIN_DESIGNATED,
+      });
     }
   }
   throw new Problem(
