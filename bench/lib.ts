@@ -74,6 +74,7 @@ export const BENCH_BINDINGS = {
   clients: { web: 'casework-web', mobile: 'casework-mobile' },
   replyKeys: { value: JSON.stringify({ current: 'b1', keys: { b1: Buffer.alloc(32, 7).toString('base64') } }) },
   inbound: { bucket: 'casework-bench-inbound', prefix: 'inbound/' },
+  attachmentsBucket: 'casework-bench-attachments',
   topicArn: 'arn:aws:sns:eu-west-1:000000000000:casework-bench',
   push: {
     apns: 'arn:aws:sns:eu-west-1:000000000000:app/APNS/casework-bench',

@@ -6,6 +6,7 @@
  * variable a function lacks in AWS is missing locally and in tests too.
  */
 import {
+  CHECK_ATTACHMENT_WRITES,
   CHAT_AUTHORIZER_WRITES,
   CHAT_WRITES,
   NOTIFIER_WRITES,
@@ -41,6 +42,13 @@ export interface FunctionBindings {
   readonly replyKeys?: boolean;
   /** Raw inbound mail (MAIL-2): INBOUND_BUCKET and INBOUND_PREFIX, with GetObject under the prefix. */
   readonly inboundBucket?: boolean;
+  /**
+   * Cases' files (MAIL-2, CASE-6): ATTACHMENTS_BUCKET, with on that bucket only: PutObject under
+   * uploads/ (`upload`: presigned uploads), GetObject on uploads/ and mail/ (`download`: presigned
+   * downloads), GetObject and DeleteObject under uploads/ and PutObject under quarantine/
+   * (`check`: the check of stored uploads), PutObject under mail/ (`keep`: inbound mail's files).
+   */
+  readonly attachments?: 'upload' | 'download' | 'check' | 'keep';
   /** The integration topic (NOTE-1): NOTIFY_TOPIC_ARN, with sns:Publish on it. */
   readonly topic?: boolean;
   /** The web and mobile app client ids (PRIV-2). */
@@ -85,6 +93,8 @@ export interface BindingValues {
   clients: { web: string; mobile: string };
   replyKeys: { arn: string } | { value: string };
   inbound: { bucket: string; prefix: string };
+  /** The bucket of cases' files. */
+  attachmentsBucket: string;
   topicArn: string;
   /** The SNS platform applications; '' for a platform this deployment does not offer. */
   push: { apns: string; fcm: string };
@@ -97,6 +107,24 @@ export interface BindingValues {
   mailQueueUrl: string;
   mailRetry: { baseSeconds: number; capSeconds: number };
 }
+
+/**
+ * What each mode of the `attachments` binding may do on the attachments bucket: actions on key
+ * prefixes, nothing else (no List, no other prefix). Presigned URLs are signed with the function's
+ * credentials, so these also bound what a URL it hands out can do.
+ */
+export const ATTACHMENT_GRANTS: Record<
+  NonNullable<FunctionBindings['attachments']>,
+  readonly { actions: readonly string[]; prefixes: readonly string[] }[]
+> = {
+  upload: [{ actions: ['s3:PutObject'], prefixes: ['uploads/'] }],
+  download: [{ actions: ['s3:GetObject'], prefixes: ['uploads/', 'mail/'] }],
+  check: [
+    { actions: ['s3:GetObject', 's3:DeleteObject'], prefixes: ['uploads/'] },
+    { actions: ['s3:PutObject'], prefixes: ['quarantine/'] },
+  ],
+  keep: [{ actions: ['s3:PutObject'], prefixes: ['mail/'] }],
+};
 
 /** Set by CaseworkFunction on every function, whatever its bindings. */
 export const FIXED_ENVIRONMENT = {
@@ -128,6 +156,7 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
       : { [ENV.REPLY_TOKEN_KEYS]: values.replyKeys.value }
     : {}),
   ...(spec.inboundBucket ? { [ENV.INBOUND_BUCKET]: values.inbound.bucket, [ENV.INBOUND_PREFIX]: values.inbound.prefix } : {}),
+  ...(spec.attachments ? { [ENV.ATTACHMENTS_BUCKET]: values.attachmentsBucket } : {}),
   ...(spec.topic ? { [ENV.NOTIFY_TOPIC_ARN]: values.topicArn } : {}),
   ...(spec.clients ? { [ENV.WEB_CLIENT_ID]: values.clients.web, [ENV.MOBILE_CLIENT_ID]: values.clients.mobile } : {}),
   ...(spec.push ? { [ENV.PUSH_APNS_APP_ARN]: values.push.apns, [ENV.PUSH_FCM_APP_ARN]: values.push.fcm } : {}),
@@ -164,6 +193,7 @@ export const portModulesOf = (spec: FunctionBindings): string[] =>
     ...(spec.push ? ['push'] : []),
     ...(spec.userPool ? ['user-pool'] : []),
     ...(spec.inboundBucket ? ['inbound-bucket'] : []),
+    ...(spec.attachments ? ['attachments'] : []),
     // The chat repository, for a function granted chat items (its tickets, connections, chats).
     ...(spec.table?.writes.some((w) => CHAT_PATTERNS.includes(w)) ? ['chats'] : []),
     ...(spec.connections ? ['connections'] : []),
@@ -181,6 +211,7 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       clients: { web: 'web', mobile: 'mobile' },
       replyKeys: { arn: 'arn' },
       inbound: { bucket: 'bucket', prefix: 'prefix' },
+      attachmentsBucket: 'bucket',
       topicArn: 'topic',
       push: { apns: 'apns', fcm: 'fcm' },
       chatConnectionsUrl: 'connections',
@@ -216,6 +247,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
       ...(served.some((r) => r.signsReplies) ? { replyKeys: true } : {}),
       ...(served.some((r) => r.push) ? { push: true } : {}),
       ...(served.some((r) => r.grantsAccounts) ? { userPool: true } : {}),
+      ...(served.find((r) => r.files) ? { attachments: served.find((r) => r.files)!.files } : {}),
     });
   }
   return specs;
@@ -266,6 +298,20 @@ export const RECEIVE_MAIL_FUNCTION: FunctionSpec = {
   mailDomain: true,
   replyKeys: true,
   inboundBucket: true,
+  // MAIL-2: the files of attached mail are kept downloadable.
+  attachments: 'keep',
+};
+
+/**
+ * The check of stored uploads (MAIL-2, CASE-6): S3's "object created" events under uploads/ start
+ * it; it settles each upload `available` or `quarantined`.
+ */
+export const CHECK_ATTACHMENT_FUNCTION: FunctionSpec = {
+  name: 'check-attachment',
+  module: 'storage/check-attachment',
+  routes: [],
+  table: { writes: CHECK_ATTACHMENT_WRITES, reads: readsOf('check-attachment') },
+  attachments: 'check',
 };
 
 /** The chat WebSocket API's `$connect` authorizer (issue 12): it consumes tickets, nothing else. */
@@ -307,6 +353,7 @@ export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<stri
     ...httpFunctionSpecs(routes),
     [SWEEP_FUNCTION.name, SWEEP_FUNCTION],
     [RECEIVE_MAIL_FUNCTION.name, RECEIVE_MAIL_FUNCTION],
+    [CHECK_ATTACHMENT_FUNCTION.name, CHECK_ATTACHMENT_FUNCTION],
     [NOTIFIER_FUNCTION.name, NOTIFIER_FUNCTION],
     [SEND_MAIL_FUNCTION.name, SEND_MAIL_FUNCTION],
     [CHAT_AUTHORIZER_FUNCTION.name, CHAT_AUTHORIZER_FUNCTION],

@@ -27,8 +27,10 @@ net.Server.prototype.listen = function (...args) {
     args[0] = { ...o, host: opts.host };
   return listen.apply(this, args);
 };
+const notify = opts.notify ?? [];
 const server = await startFauxqs({ port: opts.port, host: opts.host, logger: false, defaultRegion: opts.region,
-  ...(opts.s3StorageDir ? { s3StorageDir: opts.s3StorageDir } : {}) });
+  ...(opts.s3StorageDir ? { s3StorageDir: opts.s3StorageDir } : {}),
+  ...(notify.length ? { messageSpies: { bufferSize: 1000 } } : {}) });
 for (const bucket of opts.buckets) server.createBucket(bucket);
 const queues = {};
 for (const name of opts.queues ?? []) {
@@ -45,6 +47,20 @@ for (const sub of opts.subscriptions ?? [])
     ...(sub.rawMessageDelivery ? { attributes: { RawMessageDelivery: 'true' } } : {}) });
 process.stdout.write(JSON.stringify({ ready: server.port, topics, queues: Object.fromEntries(
   Object.entries(queues).map(([k, q]) => [k, q.queueUrl])) }) + '\\n');
+// S3 event notifications, which fauxqs does not have: every object stored under a watched prefix
+// is reported on a line of its own, once (the spy keeps each upload as an object of its own).
+if (notify.length) {
+  const seen = new WeakSet();
+  const watched = (m) => m.service === 's3' && m.status === 'uploaded' && !seen.has(m) &&
+    notify.some((n) => n.bucket === m.bucket && m.key.startsWith(n.prefix));
+  (async () => {
+    for (;;) {
+      const m = await server.spy.waitForMessage(watched, 'uploaded');
+      seen.add(m);
+      process.stdout.write(JSON.stringify({ objectCreated: { bucket: m.bucket, key: m.key } }) + '\\n');
+    }
+  })().catch((err) => process.stderr.write(String(err) + '\\n'));
+}
 const stop = () => server.stop().then(() => process.exit(0), () => process.exit(1));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
@@ -67,6 +83,12 @@ export interface FauxqsOptions {
   subscriptions?: { topic: string; queue: string; rawMessageDelivery?: boolean }[];
   /** A queue's dead-letter queue (listed before it in `queues`) and maxReceiveCount, as a RedrivePolicy. */
   deadLetters?: Record<string, { target: string; maxReceiveCount: number }>;
+  /**
+   * S3 event notifications' stand-in: `onObjectCreated` is called for every object stored under
+   * one of these bucket prefixes, as S3 invokes a function on "object created" in AWS.
+   */
+  notify?: { bucket: string; prefix: string }[];
+  onObjectCreated?: (bucket: string, key: string) => void;
 }
 
 export interface Fauxqs extends Emulator {
@@ -95,6 +117,7 @@ export const startFauxqs = async (opts: FauxqsOptions): Promise<Fauxqs> => {
         queues: opts.queues,
         subscriptions: opts.subscriptions,
         deadLetters: opts.deadLetters,
+        notify: opts.notify,
       }),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -133,5 +156,19 @@ export const startFauxqs = async (opts: FauxqsOptions): Promise<Fauxqs> => {
     throw err;
   });
   const port = ready.ready;
+  if (opts.onObjectCreated) {
+    const report = opts.onObjectCreated;
+    let pending = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('{"objectCreated":')) continue;
+        const { objectCreated } = JSON.parse(line) as { objectCreated: { bucket: string; key: string } };
+        report(objectCreated.bucket, objectCreated.key);
+      }
+    });
+  }
   return { endpoint: `http://${HOST}:${port}`, port, topicArns: ready.topics, queueUrls: ready.queues, stop };
 };

@@ -45,6 +45,8 @@ const MEMORY_MB = '512';
  */
 /** Where the local SMTP server stores raw inbound mail (the S3 emulator's bucket). */
 export const LOCAL_INBOUND: BindingValues['inbound'] = { bucket: 'casework-inbound-local', prefix: 'inbound/' };
+/** Cases' files on the S3 emulator (MAIL-2, CASE-6). */
+export const LOCAL_ATTACHMENTS_BUCKET = 'casework-attachments-local';
 
 export const localBindings = (
   emulated: Partial<
@@ -64,6 +66,7 @@ export const localBindings = (
     // No Secrets Manager emulator: bound functions get the keyring itself in REPLY_TOKEN_KEYS.
     replyKeys: { value: env[ENV.REPLY_TOKEN_KEYS] || localReplyKeys() },
     inbound: emulated.inbound ?? LOCAL_INBOUND,
+    attachmentsBucket: LOCAL_ATTACHMENTS_BUCKET,
     // fauxqs names the topic's ARN when it creates it; a function bound to it before then fails loudly.
     topicArn: emulated.topicArn ?? '',
     // The push stand-in's platform applications (local/push.ts); none when it is not running.

@@ -14,6 +14,7 @@ import {
   CHAT_AUTHORIZER_FUNCTION,
   CHAT_SOCKET_FUNCTION,
   CHAT_TIMER_FUNCTION,
+  CHECK_ATTACHMENT_FUNCTION,
   NOTIFIER_FUNCTION,
   RECEIVE_MAIL_FUNCTION,
   SWEEP_FUNCTION,
@@ -22,7 +23,15 @@ import { startChatSocket, type ChatSocketServer } from './chat-socket';
 import { LOCAL_CHAT_TIMER_QUEUE, startChatTimerQueue, type ChatTimerQueue } from './chat-timers';
 import { createTable, startDynamo, startSesLocal } from './emulators';
 import type { Emulator } from './emulators';
-import { LOCAL_INBOUND, localBindings, localRuntime, startFunctionHost, type FunctionHost, type LocalHandler } from './functions';
+import {
+  LOCAL_ATTACHMENTS_BUCKET,
+  LOCAL_INBOUND,
+  localBindings,
+  localRuntime,
+  startFunctionHost,
+  type FunctionHost,
+  type LocalHandler,
+} from './functions';
 import { corsOriginsFor, DEV_PORTAL_ORIGIN } from '../lib/stage';
 import { startGateway } from './gateway';
 import { startScheduler, type Scheduler } from './scheduler';
@@ -190,6 +199,8 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       if (errors.length) throw new AggregateError(errors, 'Local mode did not stop cleanly');
     })());
 
+  // Set once the functions run; until then nothing can have been uploaded.
+  let objectCreated = (_bucket: string, _key: string): void => undefined;
   try {
     const t0 = Date.now();
     // In parallel: the JVM takes seconds, SES milliseconds. allSettled so that one failing does
@@ -199,7 +210,10 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       startSesLocal({ port: opts.sesPort }),
       startFauxqs({
         port: opts.awsPort ?? 4566,
-        buckets: [LOCAL_INBOUND.bucket],
+        buckets: [LOCAL_INBOUND.bucket, LOCAL_ATTACHMENTS_BUCKET],
+        // S3's "object created" notification of uploads, which invokes check-attachment in AWS.
+        notify: [{ bucket: LOCAL_ATTACHMENTS_BUCKET, prefix: 'uploads/' }],
+        onObjectCreated: (bucket, key) => objectCreated(bucket, key),
         persistDir: opts.persistDir,
         topics: [LOCAL_TOPIC],
         queues: [LOCAL_INTEGRATION_QUEUE, LOCAL_NOTIFIER_FAILURES, LOCAL_CHAT_TIMER_QUEUE, LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE],
@@ -304,6 +318,22 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       LOCAL_INBOUND.bucket,
     );
     const receiveMail = host.handler(RECEIVE_MAIL_FUNCTION.name);
+    const checkAttachment = host.handler(CHECK_ATTACHMENT_FUNCTION.name);
+    objectCreated = (bucket, key) => {
+      // An asynchronous invocation, as S3's: the uploader does not wait for the check.
+      const event = {
+        Records: [
+          {
+            eventSource: 'aws:s3',
+            eventName: 'ObjectCreated:Put',
+            s3: { bucket: { name: bucket }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } },
+          },
+        ],
+      };
+      checkAttachment(event, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 }).catch((err: unknown) =>
+        log(`check-attachment failed for ${key}: ${String(err)}`),
+      );
+    };
     smtp = await startSmtp({
       port: opts.smtpPort ?? 2525,
       mailDomain: bindings.mailDomain,

@@ -22,6 +22,7 @@ import {
   functionEnvironment,
   type FunctionBindings,
   type FunctionSpec,
+  ATTACHMENT_GRANTS,
 } from '../lib/function-specs';
 import { ENV, VARIABLES, type EnvName } from '../lambdas/adapters/config';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, WRITE_ACTIONS } from '../lambdas/data/writes';
@@ -74,6 +75,7 @@ const localEnvironmentNames = (spec: FunctionBindings): string[] =>
       clients: { web: 'w', mobile: 'm' },
       replyKeys: { value: 'v' },
       inbound: { bucket: 'b', prefix: 'p' },
+      attachmentsBucket: 'attachments',
       topicArn: 't',
       push: { apns: 'a', fcm: 'f' },
       chatConnectionsUrl: 'c',
@@ -132,6 +134,12 @@ const BINDING_GRANTS: { [K in keyof Required<FunctionBindings>]: (spec: Function
       : 'sqs:SendMessage, GetQueueAttributes, GetQueueUrl on the mail queue',
   replyKeys: () => 'secretsmanager:GetSecretValue, DescribeSecret on the reply-token keyring',
   inboundBucket: () => 's3:GetObject on `<inbound bucket>/<INBOUND_PREFIX>*`',
+  attachments: (s) =>
+    s.attachments
+      ? ATTACHMENT_GRANTS[s.attachments]
+          .map((g) => `${g.actions.join(', ')} on ${g.prefixes.map((p) => `\`<attachments bucket>/${p}*\``).join(', ')}`)
+          .join('; ')
+      : undefined,
   topic: () => 'sns:Publish on the integration topic',
   clients: () => undefined, // ids are not secrets
   push: () =>

@@ -45,6 +45,8 @@ export const VARIABLES = {
   // Binding `inboundBucket`.
   INBOUND_BUCKET: 'The bucket SES stores raw inbound mail in (binding `inboundBucket`).',
   INBOUND_PREFIX: "The key prefix SES writes under; '' is valid (binding `inboundBucket`).",
+  // Binding `attachments`.
+  ATTACHMENTS_BUCKET: "The bucket of cases' files: uploads, files kept from inbound mail, quarantine (binding `attachments`).",
   // Binding `topic`.
   NOTIFY_TOPIC_ARN: 'The integration topic (binding `topic`).',
   // Binding `clients`.
@@ -141,6 +143,7 @@ export const config = {
   inboundBucket: (): string => required(ENV.INBOUND_BUCKET, 'inboundBucket'),
   /** '' is a valid (if unusual) prefix. */
   inboundPrefix: (): string => read(ENV.INBOUND_PREFIX) ?? '',
+  attachmentsBucket: (): string => required(ENV.ATTACHMENTS_BUCKET, 'attachments'),
   notifyTopicArn: (): string => required(ENV.NOTIFY_TOPIC_ARN, 'integration topic'),
   /** The app client ids; undefined without the `clients` binding (then every caller is a machine). */
   clientIds: (): { web?: string; mobile?: string } => ({ web: read(ENV.WEB_CLIENT_ID), mobile: read(ENV.MOBILE_CLIENT_ID) }),

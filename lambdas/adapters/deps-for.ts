@@ -6,6 +6,7 @@
 import { chatRepo } from '../data/chat-repo';
 import type { TableRef } from '../data/client';
 import { buildDeps, type AppDeps, type PortBuilders } from './deps';
+import { s3AttachmentFiles } from './attachment-files';
 import { config } from './config';
 import { managementConnections } from './chat-connections';
 import { sqsChatTimers } from './chat-timers';
@@ -32,6 +33,8 @@ const EVERY_PORT: PortBuilders = {
   chats: chatRepo,
   connections: () => managementConnections(),
   timers: () => sqsChatTimers(),
+  // Only functions bound to the attachments bucket have ATTACHMENTS_BUCKET.
+  files: () => s3AttachmentFiles(config.attachmentsBucket()),
 };
 
 /** Every port over one table; tests override the clock or the mailer. */

@@ -3,6 +3,7 @@
  * endpoints) for every Lambda function, local mode's containers, tests and local tools alike.
  */
 import { accessRequestRepo } from '../data/access-request-repo';
+import { attachmentRepo } from '../data/attachment-repo';
 import { caseRepo } from '../data/case-repo';
 import { defaultTable, type TableRef } from '../data/client';
 import { directoryRepo } from '../data/directory-repo';
@@ -46,6 +47,8 @@ export interface PortBuilders {
   chats?: (table: TableRef) => AppDeps['chats'];
   connections?: () => AppDeps['connections'];
   timers?: () => AppDeps['timers'];
+  /** The attachments bucket (MAIL-2, CASE-6). */
+  files?: () => Deps['files'];
 }
 
 const installed: PortBuilders = {};
@@ -104,6 +107,8 @@ export const buildDeps = (table: () => TableRef, builders: PortBuilders, overrid
     accessRequests: () => accessRequestRepo(table()),
     userAccounts: () => own('userAccounts')((email) => userIdByEmail(table(), email)),
     rateLimits: () => rateLimitRepo(table()),
+    attachments: () => attachmentRepo(table()),
+    files: () => own('files')(),
     chats: () => own('chats')(table()),
     connections: () => own('connections')(),
     timers: () => own('timers')(),

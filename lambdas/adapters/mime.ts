@@ -48,6 +48,7 @@ export const toParsedMail = (email: Email): ParsedMail => {
       size: sizeOf(a.content),
       disposition: a.disposition,
       related: a.related === true,
+      content: typeof a.content === 'string' ? new TextEncoder().encode(a.content) : new Uint8Array(a.content as ArrayBuffer),
     })),
   };
 };

@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TABLE } from './table';
 import { IdempotencyKeyTaken } from '../domain/kernel/idempotency';
 import type { IdempotencyWrite } from '../domain/kernel/ports';
-import type { AuditEvent, CaseUpdate } from '../domain/kernel/types';
+import type { AuditEvent, CaseAttachment, CaseUpdate } from '../domain/kernel/types';
 import { ALL_INDEX_ATTRIBUTES, keys } from './keys';
 
 const STORAGE_ATTRIBUTES = new Set([TABLE.partitionKey, TABLE.sortKey, TABLE.ttlAttribute, 'entity', ...ALL_INDEX_ATTRIBUTES]);
@@ -58,6 +58,11 @@ export const appendPut = (table: string, Item: Record<string, unknown>) => ({
 });
 
 export const updateItem = (u: CaseUpdate) => ({ ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u });
+export const attachmentItem = (a: CaseAttachment) => ({
+  ...keys.attachment(a.caseNumber, a.attachmentId),
+  entity: 'attachment',
+  ...a,
+});
 export const eventItem = (e: AuditEvent) => ({ ...keys.event(e.caseNumber, e.eventId), entity: 'event', ...e });
 
 /** The idempotency record as a transaction Put: the key must not be taken yet. */

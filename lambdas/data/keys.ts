@@ -98,6 +98,10 @@ export const keys = {
   reference: (referenceId: string) => ({ PK: `${REF}${referenceId}`, SK: 'REF' }),
   update: (caseNumber: string, updateId: string) => ({ PK: `${CASE}${caseNumber}`, SK: `UPDATE#${updateId}` }),
   updatePrefix: 'UPDATE#',
+  /** MAIL-2, CASE-6: a case's files, and each uploader's open attachment set, in the case's partition. */
+  attachment: (caseNumber: string, attachmentId: string) => ({ PK: `${CASE}${caseNumber}`, SK: `ATTACH#${attachmentId}` }),
+  attachmentPrefix: 'ATTACH#',
+  attachmentSet: (caseNumber: string, uploaderId: string) => ({ PK: `${CASE}${caseNumber}`, SK: `ATTSET#${uploaderId}` }),
   event: (caseNumber: string, eventId: string) => ({ PK: `${CASE}${caseNumber}`, SK: `EVENT#${eventId}` }),
   eventPrefix: 'EVENT#',
   session: (sessionId: string) => ({ PK: `${SESSION}${sessionId}`, SK: 'SESSION' }),

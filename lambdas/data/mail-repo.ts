@@ -10,7 +10,7 @@ import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { Case } from '../domain/kernel/types';
 import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
-import { appendPut, cancellation, eventItem, fromItem, ttlIn, updateItem } from './items';
+import { appendPut, attachmentItem, cancellation, eventItem, fromItem, ttlIn, updateItem } from './items';
 import { caseIndexKeys, inboundLogIndexKeys, inboundLogPartition, keys, mailKeys, userIndexKeys } from './keys';
 import { TABLE } from './table';
 
@@ -144,6 +144,7 @@ export const attach = async (ref: TableRef, a: AttachInbound) => {
           },
           ...a.updates.map((u) => appendPut(ref.table, updateItem(u))),
           ...a.events.map((e) => appendPut(ref.table, eventItem(e))),
+          ...(a.files ?? []).map((f) => appendPut(ref.table, attachmentItem(f))),
         ],
       }),
     );

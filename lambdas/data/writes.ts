@@ -120,6 +120,10 @@ export const WRITE_PATTERNS = {
   decideAccessRequest: { UpdateItem: [ACCESSREQ, USER], PutItem: [USER, CASE] },
   /** access-request-repo flagOverdue and unflag (FLAG-2). */
   flagAccessRequest: { UpdateItem: [ACCESSREQ] },
+  /** attachment-repo createUpload (MAIL-2, CASE-6): the pending file and its count in the uploader's set. */
+  createUpload: { PutItem: [CASE], UpdateItem: [CASE] },
+  /** attachment-repo settle: a checked upload becomes available or quarantined. */
+  settleAttachment: { UpdateItem: [CASE] },
   /** chat-repo putTicket (issue 12): POST /chat/tickets stores the ticket, hashed, with a TTL. */
   issueChatTicket: { PutItem: [WSTICKET] },
   /** chat-repo consumeTicket: the $connect authorizer deletes it (conditionally), so it works once. */
@@ -164,6 +168,9 @@ export const CHAT_WRITES: readonly WritePattern[] = [
   'saveCase',
   'mailIntent',
 ];
+/** The check of stored uploads, on S3's "object created" events: it settles their status. */
+export const CHECK_ATTACHMENT_WRITES: readonly WritePattern[] = ['settleAttachment'];
+
 /** The $connect authorizer: it only consumes tickets. */
 export const CHAT_AUTHORIZER_WRITES: readonly WritePattern[] = ['consumeChatTicket'];
 
@@ -237,6 +244,11 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   'request-closure': CASE_WRITE,
   'decide-closure': CASE_WRITE,
   'reopen-case': CASE_WRITE,
+  'create-attachment': CASE_ROUTE,
+  'list-attachments': CASE_ROUTE,
+  'get-attachment': CASE_ROUTE,
+  // The file's record in its case's partition.
+  'check-attachment': reads([CASE]),
   'get-case-subscription': CASE_ROUTE,
   'put-case-subscription': CASE_ROUTE,
   'delete-case-subscription': CASE_ROUTE,

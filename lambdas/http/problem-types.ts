@@ -80,6 +80,21 @@ export const PROBLEM_TYPES = {
     detail: 'The case cannot move to that status from the one it is in; `allowed` lists where it may go.',
   },
   '/problems/case-closed': { status: 409, title: 'Case closed', detail: 'A closed case takes no such request; reopen it first.' },
+  '/problems/attachment-set-full': {
+    status: 409,
+    title: 'Attachment set full',
+    detail: "At most 3 files may be attached to a case by one person within an hour (the AWS Support API's set).",
+  },
+  '/problems/attachment-pending': {
+    status: 409,
+    title: 'Attachment not ready',
+    detail: 'The file has not been uploaded yet, or its checks have not finished; try again shortly.',
+  },
+  '/problems/attachment-quarantined': {
+    status: 409,
+    title: 'Attachment quarantined',
+    detail: 'The file failed its checks (size or type); `reason` says which. It cannot be downloaded.',
+  },
   '/problems/escalation-pending': {
     status: 409,
     title: 'Escalation pending',

@@ -45,6 +45,11 @@ export interface RouteDef {
   signsReplies?: boolean;
   /** Per-user rate limits it counts against (lambdas/domain/kernel/rate-limits.ts); `mail` comes with sendsMail. */
   rateLimits?: readonly RateLimitName[];
+  /**
+   * Presigns transfers of cases' files (MAIL-2, CASE-6): the function gets the attachments binding,
+   * PutObject under uploads/ (`upload`) or GetObject on stored files (`download`).
+   */
+  files?: 'upload' | 'download';
   /** Creates or updates sign-ins (ACC-6 approvals): the function gets the userPool binding. */
   grantsAccounts?: boolean;
   summary: string;

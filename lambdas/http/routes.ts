@@ -22,6 +22,9 @@ import { route as getCase } from './routes/get-case';
 import { route as listUpdates } from './routes/list-updates';
 import { route as createUpdate } from './routes/create-update';
 import { route as getUpdate } from './routes/get-update';
+import { route as createAttachment } from './routes/create-attachment';
+import { route as listAttachments } from './routes/list-attachments';
+import { route as getAttachment } from './routes/get-attachment';
 import { route as patchCase } from './routes/patch-case';
 import { route as listHistory } from './routes/list-history';
 import { route as listCaseMail } from './routes/list-case-mail';
@@ -73,6 +76,10 @@ export const ROUTES = [
   listUpdates,
   createUpdate,
   getUpdate,
+  // A case's files (MAIL-2, CASE-6): presigned uploads and downloads.
+  createAttachment,
+  listAttachments,
+  getAttachment,
   patchCase,
   listHistory,
   listCaseMail,

@@ -113,7 +113,9 @@ export const UpdateSchema = z
     subject: str().optional(),
     body: str().optional(),
     // Restricted views list attachments by type and size only.
-    attachments: z.array(z.object({ name: str().optional(), contentType: str(), size: z.number() })),
+    attachments: z.array(
+      z.object({ attachmentId: str().optional(), name: str().optional(), contentType: str(), size: z.number() }),
+    ),
     createdAt: str(),
     // MAIL-2: an email update whose new text could not be told from its history carries the whole
     // text; the portal shows it collapsed.

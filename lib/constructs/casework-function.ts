@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import { TABLE } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type ReadGrant, type WritePattern } from '../../lambdas/data/writes';
 import { ENV } from '../../lambdas/adapters/config';
-import { allFunctionSpecs, FIXED_ENVIRONMENT, portModulesOf, type FunctionBindings } from '../function-specs';
+import { allFunctionSpecs, ATTACHMENT_GRANTS, FIXED_ENVIRONMENT, portModulesOf, type FunctionBindings } from '../function-specs';
 import { acknowledgeWildcardResources } from './nag';
 import type { Stage } from '../stage';
 import { BUNDLING } from './bundling';
@@ -39,6 +39,8 @@ export interface BindingTargets {
   readonly clients?: { web: string; mobile: string };
   readonly replyKeys?: secretsmanager.ISecret;
   readonly inbound?: { bucket: s3.IBucket; prefix: string };
+  /** Cases' files (MAIL-2, CASE-6). */
+  readonly attachments?: s3.IBucket;
   readonly topic?: sns.ITopic;
   /** SNS platform application ARNs (NOTE-1); '' for a platform the deployment does not offer. */
   readonly push?: { apns: string; fcm: string };
@@ -151,6 +153,7 @@ export class CaseworkFunction extends NodejsFunction {
       const inbound = need(targets.inbound, 'inbound');
       this.bindInboundBucket(inbound.bucket, inbound.prefix);
     }
+    if (spec.attachments) this.bindAttachments(need(targets.attachments, 'attachments'), spec.attachments);
     if (spec.topic) this.bindTopic(need(targets.topic, 'topic'));
     if (spec.push) this.bindPush(need(targets.push, 'push'));
     if (spec.connections) this.bindConnections(need(targets.connections, 'connections'));
@@ -344,6 +347,29 @@ export class CaseworkFunction extends NodejsFunction {
       [bucket.arnForObjects(`${prefix}*`)],
       'Object keys are SES message ids, unknown in advance: GetObject on the one prefix SES writes under, ' +
         'no List, no Put, no other key of the bucket.',
+    );
+    return this;
+  }
+
+  /**
+   * Cases' files (MAIL-2, CASE-6): ATTACHMENTS_BUCKET, and exactly the mode's actions on its key
+   * prefixes (ATTACHMENT_GRANTS): no List, no other prefix. The presigned URLs the function hands
+   * out are signed with these credentials, so they can do no more.
+   */
+  public bindAttachments(bucket: s3.IBucket, mode: NonNullable<FunctionBindings['attachments']>): this {
+    this.addEnvironment(ENV.ATTACHMENTS_BUCKET, bucket.bucketName);
+    const resources: string[] = [];
+    for (const grant of ATTACHMENT_GRANTS[mode]) {
+      const arns = grant.prefixes.map((p) => bucket.arnForObjects(`${p}*`));
+      resources.push(...arns);
+      this.addToRolePolicy(new iam.PolicyStatement({ actions: [...grant.actions], resources: arns }));
+    }
+    bucket.encryptionKey?.grantEncryptDecrypt(this);
+    acknowledgeWildcardResources(
+      this.role!,
+      [...new Set(resources)],
+      "Object keys carry ids made per file: the binding's actions on its key prefixes of the one attachments bucket, " +
+        'no List, no other prefix.',
     );
     return this;
   }

@@ -30,6 +30,8 @@ export interface CaseworkHttpApiProps {
   readonly push?: { apns: string; fcm: string };
   /** Issue 23: the mail queue the access-request routes queue their notices on. */
   readonly mailQueue?: BindingTargets['mailQueue'];
+  /** Cases' files (MAIL-2, CASE-6): the routes that presign uploads and downloads. */
+  readonly attachments?: BindingTargets['attachments'];
   /** @default the stage throttle in STAGE_CONFIG (lib/stage.ts) */
   readonly throttle?: apigw.ThrottleSettings;
   /** @default ROUTES, the route table; tests pass others to reach cases it does not have yet */
@@ -126,6 +128,7 @@ export class CaseworkHttpApi extends Construct {
         push: props.push ?? { apns: '', fcm: '' },
         userPool: identity.userPool,
         mailQueue: props.mailQueue,
+        attachments: props.attachments,
       });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',

@@ -18,6 +18,8 @@ export interface CaseworkInboundMailProps {
   /** Replies arrive at case+<token>@<mailDomain>; the domain needs an MX record to SES inbound. */
   readonly mailDomain: string;
   readonly replyKeys: secretsmanager.ISecret;
+  /** Where the files of attached mail are kept (MAIL-2). */
+  readonly attachments: s3.IBucket;
   /** @default 'inbound/' */
   readonly prefix?: string;
   /** How long raw messages are kept (MAIL-2 keeps them; the update holds the text). @default dev 30 days, prod 2 years */
@@ -153,6 +155,7 @@ export class CaseworkInboundMail extends Construct {
       mailDomain: props.mailDomain,
       replyKeys: props.replyKeys,
       inbound: { bucket: this.bucket, prefix: this.prefix },
+      attachments: props.attachments,
     });
     Validations.of(this.receiveMail).acknowledge({
       id: 'Serverless-LambdaDLQ',

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Stage } from '../stage';
+import { CaseworkAttachments } from '../constructs/attachments';
 import { ChatApi } from '../constructs/chat-api';
 import { CaseworkHttpApi } from '../constructs/http-api';
 import { CaseworkIdentity } from '../constructs/identity';
@@ -87,6 +88,8 @@ export class AppStack extends Stack {
   public readonly mailIdentity?: MailIdentity;
   /** Issue 23: the mail queue, its consumer, dead-letter queue and alarm. */
   public readonly mail: MailQueue;
+  /** Cases' files (MAIL-2, CASE-6): the bucket and the check of uploads. */
+  public readonly attachments: CaseworkAttachments;
 
   public constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -121,6 +124,12 @@ export class AppStack extends Stack {
     });
     const mailQueue = { queue: this.mail.queue, retry: this.mail.retry };
 
+    this.attachments = new CaseworkAttachments(this, 'Attachments', {
+      stage: props.stage,
+      table: props.table,
+      corsOrigins: props.corsOrigins ?? [props.portalOrigin],
+    });
+
     this.httpApi = new CaseworkHttpApi(this, 'Http', {
       stage: props.stage,
       table: props.table,
@@ -131,6 +140,7 @@ export class AppStack extends Stack {
       replyKeys: this.replyKeys,
       push: props.push,
       mailQueue,
+      attachments: this.attachments.bucket,
     });
 
     this.schedules = new Schedules(this, 'Schedules', {
@@ -145,6 +155,7 @@ export class AppStack extends Stack {
       table: props.table,
       mailDomain: props.mailDomain,
       replyKeys: this.replyKeys,
+      attachments: this.attachments.bucket,
     });
 
     this.notifier = new Notifier(this, 'Notifier', {

@@ -345,6 +345,7 @@ describe('local functions: one container per function, with exactly its environm
     clients: { web: 'casework-web', mobile: 'casework-mobile' },
     replyKeys: { value: '{}' },
     inbound: { bucket: 'b', prefix: 'p/' },
+    attachmentsBucket: 'a',
     topicArn: 'arn:aws:sns:eu-west-1:000000000000:t',
     push: { apns: '', fcm: '' },
     chatConnectionsUrl: 'http://127.0.0.1:1',

@@ -30,6 +30,7 @@ export const TEST_BINDINGS: BindingValues = {
   clients: { web: 'casework-web', mobile: 'casework-mobile' },
   replyKeys: { value: JSON.stringify({ current: 't1', keys: { t1: Buffer.alloc(32, 7).toString('base64') } }) },
   inbound: { bucket: 'casework-inbound-test', prefix: 'inbound/' },
+  attachmentsBucket: 'casework-attachments-test',
   topicArn: 'arn:aws:sns:eu-west-1:000000000000:casework-test',
   push: {
     apns: 'arn:aws:sns:eu-west-1:000000000000:app/APNS/casework-test',

@@ -1,6 +1,6 @@
 /** What cases need from outside: the case repository and the waiting index. */
 import type { IdempotencyRecord, IdempotencyWrite, Page, PageRequest } from '../kernel/ports';
-import type { AuditEvent, Case, CaseKind, CaseUpdate, Severity, Status } from '../kernel/types';
+import type { AuditEvent, Case, CaseAttachment, CaseKind, CaseUpdate, Severity, Status } from '../kernel/types';
 import type { MailJob } from '../mail/ports';
 
 export interface CaseFilter {
@@ -66,4 +66,43 @@ export interface WaitingRepo {
   dueCases(before: string, page: PageRequest): Promise<Page<Case>>;
   /** Flags the case if it is still in the same waiting period and unflagged; false otherwise. */
   flagNeedsAction(c: Case, at: string, event: AuditEvent): Promise<boolean>;
+}
+
+/** A case's files (MAIL-2, CASE-6): their records in the case's partition. */
+export interface AttachmentRepo {
+  /**
+   * Records a pending upload and counts it into the uploader's open attachment set on the case
+   * (at most `max` files in a set opened after `since`), in one transaction: 'set-full' when the
+   * set already holds `max`.
+   */
+  createUpload(a: CaseAttachment, set: { max: number; since: string; now: string }): Promise<'created' | 'set-full'>;
+  getAttachment(caseNumber: string, attachmentId: string): Promise<CaseAttachment | undefined>;
+  listAttachments(caseNumber: string, opts: { publicOnly: boolean }, page: PageRequest): Promise<Page<CaseAttachment>>;
+  /** Moves a pending attachment to its checked status; false when it is no longer pending. */
+  settle(
+    caseNumber: string,
+    attachmentId: string,
+    to: { status: 'available' | 'quarantined'; reason?: string; key: string; checkedAt: string },
+  ): Promise<boolean>;
+}
+
+/** What the checks read of a stored object: its size, its stored type and its first bytes. */
+export interface StoredObject {
+  size: number;
+  contentType?: string;
+  head: Uint8Array;
+}
+
+/** The attachments bucket (S3): presigned URLs, the object a check reads, quarantine. */
+export interface AttachmentFiles {
+  /** A presigned PUT that S3 accepts only with exactly this Content-Type and Content-Length. */
+  uploadUrl(key: string, o: { contentType: string; size: number; expiresInSeconds: number }): Promise<string>;
+  /** A presigned GET whose answer is a download (`Content-Disposition: attachment`) under this name. */
+  downloadUrl(key: string, o: { fileName: string; contentType: string; expiresInSeconds: number }): Promise<string>;
+  /** Undefined when there is no such object. */
+  inspect(key: string, headBytes: number): Promise<StoredObject | undefined>;
+  /** Moves the object to the quarantine prefix; returns its new key. */
+  quarantine(key: string): Promise<string>;
+  /** Stores a file kept from inbound mail. */
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
 }

@@ -5,7 +5,7 @@
  * repositories over DynamoDB, lambdas/adapters the rest; tests pass their own.
  */
 import type { AccessRequestRepo, DirectoryRepo, FavoriteRepo, SessionRepo, UserAccounts } from '../access/ports';
-import type { CaseRepo, WaitingRepo } from '../cases/ports';
+import type { AttachmentFiles, AttachmentRepo, CaseRepo, WaitingRepo } from '../cases/ports';
 import type { Clock, Ids, RateLimitStore } from './ports';
 import type { MailLogRepo, MailQueue, MailRepo, Mailer, MimeParser, OutboxRepo, ReplyKeyring } from '../mail/ports';
 import type { MonitoringRepo } from '../monitoring/ports';
@@ -40,4 +40,7 @@ export interface Deps {
   /** ACC-6: the sign-in directory (Cognito in AWS; locally the directory itself). */
   userAccounts: UserAccounts;
   rateLimits: RateLimitStore;
+  /** MAIL-2, CASE-6: a case's files, and the bucket that holds them. */
+  attachments: AttachmentRepo;
+  files: AttachmentFiles;
 }

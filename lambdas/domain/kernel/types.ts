@@ -189,6 +189,36 @@ export interface Attachment {
   contentType: string;
   size: number;
   key?: string;
+  /** A stored attachment (lambdas/domain/cases/attachments.ts): downloadable by this id. */
+  attachmentId?: string;
+}
+
+/**
+ * A file of a case (MAIL-2, CASE-6): uploaded through a presigned URL, or kept from an inbound
+ * mail. `pending` until the stored object has passed the checks (its size and its first bytes
+ * against the declared type), then `available`, else `quarantined` with the reason; no malware
+ * scanner runs here (docs/attachments.md says what a deployment plugs in).
+ */
+export interface CaseAttachment {
+  caseNumber: string;
+  attachmentId: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  /** The visibility of the update it belongs to; an upload is public unless staff made it internal. */
+  visibility: Visibility;
+  source: 'upload' | 'email';
+  /** The update it came with (email). */
+  updateId?: string;
+  uploaderId: string;
+  uploaderName: string;
+  uploaderKind: 'customer' | 'staff';
+  status: 'pending' | 'available' | 'quarantined';
+  reason?: string;
+  /** Where the object is kept (the attachments bucket); Casework's business, never shown. */
+  key: string;
+  createdAt: string;
+  checkedAt?: string;
 }
 
 export interface CaseUpdate {

@@ -16,7 +16,7 @@ import type { MonitoringNotice, NotificationEvent } from '../notifications/notif
 import type { Device, InboxItem } from '../notifications/ports';
 import type { InboundRecord, CaseMail } from '../mail/ports';
 import type { ShortfallView } from '../access/ports';
-import type { AccessRequest, Attachment, AuditEvent, Case, CaseUpdate, Escalation, Level, Org } from './types';
+import type { AccessRequest, Attachment, AuditEvent, Case, CaseAttachment, CaseUpdate, Escalation, Level, Org } from './types';
 
 /** An organisation as GET /accounts shows it, with the caller's own level and subscription. */
 export interface AccountRecord extends Org {
@@ -24,6 +24,12 @@ export interface AccountRecord extends Org {
   level?: Level;
   /** The caller's own choice of categories (NOTE-2), on GET /accounts/{orgId} for Designated Contacts. */
   subscription?: { newEscalations: boolean; newCritical: boolean; newHigh: boolean; cloudIncidents: boolean };
+}
+
+/** A file with the short-lived link that downloads it. */
+export interface AttachmentDownload extends CaseAttachment {
+  downloadUrl: string;
+  expiresAt: string;
 }
 
 /** One favorite of GET /favorites (LIST-5) with what it points at, if the caller may still see it. */
@@ -53,6 +59,10 @@ export interface ViewKinds {
   /** A row of GET /cases/{n}/updates. */
   updateRow: CaseUpdate;
   attachment: Attachment;
+  /** A file of the case: a row of GET /cases/{n}/attachments and the answer to an upload (MAIL-2, CASE-6). */
+  caseAttachment: CaseAttachment;
+  /** GET /cases/{n}/attachments/{id}: the file with its presigned download link. */
+  attachmentDownload: AttachmentDownload;
   /** An event of GET /cases/{n}/history (CASE-9). */
   historyEvent: AuditEvent;
   /** A row of GET /admin/inbound-mail (MAIL-4): the sender and subject are personal data. */
@@ -106,7 +116,7 @@ interface ViewSpec<T> {
 
 /** Customer people are personal data; vendor staff and the system are not the customer's. */
 const unlessCustomer =
-  (kindField: 'authorKind' | 'actorKind') =>
+  (kindField: 'authorKind' | 'actorKind' | 'uploaderKind') =>
   (value: unknown, whole: unknown): unknown =>
     (whole as Record<string, unknown>)[kindField] === 'customer' ? undefined : value;
 
@@ -160,9 +170,44 @@ export const UPDATE_RESTRICTED = {
 
 /** An attachment's name is personal data (it is whatever the customer called the file). */
 export const ATTACHMENT_RESTRICTED = {
+  attachmentId: 'keep',
   contentType: 'keep',
   size: 'keep',
 } as const satisfies AllowList<Attachment>;
+
+/**
+ * A file of a case: its name and its contents are personal data (PRIV-1), so a restricted caller
+ * sees that it exists, its type, size and status, and gets no link. Where it is kept (`key`)
+ * leaves for nobody.
+ */
+export const CASE_ATTACHMENT_RESTRICTED = {
+  attachmentId: 'keep',
+  caseNumber: 'keep',
+  contentType: 'keep',
+  size: 'keep',
+  visibility: 'keep',
+  source: 'keep',
+  updateId: 'keep',
+  uploaderId: unlessCustomer('uploaderKind'),
+  uploaderName: unlessCustomer('uploaderKind'),
+  uploaderKind: 'keep',
+  status: 'keep',
+  reason: 'keep',
+  createdAt: 'keep',
+  checkedAt: 'keep',
+} as const satisfies AllowList<CaseAttachment>;
+const CASE_ATTACHMENT_FULL = {
+  ...CASE_ATTACHMENT_RESTRICTED,
+  fileName: 'keep',
+  uploaderId: 'keep',
+  uploaderName: 'keep',
+} as const satisfies AllowList<CaseAttachment>;
+export const ATTACHMENT_DOWNLOAD_RESTRICTED = CASE_ATTACHMENT_RESTRICTED satisfies AllowList<AttachmentDownload>;
+const ATTACHMENT_DOWNLOAD_FULL = {
+  ...CASE_ATTACHMENT_FULL,
+  downloadUrl: 'keep',
+  expiresAt: 'keep',
+} as const satisfies AllowList<AttachmentDownload>;
 
 /** Audited fields whose from and to carry no personal data; any other field shows only its name. */
 export const HISTORY_VALUES_SHOWN: readonly string[] = [
@@ -470,6 +515,8 @@ export const RESTRICTED = {
   update: UPDATE_RESTRICTED,
   updateRow: UPDATE_RESTRICTED,
   attachment: ATTACHMENT_RESTRICTED,
+  caseAttachment: CASE_ATTACHMENT_RESTRICTED,
+  attachmentDownload: ATTACHMENT_DOWNLOAD_RESTRICTED,
   historyEvent: HISTORY_EVENT_RESTRICTED,
   inboundMail: INBOUND_MAIL_RESTRICTED,
   account: ACCOUNT_RESTRICTED,
@@ -522,6 +569,12 @@ const VIEWS: { readonly [K in ViewKind]: ViewSpec<ViewKinds[K]> } = {
   update: { restricted: RESTRICTED.update, customer: customerUpdate, marked: true },
   updateRow: { restricted: RESTRICTED.updateRow, full: updateRow, customer: customerUpdateRow, marked: true },
   attachment: { restricted: RESTRICTED.attachment, marked: false },
+  caseAttachment: { restricted: RESTRICTED.caseAttachment, full: (a) => pick(a, CASE_ATTACHMENT_FULL), marked: true },
+  attachmentDownload: {
+    restricted: RESTRICTED.attachmentDownload,
+    full: (a) => pick(a, ATTACHMENT_DOWNLOAD_FULL),
+    marked: true,
+  },
   historyEvent: { restricted: RESTRICTED.historyEvent, marked: true },
   inboundMail: { restricted: RESTRICTED.inboundMail, full: inboundRow, marked: true },
   account: { restricted: RESTRICTED.account, full: (a) => pick(a, ACCOUNT_RESTRICTED), marked: true },

@@ -17,6 +17,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { customerResponse, type Actor } from '../cases/case-changes';
+import { keepMailFiles, type MailFileRecord } from '../cases/attachments';
 import { replyText } from './email-text';
 import { forbidden } from '../kernel/errors';
 import { resolveCaller } from '../kernel/caller';
@@ -28,7 +29,7 @@ import type { Deps } from '../kernel/deps';
 import type { HeldReply, InboundRecord, ParsedMail, MailJob } from './ports';
 import type { Page, PageRequest } from '../kernel/ports';
 import { tokenFromAddress, verifyReplyToken } from './reply-token';
-import type { AuditEvent, Case, CaseUpdate, Org } from '../kernel/types';
+import type { AuditEvent, Case, CaseAttachment, CaseUpdate, Org } from '../kernel/types';
 import { renderFor } from '../kernel/rendered';
 import { viewFor, type View } from '../kernel/views';
 
@@ -448,7 +449,13 @@ const processClaimed = async (
     return recordOnce(deps, { ...base, ...onCase, outcome: 'held', reason, held: content, replied }, claimId);
   }
 
-  const res = await attachReply(deps, c, caller, content, { ...base, ...onCase }, { claimId });
+  // MAIL-2: the files are stored before the update that lists them is written.
+  const kept = await keepMailFiles(deps, {
+    caseNumber: c.caseNumber,
+    fingerprint: content.contentHash,
+    files: m.attachments.slice(0, content.attachments.length),
+  });
+  const res = await attachReply(deps, c, caller, content, { ...base, ...onCase }, { claimId }, kept);
   if (res === 'closed') {
     const replied = await answerOnce(deps, m, from, 'case-closed', envelope.receivedAt, c.caseNumber);
     return reject('case-closed', { ...onCase, replied });
@@ -474,6 +481,7 @@ const attachReply = async (
   content: HeldReply,
   record: InboundRecord,
   claim: { claimId: string } | { releasedBy: Actor; at: string },
+  kept: readonly (MailFileRecord | undefined)[] = [],
 ): Promise<AttachResult> => {
   const staff = staffOf(sender) !== undefined;
   const actor: Actor = { id: sender.id, name: sender.user?.name ?? record.from ?? '', kind: staff ? 'staff' : 'customer' };
@@ -496,9 +504,19 @@ const attachReply = async (
       ...(content.textQuality ? { textQuality: content.textQuality } : {}),
       fullText: content.fullText,
       rawKey: record.rawKey,
-      attachments: content.attachments,
+      attachments: content.attachments.map((a, i) => (kept[i] ? { ...a, attachmentId: kept[i].attachmentId } : a)),
       createdAt: at,
     };
+    const files: CaseAttachment[] = kept
+      .filter((k) => k !== undefined)
+      .map((k) => ({
+        ...k,
+        updateId: update.updateId,
+        uploaderId: actor.id,
+        uploaderName: actor.name,
+        uploaderKind: staff ? 'staff' : 'customer',
+        createdAt: at,
+      }));
     // CASE-4, CASE-8: a customer's reply moves a waiting case back to open and clears needs-action.
     const change =
       !staff && WAITING_STATES.includes(c.status)
@@ -538,6 +556,7 @@ const attachReply = async (
       expectedVersion: c.version,
       updates: change.updates ?? [update],
       events: [...(change.events ?? []), ...released],
+      files,
     });
     if (res.result === 'attached') return { outcome: 'attached', caseNumber: c.caseNumber, updateId: update.updateId };
     if (res.result === 'duplicate') return { outcome: 'duplicate', of: res.of };

@@ -1,7 +1,7 @@
 /** What mail needs from outside (the mailer, MIME parsing, the inbound store, the outbox, the mail queue and log) and the mail it moves. */
 import type { Page, PageRequest } from '../kernel/ports';
 import type { Rendered } from '../kernel/rendered';
-import type { AuditEvent, Case, CaseUpdate, Status } from '../kernel/types';
+import type { AuditEvent, Case, CaseAttachment, CaseUpdate, Status } from '../kernel/types';
 import type { NotificationEvent } from '../notifications/notifications';
 import type { Reason } from '../notifications/ports';
 
@@ -112,6 +112,8 @@ export interface ParsedAttachment {
   disposition: string | null;
   /** Referenced from the HTML by Content-ID (an inline image). */
   related: boolean;
+  /** The file's bytes (MAIL-2 keeps them downloadable). */
+  content?: Uint8Array;
 }
 
 /** What the domain reads of an inbound message, whatever MIME library produced it. */
@@ -191,6 +193,8 @@ export interface AttachInbound {
   expectedVersion: number;
   updates: CaseUpdate[];
   events: AuditEvent[];
+  /** MAIL-2: the files of the message kept downloadable, recorded with the update. */
+  files?: CaseAttachment[];
   /** A staff release of a held message: the record must still be `held` (not a live claim). */
   releasing?: boolean;
 }

@@ -1,0 +1,107 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CHECK_ATTACHMENT_FUNCTION } from '../function-specs';
+import type { Stage } from '../stage';
+import { CaseworkFunction } from './casework-function';
+
+export interface CaseworkAttachmentsProps {
+  readonly stage: Stage;
+  readonly table: dynamodb.ITable;
+  /** Browsers PUT and GET the presigned URLs from these origins (the portal's). */
+  readonly corsOrigins: readonly string[];
+}
+
+/**
+ * Cases' files (MAIL-2, CASE-6): one bucket, keys per case (uploads/<case>/<id>, mail/<case>/<id>,
+ * quarantine/…). Browsers upload and download through presigned URLs that the route functions
+ * sign with their own narrow grants; S3's "object created" event under uploads/ invokes the check
+ * that settles each upload `available` or `quarantined`.
+ */
+export class CaseworkAttachments extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly accessLogs: s3.Bucket;
+  public readonly checkAttachment: CaseworkFunction;
+  public readonly deadLetters: sqs.Queue;
+
+  public constructor(scope: Construct, id: string, props: CaseworkAttachmentsProps) {
+    super(scope, id);
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(props.stage === 'prod' ? 400 : 30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the attachments bucket; logging it into itself would loop.',
+    });
+
+    // Customers' files are data: kept when the app stack goes, in every stage.
+    this.bucket = new s3.Bucket(this, 'Files', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'files/',
+      cors: [
+        {
+          allowedOrigins: [...props.corsOrigins],
+          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+          // The presigned PUT signs Content-Type; Content-Length is the browser's own.
+          allowedHeaders: ['content-type'],
+          exposedHeaders: ['etag'],
+          maxAge: 3000,
+        },
+      ],
+      lifecycleRules: [
+        // Uploads are single PUTs; a multipart upload someone began with the bucket's grants is cleared.
+        { id: 'abandoned-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Quarantined files are kept for a look, then go.
+        { id: 'quarantine', prefix: 'quarantine/', expiration: Duration.days(30) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.deadLetters = new sqs.Queue(this, 'CheckFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(this.deadLetters).acknowledge({
+        id: rule,
+        reason: 'This queue is itself the dead-letter destination of check-attachment; nothing consumes it automatically.',
+      });
+    }
+
+    this.checkAttachment = new CaseworkFunction(this, 'CheckAttachment', {
+      stage: props.stage,
+      module: CHECK_ATTACHMENT_FUNCTION.module,
+      description: 'MAIL-2, CASE-6: S3 object created under uploads/ -> check size and type -> available or quarantined',
+      timeout: Duration.seconds(30),
+      onFailure: new destinations.SqsDestination(this.deadLetters),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    }).bind(CHECK_ATTACHMENT_FUNCTION, { table: props.table, attachments: this.bucket });
+    Validations.of(this.checkAttachment).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Failed invocations go to the on-failure destination (CheckFailures, with the error), the ' +
+        'successor of DeadLetterConfig for asynchronous invocations, which this rule does not recognise.',
+    });
+
+    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.checkAttachment), {
+      prefix: 'uploads/',
+    });
+  }
+}
