@@ -262,6 +262,30 @@ export const MATRIX: Record<string, Row> = {
     mixed: '201 403 404 404',
     partial: '403 201 404 404',
   },
+  // MAIL-2, CASE-6: attaching a file is writing to the case, as posting an update is (US staff on
+  // an EU/EEA case: 403, PRIV-1); reading files is reading the case. A restricted reader's
+  // download carries no link (checked on the body).
+  'POST /cases/{caseNumber}/attachments': {
+    ...caseRead,
+    rita: '403 403 403 403',
+    uma: '403 403 403 403',
+    lapsed: '403 403 403 403',
+    dana: '201 404 404 404',
+    dave: '201 404 404 404',
+    greta: '404 201 404 404',
+    fred: '404 404 201 404',
+    paula: '404 404 404 201',
+    alice: '201 403 201 201',
+    mona: '201 403 201 201',
+    eric: '201 201 201 201',
+    adam: '201 201 201 201',
+    aliceMobile: '201 403 404 201',
+    adamMobile: '201 201 404 201',
+    mixed: '201 403 404 404',
+    partial: '403 201 404 404',
+  },
+  'GET /cases/{caseNumber}/attachments': caseRead,
+  'GET /cases/{caseNumber}/attachments/{attachmentId}': caseRead,
   'PATCH /cases/{caseNumber}': staffOnly({
     alice: '200 403 200 200',
     mona: '200 403 200 200',

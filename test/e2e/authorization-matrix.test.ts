@@ -61,6 +61,8 @@ const bodyFor = (route: RouteDef, persona: Persona, target?: Target): unknown =>
     }
     case 'POST /cases/{caseNumber}/updates':
       return { body: `matrix ${persona}` };
+    case 'POST /cases/{caseNumber}/attachments':
+      return { fileName: `matrix-${persona}.txt`, contentType: 'text/plain', size: 10 };
     case 'PATCH /cases/{caseNumber}':
       return { subStatus: `checked by ${persona}` };
     case 'POST /cases/{caseNumber}/escalation':
@@ -135,6 +137,8 @@ interface TargetCase {
   caseNumber: string;
   publicUpdateId: string;
   internalUpdateId: string;
+  /** A public file eric uploaded, checked and available (the attachment routes only). */
+  attachmentId?: string;
 }
 type Targets = Record<Target, TargetCase>;
 /** For the routes without a case in their path (lists, search) and the internal-update check. */
@@ -190,6 +194,28 @@ const openerFor = (t: Target): string => {
   return who;
 };
 
+/** eric uploads a public file to the case through its presigned URL; resolves once it is available. */
+const uploadedFile = async (n: string): Promise<string> => {
+  const bytes = new TextEncoder().encode('matrix file');
+  const asked = await must(
+    'upload',
+    201,
+    as('eric@vendor.example', 'POST', `/cases/${n}/attachments`, {
+      fileName: 'matrix.txt',
+      contentType: 'text/plain',
+      size: bytes.byteLength,
+    }),
+  );
+  const put = await fetch(asked.uploadUrl as string, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: bytes });
+  if (put.status !== 200) throw new Error(`upload PUT: ${put.status}`);
+  for (let i = 0; i < 100; i++) {
+    const got = await as('eric@vendor.example', 'GET', `/cases/${n}/attachments/${asked.attachmentId as string}`);
+    if (got.status === 200) return asked.attachmentId as string;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`file of case ${n} never became available`);
+};
+
 /** One fresh open case per organisation, opened by staff for its contact, with eric's public and internal update. */
 const freshTargets = async (key: string): Promise<Targets> => {
   const out = {} as Targets;
@@ -226,6 +252,7 @@ const freshTargets = async (key: string): Promise<Targets> => {
     if (key === 'POST /cases/{caseNumber}/reopen')
       await must(`close ${t}`, 200, as('eric@vendor.example', 'PATCH', `/cases/${n}`, { status: 'closed' }));
     out[t] = { caseNumber: n, publicUpdateId: pub.updateId as string, internalUpdateId: internal.updateId as string };
+    if (key.startsWith('GET /cases/{caseNumber}/attachments')) out[t].attachmentId = await uploadedFile(n);
   }
   return out;
 };
@@ -388,6 +415,15 @@ const bodyIssue = (
     }
     case 'GET /cases/{caseNumber}/updates/{updateId}':
       return body.updateId === target!.publicUpdateId ? undefined : 'another update';
+    case 'GET /cases/{caseNumber}/attachments': {
+      const listed = ((body.items as { attachmentId: string }[]) ?? []).map((x) => x.attachmentId);
+      return listed.includes(target!.attachmentId!) ? undefined : 'file missing';
+    }
+    case 'GET /cases/{caseNumber}/attachments/{attachmentId}':
+      if (body.attachmentId !== target!.attachmentId) return 'another file';
+      // PRIV-1: a restricted view carries neither the name nor a link.
+      if (body.restricted) return body.downloadUrl || body.fileName ? 'restricted view with a link' : undefined;
+      return typeof body.downloadUrl === 'string' ? undefined : 'no link';
     case 'internal':
       return body.updateId === target!.internalUpdateId && body.visibility === 'internal' ? undefined : 'not the internal update';
     default:
@@ -450,7 +486,11 @@ describe('authorization matrix', () => {
           row,
           persona,
           () => targets,
-          (tc) => route.path.replace('{caseNumber}', tc.caseNumber).replace('{updateId}', tc.publicUpdateId),
+          (tc) =>
+            route.path
+              .replace('{caseNumber}', tc.caseNumber)
+              .replace('{updateId}', tc.publicUpdateId)
+              .replace('{attachmentId}', tc.attachmentId ?? 'none'),
         );
         return;
       }

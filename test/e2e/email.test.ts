@@ -108,6 +108,33 @@ describe('email, end to end in local mode', () => {
     expect(JSON.stringify(full.body)).toContain('ivr-flow.json');
   });
 
+  it("MAIL-2: the reply's attachment is kept and downloads through the case's attachments", async () => {
+    const listed = await api('rita@acme.example', `/cases/${caseNumber}/attachments`);
+    expect(listed.status).toBe(200);
+    const files = listed.body.items as {
+      attachmentId: string;
+      fileName: string;
+      source: string;
+      status: string;
+      updateId: string;
+    }[];
+    expect(files).toEqual([
+      expect.objectContaining({
+        fileName: 'ivr-flow.json',
+        source: 'email',
+        status: 'available',
+        contentType: 'application/json',
+      }),
+    ]);
+    // The update lists the file by the same id.
+    const update = await api('rita@acme.example', `/cases/${caseNumber}/updates/${files[0]!.updateId}`);
+    expect(update.body.attachments).toEqual([expect.objectContaining({ attachmentId: files[0]!.attachmentId })]);
+    const got = await api('rita@acme.example', `/cases/${caseNumber}/attachments/${files[0]!.attachmentId}`);
+    expect(got.status).toBe(200);
+    const file = await fetch(got.body.downloadUrl as string);
+    expect(await file.text()).toBe('{"flow":"main"}');
+  });
+
   it('MAIL-4, MAIL-5: staff see every inbound message with its outcome; the same message again is a duplicate', async () => {
     const replyTo = /case\+[a-z0-9-]+@casework\.test/.exec(sent.replyTo.join(' '))![0];
     const raw =
