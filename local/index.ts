@@ -320,15 +320,12 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     const receiveMail = host.handler(RECEIVE_MAIL_FUNCTION.name);
     const checkAttachment = host.handler(CHECK_ATTACHMENT_FUNCTION.name);
     objectCreated = (bucket, key) => {
-      // An asynchronous invocation, as S3's: the uploader does not wait for the check.
+      // As EventBridge invokes it in AWS: asynchronously, the uploader does not wait for the check.
       const event = {
-        Records: [
-          {
-            eventSource: 'aws:s3',
-            eventName: 'ObjectCreated:Put',
-            s3: { bucket: { name: bucket }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } },
-          },
-        ],
+        source: 'aws.s3',
+        'detail-type': 'Object Created',
+        time: new Date().toISOString(),
+        detail: { bucket: { name: bucket }, object: { key } },
       };
       checkAttachment(event, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 }).catch((err: unknown) =>
         log(`check-attachment failed for ${key}: ${String(err)}`),

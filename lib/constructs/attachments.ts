@@ -1,8 +1,9 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CHECK_ATTACHMENT_FUNCTION } from '../function-specs';
@@ -20,13 +21,14 @@ export interface CaseworkAttachmentsProps {
  * Cases' files (MAIL-2, CASE-6): one bucket, keys per case (uploads/<case>/<id>, mail/<case>/<id>,
  * quarantine/…). Browsers upload and download through presigned URLs that the route functions
  * sign with their own narrow grants; S3's "object created" event under uploads/ invokes the check
- * that settles each upload `available` or `quarantined`.
+ * that settles each upload `available` or `quarantined` (through EventBridge).
  */
 export class CaseworkAttachments extends Construct {
   public readonly bucket: s3.Bucket;
   public readonly accessLogs: s3.Bucket;
   public readonly checkAttachment: CaseworkFunction;
   public readonly deadLetters: sqs.Queue;
+  public readonly uploaded: events.Rule;
 
   public constructor(scope: Construct, id: string, props: CaseworkAttachmentsProps) {
     super(scope, id);
@@ -100,8 +102,25 @@ export class CaseworkAttachments extends Construct {
         'successor of DeadLetterConfig for asynchronous invocations, which this rule does not recognise.',
     });
 
-    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.checkAttachment), {
-      prefix: 'uploads/',
+    // S3 reports stored objects to EventBridge (a property of the bucket itself, no custom
+    // resource); a rule sends those under uploads/ to the check.
+    (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
+    this.uploaded = new events.Rule(this, 'UploadStored', {
+      description: 'MAIL-2, CASE-6: an object stored under uploads/ of the attachments bucket -> check-attachment',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: [{ prefix: 'uploads/' }] } },
+      },
+      targets: [
+        new targets.LambdaFunction(this.checkAttachment, {
+          deadLetterQueue: this.deadLetters,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
     });
   }
 }

@@ -11,6 +11,7 @@ import {
   CHAT_AUTHORIZER_FUNCTION,
   CHAT_SOCKET_FUNCTION,
   CHAT_TIMER_FUNCTION,
+  CHECK_ATTACHMENT_FUNCTION,
   httpFunctionSpecs,
   NOTIFIER_FUNCTION,
   SEND_MAIL_FUNCTION,
@@ -31,6 +32,7 @@ describe.each(['dev', 'prod'] as const)('function environments (%s)', (stage) =>
     specs.set(logicalId(b().appStack.chat.authorizerFunction), CHAT_AUTHORIZER_FUNCTION.name);
     specs.set(logicalId(b().appStack.chat.socketFunction), CHAT_SOCKET_FUNCTION.name);
     specs.set(logicalId(b().appStack.chat.timerFunction), CHAT_TIMER_FUNCTION.name);
+    specs.set(logicalId(b().appStack.attachments.checkAttachment), CHECK_ATTACHMENT_FUNCTION.name);
     return specs;
   };
 

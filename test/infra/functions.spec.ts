@@ -126,7 +126,7 @@ describe.each(['dev', 'prod'] as const)('every function (%s)', (stage) => {
     }
   });
 
-  it('roles carry no AWS-managed policies, and only X-Ray gets Resource "*" (besides the one raw-mail prefix and the chat stage\'s @connections)', () => {
+  it('roles carry no AWS-managed policies, and only X-Ray gets Resource "*" (besides the one raw-mail prefix, the attachment prefixes and the chat stage\'s @connections)', () => {
     const { appTemplate, appStack } = built(stage);
     // receive-mail reads keys SES chooses, under one prefix (test/infra/inbound-mail.spec.ts).
     const rawMailPrefix = JSON.stringify({
@@ -135,9 +135,19 @@ describe.each(['dev', 'prod'] as const)('every function (%s)', (stage) => {
     for (const [, role] of Object.entries(resourcesOf(appTemplate, 'AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
+    // MAIL-2, CASE-6: files are keyed per case and id, under the binding's prefixes of the one
+    // attachments bucket (test/infra/attachments.spec.ts).
+    const filesBucket = logicalId(appStack.attachments.bucket);
+    const attachmentPrefix = (r: unknown): boolean =>
+      (Array.isArray(r) ? r : [r]).every((one) =>
+        ['uploads/', 'mail/', 'quarantine/'].some(
+          (p) => JSON.stringify(one) === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [filesBucket, 'Arn'] }, `/${p}*`]] }),
+        ),
+      );
     const starred = Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'))
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
       .filter((s) => JSON.stringify(s.Resource).includes('*') && JSON.stringify(s.Resource) !== rawMailPrefix)
+      .filter((s) => !attachmentPrefix(s.Resource))
       // Chat (issue 12): connection ids are API Gateway's; ManageConnections on the one stage's @connections
       // of the one chat API (test/infra/chat-api.spec.ts).
       .filter(
@@ -217,6 +227,12 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   // Issue 23: case mail leaves through the stream and the mail queue; these routes send none (no MSGID#).
   'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
   'patch-case': { PutItem: ['CASE#'], UpdateItem: ['RATE#', 'SESSION#'] },
+  // MAIL-2, CASE-6: the pending file and the uploader's attachment set, in the case's partition.
+  'create-attachment': { PutItem: ['CASE#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
+  'list-attachments': { UpdateItem: ['SESSION#'] },
+  'get-attachment': { UpdateItem: ['SESSION#'] },
+  // An upload's status, settled once it is checked.
+  'check-attachment': { UpdateItem: ['CASE#'] },
   'request-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'decide-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'request-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
@@ -323,6 +339,7 @@ describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per f
       ['chat-authorize', b.appStack.chat.authorizerFunction],
       ['chat-socket', b.appStack.chat.socketFunction],
       ['chat-timer', b.appStack.chat.timerFunction],
+      ['check-attachment', b.appStack.attachments.checkAttachment],
     ];
     const table = Object.fromEntries(
       fns.map(([name, fn]) => [
@@ -373,6 +390,7 @@ describe('IAM: reads fenced by key prefix, per function', () => {
     ['chat-authorize', b.appStack.chat.authorizerFunction],
     ['chat-socket', b.appStack.chat.socketFunction],
     ['chat-timer', b.appStack.chat.timerFunction],
+    ['check-attachment', b.appStack.attachments.checkAttachment],
   ];
   const readKeys = (b: Built, fn: IFunction) => tableGrantsOf(roleStatements(b, fn)).read.map((r) => r.keys);
 

@@ -115,11 +115,14 @@ describe.each(['dev', 'prod'] as const)('inbound mail, %s (issue 9: SES receipt 
     expect(actionsOf(fnStatements().find((s) => actionsOf(s).includes('sqs:SendMessage'))!)).toContain('sqs:SendMessage');
   });
 
-  it('MAIL-2: receive-mail reads raw mail under the prefix only, and nothing else of the bucket', () => {
+  it("MAIL-2: receive-mail reads raw mail under the prefix only, and writes mail's files under mail/ of the attachments bucket", () => {
     const s3Statements = fnStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-    expect(s3Statements).toHaveLength(1);
+    expect(s3Statements).toHaveLength(2);
     expect(actionsOf(s3Statements[0]!)).toEqual(['s3:GetObject']);
     expect(s3Statements[0]!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/inbound/*']] });
+    const files = logicalId(appStack.attachments.bucket);
+    expect(actionsOf(s3Statements[1]!)).toEqual(['s3:PutObject']);
+    expect(s3Statements[1]!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [files, 'Arn'] }, '/mail/*']] });
     const env = (resources[fnId]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env).toMatchObject({
       INBOUND_BUCKET: { Ref: bucketId },
