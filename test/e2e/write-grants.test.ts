@@ -14,7 +14,7 @@ import { replyAddress, signReplyToken } from '../../lambdas/domain/mail/reply-to
 import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_MAIL_QUEUE, localQueueUrl } from '../../local/mail-queue';
-import { accessKeys, KEY_PREFIX, mailJobKey } from '../../lambdas/data/keys';
+import { accessKeys, KEY_PREFIX, keys, mailJobKey } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
 import nodemailer from 'nodemailer';
 import {
@@ -24,6 +24,7 @@ import {
   readsOf,
   RECEIVE_MAIL_WRITES,
   SEND_MAIL_WRITES,
+  CHECK_ATTACHMENT_WRITES,
   SWEEP_WRITES,
   type WritePattern,
 } from '../../lambdas/data/writes';
@@ -219,6 +220,30 @@ const scenario = async () => {
   await call('dana', 'GET /cases/{caseNumber}', { params });
   await call('dana', 'GET /cases/{caseNumber}/updates', { params });
   await call('dana', 'GET /cases/{caseNumber}/updates/{updateId}', { params: { ...params, updateId: String(u.updateId) } });
+  // MAIL-2, CASE-6: a file PUT to its presigned URL (S3, off the tap), then checked by its own function.
+  const file = await call('dana', 'POST /cases/{caseNumber}/attachments', {
+    params,
+    body: { fileName: 'iam.txt', contentType: 'text/plain', size: 3 },
+  });
+  current = 'check-attachment';
+  const reader = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.urls.dynamo }));
+  try {
+    await fetch(String(file.uploadUrl), { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'iam' });
+    for (let i = 0; i < 100; i++) {
+      const item = await reader.send(
+        new GetCommand({ TableName: local.tableName, Key: keys.attachment(params.caseNumber, String(file.attachmentId)) }),
+      );
+      if (item.Item?.status === 'available') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    current = undefined;
+    reader.destroy();
+  }
+  await call('dana', 'GET /cases/{caseNumber}/attachments', { params });
+  await call('dana', 'GET /cases/{caseNumber}/attachments/{attachmentId}', {
+    params: { ...params, attachmentId: String(file.attachmentId) },
+  });
   await call('dana', 'GET /cases/{caseNumber}/history', { params });
   await call('eric', 'GET /cases/{caseNumber}/mail', { params });
   await call('dana', 'GET /search', { query: '?q=Acme' });
@@ -380,7 +405,7 @@ describe('IAM grants against what the handlers really send', () => {
   const tableRoutes = (ROUTES as readonly RouteDef[]).filter((r) => r.table !== 'none');
 
   it('the scenario calls every route that reaches the table', () => {
-    const other = ['sweep', 'receive-mail', 'chat', 'send-mail'];
+    const other = ['sweep', 'receive-mail', 'chat', 'send-mail', 'check-attachment'];
     expect([...recorded.keys()].filter((k) => !other.includes(k)).sort()).toEqual(tableRoutes.map(routeKey).sort());
   });
 
@@ -408,6 +433,14 @@ describe('IAM grants against what the handlers really send', () => {
     const sent = recorded.get('send-mail') ?? [];
     expect(sent.filter((a) => a.prefix).length).toBeGreaterThan(0);
     expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SEND_MAIL_WRITES, 'send-mail').has(g))).toEqual([]);
+  });
+
+  it('MAIL-2: check-attachment sends only what CHECK_ATTACHMENT_WRITES grants, and settled the upload', () => {
+    const sent = recorded.get('check-attachment') ?? [];
+    expect(sent).toContainEqual({ action: 'UpdateItem', prefix: KEY_PREFIX.case });
+    expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(CHECK_ATTACHMENT_WRITES, 'check-attachment').has(g))).toEqual(
+      [],
+    );
   });
 
   it('FLAG-1: the sweep sends only what SWEEP_WRITES grants', () => {

@@ -226,8 +226,10 @@ export const checkStoredUpload = async (
   const m = /^uploads\/([^/]+)\/([^/]+)$/.exec(key);
   if (!m) return 'unknown-key';
   const a = await deps.attachments.getAttachment(m[1], m[2]);
-  if (!a || a.key !== key) return 'unknown-key';
+  if (!a) return 'unknown-key';
+  // A redelivered event: settled already (a quarantined file has moved to another key).
   if (a.status !== 'pending') return 'not-pending';
+  if (a.key !== key) return 'unknown-key';
   const stored = await deps.files.inspect(key, SNIFF_BYTES);
   if (!stored) return 'missing';
   const defect = uploadDefect(a, stored);
