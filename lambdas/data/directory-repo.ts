@@ -19,7 +19,8 @@ import { TABLE } from './table';
 
 const BATCH_GET_LIMIT = 100;
 
-const batchGet = async (
+/** Every item of `itemKeys` that exists, 100 keys a call; the one place that retries UnprocessedKeys. */
+export const batchGet = async (
   ref: TableRef,
   itemKeys: Record<string, string>[],
   consistent = false,

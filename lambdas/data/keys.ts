@@ -41,7 +41,7 @@ export const KEY_PREFIX = {
   device: 'DEVICE#',
   /** ACC-6: access requests, one partition each. */
   accessRequest: 'ACCESSREQ#',
-  /** Fixed-window rate-limit counters with a TTL: per user (issue 13) and per address or source of access requests (ACC-6). */
+  /** Fixed-window rate-limit counters with a TTL: per user, and per hashed address or source of access requests (ACC-6). */
   rateLimit: 'RATE#',
   /** Chat (issue 12): single-use WebSocket tickets (hashed), connections, chats, analyst availability. */
   chatTicket: 'WSTICKET#',
@@ -272,14 +272,9 @@ export const alarmTimeRange = (range: { from?: string; to?: string }): { low: st
   high: `${range.from ? newestFirst(range.from) : '9'.repeat(13)}$`,
 });
 
-/** ACC-6: an access request is its own partition; rate-limit counters sit beside it. */
+/** ACC-6: an access request is its own partition (its rate-limit counters are `keys.rateWindow`). */
 export const accessKeys = {
   request: (requestId: string) => ({ PK: `${KEY_PREFIX.accessRequest}${requestId}`, SK: 'REQUEST' }),
-  /** One counter per subject (a hashed address or a source IP) and window start; removed by TTL. */
-  rate: (kind: 'email' | 'ip', subject: string, windowStart: string) => ({
-    PK: `${KEY_PREFIX.rateLimit}access-${kind}#${createHash('sha256').update(subject.toLowerCase()).digest('base64url')}#${windowStart}`,
-    SK: 'RATE',
-  }),
 } as const;
 
 /** FLAG-2: pending access requests, in their own partition of the sparse waiting index. */

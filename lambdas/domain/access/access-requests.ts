@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { actorOf, auditEvent } from '../cases/case-changes';
+import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { createdEvent, formatCaseNumber } from '../cases/cases';
 import { conflict, forbidden, notFound, Problem, validation, type FieldError } from '../kernel/errors';
 import { corporateEmailIssue } from './identity';
@@ -16,7 +17,8 @@ import { combinationOf, LEVEL_RANK, membershipLevel } from '../kernel/levels';
 import { composeCaseMail, loopMarker } from '../mail/compose';
 import type { OutboundMail, MailJob } from '../mail/ports';
 import { staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
-import type { AccessGrant, RateLimit } from './ports';
+import type { AccessGrant } from './ports';
+import { anonymousSubject, rateLimited, rateWindow } from '../kernel/rate-limits';
 import type { Deps } from '../kernel/deps';
 import type { Page, PageRequest } from '../kernel/ports';
 import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from '../kernel/types';
@@ -28,10 +30,6 @@ export const CODE_TTL_MINUTES = 15;
 export const MAX_CODE_ATTEMPTS = 5;
 /** An unconfirmed request is deleted by TTL after a day. */
 export const UNCONFIRMED_TTL_HOURS = 24;
-/** Fixed one-hour windows: 3 requests per address, 20 per source IP (an office behind one NAT). */
-export const RATE_WINDOW_SECONDS = 3600;
-export const REQUESTS_PER_EMAIL = 3;
-export const REQUESTS_PER_IP = 20;
 /** FLAG-2 (ACC-6): requests are answered within 48 hours. */
 export const PENDING_FLAG_AFTER_HOURS = 48;
 
@@ -53,29 +51,6 @@ const sameHash = (a: string, b: string): boolean =>
 
 /** ACC-7: an end user managed by a partner is decided by the partner's approvers. */
 export const decidingOrgOf = (org: Pick<Org, 'orgId' | 'managedBy'>): string => org.managedBy ?? org.orgId;
-
-/** The fixed window `now` falls in, and the seconds until it ends (Retry-After). */
-export const rateWindow = (now: Date): { start: string; retryAfter: number; expiresAt: number } => {
-  const seconds = Math.floor(now.getTime() / 1000);
-  const start = seconds - (seconds % RATE_WINDOW_SECONDS);
-  return {
-    start: new Date(start * 1000).toISOString(),
-    retryAfter: Math.max(1, start + RATE_WINDOW_SECONDS - seconds),
-    expiresAt: start + 2 * RATE_WINDOW_SECONDS,
-  };
-};
-
-export const rateLimited = (limit: RateLimit, retryAfter: number): Problem =>
-  new Problem(
-    429,
-    '/problems/rate-limited',
-    'Too many requests',
-    limit.kind === 'email'
-      ? `At most ${limit.max} access requests per address per hour; try again later.`
-      : `At most ${limit.max} access requests per source address per hour; try again later.`,
-    undefined,
-    { retryAfter },
-  );
 
 /**
  * The rules a request must meet before anything is stored or mailed (ACC-3, ACC-6, ACC-7): an
@@ -329,10 +304,10 @@ export const openAccessRequest = async (
     ...(matched ? {} : { unmatched: true as const }),
     ...(idempotency ? { requestHash: idempotency.requestHash } : {}),
   };
-  const window = rateWindow(now);
-  const limits: RateLimit[] = [
-    { kind: 'email', subject: email, windowStart: window.start, max: REQUESTS_PER_EMAIL, expiresAt: window.expiresAt },
-    { kind: 'ip', subject: sourceIp, windowStart: window.start, max: REQUESTS_PER_IP, expiresAt: window.expiresAt },
+  // ACC-6: counted in the request's own transaction, so only a request stored counts.
+  const limits = [
+    rateWindow('accessRequestsPerAddress', anonymousSubject('access-email', email), now),
+    rateWindow('accessRequestsPerSourceIp', anonymousSubject('access-ip', sourceIp), now),
   ];
   // Issue 23: the code mail is an intent in the request's own transaction, sent by the mail queue's
   // consumer with retries: the request never waits on SES, and a stored request always gets its code.
@@ -341,7 +316,7 @@ export const openAccessRequest = async (
     : undefined;
   const outcome = await deps.accessRequests.open(
     r,
-    limits,
+    limits.map((l) => l.window),
     Math.floor(now.getTime() / 1000) + UNCONFIRMED_TTL_HOURS * 3600,
     codeJob,
   );
@@ -351,7 +326,7 @@ export const openAccessRequest = async (
     if (!first || first.requestHash !== requestHashOf(idempotency)) throw keyReused();
     return { status: 201, body: receiptOf(first), replayed: true };
   }
-  if (outcome !== 'created') throw rateLimited(outcome.limited, window.retryAfter);
+  if (outcome !== 'created') throw rateLimited(limits.find((l) => l.window.name === outcome.limited.name) ?? limits[0]);
   return { status: 201, body: receiptOf(r), replayed: false };
 };
 
@@ -534,8 +509,6 @@ export const grantedMemberships = (r: AccessRequest, userId: string, current: Me
       : { userId, orgId: c.orgId, soldToOrgId: c.soldToOrgId, level: r.level, via: 'direct' };
   });
 
-const MAX_ATTEMPTS = 5;
-
 /** ACC-6: the request was made with the caller's address, or its requester is the caller's user. */
 const namesCaller = async (deps: Pick<Deps, 'accessRequests'>, caller: Caller, r: AccessRequest): Promise<boolean> => {
   if (r.userId === caller.id) return true;
@@ -574,8 +547,8 @@ export const decideAccessRequest = async (
   requestId: string,
   input: DecisionInput,
   idempotency?: IdempotencyRequest,
-): Promise<View<'accessRequest'>> => {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+): Promise<View<'accessRequest'>> =>
+  retryOptimistic('access request', async () => {
     const r = await deps.accessRequests.get(requestId);
     // PRIV-3: another company's request, or one nobody confirmed, does not exist for this caller.
     if (!r || r.status === 'unconfirmed') throw notFound();
@@ -692,12 +665,10 @@ export const decideAccessRequest = async (
       mail: decisionMail(deps.mailDomain, next),
     };
     const closing = { closedCase: closed, caseVersion: c.version, updates: [update], events };
-    if (await deps.accessRequests.decide(next, grant, closing, [decisionJob])) {
-      return viewFor('accessRequest', next, access);
-    }
-  }
-  throw new Problem(503, '/problems/busy', 'Request busy', 'The access request is changing too fast; retry shortly.');
-};
+    return (await deps.accessRequests.decide(next, grant, closing, [decisionJob]))
+      ? viewFor('accessRequest', next, access)
+      : LOST_RACE;
+  });
 
 export interface PendingSweepReport {
   examined: number;

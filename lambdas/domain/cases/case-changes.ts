@@ -3,7 +3,7 @@
  * reopening (CASE-7), and customer responses. Each change is one conditional write of the case
  * with its updates and audit events (CASE-9); concurrent writers retry, stale If-Match is 412.
  */
-import { caseBusy, forbidden, notFound, Problem, preconditionFailed, validation } from '../kernel/errors';
+import { forbidden, notFound, Problem, preconditionFailed, validation } from '../kernel/errors';
 import {
   afterKeyTaken,
   IdempotencyKeyTaken,
@@ -14,6 +14,7 @@ import {
   type IdempotencyRequest,
 } from '../kernel/idempotency';
 import type { IdempotencyRecord, Page, PageRequest } from '../kernel/ports';
+import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { afterCustomerResponse, assertTransition, closedCaseRefusal, withStatus } from './lifecycle';
 import { canSeeInternal, canWrite, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
@@ -22,6 +23,20 @@ import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from '../kernel/types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type HistoryEventView, type UpdateView } from '../kernel/views';
 import { WAITING_STATES } from './lifecycle';
+
+/** When a change to `c` happens: now, except that updatedAt never goes back (a lagging clock in this container). */
+export const changeTime = (deps: Pick<Deps, 'clock'>, c: Pick<Case, 'updatedAt'>): string => {
+  const now = deps.clock.now().toISOString();
+  return now > c.updatedAt ? now : c.updatedAt;
+};
+
+/** The case a change decided on `read` writes: one version on, changed at `at` (by `changedBy`, when a person). */
+export const nextVersion = (read: Pick<Case, 'version'>, next: Case, at: string, changedBy?: string): Case => ({
+  ...next,
+  updatedAt: at,
+  version: read.version + 1,
+  ...(changedBy ? { changedBy } : {}),
+});
 
 /** Fields whose every change is an audit event. */
 const AUDITED: readonly (keyof Case)[] = [
@@ -95,13 +110,11 @@ export interface Change {
   updates?: CaseUpdate[];
   events?: AuditEvent[];
   /**
-   * Issue 23: mail the change causes that the stream cannot tell from the case alone (a declined
+   * Mail the change causes that the stream cannot tell from the case alone (a declined
    * closure request), written as intents in the change's own transaction.
    */
   mail?: MailJob[];
 }
-
-const MAX_ATTEMPTS = 25;
 
 /** An Idempotency-Key on a change: who may replay it is checked first, by `authorize`. */
 export interface IdempotentChange {
@@ -132,8 +145,8 @@ export const commitChange = async (
   mutate: (c: Case, access: CaseAccess, at: string) => Change,
   expectedVersion?: number,
   idem?: IdempotentChange,
-): Promise<{ c: Case; access: CaseAccess; replayed: boolean }> => {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+): Promise<{ c: Case; access: CaseAccess; replayed: boolean }> =>
+  retryOptimistic('case', async () => {
     const { c, access } = await loadCase(deps, caller, caseNumber);
     if (idem) {
       idem.authorize(access);
@@ -143,10 +156,9 @@ export const commitChange = async (
     if (expectedVersion !== undefined && c.version !== expectedVersion) {
       throw preconditionFailed(`The case is at version ${c.version}, not ${expectedVersion}. Re-read it and try again.`);
     }
-    const now = deps.clock.now().toISOString();
-    const at = now > c.updatedAt ? now : c.updatedAt;
+    const at = changeTime(deps, c);
     const change = mutate(c, access, at);
-    const next: Case = { ...change.next, updatedAt: at, version: c.version + 1, changedBy: caller.id };
+    const next = nextVersion(c, change.next, at, caller.id);
     const idempotency = idem && idempotencyWrite(caller, idem.request, idem.status, { caseNumber });
     try {
       const extra = { updates: change.updates, events: change.events, idempotency, mail: change.mail };
@@ -161,9 +173,8 @@ export const commitChange = async (
       return { ...fresh, replayed: true };
     }
     if (expectedVersion !== undefined) throw preconditionFailed('The case changed while this request was applied.');
-  }
-  throw caseBusy();
-};
+    return LOST_RACE;
+  });
 
 /** The answer of a case-changing request: the case through the normal view, with the caller's access. */
 const answered = (status: number, r: { c: Case; access: CaseAccess; replayed: boolean }): Created<CaseView> => ({
@@ -268,7 +279,7 @@ export const patchCase = async (
     ifMatch,
   );
   // MAIL-1: the contact's mail about the new status is sent from the committed change (the table
-  // stream feeds the mail queue, issue 23): the request never waits on SES nor fails after its commit.
+  // stream feeds the mail queue): the request never waits on SES nor fails after its commit.
   return viewCase(c, access);
 };
 
@@ -440,7 +451,7 @@ export const decideClosure = async (
         ],
         // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
         // (mail/outbound.ts). A decline changes no status: its mail is an intent written with the
-        // decision (issue 23), once per version, so it can never be lost after the commit.
+        // decision, once per version, so it can never be lost after the commit.
         ...(accept
           ? {}
           : {
@@ -615,30 +626,30 @@ export const addUpdate = async (
     createdAt: '',
   };
   const idem = idempotencyWrite(caller, idempotency, 201, { caseNumber, updateId: update.updateId });
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return retryOptimistic('case', async (attempt) => {
+    if (attempt > 0) {
+      ({ c, access } = await loadCase(deps, caller, caseNumber));
+      requireCustomerWrite(access);
+      refuseIfClosed(c);
+    }
     const prior = await priorRequest(deps, caller, idempotency);
     if (prior) return replayUpdate(deps, caseNumber, access, prior);
-    const now = deps.clock.now().toISOString();
-    // updatedAt never goes backwards, even if this container's clock lags the last writer's.
-    update.createdAt = now > c.updatedAt ? now : c.updatedAt;
+    update.createdAt = changeTime(deps, c);
     try {
       if (!staff && WAITING_STATES.includes(c.status)) {
         const change = customerResponse(deps, c, update, actor);
-        const next = { ...change.next, updatedAt: update.createdAt, version: c.version + 1, changedBy: caller.id };
+        const next = nextVersion(c, change.next, update.createdAt, caller.id);
         if (await deps.cases.saveCase(next, c.version, { ...change, idempotency: idem })) {
           return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
         }
       } else if (await deps.cases.appendUpdate(update, c, idem)) {
-        // MAIL-1: a staff public update reaches the contact through the mail queue (issue 23).
+        // MAIL-1: a staff public update reaches the contact through the mail queue.
         return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
       }
     } catch (err) {
       if (!(err instanceof IdempotencyKeyTaken) || !idempotency) throw err;
       return replayUpdate(deps, caseNumber, access, await afterKeyTaken(deps, caller, idempotency));
     }
-    ({ c, access } = await loadCase(deps, caller, caseNumber));
-    requireCustomerWrite(access);
-    refuseIfClosed(c);
-  }
-  throw caseBusy();
+    return LOST_RACE;
+  });
 };

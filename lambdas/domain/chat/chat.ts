@@ -18,7 +18,8 @@
  */
 import { productLine } from '../kernel/catalogue';
 import { closedCaseRefusal } from '../cases/lifecycle';
-import { actorOf, auditEvent, SYSTEM_ACTOR } from '../cases/case-changes';
+import { actorOf, auditEvent, changeTime, nextVersion, SYSTEM_ACTOR } from '../cases/case-changes';
+import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { loadCase } from '../cases/cases';
 import { resolveCaller } from '../kernel/caller';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatEndReason, ChatMessage, ChatTimer } from './chat-types';
@@ -52,8 +53,6 @@ export const MAX_TEXT_LENGTH = 4000;
 
 export const CHAT_ACTIONS = ['start', 'send', 'leaveNumber', 'end', 'available', 'unavailable'] as const;
 export type ChatAction = (typeof CHAT_ACTIONS)[number];
-
-const MAX_ATTEMPTS = 10;
 
 const isoIn = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
 
@@ -181,17 +180,15 @@ const changeChat = async (
   deps: ChatDeps,
   chatId: string,
   decide: (chat: Chat) => Chat | undefined,
-): Promise<{ before: Chat; after: Chat } | undefined> => {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+): Promise<{ before: Chat; after: Chat } | undefined> =>
+  retryOptimistic('chat', async () => {
     const before = await deps.chats.getChat(chatId);
     if (!before) return undefined;
     const decided = decide(before);
     if (!decided) return undefined;
     const after = { ...decided, version: before.version + 1 };
-    if (await deps.chats.saveChat(after, before.version)) return { before, after };
-  }
-  throw conflict('/problems/chat-busy', 'Chat busy', 'The chat kept changing; try again.');
-};
+    return (await deps.chats.saveChat(after, before.version)) ? { before, after } : LOST_RACE;
+  });
 
 /** The analyst joins: both sides are told, and the analyst gets what the customer wrote meanwhile. */
 const answer = async (deps: ChatDeps, chat: Chat, analyst: Availability): Promise<Chat | undefined> => {
@@ -375,22 +372,20 @@ const leaveNumber = async (deps: ChatDeps, conn: ChatConnection, caller: Caller,
   const number = phone.trim();
   const actor = actorOf(caller);
   const org = await orgOfChat(deps, chat);
-  for (let attempt = 0; ; attempt++) {
+  await retryOptimistic('case', async () => {
     const { c } = await loadCase(deps, caller, chat.caseNumber);
-    const at = deps.clock.now().toISOString();
-    const when = at > c.updatedAt ? at : c.updatedAt;
-    const next: Case = { ...c, callbackPhone: number, callbackRequestedAt: when, updatedAt: when, version: c.version + 1 };
+    const when = changeTime(deps, c);
+    const next = nextVersion(c, { ...c, callbackPhone: number, callbackRequestedAt: when }, when);
     const event = auditEvent(deps, actor, c.caseNumber, when, {
       action: 'chat-callback-requested',
       field: 'callbackPhone',
       from: c.callbackPhone ?? null,
       to: number,
     });
-    // Issue 23: management's alert is written with the number it carries, in one transaction.
+    // Management's alert is written with the number it carries, in one transaction.
     const mail = await alertManagement(deps, next, chat, number, org, when);
-    if (await deps.cases.saveCase(next, c.version, { events: [event], mail })) break;
-    if (attempt >= MAX_ATTEMPTS) throw conflict('/problems/case-busy', 'Case busy', 'The case kept changing; try again.');
-  }
+    return (await deps.cases.saveCase(next, c.version, { events: [event], mail })) || LOST_RACE;
+  });
   await post(
     deps,
     conn.connectionId,
@@ -515,11 +510,10 @@ const saveTranscript = async (deps: ChatDeps, chat: Chat, text: string): Promise
     attachments: [],
     createdAt: '',
   };
-  for (let attempt = 0; attempt < MAX_ATTEMPTS * 2; attempt++) {
+  return retryOptimistic('case', async () => {
     const c = await deps.cases.getCase(chat.caseNumber);
     if (!c) return undefined;
-    const now = deps.clock.now().toISOString();
-    update.createdAt = now > c.updatedAt ? now : c.updatedAt;
+    update.createdAt = changeTime(deps, c);
     const mail: MailJob[] = chat.customerId
       ? [
           {
@@ -532,10 +526,8 @@ const saveTranscript = async (deps: ChatDeps, chat: Chat, text: string): Promise
           },
         ]
       : [];
-    const saved = await deps.cases.appendUpdate(update, c, undefined, mail);
-    if (saved) return saved;
-  }
-  throw conflict('/problems/case-busy', 'Case busy', 'The case kept changing; the transcript was not saved.');
+    return (await deps.cases.appendUpdate(update, c, undefined, mail)) ?? LOST_RACE;
+  });
 };
 
 /** `end`: either side. */

@@ -16,7 +16,8 @@
  * (POST /admin/inbound-mail/{id}/release) and it is attached then, as that person.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { customerResponse, type Actor } from '../cases/case-changes';
+import { changeTime, customerResponse, nextVersion, type Actor } from '../cases/case-changes';
+import { LOST_RACE, retryOptimistic, type Attempt } from '../kernel/optimistic';
 import { replyText } from './email-text';
 import { forbidden } from '../kernel/errors';
 import { resolveCaller } from '../kernel/caller';
@@ -101,7 +102,6 @@ export const HOLD_REASONS = ['no-token', 'token-not-issued-to-sender'] as const;
 const AUTO_REPLY_TTL_SECONDS = 2 * 24 * 3600;
 const MAX_THREAD_IDS = 30;
 const MAX_SUBJECT_CHARS = 300;
-const MAX_ATTEMPTS = 40;
 
 const all = (m: ParsedMail, name: string): string[] => m.headers[name] ?? [];
 const lowerBeforeSemicolon = (v: string) => v.split(';')[0].trim().toLowerCase();
@@ -318,8 +318,6 @@ const recordOnce = async (deps: Deps, record: InboundRecord, claimId: string): P
   return { outcome: 'duplicate', of: record.of! };
 };
 
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * attempt)));
-
 /** A claim older than this belongs to a run that died; a redelivery may take it over. */
 const STALE_CLAIM_MS = 15 * 60_000;
 
@@ -478,11 +476,17 @@ const attachReply = async (
   const staff = staffOf(sender) !== undefined;
   const actor: Actor = { id: sender.id, name: sender.user?.name ?? record.from ?? '', kind: staff ? 'staff' : 'customer' };
   let c = first;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  // Nothing is recorded when the case stays busy: the error makes the transport deliver again
+  // (Lambda async retry, then DLQ), or the staff member releasing it retry.
+  return retryOptimistic('case', async (attempt): Promise<Attempt<AttachResult>> => {
+    if (attempt > 0) {
+      const fresh = await deps.cases.getCase(c.caseNumber);
+      if (!fresh) return 'gone';
+      c = fresh;
+    }
     // CASE-6, CASE-7: the same rule as the portal's (cases/lifecycle.ts); the caller answers by mail.
     if (closedCaseRefusal(c)) return 'closed';
-    const now = deps.clock.now().toISOString();
-    const at = now > c.updatedAt ? now : c.updatedAt;
+    const at = changeTime(deps, c);
     const update: CaseUpdate = {
       caseNumber: c.caseNumber,
       updateId: deps.ids.next(),
@@ -504,7 +508,7 @@ const attachReply = async (
       !staff && WAITING_STATES.includes(c.status)
         ? customerResponse(deps, c, update, actor)
         : { next: { ...c }, updates: [update], events: [] as AuditEvent[] };
-    const next: Case = { ...change.next, updatedAt: at, version: c.version + 1 };
+    const next = nextVersion(c, change.next, at);
     const releasing = 'releasedBy' in claim;
     // CASE-9: a release is a staff decision about the case, kept in its history.
     const released: AuditEvent[] = releasing
@@ -542,13 +546,8 @@ const attachReply = async (
     if (res.result === 'attached') return { outcome: 'attached', caseNumber: c.caseNumber, updateId: update.updateId };
     if (res.result === 'duplicate') return { outcome: 'duplicate', of: res.of };
     if (res.result === 'content-duplicate') return { outcome: 'content-duplicate', of: res.of };
-    await pause(attempt);
-    const fresh = await deps.cases.getCase(c.caseNumber);
-    if (!fresh) return 'gone';
-    c = fresh;
-  }
-  // Nothing was recorded: the error makes the transport deliver again (Lambda async retry, then DLQ).
-  throw new Error(`case ${c.caseNumber} stayed busy; inbound message ${record.transportId} will be retried`);
+    return LOST_RACE;
+  });
 };
 
 export type InboundMailView = View<'inboundMail'>;
