@@ -22,6 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolveCaller } from '../kernel/caller';
+import { mapLimit } from '../kernel/concurrency';
 import { composeCaseMail, loopMarker } from '../mail/compose';
 import type { OutboundMail } from '../mail/ports';
 import type { NotificationEvent } from './notifications';
@@ -323,18 +324,16 @@ const once = async (deps: Pick<Deps, 'outbox' | 'clock'>, key: string, opts: Del
   await deps.outbox.finish(key, opts.claimId, deps.clock.now().toISOString(), outcome);
 };
 
-const limited = async <T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> => {
-  const errors: unknown[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item).catch((err: unknown) => errors.push(err));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return errors;
-};
+/** Runs `fn` over `items`, `limit` at once, and collects the errors of those that failed (none stops the others). */
+const limited = async <T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> =>
+  (
+    await mapLimit(items, limit, (item) =>
+      fn(item).then(
+        () => [],
+        (err: unknown) => [err],
+      ),
+    )
+  ).flat();
 
 /** Recipients handled at once, and device pushes in flight at once per recipient. */
 export const DELIVERY_CONCURRENCY = 8;
