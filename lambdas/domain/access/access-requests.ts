@@ -14,9 +14,9 @@ import { conflict, forbidden, notFound, Problem, validation, type FieldError } f
 import { corporateEmailIssue } from './identity';
 import { keyReused, type IdempotencyRequest } from '../kernel/idempotency';
 import { combinationOf, LEVEL_RANK, membershipLevel } from '../kernel/levels';
-import { composeCaseMail, loopMarker } from '../mail/compose';
+import { composeCaseMail, composeNoticeMail } from '../mail/compose';
 import type { OutboundMail, MailJob } from '../mail/ports';
-import { staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
+import { hiddenOnClient, staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
 import type { AccessGrant } from './ports';
 import { anonymousSubject, rateLimited, rateWindow } from '../kernel/rate-limits';
 import type { Deps } from '../kernel/deps';
@@ -96,20 +96,6 @@ export const checkRequest = (
   return errors;
 };
 
-const from = (domain: string) => `support@${domain}`;
-const noticeHeaders = (domain: string) => ({ 'Auto-Submitted': 'auto-generated', 'X-Loop': loopMarker(domain) });
-
-/** Not case mail: no reply token, nothing a reply could attach to. */
-const notice = (domain: string, to: string[], subject: string, text: string): OutboundMail => ({
-  from: from(domain),
-  to,
-  replyTo: from(domain),
-  subject,
-  text,
-  references: '',
-  headers: noticeHeaders(domain),
-});
-
 /** ACC-2 levels as a person reads them in mail. */
 const LEVEL_WORDS: Record<AccessRequest['level'], string> = {
   basic: 'basic (no case access)',
@@ -122,17 +108,17 @@ export const codeMail = (domain: string, r: AccessRequest, code: string): Render
   renderFor(
     'mail',
     'write',
-    notice(
-      domain,
-      [r.email],
-      `Your Casework access request code: ${code}`,
-      `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
+    composeNoticeMail(domain, {
+      to: [r.email],
+      subject: `Your Casework access request code: ${code}`,
+      text:
+        `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
         `To confirm your request for ${LEVEL_WORDS[r.level]} access to ${r.orgName}, enter this code on the ` +
         'support portal page where you asked for access. Once confirmed, your request goes to the people who ' +
         'approve access for your company, and we email you their decision.\n\n' +
         'If you did not ask for access to Casework, ignore this message: nothing happens until the code is confirmed.\n\n' +
         `Request reference: ${r.requestId}`,
-    ),
+    }),
   );
 
 const describe = (r: AccessRequest) =>
@@ -141,7 +127,7 @@ const describe = (r: AccessRequest) =>
     .join(', ')}).`;
 
 /**
- * The admin case's mail to one approver (issue 20, item 6): case mail like any other, with the
+ * The admin case's mail to one approver: case mail like any other, with the
  * Reference ID and a reply token issued to that approver, so a reply lands on the admin case.
  */
 export const approverMail = (
@@ -169,22 +155,24 @@ export const decisionMail = (domain: string, r: AccessRequest): Rendered<Outboun
   renderFor(
     'mail',
     'write',
-    notice(
-      domain,
-      [r.email],
-      r.decision!.approve ? `Your access to ${r.orgName} was approved` : `Your access request for ${r.orgName} was declined`,
-      `Hello ${r.name},\n\n` +
+    composeNoticeMail(domain, {
+      to: [r.email],
+      subject: r.decision!.approve
+        ? `Your access to ${r.orgName} was approved`
+        : `Your access request for ${r.orgName} was declined`,
+      text:
+        `Hello ${r.name},\n\n` +
         (r.decision!.approve
           ? `You now hold ${r.level} access on ${r.orgName}. Sign in to the portal with ${r.email}.`
           : `Your request for ${r.level} access on ${r.orgName} was declined.`) +
         (r.decision!.comment ? `\n\nComment: ${r.decision!.comment}` : '') +
         `\n\nAdmin case ${r.caseNumber}.`,
-    ),
+    }),
   );
 
 /**
  * FLAG-2: the overdue mail for one admin, rendered through the access-request view of that admin's
- * own access (issue 18, finding 3): staff working from the US read an EU/EEA requester's request
+ * own access: staff working from the US read an EU/EEA requester's request
  * without name or address, as in the list.
  */
 export const overdueMail = (
@@ -198,13 +186,13 @@ export const overdueMail = (
   return renderFor(
     'mail',
     access,
-    notice(
-      domain,
-      [to],
-      `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
-      `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
+    composeNoticeMail(domain, {
+      to: [to],
+      subject: `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
+      text:
+        `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
         `\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
-    ),
+    }),
   );
 };
 
@@ -454,7 +442,8 @@ const accessTo = async (
   const org = orgs?.get(r.orgId) ?? (await deps.directory.getOrgs([r.orgId]))[0];
   const staff = staffOf(caller);
   if (staff?.role === 'admin') return org ? staffAccessOn(staff, caller.client, org) : 'restricted';
-  if (caller.client !== 'web' && (!org || org.fedramp)) return 'none';
+  // An organisation that cannot be read counts as FedRAMP (PRIV-2 fails closed).
+  if (hiddenOnClient(caller.client, org ?? { fedramp: true })) return 'none';
   if (r.status !== 'unconfirmed' && approverOrgIds(caller).includes(r.decidingOrgId)) return 'write';
   return 'none';
 };

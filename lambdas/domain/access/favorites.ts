@@ -7,7 +7,7 @@ import { loadAccount } from './accounts';
 import { loadCase } from '../cases/cases';
 import { conflict, validation } from '../kernel/errors';
 import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
-import { accountAccess, caseAccess, levelOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
+import { accountAccess, caseAccess, hiddenOnClient, levelOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { Page, PageRequest } from '../kernel/ports';
 import type { Case, Org } from '../kernel/types';
@@ -115,7 +115,7 @@ export const listFavorites = async (deps: Deps, caller: Caller, page: PageReques
   for (const f of res.items) {
     const c = f.kind === 'case' ? cases.get(f.id) : undefined;
     const org = orgs.get(c?.orgId ?? f.orgId);
-    if (caller.client === 'mobile' && org?.fedramp) continue;
+    if (org && hiddenOnClient(caller.client, org)) continue;
     const access: CaseAccess = !org
       ? 'none'
       : f.kind === 'case'

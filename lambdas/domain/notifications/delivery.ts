@@ -23,10 +23,17 @@
 import { createHash } from 'node:crypto';
 import { resolveCaller } from '../kernel/caller';
 import { mapLimit } from '../kernel/concurrency';
-import { composeCaseMail, loopMarker } from '../mail/compose';
+import { composeCaseMail, composeNoticeMail } from '../mail/compose';
 import type { OutboundMail } from '../mail/ports';
 import type { NotificationEvent } from './notifications';
-import { accountAccess, caseAccess, mayChangeSubscriptions, type Caller, type CaseAccess } from '../kernel/policy';
+import {
+  accountAccess,
+  caseAccess,
+  hiddenOnClient,
+  mayChangeSubscriptions,
+  type Caller,
+  type CaseAccess,
+} from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { InboxItem, PushMessage, OrgCategory, Reason } from './ports';
 import { alarmWanted, hasCloudDeployment, notificationsOf } from './subscriptions';
@@ -273,15 +280,12 @@ export const notificationMail = async (
   // MAIL-1: mail from a case carries its Reference ID and a Reply-To token signed for this recipient.
   if (e.case)
     return composeCaseMail(e.case, domain, await deps.replyKeys(), { to: [to], subjectPrefix: `${item.title}: `, text });
-  return {
-    from: `support@${domain}`,
+  return composeNoticeMail(domain, {
     to: [to],
-    replyTo: `support@${domain}`,
     subject: `[Casework] ${item.title}`,
     text,
     references: `<org-${item.orgId}@${domain}>`,
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': loopMarker(domain) },
-  };
+  });
 };
 
 /** An event as a mail job carries it: no update text (the mail shows the case's subject, never the update's body). */
@@ -351,7 +355,7 @@ const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipien
   const toggles = notificationsOf(user.settings);
   const errors: unknown[] = [];
   // PRIV-2: FedRAMP organisations' events never reach a mobile device.
-  if (toggles.push && !org.fedramp) {
+  if (toggles.push && !hiddenOnClient('mobile', org)) {
     const message = renderFor('push', r.access, pushMessageOf(item, r.access));
     const devices = await deps.notes.userDevices(user.userId);
     errors.push(
