@@ -162,7 +162,7 @@ export const confirmRequest = async (
             caseNumber: adminCase.caseNumber,
           }),
           ...events.map((e) => appendPut(ref.table, eventItem(e))),
-          // Issue 23: the approvers' mail, written with the confirmation that causes it.
+          // The approvers' mail, written with the confirmation that causes it.
           ...mailIntentPuts(ref.table, mail, r.confirmedAt ?? adminCase.createdAt),
         ],
       }),
@@ -245,7 +245,7 @@ export const decideRequest = async (
                 ...grant.memberships.map((m) => ({ Put: { TableName: ref.table, Item: membershipItem(m) } })),
               ]
             : []),
-          // Issue 23: the requester's decision mail, written with the decision.
+          // The requester's decision mail, written with the decision.
           ...mailIntentPuts(ref.table, mail, closing.closedCase.updatedAt),
         ],
       }),
@@ -287,7 +287,7 @@ export const duePending = async (ref: TableRef, before: string, page: PageReques
 
 /**
  * FLAG-2: flags a pending request as overdue, with the admins' mail intents in the same
- * transaction (issue 23): a flag is never without its mail, and of two runs only one writes both.
+ * transaction: a flag is never without its mail, and of two runs only one writes both.
  */
 export const flagOverdue = async (
   ref: TableRef,

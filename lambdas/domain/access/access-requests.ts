@@ -205,7 +205,7 @@ const requestIdFor = (deps: Pick<Deps, 'ids'>, email: string, idempotency?: Idem
     : deps.ids.next();
 
 /**
- * What `POST /access-requests` answers (issue 18, finding 7): only what the caller sent and what
+ * What `POST /access-requests` answers: only what the caller sent and what
  * the request is, never anything read from the directory (no organisation name, deciding company
  * or defaulted sold-to), so the answer is the same for an organisation that exists and for one
  * that does not.
@@ -234,7 +234,7 @@ const receiptOf = (r: AccessRequest): AccessRequestReceipt => ({
 
 /**
  * A request the directory cannot match (no such organisation, a vendor, a combination not sold,
- * a level ACC-7 does not allow) must not be told apart from one it can (issue 18, finding 7:
+ * a level ACC-7 does not allow) must not be told apart from one it can (PRIV-3:
  * anonymous callers would learn which Org IDs exist). It is stored like any other, counted
  * against the same limits and answered the same 201, but it is `unmatched`: no code is mailed,
  * its code hash is of a random secret that is not a 6-digit code (so no code ever confirms it;
@@ -297,7 +297,7 @@ export const openAccessRequest = async (
     rateWindow('accessRequestsPerAddress', anonymousSubject('access-email', email), now),
     rateWindow('accessRequestsPerSourceIp', anonymousSubject('access-ip', sourceIp), now),
   ];
-  // Issue 23: the code mail is an intent in the request's own transaction, sent by the mail queue's
+  // The code mail is an intent in the request's own transaction, sent by the mail queue's
   // consumer with retries: the request never waits on SES, and a stored request always gets its code.
   const codeJob: MailJob | undefined = matched
     ? { kind: 'notice', key: `access-code#${requestId}`, at, requestId, mail: codeMail(deps.mailDomain, r, code) }
@@ -365,7 +365,7 @@ export const confirmAccessRequest = async (deps: Deps, requestId: string, code: 
   const at = now.toISOString();
   const stored = await deps.accessRequests.get(requestId);
   if (!stored) throw notFound();
-  // Issue 18 finding 7: once confirmed, every code gets the same answer (right or wrong), so
+  // Once confirmed, every code gets the same answer (right or wrong), so
   // the route tells nothing more about the request or its code: no oracle to count against.
   if (stored.status !== 'unconfirmed') {
     throw conflict('/problems/access-request-confirmed', 'Already confirmed', 'This access request has already been confirmed.');
@@ -405,7 +405,7 @@ export const confirmAccessRequest = async (deps: Deps, requestId: string, code: 
     { actorId: 'system', actorName: 'Casework', actorKind: 'system' },
     'Access request',
   );
-  // Issue 23: the approvers' mail (case mail of the admin case, a reply token per approver) is
+  // The approvers' mail (case mail of the admin case, a reply token per approver) is
   // written with the confirmation, so a confirmed request always reaches its approvers.
   const approvers = await deps.accessRequests.approversOf(confirmed.decidingOrgId);
   const keyring = approvers.length ? await deps.replyKeys() : undefined;
@@ -645,7 +645,7 @@ export const decideAccessRequest = async (
         events,
       };
     }
-    // Issue 23: the requester's mail is written with the decision, never queued after it.
+    // The requester's mail is written with the decision, never queued after it.
     const decisionJob: MailJob = {
       kind: 'notice',
       key: `access-decision#${next.requestId}`,
@@ -688,8 +688,8 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
       admins ??= await deps.accessRequests.portalAdmins();
       if (!orgs.has(r.orgId)) orgs.set(r.orgId, (await deps.directory.getOrgs([r.orgId]))[0]);
       const org = orgs.get(r.orgId);
-      // One mail per admin, each rendered for that admin's region (PRIV-1), written with the flag
-      // (issue 23): the mail queue sends them with retries, so a flag never goes unannounced.
+      // One mail per admin, each rendered for that admin's region (PRIV-1), written with the flag:
+      // the mail queue sends them with retries, so a flag never goes unannounced.
       const mail: MailJob[] = admins.map((a) => ({
         kind: 'notice',
         key: `access-overdue#${r.requestId}#${a.userId}`,

@@ -1,5 +1,5 @@
 /**
- * Chat with the case owner (issue 12, CHAT-1..3), over ports: the chat repository, the
+ * Chat with the case owner (CHAT-1..3), over ports: the chat repository, the
  * management API of the WebSocket API (frames to connections) and the per-chat timers.
  *
  * - CHAT-1: a Designated Contact `start`s a chat on an open case of a product line that offers
@@ -33,7 +33,7 @@ import type { ChatConnections, ChatRepo, ChatTimers } from './ports';
 import type { Deps } from '../kernel/deps';
 import type { Case, CaseUpdate, Org } from '../kernel/types';
 
-/** Chat sends no mail itself (issue 23): transcripts and callback alerts are intents written with their change. */
+/** Chat sends no mail itself: transcripts and callback alerts are intents written with their change. */
 export type ChatDeps = Pick<Deps, 'clock' | 'ids' | 'directory' | 'cases' | 'mailDomain' | 'replyKeys'> & {
   chats: ChatRepo;
   connections: ChatConnections;
@@ -84,7 +84,7 @@ export const errorFrame = (action: string | undefined, p: Problem) => ({
 });
 
 /**
- * Issue 18: a chat frame is rendered for the party it goes to: the analyst was admitted by
+ * A chat frame is rendered for the party it goes to: the analyst was admitted by
  * `staffAccessOn` for this socket's client (`staff`), the customer at `start` as a Designated
  * Contact (`write`). Anything else on the socket is the caller's own (`self`).
  */
@@ -411,7 +411,7 @@ const alertManagement = async (
   const keyring = await deps.replyKeys();
   const allowed = managers.filter((m) => m.staff && org && staffAccess(m.staff, org) === 'staff');
   const others = managers.filter((m) => !allowed.includes(m));
-  // Issue 18, finding 3: the subject line is the case's view for the recipients' access too
+  // The subject line is the case's view for the recipients' access too
   // (restricted managers read no EU/EEA subject there, as in the body).
   const job = (to: string[], text: string, access: 'staff' | 'restricted'): MailJob[] => {
     if (!to.length) return [];
@@ -484,7 +484,7 @@ export const endChat = async (deps: ChatDeps, chatId: string, reason: ChatEndRea
   const chat = res.after;
   const messages = await deps.chats.listMessages(chatId);
   const text = transcriptText(chat, messages);
-  // CHAT-3: saved on the case, and mailed to the customer by the mail queue (issue 23: the
+  // CHAT-3: saved on the case, and mailed to the customer by the mail queue (the
   // transcript's mail intent is written with the update, rendered for the customer when sent).
   await saveTranscript(deps, chat, text);
   const frame = { type: 'ended', chatId, caseNumber: chat.caseNumber, reason };

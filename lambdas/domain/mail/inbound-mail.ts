@@ -8,7 +8,7 @@
  * transaction with the outcome and the content fingerprint. Nothing here throws for bad mail; a
  * storage failure throws before anything is recorded, so a redelivery retries.
  *
- * Who the sender is (MAIL-4, issue 18): only a valid reply token issued to the From address, in
+ * Who the sender is (MAIL-4): only a valid reply token issued to the From address, in
  * mail that passed SES's checks, attaches mail as that person. The Reference ID and the thread
  * ids find the case but prove nobody (read-only users and restricted staff see the Reference ID).
  * Mail from a known person allowed to write the case that proves less (no token, a colleague's
@@ -269,14 +269,14 @@ const accessRejection = (access: CaseAccess): RejectionReason | undefined => {
   return 'sender-not-allowed';
 };
 
-/** Issue 20: which refusals a known person is told about (staff are not: they know the rules). */
+/** Which refusals a known person is told about (staff are not: they know the rules). */
 const explanationFor = (reason: RejectionReason): ExplanationKind | undefined =>
   reason === 'sender-read-only' ? 'read-only' : reason === 'sender-not-allowed' ? 'no-access' : undefined;
 
 const dayOf = (iso: string) => iso.slice(0, 10);
 
 /**
- * MAIL-3, issue 20: one polite answer per sender, kind (and case) and day; never to robots, to
+ * MAIL-3: one polite answer per sender, kind (and case) and day; never to robots, to
  * mail that asks for none, or to mail that failed SES's checks (its From may be forged: the
  * answer would go to someone who did not write).
  */
@@ -290,7 +290,7 @@ const answerOnce = async (
 ): Promise<boolean> => {
   if (!mayAutoAnswer(m)) return false;
   const claimKind = kind === 'no-reference' ? kind : `${kind === 'case-closed' ? 'closed' : kind}#${caseNumber}`;
-  // Issue 23: the answer is a mail intent written with the day's claim (one transaction), sent by
+  // The answer is a mail intent written with the day's claim (one transaction), sent by
   // the mail queue's consumer with retries: a claimed answer is never lost to a failed send.
   const job: MailJob = {
     kind: 'notice',

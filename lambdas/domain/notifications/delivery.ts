@@ -85,7 +85,7 @@ export const actorOf = (e: NotificationEvent): string | undefined => {
       return e.case?.escalation?.decidedBy;
     case 'closure-requested':
       return e.case?.closureRequest?.requestedBy;
-    // Issue 18, finding 8: the contact who opened a case, or whose reply reopened it, is not told.
+    // The contact who opened a case, or whose reply reopened it, is not told.
     case 'case-created':
     case 'status-changed':
     case 'severity-changed':
@@ -200,7 +200,7 @@ export const notificationText = (e: NotificationEvent, org: Org): { title: strin
     case 'cloud-incident':
       return { title: `Cloud incident at ${org.name}`, body: e.notice?.title ?? '' };
     case 'maintenance': {
-      // ALARM-2 (issue 21): an alert says when; times are not personal data, so the title carries it.
+      // ALARM-2: an alert says when; times are not personal data, so the title carries it.
       const when = e.notice?.window ? `: ${windowText(e.notice.window)}` : '';
       return {
         title: `Maintenance alert for ${org.name}${when}`,
@@ -245,7 +245,7 @@ export const pushMessageOf = (item: InboxItem, access: CaseAccess): PushMessage 
 
 /**
  * Events the contact already gets case mail for (MAIL-1, FLAG-1, through the mail queue), and chat
- * transcripts, which CHAT-3 mails itself (issue 18, finding 8): no second "Update on case" copy.
+ * transcripts, which CHAT-3 mails itself: no second "Update on case" copy.
  */
 const mailedToContact = (e: NotificationEvent): boolean =>
   (e.eventType === 'public-update' && (e.update?.authorKind === 'staff' || e.update?.channel === 'chat')) ||
@@ -375,7 +375,7 @@ const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipien
   }
   const ownCaseMail = e.case?.contactId === user.userId && mailedToContact(e);
   if (toggles.email && user.email && !ownCaseMail) {
-    // Issue 23: the mail queue renders it for the recipient as they are then, and retries it.
+    // The mail queue renders it for the recipient as they are then, and retries it.
     await deps.mailQueue
       .enqueue([
         {
