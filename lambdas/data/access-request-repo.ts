@@ -52,14 +52,7 @@ export const openRequest = async (
     await ref.doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: ref.table,
-              Item: requestItem(r, expiresAt),
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-            },
-          },
+          appendPut(ref.table, requestItem(r, expiresAt)),
           ...limits.map((w) => ({ Update: takeRateTokenUpdate(ref.table, w) })),
           // Last, so the cancellation reasons above keep their positions.
           ...(mail ? [mailJobPut(ref.table, mail, expiresAt)] : []),

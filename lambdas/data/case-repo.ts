@@ -10,7 +10,7 @@ import type { MailJob } from '../domain/mail/ports';
 import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';
-import { appendPut, eventItem, fromItem, idempotencyPut, lostRace, throwIfKeyTaken, updateItem } from './items';
+import { appendPut, eventItem, fromItem, idempotencyPut, lostRace, throwIfKeyTaken, updateItem, versionedPut } from './items';
 import { inPartition, mergedPage, queryPage, type PartitionQuery } from './paging';
 import { TABLE } from './table';
 
@@ -303,15 +303,7 @@ export const saveCase = async (
     await ref.doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: ref.table,
-              Item: caseItem(next),
-              ConditionExpression: '#version = :expected',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':expected': expectedVersion },
-            },
-          },
+          versionedPut(ref.table, caseItem(next), expectedVersion),
           ...(extra.idempotency ? [idempotencyPut(ref.table, extra.idempotency, next.updatedAt)] : []),
           ...puts.map((item) => appendPut(ref.table, item)),
           // Issue 23: the mail this change causes, written with it.

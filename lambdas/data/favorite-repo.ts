@@ -17,7 +17,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Favorite, FavoriteKind, FavoriteRepo } from '../domain/access/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
-import { cancellation, fromItem } from './items';
+import { appendPut, cancellation, fromItem } from './items';
 import { keys } from './keys';
 import { inPartition, queryPage } from './paging';
 import { addCaseSourceUpdate, getCaseSubscription } from './subscription-repo';
@@ -33,14 +33,7 @@ export const favoriteItem = (f: Favorite) => ({ ...keys.favorite(f.userId, f.kin
 export const addFavorite = async (ref: TableRef, f: Favorite, limit: number): Promise<'added' | 'exists' | 'limit' | 'raced'> => {
   const countKey = keys.favoriteCount(f.userId);
   const transactItems = [
-    {
-      Put: {
-        TableName: ref.table,
-        Item: favoriteItem(f),
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      },
-    },
+    appendPut(ref.table, favoriteItem(f)),
     {
       Update: {
         TableName: ref.table,

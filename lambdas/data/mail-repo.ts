@@ -10,7 +10,7 @@ import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { Case } from '../domain/kernel/types';
 import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
-import { appendPut, cancellation, eventItem, fromItem, ttlIn, updateItem } from './items';
+import { appendPut, cancellation, eventItem, fromItem, ttlIn, updateItem, versionedPut } from './items';
 import { caseIndexKeys, inboundLogIndexKeys, inboundLogPartition, keys, mailKeys, userIndexKeys } from './keys';
 import { TABLE } from './table';
 
@@ -133,15 +133,7 @@ export const attach = async (ref: TableRef, a: AttachInbound) => {
               ...notExists,
             },
           },
-          {
-            Put: {
-              TableName: ref.table,
-              Item: caseItem(a.next),
-              ConditionExpression: '#version = :expected',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':expected': a.expectedVersion },
-            },
-          },
+          versionedPut(ref.table, caseItem(a.next), a.expectedVersion),
           ...a.updates.map((u) => appendPut(ref.table, updateItem(u))),
           ...a.events.map((e) => appendPut(ref.table, eventItem(e))),
         ],

@@ -8,7 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailJob, MailLogEntry, MailLogRepo, OutboxClaim, OutboxRepo } from '../domain/mail/ports';
 import type { TableRef } from './client';
-import { fromItem, ttlIn } from './items';
+import { appendPut, fromItem, ttlIn } from './items';
 import { mailJobKey, mailLogKey, outboxKey } from './keys';
 import { TABLE } from './table';
 
@@ -180,15 +180,9 @@ export const mailLogRepo = (ref: TableRef): MailLogRepo => ({
   list: (caseNumber) => listMailLog(ref, caseNumber),
 });
 
-/** Issue 23: the transaction Put of a mail intent; it expires once nobody could still send it. */
-export const mailJobPut = (table: string, job: MailJob, expiresAt: number) => ({
-  Put: {
-    TableName: table,
-    Item: { ...mailJobKey(job.key), entity: 'mail-job', job: JSON.stringify(job), [TABLE.ttlAttribute]: expiresAt },
-    ConditionExpression: 'attribute_not_exists(#pk)',
-    ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-  },
-});
+/** The transaction Put of a mail intent; it expires once nobody could still send it. */
+export const mailJobPut = (table: string, job: MailJob, expiresAt: number) =>
+  appendPut(table, { ...mailJobKey(job.key), entity: 'mail-job', job: JSON.stringify(job), [TABLE.ttlAttribute]: expiresAt });
 
 /** A mail intent outlives the stream's 24-hour retention and the mail queue's retries. */
 export const MAIL_INTENT_TTL_SECONDS = 7 * 24 * 3600;
