@@ -7,7 +7,7 @@
  * requester is mailed either way. Requests pending over 48 hours are flagged to portal admins.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { actorOf, auditEvent } from '../cases/case-changes';
+import { actorOf, auditEvent, updateBy } from '../cases/case-changes';
 import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { createdEvent, formatCaseNumber } from '../cases/cases';
 import { conflict, forbidden, notFound, Problem, validation, type FieldError } from '../kernel/errors';
@@ -21,7 +21,7 @@ import type { AccessGrant } from './ports';
 import { anonymousSubject, rateLimited, rateWindow } from '../kernel/rate-limits';
 import type { Deps } from '../kernel/deps';
 import type { Page, PageRequest } from '../kernel/ports';
-import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from '../kernel/types';
+import type { AccessRequest, Case, Level, Membership, Org, User } from '../kernel/types';
 import { renderFor, type Rendered } from '../kernel/rendered';
 import { viewFor, type View } from '../kernel/views';
 
@@ -598,18 +598,13 @@ export const decideAccessRequest = async (
       ...(userId ? { contactId: userId } : {}),
     };
     delete closed.waitingSince;
-    const update: CaseUpdate = {
-      caseNumber: c.caseNumber,
-      updateId: deps.ids.next(),
-      authorId: actor.id,
-      authorName: actor.name,
-      authorKind: actor.kind,
+    const update = updateBy(deps, c.caseNumber, actor, {
       channel: 'portal',
       visibility: 'public',
       body: `${input.approve ? `Approved: ${r.level} granted` : 'Rejected'}${input.comment ? `. ${input.comment}` : '.'}`,
       attachments: [],
       createdAt: at,
-    };
+    });
     // CASE-9, ACC-6: the decision itself (who, what, which level) is in the admin case's history.
     const events = [
       auditEvent(deps, actor, c.caseNumber, at, {

@@ -200,6 +200,21 @@ const requireDesignated = (access: CaseAccess) => {
   if (access !== 'write') throw forbidden('Your access to this case is read-only.');
 };
 
+/** A new update on a case, written by `actor`. */
+export const updateBy = (
+  deps: Pick<Deps, 'ids'>,
+  caseNumber: string,
+  actor: Actor,
+  content: Omit<CaseUpdate, 'caseNumber' | 'updateId' | 'authorId' | 'authorName' | 'authorKind'>,
+): CaseUpdate => ({
+  caseNumber,
+  updateId: deps.ids.next(),
+  authorId: actor.id,
+  authorName: actor.name,
+  authorKind: actor.kind,
+  ...content,
+});
+
 const systemNote = (
   deps: Pick<Deps, 'ids'>,
   c: Case,
@@ -207,18 +222,7 @@ const systemNote = (
   at: string,
   body: string,
   channel: CaseUpdate['channel'] = 'system',
-): CaseUpdate => ({
-  caseNumber: c.caseNumber,
-  updateId: deps.ids.next(),
-  authorId: actor.id,
-  authorName: actor.name,
-  authorKind: actor.kind,
-  channel,
-  visibility: 'public',
-  body,
-  attachments: [],
-  createdAt: at,
-});
+): CaseUpdate => updateBy(deps, c.caseNumber, actor, { channel, visibility: 'public', body, attachments: [], createdAt: at });
 
 export interface PatchInput {
   status?: Status;
@@ -613,18 +617,18 @@ export const addUpdate = async (
   if (input.visibility === 'internal' && !staff) {
     throw validation([{ path: 'visibility', message: 'only staff post internal updates' }]);
   }
-  const update: CaseUpdate = {
+  const update = updateBy(
+    deps,
     caseNumber,
-    updateId: deps.ids.next(),
-    authorId: actor.id,
-    authorName: actor.name,
-    authorKind: staff ? 'staff' : 'customer',
-    channel: caller.client === 'mobile' ? 'mobile' : 'portal',
-    visibility: input.visibility,
-    body: input.body,
-    attachments: [],
-    createdAt: '',
-  };
+    { ...actor, kind: staff ? 'staff' : 'customer' },
+    {
+      channel: caller.client === 'mobile' ? 'mobile' : 'portal',
+      visibility: input.visibility,
+      body: input.body,
+      attachments: [],
+      createdAt: '',
+    },
+  );
   const idem = idempotencyWrite(caller, idempotency, 201, { caseNumber, updateId: update.updateId });
   return retryOptimistic('case', async (attempt) => {
     if (attempt > 0) {

@@ -18,7 +18,7 @@
  */
 import { productLine } from '../kernel/catalogue';
 import { closedCaseRefusal } from '../cases/lifecycle';
-import { actorOf, auditEvent, changeTime, nextVersion, SYSTEM_ACTOR } from '../cases/case-changes';
+import { actorOf, auditEvent, changeTime, nextVersion, SYSTEM_ACTOR, updateBy } from '../cases/case-changes';
 import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { loadCase } from '../cases/cases';
 import { resolveCaller } from '../kernel/caller';
@@ -31,7 +31,7 @@ import { viewCase } from '../kernel/views';
 import { staffAccess, staffAccessOn, staffOf, type Caller } from '../kernel/policy';
 import type { ChatConnections, ChatRepo, ChatTimers } from './ports';
 import type { Deps } from '../kernel/deps';
-import type { Case, CaseUpdate, Org } from '../kernel/types';
+import type { Case, Org } from '../kernel/types';
 
 /** Chat sends no mail itself: transcripts and callback alerts are intents written with their change. */
 export type ChatDeps = Pick<Deps, 'clock' | 'ids' | 'directory' | 'cases' | 'mailDomain' | 'replyKeys'> & {
@@ -497,19 +497,19 @@ export const endChat = async (deps: ChatDeps, chatId: string, reason: ChatEndRea
 };
 
 const saveTranscript = async (deps: ChatDeps, chat: Chat, text: string): Promise<Case | undefined> => {
-  const update: CaseUpdate = {
-    caseNumber: chat.caseNumber,
-    updateId: deps.ids.next(),
-    authorId: SYSTEM_ACTOR.id,
-    authorName: 'Chat transcript',
-    authorKind: 'system',
-    channel: 'chat',
-    visibility: 'public',
-    subject: `Chat with ${chat.analystName ?? 'support'}`,
-    body: text,
-    attachments: [],
-    createdAt: '',
-  };
+  const update = updateBy(
+    deps,
+    chat.caseNumber,
+    { ...SYSTEM_ACTOR, name: 'Chat transcript' },
+    {
+      channel: 'chat',
+      visibility: 'public',
+      subject: `Chat with ${chat.analystName ?? 'support'}`,
+      body: text,
+      attachments: [],
+      createdAt: '',
+    },
+  );
   return retryOptimistic('case', async () => {
     const c = await deps.cases.getCase(chat.caseNumber);
     if (!c) return undefined;

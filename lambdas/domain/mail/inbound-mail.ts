@@ -16,7 +16,7 @@
  * (POST /admin/inbound-mail/{id}/release) and it is attached then, as that person.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { changeTime, customerResponse, nextVersion, type Actor } from '../cases/case-changes';
+import { changeTime, customerResponse, nextVersion, updateBy, type Actor } from '../cases/case-changes';
 import { LOST_RACE, retryOptimistic, type Attempt } from '../kernel/optimistic';
 import { replyText } from './email-text';
 import { forbidden } from '../kernel/errors';
@@ -29,7 +29,7 @@ import type { Deps } from '../kernel/deps';
 import type { HeldReply, InboundRecord, ParsedMail, MailJob } from './ports';
 import type { Page, PageRequest } from '../kernel/ports';
 import { tokenFromAddress, verifyReplyToken } from './reply-token';
-import type { AuditEvent, Case, CaseUpdate, Org } from '../kernel/types';
+import type { AuditEvent, Case, Org } from '../kernel/types';
 import { renderFor } from '../kernel/rendered';
 import { viewFor, type View } from '../kernel/views';
 
@@ -487,12 +487,7 @@ const attachReply = async (
     // CASE-6, CASE-7: the same rule as the portal's (cases/lifecycle.ts); the caller answers by mail.
     if (closedCaseRefusal(c)) return 'closed';
     const at = changeTime(deps, c);
-    const update: CaseUpdate = {
-      caseNumber: c.caseNumber,
-      updateId: deps.ids.next(),
-      authorId: actor.id,
-      authorName: actor.name,
-      authorKind: actor.kind,
+    const update = updateBy(deps, c.caseNumber, actor, {
       channel: 'email',
       visibility: 'public',
       subject: content.subject,
@@ -502,7 +497,7 @@ const attachReply = async (
       rawKey: record.rawKey,
       attachments: content.attachments,
       createdAt: at,
-    };
+    });
     // CASE-4, CASE-8: a customer's reply moves a waiting case back to open and clears needs-action.
     const change =
       !staff && WAITING_STATES.includes(c.status)
