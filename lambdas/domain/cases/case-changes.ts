@@ -176,6 +176,33 @@ export const commitChange = async (
     return LOST_RACE;
   });
 
+/**
+ * A case action (CASE-7) answered with `status`: the caller's right to it is checked on every
+ * attempt, and before an Idempotency-Key is looked up; `decide` makes the change.
+ */
+const caseAction = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  opts: { status: number; authorize: (access: CaseAccess) => void; idempotency?: IdempotencyRequest },
+  decide: (current: Case, at: string) => Change,
+): Promise<Created<CaseView>> => {
+  const { status, authorize, idempotency } = opts;
+  const idem = idempotency && { request: idempotency, status, authorize };
+  const r = await commitChange(
+    deps,
+    caller,
+    caseNumber,
+    (current, access, at) => {
+      authorize(access);
+      return decide(current, at);
+    },
+    undefined,
+    idem,
+  );
+  return answered(status, r);
+};
+
 /** The answer of a case-changing request: the case through the normal view, with the caller's access. */
 const answered = (status: number, r: { c: Case; access: CaseAccess; replayed: boolean }): Created<CaseView> => ({
   status,
@@ -296,37 +323,27 @@ export const requestEscalation = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 201, authorize: requireDesignated };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireDesignated(access);
-      if (current.status === 'closed')
-        throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
-      if (current.escalation?.status === 'requested') {
-        throw new Problem(
-          409,
-          '/problems/escalation-pending',
-          'Escalation pending',
-          'An escalation request is already waiting for a decision.',
-        );
-      }
-      const next: Case = { ...current, escalation: { status: 'requested', reason, requestedBy: actor.id, requestedAt: at } };
-      const event = auditEvent(deps, actor, caseNumber, at, {
-        action: 'escalation-requested',
-        field: 'escalation',
-        from: current.escalation?.status ?? null,
-        to: 'requested',
-        detail: reason,
-      });
-      return { next, updates: [systemNote(deps, current, actor, at, `Escalation requested: ${reason}`)], events: [event] };
-    },
-    undefined,
-    idem,
-  );
-  return answered(201, r);
+  return caseAction(deps, caller, caseNumber, { status: 201, authorize: requireDesignated, idempotency }, (current, at) => {
+    if (current.status === 'closed')
+      throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
+    if (current.escalation?.status === 'requested') {
+      throw new Problem(
+        409,
+        '/problems/escalation-pending',
+        'Escalation pending',
+        'An escalation request is already waiting for a decision.',
+      );
+    }
+    const next: Case = { ...current, escalation: { status: 'requested', reason, requestedBy: actor.id, requestedAt: at } };
+    const event = auditEvent(deps, actor, caseNumber, at, {
+      action: 'escalation-requested',
+      field: 'escalation',
+      from: current.escalation?.status ?? null,
+      to: 'requested',
+      detail: reason,
+    });
+    return { next, updates: [systemNote(deps, current, actor, at, `Escalation requested: ${reason}`)], events: [event] };
+  });
 };
 
 /** CASE-7: staff accept or decline a pending escalation. */
@@ -339,44 +356,34 @@ export const decideEscalation = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 200, authorize: requireStaffWrite };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireStaffWrite(access);
-      if (current.escalation?.status !== 'requested') {
-        throw new Problem(
-          409,
-          '/problems/no-escalation-pending',
-          'No escalation pending',
-          'There is no escalation request waiting for a decision.',
-        );
-      }
-      const decided = accept ? 'accepted' : 'declined';
-      const next: Case = {
-        ...current,
-        escalation: { ...current.escalation, status: decided, decidedBy: actor.id, decidedAt: at, comment },
-        ...(accept ? { escalated: true } : {}),
-      };
-      const event = auditEvent(deps, actor, caseNumber, at, {
-        action: `escalation-${decided}`,
-        field: 'escalation',
-        from: 'requested',
-        to: decided,
-        detail: comment,
-      });
-      return {
-        next,
-        updates: [systemNote(deps, current, actor, at, `Escalation ${decided}${comment ? `: ${comment}` : ''}`)],
-        events: [event, ...diffEvents(deps, current, next, actor, at, `escalation-${decided}`)],
-      };
-    },
-    undefined,
-    idem,
-  );
-  return answered(200, r);
+  return caseAction(deps, caller, caseNumber, { status: 200, authorize: requireStaffWrite, idempotency }, (current, at) => {
+    if (current.escalation?.status !== 'requested') {
+      throw new Problem(
+        409,
+        '/problems/no-escalation-pending',
+        'No escalation pending',
+        'There is no escalation request waiting for a decision.',
+      );
+    }
+    const decided = accept ? 'accepted' : 'declined';
+    const next: Case = {
+      ...current,
+      escalation: { ...current.escalation, status: decided, decidedBy: actor.id, decidedAt: at, comment },
+      ...(accept ? { escalated: true } : {}),
+    };
+    const event = auditEvent(deps, actor, caseNumber, at, {
+      action: `escalation-${decided}`,
+      field: 'escalation',
+      from: 'requested',
+      to: decided,
+      detail: comment,
+    });
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, `Escalation ${decided}${comment ? `: ${comment}` : ''}`)],
+      events: [event, ...diffEvents(deps, current, next, actor, at, `escalation-${decided}`)],
+    };
+  });
 };
 
 /** CASE-6, CASE-7: a closed case takes no updates from any channel (lifecycle.ts holds the rule). */
@@ -424,59 +431,49 @@ export const decideClosure = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 200, authorize: requireStaffWrite };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireStaffWrite(access);
-      if (!current.closureRequest) {
-        throw new Problem(
-          409,
-          '/problems/no-closure-pending',
-          'No closure request pending',
-          `Case ${current.caseNumber} has no closure request waiting for a decision.`,
-        );
-      }
-      const requestedBy = current.closureRequest.requestedBy;
-      const base: Case = { ...current };
-      delete base.closureRequest;
-      const next = accept ? withStatus(base, 'closed', at) : base;
-      const note = accept
-        ? `Closure request accepted; the case is closed${comment ? `: ${comment}` : '.'}`
-        : `Closure request declined; the case stays open${comment ? `: ${comment}` : '.'}`;
-      return {
-        next,
-        updates: [systemNote(deps, current, actor, at, note)],
-        events: [
-          ...closureResolved(deps, current, actor, at, accept, comment),
-          ...diffEvents(deps, current, next, actor, at, accept ? 'closure-accepted' : 'closure-declined'),
-        ],
-        // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
-        // (mail/outbound.ts). A decline changes no status: its mail is an intent written with the
-        // decision, once per version, so it can never be lost after the commit.
-        ...(accept
-          ? {}
-          : {
-              mail: [
-                {
-                  kind: 'closure-declined',
-                  // The version this change commits: one mail per decline.
-                  key: `closure-declined#${current.caseNumber}#v${current.version + 1}`,
-                  at,
-                  caseNumber: current.caseNumber,
-                  userId: requestedBy ?? current.contactId,
-                  ...(comment ? { comment } : {}),
-                },
-              ],
-            }),
-      };
-    },
-    undefined,
-    idem,
-  );
-  return answered(200, r);
+  return caseAction(deps, caller, caseNumber, { status: 200, authorize: requireStaffWrite, idempotency }, (current, at) => {
+    if (!current.closureRequest) {
+      throw new Problem(
+        409,
+        '/problems/no-closure-pending',
+        'No closure request pending',
+        `Case ${current.caseNumber} has no closure request waiting for a decision.`,
+      );
+    }
+    const requestedBy = current.closureRequest.requestedBy;
+    const base: Case = { ...current };
+    delete base.closureRequest;
+    const next = accept ? withStatus(base, 'closed', at) : base;
+    const note = accept
+      ? `Closure request accepted; the case is closed${comment ? `: ${comment}` : '.'}`
+      : `Closure request declined; the case stays open${comment ? `: ${comment}` : '.'}`;
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, note)],
+      events: [
+        ...closureResolved(deps, current, actor, at, accept, comment),
+        ...diffEvents(deps, current, next, actor, at, accept ? 'closure-accepted' : 'closure-declined'),
+      ],
+      // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
+      // (mail/outbound.ts). A decline changes no status: its mail is an intent written with the
+      // decision, once per version, so it can never be lost after the commit.
+      ...(accept
+        ? {}
+        : {
+            mail: [
+              {
+                kind: 'closure-declined',
+                // The version this change commits: one mail per decline.
+                key: `closure-declined#${current.caseNumber}#v${current.version + 1}`,
+                at,
+                caseNumber: current.caseNumber,
+                userId: requestedBy ?? current.contactId,
+                ...(comment ? { comment } : {}),
+              },
+            ],
+          }),
+    };
+  });
 };
 
 /** CASE-7: a Designated Contact asks to close the case; staff decide (POST .../closure-request/decision) or close it with PATCH. */
@@ -488,35 +485,25 @@ export const requestClosure = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 201, authorize: requireDesignated };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireDesignated(access);
-      if (current.status === 'closed')
-        throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
-      if (current.closureRequest)
-        throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
-      const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
-      const event = auditEvent(deps, actor, caseNumber, at, {
-        action: 'closure-requested',
-        field: 'closureRequest',
-        from: null,
-        to: 'requested',
-        ...(reason ? { detail: reason } : {}),
-      });
-      return {
-        next,
-        updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)],
-        events: [event],
-      };
-    },
-    undefined,
-    idem,
-  );
-  return answered(201, r);
+  return caseAction(deps, caller, caseNumber, { status: 201, authorize: requireDesignated, idempotency }, (current, at) => {
+    if (current.status === 'closed')
+      throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
+    if (current.closureRequest)
+      throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
+    const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
+    const event = auditEvent(deps, actor, caseNumber, at, {
+      action: 'closure-requested',
+      field: 'closureRequest',
+      from: null,
+      to: 'requested',
+      ...(reason ? { detail: reason } : {}),
+    });
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)],
+      events: [event],
+    };
+  });
 };
 
 /** CASE-7: a Designated Contact reopens a closed case. */
@@ -528,36 +515,26 @@ export const reopenCase = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 200, authorize: requireDesignated };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireDesignated(access);
-      if (current.status !== 'closed') {
-        const state = current.status === 'open' ? 'already open' : `not closed (its status is ${current.status})`;
-        throw new Problem(
-          409,
-          '/problems/not-closed',
-          'Case not closed',
-          `Case ${current.caseNumber} is ${state}: only a closed case can be reopened.`,
-          undefined,
-          { caseStatus: current.status },
-        );
-      }
-      assertTransition(current.status, 'open');
-      const next = withStatus(current, 'open', at);
-      return {
-        next,
-        updates: [systemNote(deps, current, actor, at, `Case reopened${reason ? `: ${reason}` : ''}`)],
-        events: diffEvents(deps, current, next, actor, at, 'reopen'),
-      };
-    },
-    undefined,
-    idem,
-  );
-  return answered(200, r);
+  return caseAction(deps, caller, caseNumber, { status: 200, authorize: requireDesignated, idempotency }, (current, at) => {
+    if (current.status !== 'closed') {
+      const state = current.status === 'open' ? 'already open' : `not closed (its status is ${current.status})`;
+      throw new Problem(
+        409,
+        '/problems/not-closed',
+        'Case not closed',
+        `Case ${current.caseNumber} is ${state}: only a closed case can be reopened.`,
+        undefined,
+        { caseStatus: current.status },
+      );
+    }
+    assertTransition(current.status, 'open');
+    const next = withStatus(current, 'open', at);
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, `Case reopened${reason ? `: ${reason}` : ''}`)],
+      events: diffEvents(deps, current, next, actor, at, 'reopen'),
+    };
+  });
 };
 
 /** CASE-4, CASE-8: a customer's update on a waiting case moves it back to open, in the same write. */
