@@ -174,20 +174,6 @@ export const getMembersVersion = async (ref: TableRef, orgId: string): Promise<n
   return Number(res.Item?.version ?? 0);
 };
 
-/** NOTE-4: the user's own settings (notification toggles, default list). */
-export const updateSettings = async (ref: TableRef, userId: string, settings: User['settings']): Promise<void> => {
-  await ref.doc.send(
-    new UpdateCommand({
-      TableName: ref.table,
-      Key: keys.user(userId),
-      UpdateExpression: 'SET #s = :s',
-      ConditionExpression: 'attribute_exists(#pk)',
-      ExpressionAttributeNames: { '#s': 'settings', '#pk': TABLE.partitionKey },
-      ExpressionAttributeValues: { ':s': settings },
-    }),
-  );
-};
-
 export const membershipItem = (m: Membership) => ({
   ...keys.membership(m.userId, m.orgId, m.soldToOrgId),
   ...membershipIndexKeys(m.orgId, m.userId),
@@ -272,7 +258,6 @@ export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getOrgs: (orgIds) => getOrgs(ref, orgIds),
   getCombinations: (pairs) => getCombinations(ref, pairs),
   listOrgs: (prefix) => listOrgs(ref, prefix),
-  updateSettings: (userId, settings) => updateSettings(ref, userId, settings),
   listOrgMembers: (orgId, opts) => listOrgMembers(ref, orgId, opts),
   saveMembership: (m, events, guard) => saveMembership(ref, m, events, guard),
   getMembersVersion: (orgId) => getMembersVersion(ref, orgId),

@@ -36,7 +36,6 @@ export interface DirectoryRepo {
   acceptTerms(userId: string, version: string, at: string): Promise<void>;
   /** Every organisation (staff lists span them all). */
   listOrgs(namePrefix?: string): Promise<Org[]>;
-  updateSettings(userId: string, settings: User['settings']): Promise<void>;
   /** With `consistent`, every level is read strongly consistently (not from the members index). */
   listOrgMembers(orgId: string, opts?: { consistent?: boolean }): Promise<Membership[]>;
   /**
