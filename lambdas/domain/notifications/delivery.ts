@@ -25,7 +25,7 @@ import { resolveCaller } from '../kernel/caller';
 import { mapLimit } from '../kernel/concurrency';
 import { composeCaseMail, composeNoticeMail } from '../mail/compose';
 import type { OutboundMail } from '../mail/ports';
-import type { NotificationEvent } from './notifications';
+import { CASE_NOTIFICATION_TYPES, type NotificationEvent } from './notifications';
 import {
   accountAccess,
   caseAccess,
@@ -44,17 +44,7 @@ import { viewFor } from '../kernel/views';
 /** NOTE-3: the inbox shows the last three days. */
 export const INBOX_DAYS = 3;
 
-export const CASE_EVENTS: ReadonlySet<NotificationEvent['eventType']> = new Set([
-  'case-created',
-  'public-update',
-  'status-changed',
-  'severity-changed',
-  'escalation-requested',
-  'escalation-decided',
-  'closure-requested',
-  'case-closed',
-  'needs-action-flagged',
-]);
+export const CASE_EVENTS: ReadonlySet<NotificationEvent['eventType']> = new Set(CASE_NOTIFICATION_TYPES);
 
 const RANK: Record<Severity, number> = { critical: 1, high: 2, medium: 3, low: 4 };
 
