@@ -28,7 +28,7 @@ import { appendPut, cancellation, eventItem, fromItem, lostRace, updateItem } fr
 import { userIdByEmail } from './mail-repo';
 import { staffByRole } from './directory-repo';
 import { dueIn } from './waiting-repo';
-import { queryPage } from './paging';
+import { inIndexPartition, queryPage } from './paging';
 import { TABLE } from './table';
 
 const { byModified, byCreated, waiting } = TABLE.indexes;
@@ -260,13 +260,11 @@ export const listFor = async (
   const index = decidingOrgId === 'ALL' ? byCreated : byModified;
   const res = await queryPage(
     ref,
-    {
-      IndexName: index.name,
-      KeyConditionExpression: '#ipk = :ipk',
-      ...(status ? { FilterExpression: '#status = :status' } : {}),
-      ExpressionAttributeNames: { '#ipk': index.partitionKey, ...(status ? { '#status': 'status' } : {}) },
-      ExpressionAttributeValues: { ':ipk': accessRequestListPartition(decidingOrgId), ...(status ? { ':status': status } : {}) },
-    },
+    inIndexPartition(
+      index,
+      accessRequestListPartition(decidingOrgId),
+      status ? { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': status } } : undefined,
+    ),
     page,
   );
   return { items: res.items.map((i) => fromItem<AccessRequest>(i)), next: res.next };

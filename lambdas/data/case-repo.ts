@@ -11,7 +11,7 @@ import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';
 import { appendPut, eventItem, fromItem, idempotencyPut, lostRace, throwIfKeyTaken, updateItem, versionedPut } from './items';
-import { inPartition, mergedPage, queryPage, type PartitionQuery } from './paging';
+import { inIndexPartition, inPartition, mergedPage, queryPage, type PartitionQuery } from './paging';
 import { TABLE } from './table';
 
 const { byPriority, byModified, byPerson } = TABLE.indexes;
@@ -181,13 +181,11 @@ export const listContactCases = async (
   filter.FilterExpression = filter.FilterExpression ? `${filter.FilterExpression} AND ${closedClause}` : closedClause;
   const res = await queryPage(
     ref,
-    {
-      IndexName: byPerson.name,
-      KeyConditionExpression: '#ipk = :ipk',
-      FilterExpression: filter.FilterExpression,
-      ExpressionAttributeNames: { '#ipk': byPerson.partitionKey, ...filter.names },
-      ExpressionAttributeValues: { ':ipk': personCasesPartition('contact', userId), ...filter.values },
-    },
+    inIndexPartition(byPerson, personCasesPartition('contact', userId), {
+      expression: filter.FilterExpression,
+      names: filter.names,
+      values: filter.values,
+    }),
     page,
   );
   return { items: res.items.map((i) => fromItem<Case>(i)), next: res.next };

@@ -14,7 +14,7 @@ import type { Combination, Membership, Org, OrgEvent, User } from '../domain/ker
 import type { TableRef } from './client';
 import { keys, membershipIndexKeys, orgIndexKeys, staffRoleIndexKeys, userIndexKeys } from './keys';
 import { fromItem, lostRace } from './items';
-import { inPartition, queryAll } from './paging';
+import { inIndexPartition, inPartition, queryAll } from './paging';
 import { TABLE } from './table';
 
 const BATCH_GET_LIMIT = 100;
@@ -152,12 +152,7 @@ export const listOrgMembers = async (
   opts: { consistent?: boolean } = {},
 ): Promise<Membership[]> => {
   const index = TABLE.indexes.byCreated;
-  const items = await queryAll(ref, {
-    IndexName: index.name,
-    KeyConditionExpression: '#ipk = :ipk',
-    ExpressionAttributeNames: { '#ipk': index.partitionKey },
-    ExpressionAttributeValues: { ':ipk': membershipIndexKeys(orgId, '')[index.partitionKey] },
-  });
+  const items = await queryAll(ref, inIndexPartition(index, membershipIndexKeys(orgId, '')[index.partitionKey]));
   const found = items.map((i) => fromItem<Membership>(i));
   if (!opts.consistent || found.length === 0) return found;
   const fresh = await batchGet(
@@ -244,12 +239,7 @@ export const listOrgEvents = async (ref: TableRef, orgId: string): Promise<OrgEv
 /** FLAG-2, CHAT-2: staff of one role (portal admins, managers), by Query on their partition of the person index. */
 export const staffByRole = async (ref: TableRef, role: string): Promise<User[]> => {
   const index = TABLE.indexes.byPerson;
-  const items = await queryAll(ref, {
-    IndexName: index.name,
-    KeyConditionExpression: '#ipk = :ipk',
-    ExpressionAttributeNames: { '#ipk': index.partitionKey },
-    ExpressionAttributeValues: { ':ipk': staffRoleIndexKeys(role, '')[index.partitionKey] },
-  });
+  const items = await queryAll(ref, inIndexPartition(index, staffRoleIndexKeys(role, '')[index.partitionKey]));
   return items.map((i) => fromItem<User>(i));
 };
 

@@ -12,6 +12,7 @@ import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
 import { appendPut, cancellation, eventItem, fromItem, ttlIn, updateItem, versionedPut } from './items';
 import { caseIndexKeys, inboundLogIndexKeys, inboundLogPartition, keys, mailKeys, userIndexKeys } from './keys';
+import { inIndexPartition } from './paging';
 import { TABLE } from './table';
 
 const MESSAGE_ID_TTL_SECONDS = 400 * 24 * 3600;
@@ -245,10 +246,7 @@ export const listInbound = async (ref: TableRef, now: string, page: PageRequest)
     const res = await ref.doc.send(
       new QueryCommand({
         TableName: ref.table,
-        IndexName: index.name,
-        KeyConditionExpression: '#ipk = :ipk',
-        ExpressionAttributeNames: { '#ipk': index.partitionKey },
-        ExpressionAttributeValues: { ':ipk': inboundLogPartition(monthsBack(now, m)) },
+        ...inIndexPartition(index, inboundLogPartition(monthsBack(now, m))),
         Limit: page.limit - items.length,
         ExclusiveStartKey: key,
       }),
