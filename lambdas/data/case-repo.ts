@@ -166,7 +166,7 @@ export const listOrgCases = async (ref: TableRef, f: CaseFilter, page: PageReque
 
 /**
  * LIST-2: the cases a contact opened, most recently modified first; closed or not closed as the
- * default list (LIST-1, issue 21: `closed` is a filter here, the person index holds both).
+ * default list (LIST-1: `closed` is a filter here, the person index holds both).
  */
 export const listContactCases = async (
   ref: TableRef,
@@ -238,7 +238,7 @@ export const appendUpdate = async (
             },
           },
           ...(idempotency ? [idempotencyPut(ref.table, idempotency, u.createdAt)] : []),
-          // Issue 23: the mail this update causes, in its own transaction (last: positions above stay).
+          // The mail this update causes, in its own transaction (last: positions above stay).
           ...mailIntentPuts(ref.table, mail, u.createdAt),
         ],
       }),
@@ -304,7 +304,7 @@ export const saveCase = async (
           versionedPut(ref.table, caseItem(next), expectedVersion),
           ...(extra.idempotency ? [idempotencyPut(ref.table, extra.idempotency, next.updatedAt)] : []),
           ...puts.map((item) => appendPut(ref.table, item)),
-          // Issue 23: the mail this change causes, written with it.
+          // The mail this change causes, written with it.
           ...mailIntentPuts(ref.table, extra.mail, next.updatedAt),
         ],
       }),

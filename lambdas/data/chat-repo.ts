@@ -1,5 +1,5 @@
 /**
- * Chat (issue 12): tickets, connections, chats with their messages and queue entries, analyst
+ * Chat: tickets, connections, chats with their messages and queue entries, analyst
  * availability. One exported function per access pattern; every list is a Query of one partition.
  */
 import {

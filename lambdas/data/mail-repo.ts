@@ -1,5 +1,5 @@
 /**
- * Inbound and outbound mail bookkeeping (issue 9): one exported function per access pattern.
+ * Inbound and outbound mail bookkeeping: one exported function per access pattern.
  * The once-only guarantees are conditional writes: the transport id's item (MAIL-5 redelivery),
  * the content fingerprint (MAIL-5 resends), the MAIL-3 reply of the day.
  */
@@ -212,7 +212,7 @@ export const claimAutoReply = async (
   };
   try {
     if (!mail) await ref.doc.send(new PutCommand(claim));
-    // Issue 23: the claim and the answer's mail intent together: a claimed answer is always sent.
+    // The claim and the answer's mail intent together: a claimed answer is always sent.
     else
       await ref.doc.send(
         new TransactWriteCommand({ TransactItems: [{ Put: claim }, ...mailIntentPuts(ref.table, [mail], mail.at)] }),

@@ -1,5 +1,5 @@
 /**
- * The notifier's once-only ledger (issue 10): one item per side effect, `OUTBOX#<key>`. The
+ * The notifier's once-only ledger: one item per side effect, `OUTBOX#<key>`. The
  * claim is a conditional put; a claim whose lease has run out belongs to a run that died and
  * may be taken over. Items expire after the stream's retention and then some: a record older
  * than that can no longer be replayed.
@@ -108,7 +108,7 @@ export const outboxRepo = (ref: TableRef): OutboxRepo => ({
   release: (key, claimId) => releaseOutbox(ref, key, claimId),
 });
 
-/** Issue 23: per case, one entry per mail job, overwritten as the job progresses (its key makes it idempotent). */
+/** Per case, one entry per mail job, overwritten as the job progresses (its key makes it idempotent). */
 const MAIL_LOG_TTL_SECONDS = 90 * 24 * 3600;
 
 /** Writes a case's mail log entry unless `condition` fails (a condition failure is not an error: the entry stands). */
@@ -188,7 +188,7 @@ export const mailJobPut = (table: string, job: MailJob, expiresAt: number) =>
 export const MAIL_INTENT_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * Issue 23: the intents of a change's mail, as Puts for the change's own transaction (put them
+ * The intents of a change's mail, as Puts for the change's own transaction (put them
  * last, so the change's own items keep their cancellation-reason positions). The stream carries
  * each INSERT to the notifier, which queues the job; nothing can be lost between commit and queue.
  */
