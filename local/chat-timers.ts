@@ -12,8 +12,8 @@
  * Everything but the delay is fauxqs and the real function.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { listenOn, readText } from './http-server';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalHandler } from './functions';
 import { onEndpoint, receiveAndInvoke } from './sqs-event-source';
@@ -35,14 +35,6 @@ interface Held {
   body: string;
   dueAt: number;
 }
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 
 export const startChatTimerQueue = async (opts: {
   fauxqsEndpoint: string;
@@ -106,7 +98,7 @@ export const startChatTimerQueue = async (opts: {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const target = String(req.headers['x-amz-target'] ?? '');
-      const body = await readBody(req);
+      const body = await readText(req);
       const input = JSON.parse(body || '{}') as { MessageBody: string; DelaySeconds?: number; QueueUrl?: string };
       // The gate is the functions' whole SQS endpoint: calls on other queues (the mail queue)
       // pass through to fauxqs unchanged (the signature covers no host: fauxqs does not check it).
@@ -141,8 +133,7 @@ export const startChatTimerQueue = async (opts: {
       res.end(String(err));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, 0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
