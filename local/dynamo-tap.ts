@@ -7,12 +7,20 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * Where a function's requests go when local mode names them (LocalOptions.namedFunctions): under
+ * this path of the tap, which strips it before DynamoDB Local sees the request.
+ */
+export const functionPath = (name: string): string => `/fn/${name}`;
+const FUNCTION_PATH = /^\/fn\/([\w-]+)(\/.*)?$/;
+
 export interface TapHooks {
   /**
-   * Sees each request (operation, e.g. `PutItem`, and its JSON input); may return a replacement
-   * input, or a refusal that DynamoDB Local never sees.
+   * Sees each request (operation, e.g. `PutItem`, its JSON input, and the function that sent it
+   * when local mode names them); may return a replacement input, or a refusal that DynamoDB Local
+   * never sees.
    */
-  onRequest?(operation: string, input: Record<string, unknown>): Record<string, unknown> | { refuse: string } | void;
+  onRequest?(operation: string, input: Record<string, unknown>, fn?: string): Record<string, unknown> | { refuse: string } | void;
   /** Sees each answer DynamoDB Local gave. */
   onResponse?(operation: string, output: unknown): void;
 }
@@ -39,7 +47,9 @@ export const startDynamoTap = async (target: string, hooks: TapHooks): Promise<D
       const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
       let body = Buffer.concat(chunks);
       const input = (parse(body.toString('utf8')) ?? {}) as Record<string, unknown>;
-      const decided = hooks.onRequest?.(operation, input);
+      const named = FUNCTION_PATH.exec(req.url ?? '');
+      const path = named ? (named[2] ?? '/') : req.url;
+      const decided = hooks.onRequest?.(operation, input, named?.[1]);
       if (decided && 'refuse' in decided) {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
         res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#AccessDeniedException', message: decided.refuse }));
@@ -50,7 +60,7 @@ export const startDynamoTap = async (target: string, hooks: TapHooks): Promise<D
         {
           host: upstream.hostname,
           port: upstream.port,
-          path: req.url,
+          path,
           method: req.method,
           headers: { ...req.headers, 'content-length': body.length },
         },

@@ -12,6 +12,7 @@ import type { Context } from 'aws-lambda';
 import { endpointVariable, ENV, RUNTIME_ENV } from '../lambdas/adapters/config';
 import { allFunctionSpecs, functionEnvironment, type BindingValues, type FunctionSpec } from '../lib/function-specs';
 import type { Invocation, WorkerData, WorkerMessage } from './function-worker';
+import { functionPath } from './dynamo-tap';
 import { clientIds, localReplyKeys } from './issuer';
 
 /** What the Lambda runtime itself sets, with the emulators standing in for AWS's endpoints. */
@@ -20,6 +21,11 @@ export interface LocalRuntime {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** AWS_ENDPOINT_URL_<SERVICE> values, e.g. `{ DYNAMODB: 'http://127.0.0.1:8000' }`. */
   endpoints: Record<string, string>;
+  /**
+   * Each function reaches DynamoDB at `<endpoint>/fn/<name>`, so a tap in front of DynamoDB Local
+   * (local/dynamo-tap.ts) tells which function sent each request, even while several run at once.
+   */
+  namedDynamoPaths?: boolean;
 }
 
 const LAMBDA_DIR = resolve(__dirname, '../lambdas');
@@ -103,6 +109,9 @@ export const localEnvironment = (spec: FunctionSpec, runtime: LocalRuntime, bind
   [RUNTIME_ENV.AWS_LAMBDA_FUNCTION_MEMORY_SIZE]: MEMORY_MB,
   [RUNTIME_ENV.AWS_LAMBDA_LOG_GROUP_NAME]: `/aws/lambda/casework-local-${spec.name}`,
   ...Object.fromEntries(Object.entries(runtime.endpoints).map(([service, url]) => [endpointVariable(service), url])),
+  ...(runtime.namedDynamoPaths && runtime.endpoints.DYNAMODB
+    ? { [endpointVariable('DYNAMODB')]: `${runtime.endpoints.DYNAMODB}${functionPath(spec.name)}` }
+    : {}),
   // The one operator knob passed through: how much the developer wants to read.
   ...(process.env[RUNTIME_ENV.POWERTOOLS_LOG_LEVEL]
     ? { [RUNTIME_ENV.POWERTOOLS_LOG_LEVEL]: process.env[RUNTIME_ENV.POWERTOOLS_LOG_LEVEL] }

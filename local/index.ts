@@ -78,6 +78,12 @@ export interface LocalOptions {
    * workers, out of the caller's reach).
    */
   dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
+  /**
+   * Each function's DynamoDB requests carry its name in their path (local/dynamo-tap.ts
+   * functionPath), so the tap given above tells who sent what while the stream's consumers run
+   * beside the routes. Only with such a tap: DynamoDB Local itself answers on `/` alone.
+   */
+  namedFunctions?: boolean;
   /** The same for SES: the fault tests put a proxy they can switch off between the functions and the emulator. */
   sesEndpointForFunctions?: (endpoint: string) => Promise<string>;
   /**
@@ -219,6 +225,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       faux.endpoint,
       push.url,
     );
+    if (opts.namedFunctions) runtime.namedDynamoPaths = true;
     // Chat: the WebSocket server and the timer queue's event source reach the functions
     // when they are invoked; they are started first because the functions' environment names them.
     const functionsRef: { host?: FunctionHost } = {};

@@ -152,7 +152,7 @@ export const iamPage = (): string => {
     const reads = spec.table?.reads;
     return [
       code(spec.name),
-      !reads ? 'none' : reads.items === 'wholeTable' ? '**whole table**' : codes(reads.items),
+      !reads ? 'none' : codes(reads.items),
       reads ? codes(reads.indexes.map((i) => TABLE.indexes[i].name)) : '',
       ...actions.map((a) => codes(grants[a] ?? [])),
       spec.table ? codes(spec.table.writes) : '',
@@ -163,7 +163,7 @@ export const iamPage = (): string => {
     `Reads (${codes(READ_ACTIONS.map((a) => `dynamodb:${a}`))}) are granted on the items whose partition key starts ` +
       'with one of the prefixes under "Reads" (`dynamodb:LeadingKeys`, `FUNCTION_READS` in `lambdas/data/writes.ts`), and ' +
       `${codes(INDEX_ACTIONS.map((a) => `dynamodb:${a}`))} on the indexes listed, named one by one; none may Scan. ` +
-      'Only `notify` reads the whole table (its reads are not recorded on the wire yet). Writes are ' +
+      'No function reads the whole table. Writes are ' +
       'granted per action on the items whose partition key starts with one of the prefixes below ' +
       '(`dynamodb:LeadingKeys`), as the union of the write access patterns the function declares. Transactions need no ' +
       'permission of their own: each item is checked as its own PutItem/UpdateItem/DeleteItem.',

@@ -21,26 +21,33 @@ prod=(-c stage=prod -c portalOrigin=https://support.casework.example -c mailDoma
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 
 lint_args=()
+pids=()
+names=()
+# Each synth runs in the background into its own directory: the bundling one is mostly process
+# start-ups (one esbuild per function), so the others overlap it on the second core.
 synth() {
   local name=$1 account=$2 region=$3; shift 3
   local dir="$out/$name"
   echo "synth $name (account ${account:-unset}, region ${region:-CLI default})"
-  if ! env ${account:+CDK_DEFAULT_ACCOUNT=$account} ${region:+CDK_DEFAULT_REGION=$region AWS_REGION=$region} \
-    npx cdk synth -q -o "$dir" "$@" >"$dir.log" 2>&1; then
-    cat "$dir.log" >&2
-    echo "FAIL: npx cdk synth $*" >&2
-    exit 1
-  fi
-  if [ -n "$account" ] && ! grep -q "$account" "$dir"/*-App.template.json; then
-    echo "FAIL: $name: the template does not carry account $account; the environment was not applied" >&2
-    exit 1
-  fi
-  if [ -n "$region" ] && ! grep -q "inbound-smtp.$region.amazonaws.com" "$dir"/*-App.template.json; then
-    echo "FAIL: $name: the template does not carry region $region; the environment was not applied" >&2
-    exit 1
-  fi
+  (
+    if ! env ${account:+CDK_DEFAULT_ACCOUNT=$account} ${region:+CDK_DEFAULT_REGION=$region AWS_REGION=$region} \
+      npx cdk synth -q -o "$dir" "$@" >"$dir.log" 2>&1; then
+      cat "$dir.log" >&2
+      echo "FAIL: npx cdk synth $*" >&2
+      exit 1
+    fi
+    if [ -n "$account" ] && ! grep -q "$account" "$dir"/*-App.template.json; then
+      echo "FAIL: $name: the template does not carry account $account; the environment was not applied" >&2
+      exit 1
+    fi
+    if [ -n "$region" ] && ! grep -q "inbound-smtp.$region.amazonaws.com" "$dir"/*-App.template.json; then
+      echo "FAIL: $name: the template does not carry region $region; the environment was not applied" >&2
+      exit 1
+    fi
+  ) &
+  pids+=($!)
+  names+=("$name")
   lint_args+=("$dir" "${region:-us-east-1}")
-  echo "ok   $name: synthesized, cdk-nag clean"
 }
 
 # What a user runs on a fresh clone: dev, environment-agnostic, every function bundled.
@@ -51,6 +58,16 @@ synth prod-eu-west-1 123456789012 eu-west-1 "${prod[@]}" --exclusively Casework-
 synth localstack-dev "" "" -c stage=dev -c target=localstack --exclusively Casework-Dev-Data
 # More accounts, regions and environment-agnostic prod are synthesized in-process, cdk-nag included
 # (test/infra/app.spec.ts, localstack.spec.ts): the CLI adds nothing there but its start-up time.
+
+failed=0
+for i in "${!pids[@]}"; do
+  if wait "${pids[$i]}"; then
+    echo "ok   ${names[$i]}: synthesized, cdk-nag clean"
+  else
+    failed=1
+  fi
+done
+[ "$failed" -eq 0 ] || exit 1
 
 # One cfn-lint run over every template, against every region synthesized (its start-up is most
 # of its time).

@@ -184,18 +184,20 @@ export const grantsOf = (patterns: readonly WritePattern[]): WriteGrant => {
  * Query of the table may touch, fenced by dynamodb:LeadingKeys like the writes, and the indexes
  * it may Query, named one by one. An index Query is granted per index, not per key: an index
  * partition (an organisation's cases, the users by email, a person's devices) holds items of
- * several prefixes, so the index name is the fence.
+ * several prefixes, so the index name is the fence. No function reads the whole table.
  *
- * Where these come from: every route, the sweep, the mail consumer, inbound mail and chat were
- * recorded on the wire (test/e2e/write-grants.test.ts, which also fails if a read leaves its
- * declaration), and reads on paths that scenario does not take were added from the
- * repositories (an Idempotency-Key replay reads IDEMPOTENCY#; an In-Reply-To reads MSGID#; a
- * resend's fingerprint CONTENT#; the admins' list byCreated; the case lists every sort).
- * `wholeTable` is said plainly where a function is not fenced.
+ * Where these come from: every function's requests were recorded on the wire, each under the
+ * function that sent it, with the table's stream on, so the notifier and the mail consumer ran
+ * on every kind of event beside the routes (test/e2e/function-grants.test.ts; the route-by-route
+ * scenario is test/e2e/write-grants.test.ts); both fail if a request leaves its declaration.
+ * Reads on paths those scenarios do not take were added from the repositories (an
+ * Idempotency-Key replay reads IDEMPOTENCY#; an In-Reply-To reads MSGID#; a resend's fingerprint
+ * CONTENT#; a ledger claim that finds its key taken reads OUTBOX#; the admins' list byCreated;
+ * the case lists every sort).
  */
 export interface ReadGrant {
-  /** Item prefixes (table reads), or the whole table. */
-  readonly items: readonly KeyPrefix[] | 'wholeTable';
+  /** Item prefixes (table reads). */
+  readonly items: readonly KeyPrefix[];
   readonly indexes: readonly IndexName[];
 }
 
@@ -280,10 +282,9 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   // CHAT-1..3: connections, chats, availability, the case, the staff by role (byPerson).
   'chat-socket': reads([...CALLER, CASE, CHAT, WSCONN, AVAIL], ['byPerson']),
   'chat-timer': reads([...CALLER, CASE, CHAT, WSCONN, AVAIL], ['byPerson']),
-  // NOTE-1: not fenced yet. The notifier reads subscriptions, users, devices, cases and its
-  // ledger for every event kind; its reads are not recorded on the wire (the e2e tap runs with
-  // the stream off), so a fence would be a guess that fails in AWS on the first event it misses.
-  notify: { items: 'wholeTable', indexes: ['byPriority', 'byModified', 'byCreated', 'byPerson', 'waiting'] },
+  // NOTE-1, NOTE-2: an event's case (and its subscriptions), the organisation (and its
+  // subscriptions), each recipient as a caller now, their devices (byPerson), the ledger.
+  notify: reads([...CALLER, CASE, OUTBOX], ['byPerson']),
 };
 
 export const readsOf = (fn: string): ReadGrant => {

@@ -11,7 +11,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TABLE, type IndexName } from '../../lambdas/data/table';
+import { TABLE } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type ReadGrant, type WritePattern } from '../../lambdas/data/writes';
 import { ENV } from '../../lambdas/adapters/config';
 import { FIXED_ENVIRONMENT, type FunctionBindings } from '../function-specs';
@@ -206,16 +206,12 @@ export class CaseworkFunction extends NodejsFunction {
   public bindTable(
     table: dynamodb.ITable,
     writes: readonly WritePattern[] = [],
-    reads: ReadGrant = { items: 'wholeTable', indexes: Object.keys(TABLE.indexes) as IndexName[] },
+    reads: ReadGrant = { items: [], indexes: [] },
   ): this {
     this.addEnvironment(ENV.TABLE_NAME, table.tableName);
-    // Issue 18 finding 9: reads fenced like writes, to the prefixes the function declares
-    // (lambdas/data/writes.ts FUNCTION_READS); `wholeTable` only where it says so.
-    if (reads.items === 'wholeTable') {
-      this.addToRolePolicy(
-        new iam.PolicyStatement({ actions: READ_ACTIONS.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
-      );
-    } else if (reads.items.length) {
+    // Reads fenced like writes, to the prefixes the function declares (lambdas/data/writes.ts
+    // FUNCTION_READS): no function reads the whole table.
+    if (reads.items.length) {
       this.addToRolePolicy(
         new iam.PolicyStatement({
           actions: READ_ACTIONS.map((a) => `dynamodb:${a}`),

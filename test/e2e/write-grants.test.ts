@@ -3,7 +3,7 @@
  * by route, over real HTTP against local mode, is recorded on the wire (each function runs in its
  * own worker, so a tap in front of DynamoDB Local sees what they all send) and checked
  * against what the route table declares (lambdas/http/routes.ts `writes` -> lambdas/data/writes.ts).
- * CDK grants exactly those declarations (test/infra/functions.test.ts), so a write recorded here
+ * CDK grants exactly those declarations (test/infra/functions.spec.ts), so a write recorded here
  * outside them is an AccessDenied waiting to happen in AWS. The scheduled sweep is checked the same way.
  * Reads too (issue 18 finding 9): each GetItem, BatchGetItem and table Query is recorded with its
  * partition's prefix, each index Query with its index, and checked against FUNCTION_READS.
@@ -20,7 +20,6 @@ import nodemailer from 'nodemailer';
 import {
   CHAT_AUTHORIZER_WRITES,
   CHAT_WRITES,
-  grantsOf,
   READ_ACTIONS,
   readsOf,
   RECEIVE_MAIL_WRITES,
@@ -33,94 +32,8 @@ import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import { findRoute, ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import { signClaims, clientIds, ISSUER, localReplyKeys } from '../../local/issuer';
 import { startDynamoTap, type DynamoTap } from '../../local/dynamo-tap';
+import { accessesOf, asGrant, grantedBy, type Access, type CommandInput } from '../helpers/dynamo-access';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
-
-/** One DynamoDB request as IAM authorizes it: the action, and the item's leading key prefix. */
-interface Access {
-  action: string;
-  prefix?: string;
-  index?: string;
-}
-
-const S = (v: unknown): string => (v && typeof v === 'object' && 'S' in v ? String((v as { S: unknown }).S) : String(v));
-const prefixOf = (key: Record<string, unknown> | undefined): string => {
-  const pk = S(key?.[TABLE.partitionKey]);
-  return Object.values(KEY_PREFIX).find((p) => pk.startsWith(p)) ?? `unknown prefix: ${pk}`;
-};
-
-type Item = Record<string, unknown>;
-interface WriteRequest {
-  PutRequest?: { Item: Item };
-  DeleteRequest?: { Key: Item };
-}
-interface TransactItem {
-  Put?: { Item: Item };
-  Update?: { Key: Item };
-  Delete?: { Key: Item };
-  ConditionCheck?: { Key: Item };
-}
-interface CommandInput {
-  Item?: Item;
-  Key?: Item;
-  IndexName?: string;
-  RequestItems?: Record<string, WriteRequest[] & { Keys?: Item[] }>;
-  TransactItems?: (TransactItem & { Get?: { Key: Item } })[];
-  KeyConditionExpression?: string;
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Item;
-}
-
-/** The partition a Query reads: the value its key condition gives the table's partition key. */
-const queriedPrefix = (input: CommandInput): string => {
-  for (const m of (input.KeyConditionExpression ?? '').matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
-    const name = m[1]!.startsWith('#') ? input.ExpressionAttributeNames?.[m[1]!] : m[1];
-    if (name === TABLE.partitionKey) return prefixOf({ [TABLE.partitionKey]: input.ExpressionAttributeValues?.[m[2]!] });
-  }
-  return `unknown prefix: ${input.KeyConditionExpression}`;
-};
-
-/** Requests as the DynamoDB API receives them (after the document client marshalled them). */
-const accessesOf = (command: string, input: CommandInput): Access[] => {
-  switch (command) {
-    case 'PutItemCommand':
-      return [{ action: 'PutItem', prefix: prefixOf(input.Item) }];
-    case 'UpdateItemCommand':
-      return [{ action: 'UpdateItem', prefix: prefixOf(input.Key) }];
-    case 'DeleteItemCommand':
-      return [{ action: 'DeleteItem', prefix: prefixOf(input.Key) }];
-    case 'BatchWriteItemCommand':
-      return Object.values(input.RequestItems ?? {})
-        .flat()
-        .map((r) => ({ action: 'BatchWriteItem', prefix: prefixOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key) }));
-    // Each item of a transaction is authorized as its own action (DynamoDB developer guide,
-    // "Using IAM with DynamoDB transactions").
-    case 'TransactWriteItemsCommand':
-      return (input.TransactItems ?? []).map((t) =>
-        t.Put
-          ? { action: 'PutItem', prefix: prefixOf(t.Put.Item) }
-          : t.Update
-            ? { action: 'UpdateItem', prefix: prefixOf(t.Update.Key) }
-            : t.Delete
-              ? { action: 'DeleteItem', prefix: prefixOf(t.Delete.Key) }
-              : { action: 'ConditionCheckItem', prefix: prefixOf(t.ConditionCheck?.Key) },
-      );
-    case 'GetItemCommand':
-      return [{ action: 'GetItem', prefix: prefixOf(input.Key) }];
-    case 'BatchGetItemCommand':
-      return Object.values(input.RequestItems ?? {})
-        .flatMap((r) => r.Keys ?? [])
-        .map((k) => ({ action: 'BatchGetItem', prefix: prefixOf(k) }));
-    case 'TransactGetItemsCommand':
-      return (input.TransactItems ?? []).map((t) => ({ action: 'GetItem', prefix: prefixOf(t.Get?.Key) }));
-    // A Query of the table reads one partition; a Query of an index is granted per index.
-    case 'QueryCommand':
-      return input.IndexName
-        ? [{ action: 'Query', index: input.IndexName }]
-        : [{ action: 'Query', prefix: queriedPrefix(input) }];
-    default:
-      return [{ action: command.replace(/Command$/, '') }];
-  }
-};
 
 const recorded = new Map<string, Access[]>();
 let current: string | undefined;
@@ -457,23 +370,8 @@ const scenario = async () => {
   }
 };
 
-/**
- * What a function may send: its write patterns' actions on their prefixes, and (issue 18 finding
- * 9) its reads: GetItem, BatchGetItem and Query on the item prefixes it declares, Query on the
- * indexes it names (lambdas/data/writes.ts FUNCTION_READS, granted by bindTable).
- */
-const allowed = (writes: readonly WritePattern[], ...functions: string[]) => {
-  const grants = grantsOf(writes) as Record<string, readonly string[]>;
-  const reads = functions.map(readsOf);
-  return new Set([
-    ...reads.flatMap((r) =>
-      READ_ACTIONS.flatMap((a) => (r.items === 'wholeTable' ? Object.values(KEY_PREFIX) : r.items).map((p) => `${a} ${p}`)),
-    ),
-    ...reads.flatMap((r) => r.indexes.map((i) => `Query index ${TABLE.indexes[i].name}`)),
-    ...Object.entries(grants).flatMap(([action, prefixes]) => prefixes.map((p) => `${action} ${p}`)),
-  ]);
-};
-const asGrant = (a: Access) => (a.index ? `${a.action} index ${a.index}` : a.prefix ? `${a.action} ${a.prefix}` : a.action);
+/** What a function may send (issue 18 finding 9: its reads too, lambdas/data/writes.ts FUNCTION_READS). */
+const allowed = (writes: readonly WritePattern[], ...functions: string[]) => grantedBy(writes, functions.map(readsOf));
 const INDEX_NAMES = new Set(Object.values(TABLE.indexes).map((i) => i.name));
 
 describe('IAM grants against what the handlers really send', () => {

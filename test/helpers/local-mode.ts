@@ -119,6 +119,8 @@ export const startTestLocal = async (
     stream?: boolean;
     /** Puts something (a tap, local/dynamo-tap.ts) between the functions and DynamoDB Local. */
     dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
+    /** Each function's requests name it on the wire (local/index.ts LocalOptions.namedFunctions). */
+    namedFunctions?: boolean;
     /** The chat timers' clock (local/index.ts LocalOptions.chatClock); tests that reach a timer use 'manual'. */
     chatClock?: 'wall' | 'manual';
     /** Puts something (a switchable proxy, the fault tests) between the functions and the SES emulator. */
@@ -154,6 +156,7 @@ export const startTestLocal = async (
       sweepEveryMs: options.sweepEveryMs,
       stream: options.stream,
       dynamoEndpointForFunctions: options.dynamoEndpointForFunctions,
+      namedFunctions: options.namedFunctions,
       sesEndpointForFunctions: options.sesEndpointForFunctions,
       functionOutput: (chunk) => {
         output.push(chunk);

@@ -62,15 +62,9 @@ const tableGrantsOf = (statements: Statement[]) => {
 const declared = (writes: readonly WritePattern[], reads: ReadGrant) => ({
   index: reads.indexes.length ? [['dynamodb:Query']] : [],
   indexes: reads.indexes.map((i) => TABLE.indexes[i].name).sort(),
-  read:
-    reads.items === 'wholeTable' || reads.items.length
-      ? [
-          {
-            actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-            keys: reads.items === 'wholeTable' ? 'wholeTable' : reads.items.map((p) => `${p}*`),
-          },
-        ]
-      : [],
+  read: reads.items.length
+    ? [{ actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'], keys: reads.items.map((p) => `${p}*`) }]
+    : [],
   writes: Object.fromEntries(
     Object.entries(grantsOf(writes)).map(([action, prefixes]) => [`dynamodb:${action}`, prefixes.map((p) => `${p}*`)]),
   ),
@@ -362,10 +356,11 @@ describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per f
 });
 
 /**
- * Issue 18 finding 9: reads fenced per function. Each role's read statement is what
- * FUNCTION_READS declares (above, per handler); here, what the fence must mean whatever the
- * declaration says: only the notifier reads the whole table (stated as not yet fenced); machine
- * and anonymous callers read no user's profile or case; the ticket authorizer reads nothing.
+ * Reads fenced per function. Each role's read statement is what FUNCTION_READS declares (above,
+ * per handler); here, what the fence must mean whatever the declaration says: no function reads
+ * the whole table or an index it does not name; machine and anonymous callers read no user's
+ * profile or case; the ticket authorizer reads nothing; the notifier reads no inbox, session,
+ * Reference ID or inbound mail.
  */
 describe('IAM: reads fenced by key prefix, per function', () => {
   const fns = (b: Built): [string, IFunction][] => [
@@ -394,12 +389,24 @@ describe('IAM: reads fenced by key prefix, per function', () => {
     );
   });
 
-  it('only the notifier reads the whole table', () => {
+  it('no function reads the whole table: every read statement on the table is fenced by dynamodb:LeadingKeys', () => {
     const b = built('prod');
     const whole = fns(b)
       .filter(([, fn]) => readKeys(b, fn).includes('wholeTable'))
       .map(([n]) => n);
-    expect(whole).toEqual(['notify']);
+    expect(whole).toEqual([]);
+  });
+
+  it('NOTE-1: the notifier reads cases, people, organisations, its ledger and devices by person, and nothing else', () => {
+    const b = built('prod');
+    const got = tableGrantsOf(roleStatements(b, b.appStack.notifier.function));
+    expect(got.read).toEqual([
+      {
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        keys: ['CASE#*', 'ORG#*', 'OUTBOX#*', 'USER#*'],
+      },
+    ]);
+    expect(got.indexes).toEqual([TABLE.indexes.byPerson.name]);
   });
 
   it('machine ingestion and the anonymous access request read no profile, case or session; the authorizer reads nothing', () => {
@@ -415,7 +422,7 @@ describe('IAM: reads fenced by key prefix, per function', () => {
     expect(tableGrantsOf(roleStatements(b, b.appStack.chat.authorizerFunction)).read).toEqual([]);
     // NOTE-3: only the inbox route reads inbox items.
     const inboxReaders = fns(b)
-      .filter(([n, fn]) => n !== 'notify' && (readKeys(b, fn).flat() as string[]).includes('INBOX#*'))
+      .filter(([, fn]) => (readKeys(b, fn).flat() as string[]).includes('INBOX#*'))
       .map(([n]) => n);
     expect(inboxReaders).toEqual(['list-notifications']);
   });

@@ -19,6 +19,8 @@ import { resolveCaller } from '../../lambdas/domain/kernel/caller';
 import type { OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { seedDemo } from '../../local/demo-data';
+import { putUser } from '../../lambdas/data/directory-repo';
+import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import { createTable } from '../../local/emulators';
 import { instrument, testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
@@ -129,6 +131,48 @@ describe('FLAG-2: access requests pending over 48 hours', () => {
     expect(JSON.parse(String(intent?.job)).mail.subject).toContain('pending over 48 hours');
     // Flagged once: a later run does not flag or mail it again.
     expect(await sweepPendingAccessRequests({ ...w.at(T0 + HOUR), mailQueue: down })).toEqual({ examined: 0, flagged: 0 });
+    w.client.destroy();
+  });
+
+  it('PRIV-1: the overdue mail names an EU/EEA requester to EU admins only; a portal admin working from the US is mailed neither name nor address, subject line included', async () => {
+    const w = await world();
+    await putUser(
+      { doc: w.doc, table: w.table },
+      {
+        userId: 'u-uma-admin',
+        email: 'usadmin@vendor.example',
+        name: 'US Admin',
+        timeZone: 'America/New_York',
+        termsVersion: CURRENT_TERMS.version,
+        staff: { role: 'admin', region: 'US', supportGroups: [] },
+        settings: { defaultList: 'all', notifications: {} },
+      },
+    );
+    const d = w.at(T0 - 50 * HOUR);
+    const made = await openAccessRequest(
+      d,
+      {
+        email: 'klaus.richter@globex.example',
+        name: 'Klaus Richter',
+        level: 'read_only',
+        combinations: [{ orgId: 'ORG-GLOBEX' }],
+      },
+      '10.7.7.7',
+    );
+    await confirmAccessRequest(d, made.body.requestId, CODE);
+    expect(await sweepPendingAccessRequests(w.at(T0))).toEqual({ examined: 1, flagged: 1 });
+    const to = (address: string) => overdueMails(w.sent).filter((m) => m.to.includes(address));
+    expect(to('usadmin@vendor.example')).toHaveLength(1);
+    for (const m of to('usadmin@vendor.example')) {
+      expect(JSON.stringify(m)).not.toContain('Klaus');
+      expect(JSON.stringify(m)).not.toContain('klaus.richter@globex.example');
+    }
+    // The control: adam works from the EU and reads the requester in full.
+    expect(
+      to('adam@vendor.example')
+        .map((m) => m.text)
+        .join('\n'),
+    ).toContain('Klaus Richter <klaus.richter@globex.example>');
     w.client.destroy();
   });
 });

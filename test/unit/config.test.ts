@@ -17,7 +17,7 @@ const sourceFiles = (dir: string): string[] =>
 
 /** Every binding on, so every variable a spec can set is set. */
 const EVERY_BINDING: Required<FunctionBindings> = {
-  table: { writes: [], reads: { items: 'wholeTable', indexes: [] } },
+  table: { writes: [], reads: { items: [], indexes: [] } },
   cursorSecret: true,
   mailer: true,
   mailDomain: true,

@@ -386,6 +386,73 @@ describe('NOTE-2: recipients by subscription kind', () => {
 });
 
 describe('NOTE-1: channels', () => {
+  it("NOTE-1: whoever made a change is not told of it: the contact who opened a case or whose reply reopened it gets no push, inbox item or mail; after a chat, only CHAT-3's transcript mail", async () => {
+    const everything = { defaultList: 'all' as const, notifications: { personalCases: true, push: true, email: true } };
+    const h = harness();
+    h.person('u-contact', designated('ORG-ACME'), { settings: everything });
+    h.person('u-follow', designated('ORG-ACME'), { settings: everything });
+    h.world.orgSubs.push(orgSub('u-contact', acme, { newHigh: true }), orgSub('u-follow', acme, { newHigh: true }));
+    h.world.caseSubs.push(
+      ...['u-contact', 'u-follow'].map((userId) => ({
+        caseNumber: '00000042',
+        userId,
+        orgId: 'ORG-ACME',
+        sources: ['explicit' as const],
+        createdAt: 'x',
+        updatedAt: 'x',
+      })),
+    );
+    const opened = kase(acme, { severity: 'high', version: 1, changedBy: 'u-contact' });
+    await h.run(
+      { eventId: 'case-created#00000042', eventType: 'case-created', at: opened.createdAt, severity: 'high', case: opened },
+      acme,
+    );
+    const reopened = kase(acme, { severity: 'high', version: 5, status: 'open', changedBy: 'u-contact' });
+    await h.run(
+      {
+        eventId: 'status-changed#00000042#v5',
+        eventType: 'status-changed',
+        at: reopened.updatedAt,
+        from: 'awaiting_info',
+        to: 'open',
+        case: reopened,
+      },
+      acme,
+    );
+    // The chat's transcript, saved on the case by the system: CHAT-3 mails it to the customer itself.
+    await h.run(
+      {
+        eventId: 'public-update#00000042#CHAT1',
+        eventType: 'public-update',
+        at: reopened.updatedAt,
+        caseNumber: '00000042',
+        updateId: 'CHAT1',
+        case: reopened,
+        update: {
+          caseNumber: '00000042',
+          updateId: 'CHAT1',
+          authorId: 'system',
+          authorName: 'Chat transcript',
+          authorKind: 'system',
+          channel: 'chat',
+          visibility: 'public',
+          body: 'Connie: hello',
+          attachments: [],
+          createdAt: reopened.updatedAt,
+        },
+      },
+      acme,
+    );
+    const told = (userId: string) => ({
+      inbox: h.inbox.filter((i) => i.userId === userId).map((i) => i.eventType),
+      pushes: h.pushes.filter((p) => p.endpointArn === `arn:endpoint/${userId}`).length,
+      mails: h.mails.filter((m) => m.to.includes(`${userId}@example.com`)).length,
+    });
+    // The control: a follower hears of all three, on every channel.
+    expect(told('u-follow')).toEqual({ inbox: ['case-created', 'status-changed', 'public-update'], pushes: 3, mails: 3 });
+    expect(told('u-contact')).toMatchObject({ inbox: ['public-update'], mails: 0 });
+  });
+
   it('NOTE-1: push only with the push toggle on; email only with the email toggle on, with the Reference ID (MAIL-1)', async () => {
     const h = harness();
     h.person('u-quiet', designated('ORG-ACME'), { settings: { defaultList: 'all', notifications: { push: false } } });

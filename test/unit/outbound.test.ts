@@ -66,7 +66,7 @@ const membership = (level: Membership['level']): Membership[] => [
   { userId: 'u-dave', orgId: acme.orgId, soldToOrgId: acme.orgId, level, via: 'direct' },
 ];
 
-const harness = (dave: { level: Membership['level']; user?: Partial<User> }, failSends = 0) => {
+const harness = (dave: { level: Membership['level']; user?: Partial<User> }, failSends = 0, current: Case = kase) => {
   const mails: OutboundMail[] = [];
   const log: MailLogEntry[] = [];
   const ledger = new Map<string, 'claimed' | 'done'>();
@@ -85,7 +85,7 @@ const harness = (dave: { level: Membership['level']; user?: Partial<User> }, fai
     mail: { recordOutbound: async () => undefined },
     mailLog: { record: async (e: MailLogEntry) => void log.push(e), list: async () => log },
     cases: {
-      getCase: async (n: string) => (n === kase.caseNumber ? kase : undefined),
+      getCase: async (n: string) => (n === current.caseNumber ? current : undefined),
       getUpdate: async (_n: string, id: string) => (id === 'UPD1' ? staffUpdate : undefined),
     },
     directory: {
@@ -155,6 +155,25 @@ describe('issue 23, issue 18 finding 4: each job sent once, to a recipient check
     const h = harness({ level: 'designated', user: { termsVersion: '1999-01-01' } });
     expect(await sendMailJob(h.deps, job, opts)).toBe('not-allowed');
     expect(h.mails).toEqual([]);
+  });
+
+  it('FLAG-1, ACC-2: the reminder is re-checked at send time too: a contact demoted to basic after the flag gets none; a Designated Contact gets it', async () => {
+    const waitingSince = '2026-11-29T09:00:00.000Z';
+    const waiting: Case = { ...kase, status: 'awaiting_info', needsAction: true, waitingSince };
+    const reminder: MailJob = {
+      kind: 'reminder',
+      key: `reminder#${kase.caseNumber}#${waitingSince}`,
+      at: '2026-12-01T09:30:00.000Z',
+      caseNumber: kase.caseNumber,
+      waitingSince,
+      userId: 'u-dave',
+    };
+    const demoted = harness({ level: 'basic' }, 0, waiting);
+    expect(await sendMailJob(demoted.deps, reminder, opts)).toBe('not-allowed');
+    expect(demoted.mails).toEqual([]);
+    const designated = harness({ level: 'designated' }, 0, waiting);
+    expect(await sendMailJob(designated.deps, reminder, opts)).toBe('sent');
+    expect(designated.mails.map((m) => m.to)).toEqual([['dave@acme.example']]);
   });
 
   it('issue 23: a send that fails is given back, so the retry sends it (once)', async () => {
