@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../lib/constructs/bundling';
-import { allFunctionSpecs, functionEnvironment, type FunctionSpec } from '../lib/function-specs';
+import { allFunctionSpecs, functionEnvironment, portModulesOf, type FunctionSpec } from '../lib/function-specs';
 import { BENCH_BINDINGS, envInt, type Goal, kb, median, runAlone, type Section, table } from './lib';
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -172,7 +172,11 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
           absWorkingDir: REPO_ROOT,
           ...(t.contents
             ? { stdin: { contents: t.contents, resolveDir: REPO_ROOT, loader: 'ts' as const, sourcefile: 'floor.ts' } }
-            : { entryPoints: [join(REPO_ROOT, 'lambdas', `${t.spec!.module}.ts`)] }),
+            : {
+                entryPoints: [join(REPO_ROOT, 'lambdas', `${t.spec!.module}.ts`)],
+                // Its ports, as CaseworkFunction injects them (lib/function-specs.ts, portModulesOf).
+                inject: portModulesOf(t.spec!).map((m) => join(REPO_ROOT, 'lambdas', `${m}.ts`)),
+              }),
           outfile,
         });
         files.set(t.name, outfile);

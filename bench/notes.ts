@@ -27,9 +27,10 @@ What took the HTTP bundles from about 1.52 MB to about 0.77 MB:
 - **Ports per function** (about 330 KB in functions that send no mail): \`lambdas/adapters/deps.ts\`
   built the mailer (SES client and nodemailer), the MIME parser (postal-mime), the SNS topic and
   the reply keyring lazily, but imported them statically, so every bundle had them. A function now
-  wires the ports only it uses (\`appDeps(ownPorts)\`, \`httpRoute(route, fn, { ports: MAIL_PORTS })\`,
-  \`{ cursorKey }\` for list routes). Dynamic \`import()\` would not have helped: esbuild does not
-  split a CJS bundle, it inlines the imported module.
+  gets the ports of its bindings only: each binding's \`lambdas/adapters/ports/<binding>.ts\` is
+  injected into its bundle (\`portModulesOf\`, lib/function-specs.ts), and list routes pass
+  \`{ cursorKey }\`. Dynamic \`import()\` would not have helped: esbuild does not split a CJS
+  bundle, it inlines the imported module.
 - **One route declaration per handler** (about 13 KB): \`lambdas/http/routes/<handler>.ts\`; the table
   in \`routes.ts\` lists them for CDK, local mode, OpenAPI and tests, and no handler imports it.
 - **A bundle that could not load**: \`receive-mail\` and \`list-inbound-mail\` threw while loading

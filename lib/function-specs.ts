@@ -136,6 +136,40 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
   ...(spec.userPool ? { [ENV.USER_POOL_ID]: values.userPoolId } : {}),
 });
 
+/** The write patterns of chat's items (lambdas/data/writes.ts): a function granted one has the chat repository. */
+const CHAT_PATTERNS: readonly WritePattern[] = [
+  'issueChatTicket',
+  'consumeChatTicket',
+  'chatConnection',
+  'chatState',
+  'chatAvailability',
+];
+
+/**
+ * The one port factory's wiring (lambdas/adapters/deps.ts): the modules a function with these
+ * bindings loads before its handler, each installing the builder of the port its binding gives
+ * (lambdas/adapters/ports/<binding>.ts). CDK injects them into the bundle (CaseworkFunction), local
+ * mode's containers and the test loader require them, so a function's ports, like its
+ * environment, follow from its bindings alone (for an HTTP function, from its route's
+ * declaration), and its bundle carries no other port's client. Paths under lambdas/, without
+ * extension.
+ */
+export const portModulesOf = (spec: FunctionBindings): string[] =>
+  [
+    ...(spec.mailer ? ['mailer'] : []),
+    ...(spec.replyKeys ? ['reply-keys'] : []),
+    // The consumer reads the queue with its own client; only senders get the port.
+    ...(spec.mailQueue === 'send' ? ['mail-queue'] : []),
+    ...(spec.topic ? ['topic'] : []),
+    ...(spec.push ? ['push'] : []),
+    ...(spec.userPool ? ['user-pool'] : []),
+    ...(spec.inboundBucket ? ['inbound-bucket'] : []),
+    // The chat repository, for a function granted chat items (its tickets, connections, chats).
+    ...(spec.table?.writes.some((w) => CHAT_PATTERNS.includes(w)) ? ['chats'] : []),
+    ...(spec.connections ? ['connections'] : []),
+    ...(spec.chatTimers ? ['chat-timers'] : []),
+  ].map((binding) => `adapters/ports/${binding}`);
+
 /** The variable names CDK sets on a function with this spec, sorted. */
 export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
   Object.keys(

@@ -10,6 +10,8 @@ import type { Context } from 'aws-lambda';
 export interface WorkerData {
   /** Absolute path of the handler module. */
   entry: string;
+  /** Absolute paths of the port modules its bindings load first (lib/function-specs.ts, portModulesOf). */
+  ports: string[];
 }
 
 export interface Invocation {
@@ -42,7 +44,7 @@ registerHooks({
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 const port = parentPort!;
-const { entry } = workerData as WorkerData;
+const { entry, ports } = workerData as WorkerData;
 
 const contextOf = (c: Invocation['context']): Context => {
   const unsupported = () => {
@@ -69,6 +71,8 @@ const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.mes
 
 let handler: Handler;
 try {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  for (const p of ports) require(p);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(entry) as { handler?: Handler; default?: { handler?: Handler } };
   const found = mod.handler ?? mod.default?.handler;

@@ -10,7 +10,13 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import { endpointVariable, ENV, RUNTIME_ENV } from '../lambdas/adapters/config';
-import { allFunctionSpecs, functionEnvironment, type BindingValues, type FunctionSpec } from '../lib/function-specs';
+import {
+  allFunctionSpecs,
+  functionEnvironment,
+  portModulesOf,
+  type BindingValues,
+  type FunctionSpec,
+} from '../lib/function-specs';
 import type { Invocation, WorkerData, WorkerMessage } from './function-worker';
 import { functionPath } from './dynamo-tap';
 import { clientIds, localReplyKeys } from './issuer';
@@ -158,6 +164,7 @@ export const startFunctionHost = (opts: {
     const started = Date.now();
     const workerData: WorkerData & { tsx: string; workerEntry: string } = {
       entry: resolve(LAMBDA_DIR, `${spec.module}.ts`),
+      ports: portModulesOf(spec).map((m) => resolve(LAMBDA_DIR, `${m}.ts`)),
       tsx,
       workerEntry,
     };

@@ -1,31 +1,40 @@
-/** Wires the domain's ports to AWS (or to the emulators, through the same SDK endpoints). */
-import { defaultTable } from '../data/client';
+/**
+ * The one port factory: wires the domain's ports to AWS (or to the emulators, through the same SDK
+ * endpoints) for every Lambda function, local mode's containers, tests and local tools alike.
+ */
+import { accessRequestRepo } from '../data/access-request-repo';
 import { caseRepo } from '../data/case-repo';
+import { defaultTable, type TableRef } from '../data/client';
 import { directoryRepo } from '../data/directory-repo';
-import { mailRepo } from '../data/mail-repo';
 import { favoriteRepo } from '../data/favorite-repo';
-import { subscriptionRepo } from '../data/subscription-repo';
-import { mailLogRepo, outboxRepo } from '../data/outbox-repo';
+import { mailRepo, userIdByEmail } from '../data/mail-repo';
 import { monitoringRepo } from '../data/monitoring-repo';
 import { notificationRepo } from '../data/notification-repo';
+import { mailLogRepo, outboxRepo } from '../data/outbox-repo';
 import { rateLimitRepo } from '../data/rate-limit-repo';
-import { accessRequestRepo } from '../data/access-request-repo';
-import { userIdByEmail } from '../data/mail-repo';
 import { sessionRepo } from '../data/session-repo';
+import { subscriptionRepo } from '../data/subscription-repo';
 import { waitingRepo } from '../data/waiting-repo';
+import type { ChatDeps } from '../domain/chat/chat';
 import type { Deps } from '../domain/kernel/deps';
 import { config, ConfigurationError } from './config';
 import { systemIds } from './ids';
 
+/** Every port a function may have: the domain's, and chat's (CHAT-1..3). */
+export type AppDeps = Deps & Pick<ChatDeps, 'chats' | 'connections' | 'timers'>;
+
 /**
- * The ports whose clients only some functions need (SES and nodemailer, postal-mime, SNS topic
- * and push, Cognito, the reply keyring's Secrets Manager client). A function that uses one passes its builder to
- * appDeps (HTTP handlers through httpRoute's wiring, e.g. MAIL_PORTS of ./mail-ports), so
- * esbuild leaves the others' code out of its bundle; using a port nobody wired is a 500 that
- * names it.
+ * The ports whose clients only some functions need (SES and nodemailer, postal-mime, the SNS
+ * topic and push, Cognito, the mail and chat-timer queues, the WebSocket management API, the
+ * reply keyring's Secrets Manager client, and the chat repository with chat's rules). A function gets the builders of its bindings alone
+ * (lib/function-specs.ts, portModulesOf): each ./ports/<binding>.ts installs its builder, and
+ * the function's bundle, local container or test loader loads exactly those modules, so esbuild
+ * leaves the others' code out. Using a port the function is not bound to is a 500 that names it.
  */
-export interface OwnPorts {
+export interface PortBuilders {
   mailer?: () => Deps['mailer'];
+  /** MAIL_DOMAIN by default: a function that names a From needs the binding. */
+  mailDomain?: () => string;
   mime?: () => Deps['mime'];
   replyKeys?: Deps['replyKeys'];
   integration?: () => Deps['integration'];
@@ -33,10 +42,23 @@ export interface OwnPorts {
   mailQueue?: () => Deps['mailQueue'];
   /** Given the directory's lookup by address (local mode's sign-in directory is the directory). */
   userAccounts?: (userIdByEmail: (email: string) => Promise<string | undefined>) => Deps['userAccounts'];
+  /** Given the table: the chat repository (CHAT-1..3), for the functions granted chat items. */
+  chats?: (table: TableRef) => AppDeps['chats'];
+  connections?: () => AppDeps['connections'];
+  timers?: () => AppDeps['timers'];
 }
 
-const unwired = (port: keyof OwnPorts) =>
-  new ConfigurationError(`the ${port} port is not wired into this function: pass its builder to appDeps / httpRoute`);
+const installed: PortBuilders = {};
+
+/** Called by ./ports/<binding>.ts as it loads: this function is bound to that port. */
+export const installPorts = (builders: PortBuilders): void => {
+  Object.assign(installed, builders);
+};
+
+const unwired = (port: string) =>
+  new ConfigurationError(
+    `the ${port} port is not wired into this function: its binding (lib/function-specs.ts) loads lambdas/adapters/ports/<binding>.ts`,
+  );
 
 /** Built on first use and kept; a build that throws is retried on the next use. */
 const once = <T>(build: () => T): (() => T) => {
@@ -45,120 +67,60 @@ const once = <T>(build: () => T): (() => T) => {
 };
 
 /**
- * The ports of this function, each built when a handler first touches it: a function gets only
- * the environment its bindings give it (lib/function-specs.ts), so GET /health, which has no
- * table, must never build the table's repositories. A port whose configuration is missing throws
- * a ConfigurationError when used (a 500 with the reason in the log), instead of defaulting.
+ * Every port over `table`, each built when first touched: a function gets only the environment
+ * its bindings give it, so GET /health, which has no table, must never build the table's
+ * repositories. A port whose configuration is missing throws a ConfigurationError when used (a
+ * 500 with the reason in the log), instead of defaulting. `overrides` replace ports outright
+ * (tests: a clock, a recording mailer).
  */
-const lazyDeps = (own: OwnPorts): Deps => {
-  const table = once(defaultTable);
-  const directory = once(() => directoryRepo(table()));
-  const cases = once(() => caseRepo(table()));
-  const sessions = once(() => sessionRepo(table()));
-  const waiting = once(() => waitingRepo(table()));
-  const mailer = once(() => {
-    if (!own.mailer) throw unwired('mailer');
-    return own.mailer();
-  });
-  const mailDomain = once(() => config.mailDomain());
-  const mail = once(() => mailRepo(table()));
-  const mime = once(() => {
-    if (!own.mime) throw unwired('mime');
-    return own.mime();
-  });
-  const subscriptions = once(() => subscriptionRepo(table()));
-  const favorites = once(() => favoriteRepo(table()));
-  const outbox = once(() => outboxRepo(table()));
-  const mailLog = once(() => mailLogRepo(table()));
-  const mailQueue = once(() => {
-    if (!own.mailQueue) throw unwired('mailQueue');
-    return own.mailQueue();
-  });
-  const integration = once(() => {
-    if (!own.integration) throw unwired('integration');
-    return own.integration();
-  });
-  const monitoring = once(() => monitoringRepo(table()));
-  const rateLimits = once(() => rateLimitRepo(table()));
-  const notes = once(() => notificationRepo(table()));
-  const push = once(() => {
-    if (!own.push) throw unwired('push');
-    return own.push();
-  });
-  const accessRequests = once(() => accessRequestRepo(table()));
-  const accounts = once(() => {
-    if (!own.userAccounts) throw unwired('userAccounts');
-    return own.userAccounts((email) => userIdByEmail(table(), email));
-  });
-  return {
-    clock: { now: () => new Date() },
-    ids: systemIds,
-    get directory() {
-      return directory();
-    },
-    get cases() {
-      return cases();
-    },
-    get sessions() {
-      return sessions();
-    },
-    get waiting() {
-      return waiting();
-    },
-    get mailer() {
-      return mailer();
-    },
-    get mailDomain() {
-      return mailDomain();
-    },
-    get mail() {
-      return mail();
-    },
-    get mime() {
-      return mime();
-    },
-    get subscriptions() {
-      return subscriptions();
-    },
-    get favorites() {
-      return favorites();
-    },
-    get outbox() {
-      return outbox();
-    },
-    get mailLog() {
-      return mailLog();
-    },
-    get mailQueue() {
-      return mailQueue();
-    },
-    get integration() {
-      return integration();
-    },
-    get monitoring() {
-      return monitoring();
-    },
-    get notes() {
-      return notes();
-    },
-    get push() {
-      return push();
-    },
-    get accessRequests() {
-      return accessRequests();
-    },
-    get userAccounts() {
-      return accounts();
-    },
-    get rateLimits() {
-      return rateLimits();
-    },
-    // Read on first use (and cached by the adapter): functions that never sign or verify need no keyring.
-    replyKeys: own.replyKeys ?? (() => Promise.reject(unwired('replyKeys'))),
+export const buildDeps = (table: () => TableRef, builders: PortBuilders, overrides: Partial<AppDeps> = {}): AppDeps => {
+  const own = <K extends keyof PortBuilders>(port: K): NonNullable<PortBuilders[K]> => {
+    const builder = builders[port];
+    if (!builder) throw unwired(port);
+    return builder as NonNullable<PortBuilders[K]>;
   };
+  const lazy: { [K in keyof AppDeps]: () => AppDeps[K] } = {
+    clock: () => ({ now: () => new Date() }),
+    ids: () => systemIds,
+    directory: () => directoryRepo(table()),
+    cases: () => caseRepo(table()),
+    sessions: () => sessionRepo(table()),
+    waiting: () => waitingRepo(table()),
+    subscriptions: () => subscriptionRepo(table()),
+    favorites: () => favoriteRepo(table()),
+    mailer: () => own('mailer')(),
+    mailDomain: () => (builders.mailDomain ?? config.mailDomain)(),
+    mail: () => mailRepo(table()),
+    mime: () => own('mime')(),
+    // A function, read on first use: functions that never sign or verify a token need no keyring.
+    replyKeys: () => builders.replyKeys ?? (() => Promise.reject(unwired('replyKeys'))),
+    outbox: () => outboxRepo(table()),
+    mailLog: () => mailLogRepo(table()),
+    mailQueue: () => own('mailQueue')(),
+    integration: () => own('integration')(),
+    monitoring: () => monitoringRepo(table()),
+    notes: () => notificationRepo(table()),
+    push: () => own('push')(),
+    accessRequests: () => accessRequestRepo(table()),
+    userAccounts: () => own('userAccounts')((email) => userIdByEmail(table(), email)),
+    rateLimits: () => rateLimitRepo(table()),
+    chats: () => own('chats')(table()),
+    connections: () => own('connections')(),
+    timers: () => own('timers')(),
+  };
+  const deps = {} as AppDeps;
+  for (const [port, build] of Object.entries(lazy) as [keyof AppDeps, () => unknown][]) {
+    let get = port in overrides ? () => overrides[port] : once(build);
+    // Assignable like a plain object's field (a test may swap a port after building).
+    const set = (value: unknown) => {
+      get = () => value as AppDeps[typeof port];
+    };
+    Object.defineProperty(deps, port, { get: () => get(), set, enumerable: true, configurable: true });
+  }
+  return deps;
 };
 
-let deps: Deps | undefined;
+let deps: AppDeps | undefined;
 
-/** One set per container; the first call's wiring is the function's. */
-export const appDeps = (own: OwnPorts = {}): Deps => (deps ??= lazyDeps(own));
+/** This function's ports: one set per container, with the builders its bindings installed. */
+export const appDeps = (): AppDeps => (deps ??= buildDeps(defaultTable, installed));

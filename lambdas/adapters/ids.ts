@@ -19,3 +19,6 @@ const ulid = monotonicFactory();
 export const oneTimeCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
 export const systemIds: Ids = { next: () => ulid(), referenceId, oneTimeCode };
+
+/** CHAT-1: a single-use WebSocket ticket (160 random bits). */
+export const chatTicket = (): string => `${referenceId()}${referenceId()}`;

@@ -5,12 +5,12 @@
  * its bearer token) and connects with `?ticket=`. The ticket is consumed here, once.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { chatDeps } from '../adapters/chat-deps';
+import { appDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
 import { redeemTicket } from '../domain/chat/chat';
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const claims = await redeemTicket(chatDeps(), event.queryStringParameters?.ticket ?? undefined);
+  const claims = await redeemTicket(appDeps(), event.queryStringParameters?.ticket ?? undefined);
   if (!claims) {
     logger.info('chat connect refused: no valid ticket');
     // API Gateway answers 401 to the upgrade request.

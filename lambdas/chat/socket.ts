@@ -5,7 +5,7 @@
  * the management API as frames.
  */
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { chatDeps } from '../adapters/chat-deps';
+import { appDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
 import { connect, disconnect, onMessage } from '../domain/chat/chat';
 import type { ChatClaims } from '../domain/chat/chat-types';
@@ -28,7 +28,7 @@ const CLIENTS: readonly ChatClaims['client'][] = ['web', 'mobile'];
 
 export const handler = async (event: WebSocketEvent): Promise<APIGatewayProxyResultV2> => {
   const { eventType, connectionId, authorizer } = event.requestContext;
-  const deps = chatDeps();
+  const deps = appDeps();
   if (eventType === 'CONNECT') {
     const userId = authorizer?.userId;
     const client = CLIENTS.find((c) => c === authorizer?.client);

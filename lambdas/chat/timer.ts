@@ -4,13 +4,13 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { sqsPartialBatch } from '../adapters/batch';
-import { chatDeps } from '../adapters/chat-deps';
+import { appDeps } from '../adapters/deps';
 import { parseTimer } from '../adapters/chat-timers';
 import { logger } from '../adapters/logger';
 import { onTimer } from '../domain/chat/chat';
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const deps = chatDeps();
+  const deps = appDeps();
   return sqsPartialBatch(event, async (record: SQSRecord) => {
     const timer = parseTimer(record.body);
     if (!timer) {

@@ -1,8 +1,8 @@
 import { acceptTerms } from '../domain/access/terms';
-import type { AcceptTermsBody } from '../schemas/terms';
+import { renderFor } from '../domain/kernel/rendered';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/accept-terms';
 
-export const handler = httpRoute<unknown, unknown, AcceptTermsBody>(route, async (req) =>
-  ok(await acceptTerms(req.deps, req.caller!, req.body.version)),
+export const handler = httpRoute(route, async (req) =>
+  ok(renderFor('http', 'self', await acceptTerms(req.deps, req.caller, req.body.version))),
 );

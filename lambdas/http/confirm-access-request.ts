@@ -1,12 +1,6 @@
-import { replyKeyring } from '../adapters/reply-keys';
 import { confirmAccessRequest } from '../domain/access/access-requests';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/confirm-access-request';
 
 /** ACC-6: public; the mailed code proves the address, then the approvers hear of it. */
-export const handler = httpRoute<{ id: string }, unknown, { code: string }>(
-  route,
-  async (req) => ok(await confirmAccessRequest(req.deps, req.params.id, req.body.code)),
-  // The approvers' mail is case mail of the admin case: signed with the reply keys, written as intents.
-  { ports: { replyKeys: replyKeyring } },
-);
+export const handler = httpRoute(route, async (req) => ok(await confirmAccessRequest(req.deps, req.params.id, req.body.code)));

@@ -1,10 +1,10 @@
-import { ticketPorts } from '../adapters/chat-deps';
+import { chatTicket } from '../adapters/ids';
 import { issueTicket } from '../domain/chat/chat';
 import { httpRoute } from './middleware';
 import { route } from './routes/create-chat-ticket';
 
-/** Issue 12: a single-use ticket for `$connect?ticket=` of the chat WebSocket API (60 s). */
+/** CHAT-1: a single-use ticket for `$connect?ticket=` of the chat WebSocket API (60 s). */
 export const handler = httpRoute(route, async (req) => {
-  const res = await issueTicket({ clock: req.deps.clock, ...ticketPorts() }, req.caller!);
+  const res = await issueTicket({ clock: req.deps.clock, chats: req.deps.chats, newTicket: chatTicket }, req.caller);
   return { status: 201, body: res, headers: { 'cache-control': 'no-store' } };
 });

@@ -1,11 +1,10 @@
 import { addUpdate } from '../domain/cases/case-changes';
-import type { CreateUpdateBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { route } from './routes/create-update';
 
-export const handler = httpRoute<{ caseNumber: string }, unknown, CreateUpdateBody>(route, async (req) => {
-  const res = await addUpdate(req.deps, req.caller!, req.params.caseNumber, req.body, req.idempotency);
+export const handler = httpRoute(route, async (req) => {
+  const res = await addUpdate(req.deps, req.caller, req.params.caseNumber, req.body, req.idempotency);
   const u = res.body;
   return {
     status: res.status,

@@ -1,10 +1,7 @@
-import { ACCOUNT_PORTS } from '../adapters/account-ports';
-import { decideAccessRequest, type DecisionInput } from '../domain/access/access-requests';
+import { decideAccessRequest } from '../domain/access/access-requests';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/decide-access-request';
 
-export const handler = httpRoute<{ id: string }, unknown, DecisionInput>(
-  route,
-  async (req) => ok(await decideAccessRequest(req.deps, req.caller!, req.params.id, req.body, req.idempotency)),
-  { ports: ACCOUNT_PORTS },
+export const handler = httpRoute(route, async (req) =>
+  ok(await decideAccessRequest(req.deps, req.caller, req.params.id, req.body, req.idempotency)),
 );

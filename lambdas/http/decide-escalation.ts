@@ -3,8 +3,8 @@ import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { route } from './routes/decide-escalation';
 
-export const handler = httpRoute<{ caseNumber: string }, unknown, { accept: boolean; comment: string }>(route, async (req) => {
+export const handler = httpRoute(route, async (req) => {
   const { accept, comment } = req.body;
-  const res = await decideEscalation(req.deps, req.caller!, req.params.caseNumber, accept, comment, req.idempotency);
+  const res = await decideEscalation(req.deps, req.caller, req.params.caseNumber, accept, comment, req.idempotency);
   return { status: res.status, body: res.body, headers: replayedHeader(res) };
 });

@@ -4,6 +4,6 @@ import { httpRoute, ok } from './middleware';
 import { route } from './routes/ingest-maintenance';
 
 /** ALARM-2: 200 with each entry's outcome, whether or not some were rejected. */
-export const handler = httpRoute<unknown, unknown, { maintenance: unknown[] }>(route, async (req) =>
-  ok(await ingestMaintenance(req.deps, req.caller!, parseMaintenance(req.body.maintenance))),
+export const handler = httpRoute(route, async (req) =>
+  ok(await ingestMaintenance(req.deps, req.caller, parseMaintenance(req.body.maintenance))),
 );

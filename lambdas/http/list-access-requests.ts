@@ -1,17 +1,16 @@
 import { cursorKey } from '../adapters/secrets';
 import { listAccessRequests } from '../domain/access/access-requests';
-import type { AccessRequest } from '../domain/kernel/types';
 import { httpRoute, pageReply } from './middleware';
 import { route } from './routes/list-access-requests';
 
-export const handler = httpRoute<unknown, { status?: AccessRequest['status']; limit: number }>(
+export const handler = httpRoute(
   route,
   async (req) =>
     pageReply(
       req,
       await listAccessRequests(
         req.deps,
-        req.caller!,
+        req.caller,
         { status: req.query.status },
         { limit: req.query.limit, after: await req.after() },
       ),

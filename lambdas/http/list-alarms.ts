@@ -1,10 +1,9 @@
 import { cursorKey } from '../adapters/secrets';
 import { listAlarms } from '../domain/monitoring/monitoring';
-import type { AlarmsQuery } from '../schemas/monitoring';
 import { httpRoute, pageReply } from './middleware';
 import { route } from './routes/list-alarms';
 
-export const handler = httpRoute<{ orgId: string }, AlarmsQuery>(
+export const handler = httpRoute(
   route,
   async (req) => {
     const { type, severity, from, to, excludeOrigins, limit } = req.query;
@@ -12,7 +11,7 @@ export const handler = httpRoute<{ orgId: string }, AlarmsQuery>(
       req,
       await listAlarms(
         req.deps,
-        req.caller!,
+        req.caller,
         req.params.orgId,
         { type, severities: severity, from, to, excludeOrigins },
         { limit, after: await req.after() },

@@ -4,12 +4,12 @@ import { cursorKey } from '../adapters/secrets';
 import { route } from './routes/list-case-mail';
 
 /** Issue 23: staff see undelivered mail per case. */
-export const handler = httpRoute<{ caseNumber: string }, { limit: number }>(
+export const handler = httpRoute(
   route,
   async (req) =>
     pageReply(
       req,
-      await caseMailLog(req.deps, req.caller!, req.params.caseNumber, { limit: req.query.limit, after: await req.after() }),
+      await caseMailLog(req.deps, req.caller, req.params.caseNumber, { limit: req.query.limit, after: await req.after() }),
     ),
   { cursorKey },
 );

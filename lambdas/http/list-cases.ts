@@ -1,14 +1,13 @@
 import { listCases } from '../domain/cases/cases';
-import type { ListCasesQuery } from '../schemas/cases';
 import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
 import { route } from './routes/list-cases';
 
-export const handler = httpRoute<unknown, ListCasesQuery>(
+export const handler = httpRoute(
   route,
   async (req) => {
     const { limit, cursor: _cursor, ...filters } = req.query;
-    return pageReply(req, await listCases(req.deps, req.caller!, filters, { limit, after: await req.after() }));
+    return pageReply(req, await listCases(req.deps, req.caller, filters, { limit, after: await req.after() }));
   },
   { cursorKey },
 );

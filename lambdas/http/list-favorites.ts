@@ -3,8 +3,8 @@ import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
 import { route } from './routes/list-favorites';
 
-export const handler = httpRoute<unknown, { limit: number }>(
+export const handler = httpRoute(
   route,
-  async (req) => pageReply(req, await listFavorites(req.deps, req.caller!, { limit: req.query.limit, after: await req.after() })),
+  async (req) => pageReply(req, await listFavorites(req.deps, req.caller, { limit: req.query.limit, after: await req.after() })),
   { cursorKey },
 );

@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { config, ConfigurationError } from '../adapters/config';
-import { appDeps, type OwnPorts } from '../adapters/deps';
+import { appDeps, type AppDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
 import { resolveCaller, type VerifiedClaims } from '../domain/kernel/caller';
 import { forbidden, Problem, unauthorized, validation, type FieldError } from '../domain/kernel/errors';
@@ -23,7 +23,16 @@ import type { Deps } from '../domain/kernel/deps';
 import type { Client } from '../domain/kernel/types';
 import { decodeCursor, encodeCursor } from './cursor';
 import { problemResponse, toProblem } from './problem';
-import { rateLimitsOf, routeKey, type RouteDef } from './route-def';
+import {
+  rateLimitsOf,
+  routeKey,
+  type BodyOf,
+  type CallerOf,
+  type ParamsOf,
+  type QueryOf,
+  type RouteDef,
+  type SuccessBodyOf,
+} from './route-def';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -31,16 +40,17 @@ export type ApiResult = APIGatewayProxyStructuredResultV2;
 /** API.md: bodies over 1 MB are refused before they are parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface RouteRequest<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
-  route: RouteDef;
-  caller: Caller | undefined;
-  params: P;
-  query: Q;
-  body: B;
+/** What a handler of route `R` receives: its types come from the declaration (route-def.ts). */
+export interface RouteRequest<R extends RouteDef = RouteDef> {
+  route: R;
+  caller: CallerOf<R>;
+  params: ParamsOf<R>;
+  query: QueryOf<R>;
+  body: BodyOf<R>;
   headers: Record<string, string | undefined>;
   /** The client's address as API Gateway saw it (never a header the client could set). */
   sourceIp: string;
-  deps: Deps;
+  deps: AppDeps;
   /** Present when the client sent an Idempotency-Key; the domain scopes it to the caller and client. */
   idempotency?: IdempotencyRequest;
   /** The decoded `cursor` query parameter, verified against this caller and query. */
@@ -49,13 +59,13 @@ export interface RouteRequest<P = Record<string, string>, Q = Record<string, unk
   cursor(position: unknown): Promise<string | null>;
 }
 
-export interface Reply {
+export interface Reply<B = unknown> {
   status: number;
-  body?: unknown;
+  body?: B;
   headers?: Record<string, string>;
 }
 
-export const ok = (body: unknown): Reply => ({ status: 200, body });
+export const ok = <B>(body: B): Reply<B> => ({ status: 200, body });
 
 const clientOf = (clientId: string | undefined): Client => {
   const clients = config.clientIds();
@@ -178,8 +188,30 @@ const authenticate = async (route: RouteDef, event: ApiEvent, deps: Deps): Promi
   return caller;
 };
 
+/**
+ * The caller as the route's permission admits it (CallerOf): mayCall lets only users with a
+ * profile through every permission but `public` and `ingest`, and only machines through `ingest`.
+ * Checked again here, so that the type the handler is given is never a promise the gate broke.
+ */
+const callerOf = <R extends RouteDef>(route: R, caller: Caller | undefined): CallerOf<R> => {
+  const admitted =
+    route.permission === 'public'
+      ? caller === undefined
+      : route.permission === 'ingest'
+        ? caller?.kind === 'machine'
+        : caller?.kind === 'user' && caller.user !== undefined;
+  if (!admitted) throw new Error(`${routeKey(route)}: the caller does not match the route's permission`);
+  return caller as CallerOf<R>;
+};
+
 /** Params, query and body against the route's schemas; every bad field is reported at once. */
-const parseInput = <P, Q, B>(route: RouteDef, event: ApiEvent): { params: P; query: Q; body: B } => {
+const parseInput = <R extends RouteDef>(
+  route: R,
+  event: ApiEvent,
+): { params: ParamsOf<R>; query: QueryOf<R>; body: BodyOf<R> } => {
+  type P = ParamsOf<R>;
+  type Q = QueryOf<R>;
+  type B = BodyOf<R>;
   const errors: FieldError[] = [];
   const rawBody = readBody(event);
   const params = parseWith<P>(route.request?.params as z.ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
@@ -215,29 +247,23 @@ const idempotencyOf = (
   };
 };
 
-/**
- * What a handler wires in beyond the table: ports only some functions use (MAIL_PORTS for the
- * routes that send mail) and, for list routes, the cursor-signing key (`cursorKey` of
- * ../adapters/secrets). Passed by the handler so that esbuild leaves them out of every other
- * bundle; a handler that pages without a cursor key answers 500 naming it.
- */
-export interface RouteWiring {
-  ports?: OwnPorts;
-  cursorKey?: () => Promise<string>;
-}
-
 const noCursorKey = async (): Promise<string> => {
   throw new ConfigurationError('this route pages but its handler wires no cursorKey (httpRoute wiring)');
 };
 
 /**
  * Builds the Lambda handler of one route, from its declaration (./routes/<handler>.ts, which the
- * handler imports: never the whole table, whose schemas would all ride in the bundle).
+ * handler imports: never the whole table, whose schemas would all ride in the bundle). Its ports
+ * come from the declaration too: `sendsMail`, `push`, `signsReplies`, `grantsAccounts` are the
+ * function's bindings (lib/function-specs.ts), which load their ports (appDeps). For list routes,
+ * `cursorKey` is the cursor-signing key (`cursorKey` of ../adapters/secrets), passed by the
+ * handler so that esbuild leaves the Secrets Manager client out of every other bundle; a handler
+ * that pages without one answers 500 naming it.
  */
-export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown>, B = unknown>(
-  route: RouteDef,
-  fn: (req: RouteRequest<P, Q, B>) => Promise<Reply>,
-  wiring: RouteWiring = {},
+export const httpRoute = <const R extends RouteDef>(
+  route: R,
+  fn: (req: RouteRequest<R>) => Promise<Reply<SuccessBodyOf<R>>>,
+  wiring: { cursorKey?: () => Promise<string> } = {},
 ) => {
   const cursorKey = wiring.cursorKey ?? noCursorKey;
   return (
@@ -258,9 +284,9 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
         logger.appendKeys({
           correlationId: given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext?.requestId,
         });
-        const deps = appDeps(wiring.ports);
-        const caller = await authenticate(route, event, deps);
-        const { params, query, body } = parseInput<P, Q, B>(route, event);
+        const deps = appDeps();
+        const caller = callerOf(route, await authenticate(route, event, deps));
+        const { params, query, body } = parseInput(route, event);
         const headers = event.headers ?? {};
         const idempotency = idempotencyOf(route, headers, params, body);
         // The page size may change between pages; everything else that shapes the list may not.
@@ -297,6 +323,7 @@ export const httpRoute = <P = Record<string, string>, Q = Record<string, unknown
 
 /** A page reply: `{ items, nextCursor }` with the cursor bound to this caller and query. */
 export const pageReply = async <T>(
-  req: RouteRequest<unknown, unknown, unknown>,
+  req: Pick<RouteRequest, 'cursor'>,
   page: { items: T[]; next: unknown },
-): Promise<Reply> => ok({ items: page.items, nextCursor: await req.cursor(page.next) });
+): Promise<Reply<{ items: T[]; nextCursor: string | null }>> =>
+  ok({ items: page.items, nextCursor: await req.cursor(page.next) });

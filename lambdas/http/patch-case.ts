@@ -1,6 +1,5 @@
 import { patchCase } from '../domain/cases/case-changes';
 import { validation } from '../domain/kernel/errors';
-import type { PatchCaseBody } from '../schemas/cases';
 import { httpRoute } from './middleware';
 import { route } from './routes/patch-case';
 
@@ -12,7 +11,7 @@ const versionOf = (ifMatch: string | undefined): number | undefined => {
   return Number(m[1]);
 };
 
-export const handler = httpRoute<{ caseNumber: string }, unknown, PatchCaseBody>(route, async (req) => {
-  const c = await patchCase(req.deps, req.caller!, req.params.caseNumber, req.body, versionOf(req.headers['if-match']));
+export const handler = httpRoute(route, async (req) => {
+  const c = await patchCase(req.deps, req.caller, req.params.caseNumber, req.body, versionOf(req.headers['if-match']));
   return { status: 200, body: c, headers: { etag: `"${c.version}"` } };
 });

@@ -1,8 +1,8 @@
 import { subscribeToOrg } from '../domain/access/accounts';
-import type { OrgSubscriptionBody } from '../schemas/accounts';
+import { renderFor } from '../domain/kernel/rendered';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/put-account-subscription';
 
-export const handler = httpRoute<{ orgId: string }, unknown, OrgSubscriptionBody>(route, async (req) =>
-  ok(await subscribeToOrg(req.deps, req.caller!, req.params.orgId, req.body)),
+export const handler = httpRoute(route, async (req) =>
+  ok(renderFor('http', 'self', await subscribeToOrg(req.deps, req.caller, req.params.orgId, req.body))),
 );

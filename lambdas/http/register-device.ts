@@ -1,14 +1,8 @@
-import { PUSH_PORTS } from '../adapters/push-ports';
 import { registerDevice } from '../domain/notifications/inbox';
-import type { DeviceBody } from '../schemas/notifications';
 import { httpRoute } from './middleware';
 import { route } from './routes/register-device';
 
-export const handler = httpRoute<unknown, unknown, DeviceBody>(
-  route,
-  async (req) => {
-    const device = await registerDevice(req.deps, req.caller!, req.body);
-    return { status: 201, body: device, headers: { location: `/devices/${device.deviceId}` } };
-  },
-  { ports: PUSH_PORTS },
-);
+export const handler = httpRoute(route, async (req) => {
+  const device = await registerDevice(req.deps, req.caller, req.body);
+  return { status: 201, body: device, headers: { location: `/devices/${device.deviceId}` } };
+});

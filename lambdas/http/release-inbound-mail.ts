@@ -2,6 +2,4 @@ import { releaseInboundMail } from '../domain/mail/inbound-mail';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/release-inbound-mail';
 
-export const handler = httpRoute<{ id: string }>(route, async (req) =>
-  ok(await releaseInboundMail(req.deps, req.caller!, req.params.id)),
-);
+export const handler = httpRoute(route, async (req) => ok(await releaseInboundMail(req.deps, req.caller, req.params.id)));

@@ -3,7 +3,7 @@ import { httpRoute } from './middleware';
 import { replayedHeader } from './replayed';
 import { route } from './routes/request-closure';
 
-export const handler = httpRoute<{ caseNumber: string }, unknown, { reason?: string } | undefined>(route, async (req) => {
-  const res = await requestClosure(req.deps, req.caller!, req.params.caseNumber, req.body?.reason, req.idempotency);
+export const handler = httpRoute(route, async (req) => {
+  const res = await requestClosure(req.deps, req.caller, req.params.caseNumber, req.body?.reason, req.idempotency);
   return { status: res.status, body: res.body, headers: replayedHeader(res) };
 });

@@ -3,7 +3,10 @@
  * with the helpers a handler's bundle needs: no schemas here, so importing this costs nothing.
  */
 import type { z } from 'zod';
-import type { RoutePermission } from '../domain/kernel/policy';
+import type { Caller, RoutePermission } from '../domain/kernel/policy';
+import type { Rendered } from '../domain/kernel/rendered';
+import type { User } from '../domain/kernel/types';
+import type { Viewed } from '../domain/kernel/views';
 import type { WritePattern } from '../data/writes';
 import type { RateLimitName } from '../domain/kernel/rate-limits';
 import type { ProblemType } from './problem-types';
@@ -50,6 +53,11 @@ export interface RouteDef {
   success: {
     status: number;
     schema?: z.ZodType;
+    /**
+     * The answer carries nobody's data (health, the OpenAPI document, the Terms text): the handler
+     * may return it as is. Every other answer is built through the views (SuccessBodyOf).
+     */
+    noPersonalData?: boolean;
     /** Other success statuses with the same body (PUT /favorites: 200 when it already was one). */
     alsoStatus?: readonly number[];
     /** Response headers the handler sets on success, for the OpenAPI document. */
@@ -91,3 +99,41 @@ export const writesOf = (route: Pick<RouteDef, 'permission' | 'writes' | 'sendsM
   ...(route.sendsMail ? (['recordOutboundMail'] as const) : []),
   ...(route.permission === 'public' || route.permission === 'ingest' ? [] : (['touchSession'] as const)),
 ];
+
+/**
+ * What a handler is given, inferred from its route's declaration, so a handler never restates
+ * it: params, query and body are what the route's schemas output (a name the schema lacks does
+ * not compile), and the caller is what the route's permission lets through (mayCall, policy.ts).
+ */
+type Nothing = Record<never, never>;
+type RequestOf<R extends RouteDef> = NonNullable<R['request']>;
+export type ParamsOf<R extends RouteDef> = RequestOf<R> extends { params: infer S extends z.ZodType } ? z.output<S> : Nothing;
+export type QueryOf<R extends RouteDef> = RequestOf<R> extends { query: infer S extends z.ZodType } ? z.output<S> : Nothing;
+export type BodyOf<R extends RouteDef> =
+  RequestOf<R> extends { body: infer S extends z.ZodType }
+    ? RequestOf<R> extends { bodyOptional: true }
+      ? z.output<S> | undefined
+      : z.output<S>
+    : undefined;
+
+/** A signed-in person: every permission but `public` and `ingest` admits users with a profile only. */
+export type UserCaller = Caller & { kind: 'user'; user: User };
+/** A machine client holding the ingest scope (ALARM-1, ALARM-2). */
+export type MachineCaller = Caller & { kind: 'machine' };
+export type CallerOf<R extends Pick<RouteDef, 'permission'>> = R['permission'] extends 'public'
+  ? undefined
+  : R['permission'] extends 'ingest'
+    ? MachineCaller
+    : UserCaller;
+
+/** What a view built, or what was rendered for its one recipient (renderFor; `self`: the caller's own). */
+type Shown = Viewed | Rendered<unknown>;
+/**
+ * The success body a handler may return (PRIV-1, PRIV-2 by construction): made of views
+ * (viewFor, kernel/views.ts) or rendered for the caller (renderFor, kernel/rendered.ts), alone or
+ * as a page of them, so a raw domain object does not compile (test/types/routes.check.ts). Only a
+ * route that declares `success.noPersonalData` answers with anything else.
+ */
+export type SuccessBodyOf<R extends RouteDef> = R['success'] extends { noPersonalData: true }
+  ? unknown
+  : Shown | { readonly items: readonly Shown[]; readonly nextCursor?: string | null };

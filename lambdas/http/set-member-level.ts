@@ -1,8 +1,7 @@
 import { setMemberLevel } from '../domain/access/shortfall';
-import type { Level } from '../domain/kernel/types';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/set-member-level';
 
-export const handler = httpRoute<{ orgId: string; userId: string }, unknown, { level: Level }>(route, async (req) =>
-  ok(await setMemberLevel(req.deps, req.caller!, req.params.orgId, req.params.userId, req.body.level)),
+export const handler = httpRoute(route, async (req) =>
+  ok(await setMemberLevel(req.deps, req.caller, req.params.orgId, req.params.userId, req.body.level)),
 );

@@ -1,8 +1,8 @@
 import { updateSettings } from '../domain/access/settings';
-import type { SettingsBody } from '../schemas/me';
+import { renderFor } from '../domain/kernel/rendered';
 import { httpRoute, ok } from './middleware';
 import { route } from './routes/update-settings';
 
-export const handler = httpRoute<unknown, unknown, SettingsBody>(route, async (req) =>
-  ok(await updateSettings(req.deps, req.caller!, req.body)),
+export const handler = httpRoute(route, async (req) =>
+  ok(renderFor('http', 'self', await updateSettings(req.deps, req.caller, req.body))),
 );

@@ -10,8 +10,6 @@
  */
 import type { SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
 import { appDeps } from '../adapters/deps';
-import { replyKeyring } from '../adapters/reply-keys';
-import { postalMimeParser } from '../adapters/mime';
 import { inboundPrefix, inboundStore, type InboundStore } from '../adapters/inbound-store';
 import { logger } from '../adapters/logger';
 import { countMetric } from '../adapters/metrics';
@@ -83,9 +81,9 @@ export const receiveRecord = async (io: ReceiveMailDeps, record: SESEventRecord)
 let store: InboundStore | undefined;
 
 export const defaultIo: ReceiveMailDeps = {
-  // This function's own ports: the MIME parser and the keyring. It sends no mail itself (issue 23):
+  // The MIME parser and the keyring, from its bindings. It sends no mail itself:
   // MAIL-3 answers are mail intents written with their once-a-day claim.
-  deps: () => appDeps({ replyKeys: replyKeyring, mime: () => postalMimeParser() }),
+  deps: () => appDeps(),
   store: () => (store ??= inboundStore()),
   prefix: inboundPrefix,
 };

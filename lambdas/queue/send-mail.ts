@@ -10,7 +10,6 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { appDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
-import { MAIL_PORTS } from '../adapters/mail-ports';
 import { parseMailJob, queueClient, retryLater } from '../adapters/mail-queue';
 import { config } from '../adapters/config';
 import { countMetric } from '../adapters/metrics';
@@ -77,8 +76,8 @@ export const sendMailHandler =
 
 let client: SQSClient | undefined;
 
-// This function's own ports: SES and the reply keys (it is the only sender of queued mail).
+// SES and the reply keys, from its bindings: it is the only sender of queued mail.
 export const handler = sendMailHandler(
-  () => appDeps(MAIL_PORTS),
+  () => appDeps(),
   () => (client ??= queueClient()),
 );

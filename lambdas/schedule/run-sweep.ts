@@ -1,14 +1,13 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { appDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
-import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
 import { countMetric } from '../adapters/metrics';
 import { runSweep } from '../domain/cases/sweep';
 
 /** EventBridge schedule target (every 15 minutes in AWS, every minute in local mode). */
 export const handler = async (_event?: ScheduledEvent) => {
   // FLAG-2 mails the admins about access requests pending too long, through the mail queue (issue 23).
-  const report = await runSweep(appDeps(MAIL_QUEUE_PORTS));
+  const report = await runSweep(appDeps());
   countMetric('SweepExamined', report.needsAction.examined);
   countMetric('SweepFlagged', report.needsAction.flagged);
   // Most runs find nothing due: keep those out of the INFO stream.

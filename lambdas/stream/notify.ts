@@ -8,20 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { streamPartialBatch } from '../adapters/batch';
-import { config } from '../adapters/config';
 import { appDeps } from '../adapters/deps';
-import { MAIL_QUEUE_PORTS } from '../adapters/mail-ports';
-import { PUSH_PORTS } from '../adapters/push-ports';
-import { snsIntegrationTopic } from '../adapters/sns-topic';
 import { logger } from '../adapters/logger';
 import { countMetric } from '../adapters/metrics';
 import { isTtlDeletion, mailJobOf, tableChange } from '../data/stream-records';
 import { deriveEvents, type NotificationEvent } from '../domain/notifications/notifications';
 import { notify } from '../domain/notifications/notifier';
-import { loggedMailQueue } from '../domain/mail/outbound';
 import type { MailJob } from '../domain/mail/ports';
-import { mailLogRepo } from '../data/outbox-repo';
-import { defaultTable } from '../data/client';
 import type { Deps } from '../domain/kernel/deps';
 
 /** Events handled this run and events left to the stream's retry. */
@@ -89,13 +82,6 @@ export const notifierHandler =
     });
   };
 
-// This function's own ports: the mail queue (it sends no mail itself), the integration
-// topic and push delivery (NOTE-1).
-export const handler = notifierHandler(() =>
-  appDeps({
-    // Each queued mail of a case shows as `queued` in its mail log (GET /cases/{n}/mail).
-    mailQueue: () => loggedMailQueue(MAIL_QUEUE_PORTS.mailQueue(), () => mailLogRepo(defaultTable())),
-    ...PUSH_PORTS,
-    integration: () => snsIntegrationTopic(config.notifyTopicArn()),
-  }),
-);
+// Its ports come from its bindings: the mail queue (it sends no mail itself), the
+// integration topic and push delivery (NOTE-1).
+export const handler = notifierHandler(appDeps);

@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import { TABLE } from '../../lambdas/data/table';
 import { grantsOf, INDEX_ACTIONS, READ_ACTIONS, type ReadGrant, type WritePattern } from '../../lambdas/data/writes';
 import { ENV } from '../../lambdas/adapters/config';
-import { FIXED_ENVIRONMENT, type FunctionBindings } from '../function-specs';
+import { allFunctionSpecs, FIXED_ENVIRONMENT, portModulesOf, type FunctionBindings } from '../function-specs';
 import { acknowledgeWildcardResources } from './nag';
 import type { Stage } from '../stage';
 import { BUNDLING } from './bundling';
@@ -106,7 +106,7 @@ export class CaseworkFunction extends NodejsFunction {
       role,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      bundling: { ...BUNDLING, ...bundling },
+      bundling: { ...BUNDLING, inject: CaseworkFunction.portsFor(module), ...bundling },
       environment: { ...FIXED_ENVIRONMENT, [ENV.STAGE]: stage },
     });
     acknowledgeWildcardResources(
@@ -115,6 +115,15 @@ export class CaseworkFunction extends NodejsFunction {
       'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
         'resource-level permissions; every other statement of this role names its resources.',
     );
+  }
+
+  /**
+   * The port modules the function's bindings load (portModulesOf), injected into its bundle: its
+   * ports come from its spec, and no other port's client rides along.
+   */
+  public static portsFor(module: string): string[] {
+    const spec = [...allFunctionSpecs().values()].find((s) => s.module === module);
+    return spec ? portModulesOf(spec).map(CaseworkFunction.entryFor) : [];
   }
 
   /** Absolute path of a handler module (NodejsFunction refuses one that does not exist). */

@@ -13,7 +13,13 @@ import * as clientSns from '@aws-sdk/client-sns';
 import * as libDynamodb from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { ApiEvent, ApiResult } from '../../lambdas/http/middleware';
-import { allFunctionSpecs, functionEnvironment, type BindingValues, type FunctionBindings } from '../../lib/function-specs';
+import {
+  allFunctionSpecs,
+  functionEnvironment,
+  portModulesOf,
+  type BindingValues,
+  type FunctionBindings,
+} from '../../lib/function-specs';
 
 /** The values behind every binding in tests. */
 export const TEST_BINDINGS: BindingValues = {
@@ -110,6 +116,9 @@ export const loadHandlerWithEnv = <H = HttpHandler>(
   try {
     jest.isolateModules(() => {
       for (const [id, mod] of Object.entries(SHARED)) jest.doMock(id, () => mod);
+      // The ports its bindings give it (portModulesOf), as its bundle and local container load them.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      for (const m of portModulesOf(options.bindings ?? spec)) require(`../../lambdas/${m}`);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       handler = (require(`../../lambdas/${spec.module}`) as { handler: typeof handler }).handler;
     });

@@ -15,6 +15,7 @@ import {
 } from '../../lambdas/data/writes';
 import { ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import { CaseworkFunction } from '../../lib/constructs/casework-function';
+import { allFunctionSpecs, portModulesOf } from '../../lib/function-specs';
 import { built, logicalId, resourcesOf, type Built } from './synth';
 
 const routes: readonly RouteDef[] = ROUTES;
@@ -448,5 +449,26 @@ describe('bundling', () => {
     expect(code).toContain('DynamoDBClient');
     expect(code.includes('require("@aws-sdk/client-dynamodb")')).toBe(false);
     expect(code.includes('require("@aws-sdk/lib-dynamodb")')).toBe(false);
+    // NOTE-1: a function not bound to push carries no push client.
+    expect(code).not.toContain('CreatePlatformEndpointCommand');
+  }, 60_000);
+
+  it.each([...allFunctionSpecs().values()].map((s) => [s.name, s] as const))(
+    "%s: its bundle is given exactly its bindings' port modules, and each exists",
+    (_name, spec) => {
+      const injected = CaseworkFunction.portsFor(spec.module);
+      expect(injected).toEqual(portModulesOf(spec).map(CaseworkFunction.entryFor));
+      for (const file of injected) expect(fs.existsSync(file)).toBe(true);
+    },
+  );
+
+  it('NOTE-1: a route declared `push` gets the push port in its bundle, from its declaration alone', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': ['**'] } });
+    const stack = new Stack(app, 'Bundle');
+    new CaseworkFunction(stack, 'RegisterDevice', { stage: 'dev', module: 'http/register-device' });
+    const dir = app.synth().directory;
+    const [asset] = fs.readdirSync(dir).filter((d) => d.startsWith('asset.'));
+    const code = fs.readFileSync(path.join(dir, asset!, 'index.js'), 'utf8');
+    expect(code).toContain('CreatePlatformEndpointCommand');
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { combinationOf, membershipLevel } from '../kernel/levels';
 import { accountAccess, staffOf, type Caller } from '../kernel/policy';
 import { forbidden } from '../kernel/errors';
+import { renderFor, type Rendered } from '../kernel/rendered';
 import { viewFor, type View } from '../kernel/views';
 import type { Level, Membership, Org, OrgEvent } from '../kernel/types';
 import type { ShortfallView } from './ports';
@@ -81,7 +82,7 @@ export const setMemberLevel = async (
   orgId: string,
   userId: string,
   level: Level,
-): Promise<{ membership: Membership; designatedContacts: number; shortfall: boolean }> => {
+): Promise<Rendered<{ membership: Membership; designatedContacts: number; shortfall: boolean }>> => {
   const [org] = await deps.directory.getOrgs([orgId]);
   // PRIV-2 (and PRIV-3): an organisation the caller's client may not be shown does not exist for them.
   if (!org || org.type !== 'customer' || accountAccess(caller, org) === 'none') throw notFound();
@@ -123,7 +124,12 @@ export const setMemberLevel = async (
       });
     }
     return (await deps.directory.saveMembership(changed, events, { fromLevel: current.level, membersVersion }))
-      ? { membership: changed, designatedContacts: after, shortfall: after < MIN_DESIGNATED }
+      ? // For the caller who may see the organisation (accountAccess above): the answer of the change.
+        renderFor('http', accountAccess(caller, org), {
+          membership: changed,
+          designatedContacts: after,
+          shortfall: after < MIN_DESIGNATED,
+        })
       : LOST_RACE;
   });
 };

@@ -6,6 +6,7 @@ import { formatCaseNumber, listableOrgs } from './cases';
 import type { Caller } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { Case } from '../kernel/types';
+import { renderFor, type Rendered } from '../kernel/rendered';
 import { viewFor, type View } from '../kernel/views';
 
 const YEAR_MS = 365 * 24 * 3600_000;
@@ -24,7 +25,7 @@ export interface SearchResult {
   to: string;
 }
 
-export const search = async (deps: Deps, caller: Caller, input: SearchInput): Promise<SearchResult> => {
+export const search = async (deps: Deps, caller: Caller, input: SearchInput): Promise<Rendered<SearchResult>> => {
   const now = deps.clock.now();
   const to = input.to ?? now.toISOString();
   const from = input.from ?? new Date(Date.parse(to) - YEAR_MS).toISOString();
@@ -47,10 +48,11 @@ export const search = async (deps: Deps, caller: Caller, input: SearchInput): Pr
     for (const c of await deps.cases.listOrgCasesCreated(org.orgId, from, to, input.limit - cases.size))
       cases.set(c.caseNumber, c);
   }
-  return {
+  // The caller's own search: each case through its view, and only the organisations they may list.
+  return renderFor('http', 'self', {
     cases: [...cases.values()].slice(0, input.limit).map((c) => viewFor('searchHit', c, visible.get(c.orgId)!.access)),
     accounts: accounts.map((o) => ({ orgId: o.orgId, name: o.name })),
     from,
     to,
-  };
+  });
 };

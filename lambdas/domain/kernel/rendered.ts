@@ -9,7 +9,7 @@ import type { CaseAccess } from './policy';
  * (test/types/rendered.check.ts).
  */
 declare const RENDERED: unique symbol;
-export type Channel = 'mail' | 'push' | 'inbox' | 'chat' | 'integration';
+export type Channel = 'mail' | 'push' | 'inbox' | 'chat' | 'integration' | 'http';
 export type Rendered<T> = T & { readonly [RENDERED]: Channel };
 /**
  * Whose payload it is: a recipient's resolved access, or `self`: the caller's own action echoed

@@ -590,19 +590,29 @@ export const viewFor = <K extends ViewKind>(kind: K, value: ViewKinds[K], access
   if (access === 'none') return restrictedView(kind, value);
   const spec = VIEWS[kind] as ViewSpec<ViewKinds[K]>;
   const shown = spec.full ? spec.full(value) : value;
-  return (spec.customer && (access === 'read' || access === 'write') ? spec.customer(shown) : shown) as View<K>;
+  return (spec.customer && (access === 'read' || access === 'write') ? spec.customer(shown) : shown) as unknown as View<K>;
 };
 
 type RequiredKeys<T> = { [F in keyof T]-?: object extends Pick<T, F> ? never : F }[keyof T];
 type KeptKeys<A> = { [F in keyof A]-?: A[F] extends 'keep' ? F : never }[keyof A];
 type Partly<V> = V extends readonly (infer E)[] ? Partial<E>[] : V extends object ? Partial<V> : V;
 
+declare const VIEWED: unique symbol;
+/**
+ * The mark of a value built by viewFor (or restrictedView) for a resolved access. Type-level only
+ * (no such property exists at runtime): a raw record lacks it, so an HTTP answer that must be made
+ * of views (lambdas/http/route-def.ts, SuccessBodyOf) cannot be a raw domain object.
+ */
+export interface Viewed {
+  readonly [VIEWED]: true;
+}
+
 /** What any caller may rely on: the required fields every view keeps as they are; the rest may be missing. */
 export type View<
   K extends ViewKind,
   T = ViewKinds[K],
   Always extends keyof T = RequiredKeys<T> & KeptKeys<(typeof RESTRICTED)[K]>,
-> = Pick<T, Always> & { [F in Exclude<keyof T, Always>]?: Partly<T[F]> } & { restricted?: boolean };
+> = Pick<T, Always> & { [F in Exclude<keyof T, Always>]?: Partly<T[F]> } & { restricted?: boolean } & Viewed;
 
 export type CaseView = View<'case'>;
 export type UpdateView = View<'update'>;

@@ -16,5 +16,5 @@ export const route = {
     'A single-use ticket (60 s) for the chat WebSocket: connect with ?ticket= (CHAT-1). Each call issues a new one; ' +
     'Idempotency-Key is not honoured (a ticket is stored only hashed, so it cannot be replayed)',
   request: { body: EmptyBody, bodyOptional: true },
-  success: { status: 201, schema: ChatTicketSchema },
+  success: { status: 201, schema: ChatTicketSchema, noPersonalData: true },
 } as const satisfies RouteDef;

@@ -10,5 +10,5 @@ export const route = {
   table: 'none',
   caseData: false,
   summary: 'Liveness',
-  success: { status: 200, schema: HealthSchema },
+  success: { status: 200, schema: HealthSchema, noPersonalData: true },
 } as const satisfies RouteDef;

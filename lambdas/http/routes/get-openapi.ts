@@ -9,5 +9,5 @@ export const route = {
   table: 'none',
   caseData: false,
   summary: 'OpenAPI 3.1 document generated from the route table',
-  success: { status: 200 },
+  success: { status: 200, noPersonalData: true },
 } as const satisfies RouteDef;

@@ -10,5 +10,5 @@ export const route = {
   table: 'none',
   caseData: false,
   summary: 'The Terms and Conditions in force (ACC-9)',
-  success: { status: 200, schema: TermsSchema },
+  success: { status: 200, schema: TermsSchema, noPersonalData: true },
 } as const satisfies RouteDef;

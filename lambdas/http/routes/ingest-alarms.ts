@@ -12,5 +12,5 @@ export const route = {
   caseData: false,
   summary: "Monitoring sends up to 100 alarms; idempotent by source id; 200 with each entry's outcome (ALARM-1)",
   request: { body: AlarmBatch },
-  success: { status: 200, schema: IngestReportSchema },
+  success: { status: 200, schema: IngestReportSchema, noPersonalData: true },
 } as const satisfies RouteDef;

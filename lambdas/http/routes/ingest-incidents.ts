@@ -12,5 +12,5 @@ export const route = {
   caseData: false,
   summary: "Monitoring sends up to 100 cloud incidents; idempotent by source id; 200 with each entry's outcome (ALARM-2)",
   request: { body: IncidentBatch },
-  success: { status: 200, schema: IngestReportSchema },
+  success: { status: 200, schema: IngestReportSchema, noPersonalData: true },
 } as const satisfies RouteDef;
