@@ -12,9 +12,12 @@
  *
  * Each size is swept BENCH_SWEEP_ROUNDS times, sizes alternating, after one unmeasured sweep of
  * each table; between rounds the 50 are written back as they were (due, not flagged),
- * so every round sweeps the same cases. Times are medians; capacity must be the same every round.
+ * so every round sweeps the same cases. Capacity must be the same every round; time is judged on
+ * CPU (DynamoDB Local's JVM read from /proc, plus this process), as cold init is, because wall time
+ * on shared cores mostly measures waiting for a core; wall medians are reported beside it.
  */
 import { type AttributeValue, BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { readdirSync, readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { depsFor } from '../lambdas/adapters/deps-for';
@@ -61,6 +64,35 @@ const generatedCase = (n: number, status: Status, waitingSince?: string): Case =
     needsAction: false,
     ...(waitingSince ? { waitingSince } : {}),
   } as Case;
+};
+
+/** The processes started by this one, and theirs (Linux /proc; none elsewhere). */
+const descendants = (pid: number): number[] => {
+  try {
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+      readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+    return children.flatMap((c) => [c, ...descendants(c)]);
+  } catch {
+    return [];
+  }
+};
+
+/** DynamoDB Local's JVM, started by this process, so its CPU time can be read. */
+const dynamoJvm = (): number | undefined =>
+  descendants(process.pid).find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
+    } catch {
+      return false;
+    }
+  });
+
+/** User + system CPU of a process in ms (utime and stime of /proc/<pid>/stat, at 100 ticks a second). */
+const cpuMsOf = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -132,6 +164,10 @@ interface Seeded {
 
 interface Round {
   ms: number;
+  /** CPU the sweep cost: DynamoDB Local's JVM and this process (client, tap, domain); undefined without /proc. */
+  cpuMs?: number;
+  /** Of which DynamoDB Local's JVM. */
+  jvmMs?: number;
   calls: Record<string, number>;
   capacity: number;
   report: SweepReport;
@@ -148,6 +184,7 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
   const wanted = envInt('BENCH_SWEEP_LARGE', 100_000);
   const rounds = envInt('BENCH_SWEEP_ROUNDS', 9);
   const dynamo = await startDynamo({ port: 0 });
+  const jvm = dynamoJvm();
   const meter = { calls: {} as Record<string, number>, capacity: 0 };
   const tap = await startDynamoTap(dynamo.endpoint, {
     onRequest: (operation, input) => {
@@ -194,12 +231,17 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
       { doc: swept.doc, table: tableName },
       { clock: { now: () => new Date(T0) }, mailer: { send: async () => 'never' } },
     );
+    const jvm0 = jvm === undefined ? undefined : cpuMsOf(jvm);
+    const own0 = process.cpuUsage();
     const t1 = performance.now();
     const report = await sweepNeedsAction(deps);
     const ms = performance.now() - t1;
+    const own = process.cpuUsage(own0);
+    const jvmMs = jvm0 === undefined ? undefined : cpuMsOf(jvm!) - jvm0;
+    const cpuMs = jvmMs === undefined ? undefined : jvmMs + (own.user + own.system) / 1000;
     // The 50 back as they were (due, not flagged), so the next round sweeps the same cases.
     await batchWrite(loader.client, tableName, dueBatches(), parallel);
-    return { ms, calls: { ...meter.calls }, capacity: meter.capacity, report };
+    return { ms, cpuMs, jvmMs, calls: { ...meter.calls }, capacity: meter.capacity, report };
   };
   try {
     const small = await seed(1_000);
@@ -223,6 +265,8 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
         steady: runs.every((r) => callsOf(r.calls) === callsOf(first.calls) && r.capacity === first.capacity),
         ms: median(runs.map((r) => r.ms)),
         fastest: Math.min(...runs.map((r) => r.ms)),
+        cpuMs: runs.every((r) => r.cpuMs !== undefined) ? runs.reduce((a, r) => a + r.cpuMs!, 0) / runs.length : undefined,
+        jvmMs: runs.every((r) => r.jvmMs !== undefined) ? runs.reduce((a, r) => a + r.jvmMs!, 0) / runs.length : undefined,
         runs,
       };
     };
@@ -235,15 +279,28 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
       r.first.calls.Scan ? String(r.first.calls.Scan) : '0',
       `${r.first.capacity.toFixed(1)}${r.steady ? '' : ' (varied)'}`,
       `${r.first.report.examined} / ${r.first.report.flagged}`,
+      r.cpuMs === undefined ? '—' : `${r.cpuMs.toFixed(0)} (${r.jvmMs!.toFixed(0)})`,
       `${r.ms.toFixed(0)} / ${r.fastest.toFixed(0)}`,
       r.runs.map((x) => x.ms.toFixed(0)).join(', '),
       r.t.seedSeconds.toFixed(1),
       r.t.itemsPerSecond.toFixed(0),
     ];
     const capacityRatio = l.first.capacity / s.first.capacity;
-    const timeRatio = l.ms / s.ms;
+    const wallRatio = l.ms / s.ms;
+    // Judged on CPU, as cold init is (benchmark 1): on shared cores wall time mostly measures
+    // waiting for a core. Wall time is the judge only where /proc is not there to read CPU from.
+    const cpuRatio = s.cpuMs !== undefined && l.cpuMs !== undefined ? l.cpuMs / s.cpuMs : undefined;
+    const timeRatio = cpuRatio ?? wallRatio;
     const sameCalls = callsOf(s.first.calls) === callsOf(l.first.calls);
     const within = (x: number) => Math.abs(x - 1) <= 0.05;
+    // Where a difference in CPU lies: DynamoDB Local's JVM, or this process (client, tap, the sweep's own work).
+    const where = (() => {
+      if (within(timeRatio) || s.jvmMs === undefined || l.jvmMs === undefined)
+        return within(timeRatio) ? ', nor does its time' : '';
+      const jvm = l.jvmMs - s.jvmMs;
+      const own = l.cpuMs! - l.jvmMs - (s.cpuMs! - s.jvmMs);
+      return `; its time does here: of the CPU per sweep, DynamoDB Local's JVM spent ${s.jvmMs.toFixed(0)} vs ${l.jvmMs.toFixed(0)} ms, this process (client, tap, the sweep itself) ${(s.cpuMs! - s.jvmMs).toFixed(0)} vs ${(l.cpuMs! - l.jvmMs).toFixed(0)} ms, so ${Math.abs(jvm) > Math.abs(own) ? "most of the difference is the emulator's (its SQLite tables and indexes hold ${(large.size / small.size).toFixed(0)} times the items)" : 'most of the difference is in this process'}`;
+    })();
     const sizes = `${small.size.toLocaleString('en')} and ${large.size.toLocaleString('en')} cases (50 due)`;
     const goals: Goal[] = [
       {
@@ -254,14 +311,14 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
       {
         goal: `5. sweep time at ${sizes} within 5%`,
         met: within(timeRatio),
-        figure: `median ${s.ms.toFixed(0)} vs ${l.ms.toFixed(0)} ms (${timeRatio.toFixed(2)}x; fastest ${s.fastest.toFixed(0)} vs ${l.fastest.toFixed(0)} ms), ${rounds} rounds each, shared cores`,
+        figure: `${cpuRatio === undefined ? '' : `CPU ${s.cpuMs!.toFixed(0)} vs ${l.cpuMs!.toFixed(0)} ms per sweep (${cpuRatio.toFixed(2)}x); `}wall median ${s.ms.toFixed(0)} vs ${l.ms.toFixed(0)} ms (${wallRatio.toFixed(2)}x), fastest ${s.fastest.toFixed(0)} vs ${l.fastest.toFixed(0)} ms; ${rounds} rounds each on shared cores`,
       },
     ];
     return {
       title: '5. Sweep consumed capacity and time against table size',
       goals,
       markdown: [
-        `Each size swept ${rounds} times, sizes alternating (ABBA), after one unmeasured sweep of each table; between rounds the 50 are written back due and unflagged. Capacity and calls are the first round's (every round's were ${s.steady && l.steady ? 'the same' : '**not** the same'}); time is the median, all rounds listed. Seeding: BatchWriteItem of 25, ${parallel} in flight, unprocessed items retried with backoff; the small table is seeded first, on a cold JVM.`,
+        `Each size swept ${rounds} times, sizes alternating (ABBA), after one unmeasured sweep of each table; between rounds the 50 are written back due and unflagged. Capacity and calls are the first round's (every round's were ${s.steady && l.steady ? 'the same' : '**not** the same'}); time is judged on CPU (DynamoDB Local's JVM plus this process: client, tap and the sweep, from /proc and process.cpuUsage, 10 ms ticks), the mean per sweep, because on shared cores wall time mostly measures waiting for a core; wall time is shown too, its median and every round. Seeding: BatchWriteItem of 25, ${parallel} in flight, unprocessed items retried with backoff; the small table is seeded first, on a cold JVM.`,
         '',
         table(
           [
@@ -271,16 +328,17 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
             'Scans',
             'consumed capacity (units)',
             'examined / flagged',
-            'sweep ms (median / fastest)',
-            'sweep ms, each round',
+            'sweep CPU ms, mean (of which the JVM)',
+            'sweep wall ms (median / fastest)',
+            'sweep wall ms, each round',
             'seeding s',
             'seeding items/s',
           ],
           [fmt(s), fmt(l)],
-          ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'l', 'r', 'r'],
+          ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'r'],
         ),
         '',
-        `Large against small: capacity ${capacityRatio.toFixed(3)}x, time ${timeRatio.toFixed(2)}x (median; fastest rounds ${(l.fastest / s.fastest).toFixed(2)}x). The sweep reads only the sparse waiting index, so neither depends on the table's size.${large.why ? ` ${large.why}` : ''}`,
+        `Large against small: capacity ${capacityRatio.toFixed(3)}x, ${cpuRatio === undefined ? '' : `CPU ${cpuRatio.toFixed(2)}x, `}wall ${wallRatio.toFixed(2)}x (median; fastest rounds ${(l.fastest / s.fastest).toFixed(2)}x). The sweep reads only the sparse waiting index, so its calls and capacity do not depend on the table's size${where}.${large.why ? ` ${large.why}` : ''}`,
       ].join('\n'),
     };
   } finally {
