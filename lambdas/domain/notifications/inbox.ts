@@ -11,7 +11,7 @@
  */
 import { deviceIdOf } from './delivery';
 import { notFound, validation } from '../kernel/errors';
-import { accountAccess, caseAccess, type Caller, type CaseAccess } from '../kernel/policy';
+import { accountAccess, caseAccess, hiddenOnClient, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { Device, PushPlatform } from './ports';
 import type { Page, PageRequest } from '../kernel/ports';
@@ -21,7 +21,7 @@ export const listNotifications = async (deps: Deps, caller: Caller, page: PageRe
   const res = await deps.notes.listInbox(caller.id, deps.clock.now().toISOString(), page);
   const items: View<'inboxItem'>[] = [];
   for (const item of res.items) {
-    if (caller.client === 'mobile' && item.fedramp) continue;
+    if (hiddenOnClient(caller.client, item)) continue;
     const org = caller.orgs.get(item.orgId);
     const access: CaseAccess = !org ? 'none' : item.caseNumber ? caseAccess(caller, org) : accountAccess(caller, org);
     if (access === 'none') continue;

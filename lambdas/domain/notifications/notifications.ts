@@ -8,7 +8,8 @@
 import type { Alarm, CloudIncident, MaintenanceAlert } from '../monitoring/ports';
 import type { Case, CaseUpdate, OrgEvent, Severity, Status } from '../kernel/types';
 
-export const NOTIFICATION_TYPES = [
+/** The events about one case (they carry it, and reach its subscribers). */
+export const CASE_NOTIFICATION_TYPES = [
   'case-created',
   'public-update',
   'status-changed',
@@ -18,6 +19,10 @@ export const NOTIFICATION_TYPES = [
   'closure-requested',
   'case-closed',
   'needs-action-flagged',
+] as const;
+
+export const NOTIFICATION_TYPES = [
+  ...CASE_NOTIFICATION_TYPES,
   'designated-shortfall',
   'alarm',
   'cloud-incident',
