@@ -8,7 +8,8 @@
  *   critical (`newCritical`), the same for high (`newHigh`), an escalation request
  *   (`newEscalations`); alarms (with the user's severity filter and left-out origins), cloud
  *   incidents (only where the organisation has a cloud deployment), maintenance alerts;
- * - ACC-5 shortfall: the Designated Approvers the event itself names.
+ * - ACC-5 shortfall: the Designated Approvers the event itself names;
+ * - staff (the case's owner, its support group, managers): staff-recipients.ts.
  *
  * Each candidate is re-read and re-checked against the access policy now: subscriptions are the
  * Designated Contacts' (a contact who lost that gets nothing), case text needs the Terms (ACC-9),
@@ -31,6 +32,7 @@ import type { InboxItem, PushMessage, OrgCategory, Reason } from './ports';
 import { alarmWanted, hasCloudDeployment, notificationsOf } from './subscriptions';
 import type { Org, Severity } from '../kernel/types';
 import { renderFor } from '../kernel/rendered';
+import { isStaffReason, STAFF_ONLY_EVENTS, staffCandidatesOf, staffReasonHolds } from './staff-recipients';
 import { viewFor } from '../kernel/views';
 
 /** NOTE-3: the inbox shows the last three days. */
@@ -46,6 +48,8 @@ export const CASE_EVENTS: ReadonlySet<NotificationEvent['eventType']> = new Set(
   'closure-requested',
   'case-closed',
   'needs-action-flagged',
+  'chat-waiting',
+  'chat-callback',
 ]);
 
 const RANK: Record<Severity, number> = { critical: 1, high: 2, medium: 3, low: 4 };
@@ -89,9 +93,11 @@ export const actorOf = (e: NotificationEvent): string | undefined => {
 };
 
 /** Candidates and their reasons, from Queries on the event's case or organisation. */
-export const candidatesOf = async (deps: Pick<Deps, 'subscriptions'>, e: NotificationEvent, org: Org) => {
+export const candidatesOf = async (deps: Pick<Deps, 'subscriptions' | 'notes'>, e: NotificationEvent, org: Org) => {
   const out = new Map<string, Set<Reason>>();
   const add = (userId: string, reason: Reason) => out.set(userId, (out.get(userId) ?? new Set()).add(reason));
+  for (const [userId, reasons] of await staffCandidatesOf(deps, e)) for (const r of reasons) add(userId, r);
+  if (STAFF_ONLY_EVENTS.has(e.eventType)) return out;
   if (CASE_EVENTS.has(e.eventType) && e.case) {
     // A case has no subscribers before it exists.
     if (e.eventType !== 'case-created') {
@@ -134,6 +140,7 @@ export const admit = (e: NotificationEvent, org: Org, caller: Caller, reasons: I
   const access = isCase ? caseAccess(caller, org) : accountAccess(caller, org);
   const toggles = notificationsOf(caller.user.settings);
   const kept = [...reasons].filter((r) => {
+    if (isStaffReason(r)) return staffReasonHolds(r, e, caller, access);
     if (r === 'approver') return access !== 'none';
     if (r === 'personal-case')
       return toggles.personalCases && c?.contactId === caller.id && (access === 'read' || access === 'write');
@@ -182,6 +189,10 @@ export const notificationText = (e: NotificationEvent, org: Org): { title: strin
       return { title: `Closure requested on case ${n}`, body: subject };
     case 'needs-action-flagged':
       return { title: `Case ${n} is waiting for your reply`, body: subject };
+    case 'chat-waiting':
+      return { title: `A chat is waiting on case ${n}`, body: subject };
+    case 'chat-callback':
+      return { title: `Callback requested on case ${n}`, body: subject };
     case 'designated-shortfall':
       return {
         title: `${org.name} has ${e.designatedContacts ?? 'fewer than two'} Designated Contact${e.designatedContacts === 1 ? '' : 's'}`,
@@ -255,6 +266,12 @@ const REASON_TEXT: Record<Reason, string> = {
   alarms: 'you chose alarm notifications',
   maintenance: 'you chose maintenance alerts',
   approver: "you are this organisation's Designated Approver",
+  'owned-case-reply': 'you own this case',
+  'group-critical': "you are in this case's support group",
+  'group-escalation': "you are in this case's support group",
+  'manager-escalation': 'you are a manager',
+  'chat-waiting': 'you own this case or are in its support group',
+  'manager-callback': 'you are a manager',
 };
 
 export const notificationMail = async (
@@ -370,7 +387,8 @@ const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipien
       )),
     );
   }
-  const ownCaseMail = e.case?.contactId === user.userId && mailedToContact(e);
+  // CHAT-2: managers already get the callback alert by mail, with the number in it.
+  const ownCaseMail = (e.case?.contactId === user.userId && mailedToContact(e)) || e.eventType === 'chat-callback';
   if (toggles.email && user.email && !ownCaseMail) {
     // Issue 23: the mail queue renders it for the recipient as they are then, and retries it.
     await deps.mailQueue
