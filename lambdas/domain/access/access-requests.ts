@@ -6,6 +6,7 @@
  * or a portal admin, approves (the level is granted, the user created if new) or rejects; the
  * requester is mailed either way. Requests pending over 48 hours are flagged to portal admins.
  */
+import { localTime } from '../mail/local-time';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { actorOf, auditEvent } from '../cases/case-changes';
 import { createdEvent, formatCaseNumber } from '../cases/cases';
@@ -217,6 +218,7 @@ export const overdueMail = (
   to: string,
   r: AccessRequest,
   access: CaseAccess = 'staff',
+  timeZone?: string,
 ): Rendered<OutboundMail> => {
   const shown = viewFor('accessRequest', r, access) as Partial<AccessRequest>;
   const who = shown.name && shown.email ? `${shown.name} <${shown.email}>` : 'A requester (personal data withheld, PRIV-1)';
@@ -228,7 +230,7 @@ export const overdueMail = (
       [to],
       `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
       `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
-        `\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
+        `\n\nConfirmed ${r.confirmedAt ? localTime(r.confirmedAt, timeZone) : ''}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
     ),
   );
 };
@@ -734,7 +736,7 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
         kind: 'notice',
         key: `access-overdue#${r.requestId}#${a.userId}`,
         at,
-        mail: overdueMail(deps.mailDomain, a.email, r, a.staff && org ? staffAccess(a.staff, org) : 'restricted'),
+        mail: overdueMail(deps.mailDomain, a.email, r, a.staff && org ? staffAccess(a.staff, org) : 'restricted', a.timeZone),
       }));
       if (await deps.accessRequests.flagOverdue(r, at, mail)) report.flagged++;
     }

@@ -24,6 +24,7 @@
 import { createHash } from 'node:crypto';
 import { resolveCaller } from '../kernel/caller';
 import { composeCaseMail, loopMarker } from '../mail/compose';
+import { localWindow } from '../mail/local-time';
 import type { OutboundMail } from '../mail/ports';
 import type { NotificationEvent } from './notifications';
 import { accountAccess, caseAccess, mayChangeSubscriptions, type Caller, type CaseAccess } from '../kernel/policy';
@@ -280,7 +281,12 @@ export const notificationMail = async (
   item: InboxItem,
   to: string,
   reasons: Reason[],
+  timeZone?: string,
 ): Promise<OutboundMail> => {
+  // NOTE-4: a maintenance window in mail is in the recipient's zone (the inbox keeps UTC; clients format it).
+  const w = e.notice?.window;
+  const local = (s: string) => (w ? s.replaceAll(windowText(w), localWindow(w, timeZone)) : s);
+  item = { ...item, title: local(item.title), body: local(item.body) };
   const text =
     `${item.title}\n\n${item.body}\n\n` +
     `You get this email because ${reasons.map((r) => REASON_TEXT[r]).join(' and ')}. ` +
