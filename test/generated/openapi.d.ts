@@ -848,7 +848,7 @@ export interface components {
             /** @enum {string} */
             severity: "critical" | "high" | "medium" | "low";
             orgId: string;
-            productLine: string;
+            productLine?: string;
             contactId?: string;
             contactPhone?: string;
         };

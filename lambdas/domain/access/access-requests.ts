@@ -7,6 +7,7 @@
  * requester is mailed either way. Requests pending over 48 hours are flagged to portal admins.
  */
 import { localTime } from '../mail/local-time';
+import { ADMIN_CASE } from '../kernel/catalogue';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { actorOf, auditEvent } from '../cases/case-changes';
 import { createdEvent, formatCaseNumber } from '../cases/cases';
@@ -35,9 +36,6 @@ export const REQUESTS_PER_EMAIL = 3;
 export const REQUESTS_PER_IP = 20;
 /** FLAG-2 (ACC-6): requests are answered within 48 hours. */
 export const PENDING_FLAG_AFTER_HOURS = 48;
-
-/** Admin cases (CASE-1) are about accounts, not a product: they carry this line and group. */
-export const ADMIN_CASE = { productLine: 'Account and access', supportGroup: 'Portal Administration' } as const;
 
 export interface OpenInput {
   email: string;
