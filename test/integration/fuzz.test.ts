@@ -50,7 +50,8 @@ const known: Record<string, string[]> = {
   // Acme thrice: most personas belong to it, and the creating routes need an organisation of theirs.
   orgId: ['ORG-ACME', 'ORG-ACME', 'ORG-ACME', 'ORG-GLOBEX', 'ORG-INITECH', 'ORG-UMBRELLA', 'ORG-NORTHWIND'],
   userId: ['u-dana', 'u-dave', 'u-rita', 'u-uma'],
-  productLine: ['Genesys Cloud CX', 'Genesys Cloud CX', 'Engage On-Premise', 'PureConnect On-Premises'],
+  // CASE-1: the admin cases' own line too (a support case naming it is 400, an admin case naming a product too).
+  productLine: ['Genesys Cloud CX', 'Genesys Cloud CX', 'Engage On-Premise', 'PureConnect On-Premises', 'Account and access'],
   contactId: ['u-dana', 'u-dave'],
   // Individual corporate addresses (ACC-3), several: each may ask for access 3 times an hour (ACC-6).
   email: ['ana.new@acme.example', 'ben.new@acme.example', 'cai.new@acme.example', 'dee.new@globex.example'],
@@ -58,7 +59,7 @@ const known: Record<string, string[]> = {
   // 400. Single values, so that a body's enum field of the same name stays valid too.
   severity: ['high', 'critical', 'medium', 'low'],
   status: ['open', 'new', 'awaiting_info'],
-  kind: ['support', 'admin'],
+  kind: ['support', 'support', 'admin'],
   from: ['2026-01-01', '2025-06-01T00:00:00.000Z'],
 };
 /**
