@@ -65,10 +65,10 @@ module.exports = {
       name: 'data-throws-no-problems',
       severity: 'error',
       comment:
-        'Repositories throw no HTTP problems (kernel/errors.ts). Known exception: favorite-repo.ts ' +
-        'throws the 503 "Favorites busy" problem (to be replaced by the one "busy" error).',
-      from: { path: '^lambdas/data/', pathNot: '^lambdas/data/favorite-repo\\.ts$' },
-      to: { path: '^lambdas/domain/kernel/errors\\.ts$' },
+        'Repositories throw no HTTP problems (kernel/errors.ts) and do not retry a lost race: they ' +
+        'answer it, and the domain decides again under the one retry policy (kernel/optimistic.ts).',
+      from: { path: '^lambdas/data/' },
+      to: { path: '^lambdas/domain/kernel/(errors|optimistic)\\.ts$' },
     },
     {
       name: 'handlers-carry-their-own-route',

@@ -7,45 +7,110 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoTap } from '../local/dynamo-tap';
+import { KEY_PREFIX } from '../lambdas/data/keys';
+import { TABLE } from '../lambdas/data/table';
+import { ROUTES, type RouteDef } from '../lambdas/http/routes';
 import { runAlone, type Section, table } from './lib';
+
+/** What one function sent while a row ran: operations counted, capacity summed, items written. */
+interface Usage {
+  calls: Record<string, number>;
+  capacity: number;
+  /** Each item written (a transaction's or batch's items one by one), as `<operation> <key prefix>`. */
+  writes: string[];
+}
 
 interface Meter {
   scans: number;
-  calls: Record<string, number>;
-  capacity: number;
+  /** Per function, as local mode names it on the wire (`unnamed` if a request carried no name). */
+  byFunction: Map<string, Usage>;
   reset(): void;
 }
 
+const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+type Item = Record<string, { S?: string } | undefined>;
+const prefixOf = (key: Item | undefined): string => {
+  const pk = key?.[TABLE.partitionKey]?.S ?? '';
+  return Object.values(KEY_PREFIX).find((p) => pk.startsWith(p)) ?? (pk || '?');
+};
+
+/** The items a write request touches, each with its partition's prefix. */
+const writtenItems = (operation: string, input: Record<string, unknown>): string[] => {
+  const i = input as {
+    Item?: Item;
+    Key?: Item;
+    RequestItems?: Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>;
+    TransactItems?: { Put?: { Item: Item }; Update?: { Key: Item }; Delete?: { Key: Item }; ConditionCheck?: unknown }[];
+  };
+  switch (operation) {
+    case 'PutItem':
+      return [`PutItem ${prefixOf(i.Item)}`];
+    case 'UpdateItem':
+    case 'DeleteItem':
+      return [`${operation} ${prefixOf(i.Key)}`];
+    case 'BatchWriteItem':
+      return Object.values(i.RequestItems ?? {})
+        .flat()
+        .map((r) => (r.PutRequest ? `PutItem ${prefixOf(r.PutRequest.Item)}` : `DeleteItem ${prefixOf(r.DeleteRequest?.Key)}`));
+    case 'TransactWriteItems':
+      return (i.TransactItems ?? []).flatMap((t) =>
+        t.Put
+          ? [`PutItem ${prefixOf(t.Put.Item)}`]
+          : t.Update
+            ? [`UpdateItem ${prefixOf(t.Update.Key)}`]
+            : t.Delete
+              ? [`DeleteItem ${prefixOf(t.Delete.Key)}`]
+              : [],
+      );
+    default:
+      return [];
+  }
+};
+
 /**
- * Each function runs in its own worker with its own SDK client, so the meter taps the wire between
- * them and DynamoDB Local: it counts every operation, asks for ReturnConsumedCapacity and sums
- * what DynamoDB Local reports. A Scan is refused: no route may issue one.
+ * Each function runs in its own worker with its own SDK client, and local mode names each on the
+ * wire (`namedFunctions`), so the meter taps the wire between them and DynamoDB Local and keeps a
+ * tally per function: it counts every operation, asks for ReturnConsumedCapacity and sums what
+ * DynamoDB Local reports. A Scan is refused: no route may issue one.
  */
 const meteringProxy = async (target: string): Promise<{ url: string; meter: Meter; close(): Promise<void> }> => {
   const meter: Meter = {
     scans: 0,
-    calls: {},
-    capacity: 0,
+    byFunction: new Map(),
     reset() {
-      meter.calls = {};
-      meter.capacity = 0;
+      meter.byFunction = new Map();
     },
   };
+  const usage = (fn = 'unnamed') => {
+    let u = meter.byFunction.get(fn);
+    if (!u) meter.byFunction.set(fn, (u = { calls: {}, capacity: 0, writes: [] }));
+    return u;
+  };
   const tap = await startDynamoTap(target, {
-    onRequest: (operation, input) => {
+    onRequest: (operation, input, fn) => {
       if (operation === 'Scan') meter.scans++;
       if (operation === 'Scan') return { refuse: 'Scan issued: every access pattern must Query a designed index' };
-      meter.calls[operation] = (meter.calls[operation] ?? 0) + 1;
+      const u = usage(fn);
+      u.calls[operation] = (u.calls[operation] ?? 0) + 1;
+      if (WRITE_OPERATIONS.has(operation)) u.writes.push(...writtenItems(operation, input));
       return { ...input, ReturnConsumedCapacity: 'TOTAL' };
     },
-    onResponse: (_operation, output) => {
+    onResponse: (_operation, output, fn) => {
       const cc = (output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] } | undefined)
         ?.ConsumedCapacity;
-      for (const c of Array.isArray(cc) ? cc : cc ? [cc] : []) meter.capacity += c.CapacityUnits ?? 0;
+      for (const c of Array.isArray(cc) ? cc : cc ? [cc] : []) usage(fn).capacity += c.CapacityUnits ?? 0;
     },
   });
   return { url: tap.url, meter, close: tap.close };
 };
+
+const callsOf = (u: Usage | undefined): string =>
+  u && Object.keys(u.calls).length
+    ? Object.entries(u.calls)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')
+    : 'none';
 
 export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
   const keyDir = mkdtempSync(join(tmpdir(), 'casework-bench-'));
@@ -62,6 +127,9 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
     pushPort: 0,
     chatPort: 0,
     sweepEveryMs: 0,
+    // Every function's requests name it, so the notifier and the mail consumer, which run on the
+    // stream beside the routes, are told apart from the route that caused their work.
+    namedFunctions: true,
     dynamoEndpointForFunctions: async (endpoint) => (proxy = await meteringProxy(endpoint)).url,
   });
   const { signUserToken } = await import('../local/issuer');
@@ -87,6 +155,14 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
   };
   const first = (await call('u-dana', 'GET', '/cases')).body.items[0].caseNumber as string;
   const upd = (await call('u-dana', 'GET', `/cases/${first}/updates`)).body.items[0].updateId as string;
+  /** Until the stream's consumers are done with what the last request caused (notifier, then the mail it queued). */
+  const settled = async () => {
+    for (let round = 0; round < 2; round++) {
+      await local.notifier?.drain();
+      for (let i = 0; i < 600 && (await local.mail.depth()).queued > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await settled();
   const rows: [string, string, () => Promise<unknown>][] = [
     ['GET /health, /openapi.json, /terms', 'anyone', () => call(undefined, 'GET', '/terms')],
     ['POST /me/terms', 'tina', () => call('u-tina', 'POST', '/me/terms', { version: CURRENT_TERMS.version })],
@@ -159,30 +235,88 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
     ['sweep, first run', 'scheduler (4 seeded cases due)', () => local.scheduler.runOnce()],
     ['sweep, again', 'scheduler (nothing due)', () => local.scheduler.runOnce()],
   ];
+  const httpFunctions = new Set((ROUTES as readonly RouteDef[]).map((r) => r.handler));
+  const SWEEP = 'run-sweep';
   const out: string[][] = [];
+  const background = new Map<string, Usage>();
+  /** ACC-10: the one write a read route's function makes, for a mobile caller only. */
+  const SESSION_TOUCH = `UpdateItem ${KEY_PREFIX.session}`;
+  const readRouteWrites: { route: string; writes: string[] }[] = [];
   let scans = 0;
   try {
     for (const [route, who, run] of rows) {
       meter.reset();
       const res = (await run()) as { status?: number } | undefined;
+      await settled();
       scans += meter.scans;
-      const calls = Object.entries(meter.calls)
-        .map(([k, v]) => `${v} ${k.replace('Command', '')}`)
-        .join(', ');
-      out.push([route, who, typeof res?.status === 'number' ? String(res.status) : '—', calls, meter.capacity.toFixed(1)]);
+      const ownName = route.startsWith('sweep') ? SWEEP : [...meter.byFunction.keys()].find((fn) => httpFunctions.has(fn));
+      const own = ownName ? meter.byFunction.get(ownName) : undefined;
+      const others = [...meter.byFunction].filter(([fn]) => fn !== ownName);
+      for (const [fn, u] of others) {
+        const sum = background.get(fn) ?? { calls: {}, capacity: 0, writes: [] };
+        for (const [op, n] of Object.entries(u.calls)) sum.calls[op] = (sum.calls[op] ?? 0) + n;
+        sum.capacity += u.capacity;
+        background.set(fn, sum);
+      }
+      if (route.startsWith('GET ')) readRouteWrites.push({ route: `${route} (${who})`, writes: own?.writes ?? [] });
+      out.push([
+        route,
+        who,
+        typeof res?.status === 'number' ? String(res.status) : '—',
+        ownName ?? '—',
+        callsOf(own),
+        (own?.capacity ?? 0).toFixed(1),
+        others.length ? others.map(([fn, u]) => `${fn}: ${callsOf(u)} (${u.capacity.toFixed(1)})`).join('; ') : '—',
+      ]);
     }
   } finally {
     await local.stop();
     await proxy!.close();
     rmSync(keyDir, { recursive: true, force: true });
   }
+  const readWrites = readRouteWrites.flatMap((r) => r.writes.map((w) => `${r.route}: ${w}`));
+  const touches = readWrites.filter((w) => w.endsWith(SESSION_TOUCH));
+  const otherWrites = readWrites.filter((w) => !w.endsWith(SESSION_TOUCH));
+  const mobileTouchOnly = touches.every((w) => w.includes('mobile'));
   return {
     title: '4. DynamoDB calls and consumed capacity per route',
-    goals: [{ goal: '4. no route issues a Scan', met: scans === 0, figure: `${scans} Scans over ${rows.length} requests` }],
+    goals: [
+      { goal: '4. no route issues a Scan', met: scans === 0, figure: `${scans} Scans over ${rows.length} requests` },
+      {
+        goal: "4. read routes' own functions write nothing but the mobile session touch (ACC-10)",
+        met: otherWrites.length === 0 && mobileTouchOnly,
+        figure:
+          `${readRouteWrites.length} GET requests: ${otherWrites.length ? otherWrites.join('; ') : 'no write'} ${otherWrites.length ? '' : `apart from ${touches.length} session touch${touches.length === 1 ? '' : 'es'} (${SESSION_TOUCH}) on mobile calls`}`.trim(),
+      },
+    ],
     markdown: [
-      "One request per row, in order, in local mode on the demo data, over HTTP. Every function's DynamoDB traffic goes through a tap (local/dynamo-tap.ts) that counts each operation on the wire, asks for ReturnConsumedCapacity TOTAL and sums what DynamoDB Local reports (it reports capacity as AWS would bill it for on-demand tables: 0.5 RCU per 4 KB eventually consistent read, 1 WCU per 1 KB written, doubled inside transactions). A Scan would be refused and counted.",
+      "One request per row, in order, in local mode on the demo data, over HTTP, with the table's stream on. Every function's DynamoDB traffic goes through a tap (local/dynamo-tap.ts) that counts each operation on the wire, asks for ReturnConsumedCapacity TOTAL and sums what DynamoDB Local reports (it reports capacity as AWS would bill it for on-demand tables: 0.5 RCU per 4 KB eventually consistent read, 1 WCU per 1 KB written, doubled inside transactions). A Scan would be refused and counted.",
       '',
-      table(['route', 'caller', 'status', 'DynamoDB calls', 'consumed capacity (units)'], out, ['l', 'l', 'r', 'l', 'r']),
+      "Each function's requests carry its name on the wire (local mode's `namedFunctions`), so every call is counted against the function that made it: the route's own function (the HTTP handler, or `run-sweep` for the sweep rows) in its columns, and what functions on the stream did as a consequence (the notifier `notify`, the mail consumer `send-mail`) in the last column, with their capacity in brackets. Each row waits until those are done before the next request.",
+      '',
+      table(
+        [
+          'route',
+          'caller',
+          'status',
+          'function',
+          'its DynamoDB calls',
+          'its capacity (units)',
+          'then, in the background (capacity)',
+        ],
+        out,
+        ['l', 'l', 'r', 'l', 'l', 'r', 'l'],
+      ),
+      '',
+      `Read routes (every GET row): ${otherWrites.length ? `**writes by their own functions**: ${otherWrites.join('; ')}` : 'their own functions write nothing'}, apart from the session touch of a mobile caller (ACC-10: one UpdateItem of the caller's SESSION# item, ${touches.length} here). Whatever PutItem or UpdateItem appears beside a read route is in the background column: functions on the stream finishing what an earlier write caused.`,
+      '',
+      'Background functions over the whole run:',
+      '',
+      table(
+        ['function', 'DynamoDB calls', 'capacity (units)'],
+        [...background].map(([fn, u]) => [fn, callsOf(u), u.capacity.toFixed(1)]),
+        ['l', 'l', 'r'],
+      ),
     ].join('\n'),
   };
 };

@@ -9,7 +9,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './http-server';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { LocalHandler } from './functions';
@@ -243,14 +243,7 @@ export const startChatSocket = async (opts: {
       socket.destroy();
     });
   });
-  await new Promise<void>((r, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.removeListener('error', reject);
-      r();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, opts.port, host);
   let closing: Promise<void> | undefined;
   return {
     url: `ws://${host}:${port}`,

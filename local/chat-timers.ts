@@ -12,11 +12,11 @@
  * Everything but the delay is fauxqs and the real function.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createServer, type Server } from 'node:http';
+import { listenOn, readText } from './http-server';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalHandler } from './functions';
+import { onEndpoint, receiveAndInvoke } from './sqs-event-source';
 
 export const LOCAL_CHAT_TIMER_QUEUE = 'casework-chat-timers';
 
@@ -36,14 +36,6 @@ interface Held {
   dueAt: number;
 }
 
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-
 export const startChatTimerQueue = async (opts: {
   fauxqsEndpoint: string;
   /** The queue on fauxqs. */
@@ -56,62 +48,23 @@ export const startChatTimerQueue = async (opts: {
   log?: (m: string) => void;
 }): Promise<ChatTimerQueue> => {
   const log = opts.log ?? (() => {});
-  // fauxqs names its queues `http://sqs.<region>.127.0.0.1:<port>/<account>/<name>`, a host WHATWG
-  // URLs refuse; the path is what names the queue, so the endpoint's own host is used with it.
-  const path = /\/[^/]+\/[^/]+$/.exec(opts.queueUrl)?.[0];
-  if (!path) throw new Error(`Not a queue URL: ${opts.queueUrl}`);
-  const fauxqsQueueUrl = `${opts.fauxqsEndpoint}${path}`;
+  const fauxqsQueueUrl = onEndpoint(opts.fauxqsEndpoint, opts.queueUrl);
+  const path = new URL(fauxqsQueueUrl).pathname;
   const sqs = new SQSClient({ endpoint: opts.fauxqsEndpoint, region: opts.region, credentials: opts.credentials });
   let stopped = false;
 
   /** One receive, as Lambda's event source polls: invoke with the batch, delete the successes. */
   const receiveOnce = async (waitSeconds: number): Promise<number> => {
-    const res = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: fauxqsQueueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: waitSeconds,
-        VisibilityTimeout: 30,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    const messages = res.Messages ?? [];
-    if (!messages.length) return 0;
-    const arn = `arn:aws:sqs:${opts.region}:000000000000:${LOCAL_CHAT_TIMER_QUEUE}`;
-    const event: SQSEvent = {
-      Records: messages.map((m) => ({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body ?? '',
-        attributes: (m.Attributes ?? {}) as SQSEvent['Records'][number]['attributes'],
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: arn,
-        awsRegion: opts.region,
-      })),
-    };
-    let failed = new Set<string>();
-    try {
-      const out = (await opts.consume(event, {
-        awsRequestId: randomUUID(),
-        getRemainingTimeInMillis: () => 30_000,
-      })) as SQSBatchResponse | undefined;
-      failed = new Set((out?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-    } catch (err) {
-      log(`chat-timer failed: ${String(err)}`);
-      return messages.length;
-    }
-    const done = messages.filter((m) => !failed.has(m.MessageId!));
-    if (done.length) {
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: fauxqsQueueUrl,
-          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-        }),
-      );
-    }
-    return messages.length;
+    return receiveAndInvoke(sqs, {
+      queueUrl: fauxqsQueueUrl,
+      queueName: LOCAL_CHAT_TIMER_QUEUE,
+      region: opts.region,
+      waitSeconds,
+      visibilityTimeoutSeconds: 30,
+      timeoutMs: 30_000,
+      consume: opts.consume,
+      onFunctionError: (err) => log(`chat-timer failed: ${String(err)}`),
+    });
   };
 
   if (opts.clock === 'wall') {
@@ -145,9 +98,9 @@ export const startChatTimerQueue = async (opts: {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const target = String(req.headers['x-amz-target'] ?? '');
-      const body = await readBody(req);
+      const body = await readText(req);
       const input = JSON.parse(body || '{}') as { MessageBody: string; DelaySeconds?: number; QueueUrl?: string };
-      // The gate is the functions' whole SQS endpoint: calls on other queues (the mail queue, issue 23)
+      // The gate is the functions' whole SQS endpoint: calls on other queues (the mail queue)
       // pass through to fauxqs unchanged (the signature covers no host: fauxqs does not check it).
       if (target !== 'AmazonSQS.SendMessage' || !String(input.QueueUrl ?? '').endsWith(path)) {
         const upstream = await fetch(`${opts.fauxqsEndpoint}${req.url ?? '/'}`, {
@@ -180,8 +133,7 @@ export const startChatTimerQueue = async (opts: {
       res.end(String(err));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, 0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,

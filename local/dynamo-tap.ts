@@ -21,8 +21,8 @@ export interface TapHooks {
    * never sees.
    */
   onRequest?(operation: string, input: Record<string, unknown>, fn?: string): Record<string, unknown> | { refuse: string } | void;
-  /** Sees each answer DynamoDB Local gave. */
-  onResponse?(operation: string, output: unknown): void;
+  /** Sees each answer DynamoDB Local gave, with the function it went back to when local mode names them. */
+  onResponse?(operation: string, output: unknown, fn?: string): void;
 }
 
 export interface DynamoTap {
@@ -69,7 +69,7 @@ export const startDynamoTap = async (target: string, hooks: TapHooks): Promise<D
           up.on('data', (c: Buffer) => out.push(c));
           up.on('end', () => {
             const text = Buffer.concat(out).toString('utf8');
-            hooks.onResponse?.(operation, parse(text));
+            hooks.onResponse?.(operation, parse(text), named?.[1]);
             res.writeHead(up.statusCode ?? 500, up.headers);
             res.end(text);
           });

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './http-server';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -476,14 +476,7 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
     );
   });
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((r, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.removeListener('error', reject);
-      r();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, opts.port, host);
 
   let closing: Promise<void> | undefined;
   return {

@@ -31,7 +31,8 @@ import { startStreamPoller, type StreamPoller } from './stream-poller';
 import type { Gateway } from './gateway';
 import { startSmtp, type SmtpServer } from './smtp';
 import { startPushStandIn, type PushStandIn } from './push';
-import { LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE, onEndpoint, startMailQueuePoller, type MailQueuePoller } from './mail-queue';
+import { LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE, startMailQueuePoller, type MailQueuePoller } from './mail-queue';
+import { onEndpoint } from './sqs-event-source';
 import { SEND_MAIL_FUNCTION } from '../lib/function-specs';
 import { MAIL_MAX_RECEIVES } from '../lambdas/domain/mail/outbound';
 
@@ -63,7 +64,7 @@ export interface LocalOptions {
   log?: (message: string) => void;
   /** Where the functions' own output (structured logs, EMF metrics) goes; stdout when absent. */
   functionOutput?: (chunk: string) => void;
-  /** The chat WebSocket API and its management API (issue 12). @default 3001 (bin/local.ts reads CHAT_PORT) */
+  /** The chat WebSocket API and its management API. @default 3001 (bin/local.ts reads CHAT_PORT) */
   chatPort?: number;
   /**
    * The clock of the chat timers (CHAT-2's 60 seconds, the dropped-connection grace): `wall`
@@ -109,7 +110,7 @@ const sharedDynamo = async (shared: { endpoint: string; tableName: string }) => 
   },
 });
 
-/** Issue 10: the integration topic, the queue subscribed to it, and the notifier's failure queue. */
+/** The integration topic, the queue subscribed to it, and the notifier's failure queue. */
 export const LOCAL_TOPIC = 'casework-notifications';
 export const LOCAL_INTEGRATION_QUEUE = 'casework-integration';
 export const LOCAL_NOTIFIER_FAILURES = 'casework-notifier-failures';
@@ -133,13 +134,13 @@ export interface LocalUrls {
   notifierFailures: string;
   /** The mobile push stand-in: `GET` lists every push (device, platform, title, body, at). */
   push: string;
-  /** The chat WebSocket API: `ws://127.0.0.1:3001?ticket=...` (issue 12). */
+  /** The chat WebSocket API: `ws://127.0.0.1:3001?ticket=...`. */
   chat: string;
   /** Its management API (`/@connections/{id}`), the functions' CHAT_CONNECTIONS_URL. */
   chatManagement: string;
   /** The chat timer queue on fauxqs. */
   chatTimerQueue: string;
-  /** Issue 23: the mail queue and its dead-letter queue on fauxqs (`npm run redrive` moves the dead back). */
+  /** The mail queue and its dead-letter queue on fauxqs (`npm run redrive` moves the dead back). */
   mailQueue: string;
   mailDeadLetters: string;
 }
@@ -156,7 +157,7 @@ export interface LocalMode {
   push: PushStandIn;
   /** The chat timers; with `chatClock: 'manual'`, `advance(seconds)` moves their clock. */
   chatTimers: ChatTimerQueue;
-  /** Issue 23: the mail queue's event source (the send-mail function); `depth()` counts queued and dead jobs. */
+  /** The mail queue's event source (the send-mail function); `depth()` counts queued and dead jobs. */
   mail: MailQueuePoller;
   stop(): Promise<void>;
 }
@@ -225,7 +226,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       push.url,
     );
     if (opts.namedFunctions) runtime.namedDynamoPaths = true;
-    // Chat (issue 12): the WebSocket server and the timer queue's event source reach the functions
+    // Chat: the WebSocket server and the timer queue's event source reach the functions
     // when they are invoked; they are started first because the functions' environment names them.
     const functionsRef: { host?: FunctionHost } = {};
     const lazy =
@@ -312,7 +313,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       handler: async (event) => receiveMail(event, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 }),
       log,
     });
-    // Issue 10: the notifier on DynamoDB Local's stream, in its own worker like the others; what
+    // The notifier on DynamoDB Local's stream, in its own worker like the others; what
     // it still fails on after its retries goes to the failure queue (the event source's DLQ).
     const sqs = new SQSClient({ endpoint: faux.endpoint, region: runtime.region, credentials: runtime.credentials });
     const failures = faux.queueUrls[LOCAL_NOTIFIER_FAILURES]!;
@@ -331,7 +332,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
           await sqs.send(new SendMessageCommand({ QueueUrl: failures, MessageBody: JSON.stringify({ error, records }) }));
         },
       });
-    // Issue 23: the mail queue's event source, invoking send-mail in its worker.
+    // The mail queue's event source, invoking send-mail in its worker.
     mail = startMailQueuePoller({
       endpoint: faux.endpoint,
       queueUrl: bindings.mailQueueUrl,

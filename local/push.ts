@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn, readText } from './http-server';
 import type { Emulator } from './emulators';
 
 const ACCOUNT = '000000000000';
@@ -92,14 +92,6 @@ const shown = (message: string, platform: 'APNS' | 'GCM') => {
   const m = g.fcmV1Message?.message;
   return { title: m?.notification?.title ?? outer.default ?? '', body: m?.notification?.body ?? '', data: m?.data ?? {} };
 };
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 
 export const startPushStandIn = async (opts: {
   port: number;
@@ -194,7 +186,7 @@ export const startPushStandIn = async (opts: {
       res.end(JSON.stringify({ pushes, endpoints: [...endpoints.values()] }, null, 2));
       return;
     }
-    const body = await readBody(req);
+    const body = await readText(req);
     if (req.method === 'POST' && url.pathname === '/disable') {
       const { token } = JSON.parse(body || '{}') as { token?: string };
       let n = 0;
@@ -232,11 +224,7 @@ export const startPushStandIn = async (opts: {
       res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `http://127.0.0.1:${await listenOn(server, opts.port, '127.0.0.1')}`;
   return {
     url,
     endpoint: url,

@@ -5,15 +5,16 @@
  * sparse waiting index keys (GSI5), so every list and the sweep are Queries.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccessGrant, AccessRequestRepo, RateLimit } from '../domain/access/ports';
-import type { Page, PageRequest } from '../domain/kernel/ports';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccessGrant, AccessRequestRepo } from '../domain/access/ports';
+import type { Page, PageRequest, RateWindow } from '../domain/kernel/ports';
+import { takeRateTokenUpdate } from './rate-limit-repo';
 import type { AccessRequest, AuditEvent, User } from '../domain/kernel/types';
 import type { MailJob } from '../domain/mail/ports';
 import { mailIntentPuts, mailJobPut } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseItem } from './case-repo';
-import { listOrgMembers, membershipItem } from './directory-repo';
+import { batchGet, listOrgMembers, membershipItem } from './directory-repo';
 import {
   accessKeys,
   accessRequestIndexKeys,
@@ -27,7 +28,7 @@ import { appendPut, cancellation, eventItem, fromItem, lostRace, updateItem } fr
 import { userIdByEmail } from './mail-repo';
 import { staffByRole } from './directory-repo';
 import { dueIn } from './waiting-repo';
-import { queryPage } from './paging';
+import { inIndexPartition, queryPage } from './paging';
 import { TABLE } from './table';
 
 const { byModified, byCreated, waiting } = TABLE.indexes;
@@ -43,32 +44,16 @@ const requestItem = (r: AccessRequest, expiresAt: number) => ({
 export const openRequest = async (
   ref: TableRef,
   r: AccessRequest,
-  limits: RateLimit[],
+  limits: RateWindow[],
   expiresAt: number,
   mail?: MailJob,
-): Promise<'created' | 'exists' | { limited: RateLimit }> => {
+): Promise<'created' | 'exists' | { limited: RateWindow }> => {
   try {
     await ref.doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: ref.table,
-              Item: requestItem(r, expiresAt),
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-            },
-          },
-          ...limits.map((l) => ({
-            Update: {
-              TableName: ref.table,
-              Key: accessKeys.rate(l.kind, l.subject, l.windowStart),
-              UpdateExpression: 'ADD #n :one SET #exp = if_not_exists(#exp, :exp), #entity = :entity',
-              ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
-              ExpressionAttributeNames: { '#n': 'count', '#exp': TABLE.ttlAttribute, '#entity': 'entity' },
-              ExpressionAttributeValues: { ':one': 1, ':max': l.max, ':exp': l.expiresAt, ':entity': 'rate-limit' },
-            },
-          })),
+          appendPut(ref.table, requestItem(r, expiresAt)),
+          ...limits.map((w) => ({ Update: takeRateTokenUpdate(ref.table, w) })),
           // Last, so the cancellation reasons above keep their positions.
           ...(mail ? [mailJobPut(ref.table, mail, expiresAt)] : []),
         ],
@@ -170,7 +155,7 @@ export const confirmRequest = async (
             caseNumber: adminCase.caseNumber,
           }),
           ...events.map((e) => appendPut(ref.table, eventItem(e))),
-          // Issue 23: the approvers' mail, written with the confirmation that causes it.
+          // The approvers' mail, written with the confirmation that causes it.
           ...mailIntentPuts(ref.table, mail, r.confirmedAt ?? adminCase.createdAt),
         ],
       }),
@@ -253,7 +238,7 @@ export const decideRequest = async (
                 ...grant.memberships.map((m) => ({ Put: { TableName: ref.table, Item: membershipItem(m) } })),
               ]
             : []),
-          // Issue 23: the requester's decision mail, written with the decision.
+          // The requester's decision mail, written with the decision.
           ...mailIntentPuts(ref.table, mail, closing.closedCase.updatedAt),
         ],
       }),
@@ -275,13 +260,11 @@ export const listFor = async (
   const index = decidingOrgId === 'ALL' ? byCreated : byModified;
   const res = await queryPage(
     ref,
-    {
-      IndexName: index.name,
-      KeyConditionExpression: '#ipk = :ipk',
-      ...(status ? { FilterExpression: '#status = :status' } : {}),
-      ExpressionAttributeNames: { '#ipk': index.partitionKey, ...(status ? { '#status': 'status' } : {}) },
-      ExpressionAttributeValues: { ':ipk': accessRequestListPartition(decidingOrgId), ...(status ? { ':status': status } : {}) },
-    },
+    inIndexPartition(
+      index,
+      accessRequestListPartition(decidingOrgId),
+      status ? { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': status } } : undefined,
+    ),
     page,
   );
   return { items: res.items.map((i) => fromItem<AccessRequest>(i)), next: res.next };
@@ -295,7 +278,7 @@ export const duePending = async (ref: TableRef, before: string, page: PageReques
 
 /**
  * FLAG-2: flags a pending request as overdue, with the admins' mail intents in the same
- * transaction (issue 23): a flag is never without its mail, and of two runs only one writes both.
+ * transaction: a flag is never without its mail, and of two runs only one writes both.
  */
 export const flagOverdue = async (
   ref: TableRef,
@@ -334,19 +317,13 @@ export const flagOverdue = async (
   }
 };
 
-const profiles = async (ref: TableRef, userIds: string[]): Promise<User[]> => {
-  const out: User[] = [];
-  const unique = [...new Set(userIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let request: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => keys.user(id));
-    for (let attempt = 0; request?.length && attempt < 5; attempt++) {
-      const res = await ref.doc.send(new BatchGetCommand({ RequestItems: { [ref.table]: { Keys: request } } }));
-      out.push(...(res.Responses?.[ref.table] ?? []).map((item) => fromItem<User>(item)));
-      request = res.UnprocessedKeys?.[ref.table]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return out;
-};
+const profiles = async (ref: TableRef, userIds: string[]): Promise<User[]> =>
+  (
+    await batchGet(
+      ref,
+      userIds.map((id) => keys.user(id)),
+    )
+  ).map((item) => fromItem<User>(item));
 
 /** Designated Approvers: the organisation's members (GSI3 Query) flagged approver, with their profiles. */
 export const approversOf = async (ref: TableRef, orgId: string): Promise<User[]> =>

@@ -10,8 +10,8 @@ import type { MailJob } from '../domain/mail/ports';
 import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseIndexKeys, keys, orgCasesPartition, orgCreatedPartition, personCasesPartition, SEVERITY_RANK } from './keys';
-import { appendPut, eventItem, fromItem, idempotencyPut, lostRace, throwIfKeyTaken, updateItem } from './items';
-import { inPartition, mergedPage, queryPage, type PartitionQuery } from './paging';
+import { appendPut, eventItem, fromItem, idempotencyPut, lostRace, throwIfKeyTaken, updateItem, versionedPut } from './items';
+import { inIndexPartition, inPartition, mergedPage, queryPage, type PartitionQuery } from './paging';
 import { TABLE } from './table';
 
 const { byPriority, byModified, byPerson } = TABLE.indexes;
@@ -166,7 +166,7 @@ export const listOrgCases = async (ref: TableRef, f: CaseFilter, page: PageReque
 
 /**
  * LIST-2: the cases a contact opened, most recently modified first; closed or not closed as the
- * default list (LIST-1, issue 21: `closed` is a filter here, the person index holds both).
+ * default list (LIST-1: `closed` is a filter here, the person index holds both).
  */
 export const listContactCases = async (
   ref: TableRef,
@@ -181,13 +181,11 @@ export const listContactCases = async (
   filter.FilterExpression = filter.FilterExpression ? `${filter.FilterExpression} AND ${closedClause}` : closedClause;
   const res = await queryPage(
     ref,
-    {
-      IndexName: byPerson.name,
-      KeyConditionExpression: '#ipk = :ipk',
-      FilterExpression: filter.FilterExpression,
-      ExpressionAttributeNames: { '#ipk': byPerson.partitionKey, ...filter.names },
-      ExpressionAttributeValues: { ':ipk': personCasesPartition('contact', userId), ...filter.values },
-    },
+    inIndexPartition(byPerson, personCasesPartition('contact', userId), {
+      expression: filter.FilterExpression,
+      names: filter.names,
+      values: filter.values,
+    }),
     page,
   );
   return { items: res.items.map((i) => fromItem<Case>(i)), next: res.next };
@@ -240,7 +238,7 @@ export const appendUpdate = async (
             },
           },
           ...(idempotency ? [idempotencyPut(ref.table, idempotency, u.createdAt)] : []),
-          // Issue 23: the mail this update causes, in its own transaction (last: positions above stay).
+          // The mail this update causes, in its own transaction (last: positions above stay).
           ...mailIntentPuts(ref.table, mail, u.createdAt),
         ],
       }),
@@ -303,18 +301,10 @@ export const saveCase = async (
     await ref.doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: ref.table,
-              Item: caseItem(next),
-              ConditionExpression: '#version = :expected',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':expected': expectedVersion },
-            },
-          },
+          versionedPut(ref.table, caseItem(next), expectedVersion),
           ...(extra.idempotency ? [idempotencyPut(ref.table, extra.idempotency, next.updatedAt)] : []),
           ...puts.map((item) => appendPut(ref.table, item)),
-          // Issue 23: the mail this change causes, written with it.
+          // The mail this change causes, written with it.
           ...mailIntentPuts(ref.table, extra.mail, next.updatedAt),
         ],
       }),

@@ -1,5 +1,5 @@
 /**
- * Chat (issue 12): tickets, connections, chats with their messages and queue entries, analyst
+ * Chat: tickets, connections, chats with their messages and queue entries, analyst
  * availability. One exported function per access pattern; every list is a Query of one partition.
  */
 import {
@@ -18,7 +18,7 @@ import type { OrgEvent, User } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { staffByRole } from './directory-repo';
 import { chatKeys, chatWaitingEventKey } from './keys';
-import { fromItem, lostRace, ttlIn } from './items';
+import { appendPut, fromItem, lostRace, ttlIn, versionedPut } from './items';
 import { inPartition, queryAll, queryPage } from './paging';
 import { TABLE } from './table';
 
@@ -159,18 +159,7 @@ const queuePut = (ref: TableRef, c: Chat): TransactItem => ({
 export const createChat = async (ref: TableRef, c: Chat) => {
   await ref.doc.send(
     new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: ref.table,
-            Item: chatItem(c),
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          },
-        },
-        openPut(ref, c),
-        ...(waiting(c) ? [queuePut(ref, c)] : []),
-      ],
+      TransactItems: [appendPut(ref.table, chatItem(c)), openPut(ref, c), ...(waiting(c) ? [queuePut(ref, c)] : [])],
     }),
   );
 };
@@ -184,18 +173,7 @@ export const saveChat = async (ref: TableRef, next: Chat, expectedVersion: numbe
   try {
     await ref.doc.send(
       new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: ref.table,
-              Item: chatItem(next),
-              ConditionExpression: '#version = :expected',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':expected': expectedVersion },
-            },
-          },
-          ...extra,
-        ],
+        TransactItems: [versionedPut(ref.table, chatItem(next), expectedVersion), ...extra],
       }),
     );
     return true;

@@ -14,12 +14,13 @@ import type { Combination, Membership, Org, OrgEvent, User } from '../domain/ker
 import type { TableRef } from './client';
 import { keys, membershipIndexKeys, orgIndexKeys, staffGroupKeys, staffRoleIndexKeys, userIndexKeys } from './keys';
 import { fromItem, lostRace } from './items';
-import { inPartition, queryAll } from './paging';
+import { inIndexPartition, inPartition, queryAll } from './paging';
 import { TABLE } from './table';
 
 const BATCH_GET_LIMIT = 100;
 
-const batchGet = async (
+/** Every item of `itemKeys` that exists, 100 keys a call; the one place that retries UnprocessedKeys. */
+export const batchGet = async (
   ref: TableRef,
   itemKeys: Record<string, string>[],
   consistent = false,
@@ -162,12 +163,7 @@ export const listOrgMembers = async (
   opts: { consistent?: boolean } = {},
 ): Promise<Membership[]> => {
   const index = TABLE.indexes.byCreated;
-  const items = await queryAll(ref, {
-    IndexName: index.name,
-    KeyConditionExpression: '#ipk = :ipk',
-    ExpressionAttributeNames: { '#ipk': index.partitionKey },
-    ExpressionAttributeValues: { ':ipk': membershipIndexKeys(orgId, '')[index.partitionKey] },
-  });
+  const items = await queryAll(ref, inIndexPartition(index, membershipIndexKeys(orgId, '')[index.partitionKey]));
   const found = items.map((i) => fromItem<Membership>(i));
   if (!opts.consistent || found.length === 0) return found;
   const fresh = await batchGet(
@@ -182,20 +178,6 @@ export const listOrgMembers = async (
 export const getMembersVersion = async (ref: TableRef, orgId: string): Promise<number> => {
   const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.membersVersion(orgId), ConsistentRead: true }));
   return Number(res.Item?.version ?? 0);
-};
-
-/** NOTE-4: the user's own settings (notification toggles, default list). */
-export const updateSettings = async (ref: TableRef, userId: string, settings: User['settings']): Promise<void> => {
-  await ref.doc.send(
-    new UpdateCommand({
-      TableName: ref.table,
-      Key: keys.user(userId),
-      UpdateExpression: 'SET #s = :s',
-      ConditionExpression: 'attribute_exists(#pk)',
-      ExpressionAttributeNames: { '#s': 'settings', '#pk': TABLE.partitionKey },
-      ExpressionAttributeValues: { ':s': settings },
-    }),
-  );
 };
 
 export const membershipItem = (m: Membership) => ({
@@ -268,12 +250,7 @@ export const listOrgEvents = async (ref: TableRef, orgId: string): Promise<OrgEv
 /** FLAG-2, CHAT-2: staff of one role (portal admins, managers), by Query on their partition of the person index. */
 export const staffByRole = async (ref: TableRef, role: string): Promise<User[]> => {
   const index = TABLE.indexes.byPerson;
-  const items = await queryAll(ref, {
-    IndexName: index.name,
-    KeyConditionExpression: '#ipk = :ipk',
-    ExpressionAttributeNames: { '#ipk': index.partitionKey },
-    ExpressionAttributeValues: { ':ipk': staffRoleIndexKeys(role, '')[index.partitionKey] },
-  });
+  const items = await queryAll(ref, inIndexPartition(index, staffRoleIndexKeys(role, '')[index.partitionKey]));
   return items.map((i) => fromItem<User>(i));
 };
 
@@ -294,7 +271,6 @@ export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getOrgs: (orgIds) => getOrgs(ref, orgIds),
   getCombinations: (pairs) => getCombinations(ref, pairs),
   listOrgs: (prefix) => listOrgs(ref, prefix),
-  updateSettings: (userId, settings) => updateSettings(ref, userId, settings),
   listOrgMembers: (orgId, opts) => listOrgMembers(ref, orgId, opts),
   saveMembership: (m, events, guard) => saveMembership(ref, m, events, guard),
   getMembersVersion: (orgId) => getMembersVersion(ref, orgId),

@@ -14,39 +14,26 @@
  * operator's putUser) can never reset it.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { Problem } from '../domain/kernel/errors';
 import type { Favorite, FavoriteKind, FavoriteRepo } from '../domain/access/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
-import { cancellation, fromItem } from './items';
+import { appendPut, cancellation, fromItem } from './items';
 import { keys } from './keys';
 import { inPartition, queryPage } from './paging';
 import { addCaseSourceUpdate, getCaseSubscription } from './subscription-repo';
 import { TABLE } from './table';
 
-/** TransactionConflict (AWS only) is retried a few times before the caller is told to retry. */
-const ATTEMPTS = 5;
-
 const failed = (err: unknown, index: number): boolean => cancellation(err)?.failed(index) ?? false;
 
 const conflicted = (err: unknown): boolean => cancellation(err)?.conflicted ?? false;
 
-const favoritesBusy = () =>
-  new Problem(503, '/problems/busy', 'Favorites busy', 'Your favorites are changing too fast; retry shortly.');
-
 export const favoriteItem = (f: Favorite) => ({ ...keys.favorite(f.userId, f.kind, f.id), entity: 'favorite', ...f });
 
-export const addFavorite = async (ref: TableRef, f: Favorite, limit: number): Promise<'added' | 'exists' | 'limit'> => {
+/** TransactionConflict (AWS only) is `raced`: the domain's retry policy (kernel/optimistic.ts) decides again. */
+export const addFavorite = async (ref: TableRef, f: Favorite, limit: number): Promise<'added' | 'exists' | 'limit' | 'raced'> => {
   const countKey = keys.favoriteCount(f.userId);
   const transactItems = [
-    {
-      Put: {
-        TableName: ref.table,
-        Item: favoriteItem(f),
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      },
-    },
+    appendPut(ref.table, favoriteItem(f)),
     {
       Update: {
         TableName: ref.table,
@@ -62,17 +49,15 @@ export const addFavorite = async (ref: TableRef, f: Favorite, limit: number): Pr
       ? [{ Update: addCaseSourceUpdate(ref, { caseNumber: f.id, userId: f.userId, orgId: f.orgId }, 'favorite', f.createdAt) }]
       : []),
   ];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ref.doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
-      return 'added';
-    } catch (err) {
-      // An existing favorite answers as such even at the limit: re-adding is idempotent.
-      if (failed(err, 0)) return 'exists';
-      if (failed(err, 1)) return 'limit';
-      if (!conflicted(err)) throw err;
-      if (attempt >= ATTEMPTS) throw favoritesBusy();
-    }
+  try {
+    await ref.doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
+    return 'added';
+  } catch (err) {
+    // An existing favorite answers as such even at the limit: re-adding is idempotent.
+    if (failed(err, 0)) return 'exists';
+    if (failed(err, 1)) return 'limit';
+    if (conflicted(err)) return 'raced';
+    throw err;
   }
 };
 
@@ -95,71 +80,73 @@ export const getFavorite = async (
  * no other source is left). The subscription is read first; should it change before the write,
  * its condition fails and the whole thing is decided again.
  */
-export const removeFavorite = async (ref: TableRef, userId: string, kind: FavoriteKind, id: string): Promise<boolean> => {
-  for (let attempt = 1; ; attempt++) {
-    const f = await getFavorite(ref, userId, kind, id, true);
-    if (!f) return false;
-    const sub = f.kind === 'case' && f.subscribed ? await getCaseSubscription(ref, f.id, userId, true) : undefined;
-    const subKey = keys.caseSubscription(f.id, userId);
-    const subscriptionItem = !sub?.sources.includes('favorite')
-      ? []
-      : sub.sources.length === 1
-        ? [
-            {
-              Delete: {
-                TableName: ref.table,
-                Key: subKey,
-                ConditionExpression: 'size(#sources) = :one AND contains(#sources, :favorite)',
-                ExpressionAttributeNames: { '#sources': 'sources' },
-                ExpressionAttributeValues: { ':one': 1, ':favorite': 'favorite' },
-              },
+export const removeFavorite = async (
+  ref: TableRef,
+  userId: string,
+  kind: FavoriteKind,
+  id: string,
+): Promise<boolean | 'raced'> => {
+  const f = await getFavorite(ref, userId, kind, id, true);
+  if (!f) return false;
+  const sub = f.kind === 'case' && f.subscribed ? await getCaseSubscription(ref, f.id, userId, true) : undefined;
+  const subKey = keys.caseSubscription(f.id, userId);
+  const subscriptionItem = !sub?.sources.includes('favorite')
+    ? []
+    : sub.sources.length === 1
+      ? [
+          {
+            Delete: {
+              TableName: ref.table,
+              Key: subKey,
+              ConditionExpression: 'size(#sources) = :one AND contains(#sources, :favorite)',
+              ExpressionAttributeNames: { '#sources': 'sources' },
+              ExpressionAttributeValues: { ':one': 1, ':favorite': 'favorite' },
             },
-          ]
-        : [
-            {
-              Update: {
-                TableName: ref.table,
-                Key: subKey,
-                UpdateExpression: 'DELETE #sources :favoriteSet',
-                ConditionExpression: 'contains(#sources, :favorite)',
-                ExpressionAttributeNames: { '#sources': 'sources' },
-                ExpressionAttributeValues: { ':favorite': 'favorite', ':favoriteSet': new Set(['favorite']) },
-              },
+          },
+        ]
+      : [
+          {
+            Update: {
+              TableName: ref.table,
+              Key: subKey,
+              UpdateExpression: 'DELETE #sources :favoriteSet',
+              ConditionExpression: 'contains(#sources, :favorite)',
+              ExpressionAttributeNames: { '#sources': 'sources' },
+              ExpressionAttributeValues: { ':favorite': 'favorite', ':favoriteSet': new Set(['favorite']) },
             },
-          ];
-    try {
-      await ref.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: ref.table,
-                Key: keys.favorite(userId, kind, id),
-                ConditionExpression: 'attribute_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-              },
+          },
+        ];
+  try {
+    await ref.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: ref.table,
+              Key: keys.favorite(userId, kind, id),
+              ConditionExpression: 'attribute_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
             },
-            {
-              Update: {
-                TableName: ref.table,
-                Key: keys.favoriteCount(userId),
-                UpdateExpression: 'SET #count = #count - :one',
-                ConditionExpression: '#count > :zero',
-                ExpressionAttributeNames: { '#count': 'favoriteCount' },
-                ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-              },
+          },
+          {
+            Update: {
+              TableName: ref.table,
+              Key: keys.favoriteCount(userId),
+              UpdateExpression: 'SET #count = #count - :one',
+              ConditionExpression: '#count > :zero',
+              ExpressionAttributeNames: { '#count': 'favoriteCount' },
+              ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
             },
-            ...subscriptionItem,
-          ],
-        }),
-      );
-      return true;
-    } catch (err) {
-      // Another request removed it first, or the subscription changed under us: decide again.
-      const raced = conflicted(err) || failed(err, 0) || failed(err, 2);
-      if (!raced) throw err;
-      if (attempt >= ATTEMPTS) throw favoritesBusy();
-    }
+          },
+          ...subscriptionItem,
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    // Another request removed it first, or the subscription changed under us: decide again.
+    if (conflicted(err) || failed(err, 0) || failed(err, 2)) return 'raced';
+    throw err;
   }
 };
 

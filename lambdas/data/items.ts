@@ -47,13 +47,24 @@ export const lostRace = (err: unknown, index: number): boolean => {
   return Boolean(c && (c.failed(index) || c.conflicted));
 };
 
-/** A transaction Put of an append-only item (update, audit event): it must not exist yet. */
+/** A transaction Put of a new item (an update, an audit event, a request, a mail intent): it must not exist yet. */
 export const appendPut = (table: string, Item: Record<string, unknown>) => ({
   Put: {
     TableName: table,
     Item,
     ConditionExpression: 'attribute_not_exists(#pk)',
     ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+  },
+});
+
+/** A transaction Put of a record written only at the version it was read at (optimistic writes). */
+export const versionedPut = (table: string, Item: Record<string, unknown>, expectedVersion: number) => ({
+  Put: {
+    TableName: table,
+    Item,
+    ConditionExpression: '#version = :expected',
+    ExpressionAttributeNames: { '#version': 'version' },
+    ExpressionAttributeValues: { ':expected': expectedVersion },
   },
 });
 

@@ -29,11 +29,11 @@ export const KEY_PREFIX = {
   messageId: 'MSGID#',
   content: 'CONTENT#',
   autoReply: 'AUTOREPLY#',
-  /** The notifier's once-only ledger (issue 10). */
+  /** The notifier's once-only ledger. */
   outbox: 'OUTBOX#',
-  /** Issue 23: a mail intent written in the transaction of the change that causes it (the stream carries it to the mail queue). */
+  /** A mail intent written in the transaction of the change that causes it (the stream carries it to the mail queue). */
   mailJob: 'MAILJOB#',
-  /** Issue 23: per case, what became of each mail the case sent (staff see undelivered mail). */
+  /** Per case, what became of each mail the case sent (staff see undelivered mail). */
   mailLog: 'MAILLOG#',
   /** ALARM-1, ALARM-2: alarms, cloud incidents and maintenance alerts, one item per source id. */
   monitoring: 'MONITOR#',
@@ -41,15 +41,15 @@ export const KEY_PREFIX = {
   device: 'DEVICE#',
   /** ACC-6: access requests, one partition each. */
   accessRequest: 'ACCESSREQ#',
-  /** Fixed-window rate-limit counters with a TTL: per user (issue 13) and per address or source of access requests (ACC-6). */
+  /** Fixed-window rate-limit counters with a TTL: per user, and per hashed address or source of access requests (ACC-6). */
   rateLimit: 'RATE#',
-  /** Chat (issue 12): single-use WebSocket tickets (hashed), connections, chats, analyst availability. */
+  /** Chat: single-use WebSocket tickets (hashed), connections, chats, analyst availability. */
   chatTicket: 'WSTICKET#',
   connection: 'WSCONN#',
   chat: 'CHAT#',
   availability: 'AVAIL#',
   /**
-   * NOTE-1, NOTE-3: a user's inbox, a partition of its own (issue 18 finding 9): the notifier's
+   * NOTE-1, NOTE-3: a user's inbox, a partition of its own: the notifier's
    * PutItem is fenced to INBOX# by dynamodb:LeadingKeys, never to USER# (profiles, staff roles).
    */
   inbox: 'INBOX#',
@@ -192,14 +192,14 @@ export const caseIndexKeys = (c: Case): Record<string, string> => {
 
 export const ALL_INDEX_ATTRIBUTES: string[] = Object.values(TABLE.indexes).flatMap((i) => [i.partitionKey, i.sortKey]);
 
-/** Issue 10: one ledger item per side effect of the notifier (a publication, a reminder). */
+/** One ledger item per side effect of the notifier (a publication, a reminder). */
 export const outboxKey = (key: string) => ({ PK: `${KEY_PREFIX.outbox}${key}`, SK: 'OUTBOX' });
 
-/** Issue 23: a mail intent item, and a case's mail log entry (one per job key, overwritten as it progresses). */
+/** A mail intent item, and a case's mail log entry (one per job key, overwritten as it progresses). */
 export const mailJobKey = (key: string) => ({ PK: `${KEY_PREFIX.mailJob}${key}`, SK: 'MAILJOB' });
 export const mailLogKey = (caseNumber: string, key: string) => ({ PK: `${KEY_PREFIX.mailLog}${caseNumber}`, SK: `MAIL#${key}` });
 
-/** Inbound mail (issue 9): claims and outcomes, outbound message ids, content fingerprints, MAIL-3 replies. */
+/** Inbound mail: claims and outcomes, outbound message ids, content fingerprints, MAIL-3 replies. */
 export const mailKeys = {
   /** MAIL-4/5: one item per transport id (SES messageId); its conditional put is the once-only guard. */
   inbound: (transportId: string) => ({ PK: `${INBOUND}${transportId}`, SK: 'INBOUND' }),
@@ -250,7 +250,7 @@ export const alarmIndexKeys = (a: { orgId: string; status: 'active' | 'closed'; 
  * follows the time, so alarms modified exactly at `from` are inside.
  */
 /**
- * ALARM-2 (issue 21): an organisation's cloud incidents, and its entries of maintenance alerts
+ * ALARM-2: an organisation's cloud incidents, and its entries of maintenance alerts
  * (one per organisation an alert names, in the alert's partition), newest modified first on the
  * by-modified index.
  */
@@ -272,14 +272,9 @@ export const alarmTimeRange = (range: { from?: string; to?: string }): { low: st
   high: `${range.from ? newestFirst(range.from) : '9'.repeat(13)}$`,
 });
 
-/** ACC-6: an access request is its own partition; rate-limit counters sit beside it. */
+/** ACC-6: an access request is its own partition (its rate-limit counters are `keys.rateWindow`). */
 export const accessKeys = {
   request: (requestId: string) => ({ PK: `${KEY_PREFIX.accessRequest}${requestId}`, SK: 'REQUEST' }),
-  /** One counter per subject (a hashed address or a source IP) and window start; removed by TTL. */
-  rate: (kind: 'email' | 'ip', subject: string, windowStart: string) => ({
-    PK: `${KEY_PREFIX.rateLimit}access-${kind}#${createHash('sha256').update(subject.toLowerCase()).digest('base64url')}#${windowStart}`,
-    SK: 'RATE',
-  }),
 } as const;
 
 /** FLAG-2: pending access requests, in their own partition of the sparse waiting index. */
@@ -333,7 +328,7 @@ export const staffGroupKeys = (group: string, userId: string) => ({
 export const chatWaitingEventKey = (orgId: string, chatId: string) => keys.orgEvent(orgId, `chat-waiting#${chatId}`);
 
 /**
- * Chat (issue 12, CHAT-1..3). A chat's state and its messages share its partition; its queue
+ * Chat (CHAT-1..3). A chat's state and its messages share its partition; its queue
  * entry sits in its support group's partition (an analyst who becomes available takes the oldest
  * with one Query); availability has one item per analyst and one per (group, analyst).
  */

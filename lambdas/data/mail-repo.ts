@@ -1,5 +1,5 @@
 /**
- * Inbound and outbound mail bookkeeping (issue 9): one exported function per access pattern.
+ * Inbound and outbound mail bookkeeping: one exported function per access pattern.
  * The once-only guarantees are conditional writes: the transport id's item (MAIL-5 redelivery),
  * the content fingerprint (MAIL-5 resends), the MAIL-3 reply of the day.
  */
@@ -10,8 +10,9 @@ import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { Case } from '../domain/kernel/types';
 import { mailIntentPuts } from './outbox-repo';
 import type { TableRef } from './client';
-import { appendPut, cancellation, eventItem, fromItem, ttlIn, updateItem } from './items';
+import { appendPut, cancellation, eventItem, fromItem, ttlIn, updateItem, versionedPut } from './items';
 import { caseIndexKeys, inboundLogIndexKeys, inboundLogPartition, keys, mailKeys, userIndexKeys } from './keys';
+import { inIndexPartition } from './paging';
 import { TABLE } from './table';
 
 const MESSAGE_ID_TTL_SECONDS = 400 * 24 * 3600;
@@ -133,15 +134,7 @@ export const attach = async (ref: TableRef, a: AttachInbound) => {
               ...notExists,
             },
           },
-          {
-            Put: {
-              TableName: ref.table,
-              Item: caseItem(a.next),
-              ConditionExpression: '#version = :expected',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':expected': a.expectedVersion },
-            },
-          },
+          versionedPut(ref.table, caseItem(a.next), a.expectedVersion),
           ...a.updates.map((u) => appendPut(ref.table, updateItem(u))),
           ...a.events.map((e) => appendPut(ref.table, eventItem(e))),
         ],
@@ -219,7 +212,7 @@ export const claimAutoReply = async (
   };
   try {
     if (!mail) await ref.doc.send(new PutCommand(claim));
-    // Issue 23: the claim and the answer's mail intent together: a claimed answer is always sent.
+    // The claim and the answer's mail intent together: a claimed answer is always sent.
     else
       await ref.doc.send(
         new TransactWriteCommand({ TransactItems: [{ Put: claim }, ...mailIntentPuts(ref.table, [mail], mail.at)] }),
@@ -253,10 +246,7 @@ export const listInbound = async (ref: TableRef, now: string, page: PageRequest)
     const res = await ref.doc.send(
       new QueryCommand({
         TableName: ref.table,
-        IndexName: index.name,
-        KeyConditionExpression: '#ipk = :ipk',
-        ExpressionAttributeNames: { '#ipk': index.partitionKey },
-        ExpressionAttributeValues: { ':ipk': inboundLogPartition(monthsBack(now, m)) },
+        ...inIndexPartition(index, inboundLogPartition(monthsBack(now, m))),
         Limit: page.limit - items.length,
         ExclusiveStartKey: key,
       }),

@@ -1,5 +1,5 @@
 /**
- * The notifier's once-only ledger (issue 10): one item per side effect, `OUTBOX#<key>`. The
+ * The notifier's once-only ledger: one item per side effect, `OUTBOX#<key>`. The
  * claim is a conditional put; a claim whose lease has run out belongs to a run that died and
  * may be taken over. Items expire after the stream's retention and then some: a record older
  * than that can no longer be replayed.
@@ -8,7 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailJob, MailLogEntry, MailLogRepo, OutboxClaim, OutboxRepo } from '../domain/mail/ports';
 import type { TableRef } from './client';
-import { fromItem, ttlIn } from './items';
+import { appendPut, fromItem, ttlIn } from './items';
 import { mailJobKey, mailLogKey, outboxKey } from './keys';
 import { TABLE } from './table';
 
@@ -108,7 +108,7 @@ export const outboxRepo = (ref: TableRef): OutboxRepo => ({
   release: (key, claimId) => releaseOutbox(ref, key, claimId),
 });
 
-/** Issue 23: per case, one entry per mail job, overwritten as the job progresses (its key makes it idempotent). */
+/** Per case, one entry per mail job, overwritten as the job progresses (its key makes it idempotent). */
 const MAIL_LOG_TTL_SECONDS = 90 * 24 * 3600;
 
 /** Writes a case's mail log entry unless `condition` fails (a condition failure is not an error: the entry stands). */
@@ -180,21 +180,15 @@ export const mailLogRepo = (ref: TableRef): MailLogRepo => ({
   list: (caseNumber) => listMailLog(ref, caseNumber),
 });
 
-/** Issue 23: the transaction Put of a mail intent; it expires once nobody could still send it. */
-export const mailJobPut = (table: string, job: MailJob, expiresAt: number) => ({
-  Put: {
-    TableName: table,
-    Item: { ...mailJobKey(job.key), entity: 'mail-job', job: JSON.stringify(job), [TABLE.ttlAttribute]: expiresAt },
-    ConditionExpression: 'attribute_not_exists(#pk)',
-    ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-  },
-});
+/** The transaction Put of a mail intent; it expires once nobody could still send it. */
+export const mailJobPut = (table: string, job: MailJob, expiresAt: number) =>
+  appendPut(table, { ...mailJobKey(job.key), entity: 'mail-job', job: JSON.stringify(job), [TABLE.ttlAttribute]: expiresAt });
 
 /** A mail intent outlives the stream's 24-hour retention and the mail queue's retries. */
 export const MAIL_INTENT_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * Issue 23: the intents of a change's mail, as Puts for the change's own transaction (put them
+ * The intents of a change's mail, as Puts for the change's own transaction (put them
  * last, so the change's own items keep their cancellation-reason positions). The stream carries
  * each INSERT to the notifier, which queues the job; nothing can be lost between commit and queue.
  */

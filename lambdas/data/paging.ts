@@ -20,6 +20,19 @@ export const inPartition = (
   ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix, ...filter?.values },
 });
 
+/** The Query input for one partition of a global index (a list), optionally filtered. */
+export const inIndexPartition = (
+  index: { name: string; partitionKey: string },
+  pk: string,
+  filter?: { expression?: string; names?: Record<string, string>; values?: Record<string, unknown> },
+) => ({
+  IndexName: index.name,
+  KeyConditionExpression: '#ipk = :ipk',
+  ...(filter?.expression ? { FilterExpression: filter.expression } : {}),
+  ExpressionAttributeNames: { '#ipk': index.partitionKey, ...filter?.names },
+  ExpressionAttributeValues: { ':ipk': pk, ...filter?.values },
+});
+
 /** One Query, one page. `after` is the previous LastEvaluatedKey. */
 export const queryPage = async (
   ref: TableRef,

@@ -175,8 +175,6 @@ export const PROBLEM_TYPES = {
     detail: 'The confirmation code could not be mailed; try again shortly.',
   },
   // Answers of chat WebSocket actions (API.md, Chat), never of an HTTP route.
-  '/problems/chat-busy': { status: 409, title: 'Chat busy', detail: 'The chat kept changing.', outsideRoutes: 'chat' },
-  '/problems/case-busy': { status: 409, title: 'Case busy', detail: 'The case kept changing.', outsideRoutes: 'chat' },
   '/problems/chat-not-offered': {
     status: 409,
     title: 'Chat not offered',

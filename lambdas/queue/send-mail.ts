@@ -1,6 +1,6 @@
 /**
- * Issue 23: the mail queue's consumer. Each message is one whole mail job; the domain renders it
- * for its recipient as they are now and sends it once (lambdas/domain/mail/outbound.ts). A job that
+ * The mail queue's consumer. Each message is one whole mail job; the domain renders it for its
+ * recipient as they are now and sends it once (lambdas/domain/mail/outbound.ts). A job that
  * fails is reported in batchItemFailures and comes back after an exponential backoff with jitter
  * (its visibility timeout is moved); after MAIL_MAX_RECEIVES receipts SQS moves it, whole, to the
  * dead-letter queue, and the case's mail log says `dead-lettered` so staff see it.
@@ -17,7 +17,7 @@ import { caseOfJob, MAIL_MAX_RECEIVES, retryDelaySeconds, sendMailJob, userOfJob
 import type { MailJob, MailLogEntry } from '../domain/mail/ports';
 import type { Deps } from '../domain/kernel/deps';
 import { mailErrorClass } from '../domain/mail/mail-log';
-import { mapLimit } from '../domain/kernel/concurrency';
+import { sqsPartialBatch } from '../adapters/batch';
 
 /** Jobs sent at once per batch: a few, so one slow SES call does not hold the others back. */
 const CONCURRENCY = 4;
@@ -35,7 +35,6 @@ export const sendMailHandler =
   (deps: () => Deps, sqs: () => SQSClient, random: () => number = Math.random) =>
   async (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
     const d = deps();
-    const failures: SQSBatchResponse['batchItemFailures'] = [];
     const leaseUntil = new Date(Date.now() + context.getRemainingTimeInMillis());
     const claimId = randomUUID();
     const { base, cap } = config.mailRetrySeconds();
@@ -69,11 +68,10 @@ export const sendMailHandler =
             logger.warn('backoff not set; the queue visibility timeout applies', { error: String(e) }),
           );
         }
-        failures.push({ itemIdentifier: record.messageId });
+        throw err;
       }
     };
-    await mapLimit(event.Records, CONCURRENCY, one);
-    return { batchItemFailures: failures };
+    return sqsPartialBatch(event, one, CONCURRENCY);
   };
 
 let client: SQSClient | undefined;

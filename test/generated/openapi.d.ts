@@ -1181,7 +1181,7 @@ export interface components {
         Notification: {
             notificationId: string;
             /** @enum {string} */
-            eventType: "case-created" | "public-update" | "status-changed" | "severity-changed" | "escalation-requested" | "escalation-decided" | "closure-requested" | "case-closed" | "needs-action-flagged" | "designated-shortfall" | "alarm" | "cloud-incident" | "maintenance" | "chat-waiting" | "chat-callback";
+            eventType: "case-created" | "public-update" | "status-changed" | "severity-changed" | "escalation-requested" | "escalation-decided" | "closure-requested" | "case-closed" | "needs-action-flagged" | "chat-waiting" | "chat-callback" | "designated-shortfall" | "alarm" | "cloud-incident" | "maintenance";
             at: string;
             orgId: string;
             caseNumber?: string;

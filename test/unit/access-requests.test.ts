@@ -8,10 +8,8 @@ import {
   decidingOrgOf,
   grantedMemberships,
   hashCode,
-  rateWindow,
-  REQUESTS_PER_EMAIL,
-  REQUESTS_PER_IP,
 } from '../../lambdas/domain/access/access-requests';
+import { RATE_LIMITS, rateWindow } from '../../lambdas/domain/kernel/rate-limits';
 import { Problem } from '../../lambdas/domain/kernel/errors';
 import { mayCall, type Caller } from '../../lambdas/domain/kernel/policy';
 import type { AccessRequest, Membership, Org, StaffProfile } from '../../lambdas/domain/kernel/types';
@@ -149,13 +147,15 @@ describe('access requests (ACC-6)', () => {
   });
 
   it('ACC-6: rate limits are hourly windows; Retry-After is the time left in the window', () => {
-    expect(REQUESTS_PER_EMAIL).toBe(3);
-    expect(REQUESTS_PER_IP).toBeGreaterThan(REQUESTS_PER_EMAIL);
-    const w = rateWindow(new Date('2026-12-01T09:59:30.000Z'));
-    expect(w).toMatchObject({ start: '2026-12-01T09:00:00.000Z', retryAfter: 30 });
-    expect(rateWindow(new Date('2026-12-01T09:00:00.000Z')).retryAfter).toBe(3600);
+    const { accessRequestsPerAddress: perAddress, accessRequestsPerSourceIp: perIp } = RATE_LIMITS;
+    expect(perAddress).toMatchObject({ limit: 3, windowSeconds: 3600 });
+    expect(perIp.limit).toBeGreaterThan(perAddress.limit);
+    expect(perIp.windowSeconds).toBe(3600);
+    const w = rateWindow('accessRequestsPerAddress', 'a', new Date('2026-12-01T09:59:30.000Z'));
+    expect(w).toMatchObject({ window: { windowStart: new Date('2026-12-01T09:00:00.000Z') }, retryAfter: 30 });
+    expect(rateWindow('accessRequestsPerAddress', 'a', new Date('2026-12-01T09:00:00.000Z')).retryAfter).toBe(3600);
     // The counter outlives its window, then DynamoDB's TTL removes it.
-    expect(w.expiresAt).toBe(Date.parse('2026-12-01T11:00:00.000Z') / 1000);
+    expect(w.window.expiresAt).toEqual(new Date('2026-12-01T11:00:00.000Z'));
   });
 
   it('ACC-6: approval sets the level on each combination, keeping what an existing membership holds besides (approver, via)', () => {

@@ -9,19 +9,21 @@
 import { localTime } from '../mail/local-time';
 import { ADMIN_CASE } from '../kernel/catalogue';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { actorOf, auditEvent } from '../cases/case-changes';
+import { actorOf, auditEvent, updateBy } from '../cases/case-changes';
+import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { createdEvent, formatCaseNumber } from '../cases/cases';
 import { conflict, forbidden, notFound, Problem, validation, type FieldError } from '../kernel/errors';
 import { corporateEmailIssue } from './identity';
 import { keyReused, type IdempotencyRequest } from '../kernel/idempotency';
 import { combinationOf, LEVEL_RANK, membershipLevel } from '../kernel/levels';
-import { composeCaseMail, loopMarker } from '../mail/compose';
+import { composeCaseMail, composeNoticeMail } from '../mail/compose';
 import type { OutboundMail, MailJob } from '../mail/ports';
-import { staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
-import type { AccessGrant, RateLimit } from './ports';
+import { hiddenOnClient, staffAccess, staffAccessOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
+import type { AccessGrant } from './ports';
+import { anonymousSubject, rateLimited, rateWindow } from '../kernel/rate-limits';
 import type { Deps } from '../kernel/deps';
 import type { Page, PageRequest } from '../kernel/ports';
-import type { AccessRequest, Case, CaseUpdate, Level, Membership, Org, User } from '../kernel/types';
+import type { AccessRequest, Case, Level, Membership, Org, User } from '../kernel/types';
 import { renderFor, type Rendered } from '../kernel/rendered';
 import { viewFor, type View } from '../kernel/views';
 
@@ -30,10 +32,6 @@ export const CODE_TTL_MINUTES = 15;
 export const MAX_CODE_ATTEMPTS = 5;
 /** An unconfirmed request is deleted by TTL after a day. */
 export const UNCONFIRMED_TTL_HOURS = 24;
-/** Fixed one-hour windows: 3 requests per address, 20 per source IP (an office behind one NAT). */
-export const RATE_WINDOW_SECONDS = 3600;
-export const REQUESTS_PER_EMAIL = 3;
-export const REQUESTS_PER_IP = 20;
 /** FLAG-2 (ACC-6): requests are answered within 48 hours. */
 export const PENDING_FLAG_AFTER_HOURS = 48;
 
@@ -52,29 +50,6 @@ const sameHash = (a: string, b: string): boolean =>
 
 /** ACC-7: an end user managed by a partner is decided by the partner's approvers. */
 export const decidingOrgOf = (org: Pick<Org, 'orgId' | 'managedBy'>): string => org.managedBy ?? org.orgId;
-
-/** The fixed window `now` falls in, and the seconds until it ends (Retry-After). */
-export const rateWindow = (now: Date): { start: string; retryAfter: number; expiresAt: number } => {
-  const seconds = Math.floor(now.getTime() / 1000);
-  const start = seconds - (seconds % RATE_WINDOW_SECONDS);
-  return {
-    start: new Date(start * 1000).toISOString(),
-    retryAfter: Math.max(1, start + RATE_WINDOW_SECONDS - seconds),
-    expiresAt: start + 2 * RATE_WINDOW_SECONDS,
-  };
-};
-
-export const rateLimited = (limit: RateLimit, retryAfter: number): Problem =>
-  new Problem(
-    429,
-    '/problems/rate-limited',
-    'Too many requests',
-    limit.kind === 'email'
-      ? `At most ${limit.max} access requests per address per hour; try again later.`
-      : `At most ${limit.max} access requests per source address per hour; try again later.`,
-    undefined,
-    { retryAfter },
-  );
 
 /**
  * The rules a request must meet before anything is stored or mailed (ACC-3, ACC-6, ACC-7): an
@@ -120,20 +95,6 @@ export const checkRequest = (
   return errors;
 };
 
-const from = (domain: string) => `support@${domain}`;
-const noticeHeaders = (domain: string) => ({ 'Auto-Submitted': 'auto-generated', 'X-Loop': loopMarker(domain) });
-
-/** Not case mail: no reply token, nothing a reply could attach to. */
-const notice = (domain: string, to: string[], subject: string, text: string): OutboundMail => ({
-  from: from(domain),
-  to,
-  replyTo: from(domain),
-  subject,
-  text,
-  references: '',
-  headers: noticeHeaders(domain),
-});
-
 /** ACC-2 levels as a person reads them in mail. */
 const LEVEL_WORDS: Record<AccessRequest['level'], string> = {
   basic: 'basic (no case access)',
@@ -146,17 +107,17 @@ export const codeMail = (domain: string, r: AccessRequest, code: string): Render
   renderFor(
     'mail',
     'write',
-    notice(
-      domain,
-      [r.email],
-      `Your Casework access request code: ${code}`,
-      `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
+    composeNoticeMail(domain, {
+      to: [r.email],
+      subject: `Your Casework access request code: ${code}`,
+      text:
+        `Hello ${r.name},\n\nYour code is ${code}. It is valid for ${CODE_TTL_MINUTES} minutes.\n\n` +
         `To confirm your request for ${LEVEL_WORDS[r.level]} access to ${r.orgName}, enter this code on the ` +
         'support portal page where you asked for access. Once confirmed, your request goes to the people who ' +
         'approve access for your company, and we email you their decision.\n\n' +
         'If you did not ask for access to Casework, ignore this message: nothing happens until the code is confirmed.\n\n' +
         `Request reference: ${r.requestId}`,
-    ),
+    }),
   );
 
 const describe = (r: AccessRequest) =>
@@ -165,7 +126,7 @@ const describe = (r: AccessRequest) =>
     .join(', ')}).`;
 
 /**
- * The admin case's mail to one approver (issue 20, item 6): case mail like any other, with the
+ * The admin case's mail to one approver: case mail like any other, with the
  * Reference ID and a reply token issued to that approver, so a reply lands on the admin case.
  */
 export const approverMail = (
@@ -193,22 +154,24 @@ export const decisionMail = (domain: string, r: AccessRequest): Rendered<Outboun
   renderFor(
     'mail',
     'write',
-    notice(
-      domain,
-      [r.email],
-      r.decision!.approve ? `Your access to ${r.orgName} was approved` : `Your access request for ${r.orgName} was declined`,
-      `Hello ${r.name},\n\n` +
+    composeNoticeMail(domain, {
+      to: [r.email],
+      subject: r.decision!.approve
+        ? `Your access to ${r.orgName} was approved`
+        : `Your access request for ${r.orgName} was declined`,
+      text:
+        `Hello ${r.name},\n\n` +
         (r.decision!.approve
           ? `You now hold ${r.level} access on ${r.orgName}. Sign in to the portal with ${r.email}.`
           : `Your request for ${r.level} access on ${r.orgName} was declined.`) +
         (r.decision!.comment ? `\n\nComment: ${r.decision!.comment}` : '') +
         `\n\nAdmin case ${r.caseNumber}.`,
-    ),
+    }),
   );
 
 /**
  * FLAG-2: the overdue mail for one admin, rendered through the access-request view of that admin's
- * own access (issue 18, finding 3): staff working from the US read an EU/EEA requester's request
+ * own access: staff working from the US read an EU/EEA requester's request
  * without name or address, as in the list.
  */
 export const overdueMail = (
@@ -223,13 +186,13 @@ export const overdueMail = (
   return renderFor(
     'mail',
     access,
-    notice(
-      domain,
-      [to],
-      `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
-      `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
+    composeNoticeMail(domain, {
+      to: [to],
+      subject: `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
+      text:
+        `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
         `\n\nConfirmed ${r.confirmedAt ? localTime(r.confirmedAt, timeZone) : ''}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
-    ),
+    }),
   );
 };
 
@@ -242,7 +205,7 @@ const requestIdFor = (deps: Pick<Deps, 'ids'>, email: string, idempotency?: Idem
     : deps.ids.next();
 
 /**
- * What `POST /access-requests` answers (issue 18, finding 7): only what the caller sent and what
+ * What `POST /access-requests` answers: only what the caller sent and what
  * the request is, never anything read from the directory (no organisation name, deciding company
  * or defaulted sold-to), so the answer is the same for an organisation that exists and for one
  * that does not.
@@ -271,7 +234,7 @@ const receiptOf = (r: AccessRequest): AccessRequestReceipt => ({
 
 /**
  * A request the directory cannot match (no such organisation, a vendor, a combination not sold,
- * a level ACC-7 does not allow) must not be told apart from one it can (issue 18, finding 7:
+ * a level ACC-7 does not allow) must not be told apart from one it can (PRIV-3:
  * anonymous callers would learn which Org IDs exist). It is stored like any other, counted
  * against the same limits and answered the same 201, but it is `unmatched`: no code is mailed,
  * its code hash is of a random secret that is not a 6-digit code (so no code ever confirms it;
@@ -329,19 +292,19 @@ export const openAccessRequest = async (
     ...(matched ? {} : { unmatched: true as const }),
     ...(idempotency ? { requestHash: idempotency.requestHash } : {}),
   };
-  const window = rateWindow(now);
-  const limits: RateLimit[] = [
-    { kind: 'email', subject: email, windowStart: window.start, max: REQUESTS_PER_EMAIL, expiresAt: window.expiresAt },
-    { kind: 'ip', subject: sourceIp, windowStart: window.start, max: REQUESTS_PER_IP, expiresAt: window.expiresAt },
+  // ACC-6: counted in the request's own transaction, so only a request stored counts.
+  const limits = [
+    rateWindow('accessRequestsPerAddress', anonymousSubject('access-email', email), now),
+    rateWindow('accessRequestsPerSourceIp', anonymousSubject('access-ip', sourceIp), now),
   ];
-  // Issue 23: the code mail is an intent in the request's own transaction, sent by the mail queue's
+  // The code mail is an intent in the request's own transaction, sent by the mail queue's
   // consumer with retries: the request never waits on SES, and a stored request always gets its code.
   const codeJob: MailJob | undefined = matched
     ? { kind: 'notice', key: `access-code#${requestId}`, at, requestId, mail: codeMail(deps.mailDomain, r, code) }
     : undefined;
   const outcome = await deps.accessRequests.open(
     r,
-    limits,
+    limits.map((l) => l.window),
     Math.floor(now.getTime() / 1000) + UNCONFIRMED_TTL_HOURS * 3600,
     codeJob,
   );
@@ -351,7 +314,7 @@ export const openAccessRequest = async (
     if (!first || first.requestHash !== requestHashOf(idempotency)) throw keyReused();
     return { status: 201, body: receiptOf(first), replayed: true };
   }
-  if (outcome !== 'created') throw rateLimited(outcome.limited, window.retryAfter);
+  if (outcome !== 'created') throw rateLimited(limits.find((l) => l.window.name === outcome.limited.name) ?? limits[0]);
   return { status: 201, body: receiptOf(r), replayed: false };
 };
 
@@ -402,7 +365,7 @@ export const confirmAccessRequest = async (deps: Deps, requestId: string, code: 
   const at = now.toISOString();
   const stored = await deps.accessRequests.get(requestId);
   if (!stored) throw notFound();
-  // Issue 18 finding 7: once confirmed, every code gets the same answer (right or wrong), so
+  // Once confirmed, every code gets the same answer (right or wrong), so
   // the route tells nothing more about the request or its code: no oracle to count against.
   if (stored.status !== 'unconfirmed') {
     throw conflict('/problems/access-request-confirmed', 'Already confirmed', 'This access request has already been confirmed.');
@@ -442,7 +405,7 @@ export const confirmAccessRequest = async (deps: Deps, requestId: string, code: 
     { actorId: 'system', actorName: 'Casework', actorKind: 'system' },
     'Access request',
   );
-  // Issue 23: the approvers' mail (case mail of the admin case, a reply token per approver) is
+  // The approvers' mail (case mail of the admin case, a reply token per approver) is
   // written with the confirmation, so a confirmed request always reaches its approvers.
   const approvers = await deps.accessRequests.approversOf(confirmed.decidingOrgId);
   const keyring = approvers.length ? await deps.replyKeys() : undefined;
@@ -479,7 +442,8 @@ const accessTo = async (
   const org = orgs?.get(r.orgId) ?? (await deps.directory.getOrgs([r.orgId]))[0];
   const staff = staffOf(caller);
   if (staff?.role === 'admin') return org ? staffAccessOn(staff, caller.client, org) : 'restricted';
-  if (caller.client !== 'web' && (!org || org.fedramp)) return 'none';
+  // An organisation that cannot be read counts as FedRAMP (PRIV-2 fails closed).
+  if (hiddenOnClient(caller.client, org ?? { fedramp: true })) return 'none';
   if (r.status !== 'unconfirmed' && approverOrgIds(caller).includes(r.decidingOrgId)) return 'write';
   return 'none';
 };
@@ -534,8 +498,6 @@ export const grantedMemberships = (r: AccessRequest, userId: string, current: Me
       : { userId, orgId: c.orgId, soldToOrgId: c.soldToOrgId, level: r.level, via: 'direct' };
   });
 
-const MAX_ATTEMPTS = 5;
-
 /** ACC-6: the request was made with the caller's address, or its requester is the caller's user. */
 const namesCaller = async (deps: Pick<Deps, 'accessRequests'>, caller: Caller, r: AccessRequest): Promise<boolean> => {
   if (r.userId === caller.id) return true;
@@ -574,8 +536,8 @@ export const decideAccessRequest = async (
   requestId: string,
   input: DecisionInput,
   idempotency?: IdempotencyRequest,
-): Promise<View<'accessRequest'>> => {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+): Promise<View<'accessRequest'>> =>
+  retryOptimistic('access request', async () => {
     const r = await deps.accessRequests.get(requestId);
     // PRIV-3: another company's request, or one nobody confirmed, does not exist for this caller.
     if (!r || r.status === 'unconfirmed') throw notFound();
@@ -636,18 +598,13 @@ export const decideAccessRequest = async (
       ...(userId ? { contactId: userId } : {}),
     };
     delete closed.waitingSince;
-    const update: CaseUpdate = {
-      caseNumber: c.caseNumber,
-      updateId: deps.ids.next(),
-      authorId: actor.id,
-      authorName: actor.name,
-      authorKind: actor.kind,
+    const update = updateBy(deps, c.caseNumber, actor, {
       channel: 'portal',
       visibility: 'public',
       body: `${input.approve ? `Approved: ${r.level} granted` : 'Rejected'}${input.comment ? `. ${input.comment}` : '.'}`,
       attachments: [],
       createdAt: at,
-    };
+    });
     // CASE-9, ACC-6: the decision itself (who, what, which level) is in the admin case's history.
     const events = [
       auditEvent(deps, actor, c.caseNumber, at, {
@@ -683,7 +640,7 @@ export const decideAccessRequest = async (
         events,
       };
     }
-    // Issue 23: the requester's mail is written with the decision, never queued after it.
+    // The requester's mail is written with the decision, never queued after it.
     const decisionJob: MailJob = {
       kind: 'notice',
       key: `access-decision#${next.requestId}`,
@@ -692,12 +649,10 @@ export const decideAccessRequest = async (
       mail: decisionMail(deps.mailDomain, next),
     };
     const closing = { closedCase: closed, caseVersion: c.version, updates: [update], events };
-    if (await deps.accessRequests.decide(next, grant, closing, [decisionJob])) {
-      return viewFor('accessRequest', next, access);
-    }
-  }
-  throw new Problem(503, '/problems/busy', 'Request busy', 'The access request is changing too fast; retry shortly.');
-};
+    return (await deps.accessRequests.decide(next, grant, closing, [decisionJob]))
+      ? viewFor('accessRequest', next, access)
+      : LOST_RACE;
+  });
 
 export interface PendingSweepReport {
   examined: number;
@@ -728,8 +683,8 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
       admins ??= await deps.accessRequests.portalAdmins();
       if (!orgs.has(r.orgId)) orgs.set(r.orgId, (await deps.directory.getOrgs([r.orgId]))[0]);
       const org = orgs.get(r.orgId);
-      // One mail per admin, each rendered for that admin's region (PRIV-1), written with the flag
-      // (issue 23): the mail queue sends them with retries, so a flag never goes unannounced.
+      // One mail per admin, each rendered for that admin's region (PRIV-1), written with the flag:
+      // the mail queue sends them with retries, so a flag never goes unannounced.
       const mail: MailJob[] = admins.map((a) => ({
         kind: 'notice',
         key: `access-overdue#${r.requestId}#${a.userId}`,

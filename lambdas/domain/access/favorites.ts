@@ -6,7 +6,8 @@
 import { loadAccount } from './accounts';
 import { loadCase } from '../cases/cases';
 import { conflict, validation } from '../kernel/errors';
-import { accountAccess, caseAccess, levelOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
+import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
+import { accountAccess, caseAccess, hiddenOnClient, levelOn, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { Page, PageRequest } from '../kernel/ports';
 import type { Case, Org } from '../kernel/types';
@@ -66,7 +67,10 @@ export const addFavorite = async (deps: Deps, caller: Caller, kind: FavoriteKind
     // ACC-2: only a Designated Contact's favorite makes a subscription.
     subscribed: kind === 'case' && subject.access === 'write',
   };
-  const outcome = await deps.favorites.addFavorite(f, FAVORITE_LIMIT);
+  const outcome = await retryOptimistic('favorites', async () => {
+    const added = await deps.favorites.addFavorite(f, FAVORITE_LIMIT);
+    return added === 'raced' ? LOST_RACE : added;
+  });
   if (outcome === 'limit') throw favoritesLimit();
   if (outcome === 'exists') {
     const existing = (await deps.favorites.getFavorite(caller.id, kind, id)) ?? f;
@@ -80,7 +84,10 @@ export const addFavorite = async (deps: Deps, caller: Caller, kind: FavoriteKind
  * seen (so a lost one never holds a place); nothing about the subject is read or told. Idempotent.
  */
 export const removeFavorite = async (deps: Deps, caller: Caller, kind: FavoriteKind, id: string): Promise<void> => {
-  await deps.favorites.removeFavorite(caller.id, kind, id);
+  await retryOptimistic('favorites', async () => {
+    const removed = await deps.favorites.removeFavorite(caller.id, kind, id);
+    return removed === 'raced' ? LOST_RACE : removed;
+  });
 };
 
 /**
@@ -108,7 +115,7 @@ export const listFavorites = async (deps: Deps, caller: Caller, page: PageReques
   for (const f of res.items) {
     const c = f.kind === 'case' ? cases.get(f.id) : undefined;
     const org = orgs.get(c?.orgId ?? f.orgId);
-    if (caller.client === 'mobile' && org?.fedramp) continue;
+    if (org && hiddenOnClient(caller.client, org)) continue;
     const access: CaseAccess = !org
       ? 'none'
       : f.kind === 'case'

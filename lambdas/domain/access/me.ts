@@ -1,5 +1,5 @@
 /** GET /me: the caller as the apps show them (NOTE-4: name, email and time zone are read-only). */
-import { effectiveLevel, type Caller } from '../kernel/policy';
+import { effectiveLevel, hiddenOnClient, type Caller } from '../kernel/policy';
 import { settingsView, type SettingsView } from './settings';
 import type { Level } from '../kernel/types';
 
@@ -25,7 +25,10 @@ export const describeMe = (caller: Caller): MeView => {
     client: caller.client,
     memberships: caller.memberships
       // PRIV-2: the mobile app never learns of FedRAMP organisations.
-      .filter((m) => !(caller.client === 'mobile' && caller.orgs.get(m.orgId)?.fedramp))
+      .filter((m) => {
+        const org = caller.orgs.get(m.orgId);
+        return !(org && hiddenOnClient(caller.client, org));
+      })
       .map((m) => ({
         orgId: m.orgId,
         orgName: caller.orgs.get(m.orgId)?.name ?? m.orgId,

@@ -1,5 +1,5 @@
 /** What access needs from outside: the directory, sessions, favorites, access requests, sign-in accounts. */
-import type { Page, PageRequest } from '../kernel/ports';
+import type { Page, PageRequest, RateWindow } from '../kernel/ports';
 import type { AccessRequest, AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, User } from '../kernel/types';
 import type { MailJob } from '../mail/ports';
 
@@ -36,7 +36,6 @@ export interface DirectoryRepo {
   acceptTerms(userId: string, version: string, at: string): Promise<void>;
   /** Every organisation (staff lists span them all). */
   listOrgs(namePrefix?: string): Promise<Org[]>;
-  updateSettings(userId: string, settings: User['settings']): Promise<void>;
   /** With `consistent`, every level is read strongly consistently (not from the members index). */
   listOrgMembers(orgId: string, opts?: { consistent?: boolean }): Promise<Membership[]>;
   /**
@@ -65,25 +64,18 @@ export interface FavoriteRepo {
   /**
    * Adds the favorite and counts it in one transaction (and, with `subscribe`, adds the favorite
    * source to the case's subscription in the same one): `exists` when it already was one (nothing
-   * changes), `limit` when the user already has the maximum.
+   * changes), `limit` when the user already has the maximum, `raced` when a concurrent
+   * transaction on the same items won (AWS TransactionConflict): nothing was written, try again.
    */
-  addFavorite(f: Favorite, limit: number): Promise<'added' | 'exists' | 'limit'>;
+  addFavorite(f: Favorite, limit: number): Promise<'added' | 'exists' | 'limit' | 'raced'>;
   getFavorite(userId: string, kind: FavoriteKind, id: string): Promise<Favorite | undefined>;
-  /** Removes the favorite, its count and the subscription source it made, all or nothing; false when there was none. */
-  removeFavorite(userId: string, kind: FavoriteKind, id: string): Promise<boolean>;
+  /**
+   * Removes the favorite, its count and the subscription source it made, all or nothing; false
+   * when there was none, `raced` when a concurrent change won (nothing was written, try again).
+   */
+  removeFavorite(userId: string, kind: FavoriteKind, id: string): Promise<boolean | 'raced'>;
   listFavorites(userId: string, page: PageRequest): Promise<Page<Favorite>>;
   countFavorites(userId: string): Promise<number>;
-}
-
-/** ACC-6: a fixed-window counter a new access request must stay under. */
-export interface RateLimit {
-  kind: 'email' | 'ip';
-  subject: string;
-  /** Start of the current window (ISO), part of the counter's key. */
-  windowStart: string;
-  max: number;
-  /** When DynamoDB may delete the counter (epoch seconds). */
-  expiresAt: number;
 }
 
 /** The directory writes an approval makes, all or nothing (ACC-6). */
@@ -104,14 +96,14 @@ export interface AccessRequestRepo {
   /**
    * The request and the rate-limit counters in one transaction: `limited` (with the counter that
    * refused) when one is at its maximum, `exists` when a request with this id is already stored.
+   * With `mail`, the code mail's intent is written in the same transaction: it cannot be lost.
    */
-  /** With `mail`, the code mail's intent is written in the same transaction (issue 23): it cannot be lost. */
   open(
     r: AccessRequest,
-    limits: RateLimit[],
+    limits: RateWindow[],
     expiresAt: number,
     mail?: MailJob,
-  ): Promise<'created' | 'exists' | { limited: RateLimit }>;
+  ): Promise<'created' | 'exists' | { limited: RateWindow }>;
   get(requestId: string): Promise<AccessRequest | undefined>;
   /**
    * Counts one confirmation attempt BEFORE the code is compared (so no more than `max` codes are

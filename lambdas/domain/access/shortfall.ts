@@ -3,7 +3,8 @@
  * the members index on each read, so the answer is never stale.
  */
 import type { Deps } from '../kernel/deps';
-import { Problem, notFound } from '../kernel/errors';
+import { notFound } from '../kernel/errors';
+import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { combinationOf, membershipLevel } from '../kernel/levels';
 import { accountAccess, staffOf, type Caller } from '../kernel/policy';
 import { forbidden } from '../kernel/errors';
@@ -66,9 +67,6 @@ export const listShortfall = async (deps: Pick<Deps, 'directory'>, caller: Calle
   return out;
 };
 
-/** Concurrent level changes on one organisation kept winning every retry. */
-const MAX_ATTEMPTS = 10;
-
 /**
  * A portal admin changes the level a contact holds on an organisation (ACC-2, ACC-8). When the
  * change takes the organisation below two Designated Contacts, a `designated-shortfall` event is
@@ -88,7 +86,7 @@ export const setMemberLevel = async (
   const [org] = await deps.directory.getOrgs([orgId]);
   // PRIV-2 (and PRIV-3): an organisation the caller's client may not be shown does not exist for them.
   if (!org || org.type !== 'customer' || accountAccess(caller, org) === 'none') throw notFound();
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return retryOptimistic('organisation', async () => {
     const membersVersion = await deps.directory.getMembersVersion(orgId);
     const members = await deps.directory.listOrgMembers(orgId, { consistent: true });
     const current = members.find((m) => m.userId === userId);
@@ -125,19 +123,13 @@ export const setMemberLevel = async (
         approvers: approversOf(members),
       });
     }
-    if (await deps.directory.saveMembership(changed, events, { fromLevel: current.level, membersVersion })) {
-      // For the caller who may see the organisation (accountAccess above): the answer of the change.
-      return renderFor('http', accountAccess(caller, org), {
-        membership: changed,
-        designatedContacts: after,
-        shortfall: after < MIN_DESIGNATED,
-      });
-    }
-  }
-  throw new Problem(
-    503,
-    '/problems/busy',
-    'Organisation busy',
-    'Memberships of this organisation are changing too fast; retry shortly.',
-  );
+    return (await deps.directory.saveMembership(changed, events, { fromLevel: current.level, membersVersion }))
+      ? // For the caller who may see the organisation (accountAccess above): the answer of the change.
+        renderFor('http', accountAccess(caller, org), {
+          membership: changed,
+          designatedContacts: after,
+          shortfall: after < MIN_DESIGNATED,
+        })
+      : LOST_RACE;
+  });
 };

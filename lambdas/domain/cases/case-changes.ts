@@ -3,7 +3,7 @@
  * reopening (CASE-7), and customer responses. Each change is one conditional write of the case
  * with its updates and audit events (CASE-9); concurrent writers retry, stale If-Match is 412.
  */
-import { caseBusy, forbidden, notFound, Problem, preconditionFailed, validation } from '../kernel/errors';
+import { forbidden, notFound, Problem, preconditionFailed, validation } from '../kernel/errors';
 import {
   afterKeyTaken,
   IdempotencyKeyTaken,
@@ -14,6 +14,7 @@ import {
   type IdempotencyRequest,
 } from '../kernel/idempotency';
 import type { IdempotencyRecord, Page, PageRequest } from '../kernel/ports';
+import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { afterCustomerResponse, assertTransition, closedCaseRefusal, withStatus } from './lifecycle';
 import { canSeeInternal, canWrite, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
@@ -22,6 +23,20 @@ import { loadCase } from './cases';
 import type { AuditEvent, Case, CaseUpdate, Severity, Status } from '../kernel/types';
 import { viewCase, viewFor, viewUpdate, type CaseView, type HistoryEventView, type UpdateView } from '../kernel/views';
 import { WAITING_STATES } from './lifecycle';
+
+/** When a change to `c` happens: now, except that updatedAt never goes back (a lagging clock in this container). */
+export const changeTime = (deps: Pick<Deps, 'clock'>, c: Pick<Case, 'updatedAt'>): string => {
+  const now = deps.clock.now().toISOString();
+  return now > c.updatedAt ? now : c.updatedAt;
+};
+
+/** The case a change decided on `read` writes: one version on, changed at `at` (by `changedBy`, when a person). */
+export const nextVersion = (read: Pick<Case, 'version'>, next: Case, at: string, changedBy?: string): Case => ({
+  ...next,
+  updatedAt: at,
+  version: read.version + 1,
+  ...(changedBy ? { changedBy } : {}),
+});
 
 /** Fields whose every change is an audit event. */
 const AUDITED: readonly (keyof Case)[] = [
@@ -95,13 +110,11 @@ export interface Change {
   updates?: CaseUpdate[];
   events?: AuditEvent[];
   /**
-   * Issue 23: mail the change causes that the stream cannot tell from the case alone (a declined
+   * Mail the change causes that the stream cannot tell from the case alone (a declined
    * closure request), written as intents in the change's own transaction.
    */
   mail?: MailJob[];
 }
-
-const MAX_ATTEMPTS = 25;
 
 /** An Idempotency-Key on a change: who may replay it is checked first, by `authorize`. */
 export interface IdempotentChange {
@@ -132,8 +145,8 @@ export const commitChange = async (
   mutate: (c: Case, access: CaseAccess, at: string) => Change,
   expectedVersion?: number,
   idem?: IdempotentChange,
-): Promise<{ c: Case; access: CaseAccess; replayed: boolean }> => {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+): Promise<{ c: Case; access: CaseAccess; replayed: boolean }> =>
+  retryOptimistic('case', async () => {
     const { c, access } = await loadCase(deps, caller, caseNumber);
     if (idem) {
       idem.authorize(access);
@@ -143,10 +156,9 @@ export const commitChange = async (
     if (expectedVersion !== undefined && c.version !== expectedVersion) {
       throw preconditionFailed(`The case is at version ${c.version}, not ${expectedVersion}. Re-read it and try again.`);
     }
-    const now = deps.clock.now().toISOString();
-    const at = now > c.updatedAt ? now : c.updatedAt;
+    const at = changeTime(deps, c);
     const change = mutate(c, access, at);
-    const next: Case = { ...change.next, updatedAt: at, version: c.version + 1, changedBy: caller.id };
+    const next = nextVersion(c, change.next, at, caller.id);
     const idempotency = idem && idempotencyWrite(caller, idem.request, idem.status, { caseNumber });
     try {
       const extra = { updates: change.updates, events: change.events, idempotency, mail: change.mail };
@@ -161,8 +173,34 @@ export const commitChange = async (
       return { ...fresh, replayed: true };
     }
     if (expectedVersion !== undefined) throw preconditionFailed('The case changed while this request was applied.');
-  }
-  throw caseBusy();
+    return LOST_RACE;
+  });
+
+/**
+ * A case action (CASE-7) answered with `status`: the caller's right to it is checked on every
+ * attempt, and before an Idempotency-Key is looked up; `decide` makes the change.
+ */
+const caseAction = async (
+  deps: Deps,
+  caller: Caller,
+  caseNumber: string,
+  opts: { status: number; authorize: (access: CaseAccess) => void; idempotency?: IdempotencyRequest },
+  decide: (current: Case, at: string) => Change,
+): Promise<Created<CaseView>> => {
+  const { status, authorize, idempotency } = opts;
+  const idem = idempotency && { request: idempotency, status, authorize };
+  const r = await commitChange(
+    deps,
+    caller,
+    caseNumber,
+    (current, access, at) => {
+      authorize(access);
+      return decide(current, at);
+    },
+    undefined,
+    idem,
+  );
+  return answered(status, r);
 };
 
 /** The answer of a case-changing request: the case through the normal view, with the caller's access. */
@@ -189,6 +227,21 @@ const requireDesignated = (access: CaseAccess) => {
   if (access !== 'write') throw forbidden('Your access to this case is read-only.');
 };
 
+/** A new update on a case, written by `actor`. */
+export const updateBy = (
+  deps: Pick<Deps, 'ids'>,
+  caseNumber: string,
+  actor: Actor,
+  content: Omit<CaseUpdate, 'caseNumber' | 'updateId' | 'authorId' | 'authorName' | 'authorKind'>,
+): CaseUpdate => ({
+  caseNumber,
+  updateId: deps.ids.next(),
+  authorId: actor.id,
+  authorName: actor.name,
+  authorKind: actor.kind,
+  ...content,
+});
+
 const systemNote = (
   deps: Pick<Deps, 'ids'>,
   c: Case,
@@ -196,18 +249,7 @@ const systemNote = (
   at: string,
   body: string,
   channel: CaseUpdate['channel'] = 'system',
-): CaseUpdate => ({
-  caseNumber: c.caseNumber,
-  updateId: deps.ids.next(),
-  authorId: actor.id,
-  authorName: actor.name,
-  authorKind: actor.kind,
-  channel,
-  visibility: 'public',
-  body,
-  attachments: [],
-  createdAt: at,
-});
+): CaseUpdate => updateBy(deps, c.caseNumber, actor, { channel, visibility: 'public', body, attachments: [], createdAt: at });
 
 export interface PatchInput {
   status?: Status;
@@ -268,7 +310,7 @@ export const patchCase = async (
     ifMatch,
   );
   // MAIL-1: the contact's mail about the new status is sent from the committed change (the table
-  // stream feeds the mail queue, issue 23): the request never waits on SES nor fails after its commit.
+  // stream feeds the mail queue): the request never waits on SES nor fails after its commit.
   return viewCase(c, access);
 };
 
@@ -281,37 +323,27 @@ export const requestEscalation = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 201, authorize: requireDesignated };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireDesignated(access);
-      if (current.status === 'closed')
-        throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
-      if (current.escalation?.status === 'requested') {
-        throw new Problem(
-          409,
-          '/problems/escalation-pending',
-          'Escalation pending',
-          'An escalation request is already waiting for a decision.',
-        );
-      }
-      const next: Case = { ...current, escalation: { status: 'requested', reason, requestedBy: actor.id, requestedAt: at } };
-      const event = auditEvent(deps, actor, caseNumber, at, {
-        action: 'escalation-requested',
-        field: 'escalation',
-        from: current.escalation?.status ?? null,
-        to: 'requested',
-        detail: reason,
-      });
-      return { next, updates: [systemNote(deps, current, actor, at, `Escalation requested: ${reason}`)], events: [event] };
-    },
-    undefined,
-    idem,
-  );
-  return answered(201, r);
+  return caseAction(deps, caller, caseNumber, { status: 201, authorize: requireDesignated, idempotency }, (current, at) => {
+    if (current.status === 'closed')
+      throw new Problem(409, '/problems/case-closed', 'Case closed', 'A closed case cannot be escalated; reopen it first.');
+    if (current.escalation?.status === 'requested') {
+      throw new Problem(
+        409,
+        '/problems/escalation-pending',
+        'Escalation pending',
+        'An escalation request is already waiting for a decision.',
+      );
+    }
+    const next: Case = { ...current, escalation: { status: 'requested', reason, requestedBy: actor.id, requestedAt: at } };
+    const event = auditEvent(deps, actor, caseNumber, at, {
+      action: 'escalation-requested',
+      field: 'escalation',
+      from: current.escalation?.status ?? null,
+      to: 'requested',
+      detail: reason,
+    });
+    return { next, updates: [systemNote(deps, current, actor, at, `Escalation requested: ${reason}`)], events: [event] };
+  });
 };
 
 /** CASE-7: staff accept or decline a pending escalation. */
@@ -324,44 +356,34 @@ export const decideEscalation = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 200, authorize: requireStaffWrite };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireStaffWrite(access);
-      if (current.escalation?.status !== 'requested') {
-        throw new Problem(
-          409,
-          '/problems/no-escalation-pending',
-          'No escalation pending',
-          'There is no escalation request waiting for a decision.',
-        );
-      }
-      const decided = accept ? 'accepted' : 'declined';
-      const next: Case = {
-        ...current,
-        escalation: { ...current.escalation, status: decided, decidedBy: actor.id, decidedAt: at, comment },
-        ...(accept ? { escalated: true } : {}),
-      };
-      const event = auditEvent(deps, actor, caseNumber, at, {
-        action: `escalation-${decided}`,
-        field: 'escalation',
-        from: 'requested',
-        to: decided,
-        detail: comment,
-      });
-      return {
-        next,
-        updates: [systemNote(deps, current, actor, at, `Escalation ${decided}${comment ? `: ${comment}` : ''}`)],
-        events: [event, ...diffEvents(deps, current, next, actor, at, `escalation-${decided}`)],
-      };
-    },
-    undefined,
-    idem,
-  );
-  return answered(200, r);
+  return caseAction(deps, caller, caseNumber, { status: 200, authorize: requireStaffWrite, idempotency }, (current, at) => {
+    if (current.escalation?.status !== 'requested') {
+      throw new Problem(
+        409,
+        '/problems/no-escalation-pending',
+        'No escalation pending',
+        'There is no escalation request waiting for a decision.',
+      );
+    }
+    const decided = accept ? 'accepted' : 'declined';
+    const next: Case = {
+      ...current,
+      escalation: { ...current.escalation, status: decided, decidedBy: actor.id, decidedAt: at, comment },
+      ...(accept ? { escalated: true } : {}),
+    };
+    const event = auditEvent(deps, actor, caseNumber, at, {
+      action: `escalation-${decided}`,
+      field: 'escalation',
+      from: 'requested',
+      to: decided,
+      detail: comment,
+    });
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, `Escalation ${decided}${comment ? `: ${comment}` : ''}`)],
+      events: [event, ...diffEvents(deps, current, next, actor, at, `escalation-${decided}`)],
+    };
+  });
 };
 
 /** CASE-6, CASE-7: a closed case takes no updates from any channel (lifecycle.ts holds the rule). */
@@ -409,59 +431,49 @@ export const decideClosure = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 200, authorize: requireStaffWrite };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireStaffWrite(access);
-      if (!current.closureRequest) {
-        throw new Problem(
-          409,
-          '/problems/no-closure-pending',
-          'No closure request pending',
-          `Case ${current.caseNumber} has no closure request waiting for a decision.`,
-        );
-      }
-      const requestedBy = current.closureRequest.requestedBy;
-      const base: Case = { ...current };
-      delete base.closureRequest;
-      const next = accept ? withStatus(base, 'closed', at) : base;
-      const note = accept
-        ? `Closure request accepted; the case is closed${comment ? `: ${comment}` : '.'}`
-        : `Closure request declined; the case stays open${comment ? `: ${comment}` : '.'}`;
-      return {
-        next,
-        updates: [systemNote(deps, current, actor, at, note)],
-        events: [
-          ...closureResolved(deps, current, actor, at, accept, comment),
-          ...diffEvents(deps, current, next, actor, at, accept ? 'closure-accepted' : 'closure-declined'),
-        ],
-        // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
-        // (mail/outbound.ts). A decline changes no status: its mail is an intent written with the
-        // decision (issue 23), once per version, so it can never be lost after the commit.
-        ...(accept
-          ? {}
-          : {
-              mail: [
-                {
-                  kind: 'closure-declined',
-                  // The version this change commits: one mail per decline.
-                  key: `closure-declined#${current.caseNumber}#v${current.version + 1}`,
-                  at,
-                  caseNumber: current.caseNumber,
-                  userId: requestedBy ?? current.contactId,
-                  ...(comment ? { comment } : {}),
-                },
-              ],
-            }),
-      };
-    },
-    undefined,
-    idem,
-  );
-  return answered(200, r);
+  return caseAction(deps, caller, caseNumber, { status: 200, authorize: requireStaffWrite, idempotency }, (current, at) => {
+    if (!current.closureRequest) {
+      throw new Problem(
+        409,
+        '/problems/no-closure-pending',
+        'No closure request pending',
+        `Case ${current.caseNumber} has no closure request waiting for a decision.`,
+      );
+    }
+    const requestedBy = current.closureRequest.requestedBy;
+    const base: Case = { ...current };
+    delete base.closureRequest;
+    const next = accept ? withStatus(base, 'closed', at) : base;
+    const note = accept
+      ? `Closure request accepted; the case is closed${comment ? `: ${comment}` : '.'}`
+      : `Closure request declined; the case stays open${comment ? `: ${comment}` : '.'}`;
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, note)],
+      events: [
+        ...closureResolved(deps, current, actor, at, accept, comment),
+        ...diffEvents(deps, current, next, actor, at, accept ? 'closure-accepted' : 'closure-declined'),
+      ],
+      // MAIL-1: an accepted request closes the case, and the stream mails the contact the status
+      // (mail/outbound.ts). A decline changes no status: its mail is an intent written with the
+      // decision, once per version, so it can never be lost after the commit.
+      ...(accept
+        ? {}
+        : {
+            mail: [
+              {
+                kind: 'closure-declined',
+                // The version this change commits: one mail per decline.
+                key: `closure-declined#${current.caseNumber}#v${current.version + 1}`,
+                at,
+                caseNumber: current.caseNumber,
+                userId: requestedBy ?? current.contactId,
+                ...(comment ? { comment } : {}),
+              },
+            ],
+          }),
+    };
+  });
 };
 
 /** CASE-7: a Designated Contact asks to close the case; staff decide (POST .../closure-request/decision) or close it with PATCH. */
@@ -473,35 +485,25 @@ export const requestClosure = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 201, authorize: requireDesignated };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireDesignated(access);
-      if (current.status === 'closed')
-        throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
-      if (current.closureRequest)
-        throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
-      const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
-      const event = auditEvent(deps, actor, caseNumber, at, {
-        action: 'closure-requested',
-        field: 'closureRequest',
-        from: null,
-        to: 'requested',
-        ...(reason ? { detail: reason } : {}),
-      });
-      return {
-        next,
-        updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)],
-        events: [event],
-      };
-    },
-    undefined,
-    idem,
-  );
-  return answered(201, r);
+  return caseAction(deps, caller, caseNumber, { status: 201, authorize: requireDesignated, idempotency }, (current, at) => {
+    if (current.status === 'closed')
+      throw new Problem(409, '/problems/case-closed', 'Case closed', 'The case is already closed.');
+    if (current.closureRequest)
+      throw new Problem(409, '/problems/closure-pending', 'Closure pending', 'Closure was already requested.');
+    const next: Case = { ...current, closureRequest: { requestedBy: actor.id, requestedAt: at } };
+    const event = auditEvent(deps, actor, caseNumber, at, {
+      action: 'closure-requested',
+      field: 'closureRequest',
+      from: null,
+      to: 'requested',
+      ...(reason ? { detail: reason } : {}),
+    });
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, `Closure requested${reason ? `: ${reason}` : ''}`)],
+      events: [event],
+    };
+  });
 };
 
 /** CASE-7: a Designated Contact reopens a closed case. */
@@ -513,36 +515,26 @@ export const reopenCase = async (
   idempotency?: IdempotencyRequest,
 ): Promise<Created<CaseView>> => {
   const actor = actorOf(caller);
-  const idem = idempotency && { request: idempotency, status: 200, authorize: requireDesignated };
-  const r = await commitChange(
-    deps,
-    caller,
-    caseNumber,
-    (current, access, at) => {
-      requireDesignated(access);
-      if (current.status !== 'closed') {
-        const state = current.status === 'open' ? 'already open' : `not closed (its status is ${current.status})`;
-        throw new Problem(
-          409,
-          '/problems/not-closed',
-          'Case not closed',
-          `Case ${current.caseNumber} is ${state}: only a closed case can be reopened.`,
-          undefined,
-          { caseStatus: current.status },
-        );
-      }
-      assertTransition(current.status, 'open');
-      const next = withStatus(current, 'open', at);
-      return {
-        next,
-        updates: [systemNote(deps, current, actor, at, `Case reopened${reason ? `: ${reason}` : ''}`)],
-        events: diffEvents(deps, current, next, actor, at, 'reopen'),
-      };
-    },
-    undefined,
-    idem,
-  );
-  return answered(200, r);
+  return caseAction(deps, caller, caseNumber, { status: 200, authorize: requireDesignated, idempotency }, (current, at) => {
+    if (current.status !== 'closed') {
+      const state = current.status === 'open' ? 'already open' : `not closed (its status is ${current.status})`;
+      throw new Problem(
+        409,
+        '/problems/not-closed',
+        'Case not closed',
+        `Case ${current.caseNumber} is ${state}: only a closed case can be reopened.`,
+        undefined,
+        { caseStatus: current.status },
+      );
+    }
+    assertTransition(current.status, 'open');
+    const next = withStatus(current, 'open', at);
+    return {
+      next,
+      updates: [systemNote(deps, current, actor, at, `Case reopened${reason ? `: ${reason}` : ''}`)],
+      events: diffEvents(deps, current, next, actor, at, 'reopen'),
+    };
+  });
 };
 
 /** CASE-4, CASE-8: a customer's update on a waiting case moves it back to open, in the same write. */
@@ -602,43 +594,43 @@ export const addUpdate = async (
   if (input.visibility === 'internal' && !staff) {
     throw validation([{ path: 'visibility', message: 'only staff post internal updates' }]);
   }
-  const update: CaseUpdate = {
+  const update = updateBy(
+    deps,
     caseNumber,
-    updateId: deps.ids.next(),
-    authorId: actor.id,
-    authorName: actor.name,
-    authorKind: staff ? 'staff' : 'customer',
-    channel: caller.client === 'mobile' ? 'mobile' : 'portal',
-    visibility: input.visibility,
-    body: input.body,
-    attachments: [],
-    createdAt: '',
-  };
+    { ...actor, kind: staff ? 'staff' : 'customer' },
+    {
+      channel: caller.client === 'mobile' ? 'mobile' : 'portal',
+      visibility: input.visibility,
+      body: input.body,
+      attachments: [],
+      createdAt: '',
+    },
+  );
   const idem = idempotencyWrite(caller, idempotency, 201, { caseNumber, updateId: update.updateId });
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return retryOptimistic('case', async (attempt) => {
+    if (attempt > 0) {
+      ({ c, access } = await loadCase(deps, caller, caseNumber));
+      requireCustomerWrite(access);
+      refuseIfClosed(c);
+    }
     const prior = await priorRequest(deps, caller, idempotency);
     if (prior) return replayUpdate(deps, caseNumber, access, prior);
-    const now = deps.clock.now().toISOString();
-    // updatedAt never goes backwards, even if this container's clock lags the last writer's.
-    update.createdAt = now > c.updatedAt ? now : c.updatedAt;
+    update.createdAt = changeTime(deps, c);
     try {
       if (!staff && WAITING_STATES.includes(c.status)) {
         const change = customerResponse(deps, c, update, actor);
-        const next = { ...change.next, updatedAt: update.createdAt, version: c.version + 1, changedBy: caller.id };
+        const next = nextVersion(c, change.next, update.createdAt, caller.id);
         if (await deps.cases.saveCase(next, c.version, { ...change, idempotency: idem })) {
           return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
         }
       } else if (await deps.cases.appendUpdate(update, c, idem)) {
-        // MAIL-1: a staff public update reaches the contact through the mail queue (issue 23).
+        // MAIL-1: a staff public update reaches the contact through the mail queue.
         return { status: 201, body: viewUpdate(update, access, 'full'), replayed: false };
       }
     } catch (err) {
       if (!(err instanceof IdempotencyKeyTaken) || !idempotency) throw err;
       return replayUpdate(deps, caseNumber, access, await afterKeyTaken(deps, caller, idempotency));
     }
-    ({ c, access } = await loadCase(deps, caller, caseNumber));
-    requireCustomerWrite(access);
-    refuseIfClosed(c);
-  }
-  throw caseBusy();
+    return LOST_RACE;
+  });
 };

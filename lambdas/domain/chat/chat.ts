@@ -1,5 +1,5 @@
 /**
- * Chat with the case owner (issue 12, CHAT-1..3), over ports: the chat repository, the
+ * Chat with the case owner (CHAT-1..3), over ports: the chat repository, the
  * management API of the WebSocket API (frames to connections) and the per-chat timers.
  *
  * - CHAT-1: a Designated Contact `start`s a chat on an open case of a product line that offers
@@ -18,7 +18,8 @@
  */
 import { productLine } from '../kernel/catalogue';
 import { closedCaseRefusal } from '../cases/lifecycle';
-import { actorOf, auditEvent, SYSTEM_ACTOR } from '../cases/case-changes';
+import { actorOf, auditEvent, changeTime, nextVersion, SYSTEM_ACTOR, updateBy } from '../cases/case-changes';
+import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
 import { loadCase } from '../cases/cases';
 import { resolveCaller } from '../kernel/caller';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatEndReason, ChatMessage, ChatTimer } from './chat-types';
@@ -30,9 +31,9 @@ import { viewCase } from '../kernel/views';
 import { staffAccess, staffAccessOn, staffOf, type Caller } from '../kernel/policy';
 import type { ChatConnections, ChatRepo, ChatTimers } from './ports';
 import type { Deps } from '../kernel/deps';
-import type { Case, CaseUpdate, Org } from '../kernel/types';
+import type { Case, Org } from '../kernel/types';
 
-/** Chat sends no mail itself (issue 23): transcripts and callback alerts are intents written with their change. */
+/** Chat sends no mail itself: transcripts and callback alerts are intents written with their change. */
 export type ChatDeps = Pick<Deps, 'clock' | 'ids' | 'directory' | 'cases' | 'mailDomain' | 'replyKeys'> & {
   chats: ChatRepo;
   connections: ChatConnections;
@@ -52,8 +53,6 @@ export const MAX_TEXT_LENGTH = 4000;
 
 export const CHAT_ACTIONS = ['start', 'send', 'leaveNumber', 'end', 'available', 'unavailable'] as const;
 export type ChatAction = (typeof CHAT_ACTIONS)[number];
-
-const MAX_ATTEMPTS = 10;
 
 const isoIn = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
 
@@ -85,7 +84,7 @@ export const errorFrame = (action: string | undefined, p: Problem) => ({
 });
 
 /**
- * Issue 18: a chat frame is rendered for the party it goes to: the analyst was admitted by
+ * A chat frame is rendered for the party it goes to: the analyst was admitted by
  * `staffAccessOn` for this socket's client (`staff`), the customer at `start` as a Designated
  * Contact (`write`). Anything else on the socket is the caller's own (`self`).
  */
@@ -181,17 +180,15 @@ const changeChat = async (
   deps: ChatDeps,
   chatId: string,
   decide: (chat: Chat) => Chat | undefined,
-): Promise<{ before: Chat; after: Chat } | undefined> => {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+): Promise<{ before: Chat; after: Chat } | undefined> =>
+  retryOptimistic('chat', async () => {
     const before = await deps.chats.getChat(chatId);
     if (!before) return undefined;
     const decided = decide(before);
     if (!decided) return undefined;
     const after = { ...decided, version: before.version + 1 };
-    if (await deps.chats.saveChat(after, before.version)) return { before, after };
-  }
-  throw conflict('/problems/chat-busy', 'Chat busy', 'The chat kept changing; try again.');
-};
+    return (await deps.chats.saveChat(after, before.version)) ? { before, after } : LOST_RACE;
+  });
 
 /** The analyst joins: both sides are told, and the analyst gets what the customer wrote meanwhile. */
 const answer = async (deps: ChatDeps, chat: Chat, analyst: Availability): Promise<Chat | undefined> => {
@@ -385,22 +382,20 @@ const leaveNumber = async (deps: ChatDeps, conn: ChatConnection, caller: Caller,
   const number = phone.trim();
   const actor = actorOf(caller);
   const org = await orgOfChat(deps, chat);
-  for (let attempt = 0; ; attempt++) {
+  await retryOptimistic('case', async () => {
     const { c } = await loadCase(deps, caller, chat.caseNumber);
-    const at = deps.clock.now().toISOString();
-    const when = at > c.updatedAt ? at : c.updatedAt;
-    const next: Case = { ...c, callbackPhone: number, callbackRequestedAt: when, updatedAt: when, version: c.version + 1 };
+    const when = changeTime(deps, c);
+    const next = nextVersion(c, { ...c, callbackPhone: number, callbackRequestedAt: when }, when);
     const event = auditEvent(deps, actor, c.caseNumber, when, {
       action: 'chat-callback-requested',
       field: 'callbackPhone',
       from: c.callbackPhone ?? null,
       to: number,
     });
-    // Issue 23: management's alert is written with the number it carries, in one transaction.
+    // Management's alert is written with the number it carries, in one transaction.
     const mail = await alertManagement(deps, next, chat, number, org, when);
-    if (await deps.cases.saveCase(next, c.version, { events: [event], mail })) break;
-    if (attempt >= MAX_ATTEMPTS) throw conflict('/problems/case-busy', 'Case busy', 'The case kept changing; try again.');
-  }
+    return (await deps.cases.saveCase(next, c.version, { events: [event], mail })) || LOST_RACE;
+  });
   await post(
     deps,
     conn.connectionId,
@@ -426,7 +421,7 @@ const alertManagement = async (
   const keyring = await deps.replyKeys();
   const allowed = managers.filter((m) => m.staff && org && staffAccess(m.staff, org) === 'staff');
   const others = managers.filter((m) => !allowed.includes(m));
-  // Issue 18, finding 3: the subject line is the case's view for the recipients' access too
+  // The subject line is the case's view for the recipients' access too
   // (restricted managers read no EU/EEA subject there, as in the body).
   const job = (to: string[], text: string, access: 'staff' | 'restricted'): MailJob[] => {
     if (!to.length) return [];
@@ -499,7 +494,7 @@ export const endChat = async (deps: ChatDeps, chatId: string, reason: ChatEndRea
   const chat = res.after;
   const messages = await deps.chats.listMessages(chatId);
   const text = transcriptText(chat, messages);
-  // CHAT-3: saved on the case, and mailed to the customer by the mail queue (issue 23: the
+  // CHAT-3: saved on the case, and mailed to the customer by the mail queue (the
   // transcript's mail intent is written with the update, rendered for the customer when sent).
   await saveTranscript(deps, chat, text);
   const frame = { type: 'ended', chatId, caseNumber: chat.caseNumber, reason };
@@ -512,24 +507,23 @@ export const endChat = async (deps: ChatDeps, chatId: string, reason: ChatEndRea
 };
 
 const saveTranscript = async (deps: ChatDeps, chat: Chat, text: string): Promise<Case | undefined> => {
-  const update: CaseUpdate = {
-    caseNumber: chat.caseNumber,
-    updateId: deps.ids.next(),
-    authorId: SYSTEM_ACTOR.id,
-    authorName: 'Chat transcript',
-    authorKind: 'system',
-    channel: 'chat',
-    visibility: 'public',
-    subject: `Chat with ${chat.analystName ?? 'support'}`,
-    body: text,
-    attachments: [],
-    createdAt: '',
-  };
-  for (let attempt = 0; attempt < MAX_ATTEMPTS * 2; attempt++) {
+  const update = updateBy(
+    deps,
+    chat.caseNumber,
+    { ...SYSTEM_ACTOR, name: 'Chat transcript' },
+    {
+      channel: 'chat',
+      visibility: 'public',
+      subject: `Chat with ${chat.analystName ?? 'support'}`,
+      body: text,
+      attachments: [],
+      createdAt: '',
+    },
+  );
+  return retryOptimistic('case', async () => {
     const c = await deps.cases.getCase(chat.caseNumber);
     if (!c) return undefined;
-    const now = deps.clock.now().toISOString();
-    update.createdAt = now > c.updatedAt ? now : c.updatedAt;
+    update.createdAt = changeTime(deps, c);
     const mail: MailJob[] = chat.customerId
       ? [
           {
@@ -542,10 +536,8 @@ const saveTranscript = async (deps: ChatDeps, chat: Chat, text: string): Promise
           },
         ]
       : [];
-    const saved = await deps.cases.appendUpdate(update, c, undefined, mail);
-    if (saved) return saved;
-  }
-  throw conflict('/problems/case-busy', 'Case busy', 'The case kept changing; the transcript was not saved.');
+    return (await deps.cases.appendUpdate(update, c, undefined, mail)) ?? LOST_RACE;
+  });
 };
 
 /** `end`: either side. */

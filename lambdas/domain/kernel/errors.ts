@@ -49,7 +49,3 @@ export const unauthorized = (detail: string, type = '/problems/unauthorized'): P
 
 export const preconditionFailed = (detail: string): Problem =>
   new Problem(412, '/problems/precondition-failed', 'Precondition failed', detail);
-
-/** Concurrent writers kept winning every retry: the client should simply try again. */
-export const caseBusy = (): Problem =>
-  new Problem(503, '/problems/busy', 'Case busy', 'The case is changing too fast; retry shortly.');

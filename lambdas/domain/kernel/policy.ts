@@ -68,7 +68,7 @@ export const readableOrgIds = (caller: Caller): string[] =>
   [...new Set(caller.memberships.map((m) => m.orgId))].filter((orgId) => {
     const org = caller.orgs.get(orgId);
     if (!org || org.type === 'partner') return false;
-    if (caller.client === 'mobile' && org.fedramp) return false;
+    if (hiddenOnClient(caller.client, org)) return false;
     const level = levelOn(caller, orgId);
     return level !== undefined && LEVEL_RANK[level] >= LEVEL_RANK.read_only;
   });
@@ -127,6 +127,13 @@ export const staffAccess = (staff: StaffProfile, org: Pick<Org, 'gdpr'>): 'staff
 };
 
 /**
+ * PRIV-2: the mobile app never sees a FedRAMP organisation (nor its cases, requests, inbox items
+ * or pushes), whoever holds the token. A client not known to be the web counts as the mobile app.
+ * Every check of client and FedRAMP asks this.
+ */
+export const hiddenOnClient = (client: Client | undefined, org: Pick<Org, 'fedramp'>): boolean => client !== 'web' && org.fedramp;
+
+/**
  * PRIV-1 and PRIV-2 for a staff member on a client: what every staff-facing channel asks (a chat
  * offered to an analyst's socket, an admin list row). A client not known to be the web counts as
  * the mobile app.
@@ -135,12 +142,11 @@ export const staffAccessOn = (
   staff: StaffProfile,
   client: Client | undefined,
   org: Pick<Org, 'gdpr' | 'fedramp'>,
-): 'none' | 'staff' | 'restricted' => (client !== 'web' && org.fedramp ? 'none' : staffAccess(staff, org));
+): 'none' | 'staff' | 'restricted' => (hiddenOnClient(client, org) ? 'none' : staffAccess(staff, org));
 
 export const caseAccess = (caller: Caller, org: Org): CaseAccess => {
   if (caller.kind !== 'user') return 'none';
-  // PRIV-2: the mobile app never sees FedRAMP organisations, whoever holds the token.
-  if (caller.client === 'mobile' && org.fedramp) return 'none';
+  if (hiddenOnClient(caller.client, org)) return 'none';
   const staff = staffOf(caller);
   if (staff) return staffAccess(staff, org);
   const level = levelOn(caller, org.orgId);
@@ -160,7 +166,7 @@ export const canWrite = (access: CaseAccess): boolean => access === 'write' || a
  */
 export const accountAccess = (caller: Caller, org: Org): CaseAccess => {
   if (caller.kind !== 'user' || org.type === 'vendor') return 'none';
-  if (caller.client === 'mobile' && org.fedramp) return 'none';
+  if (hiddenOnClient(caller.client, org)) return 'none';
   const staff = staffOf(caller);
   if (staff) return staffAccess(staff, org);
   const level = levelOn(caller, org.orgId);

@@ -45,8 +45,9 @@ export interface IdempotencyWrite {
   ttlSeconds: number;
 }
 
-/** One caller's count in one window of one rate limit (lambdas/domain/kernel/rate-limits.ts). */
+/** One subject's count in one window of one rate limit (lambdas/domain/kernel/rate-limits.ts). */
 export interface RateWindow {
+  /** Who is counted: a caller's id, or a hashed address or IP (`anonymousSubject`). */
   callerId: string;
   name: string;
   windowStart: Date;

@@ -1,8 +1,10 @@
 /**
- * Outbound case mail (MAIL-1): every message from a case carries its Reference ID in the
- * subject and a body marker, a signed token in the Reply-To address, and a References id of our
- * own for the case. SES replaces the Message-ID we would set, so the id SES returns is recorded
- * against the case too: a reply's In-Reply-To then finds it.
+ * Every outbound mail is composed here. Case mail (MAIL-1): every message from a case carries its
+ * Reference ID in the subject and a body marker, a signed token in the Reply-To address, and a
+ * References id of our own for the case. SES replaces the Message-ID we would set, so the id SES
+ * returns is recorded against the case too: a reply's In-Reply-To then finds it. Notice mail
+ * (access-request codes and decisions, FLAG-2 overdue notices, organisation notifications, MAIL-3
+ * and MAIL-4 explanations) carries no token: nothing a reply could attach to.
  */
 import type { Deps } from '../kernel/deps';
 import type { ReplyKeyring, OutboundMail } from './ports';
@@ -15,6 +17,14 @@ import { localTime } from './local-time';
 export const REPLY_ABOVE_MARKER = '##- Please type your reply above this line -##';
 
 export const loopMarker = (domain: string) => `casework@${domain}`;
+
+const supportAddress = (domain: string) => `support@${domain}`;
+
+/** Marks our mail as automatic, and as ours (X-Loop: inbound mail carrying it is never answered). */
+const automaticHeaders = (domain: string, replying = false): Record<string, string> =>
+  replying
+    ? { 'Auto-Submitted': 'auto-replied', 'X-Loop': loopMarker(domain), Precedence: 'auto_reply' }
+    : { 'Auto-Submitted': 'auto-generated', 'X-Loop': loopMarker(domain) };
 
 export const caseThreadId = (c: Pick<Case, 'referenceId'>, domain: string) => `<case-${c.referenceId}@${domain}>`;
 
@@ -35,7 +45,7 @@ export const composeCaseMail = (
   keyring: ReplyKeyring,
   opts: { to: string[]; subjectPrefix?: string; text: string },
 ): OutboundMail => ({
-  from: `support@${domain}`,
+  from: supportAddress(domain),
   to: opts.to,
   // Signed for the first recipient: case mail goes to the case's contact.
   replyTo: replyAddress(signReplyToken(keyring, { caseNumber: c.caseNumber, recipient: opts.to[0] ?? '' }), domain),
@@ -44,7 +54,21 @@ export const composeCaseMail = (
     `${REPLY_ABOVE_MARKER}\n\n${opts.text}\n\n` +
     `Case ${c.caseNumber} · [ref:${c.referenceId}]\nReply to this email to add an update to the case.`,
   references: caseThreadId(c, domain),
-  headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': loopMarker(domain) },
+  headers: automaticHeaders(domain),
+});
+
+/** Mail that is not from a case: replies go to the support address, where they attach to nothing. */
+export const composeNoticeMail = (
+  domain: string,
+  opts: { to: string[]; subject: string; text: string; references?: string; replying?: boolean },
+): OutboundMail => ({
+  from: supportAddress(domain),
+  to: opts.to,
+  replyTo: supportAddress(domain),
+  subject: opts.subject,
+  text: opts.text,
+  references: opts.references ?? '',
+  headers: automaticHeaders(domain, opts.replying),
 });
 
 /** FLAG-1: the reminder a contact gets once per waiting period; NOTE-4: its time in the contact's zone. */
@@ -69,7 +93,7 @@ export const sendCaseMail = async (deps: Pick<Deps, 'mailer' | 'mail' | 'clock'>
 };
 
 /**
- * MAIL-3, MAIL-4 (issue 20): replies to inbound mail that is not attached, saying why and what to
+ * MAIL-3, MAIL-4: replies to inbound mail that is not attached, saying why and what to
  * do instead. Never carries a token (it is not case mail), and names nothing of the case but the
  * number the sender already wrote to.
  */
@@ -103,12 +127,11 @@ export const explanatoryReply = (
   kind: ExplanationKind,
   inReplyTo?: { subject: string; messageId?: string },
   caseNumber?: string,
-): OutboundMail => ({
-  from: `support@${domain}`,
-  to: [to],
-  replyTo: `support@${domain}`,
-  subject: `Re: ${(inReplyTo?.subject ?? '').slice(0, 200)}`.trim(),
-  text: EXPLANATIONS[kind](caseNumber),
-  references: inReplyTo?.messageId ? `<${inReplyTo.messageId.replace(/^<|>$/g, '')}>` : '',
-  headers: { 'Auto-Submitted': 'auto-replied', 'X-Loop': loopMarker(domain), Precedence: 'auto_reply' },
-});
+): OutboundMail =>
+  composeNoticeMail(domain, {
+    to: [to],
+    subject: `Re: ${(inReplyTo?.subject ?? '').slice(0, 200)}`.trim(),
+    text: EXPLANATIONS[kind](caseNumber),
+    references: inReplyTo?.messageId ? `<${inReplyTo.messageId.replace(/^<|>$/g, '')}>` : '',
+    replying: true,
+  });

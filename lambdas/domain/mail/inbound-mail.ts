@@ -8,7 +8,7 @@
  * transaction with the outcome and the content fingerprint. Nothing here throws for bad mail; a
  * storage failure throws before anything is recorded, so a redelivery retries.
  *
- * Who the sender is (MAIL-4, issue 18): only a valid reply token issued to the From address, in
+ * Who the sender is (MAIL-4): only a valid reply token issued to the From address, in
  * mail that passed SES's checks, attaches mail as that person. The Reference ID and the thread
  * ids find the case but prove nobody (read-only users and restricted staff see the Reference ID).
  * Mail from a known person allowed to write the case that proves less (no token, a colleague's
@@ -16,7 +16,8 @@
  * (POST /admin/inbound-mail/{id}/release) and it is attached then, as that person.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { customerResponse, type Actor } from '../cases/case-changes';
+import { changeTime, customerResponse, nextVersion, updateBy, type Actor } from '../cases/case-changes';
+import { LOST_RACE, retryOptimistic, type Attempt } from '../kernel/optimistic';
 import { replyText } from './email-text';
 import { forbidden } from '../kernel/errors';
 import { resolveCaller } from '../kernel/caller';
@@ -28,7 +29,7 @@ import type { Deps } from '../kernel/deps';
 import type { HeldReply, InboundRecord, ParsedMail, MailJob } from './ports';
 import type { Page, PageRequest } from '../kernel/ports';
 import { tokenFromAddress, verifyReplyToken } from './reply-token';
-import type { AuditEvent, Case, CaseUpdate, Org } from '../kernel/types';
+import type { AuditEvent, Case, Org } from '../kernel/types';
 import { renderFor } from '../kernel/rendered';
 import { viewFor, type View } from '../kernel/views';
 
@@ -101,7 +102,6 @@ export const HOLD_REASONS = ['no-token', 'token-not-issued-to-sender'] as const;
 const AUTO_REPLY_TTL_SECONDS = 2 * 24 * 3600;
 const MAX_THREAD_IDS = 30;
 const MAX_SUBJECT_CHARS = 300;
-const MAX_ATTEMPTS = 40;
 
 const all = (m: ParsedMail, name: string): string[] => m.headers[name] ?? [];
 const lowerBeforeSemicolon = (v: string) => v.split(';')[0].trim().toLowerCase();
@@ -269,14 +269,14 @@ const accessRejection = (access: CaseAccess): RejectionReason | undefined => {
   return 'sender-not-allowed';
 };
 
-/** Issue 20: which refusals a known person is told about (staff are not: they know the rules). */
+/** Which refusals a known person is told about (staff are not: they know the rules). */
 const explanationFor = (reason: RejectionReason): ExplanationKind | undefined =>
   reason === 'sender-read-only' ? 'read-only' : reason === 'sender-not-allowed' ? 'no-access' : undefined;
 
 const dayOf = (iso: string) => iso.slice(0, 10);
 
 /**
- * MAIL-3, issue 20: one polite answer per sender, kind (and case) and day; never to robots, to
+ * MAIL-3: one polite answer per sender, kind (and case) and day; never to robots, to
  * mail that asks for none, or to mail that failed SES's checks (its From may be forged: the
  * answer would go to someone who did not write).
  */
@@ -290,7 +290,7 @@ const answerOnce = async (
 ): Promise<boolean> => {
   if (!mayAutoAnswer(m)) return false;
   const claimKind = kind === 'no-reference' ? kind : `${kind === 'case-closed' ? 'closed' : kind}#${caseNumber}`;
-  // Issue 23: the answer is a mail intent written with the day's claim (one transaction), sent by
+  // The answer is a mail intent written with the day's claim (one transaction), sent by
   // the mail queue's consumer with retries: a claimed answer is never lost to a failed send.
   const job: MailJob = {
     kind: 'notice',
@@ -317,8 +317,6 @@ const recordOnce = async (deps: Deps, record: InboundRecord, claimId: string): P
   if (record.outcome === 'held') return { outcome: 'held', reason: record.reason!, caseNumber: record.caseNumber! };
   return { outcome: 'duplicate', of: record.of! };
 };
-
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * attempt)));
 
 /** A claim older than this belongs to a run that died; a redelivery may take it over. */
 const STALE_CLAIM_MS = 15 * 60_000;
@@ -478,17 +476,18 @@ const attachReply = async (
   const staff = staffOf(sender) !== undefined;
   const actor: Actor = { id: sender.id, name: sender.user?.name ?? record.from ?? '', kind: staff ? 'staff' : 'customer' };
   let c = first;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  // Nothing is recorded when the case stays busy: the error makes the transport deliver again
+  // (Lambda async retry, then DLQ), or the staff member releasing it retry.
+  return retryOptimistic('case', async (attempt): Promise<Attempt<AttachResult>> => {
+    if (attempt > 0) {
+      const fresh = await deps.cases.getCase(c.caseNumber);
+      if (!fresh) return 'gone';
+      c = fresh;
+    }
     // CASE-6, CASE-7: the same rule as the portal's (cases/lifecycle.ts); the caller answers by mail.
     if (closedCaseRefusal(c)) return 'closed';
-    const now = deps.clock.now().toISOString();
-    const at = now > c.updatedAt ? now : c.updatedAt;
-    const update: CaseUpdate = {
-      caseNumber: c.caseNumber,
-      updateId: deps.ids.next(),
-      authorId: actor.id,
-      authorName: actor.name,
-      authorKind: actor.kind,
+    const at = changeTime(deps, c);
+    const update = updateBy(deps, c.caseNumber, actor, {
       channel: 'email',
       visibility: 'public',
       subject: content.subject,
@@ -498,13 +497,13 @@ const attachReply = async (
       rawKey: record.rawKey,
       attachments: content.attachments,
       createdAt: at,
-    };
+    });
     // CASE-4, CASE-8: a customer's reply moves a waiting case back to open and clears needs-action.
     const change =
       !staff && WAITING_STATES.includes(c.status)
         ? customerResponse(deps, c, update, actor)
         : { next: { ...c }, updates: [update], events: [] as AuditEvent[] };
-    const next: Case = { ...change.next, updatedAt: at, version: c.version + 1 };
+    const next = nextVersion(c, change.next, at);
     const releasing = 'releasedBy' in claim;
     // CASE-9: a release is a staff decision about the case, kept in its history.
     const released: AuditEvent[] = releasing
@@ -542,13 +541,8 @@ const attachReply = async (
     if (res.result === 'attached') return { outcome: 'attached', caseNumber: c.caseNumber, updateId: update.updateId };
     if (res.result === 'duplicate') return { outcome: 'duplicate', of: res.of };
     if (res.result === 'content-duplicate') return { outcome: 'content-duplicate', of: res.of };
-    await pause(attempt);
-    const fresh = await deps.cases.getCase(c.caseNumber);
-    if (!fresh) return 'gone';
-    c = fresh;
-  }
-  // Nothing was recorded: the error makes the transport deliver again (Lambda async retry, then DLQ).
-  throw new Error(`case ${c.caseNumber} stayed busy; inbound message ${record.transportId} will be retried`);
+    return LOST_RACE;
+  });
 };
 
 export type InboundMailView = View<'inboundMail'>;

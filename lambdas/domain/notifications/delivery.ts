@@ -23,11 +23,19 @@
  */
 import { createHash } from 'node:crypto';
 import { resolveCaller } from '../kernel/caller';
-import { composeCaseMail, loopMarker } from '../mail/compose';
+import { mapLimit } from '../kernel/concurrency';
+import { composeCaseMail, composeNoticeMail } from '../mail/compose';
 import { localWindow } from '../mail/local-time';
 import type { OutboundMail } from '../mail/ports';
-import type { NotificationEvent } from './notifications';
-import { accountAccess, caseAccess, mayChangeSubscriptions, type Caller, type CaseAccess } from '../kernel/policy';
+import { CASE_NOTIFICATION_TYPES, type NotificationEvent } from './notifications';
+import {
+  accountAccess,
+  caseAccess,
+  hiddenOnClient,
+  mayChangeSubscriptions,
+  type Caller,
+  type CaseAccess,
+} from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { InboxItem, PushMessage, OrgCategory, Reason } from './ports';
 import { alarmWanted, hasCloudDeployment, notificationsOf } from './subscriptions';
@@ -39,19 +47,7 @@ import { viewFor } from '../kernel/views';
 /** NOTE-3: the inbox shows the last three days. */
 export const INBOX_DAYS = 3;
 
-export const CASE_EVENTS: ReadonlySet<NotificationEvent['eventType']> = new Set([
-  'case-created',
-  'public-update',
-  'status-changed',
-  'severity-changed',
-  'escalation-requested',
-  'escalation-decided',
-  'closure-requested',
-  'case-closed',
-  'needs-action-flagged',
-  'chat-waiting',
-  'chat-callback',
-]);
+export const CASE_EVENTS: ReadonlySet<NotificationEvent['eventType']> = new Set(CASE_NOTIFICATION_TYPES);
 
 const RANK: Record<Severity, number> = { critical: 1, high: 2, medium: 3, low: 4 };
 
@@ -82,7 +78,7 @@ export const actorOf = (e: NotificationEvent): string | undefined => {
       return e.case?.escalation?.decidedBy;
     case 'closure-requested':
       return e.case?.closureRequest?.requestedBy;
-    // Issue 18, finding 8: the contact who opened a case, or whose reply reopened it, is not told.
+    // The contact who opened a case, or whose reply reopened it, is not told.
     case 'case-created':
     case 'status-changed':
     case 'severity-changed':
@@ -204,7 +200,7 @@ export const notificationText = (e: NotificationEvent, org: Org): { title: strin
     case 'cloud-incident':
       return { title: `Cloud incident at ${org.name}`, body: e.notice?.title ?? '' };
     case 'maintenance': {
-      // ALARM-2 (issue 21): an alert says when; times are not personal data, so the title carries it.
+      // ALARM-2: an alert says when; times are not personal data, so the title carries it.
       const when = e.notice?.window ? `: ${windowText(e.notice.window)}` : '';
       return {
         title: `Maintenance alert for ${org.name}${when}`,
@@ -249,7 +245,7 @@ export const pushMessageOf = (item: InboxItem, access: CaseAccess): PushMessage 
 
 /**
  * Events the contact already gets case mail for (MAIL-1, FLAG-1, through the mail queue), and chat
- * transcripts, which CHAT-3 mails itself (issue 18, finding 8): no second "Update on case" copy.
+ * transcripts, which CHAT-3 mails itself: no second "Update on case" copy.
  */
 const mailedToContact = (e: NotificationEvent): boolean =>
   (e.eventType === 'public-update' && (e.update?.authorKind === 'staff' || e.update?.channel === 'chat')) ||
@@ -295,15 +291,12 @@ export const notificationMail = async (
   // MAIL-1: mail from a case carries its Reference ID and a Reply-To token signed for this recipient.
   if (e.case)
     return composeCaseMail(e.case, domain, await deps.replyKeys(), { to: [to], subjectPrefix: `${item.title}: `, text });
-  return {
-    from: `support@${domain}`,
+  return composeNoticeMail(domain, {
     to: [to],
-    replyTo: `support@${domain}`,
     subject: `[Casework] ${item.title}`,
     text,
     references: `<org-${item.orgId}@${domain}>`,
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': loopMarker(domain) },
-  };
+  });
 };
 
 /** An event as a mail job carries it: no update text (the mail shows the case's subject, never the update's body). */
@@ -346,18 +339,16 @@ const once = async (deps: Pick<Deps, 'outbox' | 'clock'>, key: string, opts: Del
   await deps.outbox.finish(key, opts.claimId, deps.clock.now().toISOString(), outcome);
 };
 
-const limited = async <T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> => {
-  const errors: unknown[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item).catch((err: unknown) => errors.push(err));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return errors;
-};
+/** Runs `fn` over `items`, `limit` at once, and collects the errors of those that failed (none stops the others). */
+const limited = async <T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> =>
+  (
+    await mapLimit(items, limit, (item) =>
+      fn(item).then(
+        () => [],
+        (err: unknown) => [err],
+      ),
+    )
+  ).flat();
 
 /** Recipients handled at once, and device pushes in flight at once per recipient. */
 export const DELIVERY_CONCURRENCY = 8;
@@ -375,7 +366,7 @@ const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipien
   const toggles = notificationsOf(user.settings);
   const errors: unknown[] = [];
   // PRIV-2: FedRAMP organisations' events never reach a mobile device.
-  if (toggles.push && !org.fedramp) {
+  if (toggles.push && !hiddenOnClient('mobile', org)) {
     const message = renderFor('push', r.access, pushMessageOf(item, r.access));
     const devices = await deps.notes.userDevices(user.userId);
     errors.push(
@@ -396,7 +387,7 @@ const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipien
   // CHAT-2: managers already get the callback alert by mail, with the number in it.
   const ownCaseMail = (e.case?.contactId === user.userId && mailedToContact(e)) || e.eventType === 'chat-callback';
   if (toggles.email && user.email && !ownCaseMail) {
-    // Issue 23: the mail queue renders it for the recipient as they are then, and retries it.
+    // The mail queue renders it for the recipient as they are then, and retries it.
     await deps.mailQueue
       .enqueue([
         {

@@ -11,7 +11,7 @@
  */
 import { deviceIdOf } from './delivery';
 import { notFound, validation } from '../kernel/errors';
-import { accountAccess, caseAccess, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
+import { accountAccess, caseAccess, hiddenOnClient, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { Device, PushPlatform } from './ports';
 import type { Page, PageRequest } from '../kernel/ports';
@@ -25,7 +25,7 @@ export const listNotifications = async (deps: Deps, caller: Caller, page: PageRe
     : undefined;
   const items: View<'inboxItem'>[] = [];
   for (const item of res.items) {
-    if (caller.client === 'mobile' && item.fedramp) continue;
+    if (hiddenOnClient(caller.client, item)) continue;
     const org = staffOrgs ? staffOrgs.get(item.orgId) : caller.orgs.get(item.orgId);
     const access: CaseAccess = !org ? 'none' : item.caseNumber ? caseAccess(caller, org) : accountAccess(caller, org);
     if (access === 'none') continue;

@@ -8,7 +8,8 @@
 import type { Alarm, CloudIncident, MaintenanceAlert } from '../monitoring/ports';
 import type { Case, CaseUpdate, OrgEvent, Severity, Status } from '../kernel/types';
 
-export const NOTIFICATION_TYPES = [
+/** The events about one case (they carry it, and reach its subscribers). */
+export const CASE_NOTIFICATION_TYPES = [
   'case-created',
   'public-update',
   'status-changed',
@@ -18,12 +19,16 @@ export const NOTIFICATION_TYPES = [
   'closure-requested',
   'case-closed',
   'needs-action-flagged',
+  'chat-waiting',
+  'chat-callback',
+] as const;
+
+export const NOTIFICATION_TYPES = [
+  ...CASE_NOTIFICATION_TYPES,
   'designated-shortfall',
   'alarm',
   'cloud-incident',
   'maintenance',
-  'chat-waiting',
-  'chat-callback',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
