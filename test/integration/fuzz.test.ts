@@ -212,44 +212,50 @@ const declaredFor = (route: RouteDef, status: number): { problemTypes: string[] 
   return { problemTypes: response.content?.['application/problem+json']?.schema?.properties?.type?.enum ?? [] };
 };
 
-describe('issue 13: schema-guided fuzzing of every route', () => {
+describe('schema-guided fuzzing of every route', () => {
   it.each((ROUTES as readonly RouteDef[]).map((r) => [routeKey(r), r] as const))(
     '%s: never a 5xx, every error problem+json',
     async (_key, route) => {
       const handler = handlerOf(route);
       const statuses = new Map<number, number>();
       const reasons = new Map<string, number>();
-      await fc.assert(
-        fc.asyncProperty(requestOf(route), async ({ event }) => {
-          const res = await handler(event, lambdaContext);
-          statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
-          expect(res.statusCode).toBeLessThan(500);
-          // Issue 17: the document declares every status the route answers (stale? the route's `problems`).
-          const declared = declaredFor(route, res.statusCode!);
-          expect({ status: res.statusCode, declared: declared !== undefined }).toEqual({
-            status: res.statusCode,
-            declared: true,
-          });
-          if (res.statusCode! >= 400) {
-            expect(res.headers?.['content-type']).toBe('application/problem+json');
-            const problem = JSON.parse(res.body as string) as Record<string, unknown>;
-            if (process.env.FUZZ_REPORT && res.statusCode === 400) {
-              const first = (problem.errors as { path: string; message: string }[] | undefined)?.[0];
-              const reason = first ? `${first.path}: ${first.message}` : String(problem.detail);
-              reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-            }
-            expect(problem).toMatchObject({ status: res.statusCode, type: expect.stringMatching(/^\/problems\/[a-z-]+$/) });
-            expect({
+      const fuzz = (seed: number | undefined) =>
+        fc.assert(
+          fc.asyncProperty(requestOf(route), async ({ event }) => {
+            const res = await handler(event, lambdaContext);
+            statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
+            expect(res.statusCode).toBeLessThan(500);
+            // The document declares every status the route answers (stale? the route's `problems`).
+            const declared = declaredFor(route, res.statusCode!);
+            expect({ status: res.statusCode, declared: declared !== undefined }).toEqual({
               status: res.statusCode,
-              type: problem.type,
-              declared: declared!.problemTypes.includes(String(problem.type)),
-            }).toEqual({ status: res.statusCode, type: problem.type, declared: true });
-            expect(typeof problem.title).toBe('string');
-            expect(typeof problem.detail).toBe('string');
-          }
-        }),
-        { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: true },
-      );
+              declared: true,
+            });
+            if (res.statusCode! >= 400) {
+              expect(res.headers?.['content-type']).toBe('application/problem+json');
+              const problem = JSON.parse(res.body as string) as Record<string, unknown>;
+              if (process.env.FUZZ_REPORT && res.statusCode === 400) {
+                const first = (problem.errors as { path: string; message: string }[] | undefined)?.[0];
+                const reason = first ? `${first.path}: ${first.message}` : String(problem.detail);
+                reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+              }
+              expect(problem).toMatchObject({ status: res.statusCode, type: expect.stringMatching(/^\/problems\/[a-z-]+$/) });
+              expect({
+                status: res.statusCode,
+                type: problem.type,
+                declared: declared!.problemTypes.includes(String(problem.type)),
+              }).toEqual({ status: res.statusCode, type: problem.type, declared: true });
+              expect(typeof problem.title).toBe('string');
+              expect(typeof problem.detail).toBe('string');
+            }
+          }),
+          { numRuns: RUNS, ...(seed === undefined ? {} : { seed }), endOnFailure: true },
+        );
+      const reached = () => [...statuses.keys()].some((s) => s < 400 || s === 404 || s === 409 || s === 422);
+      await fuzz(SEED);
+      // A route whose valid requests are rare (POST /cases needs an organisation and product line
+      // that match) may see none in one batch of random runs: more batches, never a weaker check.
+      for (let extra = 0; SEED === undefined && !reached() && extra < 4; extra++) await fuzz(undefined);
       if (process.env.FUZZ_REPORT)
         console.log(
           routeKey(route),
@@ -257,7 +263,7 @@ describe('issue 13: schema-guided fuzzing of every route', () => {
           JSON.stringify([...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)),
         );
       // The fuzz reached the route, not only its refusals: at least one answer was a success or a 404/409 of the data.
-      expect([...statuses.keys()].some((s) => s < 400 || s === 404 || s === 409 || s === 422)).toBe(true);
+      expect(reached()).toBe(true);
     },
   );
 });
