@@ -14,10 +14,10 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatMessage } from '../domain/chat/chat-types';
 import { CONNECTION_TTL_SECONDS } from '../domain/chat/chat';
 import type { ChatRepo } from '../domain/chat/ports';
-import type { User } from '../domain/kernel/types';
+import type { OrgEvent, User } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { staffByRole } from './directory-repo';
-import { chatKeys } from './keys';
+import { chatKeys, chatWaitingEventKey } from './keys';
 import { appendPut, fromItem, lostRace, ttlIn, versionedPut } from './items';
 import { inPartition, queryAll, queryPage } from './paging';
 import { TABLE } from './table';
@@ -251,6 +251,30 @@ export const availableInGroup = async (ref: TableRef, supportGroup: string): Pro
 export const queuedChats = async (ref: TableRef, supportGroup: string, limit: number): Promise<string[]> =>
   (await queryPage(ref, wholePartition(chatKeys.queuePartition(supportGroup)), { limit })).items.map((i) => String(i.chatId));
 
+/**
+ * CHAT-1, NOTE-1: a waiting chat as its organisation's event, which the stream carries to the
+ * notifier. A put keyed by the chat: writing it again changes nothing the notifier sees as new.
+ */
+export const putChatWaiting = async (ref: TableRef, e: OrgEvent & { chatId: string }) => {
+  await ref.doc
+    .send(
+      new PutCommand({
+        TableName: ref.table,
+        Item: {
+          ...chatWaitingEventKey(e.orgId, e.chatId),
+          entity: 'org-event',
+          ...e,
+          [TTL]: ttlIn(new Date(e.at), CHAT_TTL_SECONDS),
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      }),
+    )
+    .catch((err: unknown) => {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    });
+};
+
 /** CHAT-2: the managers get callback alerts. */
 export const managers = (ref: TableRef): Promise<User[]> => staffByRole(ref, 'manager');
 
@@ -273,4 +297,5 @@ export const chatRepo = (ref: TableRef): ChatRepo => ({
   availableInGroup: (g) => availableInGroup(ref, g),
   queuedChats: (g, limit) => queuedChats(ref, g, limit),
   managers: () => managers(ref),
+  chatWaiting: (e) => putChatWaiting(ref, e),
 });

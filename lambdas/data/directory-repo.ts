@@ -12,7 +12,7 @@ import {
 import type { DirectoryRepo, MembershipGuard } from '../domain/access/ports';
 import type { Combination, Membership, Org, OrgEvent, User } from '../domain/kernel/types';
 import type { TableRef } from './client';
-import { keys, membershipIndexKeys, orgIndexKeys, staffRoleIndexKeys, userIndexKeys } from './keys';
+import { keys, membershipIndexKeys, orgIndexKeys, staffGroupKeys, staffRoleIndexKeys, userIndexKeys } from './keys';
 import { fromItem, lostRace } from './items';
 import { inIndexPartition, inPartition, queryAll } from './paging';
 import { TABLE } from './table';
@@ -97,8 +97,8 @@ export const putCombination = (ref: TableRef, c: Combination) =>
     }),
   );
 
-export const putUser = (ref: TableRef, user: User) =>
-  ref.doc.send(
+export const putUser = async (ref: TableRef, user: User) => {
+  await ref.doc.send(
     new PutCommand({
       TableName: ref.table,
       Item: {
@@ -111,6 +111,17 @@ export const putUser = (ref: TableRef, user: User) =>
       },
     }),
   );
+  // NOTE-1: and analysts by support group. An entry left from a group the user has left is
+  // harmless: the notifier re-reads the profile and checks the group there.
+  for (const group of user.staff?.supportGroups ?? []) {
+    await ref.doc.send(
+      new PutCommand({
+        TableName: ref.table,
+        Item: { ...staffGroupKeys(group, user.userId), entity: 'staff-group', userId: user.userId, supportGroup: group },
+      }),
+    );
+  }
+};
 
 export const putMembership = (ref: TableRef, m: Membership) =>
   ref.doc.send(new PutCommand({ TableName: ref.table, Item: membershipItem(m) }));
@@ -241,6 +252,18 @@ export const staffByRole = async (ref: TableRef, role: string): Promise<User[]> 
   const index = TABLE.indexes.byPerson;
   const items = await queryAll(ref, inIndexPartition(index, staffRoleIndexKeys(role, '')[index.partitionKey]));
   return items.map((i) => fromItem<User>(i));
+};
+
+/** NOTE-1: the ids of the staff in one support group, by Query on its partition of the person index. */
+export const staffOfGroup = async (ref: TableRef, group: string): Promise<string[]> => {
+  const index = TABLE.indexes.byPerson;
+  const items = await queryAll(ref, {
+    IndexName: index.name,
+    KeyConditionExpression: '#ipk = :ipk',
+    ExpressionAttributeNames: { '#ipk': index.partitionKey },
+    ExpressionAttributeValues: { ':ipk': staffGroupKeys(group, '')[index.partitionKey] },
+  });
+  return [...new Set(items.map((i) => String(i.userId)))];
 };
 
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({

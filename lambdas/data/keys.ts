@@ -314,6 +314,24 @@ export const staffRoleIndexKeys = (role: string, userId: string) => ({
 });
 
 /**
+ * NOTE-1: staff by support group (analysts told of their group's critical cases, escalations and
+ * waiting chats). An analyst works in several groups, so each group is an item of its own in the
+ * user's partition (`USER#<id>` / `STAFFGROUP#<group>`), each with its entry in the person index.
+ */
+export const staffGroupKeys = (group: string, userId: string) => ({
+  PK: `${KEY_PREFIX.user}${userId}`,
+  SK: `STAFFGROUP#${group}`,
+  [byPerson.partitionKey]: `STAFFGROUP#${group}`,
+  [byPerson.sortKey]: userId,
+});
+
+/**
+ * CHAT-1, NOTE-1: a chat waiting for an analyst, as an organisation event (the stream carries it to
+ * the notifier, which tells the case's owner and group). Ids only; gone after a week.
+ */
+export const chatWaitingEventKey = (orgId: string, chatId: string) => keys.orgEvent(orgId, `chat-waiting#${chatId}`);
+
+/**
  * Chat (CHAT-1..3). A chat's state and its messages share its partition; its queue
  * entry sits in its support group's partition (an analyst who becomes available takes the oldest
  * with one Query); availability has one item per analyst and one per (group, analyst).

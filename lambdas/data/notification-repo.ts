@@ -7,6 +7,8 @@
  * | one inbox item (conditional put)       | INBOX#<userId> / NOTE#<at>#<eventId>                          |
  * | one device                             | GetItem DEVICE#<deviceId> / DEVICE                           |
  * | the devices of a user (delivery)       | Query GSI4 PK=DEVICES#<userId>                               |
+ * | staff of a support group (delivery)    | Query GSI4 PK=STAFFGROUP#<group>                             |
+ * | staff of a role (delivery)             | Query GSI4 PK=STAFF#<role>                                   |
  *
  * Inbox items carry the table's TTL attribute (3 days after the event); DynamoDB deletes expired
  * items lazily (DynamoDB Local never does), so the read filters on it as well. A device item is
@@ -21,6 +23,7 @@ import type { TableRef } from './client';
 import { fromItem } from './items';
 import { deviceIndexKeys, keys } from './keys';
 import { inPartition, queryAll, queryPage } from './paging';
+import { staffByRole, staffOfGroup } from './directory-repo';
 import { TABLE } from './table';
 
 const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
@@ -117,4 +120,6 @@ export const notificationRepo = (ref: TableRef): NotificationRepo => ({
   getDevice: (deviceId) => getDevice(ref, deviceId),
   deleteDevice: (deviceId, userId) => deleteDevice(ref, deviceId, userId),
   userDevices: (userId) => userDevices(ref, userId),
+  staffOfGroup: (group) => staffOfGroup(ref, group),
+  staffOfRole: async (role) => (await staffByRole(ref, role)).map((u) => u.userId),
 });

@@ -132,6 +132,8 @@ export const WRITE_PATTERNS = {
   chatConnection: { PutItem: [WSCONN], UpdateItem: [WSCONN], DeleteItem: [WSCONN] },
   /** chat-repo chats (CHAT-1..3): the chat, its messages, its open-chat pointer and queue entry. */
   chatState: { PutItem: [CHAT], UpdateItem: [CHAT], DeleteItem: [CHAT] },
+  /** chat-repo putChatWaiting (CHAT-1, NOTE-1): ORG#<org> / EVENT#chat-waiting#<chat>, which the stream carries to the notifier. */
+  chatWaitingEvent: { PutItem: [ORG] },
   /** chat-repo availability (CHAT-1): an analyst's item and one per support group. */
   chatAvailability: { PutItem: [AVAIL], DeleteItem: [AVAIL] },
 } as const satisfies Record<string, WriteGrant>;
@@ -164,6 +166,7 @@ export const CHAT_WRITES: readonly WritePattern[] = [
   'chatConnection',
   'chatState',
   'chatAvailability',
+  'chatWaitingEvent',
   'appendUpdate',
   'saveCase',
   'mailIntent',

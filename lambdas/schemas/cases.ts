@@ -46,7 +46,8 @@ export const CreateCaseBody = z
     description: str().trim().min(1).max(20000),
     severity: z.enum(SEVERITIES),
     orgId: str().min(1).max(64),
-    productLine: str().min(1).max(100),
+    /** CASE-1: required for support cases and feature requests; admin cases carry their own (leave it out). */
+    productLine: str().min(1).max(100).optional(),
     /** Staff may open a case for a customer contact (a phone call); customers open for themselves. */
     contactId: str().min(1).max(64).optional(),
     /** Always-reachable phone (CASE-3), required when staff open a critical case. */

@@ -883,7 +883,7 @@ export interface components {
             /** @enum {string} */
             severity: "critical" | "high" | "medium" | "low";
             orgId: string;
-            productLine: string;
+            productLine?: string;
             contactId?: string;
             contactPhone?: string;
         };
@@ -1309,7 +1309,7 @@ export interface components {
         Notification: {
             notificationId: string;
             /** @enum {string} */
-            eventType: "case-created" | "public-update" | "status-changed" | "severity-changed" | "escalation-requested" | "escalation-decided" | "closure-requested" | "case-closed" | "needs-action-flagged" | "designated-shortfall" | "alarm" | "cloud-incident" | "maintenance";
+            eventType: "case-created" | "public-update" | "status-changed" | "severity-changed" | "escalation-requested" | "escalation-decided" | "closure-requested" | "case-closed" | "needs-action-flagged" | "chat-waiting" | "chat-callback" | "designated-shortfall" | "alarm" | "cloud-incident" | "maintenance";
             at: string;
             orgId: string;
             caseNumber?: string;

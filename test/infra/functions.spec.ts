@@ -294,17 +294,18 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   },
   // Issue 12: the ticket route stores tickets; the authorizer only consumes them; the chat functions
   // write connections, chats, availability, and the case (transcript update, callback number) with
-  // the mail those cause as intents (issue 23: MAILJOB#, no SES).
+  // the mail those cause as intents (issue 23: MAILJOB#, no SES), and a waiting chat's
+  // organisation event (ORG#, NOTE-1: the notifier tells the case's owner and group).
   'create-chat-ticket': { PutItem: ['WSTICKET#'], UpdateItem: ['SESSION#'] },
   'chat-authorize': { DeleteItem: ['WSTICKET#'] },
   'chat-socket': {
     DeleteItem: ['AVAIL#', 'CHAT#', 'WSCONN#'],
-    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MAILJOB#', 'WSCONN#'],
+    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MAILJOB#', 'ORG#', 'WSCONN#'],
     UpdateItem: ['CASE#', 'CHAT#', 'WSCONN#'],
   },
   'chat-timer': {
     DeleteItem: ['AVAIL#', 'CHAT#', 'WSCONN#'],
-    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MAILJOB#', 'WSCONN#'],
+    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MAILJOB#', 'ORG#', 'WSCONN#'],
     UpdateItem: ['CASE#', 'CHAT#', 'WSCONN#'],
   },
 };

@@ -50,7 +50,8 @@ const known: Record<string, string[]> = {
   // Acme thrice: most personas belong to it, and the creating routes need an organisation of theirs.
   orgId: ['ORG-ACME', 'ORG-ACME', 'ORG-ACME', 'ORG-GLOBEX', 'ORG-INITECH', 'ORG-UMBRELLA', 'ORG-NORTHWIND'],
   userId: ['u-dana', 'u-dave', 'u-rita', 'u-uma'],
-  productLine: ['Genesys Cloud CX', 'Genesys Cloud CX', 'Engage On-Premise', 'PureConnect On-Premises'],
+  // CASE-1: the admin cases' own line too (a support case naming it is 400, an admin case naming a product too).
+  productLine: ['Genesys Cloud CX', 'Genesys Cloud CX', 'Engage On-Premise', 'PureConnect On-Premises', 'Account and access'],
   contactId: ['u-dana', 'u-dave'],
   // Individual corporate addresses (ACC-3), several: each may ask for access 3 times an hour (ACC-6).
   email: ['ana.new@acme.example', 'ben.new@acme.example', 'cai.new@acme.example', 'dee.new@globex.example'],
@@ -58,7 +59,7 @@ const known: Record<string, string[]> = {
   // 400. Single values, so that a body's enum field of the same name stays valid too.
   severity: ['high', 'critical', 'medium', 'low'],
   status: ['open', 'new', 'awaiting_info'],
-  kind: ['support', 'admin'],
+  kind: ['support', 'support', 'admin'],
   from: ['2026-01-01', '2025-06-01T00:00:00.000Z'],
 };
 /**
@@ -211,44 +212,50 @@ const declaredFor = (route: RouteDef, status: number): { problemTypes: string[] 
   return { problemTypes: response.content?.['application/problem+json']?.schema?.properties?.type?.enum ?? [] };
 };
 
-describe('issue 13: schema-guided fuzzing of every route', () => {
+describe('schema-guided fuzzing of every route', () => {
   it.each((ROUTES as readonly RouteDef[]).map((r) => [routeKey(r), r] as const))(
     '%s: never a 5xx, every error problem+json',
     async (_key, route) => {
       const handler = handlerOf(route);
       const statuses = new Map<number, number>();
       const reasons = new Map<string, number>();
-      await fc.assert(
-        fc.asyncProperty(requestOf(route), async ({ event }) => {
-          const res = await handler(event, lambdaContext);
-          statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
-          expect(res.statusCode).toBeLessThan(500);
-          // Issue 17: the document declares every status the route answers (stale? the route's `problems`).
-          const declared = declaredFor(route, res.statusCode!);
-          expect({ status: res.statusCode, declared: declared !== undefined }).toEqual({
-            status: res.statusCode,
-            declared: true,
-          });
-          if (res.statusCode! >= 400) {
-            expect(res.headers?.['content-type']).toBe('application/problem+json');
-            const problem = JSON.parse(res.body as string) as Record<string, unknown>;
-            if (process.env.FUZZ_REPORT && res.statusCode === 400) {
-              const first = (problem.errors as { path: string; message: string }[] | undefined)?.[0];
-              const reason = first ? `${first.path}: ${first.message}` : String(problem.detail);
-              reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-            }
-            expect(problem).toMatchObject({ status: res.statusCode, type: expect.stringMatching(/^\/problems\/[a-z-]+$/) });
-            expect({
+      const fuzz = (seed: number | undefined) =>
+        fc.assert(
+          fc.asyncProperty(requestOf(route), async ({ event }) => {
+            const res = await handler(event, lambdaContext);
+            statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
+            expect(res.statusCode).toBeLessThan(500);
+            // The document declares every status the route answers (stale? the route's `problems`).
+            const declared = declaredFor(route, res.statusCode!);
+            expect({ status: res.statusCode, declared: declared !== undefined }).toEqual({
               status: res.statusCode,
-              type: problem.type,
-              declared: declared!.problemTypes.includes(String(problem.type)),
-            }).toEqual({ status: res.statusCode, type: problem.type, declared: true });
-            expect(typeof problem.title).toBe('string');
-            expect(typeof problem.detail).toBe('string');
-          }
-        }),
-        { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: true },
-      );
+              declared: true,
+            });
+            if (res.statusCode! >= 400) {
+              expect(res.headers?.['content-type']).toBe('application/problem+json');
+              const problem = JSON.parse(res.body as string) as Record<string, unknown>;
+              if (process.env.FUZZ_REPORT && res.statusCode === 400) {
+                const first = (problem.errors as { path: string; message: string }[] | undefined)?.[0];
+                const reason = first ? `${first.path}: ${first.message}` : String(problem.detail);
+                reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+              }
+              expect(problem).toMatchObject({ status: res.statusCode, type: expect.stringMatching(/^\/problems\/[a-z-]+$/) });
+              expect({
+                status: res.statusCode,
+                type: problem.type,
+                declared: declared!.problemTypes.includes(String(problem.type)),
+              }).toEqual({ status: res.statusCode, type: problem.type, declared: true });
+              expect(typeof problem.title).toBe('string');
+              expect(typeof problem.detail).toBe('string');
+            }
+          }),
+          { numRuns: RUNS, ...(seed === undefined ? {} : { seed }), endOnFailure: true },
+        );
+      const reached = () => [...statuses.keys()].some((s) => s < 400 || s === 404 || s === 409 || s === 422);
+      await fuzz(SEED);
+      // A route whose valid requests are rare (POST /cases needs an organisation and product line
+      // that match) may see none in one batch of random runs: more batches, never a weaker check.
+      for (let extra = 0; SEED === undefined && !reached() && extra < 4; extra++) await fuzz(undefined);
       if (process.env.FUZZ_REPORT)
         console.log(
           routeKey(route),
@@ -256,7 +263,7 @@ describe('issue 13: schema-guided fuzzing of every route', () => {
           JSON.stringify([...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)),
         );
       // The fuzz reached the route, not only its refusals: at least one answer was a success or a 404/409 of the data.
-      expect([...statuses.keys()].some((s) => s < 400 || s === 404 || s === 409 || s === 422)).toBe(true);
+      expect(reached()).toBe(true);
     },
   );
 });

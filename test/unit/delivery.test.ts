@@ -145,6 +145,10 @@ const harness = (w: Partial<World> = {}) => {
         next: null,
       }),
       userDevices: async (userId: string) => world.devices.filter((d) => d.userId === userId),
+      staffOfGroup: async (group: string) =>
+        [...world.users.values()].filter((u) => u.user.staff?.supportGroups.includes(group)).map((u) => u.user.userId),
+      staffOfRole: async (role: string) =>
+        [...world.users.values()].filter((u) => u.user.staff?.role === role).map((u) => u.user.userId),
       deleteDevice: async (deviceId: string, userId: string) => {
         const before = world.devices.length;
         world.devices = world.devices.filter((d) => !(d.deviceId === deviceId && d.userId === userId));
@@ -541,5 +545,169 @@ describe('PRIV-1: the inbox item view', () => {
     expect(Object.keys(full)).not.toEqual(expect.arrayContaining(['userId']));
     expect(full).not.toHaveProperty('fedramp');
     expect(full).not.toHaveProperty('keepUntil');
+  });
+});
+
+describe('NOTE-1: staff are told too', () => {
+  const globex = org('ORG-GLOBEX', { name: 'Globex GmbH', gdpr: true });
+  const analyst = (region: string, groups = ['Cloud CX Support']) => ({
+    staff: { role: 'analyst' as const, region, supportGroups: groups },
+  });
+  const manager = { staff: { role: 'manager' as const, region: 'US', supportGroups: [] } };
+  const reply = (o: Org, extra: Partial<Case> = {}, authorKind: 'customer' | 'staff' = 'customer'): NotificationEvent => {
+    const c = kase(o, { ownerId: 'u-alice', ...extra });
+    return {
+      eventId: `public-update#${c.caseNumber}#up1`,
+      eventType: 'public-update',
+      at: '2026-12-01T09:30:00.000Z',
+      orgId: o.orgId,
+      caseNumber: c.caseNumber,
+      updateId: 'up1',
+      authorKind,
+      case: c,
+      update: {
+        caseNumber: c.caseNumber,
+        updateId: 'up1',
+        authorId: authorKind === 'customer' ? 'u-contact' : 'u-eric',
+        authorName: 'x',
+        authorKind,
+        channel: authorKind === 'customer' ? 'portal' : 'portal',
+        visibility: 'public',
+        body: 'It still fails',
+        attachments: [],
+        createdAt: '2026-12-01T09:30:00.000Z',
+      },
+    };
+  };
+
+  it("NOTE-1: a customer's reply reaches the case's owner (inbox and push), not other analysts; a staff reply does not", async () => {
+    const h = harness();
+    h.person('u-alice', [], analyst('US'));
+    h.person('u-eric', [], analyst('EU'));
+    await h.run(reply(acme), acme);
+    expect(h.recipients()).toEqual(['u-alice']);
+    expect(h.pushedTo()).toEqual(['u-alice']);
+    expect(h.inbox[0]).toMatchObject({ title: 'Update on case 00000042', body: 'Acme Corp: Agents cannot log in' });
+    await h.run({ ...reply(acme, {}, 'staff'), eventId: 'public-update#00000042#up2' }, acme);
+    expect(h.inbox).toHaveLength(1);
+  });
+
+  it('NOTE-1: a case raised to critical reaches the analysts of its support group, not those of another group nor managers', async () => {
+    const h = harness();
+    h.person('u-alice', [], analyst('US'));
+    h.person('u-pat', [], analyst('US', ['PureConnect Support']));
+    h.person('u-mona', [], manager);
+    await h.run(raised(acme, { changedBy: 'u-mona' }), acme);
+    expect(h.recipients()).toEqual(['u-alice']);
+  });
+
+  it('NOTE-1: the staff member who raised the case is not told of it', async () => {
+    const h = harness();
+    h.person('u-alice', [], analyst('US'));
+    h.person('u-eric', [], analyst('EU'));
+    await h.run(raised(acme, { changedBy: 'u-eric' }), acme);
+    expect(h.recipients()).toEqual(['u-alice']);
+  });
+
+  it('NOTE-1: an escalation request reaches the group and the managers', async () => {
+    const h = harness();
+    h.person('u-alice', [], analyst('US'));
+    h.person('u-mona', [], manager);
+    const c = kase(acme, {
+      escalation: { status: 'requested', reason: 'down', requestedBy: 'u-contact', requestedAt: '2026-12-01T09:00:00.000Z' },
+    });
+    await h.run(
+      { eventId: 'escalation-requested#00000042#t', eventType: 'escalation-requested', at: '2026-12-01T09:00:00.000Z', case: c },
+      acme,
+    );
+    expect(h.recipients()).toEqual(['u-alice', 'u-mona']);
+  });
+
+  it('CHAT-1, NOTE-1: a waiting chat reaches the owner and the group; the customer hears nothing of it', async () => {
+    const h = harness();
+    h.person('u-contact', designated('ORG-ACME'), { settings: { defaultList: 'all', notifications: { personalCases: true } } });
+    h.person('u-owner', [], analyst('US', ['Engage Support']));
+    h.person('u-eric', [], analyst('EU'));
+    h.person('u-mona', [], manager);
+    const c = kase(acme, { ownerId: 'u-owner' });
+    await h.run({ eventId: 'chat-waiting#ch1', eventType: 'chat-waiting', at: c.updatedAt, orgId: 'ORG-ACME', case: c }, acme);
+    expect(h.recipients()).toEqual(['u-eric', 'u-owner']);
+    expect(h.inbox[0].title).toBe('A chat is waiting on case 00000042');
+  });
+
+  it('CHAT-2: a callback reaches the managers in the inbox and by push, never a second mail (the alert mail carries the number)', async () => {
+    const h = harness();
+    h.person('u-mona', [], { ...manager, settings: { defaultList: 'all', notifications: { email: true } } });
+    h.person('u-alice', [], analyst('US'));
+    const c = kase(acme, { callbackPhone: '+1 555 0100', callbackRequestedAt: '2026-12-01T09:00:00.000Z' });
+    await h.run({ eventId: 'chat-callback#00000042#t', eventType: 'chat-callback', at: c.updatedAt, case: c }, acme);
+    expect(h.recipients()).toEqual(['u-mona']);
+    expect(h.pushedTo()).toEqual(['u-mona']);
+    expect(h.mails).toEqual([]);
+    expect(JSON.stringify(h.inbox)).not.toContain('555');
+  });
+
+  it('NOTE-1, NOTE-4: staff choose their channels with the same settings (email on, push off)', async () => {
+    const h = harness();
+    h.person('u-alice', [], { ...analyst('US'), settings: { defaultList: 'all', notifications: { email: true, push: false } } });
+    await h.run(reply(acme), acme);
+    expect(h.recipients()).toEqual(['u-alice']);
+    expect(h.pushes).toEqual([]);
+    expect(h.mails.map((m) => m.to)).toEqual([['u-alice@example.com']]);
+    expect(h.mails[0].subject).toContain('[Case 00000042]');
+  });
+
+  it('NOTE-1: a replayed event tells staff once (inbox, push and email claimed)', async () => {
+    const h = harness();
+    h.person('u-alice', [], { ...analyst('US'), settings: { defaultList: 'all', notifications: { email: true } } });
+    await h.run(reply(acme), acme);
+    await h.run(reply(acme), acme);
+    expect(h.inbox).toHaveLength(1);
+    expect(h.pushes).toHaveLength(1);
+    expect(h.mails).toHaveLength(1);
+  });
+
+  it('NOTE-1: re-checked at send time: an analyst the group index still names but who left the group is not told', async () => {
+    const h = harness();
+    h.person('u-alice', [], analyst('US', ['Engage Support']));
+    h.world.users.get('u-alice')!.user.staff!.supportGroups = ['Engage Support'];
+    const deps = h.deps as unknown as { notes: { staffOfGroup: (g: string) => Promise<string[]> } };
+    deps.notes.staffOfGroup = async () => ['u-alice'];
+    await h.run(raised(acme), acme);
+    expect(h.inbox).toEqual([]);
+  });
+
+  it('PRIV-1: a US analyst is told of an EU/EEA case without its personal data (inbox, push and mail)', async () => {
+    const h = harness({ orgs: [globex] });
+    h.person('u-alice', [], { ...analyst('US'), settings: { defaultList: 'all', notifications: { email: true } } });
+    await h.run(raised(globex, { subject: 'Klaus Müller cannot log in' }), globex);
+    expect(h.recipients()).toEqual(['u-alice']);
+    expect(h.pushes[0].message.title).toBe('Case 00000042 raised to Critical');
+    expect(JSON.stringify([h.pushes, h.mails])).not.toContain('Klaus');
+    const alice = { ...caller({ id: 'u-alice', staff: analyst('US').staff }) };
+    const listed = (await listNotifications(h.deps, alice, { limit: 25 })).items;
+    expect(listed).toHaveLength(1);
+    expect(JSON.stringify(listed)).not.toContain('Klaus');
+  });
+
+  it('PRIV-1: a US analyst is not called to a chat waiting on an EU/EEA case (they may not chat on it)', async () => {
+    const h = harness({ orgs: [globex] });
+    h.person('u-alice', [], analyst('US'));
+    h.person('u-eric', [], analyst('EU'));
+    const c = kase(globex, { ownerId: 'u-alice' });
+    await h.run({ eventId: 'chat-waiting#ch1', eventType: 'chat-waiting', at: c.updatedAt, case: c }, globex);
+    expect(h.recipients()).toEqual(['u-eric']);
+  });
+
+  it('PRIV-2: staff are never pushed a FedRAMP case, and a mobile token is not served its inbox item', async () => {
+    const h = harness();
+    h.person('u-alice', [], analyst('US'));
+    await h.run(raised(initech), initech);
+    expect(h.recipients()).toEqual(['u-alice']);
+    expect(h.pushes).toEqual([]);
+    const onPhone = caller({ id: 'u-alice', client: 'mobile', staff: analyst('US').staff });
+    expect((await listNotifications(h.deps, onPhone, { limit: 25 })).items).toEqual([]);
+    const onWeb = caller({ id: 'u-alice', staff: analyst('US').staff });
+    expect((await listNotifications(h.deps, onWeb, { limit: 25 })).items).toHaveLength(1);
   });
 });

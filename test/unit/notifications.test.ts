@@ -108,6 +108,31 @@ describe('issue 10: events derived from item images', () => {
     expect(types({ kind: 'orgEvent', change: 'insert', new: { ...e, type: 'membership-level-changed' } })).toEqual([]);
   });
 
+  it('CHAT-2: a number left for a callback is one chat-callback event, named by when; the same image again is none', () => {
+    const at = '2026-01-02T00:00:00.000Z';
+    expect(deriveEvents(modify({ callbackPhone: '+49 30 1', callbackRequestedAt: at }))).toEqual([
+      expect.objectContaining({ eventType: 'chat-callback', eventId: `chat-callback#00000042#${at}`, caseNumber: '00000042' }),
+    ]);
+    expect(types(modify({}, { callbackPhone: '+49 30 1', callbackRequestedAt: at }))).toEqual([]);
+  });
+
+  it('CHAT-1, NOTE-1: a chat-waiting organisation event is one chat-waiting event that names its case (the notifier reads it)', () => {
+    const e = {
+      orgId: 'ORG-ACME',
+      eventId: 'chat-waiting#ch1',
+      at: '2026-01-02T00:00:00.000Z',
+      actorId: 'u-dana',
+      type: 'chat-waiting' as const,
+      caseNumber: '00000042',
+      chatId: 'ch1',
+    };
+    const [ev, ...rest] = deriveEvents({ kind: 'orgEvent', change: 'insert', new: e });
+    expect(rest).toEqual([]);
+    expect(ev).toEqual({ eventId: 'chat-waiting#ch1', eventType: 'chat-waiting', at: e.at, caseNumber: '00000042' });
+    const [published] = deriveEvents({ kind: 'orgEvent', change: 'insert', new: e });
+    expect(JSON.parse(topicMessage(published, 'm0').body)).not.toHaveProperty('actorId');
+  });
+
   it('PRIV-1: the integration message carries ids, enums and times only, with orgId, severity and eventType as attributes', () => {
     const [e] = deriveEvents(modify({ severity: 'critical' }));
     const m = topicMessage(e, 'm0');

@@ -6,6 +6,8 @@
  * or a portal admin, approves (the level is granted, the user created if new) or rejects; the
  * requester is mailed either way. Requests pending over 48 hours are flagged to portal admins.
  */
+import { localTime } from '../mail/local-time';
+import { ADMIN_CASE } from '../kernel/catalogue';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { actorOf, auditEvent, updateBy } from '../cases/case-changes';
 import { LOST_RACE, retryOptimistic } from '../kernel/optimistic';
@@ -32,9 +34,6 @@ export const MAX_CODE_ATTEMPTS = 5;
 export const UNCONFIRMED_TTL_HOURS = 24;
 /** FLAG-2 (ACC-6): requests are answered within 48 hours. */
 export const PENDING_FLAG_AFTER_HOURS = 48;
-
-/** Admin cases (CASE-1) are about accounts, not a product: they carry this line and group. */
-export const ADMIN_CASE = { productLine: 'Account and access', supportGroup: 'Portal Administration' } as const;
 
 export interface OpenInput {
   email: string;
@@ -180,6 +179,7 @@ export const overdueMail = (
   to: string,
   r: AccessRequest,
   access: CaseAccess = 'staff',
+  timeZone?: string,
 ): Rendered<OutboundMail> => {
   const shown = viewFor('accessRequest', r, access) as Partial<AccessRequest>;
   const who = shown.name && shown.email ? `${shown.name} <${shown.email}>` : 'A requester (personal data withheld, PRIV-1)';
@@ -191,7 +191,7 @@ export const overdueMail = (
       subject: `Access request pending over ${PENDING_FLAG_AFTER_HOURS} hours: ${r.orgName}`,
       text:
         `${who} asks for ${r.level} on ${r.orgName} (${r.combinations.map((c) => `${c.orgId}/${c.soldToOrgId}`).join(', ')}).` +
-        `\n\nConfirmed ${r.confirmedAt}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
+        `\n\nConfirmed ${r.confirmedAt ? localTime(r.confirmedAt, timeZone) : ''}, still pending. Request ${r.requestId}, admin case ${r.caseNumber}.`,
     }),
   );
 };
@@ -689,7 +689,7 @@ export const sweepPendingAccessRequests = async (deps: Deps): Promise<PendingSwe
         kind: 'notice',
         key: `access-overdue#${r.requestId}#${a.userId}`,
         at,
-        mail: overdueMail(deps.mailDomain, a.email, r, a.staff && org ? staffAccess(a.staff, org) : 'restricted'),
+        mail: overdueMail(deps.mailDomain, a.email, r, a.staff && org ? staffAccess(a.staff, org) : 'restricted', a.timeZone),
       }));
       if (await deps.accessRequests.flagOverdue(r, at, mail)) report.flagged++;
     }

@@ -2,7 +2,7 @@
  * Cases: open, read, list, and add updates. Every function takes its ports as `deps` and asks
  * the policy before it reads or writes a case.
  */
-import { productLine } from '../kernel/catalogue';
+import { ADMIN_CASE, productLine } from '../kernel/catalogue';
 import { forbidden, notFound, validation } from '../kernel/errors';
 import {
   afterKeyTaken,
@@ -64,7 +64,8 @@ export interface CreateCaseInput {
   description: string;
   severity: Severity;
   orgId: string;
-  productLine: string;
+  /** Support cases and feature requests: one the organisation has deployed. Admin cases: none, or the admin line. */
+  productLine?: string;
   contactId?: string;
   contactPhone?: string;
 }
@@ -77,6 +78,35 @@ const replayCase = async (
 ): Promise<Created<CaseView>> => {
   const { c, access } = await loadCase(deps, caller, record.ref.caseNumber);
   return { status: record.status, body: viewCase(c, access), replayed: true };
+};
+
+/**
+ * CASE-1: the product line and support group a new case gets. A support case or feature request
+ * names a line the organisation has deployed and goes to its group; an admin case is about the
+ * account, whatever is deployed, and goes to Portal Administration (as ACC-6's admin cases do).
+ */
+const caseLine = (org: Org, input: CreateCaseInput): { name: string; supportGroup: string } => {
+  if (input.kind === 'admin') {
+    if (input.productLine !== undefined && input.productLine !== ADMIN_CASE.productLine) {
+      throw validation([
+        {
+          path: 'productLine',
+          message: `admin cases are about accounts and access, not a product: leave productLine out (or send "${ADMIN_CASE.productLine}")`,
+        },
+      ]);
+    }
+    return { name: ADMIN_CASE.productLine, supportGroup: ADMIN_CASE.supportGroup };
+  }
+  if (input.productLine === undefined) {
+    throw validation([
+      { path: 'productLine', message: `required for ${input.kind === 'support' ? 'a support case' : 'a feature request'}` },
+    ]);
+  }
+  const line = productLine(input.productLine);
+  if (!line || !org.deployments.some((d) => d.productLine === line.name)) {
+    throw validation([{ path: 'productLine', message: `${org.name} has not deployed this product line` }]);
+  }
+  return line;
 };
 
 /** CASE-1..3: open a case. Customers open for themselves at most `high`; staff may open for a contact. */
@@ -99,10 +129,7 @@ export const createCase = async (
   const prior = await priorRequest(deps, caller, idempotency);
   if (prior) return replayCase(deps, caller, prior);
 
-  const line = productLine(input.productLine);
-  if (!line || !org.deployments.some((d) => d.productLine === line.name)) {
-    throw validation([{ path: 'productLine', message: `${org.name} has not deployed this product line` }]);
-  }
+  const line = caseLine(org, input);
   if (!staff && input.severity === 'critical') {
     throw validation([
       { path: 'severity', message: 'customers open cases at most high; call support to have a case raised to critical (CASE-3)' },

@@ -293,6 +293,16 @@ const start = async (deps: ChatDeps, conn: ChatConnection, caller: Caller, caseN
   const queued = (await deps.chats.getChat(chat.chatId)) ?? chat;
   if (queued.status !== 'queued') return;
   await deps.timers.start({ chatId: chat.chatId, version: queued.version, kind: 'queued' }, QUEUE_TIMEOUT_SECONDS);
+  // NOTE-1: the case's owner and support group hear that a chat waits (the notifier tells them).
+  await deps.chats.chatWaiting({
+    orgId: chat.orgId,
+    eventId: `chat-waiting#${chat.chatId}`,
+    at: now,
+    type: 'chat-waiting',
+    actorId: caller.id,
+    caseNumber,
+    chatId: chat.chatId,
+  });
   await post(
     deps,
     conn.connectionId,

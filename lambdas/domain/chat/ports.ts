@@ -1,6 +1,6 @@
 /** What chat needs from outside: its repository, the WebSocket connections, the timers. */
 import type { Rendered } from '../kernel/rendered';
-import type { User } from '../kernel/types';
+import type { OrgEvent, User } from '../kernel/types';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatMessage, ChatTimer } from './chat-types';
 
 /** Issue 12 (CHAT-1..3): chats, their connections, tickets and analyst availability. */
@@ -34,6 +34,8 @@ export interface ChatRepo {
   queuedChats(supportGroup: string, limit: number): Promise<string[]>;
   /** CHAT-2: the staff who get callback alerts (managers). */
   managers(): Promise<User[]>;
+  /** CHAT-1, NOTE-1: records that a chat waits for an analyst (its organisation's event; once per chat). */
+  chatWaiting(e: OrgEvent & { chatId: string }): Promise<void>;
 }
 
 /** The API Gateway management API: frames to connected clients. */

@@ -16,6 +16,12 @@ export const PRODUCT_LINES: readonly ProductLine[] = [
   { name: 'PureConnect On-Premises', hosting: 'on_premises', offersChat: false, supportGroup: 'PureConnect Support' },
 ];
 
+/**
+ * CASE-1: admin cases are about accounts and access, not a product: whoever opens one (a
+ * customer, staff, or an access request, ACC-6), it carries this line and goes to this group.
+ */
+export const ADMIN_CASE = { productLine: 'Account and access', supportGroup: 'Portal Administration' } as const;
+
 export const productLine = (name: string): ProductLine | undefined => PRODUCT_LINES.find((p) => p.name === name);
 
 /** Terms and Conditions in force (ACC-9). A new version requires a new acceptance. */

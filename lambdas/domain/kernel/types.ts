@@ -248,8 +248,11 @@ export interface OrgEvent {
   orgId: string;
   eventId: string;
   at: string;
-  type: 'membership-level-changed' | 'designated-shortfall';
+  /** `chat-waiting` (CHAT-1, NOTE-1): a chat on `caseNumber` is queued with no analyst. */
+  type: 'membership-level-changed' | 'designated-shortfall' | 'chat-waiting';
   actorId: string;
+  caseNumber?: string;
+  chatId?: string;
   userId?: string;
   from?: Level;
   to?: Level;

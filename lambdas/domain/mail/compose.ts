@@ -11,6 +11,7 @@ import type { ReplyKeyring, OutboundMail } from './ports';
 import { replyAddress, signReplyToken } from './reply-token';
 import type { Case } from '../kernel/types';
 import type { Rendered } from '../kernel/rendered';
+import { localTime } from './local-time';
 
 /** The line our mail puts above the quoted history; inbound replies are cut here first. */
 export const REPLY_ABOVE_MARKER = '##- Please type your reply above this line -##';
@@ -70,14 +71,14 @@ export const composeNoticeMail = (
   headers: automaticHeaders(domain, opts.replying),
 });
 
-/** FLAG-1: the reminder a contact gets once per waiting period. */
-export const needsActionReminder = (c: Case, domain: string, keyring: ReplyKeyring): OutboundMail =>
+/** FLAG-1: the reminder a contact gets once per waiting period; NOTE-4: its time in the contact's zone. */
+export const needsActionReminder = (c: Case, domain: string, keyring: ReplyKeyring, timeZone?: string): OutboundMail =>
   composeCaseMail(c, domain, keyring, {
     to: [c.contactEmail],
     subjectPrefix: 'Waiting for your reply: ',
     text:
       `Hello ${c.contactName},\n\nSupport is waiting for your response on case ${c.caseNumber} ` +
-      `("${c.subject}") since ${c.waitingSince}. Please reply to this email or update the case in the portal.`,
+      `("${c.subject}") since ${c.waitingSince ? localTime(c.waitingSince, timeZone) : 'a while'}. Please reply to this email or update the case in the portal.`,
   });
 
 /**

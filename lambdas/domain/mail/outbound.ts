@@ -10,6 +10,7 @@
  * exactly as push delivery does), and the text is rendered then through the views for that
  * recipient's own access. A recipient who lost access gets nothing; the job ends `not-allowed`.
  */
+import { localTranscript } from './local-time';
 import { resolveCaller } from '../kernel/caller';
 import { admit, inboxItemOf, notificationMail } from '../notifications/delivery';
 import { composeCaseMail, messageIdKey, needsActionReminder } from './compose';
@@ -131,7 +132,14 @@ export const renderJob = async (
     const item = inboxItemOf(e, org, job.userId);
     const shown = { ...item, body: viewFor('inboxItem', item, r.access).body ?? '' };
     const c = e.case && { ...e.case, ...seenAs(e.case, r.access) };
-    const mail = await notificationMail(deps, c ? { ...e, case: c } : e, shown, r.caller.user.email, r.reasons);
+    const mail = await notificationMail(
+      deps,
+      c ? { ...e, case: c } : e,
+      shown,
+      r.caller.user.email,
+      r.reasons,
+      r.caller.user.timeZone,
+    );
     return { mail: renderFor('mail', r.access, mail), ...(c ? { caseNumber: c.caseNumber } : {}) };
   }
   const c = await deps.cases.getCase(job.caseNumber);
@@ -167,7 +175,8 @@ export const renderJob = async (
       return {
         mail: compose(
           'Chat transcript: ',
-          `Hello ${name},\n\nHere is the transcript of your chat, also saved on the case.\n\n${v.body ?? ''}`,
+          `Hello ${name},\n\nHere is the transcript of your chat, also saved on the case.\n\n` +
+            localTranscript(v.body ?? '', who.caller.user?.timeZone),
         ),
         caseNumber: c.caseNumber,
       };
@@ -186,7 +195,11 @@ export const renderJob = async (
       // FLAG-1: the record may be sent hours later: remind only while the case still waits in the same period.
       if (!c.needsAction || c.waitingSince !== job.waitingSince) return { skip: 'superseded' };
       return {
-        mail: renderFor('mail', who.access, needsActionReminder({ ...shown, contactEmail: who.email }, deps.mailDomain, keyring)),
+        mail: renderFor(
+          'mail',
+          who.access,
+          needsActionReminder({ ...shown, contactEmail: who.email }, deps.mailDomain, keyring, who.caller.user?.timeZone),
+        ),
         caseNumber: c.caseNumber,
       };
   }

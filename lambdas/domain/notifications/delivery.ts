@@ -8,7 +8,8 @@
  *   critical (`newCritical`), the same for high (`newHigh`), an escalation request
  *   (`newEscalations`); alarms (with the user's severity filter and left-out origins), cloud
  *   incidents (only where the organisation has a cloud deployment), maintenance alerts;
- * - ACC-5 shortfall: the Designated Approvers the event itself names.
+ * - ACC-5 shortfall: the Designated Approvers the event itself names;
+ * - staff (the case's owner, its support group, managers): staff-recipients.ts.
  *
  * Each candidate is re-read and re-checked against the access policy now: subscriptions are the
  * Designated Contacts' (a contact who lost that gets nothing), case text needs the Terms (ACC-9),
@@ -24,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { resolveCaller } from '../kernel/caller';
 import { mapLimit } from '../kernel/concurrency';
 import { composeCaseMail, composeNoticeMail } from '../mail/compose';
+import { localWindow } from '../mail/local-time';
 import type { OutboundMail } from '../mail/ports';
 import { CASE_NOTIFICATION_TYPES, type NotificationEvent } from './notifications';
 import {
@@ -39,6 +41,7 @@ import type { InboxItem, PushMessage, OrgCategory, Reason } from './ports';
 import { alarmWanted, hasCloudDeployment, notificationsOf } from './subscriptions';
 import type { Org, Severity } from '../kernel/types';
 import { renderFor } from '../kernel/rendered';
+import { isStaffReason, STAFF_ONLY_EVENTS, staffCandidatesOf, staffReasonHolds } from './staff-recipients';
 import { viewFor } from '../kernel/views';
 
 /** NOTE-3: the inbox shows the last three days. */
@@ -87,9 +90,11 @@ export const actorOf = (e: NotificationEvent): string | undefined => {
 };
 
 /** Candidates and their reasons, from Queries on the event's case or organisation. */
-export const candidatesOf = async (deps: Pick<Deps, 'subscriptions'>, e: NotificationEvent, org: Org) => {
+export const candidatesOf = async (deps: Pick<Deps, 'subscriptions' | 'notes'>, e: NotificationEvent, org: Org) => {
   const out = new Map<string, Set<Reason>>();
   const add = (userId: string, reason: Reason) => out.set(userId, (out.get(userId) ?? new Set()).add(reason));
+  for (const [userId, reasons] of await staffCandidatesOf(deps, e)) for (const r of reasons) add(userId, r);
+  if (STAFF_ONLY_EVENTS.has(e.eventType)) return out;
   if (CASE_EVENTS.has(e.eventType) && e.case) {
     // A case has no subscribers before it exists.
     if (e.eventType !== 'case-created') {
@@ -132,6 +137,7 @@ export const admit = (e: NotificationEvent, org: Org, caller: Caller, reasons: I
   const access = isCase ? caseAccess(caller, org) : accountAccess(caller, org);
   const toggles = notificationsOf(caller.user.settings);
   const kept = [...reasons].filter((r) => {
+    if (isStaffReason(r)) return staffReasonHolds(r, e, caller, access);
     if (r === 'approver') return access !== 'none';
     if (r === 'personal-case')
       return toggles.personalCases && c?.contactId === caller.id && (access === 'read' || access === 'write');
@@ -180,6 +186,10 @@ export const notificationText = (e: NotificationEvent, org: Org): { title: strin
       return { title: `Closure requested on case ${n}`, body: subject };
     case 'needs-action-flagged':
       return { title: `Case ${n} is waiting for your reply`, body: subject };
+    case 'chat-waiting':
+      return { title: `A chat is waiting on case ${n}`, body: subject };
+    case 'chat-callback':
+      return { title: `Callback requested on case ${n}`, body: subject };
     case 'designated-shortfall':
       return {
         title: `${org.name} has ${e.designatedContacts ?? 'fewer than two'} Designated Contact${e.designatedContacts === 1 ? '' : 's'}`,
@@ -253,6 +263,12 @@ const REASON_TEXT: Record<Reason, string> = {
   alarms: 'you chose alarm notifications',
   maintenance: 'you chose maintenance alerts',
   approver: "you are this organisation's Designated Approver",
+  'owned-case-reply': 'you own this case',
+  'group-critical': "you are in this case's support group",
+  'group-escalation': "you are in this case's support group",
+  'manager-escalation': 'you are a manager',
+  'chat-waiting': 'you own this case or are in its support group',
+  'manager-callback': 'you are a manager',
 };
 
 export const notificationMail = async (
@@ -261,7 +277,12 @@ export const notificationMail = async (
   item: InboxItem,
   to: string,
   reasons: Reason[],
+  timeZone?: string,
 ): Promise<OutboundMail> => {
+  // NOTE-4: a maintenance window in mail is in the recipient's zone (the inbox keeps UTC; clients format it).
+  const w = e.notice?.window;
+  const local = (s: string) => (w ? s.replaceAll(windowText(w), localWindow(w, timeZone)) : s);
+  item = { ...item, title: local(item.title), body: local(item.body) };
   const text =
     `${item.title}\n\n${item.body}\n\n` +
     `You get this email because ${reasons.map((r) => REASON_TEXT[r]).join(' and ')}. ` +
@@ -363,7 +384,8 @@ const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipien
       )),
     );
   }
-  const ownCaseMail = e.case?.contactId === user.userId && mailedToContact(e);
+  // CHAT-2: managers already get the callback alert by mail, with the number in it.
+  const ownCaseMail = (e.case?.contactId === user.userId && mailedToContact(e)) || e.eventType === 'chat-callback';
   if (toggles.email && user.email && !ownCaseMail) {
     // The mail queue renders it for the recipient as they are then, and retries it.
     await deps.mailQueue

@@ -11,7 +11,7 @@
  */
 import { deviceIdOf } from './delivery';
 import { notFound, validation } from '../kernel/errors';
-import { accountAccess, caseAccess, hiddenOnClient, type Caller, type CaseAccess } from '../kernel/policy';
+import { accountAccess, caseAccess, hiddenOnClient, staffOf, type Caller, type CaseAccess } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
 import type { Device, PushPlatform } from './ports';
 import type { Page, PageRequest } from '../kernel/ports';
@@ -19,10 +19,14 @@ import { viewFor, type View } from '../kernel/views';
 
 export const listNotifications = async (deps: Deps, caller: Caller, page: PageRequest): Promise<Page<View<'inboxItem'>>> => {
   const res = await deps.notes.listInbox(caller.id, deps.clock.now().toISOString(), page);
+  // NOTE-1: staff hold no memberships; their items' organisations are read, and checked the same way.
+  const staffOrgs = staffOf(caller)
+    ? new Map((await deps.directory.getOrgs([...new Set(res.items.map((i) => i.orgId))])).map((o) => [o.orgId, o]))
+    : undefined;
   const items: View<'inboxItem'>[] = [];
   for (const item of res.items) {
     if (hiddenOnClient(caller.client, item)) continue;
-    const org = caller.orgs.get(item.orgId);
+    const org = staffOrgs ? staffOrgs.get(item.orgId) : caller.orgs.get(item.orgId);
     const access: CaseAccess = !org ? 'none' : item.caseNumber ? caseAccess(caller, org) : accountAccess(caller, org);
     if (access === 'none') continue;
     items.push(viewFor('inboxItem', item, access));

@@ -19,6 +19,8 @@ export const CASE_NOTIFICATION_TYPES = [
   'closure-requested',
   'case-closed',
   'needs-action-flagged',
+  'chat-waiting',
+  'chat-callback',
 ] as const;
 
 export const NOTIFICATION_TYPES = [
@@ -145,6 +147,15 @@ const fromCase = (old: Case | undefined, c: Case): NotificationEvent[] => {
       eventId: `closure-requested#${c.caseNumber}#${closure.requestedAt}`,
       eventType: 'closure-requested',
       at: closure.requestedAt,
+      ...caseFields(c),
+    });
+  }
+  // CHAT-2: a customer left a number after nobody answered their chat (staff hear of it).
+  if (c.callbackRequestedAt && c.callbackRequestedAt !== old.callbackRequestedAt) {
+    out.push({
+      eventId: `chat-callback#${c.caseNumber}#${c.callbackRequestedAt}`,
+      eventType: 'chat-callback',
+      at: c.callbackRequestedAt,
       ...caseFields(c),
     });
   }
@@ -277,6 +288,10 @@ export const deriveEvents = (change: TableChange): NotificationEvent[] => {
     }
     case 'orgEvent': {
       const e = change.new;
+      // CHAT-1: the event names the case only; the notifier reads it (needsCase) for owner and group.
+      if (e.type === 'chat-waiting' && e.caseNumber && e.chatId) {
+        return [{ eventId: `chat-waiting#${e.chatId}`, eventType: 'chat-waiting', at: e.at, caseNumber: e.caseNumber }];
+      }
       if (e.type !== 'designated-shortfall') return [];
       return [
         {

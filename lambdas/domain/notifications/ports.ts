@@ -1,7 +1,7 @@
 /** What notifications need from outside: subscriptions, inbox and devices, push, the integration topic. */
 import type { Page, PageRequest } from '../kernel/ports';
 import type { Rendered } from '../kernel/rendered';
-import type { AlarmFilter, Severity, UserSettings } from '../kernel/types';
+import type { AlarmFilter, Severity, StaffRole, UserSettings } from '../kernel/types';
 import type { NotificationType } from './notifications';
 
 export type SubscriptionSource = 'explicit' | 'favorite';
@@ -40,7 +40,18 @@ export interface OrgNotifyMirror {
 }
 
 /** Why someone receives an event (a recipient may have several reasons). */
-export type Reason = 'case-subscription' | 'personal-case' | OrgCategory | 'alarms' | 'maintenance' | 'approver';
+export type Reason = 'case-subscription' | 'personal-case' | OrgCategory | 'alarms' | 'maintenance' | 'approver' | StaffReason;
+
+/** NOTE-1: why a staff member is told (staff-recipients.ts); each is re-checked on their profile at send time. */
+export const STAFF_REASONS = [
+  'owned-case-reply',
+  'group-critical',
+  'group-escalation',
+  'manager-escalation',
+  'chat-waiting',
+  'manager-callback',
+] as const;
+export type StaffReason = (typeof STAFF_REASONS)[number];
 
 /** One message for the integration topic; `id` is unique within a batch. */
 export interface TopicMessage {
@@ -128,6 +139,10 @@ export interface NotificationRepo {
   /** Deletes the device only while `userId` still owns it; false when not (gone, or taken over). */
   deleteDevice(deviceId: string, userId: string): Promise<boolean>;
   userDevices(userId: string): Promise<Device[]>;
+  /** NOTE-1: ids of the staff in a support group (an index: re-check the profile before telling them). */
+  staffOfGroup(supportGroup: string): Promise<string[]>;
+  /** NOTE-1: ids of the staff of a role (managers), the same way. */
+  staffOfRole(role: StaffRole): Promise<string[]>;
 }
 
 /** What a push shows: title and body as the recipient may see them, and ids for the app to open. */
