@@ -1,5 +1,5 @@
 /**
- * `npm run chat -- <email> [--client mobile]`: a terminal chat client for local mode (issue 12).
+ * `npm run chat -- <email> [--client mobile]`: a terminal chat client for local mode.
  * Gets a ticket from POST /chat/tickets with the demo user's token, connects to the chat
  * WebSocket with `?ticket=`, prints every frame, and sends each line typed:
  *   start 00000012     send <text> (or just type text)     leaveNumber +1 555 0100

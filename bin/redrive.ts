@@ -1,5 +1,5 @@
 /**
- * `npm run redrive` (issue 23): moves every mail job in local mode's dead-letter queue back to the
+ * `npm run redrive`: moves every mail job in local mode's dead-letter queue back to the
  * mail queue, where send-mail tries it again (each job is sent once whatever happens: its ledger
  * key). The same as `aws sqs start-message-move-task --source-arn <dead-letter queue ARN>` in AWS.
  * `-- --list` only prints what is there. Reaches the fauxqs of a running `npm start` (AWS_PORT).

@@ -12,7 +12,7 @@ const env = process.env;
 env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const main = async () => {
-  // Issue 23: FLAG-2's mail goes to the running local mode's mail queue on fauxqs (AWS_PORT).
+  // FLAG-2's mail goes to the running local mode's mail queue on fauxqs (AWS_PORT).
   const fauxqs = `http://127.0.0.1:${env.AWS_PORT || 4566}`;
   const host = startFunctionHost({
     runtime: localRuntime(`http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, `http://127.0.0.1:${env.SES_PORT || 8005}`, fauxqs),

@@ -33,7 +33,7 @@ export interface FunctionBindings {
   /** MAIL_DOMAIN alone, for a function that renders mail for the mail queue but never sends (a name needs no grant). */
   readonly mailDomain?: boolean;
   /**
-   * Issue 23: the mail queue: MAIL_QUEUE_URL, with sqs:SendMessage (`send`), or for its consumer
+   * The mail queue: MAIL_QUEUE_URL, with sqs:SendMessage (`send`), or for its consumer
    * receive, delete and ChangeMessageVisibility and the backoff (`consume`:
    * MAIL_RETRY_BASE_SECONDS, MAIL_RETRY_CAP_SECONDS).
    */
@@ -60,7 +60,7 @@ export interface FunctionBindings {
    */
   readonly push?: boolean;
   /**
-   * The chat WebSocket API's management endpoint (issue 12): CHAT_CONNECTIONS_URL, with
+   * The chat WebSocket API's management endpoint: CHAT_CONNECTIONS_URL, with
    * execute-api:ManageConnections on that API's stage.
    */
   readonly connections?: boolean;
@@ -103,7 +103,7 @@ export interface BindingValues {
   chatTimerQueueUrl: string;
   /** The Cognito user pool's id; '' where there is no pool (local mode: the directory signs in). */
   userPoolId: string;
-  /** Issue 23: the mail queue, and its consumer's backoff (seconds): base and cap of the exponential delay. */
+  /** The mail queue, and its consumer's backoff (seconds): base and cap of the exponential delay. */
   mailQueueUrl: string;
   mailRetry: { baseSeconds: number; capSeconds: number };
 }
@@ -253,7 +253,7 @@ export const httpFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<str
   return specs;
 };
 
-/** The scheduled sweep (FLAG-1, FLAG-2): FLAG-2 queues the portal admins' mail (issue 23). */
+/** The scheduled sweep (FLAG-1, FLAG-2): FLAG-2 queues the portal admins' mail. */
 export const SWEEP_FUNCTION: FunctionSpec = {
   name: 'run-sweep',
   module: 'schedule/run-sweep',
@@ -265,7 +265,7 @@ export const SWEEP_FUNCTION: FunctionSpec = {
 
 /**
  * The table stream's consumer (NOTE-1, FLAG-1): integration messages, inbox and push delivery, and
- * mail jobs for the mail queue (issue 23: it sends no mail itself).
+ * mail jobs for the mail queue (it sends no mail itself).
  */
 export const NOTIFIER_FUNCTION: FunctionSpec = {
   name: 'notify',
@@ -277,7 +277,7 @@ export const NOTIFIER_FUNCTION: FunctionSpec = {
   mailQueue: 'send',
 };
 
-/** Issue 23: the mail queue's consumer, the one sender of queued mail (MAIL-1, FLAG-1, ACC-6, NOTE-1 email). */
+/** The mail queue's consumer, the one sender of queued mail (MAIL-1, FLAG-1, ACC-6, NOTE-1 email). */
 export const SEND_MAIL_FUNCTION: FunctionSpec = {
   name: 'send-mail',
   module: 'queue/send-mail',
@@ -314,7 +314,7 @@ export const CHECK_ATTACHMENT_FUNCTION: FunctionSpec = {
   attachments: 'check',
 };
 
-/** The chat WebSocket API's `$connect` authorizer (issue 12): it consumes tickets, nothing else. */
+/** The chat WebSocket API's `$connect` authorizer: it consumes tickets, nothing else. */
 export const CHAT_AUTHORIZER_FUNCTION: FunctionSpec = {
   name: 'chat-authorize',
   module: 'chat/authorize',

@@ -13,7 +13,7 @@ export const parseStage = (value: unknown): Stage => {
 /** The portal dev server: dev's default origin (and local mode's). */
 export const DEV_PORTAL_ORIGIN = 'http://localhost:5173';
 
-/** What differs between stages besides names (issue 13, limits). */
+/** What differs between stages besides names (limits). */
 export interface StageConfig {
   /** The HTTP API's default-stage throttle: every route together, requests per second and burst. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };

@@ -1,5 +1,5 @@
 /**
- * The local stand-in for the chat WebSocket API (issue 12): a `ws` server that does what API
+ * The local stand-in for the chat WebSocket API: a `ws` server that does what API
  * Gateway does and nothing more. `$connect` runs the REQUEST authorizer (the query string is its
  * identity source) and then the $connect route with the authorizer's context; each frame goes to
  * `$default` (the route selection expression `$request.body.action` names no other route);

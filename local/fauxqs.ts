@@ -18,7 +18,7 @@ import net from 'node:net';
 import { startFauxqs } from 'fauxqs';
 const opts = JSON.parse(process.env.CASEWORK_FAUXQS);
 // fauxqs 2.4 listens on 0.0.0.0 whatever its host option (which only names the host in queue
-// URLs). Issue 23: every local service binds loopback, so a listen on all interfaces in this
+// URLs). Every local service binds loopback, so a listen on all interfaces in this
 // child is turned into one on opts.host (127.0.0.1) before fauxqs starts.
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {

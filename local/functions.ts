@@ -71,13 +71,13 @@ export const localBindings = (
     topicArn: emulated.topicArn ?? '',
     // The push stand-in's platform applications (local/push.ts); none when it is not running.
     push: emulated.push ?? { apns: '', fcm: '' },
-    // The local WebSocket server's management endpoint and the fauxqs timer queue (issue 12), once started.
+    // The local WebSocket server's management endpoint and the fauxqs timer queue, once started.
     chatConnectionsUrl: emulated.chatConnectionsUrl ?? '',
     chatTimerQueueUrl: emulated.chatTimerQueueUrl ?? '',
     // No Cognito emulator: bound functions get an empty USER_POOL_ID, and their sign-in directory
     // is the table's directory, whose users the local issuer signs in (lambdas/adapters/user-accounts.ts).
     userPoolId: '',
-    // Issue 23: the fauxqs mail queue, once started; locally the backoff is seconds, not minutes
+    // The fauxqs mail queue, once started; locally the backoff is seconds, not minutes
     // (MAIL_RETRY_BASE_SECONDS / MAIL_RETRY_CAP_SECONDS in the shell change it).
     mailQueueUrl: emulated.mailQueueUrl ?? '',
     mailRetry: {

@@ -444,7 +444,7 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
 
   // API Gateway's HTTP API takes at most 10,240 bytes of request line and headers together; over
   // that it refuses the request. Node's parser enforces the same bound here, and a request it
-  // cannot take is answered with problem+json like every other error (issue 23), never an empty
+  // cannot take is answered with problem+json like every other error, never an empty
   // 431 or a reset.
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     serve(req, res).catch((err: unknown) => {

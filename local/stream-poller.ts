@@ -1,5 +1,5 @@
 /**
- * The local stand-in for Lambda's DynamoDB event source (issue 10): polls DynamoDB Local's
+ * The local stand-in for Lambda's DynamoDB event source: polls DynamoDB Local's
  * stream and hands the notifier handler DynamoDBStreamEvent-shaped batches, with the same
  * filters as CDK's FilterCriteria (lambdas/data/stream-records.ts). Like the event source it
  * honours batchItemFailures (the failed records are retried; a batch that fails whole is

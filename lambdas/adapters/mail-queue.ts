@@ -1,5 +1,5 @@
 /**
- * Issue 23: the mail queue (SQS). MAIL_QUEUE_URL comes with sqs:SendMessage on that queue for the
+ * The mail queue (SQS). MAIL_QUEUE_URL comes with sqs:SendMessage on that queue for the
  * functions that queue mail, and with receive, delete and ChangeMessageVisibility for its consumer
  * (bindMailQueue). A message body is one whole job, so the dead-letter queue holds the job itself.
  */

@@ -22,7 +22,7 @@ export const rawMessage = (mail: OutboundMail): Promise<Buffer> =>
  * AWS_ENDPOINT_URL_SES points the same client at aws-ses-v2-local, which returns its own id.
  */
 /**
- * Issue 23: SES answers within these bounds or the send fails and is retried later from the
+ * SES answers within these bounds or the send fails and is retried later from the
  * queue; they stay well under the consumer's timeout, so one stalled SES never holds a batch
  * until the function is killed.
  */

@@ -1,5 +1,5 @@
 /**
- * The WebSocket API's routes (issue 12): `$connect` (after the authorizer) records the
+ * The WebSocket API's routes: `$connect` (after the authorizer) records the
  * connection, `$disconnect` lets it go, `$default` runs the action named by the frame's `action`
  * field (API.md: start, send, leaveNumber, end, available, unavailable). Replies go out through
  * the management API as frames.

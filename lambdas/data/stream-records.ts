@@ -1,5 +1,5 @@
 /**
- * The table's stream as the notifier reads it (issue 10). One declaration of which records are
+ * The table's stream as the notifier reads it. One declaration of which records are
  * relevant: CDK turns STREAM_FILTERS into the event source's FilterCriteria, and local mode's
  * poller applies the same patterns with `matchesStreamFilters`, so both drop the same records.
  *
@@ -34,11 +34,11 @@ export const STREAM_FILTERS: readonly Pattern[] = [
     eventName: ['INSERT', 'MODIFY'],
     dynamodb: { Keys: key([{ prefix: KEY_PREFIX.monitoring }], Object.values(MONITORING_SORT_KEYS)) },
   },
-  // Issue 23: mail intents written with the change that causes them (the fifth and last filter a source takes).
+  // Mail intents written with the change that causes them (the fifth and last filter a source takes).
   { eventName: ['INSERT'], dynamodb: { Keys: key([{ prefix: KEY_PREFIX.mailJob }], ['MAILJOB']) } },
 ];
 
-/** Issue 23: the mail job of an intent item's INSERT; undefined for any other record. Throws on one it cannot read. */
+/** The mail job of an intent item's INSERT; undefined for any other record. Throws on one it cannot read. */
 export const mailJobOf = (r: DynamoDBRecord): MailJob | undefined => {
   if (r.eventName !== 'INSERT' || !(r.dynamodb?.Keys?.[TABLE.partitionKey]?.S ?? '').startsWith(KEY_PREFIX.mailJob)) {
     return undefined;

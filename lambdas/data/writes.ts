@@ -80,7 +80,7 @@ export const WRITE_PATTERNS = {
   saveMembership: { PutItem: [USER, ORG] },
   /** ACC-5: the per-organisation count of Designated Contacts kept with a membership change. */
   memberCount: { PutItem: [ORG], UpdateItem: [ORG] },
-  /** rate-limit-repo takeRateToken (issue 13): the caller's count in the current window. */
+  /** rate-limit-repo takeRateToken: the caller's count in the current window. */
   rateLimit: { UpdateItem: [RATE] },
   /** session-repo touchSession (ACC-10): every authenticated request of a mobile client. */
   touchSession: { UpdateItem: [SESSION] },
@@ -94,7 +94,7 @@ export const WRITE_PATTERNS = {
   attachInbound: { PutItem: [INBOUND, CONTENT, CASE] },
   /** mail-repo claimAutoReply (MAIL-3): one explanatory reply per sender, kind and day. */
   autoReplyOnce: { PutItem: [AUTOREPLY] },
-  /** outbox-repo claim, finish and release (issue 10): the notifier's once-only ledger. */
+  /** outbox-repo claim, finish and release: the notifier's once-only ledger. */
   outbox: { PutItem: [OUTBOX], UpdateItem: [OUTBOX], DeleteItem: [OUTBOX] },
   /** monitoring-repo putAlarm/putIncident/putMaintenance (ALARM-1, ALARM-2): a conditional put per source id. */
   monitoringRecord: { PutItem: [MONITOR] },
@@ -104,15 +104,15 @@ export const WRITE_PATTERNS = {
   registerDevice: { PutItem: [DEVICE] },
   /** notification-repo deleteDevice (NOTE-1): the owner's DELETE, or the notifier when SNS reports it disabled. */
   removeDevice: { DeleteItem: [DEVICE] },
-  /** access-request-repo open (ACC-6): the request, both rate-limit counters and the code mail's intent (issue 23) in one transaction. */
+  /** access-request-repo open (ACC-6): the request, both rate-limit counters and the code mail's intent in one transaction. */
   openAccessRequest: { PutItem: [ACCESSREQ, MAILJOB], UpdateItem: [RATE] },
   /**
-   * outbox-repo mailIntentPuts (issue 23): MAILJOB#<key> intents written in the transaction of the
+   * outbox-repo mailIntentPuts: MAILJOB#<key> intents written in the transaction of the
    * change that causes the mail (closure decline, approvers, decision, chat transcript and
    * callback alert, MAIL-3 answer); the stream carries them to the mail queue.
    */
   mailIntent: { PutItem: [MAILJOB] },
-  /** outbox-repo mail log (issue 23): per case, what became of each mail job. */
+  /** outbox-repo mail log: per case, what became of each mail job. */
   mailLog: { PutItem: [MAILLOG] },
   /** access-request-repo countAttempt and confirm (ACC-6): the request, and the admin case with its Reference ID. */
   confirmAccessRequest: { UpdateItem: [ACCESSREQ], PutItem: [CASE, REF] },
@@ -124,7 +124,7 @@ export const WRITE_PATTERNS = {
   createUpload: { PutItem: [CASE], UpdateItem: [CASE] },
   /** attachment-repo settle: a checked upload becomes available or quarantined. */
   settleAttachment: { UpdateItem: [CASE] },
-  /** chat-repo putTicket (issue 12): POST /chat/tickets stores the ticket, hashed, with a TTL. */
+  /** chat-repo putTicket: POST /chat/tickets stores the ticket, hashed, with a TTL. */
   issueChatTicket: { PutItem: [WSTICKET] },
   /** chat-repo consumeTicket: the $connect authorizer deletes it (conditionally), so it works once. */
   consumeChatTicket: { DeleteItem: [WSTICKET] },
@@ -154,14 +154,14 @@ export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAc
 
 /**
  * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, inbox items, and devices
- * SNS reports disabled; it changes no case and sends no mail (it queues mail jobs, issue 23).
+ * SNS reports disabled; it changes no case and sends no mail (it queues mail jobs).
  */
 export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice', 'mailLog'];
 
-/** The mail queue's consumer (issue 23): its once-only ledger, SES's ids of the mail it sends, the per-case mail log. */
+/** The mail queue's consumer: its once-only ledger, SES's ids of the mail it sends, the per-case mail log. */
 export const SEND_MAIL_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'mailLog'];
 
-/** Chat (issue 12): the WebSocket function and the chat timer's consumer (CHAT-2 callback, CHAT-3 transcript). */
+/** Chat: the WebSocket function and the chat timer's consumer (CHAT-2 callback, CHAT-3 transcript). */
 export const CHAT_WRITES: readonly WritePattern[] = [
   'chatConnection',
   'chatState',
@@ -190,7 +190,7 @@ export const grantsOf = (patterns: readonly WritePattern[]): WriteGrant => {
 };
 
 /**
- * What each function reads (issue 18 finding 9): the item prefixes its GetItem, BatchGetItem and
+ * What each function reads: the item prefixes its GetItem, BatchGetItem and
  * Query of the table may touch, fenced by dynamodb:LeadingKeys like the writes, and the indexes
  * it may Query, named one by one. An index Query is granted per index, not per key: an index
  * partition (an organisation's cases, the users by email, a person's devices) holds items of
@@ -288,7 +288,7 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   'create-chat-ticket': reads(CALLER),
   // FLAG-1, FLAG-2: the waiting indexes, the portal admins (byPerson: staff by role), their organisations.
   sweep: reads([ORG, CASE, USER], ['byPerson', 'waiting']),
-  // Issue 23: the case and recipient as they are at send time; the ledger.
+  // The case and recipient as they are at send time; the ledger.
   'send-mail': reads([...CALLER, CASE, OUTBOX]),
   // MAIL-2..5: the claim, In-Reply-To (MSGID#), the Reference ID, the case, the sender by email, the fingerprint.
   'receive-mail': reads([...CALLER, CASE, REF, INBOUND, MSGID, CONTENT], ['byPriority']),

@@ -3,7 +3,7 @@ import { httpRoute, pageReply } from './middleware';
 import { cursorKey } from '../adapters/secrets';
 import { route } from './routes/list-case-mail';
 
-/** Issue 23: staff see undelivered mail per case. */
+/** Staff see undelivered mail per case. */
 export const handler = httpRoute(
   route,
   async (req) =>

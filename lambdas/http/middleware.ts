@@ -293,7 +293,7 @@ export const httpRoute = <const R extends RouteDef>(
         const { cursor: _c, limit: _l, ...queryWithoutCursor } = (query ?? {}) as Record<string, unknown>;
         const binding = `${routeKey(route)}|${caller?.id ?? ''}|${JSON.stringify(event.pathParameters ?? {})}|${canonical(queryWithoutCursor)}`;
         // Only well-formed requests count (a client fixing a 400 is not slowed down by it), and a
-        // request the domain refuses (4xx) gives its counts back (issue 23): what is counted is what
+        // request the domain refuses (4xx) gives its counts back: what is counted is what
         // a request did, once.
         const reply = await countedRequest(
           deps,

@@ -37,7 +37,7 @@ export interface RouteDef {
   push?: boolean;
   /**
    * Renders mail that the change itself must word (ACC-6 codes, approvers' mail, decisions) and
-   * writes it as a mail intent in the change's transaction (issue 23, the `mailIntent` write): the
+   * writes it as a mail intent in the change's transaction (the `mailIntent` write): the
    * function gets MAIL_DOMAIN, never SES or the mail queue.
    */
   sendsNotices?: boolean;

@@ -6,7 +6,7 @@ import { runSweep } from '../domain/cases/sweep';
 
 /** EventBridge schedule target (every 15 minutes in AWS, every minute in local mode). */
 export const handler = async (_event?: ScheduledEvent) => {
-  // FLAG-2 mails the admins about access requests pending too long, through the mail queue (issue 23).
+  // FLAG-2 mails the admins about access requests pending too long, through the mail queue.
   const report = await runSweep(appDeps());
   countMetric('SweepExamined', report.needsAction.examined);
   countMetric('SweepFlagged', report.needsAction.flagged);

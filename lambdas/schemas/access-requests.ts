@@ -73,7 +73,7 @@ export const AccessRequestSchema = z
 
 /**
  * What `POST /access-requests` answers: the request as sent, nothing read from the directory, so
- * an organisation that does not exist is answered exactly like one that does (issue 18).
+ * an organisation that does not exist is answered exactly like one that does.
  */
 export const AccessRequestReceiptSchema = z
   .object({

@@ -2,7 +2,7 @@ import { CASE_KINDS, CHANNELS, SEVERITIES, STATUSES } from '../domain/kernel/typ
 import * as z from 'zod';
 import { CursorSchema, enumList, FromSchema, LimitSchema, pageOf, str, ToSchema } from './common';
 
-/** CASE-2, issue 21: a case number with or without its leading zeros (`12` is `00000012`). */
+/** CASE-2, a case number with or without its leading zeros (`12` is `00000012`). */
 export const CaseNumberSchema = str()
   .regex(/^\d{1,8}$/, 'must be a case number: up to 8 digits, with or without leading zeros (12 or 00000012)')
   .transform((n) => n.padStart(8, '0'))

@@ -1,4 +1,4 @@
-/** Chat (issue 12): the ticket for the WebSocket API's `$connect?ticket=`. */
+/** Chat: the ticket for the WebSocket API's `$connect?ticket=`. */
 import * as z from 'zod';
 import { str } from './common';
 

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 
 /**
- * Issue 23: every string of every schema. A string that is not well-formed UTF-16 (a lone
+ * Every string of every schema. A string that is not well-formed UTF-16 (a lone
  * surrogate such as "\ud800") cannot be written as valid UTF-8 JSON: stored, it would break
  * strict JSON clients of everyone who later reads it (GET /me, /search, updates). Refused with a
  * 400 that names the field.
@@ -36,7 +36,7 @@ const dayOrTime = (endOfDay: boolean) =>
     .meta({ description: 'An ISO 8601 time, or a plain day (2026-01-01, taken in UTC)', example: '2026-01-01' });
 
 /**
- * LIST-3, LIST-4 (issue 21): a range's bounds as an ISO time or a plain day; a plain `from` day
+ * LIST-3, LIST-4: a range's bounds as an ISO time or a plain day; a plain `from` day
  * starts at its first millisecond and a plain `to` day ends at its last (UTC), so
  * `from=2026-01-01&to=2026-01-31` is all of January.
  */

@@ -28,7 +28,7 @@ export const InboundMailParams = z.strictObject({
 export const InboundMailListSchema = pageOf(InboundMailSchema, 'InboundMailList');
 
 /**
- * GET /cases/{caseNumber}/mail (issue 23): each mail of the case and what became of it, for staff.
+ * GET /cases/{caseNumber}/mail: each mail of the case and what became of it, for staff.
  * Built by the `caseMail` view (lambdas/domain/kernel/views.ts); restricted staff (PRIV-1) get no recipient.
  */
 export const CaseMailSchema = z

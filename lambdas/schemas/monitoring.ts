@@ -168,7 +168,7 @@ export const AlarmSchema = z
 
 export const AlarmListSchema = pageOf(AlarmSchema, 'AlarmList');
 
-/** ALARM-2 (issue 21): incidents and maintenance alerts of one organisation, newest modified first. */
+/** ALARM-2: incidents and maintenance alerts of one organisation, newest modified first. */
 export const MonitoringRangeQuery = z
   .strictObject({ from: FromSchema.optional(), to: ToSchema.optional(), limit: LimitSchema, cursor: CursorSchema })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });

@@ -44,12 +44,12 @@ export interface BindingTargets {
   readonly topic?: sns.ITopic;
   /** SNS platform application ARNs (NOTE-1); '' for a platform the deployment does not offer. */
   readonly push?: { apns: string; fcm: string };
-  /** The chat WebSocket API and its stage (issue 12): the management endpoint. */
+  /** The chat WebSocket API and its stage: the management endpoint. */
   readonly connections?: { apiId: string; stageName: string; callbackUrl: string };
   readonly chatTimers?: sqs.IQueue;
   /** The sign-in directory approved access requests create users in (ACC-6). */
   readonly userPool?: cognito.IUserPool;
-  /** Issue 23: the mail queue, and its consumer's backoff. */
+  /** The mail queue, and its consumer's backoff. */
   readonly mailQueue?: { queue: sqs.IQueue; retry: { baseSeconds: number; capSeconds: number } };
 }
 
@@ -163,7 +163,7 @@ export class CaseworkFunction extends NodejsFunction {
   }
 
   /**
-   * The management API of the chat WebSocket API (issue 12): CHAT_CONNECTIONS_URL, and
+   * The management API of the chat WebSocket API: CHAT_CONNECTIONS_URL, and
    * execute-api:ManageConnections on that API's stage's @connections only (post, get, delete).
    */
   public bindConnections(target: { apiId: string; stageName: string; callbackUrl: string }): this {
@@ -184,7 +184,7 @@ export class CaseworkFunction extends NodejsFunction {
   }
 
   /**
-   * Issue 23: the mail queue: MAIL_QUEUE_URL with sqs:SendMessage on it (`send`), or for its
+   * The mail queue: MAIL_QUEUE_URL with sqs:SendMessage on it (`send`), or for its
    * consumer receive, delete and ChangeMessageVisibility (the backoff) and the backoff's settings.
    */
   public bindMailQueue(
@@ -267,7 +267,7 @@ export class CaseworkFunction extends NodejsFunction {
     return this;
   }
 
-  /** Issue 10: the integration topic: NOTIFY_TOPIC_ARN, and sns:Publish (and its key) on that topic only. */
+  /** The integration topic: NOTIFY_TOPIC_ARN, and sns:Publish (and its key) on that topic only. */
   public bindTopic(topic: sns.ITopic): this {
     this.addEnvironment(ENV.NOTIFY_TOPIC_ARN, topic.topicArn);
     topic.grantPublish(this);

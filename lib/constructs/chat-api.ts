@@ -27,7 +27,7 @@ export interface ChatApiProps {
 export const CHAT_TICKET_SOURCE = 'route.request.querystring.ticket';
 
 /**
- * Issue 12 (CHAT-1..3): the chat WebSocket API. `$connect` is authorized by a Lambda REQUEST
+ * CHAT-1..3: the chat WebSocket API. `$connect` is authorized by a Lambda REQUEST
  * authorizer that consumes the ticket in the query string (browsers cannot set headers on a
  * WebSocket); one function serves $connect, $disconnect and $default (routed by the frame's
  * `action` in the domain) and relays through the stage's management API; the chat timers are

@@ -28,7 +28,7 @@ export interface CaseworkHttpApiProps {
   readonly corsOrigins: readonly string[];
   /** SNS platform applications for the device routes (NOTE-1); "" where there is none. @default none */
   readonly push?: { apns: string; fcm: string };
-  /** Issue 23: the mail queue the access-request routes queue their notices on. */
+  /** The mail queue the access-request routes queue their notices on. */
   readonly mailQueue?: BindingTargets['mailQueue'];
   /** Cases' files (MAIL-2, CASE-6): the routes that presign uploads and downloads. */
   readonly attachments?: BindingTargets['attachments'];

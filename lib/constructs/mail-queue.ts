@@ -23,7 +23,7 @@ export interface MailQueueProps {
 const CONSUMER_TIMEOUT = Duration.seconds(30);
 
 /**
- * Issue 23: one queue for every mail that leaves, its consumer and its dead letters. The notifier,
+ * One queue for every mail that leaves, its consumer and its dead letters. The notifier,
  * the sweep and the access-request routes queue jobs (ids and a recipient); `send-mail` renders
  * and sends each once, moving a failed job's visibility out by an exponential backoff with
  * jitter; after MAIL_MAX_RECEIVES receipts SQS moves the whole job to `Dead`, whose alarm fires
@@ -64,7 +64,7 @@ export class MailQueue extends Construct {
     this.function = new CaseworkFunction(this, 'Function', {
       stage: props.stage,
       module: SEND_MAIL_FUNCTION.module,
-      description: 'Issue 23: sends each queued mail once, to its recipient as they are now, with backoff and a DLQ',
+      description: 'Sends each queued mail once, to its recipient as they are now, with backoff and a DLQ',
       timeout: CONSUMER_TIMEOUT,
     }).bind(SEND_MAIL_FUNCTION, {
       table: props.table,

@@ -21,7 +21,7 @@ export interface NotifierProps {
   readonly replyKeys: secretsmanager.ISecret;
   /** SNS platform applications for device pushes (NOTE-1); '' where there is none. @default none */
   readonly push?: { apns: string; fcm: string };
-  /** Issue 23: the mail queue the notifier queues every mail job on (it sends none itself). */
+  /** The mail queue the notifier queues every mail job on (it sends none itself). */
   readonly mailQueue?: BindingTargets['mailQueue'];
 }
 
@@ -29,7 +29,7 @@ export interface NotifierProps {
 export const NOTIFIER_RETRY_ATTEMPTS = 5;
 
 /**
- * Issue 10: table stream -> notifier Lambda -> integration SNS topic (and the FLAG-1 reminder
+ * Table stream -> notifier Lambda -> integration SNS topic (and the FLAG-1 reminder
  * mail). Partial batch responses, bisect on error, bounded retries, and an encrypted SQS queue
  * for what still fails. The filters (lambdas/data/stream-records.ts) let only case, update and
  * organisation-event writes reach the function; no REMOVE (so no TTL deletion) ever does.
@@ -67,7 +67,7 @@ export class Notifier extends Construct {
     this.function = new CaseworkFunction(this, 'Function', {
       stage: props.stage,
       module: NOTIFIER_FUNCTION.module,
-      description: 'Issue 10: derives events from the table stream, publishes them once, delivers inbox and push, queues mail',
+      description: 'Derives events from the table stream, publishes them once, delivers inbox and push, queues mail',
       timeout: Duration.seconds(60),
     }).bind(NOTIFIER_FUNCTION, {
       table: props.table,

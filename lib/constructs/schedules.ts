@@ -14,7 +14,7 @@ export interface SchedulesProps {
   readonly table: dynamodb.ITable;
   /** FLAG-2: the sweep mails portal admins from this domain. */
   readonly mailDomain: string;
-  /** Issue 23: FLAG-2's mail goes through the mail queue. */
+  /** FLAG-2's mail goes through the mail queue. */
   readonly mailQueue?: BindingTargets['mailQueue'];
   /** @default 15 minutes (FLAG-1); local mode runs the same handler every minute */
   readonly every?: Duration;

@@ -83,10 +83,10 @@ export class AppStack extends Stack {
   public readonly replyKeys: secretsmanager.Secret;
   public readonly inboundMail: CaseworkInboundMail;
   public readonly notifier: Notifier;
-  /** Issue 12: the chat WebSocket API, its functions and timer queue. */
+  /** The chat WebSocket API, its functions and timer queue. */
   public readonly chat: ChatApi;
   public readonly mailIdentity?: MailIdentity;
-  /** Issue 23: the mail queue, its consumer, dead-letter queue and alarm. */
+  /** The mail queue, its consumer, dead-letter queue and alarm. */
   public readonly mail: MailQueue;
   /** Cases' files (MAIL-2, CASE-6): the bucket and the check of uploads. */
   public readonly attachments: CaseworkAttachments;

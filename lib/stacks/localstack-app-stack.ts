@@ -31,7 +31,7 @@ export class LocalStackAppStack extends Stack {
   public readonly replyKeys: secretsmanager.Secret;
   public readonly schedules: Schedules;
   public readonly notifier: Notifier;
-  /** Issue 23: mail leaves through the mail queue here too. */
+  /** Mail leaves through the mail queue here too. */
   public readonly mail: MailQueue;
 
   public constructor(scope: Construct, id: string, props: LocalStackAppStackProps) {

@@ -232,7 +232,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Staff: each mail of the case and its delivery (queued, sent, failed, dead-lettered, not-sent), newest first (issue 23) */
+        /** Staff: each mail of the case and its delivery (queued, sent, failed, dead-lettered, not-sent), newest first */
         get: operations["listCaseMail"];
         put?: never;
         post?: never;

@@ -229,7 +229,7 @@ export const listableOrgs = async (deps: Deps, caller: Caller): Promise<Map<stri
 
 /**
  * LIST-1..3: the caller's cases, one Query per organisation partition, merged. LIST-2 (`mine`)
- * keeps the same rules (issue 21): not closed unless `closed=true`, the same filters, and the
+ * keeps the same rules: not closed unless `closed=true`, the same filters, and the
  * order asked for: by last modified from the contact's own index; by priority from the
  * organisations' priority index, filtered to the caller's cases. A staff member's "mine" is the
  * cases they own.

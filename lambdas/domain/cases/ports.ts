@@ -40,7 +40,7 @@ export interface CaseRepo {
     u: CaseUpdate,
     current: Case,
     idempotency?: IdempotencyWrite,
-    /** Issue 23: mail the update causes, written in the same transaction (the stream queues it). */
+    /** Mail the update causes, written in the same transaction (the stream queues it). */
     mail?: readonly MailJob[],
   ): Promise<Case | undefined>;
   listUpdates(caseNumber: string, opts: { publicOnly: boolean }, page: PageRequest): Promise<Page<CaseUpdate>>;
@@ -53,7 +53,7 @@ export interface CaseRepo {
   saveCase(
     next: Case,
     expectedVersion: number,
-    /** `mail`: issue 23, the intents of the mail this change causes, in the same transaction. */
+    /** `mail`: the intents of the mail this change causes, in the same transaction. */
     extra: { updates?: CaseUpdate[]; events?: AuditEvent[]; idempotency?: IdempotencyWrite; mail?: readonly MailJob[] },
   ): Promise<boolean>;
   listEvents(caseNumber: string, page: PageRequest): Promise<Page<AuditEvent>>;

@@ -1,4 +1,4 @@
-/** The vocabulary of chat (issue 12, CHAT-1..3). Pure types. */
+/** The vocabulary of chat (CHAT-1..3). Pure types. */
 import type { Client, StaffProfile } from '../kernel/types';
 
 /** Who a WebSocket connection belongs to: what a ticket (or token) proved at $connect. */

@@ -3,7 +3,7 @@ import type { Rendered } from '../kernel/rendered';
 import type { OrgEvent, User } from '../kernel/types';
 import type { Availability, Chat, ChatClaims, ChatConnection, ChatMessage, ChatTimer } from './chat-types';
 
-/** Issue 12 (CHAT-1..3): chats, their connections, tickets and analyst availability. */
+/** CHAT-1..3: chats, their connections, tickets and analyst availability. */
 export interface ChatRepo {
   /** Stores a single-use ticket (hashed) for `claims`, deleted by TTL if never used. */
   putTicket(ticket: string, claims: ChatClaims, validUntil: string): Promise<void>;

@@ -26,7 +26,7 @@ export interface Deps {
   mime: MimeParser;
   replyKeys: () => Promise<ReplyKeyring>;
   outbox: OutboxRepo;
-  /** Issue 23: the mail queue and the per-case mail log. */
+  /** The mail queue and the per-case mail log. */
   mailQueue: MailQueue;
   mailLog: MailLogRepo;
   integration: IntegrationTopic;

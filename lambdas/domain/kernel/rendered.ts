@@ -1,7 +1,7 @@
 import type { CaseAccess } from './policy';
 
 /**
- * Issue 18 ("by construction"): the outbound channels (the mailer and the mail queue's notice
+ * By construction, the outbound channels (the mailer and the mail queue's notice
  * jobs, push, inbox items, chat frames, the integration topic) accept only `Rendered<T>`: a
  * payload built for a resolved recipient. The brand's symbol is not exported and `Rendered` is
  * produced only by `renderFor` below (the ESLint config forbids `as Rendered` outside this

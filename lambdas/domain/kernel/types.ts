@@ -151,7 +151,7 @@ export interface Case {
   callbackRequestedAt?: string;
   /**
    * Who made the change this version records (bookkeeping, never shown): the notifier does not
-   * tell the actor of their own action (issue 18, finding 8).
+   * tell the actor of their own action.
    */
   changedBy?: string;
 }
@@ -292,7 +292,7 @@ export interface AccessRequest {
   /** FLAG-2: when portal admins were told it had been pending over 48 hours. */
   overdueFlaggedAt?: string;
   /**
-   * Issue 18, finding 7: the directory could not match it (no such organisation, combination or
+   * The directory could not match it (no such organisation, combination or
    * allowed level). Answered like any other request, but no code was mailed and none confirms it.
    */
   unmatched?: true;

@@ -89,7 +89,7 @@ export interface ViewKinds {
   accessRequest: AccessRequest;
   /** A row of GET /admin/orgs/shortfall (ACC-5): approvers are the customer's people. */
   shortfall: ShortfallView;
-  /** A row of GET /cases/{n}/mail (issue 23): what became of one mail of the case, for staff. */
+  /** A row of GET /cases/{n}/mail: what became of one mail of the case, for staff. */
   caseMail: CaseMail;
 }
 export type ViewKind = keyof ViewKinds;
@@ -325,7 +325,7 @@ export const SHORTFALL_RESTRICTED = {
 } as const satisfies AllowList<ShortfallView>;
 
 /**
- * Issue 23: a mail of the case as staff see it: ids, enums, counts and times, never the text,
+ * A mail of the case as staff see it: ids, enums, counts and times, never the text,
  * the address or the transport's error message. The recipient's user id is a customer person's:
  * not for restricted staff (PRIV-1).
  */
@@ -540,7 +540,7 @@ const inboundRow = (r: InboundRecord): InboundRecord => {
 };
 
 /**
- * Issue 18 finding 7: where the raw message is kept (`rawKey`, attachments' `key`: S3 keys) is
+ * Where the raw message is kept (`rawKey`, attachments' `key`: S3 keys) is
  * Casework's business, not the customer's; a customer's list row carries no text as received
  * (`fullText`) either.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 23: staff see undelivered mail per case. The mail log (one entry per mail job of a case,
+ * Staff see undelivered mail per case. The mail log (one entry per mail job of a case,
  * written as the job is queued and as its consumer settles it) is listed through the `caseMail`
  * view: what was sent, what waits, what failed and why in a word, never the text or the address.
  */

@@ -1,12 +1,12 @@
 /**
- * Issue 23: one outbox for the mail that leaves. A change never sends mail itself: what it commits
+ * One outbox for the mail that leaves. A change never sends mail itself: what it commits
  * (a case, an update, a flag, or an explicit intent item written in the change's own transaction)
  * reaches the table stream; the notifier turns it into mail jobs on the mail queue; the mail
  * consumer sends each job here, once, with retries over minutes and a dead-letter queue after.
  *
  * A job names its recipient (a user id, or for mail to someone without an account an address
  * the change itself chose) and ids of what to say, never the rendered text: the recipient is
- * resolved and re-checked when the mail is sent (issue 18, finding 4: level, Terms, PRIV rules,
+ * resolved and re-checked when the mail is sent (finding 4: level, Terms, PRIV rules,
  * exactly as push delivery does), and the text is rendered then through the views for that
  * recipient's own access. A recipient who lost access gets nothing; the job ends `not-allowed`.
  */
@@ -26,7 +26,7 @@ import { viewCase, viewFor, viewUpdate } from '../kernel/views';
 export const MAIL_MAX_RECEIVES = 10;
 
 /**
- * Exponential backoff with jitter (issue 23: over minutes, not milliseconds): the n-th retry waits
+ * Exponential backoff with jitter (over minutes, not milliseconds): the n-th retry waits
  * between half and all of min(cap, base * 2^(n-1)) seconds. With the defaults (20 s, 600 s) ten
  * tries span about 40 minutes. `random` is in [0, 1).
  */
@@ -58,7 +58,7 @@ export const MAILED_STATUSES: readonly Status[] = Object.keys(STATUS_TEXT) as St
  * The contact's mail jobs of a notification event: a staff public update (MAIL-1), a status the
  * contact should know (CASE-4), the FLAG-1 reminder. Keys derive from the change, so a replayed
  * stream record makes the same jobs and the ledger sends each once. Whoever made the change is
- * not told of it (issue 18, finding 8): a staff member who is also the contact gets no copy.
+ * not told of it: a staff member who is also the contact gets no copy.
  */
 export const contactJobsOf = (e: NotificationEvent): MailJob[] => {
   const c = e.case;
@@ -96,7 +96,7 @@ interface Resolved {
 }
 
 /**
- * Issue 18, finding 4: the contact of a case, resolved and checked at send time: a user who still
+ * The contact of a case, resolved and checked at send time: a user who still
  * exists, has accepted the current Terms (ACC-9), and may read the case now (ACC-2, ACC-4, PRIV).
  */
 const resolveContact = async (deps: Deps, c: Case, userId: string): Promise<Resolved | undefined> => {
@@ -247,7 +247,7 @@ export const sendMailJob = async (deps: Deps, job: MailJob, opts: SendOptions): 
 export const userOfJob = (job: MailJob): string | undefined => ('userId' in job ? job.userId : undefined);
 
 /**
- * Issue 23: the mail queue as the notifier uses it: once jobs of a case are on the queue, the
+ * The mail queue as the notifier uses it: once jobs of a case are on the queue, the
  * case's mail log says `queued` (only where it says nothing yet: the consumer may be faster).
  * Logging is best effort; the queueing is what must succeed.
  */

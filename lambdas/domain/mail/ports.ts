@@ -49,7 +49,7 @@ export type MailJobKind = MailJob['kind'];
 /** How a job ended, or why it will be tried again. */
 export type MailOutcome = 'sent' | 'already-sent' | 'not-allowed' | 'superseded';
 
-/** The record of one case mail's delivery that staff see per case (issue 23: undelivered mail is visible). */
+/** The record of one case mail's delivery that staff see per case (undelivered mail is visible). */
 export interface MailLogEntry {
   caseNumber: string;
   key: string;
@@ -224,7 +224,7 @@ export interface MailRepo {
   caseByReference(referenceId: string): Promise<string | undefined>;
   userIdByEmail(email: string): Promise<string | undefined>;
   /** MAIL-3: true once per sender, kind and day (conditional put). */
-  /** MAIL-3: claims the day's one answer and, in the same transaction, writes its mail intent (issue 23). */
+  /** MAIL-3: claims the day's one answer and, in the same transaction, writes its mail intent. */
   claimAutoReply(sender: string, day: string, kind: string, ttlSeconds: number, mail?: MailJob): Promise<boolean>;
   listInbound(now: string, page: PageRequest): Promise<Page<InboundRecord>>;
 }
@@ -232,7 +232,7 @@ export interface MailRepo {
 export type OutboxClaim = 'claimed' | 'done' | 'busy';
 
 /**
- * The notifier's once-only ledger (issue 10): one item per side effect (an event's publication,
+ * The notifier's once-only ledger: one item per side effect (an event's publication,
  * a reminder), claimed before the effect and marked done after it.
  */
 export interface OutboxRepo {
@@ -248,17 +248,17 @@ export interface OutboxRepo {
 }
 
 /**
- * Issue 23: the mail queue. Jobs carry ids and the recipient, never rendered text (but `notice`);
+ * The mail queue. Jobs carry ids and the recipient, never rendered text (but `notice`);
  * the consumer renders and sends each once (the ledger), retrying with backoff.
  */
 export interface MailQueue {
   enqueue(jobs: MailJob[]): Promise<void>;
 }
 
-/** Issue 23: per case, what became of each mail (staff see undelivered mail). */
+/** Per case, what became of each mail (staff see undelivered mail). */
 export interface MailLogRepo {
   record(entry: MailLogEntry): Promise<void>;
-  /** Issue 23: `queued`, only where the case's log has no entry for the job yet. */
+  /** `queued`, only where the case's log has no entry for the job yet. */
   queued(entry: MailLogEntry): Promise<void>;
   list(caseNumber: string): Promise<MailLogEntry[]>;
 }

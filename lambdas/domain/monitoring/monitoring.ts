@@ -247,7 +247,7 @@ export const listAlarms = async (
 };
 
 /**
- * GET /accounts/{orgId}/incidents (ALARM-2, issue 21): the access rules of the alarm list. An
+ * GET /accounts/{orgId}/incidents (ALARM-2): the access rules of the alarm list. An
  * organisation without a cloud deployment has no cloud incidents: 404, as alarms without Remote
  * Alarm Monitoring.
  */
@@ -265,7 +265,7 @@ export const listIncidents = async (
 };
 
 /**
- * GET /accounts/{orgId}/maintenance (ALARM-2, issue 21): the alerts naming the organisation, each
+ * GET /accounts/{orgId}/maintenance (ALARM-2): the alerts naming the organisation, each
  * with its window; the access rules of the alarm list. `orgIds` is cut to the organisation asked
  * about: the other organisations an alert names are not this caller's business.
  */

@@ -1,11 +1,11 @@
 /**
- * The notifier (issue 10): what happens once per domain event. Every side effect goes through
+ * The notifier: what happens once per domain event. Every side effect goes through
  * the outbox ledger: claim (a conditional put with a lease) -> effect -> mark done. A stream
  * retry replays records that already succeeded; their effects find `done` and are skipped.
  *
  * - Integrations (NOTE-1): every event is published once to the SNS topic, ten to a PublishBatch,
  *   a few batches at a time, as the restricted `notification` view (PRIV-1).
- * - MAIL-1, FLAG-1 (issue 23): the case's contact's mail (a staff public update, a status to
+ * - MAIL-1, FLAG-1: the case's contact's mail (a staff public update, a status to
  *   answer, the reminder of a flagged case) is queued as a job for the mail consumer
  *   (lambdas/domain/mail/outbound.ts), which sends each once, with retries and a dead-letter queue.
  * - Per-user recipients and channels (NOTE-2, push, inbox, email where chosen): `deliver(event)`
@@ -125,7 +125,7 @@ const publishOnce = async (deps: Deps, events: NotificationEvent[], opts: Notify
 };
 
 /**
- * MAIL-1, CASE-4, FLAG-1 (issue 23): the contact's case mail of each event goes to the mail queue
+ * MAIL-1, CASE-4, FLAG-1: the contact's case mail of each event goes to the mail queue
  * as a job; its consumer renders and sends it once, retrying over minutes. Queuing is idempotent
  * (a job's key derives from the change, and the consumer's ledger sends a key once), so a
  * replayed record may queue a job again without a second mail.

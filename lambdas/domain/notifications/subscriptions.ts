@@ -38,7 +38,7 @@ export const notificationsOf = (settings: UserSettings): Record<NotificationTogg
 
 /**
  * NOTE-2: does an alarm pass a user's filter? `all` takes every severity; any other value is a
- * minimum (issue 21: choosing `major` must not hide `critical`), so `major` takes critical and
+ * minimum (choosing `major` must not hide `critical`), so `major` takes critical and
  * major, `minor` takes all three; excluded origins are compared case-insensitively.
  */
 export const alarmWanted = (filter: AlarmFilter, alarm: { severity: string; origin?: string }): boolean => {

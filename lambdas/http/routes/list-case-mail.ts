@@ -10,8 +10,7 @@ export const route = {
   permission: 'staff',
   table: 'read',
   caseData: true,
-  summary:
-    'Staff: each mail of the case and its delivery (queued, sent, failed, dead-lettered, not-sent), newest first (issue 23)',
+  summary: 'Staff: each mail of the case and its delivery (queued, sent, failed, dead-lettered, not-sent), newest first',
   request: { params: CaseNumberParams, query: PageQuery },
   success: { status: 200, schema: CaseMailListSchema },
 } as const satisfies RouteDef;
