@@ -7,6 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { depsFor } from '../../lambdas/adapters/deps-for';
 import type { OutboundMail, MailQueue, ReplyKeyring, MailJob } from '../../lambdas/domain/mail/ports';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
+import type { AttachmentFiles } from '../../lambdas/domain/cases/ports';
 import { sendMailJob } from '../../lambdas/domain/mail/outbound';
 import { randomUUID } from 'node:crypto';
 
@@ -134,6 +135,30 @@ const withIntentsQueued = (deps: Deps): Deps => {
 };
 
 /** The production wiring over a test table, with mail recorded instead of sent. */
+/**
+ * The domain tests run on DynamoDB Local alone: the attachments bucket's objects (inbound mail's
+ * files) are kept here, by key. The e2e tier stores them in fauxqs's S3 through the real adapter.
+ */
+export const storedFiles = new Map<string, { body: Uint8Array; contentType: string }>();
+const memoryFiles = (): AttachmentFiles => ({
+  uploadUrl: async (key) => `memory://upload/${key}`,
+  downloadUrl: async (key) => `memory://download/${key}`,
+  inspect: async (key, headBytes) => {
+    const o = storedFiles.get(key);
+    return o && { size: o.body.length, contentType: o.contentType, head: o.body.slice(0, headBytes) };
+  },
+  quarantine: async (key) => {
+    const moved = `quarantine/${key}`;
+    const o = storedFiles.get(key);
+    if (o) storedFiles.set(moved, o);
+    storedFiles.delete(key);
+    return moved;
+  },
+  put: async (key, body, contentType) => {
+    storedFiles.set(key, { body, contentType });
+  },
+});
+
 export const testDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Partial<Deps> = {}): Deps =>
   withIntentsQueued(rawTestDeps(doc, table, overrides));
 
@@ -150,6 +175,7 @@ const rawTestDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Part
       mailDomain: 'casework.test',
       replyKeys: async () => testKeyring,
       mailQueue: inlineMailQueue(() => deps),
+      files: memoryFiles(),
       ...overrides,
     },
   );

@@ -24,7 +24,7 @@ import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
 import type { Case } from '../../lambdas/domain/kernel/types';
 import { seedDemo } from '../../local/demo-data';
-import { testDeps, testKeyring } from '../helpers/deps';
+import { storedFiles, testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 import { renderFor } from '../../lambdas/domain/kernel/rendered';
 
@@ -184,6 +184,14 @@ describe('MAIL-2..4: the fixture corpus of real clients', () => {
         expect(u!.attachments).toEqual(
           expect.arrayContaining([expect.objectContaining({ name: a.name, contentType: a.contentType })]),
         );
+      }
+      // MAIL-2: a kept file's bytes are in the attachments bucket under the case, by its id.
+      for (const a of u!.attachments ?? []) {
+        const id = (a as { attachmentId?: string }).attachmentId;
+        if (id)
+          expect(
+            [...storedFiles.keys()].filter((k) => k.includes(cases[e.case!].caseNumber) && k.endsWith(`/${id}`)),
+          ).toHaveLength(1);
       }
     } else {
       expect(out).toMatchObject({ outcome: e.outcome, reason: e.reason });
