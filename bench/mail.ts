@@ -2,27 +2,37 @@
  * Benchmark 6 (`npm run bench:mail` alone): inbound mail parse + attach (MAIL-2..5) of replies of
  * about 1 MB and 10 MB (a text part and a base64 attachment), through the domain's
  * receiveInboundMail with the production ports (postal-mime, the repositories over DynamoDB
- * Local seeded with the demo data), in this process, so that perf_hooks' monitorEventLoopDelay
+ * Local seeded with the demo data, the attachments bucket on fauxqs), in this process, so that perf_hooks' monitorEventLoopDelay
  * sees the parse: the longest event-loop block, and the process's peak RSS.
  *   BENCH_MAIL_1MB (default 20) and BENCH_MAIL_10MB (default 5) messages of each size.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { s3AttachmentFiles } from '../lambdas/adapters/attachment-files';
 import { depsFor } from '../lambdas/adapters/deps-for';
 import { parseKeyring } from '../lambdas/adapters/reply-keys';
 import { receiveInboundMail, type InboundEnvelope } from '../lambdas/domain/mail/inbound-mail';
 import { signReplyToken } from '../lambdas/domain/mail/reply-token';
 import { createTable, startDynamo } from '../local/emulators';
+import { startFauxqs } from '../local/fauxqs';
 import { BENCH_BINDINGS, envInt, mb, median, percentile, runAlone, type Section, table } from './lib';
 import { runMailCorpus } from './mail-corpus';
 
 const DOMAIN = 'casework.test';
 
 export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
-  const dynamo = await startDynamo({ port: 0 });
+  const bucket = BENCH_BINDINGS.attachmentsBucket;
+  const [dynamo, faux] = await Promise.all([startDynamo({ port: 0 }), startFauxqs({ port: 0, buckets: [bucket] })]);
+  const s3 = new S3Client({
+    endpoint: faux.endpoint,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: 'eu-west-1',
@@ -36,7 +46,13 @@ export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
     const { seedDemo } = await import('../local/demo-data');
     await seedDemo({ ref });
     const keyring = parseKeyring(BENCH_BINDINGS.replyKeys.value);
-    const deps = depsFor(ref, { mailer: { send: async () => 'bench' }, mailDomain: DOMAIN, replyKeys: async () => keyring });
+    const deps = depsFor(ref, {
+      mailer: { send: async () => 'bench' },
+      mailDomain: DOMAIN,
+      replyKeys: async () => keyring,
+      // MAIL-2: the reply's files are stored in the attachments bucket before the update is written.
+      files: s3AttachmentFiles(bucket, s3),
+    });
     const page = await deps.cases.listOrgCases({ orgIds: ['ORG-ACME'], sort: 'priority' } as never, { limit: 5 });
     const kase = page.items.find((c) => c.status !== 'closed')!;
     const to = `case+${signReplyToken(keyring, { caseNumber: kase.caseNumber, recipient: kase.contactEmail })}@${DOMAIN}`;
@@ -109,7 +125,7 @@ export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
       title: '6. Inbound mail: parse and attach',
       goals,
       markdown: [
-        `receiveInboundMail with the production ports (postal-mime, the repositories) over DynamoDB Local seeded with the demo data, in this process, one message at a time, each a real reply (signed Reply-To token of an open Acme case, passing verdicts) with a random binary attachment. Times are parse + checks + attach (the case update and inbound log written). Longest event-loop block: the max of perf_hooks.monitorEventLoopDelay (1 ms resolution) while the message was handled. RSS before: ${mb(rssBefore)}; peak RSS of this benchmark's process: **${mb(peak)}** (it also composes the messages and runs the DynamoDB client; DynamoDB Local's JVM is not counted).`,
+        `receiveInboundMail with the production ports (postal-mime, the repositories, the S3 files adapter) over DynamoDB Local seeded with the demo data and fauxqs's S3 (in a child process), in this process, one message at a time, each a real reply (signed Reply-To token of an open Acme case, passing verdicts) with a random binary attachment. Times are parse + checks + attach (the attachment stored in S3, the case update and inbound log written). Longest event-loop block: the max of perf_hooks.monitorEventLoopDelay (1 ms resolution) while the message was handled. RSS before: ${mb(rssBefore)}; peak RSS of this benchmark's process: **${mb(peak)}** (it also composes the messages and runs the DynamoDB client; DynamoDB Local's JVM is not counted).`,
         '',
         table(['message', 'raw size', 'runs', 'p50 ms', 'p95 ms', 'longest event-loop block ms', 'outcomes'], rows, [
           'l',
@@ -124,7 +140,8 @@ export const runMail = async (): Promise<Omit<Section, 'seconds'>> => {
     };
   } finally {
     client.destroy();
-    await dynamo.stop();
+    s3.destroy();
+    await Promise.all([dynamo.stop(), faux.stop()]);
   }
 };
 
