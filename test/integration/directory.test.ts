@@ -233,7 +233,6 @@ describe('contracts gate access (ACC-4) and the shortfall that follows (ACC-5)',
   it('ACC-4: the CRM terminates and reinstates too; a later admin change wins over an older CRM record, a newer CRM record wins over it', async () => {
     now = new Date(Date.parse(at(10)));
     const events = async () => (await listOrgEvents(ref(), 'ORG-INITECH')).map((e) => e.type);
-    // The demo's contract arrived through the ingest too (its own event).
     const seeded = (await events()).length;
     const crm = (status: ContractInput['status'], modifiedAt: string) =>
       ingest({

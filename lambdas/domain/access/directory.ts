@@ -205,8 +205,10 @@ const changeContract = (
       change: { contract: { ...kept, endUserOrgId, soldToOrgId }, designatedContacts: effects.designatedContacts },
     });
     if (unchanged) return answer({ outcome: 'unchanged' }, current);
+    // A new contract only adds access (no event, as the directory it arrives with records none);
+    // a changed status is recorded, and what it leads to.
     const events: OrgEvent[] =
-      current?.status === input.status
+      !current || current.status === input.status
         ? []
         : [
             {
@@ -215,7 +217,7 @@ const changeContract = (
               at,
               type: 'contract-status-changed',
               actorId,
-              contract: { contractId, soldToOrgId, ...(current ? { from: current.status } : {}), to: input.status },
+              contract: { contractId, soldToOrgId, from: current.status, to: input.status },
             },
             ...effects.events,
           ];

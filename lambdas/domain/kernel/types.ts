@@ -272,7 +272,7 @@ export interface OrgEvent {
   designatedContacts?: number;
   approvers?: string[];
   /** contract-status-changed: which contract, of which combination, from and to. */
-  contract?: { contractId: string; soldToOrgId: string; from?: ContractStatus; to: ContractStatus };
+  contract?: { contractId: string; soldToOrgId: string; from: ContractStatus; to: ContractStatus };
 }
 
 /** ACC-6: an access request's life: mailed a code, confirmed (pending approval), decided. */
