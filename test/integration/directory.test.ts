@@ -2,7 +2,7 @@
  * The directory as the CRM keeps it (ACC-1), contracts terminated and reinstated (ACC-4), and the
  * shortfall that follows (ACC-5), on DynamoDB Local with the demo data.
  */
-import { listOrgEvents } from '../../lambdas/data/directory-repo';
+import { listOrgEvents, putMembership } from '../../lambdas/data/directory-repo';
 import {
   ingestDirectory,
   setContractStatus,
@@ -266,5 +266,58 @@ describe('contracts gate access (ACC-4) and the shortfall that follows (ACC-5)',
     await expect(
       setContractStatus(deps, await as('u-adam', 'mobile'), 'CT-ORG-INITECH-ORG-INITECH', 'terminated'),
     ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('ACC-5: two contracts terminated at once, each leaving two Designated Contacts, record the crossing under two once', async () => {
+    // Hooli: three Designated Contacts, each on a combination of its own (Hooli sold by itself, by Acme, by Globex).
+    now = new Date(Date.parse(at(30)));
+    const pairs = ['ORG-HOOLI', 'ORG-ACME', 'ORG-GLOBEX'].map((soldToOrgId, i) => ({
+      endUserOrgId: 'ORG-HOOLI',
+      soldToOrgId,
+      contractId: `CT-HOOLI-RACE-${i}`,
+      userId: `u-hooli-${i}`,
+    }));
+    const made = await ingest({
+      contracts: pairs.map((p) => ({ ...p, status: 'active' as const, modifiedAt: at(30) })),
+    });
+    expect(made.stored).toBe(3);
+    for (const p of pairs) {
+      await putMembership(ref(), {
+        userId: p.userId,
+        orgId: p.endUserOrgId,
+        soldToOrgId: p.soldToOrgId,
+        level: 'designated',
+        via: 'direct',
+      });
+    }
+    const adam = await as('u-adam');
+    const shortfalls = async () =>
+      (await listOrgEvents(ref(), 'ORG-HOOLI')).filter((e) => e.type === 'designated-shortfall').length;
+    const before = await shortfalls();
+    // Both admins have read the organisation before either writes: a barrier on their first write.
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    const gated = new Set<string>();
+    const racing: Deps = {
+      ...deps,
+      directory: {
+        ...deps.directory,
+        saveCombination: async (c, events, guard, contractIds) => {
+          if (!gated.has(c.soldToOrgId)) {
+            gated.add(c.soldToOrgId);
+            if (++arrived === 2) release();
+            await bothRead;
+          }
+          return deps.directory.saveCombination(c, events, guard, contractIds);
+        },
+      },
+    };
+    const results = await Promise.all([
+      setContractStatus(racing, adam, 'CT-HOOLI-RACE-1', 'terminated'),
+      setContractStatus(racing, adam, 'CT-HOOLI-RACE-2', 'terminated'),
+    ]);
+    expect(results.map((r) => r.designatedContacts).sort()).toEqual([1, 2]);
+    expect((await shortfalls()) - before).toBe(1);
   });
 });
