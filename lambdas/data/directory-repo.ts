@@ -8,8 +8,9 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { DirectoryRepo, MembershipGuard } from '../domain/access/ports';
+import type { ContractRef, DirectoryGuard, DirectoryRepo, MembershipGuard } from '../domain/access/ports';
 import type { Combination, Membership, Org, OrgEvent, User } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import { keys, membershipIndexKeys, orgIndexKeys, staffGroupKeys, staffRoleIndexKeys, userIndexKeys } from './keys';
@@ -65,36 +66,123 @@ export const getUserWithMemberships = async (
   };
 };
 
-export const getOrgs = async (ref: TableRef, orgIds: string[]): Promise<Org[]> =>
-  (await batchGet(ref, orgIds.map(keys.org))).map((i) => fromItem<Org>(i));
+export const getOrgs = async (ref: TableRef, orgIds: string[], opts: { consistent?: boolean } = {}): Promise<Org[]> =>
+  (await batchGet(ref, orgIds.map(keys.org), opts.consistent)).map((i) => fromItem<Org>(i));
 
 export const getOrg = async (ref: TableRef, orgId: string): Promise<Org | undefined> => (await getOrgs(ref, [orgId]))[0];
 
 export const getCombinations = async (
   ref: TableRef,
   pairs: { endUserOrgId: string; soldToOrgId: string }[],
+  opts: { consistent?: boolean } = {},
 ): Promise<Combination[]> =>
   (
     await batchGet(
       ref,
       pairs.map((p) => keys.combination(p.endUserOrgId, p.soldToOrgId)),
+      opts.consistent,
     )
   ).map((i) => fromItem<Combination>(i));
 
-export const putOrg = (ref: TableRef, org: Org) =>
-  ref.doc.send(
-    new PutCommand({
-      TableName: ref.table,
-      Item: { ...keys.org(org.orgId), ...orgIndexKeys(org.name, org.orgId), entity: 'org', ...org },
-    }),
+const orgItem = (org: Org) => ({ ...keys.org(org.orgId), ...orgIndexKeys(org.name, org.orgId), entity: 'org', ...org });
+const combinationItem = (c: Combination) => ({ ...keys.combination(c.endUserOrgId, c.soldToOrgId), entity: 'combination', ...c });
+
+/** An organisation as is, unguarded: for tests that set the directory up (the API writes through saveOrganisation). */
+export const putOrg = (ref: TableRef, org: Org) => ref.doc.send(new PutCommand({ TableName: ref.table, Item: orgItem(org) }));
+
+/** A combination as is, unguarded: for tests that set the directory up (the API writes through saveCombination). */
+export const putCombination = (ref: TableRef, c: Combination) =>
+  ref.doc.send(new PutCommand({ TableName: ref.table, Item: combinationItem(c) }));
+
+/** ACC-4: where a contract lives, by its id. */
+export const findContract = async (ref: TableRef, contractId: string): Promise<ContractRef | undefined> => {
+  const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.contract(contractId), ConsistentRead: true }));
+  return res.Item ? fromItem<ContractRef>(res.Item) : undefined;
+};
+
+/**
+ * ACC-5: the transaction item that moves the organisation's membership version from the one a
+ * change was decided at to the next; its condition fails when another change got there first.
+ */
+const bumpMembersVersion = (ref: TableRef, orgId: string, read: number) => ({
+  Update: {
+    TableName: ref.table,
+    Key: keys.membersVersion(orgId),
+    UpdateExpression: 'SET #version = :next, #entity = :entity',
+    ConditionExpression: read === 0 ? 'attribute_not_exists(#version)' : '#version = :read',
+    ExpressionAttributeNames: { '#version': 'version', '#entity': 'entity' },
+    ExpressionAttributeValues: { ':next': read + 1, ':entity': 'members-version', ...(read === 0 ? {} : { ':read': read }) },
+  },
+});
+
+const orgEventPut = (ref: TableRef, e: OrgEvent) => ({
+  Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } },
+});
+
+/** Runs a transaction; false when one of the `guarded` items' conditions failed (another change got there first). */
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const guardedWrite = async (ref: TableRef, items: TransactItem[], guarded: number[]): Promise<boolean> => {
+  try {
+    await ref.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (err) {
+    if (guarded.some((i) => lostRace(err, i))) return false;
+    throw err;
+  }
+};
+
+/**
+ * ACC-1: the organisation and its events, at the membership version read (bumped): a change of
+ * the organisation (its partner, ACC-7) can move its levels, so it serialises with level changes.
+ */
+export const saveOrganisation = (ref: TableRef, org: Org, events: OrgEvent[], guard: DirectoryGuard): Promise<boolean> =>
+  guardedWrite(
+    ref,
+    [
+      bumpMembersVersion(ref, org.orgId, guard.membersVersion),
+      { Put: { TableName: ref.table, Item: orgItem(org) } },
+      ...events.map((e) => orgEventPut(ref, e)),
+    ],
+    [0],
   );
 
-export const putCombination = (ref: TableRef, c: Combination) =>
-  ref.doc.send(
-    new PutCommand({
-      TableName: ref.table,
-      Item: { ...keys.combination(c.endUserOrgId, c.soldToOrgId), entity: 'combination', ...c },
-    }),
+/**
+ * ACC-1, ACC-4: the combination with its contracts (a contract's status is a field of its
+ * combination, so terminating or reinstating one is this write), each contract's pointer, and
+ * the events, at the end user's membership version read (bumped). A pointer is written only
+ * while it is new or already names this combination: a contract never silently moves.
+ */
+export const saveCombination = (
+  ref: TableRef,
+  c: Combination,
+  events: OrgEvent[],
+  guard: DirectoryGuard,
+  contractIds: string[],
+): Promise<boolean> =>
+  guardedWrite(
+    ref,
+    [
+      bumpMembersVersion(ref, c.endUserOrgId, guard.membersVersion),
+      { Put: { TableName: ref.table, Item: combinationItem(c) } },
+      ...contractIds.map((contractId) => ({
+        Put: {
+          TableName: ref.table,
+          Item: {
+            ...keys.contract(contractId),
+            entity: 'contract',
+            contractId,
+            endUserOrgId: c.endUserOrgId,
+            soldToOrgId: c.soldToOrgId,
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR (#e = :e AND #s = :s)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#e': 'endUserOrgId', '#s': 'soldToOrgId' },
+          ExpressionAttributeValues: { ':e': c.endUserOrgId, ':s': c.soldToOrgId },
+        },
+      })),
+      ...events.map((e) => orgEventPut(ref, e)),
+    ],
+    [0, ...contractIds.map((_, i) => i + 2)],
   );
 
 export const putUser = async (ref: TableRef, user: User) => {
@@ -198,49 +286,23 @@ export const saveMembership = async (
   events: OrgEvent[],
   guard?: MembershipGuard,
 ): Promise<boolean> => {
-  const guarded = guard
-    ? [
-        {
-          Put: {
-            TableName: ref.table,
-            Item: membershipItem(m),
-            ConditionExpression: '#level = :from',
-            ExpressionAttributeNames: { '#level': 'level' },
-            ExpressionAttributeValues: { ':from': guard.fromLevel },
-          },
+  const membership = guard
+    ? {
+        Put: {
+          TableName: ref.table,
+          Item: membershipItem(m),
+          ConditionExpression: '#level = :from',
+          ExpressionAttributeNames: { '#level': 'level' },
+          ExpressionAttributeValues: { ':from': guard.fromLevel },
         },
-        {
-          Update: {
-            TableName: ref.table,
-            Key: keys.membersVersion(m.orgId),
-            UpdateExpression: 'SET #version = :next, #entity = :entity',
-            ConditionExpression: guard.membersVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :read',
-            ExpressionAttributeNames: { '#version': 'version', '#entity': 'entity' },
-            ExpressionAttributeValues: {
-              ':next': guard.membersVersion + 1,
-              ':entity': 'members-version',
-              ...(guard.membersVersion === 0 ? {} : { ':read': guard.membersVersion }),
-            },
-          },
-        },
-      ]
-    : [{ Put: { TableName: ref.table, Item: membershipItem(m) } }];
-  try {
-    await ref.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...guarded,
-          ...events.map((e) => ({
-            Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } },
-          })),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (guard && (lostRace(err, 0) || lostRace(err, 1))) return false;
-    throw err;
-  }
+      }
+    : { Put: { TableName: ref.table, Item: membershipItem(m) } };
+  const items = [
+    membership,
+    ...(guard ? [bumpMembersVersion(ref, m.orgId, guard.membersVersion)] : []),
+    ...events.map((e) => orgEventPut(ref, e)),
+  ];
+  return guardedWrite(ref, items, guard ? [0, 1] : []);
 };
 
 /** ACC-5: an organisation's events, oldest first (what the notifications fan-out will read). */
@@ -268,8 +330,11 @@ export const staffOfGroup = async (ref: TableRef, group: string): Promise<string
 
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),
-  getOrgs: (orgIds) => getOrgs(ref, orgIds),
-  getCombinations: (pairs) => getCombinations(ref, pairs),
+  getOrgs: (orgIds, opts) => getOrgs(ref, orgIds, opts),
+  getCombinations: (pairs, opts) => getCombinations(ref, pairs, opts),
+  findContract: (contractId) => findContract(ref, contractId),
+  saveOrganisation: (org, events, guard) => saveOrganisation(ref, org, events, guard),
+  saveCombination: (c, events, guard, contractIds) => saveCombination(ref, c, events, guard, contractIds),
   listOrgs: (prefix) => listOrgs(ref, prefix),
   listOrgMembers: (orgId, opts) => listOrgMembers(ref, orgId, opts),
   saveMembership: (m, events, guard) => saveMembership(ref, m, events, guard),

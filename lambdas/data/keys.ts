@@ -53,6 +53,11 @@ export const KEY_PREFIX = {
    * PutItem is fenced to INBOX# by dynamodb:LeadingKeys, never to USER# (profiles, staff roles).
    */
   inbox: 'INBOX#',
+  /**
+   * ACC-4: a contract's pointer to the combination that holds it (contracts live in their
+   * combination's item), so a contract is found by its id with one GetItem.
+   */
+  contract: 'CONTRACT#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -110,7 +115,11 @@ export const keys = {
     PK: `${IDEMPOTENCY}${createHash('sha256').update(scope).digest('base64url')}#${key}`,
     SK: 'IDEMPOTENCY',
   }),
-  /** ACC-5: bumped by every level change on the organisation, so concurrent changes serialise. */
+  contract: (contractId: string) => ({ PK: `${KEY_PREFIX.contract}${contractId}`, SK: 'CONTRACT' }),
+  /**
+   * ACC-5: bumped by every change that can move the organisation's effective levels (a member's
+   * level, the organisation itself, a combination's contracts), so concurrent changes serialise.
+   */
   membersVersion: (orgId: string) => ({ PK: `${ORG}${orgId}`, SK: 'MEMBERS-VERSION' }),
   /**
    * NOTE-2: subscriptions live in the SUBJECT's item collection, so the notifier finds every

@@ -36,6 +36,7 @@ const {
   chat: CHAT,
   availability: AVAIL,
   inbox: INBOX,
+  contract: CONTRACT,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -78,6 +79,13 @@ export const WRITE_PATTERNS = {
   removeFavorite: { DeleteItem: [USER, CASE], UpdateItem: [USER, CASE] },
   /** directory-repo saveMembership (ACC-5): the membership (user partition) and the org's events. */
   saveMembership: { PutItem: [USER, ORG] },
+  /** directory-repo saveOrganisation (ACC-1): the organisation, its events, its membership version. */
+  saveOrganisation: { PutItem: [ORG], UpdateItem: [ORG] },
+  /**
+   * directory-repo saveCombination (ACC-1, ACC-4): the combination with its contracts' statuses,
+   * each contract's pointer (CONTRACT#), the end user's events and membership version.
+   */
+  saveCombination: { PutItem: [ORG, CONTRACT], UpdateItem: [ORG] },
   /** ACC-5: the per-organisation count of Designated Contacts kept with a membership change. */
   memberCount: { PutItem: [ORG], UpdateItem: [ORG] },
   /** rate-limit-repo takeRateToken: the caller's count in the current window. */
@@ -258,6 +266,8 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   // ACC-5: organisations by name, and each one's members.
   'list-shortfall': reads(CALLER, ['byPriority', 'byCreated']),
   'set-member-level': reads(CALLER, ['byCreated']),
+  // ACC-4: the contract's pointer, its combination, the organisation's members (and their memberships).
+  'set-contract-status': reads([...CALLER, CONTRACT], ['byCreated']),
   // MAIL-4: the inbound log is an index partition per day.
   'list-inbound-mail': reads(CALLER, ['byModified']),
   'release-inbound-mail': reads([...CALLER, CASE, INBOUND]),
@@ -274,6 +284,8 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   'ingest-alarms': reads([ORG, MONITOR]),
   'ingest-incidents': reads([ORG, MONITOR]),
   'ingest-maintenance': reads([ORG, MONITOR]),
+  // ACC-1, ACC-4: organisations and combinations, contracts' pointers, members (index, then their memberships).
+  'ingest-directory': reads([ORG, CONTRACT, USER], ['byCreated']),
   'list-notifications': reads([...CALLER, INBOX]),
   'register-device': reads([...CALLER, DEVICE]),
   'delete-device': reads([...CALLER, DEVICE]),

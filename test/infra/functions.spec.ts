@@ -240,6 +240,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'decide-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MAILJOB#'], UpdateItem: ['SESSION#'] },
   'reopen-case': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'set-member-level': { PutItem: ['ORG#', 'USER#'], UpdateItem: ['ORG#', 'SESSION#'] },
+  // ACC-4: the combination with its contracts, the contract's pointer, the org's events and membership version.
+  'set-contract-status': { PutItem: ['CONTRACT#', 'ORG#'], UpdateItem: ['ORG#', 'SESSION#'] },
   'get-me': { UpdateItem: ['SESSION#'] },
   'list-cases': { UpdateItem: ['SESSION#'] },
   'get-case': { UpdateItem: ['SESSION#'] },
@@ -266,6 +268,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'get-case-subscription': { UpdateItem: ['SESSION#'] },
   'list-devices': { UpdateItem: ['SESSION#'] },
   'ingest-alarms': { PutItem: ['MONITOR#'] },
+  // ACC-1, ACC-4: organisations, combinations, contracts' pointers, events and membership versions; machines have no session.
+  'ingest-directory': { PutItem: ['CONTRACT#', 'ORG#'], UpdateItem: ['ORG#'] },
   'ingest-incidents': { PutItem: ['MONITOR#'] },
   'ingest-maintenance': { PutItem: ['MONITOR#'] },
   'list-notifications': { UpdateItem: ['SESSION#'] },
