@@ -1,10 +1,10 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,10 +17,9 @@ import { ENV } from '../../lambdas/adapters/config';
 import { allFunctionSpecs, ATTACHMENT_GRANTS, FIXED_ENVIRONMENT, portModulesOf, type FunctionBindings } from '../function-specs';
 import { acknowledgeWildcardResources } from './nag';
 import type { Stage } from '../stage';
-import { BUNDLING } from './bundling';
+import { buildBundles, REPO_ROOT } from './bundling';
 
-/** The repository root: entries and the lock file are resolved from here, never from the cwd. */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export { REPO_ROOT };
 
 export const LOG_RETENTION: Record<Stage, logs.RetentionDays> = {
   dev: logs.RetentionDays.ONE_MONTH,
@@ -54,15 +53,13 @@ export interface BindingTargets {
 }
 
 export interface CaseworkFunctionProps extends Omit<
-  NodejsFunctionProps,
-  | 'entry'
+  lambda.FunctionProps,
+  | 'code'
   | 'handler'
   | 'runtime'
   | 'architecture'
   | 'logGroup'
   | 'role'
-  | 'projectRoot'
-  | 'depsLockFilePath'
   // Only bindings add variables, so that the environment is exactly what lib/function-specs.ts says.
   | 'environment'
 > {
@@ -79,9 +76,9 @@ export interface CaseworkFunctionProps extends Omit<
  * through the `bind*` helpers, so an environment variable never exists without the permission
  * that makes it usable, and no function receives a permission it has no variable for.
  */
-export class CaseworkFunction extends NodejsFunction {
+export class CaseworkFunction extends lambda.Function {
   public constructor(scope: Construct, id: string, props: CaseworkFunctionProps) {
-    const { module, stage, bundling, ...rest } = props;
+    const { module, stage, ...rest } = props;
     // Created in the parent scope because `this` does not exist before super(); an explicit
     // group (instead of Lambda's implicit one) is what gives us retention and a removal policy.
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -100,15 +97,12 @@ export class CaseworkFunction extends NodejsFunction {
       timeout: Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
       ...rest,
-      entry: CaseworkFunction.entryFor(module),
-      handler: 'handler',
+      code: CaseworkFunction.codeFor(module),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       logGroup,
       role,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      bundling: { ...BUNDLING, inject: CaseworkFunction.portsFor(module), ...bundling },
       environment: { ...FIXED_ENVIRONMENT, [ENV.STAGE]: stage },
     });
     acknowledgeWildcardResources(
@@ -124,11 +118,62 @@ export class CaseworkFunction extends NodejsFunction {
    * ports come from its spec, and no other port's client rides along.
    */
   public static portsFor(module: string): string[] {
-    const spec = [...allFunctionSpecs().values()].find((s) => s.module === module);
-    return spec ? portModulesOf(spec).map(CaseworkFunction.entryFor) : [];
+    return CaseworkFunction.portModules(module).map(CaseworkFunction.entryFor);
   }
 
-  /** Absolute path of a handler module (NodejsFunction refuses one that does not exist). */
+  private static portModules(module: string): string[] {
+    const spec = [...allFunctionSpecs().values()].find((s) => s.module === module);
+    return spec ? portModulesOf(spec) : [];
+  }
+
+  /**
+   * The function's code asset. Bundled locally only when the CLI bundles its stack (`cdk deploy
+   * <stack>`, `--exclusively`: Stack.bundlingRequired), like NodejsFunction. Assets are staged as
+   * each function is constructed, so the first one bundled builds every function of
+   * lib/function-specs.ts in one esbuild build, and each asset copies its own folder. Hashed by
+   * output, so a change anywhere in a bundle redeploys that function alone.
+   */
+  private static codeFor(module: string): lambda.Code {
+    return lambda.Code.fromAsset(path.dirname(CaseworkFunction.entryFor(module)), {
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: {
+        // Never pulled: local bundling always answers, and a failed build throws rather than falling back to Docker.
+        image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+        // Part of CDK's staging cache key: without it every function of a folder shares one asset.
+        command: ['casework-bundle', module],
+        local: {
+          tryBundle: (outputDir) => {
+            cpSync(CaseworkFunction.bundleOf(module), outputDir, { recursive: true });
+            return true;
+          },
+        },
+      },
+    });
+  }
+
+  private static bundles?: Map<string, string>;
+
+  /** The bundle folder of a module, from the one build this process makes. */
+  private static bundleOf(module: string): string {
+    const name = (m: string) => m.replace(/\//g, '--');
+    if (!CaseworkFunction.bundles?.has(module)) {
+      const modules = new Set([...allFunctionSpecs().values()].map((s) => s.module).concat(module));
+      // Inside the repository's cdk.out at a fixed depth: the source maps' relative paths, and so
+      // the asset hashes, are the same on every machine and every synth.
+      const parent = path.join(REPO_ROOT, 'cdk.out');
+      mkdirSync(parent, { recursive: true });
+      const outDir = mkdtempSync(path.join(parent, 'bundles-'));
+      process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+      const folders = buildBundles(
+        [...modules].map((m) => ({ name: name(m), module: m, ports: CaseworkFunction.portModules(m) })),
+        outDir,
+      );
+      CaseworkFunction.bundles = new Map([...modules].map((m) => [m, folders.get(name(m))!]));
+    }
+    return CaseworkFunction.bundles!.get(module)!;
+  }
+
+  /** Absolute path of a handler module. */
   public static entryFor(module: string): string {
     return path.join(REPO_ROOT, 'lambdas', `${module}.ts`);
   }
