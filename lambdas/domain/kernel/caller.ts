@@ -28,15 +28,10 @@ export const resolveCaller = async (deps: Pick<Deps, 'directory'>, claims: Verif
       termsAccepted: true,
     };
   }
-  const found = await deps.directory.getUserWithMemberships(claims.sub);
+  const found = await deps.directory.getCallerSource(claims.sub);
   // A valid token for someone Casework does not know holds nothing: treated as unauthenticated.
   if (!found) return undefined;
-  const { user, memberships } = found;
-  const orgIds = [...new Set(memberships.flatMap((m) => [m.orgId, m.soldToOrgId]))];
-  const [orgs, combinations] = await Promise.all([
-    deps.directory.getOrgs(orgIds),
-    deps.directory.getCombinations(memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId }))),
-  ]);
+  const { user, memberships, orgs, combinations } = found;
   return {
     kind: 'user',
     id: user.userId,
