@@ -115,7 +115,7 @@ export const getCombinations = async (
  * of its organisation that the members index did not yet show it when the organisation's members
  * were looked up (index propagation, usually well under a second).
  */
-const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 1;
 /** A snapshot older than this is rebuilt whatever its generation (the bound above). */
 export const SNAPSHOT_MAX_AGE_MS = 10 * 60_000;
 /** Far below DynamoDB's 400 KB item limit; a caller larger than this (hundreds of memberships) is not cached. */
