@@ -77,21 +77,21 @@ export const getUserWithMemberships = async (
   };
 };
 
-export const getOrgs = async (ref: TableRef, orgIds: string[], consistent = false): Promise<Org[]> =>
-  (await batchGet(ref, orgIds.map(keys.org), consistent)).map((i) => fromItem<Org>(i));
+export const getOrgs = async (ref: TableRef, orgIds: string[], opts: { consistent?: boolean } = {}): Promise<Org[]> =>
+  (await batchGet(ref, orgIds.map(keys.org), opts.consistent)).map((i) => fromItem<Org>(i));
 
 export const getOrg = async (ref: TableRef, orgId: string): Promise<Org | undefined> => (await getOrgs(ref, [orgId]))[0];
 
 export const getCombinations = async (
   ref: TableRef,
   pairs: { endUserOrgId: string; soldToOrgId: string }[],
-  consistent = false,
+  opts: { consistent?: boolean } = {},
 ): Promise<Combination[]> =>
   (
     await batchGet(
       ref,
       pairs.map((p) => keys.combination(p.endUserOrgId, p.soldToOrgId)),
-      consistent,
+      opts.consistent,
     )
   ).map((i) => fromItem<Combination>(i));
 
@@ -130,11 +130,11 @@ export const readCallerSource = async (ref: TableRef, userId: string): Promise<C
   const { user, memberships } = found;
   const orgIds = [...new Set(memberships.flatMap((m) => [m.orgId, m.soldToOrgId]))];
   const [orgs, combinations] = await Promise.all([
-    getOrgs(ref, orgIds, true),
+    getOrgs(ref, orgIds, { consistent: true }),
     getCombinations(
       ref,
       memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId })),
-      true,
+      { consistent: true },
     ),
   ]);
   return { user, memberships, orgs, combinations };
