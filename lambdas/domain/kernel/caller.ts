@@ -1,6 +1,8 @@
 /**
  * Turns verified token claims into a Caller: who they are, what they hold, on which client.
  * The token was already verified (API Gateway's JWT authorizer in AWS, the local gateway locally).
+ * The directory answers with the caller's sources as of now (ACC-4, ACC-5, ACC-9: an access change
+ * holds from the next request); how it keeps that to one read is the data module's concern.
  */
 import { CURRENT_TERMS } from './catalogue';
 import type { Caller } from './policy';
