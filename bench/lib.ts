@@ -1,5 +1,6 @@
 /** What every benchmark module shares: its result shape, statistics and formatting. Measurements only. */
 import { cpus, totalmem } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** One goal of issue 13, with the figure it was judged on. */
 export interface Goal {
@@ -105,4 +106,23 @@ export const runAlone = (run: () => Promise<Omit<Section, 'seconds'>>): void => 
       process.exitCode = 1;
     },
   );
+};
+
+/** The processes started by this one, and theirs (Linux /proc; none elsewhere). */
+export const descendants = (pid: number): number[] => {
+  try {
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+      readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+    return children.flatMap((c) => [c, ...descendants(c)]);
+  } catch {
+    return [];
+  }
+};
+
+/** User + system CPU of a process in ms (utime and stime of /proc/<pid>/stat, at 100 ticks a second). */
+export const cpuMsOf = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 };

@@ -17,7 +17,7 @@
  * on shared cores mostly measures waiting for a core; wall medians are reported beside it.
  */
 import { type AttributeValue, BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { depsFor } from '../lambdas/adapters/deps-for';
@@ -26,7 +26,7 @@ import { sweepNeedsAction, type SweepReport } from '../lambdas/domain/cases/swee
 import type { Case, Status } from '../lambdas/domain/kernel/types';
 import { startDynamoTap } from '../local/dynamo-tap';
 import { createTable, startDynamo } from '../local/emulators';
-import { envInt, type Goal, median, runAlone, type Section, table } from './lib';
+import { cpuMsOf, descendants, envInt, type Goal, median, runAlone, type Section, table } from './lib';
 
 const HOUR = 3_600_000;
 const T0 = Math.floor(Date.now() / 1000) * 1000;
@@ -66,18 +66,6 @@ const generatedCase = (n: number, status: Status, waitingSince?: string): Case =
   } as Case;
 };
 
-/** The processes started by this one, and theirs (Linux /proc; none elsewhere). */
-const descendants = (pid: number): number[] => {
-  try {
-    const children = readdirSync(`/proc/${pid}/task`).flatMap((t) =>
-      readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
-    );
-    return children.flatMap((c) => [c, ...descendants(c)]);
-  } catch {
-    return [];
-  }
-};
-
 /** DynamoDB Local's JVM, started by this process, so its CPU time can be read. */
 const dynamoJvm = (): number | undefined =>
   descendants(process.pid).find((pid) => {
@@ -87,13 +75,6 @@ const dynamoJvm = (): number | undefined =>
       return false;
     }
   });
-
-/** User + system CPU of a process in ms (utime and stime of /proc/<pid>/stat, at 100 ticks a second). */
-const cpuMsOf = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

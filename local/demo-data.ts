@@ -6,7 +6,8 @@
  */
 import { depsFor } from '../lambdas/adapters/deps-for';
 import { defaultTable, type TableRef } from '../lambdas/data/client';
-import { getOrg, putCombination, putMembership, putOrg, putUser } from '../lambdas/data/directory-repo';
+import { getOrg, putMembership, putUser } from '../lambdas/data/directory-repo';
+import { ingestDirectory } from '../lambdas/domain/access/directory';
 import { resolveCaller } from '../lambdas/domain/kernel/caller';
 import {
   addUpdate,
@@ -24,7 +25,6 @@ import {
   ingestMaintenance,
   type AlarmInput,
   type IncidentInput,
-  type IngestReport,
   type MaintenanceInput,
 } from '../lambdas/domain/monitoring/monitoring';
 import { INGEST_SCOPE, type Caller } from '../lambdas/domain/kernel/policy';
@@ -502,7 +502,7 @@ const MAINTENANCE: (Omit<MaintenanceInput, 'modifiedAt' | 'window'> & { hoursAgo
   },
 ];
 
-const allStored = (what: string, report: IngestReport): void => {
+const allStored = (what: string, report: { received: number; stored: number; results: unknown[] }): void => {
   if (report.stored !== report.received) throw new Error(`Demo ${what} not stored: ${JSON.stringify(report.results)}`);
 };
 
@@ -515,16 +515,38 @@ export const seedDemo = async (options: { now?: Date; ref?: TableRef } = {}): Pr
   // --persist keeps earlier data: seed once.
   if (await getOrg(ref, 'ORG-ACME')) return { seeded: false };
 
-  // The directory (organisations, contracts, people, levels) is an operator's to write (README,
-  // Known limits); the cases are written as their people would write them, below.
-  for (const org of ORGS) await putOrg(ref, org);
-  const combinations = new Map<string, { endUserOrgId: string; soldToOrgId: string }>();
+  // Organisations, combinations and contracts as the CRM sends them (POST /ingest/directory);
+  // people and their levels are an operator's to write (README, Known limits).
+  const depsNow = depsFor(ref, { clock: { now: () => now }, mailer: noMail });
+  const crm = await resolveCaller(depsNow, { sub: 'demo-crm', client: 'machine', scopes: [INGEST_SCOPE] });
+  const pairs = new Map<string, { endUserOrgId: string; soldToOrgId: string }>();
   for (const u of USERS)
     for (const m of u.memberships)
-      combinations.set(`${m.orgId}|${m.soldToOrgId}`, { endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId });
-  for (const c of combinations.values()) {
-    await putCombination(ref, { ...c, contracts: [{ contractId: `CT-${c.endUserOrgId}-${c.soldToOrgId}`, status: 'active' }] });
-  }
+      pairs.set(`${m.orgId}|${m.soldToOrgId}`, { endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId });
+  const modifiedAt = now.toISOString();
+  const listed = <T>(values: T[], idOf: (v: T) => string) => values.map((value, index) => ({ index, id: idOf(value), value }));
+  allStored(
+    'directory',
+    await ingestDirectory(depsNow, crm!, {
+      organisations: listed(
+        ORGS.map((o) => ({ ...o, modifiedAt })),
+        (o) => o.orgId,
+      ),
+      combinations: listed(
+        [...pairs.values()].map((c) => ({ ...c, modifiedAt })),
+        (c) => `${c.endUserOrgId}/${c.soldToOrgId}`,
+      ),
+      contracts: listed(
+        [...pairs.values()].map((c) => ({
+          ...c,
+          contractId: `CT-${c.endUserOrgId}-${c.soldToOrgId}`,
+          status: 'active' as const,
+          modifiedAt,
+        })),
+        (c) => c.contractId,
+      ),
+    }),
+  );
   for (const u of USERS) {
     await putUser(ref, {
       userId: u.userId,

@@ -3,7 +3,9 @@
  * checks the size before calling this (MAIL-4: over 40 MB is refused unparsed); the limits here
  * make deep nesting and header floods reject quickly instead of working for minutes.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import PostalMime, { type Address, type Email } from 'postal-mime';
+import { Base64Lines } from './mime-base64';
 import type { MailAddress, MimeParser, ParsedMail } from '../domain/mail/ports';
 
 const LIMITS = {
@@ -13,6 +15,68 @@ const LIMITS = {
   maxRfc822NestingDepth: 2,
   forceRfc822Attachments: true,
 } as const;
+
+/**
+ * How long one parse may hold the event loop before it lets other work run. postal-mime reads a
+ * message line by line, awaiting each line, but only on microtasks: a 10 MB reply held the loop
+ * for the whole parse (about 0.8 s), stalling every other request of the process (local mode runs
+ * many functions in one) and the function's own timers.
+ */
+const SLICE_MS = 20;
+
+/**
+ * postal-mime's internals this adapter reads or extends (stripped from its types, stable in 4.x):
+ * the per-line step awaited once per line of the message, the part being read, and its decoder.
+ */
+interface PartState {
+  state: 'header' | 'body' | 'finished';
+  contentTransferEncoding: { encoding: string };
+  contentDecoder: { update(line: Uint8Array): void; finalize(): Promise<ArrayBuffer> } | null;
+}
+interface LineReader {
+  processLine(line: Uint8Array, isFinal: boolean): Promise<void>;
+}
+const readLine = (PostalMime.prototype as unknown as LineReader).processLine;
+
+/**
+ * postal-mime, giving the event loop a turn (setImmediate) once a slice of parsing has run, and
+ * decoding base64 parts with Base64Lines (the same bytes, far less work). The same code parses
+ * the same lines in the same order; only when the work is handed back, and how a base64 body's
+ * bytes are computed, change.
+ */
+class SlicedPostalMime extends PostalMime implements LineReader {
+  private sliceStart = performance.now();
+
+  constructor(
+    options: ConstructorParameters<typeof PostalMime>[0],
+    private readonly sliceMs: number,
+    private readonly onYield?: () => void,
+  ) {
+    super(options);
+  }
+
+  async processLine(line: Uint8Array, isFinal: boolean): Promise<void> {
+    if (performance.now() - this.sliceStart >= this.sliceMs) {
+      await nextTurn();
+      this.onYield?.();
+      this.sliceStart = performance.now();
+    }
+    const part = (this as unknown as { currentNode: PartState }).currentNode;
+    const inHeader = part.state === 'header';
+    await readLine.call(this, line, isFinal);
+    // The empty line after a part's header installs its decoder (setupContentDecoder), which has
+    // seen no body yet: a base64 one is replaced before its first line.
+    if (inHeader && part.state === 'body' && part.contentDecoder && /base64/i.test(part.contentTransferEncoding.encoding)) {
+      part.contentDecoder = new Base64Lines();
+    }
+  }
+}
+
+/** How parseMime shares the event loop; tests shorten the slice to see the turns. */
+export interface ParseOptions {
+  sliceMs?: number;
+  onYield?: () => void;
+}
 
 const flatten = (list: Address[] | undefined): MailAddress[] =>
   (list ?? []).flatMap((a) =>
@@ -173,7 +237,10 @@ const splitRaw = (raw: Uint8Array): { head: string; body: Uint8Array } | undefin
  * these) has no parts: its body is read again as one text part, with the header's transfer
  * encoding, so the reply is not lost.
  */
-const reparseAsText = async (raw: Uint8Array): Promise<{ email: Email; html: boolean } | undefined> => {
+const reparseAsText = async (
+  raw: Uint8Array,
+  slicing: Required<Pick<ParseOptions, 'sliceMs'>> & ParseOptions,
+): Promise<{ email: Email; html: boolean } | undefined> => {
   const parts = splitRaw(raw);
   if (!parts || !/\S/.test(Buffer.from(parts.body.subarray(0, 4096)).toString('latin1'))) return undefined;
   const looksHtml = /^\s*<(!doctype|html|div|p|body|table)\b/i.test(Buffer.from(parts.body.subarray(0, 512)).toString('latin1'));
@@ -181,17 +248,18 @@ const reparseAsText = async (raw: Uint8Array): Promise<{ email: Email; html: boo
   const head = parts.head.replace(/^content-type:[^\n]*\n([ \t][^\n]*\n)*/im, '');
   const type = `Content-Type: ${looksHtml ? 'text/html' : 'text/plain'}; charset=utf-8\r\n`;
   const rebuilt = Buffer.concat([Buffer.from(head + type + '\r\n', 'latin1'), parts.body]);
-  return { email: await PostalMime.parse(rebuilt, LIMITS), html: looksHtml };
+  return { email: await new SlicedPostalMime(LIMITS, slicing.sliceMs, slicing.onYield).parse(rebuilt), html: looksHtml };
 };
 
-export const parseMime = async (raw: Uint8Array): Promise<ParsedMail> => {
-  const parser = new PostalMime(LIMITS);
+export const parseMime = async (raw: Uint8Array, opts: ParseOptions = {}): Promise<ParsedMail> => {
+  const slicing = { sliceMs: opts.sliceMs ?? SLICE_MS, onYield: opts.onYield };
+  const parser = new SlicedPostalMime(LIMITS, slicing.sliceMs, slicing.onYield);
   let email = await parser.parse(raw);
   const root = (parser as unknown as { root?: Node }).root;
   let parts = root ? textParts(root) : { plain: email.text ? [email.text] : [], html: email.html ? [email.html] : [] };
   const empty = parts.plain.length === 0 && parts.html.length === 0 && email.attachments.length === 0;
   if (empty && /^multipart\//i.test(root?.contentType.parsed.value ?? '')) {
-    const again = await reparseAsText(raw);
+    const again = await reparseAsText(raw, slicing);
     if (again) {
       email = { ...again.email, headers: email.headers };
       const body = (again.html ? again.email.html : again.email.text) ?? '';
@@ -206,4 +274,4 @@ export const parseMime = async (raw: Uint8Array): Promise<ParsedMail> => {
   return parsed;
 };
 
-export const postalMimeParser = (): MimeParser => ({ parse: parseMime });
+export const postalMimeParser = (): MimeParser => ({ parse: (raw) => parseMime(raw) });

@@ -8,9 +8,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { CallerSource, DirectoryRepo, MembershipGuard } from '../domain/access/ports';
+import type { CallerSource, ContractRef, DirectoryGuard, DirectoryRepo, MembershipGuard } from '../domain/access/ports';
 import type { Combination, Membership, Org, OrgEvent, User } from '../domain/kernel/types';
 import type { TableRef } from './client';
 import {
@@ -226,23 +227,35 @@ const markPending = async (ref: TableRef, userIds: string[], delta: 1 | -1) => {
   }
 };
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * Writes `items` and invalidates the snapshots of `userIds` with them: in the same transaction when
- * it fits, otherwise marked pending around the write (see above).
+ * it fits, otherwise marked pending around the write (see above). False when the condition of one
+ * of the `guarded` items failed (another change got there first): nothing was written.
  */
-export const writeInvalidating = async (ref: TableRef, items: TransactItem[], userIds: string[]): Promise<void> => {
+export const writeInvalidating = async (
+  ref: TableRef,
+  items: TransactItem[],
+  userIds: string[],
+  guarded: number[] = [],
+): Promise<boolean> => {
   const users = [...new Set(userIds)];
-  if (items.length + users.length <= TRANSACT_LIMIT) {
-    await ref.doc.send(
-      new TransactWriteCommand({ TransactItems: [...items, ...users.map((u) => callerInvalidation(ref.table, u))] }),
-    );
-    return;
-  }
+  const run = async (transactItems: TransactItem[]) => {
+    try {
+      await ref.doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
+      return true;
+    } catch (err) {
+      if (guarded.some((i) => lostRace(err, i))) return false;
+      throw err;
+    }
+  };
+  // The invalidations go last, so the guarded items keep their positions.
+  if (items.length + users.length <= TRANSACT_LIMIT)
+    return run([...items, ...users.map((u) => callerInvalidation(ref.table, u))]);
   await markPending(ref, users, 1);
   try {
-    await ref.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    return await run(items);
   } finally {
     await markPending(ref, users, -1);
   }
@@ -265,6 +278,10 @@ export const callersOfOrg = async (ref: TableRef, orgId: string): Promise<string
 export const callersOfCombination = async (ref: TableRef, c: Pick<Combination, 'endUserOrgId' | 'soldToOrgId'>) =>
   (await listOrgMembers(ref, c.endUserOrgId)).filter((m) => m.soldToOrgId === c.soldToOrgId).map((m) => m.userId);
 
+const orgItem = (org: Org) => ({ ...keys.org(org.orgId), ...orgIndexKeys(org.name, org.orgId), entity: 'org', ...org });
+const combinationItem = (c: Combination) => ({ ...keys.combination(c.endUserOrgId, c.soldToOrgId), entity: 'combination', ...c });
+
+/** An organisation as is, with its callers invalidated: the seed, tests and operators (the API writes through saveOrganisation). */
 export const putOrg = async (ref: TableRef, org: Org) =>
   writeInvalidating(
     ref,
@@ -272,22 +289,103 @@ export const putOrg = async (ref: TableRef, org: Org) =>
       {
         Put: {
           TableName: ref.table,
-          Item: { ...keys.org(org.orgId), ...orgIndexKeys(org.name, org.orgId), entity: 'org', ...org },
+          Item: orgItem(org),
         },
       },
     ],
     await callersOfOrg(ref, org.orgId),
   );
 
+/** A combination as is, with its callers invalidated: the seed, tests and operators (the API writes through saveCombination). */
 export const putCombination = async (ref: TableRef, c: Combination) =>
   writeInvalidating(
     ref,
     [
       {
-        Put: { TableName: ref.table, Item: { ...keys.combination(c.endUserOrgId, c.soldToOrgId), entity: 'combination', ...c } },
+        Put: { TableName: ref.table, Item: combinationItem(c) },
       },
     ],
     await callersOfCombination(ref, c),
+  );
+
+/** ACC-4: where a contract lives, by its id. */
+export const findContract = async (ref: TableRef, contractId: string): Promise<ContractRef | undefined> => {
+  const res = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.contract(contractId), ConsistentRead: true }));
+  return res.Item ? fromItem<ContractRef>(res.Item) : undefined;
+};
+
+/**
+ * ACC-5: the transaction item that moves the organisation's membership version from the one a
+ * change was decided at to the next; its condition fails when another change got there first.
+ */
+const bumpMembersVersion = (ref: TableRef, orgId: string, read: number) => ({
+  Update: {
+    TableName: ref.table,
+    Key: keys.membersVersion(orgId),
+    UpdateExpression: 'SET #version = :next, #entity = :entity',
+    ConditionExpression: read === 0 ? 'attribute_not_exists(#version)' : '#version = :read',
+    ExpressionAttributeNames: { '#version': 'version', '#entity': 'entity' },
+    ExpressionAttributeValues: { ':next': read + 1, ':entity': 'members-version', ...(read === 0 ? {} : { ':read': read }) },
+  },
+});
+
+const orgEventPut = (ref: TableRef, e: OrgEvent) => ({
+  Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } },
+});
+
+/**
+ * ACC-1: the organisation and its events, at the membership version read (bumped): a change of
+ * the organisation (its partner, ACC-7) can move its levels, so it serialises with level changes.
+ */
+export const saveOrganisation = async (ref: TableRef, org: Org, events: OrgEvent[], guard: DirectoryGuard): Promise<boolean> =>
+  writeInvalidating(
+    ref,
+    [
+      bumpMembersVersion(ref, org.orgId, guard.membersVersion),
+      { Put: { TableName: ref.table, Item: orgItem(org) } },
+      ...events.map((e) => orgEventPut(ref, e)),
+    ],
+    await callersOfOrg(ref, org.orgId),
+    [0],
+  );
+
+/**
+ * ACC-1, ACC-4: the combination with its contracts (a contract's status is a field of its
+ * combination, so terminating or reinstating one is this write), each contract's pointer, and
+ * the events, at the end user's membership version read (bumped). A pointer is written only
+ * while it is new or already names this combination: a contract never silently moves.
+ */
+export const saveCombination = async (
+  ref: TableRef,
+  c: Combination,
+  events: OrgEvent[],
+  guard: DirectoryGuard,
+  contractIds: string[],
+): Promise<boolean> =>
+  writeInvalidating(
+    ref,
+    [
+      bumpMembersVersion(ref, c.endUserOrgId, guard.membersVersion),
+      { Put: { TableName: ref.table, Item: combinationItem(c) } },
+      ...contractIds.map((contractId) => ({
+        Put: {
+          TableName: ref.table,
+          Item: {
+            ...keys.contract(contractId),
+            entity: 'contract',
+            contractId,
+            endUserOrgId: c.endUserOrgId,
+            soldToOrgId: c.soldToOrgId,
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR (#e = :e AND #s = :s)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#e': 'endUserOrgId', '#s': 'soldToOrgId' },
+          ExpressionAttributeValues: { ':e': c.endUserOrgId, ':s': c.soldToOrgId },
+        },
+      })),
+      ...events.map((e) => orgEventPut(ref, e)),
+    ],
+    await callersOfCombination(ref, c),
+    [0, ...contractIds.map((_, i) => i + 2)],
   );
 
 export const putUser = async (ref: TableRef, user: User) => {
@@ -404,50 +502,23 @@ export const saveMembership = async (
   events: OrgEvent[],
   guard?: MembershipGuard,
 ): Promise<boolean> => {
-  const guarded = guard
-    ? [
-        {
-          Put: {
-            TableName: ref.table,
-            Item: membershipItem(m),
-            ConditionExpression: '#level = :from',
-            ExpressionAttributeNames: { '#level': 'level' },
-            ExpressionAttributeValues: { ':from': guard.fromLevel },
-          },
+  const membership = guard
+    ? {
+        Put: {
+          TableName: ref.table,
+          Item: membershipItem(m),
+          ConditionExpression: '#level = :from',
+          ExpressionAttributeNames: { '#level': 'level' },
+          ExpressionAttributeValues: { ':from': guard.fromLevel },
         },
-        {
-          Update: {
-            TableName: ref.table,
-            Key: keys.membersVersion(m.orgId),
-            UpdateExpression: 'SET #version = :next, #entity = :entity',
-            ConditionExpression: guard.membersVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :read',
-            ExpressionAttributeNames: { '#version': 'version', '#entity': 'entity' },
-            ExpressionAttributeValues: {
-              ':next': guard.membersVersion + 1,
-              ':entity': 'members-version',
-              ...(guard.membersVersion === 0 ? {} : { ':read': guard.membersVersion }),
-            },
-          },
-        },
-      ]
-    : [{ Put: { TableName: ref.table, Item: membershipItem(m) } }];
-  try {
-    await ref.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...guarded,
-          ...events.map((e) => ({
-            Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } },
-          })),
-          callerInvalidation(ref.table, m.userId),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (guard && (lostRace(err, 0) || lostRace(err, 1))) return false;
-    throw err;
-  }
+      }
+    : { Put: { TableName: ref.table, Item: membershipItem(m) } };
+  const items = [
+    membership,
+    ...(guard ? [bumpMembersVersion(ref, m.orgId, guard.membersVersion)] : []),
+    ...events.map((e) => orgEventPut(ref, e)),
+  ];
+  return writeInvalidating(ref, items, [m.userId], guard ? [0, 1] : []);
 };
 
 /** ACC-5: an organisation's events, oldest first (what the notifications fan-out will read). */
@@ -476,8 +547,11 @@ export const staffOfGroup = async (ref: TableRef, group: string): Promise<string
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),
   getCallerSource: (userId) => getCallerSource(ref, userId),
-  getOrgs: (orgIds) => getOrgs(ref, orgIds),
-  getCombinations: (pairs) => getCombinations(ref, pairs),
+  getOrgs: (orgIds, opts) => getOrgs(ref, orgIds, opts),
+  getCombinations: (pairs, opts) => getCombinations(ref, pairs, opts),
+  findContract: (contractId) => findContract(ref, contractId),
+  saveOrganisation: (org, events, guard) => saveOrganisation(ref, org, events, guard),
+  saveCombination: (c, events, guard, contractIds) => saveCombination(ref, c, events, guard, contractIds),
   listOrgs: (prefix) => listOrgs(ref, prefix),
   listOrgMembers: (orgId, opts) => listOrgMembers(ref, orgId, opts),
   saveMembership: (m, events, guard) => saveMembership(ref, m, events, guard),

@@ -59,6 +59,11 @@ export const KEY_PREFIX = {
    * functions that cache it are granted this prefix and nothing of USER# or ORG#.
    */
   callerSnapshot: 'CALLER#',
+  /**
+   * ACC-4: a contract's pointer to the combination that holds it (contracts live in their
+   * combination's item), so a contract is found by its id with one GetItem.
+   */
+  contract: 'CONTRACT#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 
@@ -117,7 +122,11 @@ export const keys = {
     PK: `${IDEMPOTENCY}${createHash('sha256').update(scope).digest('base64url')}#${key}`,
     SK: 'IDEMPOTENCY',
   }),
-  /** ACC-5: bumped by every level change on the organisation, so concurrent changes serialise. */
+  contract: (contractId: string) => ({ PK: `${KEY_PREFIX.contract}${contractId}`, SK: 'CONTRACT' }),
+  /**
+   * ACC-5: bumped by every change that can move the organisation's effective levels (a member's
+   * level, the organisation itself, a combination's contracts), so concurrent changes serialise.
+   */
   membersVersion: (orgId: string) => ({ PK: `${ORG}${orgId}`, SK: 'MEMBERS-VERSION' }),
   /**
    * NOTE-2: subscriptions live in the SUBJECT's item collection, so the notifier finds every

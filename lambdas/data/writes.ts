@@ -37,6 +37,7 @@ const {
   availability: AVAIL,
   inbox: INBOX,
   callerSnapshot: CALLER_SNAPSHOT,
+  contract: CONTRACT,
 } = KEY_PREFIX;
 
 export const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'] as const;
@@ -79,6 +80,14 @@ export const WRITE_PATTERNS = {
   removeFavorite: { DeleteItem: [USER, CASE], UpdateItem: [USER, CASE] },
   /** directory-repo saveMembership (ACC-5): the membership (user partition), the org's events, the member's caller snapshot invalidated. */
   saveMembership: { PutItem: [USER, ORG], UpdateItem: [CALLER_SNAPSHOT] },
+  /** directory-repo saveOrganisation (ACC-1): the organisation, its events, its membership version, its callers' snapshots invalidated. */
+  saveOrganisation: { PutItem: [ORG], UpdateItem: [ORG, CALLER_SNAPSHOT] },
+  /**
+   * directory-repo saveCombination (ACC-1, ACC-4): the combination with its contracts' statuses,
+   * each contract's pointer (CONTRACT#), the end user's events and membership version, and the
+   * caller snapshots of the members holding a membership on it invalidated.
+   */
+  saveCombination: { PutItem: [ORG, CONTRACT], UpdateItem: [ORG, CALLER_SNAPSHOT] },
   /** ACC-5: the per-organisation count of Designated Contacts kept with a membership change. */
   memberCount: { PutItem: [ORG], UpdateItem: [ORG] },
   /**
@@ -273,6 +282,8 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   // ACC-5: organisations by name, and each one's members.
   'list-shortfall': reads(CALLER, ['byPriority', 'byCreated']),
   'set-member-level': reads(CALLER, ['byCreated']),
+  // ACC-4: the contract's pointer, its combination, the organisation's members (and their memberships).
+  'set-contract-status': reads([...CALLER, CONTRACT], ['byCreated']),
   // MAIL-4: the inbound log is an index partition per day.
   'list-inbound-mail': reads(CALLER, ['byModified']),
   'release-inbound-mail': reads([...CALLER, CASE, INBOUND]),
@@ -289,6 +300,9 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   'ingest-alarms': reads([ORG, MONITOR]),
   'ingest-incidents': reads([ORG, MONITOR]),
   'ingest-maintenance': reads([ORG, MONITOR]),
+  // ACC-1, ACC-4: organisations and combinations, contracts' pointers, members (index, then their
+  // memberships), and the holders of memberships an organisation sold (byModified), whose callers it invalidates.
+  'ingest-directory': reads([ORG, CONTRACT, USER], ['byCreated', 'byModified']),
   'list-notifications': reads([...CALLER, INBOX]),
   'register-device': reads([...CALLER, DEVICE]),
   'delete-device': reads([...CALLER, DEVICE]),

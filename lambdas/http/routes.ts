@@ -36,6 +36,7 @@ import { route as reopenCase } from './routes/reopen-case';
 import { route as searchCases } from './routes/search-cases';
 import { route as listShortfall } from './routes/list-shortfall';
 import { route as setMemberLevel } from './routes/set-member-level';
+import { route as setContractStatus } from './routes/set-contract-status';
 import { route as listInboundMail } from './routes/list-inbound-mail';
 import { route as releaseInboundMail } from './routes/release-inbound-mail';
 import { route as listAccounts } from './routes/list-accounts';
@@ -51,6 +52,7 @@ import { route as listAlarms } from './routes/list-alarms';
 import { route as listIncidents } from './routes/list-incidents';
 import { route as listMaintenance } from './routes/list-maintenance';
 import { route as ingestAlarms } from './routes/ingest-alarms';
+import { route as ingestDirectory } from './routes/ingest-directory';
 import { route as ingestIncidents } from './routes/ingest-incidents';
 import { route as ingestMaintenance } from './routes/ingest-maintenance';
 import { route as listNotifications } from './routes/list-notifications';
@@ -91,6 +93,7 @@ export const ROUTES = [
   searchCases,
   listShortfall,
   setMemberLevel,
+  setContractStatus,
   listInboundMail,
   releaseInboundMail,
   // Accounts, subscriptions and favorites (NOTE-2, LIST-5).
@@ -108,6 +111,7 @@ export const ROUTES = [
   listIncidents,
   listMaintenance,
   ingestAlarms,
+  ingestDirectory,
   ingestIncidents,
   ingestMaintenance,
   // The inbox and push devices (NOTE-1, NOTE-3).

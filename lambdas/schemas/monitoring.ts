@@ -19,7 +19,7 @@ import { CursorSchema, FromSchema, LimitSchema, pageOf, str, ToSchema } from './
 const SourceId = str().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
 const OrgId = str().min(1).max(64);
 /** Any ISO 8601 time with an offset, stored as UTC with milliseconds so stored times compare as strings. */
-const Time = z.iso.datetime({ offset: true }).transform((t) => new Date(t).toISOString());
+export const Time = z.iso.datetime({ offset: true }).transform((t) => new Date(t).toISOString());
 const Text = (max: number) => str().trim().min(1).max(max);
 /** A source's status word for incidents and maintenance (investigating, resolved, scheduled...). */
 const StatusToken = str().regex(/^[a-z][a-z_-]{0,39}$/, 'must be a lower-case status word');
@@ -104,11 +104,17 @@ export const IngestReportSchema = z
   .meta({ id: 'IngestReport' });
 
 /** Each entry against its schema; field errors carry the entry's place (`alarms.3.severity`). */
-export const parseEntries = <T>(schema: z.ZodType<T>, entries: unknown[], field: string): ParsedEntry<T>[] =>
+export const parseEntries = <T>(
+  schema: z.ZodType<T>,
+  entries: unknown[],
+  field: string,
+  /** The entry's own id (monitoring's `id`; the directory's orgId, contractId...), as given. */
+  idOf: (entry: Record<string, unknown>) => unknown = (e) => e.id,
+): ParsedEntry<T>[] =>
   entries.map((raw, index) => {
     const res = schema.safeParse(raw);
-    if (res.success) return { index, id: (res.data as { id: string }).id, value: res.data };
-    const claimed = (raw as { id?: unknown } | null)?.id;
+    if (res.success) return { index, id: String(idOf(res.data as Record<string, unknown>)), value: res.data };
+    const claimed = raw !== null && typeof raw === 'object' ? idOf(raw as Record<string, unknown>) : undefined;
     const errors: FieldError[] = res.error.issues.flatMap((issue) => {
       const base = [field, String(index), ...issue.path.map(String)].join('.');
       return issue.code === 'unrecognized_keys'

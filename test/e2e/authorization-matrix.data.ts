@@ -321,6 +321,8 @@ export const MATRIX: Record<string, Row> = {
   'POST /cases/{caseNumber}/reopen': designatedAction('200', '409:not-closed'),
   // Rita's level set to what it is: proves access without changing anyone's.
   'PUT /admin/orgs/{orgId}/members/{userId}': { ...signedIn('403'), adam: '200', adamMobile: '200' },
+  // ACC-4: Acme's contract set to the status it has (active): proves access without changing anyone's level.
+  'PUT /admin/contracts/{contractId}': { ...signedIn('403'), adam: '200', adamMobile: '200' },
   // The body is checked too: Initech (one Designated Contact) is listed on the web, never on the phone (PRIV-2).
   'GET /admin/orgs/shortfall': {
     ...signedIn('403'),
@@ -480,6 +482,8 @@ const MONITORING_MATRIX: Record<string, Row> = {
   'POST /ingest/alarms': ingest,
   'POST /ingest/incidents': ingest,
   'POST /ingest/maintenance': ingest,
+  // ACC-1, ACC-4: the CRM's directory; the entry sent is older than the stored one, so nothing changes.
+  'POST /ingest/directory': ingest,
 };
 MONITORING_MATRIX['GET /accounts/{orgId}/maintenance'] = MONITORING_MATRIX['GET /accounts/{orgId}/incidents'];
 Object.assign(MATRIX, MONITORING_MATRIX);

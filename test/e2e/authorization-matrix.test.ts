@@ -72,6 +72,20 @@ const bodyFor = (route: RouteDef, persona: Persona, target?: Target): unknown =>
       return { accept: false, comment: 'matrix' };
     case 'PUT /admin/orgs/{orgId}/members/{userId}':
       return { level: 'read_only' };
+    case 'PUT /admin/contracts/{contractId}':
+      return { status: 'active' };
+    case 'POST /ingest/directory':
+      return {
+        contracts: [
+          {
+            contractId: 'CT-ORG-ACME-ORG-ACME',
+            endUserOrgId: 'ORG-ACME',
+            soldToOrgId: 'ORG-ACME',
+            status: 'terminated',
+            modifiedAt: '2020-01-01T00:00:00Z',
+          },
+        ],
+      };
     case 'POST /ingest/alarms':
       return {
         alarms: [
@@ -412,6 +426,11 @@ const bodyIssue = (
       const listed = (body.items as { orgId: string }[]).map((x) => x.orgId).includes('ORG-INITECH');
       return listed === !onMobile(persona) ? undefined : `Initech ${listed ? 'shown' : 'missing'}`;
     }
+    // ACC-4: the older CRM record changed nothing; the admin's PUT left the contract active.
+    case 'POST /ingest/directory':
+      return body.unchanged === 1 ? undefined : `not unchanged: ${JSON.stringify(body.results)}`;
+    case 'PUT /admin/contracts/{contractId}':
+      return (body.contract as { status?: string }).status === 'active' ? undefined : 'contract not active';
     case 'POST /cases':
       return body.orgId === ORG[t!].orgId ? undefined : `opened for ${String(body.orgId)}`;
     case 'GET /cases/{caseNumber}':
@@ -531,6 +550,7 @@ describe('authorization matrix', () => {
             : route.path
                 .replace('{orgId}', 'ORG-ACME')
                 .replace('{userId}', 'u-rita')
+                .replace('{contractId}', 'CT-ORG-ACME-ORG-ACME')
                 .replace('{kind}/{id}', 'account/ORG-ACME')
                 .replace('{deviceId}', NOBODYS_DEVICE)
                 .replace('{id}/confirm', `${access.confirmId}/confirm`)

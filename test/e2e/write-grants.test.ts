@@ -341,6 +341,29 @@ const scenario = async () => {
   const member = { orgId: 'ORG-ACME', userId: 'u-rita' };
   await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'designated' } });
   await call('adam', 'PUT /admin/orgs/{orgId}/members/{userId}', { params: member, body: { level: 'read_only' } });
+  // ACC-4: a contract terminated and reinstated at once (both write); ACC-1: the CRM's directory.
+  const contract = { contractId: 'CT-ORG-GLOBEX-ORG-GLOBEX' };
+  await call('adam', 'PUT /admin/contracts/{contractId}', { params: contract, body: { status: 'terminated' } });
+  await call('adam', 'PUT /admin/contracts/{contractId}', { params: contract, body: { status: 'active' } });
+  await call('machine', 'POST /ingest/directory', {
+    body: {
+      organisations: [
+        {
+          orgId: 'ORG-IAM',
+          name: 'IAM Partner',
+          type: 'partner',
+          region: 'US',
+          timeZone: 'UTC',
+          gdpr: false,
+          fedramp: false,
+          alarmMonitoring: false,
+          modifiedAt: at,
+        },
+      ],
+      combinations: [{ endUserOrgId: 'ORG-IAM', soldToOrgId: 'ORG-IAM', modifiedAt: at }],
+      contracts: [{ contractId: 'CT-IAM', endUserOrgId: 'ORG-IAM', soldToOrgId: 'ORG-IAM', status: 'active', modifiedAt: at }],
+    },
+  });
   // ACC-6: an access request, confirmed with its mailed code, listed and approved by dana.
   const askFor = async (email: string) => {
     const ar = await call('dana', 'POST /access-requests', {

@@ -378,6 +378,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/contracts/{contractId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A portal admin terminates or reinstates a contract: levels follow at once (ACC-4); falling under two Designated Contacts records a shortfall event (ACC-5) */
+        put: operations["setContractStatus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/inbound-mail": {
         parameters: {
             query?: never;
@@ -579,6 +596,23 @@ export interface paths {
         put?: never;
         /** Monitoring sends up to 100 alarms; idempotent by source id; 200 with each entry's outcome (ALARM-1) */
         post: operations["ingestAlarms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ingest/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The CRM sends up to 100 organisations, combinations and contracts; idempotent by id and modifiedAt; 200 with each entry's outcome (ACC-1, ACC-4) */
+        post: operations["ingestDirectory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1113,6 +1147,22 @@ export interface components {
             /** @enum {string} */
             level: "basic" | "read_only" | "designated";
         };
+        ContractChanged: {
+            contract: {
+                contractId: string;
+                endUserOrgId: string;
+                soldToOrgId: string;
+                /** @enum {string} */
+                status: "active" | "terminated";
+                modifiedAt?: string;
+            };
+            designatedContacts: number;
+            shortfall: boolean;
+        };
+        ContractStatus: {
+            /** @enum {string} */
+            status: "active" | "terminated";
+        };
         InboundMailList: {
             items: components["schemas"]["InboundMail"][];
             nextCursor: string | null;
@@ -1293,6 +1343,34 @@ export interface components {
         AlarmEntryBatch: {
             /** @description 1-100 entries, each a AlarmEntry; each entry is checked on its own */
             alarms: unknown[];
+        };
+        DirectoryIngestReport: {
+            received: number;
+            stored: number;
+            unchanged: number;
+            rejected: number;
+            results: {
+                /** @enum {string} */
+                section: "organisations" | "combinations" | "contracts";
+                index: number;
+                id?: string;
+                /** @enum {string} */
+                outcome: "created" | "updated" | "unchanged" | "rejected";
+                reason?: string;
+                detail?: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[];
+            }[];
+        };
+        DirectoryBatch: {
+            /** @description Each a OrganisationEntry; each entry is checked on its own */
+            organisations?: unknown[];
+            /** @description Each a CombinationEntry; each entry is checked on its own */
+            combinations?: unknown[];
+            /** @description Each a ContractEntry; each entry is checked on its own */
+            contracts?: unknown[];
         };
         IncidentEntryBatch: {
             /** @description 1-100 entries, each a IncidentEntry; each entry is checked on its own */
@@ -4740,6 +4818,143 @@ export interface operations {
             };
         };
     };
+    setContractStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractStatus"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractChanged"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized), `/problems/session-expired` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized" | "/problems/session-expired";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden), `/problems/corporate-email-required` (Corporate email required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden" | "/problems/corporate-email-required";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Not found. Problem types: `/problems/not-found` (Not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @constant */
+                        status: 404;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
     listInboundMail: {
         parameters: {
             query?: {
@@ -6566,6 +6781,128 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    ingestDirectory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectoryBatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryIngestReport"];
+                };
+            };
+            /** @description Bad request. Problem types: `/problems/validation` (Invalid request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/validation";
+                        /** @constant */
+                        status: 400;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                };
+            };
+            /** @description Unauthorized. Problem types: `/problems/unauthorized` (Unauthorized). API Gateway answers `{ message }` when its JWT authorizer refused the token (missing, expired, another issuer or client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/unauthorized";
+                        /** @constant */
+                        status: 401;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden. Problem types: `/problems/forbidden` (Forbidden). API Gateway answers `{ message }` when the token lacks the casework/ingest scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/forbidden";
+                        /** @constant */
+                        status: 403;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Content too large. Problem types: `/problems/body-too-large` (Body too large), `/problems/payload-too-large` (Payload too large). API Gateway answers `{ message }` when the body exceeds Lambda's payload limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/body-too-large" | "/problems/payload-too-large";
+                        /** @constant */
+                        status: 413;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Too many requests. API Gateway answers `{ message }` when the stage throttle is exceeded (every route together). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error. Problem types: `/problems/internal` (Internal error). API Gateway answers `{ message }` when the function failed before answering. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/internal";
+                        /** @constant */
+                        status: 500;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service unavailable. Problem types: `/problems/busy` (Busy). API Gateway answers `{ message }` when the function did not answer within 30 seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {string} */
+                        type: "/problems/busy";
+                        /** @constant */
+                        status: 503;
+                    } & WithRequired<components["schemas"]["Problem"], "type" | "status">;
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };

@@ -243,6 +243,9 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'decide-closure': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#', 'MAILJOB#'], UpdateItem: ['SESSION#'] },
   'reopen-case': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'set-member-level': { PutItem: ['CALLER#', 'ORG#', 'USER#'], UpdateItem: ['CALLER#', 'ORG#', 'SESSION#'] },
+  // ACC-4: the combination with its contracts, the contract's pointer, the org's events and membership version,
+  // and the snapshots of the callers holding a membership on it.
+  'set-contract-status': { PutItem: ['CALLER#', 'CONTRACT#', 'ORG#'], UpdateItem: ['CALLER#', 'ORG#', 'SESSION#'] },
   'get-me': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   'list-cases': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   'get-case': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
@@ -269,6 +272,8 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'get-case-subscription': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   'list-devices': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   'ingest-alarms': { PutItem: ['MONITOR#'] },
+  // ACC-1, ACC-4: organisations, combinations, contracts' pointers, events and membership versions; machines have no session.
+  'ingest-directory': { PutItem: ['CONTRACT#', 'ORG#'], UpdateItem: ['CALLER#', 'ORG#'] },
   'ingest-incidents': { PutItem: ['MONITOR#'] },
   'ingest-maintenance': { PutItem: ['MONITOR#'] },
   'list-notifications': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },

@@ -65,7 +65,7 @@ const keys = (ROUTES as readonly RouteDef[]).map((r) => `${r.method} ${r.path}`)
 
 // API.md's endpoint table: who may call what.
 const PUBLIC = ['GET /health', 'GET /openapi.json', 'GET /terms', 'POST /access-requests', 'POST /access-requests/{id}/confirm'];
-const MACHINE = ['POST /ingest/alarms', 'POST /ingest/incidents', 'POST /ingest/maintenance'];
+const MACHINE = ['POST /ingest/alarms', 'POST /ingest/incidents', 'POST /ingest/maintenance', 'POST /ingest/directory'];
 
 const redoclyLint = (document: unknown) => {
   const dir = mkdtempSync(join(tmpdir(), 'casework-openapi-test-'));

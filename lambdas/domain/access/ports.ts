@@ -47,7 +47,8 @@ export interface DirectoryRepo {
    * (ACC-4, ACC-5, ACC-9). Undefined for a user the directory does not know.
    */
   getCallerSource(userId: string): Promise<CallerSource | undefined>;
-  getOrgs(orgIds: string[]): Promise<Org[]>;
+  /** With `consistent`, read strongly consistently (a change decided from them). */
+  getOrgs(orgIds: string[], opts?: { consistent?: boolean }): Promise<Org[]>;
   acceptTerms(userId: string, version: string, at: string): Promise<void>;
   /** Every organisation (staff lists span them all). */
   listOrgs(namePrefix?: string): Promise<Org[]>;
@@ -61,7 +62,37 @@ export interface DirectoryRepo {
   saveMembership(m: Membership, events: OrgEvent[], guard?: MembershipGuard): Promise<boolean>;
   /** The organisation's membership version (0 before its first level change), read consistently. */
   getMembersVersion(orgId: string): Promise<number>;
-  getCombinations(pairs: { endUserOrgId: string; soldToOrgId: string }[]): Promise<Combination[]>;
+  getCombinations(
+    pairs: { endUserOrgId: string; soldToOrgId: string }[],
+    opts?: { consistent?: boolean },
+  ): Promise<Combination[]>;
+  /** ACC-4: the combination that holds a contract, by the contract's id (read consistently). */
+  findContract(contractId: string): Promise<ContractRef | undefined>;
+  /**
+   * ACC-1: the organisation and the events its change causes, all or nothing, only while the
+   * organisation's membership version is still `guard.membersVersion` (which the write bumps);
+   * false when another change got there first.
+   */
+  saveOrganisation(org: Org, events: OrgEvent[], guard: DirectoryGuard): Promise<boolean>;
+  /**
+   * ACC-1, ACC-4: the combination (with its contracts' statuses), a pointer from each of
+   * `contractIds` to it, and the events the change causes, all or nothing, only while the end
+   * user's membership version is still `guard.membersVersion` (which the write bumps) and no
+   * pointer names another combination; false when either no longer holds.
+   */
+  saveCombination(c: Combination, events: OrgEvent[], guard: DirectoryGuard, contractIds: string[]): Promise<boolean>;
+}
+
+/** Where a contract lives: its combination (ACC-4). */
+export interface ContractRef {
+  contractId: string;
+  endUserOrgId: string;
+  soldToOrgId: string;
+}
+
+/** The organisation's membership version a directory change was decided at (ACC-5). */
+export interface DirectoryGuard {
+  membersVersion: number;
 }
 
 export interface MembershipGuard {

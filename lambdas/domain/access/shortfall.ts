@@ -10,7 +10,7 @@ import { accountAccess, staffOf, type Caller } from '../kernel/policy';
 import { forbidden } from '../kernel/errors';
 import { renderFor, type Rendered } from '../kernel/rendered';
 import { viewFor, type View } from '../kernel/views';
-import type { Level, Membership, Org, OrgEvent } from '../kernel/types';
+import type { Combination, Level, Membership, Org, OrgEvent } from '../kernel/types';
 import type { ShortfallView } from './ports';
 
 export const MIN_DESIGNATED = 2;
@@ -19,16 +19,47 @@ export const MIN_DESIGNATED = 2;
  * Effective Designated Contacts of one organisation, given its memberships: each membership is
  * judged by the policy's own function, from its own combination (ACC-4, ACC-7).
  */
-export const designatedCount = async (deps: Pick<Deps, 'directory'>, org: Org, members: Membership[]): Promise<number> => {
-  const combinations = await deps.directory.getCombinations(
+export const designatedCount = async (deps: Pick<Deps, 'directory'>, org: Org, members: Membership[]): Promise<number> =>
+  countDesignated(org, members, await membersCombinations(deps, members));
+
+/** The combinations the memberships are held on. */
+export const membersCombinations = (
+  deps: Pick<Deps, 'directory'>,
+  members: Membership[],
+  opts: { consistent?: boolean } = {},
+): Promise<Combination[]> =>
+  deps.directory.getCombinations(
     members.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId })),
+    opts,
   );
-  return new Set(
-    members.filter((m) => membershipLevel(m, org, combinationOf(combinations, m)) === 'designated').map((m) => m.userId),
-  ).size;
-};
+
+/** The same count from combinations already read (a change counts before and after from one read). */
+export const countDesignated = (org: Org, members: Membership[], combinations: readonly Combination[]): number =>
+  new Set(members.filter((m) => membershipLevel(m, org, combinationOf(combinations, m)) === 'designated').map((m) => m.userId))
+    .size;
 
 const approversOf = (members: Membership[]) => members.filter((m) => m.approver).map((m) => m.userId);
+
+/**
+ * ACC-5: the `designated-shortfall` event of a change that takes a customer organisation from two
+ * or more Designated Contacts to fewer (a member's level, a contract, the organisation's partner),
+ * or none. The table stream carries it to the organisation's Designated Approvers.
+ */
+export const shortfallEvent = (
+  deps: Pick<Deps, 'ids'>,
+  change: { org: Org; members: Membership[]; before: number; after: number; actorId: string; at: string },
+): OrgEvent | undefined =>
+  change.org.type === 'customer' && change.before >= MIN_DESIGNATED && change.after < MIN_DESIGNATED
+    ? {
+        orgId: change.org.orgId,
+        eventId: deps.ids.next(),
+        at: change.at,
+        type: 'designated-shortfall',
+        actorId: change.actorId,
+        designatedContacts: change.after,
+        approvers: approversOf(change.members),
+      }
+    : undefined;
 
 export const orgsInShortfall = async (deps: Pick<Deps, 'directory'>): Promise<ShortfallView[]> => {
   const orgs = (await deps.directory.listOrgs()).filter((o) => o.type === 'customer');
@@ -93,11 +124,13 @@ export const setMemberLevel = async (
     // Granting a first membership is an access request's job (ACC-6); this only changes levels.
     if (!current) throw notFound();
     const changed: Membership = { ...current, level };
-    const before = await designatedCount(deps, org, members);
-    const after = await designatedCount(
-      deps,
+    // Contracts and the partner move levels too, and bump the same version (directory.ts).
+    const combinations = await membersCombinations(deps, members, { consistent: true });
+    const before = countDesignated(org, members, combinations);
+    const after = countDesignated(
       org,
       members.map((m) => (m === current ? changed : m)),
+      combinations,
     );
     const at = deps.clock.now().toISOString();
     const events: OrgEvent[] = [
@@ -112,17 +145,8 @@ export const setMemberLevel = async (
         to: level,
       },
     ];
-    if (before >= MIN_DESIGNATED && after < MIN_DESIGNATED) {
-      events.push({
-        orgId,
-        eventId: deps.ids.next(),
-        at,
-        type: 'designated-shortfall',
-        actorId: caller.id,
-        designatedContacts: after,
-        approvers: approversOf(members),
-      });
-    }
+    const shortfall = shortfallEvent(deps, { org, members, before, after, actorId: caller.id, at });
+    if (shortfall) events.push(shortfall);
     return (await deps.directory.saveMembership(changed, events, { fromLevel: current.level, membersVersion }))
       ? // For the caller who may see the organisation (accountAccess above): the answer of the change.
         renderFor('http', accountAccess(caller, org), {

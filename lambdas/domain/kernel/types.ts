@@ -46,11 +46,18 @@ export interface Org {
   deployments: Deployment[];
   /** For an end user sold through a partner: the partner's Org ID (ACC-7). */
   managedBy?: string;
+  /** The CRM's modified time of this record (ACC-1): an ingest replaces it only with a later one. */
+  modifiedAt?: string;
 }
+
+export const CONTRACT_STATUSES = ['active', 'terminated'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
 export interface Contract {
   contractId: string;
-  status: 'active' | 'terminated';
+  status: ContractStatus;
+  /** When its status was last set (by the CRM's ingest, or a portal admin): a later change wins. */
+  modifiedAt?: string;
 }
 
 /** An end-user organisation and the organisation that sold it (ACC-1), with its contracts. */
@@ -58,6 +65,8 @@ export interface Combination {
   endUserOrgId: string;
   soldToOrgId: string;
   contracts: Contract[];
+  /** The CRM's modified time of the combination itself (ACC-1). */
+  modifiedAt?: string;
 }
 
 export interface Membership {
@@ -248,8 +257,12 @@ export interface OrgEvent {
   orgId: string;
   eventId: string;
   at: string;
-  /** `chat-waiting` (CHAT-1, NOTE-1): a chat on `caseNumber` is queued with no analyst. */
-  type: 'membership-level-changed' | 'designated-shortfall' | 'chat-waiting';
+  /**
+   * `chat-waiting` (CHAT-1, NOTE-1): a chat on `caseNumber` is queued with no analyst.
+   * `contract-status-changed` (ACC-4): a contract of one of the organisation's combinations was
+   * terminated or reinstated; the levels it gates follow from the combination itself.
+   */
+  type: 'membership-level-changed' | 'designated-shortfall' | 'chat-waiting' | 'contract-status-changed';
   actorId: string;
   caseNumber?: string;
   chatId?: string;
@@ -258,6 +271,8 @@ export interface OrgEvent {
   to?: Level;
   designatedContacts?: number;
   approvers?: string[];
+  /** contract-status-changed: which contract, of which combination, from and to. */
+  contract?: { contractId: string; soldToOrgId: string; from: ContractStatus; to: ContractStatus };
 }
 
 /** ACC-6: an access request's life: mailed a code, confirmed (pending approval), decided. */

@@ -255,6 +255,11 @@ const contentHash = (m: ParsedMail, caseNumber: string, from: string, fullText: 
     )
     .digest('hex');
 
+const caseWithOrg = async (deps: Deps, caseNumber: string): Promise<{ c: Case; org: Org | undefined } | undefined> => {
+  const c = await deps.cases.getCase(caseNumber);
+  return c ? { c, org: (await deps.directory.getOrgs([c.orgId]))[0] } : undefined;
+};
+
 const senderCaller = async (deps: Deps, email: string): Promise<Caller | undefined> => {
   const userId = await deps.mail.userIdByEmail(email);
   if (!userId) return undefined;
@@ -390,7 +395,11 @@ const processClaimed = async (
   }
 
   const match = await matchCase(deps, m, envelope, text.fullText);
-  const caller = await senderCaller(deps, from);
+  // The sender and the matched case are independent reads: looked up together, not one after the other.
+  const [caller, found] = await Promise.all([
+    senderCaller(deps, from),
+    match && !('reject' in match) ? caseWithOrg(deps, match.caseNumber) : undefined,
+  ]);
   // PRIV-1/PRIV-2 for the log row of mail tied to no case: it is about whatever organisation its
   // sender deals with. Only a customer whose every organisation is outside the EU/EEA (or not
   // FedRAMP) makes the row unrestricted; staff (who write about any customer) and strangers do not.
@@ -408,9 +417,8 @@ const processClaimed = async (
   if (!match) return noReference();
   if ('reject' in match) return reject(match.reject, unmatched);
 
-  const c = await deps.cases.getCase(match.caseNumber);
-  if (!c) return noReference();
-  const org = (await deps.directory.getOrgs([c.orgId]))[0];
+  if (!found) return noReference();
+  const { c, org } = found;
   const onCase = { ...seen, caseNumber: c.caseNumber, euData: org?.gdpr ?? true, fedrampData: org?.fedramp ?? true };
   // An unknown sender gets no answer (no backscatter), and neither does unauthenticated mail.
   if (!caller) return reject(failed ?? 'unknown-sender', onCase);

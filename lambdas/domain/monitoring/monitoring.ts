@@ -91,7 +91,7 @@ export const outcomeOf = (r: StoreResult): Pick<EntryResult, 'outcome' | 'reason
  */
 export const FUTURE_SKEW_MS = 5 * 60_000;
 
-const tooNew = (modifiedAt: string, now: Date, path: string) =>
+export const tooNew = (modifiedAt: string, now: Date, path: string) =>
   Date.parse(modifiedAt) > now.getTime() + FUTURE_SKEW_MS
     ? invalid([{ path, message: `is more than ${FUTURE_SKEW_MS / 60_000} minutes in the future` }])
     : undefined;
@@ -129,13 +129,13 @@ const runPlans = async <T>(plans: Plan<T>[], store: (value: T) => Promise<StoreR
   };
 };
 
-const machineOnly = (caller: Caller) => {
+export const machineOnly = (caller: Caller) => {
   // The route's permission already demands it; the domain does not rely on the route table alone.
   if (caller.kind !== 'machine' || !caller.scopes.includes(INGEST_SCOPE))
     throw forbidden(`Ingestion needs the ${INGEST_SCOPE} scope.`);
 };
 
-const invalid = (errors: FieldError[]) => ({
+export const invalid = (errors: FieldError[]) => ({
   outcome: 'rejected' as const,
   reason: 'invalid' as const,
   detail: 'invalid entry',
