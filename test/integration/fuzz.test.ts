@@ -19,11 +19,12 @@ import { buildOpenApi } from '../../lambdas/http/openapi';
 import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';
 import { apiEvent, lambdaContext } from '../helpers/events';
 import { loadHandlerWithEnv, TEST_BINDINGS, type HttpHandler } from '../helpers/function-env';
+import { depth } from '../helpers/depth';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 import { anyInput, asStrings, jsonSchemaOf, valid, type JsonSchema } from '../helpers/schema-arbitrary';
 
 /** CI-sized by default; `npm run bench:fuzz` is the long run (FUZZ_RUNS=1000). */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+const RUNS = Number(process.env.FUZZ_RUNS ?? depth(25, 1000));
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 /** Every kind of caller the demo data has, and none at all. */

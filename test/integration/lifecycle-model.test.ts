@@ -30,6 +30,7 @@ import { STATUSES, type Case, type Status } from '../../lambdas/domain/kernel/ty
 import type { HistoryEventView } from '../../lambdas/domain/kernel/views';
 import { seedDemo } from '../../local/demo-data';
 import { testDeps } from '../helpers/deps';
+import { depth } from '../helpers/depth';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 
 const HOUR = 3_600_000;
@@ -418,7 +419,7 @@ describe('the case lifecycle against a model', () => {
         await invariants(model, real);
         await fc.asyncModelRun(() => ({ model, real }), cmds);
       }),
-      { numRuns: 25, examples: examples.map((cmds) => [cmds] as [Iterable<Cmd>]) },
+      { numRuns: depth(10, 25), examples: examples.map((cmds) => [cmds] as [Iterable<Cmd>]) },
     );
   });
 });

@@ -21,6 +21,7 @@ import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { SEVERITIES, STATUSES, type AuditEvent, type Case, type CaseUpdate, type Org } from '../../lambdas/domain/kernel/types';
 import { testDeps } from '../helpers/deps';
+import { depth } from '../helpers/depth';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 
 let db: TestDynamo;
@@ -323,9 +324,8 @@ describe('privacy properties', () => {
         for (const b of built) expect(leaked(euSees, [b]).sort()).toEqual([...b.personal].sort());
       }),
       // Each run writes a world to DynamoDB Local: report the first counterexample rather than shrink for minutes.
-      { numRuns: 15, endOnFailure: true },
+      { numRuns: depth(5, 15), endOnFailure: true },
     );
-    // About a minute on an idle machine: fifteen worlds, each read in full by two callers.
   }, 300_000);
 
   it('PRIV-2: no FedRAMP organisation or case reaches a mobile token, in cases, lists or search; staff on the mobile app included (issue 18: the shortfall list too)', async () => {
@@ -351,7 +351,7 @@ describe('privacy properties', () => {
           for (const c of cases.filter((k) => fedramp(k.orgId))) expect(onWeb.has(c.orgId)).toBe(true);
         }
       }),
-      { numRuns: 15 },
+      { numRuns: depth(5, 15) },
     );
   });
 });

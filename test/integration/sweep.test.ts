@@ -19,6 +19,7 @@ import type { AuditEvent, Case, Status } from '../../lambdas/domain/kernel/types
 import { seedDemo } from '../../local/demo-data';
 import { createTable } from '../../local/emulators';
 import { instrument, testDeps } from '../helpers/deps';
+import { depth } from '../helpers/depth';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 
 const HOUR = 3_600_000;
@@ -270,7 +271,7 @@ describe('FLAG-1: the 24-hour needs-action sweep', () => {
 
 /* ------------------------------------------------------------------------------------------------
  * FLAG-1 cost: the sweep reads the sparse waiting index only, so the same 50 due cases cost the
- * same whether the table holds 1,000 or 5,000 other cases (CASEWORK_SWEEP_LARGE=20000 for more; `npm run
+ * same whether the table holds few or many other cases (1,000 and 5,000 at the long depth (CASEWORK_SWEEP_LARGE=20000 for more; `npm run
  * bench` runs 1,000 against 100,000).
  * ---------------------------------------------------------------------------------------------- */
 
@@ -366,9 +367,11 @@ const costOfSweep = async (size: number): Promise<CostRun> => {
 };
 
 describe('FLAG-1: the sweep costs in proportion to the cases waiting, not to all cases', () => {
-  it('FLAG-1: 50 due cases among 1,000 or 5,000 others cost the same calls and capacity, with no Scan', async () => {
-    const small = await costOfSweep(1_000);
-    const large = await costOfSweep(Number(process.env.CASEWORK_SWEEP_LARGE ?? 5_000));
+  const SMALL = depth(300, 1_000);
+  const LARGE = Number(process.env.CASEWORK_SWEEP_LARGE ?? depth(1_500, 5_000));
+  it(`FLAG-1: 50 due cases among ${SMALL} or ${LARGE} others cost the same calls and capacity, with no Scan`, async () => {
+    const small = await costOfSweep(SMALL);
+    const large = await costOfSweep(LARGE);
     if (process.env.CASEWORK_SWEEP_FIGURES) {
       process.stdout.write(`${JSON.stringify({ small, large })}\n`);
     }
