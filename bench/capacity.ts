@@ -241,6 +241,8 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
   const background = new Map<string, Usage>();
   /** ACC-10: the one write a read route's function makes, for a mobile caller only. */
   const SESSION_TOUCH = `UpdateItem ${KEY_PREFIX.session}`;
+  /** The caller snapshot a signed-in call stores when a write invalidated it (never on a hit). */
+  const SNAPSHOT_STORE = `PutItem ${KEY_PREFIX.callerSnapshot}`;
   const readRouteWrites: { route: string; writes: string[] }[] = [];
   let scans = 0;
   try {
@@ -276,17 +278,19 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
   }
   const readWrites = readRouteWrites.flatMap((r) => r.writes.map((w) => `${r.route}: ${w}`));
   const touches = readWrites.filter((w) => w.endsWith(SESSION_TOUCH));
-  const otherWrites = readWrites.filter((w) => !w.endsWith(SESSION_TOUCH));
+  const stores = readWrites.filter((w) => w.endsWith(SNAPSHOT_STORE));
+  const otherWrites = readWrites.filter((w) => !w.endsWith(SESSION_TOUCH) && !w.endsWith(SNAPSHOT_STORE));
+  const storesNote = `${stores.length} caller snapshot store${stores.length === 1 ? '' : 's'} (${SNAPSHOT_STORE}) after a write had invalidated the caller${stores.length ? `: ${stores.map((w) => w.split(':')[0]).join('; ')}` : ''}`;
   const mobileTouchOnly = touches.every((w) => w.includes('mobile'));
   return {
     title: '4. DynamoDB calls and consumed capacity per route',
     goals: [
       { goal: '4. no route issues a Scan', met: scans === 0, figure: `${scans} Scans over ${rows.length} requests` },
       {
-        goal: "4. read routes' own functions write nothing but the mobile session touch (ACC-10)",
+        goal: "4. read routes' own functions write nothing but the mobile session touch (ACC-10) and the caller snapshot's store after an invalidation",
         met: otherWrites.length === 0 && mobileTouchOnly,
         figure:
-          `${readRouteWrites.length} GET requests: ${otherWrites.length ? otherWrites.join('; ') : 'no write'} ${otherWrites.length ? '' : `apart from ${touches.length} session touch${touches.length === 1 ? '' : 'es'} (${SESSION_TOUCH}) on mobile calls`}`.trim(),
+          `${readRouteWrites.length} GET requests: ${otherWrites.length ? otherWrites.join('; ') : 'no write'} ${otherWrites.length ? '' : `apart from ${touches.length} session touch${touches.length === 1 ? '' : 'es'} (${SESSION_TOUCH}) on mobile calls and ${storesNote}`}`.trim(),
       },
     ],
     markdown: [
@@ -308,7 +312,7 @@ export const runCapacity = async (): Promise<Omit<Section, 'seconds'>> => {
         ['l', 'l', 'r', 'l', 'l', 'r', 'l'],
       ),
       '',
-      `Read routes (every GET row): ${otherWrites.length ? `**writes by their own functions**: ${otherWrites.join('; ')}` : 'their own functions write nothing'}, apart from the session touch of a mobile caller (ACC-10: one UpdateItem of the caller's SESSION# item, ${touches.length} here). Whatever PutItem or UpdateItem appears beside a read route is in the background column: functions on the stream finishing what an earlier write caused.`,
+      `Read routes (every GET row): ${otherWrites.length ? `**writes by their own functions**: ${otherWrites.join('; ')}` : 'their own functions write nothing'}, apart from the session touch of a mobile caller (ACC-10: one UpdateItem of the caller's SESSION# item, ${touches.length} here) and the caller snapshot a call stores when a write had invalidated it (one conditional PutItem of CALLER#<user>; ${storesNote}). Whatever PutItem or UpdateItem appears beside a read route is in the background column: functions on the stream finishing what an earlier write caused.`,
       '',
       'Background functions over the whole run:',
       '',

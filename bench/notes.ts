@@ -58,17 +58,18 @@ the HTTP handlers would land at about 1.15-1.2x. Mail handlers carry nodemailer'
 (128 KB) and the Secrets Manager client of the reply keyring (28 KB) over the mail floor: a small
 MIME writer of our own (the messages are text plus headers) would remove the first.
 
-## Why the wrapper's warm cost is over 50 µs
+## The wrapper's warm cost
 
 The difference between the handler and its bare domain call includes what the wrapper asks the
-(mocked) table for: the caller's profile and memberships (Query) and their organisations and
-contracts (two BatchGets). aws-sdk-client-mock goes through sinon, about 30 µs a call here, so the
-table above also shows the wrapper without them. What is left is caller resolution and the
-policy checks (\`resolveCaller\`, levels, session check), Powertools' \`injectLambdaContext\` (it reads
-\`process.env\` on every invocation), middy, zod and the JSON reply. In AWS the three reads are
-network calls (benchmark 3 and 4 count them); caching the resolved caller per container for a
-few seconds would remove them from warm invocations, at the price of that much staleness in
-access changes, which PRODUCT.md's access rules do not allow today.
+(mocked) table for: one GetItem of the caller's snapshot, since the caller is resolved in one read
+(it was a Query for the profile and memberships and two BatchGets for their organisations and
+contracts). aws-sdk-client-mock goes through sinon, about 17-30 µs a call here depending on the
+load, so the table above also shows the wrapper without it. What is left is parsing the snapshot
+and the policy checks (levels, session check), Powertools' \`injectLambdaContext\` (it reads
+\`process.env\` on every invocation), middy, zod and the JSON reply. In AWS the one read is a
+network call (benchmarks 3 and 4 count it); unlike a per-container cache of the caller, the
+snapshot is invalidated in the transaction of every write that changes it, so access changes still
+take effect on the next request (docs/access.md, "The caller in one read").
 
 ## Sweep: the waiting index's one partition (README-ready)
 

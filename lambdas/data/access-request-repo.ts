@@ -14,7 +14,7 @@ import type { MailJob } from '../domain/mail/ports';
 import { mailIntentPuts, mailJobPut } from './outbox-repo';
 import type { TableRef } from './client';
 import { caseItem } from './case-repo';
-import { batchGet, listOrgMembers, membershipItem } from './directory-repo';
+import { batchGet, callerInvalidation, listOrgMembers, membershipItem } from './directory-repo';
 import {
   accessKeys,
   accessRequestIndexKeys,
@@ -236,6 +236,10 @@ export const decideRequest = async (
             ? [
                 ensureUserUpdate(ref, grant.user),
                 ...grant.memberships.map((m) => ({ Put: { TableName: ref.table, Item: membershipItem(m) } })),
+                // ACC-6: the levels granted take effect on the requester's next request.
+                ...[...new Set([grant.user.userId, ...grant.memberships.map((m) => m.userId)])].map((u) =>
+                  callerInvalidation(ref.table, u),
+                ),
               ]
             : []),
           // The requester's decision mail, written with the decision.

@@ -10,10 +10,20 @@ import {
   UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { ContractRef, DirectoryGuard, DirectoryRepo, MembershipGuard } from '../domain/access/ports';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { CallerSource, ContractRef, DirectoryGuard, DirectoryRepo, MembershipGuard } from '../domain/access/ports';
 import type { Combination, Membership, Org, OrgEvent, User } from '../domain/kernel/types';
 import type { TableRef } from './client';
-import { keys, membershipIndexKeys, orgIndexKeys, staffGroupKeys, staffRoleIndexKeys, userIndexKeys } from './keys';
+import {
+  keys,
+  membershipIndexKeys,
+  orgIndexKeys,
+  soldToMemberIndexKeys,
+  soldToMembersPartition,
+  staffGroupKeys,
+  staffRoleIndexKeys,
+  userIndexKeys,
+} from './keys';
 import { fromItem, lostRace } from './items';
 import { inIndexPartition, inPartition, queryAll } from './paging';
 import { TABLE } from './table';
@@ -48,10 +58,12 @@ export const batchGet = async (
 export const getUserWithMemberships = async (
   ref: TableRef,
   userId: string,
+  consistent = false,
 ): Promise<{ user: User; memberships: Membership[] } | undefined> => {
   const res = await ref.doc.send(
     new QueryCommand({
       TableName: ref.table,
+      ...(consistent ? { ConsistentRead: true } : {}),
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
       ExpressionAttributeValues: { ':pk': keys.userPartition(userId) },
@@ -84,15 +96,217 @@ export const getCombinations = async (
     )
   ).map((i) => fromItem<Combination>(i));
 
+/*
+ * The caller snapshot (ACC-4, ACC-5, ACC-9: access changes take effect on the next request).
+ *
+ * CALLER#<user> holds, as one JSON attribute, everything that resolves the user as a caller (the
+ * profile, the memberships, the organisations and combinations they name), and `gen`, a count
+ * every write to one of those sources bumps in the same transaction as that write, removing the
+ * snapshot. A request reads the item (one strongly consistent GetItem); with a snapshot it is done.
+ * Without one it reads the sources as before, strongly consistently, and stores them only if
+ * `gen` is still what it read: a write that landed in between fails the condition, and the rebuilt
+ * caller serves this request only, so a stale rebuild is never cached.
+ *
+ * A write that would touch more snapshots than a transaction holds (an organisation with many
+ * members) marks them `pending` first, writes, then clears the mark (writeInvalidating): while a
+ * mark is on, readers neither use nor store a snapshot. A writer that dies between mark and clear
+ * leaves its users uncached (correct, slower) until an operator removes the mark.
+ *
+ * What the item cannot see, and so the age limit bounds: a membership written so close to a change
+ * of its organisation that the members index did not yet show it when the organisation's members
+ * were looked up (index propagation, usually well under a second).
+ */
+export const SNAPSHOT_FORMAT = 1;
+/** A snapshot older than this is rebuilt whatever its generation (the bound above). */
+export const SNAPSHOT_MAX_AGE_MS = 10 * 60_000;
+/** Far below DynamoDB's 400 KB item limit; a caller larger than this (hundreds of memberships) is not cached. */
+const SNAPSHOT_MAX_CHARS = 300_000;
+const TRANSACT_LIMIT = 100;
+const PENDING_CONCURRENCY = 10;
+
+/** The sources read as they are now, strongly consistently (what a snapshot is built from). */
+export const readCallerSource = async (ref: TableRef, userId: string): Promise<CallerSource | undefined> => {
+  const found = await getUserWithMemberships(ref, userId, true);
+  if (!found) return undefined;
+  const { user, memberships } = found;
+  const orgIds = [...new Set(memberships.flatMap((m) => [m.orgId, m.soldToOrgId]))];
+  const [orgs, combinations] = await Promise.all([
+    getOrgs(ref, orgIds, { consistent: true }),
+    getCombinations(
+      ref,
+      memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId })),
+      { consistent: true },
+    ),
+  ]);
+  return { user, memberships, orgs, combinations };
+};
+
+const snapshotOf = (item: Record<string, unknown>, now: number): CallerSource | undefined => {
+  if (typeof item.snapshot !== 'string' || Number(item.pending ?? 0) > 0) return undefined;
+  if (!(now - Number(item.builtAt ?? 0) < SNAPSHOT_MAX_AGE_MS)) return undefined;
+  const parsed = JSON.parse(item.snapshot) as CallerSource & { format?: number };
+  if (parsed.format !== SNAPSHOT_FORMAT) return undefined;
+  const { user, memberships, orgs, combinations } = parsed;
+  return { user, memberships, orgs, combinations };
+};
+
+/** Stores a rebuilt snapshot only if no write bumped the generation since `readGen` (undefined: no item then). */
+const storeSnapshot = async (ref: TableRef, userId: string, source: CallerSource, readGen: number | undefined) => {
+  const snapshot = JSON.stringify({ format: SNAPSHOT_FORMAT, ...source });
+  if (snapshot.length > SNAPSHOT_MAX_CHARS) return;
+  try {
+    await ref.doc.send(
+      new PutCommand({
+        TableName: ref.table,
+        Item: {
+          ...keys.callerSnapshot(userId),
+          entity: 'caller-snapshot',
+          gen: readGen ?? 0,
+          builtAt: Date.now(),
+          snapshot,
+        },
+        ...(readGen === undefined
+          ? {
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            }
+          : {
+              ConditionExpression: '#gen = :gen AND (attribute_not_exists(#pending) OR #pending <= :zero)',
+              ExpressionAttributeNames: { '#gen': 'gen', '#pending': 'pending' },
+              ExpressionAttributeValues: { ':gen': readGen, ':zero': 0 },
+            }),
+      }),
+    );
+  } catch (err) {
+    // A write changed the caller after we read it: this request keeps its rebuild, nobody else does.
+    if (err instanceof ConditionalCheckFailedException) return;
+    throw err;
+  }
+};
+
+/** The caller's sources: from the snapshot in one read, or rebuilt (and stored unless a write raced it). */
+export const getCallerSource = async (ref: TableRef, userId: string): Promise<CallerSource | undefined> => {
+  const res = await ref.doc.send(
+    new GetCommand({ TableName: ref.table, Key: keys.callerSnapshot(userId), ConsistentRead: true }),
+  );
+  const item = res?.Item;
+  const cached = item && snapshotOf(item, Date.now());
+  if (cached) return cached;
+  const source = await readCallerSource(ref, userId);
+  const pending = Number(item?.pending ?? 0) > 0;
+  if (source && !pending) await storeSnapshot(ref, userId, source, item ? Number(item.gen ?? 0) : undefined);
+  return source;
+};
+
+/** The transaction item that invalidates a user's snapshot: written with every change to its sources. */
+export const callerInvalidation = (table: string, userId: string) => ({
+  Update: {
+    TableName: table,
+    Key: keys.callerSnapshot(userId),
+    UpdateExpression: 'SET #entity = :entity ADD #gen :one REMOVE #snapshot',
+    ExpressionAttributeNames: { '#entity': 'entity', '#gen': 'gen', '#snapshot': 'snapshot' },
+    ExpressionAttributeValues: { ':entity': 'caller-snapshot', ':one': 1 },
+  },
+});
+
+const markPending = async (ref: TableRef, userIds: string[], delta: 1 | -1) => {
+  for (let i = 0; i < userIds.length; i += PENDING_CONCURRENCY) {
+    await Promise.all(
+      userIds.slice(i, i + PENDING_CONCURRENCY).map((userId) =>
+        ref.doc.send(
+          new UpdateCommand({
+            TableName: ref.table,
+            Key: keys.callerSnapshot(userId),
+            UpdateExpression: 'SET #entity = :entity ADD #gen :one, #pending :delta REMOVE #snapshot',
+            ExpressionAttributeNames: { '#entity': 'entity', '#gen': 'gen', '#pending': 'pending', '#snapshot': 'snapshot' },
+            ExpressionAttributeValues: { ':entity': 'caller-snapshot', ':one': 1, ':delta': delta },
+          }),
+        ),
+      ),
+    );
+  }
+};
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Writes `items` and invalidates the snapshots of `userIds` with them: in the same transaction when
+ * it fits, otherwise marked pending around the write (see above). False when the condition of one
+ * of the `guarded` items failed (another change got there first): nothing was written.
+ */
+export const writeInvalidating = async (
+  ref: TableRef,
+  items: TransactItem[],
+  userIds: string[],
+  guarded: number[] = [],
+): Promise<boolean> => {
+  const users = [...new Set(userIds)];
+  const run = async (transactItems: TransactItem[]) => {
+    try {
+      await ref.doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
+      return true;
+    } catch (err) {
+      if (guarded.some((i) => lostRace(err, i))) return false;
+      throw err;
+    }
+  };
+  // The invalidations go last, so the guarded items keep their positions.
+  if (items.length + users.length <= TRANSACT_LIMIT)
+    return run([...items, ...users.map((u) => callerInvalidation(ref.table, u))]);
+  await markPending(ref, users, 1);
+  try {
+    return await run(items);
+  } finally {
+    await markPending(ref, users, -1);
+  }
+};
+
+/** The members index partition of the organisation's sales to others: who holds a membership it sold. */
+const soldToMemberIds = async (ref: TableRef, orgId: string): Promise<string[]> => {
+  const index = TABLE.indexes.byModified;
+  const items = await queryAll(ref, inIndexPartition(index, soldToMembersPartition(orgId)));
+  return items.map((i) => String(i.userId));
+};
+
+/** Whose caller carries the organisation: its members, and the holders of memberships it sold. */
+export const callersOfOrg = async (ref: TableRef, orgId: string): Promise<string[]> => {
+  const [members, buyers] = await Promise.all([listOrgMembers(ref, orgId), soldToMemberIds(ref, orgId)]);
+  return [...new Set([...members.map((m) => m.userId), ...buyers])];
+};
+
+/** Whose caller carries the combination: the members holding a membership on it. */
+export const callersOfCombination = async (ref: TableRef, c: Pick<Combination, 'endUserOrgId' | 'soldToOrgId'>) =>
+  (await listOrgMembers(ref, c.endUserOrgId)).filter((m) => m.soldToOrgId === c.soldToOrgId).map((m) => m.userId);
+
 const orgItem = (org: Org) => ({ ...keys.org(org.orgId), ...orgIndexKeys(org.name, org.orgId), entity: 'org', ...org });
 const combinationItem = (c: Combination) => ({ ...keys.combination(c.endUserOrgId, c.soldToOrgId), entity: 'combination', ...c });
 
-/** An organisation as is, unguarded: for tests that set the directory up (the API writes through saveOrganisation). */
-export const putOrg = (ref: TableRef, org: Org) => ref.doc.send(new PutCommand({ TableName: ref.table, Item: orgItem(org) }));
+/** An organisation as is, with its callers invalidated: the seed, tests and operators (the API writes through saveOrganisation). */
+export const putOrg = async (ref: TableRef, org: Org) =>
+  writeInvalidating(
+    ref,
+    [
+      {
+        Put: {
+          TableName: ref.table,
+          Item: orgItem(org),
+        },
+      },
+    ],
+    await callersOfOrg(ref, org.orgId),
+  );
 
-/** A combination as is, unguarded: for tests that set the directory up (the API writes through saveCombination). */
-export const putCombination = (ref: TableRef, c: Combination) =>
-  ref.doc.send(new PutCommand({ TableName: ref.table, Item: combinationItem(c) }));
+/** A combination as is, with its callers invalidated: the seed, tests and operators (the API writes through saveCombination). */
+export const putCombination = async (ref: TableRef, c: Combination) =>
+  writeInvalidating(
+    ref,
+    [
+      {
+        Put: { TableName: ref.table, Item: combinationItem(c) },
+      },
+    ],
+    await callersOfCombination(ref, c),
+  );
 
 /** ACC-4: where a contract lives, by its id. */
 export const findContract = async (ref: TableRef, contractId: string): Promise<ContractRef | undefined> => {
@@ -119,31 +333,19 @@ const orgEventPut = (ref: TableRef, e: OrgEvent) => ({
   Put: { TableName: ref.table, Item: { ...keys.orgEvent(e.orgId, e.eventId), entity: 'org-event', ...e } },
 });
 
-/** Runs a transaction; false when one of the `guarded` items' conditions failed (another change got there first). */
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const guardedWrite = async (ref: TableRef, items: TransactItem[], guarded: number[]): Promise<boolean> => {
-  try {
-    await ref.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    return true;
-  } catch (err) {
-    if (guarded.some((i) => lostRace(err, i))) return false;
-    throw err;
-  }
-};
-
 /**
  * ACC-1: the organisation and its events, at the membership version read (bumped): a change of
  * the organisation (its partner, ACC-7) can move its levels, so it serialises with level changes.
  */
-export const saveOrganisation = (ref: TableRef, org: Org, events: OrgEvent[], guard: DirectoryGuard): Promise<boolean> =>
-  guardedWrite(
+export const saveOrganisation = async (ref: TableRef, org: Org, events: OrgEvent[], guard: DirectoryGuard): Promise<boolean> =>
+  writeInvalidating(
     ref,
     [
       bumpMembersVersion(ref, org.orgId, guard.membersVersion),
       { Put: { TableName: ref.table, Item: orgItem(org) } },
       ...events.map((e) => orgEventPut(ref, e)),
     ],
+    await callersOfOrg(ref, org.orgId),
     [0],
   );
 
@@ -153,14 +355,14 @@ export const saveOrganisation = (ref: TableRef, org: Org, events: OrgEvent[], gu
  * the events, at the end user's membership version read (bumped). A pointer is written only
  * while it is new or already names this combination: a contract never silently moves.
  */
-export const saveCombination = (
+export const saveCombination = async (
   ref: TableRef,
   c: Combination,
   events: OrgEvent[],
   guard: DirectoryGuard,
   contractIds: string[],
 ): Promise<boolean> =>
-  guardedWrite(
+  writeInvalidating(
     ref,
     [
       bumpMembersVersion(ref, c.endUserOrgId, guard.membersVersion),
@@ -182,22 +384,29 @@ export const saveCombination = (
       })),
       ...events.map((e) => orgEventPut(ref, e)),
     ],
+    await callersOfCombination(ref, c),
     [0, ...contractIds.map((_, i) => i + 2)],
   );
 
 export const putUser = async (ref: TableRef, user: User) => {
-  await ref.doc.send(
-    new PutCommand({
-      TableName: ref.table,
-      Item: {
-        ...keys.user(user.userId),
-        ...userIndexKeys(user.email),
-        // FLAG-2, CHAT-2: staff are found by role (portal admins, managers) with a Query.
-        ...(user.staff ? staffRoleIndexKeys(user.staff.role, user.userId) : {}),
-        entity: 'user',
-        ...user,
+  await writeInvalidating(
+    ref,
+    [
+      {
+        Put: {
+          TableName: ref.table,
+          Item: {
+            ...keys.user(user.userId),
+            ...userIndexKeys(user.email),
+            // FLAG-2, CHAT-2: staff are found by role (portal admins, managers) with a Query.
+            ...(user.staff ? staffRoleIndexKeys(user.staff.role, user.userId) : {}),
+            entity: 'user',
+            ...user,
+          },
+        },
       },
-    }),
+    ],
+    [user.userId],
   );
   // NOTE-1: and analysts by support group. An entry left from a group the user has left is
   // harmless: the notifier re-reads the profile and checks the group there.
@@ -212,7 +421,7 @@ export const putUser = async (ref: TableRef, user: User) => {
 };
 
 export const putMembership = (ref: TableRef, m: Membership) =>
-  ref.doc.send(new PutCommand({ TableName: ref.table, Item: membershipItem(m) }));
+  writeInvalidating(ref, [{ Put: { TableName: ref.table, Item: membershipItem(m) } }], [m.userId]);
 
 /** Every organisation, by name (the ORGS partition of the name index; organisations are few). */
 export const listOrgs = async (ref: TableRef, namePrefix = ''): Promise<Org[]> => {
@@ -229,15 +438,21 @@ export const listOrgs = async (ref: TableRef, namePrefix = ''): Promise<Org[]> =
 
 /** ACC-9: the version of the Terms the user accepted, and when. */
 export const acceptTerms = async (ref: TableRef, userId: string, version: string, at: string): Promise<void> => {
-  await ref.doc.send(
-    new UpdateCommand({
-      TableName: ref.table,
-      Key: keys.user(userId),
-      UpdateExpression: 'SET #v = :v, #at = :at',
-      ConditionExpression: 'attribute_exists(#pk)',
-      ExpressionAttributeNames: { '#v': 'termsVersion', '#at': 'termsAcceptedAt', '#pk': TABLE.partitionKey },
-      ExpressionAttributeValues: { ':v': version, ':at': at },
-    }),
+  await writeInvalidating(
+    ref,
+    [
+      {
+        Update: {
+          TableName: ref.table,
+          Key: keys.user(userId),
+          UpdateExpression: 'SET #v = :v, #at = :at',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#v': 'termsVersion', '#at': 'termsAcceptedAt', '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':v': version, ':at': at },
+        },
+      },
+    ],
+    [userId],
   );
 };
 
@@ -271,6 +486,7 @@ export const getMembersVersion = async (ref: TableRef, orgId: string): Promise<n
 export const membershipItem = (m: Membership) => ({
   ...keys.membership(m.userId, m.orgId, m.soldToOrgId),
   ...membershipIndexKeys(m.orgId, m.userId),
+  ...soldToMemberIndexKeys(m),
   entity: 'membership',
   ...m,
 });
@@ -302,7 +518,7 @@ export const saveMembership = async (
     ...(guard ? [bumpMembersVersion(ref, m.orgId, guard.membersVersion)] : []),
     ...events.map((e) => orgEventPut(ref, e)),
   ];
-  return guardedWrite(ref, items, guard ? [0, 1] : []);
+  return writeInvalidating(ref, items, [m.userId], guard ? [0, 1] : []);
 };
 
 /** ACC-5: an organisation's events, oldest first (what the notifications fan-out will read). */
@@ -330,6 +546,7 @@ export const staffOfGroup = async (ref: TableRef, group: string): Promise<string
 
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),
+  getCallerSource: (userId) => getCallerSource(ref, userId),
   getOrgs: (orgIds, opts) => getOrgs(ref, orgIds, opts),
   getCombinations: (pairs, opts) => getCombinations(ref, pairs, opts),
   findContract: (contractId) => findContract(ref, contractId),

@@ -54,6 +54,12 @@ export const KEY_PREFIX = {
    */
   inbox: 'INBOX#',
   /**
+   * ACC-4, ACC-5, ACC-9: one item per user holding everything that resolves them as a caller, with
+   * a generation every directory write that changes it bumps. A partition of its own, so the
+   * functions that cache it are granted this prefix and nothing of USER# or ORG#.
+   */
+  callerSnapshot: 'CALLER#',
+  /**
    * ACC-4: a contract's pointer to the combination that holds it (contracts live in their
    * combination's item), so a contract is found by its id with one GetItem.
    */
@@ -91,6 +97,7 @@ export const keys = {
     SK: `MEMBER#${orgId}#${soldToOrgId}`,
   }),
   membershipPrefix: 'MEMBER#',
+  callerSnapshot: (userId: string) => ({ PK: `${KEY_PREFIX.callerSnapshot}${userId}`, SK: 'CALLER' }),
   org: (orgId: string) => ({ PK: `${ORG}${orgId}`, SK: 'ORG' }),
   orgEvent: (orgId: string, eventId: string) => ({ PK: `${ORG}${orgId}`, SK: `EVENT#${eventId}` }),
   orgEventPrefix: 'EVENT#',
@@ -163,6 +170,18 @@ export const membershipIndexKeys = (orgId: string, userId: string) => ({
   [byCreated.partitionKey]: `MEMBERS#${orgId}`,
   [byCreated.sortKey]: userId,
 });
+
+/**
+ * Index entries of a membership sold by another organisation: the people whose caller carries that
+ * seller (its organisation item is among theirs), found when the seller changes. A membership on an
+ * organisation that sold to itself needs none: the members index finds it.
+ */
+export const soldToMembersPartition = (soldToOrgId: string): string => `SOLDTO-MEMBERS#${soldToOrgId}`;
+
+export const soldToMemberIndexKeys = (m: { orgId: string; soldToOrgId: string; userId: string }) =>
+  m.soldToOrgId === m.orgId
+    ? {}
+    : { [byModified.partitionKey]: soldToMembersPartition(m.soldToOrgId), [byModified.sortKey]: `${m.userId}#${m.orgId}` };
 
 /** Index entries of an organisation: name prefix search (LIST-4). */
 export const orgIndexKeys = (name: string, orgId: string) => ({

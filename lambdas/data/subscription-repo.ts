@@ -20,7 +20,7 @@
  * These items carry `entity` ('case-subscription', 'org-subscription'): stream consumers tell
  * them from the events they notify.
  */
-import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type SubscriptionRepo,
   ORG_CATEGORIES,
@@ -37,6 +37,7 @@ import { fromItem } from './items';
 import { keys } from './keys';
 import { inPartition, queryAll } from './paging';
 import { TABLE } from './table';
+import { writeInvalidating } from './directory-repo';
 
 /** DynamoDB string sets arrive as Set; the domain speaks arrays, sorted for stable answers. */
 const caseSubscriptionOf = (item: Record<string, unknown>): CaseSubscription => {
@@ -224,17 +225,11 @@ export const saveSettings = async (
     ExpressionAttributeNames: { '#s': 'settings', '#pk': TABLE.partitionKey },
     ExpressionAttributeValues: { ':s': settings },
   };
-  if (mirrors.length === 0) {
-    await ref.doc.send(new UpdateCommand(profile));
-    return;
-  }
-  await ref.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Update: profile },
-        ...mirrors.map((m) => ({ Update: orgSubscriptionUpdate(ref, { orgId: m.orgId, userId }, {}, m, at) })),
-      ],
-    }),
+  // The caller carries the settings (ACC-9's profile, NOTE-4's defaults): its snapshot goes with them.
+  await writeInvalidating(
+    ref,
+    [{ Update: profile }, ...mirrors.map((m) => ({ Update: orgSubscriptionUpdate(ref, { orgId: m.orgId, userId }, {}, m, at) }))],
+    [userId],
   );
 };
 

@@ -28,7 +28,8 @@ export const TABLE = {
       name: 'GSI2',
       partitionKey: 'GSI2PK',
       sortKey: 'GSI2SK',
-      purpose: 'cases of an org (open|closed) by last modified; alarms of an org (active|closed) by modified time',
+      purpose:
+        'cases of an org (open|closed) by last modified; alarms of an org (active|closed) by modified time; members an org sold to',
     },
     /** Cases of an org by creation time: closed lists and search with a created-date range. */
     byCreated: {

@@ -36,6 +36,7 @@ const {
   chat: CHAT,
   availability: AVAIL,
   inbox: INBOX,
+  callerSnapshot: CALLER_SNAPSHOT,
   contract: CONTRACT,
 } = KEY_PREFIX;
 
@@ -63,10 +64,10 @@ export const WRITE_PATTERNS = {
    * createCase writes its own; the other creating routes declare this one.
    */
   idempotencyRecord: { PutItem: [IDEMPOTENCY] },
-  /** directory-repo acceptTerms (ACC-9). */
-  acceptTerms: { UpdateItem: [USER] },
-  /** subscription-repo saveSettings (NOTE-4): the profile's settings. */
-  updateSettings: { UpdateItem: [USER] },
+  /** directory-repo acceptTerms (ACC-9), and the caller snapshot it invalidates. */
+  acceptTerms: { UpdateItem: [USER, CALLER_SNAPSHOT] },
+  /** subscription-repo saveSettings (NOTE-4): the profile's settings, and the caller snapshot it invalidates. */
+  updateSettings: { UpdateItem: [USER, CALLER_SNAPSHOT] },
   /** subscription-repo saveSettings (NOTE-2): alarm and maintenance choices copied onto each organisation's entry. */
   settingsMirror: { UpdateItem: [ORG] },
   /** subscription-repo case subscriptions (NOTE-2): CASE#<n> / SUB#<user>. */
@@ -77,17 +78,24 @@ export const WRITE_PATTERNS = {
   addFavorite: { PutItem: [USER], UpdateItem: [USER, CASE] },
   /** favorite-repo remove (LIST-5): the favorite, the count and only the subscription share it made. */
   removeFavorite: { DeleteItem: [USER, CASE], UpdateItem: [USER, CASE] },
-  /** directory-repo saveMembership (ACC-5): the membership (user partition) and the org's events. */
-  saveMembership: { PutItem: [USER, ORG] },
-  /** directory-repo saveOrganisation (ACC-1): the organisation, its events, its membership version. */
-  saveOrganisation: { PutItem: [ORG], UpdateItem: [ORG] },
+  /** directory-repo saveMembership (ACC-5): the membership (user partition), the org's events, the member's caller snapshot invalidated. */
+  saveMembership: { PutItem: [USER, ORG], UpdateItem: [CALLER_SNAPSHOT] },
+  /** directory-repo saveOrganisation (ACC-1): the organisation, its events, its membership version, its callers' snapshots invalidated. */
+  saveOrganisation: { PutItem: [ORG], UpdateItem: [ORG, CALLER_SNAPSHOT] },
   /**
    * directory-repo saveCombination (ACC-1, ACC-4): the combination with its contracts' statuses,
-   * each contract's pointer (CONTRACT#), the end user's events and membership version.
+   * each contract's pointer (CONTRACT#), the end user's events and membership version, and the
+   * caller snapshots of the members holding a membership on it invalidated.
    */
-  saveCombination: { PutItem: [ORG, CONTRACT], UpdateItem: [ORG] },
+  saveCombination: { PutItem: [ORG, CONTRACT], UpdateItem: [ORG, CALLER_SNAPSHOT] },
   /** ACC-5: the per-organisation count of Designated Contacts kept with a membership change. */
   memberCount: { PutItem: [ORG], UpdateItem: [ORG] },
+  /**
+   * directory-repo getCallerSource: the caller snapshot a signed-in call stores when it had to
+   * rebuild it (a conditional PutItem on CALLER#<user>, nothing else). Every function that resolves
+   * a user as a caller has it.
+   */
+  callerSnapshot: { PutItem: [CALLER_SNAPSHOT] },
   /** rate-limit-repo takeRateToken: the caller's count in the current window. */
   rateLimit: { UpdateItem: [RATE] },
   /** session-repo touchSession (ACC-10): every authenticated request of a mobile client. */
@@ -124,8 +132,11 @@ export const WRITE_PATTERNS = {
   mailLog: { PutItem: [MAILLOG] },
   /** access-request-repo countAttempt and confirm (ACC-6): the request, and the admin case with its Reference ID. */
   confirmAccessRequest: { UpdateItem: [ACCESSREQ], PutItem: [CASE, REF] },
-  /** access-request-repo decide (ACC-6): the request, the user and memberships granted, the admin case closed with its update and event. */
-  decideAccessRequest: { UpdateItem: [ACCESSREQ, USER], PutItem: [USER, CASE] },
+  /**
+   * access-request-repo decide (ACC-6): the request, the user and memberships granted (and their
+   * caller snapshot invalidated), the admin case closed with its update and event.
+   */
+  decideAccessRequest: { UpdateItem: [ACCESSREQ, USER, CALLER_SNAPSHOT], PutItem: [USER, CASE] },
   /** access-request-repo flagOverdue and unflag (FLAG-2). */
   flagAccessRequest: { UpdateItem: [ACCESSREQ] },
   /** attachment-repo createUpload (MAIL-2, CASE-6): the pending file and its count in the uploader's set. */
@@ -157,6 +168,7 @@ export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
   'autoReplyOnce',
   'recordOutboundMail',
   'mailIntent',
+  'callerSnapshot',
 ];
 export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAccessRequest', 'mailIntent'];
 
@@ -164,10 +176,10 @@ export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAc
  * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, inbox items, and devices
  * SNS reports disabled; it changes no case and sends no mail (it queues mail jobs).
  */
-export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice', 'mailLog'];
+export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice', 'mailLog', 'callerSnapshot'];
 
 /** The mail queue's consumer: its once-only ledger, SES's ids of the mail it sends, the per-case mail log. */
-export const SEND_MAIL_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'mailLog'];
+export const SEND_MAIL_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'mailLog', 'callerSnapshot'];
 
 /** Chat: the WebSocket function and the chat timer's consumer (CHAT-2 callback, CHAT-3 transcript). */
 export const CHAT_WRITES: readonly WritePattern[] = [
@@ -178,6 +190,7 @@ export const CHAT_WRITES: readonly WritePattern[] = [
   'appendUpdate',
   'saveCase',
   'mailIntent',
+  'callerSnapshot',
 ];
 /** The check of stored uploads, on S3's "object created" events: it settles their status. */
 export const CHECK_ATTACHMENT_WRITES: readonly WritePattern[] = ['settleAttachment'];
@@ -219,8 +232,11 @@ export interface ReadGrant {
   readonly indexes: readonly IndexName[];
 }
 
-/** Every signed-in call resolves its caller: the user's partition (profile, memberships, staff role) and their organisations. */
-const CALLER: readonly KeyPrefix[] = [USER, ORG];
+/**
+ * Every signed-in call resolves its caller: its snapshot (CALLER#) and, when that must be rebuilt,
+ * the user's partition (profile, memberships, staff role) and their organisations.
+ */
+const CALLER: readonly KeyPrefix[] = [CALLER_SNAPSHOT, USER, ORG];
 const reads = (items: readonly KeyPrefix[], indexes: readonly IndexName[] = []): ReadGrant => ({
   items: [...new Set(items)].sort(),
   indexes: [...new Set(indexes)].sort(),
@@ -284,8 +300,9 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   'ingest-alarms': reads([ORG, MONITOR]),
   'ingest-incidents': reads([ORG, MONITOR]),
   'ingest-maintenance': reads([ORG, MONITOR]),
-  // ACC-1, ACC-4: organisations and combinations, contracts' pointers, members (index, then their memberships).
-  'ingest-directory': reads([ORG, CONTRACT, USER], ['byCreated']),
+  // ACC-1, ACC-4: organisations and combinations, contracts' pointers, members (index, then their
+  // memberships), and the holders of memberships an organisation sold (byModified), whose callers it invalidates.
+  'ingest-directory': reads([ORG, CONTRACT, USER], ['byCreated', 'byModified']),
   'list-notifications': reads([...CALLER, INBOX]),
   'register-device': reads([...CALLER, DEVICE]),
   'delete-device': reads([...CALLER, DEVICE]),

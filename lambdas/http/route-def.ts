@@ -95,14 +95,15 @@ export const rateLimitsOf = (route: Pick<RouteDef, 'rateLimits' | 'sendsMail'>):
 
 /**
  * Everything a route's function writes: its declared patterns and, for every route a user may
- * call, the ACC-10 session touch the middleware makes before the handler runs.
+ * call, what the middleware writes before the handler runs: the ACC-10 session touch, and the
+ * caller snapshot when it had to be rebuilt.
  */
 export const writesOf = (route: Pick<RouteDef, 'permission' | 'writes' | 'sendsMail' | 'rateLimits'>): WritePattern[] => [
   ...(route.writes ?? []),
   ...(rateLimitsOf(route).length ? (['rateLimit'] as const) : []),
   // MAIL-1: the id SES gives each case mail is recorded against the case.
   ...(route.sendsMail ? (['recordOutboundMail'] as const) : []),
-  ...(route.permission === 'public' || route.permission === 'ingest' ? [] : (['touchSession'] as const)),
+  ...(route.permission === 'public' || route.permission === 'ingest' ? [] : (['touchSession', 'callerSnapshot'] as const)),
 ];
 
 /**

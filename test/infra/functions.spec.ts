@@ -181,14 +181,15 @@ describe('least privilege, per route (table access from the route table)', () =>
     }
     expect(env.TABLE_NAME).toBeDefined();
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-    // A read route's only write is the ACC-10 session touch, fenced to SESSION# items (schedules.spec.ts).
+    // A read route's only writes are the ACC-10 session touch, fenced to SESSION# items (schedules.spec.ts),
+    // and its caller's snapshot, fenced to CALLER# items.
     const unfenced = actionsOf(statements.filter((s) => !s.Condition));
     for (const a of WRITE_ACTIONS) expect(unfenced).not.toContain(a);
     const fenced = statements.filter((s) => s.Condition && actionsOf([s]).some((a) => WRITE_ACTIONS.includes(a)));
     // A write route writes more than its session item.
     const fencedTo = fenced.flatMap((s) => leadingKeysOf(s) as string[]);
-    if (access === 'write') expect(fencedTo.filter((k) => k !== 'SESSION#*').length).toBeGreaterThan(0);
-    else expect(new Set(fencedTo)).toEqual(new Set(['SESSION#*']));
+    if (access === 'write') expect(fencedTo.filter((k) => k !== 'SESSION#*' && k !== 'CALLER#*').length).toBeGreaterThan(0);
+    else expect(new Set(fencedTo)).toEqual(new Set(['SESSION#*', 'CALLER#*']));
     expect(actions).not.toContain('dynamodb:*');
     expect(actions).not.toContain('dynamodb:Scan');
 
@@ -217,70 +218,76 @@ describe('least privilege, per route (table access from the route table)', () =>
 /**
  * The IAM table of the README: per function, the write actions and the key prefixes they are
  * fenced to. From the issue: creating POSTs store idempotency records, set-member-level writes
- * the user's membership and the organisation's items, read routes write only session items.
+ * the user's membership and the organisation's items, read routes write only session items and
+ * their caller's snapshot (CALLER#, PutItem only); the writes that change a caller invalidate its
+ * snapshot (UpdateItem CALLER#).
  */
 const IAM_TABLE: Record<string, Record<string, string[]>> = {
-  'accept-terms': { UpdateItem: ['SESSION#', 'USER#'] },
-  'update-settings': { UpdateItem: ['ORG#', 'SESSION#', 'USER#'] },
+  'accept-terms': { PutItem: ['CALLER#'], UpdateItem: ['CALLER#', 'SESSION#', 'USER#'] },
+  'update-settings': { PutItem: ['CALLER#'], UpdateItem: ['CALLER#', 'ORG#', 'SESSION#', 'USER#'] },
   // RATE#: the per-user rate-limit windows (issue 13) of case creation, updates and case mail.
-  'create-case': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'REF#'], UpdateItem: ['COUNTER#', 'RATE#', 'SESSION#'] },
+  'create-case': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#', 'REF#'], UpdateItem: ['COUNTER#', 'RATE#', 'SESSION#'] },
   // Issue 23: case mail leaves through the stream and the mail queue; these routes send none (no MSGID#).
-  'create-update': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
-  'patch-case': { PutItem: ['CASE#'], UpdateItem: ['RATE#', 'SESSION#'] },
+  'create-update': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
+  'patch-case': { PutItem: ['CALLER#', 'CASE#'], UpdateItem: ['RATE#', 'SESSION#'] },
   // MAIL-2, CASE-6: the pending file and the uploader's attachment set, in the case's partition.
-  'create-attachment': { PutItem: ['CASE#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
-  'list-attachments': { UpdateItem: ['SESSION#'] },
-  'get-attachment': { UpdateItem: ['SESSION#'] },
+  'create-attachment': { PutItem: ['CALLER#', 'CASE#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
+  'list-attachments': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'get-attachment': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   // An upload's status, settled once it is checked.
   'check-attachment': { UpdateItem: ['CASE#'] },
-  'request-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
-  'decide-escalation': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
-  'request-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  'request-escalation': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  'decide-escalation': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  'request-closure': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   // CASE-7: a declined closure is mailed to its requester: the mail's intent, written with the decision (issue 23).
-  'decide-closure': { PutItem: ['CASE#', 'IDEMPOTENCY#', 'MAILJOB#'], UpdateItem: ['SESSION#'] },
-  'reopen-case': { PutItem: ['CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
-  'set-member-level': { PutItem: ['ORG#', 'USER#'], UpdateItem: ['ORG#', 'SESSION#'] },
-  // ACC-4: the combination with its contracts, the contract's pointer, the org's events and membership version.
-  'set-contract-status': { PutItem: ['CONTRACT#', 'ORG#'], UpdateItem: ['ORG#', 'SESSION#'] },
-  'get-me': { UpdateItem: ['SESSION#'] },
-  'list-cases': { UpdateItem: ['SESSION#'] },
-  'get-case': { UpdateItem: ['SESSION#'] },
-  'list-updates': { UpdateItem: ['SESSION#'] },
-  'get-update': { UpdateItem: ['SESSION#'] },
-  'list-history': { UpdateItem: ['SESSION#'] },
-  'list-case-mail': { UpdateItem: ['SESSION#'] },
-  'search-cases': { UpdateItem: ['SESSION#'] },
-  'list-shortfall': { UpdateItem: ['SESSION#'] },
-  'list-inbound-mail': { UpdateItem: ['SESSION#'] },
+  'decide-closure': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#', 'MAILJOB#'], UpdateItem: ['SESSION#'] },
+  'reopen-case': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
+  'set-member-level': { PutItem: ['CALLER#', 'ORG#', 'USER#'], UpdateItem: ['CALLER#', 'ORG#', 'SESSION#'] },
+  // ACC-4: the combination with its contracts, the contract's pointer, the org's events and membership version,
+  // and the snapshots of the callers holding a membership on it.
+  'set-contract-status': { PutItem: ['CALLER#', 'CONTRACT#', 'ORG#'], UpdateItem: ['CALLER#', 'ORG#', 'SESSION#'] },
+  'get-me': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-cases': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'get-case': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-updates': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'get-update': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-history': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-case-mail': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'search-cases': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-shortfall': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-inbound-mail': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   // MAIL-4: a release attaches a held message: its outcome, fingerprint, the case and its update.
-  'release-inbound-mail': { PutItem: ['CASE#', 'CONTENT#', 'INBOUND#'], UpdateItem: ['SESSION#'] },
-  'list-accounts': { UpdateItem: ['SESSION#'] },
-  'get-account': { UpdateItem: ['SESSION#'] },
-  'list-favorites': { UpdateItem: ['SESSION#'] },
-  'put-account-subscription': { UpdateItem: ['ORG#', 'SESSION#'] },
-  'put-case-subscription': { DeleteItem: ['CASE#'], UpdateItem: ['CASE#', 'SESSION#'] },
-  'delete-case-subscription': { DeleteItem: ['CASE#'], UpdateItem: ['CASE#', 'SESSION#'] },
-  'put-favorite': { PutItem: ['USER#'], UpdateItem: ['CASE#', 'SESSION#', 'USER#'] },
-  'delete-favorite': { DeleteItem: ['CASE#', 'USER#'], UpdateItem: ['CASE#', 'SESSION#', 'USER#'] },
-  'list-alarms': { UpdateItem: ['SESSION#'] },
-  'list-incidents': { UpdateItem: ['SESSION#'] },
-  'list-maintenance': { UpdateItem: ['SESSION#'] },
-  'get-case-subscription': { UpdateItem: ['SESSION#'] },
-  'list-devices': { UpdateItem: ['SESSION#'] },
+  'release-inbound-mail': { PutItem: ['CALLER#', 'CASE#', 'CONTENT#', 'INBOUND#'], UpdateItem: ['SESSION#'] },
+  'list-accounts': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'get-account': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-favorites': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'put-account-subscription': { PutItem: ['CALLER#'], UpdateItem: ['ORG#', 'SESSION#'] },
+  'put-case-subscription': { DeleteItem: ['CASE#'], PutItem: ['CALLER#'], UpdateItem: ['CASE#', 'SESSION#'] },
+  'delete-case-subscription': { DeleteItem: ['CASE#'], PutItem: ['CALLER#'], UpdateItem: ['CASE#', 'SESSION#'] },
+  'put-favorite': { PutItem: ['CALLER#', 'USER#'], UpdateItem: ['CASE#', 'SESSION#', 'USER#'] },
+  'delete-favorite': { DeleteItem: ['CASE#', 'USER#'], PutItem: ['CALLER#'], UpdateItem: ['CASE#', 'SESSION#', 'USER#'] },
+  'list-alarms': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-incidents': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-maintenance': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'get-case-subscription': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'list-devices': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   'ingest-alarms': { PutItem: ['MONITOR#'] },
   // ACC-1, ACC-4: organisations, combinations, contracts' pointers, events and membership versions; machines have no session.
-  'ingest-directory': { PutItem: ['CONTRACT#', 'ORG#'], UpdateItem: ['ORG#'] },
+  'ingest-directory': { PutItem: ['CONTRACT#', 'ORG#'], UpdateItem: ['CALLER#', 'ORG#'] },
   'ingest-incidents': { PutItem: ['MONITOR#'] },
   'ingest-maintenance': { PutItem: ['MONITOR#'] },
-  'list-notifications': { UpdateItem: ['SESSION#'] },
-  'register-device': { PutItem: ['DEVICE#'], UpdateItem: ['SESSION#'] },
-  'delete-device': { DeleteItem: ['DEVICE#'], UpdateItem: ['SESSION#'] },
+  'list-notifications': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'register-device': { PutItem: ['CALLER#', 'DEVICE#'], UpdateItem: ['SESSION#'] },
+  'delete-device': { DeleteItem: ['DEVICE#'], PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   // MAILJOB#: the code mail's intent, in the request's own transaction (issue 23).
   'create-access-request': { PutItem: ['ACCESSREQ#', 'MAILJOB#'], UpdateItem: ['RATE#'] },
   // Issue 23: the approvers' and the decision's mail intents, in the transaction of the change.
   'confirm-access-request': { PutItem: ['CASE#', 'MAILJOB#', 'REF#'], UpdateItem: ['ACCESSREQ#', 'COUNTER#'] },
-  'list-access-requests': { UpdateItem: ['SESSION#'] },
-  'decide-access-request': { PutItem: ['CASE#', 'MAILJOB#', 'USER#'], UpdateItem: ['ACCESSREQ#', 'SESSION#', 'USER#'] },
+  'list-access-requests': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  'decide-access-request': {
+    PutItem: ['CALLER#', 'CASE#', 'MAILJOB#', 'USER#'],
+    UpdateItem: ['ACCESSREQ#', 'CALLER#', 'SESSION#', 'USER#'],
+  },
   'get-health': {},
   'get-openapi': {},
   'get-terms': {},
@@ -288,28 +295,28 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   sweep: { PutItem: ['CASE#', 'MAILJOB#'], UpdateItem: ['ACCESSREQ#', 'CASE#'] },
   // Issue 18 finding 9: inbox items have a partition of their own; the notifier writes no USER# item.
   // Issue 23: and the `queued` entry of each case mail it queues (MAILLOG#).
-  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['INBOX#', 'MAILLOG#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
+  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['CALLER#', 'INBOX#', 'MAILLOG#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
   // Issue 23: the mail queue's consumer: its ledger, SES's message ids, the per-case mail log.
-  'send-mail': { DeleteItem: ['OUTBOX#'], PutItem: ['MAILLOG#', 'MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
+  'send-mail': { DeleteItem: ['OUTBOX#'], PutItem: ['CALLER#', 'MAILLOG#', 'MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
   // Issue 23: MAIL-3 answers are intents (MAILJOB#) written with their once-a-day claim.
   'receive-mail': {
     DeleteItem: ['INBOUND#'],
-    PutItem: ['AUTOREPLY#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MAILJOB#', 'MSGID#'],
+    PutItem: ['AUTOREPLY#', 'CALLER#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MAILJOB#', 'MSGID#'],
   },
   // Issue 12: the ticket route stores tickets; the authorizer only consumes them; the chat functions
   // write connections, chats, availability, and the case (transcript update, callback number) with
   // the mail those cause as intents (issue 23: MAILJOB#, no SES), and a waiting chat's
   // organisation event (ORG#, NOTE-1: the notifier tells the case's owner and group).
-  'create-chat-ticket': { PutItem: ['WSTICKET#'], UpdateItem: ['SESSION#'] },
+  'create-chat-ticket': { PutItem: ['CALLER#', 'WSTICKET#'], UpdateItem: ['SESSION#'] },
   'chat-authorize': { DeleteItem: ['WSTICKET#'] },
   'chat-socket': {
     DeleteItem: ['AVAIL#', 'CHAT#', 'WSCONN#'],
-    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MAILJOB#', 'ORG#', 'WSCONN#'],
+    PutItem: ['AVAIL#', 'CALLER#', 'CASE#', 'CHAT#', 'MAILJOB#', 'ORG#', 'WSCONN#'],
     UpdateItem: ['CASE#', 'CHAT#', 'WSCONN#'],
   },
   'chat-timer': {
     DeleteItem: ['AVAIL#', 'CHAT#', 'WSCONN#'],
-    PutItem: ['AVAIL#', 'CASE#', 'CHAT#', 'MAILJOB#', 'ORG#', 'WSCONN#'],
+    PutItem: ['AVAIL#', 'CALLER#', 'CASE#', 'CHAT#', 'MAILJOB#', 'ORG#', 'WSCONN#'],
     UpdateItem: ['CASE#', 'CHAT#', 'WSCONN#'],
   },
 };
@@ -427,7 +434,7 @@ describe('IAM: reads fenced by key prefix, per function', () => {
     expect(got.read).toEqual([
       {
         actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-        keys: ['CASE#*', 'ORG#*', 'OUTBOX#*', 'USER#*'],
+        keys: ['CALLER#*', 'CASE#*', 'ORG#*', 'OUTBOX#*', 'USER#*'],
       },
     ]);
     expect(got.indexes).toEqual([TABLE.indexes.byPerson.name]);

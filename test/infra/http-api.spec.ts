@@ -237,7 +237,7 @@ describe('route kinds the table does not have yet', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: 'dynamodb:PutItem',
-            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] } },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALLER#*', 'CASE#*'] } },
           }),
         ]),
       },

@@ -91,7 +91,8 @@ describe('issue 10: the notifier', () => {
     ]);
     expect(Object.fromEntries(fenced.map(([a, k]) => [String(a), k]))).toEqual({
       // Issue 23: and the `queued` entry of each case mail it queues, in the case's mail log.
-      'dynamodb:PutItem': ['INBOX#*', 'MAILLOG#*', 'OUTBOX#*'],
+      // And the snapshot of a recipient it had to resolve afresh (CALLER#, never USER#).
+      'dynamodb:PutItem': ['CALLER#*', 'INBOX#*', 'MAILLOG#*', 'OUTBOX#*'],
       'dynamodb:UpdateItem': ['OUTBOX#*'],
       'dynamodb:DeleteItem': ['DEVICE#*', 'OUTBOX#*'],
     });

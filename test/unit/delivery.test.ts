@@ -14,6 +14,7 @@ import type { Case, Combination, Membership, Org, User } from '../../lambdas/dom
 import { viewFor } from '../../lambdas/domain/kernel/views';
 import { caller, org, user } from '../helpers/demo-caller';
 import { testKeyring } from '../helpers/deps';
+import { withCallerSource } from '../helpers/caller-source';
 
 const acme = org('ORG-ACME', { name: 'Acme Corp', alarmMonitoring: true });
 const initech = org('ORG-INITECH', { name: 'Initech Federal', fedramp: true });
@@ -108,12 +109,12 @@ const harness = (w: Partial<World> = {}) => {
     replyKeys: async () => testKeyring,
     mailer: { send: async (m: OutboundMail) => void mails.push(m) },
     mail: { recordOutbound: async () => undefined },
-    directory: {
+    directory: withCallerSource({
       getUserWithMemberships: async (id: string) => world.users.get(id),
       getOrgs: async (ids: string[]) => world.orgs.filter((o) => ids.includes(o.orgId)),
       getCombinations: async (pairs: { endUserOrgId: string; soldToOrgId: string }[]): Promise<Combination[]> =>
         pairs.map((p) => ({ ...p, contracts: [{ contractId: 'c', status: 'active' }] })),
-    },
+    }),
     subscriptions: {
       caseSubscribers: async (n: string) => world.caseSubs.filter((s) => s.caseNumber === n),
       orgSubscribers: async (orgId: string, category: string) =>

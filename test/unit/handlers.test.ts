@@ -285,7 +285,8 @@ describe('HTTP handlers: terms, visibility, If-Match', () => {
     );
     expect(res.statusCode).toBe(403);
     expect(json(res).type).toBe('/problems/terms-not-accepted');
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    // The only GetItem is the caller's own snapshot (CALLER#): no case item was read.
+    expect(ddb.commandCalls(GetCommand).map((c) => String(c.args[0].input.Key?.PK))).toEqual(['CALLER#u-tina']);
   });
 
   it('CASE-6: a customer cannot post an internal update (400 on visibility, nothing written)', async () => {

@@ -16,6 +16,7 @@ import type { Deps } from '../../lambdas/domain/kernel/deps';
 import type { InboundRecord, ReplyKeyring } from '../../lambdas/domain/mail/ports';
 import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
 import type { Case, CaseUpdate } from '../../lambdas/domain/kernel/types';
+import { withCallerSource } from '../helpers/caller-source';
 
 const DIR = join(__dirname, '..', 'fixtures', 'mail-corpus');
 
@@ -109,7 +110,7 @@ const memoryDeps = () => {
     replyKeys: async () => keyring,
     mailer: { send: async () => 'sent' },
     cases: { getCase: async () => openCase() },
-    directory: {
+    directory: withCallerSource({
       getOrgs: async () => [ORG],
       getCombinations: async () => [
         { endUserOrgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', contracts: [{ contractId: 'c1', status: 'active' }] },
@@ -118,7 +119,7 @@ const memoryDeps = () => {
         user: { userId: id, email: id.slice(2), name: 'Customer', timeZone: 'UTC', settings: {} },
         memberships: [{ userId: id, orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'designated', via: 'direct' }],
       }),
-    },
+    }),
     mail: {
       claimInbound: async () => true,
       releaseInbound: async () => undefined,

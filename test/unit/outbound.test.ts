@@ -15,6 +15,7 @@ import type { Case, CaseUpdate, Membership, User } from '../../lambdas/domain/ke
 import { sendMailHandler } from '../../lambdas/queue/send-mail';
 import { org, user } from '../helpers/demo-caller';
 import { testKeyring } from '../helpers/deps';
+import { withCallerSource } from '../helpers/caller-source';
 
 const acme = org('ORG-ACME', { name: 'Acme Corp' });
 
@@ -88,7 +89,7 @@ const harness = (dave: { level: Membership['level']; user?: Partial<User> }, fai
       getCase: async (n: string) => (n === current.caseNumber ? current : undefined),
       getUpdate: async (_n: string, id: string) => (id === 'UPD1' ? staffUpdate : undefined),
     },
-    directory: {
+    directory: withCallerSource({
       getUserWithMemberships: async (id: string) =>
         id === 'u-dave'
           ? {
@@ -99,7 +100,7 @@ const harness = (dave: { level: Membership['level']; user?: Partial<User> }, fai
       getOrgs: async (ids: string[]) => (ids.includes(acme.orgId) ? [acme] : []),
       getCombinations: async (pairs: { endUserOrgId: string; soldToOrgId: string }[]) =>
         pairs.map((p) => ({ ...p, contracts: [{ contractId: 'c', status: 'active' }] })),
-    },
+    }),
     outbox: {
       claim: async (key: string): Promise<OutboxClaim> => {
         if (ledger.get(key) === 'done') return 'done';

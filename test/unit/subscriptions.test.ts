@@ -113,17 +113,23 @@ describe('NOTE-4 settings', () => {
     expect(items.map((i) => i.Update?.Key)).toEqual([
       { PK: 'USER#u-1', SK: 'PROFILE' },
       { PK: 'ORG#ORG-ACME', SK: 'SUB#u-1' },
+      // The caller carries the settings: its snapshot is invalidated with them.
+      { PK: 'CALLER#u-1', SK: 'CALLER' },
     ]);
     expect(items[1].Update?.ExpressionAttributeValues?.[':alarms']).toEqual({ severity: 'critical', excludeOrigins: ['lab-01'] });
   });
 
-  it('NOTE-4: changing only the default list writes the profile alone', async () => {
+  it('NOTE-4: changing only the default list writes the profile alone (and invalidates the caller snapshot), no organisation entry', async () => {
     givenUser();
-    ddb.on(UpdateCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
     const res = await patch({ defaultList: 'mine' });
     expect(res.statusCode).toBe(200);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+    const items = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!;
+    expect(items.map((i) => i.Update?.Key)).toEqual([
+      { PK: 'USER#u-1', SK: 'PROFILE' },
+      { PK: 'CALLER#u-1', SK: 'CALLER' },
+    ]);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 });
 

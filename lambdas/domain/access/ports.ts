@@ -29,9 +29,24 @@ export interface ShortfallView {
   approvers: string[];
 }
 
+/** Everything that resolves a user as a caller (kernel/caller.ts). */
+export interface CallerSource {
+  user: User;
+  memberships: Membership[];
+  /** The organisations the memberships name (end user and sold-to). */
+  orgs: Org[];
+  /** The combinations the memberships are held on, with their contracts. */
+  combinations: Combination[];
+}
+
 export interface DirectoryRepo {
   /** Profile and memberships in one read. */
   getUserWithMemberships(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
+  /**
+   * The caller's sources as of now: every write that changes one takes effect on the next call
+   * (ACC-4, ACC-5, ACC-9). Undefined for a user the directory does not know.
+   */
+  getCallerSource(userId: string): Promise<CallerSource | undefined>;
   /** With `consistent`, read strongly consistently (a change decided from them). */
   getOrgs(orgIds: string[], opts?: { consistent?: boolean }): Promise<Org[]>;
   acceptTerms(userId: string, version: string, at: string): Promise<void>;

@@ -1,6 +1,8 @@
 /**
  * Turns verified token claims into a Caller: who they are, what they hold, on which client.
  * The token was already verified (API Gateway's JWT authorizer in AWS, the local gateway locally).
+ * The directory answers with the caller's sources as of now (ACC-4, ACC-5, ACC-9: an access change
+ * holds from the next request); how it keeps that to one read is the data module's concern.
  */
 import { CURRENT_TERMS } from './catalogue';
 import type { Caller } from './policy';
@@ -28,15 +30,10 @@ export const resolveCaller = async (deps: Pick<Deps, 'directory'>, claims: Verif
       termsAccepted: true,
     };
   }
-  const found = await deps.directory.getUserWithMemberships(claims.sub);
+  const found = await deps.directory.getCallerSource(claims.sub);
   // A valid token for someone Casework does not know holds nothing: treated as unauthenticated.
   if (!found) return undefined;
-  const { user, memberships } = found;
-  const orgIds = [...new Set(memberships.flatMap((m) => [m.orgId, m.soldToOrgId]))];
-  const [orgs, combinations] = await Promise.all([
-    deps.directory.getOrgs(orgIds),
-    deps.directory.getCombinations(memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId }))),
-  ]);
+  const { user, memberships, orgs, combinations } = found;
   return {
     kind: 'user',
     id: user.userId,
