@@ -1,8 +1,8 @@
 /**
  * Benchmark 1: per function, bundle size and cold init against a floor built in the same run.
  *
- * Every function is bundled with esbuild and exactly CaseworkFunction's options
- * (lib/constructs/bundling.ts). Cold init is the wall time of a fresh `node` process that loads
+ * Every function is bundled as CaseworkFunction bundles it (lib/constructs/bundling.ts, one
+ * esbuild build for all). Cold init is the wall time of a fresh `node` process that loads
  * the bundle and runs one invocation (so its clients are built and send their first request, to a
  * stub endpoint answering `{}`), minus a bare `node` start, in CPU time (and wall time); medians over
  * BENCH_INIT_RUNS runs, interleaved so drift hits every function alike. The floor is a bundle of
@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { esbuildOptions } from '../lib/constructs/bundling';
+import { buildBundles, esbuildOptions } from '../lib/constructs/bundling';
 import { allFunctionSpecs, functionEnvironment, portModulesOf, type FunctionSpec } from '../lib/function-specs';
 import { BENCH_BINDINGS, envInt, type Goal, kb, median, runAlone, type Section, table } from './lib';
 
@@ -162,25 +162,27 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
     const loader = join(dir, 'loader.cjs');
     writeFileSync(loader, LOADER);
     const files = new Map<string, string>();
-    // esbuild runs the builds side by side.
+    // The functions exactly as CDK bundles them (one build for all), the floors on their own.
+    const functions = targets.filter((t) => t.spec);
+    const folders = buildBundles(
+      functions.map((t) => ({ name: t.spec!.name, module: t.spec!.module, ports: portModulesOf(t.spec!) })),
+      join(dir, 'functions'),
+    );
+    for (const t of functions) files.set(t.name, join(folders.get(t.spec!.name)!, 'index.js'));
     await Promise.all(
-      targets.map(async (t) => {
-        const outfile = join(dir, t.name.replace(/[^a-z0-9-]+/gi, '_'), 'index.js');
-        mkdirSync(join(outfile, '..'), { recursive: true });
-        await build({
-          ...esbuildOptions(),
-          absWorkingDir: REPO_ROOT,
-          ...(t.contents
-            ? { stdin: { contents: t.contents, resolveDir: REPO_ROOT, loader: 'ts' as const, sourcefile: 'floor.ts' } }
-            : {
-                entryPoints: [join(REPO_ROOT, 'lambdas', `${t.spec!.module}.ts`)],
-                // Its ports, as CaseworkFunction injects them (lib/function-specs.ts, portModulesOf).
-                inject: portModulesOf(t.spec!).map((m) => join(REPO_ROOT, 'lambdas', `${m}.ts`)),
-              }),
-          outfile,
-        });
-        files.set(t.name, outfile);
-      }),
+      targets
+        .filter((t) => t.contents)
+        .map(async (t) => {
+          const outfile = join(dir, t.name.replace(/[^a-z0-9-]+/gi, '_'), 'index.js');
+          mkdirSync(join(outfile, '..'), { recursive: true });
+          await build({
+            ...esbuildOptions(),
+            absWorkingDir: REPO_ROOT,
+            stdin: { contents: t.contents!, resolveDir: REPO_ROOT, loader: 'ts' as const, sourcefile: 'floor.ts' },
+            outfile,
+          });
+          files.set(t.name, outfile);
+        }),
     );
     const base = {
       PATH: process.env.PATH ?? '',
