@@ -4,11 +4,12 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CHECK_ATTACHMENT_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
 import { CaseworkFunction } from './casework-function';
+import { deadLetterQueue } from './dead-letters';
 
 export interface CaseworkAttachmentsProps {
   readonly stage: Stage;
@@ -74,17 +75,7 @@ export class CaseworkAttachments extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.deadLetters = new sqs.Queue(this, 'CheckFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.deadLetters).acknowledge({
-        id: rule,
-        reason: 'This queue is itself the dead-letter destination of check-attachment; nothing consumes it automatically.',
-      });
-    }
+    this.deadLetters = deadLetterQueue(this, 'CheckFailures', "check-attachment's failed invocations");
 
     this.checkAttachment = new CaseworkFunction(this, 'CheckAttachment', {
       stage: props.stage,

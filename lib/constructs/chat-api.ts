@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { CHAT_AUTHORIZER_FUNCTION, CHAT_SOCKET_FUNCTION, CHAT_TIMER_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
 import { CaseworkFunction, LOG_RETENTION, logRemovalPolicy } from './casework-function';
+import { deadLetterQueue } from './dead-letters';
 
 export interface ChatApiProps {
   readonly stage: Stage;
@@ -46,17 +47,7 @@ export class ChatApi extends Construct {
   public constructor(scope: Construct, id: string, props: ChatApiProps) {
     super(scope, id);
 
-    this.timerFailures = new sqs.Queue(this, 'TimerFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.timerFailures).acknowledge({
-        id: rule,
-        reason: "This queue is the chat timer queue's dead-letter queue; it has no consumer to fail.",
-      });
-    }
+    this.timerFailures = deadLetterQueue(this, 'TimerFailures', 'chat timer messages that failed every receive');
     this.timers = new sqs.Queue(this, 'Timers', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -6,11 +6,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RECEIVE_MAIL_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
 import { CaseworkFunction } from './casework-function';
+import { deadLetterQueue } from './dead-letters';
 
 export interface CaseworkInboundMailProps {
   readonly stage: Stage;
@@ -128,17 +129,7 @@ export class CaseworkInboundMail extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.deadLetters = new sqs.Queue(this, 'ReceiveMailFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.deadLetters).acknowledge({
-        id: rule,
-        reason: 'This queue is itself the dead-letter destination of receive-mail; nothing consumes it automatically.',
-      });
-    }
+    this.deadLetters = deadLetterQueue(this, 'ReceiveMailFailures', "receive-mail's failed invocations");
 
     this.receiveMail = new CaseworkFunction(this, 'ReceiveMail', {
       stage: props.stage,

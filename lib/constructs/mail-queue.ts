@@ -9,6 +9,7 @@ import { MAIL_MAX_RECEIVES } from '../../lambdas/domain/mail/outbound';
 import { SEND_MAIL_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
 import { CaseworkFunction } from './casework-function';
+import { deadLetterQueue } from './dead-letters';
 
 export interface MailQueueProps {
   readonly stage: Stage;
@@ -41,18 +42,7 @@ export class MailQueue extends Construct {
   public constructor(scope: Construct, id: string, props: MailQueueProps) {
     super(scope, id);
     this.retry = props.retry ?? { baseSeconds: 20, capSeconds: 600 };
-    this.dead = new sqs.Queue(this, 'Dead', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.dead).acknowledge({
-        id: rule,
-        reason:
-          "This queue is the mail queue's dead-letter queue: it holds whole jobs until an operator redrives them; nothing consumes it.",
-      });
-    }
+    this.dead = deadLetterQueue(this, 'Dead', 'whole mail jobs that failed every attempt');
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -4,13 +4,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STREAM_FILTERS } from '../../lambdas/data/stream-records';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NOTIFIER_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
 import { CaseworkFunction, type BindingTargets } from './casework-function';
+import { deadLetterQueue } from './dead-letters';
 
 export interface NotifierProps {
   readonly stage: Stage;
@@ -52,18 +53,7 @@ export class Notifier extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
-    this.failures = new sqs.Queue(this, 'Failures', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.failures).acknowledge({
-        id: rule,
-        reason: "This queue is the notifier's on-failure destination (the stream's dead letters); it has no consumer to fail.",
-      });
-    }
+    this.failures = deadLetterQueue(this, 'Failures', "the notifier's failed stream batches", this.key);
     this.function = new CaseworkFunction(this, 'Function', {
       stage: props.stage,
       module: NOTIFIER_FUNCTION.module,

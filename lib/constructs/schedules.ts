@@ -3,11 +3,12 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SWEEP_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
 import { CaseworkFunction, type BindingTargets } from './casework-function';
+import { deadLetterQueue } from './dead-letters';
 
 export interface SchedulesProps {
   readonly stage: Stage;
@@ -32,18 +33,7 @@ export class Schedules extends Construct {
 
   public constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
-    this.failures = new sqs.Queue(this, 'Failures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.failures).acknowledge({
-        id: rule,
-        reason:
-          "This queue is itself the sweep's dead-letter destination (rule target and on-failure); nothing consumes it automatically.",
-      });
-    }
+    this.failures = deadLetterQueue(this, 'Failures', "the sweep's failed runs and undelivered schedule events");
     this.sweep = new CaseworkFunction(this, 'Sweep', {
       stage: props.stage,
       module: SWEEP_FUNCTION.module,
