@@ -54,6 +54,8 @@ const known: Record<string, string[]> = {
   // CASE-1: the admin cases' own line too (a support case naming it is 400, an admin case naming a product too).
   productLine: ['Genesys Cloud CX', 'Genesys Cloud CX', 'Engage On-Premise', 'PureConnect On-Premises', 'Account and access'],
   contactId: ['u-dana', 'u-dave'],
+  // The demo's contracts (CT-<end user>-<sold to>): ACC-4's route needs one that exists.
+  contractId: ['CT-ORG-ACME-ORG-ACME', 'CT-ORG-GLOBEX-ORG-GLOBEX', 'CT-ORG-UMBRELLA-ORG-NORTHWIND'],
   // Individual corporate addresses (ACC-3), several: each may ask for access 3 times an hour (ACC-6).
   email: ['ana.new@acme.example', 'ben.new@acme.example', 'cai.new@acme.example', 'dee.new@globex.example'],
   // List filters are comma lists and plain days (LIST-3): random strings would only ever meet the
