@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `npm test` (and so `.ci/run`): every check, keeping both cores busy.
+#
+#   1. typecheck, lint and the OpenAPI lint side by side; any failure stops here, before minutes
+#      of tests;
+#   2. every jest tier in one run over two workers (unit, infra, integration, e2e: no core waits
+#      at a tier's end for its slowest file), beside the CLI synths with cfn-lint.
+#
+# Each side job's output is printed whole when it ends, never interleaved with jest's.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+start() {
+  local name=$1
+  shift
+  ("$@" >"$logs/$name.log" 2>&1; echo $? >"$logs/$name.rc") &
+}
+
+finish() {
+  local failed=0 name rc
+  for name in "$@"; do
+    rc=$(cat "$logs/$name.rc" 2>/dev/null || echo 1)
+    echo "── $name (exit $rc)"
+    cat "$logs/$name.log"
+    [ "$rc" -eq 0 ] || failed=1
+  done
+  return $failed
+}
+
+start typecheck npm run -s typecheck
+start lint npm run -s lint
+start lint-openapi npm run -s lint:openapi
+wait
+finish typecheck lint lint-openapi || { echo "FAIL: static checks" >&2; exit 1; }
+
+start synth npm run -s test:synth
+npx jest --maxWorkers=2
+jest_rc=$?
+wait
+finish synth || { echo "FAIL: npm run test:synth" >&2; exit 1; }
+[ "$jest_rc" -eq 0 ] || { echo "FAIL: jest" >&2; exit 1; }
+echo "ok   every check passed"
