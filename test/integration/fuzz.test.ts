@@ -123,12 +123,16 @@ const validWithKnown = (schema: JsonSchema): fc.Arbitrary<unknown> => {
   );
   return fc.record(
     Object.fromEntries(
-      Object.entries(props).map(([k, v]) => [
-        k,
-        known[k]
-          ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known[k]) }, { weight: 1, arbitrary: validWithKnown(v) })
-          : validWithKnown(v),
-      ]),
+      Object.entries(props).map(([k, v]) => {
+        // A field of the same name with an enum of its own (a contract's `status`) takes only the known values it allows.
+        const ids = (known[k] ?? []).filter((id) => !Array.isArray(v.enum) || v.enum.includes(id));
+        return [
+          k,
+          ids.length
+            ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: validWithKnown(v) })
+            : validWithKnown(v),
+        ];
+      }),
     ),
     { requiredKeys: schema.required ?? [] },
   );
