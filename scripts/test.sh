@@ -3,7 +3,7 @@
 #
 #   1. typecheck, lint and the OpenAPI lint side by side; any failure stops here, before minutes
 #      of tests;
-#   2. every jest tier in one run over three workers (unit, infra, integration, e2e: no core waits
+#   2. every jest tier in one run over two workers (unit, infra, integration, e2e: no core waits
 #      at a tier's end for its slowest file), beside the CLI synths with cfn-lint.
 #
 # Each side job's output is printed whole when it ends, never interleaved with jest's.
@@ -37,7 +37,7 @@ wait
 finish typecheck lint lint-openapi || { echo "FAIL: static checks" >&2; exit 1; }
 
 start synth npm run -s test:synth
-npx jest --maxWorkers=3
+npx jest --maxWorkers=2
 jest_rc=$?
 wait
 finish synth || { echo "FAIL: npm run test:synth" >&2; exit 1; }
