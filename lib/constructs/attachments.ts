@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -8,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CHECK_ATTACHMENT_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
+import { accessLogBucket, dataBucket } from './buckets';
 import { CaseworkFunction } from './casework-function';
 import { deadLetterQueue } from './dead-letters';
 
@@ -35,25 +36,10 @@ export class CaseworkAttachments extends Construct {
     super(scope, id);
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
-    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(props.stage === 'prod' ? 400 : 30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access-log bucket of the attachments bucket; logging it into itself would loop.',
-    });
+    this.accessLogs = accessLogBucket(this, 'AccessLogs', props.stage, 'the attachments bucket');
 
     // Customers' files are data: kept when the app stack goes, in every stage.
-    this.bucket = new s3.Bucket(this, 'Files', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    this.bucket = dataBucket(this, 'Files', {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'files/',
       cors: [
@@ -72,7 +58,6 @@ export class CaseworkAttachments extends Construct {
         // Quarantined files are kept for a look, then go.
         { id: 'quarantine', prefix: 'quarantine/', expiration: Duration.days(30) },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.deadLetters = deadLetterQueue(this, 'CheckFailures', "check-attachment's failed invocations");

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -10,6 +10,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RECEIVE_MAIL_FUNCTION } from '../function-specs';
 import type { Stage } from '../stage';
+import { accessLogBucket, dataBucket } from './buckets';
 import { CaseworkFunction } from './casework-function';
 import { deadLetterQueue } from './dead-letters';
 
@@ -95,25 +96,10 @@ export class CaseworkInboundMail extends Construct {
       resourceName: `${this.ruleSetName}:receipt-rule/${ruleName}`,
     });
 
-    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(props.stage === 'prod' ? 400 : 30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access-log bucket of the inbound mail bucket; logging it into itself would loop.',
-    });
+    this.accessLogs = accessLogBucket(this, 'AccessLogs', props.stage, 'the inbound mail bucket');
 
     // Mail is data: kept when the (otherwise stateless) app stack goes, in every stage.
-    this.bucket = new s3.Bucket(this, 'RawMail', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    this.bucket = dataBucket(this, 'RawMail', {
       versioned: false,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'raw-mail/',
@@ -126,7 +112,6 @@ export class CaseworkInboundMail extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.deadLetters = deadLetterQueue(this, 'ReceiveMailFailures', "receive-mail's failed invocations");
