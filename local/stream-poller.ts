@@ -184,7 +184,10 @@ export const startStreamPoller = async (opts: StreamPollerOptions): Promise<Stre
     while (!stopped) {
       let seen = 0;
       try {
-        if (shards.size === 0 || round % 20 === 0) await discover();
+        // DynamoDB Local opens new shards as it goes: while someone waits for a drain, every round
+        // looks for them first, or an empty round could be declared while records sit in a shard
+        // not yet known (a reminder's flag was handled seconds after a drain had resolved).
+        if (shards.size === 0 || round % 20 === 0 || waiters.length > 0) await discover();
         for (const shard of [...shards.values()]) seen += await pollShard(shard);
       } catch (err) {
         log(`stream poller: ${String(err)}`);
