@@ -21,7 +21,7 @@ import { LOST_RACE, retryOptimistic, type Attempt } from '../kernel/optimistic';
 import { accountAccess, staffOf, type Caller } from '../kernel/policy';
 import { renderFor, type Rendered } from '../kernel/rendered';
 import type { Combination, Contract, ContractStatus, Membership, Org, OrgEvent } from '../kernel/types';
-import { invalid, machineOnly, tooNew, type ParsedEntry } from '../monitoring/monitoring';
+import { ingestReport, invalid, machineOnly, tooNew, type ParsedEntry } from '../monitoring/monitoring';
 import { countDesignated, MIN_DESIGNATED, membersCombinations, shortfallEvent } from './shortfall';
 
 export type OrganisationInput = Org & { modifiedAt: string };
@@ -293,20 +293,14 @@ export const ingestDirectory = async (
   await runSection(combinationPlans, (v) => storeCombination(deps, v));
   await runSection(contractPlans, async (v) => (await changeContract(deps, caller.id, v, { ifNewer: true })).outcome);
 
-  const results: DirectoryEntryResult[] = [...orgPlans, ...combinationPlans, ...contractPlans].map((p) => ({
-    section: p.section,
-    index: p.index,
-    ...(p.id !== undefined ? { id: p.id } : {}),
-    ...p.result!,
-  }));
-  const count = (o: DirectoryEntryResult['outcome'][]) => results.filter((r) => o.includes(r.outcome)).length;
-  return {
-    received: results.length,
-    stored: count(['created', 'updated']),
-    unchanged: count(['unchanged']),
-    rejected: count(['rejected']),
-    results,
-  };
+  return ingestReport(
+    [...orgPlans, ...combinationPlans, ...contractPlans].map((p): DirectoryEntryResult => ({
+      section: p.section,
+      index: p.index,
+      ...(p.id !== undefined ? { id: p.id } : {}),
+      ...p.result!,
+    })),
+  );
 };
 
 /**

@@ -114,11 +114,17 @@ const runPlans = async <T>(plans: Plan<T>[], store: (value: T) => Promise<StoreR
   await mapLimit([...groups.values()], STORE_CONCURRENCY, async (group) => {
     for (const p of group) p.result = outcomeOf(await store(p.value!));
   });
-  const results: EntryResult[] = plans.map((p) => ({
-    index: p.index,
-    ...(p.id !== undefined ? { id: p.id } : {}),
-    ...p.result!,
-  }));
+  return ingestReport(
+    plans.map((p) => ({
+      index: p.index,
+      ...(p.id !== undefined ? { id: p.id } : {}),
+      ...p.result!,
+    })),
+  );
+};
+
+/** Every ingest's answer: its entries' outcomes, counted. */
+export const ingestReport = <R extends { outcome: EntryResult['outcome'] }>(results: R[]) => {
   const count = (o: EntryResult['outcome'][]) => results.filter((r) => o.includes(r.outcome)).length;
   return {
     received: results.length,
