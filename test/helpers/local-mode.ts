@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SHARED_DYNAMO_ENV } from './shared-dynamo';
+import { sharedDynamoEndpoint } from './shared-dynamo';
 import { FAILED } from './environment';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, startDynamo } from '../../local/emulators';
@@ -38,7 +38,7 @@ export interface TestDynamo {
  * is first used; it is created once per module registry).
  */
 export const startTestDynamo = async (options: { setEnv?: boolean } = {}): Promise<TestDynamo> => {
-  const shared = process.env[SHARED_DYNAMO_ENV];
+  const shared = sharedDynamoEndpoint();
   const dynamo = shared ? { endpoint: shared, stop: async () => undefined } : await startDynamo({ port: 0 });
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
@@ -135,16 +135,17 @@ export const startTestLocal = async (
   const output: string[] = [];
   const previousKeyDir = process.env.CASEWORK_KEY_DIR;
   process.env.CASEWORK_KEY_DIR = keyDir;
+  const shared = sharedDynamoEndpoint();
   let local: Awaited<ReturnType<typeof startLocal>>;
   try {
     local = await startLocal({
       apiPort: 0,
       sesPort: 0,
       dynamoPort: 0,
-      // One DynamoDB Local per test run (test/helpers/shared-dynamo.ts), a table per local mode.
+      // One DynamoDB Local per jest worker (test/helpers/shared-dynamo.ts), a table per local mode.
       sharedDynamo:
-        process.env[SHARED_DYNAMO_ENV] && options.dynamo !== 'own'
-          ? { endpoint: process.env[SHARED_DYNAMO_ENV], tableName: `casework-e2e-${randomUUID().slice(0, 8)}` }
+        shared && options.dynamo !== 'own'
+          ? { endpoint: shared, tableName: `casework-e2e-${randomUUID().slice(0, 8)}` }
           : undefined,
       smtpPort: 0,
       awsPort: 0,
