@@ -12,6 +12,8 @@ export interface WorkerData {
   entry: string;
   /** Absolute paths of the port modules its bindings load first (lib/function-specs.ts, portModulesOf). */
   ports: string[];
+  /** `entry` is the function's bundle: its stack traces need the source map, as NODE_OPTIONS asks in AWS. */
+  bundled?: boolean;
 }
 
 export interface Invocation {
@@ -44,7 +46,9 @@ registerHooks({
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 const port = parentPort!;
-const { entry, ports } = workerData as WorkerData;
+const { entry, ports, bundled } = workerData as WorkerData;
+// A worker ignores the NODE_OPTIONS of its env; the function's --enable-source-maps, applied here.
+if (bundled) process.setSourceMapsEnabled(true);
 
 const contextOf = (c: Invocation['context']): Context => {
   const unsupported = () => {

@@ -153,6 +153,12 @@ export const startFunctionHost = (opts: {
   log?: (message: string) => void;
   /** Where the functions' stdout and stderr go (their logs and metrics); this process's own when absent. */
   output?: (chunk: string) => void;
+  /**
+   * A folder of the functions' bundles as CDK deploys them (`<name>/index.js`, built by
+   * lib/constructs/bundling.ts buildBundles): each worker loads its bundle instead of compiling
+   * the sources with tsx. The test tiers build them once per run; `npm start` runs the sources.
+   */
+  bundles?: string;
 }): FunctionHost => {
   const specs = opts.specs ?? allFunctionSpecs();
   const log = opts.log ?? (() => {});
@@ -165,13 +171,17 @@ export const startFunctionHost = (opts: {
 
   const start = (spec: FunctionSpec): Container => {
     const started = Date.now();
-    const workerData: WorkerData & { tsx: string; workerEntry: string } = {
-      entry: resolve(LAMBDA_DIR, `${spec.module}.ts`),
-      ports: portModulesOf(spec).map((m) => resolve(LAMBDA_DIR, `${m}.ts`)),
-      tsx,
-      workerEntry,
-    };
+    const workerData: WorkerData & { tsx: string; workerEntry: string } = opts.bundles
+      ? // The bundle carries its ports (injected by buildBundles) and its dependencies.
+        { entry: resolve(opts.bundles, spec.name, 'index.js'), ports: [], tsx, workerEntry, bundled: true }
+      : {
+          entry: resolve(LAMBDA_DIR, `${spec.module}.ts`),
+          ports: portModulesOf(spec).map((m) => resolve(LAMBDA_DIR, `${m}.ts`)),
+          tsx,
+          workerEntry,
+        };
     const worker = new Worker(
+      // The worker entry itself is TypeScript, so tsx is registered either way.
       `const { workerData } = require('node:worker_threads');
        require(workerData.tsx).register();
        require(workerData.workerEntry);`,

@@ -73,6 +73,8 @@ export interface LocalOptions {
   log?: (message: string) => void;
   /** Where the functions' own output (structured logs, EMF metrics) goes; stdout when absent. */
   functionOutput?: (chunk: string) => void;
+  /** The functions' bundles, as CDK deploys them (local/functions.ts); the sources through tsx when absent. */
+  functionBundles?: string;
   /** The chat WebSocket API and its management API. @default 3001 (bin/local.ts reads CHAT_PORT) */
   chatPort?: number;
   /**
@@ -292,7 +294,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       client.destroy();
     }
 
-    functions = startFunctionHost({ runtime, bindings, log, output: opts.functionOutput });
+    functions = startFunctionHost({ runtime, bindings, log, output: opts.functionOutput, bundles: opts.functionBundles });
     const host = (functionsRef.host = functions);
     gateway = await startGateway({
       port: opts.apiPort,

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { sharedDynamoEndpoint } from './shared-dynamo';
+import { FUNCTION_BUNDLES_ENV, sharedDynamoEndpoint } from './shared-dynamo';
 import { FAILED } from './environment';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, startDynamo } from '../../local/emulators';
@@ -159,6 +159,7 @@ export const startTestLocal = async (
       dynamoEndpointForFunctions: options.dynamoEndpointForFunctions,
       namedFunctions: options.namedFunctions,
       sesEndpointForFunctions: options.sesEndpointForFunctions,
+      functionBundles: process.env[FUNCTION_BUNDLES_ENV],
       functionOutput: (chunk) => {
         output.push(chunk);
         if (output.length > 5_000) output.shift();

@@ -1,10 +1,19 @@
 /**
- * jest globalSetup/globalTeardown of the integration and e2e tiers: one DynamoDB Local (one JVM)
- * per jest worker, started once for the whole run; every test file of that worker uses it with
- * a table of its own (test/helpers/local-mode.ts). The workers find theirs through the
- * environment they inherit. One JVM for both workers was the busiest process of a run, and each
- * worker's files queued behind the other's calls.
+ * jest globalSetup/globalTeardown of the integration and e2e tiers, what every test file of the
+ * run shares, found through the environment the workers inherit:
+ *
+ * - one DynamoDB Local (one JVM) per jest worker; every test file of that worker uses it with a
+ *   table of its own (test/helpers/local-mode.ts). One JVM for both workers was the busiest
+ *   process of a run, and each worker's files queued behind the other's calls;
+ * - the functions' bundles, built once as CDK builds them (lib/constructs/bundling.ts), which
+ *   every local mode of the run loads: the tests run the code that is deployed, and a worker
+ *   starts without compiling its sources.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBundles } from '../../lib/constructs/bundling';
+import { allFunctionSpecs, portModulesOf } from '../../lib/function-specs';
 import { startDynamo, type Emulator } from '../../local/emulators';
 
 /** A comma-separated list of endpoints; a developer may set one to reuse a running emulator. */
@@ -17,21 +26,48 @@ export const SHARED_DYNAMO_ENV = 'CASEWORK_TEST_DYNAMO_ENDPOINT';
  */
 export const TEST_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
-const holder = globalThis as { caseworkSharedDynamo?: Emulator[] };
+/** The folder of the run's function bundles (`<name>/index.js`). */
+export const FUNCTION_BUNDLES_ENV = 'CASEWORK_TEST_FUNCTION_BUNDLES';
+
+const holder = globalThis as { caseworkSharedDynamo?: Emulator[]; caseworkBundles?: string };
+
+const buildFunctionBundles = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'casework-bundles-'));
+  const specs = [...allFunctionSpecs().values()];
+  buildBundles(
+    specs.map((s) => ({ name: s.name, module: s.module, ports: portModulesOf(s) })),
+    dir,
+  );
+  return dir;
+};
 
 /** jest passes its global config; only the worker count matters here. */
 export const setup = async (globalConfig: { maxWorkers: number }): Promise<void> => {
   process.env.JAVA_TOOL_OPTIONS ??= TEST_JVM_OPTIONS;
-  if (process.env[SHARED_DYNAMO_ENV]) return;
   const workers = Math.max(1, Math.min(globalConfig.maxWorkers || 1, 4));
-  holder.caseworkSharedDynamo = await Promise.all(Array.from({ length: workers }, () => startDynamo({ port: 0 })));
-  process.env[SHARED_DYNAMO_ENV] = holder.caseworkSharedDynamo.map((d) => d.endpoint).join(',');
+  // The JVMs start while esbuild builds.
+  const starting = process.env[SHARED_DYNAMO_ENV]
+    ? undefined
+    : Promise.all(Array.from({ length: workers }, () => startDynamo({ port: 0 })));
+  if (!process.env[FUNCTION_BUNDLES_ENV]) {
+    holder.caseworkBundles = buildFunctionBundles();
+    process.env[FUNCTION_BUNDLES_ENV] = join(holder.caseworkBundles, 'out');
+  }
+  if (starting) {
+    holder.caseworkSharedDynamo = await starting;
+    process.env[SHARED_DYNAMO_ENV] = holder.caseworkSharedDynamo.map((d) => d.endpoint).join(',');
+  }
 };
 
 export const teardown = async (): Promise<void> => {
   await Promise.all((holder.caseworkSharedDynamo ?? []).map((d) => d.stop()));
   delete holder.caseworkSharedDynamo;
   delete process.env[SHARED_DYNAMO_ENV];
+  if (holder.caseworkBundles) {
+    rmSync(holder.caseworkBundles, { recursive: true, force: true });
+    delete holder.caseworkBundles;
+    delete process.env[FUNCTION_BUNDLES_ENV];
+  }
 };
 
 /** This jest worker's DynamoDB Local, if the run started any. */
