@@ -6,8 +6,10 @@
  * therefore missing here too (issue item 8).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { transformSync } from 'esbuild';
 import type { Context } from 'aws-lambda';
 import { endpointVariable, ENV, RUNTIME_ENV } from '../lambdas/adapters/config';
 import {
@@ -165,6 +167,11 @@ export const startFunctionHost = (opts: {
   // Resolved here, where jest's or tsx's resolver runs, so the worker needs no resolution of its own.
   const tsx = require.resolve('tsx/cjs/api');
   const workerEntry = resolve(__dirname, 'function-worker.ts');
+  // With bundles nothing is left to compile but the worker's own entry: compiled once here, a
+  // worker need not load tsx (about 160 ms of CPU per container).
+  let workerCode: string | undefined;
+  const compiledWorker = () =>
+    (workerCode ??= transformSync(readFileSync(workerEntry, 'utf8'), { loader: 'ts', format: 'cjs', target: 'node24' }).code);
   const containers = new Map<string, Container>();
   let nextId = 0;
   let stopped = false;
@@ -181,10 +188,11 @@ export const startFunctionHost = (opts: {
           workerEntry,
         };
     const worker = new Worker(
-      // The worker entry itself is TypeScript, so tsx is registered either way.
-      `const { workerData } = require('node:worker_threads');
-       require(workerData.tsx).register();
-       require(workerData.workerEntry);`,
+      opts.bundles
+        ? compiledWorker()
+        : `const { workerData } = require('node:worker_threads');
+           require(workerData.tsx).register();
+           require(workerData.workerEntry);`,
       {
         eval: true,
         env: localEnvironment(spec, opts.runtime, opts.bindings),
