@@ -158,7 +158,13 @@ type Targets = Record<Target, TargetCase>;
 /** For the routes without a case in their path (lists, search) and the internal-update check. */
 let base: Targets;
 
+/** One token per persona for the file: signing one per request was a few seconds of RSA. */
+const tokens = new Map<Persona, string | undefined>();
 const tokenOf = (persona: Persona): string | undefined => {
+  if (!tokens.has(persona)) tokens.set(persona, signedFor(persona));
+  return tokens.get(persona);
+};
+const signedFor = (persona: Persona): string | undefined => {
   if (persona === 'machine') return local.machineToken();
   if (isExtra(persona)) return signUserToken({ sub: EXTRA_PERSONAS[persona].userId, email: EXTRA_PERSONAS[persona].email });
   const p = PERSONAS[persona] as { email?: string; client?: 'mobile' };
