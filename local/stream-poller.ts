@@ -180,6 +180,8 @@ export const startStreamPoller = async (opts: StreamPollerOptions): Promise<Stre
   let stopped = false;
   let round = 1;
   let waiters: { after: number; resolve: () => void }[] = [];
+  // A drain cuts the idle wait short: it resolves after two rounds, not after two idle pauses.
+  let wake: (() => void) | undefined;
   const loop = (async () => {
     while (!stopped) {
       let seen = 0;
@@ -198,16 +200,29 @@ export const startStreamPoller = async (opts: StreamPollerOptions): Promise<Stre
         const done = waiters.filter((w) => round > w.after + 1);
         waiters = waiters.filter((w) => round <= w.after + 1);
         for (const w of done) w.resolve();
-        await new Promise((r) => setTimeout(r, opts.idleMs ?? 250));
+        await new Promise<void>((r) => {
+          // While someone waits for a drain, the next round follows at once.
+          const timer = setTimeout(r, waiters.length > 0 ? 0 : (opts.idleMs ?? 250));
+          wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
+        wake = undefined;
       }
     }
     for (const w of waiters) w.resolve();
   })();
 
   return {
-    drain: () => new Promise<void>((resolve) => waiters.push({ after: round, resolve })),
+    drain: () =>
+      new Promise<void>((resolve) => {
+        waiters.push({ after: round, resolve });
+        wake?.();
+      }),
     stop: async () => {
       stopped = true;
+      wake?.();
       await loop;
       ddb.destroy();
       streams.destroy();

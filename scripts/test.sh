@@ -16,14 +16,19 @@ trap 'rm -rf "$logs"' EXIT
 start() {
   local name=$1
   shift
-  ("$@" >"$logs/$name.log" 2>&1; echo $? >"$logs/$name.rc") &
+  (
+    local began=$SECONDS
+    "$@" >"$logs/$name.log" 2>&1
+    echo $? >"$logs/$name.rc"
+    echo $((SECONDS - began)) >"$logs/$name.s"
+  ) &
 }
 
 finish() {
   local failed=0 name rc
   for name in "$@"; do
     rc=$(cat "$logs/$name.rc" 2>/dev/null || echo 1)
-    echo "── $name (exit $rc)"
+    echo "── $name (exit $rc, $(cat "$logs/$name.s" 2>/dev/null || echo '?') s)"
     cat "$logs/$name.log"
     [ "$rc" -eq 0 ] || failed=1
   done
@@ -37,9 +42,11 @@ wait
 finish typecheck lint lint-openapi || { echo "FAIL: static checks" >&2; exit 1; }
 
 start synth npm run -s test:synth
+began=$SECONDS
 npx jest --maxWorkers=2
 jest_rc=$?
+echo "── jest (exit $jest_rc, $((SECONDS - began)) s)"
 wait
 finish synth || { echo "FAIL: npm run test:synth" >&2; exit 1; }
 [ "$jest_rc" -eq 0 ] || { echo "FAIL: jest" >&2; exit 1; }
-echo "ok   every check passed"
+echo "ok   every check passed in $SECONDS s"
