@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test` (and so `.ci/run`): every check, keeping both cores busy.
 #
-#   1. typecheck, lint and the OpenAPI lint side by side; any failure stops here, before minutes
-#      of tests;
+#   1. typecheck, lint and the OpenAPI lint side by side, with the functions' bundles the
+#      integration and e2e tiers run; any failure stops here, before minutes of tests;
 #   2. every jest tier in one run over two workers (unit, infra, integration, e2e: no core waits
 #      at a tier's end for its slowest file), beside the CLI synths with cfn-lint.
 #
@@ -11,7 +11,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 logs=$(mktemp -d)
-trap 'rm -rf "$logs"' EXIT
+bundles=$(mktemp -d)
+trap 'rm -rf "$logs" "$bundles"' EXIT
 
 start() {
   local name=$1
@@ -38,8 +39,11 @@ finish() {
 start typecheck npm run -s typecheck
 start lint npm run -s lint
 start lint-openapi npm run -s lint:openapi
+# The functions' bundles for the integration and e2e tiers (test/helpers/shared-dynamo.ts).
+start bundles npx tsx test/helpers/build-bundles.ts "$bundles"
 wait
-finish typecheck lint lint-openapi || { echo "FAIL: static checks" >&2; exit 1; }
+finish typecheck lint lint-openapi bundles || { echo "FAIL: static checks" >&2; exit 1; }
+export CASEWORK_TEST_FUNCTION_BUNDLES="$bundles/out"
 
 start synth npm run -s test:synth
 began=$SECONDS

@@ -31,14 +31,14 @@ export const FUNCTION_BUNDLES_ENV = 'CASEWORK_TEST_FUNCTION_BUNDLES';
 
 const holder = globalThis as { caseworkSharedDynamo?: Emulator[]; caseworkBundles?: string };
 
-const buildFunctionBundles = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'casework-bundles-'));
+/** Builds every function's bundle into `<dir>/out/<name>/index.js`, as CDK does; answers `<dir>/out`. */
+export const buildFunctionBundles = (dir: string): string => {
   const specs = [...allFunctionSpecs().values()];
   buildBundles(
     specs.map((s) => ({ name: s.name, module: s.module, ports: portModulesOf(s) })),
     dir,
   );
-  return dir;
+  return join(dir, 'out');
 };
 
 /** jest passes its global config; only the worker count matters here. */
@@ -49,9 +49,10 @@ export const setup = async (globalConfig: { maxWorkers: number }): Promise<void>
   const starting = process.env[SHARED_DYNAMO_ENV]
     ? undefined
     : Promise.all(Array.from({ length: workers }, () => startDynamo({ port: 0 })));
+  // `npm test` builds them beside the static checks and passes the folder on.
   if (!process.env[FUNCTION_BUNDLES_ENV]) {
-    holder.caseworkBundles = buildFunctionBundles();
-    process.env[FUNCTION_BUNDLES_ENV] = join(holder.caseworkBundles, 'out');
+    holder.caseworkBundles = mkdtempSync(join(tmpdir(), 'casework-bundles-'));
+    process.env[FUNCTION_BUNDLES_ENV] = buildFunctionBundles(holder.caseworkBundles);
   }
   if (starting) {
     holder.caseworkSharedDynamo = await starting;
