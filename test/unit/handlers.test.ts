@@ -225,7 +225,7 @@ describe('HTTP handlers', () => {
       expect.stringMatching(/^IDEMPOTENCY#.+#k-1$/),
       'CASE#00000017',
     ]);
-    // Issue 21: the case's history starts with its `created` event, written with the case.
+    // The case's history starts with its `created` event, written with the case.
     expect(tx[3].Put!.Item).toMatchObject({ entity: 'event', action: 'created', actorId: 'u-dana' });
     // The key's scope is hashed (caller, client, route): no user id in the key, and the record holds a reference, not a body.
     expect(tx[2].Put!.Item!.PK).not.toContain('u-dana');
