@@ -217,7 +217,7 @@ describe('least privilege, per route (table access from the route table)', () =>
 
 /**
  * The IAM table of the README: per function, the write actions and the key prefixes they are
- * fenced to. From the issue: creating POSTs store idempotency records, set-member-level writes
+ * fenced to. By design: creating POSTs store idempotency records, set-member-level writes
  * the user's membership and the organisation's items, read routes write only session items and
  * their caller's snapshot (CALLER#, PutItem only); the writes that change a caller invalidate its
  * snapshot (UpdateItem CALLER#).

@@ -19,7 +19,7 @@ import { caller, org } from '../helpers/demo-caller';
 import { apiEvent, lambdaContext } from '../helpers/events';
 import { loadHandlerWithEnv } from '../helpers/function-env';
 
-// Each handler with exactly the environment CDK gives its function (audit item 8).
+// Each handler with exactly the environment CDK gives its function.
 const updateSettings = loadHandlerWithEnv('update-settings');
 const putFavorite = loadHandlerWithEnv('put-favorite');
 
