@@ -1,8 +1,7 @@
 /**
- * The mail queue's domain and consumer, with
- * in-memory ports and SQS mocked: retries back off over minutes with jitter, each job is sent
- * once, every recipient is resolved and re-checked when the mail is sent, and the actor of a
- * change is not mailed about it.
+ * The mail queue's domain and consumer, with in-memory ports and SQS mocked: retries back off
+ * over minutes with jitter, each job is sent once, every recipient is resolved and re-checked
+ * when the mail is sent, and the actor of a change is not mailed about it.
  */
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
