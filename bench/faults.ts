@@ -1,5 +1,5 @@
 /**
- * `npm run bench:faults` (issue 23): local mode on loopback, with the functions reaching SES
+ * `npm run bench:faults`: local mode on loopback, with the functions reaching SES
  * through a proxy this run closes (connection refused) for BENCH_FAULTS_DOWN_S seconds (default
  * 20) while it makes BENCH_FAULTS_UPDATES staff updates (default 30) and BENCH_FAULTS_REQUESTS
  * access requests (default 10, each retried once with its Idempotency-Key); then SES comes back

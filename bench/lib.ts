@@ -2,7 +2,7 @@
 import { cpus, totalmem } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** One goal of issue 13, with the figure it was judged on. */
+/** One benchmark goal, with the figure it was judged on. */
 export interface Goal {
   goal: string;
   met: boolean;

@@ -1,5 +1,5 @@
 /**
- * Issue 20: the reply-text corpus (test/fixtures/mail-corpus) through the production parse path
+ * MAIL-2's reply-text corpus (test/fixtures/mail-corpus) through the production parse path
  * (postal-mime, then the reply rules): the exact-match score per source and language, the known
  * misses, and the parse time per message, next to email-reply-parser alone (the library the
  * previous rules were built on) as a baseline. Part of `npm run bench:mail`.

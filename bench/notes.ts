@@ -5,8 +5,8 @@
  */
 export const NOTES = `## Before and after (benchmark 1)
 
-Measured with this benchmark (3 interleaved runs, CPU time) on the tree before the work of issue 13's
-benchmark part (commit 9037b46), against the same floors:
+Measured with this benchmark (3 interleaved runs, CPU time) on the tree before the benchmark work
+(commit 9037b46), against the same floors:
 
 | function | before: .js | before: size / floor | before: init / floor | what changed |
 |---|---:|---:|---:|---|
@@ -47,7 +47,7 @@ The floor is 572 KB; 1.15x leaves 86 KB for everything of ours. What an HTTP han
 |---|---:|---|
 | zod (classic build, tree-shaken) | about 98 KB | a classic schema object carries every method of its type, so even one \`z.strictObject\` keeps about 89 KB; schema construction is also most of the extra init |
 | lambdas/data (every repository) | about 33 KB | \`appDeps\` exposes every repository as a lazy getter, so esbuild keeps them all |
-| Powertools logger (+ commons) | about 22 KB | structured logging (and issue 13's observability asks for more Powertools, not less) |
+| Powertools logger (+ commons) | about 22 KB | structured logging (and observability asks for more Powertools, not less) |
 | our HTTP layer, domain and schemas | about 25 KB | |
 
 What would meet it: zod's \`zod/mini\` build is about 14 KB for the same schema (measured), but

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every benchmark of issue 13, one after the other, and BENCHMARKS.md written
+ * `npm run bench`: every benchmark, one after the other, and BENCHMARKS.md written
  * from this run: the machine, the date, each goal met or not with its figure, then each
  * benchmark's table. Measurements only: nothing here fails on a number, only on an error.
  * Each benchmark is a module of its own (bench/<name>.ts), runnable alone with `npx tsx`.

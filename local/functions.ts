@@ -3,7 +3,7 @@
  * invocation, with its own module registry (its own SDK clients and caches, as in AWS) and a
  * process.env that is exactly its function's environment (lib/function-specs.ts, the spec CDK
  * deploys) plus what the Lambda runtime provides. A variable AWS does not give a function is
- * therefore missing here too (issue item 8).
+ * therefore missing here too.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';

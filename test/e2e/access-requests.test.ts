@@ -84,14 +84,14 @@ const call = (
 const as = (email: string, method: string, path: string, body?: unknown) =>
   call(method, path, { token: local.token(email), body });
 
-// Issue 23: mail leaves through the stream and the mail queue: read the store once that has settled.
+// Mail leaves through the stream and the mail queue: read the store once that has settled.
 const mails = async (): Promise<StoredMail[]> => {
   await local.mailSettled();
   return ((await (await fetch(local.urls.sesStore)).json()) as { emails: StoredMail[] }).emails;
 };
 const mailsTo = async (address: string) => (await mails()).filter((m) => m.destination.to.includes(address));
 
-/** Issue 23: the code leaves through the stream and the mail queue, so it arrives shortly after the 201. */
+/** The code leaves through the stream and the mail queue, so it arrives shortly after the 201. */
 const codeFor = async (email: string, requestId: string): Promise<string> => {
   for (let i = 0; i < 150; i++) {
     const mail = (await mailsTo(email)).find((m) => m.body.text?.includes(requestId));
@@ -296,7 +296,7 @@ describe('access requests (ACC-6)', () => {
   });
 
   /**
-   * Issue 18 finding 7 (PRIV-3's spirit, ACC-6): an anonymous caller must not learn which Org IDs
+   * ACC-6, in PRIV-3's spirit: an anonymous caller must not learn which Org IDs
    * exist. The answer to an unknown organisation (or a combination not sold, or a level ACC-7
    * does not allow) has the same status and the same fields, holding nothing the caller did not
    * send, and its confirmation answers wrong codes the same way; only the address's owner sees

@@ -90,7 +90,7 @@ export const PERSONAS = {
   eric: { email: 'eric@vendor.example' },
   mona: { email: 'mona@vendor.example' },
   adam: { email: 'adam@vendor.example' },
-  // Issue 18 finding 2: staff on the mobile app. PRIV-2 holds for the mobile app whoever uses it:
+  // Staff on the mobile app. PRIV-2 holds for the mobile app whoever uses it:
   // a FedRAMP organisation (Initech) and its cases do not exist for them (404, PRIV-3); everything
   // else is as for the same person on the web (ACC-8 roles, PRIV-1 regions).
   aliceMobile: { email: 'alice@vendor.example', client: 'mobile' as const },
@@ -231,7 +231,7 @@ export const MATRIX: Record<string, Row> = {
   'GET /cases/{caseNumber}/updates': caseRead,
   'GET /cases/{caseNumber}/updates/{updateId}': caseRead,
   'GET /cases/{caseNumber}/history': caseRead,
-  // Issue 23: staff see each mail of a case and its delivery; customers are refused at the door
+  // Staff see each mail of a case and its delivery; customers are refused at the door
   // (the permission comes before the Terms). US staff read EU/EEA cases' rows restricted (PRIV-1:
   // no recipient), as they read the history.
   'GET /cases/{caseNumber}/mail': staffOnly({
@@ -306,7 +306,7 @@ export const MATRIX: Record<string, Row> = {
     adamMobile: '409:no-escalation-pending 409:no-escalation-pending 404 409:no-escalation-pending',
   }),
   'POST /cases/{caseNumber}/closure-request': designatedAction('201', '409:closure-pending'),
-  // CASE-7, issue 21: each target has a pending closure request: the first staff member to decide
+  // CASE-7: each target has a pending closure request: the first staff member to decide
   // (a decline) settles it; the next finds none pending. US staff may not decide EU cases (PRIV-1).
   'POST /cases/{caseNumber}/closure-request/decision': staffOnly({
     alice: '200 403 200 200',
@@ -317,7 +317,7 @@ export const MATRIX: Record<string, Row> = {
     adamMobile: '409:no-closure-pending 409:no-closure-pending 404 409:no-closure-pending',
   }),
   // Each target is closed: the first Designated Contact reopens it (README: 200); the next is told
-  // the case is already open (issue 21: 409 not-closed, not a transition error).
+  // the case is already open (409 not-closed, not a transition error).
   'POST /cases/{caseNumber}/reopen': designatedAction('200', '409:not-closed'),
   // Rita's level set to what it is: proves access without changing anyone's.
   'PUT /admin/orgs/{orgId}/members/{userId}': { ...signedIn('403'), adam: '200', adamMobile: '200' },
@@ -402,7 +402,7 @@ const NOTIFY_MATRIX: Record<string, Row> = {
   // Idempotent: on and off again answer the same (NOTE-2).
   'PUT /cases/{caseNumber}/subscription': designatedAction('200', '200'),
   'DELETE /cases/{caseNumber}/subscription': designatedAction('204', '204'),
-  // Issue 21: reading one's subscription is the Designated Contacts' too (API.md), and changes nothing.
+  // Reading one's subscription is the Designated Contacts' too (API.md), and changes nothing.
   'GET /cases/{caseNumber}/subscription': designatedAction('200', '200'),
   'GET /favorites': { ...signedIn('200'), tina: '403:terms-not-accepted' },
   'PUT /favorites/{kind}/{id}': {
@@ -431,7 +431,7 @@ const NOTIFY_MATRIX: Record<string, Row> = {
   'POST /devices': signedIn('201'),
   // Owner only: a device that is not the caller's answers as one that does not exist (PRIV-3).
   'DELETE /devices/{deviceId}': signedIn('404'),
-  // Issue 21: everyone lists their own devices (none is case data).
+  // Everyone lists their own devices (none is case data).
   'GET /devices': signedIn('200'),
 };
 Object.assign(MATRIX, NOTIFY_MATRIX);
@@ -461,7 +461,7 @@ const MONITORING_MATRIX: Record<string, Row> = {
     lapsed: '200',
     partial: '200',
   },
-  // Issue 21: incidents and maintenance alerts are read as alarms are (ORG-ACME has a cloud deployment).
+  // Incidents and maintenance alerts are read as alarms are (ORG-ACME has a cloud deployment).
   'GET /accounts/{orgId}/incidents': {
     ...signedIn('404'),
     dana: '200',
@@ -491,8 +491,8 @@ Object.assign(MATRIX, MONITORING_MATRIX);
 /**
  * Access requests (ACC-6). Asking needs no account: every persona, token or not, gets 201 (each
  * for an address of its own). Confirming a request with its right code answers 200 once (the
- * first persona, anon); after that every confirmation, right code or not, is 409 (issue 18
- * finding 7: no oracle, no full request). Approvers (dana of Acme, paula of Northwind) and the portal
+ * first persona, anon); after that every confirmation, right code or not, is 409 (no
+ * oracle, no full request). Approvers (dana of Acme, paula of Northwind) and the portal
  * admin list; the request decided is Acme's: dana decides it first (200), paula does not see it
  * (404, PRIV-3), and adam then finds it decided (409).
  */
@@ -509,5 +509,5 @@ const ACCESS_MATRIX: Record<string, Row> = {
   },
 };
 Object.assign(MATRIX, ACCESS_MATRIX);
-/** Issue 12: a chat ticket is any signed-in person's (chat itself checks Terms, levels and PRIV-1 at `start`). */
+/** A chat ticket is any signed-in person's (chat itself checks Terms, levels and PRIV-1 at `start`). */
 Object.assign(MATRIX, { 'POST /chat/tickets': signedIn('201') });

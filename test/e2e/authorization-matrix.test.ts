@@ -199,7 +199,7 @@ const must = async <T>(what: string, status: number, p: Promise<{ status: number
 };
 
 /**
- * Staff who open the targets, in turn: each may open 30 cases an hour (issue 13's per-user rate
+ * Staff who open the targets, in turn: each may open 30 cases an hour (the per-user rate
  * limit), fewer than the matrix needs. Only EU staff may open a case of an EU/EEA organisation (PRIV-1).
  */
 const OPENERS = {
@@ -317,7 +317,7 @@ beforeAll(async () => {
       combinations: [{ orgId: 'ORG-ACME' }],
     });
     const id = String(made.requestId);
-    // Issue 23: the code leaves through the stream and the mail queue.
+    // The code leaves through the stream and the mail queue.
     await local.mailSettled();
     const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { body: { text?: string } }[] };
     const code = /Your code is (\d{6})/.exec(store.emails.find((m) => m.body.text?.includes(id))?.body.text ?? '')![1];

@@ -76,12 +76,12 @@ describe('Casework over HTTP', () => {
     }
     expect(flagged.length).toBeGreaterThan(0);
     expect(flagged[0].needsActionSince).toBeDefined();
-    // Issue 10: the flag's stream record drives the reminder through the notifier.
-    await local.mailSettled(); // and the mail queue sends it (issue 23)
+    // The flag's stream record drives the reminder through the notifier.
+    await local.mailSettled(); // and the mail queue sends it
     const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { subject: string; replyTo: string[] }[] };
     const reminder = store.emails.find((m) => m.subject.includes(`[ref:${flagged[0].referenceId}]`));
     expect(reminder?.subject).toContain(`[Case ${flagged[0].caseNumber}]`);
-    // Issue 9 (MAIL-1): the Reply-To carries a signed reply token, no longer the bare Reference ID.
+    // MAIL-1: the Reply-To carries a signed reply token, not the bare Reference ID.
     expect(reminder?.replyTo).toEqual([expect.stringMatching(/^case\+[^@]+@casework\.test$/)]);
     expect(reminder?.replyTo[0]).not.toContain(flagged[0].referenceId);
 

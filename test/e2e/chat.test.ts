@@ -1,5 +1,5 @@
 /**
- * Chat end to end in local mode (issue 12, CHAT-1..3, PRIV-1) with real WebSocket clients (`ws`):
+ * Chat end to end in local mode (CHAT-1..3, PRIV-1) with real WebSocket clients (`ws`):
  * a ticket from POST /chat/tickets, `$connect?ticket=`, the actions of API.md, frames relayed
  * through the management API, the timers on the manual clock the test controls (fauxqs behind
  * the delay gate, local/chat-timers.ts), mail in aws-ses-v2-local's store.
@@ -17,7 +17,7 @@ type Frame = Record<string, unknown> & { type: string };
 let local: TestLocal;
 beforeAll(async () => {
   // The stream runs: transcripts and callback alerts are mail intents written with their change,
-  // which the notifier queues and the mail queue's consumer sends (issue 23).
+  // which the notifier queues and the mail queue's consumer sends.
   local = await startTestLocal({ seed: true, sweepEveryMs: 0, chatClock: 'manual' });
 });
 afterAll(async () => {
@@ -289,7 +289,7 @@ describe('CHAT-2: nobody there', () => {
     await dana.close();
   });
 
-  it("PRIV-1 (issue 18, finding 3): the alert about an EU case's callback names neither the case's subject nor the number to US management (mona), subject line included", async () => {
+  it("PRIV-1: the alert about an EU case's callback names neither the case's subject nor the number to US management (mona), subject line included", async () => {
     const c = (await chatCases('greta@globex.example', 'ORG-GLOBEX'))[0]!;
     const subject = String((await api('greta@globex.example', `/cases/${c.caseNumber}`)).body.subject);
     const greta = await connect('greta@globex.example');

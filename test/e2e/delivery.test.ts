@@ -1,5 +1,5 @@
 /**
- * Issue 10, done when: in local mode a person who subscribes to an organisation's new critical
+ * NOTE-1, NOTE-2 end to end: in local mode a person who subscribes to an organisation's new critical
  * cases sees a push in the local log and an inbox item when staff raise one of its cases to
  * critical. The whole local mode: HTTP API, DynamoDB Local and its stream, the notifier in its
  * worker, the SNS push adapter against the push stand-in. Nothing is mocked.

@@ -1,5 +1,5 @@
 /**
- * Email end to end in local mode (issue 9): a staff update sends case mail through SES (seen in
+ * Email end to end in local mode: a staff update sends case mail through SES (seen in
  * aws-ses-v2-local's store), the contact replies over SMTP to the local inbound server, and the
  * case shows the email update and is back to `open`; staff see the outcome of every inbound
  * message, customers do not.
@@ -58,7 +58,7 @@ describe('email, end to end in local mode', () => {
     });
     expect(update.status).toBe(201);
 
-    await local.mailSettled(); // issue 23: case mail leaves through the stream and the mail queue
+    await local.mailSettled(); // case mail leaves through the stream and the mail queue
     const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: StoredMail[] };
     // The sweep may also have reminded Dana about this waiting case: pick the update's own mail.
     const mails = store.emails.filter(

@@ -1,5 +1,5 @@
 /**
- * Issue 13, limits, through local mode over HTTP: bodies over 1 MB are 413, a page size over 100
+ * Limits, through local mode over HTTP: bodies over 1 MB are 413, a page size over 100
  * is 400 naming `limit`, case creation over the per-user limit is 429 with Retry-After, and CORS
  * answers exactly the configured origins (API.md: errors are problem+json).
  */
@@ -34,8 +34,8 @@ const newCase = JSON.stringify({
   productLine: 'Genesys Cloud CX',
 });
 
-describe('issue 13: limits', () => {
-  it('issue 23: a 20 KB URL and a 64 KB header are 431 problem+json (API Gateway takes 10,240 bytes of request line and headers), not an empty answer or a reset', async () => {
+describe('request limits', () => {
+  it('a 20 KB URL and a 64 KB header are 431 problem+json (API Gateway takes 10,240 bytes of request line and headers), not an empty answer or a reset', async () => {
     const longUrl = await call('GET', `/cases?q=${'x'.repeat(20 * 1024)}`, 'dana@acme.example');
     expect(longUrl.status).toBe(431);
     expect(longUrl.headers.get('content-type')).toBe(PROBLEM);

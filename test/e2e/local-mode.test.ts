@@ -63,7 +63,7 @@ describe('local mode (npm start in-process)', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('item 8: GET /terms and GET /openapi.json answer 200 in functions that, as in AWS, have no TABLE_NAME', async () => {
+  it('GET /terms and GET /openapi.json answer 200 in functions that, as in AWS, have no TABLE_NAME', async () => {
     expect((await get('/terms')).status).toBe(200);
     const openapi = await get('/openapi.json');
     expect(openapi.status).toBe(200);
@@ -375,13 +375,13 @@ describe('local functions: one container per function, with exactly its environm
   const host = startFunctionHost({ runtime, bindings, specs });
   afterAll(() => host.stop());
 
-  it.each(['get-health', 'get-me'])("item 8: %s sees its spec's variables and the runtime's, nothing else", async (name) => {
+  it.each(['get-health', 'get-me'])("%s sees its spec's variables and the runtime's, nothing else", async (name) => {
     const res = (await host.handler(name)({}, ctx)) as { body: string };
     const expected = awsEnvironmentNames(specs.get(name)!).map((n) => (n === 'CURSOR_SECRET_ARN' ? 'CURSOR_SECRET' : n));
     expect(JSON.parse(res.body)).toEqual([...RUNTIME, ...expected].sort());
   });
 
-  it('item 8: the public function has no TABLE_NAME locally, as in AWS', async () => {
+  it('the public function has no TABLE_NAME locally, as in AWS', async () => {
     const res = (await host.handler('get-health')({}, ctx)) as { body: string };
     expect(JSON.parse(res.body)).not.toContain('TABLE_NAME');
   });

@@ -1,5 +1,5 @@
 /**
- * Issue 10 end to end: the whole local mode (HTTP API, DynamoDB Local and its stream, the
+ * Notifications end to end: the whole local mode (HTTP API, DynamoDB Local and its stream, the
  * notifier, fauxqs' integration topic and queue, the SES emulator). Nothing is mocked.
  */
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -54,7 +54,7 @@ const drainQueue = async () => {
   }
 };
 
-describe('issue 10 in local mode', () => {
+describe('notifications and reminders in local mode', () => {
   it('FLAG-1: every case the first sweep flags gets exactly one reminder, sent by the notifier', async () => {
     let flagged: { caseNumber: string; referenceId: string }[] = [];
     for (let i = 0; i < 30 && flagged.length === 0; i++) {
@@ -63,7 +63,7 @@ describe('issue 10 in local mode', () => {
     }
     expect(flagged.length).toBeGreaterThan(0);
     await local.notifier.drain();
-    // Issue 23: the notifier queues the reminder; the mail queue's consumer sends it.
+    // The notifier queues the reminder; the mail queue's consumer sends it.
     await local.mailSettled();
     const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { subject: string }[] };
     for (const c of flagged) {

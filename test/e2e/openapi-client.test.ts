@@ -1,5 +1,5 @@
 /**
- * Issue 13, a generated client: openapi-typescript's types of the published document
+ * A generated client: openapi-typescript's types of the published document
  * (test/generated/openapi.d.ts, `npm run generate:client`) drive the running local API through
  * openapi-fetch. The types must be those of the live GET /openapi.json, and representative calls
  * (list, get, create, an error) must answer as they say (API.md: errors are problem+json).
@@ -20,7 +20,7 @@ afterAll(async () => local?.stop());
 const clientAs = (email: string) =>
   createClient<paths>({ baseUrl: local.url, headers: { authorization: `Bearer ${local.token(email)}` } });
 
-describe('issue 13: a client generated from /openapi.json', () => {
+describe('a client generated from /openapi.json', () => {
   it('the generated types are those of the document the running API publishes', async () => {
     const document = await (await fetch(`${local.url}/openapi.json`)).text();
     const root = join(__dirname, '..', '..');

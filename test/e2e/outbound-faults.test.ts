@@ -1,5 +1,5 @@
 /**
- * Issue 23 under faults, end to end in local mode: the functions reach SES through a proxy the
+ * Outbound mail under faults, end to end in local mode: the functions reach SES through a proxy the
  * test switches off (a closed port) and on again, and DynamoDB Local through one it pauses (bytes
  * held both ways, as with a SIGSTOPped JVM). Requests that commit answer 2xx while SES is down or
  * DynamoDB stalls; once it is back, every mail of the period is delivered exactly once, and
@@ -70,8 +70,8 @@ const failedOnce = async () => {
   await new Promise((r) => setTimeout(r, 1500));
 };
 
-describe('issue 23: nothing lost on the way out', () => {
-  it('MAIL-1, issue 23: staff updates while SES refuses connections answer 201, and each mail arrives exactly once after SES is back', async () => {
+describe('outbound mail: nothing lost on the way out', () => {
+  it('MAIL-1: staff updates while SES refuses connections answer 201, and each mail arrives exactly once after SES is back', async () => {
     const list = await call('/cases?orgId=ORG-ACME', { as: 'dana@acme.example' });
     const n = (list.body.items as { caseNumber: string }[])[0]!.caseNumber;
     await ses!.down();
@@ -98,7 +98,7 @@ describe('issue 23: nothing lost on the way out', () => {
     expect(await local.mail.depth()).toEqual({ queued: 0, dead: 0 });
   });
 
-  it('ACC-6, issue 23: an access request made while SES is down answers 201, its Idempotency-Key retry replays it, and exactly one code arrives after recovery', async () => {
+  it('ACC-6: an access request made while SES is down answers 201, its Idempotency-Key retry replays it, and exactly one code arrives after recovery', async () => {
     await ses!.down();
     const body = {
       email: 'fay.fault@acme.example',
@@ -127,7 +127,7 @@ describe('issue 23: nothing lost on the way out', () => {
   });
 
   it.each(['before', 'after'] as const)(
-    'issue 23, CASE-7, MAIL-1: DynamoDB paused at the first write (%s it reaches DynamoDB): no 5xx after a commit, each committed change mails exactly once after recovery, nothing dead-lettered',
+    'CASE-7, MAIL-1: DynamoDB paused at the first write (%s it reaches DynamoDB): no 5xx after a commit, each committed change mails exactly once after recovery, nothing dead-lettered',
     async (when) => {
       // A fresh case of Dana's with a closure request pending, so a decline (a mail intent written
       // with the decision) is among the writes the pause catches.
@@ -136,7 +136,7 @@ describe('issue 23: nothing lost on the way out', () => {
         as: 'dana@acme.example',
         body: {
           subject: `Paused DynamoDB run (${when})`,
-          description: 'Issue 23 fault test',
+          description: 'Outbound fault test',
           severity: 'low',
           orgId: 'ORG-ACME',
           productLine: 'Genesys Cloud CX',
@@ -217,7 +217,7 @@ describe('issue 23: nothing lost on the way out', () => {
       expect(declines[0]!.destination.to).toEqual(['dana@acme.example']);
       expect(await local.mail.depth()).toEqual({ queued: 0, dead: 0 });
 
-      // Staff see each mail of the case and that it was sent; customers are refused (issue 23).
+      // Staff see each mail of the case and that it was sent; customers are refused.
       const log = await call(`/cases/${n}/mail`, { as: 'alice@vendor.example' });
       expect(log.status).toBe(200);
       const rows = log.body.items as { kind: string; status: string; attempts: number; mailId: string }[];

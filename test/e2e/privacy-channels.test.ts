@@ -1,7 +1,7 @@
 /**
- * Issue 18: PRIV-1, PRIV-2 and ACC-6 asserted on what each channel delivered, not on HTTP bodies:
+ * PRIV-1, PRIV-2 and ACC-6 asserted on what each channel delivered, not on HTTP bodies:
  * the local push log (mobile push), the inbox as the phone and the web read it, the SES store
- * (mail), in local mode with every function in its worker. The personas are the issue's: customers
+ * (mail), in local mode with every function in its worker. The personas: customers
  * on the mobile app, a contact demoted to basic, an approver deciding her own request.
  *
  * Expectations, from PRODUCT.md:
@@ -102,7 +102,7 @@ describe('PRIV-2 on the channels', () => {
 });
 
 describe('ACC-2 on the channels: a contact who lost access', () => {
-  it('ACC-2 (issue 18 finding 4): after dave is demoted to basic, a staff public update on his case mails him nothing', async () => {
+  it('ACC-2: after dave is demoted to basic, a staff public update on his case mails him nothing', async () => {
     const opened = await api('dave@acme.example', 'POST', '/cases', {
       kind: 'support',
       subject: 'Queue stats missing',
@@ -127,7 +127,7 @@ describe('ACC-2 on the channels: a contact who lost access', () => {
 });
 
 describe('ACC-6 on the channels: an approver asking for herself', () => {
-  it('ACC-6 (issue 18 finding 1): dana, demoted to basic but still Acme’s approver, cannot approve her own request: no grant, no approval mail', async () => {
+  it('ACC-6: dana, demoted to basic but still Acme’s approver, cannot approve her own request: no grant, no approval mail', async () => {
     expect((await api('adam@vendor.example', 'PUT', '/admin/orgs/ORG-ACME/members/u-dana', { level: 'basic' })).status).toBe(200);
     const made = await api(undefined, 'POST', '/access-requests', {
       email: 'dana@acme.example',

@@ -5,7 +5,7 @@
  * against what the route table declares (lambdas/http/routes.ts `writes` -> lambdas/data/writes.ts).
  * CDK grants exactly those declarations (test/infra/functions.spec.ts), so a write recorded here
  * outside them is an AccessDenied waiting to happen in AWS. The scheduled sweep is checked the same way.
- * Reads too (issue 18 finding 9): each GetItem, BatchGetItem and table Query is recorded with its
+ * Reads too: each GetItem, BatchGetItem and table Query is recorded with its
  * partition's prefix, each index Query with its index, and checked against FUNCTION_READS.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -76,7 +76,7 @@ const EMAIL: Record<Exclude<Who, 'machine'>, string> = {
 };
 
 /**
- * Issue 23: the stream is off here, so the notifier's part for mail intents (MAILJOB# items written
+ * The stream is off here, so the notifier's part for mail intents (MAILJOB# items written
  * with a change: a closure decline, the approvers' and decision mail, chat transcripts, MAIL-3
  * answers) is played by the test, off the tap: each new intent's job goes to the mail queue once,
  * and the mail queue's consumer (recorded as `send-mail`) sends it.
@@ -133,7 +133,7 @@ const call = async (
     const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     // Only a successful call has run its write path to the end.
     expect({ key, status: res.status }).toEqual({ key, status: route.success.status });
-    // Issue 23: mail a route queued is sent by the mail queue's consumer, a function of its own:
+    // Mail a route queued is sent by the mail queue's consumer, a function of its own:
     // its writes are recorded under its name, not the route's.
     current = 'send-mail';
     await queueIntents();
@@ -144,7 +144,7 @@ const call = async (
   }
 };
 
-/** Issue 12: a chat answered and ended, and one nobody answered (the timer, a number left), recorded as `chat`. */
+/** A chat answered and ended, and one nobody answered (the timer, a number left), recorded as `chat`. */
 const chatScenario = async (caseNumber: string) => {
   const tickets = {
     eric: String((await call('eric', 'POST /chat/tickets')).ticket),
@@ -302,7 +302,7 @@ const scenario = async () => {
   await call('dana', 'POST /cases/{caseNumber}/escalation', { params, body: { reason: 'production down' } });
   await call('eric', 'POST /cases/{caseNumber}/escalation/decision', { params, body: { accept: true, comment: 'agreed' } });
   await call('dana', 'POST /cases/{caseNumber}/closure-request', { params, body: { reason: 'solved' } });
-  // Issue 21: declined (the requester is mailed), then asked again and closed.
+  // Declined (the requester is mailed), then asked again and closed.
   await call('eric', 'POST /cases/{caseNumber}/closure-request/decision', {
     params,
     body: { accept: false, comment: 'not yet' },
@@ -370,7 +370,7 @@ const scenario = async () => {
       body: { email, name: 'IAM Requester', level: 'read_only', combinations: [{ orgId: 'ORG-ACME' }] },
     });
     const id = String(ar.requestId);
-    // The stream is off here, so the code's mail job stays in the table (issue 23: the intent item
+    // The stream is off here, so the code's mail job stays in the table (the intent item
     // written with the request); read the code from it, off the tap.
     const reader = new DynamoDBClient({ endpoint: local.urls.dynamo });
     let text = '';
@@ -418,7 +418,7 @@ const scenario = async () => {
   }
 };
 
-/** What a function may send (issue 18 finding 9: its reads too, lambdas/data/writes.ts FUNCTION_READS). */
+/** What a function may send (its reads too, lambdas/data/writes.ts FUNCTION_READS). */
 const allowed = (writes: readonly WritePattern[], ...functions: string[]) => grantedBy(writes, functions.map(readsOf));
 const INDEX_NAMES = new Set(Object.values(TABLE.indexes).map((i) => i.name));
 
@@ -452,7 +452,7 @@ describe('IAM grants against what the handlers really send', () => {
     expect(touches).toEqual([{ action: 'UpdateItem', prefix: KEY_PREFIX.session }]);
   });
 
-  it('issue 23: the mail consumer sends only what SEND_MAIL_WRITES grants', () => {
+  it('the mail consumer sends only what SEND_MAIL_WRITES grants', () => {
     const sent = recorded.get('send-mail') ?? [];
     expect(sent.filter((a) => a.prefix).length).toBeGreaterThan(0);
     expect([...new Set(sent.map(asGrant))].filter((g) => !allowed(SEND_MAIL_WRITES, 'send-mail').has(g))).toEqual([]);
@@ -491,7 +491,7 @@ describe('IAM grants against what the handlers really send', () => {
     expect([...new Set(sent.map(asGrant))].filter((g) => !grants.has(g))).toEqual([]);
   });
 
-  it('issue 18: every function read only what FUNCTION_READS declares (item prefixes and indexes)', () => {
+  it('every function read only what FUNCTION_READS declares (item prefixes and indexes)', () => {
     const reads = [...recorded.values()].flat().filter((a) => (READ_ACTIONS as readonly string[]).includes(a.action));
     // The scenario's reads are fenced ones: GetItem, BatchGetItem and Query of the table all seen.
     for (const action of READ_ACTIONS) expect(reads.filter((a) => a.action === action && a.prefix).length).toBeGreaterThan(0);

@@ -64,7 +64,7 @@ export const testKeyring: ReplyKeyring = { current: { id: 't1', secret: TEST_REP
 let sentIds = 0;
 
 /**
- * Issue 23: the mail queue's consumer run at once on what is queued (the domain's sendMailJob over
+ * The mail queue's consumer run at once on what is queued (the domain's sendMailJob over
  * the same ports), so domain-level tests see the mail a change causes; the SQS plumbing, backoff
  * and dead letters are tested against fauxqs in the fault tests.
  */
@@ -77,7 +77,7 @@ export const inlineMailQueue = (deps: () => Deps): MailQueue => ({
 });
 
 /**
- * Issue 23: the stream's part for domain-level tests. A change writes its mail intents in its own
+ * The stream's part for domain-level tests. A change writes its mail intents in its own
  * transaction; the stream carries each INSERT to the notifier, which queues the job. Here the
  * repositories that take intents queue them once their write committed (and only then), so the
  * inline queue above sends them. (The access-request code's intent is left to the stream, as before.)

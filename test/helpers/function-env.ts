@@ -1,7 +1,7 @@
 /**
  * Handlers as AWS runs them: each with exactly its function's environment (lib/function-specs.ts,
  * the spec CDK deploys), in its own module registry so no cache built by another function's
- * environment carries over (issue item 8: a variable AWS lacks must be missing in tests too).
+ * environment carries over (a variable AWS lacks must be missing in tests too).
  *
  *   const getHealth = loadHandlerWithEnv('get-health');
  *   const res = await getHealth(apiEvent({ routeKey: 'GET /health' }), lambdaContext);

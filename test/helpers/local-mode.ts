@@ -87,12 +87,12 @@ export interface TestLocal {
   machineToken(clientId?: string): string;
   /** Runs the scheduled sweep once, through its own function (as EventBridge would). */
   sweep(): Promise<unknown>;
-  /** The chat timers (issue 12); with `chatClock: 'manual'`, `advance(seconds)` is the test's clock. */
+  /** The chat timers; with `chatClock: 'manual'`, `advance(seconds)` is the test's clock. */
   chatTimers: ChatTimerQueue;
-  /** Issue 23: the mail queue's event source; `depth()` counts queued and dead-lettered jobs. */
+  /** The mail queue's event source; `depth()` counts queued and dead-lettered jobs. */
   mail: MailQueuePoller;
   /**
-   * Issue 23: resolves once the stream has been handled and the mail queue is empty (every job
+   * Resolves once the stream has been handled and the mail queue is empty (every job
    * sent or given up on), so a test reads the mail store after the mail of what it did left.
    */
   mailSettled(): Promise<void>;

@@ -72,7 +72,7 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
   });
 
-  it('issue 13: the Serverless pack runs too, and is really checking: an async function with no failure target fails the synth', () => {
+  it('the Serverless pack runs too, and is really checking: an async function with no failure target fails the synth', () => {
     const { app, appStack } = buildApp(NO_BUNDLING);
     new lambda.Function(appStack, 'Careless', {
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -82,7 +82,7 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
     expect(() => app.synth()).toThrow(/Serverless-LambdaDLQ/);
   });
 
-  it('issue 13: the sweep, EventBridge target and function, has a dead-letter destination', () => {
+  it('the sweep, EventBridge target and function, has a dead-letter destination', () => {
     const { appStack, appTemplate } = built();
     const queue = logicalId(appStack.schedules.failures);
     appTemplate.hasResourceProperties('AWS::Events::Rule', {

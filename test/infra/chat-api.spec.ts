@@ -1,5 +1,5 @@
 /**
- * Issue 12: the chat WebSocket API (CHAT-1..3). From the issue: a Lambda REQUEST authorizer on
+ * The chat WebSocket API (CHAT-1..3), as designed: a Lambda REQUEST authorizer on
  * $connect reading the ticket from the query string; messages relayed through the management API
  * (execute-api:ManageConnections on this API's stage only, with the endpoint in the same binding);
  * CHAT-2's per-chat timer is a delayed SQS message, not a sweep.

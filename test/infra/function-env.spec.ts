@@ -1,5 +1,5 @@
 /**
- * Issue item 8: every function's environment in the synthesized template is exactly what its spec
+ * Every function's environment in the synthesized template is exactly what its spec
  * in lib/function-specs.ts says, the spec that local mode and the handler tests run each function
  * with. A variable a function lacks in AWS is therefore missing locally too.
  */
@@ -55,7 +55,7 @@ describe.each(['dev', 'prod'] as const)('function environments (%s)', (stage) =>
     }
   });
 
-  it('item 8: the public functions without table access (health, terms, OpenAPI) get no TABLE_NAME and no secret', () => {
+  it('the public functions without table access (health, terms, OpenAPI) get no TABLE_NAME and no secret', () => {
     // ACC-6's public access-request routes do use the table, and get it.
     const publicOnly = [...httpFunctionSpecs()].filter(([, s]) =>
       s.routes.every((r) => r.permission === 'public' && r.table === 'none'),

@@ -148,7 +148,7 @@ describe.each(['dev', 'prod'] as const)('every function (%s)', (stage) => {
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
       .filter((s) => JSON.stringify(s.Resource).includes('*') && JSON.stringify(s.Resource) !== rawMailPrefix)
       .filter((s) => !attachmentPrefix(s.Resource))
-      // Chat (issue 12): connection ids are API Gateway's; ManageConnections on the one stage's @connections
+      // Chat: connection ids are API Gateway's; ManageConnections on the one stage's @connections
       // of the one chat API (test/infra/chat-api.spec.ts).
       .filter(
         (s) =>
@@ -217,7 +217,7 @@ describe('least privilege, per route (table access from the route table)', () =>
 
 /**
  * The IAM table of the README: per function, the write actions and the key prefixes they are
- * fenced to. From the issue: creating POSTs store idempotency records, set-member-level writes
+ * fenced to. By design: creating POSTs store idempotency records, set-member-level writes
  * the user's membership and the organisation's items, read routes write only session items and
  * their caller's snapshot (CALLER#, PutItem only); the writes that change a caller invalidate its
  * snapshot (UpdateItem CALLER#).
@@ -225,9 +225,9 @@ describe('least privilege, per route (table access from the route table)', () =>
 const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'accept-terms': { PutItem: ['CALLER#'], UpdateItem: ['CALLER#', 'SESSION#', 'USER#'] },
   'update-settings': { PutItem: ['CALLER#'], UpdateItem: ['CALLER#', 'ORG#', 'SESSION#', 'USER#'] },
-  // RATE#: the per-user rate-limit windows (issue 13) of case creation, updates and case mail.
+  // RATE#: the per-user rate-limit windows of case creation, updates and case mail.
   'create-case': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#', 'REF#'], UpdateItem: ['COUNTER#', 'RATE#', 'SESSION#'] },
-  // Issue 23: case mail leaves through the stream and the mail queue; these routes send none (no MSGID#).
+  // Case mail leaves through the stream and the mail queue; these routes send none (no MSGID#).
   'create-update': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['CASE#', 'RATE#', 'SESSION#'] },
   'patch-case': { PutItem: ['CALLER#', 'CASE#'], UpdateItem: ['RATE#', 'SESSION#'] },
   // MAIL-2, CASE-6: the pending file and the uploader's attachment set, in the case's partition.
@@ -239,7 +239,7 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'request-escalation': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'decide-escalation': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'request-closure': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
-  // CASE-7: a declined closure is mailed to its requester: the mail's intent, written with the decision (issue 23).
+  // CASE-7: a declined closure is mailed to its requester: the mail's intent, written with the decision.
   'decide-closure': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#', 'MAILJOB#'], UpdateItem: ['SESSION#'] },
   'reopen-case': { PutItem: ['CALLER#', 'CASE#', 'IDEMPOTENCY#'], UpdateItem: ['SESSION#'] },
   'set-member-level': { PutItem: ['CALLER#', 'ORG#', 'USER#'], UpdateItem: ['CALLER#', 'ORG#', 'SESSION#'] },
@@ -279,9 +279,9 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'list-notifications': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   'register-device': { PutItem: ['CALLER#', 'DEVICE#'], UpdateItem: ['SESSION#'] },
   'delete-device': { DeleteItem: ['DEVICE#'], PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
-  // MAILJOB#: the code mail's intent, in the request's own transaction (issue 23).
+  // MAILJOB#: the code mail's intent, in the request's own transaction.
   'create-access-request': { PutItem: ['ACCESSREQ#', 'MAILJOB#'], UpdateItem: ['RATE#'] },
-  // Issue 23: the approvers' and the decision's mail intents, in the transaction of the change.
+  // The approvers' and the decision's mail intents, in the transaction of the change.
   'confirm-access-request': { PutItem: ['CASE#', 'MAILJOB#', 'REF#'], UpdateItem: ['ACCESSREQ#', 'COUNTER#'] },
   'list-access-requests': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
   'decide-access-request': {
@@ -293,19 +293,19 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'get-terms': {},
   // FLAG-2: the overdue mail intents (MAILJOB#) are written with the flag.
   sweep: { PutItem: ['CASE#', 'MAILJOB#'], UpdateItem: ['ACCESSREQ#', 'CASE#'] },
-  // Issue 18 finding 9: inbox items have a partition of their own; the notifier writes no USER# item.
-  // Issue 23: and the `queued` entry of each case mail it queues (MAILLOG#).
+  // Inbox items have a partition of their own; the notifier writes no USER# item.
+  // And the `queued` entry of each case mail it queues (MAILLOG#).
   notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['CALLER#', 'INBOX#', 'MAILLOG#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
-  // Issue 23: the mail queue's consumer: its ledger, SES's message ids, the per-case mail log.
+  // The mail queue's consumer: its ledger, SES's message ids, the per-case mail log.
   'send-mail': { DeleteItem: ['OUTBOX#'], PutItem: ['CALLER#', 'MAILLOG#', 'MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
-  // Issue 23: MAIL-3 answers are intents (MAILJOB#) written with their once-a-day claim.
+  // MAIL-3 answers are intents (MAILJOB#) written with their once-a-day claim.
   'receive-mail': {
     DeleteItem: ['INBOUND#'],
     PutItem: ['AUTOREPLY#', 'CALLER#', 'CASE#', 'CONTENT#', 'INBOUND#', 'MAILJOB#', 'MSGID#'],
   },
-  // Issue 12: the ticket route stores tickets; the authorizer only consumes them; the chat functions
+  // Chat: the ticket route stores tickets; the authorizer only consumes them; the chat functions
   // write connections, chats, availability, and the case (transcript update, callback number) with
-  // the mail those cause as intents (issue 23: MAILJOB#, no SES), and a waiting chat's
+  // the mail those cause as intents (MAILJOB#, no SES), and a waiting chat's
   // organisation event (ORG#, NOTE-1: the notifier tells the case's owner and group).
   'create-chat-ticket': { PutItem: ['CALLER#', 'WSTICKET#'], UpdateItem: ['SESSION#'] },
   'chat-authorize': { DeleteItem: ['WSTICKET#'] },

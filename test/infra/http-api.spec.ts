@@ -95,7 +95,7 @@ describe('the default stage', () => {
     });
   });
 
-  it.each(['dev', 'prod'] as const)('issue 13, limits: the stage throttle is the stage configuration (%s)', (stage) => {
+  it.each(['dev', 'prod'] as const)('limits: the stage throttle is the stage configuration (%s)', (stage) => {
     const { rateLimit, burstLimit } = STAGE_CONFIG[stage].throttle;
     built(stage).appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingBurstLimit: burstLimit, ThrottlingRateLimit: rateLimit },
@@ -131,7 +131,7 @@ describe('CORS', () => {
     });
   });
 
-  it('issue 13, limits: the CORS allowlist takes more origins from configuration, and exposes Retry-After', () => {
+  it('limits: the CORS allowlist takes more origins from configuration, and exposes Retry-After', () => {
     build({
       portalOrigin: 'https://support.example.com',
       corsOrigins: 'https://staging.example.com, http://localhost:3001',

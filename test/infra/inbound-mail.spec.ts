@@ -4,7 +4,7 @@ import { built, logicalId, PROD_MAIL_DOMAIN, resourcesOf } from './synth';
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown; Principal?: unknown };
 const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
-describe.each(['dev', 'prod'] as const)('inbound mail, %s (issue 9: SES receipt rule -> S3 -> Lambda)', (stage) => {
+describe.each(['dev', 'prod'] as const)('inbound mail, %s (SES receipt rule -> S3 -> Lambda)', (stage) => {
   const { appStack, appTemplate } = built(stage);
   const domain = stage === 'prod' ? PROD_MAIL_DOMAIN : 'casework.example.com';
   const inbound = appStack.inboundMail;
@@ -144,7 +144,7 @@ describe.each(['dev', 'prod'] as const)('inbound mail, %s (issue 9: SES receipt 
   it('MAIL-1: the reply-token keyring is bound, with read access to it, to every function that sends or receives case mail', () => {
     const keysRef = { Ref: logicalId(appStack.replyKeys) };
     const senders = [
-      // Issue 23: case mail (updates, statuses, FLAG-1 reminders) leaves through the mail queue's consumer.
+      // Case mail (updates, statuses, FLAG-1 reminders) leaves through the mail queue's consumer.
       appStack.mail.function,
       // ACC-6: the admin case's mail to approvers is signed where the request is confirmed.
       appStack.httpApi.functions.get('confirm-access-request')!,

@@ -99,7 +99,7 @@ describe('-c target=localstack', () => {
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
-    // Mail leaves through the mail queue's consumer (issue 23), the one function that sends it.
+    // Mail leaves through the mail queue's consumer, the one function that sends it.
     expect(
       functions.filter((fn) => JSON.stringify(fn.Properties.Environment).includes('"MAIL_DOMAIN":"casework.example.com"')).length,
     ).toBeGreaterThanOrEqual(1);

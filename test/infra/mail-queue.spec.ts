@@ -1,5 +1,5 @@
 /**
- * Issue 23 in CDK: one mail queue whose failures reach a dead-letter queue whole, an alarm on that
+ * In CDK: one mail queue whose failures reach a dead-letter queue whole, an alarm on that
  * queue, a consumer with partial batch failures, and timeouts in the right order.
  */
 import { Match } from 'aws-cdk-lib/assertions';
@@ -8,8 +8,8 @@ import { built, logicalId, resourcesOf } from './synth';
 
 const { appStack, appTemplate } = built('dev');
 
-describe('issue 23: the mail queue', () => {
-  it('issue 23: what fails every retry goes to a dead-letter queue (the whole message) after ten receipts', () => {
+describe('the mail queue', () => {
+  it('what fails every retry goes to a dead-letter queue (the whole message) after ten receipts', () => {
     const queue = resourcesOf(appTemplate, 'AWS::SQS::Queue')[logicalId(appStack.mail.queue)];
     expect(queue.Properties.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(appStack.mail.dead), 'Arn'] },
@@ -20,7 +20,7 @@ describe('issue 23: the mail queue', () => {
     expect(dead.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
   });
 
-  it('issue 23: an alarm fires on the first job in the dead-letter queue', () => {
+  it('an alarm fires on the first job in the dead-letter queue', () => {
     appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',
@@ -30,7 +30,7 @@ describe('issue 23: the mail queue', () => {
     });
   });
 
-  it('issue 23: the consumer reports partial batch failures; SES is bounded well inside its timeout, and the visibility timeout outlasts it', () => {
+  it('the consumer reports partial batch failures; SES is bounded well inside its timeout, and the visibility timeout outlasts it', () => {
     appTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(appStack.mail.function) },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(appStack.mail.queue), 'Arn'] },
@@ -50,7 +50,7 @@ describe('issue 23: the mail queue', () => {
     });
   });
 
-  it('issue 23: mail is isolated from push and inbox: the notifier holds no SES permission and hands mail to the mail queue', () => {
+  it('mail is isolated from push and inbox: the notifier holds no SES permission and hands mail to the mail queue', () => {
     const roleId = logicalId(appStack.notifier.function.role!);
     const statements = Object.values(resourcesOf(appTemplate, 'AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))

@@ -1,4 +1,4 @@
-/** Issue 10: the stream notifier's event source, failure queue, integration topic and grants. */
+/** The stream notifier's event source, failure queue, integration topic and grants. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { STREAM_FILTERS } from '../../lambdas/data/stream-records';
 import { NOTIFIER_RETRY_ATTEMPTS } from '../../lib/constructs/notifier';
@@ -16,7 +16,7 @@ const statementsOf = (roleId: string) =>
           .Statement,
     );
 
-describe('issue 10: the notifier', () => {
+describe('the stream notifier', () => {
   it('NOTE-1: the table stream drives it with partial batch responses, bisection, bounded retries and an on-failure queue', () => {
     appTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: fnId() },
@@ -74,7 +74,7 @@ describe('issue 10: the notifier', () => {
     });
   });
 
-  it('NOTE-1: it knows the topic and may publish to that topic only; it writes only its ledger, inbox items (INBOX#, issue 18 finding 9: never USER# profiles or staff roles), disabled devices (DEVICE#) and the log entries of the mail it queues (MAILLOG#, issue 23), and never Scans', () => {
+  it('NOTE-1: it knows the topic and may publish to that topic only; it writes only its ledger, inbox items (INBOX#, never USER# profiles or staff roles), disabled devices (DEVICE#) and the log entries of the mail it queues (MAILLOG#), and never Scans', () => {
     const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[fnId()];
     const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env.NOTIFY_TOPIC_ARN).toEqual({ Ref: logicalId(appStack.notifier.topic) });
@@ -90,7 +90,7 @@ describe('issue 10: the notifier', () => {
       (w.Condition as Record<string, Record<string, string[]>>)['ForAllValues:StringLike']!['dynamodb:LeadingKeys'],
     ]);
     expect(Object.fromEntries(fenced.map(([a, k]) => [String(a), k]))).toEqual({
-      // Issue 23: and the `queued` entry of each case mail it queues, in the case's mail log.
+      // And the `queued` entry of each case mail it queues, in the case's mail log.
       // And the snapshot of a recipient it had to resolve afresh (CALLER#, never USER#).
       'dynamodb:PutItem': ['CALLER#*', 'INBOX#*', 'MAILLOG#*', 'OUTBOX#*'],
       'dynamodb:UpdateItem': ['OUTBOX#*'],

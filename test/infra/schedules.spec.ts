@@ -22,7 +22,7 @@ describe('scheduled work and mail', () => {
     Condition: { StringLike: { 'ses:FromAddress': '*@casework.example.com' } },
   });
 
-  it('MAIL-1, issue 23: the mail queue consumer (which sends every queued mail, FLAG-1 reminders included) may send only from the mail domain, and knows it', () => {
+  it('MAIL-1: the mail queue consumer (which sends every queued mail, FLAG-1 reminders included) may send only from the mail domain, and knows it', () => {
     const fn = resourcesOf(appTemplate, 'AWS::Lambda::Function')[logicalId(appStack.mail.function)];
     expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_DOMAIN).toBe(
       'casework.example.com',

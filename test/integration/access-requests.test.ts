@@ -54,7 +54,7 @@ const world = async () => {
       clock: { now: () => new Date(t) },
       ids: { ...systemIds, oneTimeCode: () => CODE },
       mailer: { send: async (m) => void sent.push(m) },
-      // Issue 23: the sweep queues its notices; recorded here so its own cost is what is metered.
+      // The sweep queues its notices; recorded here so its own cost is what is metered.
       mailQueue: { enqueue: async (jobs) => void sent.push(...jobs.flatMap((j) => (j.kind === 'notice' ? [j.mail] : []))) },
     });
   const dana = (await resolveCaller(at(T0), { sub: 'u-dana', client: 'web', scopes: [] }))!;
@@ -116,7 +116,7 @@ describe('FLAG-2: access requests pending over 48 hours', () => {
     w.client.destroy();
   });
 
-  it('FLAG-2, issue 23: with the mail queue down, the request is flagged and its overdue mail is an intent written with the flag', async () => {
+  it('FLAG-2: with the mail queue down, the request is flagged and its overdue mail is an intent written with the flag', async () => {
     const w = await world();
     const due = await w.pending(50);
     const down: Deps['mailQueue'] = { enqueue: async () => Promise.reject(new Error('SQS unreachable')) };
@@ -178,8 +178,8 @@ describe('FLAG-2: access requests pending over 48 hours', () => {
   });
 });
 
-describe("ACC-6, issue 23: the approvers' and the decision mail are written with the change", () => {
-  it('ACC-6, issue 23: with the mail queue down, confirm and decide still answer, and both mails are intents in the table, written by their change', async () => {
+describe("ACC-6: the approvers' and the decision mail are written with the change", () => {
+  it('ACC-6: with the mail queue down, confirm and decide still answer, and both mails are intents in the table, written by their change', async () => {
     const w = await world();
     const down: Deps['mailQueue'] = { enqueue: async () => Promise.reject(new Error('SQS unreachable')) };
     const d = { ...w.at(T0), mailQueue: down };

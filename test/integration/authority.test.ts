@@ -1,7 +1,6 @@
 /**
- * Issue 18 findings 1 (self-elevation, ACC-6), 2 (PRIV-2 for staff on the mobile app) and 7
- * (small leaks) on DynamoDB Local. Expectations come from PRODUCT.md (ACC-4, ACC-6, PRIV-1,
- * PRIV-2, PRIV-3) and the issue text, written out here.
+ * Self-elevation (ACC-6), PRIV-2 for staff on the mobile app, and small leaks, on DynamoDB Local.
+ * Expectations come from PRODUCT.md (ACC-4, ACC-6, PRIV-1, PRIV-2, PRIV-3), written out here.
  */
 import { randomUUID } from 'node:crypto';
 import { systemIds } from '../../lambdas/adapters/ids';
@@ -64,7 +63,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.stop());
 
-describe('ACC-6 (issue 18 finding 1): nobody decides their own access request', () => {
+describe('ACC-6: nobody decides their own access request', () => {
   it('ACC-6: dana, demoted to basic but still Acme’s approver, cannot approve her own request for designated', async () => {
     await setMemberLevel(deps, await as('u-adam'), 'ORG-ACME', 'u-dana', 'basic');
     const id = await request('dana@acme.example', 'ORG-ACME', 'designated');
@@ -113,7 +112,7 @@ describe('ACC-6 (issue 18 finding 1): nobody decides their own access request', 
   });
 });
 
-describe('PRIV-2 (issue 18 finding 2): staff on the mobile app are not served FedRAMP organisations', () => {
+describe('PRIV-2: staff on the mobile app are not served FedRAMP organisations', () => {
   it('PRIV-2: the shortfall list on the phone leaves Initech out; on the web it is there', async () => {
     expect((await listShortfall(deps, await as('u-adam'))).map((r) => r.orgId)).toContain('ORG-INITECH');
     for (const who of ['u-adam', 'u-alice', 'u-eric']) {
@@ -141,7 +140,7 @@ describe('PRIV-2 (issue 18 finding 2): staff on the mobile app are not served Fe
   });
 });
 
-describe('Issue 18 finding 7: small leaks', () => {
+describe('small leaks: nothing beyond what the caller may know', () => {
   it('ACC-6: after confirmation, /confirm answers the same to right and wrong codes and returns no request', async () => {
     const id = await request('olivia@acme.example', 'ORG-ACME');
     const answers = await Promise.all(

@@ -1,11 +1,11 @@
 /**
- * Issue 13, hardening: schema-guided fuzzing of every route of the route table. fast-check builds
+ * Hardening: schema-guided fuzzing of every route of the route table. fast-check builds
  * path values, query strings, bodies and headers from the route's own zod schemas (valid ones,
  * near misses and arbitrary JSON) and sends them as the HTTP API would, to the real handler with
  * its real middleware and exactly its function's environment, on one DynamoDB Local seeded with
  * the demo data, as each demo persona (and nobody). Whatever comes in, the answer is never a 5xx,
  * every error is RFC 9457 problem+json (API.md, Errors), and every status and problem type a
- * route answers is one its operation in GET /openapi.json declares (issue 17: a complete contract).
+ * route answers is one its operation in GET /openapi.json declares (a complete contract).
  *
  *   npm run bench:fuzz   (FUZZ_RUNS=1000; or FUZZ_RUNS=<n> npx jest test/integration/fuzz.test.ts --selectProjects integration)
  *   FUZZ_SEED=<seed from a failure> reproduces a failing run; FUZZ_REPORT=1 prints each route's

@@ -1,5 +1,5 @@
 /**
- * Issue 21, "the helpdesk a team would run": closure decisions, the closed-case rule, sub-status
+ * The helpdesk a team would run: closure decisions, the closed-case rule, sub-status
  * on automatic moves, the `created` event, owners by name, and the friction fixes. Against
  * DynamoDB Local seeded with the demo data; expectations are PRODUCT.md's, API.md's and
  * docs/helpdesk.md's, written out here.
@@ -64,7 +64,7 @@ describe('CASE-7: closure requests are decided by staff', () => {
     );
     expect(events).toContainEqual(expect.objectContaining({ field: 'status', to: 'closed' }));
     // MAIL-1: the contact hears of the close from the table stream (the case's status changed), as
-    // after a PATCH; no mail leaves from the request itself (issue 23).
+    // after a PATCH; no mail leaves from the request itself.
     expect(mailsOf(n).some((m) => m.subject.includes('Status closed'))).toBe(false);
   });
 
@@ -218,7 +218,7 @@ describe('CASE-9: history', () => {
   });
 });
 
-describe('Small friction (issue 21, item 16)', () => {
+describe('Small friction a new user hits', () => {
   it('CASE-7: reopening a case that is open says it is already open', async () => {
     const n = await openCase();
     await patchCase(deps, await as('u-alice'), n, { status: 'open' });

@@ -1,6 +1,6 @@
 /**
- * Issue 9 on DynamoDB Local: the fixture corpus of real clients' replies (expectations in
- * test/fixtures/mail/manifest.json, taken from the issue and PRODUCT.md), spoofing, MAIL-3
+ * Inbound mail on DynamoDB Local: the fixture corpus of real clients' replies (expectations in
+ * test/fixtures/mail/manifest.json, taken from PRODUCT.md), spoofing, MAIL-3
  * replies, redelivery of 200 messages, fuzzed mutations and pathological MIME.
  */
 import { createHash, randomUUID } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
- * Issue 18 findings 3 (the inbound log row), 5 (inbound senders) and 6 (the duplicate
- * fingerprint), and issue 20 item 5 (people get an answer), on DynamoDB Local. The expectations
- * are PRODUCT.md's MAIL-4, MAIL-5, PRIV-1, PRIV-2 and the issues' text, written out here.
+ * Inbound senders on DynamoDB Local: the inbound log row, who may send, the duplicate fingerprint,
+ * and an answer for people whose reply is refused. The expectations are PRODUCT.md's MAIL-3,
+ * MAIL-4, MAIL-5, ACC-2, PRIV-1 and PRIV-2, written out here.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { caseRepo } from '../../lambdas/data/case-repo';
@@ -128,7 +128,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.stop());
 
-describe('MAIL-4 (issue 18): a sender is proven by a reply token issued to them, nothing less', () => {
+describe('MAIL-4: a sender is proven by a reply token issued to them, nothing less', () => {
   it("MAIL-4: the [ref:…] marker alone never attaches mail as the claimed sender (rita's envelope, Dana's From)", async () => {
     const c = await makeCase();
     const { outcome, record } = await deliver({
@@ -225,7 +225,7 @@ describe('MAIL-4 (issue 18): a sender is proven by a reply token issued to them,
   });
 });
 
-describe('MAIL-4 (issue 18): SES verdicts, from the SES receipt documentation', () => {
+describe('MAIL-4: SES verdicts, from the SES receipt documentation', () => {
   const acmeToken = async () => tokenAddress(await makeCase(), 'dana@acme.example');
 
   it.each([
@@ -289,7 +289,7 @@ describe('MAIL-4 (issue 18): SES verdicts, from the SES receipt documentation', 
   });
 });
 
-describe('MAIL-5 (issue 18): a duplicate is the same message on the same case', () => {
+describe('MAIL-5: a duplicate is the same message on the same case', () => {
   it('MAIL-5: "Thanks, confirmed." to case A and then to case B is two replies', async () => {
     const a = await makeCase();
     const b = await makeCase();
@@ -308,7 +308,7 @@ describe('MAIL-5 (issue 18): a duplicate is the same message on the same case', 
   });
 });
 
-describe('Issue 20 item 5: a known person whose reply is refused gets one polite answer', () => {
+describe('a known person whose reply is refused gets one polite answer', () => {
   it('ACC-2: a read-only member is told why and what to do, once a day; never when the mail is machine mail', async () => {
     const c = await makeCase();
     const first = await deliver({ from: 'rita@acme.example', to: tokenAddress(c, 'rita@acme.example') });
@@ -347,7 +347,7 @@ describe('Issue 20 item 5: a known person whose reply is refused gets one polite
   });
 });
 
-describe('PRIV-1, PRIV-2 (issue 18 findings 2, 3): inbound log rows are rendered for the viewer', () => {
+describe('PRIV-1, PRIV-2: inbound log rows are rendered for the viewer', () => {
   it('PRIV-1: a no-reference mail from EU staff (about an EU customer) is not shown in full to US staff', async () => {
     const subject = `Globex callback list ${randomUUID()}`;
     const { transportId, outcome } = await deliver({ from: 'eric@vendor.example', to: `support@${DOMAIN}`, subject });

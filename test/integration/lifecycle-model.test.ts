@@ -175,7 +175,7 @@ const invariants = async (m: Model, r: Real) => {
   // CASE-9: status events chain from `new` to the current status along allowed transitions only;
   // needs-action events chain from false to the current flag.
   const events = await history(r);
-  // Issue 21: every history starts with the case's `created` event.
+  // Every history starts with the case's `created` event.
   expect(events[0]?.action).toBe('created');
   let status: Status = 'new';
   for (const e of events.filter((x) => x.field === 'status')) {
@@ -213,7 +213,7 @@ class StaffSetStatus implements Cmd {
 
 /**
  * CASE-4, CASE-8: a customer's update hands a waiting case back to support; otherwise it only
- * appends. Issue 21 (docs/helpdesk.md): a closed case takes no updates, 409 case-closed.
+ * appends. A closed case takes no updates, 409 case-closed (docs/helpdesk.md).
  */
 class CustomerReply implements Cmd {
   check = () => true;
@@ -300,7 +300,7 @@ class Reopen implements Cmd {
   check = () => true;
   async run(m: Model, r: Real) {
     const allowed = m.status === 'closed';
-    // Issue 21: reopening a case that is not closed says so (409 not-closed).
+    // Reopening a case that is not closed says so (409 not-closed).
     await attempt(r, allowed, () => reopenCase(deps, dana, r.caseNumber, 'It is back'), undefined, {
       type: '/problems/not-closed',
     });

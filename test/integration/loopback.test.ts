@@ -1,5 +1,5 @@
 /**
- * Issue 23: every local service binds 127.0.0.1, never all interfaces. Read from the kernel's own
+ * Every local service binds 127.0.0.1, never all interfaces. Read from the kernel's own
  * table of listening sockets (/proc/net/tcp and tcp6), not from what the emulator says.
  */
 import { readFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ const listeners = (port: number): string[] => {
 /** 127.0.0.1 as /proc/net/tcp writes it (little-endian). */
 const LOOPBACK = '0100007F';
 
-describe('issue 23: local services listen on loopback only', () => {
+describe('local services listen on loopback only', () => {
   it('fauxqs (SQS, SNS, S3) listens on 127.0.0.1 alone, though fauxqs itself asks for 0.0.0.0', async () => {
     const f = await startFauxqs({ port: 0, buckets: ['loopback-check'], queues: ['loopback-check'] });
     try {

@@ -1,5 +1,5 @@
 /**
- * Issue 10 on real emulators: DynamoDB Local's stream read by the local poller, the notifier
+ * The notifier on real emulators: DynamoDB Local's stream read by the local poller, the notifier
  * handler, and the integration topic and a queue subscribed to it on fauxqs. Nothing is mocked;
  * only the mailer records instead of sending (SES is not what these tests are about).
  */
@@ -163,7 +163,7 @@ const globexCase = {
   productLine: 'Genesys Cloud CX',
 };
 
-describe('issue 10: the notifier on the table stream', () => {
+describe('the notifier on the table stream', () => {
   it('NOTE-1, PRIV-1: staff raise an EU case to critical: the integration queue receives one message with orgId, severity and eventType, and no personal data', async () => {
     const w = await world();
     const greta = await w.as('u-greta');

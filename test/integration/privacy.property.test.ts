@@ -328,7 +328,7 @@ describe('privacy properties', () => {
     );
   }, 300_000);
 
-  it('PRIV-2: no FedRAMP organisation or case reaches a mobile token, in cases, lists or search; staff on the mobile app included (issue 18: the shortfall list too)', async () => {
+  it('PRIV-2: no FedRAMP organisation or case reaches a mobile token, in cases, lists or search; staff on the mobile app included, and the shortfall list too', async () => {
     await fc.assert(
       fc.asyncProperty(worldArb, listArb, fc.constantFrom('contact', 'eu-staff'), async (spec, params, who) => {
         const cases = (await build(spec)).map((b) => b.c);
@@ -343,7 +343,7 @@ describe('privacy properties', () => {
           await expect(getCase(deps, mobile, c.caseNumber)).rejects.toMatchObject({ status: 404 });
         }
         if (who === 'eu-staff') {
-          // Staff on the phone: the ACC-5 shortfall list names no FedRAMP organisation (issue 18 finding 2).
+          // Staff on the phone: the ACC-5 shortfall list names no FedRAMP organisation.
           expect((await listShortfall(deps, mobile)).filter((r) => fedramp(r.orgId))).toEqual([]);
           // The control: each world organisation has one Designated Contact, so on the web it is listed.
           const web = (await resolveCaller(deps, { sub: who, client: 'web', scopes: [] }))!;

@@ -1,5 +1,5 @@
 /**
- * Issue 13, limits: per-user rate limits on case creation, updates and outgoing mail, counted in
+ * Per-user rate limits on case creation, updates and outgoing mail, counted in
  * the table (fixed windows, one conditional UpdateItem each) on DynamoDB Local.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.stop());
 
-describe('issue 13: per-user rate limits', () => {
+describe('per-user rate limits', () => {
   it('case creation: the request over the limit in a window is 429 /problems/rate-limited with the seconds to wait', async () => {
     const dana = caller({ id: 'u-rate-dana' });
     const { limit, windowSeconds } = RATE_LIMITS.cases;
@@ -78,7 +78,7 @@ describe('issue 13: per-user rate limits', () => {
     return (Item?.count as number | undefined) ?? 0;
   };
 
-  it('issue 23: a customer update counts once, against the updates limit only: 300 an hour, not the mail limit', async () => {
+  it('a customer update counts once, against the updates limit only: 300 an hour, not the mail limit', async () => {
     now = new Date('2026-11-25T10:05:00.000Z');
     const names = rateLimitsOf(findRoute('POST /cases/{caseNumber}/updates'));
     // A customer's update mails nobody: the route counts updates, and nothing else.
@@ -100,7 +100,7 @@ describe('issue 13: per-user rate limits', () => {
     expect(await countOf(dave.id, 'mail', now)).toBe(0);
   });
 
-  it('issue 23: refused requests (4xx) and replays use up nothing; a request that did its work keeps its count', async () => {
+  it('refused requests (4xx) and replays use up nothing; a request that did its work keeps its count', async () => {
     now = new Date('2026-11-25T11:05:00.000Z');
     const mixed = caller({ id: 'u-rate-refused' });
     // 350 refusals (403) in the window: more than the limit, none of them counted.
@@ -131,7 +131,7 @@ describe('issue 13: per-user rate limits', () => {
     expect(await countOf(mixed.id, 'updates', now)).toBe(2);
   });
 
-  it('issue 23: a request refused by its second limit gives back what its first limit counted (counted once, or not at all)', async () => {
+  it('a request refused by its second limit gives back what its first limit counted (counted once, or not at all)', async () => {
     now = new Date('2026-11-25T12:05:00.000Z');
     const eve = caller({ id: 'u-rate-second' });
     for (let i = 0; i < RATE_LIMITS.mail.limit; i++) await enforceRateLimits(deps, eve, ['mail']);

@@ -1,5 +1,5 @@
 /**
- * The local inbound path (issue 9, "Local path"): SMTP on loopback -> raw bytes in the S3
+ * The local inbound path: SMTP on loopback -> raw bytes in the S3
  * emulator (fauxqs) -> an SES-shaped receipt event to the handler. The handler is injected: this
  * proves the transport; test/e2e/email.test.ts proves the whole flow with the real one.
  */
@@ -100,7 +100,7 @@ describe('local SMTP -> fauxqs S3 -> SES-shaped event', () => {
     expect(events).toHaveLength(0);
   });
 
-  it('issue 9: a message over the size limit is refused with 552 and never stored', async () => {
+  it('a message over the size limit is refused with 552 and never stored', async () => {
     const big = 'x'.repeat(1024 * 1024 + 10);
     await expect(
       transport().sendMail({

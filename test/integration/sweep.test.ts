@@ -162,7 +162,7 @@ describe('FLAG-1: the 24-hour needs-action sweep', () => {
     expect(flagged).not.toHaveProperty(waiting.partitionKey);
     expect(flagged).not.toHaveProperty(waiting.sortKey);
 
-    // Issue 10: the reminder is the notifier's, driven by this flag's stream record (notifier.test.ts).
+    // The reminder is the notifier's, driven by this flag's stream record (notifier.test.ts).
     expect(mailer.sent).toEqual([]);
 
     // CASE-9: the flag is audited, by the system.

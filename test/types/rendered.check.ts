@@ -1,5 +1,5 @@
 /**
- * Issue 18, by construction: the outbound channels accept only payloads rendered for a resolved
+ * By construction: the outbound channels accept only payloads rendered for a resolved
  * recipient by `renderFor` (lambdas/domain/kernel/rendered.ts). This file is type-checked
  * by `npx tsc --noEmit` (tsconfig includes test/**): each `@ts-expect-error` below must be an
  * error, or tsc fails ("Unused '@ts-expect-error' directive"), so a port that starts accepting a

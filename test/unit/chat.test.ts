@@ -1,5 +1,5 @@
 /**
- * Chat's pure rules (issue 12): the version a timer carries (CHAT-2), the transcript (CHAT-3),
+ * Chat's pure rules: the version a timer carries (CHAT-2), the transcript (CHAT-3),
  * frames for bad input. The whole flow runs end to end in test/e2e/chat.test.ts.
  */
 import {

@@ -166,7 +166,7 @@ const harness = (w: Partial<World> = {}) => {
       deleteEndpoint: async (arn: string) => void deletedEndpoints.push(arn),
     },
   } as unknown as Deps;
-  // Issue 23: email goes through the mail queue; here its consumer runs at once on what is queued.
+  // Email goes through the mail queue; here its consumer runs at once on what is queued.
   deps.mailQueue = {
     enqueue: async (jobs) => {
       for (const job of jobs)
@@ -336,7 +336,7 @@ describe('NOTE-2: recipients by subscription kind', () => {
       origin: 'pbx-1',
     };
     await h.run({ eventId: 'alarm#A1#t', eventType: 'alarm', at: '2026-12-01T09:00:00.000Z', orgId: 'ORG-ACME', notice }, acme);
-    // Issue 21: a severity is a minimum, so `major` takes a critical alarm too.
+    // A severity is a minimum, so `major` takes a critical alarm too.
     expect(h.recipients()).toEqual(['u-all', 'u-major']);
     expect(h.inbox[0]).toMatchObject({ title: 'Critical alarm at Acme Corp', body: 'Trunk down' });
   });

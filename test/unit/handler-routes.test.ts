@@ -1,5 +1,5 @@
 /**
- * Issue 13 (bundle size): a handler's bundle carries its own route only. Each HTTP handler
+ * Bundle size: a handler's bundle carries its own route only. Each HTTP handler
  * imports its declaration from ./routes/<handler>.ts, never the route table (./routes.ts, which
  * imports every route's schemas), and every declaration is listed in the table.
  */
@@ -13,14 +13,14 @@ const importsOf = (file: string) =>
   ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
 const handlers = [...new Set(ROUTES.map((r) => r.handler))];
 
-describe('issue 13: one route declaration per handler, outside the route table', () => {
-  it.each(handlers)('issue 13: %s imports its own declaration and not the route table', (name) => {
+describe('one route declaration per handler, outside the route table', () => {
+  it.each(handlers)('%s imports its own declaration and not the route table', (name) => {
     const imports = importsOf(join(HTTP, `${name}.ts`));
     expect(imports).toContain(`./routes/${name}`);
     expect(imports).not.toContain('./routes');
   });
 
-  it('issue 13: every declaration names its own module and is listed in the table', async () => {
+  it('every declaration names its own module and is listed in the table', async () => {
     const files = readdirSync(join(HTTP, 'routes')).map((f) => f.replace(/\.ts$/, ''));
     expect(files.sort()).toEqual([...handlers].sort());
     for (const name of files) {
@@ -30,7 +30,7 @@ describe('issue 13: one route declaration per handler, outside the route table',
     }
   });
 
-  it('issue 13: neither the middleware nor a declaration imports the route table', () => {
+  it('neither the middleware nor a declaration imports the route table', () => {
     expect(importsOf(join(HTTP, 'middleware.ts'))).not.toContain('./routes');
     for (const f of readdirSync(join(HTTP, 'routes'))) expect(importsOf(join(HTTP, 'routes', f))).not.toContain('../routes');
   });

@@ -69,7 +69,7 @@ describe('HTTP handlers', () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
-  it('item 8: GET /health, GET /terms and GET /openapi.json answer 200 with their AWS environment, which has no TABLE_NAME', async () => {
+  it('GET /health, GET /terms and GET /openapi.json answer 200 with their AWS environment, which has no TABLE_NAME', async () => {
     for (const [name, routeKey] of [
       ['get-health', 'GET /health'],
       ['get-terms', 'GET /terms'],
@@ -82,7 +82,7 @@ describe('HTTP handlers', () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
-  it('item 8: a handler run without a variable its port needs is a 500 without internals, and reaches nothing', async () => {
+  it('a handler run without a variable its port needs is a 500 without internals, and reaches nothing', async () => {
     givenDana();
     // GET /me reads the table; here its function is given only what GET /health's is.
     const unbound = loadHandlerWithEnv('get-me', { bindings: { clients: true } });
@@ -225,7 +225,7 @@ describe('HTTP handlers', () => {
       expect.stringMatching(/^IDEMPOTENCY#.+#k-1$/),
       'CASE#00000017',
     ]);
-    // Issue 21: the case's history starts with its `created` event, written with the case.
+    // The case's history starts with its `created` event, written with the case.
     expect(tx[3].Put!.Item).toMatchObject({ entity: 'event', action: 'created', actorId: 'u-dana' });
     // The key's scope is hashed (caller, client, route): no user id in the key, and the record holds a reference, not a body.
     expect(tx[2].Put!.Item!.PK).not.toContain('u-dana');

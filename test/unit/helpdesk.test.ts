@@ -1,4 +1,4 @@
-/** Issue 21, item 16: the small frictions a new user hits, as pure rules. */
+/** The small frictions a new user hits, as pure rules. */
 import { codeMail } from '../../lambdas/domain/access/access-requests';
 import { chatText } from '../../lambdas/domain/chat/chat';
 import { notificationText, windowText } from '../../lambdas/domain/notifications/delivery';

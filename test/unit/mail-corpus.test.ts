@@ -1,5 +1,5 @@
 /**
- * Issue 20: the reply-text corpus (test/fixtures/mail-corpus, sources and licences in its
+ * MAIL-2's reply-text corpus (test/fixtures/mail-corpus, sources and licences in its
  * NOTICE.md) through the real parse path: postal-mime (lambdas/adapters/mime.ts), then the reply
  * rules (lambdas/domain/mail/email-text.ts). Every message's new text is asserted exactly, grouped by
  * client and language; the known failures are listed in corpus.json with their reason and must

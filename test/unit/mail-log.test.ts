@@ -1,5 +1,5 @@
 /**
- * Issue 23: staff see undelivered mail per case (GET /cases/{caseNumber}/mail): the `caseMail`
+ * Staff see undelivered mail per case (GET /cases/{caseNumber}/mail): the `caseMail`
  * view shows delivery, never internals, and US staff on an EU/EEA case see no recipient (PRIV-1).
  */
 import { caseMailOf, mailErrorClass } from '../../lambdas/domain/mail/mail-log';
@@ -20,7 +20,7 @@ const entry = (over: Partial<MailLogEntry> = {}): MailLogEntry => ({
   ...over,
 });
 
-describe('issue 23: the case mail log as staff see it', () => {
+describe('the case mail log as staff see it', () => {
   it('a failed try reads `failed` with its error class; the key, the message and the address never leave', () => {
     const row = viewFor('caseMail', caseMailOf(entry()), 'staff');
     expect(row).toEqual({

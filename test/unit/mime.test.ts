@@ -1,5 +1,5 @@
 /**
- * Issue 20 (MAIL-2): the MIME adapter's fallbacks, one by one. The corpus test runs them on whole
+ * MAIL-2: the MIME adapter's fallbacks, one by one. The corpus test runs them on whole
  * messages; these name each rule and its edge.
  */
 import { randomBytes } from 'node:crypto';

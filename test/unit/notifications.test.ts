@@ -1,4 +1,4 @@
-/** Issue 10: which events a table change means (NOTE-1, ACC-5, CASE-*, FLAG-1) and what leaves for integrations (PRIV-1). */
+/** Which events a table change means (NOTE-1, ACC-5, CASE-*, FLAG-1) and what leaves for integrations (PRIV-1). */
 import { deriveEvents, type TableChange } from '../../lambdas/domain/notifications/notifications';
 import { topicMessage } from '../../lambdas/domain/notifications/notifier';
 import type { Case, CaseUpdate } from '../../lambdas/domain/kernel/types';
@@ -33,7 +33,7 @@ const modify = (next: Partial<Case>, old: Partial<Case> = {}): TableChange => ({
 });
 const types = (c: TableChange) => deriveEvents(c).map((e) => e.eventType);
 
-describe('issue 10: events derived from item images', () => {
+describe('notification events derived from item images', () => {
   it('NOTE-1, CASE-3: a new case is one case-created event with its severity', () => {
     const [e, ...rest] = deriveEvents({ kind: 'case', change: 'insert', new: base });
     expect(rest).toEqual([]);

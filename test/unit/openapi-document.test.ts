@@ -1,5 +1,5 @@
 /**
- * Issue 17, item 6, a complete contract: GET /openapi.json (built from the route table) declares
+ * A complete contract: GET /openapi.json (built from the route table) declares
  * per operation what API.md promises: the statuses with their problem types, the Idempotency-Key
  * and If-Match headers, ETag, Location and Retry-After, an operationId, the servers of API.md's
  * local mode and of AWS, a license and contact, and the bearer and machine security schemes. A
@@ -82,7 +82,7 @@ const redoclyLint = (document: unknown) => {
   }
 };
 
-describe('issue 17 item 6: GET /openapi.json is a complete contract', () => {
+describe('GET /openapi.json is a complete contract', () => {
   it('every route is one operation, its operationId the handler name, all distinct, each tagged with a declared tag', () => {
     const declaredTags = new Set((doc.tags ?? []).map((t) => t.name));
     for (const r of ROUTES as readonly RouteDef[]) {

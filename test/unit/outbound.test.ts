@@ -1,8 +1,7 @@
 /**
- * Issue 23 and issue 18 (findings 4 and 8) on the mail queue's domain and consumer, with
- * in-memory ports and SQS mocked: retries back off over minutes with jitter, each job is sent
- * once, every recipient is resolved and re-checked when the mail is sent, and the actor of a
- * change is not mailed about it.
+ * The mail queue's domain and consumer, with in-memory ports and SQS mocked: retries back off
+ * over minutes with jitter, each job is sent once, every recipient is resolved and re-checked
+ * when the mail is sent, and the actor of a change is not mailed about it.
  */
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
@@ -120,8 +119,8 @@ const harness = (dave: { level: Membership['level']; user?: Partial<User> }, fai
 
 const opts = { claimId: 'run-1', leaseUntil: new Date('2026-12-01T10:05:00.000Z') };
 
-describe('issue 23: retries over minutes', () => {
-  it('issue 23: each retry waits exponentially longer, with jitter, capped; ten tries span minutes, not milliseconds', () => {
+describe('retries over minutes', () => {
+  it('each retry waits exponentially longer, with jitter, capped; ten tries span minutes, not milliseconds', () => {
     expect(retryDelaySeconds(1, 0)).toBe(10);
     expect(retryDelaySeconds(1, 0.999)).toBeLessThanOrEqual(20);
     expect(retryDelaySeconds(5, 0)).toBe(160);
@@ -135,7 +134,7 @@ describe('issue 23: retries over minutes', () => {
   });
 });
 
-describe('issue 23, issue 18 finding 4: each job sent once, to a recipient checked at send time', () => {
+describe('each job sent once, to a recipient checked at send time', () => {
   it('MAIL-1: a Designated Contact gets the staff update once, with the Reference ID; a redelivered job sends nothing more', async () => {
     const h = harness({ level: 'designated' });
     expect(await sendMailJob(h.deps, job, opts)).toBe('sent');
@@ -146,13 +145,13 @@ describe('issue 23, issue 18 finding 4: each job sent once, to a recipient check
     expect(h.mails[0]!.text).toContain('Please restart the edge server.');
   });
 
-  it('issue 18 finding 4 (ACC-2): a contact demoted to basic after the update is not mailed its text', async () => {
+  it('ACC-2: a contact demoted to basic after the update is not mailed its text', async () => {
     const h = harness({ level: 'basic' });
     expect(await sendMailJob(h.deps, job, opts)).toBe('not-allowed');
     expect(h.mails).toEqual([]);
   });
 
-  it('issue 18 finding 4 (ACC-9): a contact who has not accepted the current Terms is not mailed case data', async () => {
+  it('ACC-9: a contact who has not accepted the current Terms is not mailed case data', async () => {
     const h = harness({ level: 'designated', user: { termsVersion: '1999-01-01' } });
     expect(await sendMailJob(h.deps, job, opts)).toBe('not-allowed');
     expect(h.mails).toEqual([]);
@@ -177,7 +176,7 @@ describe('issue 23, issue 18 finding 4: each job sent once, to a recipient check
     expect(designated.mails.map((m) => m.to)).toEqual([['dave@acme.example']]);
   });
 
-  it('issue 23: a send that fails is given back, so the retry sends it (once)', async () => {
+  it('a send that fails is given back, so the retry sends it (once)', async () => {
     const h = harness({ level: 'designated' }, 1);
     await expect(sendMailJob(h.deps, job, opts)).rejects.toThrow('ECONNREFUSED');
     expect(await sendMailJob(h.deps, job, opts)).toBe('sent');
@@ -185,7 +184,7 @@ describe('issue 23, issue 18 finding 4: each job sent once, to a recipient check
   });
 });
 
-describe('issue 18 finding 8: the actor is not told of their own action', () => {
+describe('the actor is not told of their own action', () => {
   const event = (update: CaseUpdate, c: Case = kase): NotificationEvent => ({
     eventId: `public-update#${c.caseNumber}#${update.updateId}`,
     eventType: 'public-update',
@@ -218,7 +217,7 @@ describe('issue 18 finding 8: the actor is not told of their own action', () => 
   });
 });
 
-describe('issue 23: the consumer', () => {
+describe('the mail queue consumer', () => {
   const sqsMock = mockClient(SQSClient);
   beforeEach(() => sqsMock.reset());
 
@@ -243,7 +242,7 @@ describe('issue 23: the consumer', () => {
     process.env.MAIL_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-mail';
   });
 
-  it('issue 23: a failed send is reported alone and comes back after a backoff of its own; staff see it as retrying', async () => {
+  it('a failed send is reported alone and comes back after a backoff of its own; staff see it as retrying', async () => {
     const h = harness({ level: 'designated' }, 1);
     const handler = sendMailHandler(
       () => h.deps,
@@ -260,7 +259,7 @@ describe('issue 23: the consumer', () => {
     ]);
   });
 
-  it('issue 23: on the last receipt a failure is left to the redrive policy (the whole job goes to the DLQ) and the case shows it dead-lettered', async () => {
+  it('on the last receipt a failure is left to the redrive policy (the whole job goes to the DLQ) and the case shows it dead-lettered', async () => {
     const h = harness({ level: 'designated' }, 1);
     const handler = sendMailHandler(
       () => h.deps,
@@ -273,7 +272,7 @@ describe('issue 23: the consumer', () => {
     expect(h.log).toEqual([expect.objectContaining({ state: 'dead-lettered', attempts: 10 })]);
   });
 
-  it('issue 23: a job sent is logged on its case as sent, and its redelivery neither sends nor logs again', async () => {
+  it('a job sent is logged on its case as sent, and its redelivery neither sends nor logs again', async () => {
     const h = harness({ level: 'designated' });
     const handler = sendMailHandler(
       () => h.deps,

@@ -1,6 +1,6 @@
 /**
- * receive-mail: the SES receipt event -> envelope mapping and the bounded S3 read (issue 9,
- * "AWS path"). The domain's receiveInboundMail is replaced by a recorder here: what it decides
+ * receive-mail: the SES receipt event -> envelope mapping and the bounded S3 read (the
+ * AWS path). The domain's receiveInboundMail is replaced by a recorder here: what it decides
  * is tested on its own side; this proves what it is given.
  */
 import { join } from 'node:path';
@@ -136,7 +136,7 @@ describe('bounded S3 read', () => {
     expect(Buffer.from(out.raw!).toString()).toBe('Subject: hi\r\n\r\nbody');
   });
 
-  it('issue 9: a message over the limit by Content-Length is not read at all, only its size reported', async () => {
+  it('a message over the limit by Content-Length is not read at all, only its size reported', async () => {
     const { body, state } = trackedBody(2_000_000);
     s3.on(GetObjectCommand).resolves({ Body: body as never, ContentLength: 2_000_000 });
     const out = await inboundStore(new S3Client({}), 'raw-mail').read('inbound/big', 1_000_000);
@@ -146,7 +146,7 @@ describe('bounded S3 read', () => {
     expect(state.destroyed).toBe(true);
   });
 
-  it('issue 9: without a Content-Length, reading stops at the limit instead of buffering the rest', async () => {
+  it('without a Content-Length, reading stops at the limit instead of buffering the rest', async () => {
     const { body, state } = trackedBody(5_000_000);
     s3.on(GetObjectCommand).resolves({ Body: body as never });
     const out = await inboundStore(new S3Client({}), 'raw-mail').read('inbound/big', 1_000_000);
@@ -179,7 +179,7 @@ describe('handler', () => {
     expect(Buffer.from(bytes).equals(raw)).toBe(true);
   });
 
-  it('issue 9: over 40 MB the domain gets the size and an empty body (to record rejected: too-large)', async () => {
+  it('over 40 MB the domain gets the size and an empty body (to record rejected: too-large)', async () => {
     const { body, state } = trackedBody(MAX_INBOUND_BYTES + 1);
     s3.on(GetObjectCommand).resolves({ Body: body as never, ContentLength: MAX_INBOUND_BYTES + 1 });
     await handler(sesEvent());
@@ -195,7 +195,7 @@ describe('handler', () => {
     expect(received).not.toHaveBeenCalled();
   });
 
-  it('issue 9: its bundle carries no route table, middleware, route schemas or OpenAPI code', async () => {
+  it('its bundle carries no route table, middleware, route schemas or OpenAPI code', async () => {
     const inputsOf = async (module: string): Promise<string[]> => {
       const out = await build({
         entryPoints: [join(__dirname, '../../lambdas', `${module}.ts`)],
@@ -212,7 +212,7 @@ describe('handler', () => {
       inputs.filter((p) => /lambdas\/http\/|lambdas\/schemas\/|zod-to-openapi|@middy\/|node_modules\/zod\//.test(p));
     // The check sees the HTTP layer where it is: an HTTP handler's bundle has it.
     expect(forbidden(await inputsOf('http/list-inbound-mail'))).toEqual(
-      // Its own route's declaration, not the table (issue 13: one declaration per handler).
+      // Its own route's declaration, not the table (one declaration per handler).
       expect.arrayContaining(['lambdas/http/routes/list-inbound-mail.ts', 'lambdas/http/middleware.ts']),
     );
     expect(forbidden(await inputsOf('mail/receive-mail'))).toEqual([]);

@@ -61,7 +61,7 @@ describe('rules as pure functions', () => {
   it('MAIL-1: case mail carries the Reference ID in subject, body and Reply-To', () => {
     const mail = composeCaseMail(aCase(), 'casework.test', testKeyring, { to: ['dana@acme.example'], text: 'Hello' });
     expect(mail.subject).toBe('[Case 00001234] Phones down [ref:ABCDEFGHJKMNPQRS]');
-    // Issue 9: the Reply-To carries a signed token for the case (reply-token.test.ts proves it).
+    // The Reply-To carries a signed token for the case (reply-token.test.ts proves it).
     expect(mail.replyTo).toMatch(/^case\+00001234-t1-[a-z2-7]{8}-[a-z2-7]{20}@casework\.test$/);
     expect(mail.from).toBe('support@casework.test');
     expect(mail.text).toContain('ABCDEFGHJKMNPQRS');

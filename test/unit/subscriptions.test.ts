@@ -19,7 +19,7 @@ import { caller, org } from '../helpers/demo-caller';
 import { apiEvent, lambdaContext } from '../helpers/events';
 import { loadHandlerWithEnv } from '../helpers/function-env';
 
-// Each handler with exactly the environment CDK gives its function (audit item 8).
+// Each handler with exactly the environment CDK gives its function.
 const updateSettings = loadHandlerWithEnv('update-settings');
 const putFavorite = loadHandlerWithEnv('put-favorite');
 
@@ -147,7 +147,7 @@ describe('LIST-5 favorites input', () => {
 });
 
 describe('NOTE-2 alarm filters and subscribers', () => {
-  it('NOTE-2: severity all takes every alarm; a severity is a minimum (issue 21: major takes critical); excluded origins are left out', () => {
+  it('NOTE-2: severity all takes every alarm; a severity is a minimum (major takes critical); excluded origins are left out', () => {
     const all = { severity: 'all' as const, excludeOrigins: ['Lab-01'] };
     expect(alarmWanted(all, { severity: 'minor', origin: 'prod-02' })).toBe(true);
     expect(alarmWanted(all, { severity: 'critical', origin: 'lab-01' })).toBe(false);

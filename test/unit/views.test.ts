@@ -153,7 +153,7 @@ describe('PRIV-1 views', () => {
       expect(view.escalation).toMatchObject({ reason: `${P}: Hans Müller is blocked` });
       expect(view).not.toHaveProperty('restricted');
       expect(view).not.toHaveProperty('waitingSince');
-      // Issue 18 finding 7: S3 keys (rawKey, an attachment's key) are Casework's, never a customer's.
+      // S3 keys (rawKey, an attachment's key) are Casework's, never a customer's.
       const { key: _k, ...attachment } = update().attachments[0];
       expect(viewUpdate(update({ rawKey: 'inbound/x' }), access, 'full')).toEqual(
         access === 'staff' ? update({ rawKey: 'inbound/x' }) : update({ attachments: [attachment] }),

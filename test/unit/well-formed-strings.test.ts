@@ -1,5 +1,5 @@
 /**
- * Issue 23 (bad input): strings that are not well-formed UTF-16 (a lone surrogate, `"\ud800"`)
+ * Bad input: strings that are not well-formed UTF-16 (a lone surrogate, `"\ud800"`)
  * are refused by every schema, with a 400 naming the field, so they are never stored and sent to
  * other users' strict JSON clients.
  */
@@ -24,7 +24,7 @@ const createCase = loadHandlerWithEnv('create-case');
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
 
-describe('well-formed strings (issue 23)', () => {
+describe('well-formed strings', () => {
   it('the shared string type refuses lone surrogates, high or low, and keeps pairs and plain text', () => {
     for (const bad of ['\ud800', 'a\udc00b', 'x\ud83d', '\udfff\ud800']) expect(str().safeParse(bad).success).toBe(false);
     for (const good of ['', 'plain', 'Grüße 😀', '\ud83d\ude00', '日本語']) expect(str().safeParse(good).success).toBe(true);

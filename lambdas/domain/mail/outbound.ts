@@ -6,7 +6,7 @@
  *
  * A job names its recipient (a user id, or for mail to someone without an account an address
  * the change itself chose) and ids of what to say, never the rendered text: the recipient is
- * resolved and re-checked when the mail is sent (finding 4: level, Terms, PRIV rules,
+ * resolved and re-checked when the mail is sent (level, Terms, PRIV rules,
  * exactly as push delivery does), and the text is rendered then through the views for that
  * recipient's own access. A recipient who lost access gets nothing; the job ends `not-allowed`.
  */
