@@ -4,7 +4,6 @@
  * body, method, path parameters, rate limits), its optional Idempotency-Key, If-Match and
  * response headers, and its own domain's `problems`; see docs/api.md, "OpenAPI document".
  */
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import { INGEST_SCOPE } from '../domain/kernel/policy';
 import { ProblemSchema } from '../schemas/common';
@@ -176,15 +175,6 @@ const errorResponse = (status: number, types: ProblemType[], gateway: string | u
   const problem = types.length
     ? {
         'application/problem+json': {
-          schema: {
-            allOf: [{ $ref: '#/components/schemas/Problem' }],
-            type: 'object' as const,
-            properties: {
-              type: { type: 'string' as const, enum: types },
-              status: { type: 'integer' as const, const: status },
-            },
-            required: ['type', 'status'],
-          },
           examples: Object.fromEntries(
             types.map((t) => [
               t.slice('/problems/'.length),
@@ -194,6 +184,15 @@ const errorResponse = (status: number, types: ProblemType[], gateway: string | u
               },
             ]),
           ),
+          schema: {
+            allOf: [{ $ref: '#/components/schemas/Problem' }],
+            type: 'object' as const,
+            properties: {
+              type: { type: 'string' as const, enum: types },
+              status: { type: 'integer' as const, const: status },
+            },
+            required: ['type', 'status'],
+          },
         },
       }
     : {};
@@ -231,15 +230,15 @@ const successHeaders = (route: RouteDef) => {
 const securityOf = (route: RouteDef) =>
   route.permission === 'public' ? [] : route.permission === 'ingest' ? [{ machine: [INGEST_SCOPE] }] : [{ bearer: [] }];
 
-const registerComponents = (registry: OpenAPIRegistry) => {
-  registry.registerComponent('securitySchemes', 'bearer', {
+const SECURITY_SCHEMES = {
+  bearer: {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
       'A Cognito access token of the web or mobile app client (locally: `npm run token -- <email>`). ID tokens are refused.',
-  });
-  registry.registerComponent('securitySchemes', 'machine', {
+  },
+  machine: {
     type: 'oauth2',
     description:
       "Machine clients get an access token from Cognito's token endpoint with client credentials: the stack output " +
@@ -251,8 +250,11 @@ const registerComponents = (registry: OpenAPIRegistry) => {
         scopes: { [INGEST_SCOPE]: 'Send monitoring and directory feeds' },
       },
     },
-  });
-  registry.registerComponent('parameters', 'IdempotencyKey', {
+  },
+};
+
+const PARAMETERS = {
+  IdempotencyKey: {
     name: 'Idempotency-Key',
     in: 'header',
     required: false,
@@ -260,26 +262,109 @@ const registerComponents = (registry: OpenAPIRegistry) => {
       'Makes a create safe to retry: the same key with the same request answers the first response and changes nothing ' +
       '(`Idempotent-Replayed: true`); the same key with another request is 422. Scoped to the caller, client and route; kept 24 hours.',
     schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' },
-  });
-  registry.registerComponent('parameters', 'IfMatch', {
+  },
+  IfMatch: {
     name: 'If-Match',
     in: 'header',
     required: false,
     description: 'The version the change is based on: the ETag of the read (`"3"`) or the bare version. A stale one is 412.',
     schema: { type: 'string', examples: ['"3"'] },
-  });
+  },
 };
+
+type JsonSchema = { [key: string]: unknown };
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** Metadata comes after what the schema checks, as in every published version of the document. */
+const META_KEYS = ['default', 'description', 'example'];
+
+/**
+ * zod's JSON Schema, written as the document has always spelled it: a nullable type as a type
+ * list, no safe-integer bounds, no pattern beside a format (the format says it), and the
+ * metadata last.
+ */
+const tidy = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(tidy);
+  if (!node || typeof node !== 'object') return node;
+  let n = node as JsonSchema;
+  const anyOf = n.anyOf as JsonSchema[] | undefined;
+  if (
+    anyOf?.length === 2 &&
+    anyOf[1].type === 'null' &&
+    Object.keys(anyOf[1]).length === 1 &&
+    typeof anyOf[0].type === 'string'
+  ) {
+    const { anyOf: _a, ...rest } = n;
+    n = { ...Object.fromEntries(Object.entries(anyOf[0]).map(([k, v]) => [k, k === 'type' ? [v, 'null'] : v])), ...rest };
+  }
+  const out: JsonSchema = {};
+  // An array's items before its bounds.
+  const entries = Object.entries(n).sort(([a], [b]) =>
+    n.type === 'array' ? Number(b === 'items' || b === 'type') - Number(a === 'items' || a === 'type') : 0,
+  );
+  for (const [k, v] of entries) {
+    if (META_KEYS.includes(k) || k === '$schema') continue;
+    if (n.type === 'integer' && ((k === 'minimum' && v === -MAX_SAFE) || (k === 'maximum' && v === MAX_SAFE))) continue;
+    if (k === 'pattern' && typeof n.format === 'string') continue;
+    // A literal as a one-value enum, as OpenAPI 3.0 spelled it: generated clients read both alike.
+    if (k === 'const') {
+      out.enum = [v];
+      continue;
+    }
+    if (k === '$ref' && typeof v === 'string') {
+      out[k] = v.replace('#/$defs/', '#/components/schemas/');
+      continue;
+    }
+    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as JsonSchema).map(([p, s]) => [p, tidy(s)])) : tidy(v);
+  }
+  for (const k of META_KEYS) if (k in n) out[k] = n[k];
+  return out;
+};
+
+/** The document's components, filled as the routes' schemas are written. */
+class Schemas {
+  readonly named = new Map<string, unknown>();
+
+  /** A schema as the document writes it: a named one (`meta({ id })`) as a reference, its definition among the components. */
+  of(schema: z.core.$ZodType): JsonSchema {
+    const { $defs, ...root } = z.toJSONSchema(schema, {
+      target: 'draft-2020-12',
+      io: 'input',
+      unrepresentable: 'any',
+    }) as JsonSchema & {
+      $defs?: Record<string, JsonSchema>;
+    };
+    for (const [id, def] of Object.entries($defs ?? {})) if (!this.named.has(id)) this.named.set(id, tidy(def));
+    return tidy(root) as JsonSchema;
+  }
+
+  /** A params or query object as one parameter per field. */
+  parameters(schema: z.core.$ZodType | undefined, where: 'path' | 'query') {
+    if (!schema) return [];
+    const object = this.of(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    return Object.entries(object.properties ?? {}).map(([name, s]) => ({
+      schema: s,
+      required: where === 'path' || (object.required ?? []).includes(name),
+      ...(typeof s.description === 'string' ? { description: s.description } : {}),
+      name,
+      in: where,
+    }));
+  }
+}
 
 /** The document of a route table: the one the API serves by default (tests pass others). */
 export const buildOpenApi = (routes: readonly RouteDef[] = ROUTES) => {
-  const registry = new OpenAPIRegistry();
-  registerComponents(registry);
+  const schemas = new Schemas();
+  // Named schemas the responses reference by $ref (each error status narrows Problem with allOf).
+  for (const schema of [ProblemSchema, GatewayErrorSchema]) schemas.of(schema);
   const operationIds = operationIdsOf(routes);
+  const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const body = r.request?.body;
-    registry.registerPath({
-      method: r.method.toLowerCase() as 'get',
-      path: r.path,
+    // The success body's named schemas are listed before the request body's, as they always were.
+    const success = r.success.schema ? schemas.of(r.success.schema) : undefined;
+    const parameters = [...schemas.parameters(r.request?.params, 'path'), ...schemas.parameters(r.request?.query, 'query')];
+    const requestBody = body ? schemas.of(body) : undefined;
+    (paths[r.path] ??= {})[r.method.toLowerCase()] = {
       operationId: operationIds.get(r),
       summary: r.summary,
       tags: [tagOf(r)],
@@ -288,12 +373,11 @@ export const buildOpenApi = (routes: readonly RouteDef[] = ROUTES) => {
       parameters: [
         ...(r.idempotencyKey ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
         ...(r.ifMatch ? [{ $ref: '#/components/parameters/IfMatch' }] : []),
+        ...parameters,
       ],
-      request: {
-        params: r.request?.params,
-        query: r.request?.query,
-        ...(body ? { body: { required: !r.request?.bodyOptional, content: { 'application/json': { schema: body } } } } : {}),
-      },
+      ...(requestBody
+        ? { requestBody: { required: !r.request?.bodyOptional, content: { 'application/json': { schema: requestBody } } } }
+        : {}),
       responses: {
         ...Object.fromEntries(
           [r.success.status, ...(r.success.alsoStatus ?? [])].map((status, i) => [
@@ -301,22 +385,20 @@ export const buildOpenApi = (routes: readonly RouteDef[] = ROUTES) => {
             {
               description: i === 0 ? 'Success' : 'Success (also)',
               ...successHeaders(r),
-              ...(r.success.schema ? { content: { 'application/json': { schema: r.success.schema } } } : {}),
+              ...(success ? { content: { 'application/json': { schema: success } } } : {}),
             },
           ]),
         ),
         ...errorResponses(r),
       },
-    });
+    };
   }
   const used = new Set(routes.map(tagOf));
   const known = TAGS.filter((t) => used.has(t.name)).map(({ name, description }) => ({ name, description }));
   const extra = [...used]
     .filter((n) => !TAGS.some((t) => t.name === n))
     .map((name) => ({ name, description: `Routes under /${name}.` }));
-  // Named schemas the responses reference by $ref (each error status narrows Problem with allOf).
-  const named = [ProblemSchema, GatewayErrorSchema].map((schema) => ({ type: 'schema' as const, schema }));
-  return new OpenApiGeneratorV31([...registry.definitions, ...named]).generateDocument({
+  return {
     openapi: '3.1.0',
     info: {
       title: 'Casework API',
@@ -339,5 +421,8 @@ export const buildOpenApi = (routes: readonly RouteDef[] = ROUTES) => {
       },
     ],
     tags: [...known, ...extra],
-  });
+    components: { securitySchemes: SECURITY_SCHEMES, parameters: PARAMETERS, schemas: Object.fromEntries(schemas.named) },
+    paths,
+    webhooks: {},
+  };
 };
