@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { config, ConfigurationError } from '../adapters/config';
 import { appDeps, type AppDeps } from '../adapters/deps';
 import { logger } from '../adapters/logger';
@@ -115,9 +115,9 @@ const issuesToErrors = (issues: z.core.$ZodIssue[], prefix: string): FieldError[
     return [{ path: base, message: issue.message }];
   });
 
-const parseWith = <T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string, errors: FieldError[]): T => {
+const parseWith = <T>(schema: z.core.$ZodType<T> | undefined, value: unknown, prefix: string, errors: FieldError[]): T => {
   if (!schema) return value as T;
-  const res = schema.safeParse(value);
+  const res = z.safeParse(schema, value);
   if (res.success) return res.data;
   errors.push(...issuesToErrors(res.error.issues, prefix));
   return undefined as T;
@@ -214,9 +214,14 @@ const parseInput = <R extends RouteDef>(
   type B = BodyOf<R>;
   const errors: FieldError[] = [];
   const rawBody = readBody(event);
-  const params = parseWith<P>(route.request?.params as z.ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
-  const query = parseWith<Q>(route.request?.query as z.ZodType<Q> | undefined, event.queryStringParameters ?? {}, '', errors);
-  const bodySchema = route.request?.body as z.ZodType<B> | undefined;
+  const params = parseWith<P>(route.request?.params as z.core.$ZodType<P> | undefined, event.pathParameters ?? {}, '', errors);
+  const query = parseWith<Q>(
+    route.request?.query as z.core.$ZodType<Q> | undefined,
+    event.queryStringParameters ?? {},
+    '',
+    errors,
+  );
+  const bodySchema = route.request?.body as z.core.$ZodType<B> | undefined;
   if (bodySchema && rawBody === undefined && !route.request?.bodyOptional) {
     errors.push({ path: 'body', message: 'a JSON body is required' });
   }

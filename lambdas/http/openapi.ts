@@ -4,9 +4,9 @@
  * body, method, path parameters, rate limits), its optional Idempotency-Key, If-Match and
  * response headers, and its own domain's `problems`; see docs/api.md, "OpenAPI document".
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { INGEST_SCOPE } from '../domain/kernel/policy';
-import { ProblemSchema } from '../schemas/common';
+import { meta, ProblemSchema } from '../schemas/common';
 import { PROBLEM_TYPES, type ProblemType } from './problem-types';
 import { ROUTES, type RouteDef } from './routes';
 import { rateLimitsOf } from './route-def';
@@ -50,9 +50,10 @@ export const problemTypesOf = (route: RouteDef): ProblemType[] => {
 };
 
 /** API Gateway's own answers (its authorizer, throttle, payload limit, Lambda errors): not ours to shape. */
-const GatewayErrorSchema = z
-  .object({ message: z.string().meta({ example: 'Too Many Requests' }) })
-  .meta({ id: 'GatewayError', description: "API Gateway's own error body: it answers before or instead of the function." });
+const GatewayErrorSchema = meta(z.object({ message: meta(z.string(), { example: 'Too Many Requests' }) }), {
+  id: 'GatewayError',
+  description: "API Gateway's own error body: it answers before or instead of the function.",
+});
 
 const REASONS: Record<number, string> = {
   400: 'Bad request',

@@ -2,7 +2,7 @@
  * What a route declaration is (one per route in ./routes/<handler>.ts, all listed in ./routes.ts),
  * with the helpers a handler's bundle needs: no schemas here, so importing this costs nothing.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Caller, RoutePermission } from '../domain/kernel/policy';
 import type { Rendered } from '../domain/kernel/rendered';
 import type { User } from '../domain/kernel/types';
@@ -53,11 +53,11 @@ export interface RouteDef {
   /** Creates or updates sign-ins (ACC-6 approvals): the function gets the userPool binding. */
   grantsAccounts?: boolean;
   summary: string;
-  request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; bodyOptional?: boolean };
+  request?: { params?: z.core.$ZodType; query?: z.core.$ZodType; body?: z.core.$ZodType; bodyOptional?: boolean };
   /** Success status and body schema; errors are always problem+json. */
   success: {
     status: number;
-    schema?: z.ZodType;
+    schema?: z.core.$ZodType;
     /**
      * The answer carries nobody's data (health, the OpenAPI document, the Terms text): the handler
      * may return it as is. Every other answer is built through the views (SuccessBodyOf).
@@ -113,10 +113,11 @@ export const writesOf = (route: Pick<RouteDef, 'permission' | 'writes' | 'sendsM
  */
 type Nothing = Record<never, never>;
 type RequestOf<R extends RouteDef> = NonNullable<R['request']>;
-export type ParamsOf<R extends RouteDef> = RequestOf<R> extends { params: infer S extends z.ZodType } ? z.output<S> : Nothing;
-export type QueryOf<R extends RouteDef> = RequestOf<R> extends { query: infer S extends z.ZodType } ? z.output<S> : Nothing;
+export type ParamsOf<R extends RouteDef> =
+  RequestOf<R> extends { params: infer S extends z.core.$ZodType } ? z.output<S> : Nothing;
+export type QueryOf<R extends RouteDef> = RequestOf<R> extends { query: infer S extends z.core.$ZodType } ? z.output<S> : Nothing;
 export type BodyOf<R extends RouteDef> =
-  RequestOf<R> extends { body: infer S extends z.ZodType }
+  RequestOf<R> extends { body: infer S extends z.core.$ZodType }
     ? RequestOf<R> extends { bodyOptional: true }
       ? z.output<S> | undefined
       : z.output<S>

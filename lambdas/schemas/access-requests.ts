@@ -1,52 +1,55 @@
 import { ACCESS_REQUEST_STATUSES, LEVELS } from '../domain/kernel/types';
-import * as z from 'zod';
-import { CursorSchema, LimitSchema, pageOf, str } from './common';
+import * as z from 'zod/mini';
+import { CursorSchema, LimitSchema, meta, pageOf, str } from './common';
 
-const OrgId = str().trim().min(1).max(64);
+const OrgId = str().check(z.trim(), z.minLength(1), z.maxLength(64));
 
 /** ACC-6: anyone, no account needed. Combinations of one organisation; `soldToOrgId` defaults to the organisation. */
-export const CreateAccessRequestBody = z
-  .strictObject({
-    email: str().trim().max(254).email('must be an email address'),
+export const CreateAccessRequestBody = meta(
+  z.strictObject({
+    email: str().check(z.trim(), z.maxLength(254), z.email('must be an email address')),
     // It reaches mail and the admin case's subject: one line of text.
-    name: str()
-      .trim()
-      .min(1)
-      .max(200)
-      .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters'),
+    name: str().check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(200),
+      z.regex(/^[^\p{Cc}]+$/u, 'must not contain control characters'),
+    ),
     level: z.enum(LEVELS),
     combinations: z
-      .array(z.strictObject({ orgId: OrgId, soldToOrgId: OrgId.optional() }))
-      .min(1)
-      .max(20),
-  })
-  .meta({ id: 'CreateAccessRequest' });
+      .array(z.strictObject({ orgId: OrgId, soldToOrgId: z.optional(OrgId) }))
+      .check(z.minLength(1), z.maxLength(20)),
+  }),
+  { id: 'CreateAccessRequest' },
+);
 export type CreateAccessRequestBody = z.infer<typeof CreateAccessRequestBody>;
 
 export const AccessRequestParams = z.strictObject({
-  id: str().regex(/^[0-9A-Z]{26}$/, 'must be an access request id'),
+  id: str().check(z.regex(/^[0-9A-Z]{26}$/, 'must be an access request id')),
 });
 
-export const ConfirmAccessRequestBody = z
-  .strictObject({ code: str().regex(/^\d{6}$/, 'must be the 6-digit code we mailed') })
-  .meta({ id: 'ConfirmAccessRequest' });
+export const ConfirmAccessRequestBody = meta(
+  z.strictObject({ code: str().check(z.regex(/^\d{6}$/, 'must be the 6-digit code we mailed')) }),
+  { id: 'ConfirmAccessRequest' },
+);
 
-export const AccessDecisionBody = z
-  .strictObject({ approve: z.boolean(), comment: str().trim().max(2000).optional() })
-  .meta({ id: 'AccessDecision' });
+export const AccessDecisionBody = meta(
+  z.strictObject({ approve: z.boolean(), comment: z.optional(str().check(z.trim(), z.maxLength(2000))) }),
+  { id: 'AccessDecision' },
+);
 
 export const AccessRequestsQuery = z.strictObject({
-  status: z.enum(ACCESS_REQUEST_STATUSES).optional(),
+  status: z.optional(z.enum(ACCESS_REQUEST_STATUSES)),
   limit: LimitSchema,
   cursor: CursorSchema,
 });
 
-export const AccessRequestSchema = z
-  .object({
+export const AccessRequestSchema = meta(
+  z.object({
     requestId: str(),
     // Personal data: absent from the restricted view (PRIV-1).
-    email: str().optional(),
-    name: str().optional(),
+    email: z.optional(str()),
+    name: z.optional(str()),
     level: z.enum(LEVELS),
     orgId: str(),
     orgName: str(),
@@ -54,29 +57,30 @@ export const AccessRequestSchema = z
     decidingOrgId: str(),
     status: z.enum(ACCESS_REQUEST_STATUSES),
     createdAt: str(),
-    codeExpiresAt: str().optional(),
-    confirmedAt: str().optional(),
-    caseNumber: str().optional(),
-    decision: z
-      .object({
+    codeExpiresAt: z.optional(str()),
+    confirmedAt: z.optional(str()),
+    caseNumber: z.optional(str()),
+    decision: z.optional(
+      z.object({
         approve: z.boolean(),
-        comment: str().optional(),
-        decidedBy: str().optional(),
+        comment: z.optional(str()),
+        decidedBy: z.optional(str()),
         decidedAt: str(),
-      })
-      .optional(),
-    userId: str().optional(),
-    overdueFlaggedAt: str().optional(),
-    restricted: z.boolean().optional(),
-  })
-  .meta({ id: 'AccessRequest' });
+      }),
+    ),
+    userId: z.optional(str()),
+    overdueFlaggedAt: z.optional(str()),
+    restricted: z.optional(z.boolean()),
+  }),
+  { id: 'AccessRequest' },
+);
 
 /**
  * What `POST /access-requests` answers: the request as sent, nothing read from the directory, so
  * an organisation that does not exist is answered exactly like one that does.
  */
-export const AccessRequestReceiptSchema = z
-  .object({
+export const AccessRequestReceiptSchema = meta(
+  z.object({
     requestId: str(),
     email: str(),
     name: str(),
@@ -85,7 +89,8 @@ export const AccessRequestReceiptSchema = z
     status: z.literal('unconfirmed'),
     createdAt: str(),
     codeExpiresAt: str(),
-  })
-  .meta({ id: 'AccessRequestReceipt' });
+  }),
+  { id: 'AccessRequestReceipt' },
+);
 
 export const AccessRequestListSchema = pageOf(AccessRequestSchema, 'AccessRequestList');

@@ -1,8 +1,23 @@
-// A namespace import, in every schema module: esbuild then keeps only the zod a bundle uses
-// (`import { z }` keeps all of it, every locale included). Metadata is zod's own `.meta()`,
-// which the OpenAPI generator reads; extending zod with `.openapi()` would put
-// @asteasolutions/zod-to-openapi into every handler's bundle.
-import * as z from 'zod';
+// zod's mini build, in every schema module: a classic schema object carries every method of its
+// type, so even one schema kept about 90 KB of zod in each handler's bundle; mini schemas are
+// plain objects checked by functions (`.check(z.minLength(1))`, `z.optional(...)`), and esbuild
+// keeps only the functions a bundle calls. Same core, so the same parsing, issues and JSON Schema.
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// The classic build sets zod's English messages when it loads; mini leaves them to the caller.
+// Field errors in problem+json carry these messages (API.md).
+z.config(en());
+
+/**
+ * OpenAPI metadata (`id`, `description`, `example`) in zod's global registry, on a copy of the
+ * schema as classic zod's `.meta()` does: lambdas/http/openapi.ts reads it through `z.toJSONSchema`.
+ */
+export const meta = <T extends z.ZodMiniType>(schema: T, data: z.core.GlobalMeta): T => {
+  const copy = schema.clone();
+  z.globalRegistry.add(copy, data);
+  return copy;
+};
 
 /**
  * Every string of every schema. A string that is not well-formed UTF-16 (a lone
@@ -16,24 +31,33 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const isWellFormed = (v: string): boolean => !LONE_SURROGATE.test(v);
 
 export const str = () =>
-  z.string().refine(isWellFormed, { message: 'must be well-formed Unicode text (no lone surrogates)', abort: true });
+  z.string().check(z.refine(isWellFormed, { message: 'must be well-formed Unicode text (no lone surrogates)', abort: true }));
 
-export const ProblemSchema = z
-  .object({
+/** A JSON integer (a safe one). */
+export const int = () => z.number().check(z.int());
+
+export const ProblemSchema = meta(
+  z.object({
     type: str(),
     title: str(),
-    status: z.number().int(),
+    status: int(),
     detail: str(),
-    errors: z.array(z.object({ path: str(), message: str() })).optional(),
-  })
-  .meta({ id: 'Problem' });
+    errors: z.optional(z.array(z.object({ path: str(), message: str() }))),
+  }),
+  { id: 'Problem' },
+);
 
 const PLAIN_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dayOrTime = (endOfDay: boolean) =>
-  z
-    .union([z.iso.datetime({ offset: true }), z.iso.date()])
-    .transform((v) => (PLAIN_DAY.test(v) ? `${v}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : new Date(v).toISOString()))
-    .meta({ description: 'An ISO 8601 time, or a plain day (2026-01-01, taken in UTC)', example: '2026-01-01' });
+  meta(
+    z.pipe(
+      z.union([z.iso.datetime({ offset: true }), z.iso.date()]),
+      z.transform((v: string) =>
+        PLAIN_DAY.test(v) ? `${v}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : new Date(v).toISOString(),
+      ),
+    ),
+    { description: 'An ISO 8601 time, or a plain day (2026-01-01, taken in UTC)', example: '2026-01-01' },
+  );
 
 /**
  * LIST-3, LIST-4: a range's bounds as an ISO time or a plain day; a plain `from` day
@@ -45,13 +69,19 @@ export const ToSchema = dayOrTime(true);
 
 /** Comma-separated values of an enum (`severity=high,critical`), each checked, none repeated. */
 export const enumList = <T extends readonly [string, ...string[]]>(values: T) =>
-  str()
-    .transform((v) => [...new Set(v.split(',').map((s) => s.trim()))])
-    .pipe(z.array(z.enum(values)).min(1))
-    .meta({ description: `One or more of ${values.join(', ')}, comma-separated`, example: values.slice(0, 2).join(',') });
+  meta(
+    z.pipe(
+      z.pipe(
+        str(),
+        z.transform((v: string) => [...new Set(v.split(',').map((s) => s.trim()))]),
+      ),
+      z.array(z.enum(values)).check(z.minLength(1)),
+    ),
+    { description: `One or more of ${values.join(', ')}, comma-separated`, example: values.slice(0, 2).join(',') },
+  );
 
-export const LimitSchema = z.coerce.number().int().min(1).max(100).default(25);
-export const CursorSchema = str().max(4096).optional();
+export const LimitSchema = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25);
+export const CursorSchema = z.optional(str().check(z.maxLength(4096)));
 
-export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ items: z.array(item), nextCursor: str().nullable() }).meta({ id: name });
+export const pageOf = <T extends z.ZodMiniType>(item: T, name: string) =>
+  meta(z.object({ items: z.array(item), nextCursor: z.nullable(str()) }), { id: name });

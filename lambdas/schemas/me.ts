@@ -1,10 +1,10 @@
 import { ALARM_SEVERITY_FILTERS, LEVELS } from '../domain/kernel/types';
-import * as z from 'zod';
-import { str } from './common';
+import * as z from 'zod/mini';
+import { int, meta, str } from './common';
 
 /** NOTE-2 toggles: `personalCases` (the cases one opened), `alarms`, `maintenance`, and the channels `email`, `push`. */
-export const SettingsSchema = z
-  .object({
+export const SettingsSchema = meta(
+  z.object({
     defaultList: z.enum(['all', 'mine']),
     notifications: z.object({
       personalCases: z.boolean(),
@@ -14,11 +14,12 @@ export const SettingsSchema = z
       push: z.boolean(),
     }),
     alarms: z.object({ severity: z.enum(ALARM_SEVERITY_FILTERS), excludeOrigins: z.array(str()) }),
-  })
-  .meta({ id: 'Settings' });
+  }),
+  { id: 'Settings' },
+);
 
-export const MeSchema = z
-  .object({
+export const MeSchema = meta(
+  z.object({
     userId: str(),
     email: str(),
     name: str(),
@@ -33,81 +34,91 @@ export const MeSchema = z
         approver: z.boolean(),
       }),
     ),
-    staff: z.object({ role: str(), region: str(), supportGroups: z.array(str()) }).nullable(),
+    staff: z.nullable(z.object({ role: str(), region: str(), supportGroups: z.array(str()) })),
     termsAccepted: z.boolean(),
     settings: SettingsSchema,
-  })
-  .meta({ id: 'Me' });
+  }),
+  { id: 'Me' },
+);
 
-export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const HealthSchema = meta(z.object({ status: z.literal('ok') }), { id: 'Health' });
 
-export const ShortfallListSchema = z
-  .object({
+export const ShortfallListSchema = meta(
+  z.object({
     items: z.array(
       z.object({
         orgId: str(),
         orgName: str(),
-        designatedContacts: z.number().int(),
-        required: z.number().int(),
-        approvers: z.array(str()).optional(),
-        restricted: z.boolean().optional(),
+        designatedContacts: int(),
+        required: int(),
+        approvers: z.optional(z.array(str())),
+        restricted: z.optional(z.boolean()),
       }),
     ),
-  })
-  .meta({ id: 'ShortfallList' });
+  }),
+  { id: 'ShortfallList' },
+);
 
 const AlarmFilterBody = z.strictObject({
-  severity: z.enum(ALARM_SEVERITY_FILTERS).optional(),
+  severity: z.optional(z.enum(ALARM_SEVERITY_FILTERS)),
   /** Origins to leave out; replaces the list. */
-  excludeOrigins: z.array(str().trim().min(1).max(200)).max(100).optional(),
+  excludeOrigins: z.optional(z.array(str().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.maxLength(100))),
 });
 
 /** NOTE-4: shown by GET /me, not editable here; each is refused with 400 naming it. */
 const NOT_EDITABLE = ['name', 'email', 'timeZone'] as const;
 
-export const SettingsBody = z
-  .strictObject({
-    defaultList: z.enum(['all', 'mine']).optional(),
-    notifications: z
+const notEditable = () => meta(z.optional(z.unknown()), { description: 'Not editable (NOTE-4): refused with 400' });
+
+export const SettingsBody = meta(
+  z.pipe(
+    z
       .strictObject({
-        personalCases: z.boolean().optional(),
-        alarms: z.boolean().optional(),
-        maintenance: z.boolean().optional(),
-        email: z.boolean().optional(),
-        push: z.boolean().optional(),
+        defaultList: z.optional(z.enum(['all', 'mine'])),
+        notifications: z.optional(
+          z.strictObject({
+            personalCases: z.optional(z.boolean()),
+            alarms: z.optional(z.boolean()),
+            maintenance: z.optional(z.boolean()),
+            email: z.optional(z.boolean()),
+            push: z.optional(z.boolean()),
+          }),
+        ),
+        alarms: z.optional(AlarmFilterBody),
+        // Declared so that each gets its own message instead of "is not a field of this request".
+        name: notEditable(),
+        email: notEditable(),
+        timeZone: notEditable(),
       })
-      .optional(),
-    alarms: AlarmFilterBody.optional(),
-    // Declared so that each gets its own message instead of "is not a field of this request".
-    name: z.unknown().optional().meta({ description: 'Not editable (NOTE-4): refused with 400' }),
-    email: z.unknown().optional().meta({ description: 'Not editable (NOTE-4): refused with 400' }),
-    timeZone: z.unknown().optional().meta({ description: 'Not editable (NOTE-4): refused with 400' }),
-  })
-  .superRefine((body, ctx) => {
-    for (const field of NOT_EDITABLE) {
-      if (body[field] !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [field],
-          message:
-            field === 'timeZone'
-              ? 'is not editable: the time zone comes from the customer record (NOTE-4)'
-              : `is not editable by the user (NOTE-4)`,
-        });
-      }
-    }
-  })
-  .transform(({ name: _n, email: _e, timeZone: _t, ...change }) => change)
-  .meta({ id: 'SettingsChange' });
+      .check(
+        z.superRefine((body, ctx) => {
+          for (const field of NOT_EDITABLE) {
+            if (body[field] !== undefined) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [field],
+                message:
+                  field === 'timeZone'
+                    ? 'is not editable: the time zone comes from the customer record (NOTE-4)'
+                    : `is not editable by the user (NOTE-4)`,
+              });
+            }
+          }
+        }),
+      ),
+    z.transform(({ name: _n, email: _e, timeZone: _t, ...change }) => change),
+  ),
+  { id: 'SettingsChange' },
+);
 export type SettingsBody = z.output<typeof SettingsBody>;
 
 export const MemberParams = z.strictObject({
-  orgId: str().min(1).max(64),
-  userId: str().min(1).max(64),
+  orgId: str().check(z.minLength(1), z.maxLength(64)),
+  userId: str().check(z.minLength(1), z.maxLength(64)),
 });
-export const MemberLevelBody = z.strictObject({ level: z.enum(LEVELS) }).meta({ id: 'MemberLevel' });
-export const MemberLevelSchema = z
-  .object({
+export const MemberLevelBody = meta(z.strictObject({ level: z.enum(LEVELS) }), { id: 'MemberLevel' });
+export const MemberLevelSchema = meta(
+  z.object({
     membership: z.object({
       userId: str(),
       orgId: str(),
@@ -115,7 +126,8 @@ export const MemberLevelSchema = z
       level: z.enum(LEVELS),
       via: str(),
     }),
-    designatedContacts: z.number().int(),
+    designatedContacts: int(),
     shortfall: z.boolean(),
-  })
-  .meta({ id: 'MemberLevelChanged' });
+  }),
+  { id: 'MemberLevelChanged' },
+);

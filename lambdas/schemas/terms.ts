@@ -1,9 +1,11 @@
-import * as z from 'zod';
-import { str } from './common';
+import * as z from 'zod/mini';
+import { meta, str } from './common';
 
-export const TermsSchema = z.object({ version: str(), text: str() }).meta({ id: 'Terms' });
-export const AcceptTermsBody = z.strictObject({ version: str().min(1).max(40) }).meta({ id: 'AcceptTerms' });
+export const TermsSchema = meta(z.object({ version: str(), text: str() }), { id: 'Terms' });
+export const AcceptTermsBody = meta(z.strictObject({ version: str().check(z.minLength(1), z.maxLength(40)) }), {
+  id: 'AcceptTerms',
+});
 export type AcceptTermsBody = z.infer<typeof AcceptTermsBody>;
-export const TermsAcceptedSchema = z
-  .object({ version: str(), acceptedAt: str(), termsAccepted: z.literal(true) })
-  .meta({ id: 'TermsAccepted' });
+export const TermsAcceptedSchema = meta(z.object({ version: str(), acceptedAt: str(), termsAccepted: z.literal(true) }), {
+  id: 'TermsAccepted',
+});

@@ -38,7 +38,7 @@ export interface JsonSchema {
  * The route's schema as JSON Schema, every `$ref` inlined: schemas with an OpenAPI id (`.meta({ id })`)
  * come out as a reference into `$defs`, and the arbitraries below read plain schemas.
  */
-export const jsonSchemaOf = (schema: z.ZodType): JsonSchema => {
+export const jsonSchemaOf = (schema: z.core.$ZodType): JsonSchema => {
   const root = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema & {
     $defs?: Record<string, JsonSchema>;
   };
