@@ -19,6 +19,7 @@ import {
 } from '../lambdas/data/writes';
 import { ENV } from '../lambdas/adapters/config';
 import { ROUTES, writesOf, type RouteDef } from '../lambdas/http/routes';
+import { repositoriesOf, repositoryModuleOf } from './repositories';
 
 export interface FunctionBindings {
   /**
@@ -180,11 +181,12 @@ const CHAT_PATTERNS: readonly WritePattern[] = [
  * (lambdas/adapters/ports/<binding>.ts). CDK injects them into the bundle (CaseworkFunction), local
  * mode's containers and the test loader require them, so a function's ports, like its
  * environment, follow from its bindings alone (for an HTTP function, from its route's
- * declaration), and its bundle carries no other port's client. Paths under lambdas/, without
+ * declaration) and, for the table, from the repositories its code reaches; its bundle carries no
+ * other port's client nor repository. Paths under lambdas/, without
  * extension.
  */
-export const portModulesOf = (spec: FunctionBindings): string[] =>
-  [
+export const portModulesOf = (spec: FunctionBindings & { readonly module?: string }): string[] => {
+  const bindings = [
     ...(spec.mailer ? ['mailer'] : []),
     ...(spec.replyKeys ? ['reply-keys'] : []),
     // The consumer reads the queue with its own client; only senders get the port.
@@ -199,6 +201,10 @@ export const portModulesOf = (spec: FunctionBindings): string[] =>
     ...(spec.connections ? ['connections'] : []),
     ...(spec.chatTimers ? ['chat-timers'] : []),
   ].map((binding) => `adapters/ports/${binding}`);
+  // The table's repositories its code reaches (lib/repositories.ts); none without the table.
+  const repositories = spec.table && spec.module ? repositoriesOf([spec.module, ...bindings]).map(repositoryModuleOf) : [];
+  return [...bindings, ...repositories];
+};
 
 /** The variable names CDK sets on a function with this spec, sorted. */
 export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>

@@ -3,7 +3,20 @@
  * functions get theirs from their bindings through appDeps, ./deps.ts). The same factory, with
  * every builder.
  */
+import { accessRequestRepo } from '../data/access-request-repo';
+import { attachmentRepo } from '../data/attachment-repo';
+import { caseRepo } from '../data/case-repo';
 import { chatRepo } from '../data/chat-repo';
+import { directoryRepo } from '../data/directory-repo';
+import { favoriteRepo } from '../data/favorite-repo';
+import { mailRepo } from '../data/mail-repo';
+import { monitoringRepo } from '../data/monitoring-repo';
+import { notificationRepo } from '../data/notification-repo';
+import { mailLogRepo, outboxRepo } from '../data/outbox-repo';
+import { rateLimitRepo } from '../data/rate-limit-repo';
+import { sessionRepo } from '../data/session-repo';
+import { subscriptionRepo } from '../data/subscription-repo';
+import { waitingRepo } from '../data/waiting-repo';
 import type { TableRef } from '../data/client';
 import { buildDeps, type AppDeps, type PortBuilders } from './deps';
 import { s3AttachmentFiles } from './attachment-files';
@@ -35,6 +48,22 @@ const EVERY_PORT: PortBuilders = {
   timers: () => sqsChatTimers(),
   // Only functions bound to the attachments bucket have ATTACHMENTS_BUCKET.
   files: () => s3AttachmentFiles(config.attachmentsBucket()),
+  repositories: {
+    directory: directoryRepo,
+    cases: caseRepo,
+    sessions: sessionRepo,
+    waiting: waitingRepo,
+    subscriptions: subscriptionRepo,
+    favorites: favoriteRepo,
+    mail: mailRepo,
+    outbox: outboxRepo,
+    mailLog: mailLogRepo,
+    monitoring: monitoringRepo,
+    notes: notificationRepo,
+    accessRequests: accessRequestRepo,
+    rateLimits: rateLimitRepo,
+    attachments: attachmentRepo,
+  },
 };
 
 /** Every port over one table; tests override the clock or the mailer. */

@@ -2,27 +2,18 @@
  * The one port factory: wires the domain's ports to AWS (or to the emulators, through the same SDK
  * endpoints) for every Lambda function, local mode's containers, tests and local tools alike.
  */
-import { accessRequestRepo } from '../data/access-request-repo';
-import { attachmentRepo } from '../data/attachment-repo';
-import { caseRepo } from '../data/case-repo';
 import { defaultTable, type TableRef } from '../data/client';
-import { directoryRepo } from '../data/directory-repo';
-import { favoriteRepo } from '../data/favorite-repo';
-import { mailRepo, userIdByEmail } from '../data/mail-repo';
-import { monitoringRepo } from '../data/monitoring-repo';
-import { notificationRepo } from '../data/notification-repo';
-import { mailLogRepo, outboxRepo } from '../data/outbox-repo';
-import { rateLimitRepo } from '../data/rate-limit-repo';
-import { sessionRepo } from '../data/session-repo';
-import { subscriptionRepo } from '../data/subscription-repo';
-import { waitingRepo } from '../data/waiting-repo';
+import { userIdByEmail } from '../data/mail-repo';
 import type { ChatDeps } from '../domain/chat/chat';
 import type { Deps } from '../domain/kernel/deps';
 import { config, ConfigurationError } from './config';
+import type { RepositoryPort } from './repository-ports';
 import { systemIds } from './ids';
 
 /** Every port a function may have: the domain's, and chat's (CHAT-1..3). */
 export type AppDeps = Deps & Pick<ChatDeps, 'chats' | 'connections' | 'timers'>;
+
+export type RepositoryBuilders = { [K in RepositoryPort]: (table: TableRef) => Deps[K] };
 
 /**
  * The ports whose clients only some functions need (SES and nodemailer, postal-mime, the SNS
@@ -49,13 +40,16 @@ export interface PortBuilders {
   timers?: () => AppDeps['timers'];
   /** The attachments bucket (MAIL-2, CASE-6). */
   files?: () => Deps['files'];
+  /** Given the table: the repositories this function's code uses. */
+  repositories?: Partial<RepositoryBuilders>;
 }
 
 const installed: PortBuilders = {};
 
 /** Called by ./ports/<binding>.ts as it loads: this function is bound to that port. */
-export const installPorts = (builders: PortBuilders): void => {
+export const installPorts = ({ repositories, ...builders }: PortBuilders): void => {
   Object.assign(installed, builders);
+  if (repositories) installed.repositories = { ...installed.repositories, ...repositories };
 };
 
 const unwired = (port: string) =>
@@ -82,32 +76,37 @@ export const buildDeps = (table: () => TableRef, builders: PortBuilders, overrid
     if (!builder) throw unwired(port);
     return builder as NonNullable<PortBuilders[K]>;
   };
+  const repository = <K extends RepositoryPort>(port: K): Deps[K] => {
+    const builder = builders.repositories?.[port] as RepositoryBuilders[K] | undefined;
+    if (!builder) throw unwired(port);
+    return builder(table());
+  };
   const lazy: { [K in keyof AppDeps]: () => AppDeps[K] } = {
     clock: () => ({ now: () => new Date() }),
     ids: () => systemIds,
-    directory: () => directoryRepo(table()),
-    cases: () => caseRepo(table()),
-    sessions: () => sessionRepo(table()),
-    waiting: () => waitingRepo(table()),
-    subscriptions: () => subscriptionRepo(table()),
-    favorites: () => favoriteRepo(table()),
+    directory: () => repository('directory'),
+    cases: () => repository('cases'),
+    sessions: () => repository('sessions'),
+    waiting: () => repository('waiting'),
+    subscriptions: () => repository('subscriptions'),
+    favorites: () => repository('favorites'),
     mailer: () => own('mailer')(),
     mailDomain: () => (builders.mailDomain ?? config.mailDomain)(),
-    mail: () => mailRepo(table()),
+    mail: () => repository('mail'),
     mime: () => own('mime')(),
     // A function, read on first use: functions that never sign or verify a token need no keyring.
     replyKeys: () => builders.replyKeys ?? (() => Promise.reject(unwired('replyKeys'))),
-    outbox: () => outboxRepo(table()),
-    mailLog: () => mailLogRepo(table()),
+    outbox: () => repository('outbox'),
+    mailLog: () => repository('mailLog'),
     mailQueue: () => own('mailQueue')(),
     integration: () => own('integration')(),
-    monitoring: () => monitoringRepo(table()),
-    notes: () => notificationRepo(table()),
+    monitoring: () => repository('monitoring'),
+    notes: () => repository('notes'),
     push: () => own('push')(),
-    accessRequests: () => accessRequestRepo(table()),
+    accessRequests: () => repository('accessRequests'),
     userAccounts: () => own('userAccounts')((email) => userIdByEmail(table(), email)),
-    rateLimits: () => rateLimitRepo(table()),
-    attachments: () => attachmentRepo(table()),
+    rateLimits: () => repository('rateLimits'),
+    attachments: () => repository('attachments'),
     files: () => own('files')(),
     chats: () => own('chats')(table()),
     connections: () => own('connections')(),
