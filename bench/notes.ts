@@ -38,25 +38,68 @@ What took the HTTP bundles from about 1.52 MB to about 0.77 MB:
   \`import.meta\`): this benchmark's first invocation found it. The shared bundling options now
   define \`import.meta.url\` (lib/constructs/bundling.ts).
 
+### zod's mini build and repositories per function (2026-12-03)
+
+\`npx tsx bench/bundles.ts\` on the tree before (2052ebd) and after, one after the other, load
+average 8-10 from other work on the shared cores (floor 572.0 KB both times):
+
+| function | before: .js | before: size / floor | after: .js | after: size / floor |
+|---|---:|---:|---:|---:|
+| get-health | 778.4 KB | 1.36x | 660.4 KB | 1.15x |
+| get-terms | 776.6 KB | 1.36x | 656.5 KB | 1.15x |
+| get-case | 787.5 KB | 1.38x | 694.6 KB | 1.21x |
+| create-case | 804.5 KB | 1.41x | 711.6 KB | 1.24x |
+| list-cases | 823.1 KB | 1.44x | 730.1 KB | 1.28x |
+| get-openapi | 865.5 KB | 1.51x | 741.2 KB | 1.30x |
+| decide-access-request | 926.7 KB | 1.62x | 843.1 KB | 1.47x |
+| create-attachment | 998.2 KB | 1.75x | 907.4 KB | 1.59x |
+
+- **zod's mini build** (about 60 KB in every HTTP handler): the schemas are written with \`zod/mini\`
+  (checks as functions: \`str().check(z.minLength(1))\`, \`z.optional(...)\`), whose schema objects
+  carry no methods, so esbuild keeps only the functions a bundle calls; the English messages the
+  classic build set are set once in \`lambdas/schemas/common.ts\`, so every problem+json field error
+  reads as before. Their OpenAPI metadata is in zod's global registry (\`meta()\` of common.ts), and
+  \`lambdas/http/openapi.ts\` writes each schema with zod's own \`z.toJSONSchema\`: the document is byte
+  for byte the one @asteasolutions/zod-to-openapi wrote (removed), but for one pattern it had
+  written wrongly (the access request's name, \`^[^\\p{Cc}]+$\`, had a stray \`/u\` appended).
+- **Repositories per function** (about 30 KB in get-case): each repository is a port of its own
+  (\`lambdas/adapters/ports/repositories/<port>.ts\`), and a function with the table gets those its
+  code reaches: \`lib/repositories.ts\` reads every \`deps.<port>\` off the modules its handler imports
+  (\`portModulesOf\` adds them, for CDK's bundle, local mode and the test loader alike).
+
 ## Why the bundle and init goals are still not met
 
-The floor is 572 KB; 1.15x leaves 86 KB for everything of ours. What an HTTP handler carries over it
-(get-case, esbuild metafile):
+The floor is 572 KB; 1.15x leaves 86 KB for everything of ours. Two steps on 2026-12-03 took every
+HTTP handler's bundle from 1.36-1.75x (get-case 787.5 KB, 1.38x: the tree before, measured the same
+day with the same floors) to 1.15-1.59x (get-case 694.6 KB, 1.21x); see "Before and after" above.
+What get-case carries over the floor now (esbuild metafile, the bytes each input adds to the floor's):
 
 | what | size | why it is there |
 |---|---:|---|
-| zod (classic build, tree-shaken) | about 98 KB | a classic schema object carries every method of its type, so even one \`z.strictObject\` keeps about 89 KB; schema construction is also most of the extra init |
-| lambdas/data (every repository) | about 33 KB | \`appDeps\` exposes every repository as a lazy getter, so esbuild keeps them all |
+| zod (mini build and its core, English messages) | about 37 KB | validation; the schema modules build every schema of their module when loaded, so even GET /health keeps about 36 KB |
+| lambdas/data (its repositories, keys, items, paging) | about 25 KB | the case, directory, session and rate-limit repositories it reaches (was about 55 KB with every repository) |
 | Powertools logger (+ commons) | about 22 KB | structured logging (and observability asks for more Powertools, not less) |
-| our HTTP layer, domain and schemas | about 25 KB | |
+| our domain, HTTP layer, adapters and schemas | about 32 KB | the caller, policy and views kernel (about 15 KB), middleware, config |
+| middy, ulid | about 6 KB | |
 
-What would meet it: zod's \`zod/mini\` build is about 14 KB for the same schema (measured), but
-@asteasolutions/zod-to-openapi 9 reads metadata through classic methods (\`schema.meta()\`), so mini
-schemas need another OpenAPI generator (zod 4's own \`z.toJSONSchema\` per schema, assembled into the
-document by \`lambdas/http/openapi.ts\`); with that, repositories wired per handler like the ports,
-the HTTP handlers would land at about 1.15-1.2x. Mail handlers carry nodemailer's composer
-(128 KB) and the Secrets Manager client of the reply keyring (28 KB) over the mail floor: a small
-MIME writer of our own (the messages are text plus headers) would remove the first.
+So most HTTP handlers now sit at 1.19-1.24x (GET /health and GET /terms, without the table, at
+1.15x), the list and device routes at 1.28-1.31x (the list routes also carry the Secrets Manager
+client and Powertools parameters for the cursor key, about 32 KB), get-openapi at 1.30x (every
+schema and zod's JSON Schema writer), decide-access-request at 1.47x (the Cognito client) and the
+file routes at 1.58-1.59x (the S3 client and presigner). What would come next: schema modules split so a
+handler loads only the schemas of its route (mini schemas are built when their module loads, and
+esbuild keeps every construction with a side effect: the registry's metadata), a logger of our own
+instead of Powertools' (about 20 KB, against the observability asked for), and the cursor key from the
+environment rather than Secrets Manager. No HTTP handler sends mail any more (the mail queue does),
+so nodemailer's composer (128 KB) is only in \`send-mail\` and a smaller MIME writer would not move
+these goals.
+
+Cold init (1b) did not follow the sizes clearly: medians of 5 runs per function, interleaved, under
+load average 8-10 from other work, moved by -0.15x to +0.36x per function between the two
+runs, with the floor itself at 243-258 ms of CPU (164 ms on 2026-12-01). The judged figure is CPU
+time, but on 2 shared cores this load inflates it unevenly; the bundles' parse and schema work fell
+(get-case 357.9 to 327.4 ms, get-openapi 495.8 to 430.9 ms), not enough to be told from the noise
+for most functions.
 
 ## The wrapper's warm cost
 
