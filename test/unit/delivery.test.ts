@@ -4,7 +4,7 @@
  * exercised against DynamoDB Local and the push stand-in in the e2e tier.
  */
 import { sendMailJob } from '../../lambdas/domain/mail/outbound';
-import { deliver } from '../../lambdas/domain/notifications/delivery';
+import { deliverChunk, fanOut } from '../../lambdas/domain/notifications/delivery';
 import { listNotifications } from '../../lambdas/domain/notifications/inbox';
 import type { NotificationEvent } from '../../lambdas/domain/notifications/notifications';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
@@ -134,12 +134,27 @@ const harness = (w: Partial<World> = {}) => {
         return true;
       },
       release: async (key: string) => void ledger.delete(key),
+      claimAll: async (keys: string[]) => {
+        const out = new Map<string, OutboxClaim>();
+        for (const key of keys) {
+          out.set(key, ledger.get(key) === 'done' ? 'done' : ledger.get(key) === 'claimed' ? 'busy' : 'claimed');
+          if (!ledger.has(key)) ledger.set(key, 'claimed');
+        }
+        return out;
+      },
+      finishAll: async (keys: string[]) => {
+        for (const key of keys) ledger.set(key, 'done');
+      },
     },
     notes: {
       putInboxItem: async (item: InboxItem) => {
         if (inbox.some((i) => i.userId === item.userId && i.notificationId === item.notificationId)) return false;
         inbox.push(item);
         return true;
+      },
+      putInboxItems: async (items: InboxItem[]) => {
+        for (const item of items)
+          if (!inbox.some((i) => i.userId === item.userId && i.notificationId === item.notificationId)) inbox.push(item);
       },
       listInbox: async (userId: string, at: string) => ({
         items: inbox.filter((i) => i.userId === userId && i.keepUntil > at).reverse(),
@@ -186,7 +201,13 @@ const harness = (w: Partial<World> = {}) => {
     }
   };
   const opts = { leaseUntil: new Date('2026-12-01T10:01:00.000Z'), claimId: 'run-1' };
-  const run = (e: NotificationEvent, o: Org) => deliver(deps, e, o, opts);
+  // The delivery queue: its consumer runs at once on each chunk queued, as the delivery function would.
+  deps.deliveryQueue = {
+    enqueue: async (chunks) => {
+      for (const chunk of chunks) await deliverChunk(deps, JSON.parse(JSON.stringify(chunk)) as typeof chunk, opts);
+    },
+  };
+  const run = (e: NotificationEvent, o: Org) => fanOut(deps, e, o);
   const recipients = () => [...new Set(inbox.map((i) => i.userId))].sort();
   const pushedTo = () => pushes.map((p) => p.endpointArn.replace('arn:endpoint/', '')).sort();
   return {
