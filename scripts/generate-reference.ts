@@ -83,6 +83,7 @@ const localEnvironmentNames = (spec: FunctionBindings): string[] =>
       userPoolId: 'p',
       mailQueueUrl: 'q',
       mailRetry: { baseSeconds: 1, capSeconds: 1 },
+      deliveryQueueUrl: 'q',
     }),
   ).sort();
 
@@ -132,6 +133,10 @@ const BINDING_GRANTS: { [K in keyof Required<FunctionBindings>]: (spec: Function
     s.mailQueue === 'consume'
       ? 'sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl on the mail queue'
       : 'sqs:SendMessage, GetQueueAttributes, GetQueueUrl on the mail queue',
+  deliveryQueue: (s) =>
+    s.deliveryQueue === 'consume'
+      ? 'sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl on the delivery queue'
+      : 'sqs:SendMessage, GetQueueAttributes, GetQueueUrl on the delivery queue',
   replyKeys: () => 'secretsmanager:GetSecretValue, DescribeSecret on the reply-token keyring',
   inboundBucket: () => 's3:GetObject on `<inbound bucket>/<INBOUND_PREFIX>*`',
   attachments: (s) =>

@@ -22,6 +22,7 @@ const EVERY_BINDING: Required<FunctionBindings> = {
   mailer: true,
   mailDomain: true,
   mailQueue: 'consume',
+  deliveryQueue: 'consume',
   replyKeys: true,
   inboundBucket: true,
   attachments: 'check',
@@ -49,6 +50,7 @@ const values = (secrets: 'arn' | 'value'): BindingValues => ({
   userPoolId: 'p',
   mailQueueUrl: 'q',
   mailRetry: { baseSeconds: 1, capSeconds: 1 },
+  deliveryQueueUrl: 'q',
 });
 
 describe('typed config (lambdas/adapters/config.ts)', () => {
