@@ -4,7 +4,6 @@
  * | pattern                                | key                                                          |
  * | -------------------------------------- | ------------------------------------------------------------ |
  * | a user's inbox, newest first (paged)   | Query PK=INBOX#<userId>, SK begins_with NOTE#, backwards, TTL |
- * | one inbox item (conditional put)       | INBOX#<userId> / NOTE#<at>#<eventId>                          |
  * | a chunk's inbox items (BatchWriteItem) | INBOX#<userId> / NOTE#<at>#<eventId>, 25 a call               |
  * | one device                             | GetItem DEVICE#<deviceId> / DEVICE                           |
  * | the devices of a user (delivery)       | Query GSI4 PK=DEVICES#<userId>                               |
@@ -35,23 +34,6 @@ const inboxRecord = (item: InboxItem) => ({
   ...item,
   [TABLE.ttlAttribute]: epochSeconds(item.keepUntil),
 });
-
-export const putInboxItem = async (ref: TableRef, item: InboxItem): Promise<boolean> => {
-  try {
-    await ref.doc.send(
-      new PutCommand({
-        TableName: ref.table,
-        Item: inboxRecord(item),
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
-};
 
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH_WRITE_LIMIT = 25;
@@ -141,7 +123,6 @@ export const userDevices = async (ref: TableRef, userId: string): Promise<Device
 };
 
 export const notificationRepo = (ref: TableRef): NotificationRepo => ({
-  putInboxItem: (item) => putInboxItem(ref, item),
   putInboxItems: (items) => putInboxItems(ref, items),
   listInbox: (userId, now, page) => listInbox(ref, userId, now, page),
   putDevice: (d) => putDevice(ref, d),

@@ -114,8 +114,8 @@ export const WRITE_PATTERNS = {
   outbox: { PutItem: [OUTBOX], UpdateItem: [OUTBOX], DeleteItem: [OUTBOX] },
   /** monitoring-repo putAlarm/putIncident/putMaintenance (ALARM-1, ALARM-2): a conditional put per source id. */
   monitoringRecord: { PutItem: [MONITOR] },
-  /** notification-repo putInboxItem (NOTE-1, NOTE-3): INBOX#<user> / NOTE#<at>#<eventId>, with its TTL. */
-  inboxItem: { PutItem: [INBOX] },
+  /** notification-repo putInboxItems (NOTE-1, NOTE-3): a delivery chunk's INBOX#<user> / NOTE#<at>#<eventId>, with their TTL. */
+  inboxItems: { BatchWriteItem: [INBOX] },
   /** notification-repo putDevice (NOTE-1): DEVICE#<id>, owned by whoever registered its token last. */
   registerDevice: { PutItem: [DEVICE] },
   /** notification-repo deleteDevice (NOTE-1): the owner's DELETE, or the notifier when SNS reports it disabled. */
@@ -182,7 +182,7 @@ export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'mailLog'];
  * The delivery function (lib/constructs/delivery-queue.ts): its ledger, inbox items, devices SNS
  * reports disabled, and the `queued` entries of the mail it queues.
  */
-export const DELIVER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice', 'mailLog'];
+export const DELIVER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItems', 'removeDevice', 'mailLog'];
 
 /** The mail queue's consumer: its once-only ledger, SES's ids of the mail it sends, the per-case mail log. */
 export const SEND_MAIL_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'mailLog', 'callerSnapshot'];

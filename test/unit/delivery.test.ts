@@ -147,11 +147,6 @@ const harness = (w: Partial<World> = {}) => {
       },
     },
     notes: {
-      putInboxItem: async (item: InboxItem) => {
-        if (inbox.some((i) => i.userId === item.userId && i.notificationId === item.notificationId)) return false;
-        inbox.push(item);
-        return true;
-      },
       putInboxItems: async (items: InboxItem[]) => {
         for (const item of items)
           if (!inbox.some((i) => i.userId === item.userId && i.notificationId === item.notificationId)) inbox.push(item);

@@ -129,8 +129,6 @@ export interface Device {
 }
 
 export interface NotificationRepo {
-  /** Writes the item unless it is there already (a replayed event): true when written now. */
-  putInboxItem(item: Rendered<InboxItem>): Promise<boolean>;
   /** Many users' items of one event at once (a delivery chunk, whose recipients it has claimed): written whatever was there. */
   putInboxItems(items: Rendered<InboxItem>[]): Promise<void>;
   /** The user's items newest first, without those whose keepUntil is not after `now`. */
