@@ -50,7 +50,10 @@ export const LOCAL_ATTACHMENTS_BUCKET = 'casework-attachments-local';
 
 export const localBindings = (
   emulated: Partial<
-    Pick<BindingValues, 'inbound' | 'topicArn' | 'push' | 'chatConnectionsUrl' | 'chatTimerQueueUrl' | 'mailQueueUrl' | 'deliveryQueueUrl'>
+    Pick<
+      BindingValues,
+      'inbound' | 'topicArn' | 'push' | 'chatConnectionsUrl' | 'chatTimerQueueUrl' | 'mailQueueUrl' | 'deliveryQueueUrl'
+    >
   > = {},
 ): BindingValues => {
   const env = process.env;

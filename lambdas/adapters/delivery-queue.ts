@@ -30,7 +30,8 @@ export const sqsDeliveryQueue = (client?: SQSClient): DeliveryQueue => {
             Entries: batch.map((chunk, j) => ({ Id: `c${j}`, MessageBody: JSON.stringify(chunk) })),
           }),
         );
-        if (res.Failed?.length) throw new Error(`SQS refused ${res.Failed.length} delivery chunk(s): ${res.Failed[0].Message ?? ''}`);
+        if (res.Failed?.length)
+          throw new Error(`SQS refused ${res.Failed.length} delivery chunk(s): ${res.Failed[0].Message ?? ''}`);
       });
     },
   };
@@ -40,7 +41,10 @@ export const sqsDeliveryQueue = (client?: SQSClient): DeliveryQueue => {
 export const parseDeliveryChunk = (body: string): DeliveryChunk | undefined => {
   try {
     const chunk = JSON.parse(body) as Partial<DeliveryChunk>;
-    return chunk.event && typeof chunk.event.eventId === 'string' && typeof chunk.orgId === 'string' && Array.isArray(chunk.recipients)
+    return chunk.event &&
+      typeof chunk.event.eventId === 'string' &&
+      typeof chunk.orgId === 'string' &&
+      Array.isArray(chunk.recipients)
       ? (chunk as DeliveryChunk)
       : undefined;
   } catch {

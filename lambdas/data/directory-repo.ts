@@ -220,7 +220,9 @@ export const getCallerSources = async (ref: TableRef, userIds: string[]): Promis
   const misses = ids.filter((id) => !out.has(id));
   const found: { user: User; memberships: Membership[] }[] = [];
   for (let i = 0; i < misses.length; i += SOURCE_QUERY_CONCURRENCY) {
-    const page = await Promise.all(misses.slice(i, i + SOURCE_QUERY_CONCURRENCY).map((id) => getUserWithMemberships(ref, id, true)));
+    const page = await Promise.all(
+      misses.slice(i, i + SOURCE_QUERY_CONCURRENCY).map((id) => getUserWithMemberships(ref, id, true)),
+    );
     for (const f of page) if (f) found.push(f);
   }
   if (!found.length) return out;

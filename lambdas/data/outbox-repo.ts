@@ -133,7 +133,9 @@ const statesOf = async (ref: TableRef, keys: string[]): Promise<Map<string, Outb
   const out = new Map<string, OutboxClaim>(keys.map((k) => [k, 'busy']));
   let request: Record<string, unknown>[] | undefined = keys.map(outboxKey);
   for (let attempt = 0; request?.length && attempt < 5; attempt++) {
-    const res = await ref.doc.send(new BatchGetCommand({ RequestItems: { [ref.table]: { Keys: request, ConsistentRead: true } } }));
+    const res = await ref.doc.send(
+      new BatchGetCommand({ RequestItems: { [ref.table]: { Keys: request, ConsistentRead: true } } }),
+    );
     for (const item of res.Responses?.[ref.table] ?? []) {
       const key = String(item.PK).slice(outboxKey('').PK.length);
       if (item.state === 'done') out.set(key, 'done');
@@ -213,7 +215,13 @@ export const finishOutboxes = async (ref: TableRef, keys: string[], claimId: str
                 '#outcome': 'outcome',
                 '#lease': 'leaseUntil',
               },
-              ExpressionAttributeValues: { ':claimed': 'claimed', ':claimId': claimId, ':done': 'done', ':at': at, ':outcome': outcome },
+              ExpressionAttributeValues: {
+                ':claimed': 'claimed',
+                ':claimId': claimId,
+                ':done': 'done',
+                ':at': at,
+                ':outcome': outcome,
+              },
             },
           })),
         }),
