@@ -279,7 +279,19 @@ export const runFanout = async (): Promise<Omit<Section, 'seconds'>> => {
         `One event, per-user delivery end to end (recipients with one device each): the notifier step (topic publication, recipient Query, chunks of ${DELIVERY_CHUNK} to the delivery queue on fauxqs), then the delivery function invoked from that queue by the SQS event source's stand-in (${DELIVERY_INVOCATIONS} invocations at once), over DynamoDB Local and the local push stand-in, until every device was pushed. Cold: no recipient has a fresh caller snapshot; warm: all have (signed in within ten minutes). DynamoDB calls are all of them, notifier and delivery.`,
         '',
         table(
-          ['recipients', 'snapshots', 'pushes', 'chunks', 'failed chunks', 'SQS calls', 'DynamoDB calls', 'per recipient', 'notifier ms', 'wall ms', 'DynamoDB calls by command'],
+          [
+            'recipients',
+            'snapshots',
+            'pushes',
+            'chunks',
+            'failed chunks',
+            'SQS calls',
+            'DynamoDB calls',
+            'per recipient',
+            'notifier ms',
+            'wall ms',
+            'DynamoDB calls by command',
+          ],
           recipients.map((r) => [
             r.recipients,
             r.snapshots,

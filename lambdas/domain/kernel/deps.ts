@@ -9,13 +9,7 @@ import type { AttachmentFiles, AttachmentRepo, CaseRepo, WaitingRepo } from '../
 import type { Clock, Ids, RateLimitStore } from './ports';
 import type { MailLogRepo, MailQueue, MailRepo, Mailer, MimeParser, OutboxRepo, ReplyKeyring } from '../mail/ports';
 import type { MonitoringRepo } from '../monitoring/ports';
-import type {
-  DeliveryQueue,
-  IntegrationTopic,
-  NotificationRepo,
-  PushService,
-  SubscriptionRepo,
-} from '../notifications/ports';
+import type { DeliveryQueue, IntegrationTopic, NotificationRepo, PushService, SubscriptionRepo } from '../notifications/ports';
 
 export interface Deps {
   clock: Clock;

@@ -316,7 +316,9 @@ export interface DeliverOptions {
 
 export class DeliveryBusy extends Error {
   public constructor(keys: string[]) {
-    super(`${keys.length} recipient(s) claimed by another run (${keys[0]}); the chunk's retry finds them done or their lease over`);
+    super(
+      `${keys.length} recipient(s) claimed by another run (${keys[0]}); the chunk's retry finds them done or their lease over`,
+    );
     this.name = 'OutboxBusy';
   }
 }
@@ -445,16 +447,14 @@ export const deliverChunk = async (deps: Deps, chunk: DeliveryChunk, opts: Deliv
         const ownCaseMail = (e.case?.contactId === user.userId && mailedToContact(e)) || e.eventType === 'chat-callback';
         return notificationsOf(user.settings).email && user.email && !ownCaseMail;
       })
-      .map(
-        (p): MailJob => ({
-          kind: 'notification',
-          key: `${p.key}#email`,
-          at: e.at,
-          event: e,
-          userId: p.r.caller.user!.userId,
-          reasons: p.r.reasons,
-        }),
-      );
+      .map((p): MailJob => ({
+        kind: 'notification',
+        key: `${p.key}#email`,
+        at: e.at,
+        event: e,
+        userId: p.r.caller.user!.userId,
+        reasons: p.r.reasons,
+      }));
     // The mail queue renders each for the recipient as they are then, and retries it.
     if (jobs.length) await deps.mailQueue.enqueue(jobs);
     // Stored whole and viewed when listed (GET /notifications), for each recipient's access.
