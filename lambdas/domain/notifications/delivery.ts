@@ -11,15 +11,17 @@
  * - ACC-5 shortfall: the Designated Approvers the event itself names;
  * - staff (the case's owner, its support group, managers): staff-recipients.ts.
  *
- * Each candidate is re-read and re-checked against the access policy now: subscriptions are the
- * Designated Contacts' (a contact who lost that gets nothing), case text needs the Terms (ACC-9),
- * the text is the view of the recipient's own access (PRIV-1), and a FedRAMP organisation's
- * events are never pushed to a mobile device (PRIV-2). Whoever made the change is not told of it.
+ * The notifier finds the candidates and queues them in chunks (`fanOut`); the delivery function
+ * tells each chunk's recipients (`deliverChunk`). Each candidate is re-read and re-checked against
+ * the access policy then: subscriptions are the Designated Contacts' (a contact who lost that gets
+ * nothing), case text needs the Terms (ACC-9), the text is the view of the recipient's own access
+ * (PRIV-1), and a FedRAMP organisation's events are never pushed to a mobile device (PRIV-2).
+ * Whoever made the change is not told of it.
  *
- * Channels: the inbox (always; a conditional put, so a replay writes nothing new), push to each
- * of the user's devices when their `push` toggle is on, email when their `email` toggle is on.
- * Push and email are claimed in the outbox ledger per event, user, channel (and device): a
- * retried stream batch notifies nobody twice.
+ * Channels: the inbox (always), push to each of the user's devices when their `push` toggle is
+ * on, email (a mail queue job) when their `email` toggle is on. Each recipient is claimed in the
+ * outbox ledger per event and user: a chunk delivered again, or queued again by a replayed stream
+ * record, tells nobody twice.
  */
 import { createHash } from 'node:crypto';
 import { resolveCallers } from '../kernel/caller';
