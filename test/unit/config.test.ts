@@ -56,7 +56,7 @@ const values = (secrets: 'arn' | 'value'): BindingValues => ({
 describe('typed config (lambdas/adapters/config.ts)', () => {
   it.each(['arn', 'value'] as const)('names every variable a function spec can set (secrets as %s)', (secrets) => {
     const set = Object.keys(functionEnvironment(EVERY_BINDING, values(secrets)));
-    expect(set.length).toBe(21);
+    expect(set.length).toBe(22);
     expect(set.filter((name) => !(name in VARIABLES))).toEqual([]);
   });
 
