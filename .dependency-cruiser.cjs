@@ -100,12 +100,12 @@ module.exports = {
       comment:
         'Local mode imports lambdas the way AWS runs them (handlers, lambdas/data, the route table, the ' +
         'adapters). From the domain it reads only the constants AWS configuration mirrors: INGEST_SCOPE ' +
-        '(kernel/policy.ts), types, MAIL_MAX_RECEIVES (mail/outbound.ts), MAX_INBOUND_BYTES ' +
-        '(mail/inbound-mail.ts). local/demo-data.ts seeds the demo through the domain and is exempt.',
+        '(kernel/policy.ts), types, MAIL_MAX_RECEIVES (mail/outbound.ts), DELIVERY_MAX_RECEIVES ' +
+        '(notifications/delivery.ts), MAX_INBOUND_BYTES (mail/inbound-mail.ts). local/demo-data.ts seeds the demo through the domain and is exempt.',
       from: { path: '^local/', pathNot: '^local/demo-data\\.ts$' },
       to: {
         path: '^lambdas/domain/',
-        pathNot: '^lambdas/domain/(kernel/policy|kernel/types|mail/outbound|mail/inbound-mail)\\.ts$',
+        pathNot: '^lambdas/domain/(kernel/policy|kernel/types|mail/outbound|mail/inbound-mail|notifications/delivery)\\.ts$',
       },
     },
   ],

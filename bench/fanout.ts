@@ -4,10 +4,10 @@
  * 1. The integration topic alone: 1, 100 and 1,000 events published to fauxqs, batched and
  *    bounded exactly as the notifier does it (PublishBatch of PUBLISH_BATCH, PUBLISH_CONCURRENCY
  *    in flight).
- * 2. One event with 1, 100 and 1,000 recipients (Designated Contacts of Acme subscribed to its new
- *    critical cases, one device each): the whole notifier step over DynamoDB Local, fauxqs and the
- *    local push stand-in: topic publication, recipient Queries, the access re-check per
- *    recipient, inbox items, one Publish per device, the outbox ledger.
+ * 2. One event with 1, 1,000 and 10,000 recipients (Designated Contacts of Acme subscribed to its new
+ *    critical cases, one device each), end to end: the notifier step, then the delivery function
+ *    invoked from the delivery queue on fauxqs, over DynamoDB Local and the local push stand-in:
+ *    wall time until every device was pushed, and DynamoDB calls per recipient, cold and warm.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -16,7 +16,7 @@ import { depsFor } from '../lambdas/adapters/deps-for';
 import { snsPush } from '../lambdas/adapters/sns-push';
 import { snsIntegrationTopic } from '../lambdas/adapters/sns-topic';
 import { putMembership, putUser } from '../lambdas/data/directory-repo';
-import { deviceIdOf } from '../lambdas/domain/notifications/delivery';
+import { DELIVERY_CHUNK, deviceIdOf } from '../lambdas/domain/notifications/delivery';
 import { CURRENT_TERMS } from '../lambdas/domain/kernel/catalogue';
 import { mapLimit } from '../lambdas/domain/kernel/concurrency';
 import { notify, PUBLISH_BATCH, PUBLISH_CONCURRENCY, topicMessage } from '../lambdas/domain/notifications/notifier';
@@ -25,7 +25,13 @@ import { seedDemo } from '../local/demo-data';
 import { createTable, startDynamo } from '../local/emulators';
 import { startFauxqs } from '../local/fauxqs';
 import { startPushStandIn } from '../local/push';
-import { runAlone, type Section, table } from './lib';
+import { runAlone, type Goal, type Section, table } from './lib';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { ENV } from '../lambdas/adapters/config';
+import { sqsDeliveryQueue } from '../lambdas/adapters/delivery-queue';
+import { deliverHandler } from '../lambdas/queue/deliver';
+import { onEndpoint, receiveAndInvoke } from '../local/sqs-event-source';
 
 const creds = { accessKeyId: 'l', secretAccessKey: 'l' };
 
@@ -47,16 +53,34 @@ const counted = <C extends { middlewareStack: SNSClient['middlewareStack'] }>(cl
   };
 };
 
-const perRecipient = async (topicArn: string, fauxEndpoint: string) => {
+/** Recipients per size (BENCH_FANOUT_SIZES=1,1000 for a shorter run). */
+const SIZES = (process.env.BENCH_FANOUT_SIZES ?? '1,1000,10000').split(',').map(Number);
+/** Concurrent invocations of the delivery function (Lambda's SQS event source runs several; local mode 4). */
+const DELIVERY_INVOCATIONS = 4;
+
+/**
+ * One event, per-user delivery end to end: the notifier's step (publication, recipient Queries,
+ * chunks to the delivery queue on fauxqs), then the delivery function invoked by the SQS event
+ * source's stand-in (local/sqs-event-source.ts) from that queue, until every recipient's device
+ * was pushed and the queue is empty. Cold: no recipient has a caller snapshot (none signed in
+ * within ten minutes); warm: every one has (they did).
+ */
+const perRecipient = async (topicArn: string, faux: Awaited<ReturnType<typeof startFauxqs>>) => {
   const dynamo = await startDynamo({ port: 0 });
   const push = await startPushStandIn({ port: 0 });
   const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: creds });
   const doc = counted(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }));
-  const sns = counted(new SNSClient({ endpoint: fauxEndpoint, region: 'eu-west-1', credentials: creds }));
+  const sns = counted(new SNSClient({ endpoint: faux.endpoint, region: 'eu-west-1', credentials: creds }));
   const pushSns = counted(new SNSClient({ endpoint: push.url, region: 'eu-west-1', credentials: creds }));
+  const sqsClient = new SQSClient({ endpoint: faux.endpoint, region: 'eu-west-1', credentials: creds });
+  let sqsCalls = 0;
+  sqsClient.middlewareStack.add((next) => async (args) => (sqsCalls++, next(args)), { step: 'initialize', name: 'count' });
+  const sqs = { client: sqsClient, total: () => sqsCalls, reset: () => (sqsCalls = 0) };
+  const queueUrl = onEndpoint(faux.endpoint, faux.queueUrls['bench-delivery']!);
+  process.env[ENV.DELIVERY_QUEUE_URL] = queueUrl;
   const rows = [];
   try {
-    for (const n of [1, 100, 1000]) {
+    for (const n of SIZES) {
       const tableName = `fanout-${n}`;
       await createTable(ddb, tableName);
       const ref = { doc: doc.client, table: tableName };
@@ -68,69 +92,108 @@ const perRecipient = async (topicArn: string, fauxEndpoint: string) => {
         },
         integration: snsIntegrationTopic(topicArn, sns.client),
         push: snsPush({ apps: push.apps, client: pushSns.client }),
+        deliveryQueue: sqsDeliveryQueue(sqs.client),
       });
       const at = new Date().toISOString();
-      await mapLimit(
-        Array.from({ length: n }, (_, i) => `u-bench-${i}`),
-        16,
-        async (userId) => {
-          await putUser(ref, {
-            userId,
-            email: `${userId}@acme.example`,
-            name: userId,
-            timeZone: 'UTC',
-            termsVersion: CURRENT_TERMS.version,
-            settings: { defaultList: 'all', notifications: {} },
-          });
-          await putMembership(ref, { userId, orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'designated', via: 'direct' });
-          await deps.subscriptions.putOrgSubscription(
-            { orgId: 'ORG-ACME', userId },
-            { newCritical: true },
-            { orgId: 'ORG-ACME', alarms: null, maintenance: false },
-            at,
-          );
-          const token = `${userId}-token`;
-          const endpointArn = await deps.push.createEndpoint('fcm', token, userId);
-          await deps.notes.putDevice({ deviceId: deviceIdOf('fcm', token), userId, platform: 'fcm', endpointArn, createdAt: at });
-        },
-      );
+      const users = Array.from({ length: n }, (_, i) => `u-bench-${i}`);
+      await mapLimit(users, 32, async (userId) => {
+        await putUser(ref, {
+          userId,
+          email: `${userId}@acme.example`,
+          name: userId,
+          timeZone: 'UTC',
+          termsVersion: CURRENT_TERMS.version,
+          settings: { defaultList: 'all', notifications: {} },
+        });
+        await putMembership(ref, { userId, orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'designated', via: 'direct' });
+        await deps.subscriptions.putOrgSubscription(
+          { orgId: 'ORG-ACME', userId },
+          { newCritical: true },
+          { orgId: 'ORG-ACME', alarms: null, maintenance: false },
+          at,
+        );
+        const token = `${userId}-token`;
+        const endpointArn = await deps.push.createEndpoint('fcm', token, userId);
+        await deps.notes.putDevice({ deviceId: deviceIdOf('fcm', token), userId, platform: 'fcm', endpointArn, createdAt: at });
+      });
       const c = (
         await deps.cases.listOrgCases({ orgIds: ['ORG-ACME'], closed: false, sort: 'priority', severity: 'high' }, { limit: 1 })
       ).items[0];
-      const e: NotificationEvent = {
-        eventId: `severity-changed#${c.caseNumber}#v${c.version + 1}`,
-        eventType: 'severity-changed',
-        at,
-        orgId: c.orgId,
-        caseNumber: c.caseNumber,
-        severity: 'critical',
-        from: 'high',
-        to: 'critical',
-        case: { ...c, severity: 'critical' },
-      };
-      const pushesBefore = push.pushes().length;
-      doc.reset();
-      sns.reset();
-      pushSns.reset();
-      const t0 = performance.now();
-      const outcome = await notify(deps, [e], { leaseUntil: new Date(Date.now() + 600_000), claimId: 'bench' });
-      const ms = performance.now() - t0;
-      const error = outcome.get(e.eventId);
-      if (error) throw error;
-      rows.push({
-        recipients: n,
-        pushes: push.pushes().length - pushesBefore,
-        snsCalls: sns.total() + pushSns.total(),
-        topicCalls: sns.total(),
-        pushCalls: pushSns.total(),
-        dynamoCalls: doc.total(),
-        wallMs: +ms.toFixed(0),
-        msPerRecipient: +(ms / n).toFixed(2),
-      });
+      const consume = deliverHandler(() => deps);
+      for (const snapshots of ['cold', 'warm'] as const) {
+        if (snapshots === 'warm') await mapLimit(users, 32, (userId) => deps.directory.getCallerSource(userId));
+        const version = c.version + (snapshots === 'cold' ? 1 : 2);
+        const e: NotificationEvent = {
+          eventId: `severity-changed#${c.caseNumber}#v${version}`,
+          eventType: 'severity-changed',
+          at,
+          orgId: c.orgId,
+          caseNumber: c.caseNumber,
+          severity: 'critical',
+          from: 'high',
+          to: 'critical',
+          case: { ...c, severity: 'critical', version },
+        };
+        const pushesBefore = push.pushes().length;
+        for (const counter of [doc, sns, pushSns, sqs]) counter.reset();
+        const t0 = performance.now();
+        const outcome = await notify(deps, [e], { leaseUntil: new Date(Date.now() + 600_000), claimId: 'bench' });
+        const error = outcome.get(e.eventId);
+        if (error) throw error;
+        const notifiedMs = performance.now() - t0;
+        const notifierDynamo = doc.total();
+        // The event source's stand-in: receive, invoke, delete what did not fail, until all are told.
+        let failures = 0;
+        let done = false;
+        const poll = async () => {
+          while (!done) {
+            const got = await receiveAndInvoke(sqs.client, {
+              queueUrl,
+              queueName: 'bench-delivery',
+              region: 'eu-west-1',
+              waitSeconds: 0,
+              visibilityTimeoutSeconds: 30,
+              timeoutMs: 60_000,
+              consume: async (event, context) => {
+                const res = await consume(event as SQSEvent, context);
+                failures += res.batchItemFailures.length;
+                return res;
+              },
+              onFunctionError: () => failures++,
+            });
+            if (!got) {
+              if (push.pushes().length - pushesBefore >= n) done = true;
+              else await new Promise((r) => setTimeout(r, 20));
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: DELIVERY_INVOCATIONS }, poll));
+        const ms = performance.now() - t0;
+        const pushes = push.pushes().length - pushesBefore;
+        if (pushes !== n) throw new Error(`${pushes} pushes for ${n} recipients`);
+        rows.push({
+          recipients: n,
+          snapshots,
+          pushes,
+          chunks: Math.ceil(n / DELIVERY_CHUNK),
+          failures,
+          sqsCalls: sqs.total(),
+          dynamoCalls: doc.total(),
+          notifierDynamo,
+          perRecipient: +(doc.total() / n).toFixed(2),
+          notifierMs: +notifiedMs.toFixed(0),
+          wallMs: +ms.toFixed(0),
+          byCommand: Object.entries(doc.counts)
+            .sort((x, y) => y[1] - x[1])
+            .map(([k, v]) => `${k.replace('Command', '')} ${v}`)
+            .join(', '),
+        });
+      }
     }
   } finally {
     sns.client.destroy();
     pushSns.client.destroy();
+    sqs.client.destroy();
     ddb.destroy();
     await push.stop();
     await dynamo.stop();
@@ -138,12 +201,31 @@ const perRecipient = async (topicArn: string, fauxEndpoint: string) => {
   return rows;
 };
 
+/** Issue goal: 10,000 recipients delivered in under 60 s, and DynamoDB calls per recipient flat (about 1.5 at most). */
+const fanoutGoals = (rows: { recipients: number; snapshots: string; perRecipient: number; wallMs: number }[]): Goal[] => {
+  const big = rows.filter((r) => r.recipients === Math.max(...rows.map((x) => x.recipients)));
+  const large = rows.filter((r) => r.recipients >= 1000);
+  const worst = (s: string) => Math.max(...large.filter((r) => r.snapshots === s).map((r) => r.perRecipient));
+  return [
+    {
+      goal: `one event to ${big[0]?.recipients ?? 0} recipients delivered end to end in under 60 s`,
+      met: big.length > 0 && big[0].recipients >= 10_000 && big.every((r) => r.wallMs < 60_000),
+      figure: big.map((r) => `${(r.wallMs / 1000).toFixed(1)} s ${r.snapshots}`).join(', '),
+    },
+    {
+      goal: 'DynamoDB calls per recipient at most about 1.5, flat as N grows (1,000 and more recipients)',
+      met: large.length > 0 && worst('cold') <= 1.6 && worst('warm') <= 1.6,
+      figure: large.map((r) => `${r.perRecipient} at ${r.recipients} ${r.snapshots}`).join(', '),
+    },
+  ];
+};
+
 export const runFanout = async (): Promise<Omit<Section, 'seconds'>> => {
   const faux = await startFauxqs({
     port: 0,
     buckets: [],
     topics: ['bench'],
-    queues: ['bench-q'],
+    queues: ['bench-q', 'bench-delivery'],
     subscriptions: [{ topic: 'bench', queue: 'bench-q', rawMessageDelivery: true }],
   });
   const client = new SNSClient({
@@ -181,10 +263,10 @@ export const runFanout = async (): Promise<Omit<Section, 'seconds'>> => {
         msPerEvent: +(ms / n).toFixed(3),
       });
     }
-    const recipients = await perRecipient(faux.topicArns.bench, faux.endpoint);
+    const recipients = await perRecipient(faux.topicArns.bench, faux);
     return {
       title: '7. Fan-out to the integration topic and to recipients',
-      goals: [],
+      goals: fanoutGoals(recipients),
       markdown: [
         `Publications to the integration topic on fauxqs (SNS emulator), batched and bounded exactly as the notifier does it: PublishBatch of ${PUBLISH_BATCH}, ${PUBLISH_CONCURRENCY} in flight. The issue sets no goal here; the figure to watch is SNS calls per event (1/${PUBLISH_BATCH} when batches are full).`,
         '',
@@ -194,21 +276,36 @@ export const runFanout = async (): Promise<Omit<Section, 'seconds'>> => {
           ['r', 'r', 'r', 'r', 'r'],
         ),
         '',
-        'One event, per-user delivery (recipients with one device each): the whole notifier step over DynamoDB Local, fauxqs and the local push stand-in.',
+        `One event, per-user delivery end to end (recipients with one device each): the notifier step (topic publication, recipient Query, chunks of ${DELIVERY_CHUNK} to the delivery queue on fauxqs), then the delivery function invoked from that queue by the SQS event source's stand-in (${DELIVERY_INVOCATIONS} invocations at once), over DynamoDB Local and the local push stand-in, until every device was pushed. Cold: no recipient has a fresh caller snapshot; warm: all have (signed in within ten minutes). DynamoDB calls are all of them, notifier and delivery.`,
         '',
         table(
-          ['recipients', 'pushes', 'SNS calls', 'topic calls', 'push calls', 'DynamoDB calls', 'wall ms', 'ms per recipient'],
+          [
+            'recipients',
+            'snapshots',
+            'pushes',
+            'chunks',
+            'failed chunks',
+            'SQS calls',
+            'DynamoDB calls',
+            'per recipient',
+            'notifier ms',
+            'wall ms',
+            'DynamoDB calls by command',
+          ],
           recipients.map((r) => [
             r.recipients,
+            r.snapshots,
             r.pushes,
-            r.snsCalls,
-            r.topicCalls,
-            r.pushCalls,
+            r.chunks,
+            r.failures,
+            r.sqsCalls,
             r.dynamoCalls,
+            r.perRecipient,
+            r.notifierMs,
             r.wallMs,
-            r.msPerRecipient,
+            r.byCommand,
           ]),
-          ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+          ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
         ),
       ].join('\n'),
     };

@@ -86,6 +86,7 @@ export const BENCH_BINDINGS = {
   userPoolId: 'eu-west-1_bench',
   mailQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-mail-bench',
   mailRetry: { baseSeconds: 20, capSeconds: 600 },
+  deliveryQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-delivery',
 };
 
 /**

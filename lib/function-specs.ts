@@ -9,6 +9,7 @@ import {
   CHECK_ATTACHMENT_WRITES,
   CHAT_AUTHORIZER_WRITES,
   CHAT_WRITES,
+  DELIVER_WRITES,
   NOTIFIER_WRITES,
   RECEIVE_MAIL_WRITES,
   SEND_MAIL_WRITES,
@@ -39,6 +40,12 @@ export interface FunctionBindings {
    * MAIL_RETRY_BASE_SECONDS, MAIL_RETRY_CAP_SECONDS).
    */
   readonly mailQueue?: 'send' | 'consume';
+  /**
+   * The delivery queue (NOTE-1, NOTE-2): DELIVERY_QUEUE_URL, with sqs:SendMessage (`send`: the
+   * notifier queues chunks of an event's recipients), or receive and delete (`consume`: the
+   * delivery function).
+   */
+  readonly deliveryQueue?: 'send' | 'consume';
   /** The reply-token keyring (MAIL-1): REPLY_TOKEN_SECRET_ARN in AWS, the keyring itself locally. */
   readonly replyKeys?: boolean;
   /** Raw inbound mail (MAIL-2): INBOUND_BUCKET and INBOUND_PREFIX, with GetObject under the prefix. */
@@ -107,6 +114,8 @@ export interface BindingValues {
   /** The mail queue, and its consumer's backoff (seconds): base and cap of the exponential delay. */
   mailQueueUrl: string;
   mailRetry: { baseSeconds: number; capSeconds: number };
+  /** The delivery queue (chunks of an event's recipients). */
+  deliveryQueueUrl: string;
 }
 
 /**
@@ -151,6 +160,7 @@ export const functionEnvironment = (spec: FunctionBindings, values: BindingValue
         [ENV.MAIL_RETRY_CAP_SECONDS]: String(values.mailRetry.capSeconds),
       }
     : {}),
+  ...(spec.deliveryQueue ? { [ENV.DELIVERY_QUEUE_URL]: values.deliveryQueueUrl } : {}),
   ...(spec.replyKeys
     ? 'arn' in values.replyKeys
       ? { [ENV.REPLY_TOKEN_SECRET_ARN]: values.replyKeys.arn }
@@ -191,6 +201,7 @@ export const portModulesOf = (spec: FunctionBindings & { readonly module?: strin
     ...(spec.replyKeys ? ['reply-keys'] : []),
     // The consumer reads the queue with its own client; only senders get the port.
     ...(spec.mailQueue === 'send' ? ['mail-queue'] : []),
+    ...(spec.deliveryQueue === 'send' ? ['delivery-queue'] : []),
     ...(spec.topic ? ['topic'] : []),
     ...(spec.push ? ['push'] : []),
     ...(spec.userPool ? ['user-pool'] : []),
@@ -225,6 +236,7 @@ export const awsEnvironmentNames = (spec: FunctionBindings): string[] =>
       userPoolId: 'pool',
       mailQueueUrl: 'queue',
       mailRetry: { baseSeconds: 1, capSeconds: 1 },
+      deliveryQueueUrl: 'queue',
     }),
   ).sort();
 
@@ -270,8 +282,8 @@ export const SWEEP_FUNCTION: FunctionSpec = {
 };
 
 /**
- * The table stream's consumer (NOTE-1, FLAG-1): integration messages, inbox and push delivery, and
- * mail jobs for the mail queue (it sends no mail itself).
+ * The table stream's consumer (NOTE-1, FLAG-1): integration messages, mail jobs for the mail queue
+ * (it sends no mail itself), and each event's recipients in chunks for the delivery queue.
  */
 export const NOTIFIER_FUNCTION: FunctionSpec = {
   name: 'notify',
@@ -279,8 +291,19 @@ export const NOTIFIER_FUNCTION: FunctionSpec = {
   routes: [],
   table: { writes: NOTIFIER_WRITES, reads: readsOf('notify') },
   topic: true,
+  mailQueue: 'send',
+  deliveryQueue: 'send',
+};
+
+/** The delivery queue's consumer (NOTE-1, NOTE-2): inbox items, pushes and mail jobs, each recipient once. */
+export const DELIVER_FUNCTION: FunctionSpec = {
+  name: 'deliver',
+  module: 'queue/deliver',
+  routes: [],
+  table: { writes: DELIVER_WRITES, reads: readsOf('deliver') },
   push: true,
   mailQueue: 'send',
+  deliveryQueue: 'consume',
 };
 
 /** The mail queue's consumer, the one sender of queued mail (MAIL-1, FLAG-1, ACC-6, NOTE-1 email). */
@@ -361,6 +384,7 @@ export const allFunctionSpecs = (routes: readonly RouteDef[] = ROUTES): Map<stri
     [RECEIVE_MAIL_FUNCTION.name, RECEIVE_MAIL_FUNCTION],
     [CHECK_ATTACHMENT_FUNCTION.name, CHECK_ATTACHMENT_FUNCTION],
     [NOTIFIER_FUNCTION.name, NOTIFIER_FUNCTION],
+    [DELIVER_FUNCTION.name, DELIVER_FUNCTION],
     [SEND_MAIL_FUNCTION.name, SEND_MAIL_FUNCTION],
     [CHAT_AUTHORIZER_FUNCTION.name, CHAT_AUTHORIZER_FUNCTION],
     [CHAT_SOCKET_FUNCTION.name, CHAT_SOCKET_FUNCTION],

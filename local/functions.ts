@@ -52,7 +52,10 @@ export const LOCAL_ATTACHMENTS_BUCKET = 'casework-attachments-local';
 
 export const localBindings = (
   emulated: Partial<
-    Pick<BindingValues, 'inbound' | 'topicArn' | 'push' | 'chatConnectionsUrl' | 'chatTimerQueueUrl' | 'mailQueueUrl'>
+    Pick<
+      BindingValues,
+      'inbound' | 'topicArn' | 'push' | 'chatConnectionsUrl' | 'chatTimerQueueUrl' | 'mailQueueUrl' | 'deliveryQueueUrl'
+    >
   > = {},
 ): BindingValues => {
   const env = process.env;
@@ -86,6 +89,8 @@ export const localBindings = (
       baseSeconds: Number(env[ENV.MAIL_RETRY_BASE_SECONDS]) || 2,
       capSeconds: Number(env[ENV.MAIL_RETRY_CAP_SECONDS]) || 30,
     },
+    // The fauxqs delivery queue, once started.
+    deliveryQueueUrl: emulated.deliveryQueueUrl ?? '',
   };
 };
 

@@ -42,7 +42,9 @@ import { startSmtp, type SmtpServer } from './smtp';
 import { startPushStandIn, type PushStandIn } from './push';
 import { LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE, startMailQueuePoller, type MailQueuePoller } from './mail-queue';
 import { onEndpoint } from './sqs-event-source';
-import { SEND_MAIL_FUNCTION } from '../lib/function-specs';
+import { LOCAL_DELIVERY_DEAD, LOCAL_DELIVERY_QUEUE, startDeliveryQueuePoller, type DeliveryQueuePoller } from './delivery-queue';
+import { DELIVERY_MAX_RECEIVES } from '../lambdas/domain/notifications/delivery';
+import { DELIVER_FUNCTION, SEND_MAIL_FUNCTION } from '../lib/function-specs';
 import { MAIL_MAX_RECEIVES } from '../lambdas/domain/mail/outbound';
 
 export interface LocalOptions {
@@ -154,6 +156,9 @@ export interface LocalUrls {
   /** The mail queue and its dead-letter queue on fauxqs (`npm run redrive` moves the dead back). */
   mailQueue: string;
   mailDeadLetters: string;
+  /** The delivery queue (chunks of an event's recipients) and its dead-letter queue on fauxqs. */
+  deliveryQueue: string;
+  deliveryDeadLetters: string;
 }
 
 export interface LocalMode {
@@ -162,8 +167,13 @@ export interface LocalMode {
   /** Whether the table was created (and seeded) by this start, rather than found persisted. */
   created: boolean;
   scheduler: Scheduler;
-  /** The notifier reading DynamoDB Local's stream; `drain()` waits until it has caught up. Absent with `stream: false`. */
+  /**
+   * The notifier reading DynamoDB Local's stream; `drain()` waits until it has caught up and the
+   * delivery queue is empty (every recipient told). Absent with `stream: false`.
+   */
   notifier?: StreamPoller;
+  /** The delivery queue's event source (the deliver function); `depth()` counts queued and dead chunks. */
+  delivery: DeliveryQueuePoller;
   /** The mobile push stand-in (NOTE-1): what was pushed to which device. */
   push: PushStandIn;
   /** The chat timers; with `chatClock: 'manual'`, `advance(seconds)` moves their clock. */
@@ -186,6 +196,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   let chatSocket: ChatSocketServer | undefined;
   let chatTimers: ChatTimerQueue | undefined;
   let mail: MailQueuePoller | undefined;
+  let delivery: DeliveryQueuePoller | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -194,6 +205,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       if (scheduler) await scheduler.stop().catch((e: unknown) => errors.push(e));
       if (notifier) await notifier.stop().catch((e: unknown) => errors.push(e));
       if (mail) await mail.stop().catch((e: unknown) => errors.push(e));
+      if (delivery) await delivery.stop().catch((e: unknown) => errors.push(e));
       if (chatSocket) await chatSocket.close().catch((e: unknown) => errors.push(e));
       if (chatTimers) await chatTimers.stop().catch((e: unknown) => errors.push(e));
       if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
@@ -219,9 +231,20 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         onObjectCreated: (bucket, key) => objectCreated(bucket, key),
         persistDir: opts.persistDir,
         topics: [LOCAL_TOPIC],
-        queues: [LOCAL_INTEGRATION_QUEUE, LOCAL_NOTIFIER_FAILURES, LOCAL_CHAT_TIMER_QUEUE, LOCAL_MAIL_DEAD, LOCAL_MAIL_QUEUE],
+        queues: [
+          LOCAL_INTEGRATION_QUEUE,
+          LOCAL_NOTIFIER_FAILURES,
+          LOCAL_CHAT_TIMER_QUEUE,
+          LOCAL_MAIL_DEAD,
+          LOCAL_MAIL_QUEUE,
+          LOCAL_DELIVERY_DEAD,
+          LOCAL_DELIVERY_QUEUE,
+        ],
         subscriptions: [{ topic: LOCAL_TOPIC, queue: LOCAL_INTEGRATION_QUEUE, rawMessageDelivery: true }],
-        deadLetters: { [LOCAL_MAIL_QUEUE]: { target: LOCAL_MAIL_DEAD, maxReceiveCount: MAIL_MAX_RECEIVES } },
+        deadLetters: {
+          [LOCAL_MAIL_QUEUE]: { target: LOCAL_MAIL_DEAD, maxReceiveCount: MAIL_MAX_RECEIVES },
+          [LOCAL_DELIVERY_QUEUE]: { target: LOCAL_DELIVERY_DEAD, maxReceiveCount: DELIVERY_MAX_RECEIVES },
+        },
       }),
       startPushStandIn({ port: opts.pushPort ?? 3002, region: process.env.AWS_REGION || 'eu-west-1', log }),
     ]);
@@ -273,6 +296,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       chatConnectionsUrl: chatSocket.managementUrl,
       chatTimerQueueUrl: chatTimers.queueUrl,
       mailQueueUrl: onEndpoint(faux.endpoint, faux.queueUrls[LOCAL_MAIL_QUEUE]!),
+      deliveryQueueUrl: onEndpoint(faux.endpoint, faux.queueUrls[LOCAL_DELIVERY_QUEUE]!),
     });
     if (opts.sharedDynamo) bindings.tableName = opts.sharedDynamo.tableName;
     const { tableName } = bindings;
@@ -347,8 +371,19 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     const sqs = new SQSClient({ endpoint: faux.endpoint, region: runtime.region, credentials: runtime.credentials });
     const failures = faux.queueUrls[LOCAL_NOTIFIER_FAILURES]!;
     const notify = host.handler(NOTIFIER_FUNCTION.name);
-    if (opts.stream !== false)
-      notifier = await startStreamPoller({
+    // The delivery queue's event source, invoking deliver in its worker: the notifier hands it each
+    // event's recipients, so a drain of the stream waits for them too.
+    const deliveries = (delivery = startDeliveryQueuePoller({
+      endpoint: faux.endpoint,
+      queueUrl: bindings.deliveryQueueUrl,
+      deadUrl: onEndpoint(faux.endpoint, faux.queueUrls[LOCAL_DELIVERY_DEAD]!),
+      region: runtime.region,
+      credentials: runtime.credentials,
+      consume: host.handler(DELIVER_FUNCTION.name),
+      log,
+    }));
+    if (opts.stream !== false) {
+      const stream = await startStreamPoller({
         endpoint: dynamo.endpoint,
         tableName,
         handler: async (event, context) =>
@@ -361,6 +396,14 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
           await sqs.send(new SendMessageCommand({ QueueUrl: failures, MessageBody: JSON.stringify({ error, records }) }));
         },
       });
+      notifier = {
+        drain: async () => {
+          await stream.drain();
+          await deliveries.settled();
+        },
+        stop: () => stream.stop(),
+      };
+    }
     // The mail queue's event source, invoking send-mail in its worker.
     mail = startMailQueuePoller({
       endpoint: faux.endpoint,
@@ -375,6 +418,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       scheduler,
       notifier,
       mail,
+      delivery: deliveries,
       push,
       chatTimers,
       urls: {
@@ -394,6 +438,8 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
         chatTimerQueue: faux.queueUrls[LOCAL_CHAT_TIMER_QUEUE]!,
         mailQueue: bindings.mailQueueUrl,
         mailDeadLetters: onEndpoint(faux.endpoint, faux.queueUrls[LOCAL_MAIL_DEAD]!),
+        deliveryQueue: bindings.deliveryQueueUrl,
+        deliveryDeadLetters: onEndpoint(faux.endpoint, faux.queueUrls[LOCAL_DELIVERY_DEAD]!),
       },
       tableName,
       created,

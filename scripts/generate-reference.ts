@@ -83,6 +83,7 @@ const localEnvironmentNames = (spec: FunctionBindings): string[] =>
       userPoolId: 'p',
       mailQueueUrl: 'q',
       mailRetry: { baseSeconds: 1, capSeconds: 1 },
+      deliveryQueueUrl: 'q',
     }),
   ).sort();
 
@@ -132,6 +133,10 @@ const BINDING_GRANTS: { [K in keyof Required<FunctionBindings>]: (spec: Function
     s.mailQueue === 'consume'
       ? 'sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl on the mail queue'
       : 'sqs:SendMessage, GetQueueAttributes, GetQueueUrl on the mail queue',
+  deliveryQueue: (s) =>
+    s.deliveryQueue === 'consume'
+      ? 'sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl on the delivery queue'
+      : 'sqs:SendMessage, GetQueueAttributes, GetQueueUrl on the delivery queue',
   replyKeys: () => 'secretsmanager:GetSecretValue, DescribeSecret on the reply-token keyring',
   inboundBucket: () => 's3:GetObject on `<inbound bucket>/<INBOUND_PREFIX>*`',
   attachments: (s) =>
@@ -176,7 +181,7 @@ export const iamPage = (): string => {
       '(`dynamodb:LeadingKeys`), as the union of the write access patterns the function declares. Transactions need no ' +
       'permission of their own: each item is checked as its own PutItem/UpdateItem/DeleteItem.',
     'Every function also writes to its own log group and sends X-Ray traces (active tracing). The grants of event ' +
-      'sources (the table stream for `notify`, the SQS queues for `send-mail` and `chat-timer`) and of invokers (SES for ' +
+      'sources (the table stream for `notify`, the SQS queues for `send-mail`, `deliver` and `chat-timer`) and of invokers (SES for ' +
       '`receive-mail`, EventBridge for `run-sweep`, API Gateway for the routes) are added by their constructs and not listed here.',
     table(
       ['Function', 'Reads', 'Index queries', ...actions.map((a) => `${a} on`), 'Write patterns', 'Other grants (bindings)'],

@@ -39,6 +39,8 @@ export const VARIABLES = {
   MAIL_QUEUE_URL: 'The mail queue (binding `mailQueue`).',
   MAIL_RETRY_BASE_SECONDS: "The mail queue consumer's backoff base, seconds (binding `mailQueue: 'consume'`; default 20).",
   MAIL_RETRY_CAP_SECONDS: "The mail queue consumer's backoff cap, seconds (binding `mailQueue: 'consume'`; default 600).",
+  // Binding `deliveryQueue`.
+  DELIVERY_QUEUE_URL: "The delivery queue: chunks of an event's recipients (binding `deliveryQueue`).",
   // Binding `replyKeys`: the ARN in AWS, the keyring itself locally and in tests.
   REPLY_TOKEN_SECRET_ARN: 'The Secrets Manager secret holding the reply-token keyring (binding `replyKeys`, AWS).',
   REPLY_TOKEN_KEYS: 'The reply-token keyring JSON itself (binding `replyKeys`, local mode and tests).',
@@ -132,6 +134,7 @@ export const config = {
     base: positiveNumber(ENV.MAIL_RETRY_BASE_SECONDS, 20),
     cap: positiveNumber(ENV.MAIL_RETRY_CAP_SECONDS, 600),
   }),
+  deliveryQueueUrl: (): string => required(ENV.DELIVERY_QUEUE_URL, 'delivery queue'),
   /** REPLY_TOKEN_KEYS when set (local mode, tests), else REPLY_TOKEN_SECRET_ARN. */
   replyKeys: (): SecretSource => {
     const value = read(ENV.REPLY_TOKEN_KEYS);

@@ -27,6 +27,7 @@ import { postalMimeParser } from './mime';
 import { replyKeyring } from './reply-keys';
 import { sesMailer } from './ses-mailer';
 import { sqsMailQueue } from './mail-queue';
+import { sqsDeliveryQueue } from './delivery-queue';
 import { snsIntegrationTopic } from './sns-topic';
 import { snsPush } from './sns-push';
 import { directoryUserAccounts } from './user-accounts';
@@ -38,6 +39,8 @@ const EVERY_PORT: PortBuilders = {
   replyKeys: replyKeyring,
   // Only functions bound to the mail queue have MAIL_QUEUE_URL; tests pass an inline queue.
   mailQueue: () => sqsMailQueue(),
+  // Only the notifier has DELIVERY_QUEUE_URL; tests pass an inline queue that delivers at once.
+  deliveryQueue: () => sqsDeliveryQueue(),
   // Only the notifier has NOTIFY_TOPIC_ARN (bindTopic); anyone else publishing fails loudly.
   integration: () => snsIntegrationTopic(),
   push: () => snsPush(),

@@ -32,6 +32,7 @@ export interface PortBuilders {
   integration?: () => Deps['integration'];
   push?: () => Deps['push'];
   mailQueue?: () => Deps['mailQueue'];
+  deliveryQueue?: () => Deps['deliveryQueue'];
   /** Given the directory's lookup by address (local mode's sign-in directory is the directory). */
   userAccounts?: (userIdByEmail: (email: string) => Promise<string | undefined>) => Deps['userAccounts'];
   /** Given the table: the chat repository (CHAT-1..3), for the functions granted chat items. */
@@ -103,6 +104,7 @@ export const buildDeps = (table: () => TableRef, builders: PortBuilders, overrid
     monitoring: () => repository('monitoring'),
     notes: () => repository('notes'),
     push: () => own('push')(),
+    deliveryQueue: () => own('deliveryQueue')(),
     accessRequests: () => repository('accessRequests'),
     userAccounts: () => own('userAccounts')((email) => userIdByEmail(table(), email)),
     rateLimits: () => repository('rateLimits'),

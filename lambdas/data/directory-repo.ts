@@ -198,6 +198,56 @@ export const getCallerSource = async (ref: TableRef, userId: string): Promise<Ca
   return source;
 };
 
+/** Users' partitions read at once when their snapshots are missing or stale. */
+const SOURCE_QUERY_CONCURRENCY = 16;
+
+/**
+ * Many users' caller sources (delivery of one event to a chunk of recipients): their snapshots by
+ * BatchGetItem, 100 a call; those missing or stale are rebuilt from their partitions, with their
+ * organisations and combinations read once for all of them (recipients of one event mostly share
+ * them). A rebuilt source is not stored: the snapshot serves a user's next requests, which a
+ * notification does not predict, and storing it would add a write per recipient.
+ */
+export const getCallerSources = async (ref: TableRef, userIds: string[]): Promise<Map<string, CallerSource>> => {
+  const now = Date.now();
+  const out = new Map<string, CallerSource>();
+  const ids = [...new Set(userIds)];
+  for (const item of await batchGet(ref, ids.map(keys.callerSnapshot), true)) {
+    const userId = String(item.PK).slice(keys.callerSnapshot('').PK.length);
+    const cached = snapshotOf(item, now);
+    if (cached) out.set(userId, cached);
+  }
+  const misses = ids.filter((id) => !out.has(id));
+  const found: { user: User; memberships: Membership[] }[] = [];
+  for (let i = 0; i < misses.length; i += SOURCE_QUERY_CONCURRENCY) {
+    const page = await Promise.all(
+      misses.slice(i, i + SOURCE_QUERY_CONCURRENCY).map((id) => getUserWithMemberships(ref, id, true)),
+    );
+    for (const f of page) if (f) found.push(f);
+  }
+  if (!found.length) return out;
+  const memberships = found.flatMap((f) => f.memberships);
+  const [orgs, combinations] = await Promise.all([
+    getOrgs(ref, [...new Set(memberships.flatMap((m) => [m.orgId, m.soldToOrgId]))], { consistent: true }),
+    getCombinations(
+      ref,
+      memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId })),
+      { consistent: true },
+    ),
+  ]);
+  for (const { user, memberships: own } of found) {
+    const orgIds = new Set(own.flatMap((m) => [m.orgId, m.soldToOrgId]));
+    const pairs = new Set(own.map((m) => `${m.orgId}|${m.soldToOrgId}`));
+    out.set(user.userId, {
+      user,
+      memberships: own,
+      orgs: orgs.filter((o) => orgIds.has(o.orgId)),
+      combinations: combinations.filter((c) => pairs.has(`${c.endUserOrgId}|${c.soldToOrgId}`)),
+    });
+  }
+  return out;
+};
+
 /** The transaction item that invalidates a user's snapshot: written with every change to its sources. */
 export const callerInvalidation = (table: string, userId: string) => ({
   Update: {
@@ -547,6 +597,7 @@ export const staffOfGroup = async (ref: TableRef, group: string): Promise<string
 export const directoryRepo = (ref: TableRef): DirectoryRepo => ({
   getUserWithMemberships: (userId) => getUserWithMemberships(ref, userId),
   getCallerSource: (userId) => getCallerSource(ref, userId),
+  getCallerSources: (userIds) => getCallerSources(ref, userIds),
   getOrgs: (orgIds, opts) => getOrgs(ref, orgIds, opts),
   getCombinations: (pairs, opts) => getCombinations(ref, pairs, opts),
   findContract: (contractId) => findContract(ref, contractId),

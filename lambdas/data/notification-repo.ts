@@ -4,7 +4,7 @@
  * | pattern                                | key                                                          |
  * | -------------------------------------- | ------------------------------------------------------------ |
  * | a user's inbox, newest first (paged)   | Query PK=INBOX#<userId>, SK begins_with NOTE#, backwards, TTL |
- * | one inbox item (conditional put)       | INBOX#<userId> / NOTE#<at>#<eventId>                          |
+ * | a chunk's inbox items (BatchWriteItem) | INBOX#<userId> / NOTE#<at>#<eventId>, 25 a call               |
  * | one device                             | GetItem DEVICE#<deviceId> / DEVICE                           |
  * | the devices of a user (delivery)       | Query GSI4 PK=DEVICES#<userId>                               |
  * | staff of a support group (delivery)    | Query GSI4 PK=STAFFGROUP#<group>                             |
@@ -16,7 +16,7 @@
  * and with it the index entry that made it theirs.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Device, InboxItem, NotificationRepo } from '../domain/notifications/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
@@ -28,25 +28,34 @@ import { TABLE } from './table';
 
 const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
-export const putInboxItem = async (ref: TableRef, item: InboxItem): Promise<boolean> => {
-  try {
-    await ref.doc.send(
-      new PutCommand({
-        TableName: ref.table,
-        Item: {
-          ...keys.inboxItem(item.userId, item.at, item.notificationId),
-          entity: 'inbox-item',
-          ...item,
-          [TABLE.ttlAttribute]: epochSeconds(item.keepUntil),
-        },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
+const inboxRecord = (item: InboxItem) => ({
+  ...keys.inboxItem(item.userId, item.at, item.notificationId),
+  entity: 'inbox-item',
+  ...item,
+  [TABLE.ttlAttribute]: epochSeconds(item.keepUntil),
+});
+
+/** BatchWriteItem takes at most 25 requests. */
+const BATCH_WRITE_LIMIT = 25;
+
+/**
+ * Many users' items of one event, 25 a call. Unconditional: the delivery that writes them holds
+ * each recipient's claim in the outbox ledger, and an item is keyed by its event and user and
+ * never changes once written, so writing it again (a delivery retried after a crash) writes the
+ * same item.
+ */
+export const putInboxItems = async (ref: TableRef, items: InboxItem[]): Promise<void> => {
+  for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) {
+    let request: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] | undefined = items
+      .slice(i, i + BATCH_WRITE_LIMIT)
+      .map((item) => ({ PutRequest: { Item: inboxRecord(item) } }));
+    // UnprocessedItems come back under throttling: retried with a short backoff, then it is an error.
+    for (let attempt = 0; request?.length; attempt++) {
+      if (attempt >= 5) throw new Error(`${request.length} inbox item(s) not written after ${attempt} attempts`);
+      if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      const res: BatchWriteCommandOutput = await ref.doc.send(new BatchWriteCommand({ RequestItems: { [ref.table]: request } }));
+      request = res.UnprocessedItems?.[ref.table];
+    }
   }
 };
 
@@ -114,7 +123,7 @@ export const userDevices = async (ref: TableRef, userId: string): Promise<Device
 };
 
 export const notificationRepo = (ref: TableRef): NotificationRepo => ({
-  putInboxItem: (item) => putInboxItem(ref, item),
+  putInboxItems: (items) => putInboxItems(ref, items),
   listInbox: (userId, now, page) => listInbox(ref, userId, now, page),
   putDevice: (d) => putDevice(ref, d),
   getDevice: (deviceId) => getDevice(ref, deviceId),

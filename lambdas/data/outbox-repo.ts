@@ -4,8 +4,16 @@
  * may be taken over. Items expire after the stream's retention and then some: a record older
  * than that can no longer be replayed.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { MailJob, MailLogEntry, MailLogRepo, OutboxClaim, OutboxRepo } from '../domain/mail/ports';
 import type { TableRef } from './client';
 import { appendPut, fromItem, ttlIn } from './items';
@@ -102,10 +110,135 @@ export const releaseOutbox = async (ref: TableRef, key: string, claimId: string)
   }
 };
 
+/** A transaction holds at most 100 items. */
+const TRANSACT_LIMIT = 100;
+
+const claimItem = (key: string, claimId: string, now: string, leaseUntil: string) => ({
+  ...outboxKey(key),
+  entity: 'outbox',
+  state: 'claimed',
+  claimId,
+  claimedAt: now,
+  leaseUntil,
+  [TABLE.ttlAttribute]: ttlIn(new Date(now), LEDGER_TTL_SECONDS),
+});
+
+const CLAIM_CONDITION = {
+  ConditionExpression: 'attribute_not_exists(#pk) OR (#state = :claimed AND #lease < :now)',
+  ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#state': 'state', '#lease': 'leaseUntil' },
+};
+
+/** The states of keys whose claim failed its condition: done, or someone else's (busy). */
+const statesOf = async (ref: TableRef, keys: string[]): Promise<Map<string, OutboxClaim>> => {
+  const out = new Map<string, OutboxClaim>(keys.map((k) => [k, 'busy']));
+  let request: Record<string, unknown>[] | undefined = keys.map(outboxKey);
+  for (let attempt = 0; request?.length && attempt < 5; attempt++) {
+    const res = await ref.doc.send(
+      new BatchGetCommand({ RequestItems: { [ref.table]: { Keys: request, ConsistentRead: true } } }),
+    );
+    for (const item of res.Responses?.[ref.table] ?? []) {
+      const key = String(item.PK).slice(outboxKey('').PK.length);
+      if (item.state === 'done') out.set(key, 'done');
+    }
+    request = res.UnprocessedKeys?.[ref.table]?.Keys as Record<string, unknown>[] | undefined;
+  }
+  return out;
+};
+
+/**
+ * Claims many keys at once (a chunk of an event's recipients): one transaction of conditional
+ * puts per hundred keys, each with the condition of `claimOutbox`. A transaction is all or
+ * nothing, so one that is cancelled says which puts failed their condition: those are read (done
+ * or busy) and the others claimed again without them. Two runs racing for the same keys cancel
+ * each other's transactions (TransactionConflict): such a run tries a few times, then throws.
+ */
+export const claimOutboxes = async (
+  ref: TableRef,
+  keys: string[],
+  claimId: string,
+  now: string,
+  leaseUntil: string,
+): Promise<Map<string, OutboxClaim>> => {
+  const out = new Map<string, OutboxClaim>();
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += TRANSACT_LIMIT) {
+    let pending = unique.slice(i, i + TRANSACT_LIMIT);
+    for (let attempt = 0; pending.length; attempt++) {
+      try {
+        await ref.doc.send(
+          new TransactWriteCommand({
+            TransactItems: pending.map((key) => ({
+              Put: {
+                TableName: ref.table,
+                Item: claimItem(key, claimId, now, leaseUntil),
+                ...CLAIM_CONDITION,
+                ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now },
+              },
+            })),
+          }),
+        );
+        for (const key of pending) out.set(key, 'claimed');
+        pending = [];
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException) || attempt >= 4) throw err;
+        const reasons = err.CancellationReasons ?? [];
+        const taken = pending.filter((_, j) => reasons[j]?.Code === 'ConditionalCheckFailed');
+        if (taken.length) for (const [key, state] of await statesOf(ref, taken)) out.set(key, state);
+        else await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
+        pending = pending.filter((key) => !taken.includes(key));
+      }
+    }
+  }
+  return out;
+};
+
+/**
+ * Marks many claims of this run done: a transaction of conditional updates per hundred keys; one
+ * that is cancelled (a claim lost meanwhile) falls back to key by key, so the others still finish.
+ */
+export const finishOutboxes = async (ref: TableRef, keys: string[], claimId: string, at: string, outcome: string) => {
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += TRANSACT_LIMIT) {
+    const batch = unique.slice(i, i + TRANSACT_LIMIT);
+    try {
+      await ref.doc.send(
+        new TransactWriteCommand({
+          TransactItems: batch.map((key) => ({
+            Update: {
+              TableName: ref.table,
+              Key: outboxKey(key),
+              UpdateExpression: 'SET #state = :done, #doneAt = :at, #outcome = :outcome REMOVE #lease',
+              ConditionExpression: ours.ConditionExpression,
+              ExpressionAttributeNames: {
+                ...ours.ExpressionAttributeNames,
+                '#doneAt': 'doneAt',
+                '#outcome': 'outcome',
+                '#lease': 'leaseUntil',
+              },
+              ExpressionAttributeValues: {
+                ':claimed': 'claimed',
+                ':claimId': claimId,
+                ':done': 'done',
+                ':at': at,
+                ':outcome': outcome,
+              },
+            },
+          })),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      for (const key of batch) await finishOutbox(ref, key, claimId, at, outcome);
+    }
+  }
+};
+
 export const outboxRepo = (ref: TableRef): OutboxRepo => ({
   claim: (key, claimId, now, leaseUntil) => claimOutbox(ref, key, claimId, now, leaseUntil),
   finish: (key, claimId, at, outcome) => finishOutbox(ref, key, claimId, at, outcome),
   release: (key, claimId) => releaseOutbox(ref, key, claimId),
+  claimAll: (keys, claimId, now, leaseUntil) => claimOutboxes(ref, keys, claimId, now, leaseUntil),
+  finishAll: (keys, claimId, at, outcome) => finishOutboxes(ref, keys, claimId, at, outcome),
 });
 
 /** Per case, one entry per mail job, overwritten as the job progresses (its key makes it idempotent). */

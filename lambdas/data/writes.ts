@@ -114,8 +114,8 @@ export const WRITE_PATTERNS = {
   outbox: { PutItem: [OUTBOX], UpdateItem: [OUTBOX], DeleteItem: [OUTBOX] },
   /** monitoring-repo putAlarm/putIncident/putMaintenance (ALARM-1, ALARM-2): a conditional put per source id. */
   monitoringRecord: { PutItem: [MONITOR] },
-  /** notification-repo putInboxItem (NOTE-1, NOTE-3): INBOX#<user> / NOTE#<at>#<eventId>, with its TTL. */
-  inboxItem: { PutItem: [INBOX] },
+  /** notification-repo putInboxItems (NOTE-1, NOTE-3): a delivery chunk's INBOX#<user> / NOTE#<at>#<eventId>, with their TTL. */
+  inboxItems: { BatchWriteItem: [INBOX] },
   /** notification-repo putDevice (NOTE-1): DEVICE#<id>, owned by whoever registered its token last. */
   registerDevice: { PutItem: [DEVICE] },
   /** notification-repo deleteDevice (NOTE-1): the owner's DELETE, or the notifier when SNS reports it disabled. */
@@ -173,10 +173,16 @@ export const RECEIVE_MAIL_WRITES: readonly WritePattern[] = [
 export const SWEEP_WRITES: readonly WritePattern[] = ['flagNeedsAction', 'flagAccessRequest', 'mailIntent'];
 
 /**
- * The stream notifier's writes (lib/constructs/notifier.ts): its ledger, inbox items, and devices
- * SNS reports disabled; it changes no case and sends no mail (it queues mail jobs).
+ * The stream notifier's writes (lib/constructs/notifier.ts): its ledger and the `queued` entries of
+ * the mail it queues; it changes no case, sends no mail and tells no recipient (the delivery function does).
  */
-export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItem', 'removeDevice', 'mailLog', 'callerSnapshot'];
+export const NOTIFIER_WRITES: readonly WritePattern[] = ['outbox', 'mailLog'];
+
+/**
+ * The delivery function (lib/constructs/delivery-queue.ts): its ledger, inbox items, devices SNS
+ * reports disabled, and the `queued` entries of the mail it queues.
+ */
+export const DELIVER_WRITES: readonly WritePattern[] = ['outbox', 'inboxItems', 'removeDevice', 'mailLog'];
 
 /** The mail queue's consumer: its once-only ledger, SES's ids of the mail it sends, the per-case mail log. */
 export const SEND_MAIL_WRITES: readonly WritePattern[] = ['outbox', 'recordOutboundMail', 'mailLog', 'callerSnapshot'];
@@ -327,8 +333,10 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   'chat-socket': reads([...CALLER, CASE, CHAT, WSCONN, AVAIL], ['byPerson']),
   'chat-timer': reads([...CALLER, CASE, CHAT, WSCONN, AVAIL], ['byPerson']),
   // NOTE-1, NOTE-2: an event's case (and its subscriptions), the organisation (and its
-  // subscriptions), each recipient as a caller now, their devices (byPerson), the ledger.
+  // subscriptions), the staff of a group or role (byPerson), the ledger.
   notify: reads([...CALLER, CASE, OUTBOX], ['byPerson']),
+  // NOTE-1, NOTE-2: the organisation, each recipient as a caller now, their devices (byPerson), the ledger.
+  deliver: reads([...CALLER, OUTBOX], ['byPerson']),
 };
 
 export const readsOf = (fn: string): ReadGrant => {

@@ -50,6 +50,8 @@ export interface BindingTargets {
   readonly userPool?: cognito.IUserPool;
   /** The mail queue, and its consumer's backoff. */
   readonly mailQueue?: { queue: sqs.IQueue; retry: { baseSeconds: number; capSeconds: number } };
+  /** The delivery queue (NOTE-1, NOTE-2): chunks of an event's recipients. */
+  readonly deliveryQueue?: sqs.IQueue;
 }
 
 export interface CaseworkFunctionProps extends Omit<
@@ -192,6 +194,7 @@ export class CaseworkFunction extends lambda.Function {
     if (spec.mailer) this.bindMailer(need(targets.mailDomain, 'mailDomain'));
     if (spec.mailDomain && !spec.mailer) this.addEnvironment(ENV.MAIL_DOMAIN, need(targets.mailDomain, 'mailDomain'));
     if (spec.mailQueue) this.bindMailQueue(need(targets.mailQueue, 'mailQueue'), spec.mailQueue);
+    if (spec.deliveryQueue) this.bindDeliveryQueue(need(targets.deliveryQueue, 'deliveryQueue'), spec.deliveryQueue);
     if (spec.clients) this.setClients(need(targets.clients, 'clients'));
     if (spec.replyKeys) this.bindReplyKeys(need(targets.replyKeys, 'replyKeys'));
     if (spec.inboundBucket) {
@@ -244,6 +247,17 @@ export class CaseworkFunction extends lambda.Function {
     target.queue.grantConsumeMessages(this);
     this.addEnvironment(ENV.MAIL_RETRY_BASE_SECONDS, String(target.retry.baseSeconds));
     this.addEnvironment(ENV.MAIL_RETRY_CAP_SECONDS, String(target.retry.capSeconds));
+    return this;
+  }
+
+  /**
+   * The delivery queue: DELIVERY_QUEUE_URL with sqs:SendMessage on it (`send`: the notifier), or
+   * receive and delete for its consumer (`consume`).
+   */
+  public bindDeliveryQueue(queue: sqs.IQueue, mode: 'send' | 'consume'): this {
+    this.addEnvironment(ENV.DELIVERY_QUEUE_URL, queue.queueUrl);
+    if (mode === 'send') queue.grantSendMessages(this);
+    else queue.grantConsumeMessages(this);
     return this;
   }
 

@@ -20,8 +20,8 @@ export interface NotifierProps {
   readonly mailDomain: string;
   /** Signs the Reply-To token of the reminders (MAIL-1). */
   readonly replyKeys: secretsmanager.ISecret;
-  /** SNS platform applications for device pushes (NOTE-1); '' where there is none. @default none */
-  readonly push?: { apns: string; fcm: string };
+  /** The delivery queue the notifier queues each event's recipients on (lib/constructs/delivery-queue.ts). */
+  readonly deliveryQueue: sqs.IQueue;
   /** The mail queue the notifier queues every mail job on (it sends none itself). */
   readonly mailQueue?: BindingTargets['mailQueue'];
 }
@@ -57,15 +57,15 @@ export class Notifier extends Construct {
     this.function = new CaseworkFunction(this, 'Function', {
       stage: props.stage,
       module: NOTIFIER_FUNCTION.module,
-      description: 'Derives events from the table stream, publishes them once, delivers inbox and push, queues mail',
+      description: 'Derives events from the table stream, publishes them once, queues mail and recipients for delivery',
       timeout: Duration.seconds(60),
     }).bind(NOTIFIER_FUNCTION, {
       table: props.table,
       mailDomain: props.mailDomain,
       replyKeys: props.replyKeys,
       topic: this.topic,
-      push: props.push ?? { apns: '', fcm: '' },
       mailQueue: props.mailQueue,
+      deliveryQueue: props.deliveryQueue,
     });
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaDLQ',

@@ -9,6 +9,7 @@ import { CaseworkHttpApi } from '../constructs/http-api';
 import { CaseworkIdentity } from '../constructs/identity';
 import { CaseworkInboundMail } from '../constructs/inbound-mail';
 import { MailIdentity } from '../constructs/mail-identity';
+import { DeliveryQueue } from '../constructs/delivery-queue';
 import { MailQueue } from '../constructs/mail-queue';
 import { Notifier } from '../constructs/notifier';
 import { Schedules } from '../constructs/schedules';
@@ -83,6 +84,8 @@ export class AppStack extends Stack {
   public readonly replyKeys: secretsmanager.Secret;
   public readonly inboundMail: CaseworkInboundMail;
   public readonly notifier: Notifier;
+  /** NOTE-1, NOTE-2: each event's recipients, in chunks, and the function that tells them. */
+  public readonly delivery: DeliveryQueue;
   /** The chat WebSocket API, its functions and timer queue. */
   public readonly chat: ChatApi;
   public readonly mailIdentity?: MailIdentity;
@@ -158,13 +161,20 @@ export class AppStack extends Stack {
       attachments: this.attachments.bucket,
     });
 
+    this.delivery = new DeliveryQueue(this, 'Delivery', {
+      stage: props.stage,
+      table: props.table,
+      push: props.push,
+      mailQueue,
+    });
+
     this.notifier = new Notifier(this, 'Notifier', {
       stage: props.stage,
       table: props.table,
       mailDomain: props.mailDomain,
       replyKeys: this.replyKeys,
-      push: props.push,
       mailQueue,
+      deliveryQueue: this.delivery.queue,
     });
 
     this.chat = new ChatApi(this, 'Chat', {
@@ -196,6 +206,10 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'MailDeadLetterQueueArn', {
       value: this.mail.dead.queueArn,
       description: 'Redrive: aws sqs start-message-move-task --source-arn <this> (docs/outbound.md)',
+    });
+    new CfnOutput(this, 'DeliveryDeadLetterQueueArn', {
+      value: this.delivery.dead.queueArn,
+      description: 'Redrive: aws sqs start-message-move-task --source-arn <this> (docs/notifications.md)',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

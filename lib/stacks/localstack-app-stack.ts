@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Stage } from '../stage';
+import { DeliveryQueue } from '../constructs/delivery-queue';
 import { MailQueue } from '../constructs/mail-queue';
 import { Notifier } from '../constructs/notifier';
 import { Schedules } from '../constructs/schedules';
@@ -33,6 +34,8 @@ export class LocalStackAppStack extends Stack {
   public readonly notifier: Notifier;
   /** Mail leaves through the mail queue here too. */
   public readonly mail: MailQueue;
+  /** Recipients are told through the delivery queue here too. */
+  public readonly delivery: DeliveryQueue;
 
   public constructor(scope: Construct, id: string, props: LocalStackAppStackProps) {
     super(scope, id, props);
@@ -51,12 +54,14 @@ export class LocalStackAppStack extends Stack {
       mailDomain: props.mailDomain,
       mailQueue,
     });
+    this.delivery = new DeliveryQueue(this, 'Delivery', { stage: props.stage, table: props.table, mailQueue });
     this.notifier = new Notifier(this, 'Notifier', {
       stage: props.stage,
       table: props.table,
       mailDomain: props.mailDomain,
       replyKeys: this.replyKeys,
       mailQueue,
+      deliveryQueue: this.delivery.queue,
     });
 
     new CfnOutput(this, 'IntegrationTopicArn', { value: this.notifier.topic.topicArn });

@@ -255,19 +255,22 @@ describe('every function against its IAM fence, with the stream on', () => {
     expect([...recorded.keys()].filter((fn) => !specs.has(fn))).toEqual([]);
   });
 
-  it('NOTE-1, NOTE-2: the notifier read on the wire what delivery needs: subscriptions, people, organisations, cases, devices', () => {
-    const reads = new Set((recorded.get('notify') ?? []).map(asGrant));
+  it('NOTE-1, NOTE-2: on the wire the notifier found the recipients, and the delivery function read and told them in batches', () => {
+    const notifier = new Set((recorded.get('notify') ?? []).map(asGrant));
+    for (const want of [`Query ${KEY_PREFIX.case}`, `Query ${KEY_PREFIX.org}`]) expect(notifier).toContain(want);
+    // Recipients are told by the delivery function alone.
+    expect([...notifier].filter((g) => g.includes(KEY_PREFIX.inbox))).toEqual([]);
+    const delivery = new Set((recorded.get('deliver') ?? []).map(asGrant));
     for (const want of [
-      `Query ${KEY_PREFIX.case}`,
-      `Query ${KEY_PREFIX.org}`,
-      `Query ${KEY_PREFIX.user}`,
+      `BatchGetItem ${KEY_PREFIX.callerSnapshot}`,
       `Query index ${TABLE.indexes.byPerson.name}`,
-      `PutItem ${KEY_PREFIX.inbox}`,
+      `BatchWriteItem ${KEY_PREFIX.inbox}`,
+      `PutItem ${KEY_PREFIX.outbox}`,
     ])
-      expect(reads).toContain(want);
+      expect(delivery).toContain(want);
   });
 
-  it.each(['notify', 'send-mail', 'run-sweep', 'chat-socket', 'chat-authorize'])('%s was recorded', (fn) => {
+  it.each(['notify', 'deliver', 'send-mail', 'run-sweep', 'chat-socket', 'chat-authorize'])('%s was recorded', (fn) => {
     expect((recorded.get(fn) ?? []).length).toBeGreaterThan(0);
   });
 

@@ -353,6 +353,7 @@ describe('local functions: one container per function, with exactly its environm
     userPoolId: '',
     mailQueueUrl: '',
     mailRetry: { baseSeconds: 1, capSeconds: 2 },
+    deliveryQueueUrl: '',
   };
   // Lambda runtime variables plus the emulator endpoint; nothing of the test's own process.
   const RUNTIME = [

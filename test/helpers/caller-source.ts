@@ -14,9 +14,11 @@ interface Sources {
 
 export const withCallerSource = <D extends Sources>(
   directory: D,
-): D & { getCallerSource(userId: string): Promise<CallerSource | undefined> } => ({
-  ...directory,
-  getCallerSource: async (userId: string) => {
+): D & {
+  getCallerSource(userId: string): Promise<CallerSource | undefined>;
+  getCallerSources(userIds: string[]): Promise<Map<string, CallerSource>>;
+} => {
+  const one = async (userId: string): Promise<CallerSource | undefined> => {
     const found = (await directory.getUserWithMemberships(userId)) as { user: User; memberships: Membership[] } | undefined;
     if (!found) return undefined;
     const { user, memberships } = found;
@@ -25,5 +27,17 @@ export const withCallerSource = <D extends Sources>(
       directory.getCombinations(memberships.map((m) => ({ endUserOrgId: m.orgId, soldToOrgId: m.soldToOrgId }))),
     ]);
     return { user, memberships, orgs: orgs as Org[], combinations: combinations as Combination[] };
-  },
-});
+  };
+  return {
+    ...directory,
+    getCallerSource: one,
+    getCallerSources: async (userIds: string[]) => {
+      const out = new Map<string, CallerSource>();
+      for (const userId of userIds) {
+        const found = await one(userId);
+        if (found) out.set(userId, found);
+      }
+      return out;
+    },
+  };
+};

@@ -9,6 +9,8 @@ import type { OutboundMail, MailQueue, ReplyKeyring, MailJob } from '../../lambd
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import type { AttachmentFiles } from '../../lambdas/domain/cases/ports';
 import { sendMailJob } from '../../lambdas/domain/mail/outbound';
+import { deliverChunk } from '../../lambdas/domain/notifications/delivery';
+import type { DeliveryChunk, DeliveryQueue } from '../../lambdas/domain/notifications/ports';
 import { randomUUID } from 'node:crypto';
 
 export interface Meter {
@@ -72,6 +74,20 @@ export const inlineMailQueue = (deps: () => Deps): MailQueue => ({
   enqueue: async (jobs) => {
     for (const job of jobs) {
       await sendMailJob(deps(), job, { claimId: randomUUID(), leaseUntil: new Date(Date.now() + 60_000) });
+    }
+  },
+});
+
+/**
+ * The delivery queue for domain-level tests: each chunk, as its message body carries it, is
+ * delivered at once by the delivery function's domain step. A failed chunk fails the enqueue, as
+ * the notifier's event is then retried (the queue tier is test/integration/fan-out.test.ts).
+ */
+export const inlineDeliveryQueue = (deps: () => Deps): DeliveryQueue => ({
+  enqueue: async (chunks) => {
+    for (const chunk of chunks) {
+      const body = JSON.parse(JSON.stringify(chunk)) as DeliveryChunk;
+      await deliverChunk(deps(), body, { claimId: randomUUID(), leaseUntil: new Date(Date.now() + 60_000) });
     }
   },
 });
@@ -175,6 +191,7 @@ const rawTestDeps = (doc: DynamoDBDocumentClient, table: string, overrides: Part
       mailDomain: 'casework.test',
       replyKeys: async () => testKeyring,
       mailQueue: inlineMailQueue(() => deps),
+      deliveryQueue: inlineDeliveryQueue(() => deps),
       files: memoryFiles(),
       ...overrides,
     },

@@ -42,6 +42,7 @@ export const TEST_BINDINGS: BindingValues = {
   userPoolId: 'eu-west-1_TestPool1',
   mailQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-mail-test',
   mailRetry: { baseSeconds: 20, capSeconds: 600 },
+  deliveryQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/000000000000/casework-delivery-test',
 };
 
 /** What the Lambda runtime itself provides; tests never reach AWS, so dummy credentials. */

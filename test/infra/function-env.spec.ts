@@ -12,6 +12,7 @@ import {
   CHAT_SOCKET_FUNCTION,
   CHAT_TIMER_FUNCTION,
   CHECK_ATTACHMENT_FUNCTION,
+  DELIVER_FUNCTION,
   httpFunctionSpecs,
   NOTIFIER_FUNCTION,
   SEND_MAIL_FUNCTION,
@@ -29,6 +30,7 @@ describe.each(['dev', 'prod'] as const)('function environments (%s)', (stage) =>
     specs.set(logicalId(b().appStack.inboundMail.receiveMail), RECEIVE_MAIL_FUNCTION.name);
     specs.set(logicalId(b().appStack.notifier.function), NOTIFIER_FUNCTION.name);
     specs.set(logicalId(b().appStack.mail.function), SEND_MAIL_FUNCTION.name);
+    specs.set(logicalId(b().appStack.delivery.function), DELIVER_FUNCTION.name);
     specs.set(logicalId(b().appStack.chat.authorizerFunction), CHAT_AUTHORIZER_FUNCTION.name);
     specs.set(logicalId(b().appStack.chat.socketFunction), CHAT_SOCKET_FUNCTION.name);
     specs.set(logicalId(b().appStack.chat.timerFunction), CHAT_TIMER_FUNCTION.name);
@@ -93,12 +95,12 @@ describe('NOTE-1: the push binding (platform applications from context)', () => 
   const envOf = (b: ReturnType<typeof build>, fn: CaseworkFunction) =>
     (b.appTemplate.toJSON().Resources[logicalId(fn)].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
-  it('NOTE-1: with both applications, the device routes and the notifier get their ARNs and SNS endpoint rights on them only', () => {
+  it('NOTE-1: with both applications, the device routes and the delivery function get their ARNs and SNS endpoint rights on them only', () => {
     const b = build({ stage: 'dev', pushApnsArn: APNS, pushFcmArn: FCM });
     for (const fn of [
       b.appStack.httpApi.functions.get('register-device')!,
       b.appStack.httpApi.functions.get('delete-device')!,
-      b.appStack.notifier.function,
+      b.appStack.delivery.function,
     ]) {
       expect(envOf(b, fn)).toMatchObject({ PUSH_APNS_APP_ARN: APNS, PUSH_FCM_APP_ARN: FCM });
       const sns = statementsOf(b, fn).filter(
@@ -117,10 +119,11 @@ describe('NOTE-1: the push binding (platform applications from context)', () => 
         ]),
       );
     }
-    // Routes without the binding have neither the variables nor the rights.
-    const other = b.appStack.httpApi.functions.get('get-me')!;
-    expect(Object.keys(envOf(b, other))).not.toContain('PUSH_APNS_APP_ARN');
-    expect(JSON.stringify(statementsOf(b, other))).not.toContain('CreatePlatformEndpoint');
+    // Functions without the binding have neither the variables nor the rights: the notifier hands recipients to the delivery queue.
+    for (const other of [b.appStack.httpApi.functions.get('get-me')!, b.appStack.notifier.function]) {
+      expect(Object.keys(envOf(b, other))).not.toContain('PUSH_APNS_APP_ARN');
+      expect(JSON.stringify(statementsOf(b, other))).not.toContain('CreatePlatformEndpoint');
+    }
   });
 
   it('NOTE-1: without applications the variables are empty and no SNS endpoint right is granted', () => {

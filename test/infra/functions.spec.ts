@@ -293,9 +293,15 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'get-terms': {},
   // FLAG-2: the overdue mail intents (MAILJOB#) are written with the flag.
   sweep: { PutItem: ['CASE#', 'MAILJOB#'], UpdateItem: ['ACCESSREQ#', 'CASE#'] },
-  // Inbox items have a partition of their own; the notifier writes no USER# item.
-  // And the `queued` entry of each case mail it queues (MAILLOG#).
-  notify: { DeleteItem: ['DEVICE#', 'OUTBOX#'], PutItem: ['CALLER#', 'INBOX#', 'MAILLOG#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
+  // NOTE-1, NOTE-2: the notifier's ledger and the `queued` entries of the mail it queues; recipients are the delivery function's.
+  notify: { DeleteItem: ['OUTBOX#'], PutItem: ['MAILLOG#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
+  // Each recipient's claim, a chunk's inbox items in batches, disabled devices, the mail it queues.
+  deliver: {
+    BatchWriteItem: ['INBOX#'],
+    DeleteItem: ['DEVICE#', 'OUTBOX#'],
+    PutItem: ['MAILLOG#', 'OUTBOX#'],
+    UpdateItem: ['OUTBOX#'],
+  },
   // The mail queue's consumer: its ledger, SES's message ids, the per-case mail log.
   'send-mail': { DeleteItem: ['OUTBOX#'], PutItem: ['CALLER#', 'MAILLOG#', 'MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },
   // MAIL-3 answers are intents (MAILJOB#) written with their once-a-day claim.
@@ -347,6 +353,8 @@ describe.each(['dev', 'prod'] as const)('IAM: writes fenced by key prefix, per f
       ['sweep', b.appStack.schedules.sweep],
       ['receive-mail', b.appStack.inboundMail.receiveMail],
       ['notify', b.appStack.notifier.function],
+      ['deliver', b.appStack.delivery.function],
+      ['deliver', b.appStack.delivery.function],
       ['send-mail', b.appStack.mail.function],
       ['chat-authorize', b.appStack.chat.authorizerFunction],
       ['chat-socket', b.appStack.chat.socketFunction],
@@ -398,6 +406,7 @@ describe('IAM: reads fenced by key prefix, per function', () => {
     ['sweep', b.appStack.schedules.sweep],
     ['receive-mail', b.appStack.inboundMail.receiveMail],
     ['notify', b.appStack.notifier.function],
+    ['deliver', b.appStack.delivery.function],
     ['send-mail', b.appStack.mail.function],
     ['chat-authorize', b.appStack.chat.authorizerFunction],
     ['chat-socket', b.appStack.chat.socketFunction],

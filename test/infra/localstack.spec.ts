@@ -88,11 +88,11 @@ describe('-c target=localstack', () => {
     });
   });
 
-  it('deploys the notifier (table stream, SNS), the sweep (EventBridge) and the mail queue with its consumer as on AWS', () => {
+  it('deploys the notifier (table stream, SNS), the sweep (EventBridge), the mail queue and the delivery queue with their consumers as on AWS', () => {
     const { appStack, appTemplate } = local;
     expect(appStack).toBeInstanceOf(LocalStackAppStack);
-    appTemplate.resourceCountIs('AWS::Lambda::Function', 3);
-    appTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    appTemplate.resourceCountIs('AWS::Lambda::Function', 4);
+    appTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     appTemplate.resourceCountIs('AWS::Events::Rule', 1);
     appTemplate.resourceCountIs('AWS::SNS::Topic', 1);
     const functions = Object.values(appTemplate.findResources('AWS::Lambda::Function') as Resources);

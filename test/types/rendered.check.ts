@@ -28,7 +28,7 @@ export const rawObjectsAreRefused = async (
   // @ts-expect-error a raw push message
   await deps.push.publish('arn', 'apns', raw.push);
   // @ts-expect-error a raw inbox item
-  await deps.notes.putInboxItem(raw.inbox);
+  await deps.notes.putInboxItems([raw.inbox]);
   // @ts-expect-error a raw chat frame (a case, say)
   await chat.connections.post('conn', { type: 'chat', subject: 'Outage at Initech' });
   // @ts-expect-error a raw integration message
@@ -40,7 +40,7 @@ export const renderedPayloadsPass = async (deps: Deps, chat: ChatDeps, raw: Para
   await deps.mailer.send(renderFor('mail', 'write', raw.mail));
   await deps.mailQueue.enqueue([{ kind: 'notice', key: 'k', at: '', mail: renderFor('mail', 'write', raw.mail) }]);
   await deps.push.publish('arn', 'apns', renderFor('push', 'write', raw.push));
-  await deps.notes.putInboxItem(renderFor('inbox', 'write', raw.inbox));
+  await deps.notes.putInboxItems([renderFor('inbox', 'write', raw.inbox)]);
   await chat.connections.post('conn', renderFor('chat', 'self', { type: 'sent' }));
   await deps.integration.publishBatch([renderFor('integration', 'restricted', raw.topic)]);
 };

@@ -22,6 +22,7 @@ const EVERY_BINDING: Required<FunctionBindings> = {
   mailer: true,
   mailDomain: true,
   mailQueue: 'consume',
+  deliveryQueue: 'consume',
   replyKeys: true,
   inboundBucket: true,
   attachments: 'check',
@@ -49,12 +50,13 @@ const values = (secrets: 'arn' | 'value'): BindingValues => ({
   userPoolId: 'p',
   mailQueueUrl: 'q',
   mailRetry: { baseSeconds: 1, capSeconds: 1 },
+  deliveryQueueUrl: 'q',
 });
 
 describe('typed config (lambdas/adapters/config.ts)', () => {
   it.each(['arn', 'value'] as const)('names every variable a function spec can set (secrets as %s)', (secrets) => {
     const set = Object.keys(functionEnvironment(EVERY_BINDING, values(secrets)));
-    expect(set.length).toBe(21);
+    expect(set.length).toBe(22);
     expect(set.filter((name) => !(name in VARIABLES))).toEqual([]);
   });
 

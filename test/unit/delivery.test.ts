@@ -4,11 +4,18 @@
  * exercised against DynamoDB Local and the push stand-in in the e2e tier.
  */
 import { sendMailJob } from '../../lambdas/domain/mail/outbound';
-import { deliver } from '../../lambdas/domain/notifications/delivery';
+import { deliverChunk, deliveryKey, fanOut } from '../../lambdas/domain/notifications/delivery';
 import { listNotifications } from '../../lambdas/domain/notifications/inbox';
 import type { NotificationEvent } from '../../lambdas/domain/notifications/notifications';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
-import type { Device, InboxItem, PushMessage, CaseSubscription, OrgSubscription } from '../../lambdas/domain/notifications/ports';
+import type {
+  Device,
+  DeliveryChunk,
+  InboxItem,
+  PushMessage,
+  CaseSubscription,
+  OrgSubscription,
+} from '../../lambdas/domain/notifications/ports';
 import type { OutboxClaim, OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Case, Combination, Membership, Org, User } from '../../lambdas/domain/kernel/types';
 import { viewFor } from '../../lambdas/domain/kernel/views';
@@ -134,12 +141,22 @@ const harness = (w: Partial<World> = {}) => {
         return true;
       },
       release: async (key: string) => void ledger.delete(key),
+      claimAll: async (keys: string[]) => {
+        const out = new Map<string, OutboxClaim>();
+        for (const key of keys) {
+          out.set(key, ledger.get(key) === 'done' ? 'done' : ledger.get(key) === 'claimed' ? 'busy' : 'claimed');
+          if (!ledger.has(key)) ledger.set(key, 'claimed');
+        }
+        return out;
+      },
+      finishAll: async (keys: string[]) => {
+        for (const key of keys) ledger.set(key, 'done');
+      },
     },
     notes: {
-      putInboxItem: async (item: InboxItem) => {
-        if (inbox.some((i) => i.userId === item.userId && i.notificationId === item.notificationId)) return false;
-        inbox.push(item);
-        return true;
+      putInboxItems: async (items: InboxItem[]) => {
+        for (const item of items)
+          if (!inbox.some((i) => i.userId === item.userId && i.notificationId === item.notificationId)) inbox.push(item);
       },
       listInbox: async (userId: string, at: string) => ({
         items: inbox.filter((i) => i.userId === userId && i.keepUntil > at).reverse(),
@@ -186,7 +203,13 @@ const harness = (w: Partial<World> = {}) => {
     }
   };
   const opts = { leaseUntil: new Date('2026-12-01T10:01:00.000Z'), claimId: 'run-1' };
-  const run = (e: NotificationEvent, o: Org) => deliver(deps, e, o, opts);
+  // The delivery queue: its consumer runs at once on each chunk queued, as the delivery function would.
+  deps.deliveryQueue = {
+    enqueue: async (chunks) => {
+      for (const chunk of chunks) await deliverChunk(deps, JSON.parse(JSON.stringify(chunk)) as typeof chunk, opts);
+    },
+  };
+  const run = (e: NotificationEvent, o: Org) => fanOut(deps, e, o);
   const recipients = () => [...new Set(inbox.map((i) => i.userId))].sort();
   const pushedTo = () => pushes.map((p) => p.endpointArn.replace('arn:endpoint/', '')).sort();
   return {
@@ -710,5 +733,71 @@ describe('NOTE-1: staff are told too', () => {
     expect((await listNotifications(h.deps, onPhone, { limit: 25 })).items).toEqual([]);
     const onWeb = caller({ id: 'u-alice', staff: analyst('US').staff });
     expect((await listNotifications(h.deps, onWeb, { limit: 25 })).items).toHaveLength(1);
+  });
+});
+
+describe('NOTE-1, NOTE-2: fan-out in chunks, each recipient told once', () => {
+  const opts = () => ({ leaseUntil: new Date('2026-12-01T10:01:00.000Z'), claimId: `run-${Math.random()}` });
+
+  it('NOTE-2: an event to 120 subscribers is queued as chunks of at most 50, the actor left out, nobody checked yet', async () => {
+    const h = harness();
+    for (let i = 0; i < 120; i++) {
+      h.person(`u-${i}`, designated('ORG-ACME'));
+      h.world.orgSubs.push(orgSub(`u-${i}`, acme, { newCritical: true }));
+    }
+    const queued: DeliveryChunk[] = [];
+    h.deps.deliveryQueue = { enqueue: async (chunks) => void queued.push(...chunks) };
+    const e = raised(acme, { changedBy: 'u-7' });
+    // 119 subscribers and the case's contact, who is checked (and left out) at send time.
+    expect(await fanOut(h.deps, e, acme)).toBe(120);
+    expect(queued.map((c) => c.recipients.length)).toEqual([50, 50, 20]);
+    expect(queued.flatMap((c) => c.recipients.map((r) => r.userId))).not.toContain('u-7');
+    // The message carries the case's subject for the inbox, never its description.
+    expect(queued[0].event.case?.description).toBe('');
+    expect(h.inbox).toEqual([]);
+    for (const c of queued) await deliverChunk(h.deps, c, opts());
+    expect(h.recipients()).toHaveLength(119);
+  });
+
+  it('NOTE-1: a chunk whose push failed for one recipient fails; its retry pushes that recipient alone, and a third delivery nobody', async () => {
+    const h = harness();
+    for (const id of ['u-a', 'u-b', 'u-c']) {
+      h.person(id, designated('ORG-ACME'));
+      h.world.orgSubs.push(orgSub(id, acme, { newCritical: true }));
+    }
+    const queued: DeliveryChunk[] = [];
+    h.deps.deliveryQueue = { enqueue: async (chunks) => void queued.push(...chunks) };
+    await fanOut(h.deps, raised(acme), acme);
+    const publish = h.deps.push.publish;
+    let fail = true;
+    h.deps.push = {
+      ...h.deps.push,
+      publish: async (arn, platform, message) => {
+        if (fail && arn.endsWith('/u-b')) throw new Error('push service unavailable');
+        return publish(arn, platform, message);
+      },
+    };
+    await expect(deliverChunk(h.deps, queued[0], opts())).rejects.toThrow('push service unavailable');
+    expect(h.pushedTo()).toEqual(['u-a', 'u-c']);
+    fail = false;
+    await deliverChunk(h.deps, queued[0], opts());
+    await deliverChunk(h.deps, queued[0], opts());
+    expect(h.pushedTo()).toEqual(['u-a', 'u-b', 'u-c']);
+    expect(h.recipients()).toEqual(['u-a', 'u-b', 'u-c']);
+  });
+
+  it('NOTE-1: a recipient another delivery holds is left to it: the chunk tells the others, then fails so it comes back', async () => {
+    const h = harness();
+    for (const id of ['u-a', 'u-b']) {
+      h.person(id, designated('ORG-ACME'));
+      h.world.orgSubs.push(orgSub(id, acme, { newCritical: true }));
+    }
+    const queued: DeliveryChunk[] = [];
+    h.deps.deliveryQueue = { enqueue: async (chunks) => void queued.push(...chunks) };
+    const e = raised(acme);
+    await fanOut(h.deps, e, acme);
+    await h.deps.outbox.claim(deliveryKey(e.eventId, 'u-b'), 'other-run', 'x', 'y');
+    await expect(deliverChunk(h.deps, queued[0], opts())).rejects.toThrow(/claimed by another run/);
+    expect(h.pushedTo()).toEqual(['u-a']);
   });
 });

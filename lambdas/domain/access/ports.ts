@@ -47,6 +47,8 @@ export interface DirectoryRepo {
    * (ACC-4, ACC-5, ACC-9). Undefined for a user the directory does not know.
    */
   getCallerSource(userId: string): Promise<CallerSource | undefined>;
+  /** The same for many users at once (a chunk of an event's recipients), by user id; unknown users are absent. */
+  getCallerSources(userIds: string[]): Promise<Map<string, CallerSource>>;
   /** With `consistent`, read strongly consistently (a change decided from them). */
   getOrgs(orgIds: string[], opts?: { consistent?: boolean }): Promise<Org[]>;
   acceptTerms(userId: string, version: string, at: string): Promise<void>;

@@ -8,6 +8,7 @@ import { CURRENT_TERMS } from './catalogue';
 import type { Caller } from './policy';
 import type { Deps } from './deps';
 import type { Client } from './types';
+import type { CallerSource } from '../access/ports';
 
 export interface VerifiedClaims {
   sub: string;
@@ -32,17 +33,31 @@ export const resolveCaller = async (deps: Pick<Deps, 'directory'>, claims: Verif
   }
   const found = await deps.directory.getCallerSource(claims.sub);
   // A valid token for someone Casework does not know holds nothing: treated as unauthenticated.
-  if (!found) return undefined;
-  const { user, memberships, orgs, combinations } = found;
-  return {
-    kind: 'user',
-    id: user.userId,
-    client: claims.client,
-    scopes: claims.scopes,
-    user,
-    memberships,
-    orgs: new Map(orgs.map((o) => [o.orgId, o])),
-    combinations,
-    termsAccepted: user.termsVersion === CURRENT_TERMS.version,
-  };
+  return found && userCaller(found, claims.client, claims.scopes);
+};
+
+const userCaller = ({ user, memberships, orgs, combinations }: CallerSource, client: Client, scopes: string[]): Caller => ({
+  kind: 'user',
+  id: user.userId,
+  client,
+  scopes,
+  user,
+  memberships,
+  orgs: new Map(orgs.map((o) => [o.orgId, o])),
+  combinations,
+  termsAccepted: user.termsVersion === CURRENT_TERMS.version,
+});
+
+/**
+ * Many users as callers now, as `resolveCaller` makes each (the recipients of a notification are
+ * checked as web callers without scopes), from one batched read of their sources. Users the
+ * directory does not know are absent.
+ */
+export const resolveCallers = async (
+  deps: Pick<Deps, 'directory'>,
+  userIds: string[],
+  client: Exclude<Client, 'machine'>,
+): Promise<Map<string, Caller>> => {
+  const sources = await deps.directory.getCallerSources(userIds);
+  return new Map([...sources].map(([userId, source]) => [userId, userCaller(source, client, [])]));
 };

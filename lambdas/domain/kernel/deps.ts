@@ -9,7 +9,7 @@ import type { AttachmentFiles, AttachmentRepo, CaseRepo, WaitingRepo } from '../
 import type { Clock, Ids, RateLimitStore } from './ports';
 import type { MailLogRepo, MailQueue, MailRepo, Mailer, MimeParser, OutboxRepo, ReplyKeyring } from '../mail/ports';
 import type { MonitoringRepo } from '../monitoring/ports';
-import type { IntegrationTopic, NotificationRepo, PushService, SubscriptionRepo } from '../notifications/ports';
+import type { DeliveryQueue, IntegrationTopic, NotificationRepo, PushService, SubscriptionRepo } from '../notifications/ports';
 
 export interface Deps {
   clock: Clock;
@@ -35,6 +35,8 @@ export interface Deps {
   /** NOTE-1, NOTE-3: inbox items and push devices. */
   notes: NotificationRepo;
   push: PushService;
+  /** NOTE-1, NOTE-2: chunks of an event's recipients, from the notifier to the delivery function. */
+  deliveryQueue: DeliveryQueue;
   /** ACC-6, FLAG-2. */
   accessRequests: AccessRequestRepo;
   /** ACC-6: the sign-in directory (Cognito in AWS; locally the directory itself). */

@@ -245,6 +245,10 @@ export interface OutboxRepo {
   finish(key: string, claimId: string, at: string, outcome: string): Promise<boolean>;
   /** Gives a claim back after a failed effect, so the stream's retry may claim it at once. */
   release(key: string, claimId: string): Promise<void>;
+  /** `claim` for many keys at once (a chunk of recipients), in few calls: each key's state. */
+  claimAll(keys: string[], claimId: string, now: string, leaseUntil: string): Promise<Map<string, OutboxClaim>>;
+  /** `finish` for many keys of this run at once. */
+  finishAll(keys: string[], claimId: string, at: string, outcome: string): Promise<void>;
 }
 
 /**

@@ -11,22 +11,24 @@
  * - ACC-5 shortfall: the Designated Approvers the event itself names;
  * - staff (the case's owner, its support group, managers): staff-recipients.ts.
  *
- * Each candidate is re-read and re-checked against the access policy now: subscriptions are the
- * Designated Contacts' (a contact who lost that gets nothing), case text needs the Terms (ACC-9),
- * the text is the view of the recipient's own access (PRIV-1), and a FedRAMP organisation's
- * events are never pushed to a mobile device (PRIV-2). Whoever made the change is not told of it.
+ * The notifier finds the candidates and queues them in chunks (`fanOut`); the delivery function
+ * tells each chunk's recipients (`deliverChunk`). Each candidate is re-read and re-checked against
+ * the access policy then: subscriptions are the Designated Contacts' (a contact who lost that gets
+ * nothing), case text needs the Terms (ACC-9), the text is the view of the recipient's own access
+ * (PRIV-1), and a FedRAMP organisation's events are never pushed to a mobile device (PRIV-2).
+ * Whoever made the change is not told of it.
  *
- * Channels: the inbox (always; a conditional put, so a replay writes nothing new), push to each
- * of the user's devices when their `push` toggle is on, email when their `email` toggle is on.
- * Push and email are claimed in the outbox ledger per event, user, channel (and device): a
- * retried stream batch notifies nobody twice.
+ * Channels: the inbox (always), push to each of the user's devices when their `push` toggle is
+ * on, email (a mail queue job) when their `email` toggle is on. Each recipient is claimed in the
+ * outbox ledger per event and user: a chunk delivered again, or queued again by a replayed stream
+ * record, tells nobody twice.
  */
 import { createHash } from 'node:crypto';
-import { resolveCaller } from '../kernel/caller';
+import { resolveCallers } from '../kernel/caller';
 import { mapLimit } from '../kernel/concurrency';
 import { composeCaseMail, composeNoticeMail } from '../mail/compose';
 import { localWindow } from '../mail/local-time';
-import type { OutboundMail } from '../mail/ports';
+import type { MailJob, OutboundMail } from '../mail/ports';
 import { CASE_NOTIFICATION_TYPES, type NotificationEvent } from './notifications';
 import {
   accountAccess,
@@ -37,7 +39,7 @@ import {
   type CaseAccess,
 } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
-import type { InboxItem, PushMessage, OrgCategory, Reason } from './ports';
+import type { DeliveryChunk, InboxItem, PushMessage, OrgCategory, Reason } from './ports';
 import { alarmWanted, hasCloudDeployment, notificationsOf } from './subscriptions';
 import type { Org, Severity } from '../kernel/types';
 import { renderFor } from '../kernel/rendered';
@@ -306,11 +308,8 @@ const slim = (e: NotificationEvent): NotificationEvent => ({
   ...(e.case ? { case: { ...e.case, description: '' } } : {}),
 });
 
-/** The ledger keys of one event's deliveries. */
-export const deliveryKey = {
-  push: (eventId: string, userId: string, deviceId: string) => `deliver#${eventId}#${userId}#push#${deviceId}`,
-  email: (eventId: string, userId: string) => `deliver#${eventId}#${userId}#email`,
-};
+/** The ledger keys of one event's deliveries: one per recipient, whatever their channels. */
+export const deliveryKey = (eventId: string, userId: string) => `deliver#${eventId}#${userId}`;
 
 export interface DeliverOptions {
   leaseUntil: Date;
@@ -318,110 +317,170 @@ export interface DeliverOptions {
 }
 
 export class DeliveryBusy extends Error {
-  public constructor(key: string) {
-    super(`${key} is claimed by another run; the stream's retry will find it done or its lease over`);
+  public constructor(keys: string[]) {
+    super(
+      `${keys.length} recipient(s) claimed by another run (${keys[0]}); the chunk's retry finds them done or their lease over`,
+    );
     this.name = 'OutboxBusy';
   }
 }
 
-/** Claim -> effect -> mark done, as every side effect of the notifier. */
-const once = async (deps: Pick<Deps, 'outbox' | 'clock'>, key: string, opts: DeliverOptions, effect: () => Promise<string>) => {
-  const state = await deps.outbox.claim(key, opts.claimId, deps.clock.now().toISOString(), opts.leaseUntil.toISOString());
-  if (state === 'done') return;
-  if (state === 'busy') throw new DeliveryBusy(key);
-  let outcome: string;
-  try {
-    outcome = await effect();
-  } catch (err) {
-    await deps.outbox.release(key, opts.claimId).catch(() => undefined);
-    throw err;
-  }
-  await deps.outbox.finish(key, opts.claimId, deps.clock.now().toISOString(), outcome);
-};
+/** Recipients in one delivery queue message: few calls per chunk, and a chunk well inside the function's timeout. */
+export const DELIVERY_CHUNK = 50;
 
-/** Runs `fn` over `items`, `limit` at once, and collects the errors of those that failed (none stops the others). */
-const limited = async <T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> =>
-  (
-    await mapLimit(items, limit, (item) =>
-      fn(item).then(
-        () => [],
-        (err: unknown) => [err],
-      ),
-    )
-  ).flat();
+/** Receipts of a chunk before SQS moves it to the dead-letter queue (a push service down for a while outlasts them). */
+export const DELIVERY_MAX_RECEIVES = 5;
 
-/** Recipients handled at once, and device pushes in flight at once per recipient. */
-export const DELIVERY_CONCURRENCY = 8;
+/** Recipients handled at once within a chunk, and device pushes in flight at once per recipient. */
+export const DELIVERY_CONCURRENCY = 16;
 
 /** A stable, short id of a device: its platform and token, hashed (the token itself never leaves). */
 export const deviceIdOf = (platform: string, token: string): string =>
   createHash('sha256').update(`${platform}\n${token}`).digest('base64url').slice(0, 22);
 
-/** One recipient's channels. Throws when any of them failed (the stream retries; done ones are skipped). */
-const deliverTo = async (deps: Deps, e: NotificationEvent, org: Org, r: Recipient, opts: DeliverOptions) => {
-  const user = r.caller.user!;
-  const item = inboxItemOf(e, org, user.userId);
-  // Stored whole and viewed when listed (GET /notifications), for this recipient's access.
-  await deps.notes.putInboxItem(renderFor('inbox', r.access, item));
-  const toggles = notificationsOf(user.settings);
-  const errors: unknown[] = [];
-  // PRIV-2: FedRAMP organisations' events never reach a mobile device.
-  if (toggles.push && !hiddenOnClient('mobile', org)) {
-    const message = renderFor('push', r.access, pushMessageOf(item, r.access));
-    const devices = await deps.notes.userDevices(user.userId);
-    errors.push(
-      ...(await limited(devices, DELIVERY_CONCURRENCY, (d) =>
-        once(deps, deliveryKey.push(e.eventId, user.userId, d.deviceId), opts, async () => {
-          const sent = await deps.push.publish(d.endpointArn, d.platform, message);
-          if (sent === 'disabled') {
-            // NOTE-1: SNS reports the endpoint disabled (the token is dead): the device goes.
-            if (await deps.notes.deleteDevice(d.deviceId, user.userId))
-              await deps.push.deleteEndpoint(d.endpointArn).catch(() => undefined);
-            return 'device-removed';
-          }
-          return 'pushed';
-        }),
-      )),
-    );
-  }
-  // CHAT-2: managers already get the callback alert by mail, with the number in it.
-  const ownCaseMail = (e.case?.contactId === user.userId && mailedToContact(e)) || e.eventType === 'chat-callback';
-  if (toggles.email && user.email && !ownCaseMail) {
-    // The mail queue renders it for the recipient as they are then, and retries it.
-    await deps.mailQueue
-      .enqueue([
-        {
-          kind: 'notification',
-          key: deliveryKey.email(e.eventId, user.userId),
-          at: e.at,
-          event: slim(e),
-          userId: user.userId,
-          reasons: r.reasons,
-        },
-      ])
-      .catch((err: unknown) => errors.push(err));
-  }
-  if (errors.length) throw errors[0];
+/**
+ * NOTE-1, NOTE-2: the notifier's half of per-user delivery: the event's candidates (Queries, as
+ * above), less whoever made the change, in chunks for the delivery queue. Nobody is checked
+ * here: the check is at send time, per chunk, as the recipients are then.
+ */
+export const recipientChunksOf = async (
+  deps: Pick<Deps, 'subscriptions' | 'notes'>,
+  e: NotificationEvent,
+  org: Org,
+): Promise<DeliveryChunk[]> => {
+  const actor = actorOf(e);
+  const recipients = [...(await candidatesOf(deps, e, org))]
+    .filter(([userId]) => userId !== actor)
+    .map(([userId, reasons]) => ({ userId, reasons: [...reasons] }));
+  const event = slim(e);
+  const chunks: DeliveryChunk[] = [];
+  for (let i = 0; i < recipients.length; i += DELIVERY_CHUNK)
+    chunks.push({ event, orgId: org.orgId, recipients: recipients.slice(i, i + DELIVERY_CHUNK) });
+  return chunks;
+};
+
+/** Queues the event's recipients for delivery; resolves to how many were queued. Throws when a chunk was not queued. */
+export const fanOut = async (
+  deps: Pick<Deps, 'subscriptions' | 'notes' | 'deliveryQueue'>,
+  e: NotificationEvent,
+  org: Org,
+): Promise<number> => {
+  const chunks = await recipientChunksOf(deps, e, org);
+  if (chunks.length) await deps.deliveryQueue.enqueue(chunks);
+  return chunks.reduce((n, c) => n + c.recipients.length, 0);
+};
+
+/** What one recipient gets: their inbox item, their devices' pushes, their mail job. */
+interface Plan {
+  key: string;
+  r: Recipient;
+  item: InboxItem;
+  push: boolean;
+}
+
+/** Pushes to each of the user's devices; a dead endpoint (NOTE-1: the token is no longer valid) removes the device. */
+const pushTo = async (deps: Deps, p: Plan) => {
+  const user = p.r.caller.user!;
+  const message = renderFor('push', p.r.access, pushMessageOf(p.item, p.r.access));
+  const devices = await deps.notes.userDevices(user.userId);
+  await mapLimit(devices, DELIVERY_CONCURRENCY, async (d) => {
+    const sent = await deps.push.publish(d.endpointArn, d.platform, message);
+    if (sent === 'disabled' && (await deps.notes.deleteDevice(d.deviceId, user.userId)))
+      await deps.push.deleteEndpoint(d.endpointArn).catch(() => undefined);
+  });
 };
 
 /**
- * NOTE-1, NOTE-2: every recipient of one event, on each of their channels. Resolves when all were
- * delivered (now or before); throws the first failure otherwise, after trying everyone.
+ * The delivery function's half: one chunk of one event's recipients, each told once.
+ *
+ * Each recipient is claimed in the outbox ledger under the event and their id, the whole chunk in
+ * one transaction per hundred; a recipient whose claim is `done` was told by an earlier delivery
+ * of this chunk (a retried message, or the same chunk queued twice by a replayed stream record)
+ * and is skipped. The claimed are read as callers in one batch and checked now (admit: PRIV-1,
+ * PRIV-2, ACC-9, the subscriber's level), then, in this order so that a failure repeats only what
+ * is idempotent: mail jobs are queued (the mail consumer sends a key once), inbox items written
+ * (keyed by event and user), pushes sent. The told are marked done together; a recipient whose
+ * push failed is released, and the chunk throws, so its message comes back and retries them alone.
+ *
+ * Residual window, as the notifier's: a run that dies after pushing and before marking done
+ * leaves claims that a retry takes over once their lease ends, and pushes those again; so does a
+ * retry for a recipient with several devices of which one push failed.
  */
-export const deliver = async (deps: Deps, e: NotificationEvent, org: Org, opts: DeliverOptions): Promise<number> => {
-  const candidates = await candidatesOf(deps, e, org);
-  const actor = actorOf(e);
-  let delivered = 0;
-  const errors = await limited([...candidates], DELIVERY_CONCURRENCY, async ([userId, reasons]) => {
-    if (userId === actor) return;
-    const caller = await resolveCaller(deps, { sub: userId, client: 'web', scopes: [] });
-    const r = caller && admit(e, org, caller, reasons);
-    if (!r) return;
-    await deliverTo(deps, e, org, r, opts);
-    delivered++;
+export const deliverChunk = async (deps: Deps, chunk: DeliveryChunk, opts: DeliverOptions): Promise<number> => {
+  const e = chunk.event;
+  const org = (await deps.directory.getOrgs([chunk.orgId]))[0];
+  if (!org) throw new Error(`organisation ${chunk.orgId} of event ${e.eventId} not found`);
+  const reasonsOf = new Map(chunk.recipients.map((r) => [r.userId, r.reasons]));
+  const claims = await deps.outbox.claimAll(
+    [...reasonsOf.keys()].map((userId) => deliveryKey(e.eventId, userId)),
+    opts.claimId,
+    deps.clock.now().toISOString(),
+    opts.leaseUntil.toISOString(),
+  );
+  const claimed = [...reasonsOf.keys()].filter((userId) => claims.get(deliveryKey(e.eventId, userId)) === 'claimed');
+  const busy = [...reasonsOf.keys()].filter((userId) => claims.get(deliveryKey(e.eventId, userId)) === 'busy');
+  const callers = claimed.length ? await resolveCallers(deps, claimed, 'web') : new Map<string, Caller>();
+  const plans: Plan[] = [];
+  const skipped: string[] = [];
+  for (const userId of claimed) {
+    const caller = callers.get(userId);
+    const r = caller && admit(e, org, caller, reasonsOf.get(userId)!);
+    const key = deliveryKey(e.eventId, userId);
+    if (!r) {
+      skipped.push(key);
+      continue;
+    }
+    const toggles = notificationsOf(r.caller.user!.settings);
+    plans.push({
+      key,
+      r,
+      item: inboxItemOf(e, org, userId),
+      // PRIV-2: FedRAMP organisations' events never reach a mobile device.
+      push: toggles.push && !hiddenOnClient('mobile', org),
+    });
+  }
+  const release = (keys: string[]) =>
+    Promise.all(keys.map((key) => deps.outbox.release(key, opts.claimId).catch(() => undefined)));
+  try {
+    // CHAT-2: managers already get the callback alert by mail, with the number in it.
+    const jobs = plans
+      .filter((p) => {
+        const user = p.r.caller.user!;
+        const ownCaseMail = (e.case?.contactId === user.userId && mailedToContact(e)) || e.eventType === 'chat-callback';
+        return notificationsOf(user.settings).email && user.email && !ownCaseMail;
+      })
+      .map((p): MailJob => ({
+        kind: 'notification',
+        key: `${p.key}#email`,
+        at: e.at,
+        event: e,
+        userId: p.r.caller.user!.userId,
+        reasons: p.r.reasons,
+      }));
+    // The mail queue renders each for the recipient as they are then, and retries it.
+    if (jobs.length) await deps.mailQueue.enqueue(jobs);
+    // Stored whole and viewed when listed (GET /notifications), for each recipient's access.
+    if (plans.length) await deps.notes.putInboxItems(plans.map((p) => renderFor('inbox', p.r.access, p.item)));
+  } catch (err) {
+    await release([...plans.map((p) => p.key), ...skipped]);
+    throw err;
+  }
+  const failed: { key: string; err: unknown }[] = [];
+  await mapLimit(plans, DELIVERY_CONCURRENCY, async (p) => {
+    if (!p.push) return;
+    await pushTo(deps, p).catch((err: unknown) => failed.push({ key: p.key, err }));
   });
-  if (errors.length) throw errors[0];
-  return delivered;
+  const failedKeys = new Set(failed.map((f) => f.key));
+  const told = plans.map((p) => p.key).filter((key) => !failedKeys.has(key));
+  const now = deps.clock.now().toISOString();
+  await deps.outbox.finishAll(told, opts.claimId, now, 'delivered');
+  await deps.outbox.finishAll(skipped, opts.claimId, now, 'not-admitted');
+  if (failed.length) {
+    await release([...failedKeys]);
+    throw failed[0].err;
+  }
+  if (busy.length) throw new DeliveryBusy(busy.map((userId) => deliveryKey(e.eventId, userId)));
+  return told.length;
 };
 
 /** The organisation an event concerns (a case's, or the one the event names). */

@@ -8,8 +8,9 @@
  * - MAIL-1, FLAG-1: the case's contact's mail (a staff public update, a status to
  *   answer, the reminder of a flagged case) is queued as a job for the mail consumer
  *   (lambdas/domain/mail/outbound.ts), which sends each once, with retries and a dead-letter queue.
- * - Per-user recipients and channels (NOTE-2, push, inbox, email where chosen): `deliver(event)`
- *   (delivery.ts), each push and email claimed under its own key, inbox items by a conditional put.
+ * - Per-user recipients and channels (NOTE-2, push, inbox, email where chosen): the event's
+ *   candidates go to the delivery queue in chunks (`fanOut`, delivery.ts); the delivery function
+ *   checks and tells each recipient once (`deliverChunk`), however large the event's audience.
  *
  * Residual windows, said plainly: a run that dies after the effect and before marking it done
  * leaves a claim that a retry takes over once its lease ends, and repeats the effect (one
@@ -17,7 +18,7 @@
  * reminder). A send that SES accepted but answered with an error is released and retried, so it
  * can send twice too. Both need a crash or a lost answer inside a window of milliseconds.
  */
-import { deliver, orgIdOf } from './delivery';
+import { fanOut, orgIdOf } from './delivery';
 import { mapLimit } from '../kernel/concurrency';
 import { contactJobsOf } from '../mail/outbound';
 import { needsCase, withCase, type NotificationEvent } from './notifications';
@@ -164,7 +165,7 @@ export const notify = async (deps: Deps, derived: NotificationEvent[], opts: Not
   );
   await publishOnce(deps, ready, opts, outcome);
   await queueContactMail(deps, ready, outcome);
-  // NOTE-1, NOTE-2: each event to its recipients, after (and whatever became of) its publication.
+  // NOTE-1, NOTE-2: each event's recipients to the delivery queue, after (and whatever became of) its publication.
   const orgs = new Map<string, Promise<Org | undefined>>();
   await mapLimit(ready, PUBLISH_CONCURRENCY, async (e) => {
     try {
@@ -177,7 +178,7 @@ export const notify = async (deps: Deps, derived: NotificationEvent[], opts: Not
         );
       const org = await orgs.get(orgId)!;
       if (!org) throw new Error(`organisation ${orgId} of event ${e.eventId} not found`);
-      await deliver(deps, e, org, opts);
+      await fanOut(deps, e, org);
     } catch (err) {
       outcome.set(e.eventId, outcome.get(e.eventId) ?? asError(err));
     }

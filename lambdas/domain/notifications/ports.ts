@@ -2,7 +2,7 @@
 import type { Page, PageRequest } from '../kernel/ports';
 import type { Rendered } from '../kernel/rendered';
 import type { AlarmFilter, Severity, StaffRole, UserSettings } from '../kernel/types';
-import type { NotificationType } from './notifications';
+import type { NotificationEvent, NotificationType } from './notifications';
 
 export type SubscriptionSource = 'explicit' | 'favorite';
 
@@ -129,8 +129,8 @@ export interface Device {
 }
 
 export interface NotificationRepo {
-  /** Writes the item unless it is there already (a replayed event): true when written now. */
-  putInboxItem(item: Rendered<InboxItem>): Promise<boolean>;
+  /** Many users' items of one event at once (a delivery chunk, whose recipients it has claimed): written whatever was there. */
+  putInboxItems(items: Rendered<InboxItem>[]): Promise<void>;
   /** The user's items newest first, without those whose keepUntil is not after `now`. */
   listInbox(userId: string, now: string, page: PageRequest): Promise<Page<InboxItem>>;
   /** Creates or takes over the device (the token's previous owner loses it). */
@@ -164,4 +164,20 @@ export interface PushService {
   /** One push; `disabled` when the endpoint is disabled (the token is no longer valid). */
   publish(endpointArn: string, platform: PushPlatform, message: Rendered<PushMessage>): Promise<'sent' | 'disabled'>;
   deleteEndpoint(endpointArn: string): Promise<void>;
+}
+
+/**
+ * NOTE-1, NOTE-2: one message of the delivery queue: an event (without its update's text) and a
+ * chunk of its candidates, each with why they would be told; the delivery function checks them.
+ */
+export interface DeliveryChunk {
+  event: NotificationEvent;
+  orgId: string;
+  recipients: { userId: string; reasons: Reason[] }[];
+}
+
+/** The delivery queue (SQS): the notifier queues chunks, the delivery function consumes them. */
+export interface DeliveryQueue {
+  /** Ten chunks to a SendMessageBatch; throws when one was not queued. */
+  enqueue(chunks: DeliveryChunk[]): Promise<void>;
 }
