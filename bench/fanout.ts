@@ -201,7 +201,7 @@ const perRecipient = async (topicArn: string, faux: Awaited<ReturnType<typeof st
   return rows;
 };
 
-/** Issue goal: 10,000 recipients delivered in under 60 s, and DynamoDB calls per recipient flat (about 1.5 at most). */
+/** The goal: 10,000 recipients delivered in under 60 s, and DynamoDB calls per recipient flat (about 1.5 at most). */
 const fanoutGoals = (rows: { recipients: number; snapshots: string; perRecipient: number; wallMs: number }[]): Goal[] => {
   const big = rows.filter((r) => r.recipients === Math.max(...rows.map((x) => x.recipients)));
   const large = rows.filter((r) => r.recipients >= 1000);
