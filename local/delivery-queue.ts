@@ -1,23 +1,16 @@
 /**
  * The delivery queue locally: an SQS queue on fauxqs with a RedrivePolicy to its dead-letter
  * queue, and Lambda's SQS event source standing in for several concurrent invocations (as the
- * event source's maxConcurrency in AWS), each long-polling it and invoking the delivery function
- * with an SQS event, deleting what the function did not report as failed (local/sqs-event-source.ts).
+ * event source's maxConcurrency in AWS), invoking the delivery function with an SQS event and
+ * deleting what it did not report as failed (local/sqs-event-source.ts).
  */
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalHandler } from './functions';
-import { receiveAndInvoke } from './sqs-event-source';
+import { startQueuePoller, type QueuePoller } from './sqs-event-source';
 
 export const LOCAL_DELIVERY_QUEUE = 'casework-delivery';
 export const LOCAL_DELIVERY_DEAD = 'casework-delivery-dead';
 
-export interface DeliveryQueuePoller {
-  /** Chunks in the queue (visible or being delivered) and in its dead-letter queue. */
-  depth(): Promise<{ queued: number; dead: number }>;
-  /** Resolves once the queue is empty (every chunk delivered or dead-lettered), or after `limitMs`. */
-  settled(limitMs?: number): Promise<void>;
-  stop(): Promise<void>;
-}
+export type DeliveryQueuePoller = QueuePoller;
 
 export const startDeliveryQueuePoller = (opts: {
   endpoint: string;
@@ -33,51 +26,14 @@ export const startDeliveryQueuePoller = (opts: {
   timeoutMs?: number;
   log?: (m: string) => void;
 }): DeliveryQueuePoller => {
-  const log = opts.log ?? (() => {});
-  const sqs = new SQSClient({ endpoint: opts.endpoint, region: opts.region, credentials: opts.credentials });
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  let stopped = false;
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        await receiveAndInvoke(sqs, {
-          queueUrl: opts.queueUrl,
-          queueName: LOCAL_DELIVERY_QUEUE,
-          region: opts.region,
-          waitSeconds: 1,
-          // A failed chunk comes back soon after the function's time is up (six times that in AWS).
-          visibilityTimeoutSeconds: Math.ceil(timeoutMs / 1000) + 5,
-          timeoutMs,
-          consume: opts.consume,
-          onFunctionError: (err) => log(`deliver failed: ${String(err)}`),
-        });
-      } catch (err) {
-        if (!stopped) log(`delivery queue poll failed: ${String(err)}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  };
-  const loops = Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, loop);
-  const count = async (url: string) => {
-    const res = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    const a = res.Attributes ?? {};
-    return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
-  };
-  return {
-    depth: async () => ({ queued: await count(opts.queueUrl), dead: await count(opts.deadUrl) }),
-    settled: async (limitMs = 60_000) => {
-      const until = Date.now() + limitMs;
-      while (Date.now() < until && (await count(opts.queueUrl)) > 0) await new Promise((r) => setTimeout(r, 25));
-    },
-    stop: async () => {
-      stopped = true;
-      await Promise.all(loops);
-      sqs.destroy();
-    },
-  };
+  return startQueuePoller({
+    ...opts,
+    queueName: LOCAL_DELIVERY_QUEUE,
+    functionName: 'deliver',
+    concurrency: opts.concurrency ?? 4,
+    timeoutMs,
+    // A failed chunk comes back soon after the function's time is up (six times that in AWS).
+    visibilityTimeoutSeconds: Math.ceil(timeoutMs / 1000) + 5,
+  });
 };

@@ -4,7 +4,7 @@
  * A function error leaves the whole batch to come back after its visibility timeout, as in AWS.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { LocalHandler } from './functions';
 
@@ -77,4 +77,82 @@ export const receiveAndInvoke = async (
     );
   }
   return messages.length;
+};
+
+/** A queue as its event source sees it: what is in it, and when it is empty. */
+export interface QueuePoller {
+  /** Messages in the queue (visible or in flight) and in its dead-letter queue. */
+  depth(): Promise<{ queued: number; dead: number }>;
+  /** Resolves once the queue is empty (every message handled or dead-lettered), or after `limitMs`. */
+  settled(limitMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The event source itself: `concurrency` loops (the event source's concurrent invocations in
+ * AWS), each long-polling the queue and invoking the function with what it receives.
+ */
+export const startQueuePoller = (opts: {
+  endpoint: string;
+  queueUrl: string;
+  deadUrl: string;
+  /** For the records' event source ARN. */
+  queueName: string;
+  /** Names the function in the log. */
+  functionName: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  consume: LocalHandler;
+  /** As the function's timeout (the event source gives the function this long). */
+  timeoutMs: number;
+  /** How long a received message stays hidden: when a failed one comes back. */
+  visibilityTimeoutSeconds: number;
+  concurrency?: number;
+  log?: (m: string) => void;
+}): QueuePoller => {
+  const log = opts.log ?? (() => {});
+  const sqs = new SQSClient({ endpoint: opts.endpoint, region: opts.region, credentials: opts.credentials });
+  let stopped = false;
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        await receiveAndInvoke(sqs, {
+          queueUrl: opts.queueUrl,
+          queueName: opts.queueName,
+          region: opts.region,
+          waitSeconds: 1,
+          visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
+          timeoutMs: opts.timeoutMs,
+          consume: opts.consume,
+          onFunctionError: (err) => log(`${opts.functionName} failed: ${String(err)}`),
+        });
+      } catch (err) {
+        if (!stopped) log(`${opts.queueName} poll failed: ${String(err)}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+  const loops = Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, loop);
+  const count = async (url: string) => {
+    const res = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const a = res.Attributes ?? {};
+    return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
+  };
+  return {
+    depth: async () => ({ queued: await count(opts.queueUrl), dead: await count(opts.deadUrl) }),
+    settled: async (limitMs = 60_000) => {
+      const until = Date.now() + limitMs;
+      while (Date.now() < until && (await count(opts.queueUrl)) > 0) await new Promise((r) => setTimeout(r, 25));
+    },
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+      sqs.destroy();
+    },
+  };
 };

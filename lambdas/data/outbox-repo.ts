@@ -64,30 +64,24 @@ const ours = {
   ExpressionAttributeNames: { '#state': 'state', '#claimId': 'claimId' },
 };
 
+/** The update that marks this run's claim done, alone or in a transaction. */
+const finished = (ref: TableRef, key: string, claimId: string, at: string, outcome: string) => ({
+  TableName: ref.table,
+  Key: outboxKey(key),
+  UpdateExpression: 'SET #state = :done, #doneAt = :at, #outcome = :outcome REMOVE #lease',
+  ConditionExpression: ours.ConditionExpression,
+  ExpressionAttributeNames: {
+    ...ours.ExpressionAttributeNames,
+    '#doneAt': 'doneAt',
+    '#outcome': 'outcome',
+    '#lease': 'leaseUntil',
+  },
+  ExpressionAttributeValues: { ':claimed': 'claimed', ':claimId': claimId, ':done': 'done', ':at': at, ':outcome': outcome },
+});
+
 export const finishOutbox = async (ref: TableRef, key: string, claimId: string, at: string, outcome: string) => {
-  const cond = ours;
   try {
-    await ref.doc.send(
-      new UpdateCommand({
-        TableName: ref.table,
-        Key: outboxKey(key),
-        UpdateExpression: 'SET #state = :done, #doneAt = :at, #outcome = :outcome REMOVE #lease',
-        ConditionExpression: cond.ConditionExpression,
-        ExpressionAttributeNames: {
-          ...cond.ExpressionAttributeNames,
-          '#doneAt': 'doneAt',
-          '#outcome': 'outcome',
-          '#lease': 'leaseUntil',
-        },
-        ExpressionAttributeValues: {
-          ':claimed': 'claimed',
-          ':claimId': claimId,
-          ':done': 'done',
-          ':at': at,
-          ':outcome': outcome,
-        },
-      }),
-    );
+    await ref.doc.send(new UpdateCommand(finished(ref, key, claimId, at, outcome)));
     return true;
   } catch (err) {
     if (conditionFailed(err)) return false;
@@ -204,25 +198,7 @@ export const finishOutboxes = async (ref: TableRef, keys: string[], claimId: str
       await ref.doc.send(
         new TransactWriteCommand({
           TransactItems: batch.map((key) => ({
-            Update: {
-              TableName: ref.table,
-              Key: outboxKey(key),
-              UpdateExpression: 'SET #state = :done, #doneAt = :at, #outcome = :outcome REMOVE #lease',
-              ConditionExpression: ours.ConditionExpression,
-              ExpressionAttributeNames: {
-                ...ours.ExpressionAttributeNames,
-                '#doneAt': 'doneAt',
-                '#outcome': 'outcome',
-                '#lease': 'leaseUntil',
-              },
-              ExpressionAttributeValues: {
-                ':claimed': 'claimed',
-                ':claimId': claimId,
-                ':done': 'done',
-                ':at': at,
-                ':outcome': outcome,
-              },
-            },
+            Update: finished(ref, key, claimId, at, outcome),
           })),
         }),
       );
