@@ -15,9 +15,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { depsFor } from '../lambdas/adapters/deps-for';
 import { snsPush } from '../lambdas/adapters/sns-push';
 import { snsIntegrationTopic } from '../lambdas/adapters/sns-topic';
-import { putMembership, putUser } from '../lambdas/data/directory-repo';
-import { DELIVERY_CHUNK, deviceIdOf } from '../lambdas/domain/notifications/delivery';
-import { CURRENT_TERMS } from '../lambdas/domain/kernel/catalogue';
+import { DELIVERY_CHUNK } from '../lambdas/domain/notifications/delivery';
 import { mapLimit } from '../lambdas/domain/kernel/concurrency';
 import { notify, PUBLISH_BATCH, PUBLISH_CONCURRENCY, topicMessage } from '../lambdas/domain/notifications/notifier';
 import type { NotificationEvent } from '../lambdas/domain/notifications/notifications';
@@ -25,6 +23,7 @@ import { seedDemo } from '../local/demo-data';
 import { createTable, startDynamo } from '../local/emulators';
 import { startFauxqs } from '../local/fauxqs';
 import { startPushStandIn } from '../local/push';
+import { seedRecipients } from '../test/helpers/recipients';
 import { runAlone, type Goal, type Section, table } from './lib';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
@@ -96,26 +95,7 @@ const perRecipient = async (topicArn: string, faux: Awaited<ReturnType<typeof st
       });
       const at = new Date().toISOString();
       const users = Array.from({ length: n }, (_, i) => `u-bench-${i}`);
-      await mapLimit(users, 32, async (userId) => {
-        await putUser(ref, {
-          userId,
-          email: `${userId}@acme.example`,
-          name: userId,
-          timeZone: 'UTC',
-          termsVersion: CURRENT_TERMS.version,
-          settings: { defaultList: 'all', notifications: {} },
-        });
-        await putMembership(ref, { userId, orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'designated', via: 'direct' });
-        await deps.subscriptions.putOrgSubscription(
-          { orgId: 'ORG-ACME', userId },
-          { newCritical: true },
-          { orgId: 'ORG-ACME', alarms: null, maintenance: false },
-          at,
-        );
-        const token = `${userId}-token`;
-        const endpointArn = await deps.push.createEndpoint('fcm', token, userId);
-        await deps.notes.putDevice({ deviceId: deviceIdOf('fcm', token), userId, platform: 'fcm', endpointArn, createdAt: at });
-      });
+      await seedRecipients(ref, deps, users, 32);
       const c = (
         await deps.cases.listOrgCases({ orgIds: ['ORG-ACME'], closed: false, sort: 'priority', severity: 'high' }, { limit: 1 })
       ).items[0];

@@ -25,6 +25,17 @@ const LEDGER_TTL_SECONDS = 7 * 24 * 3600;
 
 const conditionFailed = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
+/** A claim of this run, leased until `leaseUntil`. */
+const claimItem = (key: string, claimId: string, now: string, leaseUntil: string) => ({
+  ...outboxKey(key),
+  entity: 'outbox',
+  state: 'claimed',
+  claimId,
+  claimedAt: now,
+  leaseUntil,
+  [TABLE.ttlAttribute]: ttlIn(new Date(now), LEDGER_TTL_SECONDS),
+});
+
 export const claimOutbox = async (
   ref: TableRef,
   key: string,
@@ -36,15 +47,7 @@ export const claimOutbox = async (
     await ref.doc.send(
       new PutCommand({
         TableName: ref.table,
-        Item: {
-          ...outboxKey(key),
-          entity: 'outbox',
-          state: 'claimed',
-          claimId,
-          claimedAt: now,
-          leaseUntil,
-          [TABLE.ttlAttribute]: ttlIn(new Date(now), LEDGER_TTL_SECONDS),
-        },
+        Item: claimItem(key, claimId, now, leaseUntil),
         ConditionExpression: 'attribute_not_exists(#pk) OR (#state = :claimed AND #lease < :now)',
         ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#state': 'state', '#lease': 'leaseUntil' },
         ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now },
@@ -106,16 +109,6 @@ export const releaseOutbox = async (ref: TableRef, key: string, claimId: string)
 
 /** A transaction holds at most 100 items. */
 const TRANSACT_LIMIT = 100;
-
-const claimItem = (key: string, claimId: string, now: string, leaseUntil: string) => ({
-  ...outboxKey(key),
-  entity: 'outbox',
-  state: 'claimed',
-  claimId,
-  claimedAt: now,
-  leaseUntil,
-  [TABLE.ttlAttribute]: ttlIn(new Date(now), LEDGER_TTL_SECONDS),
-});
 
 const CLAIM_CONDITION = {
   ConditionExpression: 'attribute_not_exists(#pk) OR (#state = :claimed AND #lease < :now)',

@@ -13,10 +13,8 @@ import type { SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambdas/adapters/config';
 import { sqsDeliveryQueue } from '../../lambdas/adapters/delivery-queue';
 import { snsPush } from '../../lambdas/adapters/sns-push';
-import { putMembership, putUser } from '../../lambdas/data/directory-repo';
-import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
-import { DELIVERY_CHUNK, deviceIdOf } from '../../lambdas/domain/notifications/delivery';
+import { DELIVERY_CHUNK } from '../../lambdas/domain/notifications/delivery';
 import type { NotificationEvent } from '../../lambdas/domain/notifications/notifications';
 import { notify } from '../../lambdas/domain/notifications/notifier';
 import { deliverHandler } from '../../lambdas/queue/deliver';
@@ -27,6 +25,7 @@ import { startPushStandIn, type PushStandIn } from '../../local/push';
 import { onEndpoint, receiveAndInvoke } from '../../local/sqs-event-source';
 import { instrument, testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
+import { seedRecipients } from '../helpers/recipients';
 
 const aws = (endpoint: string) => ({
   endpoint,
@@ -74,26 +73,7 @@ const world = async (queue: string, n: number, overrides: Partial<Deps> = {}) =>
   const ref = { doc, table };
   const at = new Date().toISOString();
   const users = Array.from({ length: n }, (_, i) => `u-fan-${queue}-${i}`);
-  for (const userId of users) {
-    await putUser(ref, {
-      userId,
-      email: `${userId}@acme.example`,
-      name: userId,
-      timeZone: 'UTC',
-      termsVersion: CURRENT_TERMS.version,
-      settings: { defaultList: 'all', notifications: {} },
-    });
-    await putMembership(ref, { userId, orgId: 'ORG-ACME', soldToOrgId: 'ORG-ACME', level: 'designated', via: 'direct' });
-    await deps.subscriptions.putOrgSubscription(
-      { orgId: 'ORG-ACME', userId },
-      { newCritical: true },
-      { orgId: 'ORG-ACME', alarms: null, maintenance: false },
-      at,
-    );
-    const token = `${userId}-token`;
-    const endpointArn = await deps.push.createEndpoint('fcm', token, userId);
-    await deps.notes.putDevice({ deviceId: deviceIdOf('fcm', token), userId, platform: 'fcm', endpointArn, createdAt: at });
-  }
+  await seedRecipients(ref, deps, users);
   const c = (
     await deps.cases.listOrgCases({ orgIds: ['ORG-ACME'], closed: false, sort: 'priority', severity: 'high' }, { limit: 1 })
   ).items[0];
