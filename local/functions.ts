@@ -185,7 +185,14 @@ export const startFunctionHost = (opts: {
     const started = Date.now();
     const workerData: WorkerData & { tsx: string; workerEntry: string } = opts.bundles
       ? // The bundle carries its ports (injected by buildBundles) and its dependencies.
-        { entry: resolve(opts.bundles, spec.name, 'index.js'), ports: [], tsx, workerEntry, bundled: true }
+        {
+          entry: resolve(opts.bundles, spec.name, 'index.js'),
+          ports: [],
+          tsx,
+          workerEntry,
+          bundled: true,
+          compileCache: resolve(opts.bundles, '.compile-cache'),
+        }
       : {
           entry: resolve(LAMBDA_DIR, `${spec.module}.ts`),
           ports: portModulesOf(spec).map((m) => resolve(LAMBDA_DIR, `${m}.ts`)),

@@ -6,7 +6,8 @@ import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 
 let local: TestLocal;
 beforeAll(async () => {
-  local = await startTestLocal({ sweepEveryMs: 0 });
+  // Nothing here reads a notification: no notifier, mail or push work beside the requests.
+  local = await startTestLocal({ sweepEveryMs: 0, stream: false });
 });
 afterAll(async () => {
   await local?.stop();

@@ -10,7 +10,8 @@ let local: TestLocal;
 /** Anything created before this came from the demo seed (its newest case is two hours old). */
 let bootedAt: number;
 beforeAll(async () => {
-  local = await startTestLocal();
+  // The local scheduler as `npm start` runs it: every minute, the first run at start (FLAG-1).
+  local = await startTestLocal({ sweepEveryMs: 60_000 });
   bootedAt = Date.now();
 });
 afterAll(async () => local?.stop());

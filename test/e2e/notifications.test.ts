@@ -8,7 +8,8 @@ import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 let local: TestLocal;
 let sqs: SQSClient;
 beforeAll(async () => {
-  local = await startTestLocal();
+  // The local scheduler as `npm start` runs it: every minute, the first run at start (FLAG-1).
+  local = await startTestLocal({ sweepEveryMs: 60_000 });
   sqs = new SQSClient({
     endpoint: local.urls.sns,
     region: 'eu-west-1',

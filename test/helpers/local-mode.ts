@@ -114,7 +114,12 @@ export const startTestLocal = async (
   options: {
     seed?: boolean;
     log?: (message: string) => void;
-    /** 0: no timed sweep; tests run it themselves. */ sweepEveryMs?: number;
+    /**
+     * The local scheduler's period (local mode's own default is a minute, first run at start).
+     * None unless a file tests the scheduler: the others run the sweep themselves, and a sweep at
+     * every boot flagged and reminded for files that never look.
+     */
+    sweepEveryMs?: number;
     /** false: no notifier on the stream (local/index.ts LocalOptions.stream). */
     stream?: boolean;
     /** Puts something (a tap, local/dynamo-tap.ts) between the functions and DynamoDB Local. */
@@ -154,7 +159,7 @@ export const startTestLocal = async (
       chatClock: options.chatClock ?? 'manual',
       seed: options.seed ?? true,
       log: options.log,
-      sweepEveryMs: options.sweepEveryMs,
+      sweepEveryMs: options.sweepEveryMs ?? 0,
       stream: options.stream,
       dynamoEndpointForFunctions: options.dynamoEndpointForFunctions,
       namedFunctions: options.namedFunctions,
