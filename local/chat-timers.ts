@@ -53,9 +53,11 @@ export const startChatTimerQueue = async (opts: {
   const sqs = new SQSClient({ endpoint: opts.fauxqsEndpoint, region: opts.region, credentials: opts.credentials });
   let stopped = false;
 
+  const stopping = new AbortController();
   /** One receive, as Lambda's event source polls: invoke with the batch, delete the successes. */
   const receiveOnce = async (waitSeconds: number): Promise<number> => {
     return receiveAndInvoke(sqs, {
+      abortSignal: stopping.signal,
       queueUrl: fauxqsQueueUrl,
       queueName: LOCAL_CHAT_TIMER_QUEUE,
       region: opts.region,
@@ -72,9 +74,11 @@ export const startChatTimerQueue = async (opts: {
     const loop = (async () => {
       while (!stopped) {
         try {
-          await receiveOnce(1);
+          // A long poll, as the event source makes; stopping aborts it.
+          await receiveOnce(20);
         } catch (err) {
-          if (!stopped) log(`chat timer poll failed: ${String(err)}`);
+          if (stopped) return;
+          log(`chat timer poll failed: ${String(err)}`);
           await new Promise((r) => setTimeout(r, 500));
         }
       }
@@ -86,6 +90,7 @@ export const startChatTimerQueue = async (opts: {
       pending: () => 0,
       stop: async () => {
         stopped = true;
+        stopping.abort();
         await loop;
         sqs.destroy();
       },

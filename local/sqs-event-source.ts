@@ -29,6 +29,8 @@ export const receiveAndInvoke = async (
     timeoutMs: number;
     consume: LocalHandler;
     onFunctionError: (err: unknown) => void;
+    /** Ends a long poll early (the poller stopping); a batch already received is still handled. */
+    abortSignal?: AbortSignal;
   },
 ): Promise<number> => {
   const res = await sqs.send(
@@ -39,6 +41,7 @@ export const receiveAndInvoke = async (
       VisibilityTimeout: opts.visibilityTimeoutSeconds,
       MessageSystemAttributeNames: ['All'],
     }),
+    { abortSignal: opts.abortSignal },
   );
   const messages = res.Messages ?? [];
   if (!messages.length) return 0;
@@ -113,6 +116,10 @@ export const startQueuePoller = (opts: {
   const log = opts.log ?? (() => {});
   const sqs = new SQSClient({ endpoint: opts.endpoint, region: opts.region, credentials: opts.credentials });
   let stopped = false;
+  // Long polls of 20 s, as Lambda's event source makes (fauxqs answers one as soon as a message
+  // arrives): an idle queue costs a receive per loop every 20 s, not every second. Stopping
+  // aborts the polls in flight.
+  const stopping = new AbortController();
   const loop = async () => {
     while (!stopped) {
       try {
@@ -120,14 +127,16 @@ export const startQueuePoller = (opts: {
           queueUrl: opts.queueUrl,
           queueName: opts.queueName,
           region: opts.region,
-          waitSeconds: 1,
+          waitSeconds: 20,
           visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
           timeoutMs: opts.timeoutMs,
           consume: opts.consume,
           onFunctionError: (err) => log(`${opts.functionName} failed: ${String(err)}`),
+          abortSignal: stopping.signal,
         });
       } catch (err) {
-        if (!stopped) log(`${opts.queueName} poll failed: ${String(err)}`);
+        if (stopped) return;
+        log(`${opts.queueName} poll failed: ${String(err)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
     }
@@ -151,6 +160,7 @@ export const startQueuePoller = (opts: {
     },
     stop: async () => {
       stopped = true;
+      stopping.abort();
       await Promise.all(loops);
       sqs.destroy();
     },
