@@ -14,6 +14,13 @@ logs=$(mktemp -d)
 bundles=$(mktemp -d)
 trap 'rm -rf "$logs" "$bundles"' EXIT
 
+# CPU seconds (user + system) of this shell's finished children so far, the second line of `times`,
+# written to $1 (`times` in a pipe or $(...) would report a subshell's children instead).
+cpu_of_children() {
+  times >"$1.times"
+  sed -n 2p "$1.times" | awk '{ split($1, u, /[ms]/); split($2, k, /[ms]/); printf "%d", u[1] * 60 + u[2] + k[1] * 60 + k[2] }' >"$1"
+}
+
 start() {
   local name=$1
   shift
@@ -46,10 +53,18 @@ finish typecheck lint lint-openapi bundles || { echo "FAIL: static checks" >&2; 
 export CASEWORK_TEST_FUNCTION_BUNDLES="$bundles/out"
 
 start synth npm run -s test:synth
+# Beside its wall time, what jest and everything it started cost in CPU (its own subshell, so the
+# synths are not counted), and how much of that DynamoDB Local's JVMs took.
+export CASEWORK_TEST_JVM_CPU_FILE="$logs/jvm-cpu"
 began=$SECONDS
-npx jest --maxWorkers=2
+(
+  npx jest --maxWorkers=2
+  rc=$?
+  cpu_of_children "$logs/jest-cpu"
+  exit $rc
+)
 jest_rc=$?
-echo "── jest (exit $jest_rc, $((SECONDS - began)) s)"
+echo "── jest (exit $jest_rc, $((SECONDS - began)) s; CPU $(cat "$logs/jest-cpu") s, DynamoDB Local's JVMs $(cat "$logs/jvm-cpu" 2>/dev/null || echo '?') s of it)"
 wait
 finish synth || { echo "FAIL: npm run test:synth" >&2; exit 1; }
 [ "$jest_rc" -eq 0 ] || { echo "FAIL: jest" >&2; exit 1; }

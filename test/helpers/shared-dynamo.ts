@@ -9,7 +9,7 @@
  *   every local mode of the run loads: the tests run the code that is deployed, and a worker
  *   starts without compiling its sources.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBundles } from '../../lib/constructs/bundling';
@@ -62,7 +62,36 @@ export const setup = async (globalConfig: { maxWorkers: number }): Promise<void>
   }
 };
 
+/** `npm test` names a file here to print what the run's DynamoDB Locals cost (scripts/test.sh). */
+export const JVM_CPU_REPORT_ENV = 'CASEWORK_TEST_JVM_CPU_FILE';
+
+/** CPU seconds so far of the DynamoDB Local listening on each endpoint (Linux /proc; 0 elsewhere). */
+const jvmCpuSeconds = (endpoints: string[]): number => {
+  const ports = new Set(endpoints.map((e) => new URL(e).port));
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        const port = args[args.indexOf('-port') + 1];
+        if (!args.some((a) => a.endsWith('DynamoDBLocal.jar')) || !port || !ports.has(port)) continue;
+        // utime and stime, the 14th and 15th fields, counted after the parenthesised command name.
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ticks / 100;
+};
+
 export const teardown = async (): Promise<void> => {
+  const report = process.env[JVM_CPU_REPORT_ENV];
+  if (report && holder.caseworkSharedDynamo)
+    writeFileSync(report, String(Math.round(jvmCpuSeconds(holder.caseworkSharedDynamo.map((d) => d.endpoint)))));
   await Promise.all((holder.caseworkSharedDynamo ?? []).map((d) => d.stop()));
   delete holder.caseworkSharedDynamo;
   delete process.env[SHARED_DYNAMO_ENV];
