@@ -8,6 +8,10 @@
  * BENCH_INIT_RUNS runs, interleaved so drift hits every function alike. The floor is a bundle of
  * nothing but the DynamoDB DocumentClient and one GetCommand; mail functions are judged against a
  * floor that adds the SES client and one SendRawEmail.
+ *
+ * BENCH_COMPARE_TREE=<a checkout of an earlier commit, with its node_modules> also bundles that
+ * tree's functions with its own bundling and specs, and measures them in the same interleaved
+ * rounds: before and after side by side, under the same load (judged rows stay this tree's).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +22,8 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { buildBundles, esbuildOptions } from '../lib/constructs/bundling';
+import type * as BundlingModule from '../lib/constructs/bundling';
+import type * as SpecsModule from '../lib/function-specs';
 import { allFunctionSpecs, functionEnvironment, portModulesOf, type FunctionSpec } from '../lib/function-specs';
 import { BENCH_BINDINGS, envInt, type Goal, kb, median, runAlone, type Section, table } from './lib';
 
@@ -57,10 +63,15 @@ Promise.resolve(require(bundle).handler(event, context)).then(
 
 interface Target {
   name: string;
-  kind: 'floor' | 'mail floor' | 'http' | 'http (mail)' | 'other';
+  kind: 'floor' | 'mail floor' | 'http' | 'http (mail)' | 'other' | 'before';
   contents?: string;
   spec?: FunctionSpec;
+  /** For a `before` target: the function's name in this tree. */
+  of?: string;
 }
+
+type Bundling = Pick<typeof BundlingModule, 'buildBundles'>;
+type Specs = Pick<typeof SpecsModule, 'allFunctionSpecs' | 'functionEnvironment' | 'portModulesOf'>;
 
 interface Measured extends Target {
   bytes: number;
@@ -144,8 +155,39 @@ const firstInvocation = (stdout: string): string => {
   }
 };
 
+/** The earlier tree's HTTP functions beside this tree's, measured in the same rounds. */
+const compareTable = (measured: Measured[], floor: Measured, tree: string): string => {
+  const now = new Map(measured.filter((m) => m.kind === 'http' || m.kind === 'http (mail)').map((m) => [m.name, m]));
+  const pairs = measured.filter((m) => m.kind === 'before' && now.has(m.of!)).map((b) => [b, now.get(b.of!)!] as const);
+  const ratio = (m: Measured) => `${(m.bytes / floor.bytes).toFixed(2)}x`;
+  const init = (m: Measured) => `${(m.initMs / floor.initMs).toFixed(2)}x`;
+  return [
+    `Before (\`${tree}\`, bundled with its own options and specs) and after, in the same interleaved rounds, against the same floor (${kb(floor.bytes)}, ${floor.initMs.toFixed(1)} ms of CPU):`,
+    '',
+    table(
+      [
+        'function',
+        'before .js',
+        'after .js',
+        'before size / floor',
+        'after size / floor',
+        'before init / floor',
+        'after init / floor',
+      ],
+      pairs.map(([b, a]) => [a.name, kb(b.bytes), kb(a.bytes), ratio(b), ratio(a), init(b), init(a)]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  ].join('\n');
+};
+
 export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
   const runs = envInt('BENCH_INIT_RUNS', 5);
+  const compareTree = process.env.BENCH_COMPARE_TREE ? resolve(process.env.BENCH_COMPARE_TREE) : undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- another checkout's modules, by path
+  const load = <T>(module: string): T => require(join(compareTree!, module)) as T;
+  const before = compareTree
+    ? { bundling: load<Bundling>('lib/constructs/bundling'), specs: load<Specs>('lib/function-specs') }
+    : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'casework-bench-bundles-'));
   const stub = await stubEndpoint();
   try {
@@ -159,16 +201,25 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
         spec,
       })),
     ];
+    const beforeSpecs = before ? [...before.specs.allFunctionSpecs().values()].filter((s) => s.routes.length) : [];
+    targets.push(...beforeSpecs.map((spec): Target => ({ name: `${spec.name} (before)`, kind: 'before', spec, of: spec.name })));
     const loader = join(dir, 'loader.cjs');
     writeFileSync(loader, LOADER);
     const files = new Map<string, string>();
     // The functions exactly as CDK bundles them (one build for all), the floors on their own.
-    const functions = targets.filter((t) => t.spec);
+    const functions = targets.filter((t) => t.spec && t.kind !== 'before');
     const folders = buildBundles(
       functions.map((t) => ({ name: t.spec!.name, module: t.spec!.module, ports: portModulesOf(t.spec!) })),
       join(dir, 'functions'),
     );
     for (const t of functions) files.set(t.name, join(folders.get(t.spec!.name)!, 'index.js'));
+    if (before) {
+      const old = before.bundling.buildBundles(
+        beforeSpecs.map((s) => ({ name: s.name, module: s.module, ports: before.specs.portModulesOf(s) })),
+        join(dir, 'before'),
+      );
+      for (const s of beforeSpecs) files.set(`${s.name} (before)`, join(old.get(s.name)!, 'index.js'));
+    }
     await Promise.all(
       targets
         .filter((t) => t.contents)
@@ -197,7 +248,9 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
     const envOf = (t: Target): Record<string, string> => ({
       ...base,
       // The function's exact CDK environment (NODE_OPTIONS=--enable-source-maps included); the floors get a table's.
-      ...functionEnvironment(t.spec ?? { table: { writes: [], reads: { items: [], indexes: [] } } }, values),
+      ...(t.kind === 'before'
+        ? before!.specs.functionEnvironment(t.spec!, values)
+        : functionEnvironment(t.spec ?? { table: { writes: [], reads: { items: [], indexes: [] } } }, values)),
     });
     const bare: { wall: number; cpu: number }[] = [];
     const times = new Map<string, { wall: number; cpu: number }[]>(targets.map((t) => [t.name, []]));
@@ -228,14 +281,16 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
     const floor = measured.find((m) => m.kind === 'floor')!;
     const mailFloor = measured.find((m) => m.kind === 'mail floor')!;
     const floorOf = (m: Measured) => (m.kind === 'http (mail)' || m.kind === 'mail floor' ? mailFloor : floor);
-    const rows = measured.map((m) => {
-      const f = floorOf(m);
-      const size = m.bytes / f.bytes;
-      const init = m.initMs / f.initMs;
-      const judged = m.kind === 'http' || m.kind === 'http (mail)';
-      const verdict = judged ? (size <= GOAL_RATIO && init <= GOAL_RATIO ? 'met' : 'not met') : '—';
-      return { m, size, init, verdict, judged };
-    });
+    const rows = measured
+      .filter((m) => m.kind !== 'before')
+      .map((m) => {
+        const f = floorOf(m);
+        const size = m.bytes / f.bytes;
+        const init = m.initMs / f.initMs;
+        const judged = m.kind === 'http' || m.kind === 'http (mail)';
+        const verdict = judged ? (size <= GOAL_RATIO && init <= GOAL_RATIO ? 'met' : 'not met') : '—';
+        return { m, size, init, verdict, judged };
+      });
     const http = rows.filter((r) => r.judged);
     const sizeMet = http.filter((r) => r.size <= GOAL_RATIO).length;
     const initMet = http.filter((r) => r.init <= GOAL_RATIO).length;
@@ -282,6 +337,7 @@ export const runBundles = async (): Promise<Omit<Section, 'seconds'>> => {
         ]),
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
       ),
+      ...(before ? ['', compareTable(measured, floor, compareTree!)] : []),
     ].join('\n');
     return { title: '1. Bundle size and cold init per function', goals, markdown };
   } finally {

@@ -67,39 +67,94 @@ average 8-10 from other work on the shared cores (floor 572.0 KB both times):
   code reaches: \`lib/repositories.ts\` reads every \`deps.<port>\` off the modules its handler imports
   (\`portModulesOf\` adds them, for CDK's bundle, local mode and the test loader alike).
 
+### Secrets, config and the clients' ES module builds (2026-12-03)
+
+\`BENCH_COMPARE_TREE=<checkout of 3816ca0> npx tsx bench/bundles.ts\`: the tree before (main at
+3816ca0, bundled with its own options and specs) and after, in the same interleaved rounds, load
+average 10-13 from other work on the shared cores (floor 572.0 KB; every row in section 1):
+
+| function | before: .js | before: size / floor | after: .js | after: size / floor |
+|---|---:|---:|---:|---:|
+| get-health | 660.8 KB | 1.16x | 653.6 KB | 1.14x |
+| get-terms | 656.9 KB | 1.15x | 654.6 KB | 1.14x |
+| get-case | 695.9 KB | 1.22x | 693.6 KB | 1.21x |
+| list-cases | 731.5 KB | 1.28x | 709.7 KB | 1.24x |
+| register-device | 754.8 KB | 1.32x | 732.5 KB | 1.28x |
+| decide-access-request | 844.5 KB | 1.48x | 747.2 KB | 1.31x |
+| create-attachment | 908.8 KB | 1.59x | 834.6 KB | 1.46x |
+
+- **The AWS clients from their ES module builds** (lib/constructs/bundling.ts, \`alias\`): each
+  \`@aws-sdk/client-*\` package ships a CommonJS build that is one file per service (every command,
+  schema and error of it) and an ES module build of one module per command; for a Node bundle
+  esbuild takes the CommonJS \`main\` and can leave nothing of it out. The Secrets Manager, S3,
+  Cognito, SNS, SQS and API Gateway management clients are now bundled from their ES module builds
+  (same package, same version): Cognito 134 to 39 KB (decide-access-request 1.48x to 1.31x), S3 with
+  its checksums and S3 middleware 204 to 131 KB (file routes 1.59x to 1.46x), SNS 47 to 25 KB
+  (device routes 1.32x to 1.28x), Secrets Manager 29 to 15 KB; the mail functions too (receive-mail
+  1013.5 to 919.7 KB). The same calls against a stub endpoint from both builds gave the same
+  results and the same errors, \`instanceof\` included (a secret read and ResourceNotFoundException,
+  Cognito's UserNotFoundException, SNS Publish and NotFound, S3 NoSuchKey, the presigned PUT and GET
+  URLs' parameters). The floors' DynamoDB and SES clients are left as they are: the floors are
+  built with these options, and moving them would move the yardstick.
+- **Secrets without Powertools parameters** (about 5.5 KB in every list route): the cursor key and
+  the reply keyring are one GetSecretValue through \`lambdas/adapters/secrets.ts\`, kept 5 minutes
+  per container as Powertools' \`maxAge: 300\` did (a failed read is not kept);
+  \`@aws-lambda-powertools/parameters\` is no longer a dependency.
+- **config's table of variables** (about 2.3 KB in every function): \`ENV\` and every variable's
+  description (for docs/reference/environment.md) were built when config.ts loaded, so every bundle
+  kept them; the accessors now name their variables as literals (checked against \`EnvName\`) and
+  \`ENV\` is built in a pure call, so bundles leave both out.
+- **GET /health's schema in its own module** (\`lambdas/schemas/health.ts\`, about 5 KB): get-health
+  no longer builds every schema of \`schemas/me.ts\`. The OpenAPI document is byte for byte the same.
+
+Cold init, same rounds (CPU time over a bare node, medians of 5): the median HTTP handler went from
+1.39x to 1.30x of the floor (267 ms of CPU in this run), 34 of 54 lower; 6 of 54 within 1.15x
+after, about 4 before. get-case 1.39x to 1.29x, create-attachment 1.87x to 1.44x. Under this load
+single functions still move by ±0.3x between rounds (list-alarms 1.41x to 1.77x with 2.3 KB less
+to load), so only the median is worth reading.
+
 ## Why the bundle and init goals are still not met
 
-The floor is 572 KB; 1.15x leaves 86 KB for everything of ours. Two steps on 2026-12-03 took every
-HTTP handler's bundle from 1.36-1.75x (get-case 787.5 KB, 1.38x: the tree before, measured the same
-day with the same floors) to 1.15-1.59x (get-case 694.6 KB, 1.21x); see "Before and after" above.
-What get-case carries over the floor now (esbuild metafile, the bytes each input adds to the floor's):
+The floor is 572 KB; 1.15x leaves 86 KB for everything of ours. GET /health and GET /terms are now
+within (1.14x); get-case is at 1.21x (693.6 KB), about 122 KB over the floor, 36 KB more than the
+goal allows. What it carries over the floor (esbuild metafile, the bytes each input adds to the floor's):
 
 | what | size | why it is there |
 |---|---:|---|
-| zod (mini build and its core, English messages) | about 37 KB | validation; the schema modules build every schema of their module when loaded, so even GET /health keeps about 36 KB |
-| lambdas/data (its repositories, keys, items, paging) | about 25 KB | the case, directory, session and rate-limit repositories it reaches (was about 55 KB with every repository) |
-| Powertools logger (+ commons) | about 22 KB | structured logging (and observability asks for more Powertools, not less) |
-| our domain, HTTP layer, adapters and schemas | about 32 KB | the caller, policy and views kernel (about 15 KB), middleware, config |
+| zod (mini build and its core, English messages) | about 37 KB | validation; a schema module builds all its schemas when loaded |
+| lambdas/data (its repositories, keys, items, paging) | about 27 KB | the case, directory, session and rate-limit repositories it reaches; the directory port alone is 9 KB, every method of it, where the wrapper needs the caller's snapshot read |
+| Powertools logger (+ commons) | about 23 KB | structured logging (kept: the brief asks for it) |
+| our domain, HTTP layer, adapters and schemas | about 30 KB | the kernel (14 KB, of which the table of every kind of view 7.5 KB), middleware 4.4 KB, its schema module 3.1 KB, config 2.3 KB |
 | middy, ulid | about 6 KB | |
 
-So most HTTP handlers now sit at 1.19-1.24x (GET /health and GET /terms, without the table, at
-1.15x), the list and device routes at 1.28-1.31x (the list routes also carry the Secrets Manager
-client and Powertools parameters for the cursor key, about 32 KB), get-openapi at 1.30x (every
-schema and zod's JSON Schema writer), decide-access-request at 1.47x (the Cognito client) and the
-file routes at 1.58-1.59x (the S3 client and presigner). What would come next: schema modules split so a
-handler loads only the schemas of its route (mini schemas are built when their module loads, and
-esbuild keeps every construction with a side effect: the registry's metadata), a logger of our own
-instead of Powertools' (about 20 KB, against the observability asked for), and the cursor key from the
-environment rather than Secrets Manager. No HTTP handler sends mail any more (the mail queue does),
-so nodemailer's composer (128 KB) is only in \`send-mail\` and a smaller MIME writer would not move
-these goals.
+So most HTTP handlers sit at 1.19-1.24x, the list routes at 1.24-1.27x (Secrets Manager's
+GetSecretValue still about 15 KB: the client's runtime config, endpoint rules and error classes),
+the device routes at 1.28x (SNS), get-openapi at 1.29x (every schema and zod's JSON Schema writer),
+decide-access-request at 1.31x (Cognito) and the two file routes at 1.46x: \`getSignedUrl\` runs the
+S3 client's whole middleware stack, about 130 KB even from the ES module build.
 
-Cold init (1b) did not follow the sizes clearly: medians of 5 runs per function, interleaved, under
-load average 8-10 from other work, moved by -0.15x to +0.36x per function between the two
-runs, with the floor itself at 243-258 ms of CPU (164 ms on 2026-12-01). The judged figure is CPU
-time, but on 2 shared cores this load inflates it unevenly; the bundles' parse and schema work fell
-(get-case 357.9 to 327.4 ms, get-openapi 495.8 to 430.9 ms), not enough to be told from the noise
-for most functions.
+What would come next, each measured with the metafile:
+
+- **Schema modules per route**: get-case with only its own params schema was 7.5 KB smaller (1.20x).
+  zod mini's constructors are calls esbuild must keep, and \`/* @__PURE__ */\` on a schema's outer
+  call does not drop the calls inside it, so only modules that hold no other route's schemas help.
+  It would help cold init as well: loading \`schemas/cases.ts\` alone cost about 45 ms of CPU over an
+  empty bundle here, \`schemas/common.ts\` about 20 ms, mostly zod's code compiled on first use.
+- **The caller's snapshot read as a port of its own**, so a route that touches no other directory
+  method does not carry the directory repository (about 9 KB), and views split per kind (7.5 KB).
+- **Presigned URLs with the SigV4 signer the floor already carries** (\`@smithy/signature-v4\`)
+  instead of the S3 client (about 130 KB in the file routes), at the price of rebuilding what
+  \`getSignedUrl\` does (addressing, the checksum parameters it adds), which no emulator here checks.
+
+Even all of that leaves get-case 15-20 KB over: 1.15x takes zod or the Powertools logger (60 KB
+together) out of the handlers. No HTTP handler sends mail (the mail queue does), so nodemailer's
+composer is only in \`send-mail\`.
+
+Cold init (1b) follows the sizes only loosely: a bundle's load is mostly V8 compiling it (about
+85 ms of CPU for get-case here), the SDK's own setup and zod's first schemas, and on 2 shared cores
+at load average 8-13 single functions move by ±0.3x between rounds; the floor itself took 232-267
+ms of CPU in three runs the same morning. Interleaving the tree before in the same rounds
+(\`BENCH_COMPARE_TREE\`) makes the before and after comparable: median 1.39x to 1.30x.
 
 ## The wrapper's warm cost
 

@@ -70,8 +70,12 @@ export const VARIABLES = {
 
 export type EnvName = keyof typeof VARIABLES;
 
-/** The names as constants (`ENV.TABLE_NAME`), for the specs, the `bind*` helpers and local mode. */
-export const ENV = Object.fromEntries(Object.keys(VARIABLES).map((name) => [name, name])) as {
+/**
+ * The names as constants (`ENV.TABLE_NAME`), for the specs, the `bind*` helpers and local mode.
+ * The accessors below name their variables as literals (checked against EnvName) and the build is
+ * marked pure, so a function's bundle keeps neither this table nor the descriptions above.
+ */
+export const ENV = /* @__PURE__ */ (() => Object.fromEntries(Object.keys(VARIABLES).map((name) => [name, name])))() as {
   readonly [K in EnvName]: K;
 };
 
@@ -118,56 +122,55 @@ export type SecretSource = { value: string } | { arn: string };
 
 export const config = {
   /** POWERTOOLS_SERVICE_NAME, `casework` when unset. */
-  serviceName: (): string => read(ENV.POWERTOOLS_SERVICE_NAME) ?? 'casework',
-  tableName: (): string => required(ENV.TABLE_NAME, 'table'),
+  serviceName: (): string => read('POWERTOOLS_SERVICE_NAME') ?? 'casework',
+  tableName: (): string => required('TABLE_NAME', 'table'),
   /** CURSOR_SECRET when set (local mode, tests), else CURSOR_SECRET_ARN. */
   cursorSecret: (): SecretSource => {
-    const value = read(ENV.CURSOR_SECRET);
-    return value ? { value } : { arn: required(ENV.CURSOR_SECRET_ARN, 'cursor secret') };
+    const value = read('CURSOR_SECRET');
+    return value ? { value } : { arn: required('CURSOR_SECRET_ARN', 'cursor secret') };
   },
-  mailDomain: (): string => required(ENV.MAIL_DOMAIN, 'mailer'),
+  mailDomain: (): string => required('MAIL_DOMAIN', 'mailer'),
   /** MAIL_DOMAIN where set, for helpers outside a deployed function (tests, scripts). */
-  mailDomainOr: (fallback: string): string => read(ENV.MAIL_DOMAIN) ?? fallback,
-  mailQueueUrl: (): string => required(ENV.MAIL_QUEUE_URL, 'mail queue'),
+  mailDomainOr: (fallback: string): string => read('MAIL_DOMAIN') ?? fallback,
+  mailQueueUrl: (): string => required('MAIL_QUEUE_URL', 'mail queue'),
   /** The mail queue consumer's backoff: each value a positive number of seconds, else its default. */
   mailRetrySeconds: (): { base: number; cap: number } => ({
-    base: positiveNumber(ENV.MAIL_RETRY_BASE_SECONDS, 20),
-    cap: positiveNumber(ENV.MAIL_RETRY_CAP_SECONDS, 600),
+    base: positiveNumber('MAIL_RETRY_BASE_SECONDS', 20),
+    cap: positiveNumber('MAIL_RETRY_CAP_SECONDS', 600),
   }),
-  deliveryQueueUrl: (): string => required(ENV.DELIVERY_QUEUE_URL, 'delivery queue'),
+  deliveryQueueUrl: (): string => required('DELIVERY_QUEUE_URL', 'delivery queue'),
   /** REPLY_TOKEN_KEYS when set (local mode, tests), else REPLY_TOKEN_SECRET_ARN. */
   replyKeys: (): SecretSource => {
-    const value = read(ENV.REPLY_TOKEN_KEYS);
+    const value = read('REPLY_TOKEN_KEYS');
     if (value) return { value };
-    const arn = read(ENV.REPLY_TOKEN_SECRET_ARN);
+    const arn = read('REPLY_TOKEN_SECRET_ARN');
     if (!arn) throw new ConfigurationError('Neither REPLY_TOKEN_KEYS nor REPLY_TOKEN_SECRET_ARN is set');
     return { arn };
   },
-  inboundBucket: (): string => required(ENV.INBOUND_BUCKET, 'inboundBucket'),
+  inboundBucket: (): string => required('INBOUND_BUCKET', 'inboundBucket'),
   /** '' is a valid (if unusual) prefix. */
-  inboundPrefix: (): string => read(ENV.INBOUND_PREFIX) ?? '',
-  attachmentsBucket: (): string => required(ENV.ATTACHMENTS_BUCKET, 'attachments'),
-  notifyTopicArn: (): string => required(ENV.NOTIFY_TOPIC_ARN, 'integration topic'),
+  inboundPrefix: (): string => read('INBOUND_PREFIX') ?? '',
+  attachmentsBucket: (): string => required('ATTACHMENTS_BUCKET', 'attachments'),
+  notifyTopicArn: (): string => required('NOTIFY_TOPIC_ARN', 'integration topic'),
   /** The app client ids; undefined without the `clients` binding (then every caller is a machine). */
-  clientIds: (): { web?: string; mobile?: string } => ({ web: read(ENV.WEB_CLIENT_ID), mobile: read(ENV.MOBILE_CLIENT_ID) }),
+  clientIds: (): { web?: string; mobile?: string } => ({ web: read('WEB_CLIENT_ID'), mobile: read('MOBILE_CLIENT_ID') }),
   /** The push binding sets both variables, empty for a platform the deployment does not offer. */
   pushApps: (): { apns: string; fcm: string } => {
-    const apns = read(ENV.PUSH_APNS_APP_ARN);
-    const fcm = read(ENV.PUSH_FCM_APP_ARN);
+    const apns = read('PUSH_APNS_APP_ARN');
+    const fcm = read('PUSH_FCM_APP_ARN');
     if (apns === undefined || fcm === undefined) {
-      throw new ConfigurationError(`${ENV.PUSH_APNS_APP_ARN} is not set: this function has no push binding`);
+      throw new ConfigurationError('PUSH_APNS_APP_ARN is not set: this function has no push binding');
     }
     return { apns, fcm };
   },
   /** One platform's application; undefined or '' when there is none. */
-  pushApp: (platform: 'apns' | 'fcm'): string | undefined =>
-    read(platform === 'apns' ? ENV.PUSH_APNS_APP_ARN : ENV.PUSH_FCM_APP_ARN),
-  chatConnectionsUrl: (): string => required(ENV.CHAT_CONNECTIONS_URL, 'chat connections'),
-  chatTimerQueueUrl: (): string => required(ENV.CHAT_TIMER_QUEUE_URL, 'chat timer queue'),
+  pushApp: (platform: 'apns' | 'fcm'): string | undefined => read(platform === 'apns' ? 'PUSH_APNS_APP_ARN' : 'PUSH_FCM_APP_ARN'),
+  chatConnectionsUrl: (): string => required('CHAT_CONNECTIONS_URL', 'chat connections'),
+  chatTimerQueueUrl: (): string => required('CHAT_TIMER_QUEUE_URL', 'chat timer queue'),
   /** The user pool id: '' where there is none (local mode), undefined without the `userPool` binding. */
-  userPoolId: (): string | undefined => read(ENV.USER_POOL_ID),
+  userPoolId: (): string | undefined => read('USER_POOL_ID'),
   /** True locally, where S3 is the emulator (path-style addressing only). */
-  s3Emulated: (): boolean => Boolean(read(ENV.AWS_ENDPOINT_URL_S3)),
+  s3Emulated: (): boolean => Boolean(read('AWS_ENDPOINT_URL_S3')),
   /** The push stand-in's address locally; undefined in AWS. */
-  snsPushEndpoint: (): string | undefined => read(ENV.AWS_ENDPOINT_URL_SNS_PUSH) || undefined,
+  snsPushEndpoint: (): string | undefined => read('AWS_ENDPOINT_URL_SNS_PUSH') || undefined,
 } as const;

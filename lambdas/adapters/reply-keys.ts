@@ -1,7 +1,7 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { ReplyKeyring } from '../domain/mail/ports';
 import { KEY_ID, MIN_KEY_BYTES } from '../domain/mail/reply-token';
 import { config } from './config';
+import { secretString } from './secrets';
 
 /**
  * The HMAC keyring of reply tokens (MAIL-1). One JSON shape everywhere:
@@ -14,7 +14,7 @@ import { config } from './config';
  * field is a key.
  *
  * Local mode and tests pass the JSON in REPLY_TOKEN_KEYS; in AWS it is the Secrets Manager
- * secret REPLY_TOKEN_SECRET_ARN, cached by Powertools for 5 minutes, so a rotation reaches every
+ * secret REPLY_TOKEN_SECRET_ARN, kept for 5 minutes (./secrets), so a rotation reaches every
  * container within that time without a deploy.
  */
 
@@ -50,7 +50,7 @@ export const parseKeyring = (json: string): ReplyKeyring => {
 
 let cached: { source: string; keyring: ReplyKeyring } | undefined;
 
-/** Parsed once per distinct secret value: Powertools caches the fetch, this caches the parse. */
+/** Parsed once per distinct secret value: ./secrets keeps the fetch, this keeps the parse. */
 const fromSource = (source: string): ReplyKeyring => {
   if (cached?.source !== source) cached = { source, keyring: parseKeyring(source) };
   return cached.keyring;
@@ -59,7 +59,5 @@ const fromSource = (source: string): ReplyKeyring => {
 export const replyKeyring = async (): Promise<ReplyKeyring> => {
   const source = config.replyKeys();
   if ('value' in source) return fromSource(source.value);
-  const value = await getSecret(source.arn, { maxAge: 300 });
-  if (typeof value !== 'string' || !value) throw new Error('The reply-token secret is empty');
-  return fromSource(value);
+  return fromSource(await secretString(source.arn, 'reply-token secret'));
 };

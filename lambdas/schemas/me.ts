@@ -41,8 +41,6 @@ export const MeSchema = meta(
   { id: 'Me' },
 );
 
-export const HealthSchema = meta(z.object({ status: z.literal('ok') }), { id: 'Health' });
-
 export const ShortfallListSchema = meta(
   z.object({
     items: z.array(

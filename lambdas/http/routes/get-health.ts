@@ -1,6 +1,6 @@
 /** The route declaration of get-health: imported by its handler alone, and listed in ../routes.ts. */
 import type { RouteDef } from '../route-def';
-import { HealthSchema } from '../../schemas/me';
+import { HealthSchema } from '../../schemas/health';
 
 export const route = {
   method: 'GET',
