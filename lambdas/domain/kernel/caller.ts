@@ -57,7 +57,8 @@ export const resolveCallers = async (
   deps: Pick<Deps, 'directory'>,
   userIds: string[],
   client: Exclude<Client, 'machine'>,
-): Promise<Map<string, Caller>> => {
-  const sources = await deps.directory.getCallerSources(userIds);
-  return new Map([...sources].map(([userId, source]) => [userId, userCaller(source, client, [])]));
-};
+): Promise<Map<string, Caller>> => callersOf(await deps.directory.getCallerSources(userIds), client);
+
+/** Users as callers from sources already read (a delivery chunk reads them with its recipients' devices). */
+export const callersOf = (sources: Map<string, CallerSource>, client: Exclude<Client, 'machine'>): Map<string, Caller> =>
+  new Map([...sources].map(([userId, source]) => [userId, userCaller(source, client, [])]));
