@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambdas/adapters/config';
+import { keys } from '../../lambdas/data/keys';
 import { sqsDeliveryQueue } from '../../lambdas/adapters/delivery-queue';
 import { snsPush } from '../../lambdas/adapters/sns-push';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
@@ -40,7 +41,7 @@ let sqs: SQSClient;
 beforeAll(async () => {
   [db, faux, push] = await Promise.all([
     startTestDynamo(),
-    startFauxqs({ port: 0, buckets: [], queues: ['delivery-a', 'delivery-b', 'delivery-c'] }),
+    startFauxqs({ port: 0, buckets: [], queues: ['delivery-a', 'delivery-b', 'delivery-c', 'delivery-d', 'delivery-e'] }),
     startPushStandIn({ port: 0 }),
   ]);
   sqs = new SQSClient(aws(faux.endpoint));
@@ -117,8 +118,11 @@ const world = async (queue: string, n: number, overrides: Partial<Deps> = {}) =>
       .map((p) => p.token)
       .filter((t) => t.startsWith(`u-fan-${queue}-`));
   const inboxOf = async (userId: string) => (await deps.notes.listInbox(userId, new Date().toISOString(), { limit: 25 })).items;
-  return { deps, meter, users, event, handler, invocations, deliverAll, tokens, inboxOf };
+  return { deps, ref, meter, users, event, handler, invocations, deliverAll, tokens, inboxOf };
 };
+
+/** The notifier's own Queries of one event: its recipients (the organisation's subscribers, staff). */
+const NOTIFIER_QUERIES = 6;
 
 const lease = () => ({ leaseUntil: new Date(Date.now() + 60_000), claimId: randomUUID() });
 
@@ -136,15 +140,17 @@ describe('NOTE-1, NOTE-2: fan-out through the delivery queue', () => {
     expect(w.tokens().sort()).toEqual(w.users.map((u) => `${u}-token`).sort());
     for (const userId of [w.users[0], w.users[119]])
       expect((await w.inboxOf(userId)).map((i) => i.notificationId)).toEqual([w.event.eventId]);
-    // Batched: no read or write per recipient but the devices' Query and, without a fresh
-    // snapshot, the user's partition; claims, callers, inbox items and finishes go by the chunk.
+    // Batched: nobody has a fresh snapshot (cold), so each recipient costs one Query of their
+    // partition and nothing else; their devices come with the snapshots in the chunk's
+    // BatchGetItem, and claims, inbox items and finishes go by the chunk.
     const calls = w.meter.calls;
     expect(calls.GetItemCommand ?? 0).toBe(0);
     expect(calls.PutItemCommand ?? 0).toBeLessThanOrEqual(2);
+    expect(calls.QueryCommand).toBeLessThanOrEqual(120 + NOTIFIER_QUERIES);
     expect(calls.TransactWriteItemsCommand).toBeLessThanOrEqual(2 * chunks.length + 2);
     expect(w.meter.scans).toEqual([]);
     const total = Object.values(calls).reduce((a, b) => a + b, 0);
-    expect(total / 120).toBeLessThan(2.5);
+    expect(total / 120).toBeLessThan(1.5);
 
     // The event source may deliver a message again (at-least-once), and a replayed stream record
     // queues the chunks again: every chunk once more, and the notifier's step once more.
@@ -154,6 +160,32 @@ describe('NOTE-1, NOTE-2: fan-out through the delivery queue', () => {
     await w.deliverAll();
     expect(w.tokens()).toHaveLength(120);
     expect(await w.inboxOf(w.users[7])).toHaveLength(1);
+  });
+
+  it('NOTE-1: recipients signed in lately (a fresh caller snapshot) cost no read of their own: no Query per recipient, callers and devices by the chunk', async () => {
+    const w = await world('delivery-d', 100);
+    for (const userId of w.users) await w.deps.directory.getCallerSource(userId);
+    w.meter.reset();
+    await notify(w.deps, [w.event], lease());
+    await w.deliverAll();
+    expect(w.tokens().sort()).toEqual(w.users.map((u) => `${u}-token`).sort());
+    const calls = w.meter.calls;
+    expect(calls.QueryCommand).toBeLessThanOrEqual(NOTIFIER_QUERIES);
+    expect(calls.BatchGetItemCommand).toBeLessThanOrEqual(3 * Math.ceil(100 / DELIVERY_CHUNK) + 2);
+    const total = Object.values(calls).reduce((a, b) => a + b, 0);
+    expect(total / 100).toBeLessThan(0.3);
+  });
+
+  it('NOTE-1: a recipient whose devices predate device lists (none in the table) is still pushed, from the person index', async () => {
+    const w = await world('delivery-e', 3);
+    await w.ref.doc.send(new DeleteCommand({ TableName: w.ref.table, Key: keys.deviceList(w.users[1]) }));
+    for (const userId of w.users) await w.deps.directory.getCallerSource(userId);
+    w.meter.reset();
+    await notify(w.deps, [w.event], lease());
+    await w.deliverAll();
+    expect(w.tokens().sort()).toEqual(w.users.map((u) => `${u}-token`).sort());
+    // One Query of the index for the recipient without a list, beside the notifier's.
+    expect(w.meter.calls.QueryCommand).toBeLessThanOrEqual(NOTIFIER_QUERIES + 1);
   });
 
   it('PRIV-1, NOTE-2: the access check is at send time: a subscriber who lost Designated level after the chunk was queued is told nothing', async () => {
