@@ -158,6 +158,8 @@ export const keys = {
   device: (deviceId: string) => ({ PK: `${KEY_PREFIX.device}${deviceId}`, SK: 'DEVICE' }),
   /** NOTE-1: the devices a user holds now, in one item of their own (read by key, batched in delivery). */
   deviceList: (userId: string) => ({ PK: `${KEY_PREFIX.deviceList}${userId}`, SK: 'DEVICES' }),
+  /** NOTE-1: written once every user with a device has a list (bin/backfill-device-lists.ts); never removed. */
+  deviceListsComplete: () => ({ PK: KEY_PREFIX.deviceList, SK: 'COMPLETE' }),
 } as const;
 
 /** Index entries of a device: the devices of a user (GSI4, the person index), for delivery. */

@@ -23,6 +23,7 @@ import {
   type BatchWriteCommandOutput,
   DeleteCommand,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -95,7 +96,10 @@ export const listInbox = async (ref: TableRef, userId: string, now: string, page
  *
  * Users whose devices were registered before lists existed have none: their devices are read from
  * the person index (GSI4) as before, until their next device write seeds their list from the index,
- * each device checked by its item (consistent read, and a ConditionCheck in the transaction).
+ * each device checked by its item (consistent read, and a ConditionCheck in the transaction), or
+ * the backfill (bin/backfill-device-lists.ts) seeds it. Once the backfill has seeded every such
+ * user it writes DEVICELIST# / COMPLETE; from then on a user without a list has no device, and
+ * nobody's devices are read from the index (a container remembers the mark once it has seen it).
  *
  * A list holds at most `max` devices (the caller's cap, MAX_DEVICES_PER_USER): registering one more
  * evicts the oldest, whose item is deleted in the same transaction and returned, for its endpoint.
@@ -286,14 +290,26 @@ export const deleteDevice = async (ref: TableRef, deviceId: string, userId: stri
   }
 };
 
+/** Tables whose lists this container has seen complete: the mark is never removed, so once is enough. */
+const complete = new Set<string>();
+
+const listsComplete = async (ref: TableRef): Promise<boolean> => {
+  if (complete.has(ref.table)) return true;
+  const out = await ref.doc.send(new GetCommand({ TableName: ref.table, Key: keys.deviceListsComplete() }));
+  if (out.Item) complete.add(ref.table);
+  return Boolean(out.Item);
+};
+
 /**
- * The user's devices: their list (one strongly consistent GetItem), or, for a user without one,
- * the person index (eventually consistent: a device registered a moment ago may miss one push).
+ * The user's devices: their list (one strongly consistent GetItem), or, for a user without one
+ * before the backfill is complete, the person index (eventually consistent: a device registered a
+ * moment ago may miss one push).
  */
 export const userDevices = async (ref: TableRef, userId: string, listFirst = true): Promise<Device[]> => {
   if (listFirst) {
     const list = await getDeviceList(ref, userId);
     if (list) return list.devices;
+    if (await listsComplete(ref)) return [];
   }
   const { byPerson } = TABLE.indexes;
   const pk = deviceIndexKeys(userId, '', '')[byPerson.partitionKey];
@@ -307,6 +323,50 @@ export const userDevices = async (ref: TableRef, userId: string, listFirst = tru
   return items.map((i) => fromItem<Device>(i)).filter((d) => d.userId === userId);
 };
 
+/**
+ * Seeds the user's list from the person index when they have none (the backfill); false when they
+ * had one already. Lists past the cap shrink at the user's next registration.
+ */
+export const seedDeviceList = async (ref: TableRef, userId: string): Promise<boolean> => {
+  for (let attempt = 1; ; attempt++) {
+    if (await getDeviceList(ref, userId)) return false;
+    const seeded = (await indexedDevices(ref, userId)).sort(oldestFirst).slice(-SEED_TRANSACT_BUDGET);
+    try {
+      await ref.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: ref.table,
+                Item: {
+                  ...keys.deviceList(userId),
+                  entity: 'device-list',
+                  userId,
+                  v: 1,
+                  devices: Object.fromEntries(seeded.map((x) => [x.deviceId, x])),
+                },
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+              },
+            },
+            ...seeded.map((x): TransactItem => ({ ConditionCheck: { TableName: ref.table, ...owned(x.deviceId, userId) } })),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (!retryable(err) || attempt >= DEVICE_WRITE_ATTEMPTS) throw err;
+    }
+  }
+};
+
+/** The backfill's last step: every user with a device has a list. */
+export const markDeviceListsComplete = async (ref: TableRef): Promise<void> => {
+  await ref.doc.send(
+    new PutCommand({ TableName: ref.table, Item: { ...keys.deviceListsComplete(), entity: 'device-lists-complete' } }),
+  );
+};
+
 /** Users without a list whose devices are read from the index at once. */
 const INDEX_QUERY_CONCURRENCY = 16;
 
@@ -314,7 +374,7 @@ const INDEX_QUERY_CONCURRENCY = 16;
  * NOTE-1, NOTE-2: a delivery chunk's recipients as they are now: their caller snapshots and device
  * lists in one BatchGetItem (100 keys a call, strongly consistent: a chunk of 50 is one call), the
  * callers without a fresh snapshot rebuilt from their partitions, the devices of users without a
- * list from the person index. Users the directory does not know are absent.
+ * list from the person index (none once the backfill is complete). Users the directory does not know are absent.
  */
 export const recipientsOf = async (ref: TableRef, userIds: string[]): Promise<Map<string, RecipientSource>> => {
   const ids = [...new Set(userIds)];
@@ -327,6 +387,7 @@ export const recipientsOf = async (ref: TableRef, userIds: string[]): Promise<Ma
     items.filter((i) => !isList(i)),
   );
   const unlisted = [...sources.keys()].filter((id) => !lists.has(id));
+  if (unlisted.length && (await listsComplete(ref))) unlisted.length = 0;
   for (let i = 0; i < unlisted.length; i += INDEX_QUERY_CONCURRENCY) {
     const page = unlisted.slice(i, i + INDEX_QUERY_CONCURRENCY);
     const found = await Promise.all(page.map((id) => userDevices(ref, id, false)));
