@@ -140,7 +140,11 @@ const getDeviceList = async (ref: TableRef, userId: string): Promise<DeviceList 
 const indexedDevices = async (ref: TableRef, userId: string): Promise<Device[]> => {
   const candidates = await userDevices(ref, userId, false);
   if (!candidates.length) return [];
-  const items = await batchGet(ref, candidates.map((d) => keys.device(d.deviceId)), true);
+  const items = await batchGet(
+    ref,
+    candidates.map((d) => keys.device(d.deviceId)),
+    true,
+  );
   return items.map((i) => fromItem<Device>(i)).filter((d) => d.userId === userId);
 };
 
@@ -240,7 +244,9 @@ export const putDevice = async (ref: TableRef, d: Device, max: number): Promise<
       },
       ...(previous ? [leaveList(ref.table, previous, d.deviceId, lists.get(previous))] : []),
       // Seeded from the index: each still the user's when the list is written.
-      ...(mine ? [] : kept.map((x): TransactItem => ({ ConditionCheck: { TableName: ref.table, ...owned(x.deviceId, d.userId) } }))),
+      ...(mine
+        ? []
+        : kept.map((x): TransactItem => ({ ConditionCheck: { TableName: ref.table, ...owned(x.deviceId, d.userId) } }))),
       ...evicted.map((x): TransactItem => ({ Delete: { TableName: ref.table, ...owned(x.deviceId, d.userId) } })),
     ];
     try {
@@ -378,7 +384,11 @@ const INDEX_QUERY_CONCURRENCY = 16;
  */
 export const recipientsOf = async (ref: TableRef, userIds: string[]): Promise<Map<string, RecipientSource>> => {
   const ids = [...new Set(userIds)];
-  const items = await batchGet(ref, ids.flatMap((id) => [keys.callerSnapshot(id), keys.deviceList(id)]), true);
+  const items = await batchGet(
+    ref,
+    ids.flatMap((id) => [keys.callerSnapshot(id), keys.deviceList(id)]),
+    true,
+  );
   const isList = (i: Record<string, unknown>) => String(i.PK).startsWith(keys.deviceList('').PK);
   const lists = new Map(items.filter(isList).map((i) => [userOfList(i), deviceListOf(i).devices]));
   const sources = await callerSourcesFrom(

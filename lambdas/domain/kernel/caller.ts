@@ -8,7 +8,7 @@ import { CURRENT_TERMS } from './catalogue';
 import type { Caller } from './policy';
 import type { Deps } from './deps';
 import type { Client } from './types';
-import type { CallerSource } from '../access/ports';
+import type { CallerSource } from './types';
 
 export interface VerifiedClaims {
   sub: string;

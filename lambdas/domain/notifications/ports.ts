@@ -1,5 +1,5 @@
 /** What notifications need from outside: subscriptions, inbox and devices, push, the integration topic. */
-import type { CallerSource } from '../access/ports';
+import type { CallerSource } from '../kernel/types';
 import type { Page, PageRequest } from '../kernel/ports';
 import type { Rendered } from '../kernel/rendered';
 import type { AlarmFilter, Severity, StaffRole, UserSettings } from '../kernel/types';
