@@ -50,15 +50,8 @@ const userCaller = ({ user, memberships, orgs, combinations }: CallerSource, cli
 
 /**
  * Many users as callers now, as `resolveCaller` makes each (the recipients of a notification are
- * checked as web callers without scopes), from one batched read of their sources. Users the
- * directory does not know are absent.
+ * checked as web callers without scopes), from sources read in one batch (a delivery chunk reads
+ * them with its recipients' devices). Users without a source are absent.
  */
-export const resolveCallers = async (
-  deps: Pick<Deps, 'directory'>,
-  userIds: string[],
-  client: Exclude<Client, 'machine'>,
-): Promise<Map<string, Caller>> => callersOf(await deps.directory.getCallerSources(userIds), client);
-
-/** Users as callers from sources already read (a delivery chunk reads them with its recipients' devices). */
 export const callersOf = (sources: Map<string, CallerSource>, client: Exclude<Client, 'machine'>): Map<string, Caller> =>
   new Map([...sources].map(([userId, source]) => [userId, userCaller(source, client, [])]));
