@@ -14,6 +14,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { depsFor } from '../lambdas/adapters/deps-for';
 import { snsPush } from '../lambdas/adapters/sns-push';
+import { markDeviceListsComplete } from '../lambdas/data/notification-repo';
 import { snsIntegrationTopic } from '../lambdas/adapters/sns-topic';
 import { DELIVERY_CHUNK } from '../lambdas/domain/notifications/delivery';
 import { mapLimit } from '../lambdas/domain/kernel/concurrency';
@@ -96,6 +97,8 @@ const perRecipient = async (topicArn: string, faux: Awaited<ReturnType<typeof st
       const at = new Date().toISOString();
       const users = Array.from({ length: n }, (_, i) => `u-bench-${i}`);
       await seedRecipients(ref, deps, users, 32);
+      // Every device registered since device lists exist: the table the backfill leaves (docs/notifications.md).
+      await markDeviceListsComplete(ref);
       const c = (
         await deps.cases.listOrgCases({ orgIds: ['ORG-ACME'], closed: false, sort: 'priority', severity: 'high' }, { limit: 1 })
       ).items[0];

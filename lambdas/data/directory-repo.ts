@@ -209,10 +209,23 @@ const SOURCE_QUERY_CONCURRENCY = 16;
  * notification does not predict, and storing it would add a write per recipient.
  */
 export const getCallerSources = async (ref: TableRef, userIds: string[]): Promise<Map<string, CallerSource>> => {
+  const ids = [...new Set(userIds)];
+  return callerSourcesFrom(ref, ids, await batchGet(ref, ids.map(keys.callerSnapshot), true));
+};
+
+/**
+ * The users' caller sources from their snapshot items as a batch read them (strongly consistent),
+ * the missing or stale rebuilt as getCallerSources says; for a read that batches other items with
+ * the snapshots (a delivery chunk's device lists).
+ */
+export const callerSourcesFrom = async (
+  ref: TableRef,
+  ids: string[],
+  snapshotItems: Record<string, unknown>[],
+): Promise<Map<string, CallerSource>> => {
   const now = Date.now();
   const out = new Map<string, CallerSource>();
-  const ids = [...new Set(userIds)];
-  for (const item of await batchGet(ref, ids.map(keys.callerSnapshot), true)) {
+  for (const item of snapshotItems) {
     const userId = String(item.PK).slice(keys.callerSnapshot('').PK.length);
     const cached = snapshotOf(item, now);
     if (cached) out.set(userId, cached);

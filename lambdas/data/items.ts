@@ -24,6 +24,8 @@ export interface Cancellation {
   failed(index: number): boolean;
   /** Some item overlapped another transaction (AWS only, never DynamoDB Local; the SDK does not retry it). */
   readonly conflicted: boolean;
+  /** The condition of some item failed. */
+  readonly anyFailed: boolean;
 }
 
 /** The one decoder of TransactionCanceledException; undefined for any other error. */
@@ -34,6 +36,7 @@ export const cancellation = (err: unknown): Cancellation | undefined => {
     code: (index) => codes[index],
     failed: (index) => codes[index] === 'ConditionalCheckFailed',
     conflicted: codes.includes('TransactionConflict'),
+    anyFailed: codes.includes('ConditionalCheckFailed'),
   };
 };
 

@@ -39,6 +39,11 @@ export const KEY_PREFIX = {
   monitoring: 'MONITOR#',
   /** NOTE-1: a registered push device (one per platform and token, whoever holds it now). */
   device: 'DEVICE#',
+  /**
+   * NOTE-1: a user's devices in one item, kept in the transaction of every device write, so
+   * delivery reads them with the recipients' caller snapshots in one BatchGetItem.
+   */
+  deviceList: 'DEVICELIST#',
   /** ACC-6: access requests, one partition each. */
   accessRequest: 'ACCESSREQ#',
   /** Fixed-window rate-limit counters with a TTL: per user, and per hashed address or source of access requests (ACC-6). */
@@ -151,6 +156,10 @@ export const keys = {
    * changes hands has one owner: the user who registered it last (the index below follows).
    */
   device: (deviceId: string) => ({ PK: `${KEY_PREFIX.device}${deviceId}`, SK: 'DEVICE' }),
+  /** NOTE-1: the devices a user holds now, in one item of their own (read by key, batched in delivery). */
+  deviceList: (userId: string) => ({ PK: `${KEY_PREFIX.deviceList}${userId}`, SK: 'DEVICES' }),
+  /** NOTE-1: written once every user with a device has a list (bin/backfill-device-lists.ts); never removed. */
+  deviceListsComplete: () => ({ PK: KEY_PREFIX.deviceList, SK: 'COMPLETE' }),
 } as const;
 
 /** Index entries of a device: the devices of a user (GSI4, the person index), for delivery. */

@@ -29,6 +29,7 @@ const {
   mailLog: MAILLOG,
   monitoring: MONITOR,
   device: DEVICE,
+  deviceList: DEVICELIST,
   accessRequest: ACCESSREQ,
   rateLimit: RATE,
   chatTicket: WSTICKET,
@@ -116,10 +117,22 @@ export const WRITE_PATTERNS = {
   monitoringRecord: { PutItem: [MONITOR] },
   /** notification-repo putInboxItems (NOTE-1, NOTE-3): a delivery chunk's INBOX#<user> / NOTE#<at>#<eventId>, with their TTL. */
   inboxItems: { BatchWriteItem: [INBOX] },
-  /** notification-repo putDevice (NOTE-1): DEVICE#<id>, owned by whoever registered its token last. */
-  registerDevice: { PutItem: [DEVICE] },
-  /** notification-repo deleteDevice (NOTE-1): the owner's DELETE, or the notifier when SNS reports it disabled. */
-  removeDevice: { DeleteItem: [DEVICE] },
+  /**
+   * notification-repo putDevice (NOTE-1): DEVICE#<id>, owned by whoever registered its token last,
+   * with the device lists (DEVICELIST#<user>) of its new owner and of the one it was taken from, the
+   * new owner's oldest devices past the cap deleted, and a list seeded from the index checked device by device.
+   */
+  registerDevice: {
+    PutItem: [DEVICE, DEVICELIST],
+    UpdateItem: [DEVICELIST],
+    DeleteItem: [DEVICE],
+    ConditionCheckItem: [DEVICE, DEVICELIST],
+  },
+  /**
+   * notification-repo deleteDevice (NOTE-1): the owner's DELETE, or the delivery function when SNS
+   * reports it disabled; with its entry in the owner's list (or a check that they have no list).
+   */
+  removeDevice: { DeleteItem: [DEVICE], UpdateItem: [DEVICELIST], ConditionCheckItem: [DEVICELIST] },
   /** access-request-repo open (ACC-6): the request, both rate-limit counters and the code mail's intent in one transaction. */
   openAccessRequest: { PutItem: [ACCESSREQ, MAILJOB], UpdateItem: [RATE] },
   /**
@@ -310,9 +323,11 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   // memberships), and the holders of memberships an organisation sold (byModified), whose callers it invalidates.
   'ingest-directory': reads([ORG, CONTRACT, USER], ['byCreated', 'byModified']),
   'list-notifications': reads([...CALLER, INBOX]),
-  'register-device': reads([...CALLER, DEVICE]),
-  'delete-device': reads([...CALLER, DEVICE]),
-  'list-devices': reads(CALLER, ['byPerson']),
+  // The device and the lists it changes; a user without a list yet has it seeded from the person index.
+  'register-device': reads([...CALLER, DEVICE, DEVICELIST], ['byPerson']),
+  'delete-device': reads([...CALLER, DEVICE, DEVICELIST]),
+  // The caller's list; the person index for a user whose devices predate lists.
+  'list-devices': reads([...CALLER, DEVICELIST], ['byPerson']),
   // ACC-6, anonymous: the organisation and its combinations; an Idempotency-Key replay reads the request.
   'create-access-request': reads([ORG, ACCESSREQ]),
   // The request; the requester's user by email; the deciding company's approvers (members).
@@ -335,8 +350,9 @@ export const FUNCTION_READS: Readonly<Record<string, ReadGrant>> = {
   // NOTE-1, NOTE-2: an event's case (and its subscriptions), the organisation (and its
   // subscriptions), the staff of a group or role (byPerson), the ledger.
   notify: reads([...CALLER, CASE, OUTBOX], ['byPerson']),
-  // NOTE-1, NOTE-2: the organisation, each recipient as a caller now, their devices (byPerson), the ledger.
-  deliver: reads([...CALLER, OUTBOX], ['byPerson']),
+  // NOTE-1, NOTE-2: the organisation, each recipient as a caller now with their device list (by
+  // the person index when they have none), the ledger.
+  deliver: reads([...CALLER, DEVICELIST, OUTBOX], ['byPerson']),
 };
 
 export const readsOf = (fn: string): ReadGrant => {

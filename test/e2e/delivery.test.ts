@@ -122,6 +122,50 @@ describe('NOTE-1, NOTE-2 in local mode', () => {
     expect((await api('fred@initech.example', 'GET', '/notifications', undefined, 'mobile')).body.items).toEqual([]);
   });
 
+  it('NOTE-1: a phone that changes hands is its new owner’s alone: listed for them, and the former owner’s notifications no longer reach it', async () => {
+    const first = await api('dana@acme.example', 'POST', '/devices', { platform: 'fcm', token: 'shared-phone' }, 'mobile');
+    expect(first.status).toBe(201);
+    const taken = await api('dave@acme.example', 'POST', '/devices', { platform: 'fcm', token: 'shared-phone' }, 'mobile');
+    expect(taken.status).toBe(201);
+    expect(taken.body.deviceId).toBe(first.body.deviceId);
+    const ids = async (email: string) =>
+      ((await api(email, 'GET', '/devices', undefined, 'mobile')).body.items as { deviceId: string }[]).map((d) => d.deviceId);
+    expect(await ids('dave@acme.example')).toEqual([first.body.deviceId]);
+    expect(await ids('dana@acme.example')).not.toContain(first.body.deviceId);
+
+    // Dana follows Acme's new critical cases (above); Dave chose nothing.
+    const n = await caseOf('ORG-ACME', 'low');
+    await api('mona@vendor.example', 'PATCH', `/cases/${n}`, { severity: 'critical', contactPhone: '+1 555 0100' });
+    await local.notifier.drain();
+    expect((await api('dana@acme.example', 'GET', '/notifications')).body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ caseNumber: n })]),
+    );
+    expect((await pushLog()).pushes.filter((p) => p.token === 'shared-phone')).toEqual([]);
+    expect((await api('dave@acme.example', 'DELETE', `/devices/${first.body.deviceId}`)).status).toBe(204);
+    expect(await ids('dave@acme.example')).toEqual([]);
+  });
+
+  it('NOTE-1: a user holds at most 10 devices: an 11th registration removes the oldest, with its endpoint', async () => {
+    const registered: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await api('greta@globex.example', 'POST', '/devices', { platform: 'fcm', token: `greta-phone-${i}` }, 'mobile');
+      expect(res.status).toBe(201);
+      registered.push(res.body.deviceId as string);
+    }
+    const listed = (await api('greta@globex.example', 'GET', '/devices', undefined, 'mobile')).body.items as {
+      deviceId: string;
+    }[];
+    expect(listed.map((d) => d.deviceId).sort()).toEqual(registered.slice(1).sort());
+    expect((await api('greta@globex.example', 'DELETE', `/devices/${registered[0]}`)).status).toBe(404);
+    const endpoints = (await pushLog()).endpoints.filter((e) => e.token.startsWith('greta-phone-'));
+    expect(endpoints.map((e) => e.token).sort()).toEqual(
+      registered
+        .slice(1)
+        .map((_, i) => `greta-phone-${i + 1}`)
+        .sort(),
+    );
+  });
+
   it('NOTE-1: POST /devices refuses an unknown platform and an empty token, naming the field', async () => {
     const res = await api('dana@acme.example', 'POST', '/devices', { platform: 'blackberry', token: '' });
     expect(res.status).toBe(400);

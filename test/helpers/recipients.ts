@@ -8,6 +8,7 @@ import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import { mapLimit } from '../../lambdas/domain/kernel/concurrency';
 import { deviceIdOf } from '../../lambdas/domain/notifications/delivery';
+import { MAX_DEVICES_PER_USER } from '../../lambdas/domain/notifications/inbox';
 
 export const seedRecipients = async (
   ref: TableRef,
@@ -34,6 +35,9 @@ export const seedRecipients = async (
     );
     const token = `${userId}-token`;
     const endpointArn = await deps.push.createEndpoint('fcm', token, userId);
-    await deps.notes.putDevice({ deviceId: deviceIdOf('fcm', token), userId, platform: 'fcm', endpointArn, createdAt: at });
+    await deps.notes.putDevice(
+      { deviceId: deviceIdOf('fcm', token), userId, platform: 'fcm', endpointArn, createdAt: at },
+      MAX_DEVICES_PER_USER,
+    );
   });
 };

@@ -277,8 +277,19 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   'ingest-incidents': { PutItem: ['MONITOR#'] },
   'ingest-maintenance': { PutItem: ['MONITOR#'] },
   'list-notifications': { PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
-  'register-device': { PutItem: ['CALLER#', 'DEVICE#'], UpdateItem: ['SESSION#'] },
-  'delete-device': { DeleteItem: ['DEVICE#'], PutItem: ['CALLER#'], UpdateItem: ['SESSION#'] },
+  // NOTE-1: the device with the device lists it changes (its new and former owner's), the oldest past the cap deleted.
+  'register-device': {
+    ConditionCheckItem: ['DEVICE#', 'DEVICELIST#'],
+    DeleteItem: ['DEVICE#'],
+    PutItem: ['CALLER#', 'DEVICE#', 'DEVICELIST#'],
+    UpdateItem: ['DEVICELIST#', 'SESSION#'],
+  },
+  'delete-device': {
+    ConditionCheckItem: ['DEVICELIST#'],
+    DeleteItem: ['DEVICE#'],
+    PutItem: ['CALLER#'],
+    UpdateItem: ['DEVICELIST#', 'SESSION#'],
+  },
   // MAILJOB#: the code mail's intent, in the request's own transaction.
   'create-access-request': { PutItem: ['ACCESSREQ#', 'MAILJOB#'], UpdateItem: ['RATE#'] },
   // The approvers' and the decision's mail intents, in the transaction of the change.
@@ -298,9 +309,10 @@ const IAM_TABLE: Record<string, Record<string, string[]>> = {
   // Each recipient's claim, a chunk's inbox items in batches, disabled devices, the mail it queues.
   deliver: {
     BatchWriteItem: ['INBOX#'],
+    ConditionCheckItem: ['DEVICELIST#'],
     DeleteItem: ['DEVICE#', 'OUTBOX#'],
     PutItem: ['MAILLOG#', 'OUTBOX#'],
-    UpdateItem: ['OUTBOX#'],
+    UpdateItem: ['DEVICELIST#', 'OUTBOX#'],
   },
   // The mail queue's consumer: its ledger, SES's message ids, the per-case mail log.
   'send-mail': { DeleteItem: ['OUTBOX#'], PutItem: ['CALLER#', 'MAILLOG#', 'MSGID#', 'OUTBOX#'], UpdateItem: ['OUTBOX#'] },

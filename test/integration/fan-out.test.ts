@@ -8,14 +8,18 @@ import { randomUUID } from 'node:crypto';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { ENV } from '../../lambdas/adapters/config';
+import { keys } from '../../lambdas/data/keys';
+import { markDeviceListsComplete } from '../../lambdas/data/notification-repo';
+import { backfillDeviceLists } from '../../bin/backfill-device-lists';
 import { sqsDeliveryQueue } from '../../lambdas/adapters/delivery-queue';
 import { snsPush } from '../../lambdas/adapters/sns-push';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { DELIVERY_CHUNK } from '../../lambdas/domain/notifications/delivery';
 import type { NotificationEvent } from '../../lambdas/domain/notifications/notifications';
+import type { DeliveryChunk } from '../../lambdas/domain/notifications/ports';
 import { notify } from '../../lambdas/domain/notifications/notifier';
 import { deliverHandler } from '../../lambdas/queue/deliver';
 import { seedDemo } from '../../local/demo-data';
@@ -40,7 +44,7 @@ let sqs: SQSClient;
 beforeAll(async () => {
   [db, faux, push] = await Promise.all([
     startTestDynamo(),
-    startFauxqs({ port: 0, buckets: [], queues: ['delivery-a', 'delivery-b', 'delivery-c'] }),
+    startFauxqs({ port: 0, buckets: [], queues: ['delivery-a', 'delivery-b', 'delivery-c', 'delivery-d', 'delivery-e'] }),
     startPushStandIn({ port: 0 }),
   ]);
   sqs = new SQSClient(aws(faux.endpoint));
@@ -53,7 +57,7 @@ afterAll(async () => {
 });
 
 /** A table with `n` Designated Contacts of Acme subscribed to its new critical cases, one device each. */
-const world = async (queue: string, n: number, overrides: Partial<Deps> = {}) => {
+const world = async (queue: string, n: number, overrides: Partial<Deps> = {}, listsComplete = true) => {
   const table = `fanout-${randomUUID().slice(0, 8)}`;
   await createTable(db.client, table);
   await seedDemo({ ref: { doc: db.doc, table } });
@@ -74,6 +78,8 @@ const world = async (queue: string, n: number, overrides: Partial<Deps> = {}) =>
   const at = new Date().toISOString();
   const users = Array.from({ length: n }, (_, i) => `u-fan-${queue}-${i}`);
   await seedRecipients(ref, deps, users);
+  // Every device registered since device lists exist: the table the backfill leaves.
+  if (listsComplete) await markDeviceListsComplete(ref);
   const c = (
     await deps.cases.listOrgCases({ orgIds: ['ORG-ACME'], closed: false, sort: 'priority', severity: 'high' }, { limit: 1 })
   ).items[0];
@@ -117,8 +123,11 @@ const world = async (queue: string, n: number, overrides: Partial<Deps> = {}) =>
       .map((p) => p.token)
       .filter((t) => t.startsWith(`u-fan-${queue}-`));
   const inboxOf = async (userId: string) => (await deps.notes.listInbox(userId, new Date().toISOString(), { limit: 25 })).items;
-  return { deps, meter, users, event, handler, invocations, deliverAll, tokens, inboxOf };
+  return { deps, ref, meter, users, event, handler, invocations, deliverAll, tokens, inboxOf };
 };
+
+/** The notifier's own Queries of one event: its recipients (the organisation's subscribers, staff). */
+const NOTIFIER_QUERIES = 3;
 
 const lease = () => ({ leaseUntil: new Date(Date.now() + 60_000), claimId: randomUUID() });
 
@@ -134,17 +143,23 @@ describe('NOTE-1, NOTE-2: fan-out through the delivery queue', () => {
     expect(chunks).toHaveLength(Math.ceil(120 / DELIVERY_CHUNK));
     expect(w.invocations.every((i) => i.failed === 0)).toBe(true);
     expect(w.tokens().sort()).toEqual(w.users.map((u) => `${u}-token`).sort());
-    for (const userId of [w.users[0], w.users[119]])
-      expect((await w.inboxOf(userId)).map((i) => i.notificationId)).toEqual([w.event.eventId]);
-    // Batched: no read or write per recipient but the devices' Query and, without a fresh
-    // snapshot, the user's partition; claims, callers, inbox items and finishes go by the chunk.
+    // Batched: nobody has a fresh snapshot (cold), so each recipient costs one Query of their
+    // partition and nothing else; their devices come with the snapshots in the chunk's
+    // BatchGetItem, and claims, inbox items and finishes go by the chunk.
     const calls = w.meter.calls;
-    expect(calls.GetItemCommand ?? 0).toBe(0);
+    // The mark that every user with a device has a list, read once by this container.
+    expect(calls.GetItemCommand ?? 0).toBeLessThanOrEqual(1);
     expect(calls.PutItemCommand ?? 0).toBeLessThanOrEqual(2);
+    // The 120 and the demo's subscribers the event also reaches.
+    const recipients = chunks.reduce((n, r) => n + (JSON.parse(r.body) as DeliveryChunk).recipients.length, 0);
+    expect(recipients).toBeLessThan(125);
+    expect(calls.QueryCommand).toBeLessThanOrEqual(recipients + NOTIFIER_QUERIES);
     expect(calls.TransactWriteItemsCommand).toBeLessThanOrEqual(2 * chunks.length + 2);
     expect(w.meter.scans).toEqual([]);
     const total = Object.values(calls).reduce((a, b) => a + b, 0);
-    expect(total / 120).toBeLessThan(2.5);
+    expect(total / 120).toBeLessThan(1.5);
+    for (const userId of [w.users[0], w.users[119]])
+      expect((await w.inboxOf(userId)).map((i) => i.notificationId)).toEqual([w.event.eventId]);
 
     // The event source may deliver a message again (at-least-once), and a replayed stream record
     // queues the chunks again: every chunk once more, and the notifier's step once more.
@@ -154,6 +169,43 @@ describe('NOTE-1, NOTE-2: fan-out through the delivery queue', () => {
     await w.deliverAll();
     expect(w.tokens()).toHaveLength(120);
     expect(await w.inboxOf(w.users[7])).toHaveLength(1);
+  });
+
+  it('NOTE-1: recipients signed in lately (a fresh caller snapshot) cost no read of their own: no Query per recipient, callers and devices by the chunk', async () => {
+    const w = await world('delivery-d', 100);
+    for (const userId of w.users) await w.deps.directory.getCallerSource(userId);
+    w.meter.reset();
+    await notify(w.deps, [w.event], lease());
+    await w.deliverAll();
+    expect(w.tokens().sort()).toEqual(w.users.map((u) => `${u}-token`).sort());
+    const calls = w.meter.calls;
+    expect(calls.QueryCommand).toBeLessThanOrEqual(NOTIFIER_QUERIES);
+    expect(calls.BatchGetItemCommand).toBeLessThanOrEqual(3 * Math.ceil(100 / DELIVERY_CHUNK) + 2);
+    const total = Object.values(calls).reduce((a, b) => a + b, 0);
+    expect(total / 100).toBeLessThan(0.3);
+  });
+
+  it('NOTE-1: a recipient whose devices predate device lists is still pushed, from the person index, until the backfill gives them a list', async () => {
+    const w = await world('delivery-e', 3, {}, false);
+    // As written before lists existed: the device item (and its index entry), no list.
+    await w.ref.doc.send(new DeleteCommand({ TableName: w.ref.table, Key: keys.deviceList(w.users[1]) }));
+    for (const userId of w.users) await w.deps.directory.getCallerSource(userId);
+    w.meter.reset();
+    await notify(w.deps, [w.event], lease());
+    await w.deliverAll();
+    expect(w.tokens().sort()).toEqual(w.users.map((u) => `${u}-token`).sort());
+    const legacyQueries = w.meter.calls.QueryCommand ?? 0;
+
+    expect(await backfillDeviceLists(w.ref)).toEqual({ users: 3, seeded: 1 });
+    expect(await w.deps.notes.userDevices(w.users[1])).toHaveLength(1);
+    w.meter.reset();
+    const second = { ...w.event, eventId: `${w.event.eventId}-again` };
+    await notify(w.deps, [second], lease());
+    await w.deliverAll();
+    expect(w.tokens()).toHaveLength(6);
+    // The index Query of the recipient without a list (and those of the demo's recipients without devices) are gone.
+    expect(w.meter.calls.QueryCommand).toBeLessThan(legacyQueries);
+    expect(w.meter.calls.QueryCommand).toBeLessThanOrEqual(NOTIFIER_QUERIES);
   });
 
   it('PRIV-1, NOTE-2: the access check is at send time: a subscriber who lost Designated level after the chunk was queued is told nothing', async () => {

@@ -163,6 +163,12 @@ const harness = (w: Partial<World> = {}) => {
         next: null,
       }),
       userDevices: async (userId: string) => world.devices.filter((d) => d.userId === userId),
+      recipientsOf: async (userIds: string[]) => {
+        const sources = await deps.directory.getCallerSources(userIds);
+        return new Map(
+          [...sources].map(([id, source]) => [id, { source, devices: world.devices.filter((d) => d.userId === id) }]),
+        );
+      },
       staffOfGroup: async (group: string) =>
         [...world.users.values()].filter((u) => u.user.staff?.supportGroups.includes(group)).map((u) => u.user.userId),
       staffOfRole: async (role: string) =>

@@ -11,6 +11,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
@@ -32,7 +33,7 @@ beforeEach(() => {
 const ENDPOINT = 'arn:aws:sns:eu-west-1:000000000000:endpoint/APNS/casework-test/e1';
 
 const givenUser = (orgId: string, fedramp = false) => {
-  ddb.on(QueryCommand, { KeyConditionExpression: '#pk = :pk' }).resolves({
+  ddb.on(QueryCommand, { KeyConditionExpression: '#pk = :pk', ExpressionAttributeValues: { ':pk': 'USER#u-1' } }).resolves({
     Items: [
       {
         PK: 'USER#u-1',
@@ -59,7 +60,8 @@ const givenUser = (orgId: string, fedramp = false) => {
     const keys = Object.values(input.RequestItems)[0] as { Keys: { SK: string }[] };
     return {
       Responses: {
-        [TEST_BINDINGS.tableName]: keys.Keys.map((k) =>
+        // The caller's organisation and combination; no device list, no device.
+        [TEST_BINDINGS.tableName]: keys.Keys.filter((k) => k.SK === 'ORG' || k.SK.startsWith('COMBINATION#')).map((k) =>
           k.SK === 'ORG'
             ? {
                 orgId,
@@ -85,10 +87,12 @@ const json = (res: unknown) => JSON.parse((res as { body: string }).body);
 const routePuts = () => ddb.commandCalls(PutCommand).filter((c) => !String(c.args[0].input.Item?.PK).startsWith('CALLER#'));
 
 describe('NOTE-1: POST /devices', () => {
-  it('NOTE-1: 201 with the device id and platform only; the endpoint is created on the APNs application and stored under DEVICE#', async () => {
+  it('NOTE-1: 201 with the device id and platform only; the endpoint is created on the APNs application and stored under DEVICE#, with the user’s device list', async () => {
     givenUser('ORG-ACME');
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
+    ddb.on(QueryCommand, { IndexName: 'GSI4' }).resolves({ Items: [] });
+    ddb.on(TransactWriteCommand).resolves({});
     sns.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: ENDPOINT });
     const res = await registerDevice(
       apiEvent({ routeKey: 'POST /devices', sub: 'u-1', body: { platform: 'apns', token: 'abc123' } }),
@@ -99,8 +103,9 @@ describe('NOTE-1: POST /devices', () => {
     expect(body).toEqual({ deviceId: deviceIdOf('apns', 'abc123'), platform: 'apns', createdAt: expect.any(String) });
     expect(JSON.stringify(body)).not.toContain('abc123');
     expect(sns.commandCalls(CreatePlatformEndpointCommand)[0].args[0].input.PlatformApplicationArn).toBe(TEST_BINDINGS.push.apns);
-    const put = routePuts()[0].args[0].input.Item!;
+    const [put, list] = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!.map((i) => i.Put?.Item);
     expect(put).toMatchObject({ PK: `DEVICE#${body.deviceId}`, userId: 'u-1', endpointArn: ENDPOINT, GSI4PK: 'DEVICES#u-1' });
+    expect(list).toMatchObject({ PK: 'DEVICELIST#u-1', devices: { [body.deviceId]: { userId: 'u-1', endpointArn: ENDPOINT } } });
   });
 
   it('NOTE-1: the same token again is the same device: no second endpoint, nothing written', async () => {
@@ -125,6 +130,7 @@ describe('NOTE-1: POST /devices', () => {
     expect(json(res).deviceId).toBe(deviceId);
     expect(sns.commandCalls(CreatePlatformEndpointCommand)).toHaveLength(0);
     expect(routePuts()).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('NOTE-1: an unknown platform and unknown fields are 400 naming each, and nothing reaches SNS', async () => {
@@ -156,16 +162,26 @@ describe('NOTE-1: DELETE /devices/{deviceId}', () => {
     ddb.on(GetCommand).resolves(stored('u-2'));
     expect((await del()).statusCode).toBe(404);
     expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(sns.commandCalls(DeleteEndpointCommand)).toHaveLength(0);
   });
 
-  it('NOTE-1: the owner removes it: 204, the item (only while still theirs) and its endpoint', async () => {
+  it('NOTE-1: the owner removes it: 204, the item (only while still theirs) with its entry in their list, and its endpoint', async () => {
     givenUser('ORG-ACME');
-    ddb.on(GetCommand).resolves(stored('u-1'));
-    ddb.on(DeleteCommand).resolves({});
+    ddb.on(GetCommand).resolves({});
+    ddb.on(GetCommand, { Key: { PK: `DEVICE#${deviceId}`, SK: 'DEVICE' } }).resolves(stored('u-1'));
+    ddb.on(GetCommand, { Key: { PK: 'DEVICELIST#u-1', SK: 'DEVICES' } }).resolves({
+      Item: { PK: 'DEVICELIST#u-1', SK: 'DEVICES', v: 1, devices: { [deviceId]: stored('u-1').Item } },
+    });
+    ddb.on(TransactWriteCommand).resolves({});
     sns.on(DeleteEndpointCommand).resolves({});
     expect((await del()).statusCode).toBe(204);
-    expect(ddb.commandCalls(DeleteCommand)[0].args[0].input).toMatchObject({
+    const [gone, list] = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!;
+    expect(list.Update).toMatchObject({
+      Key: { PK: 'DEVICELIST#u-1', SK: 'DEVICES' },
+      UpdateExpression: 'REMOVE #devices.#id ADD #v :one',
+    });
+    expect(gone.Delete).toMatchObject({
       Key: { PK: `DEVICE#${deviceId}`, SK: 'DEVICE' },
       ConditionExpression: '#userId = :userId',
       ExpressionAttributeValues: { ':userId': 'u-1' },

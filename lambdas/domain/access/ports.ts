@@ -1,6 +1,17 @@
 /** What access needs from outside: the directory, sessions, favorites, access requests, sign-in accounts. */
 import type { Page, PageRequest, RateWindow } from '../kernel/ports';
-import type { AccessRequest, AuditEvent, Case, CaseUpdate, Combination, Membership, Org, OrgEvent, User } from '../kernel/types';
+import type {
+  AccessRequest,
+  AuditEvent,
+  CallerSource,
+  Case,
+  CaseUpdate,
+  Combination,
+  Membership,
+  Org,
+  OrgEvent,
+  User,
+} from '../kernel/types';
 import type { MailJob } from '../mail/ports';
 
 export const FAVORITE_KINDS = ['case', 'account'] as const;
@@ -29,15 +40,7 @@ export interface ShortfallView {
   approvers: string[];
 }
 
-/** Everything that resolves a user as a caller (kernel/caller.ts). */
-export interface CallerSource {
-  user: User;
-  memberships: Membership[];
-  /** The organisations the memberships name (end user and sold-to). */
-  orgs: Org[];
-  /** The combinations the memberships are held on, with their contracts. */
-  combinations: Combination[];
-}
+export type { CallerSource };
 
 export interface DirectoryRepo {
   /** Profile and memberships in one read. */

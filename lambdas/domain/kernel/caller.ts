@@ -8,7 +8,7 @@ import { CURRENT_TERMS } from './catalogue';
 import type { Caller } from './policy';
 import type { Deps } from './deps';
 import type { Client } from './types';
-import type { CallerSource } from '../access/ports';
+import type { CallerSource } from './types';
 
 export interface VerifiedClaims {
   sub: string;
@@ -50,14 +50,8 @@ const userCaller = ({ user, memberships, orgs, combinations }: CallerSource, cli
 
 /**
  * Many users as callers now, as `resolveCaller` makes each (the recipients of a notification are
- * checked as web callers without scopes), from one batched read of their sources. Users the
- * directory does not know are absent.
+ * checked as web callers without scopes), from sources read in one batch (a delivery chunk reads
+ * them with its recipients' devices). Users without a source are absent.
  */
-export const resolveCallers = async (
-  deps: Pick<Deps, 'directory'>,
-  userIds: string[],
-  client: Exclude<Client, 'machine'>,
-): Promise<Map<string, Caller>> => {
-  const sources = await deps.directory.getCallerSources(userIds);
-  return new Map([...sources].map(([userId, source]) => [userId, userCaller(source, client, [])]));
-};
+export const callersOf = (sources: Map<string, CallerSource>, client: Exclude<Client, 'machine'>): Map<string, Caller> =>
+  new Map([...sources].map(([userId, source]) => [userId, userCaller(source, client, [])]));

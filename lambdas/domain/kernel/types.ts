@@ -312,3 +312,13 @@ export interface AccessRequest {
    */
   unmatched?: true;
 }
+
+/** Everything that resolves a user as a caller (kernel/caller.ts). */
+export interface CallerSource {
+  user: User;
+  memberships: Membership[];
+  /** The organisations the memberships name (end user and sold-to). */
+  orgs: Org[];
+  /** The combinations the memberships are held on, with their contracts. */
+  combinations: Combination[];
+}

@@ -24,7 +24,7 @@
  * record, tells nobody twice.
  */
 import { createHash } from 'node:crypto';
-import { resolveCallers } from '../kernel/caller';
+import { callersOf } from '../kernel/caller';
 import { mapLimit } from '../kernel/concurrency';
 import { composeCaseMail, composeNoticeMail } from '../mail/compose';
 import { localWindow } from '../mail/local-time';
@@ -39,7 +39,7 @@ import {
   type CaseAccess,
 } from '../kernel/policy';
 import type { Deps } from '../kernel/deps';
-import type { DeliveryChunk, InboxItem, PushMessage, OrgCategory, Reason } from './ports';
+import type { DeliveryChunk, Device, InboxItem, PushMessage, OrgCategory, Reason, RecipientSource } from './ports';
 import { alarmWanted, hasCloudDeployment, notificationsOf } from './subscriptions';
 import type { Org, Severity } from '../kernel/types';
 import { renderFor } from '../kernel/rendered';
@@ -376,14 +376,15 @@ interface Plan {
   r: Recipient;
   item: InboxItem;
   push: boolean;
+  /** The devices they hold, as read with them. */
+  devices: Device[];
 }
 
 /** Pushes to each of the user's devices; a dead endpoint (NOTE-1: the token is no longer valid) removes the device. */
 const pushTo = async (deps: Deps, p: Plan) => {
   const user = p.r.caller.user!;
   const message = renderFor('push', p.r.access, pushMessageOf(p.item, p.r.access));
-  const devices = await deps.notes.userDevices(user.userId);
-  await mapLimit(devices, DELIVERY_CONCURRENCY, async (d) => {
+  await mapLimit(p.devices, DELIVERY_CONCURRENCY, async (d) => {
     const sent = await deps.push.publish(d.endpointArn, d.platform, message);
     if (sent === 'disabled' && (await deps.notes.deleteDevice(d.deviceId, user.userId)))
       await deps.push.deleteEndpoint(d.endpointArn).catch(() => undefined);
@@ -396,7 +397,8 @@ const pushTo = async (deps: Deps, p: Plan) => {
  * Each recipient is claimed in the outbox ledger under the event and their id, the whole chunk in
  * one transaction per hundred; a recipient whose claim is `done` was told by an earlier delivery
  * of this chunk (a retried message, or the same chunk queued twice by a replayed stream record)
- * and is skipped. The claimed are read as callers in one batch and checked now (admit: PRIV-1,
+ * and is skipped. The claimed are read as callers, with their devices, in one batch (a
+ * BatchGetItem of their caller snapshots and device lists) and checked now (admit: PRIV-1,
  * PRIV-2, ACC-9, the subscriber's level), then, in this order so that a failure repeats only what
  * is idempotent: mail jobs are queued (the mail consumer sends a key once), inbox items written
  * (keyed by event and user), pushes sent. The told are marked done together; a recipient whose
@@ -419,7 +421,8 @@ export const deliverChunk = async (deps: Deps, chunk: DeliveryChunk, opts: Deliv
   );
   const claimed = [...reasonsOf.keys()].filter((userId) => claims.get(deliveryKey(e.eventId, userId)) === 'claimed');
   const busy = [...reasonsOf.keys()].filter((userId) => claims.get(deliveryKey(e.eventId, userId)) === 'busy');
-  const callers = claimed.length ? await resolveCallers(deps, claimed, 'web') : new Map<string, Caller>();
+  const read = claimed.length ? await deps.notes.recipientsOf(claimed) : new Map<string, RecipientSource>();
+  const callers = callersOf(new Map([...read].map(([userId, r]) => [userId, r.source])), 'web');
   const plans: Plan[] = [];
   const skipped: string[] = [];
   for (const userId of claimed) {
@@ -435,6 +438,7 @@ export const deliverChunk = async (deps: Deps, chunk: DeliveryChunk, opts: Deliv
       key,
       r,
       item: inboxItemOf(e, org, userId),
+      devices: read.get(userId)!.devices,
       // PRIV-2: FedRAMP organisations' events never reach a mobile device.
       push: toggles.push && !hiddenOnClient('mobile', org),
     });

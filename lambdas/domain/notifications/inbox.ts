@@ -6,7 +6,9 @@
  *   never served to a mobile token (PRIV-2), and the text is the caller's view (PRIV-1).
  * - POST /devices: one device per platform and token. Registering the same token again returns
  *   the same device; a token another user registered before becomes the caller's (the phone
- *   changed hands), and its SNS endpoint is re-marked as theirs.
+ *   changed hands), and its SNS endpoint is re-marked as theirs. A user holds at most
+ *   MAX_DEVICES_PER_USER devices: registering one more removes their oldest (its endpoint deleted),
+ *   as a phone replaced or an app reinstalled leaves its old token behind.
  * - DELETE /devices/{deviceId}: the owner's only; anyone else's (or none) is 404.
  */
 import { deviceIdOf } from './delivery';
@@ -34,6 +36,9 @@ export const listNotifications = async (deps: Deps, caller: Caller, page: PageRe
   return { items, next: res.next };
 };
 
+/** NOTE-1: devices per user; their list stays one small item, read with the user in delivery's batch. */
+export const MAX_DEVICES_PER_USER = 10;
+
 export const registerDevice = async (
   deps: Deps,
   caller: Caller,
@@ -53,7 +58,9 @@ export const registerDevice = async (
     endpointArn,
     createdAt: deps.clock.now().toISOString(),
   };
-  await deps.notes.putDevice(device);
+  const evicted = await deps.notes.putDevice(device, MAX_DEVICES_PER_USER);
+  // Removed from the table with the registration: nobody holds their tokens now.
+  await Promise.all(evicted.map((d) => deps.push.deleteEndpoint(d.endpointArn).catch(() => undefined)));
   return viewFor('device', device, 'write');
 };
 

@@ -1,4 +1,5 @@
 /** What notifications need from outside: subscriptions, inbox and devices, push, the integration topic. */
+import type { CallerSource } from '../kernel/types';
 import type { Page, PageRequest } from '../kernel/ports';
 import type { Rendered } from '../kernel/rendered';
 import type { AlarmFilter, Severity, StaffRole, UserSettings } from '../kernel/types';
@@ -128,17 +129,28 @@ export interface Device {
   createdAt: string;
 }
 
+/** A recipient as delivery reads them: what resolves them as a caller, and the devices they hold. */
+export interface RecipientSource {
+  source: CallerSource;
+  devices: Device[];
+}
+
 export interface NotificationRepo {
   /** Many users' items of one event at once (a delivery chunk, whose recipients it has claimed): written whatever was there. */
   putInboxItems(items: Rendered<InboxItem>[]): Promise<void>;
   /** The user's items newest first, without those whose keepUntil is not after `now`. */
   listInbox(userId: string, now: string, page: PageRequest): Promise<Page<InboxItem>>;
-  /** Creates or takes over the device (the token's previous owner loses it). */
-  putDevice(d: Device): Promise<void>;
+  /**
+   * Creates or takes over the device (the token's previous owner loses it). The user keeps at most
+   * `max` devices: resolves to those removed to make room, oldest first (their endpoints are the caller's to delete).
+   */
+  putDevice(d: Device, max: number): Promise<Device[]>;
   getDevice(deviceId: string): Promise<Device | undefined>;
   /** Deletes the device only while `userId` still owns it; false when not (gone, or taken over). */
   deleteDevice(deviceId: string, userId: string): Promise<boolean>;
   userDevices(userId: string): Promise<Device[]>;
+  /** A delivery chunk's recipients as they are now, read together (users the directory does not know are absent). */
+  recipientsOf(userIds: string[]): Promise<Map<string, RecipientSource>>;
   /** NOTE-1: ids of the staff in a support group (an index: re-check the profile before telling them). */
   staffOfGroup(supportGroup: string): Promise<string[]>;
   /** NOTE-1: ids of the staff of a role (managers), the same way. */
