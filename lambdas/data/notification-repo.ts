@@ -30,7 +30,7 @@ import {
 import type { Device, InboxItem, NotificationRepo, RecipientSource } from '../domain/notifications/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
-import { cancellation, fromItem } from './items';
+import { appendPut, cancellation, fromItem } from './items';
 import { deviceIndexKeys, keys } from './keys';
 import { inPartition, queryAll, queryPage } from './paging';
 import { batchGet, callerSourcesFrom, staffByRole, staffOfGroup } from './directory-repo';
@@ -179,6 +179,28 @@ const leaveList = (table: string, userId: string, deviceId: string, list: Device
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** A user's device list written whole: only at the version it was read at, or new. */
+const listPut = (table: string, userId: string, devices: Device[], read: DeviceList | undefined): TransactItem => {
+  const Item = {
+    ...keys.deviceList(userId),
+    entity: 'device-list',
+    userId,
+    v: (read?.v ?? 0) + 1,
+    devices: Object.fromEntries(devices.map((x) => [x.deviceId, x])),
+  };
+  return read
+    ? {
+        Put: {
+          TableName: table,
+          Item,
+          ConditionExpression: '#v = :v',
+          ExpressionAttributeNames: { '#v': 'v' },
+          ExpressionAttributeValues: { ':v': read.v },
+        },
+      }
+    : appendPut(table, Item);
+};
+
 /** A transaction some condition of which failed (another writer got there first): read again and retry. */
 const retryable = (err: unknown): boolean => {
   const c = cancellation(err);
@@ -210,38 +232,18 @@ export const putDevice = async (ref: TableRef, d: Device, max: number): Promise<
     const early = mine ? [] : evicted.splice(0, Math.max(0, evicted.length + kept.length - SEED_TRANSACT_BUDGET));
     for (const x of early) if (await deleteDeviceItem(ref, x.deviceId, d.userId)) deletedEarly.push(x);
     const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: ref.table,
-          Item: deviceRecord(d),
-          ...(current
-            ? {
-                ConditionExpression: '#userId = :previous',
-                ExpressionAttributeNames: { '#userId': 'userId' },
-                ExpressionAttributeValues: { ':previous': current.userId },
-              }
-            : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } }),
-        },
-      },
-      {
-        Put: {
-          TableName: ref.table,
-          Item: {
-            ...keys.deviceList(d.userId),
-            entity: 'device-list',
-            userId: d.userId,
-            v: (mine?.v ?? 0) + 1,
-            devices: Object.fromEntries([...kept, d].map((x) => [x.deviceId, x])),
-          },
-          ...(mine
-            ? {
-                ConditionExpression: '#v = :v',
-                ExpressionAttributeNames: { '#v': 'v' },
-                ExpressionAttributeValues: { ':v': mine.v },
-              }
-            : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } }),
-        },
-      },
+      current
+        ? {
+            Put: {
+              TableName: ref.table,
+              Item: deviceRecord(d),
+              ConditionExpression: '#userId = :previous',
+              ExpressionAttributeNames: { '#userId': 'userId' },
+              ExpressionAttributeValues: { ':previous': current.userId },
+            },
+          }
+        : appendPut(ref.table, deviceRecord(d)),
+      listPut(ref.table, d.userId, [...kept, d], mine),
       ...(previous ? [leaveList(ref.table, previous, d.deviceId, lists.get(previous))] : []),
       // Seeded from the index: each still the user's when the list is written.
       ...(mine
@@ -341,20 +343,7 @@ export const seedDeviceList = async (ref: TableRef, userId: string): Promise<boo
       await ref.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: ref.table,
-                Item: {
-                  ...keys.deviceList(userId),
-                  entity: 'device-list',
-                  userId,
-                  v: 1,
-                  devices: Object.fromEntries(seeded.map((x) => [x.deviceId, x])),
-                },
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-              },
-            },
+            listPut(ref.table, userId, seeded, undefined),
             ...seeded.map((x): TransactItem => ({ ConditionCheck: { TableName: ref.table, ...owned(x.deviceId, userId) } })),
           ],
         }),
