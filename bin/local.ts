@@ -82,7 +82,10 @@ const main = async () => {
     ],
     ['Raw inbound mail (S3)', `${urls.s3}/${LOCAL_INBOUND.bucket}/${LOCAL_INBOUND.prefix}   (fauxqs)`],
     ['Outbound mail store', `${urls.sesStore}   (GET lists sent mail; ${urls.ses} is the SES endpoint)`],
-    ['DynamoDB Local', `${urls.dynamo}   (table ${local.tableName}, ${persistDir ? `persisted in ${persistDir}` : 'in memory'})`],
+    [
+      'DynamoDB Local',
+      `${urls.dynamo}   (table ${local.tableName}, ${persistDir ? `persisted in ${persistDir}` : 'kept until it stops'})`,
+    ],
     ['JWKS (local issuer)', urls.jwks],
     ['S3/SNS/SQS (fauxqs)', `${urls.sns}   (integration topic casework-notifications)`],
     [

@@ -61,7 +61,7 @@ export interface LocalOptions {
   awsPort?: number;
   /** The mobile push stand-in (SNS platform endpoints; `GET /` lists pushes). @default 3002 (bin/local.ts reads PUSH_PORT) */
   pushPort?: number;
-  /** Keep DynamoDB data in this directory across runs; in memory when absent. */
+  /** Keep DynamoDB data in this directory across runs; a scratch directory removed at stop when absent. */
   persistDir?: string;
   /** Seed the demo data into a newly created table (default true). A persisted table is never reseeded. */
   seed?: boolean;
