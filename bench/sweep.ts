@@ -163,7 +163,7 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
   const parallel = envInt('BENCH_SWEEP_PARALLEL', 16);
   const seedBudget = envInt('BENCH_SWEEP_SEED_SECONDS', 300);
   const wanted = envInt('BENCH_SWEEP_LARGE', 100_000);
-  const rounds = envInt('BENCH_SWEEP_ROUNDS', 9);
+  const rounds = envInt('BENCH_SWEEP_ROUNDS', 21);
   const dynamo = await startDynamo({ port: 0 });
   const jvm = dynamoJvm();
   const meter = { calls: {} as Record<string, number>, capacity: 0 };
@@ -280,7 +280,7 @@ export const runSweepBench = async (): Promise<Omit<Section, 'seconds'>> => {
         return within(timeRatio) ? ', nor does its time' : '';
       const jvm = l.jvmMs - s.jvmMs;
       const own = l.cpuMs! - l.jvmMs - (s.cpuMs! - s.jvmMs);
-      return `; its time does here: of the CPU per sweep, DynamoDB Local's JVM spent ${s.jvmMs.toFixed(0)} vs ${l.jvmMs.toFixed(0)} ms, this process (client, tap, the sweep itself) ${(s.cpuMs! - s.jvmMs).toFixed(0)} vs ${(l.cpuMs! - l.jvmMs).toFixed(0)} ms, so ${Math.abs(jvm) > Math.abs(own) ? "most of the difference is the emulator's (its SQLite tables and indexes hold ${(large.size / small.size).toFixed(0)} times the items)" : 'most of the difference is in this process'}`;
+      return `; its time does here: of the CPU per sweep, DynamoDB Local's JVM spent ${s.jvmMs.toFixed(0)} vs ${l.jvmMs.toFixed(0)} ms, this process (client, tap, the sweep itself) ${(s.cpuMs! - s.jvmMs).toFixed(0)} vs ${(l.cpuMs! - l.jvmMs).toFixed(0)} ms, so ${Math.abs(jvm) > Math.abs(own) ? `most of the difference is the emulator's (its SQLite tables and indexes hold ${(large.size / small.size).toFixed(0)} times the items)` : 'most of the difference is in this process'}`;
     })();
     const sizes = `${small.size.toLocaleString('en')} and ${large.size.toLocaleString('en')} cases (50 due)`;
     const goals: Goal[] = [
