@@ -20,7 +20,7 @@
  * keeps every mail in memory, which SES does not: the reply harvester empties its store as it
  * goes, so that growth is not counted against our code.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -138,11 +138,26 @@ const rssOf = (pid: number): number => {
   }
 };
 
+/**
+ * DynamoDB Local's database, when it is a scratch file on tmpfs (local/emulators.ts), is memory
+ * the JVM's RSS does not show: counted with it, so the table's growth is not hidden.
+ */
+const tmpfsDatabaseOf = (pid: number): number => {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const dir = args[args.indexOf('-dbPath') + 1];
+    if (!args.includes('-dbPath') || !dir?.startsWith('/dev/shm/')) return 0;
+    return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  } catch {
+    return 0;
+  }
+};
+
 const nameOf = (pid: number): string => {
   if (pid === process.pid) return 'local mode (gateway, function workers, SES, SMTP, push)';
   try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (cmd.includes('DynamoDBLocal')) return 'DynamoDB Local (JVM)';
+    if (cmd.includes('DynamoDBLocal')) return 'DynamoDB Local (JVM, and its database on tmpfs)';
     if (cmd.includes('fauxqs')) return 'fauxqs (S3, SNS, SQS)';
     // tsx's transpiler services, for this process and each function's worker: summed in one row.
     if (cmd.includes('esbuild')) return 'esbuild services of tsx';
@@ -356,7 +371,7 @@ export const runSoak = async (): Promise<Omit<Section, 'seconds'>> => {
     /** RSS by process name: the esbuild services are several processes of one name, summed. */
     const rssAt = () => {
       const by = new Map<string, number>();
-      for (const pid of rssPids()) by.set(nameOf(pid), (by.get(nameOf(pid)) ?? 0) + rssOf(pid));
+      for (const pid of rssPids()) by.set(nameOf(pid), (by.get(nameOf(pid)) ?? 0) + rssOf(pid) + tmpfsDatabaseOf(pid));
       return by;
     };
     const rssBefore = rssAt();
@@ -496,7 +511,7 @@ export const runSoak = async (): Promise<Omit<Section, 'seconds'>> => {
       '',
       `Side effects: ${mailsSeen} mails sent through SES, ${replyTried} SMTP replies (${smtpRefused} refused), ${pushes} pushes to phones (${pushesAtEnd} when the load stopped). The stream's notifier and the mail queue ${drained ? `caught up ${drainSeconds.toFixed(0)} s after the load stopped` : `had **not** caught up ${drainLimit} s after the load stopped`}; mail queue then: ${depth.queued} queued, ${depth.dead} dead. Errors other than the promised 429s: ${unpromised.length + smtpRefused}${errorStatuses ? ` (${errorStatuses})` : ''}${networkMessages.size ? `; network: ${[...networkMessages].join('; ')}` : ''}${smtpMessages.size ? `; SMTP: ${[...smtpMessages].join('; ')}` : ''}.`,
       '',
-      `RSS per process from /proc: before the load, after ${warmupSeconds} s of warm-up (the baseline), half-way through the rest, at the end, and the peak (sampled every 2 s). Bound: the end within the warm-up RSS plus ${BOUND_RATIO * 100}% or ${mb(BOUND_BYTES)}, whichever is larger; for DynamoDB Local, which holds the table in its heap, plus ${BOUND_PER_ITEM / 1024} KB per item written since the warm-up (${itemsWarm} items then, ${itemsEnd} at the end). The push stand-in's log, in this process, held ${pushes} pushes (${mb(pushLogBytes)} as JSON) at the end; the SES emulator's store was emptied as mail was harvested.`,
+      `RSS per process from /proc: before the load, after ${warmupSeconds} s of warm-up (the baseline), half-way through the rest, at the end, and the peak (sampled every 2 s). Bound: the end within the warm-up RSS plus ${BOUND_RATIO * 100}% or ${mb(BOUND_BYTES)}, whichever is larger; for DynamoDB Local, which holds the table (its RSS plus its database file when that is on tmpfs), plus ${BOUND_PER_ITEM / 1024} KB per item written since the warm-up (${itemsWarm} items then, ${itemsEnd} at the end). The push stand-in's log, in this process, held ${pushes} pushes (${mb(pushLogBytes)} as JSON) at the end; the SES emulator's store was emptied as mail was harvested.`,
       '',
       table(
         ['process', 'before', 'after warm-up', 'half-way', 'end', 'peak', 'bound', 'within'],
