@@ -4,14 +4,23 @@ const base = {
   testEnvironment: 'node',
   transform: {
     '/node_modules/email-reply-parser/.+\\.js$': '<rootDir>/test/helpers/esm-to-cjs.js',
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } }],
+    // swc strips types and writes CommonJS, file by file and without type-checking
+    // (`npm run typecheck` is the type check): on a cold cache a third less CPU than ts-jest.
+    '^.+\\.[tj]s$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2023', keepClassNames: true }, module: { type: 'commonjs' } },
+    ],
   },
-  // middy 7 ships ESM only; let ts-jest turn it into CommonJS like our own code.
+  // middy 7 ships ESM only; let swc turn it into CommonJS like our own code.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|ulid|email-reply-parser)/)'],
   moduleNameMapper: {
     '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
+  // Where tests are found; what they import is resolved from the files themselves. Without it
+  // each project's file map crawled node_modules too: 38 s of CPU before the first test on a
+  // cold cache, as on a clean clone.
+  roots: ['<rootDir>/test'],
 };
 
 module.exports = {

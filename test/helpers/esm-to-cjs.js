@@ -1,6 +1,7 @@
 /**
- * Jest transform for ESM-only packages that use `import.meta` (email-reply-parser), which
- * ts-jest cannot turn into CommonJS. esbuild (already the Lambda bundler) converts them.
+ * Jest transform for ESM-only packages that use `import.meta` (email-reply-parser), which has no
+ * CommonJS equivalent for the TypeScript transform to write. esbuild (already the Lambda bundler)
+ * converts them.
  */
 const { transformSync } = require('esbuild');
 
