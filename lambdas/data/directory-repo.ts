@@ -24,7 +24,7 @@ import {
   staffRoleIndexKeys,
   userIndexKeys,
 } from './keys';
-import { fromItem, lostRace } from './items';
+import { fromItem, guardedPut, lostRace } from './items';
 import { inIndexPartition, inPartition, queryAll } from './paging';
 import { TABLE } from './table';
 
@@ -566,15 +566,7 @@ export const saveMembership = async (
   guard?: MembershipGuard,
 ): Promise<boolean> => {
   const membership = guard
-    ? {
-        Put: {
-          TableName: ref.table,
-          Item: membershipItem(m),
-          ConditionExpression: '#level = :from',
-          ExpressionAttributeNames: { '#level': 'level' },
-          ExpressionAttributeValues: { ':from': guard.fromLevel },
-        },
-      }
+    ? guardedPut(ref.table, membershipItem(m), 'level', guard.fromLevel)
     : { Put: { TableName: ref.table, Item: membershipItem(m) } };
   const items = [
     membership,

@@ -60,16 +60,20 @@ export const appendPut = (table: string, Item: Record<string, unknown>) => ({
   },
 });
 
-/** A transaction Put of a record written only at the version it was read at (optimistic writes). */
-export const versionedPut = (table: string, Item: Record<string, unknown>, expectedVersion: number) => ({
+/** A transaction Put that replaces an item only while `attribute` still holds what it was read with. */
+export const guardedPut = (table: string, Item: Record<string, unknown>, attribute: string, expected: unknown) => ({
   Put: {
     TableName: table,
     Item,
-    ConditionExpression: '#version = :expected',
-    ExpressionAttributeNames: { '#version': 'version' },
-    ExpressionAttributeValues: { ':expected': expectedVersion },
+    ConditionExpression: '#guarded = :expected',
+    ExpressionAttributeNames: { '#guarded': attribute },
+    ExpressionAttributeValues: { ':expected': expected },
   },
 });
+
+/** A transaction Put of a record written only at the version it was read at (optimistic writes). */
+export const versionedPut = (table: string, Item: Record<string, unknown>, expectedVersion: number) =>
+  guardedPut(table, Item, 'version', expectedVersion);
 
 export const updateItem = (u: CaseUpdate) => ({ ...keys.update(u.caseNumber, u.updateId), entity: 'update', ...u });
 export const attachmentItem = (a: CaseAttachment) => ({

@@ -30,7 +30,7 @@ import {
 import type { Device, InboxItem, NotificationRepo, RecipientSource } from '../domain/notifications/ports';
 import type { Page, PageRequest } from '../domain/kernel/ports';
 import type { TableRef } from './client';
-import { appendPut, cancellation, fromItem } from './items';
+import { appendPut, cancellation, fromItem, guardedPut } from './items';
 import { deviceIndexKeys, keys } from './keys';
 import { inPartition, queryAll, queryPage } from './paging';
 import { batchGet, callerSourcesFrom, staffByRole, staffOfGroup } from './directory-repo';
@@ -232,17 +232,7 @@ export const putDevice = async (ref: TableRef, d: Device, max: number): Promise<
     const early = mine ? [] : evicted.splice(0, Math.max(0, evicted.length + kept.length - SEED_TRANSACT_BUDGET));
     for (const x of early) if (await deleteDeviceItem(ref, x.deviceId, d.userId)) deletedEarly.push(x);
     const items: TransactItem[] = [
-      current
-        ? {
-            Put: {
-              TableName: ref.table,
-              Item: deviceRecord(d),
-              ConditionExpression: '#userId = :previous',
-              ExpressionAttributeNames: { '#userId': 'userId' },
-              ExpressionAttributeValues: { ':previous': current.userId },
-            },
-          }
-        : appendPut(ref.table, deviceRecord(d)),
+      current ? guardedPut(ref.table, deviceRecord(d), 'userId', current.userId) : appendPut(ref.table, deviceRecord(d)),
       listPut(ref.table, d.userId, [...kept, d], mine),
       ...(previous ? [leaveList(ref.table, previous, d.deviceId, lists.get(previous))] : []),
       // Seeded from the index: each still the user's when the list is written.

@@ -118,11 +118,12 @@ describe('NOTE-1: device writes keep the lists', () => {
     const mine = { ...device('u-1', 1), createdAt: '2026-12-02T00:00:00.000Z' };
     expect(await putDevice(ref, mine, 10)).toEqual([]);
     const items = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!;
-    expect(items[0].Put).toMatchObject({
-      Item: { PK: 'DEVICE#d1', userId: 'u-1' },
-      ConditionExpression: '#userId = :previous',
-      ExpressionAttributeValues: { ':previous': 'u-2' },
-    });
+    // Written only while the device is still the former owner's: userId = 'u-2', whatever the placeholders.
+    const takeover = items[0].Put!;
+    expect(takeover.Item).toMatchObject({ PK: 'DEVICE#d1', userId: 'u-1' });
+    const [name, value] = /^(#\w+) = (:\w+)$/.exec(takeover.ConditionExpression!)!.slice(1);
+    expect(takeover.ExpressionAttributeNames![name!]).toBe('userId');
+    expect(takeover.ExpressionAttributeValues![value!]).toBe('u-2');
     expect(items[1].Put).toMatchObject({
       Item: { PK: 'DEVICELIST#u-1', v: 5, devices: { d1: mine, d2: device('u-1', 2) } },
       ConditionExpression: '#v = :v',
