@@ -390,11 +390,25 @@ export const runSoak = async (): Promise<Omit<Section, 'seconds'>> => {
       }
     })();
     let itemsWarm = NaN;
+    /** Where local mode's memory is: its main thread's heap and each function container's. */
+    const heapsAt = async () => {
+      const containers = [...(await local.functionHeaps()).values()];
+      return {
+        main: process.memoryUsage().heapUsed,
+        containers: containers.length,
+        used: containers.reduce((sum, h) => sum + h.used, 0),
+        total: containers.reduce((sum, h) => sum + h.total, 0),
+      };
+    };
+    let heapsWarm: Awaited<ReturnType<typeof heapsAt>> | undefined;
     const warm = new Promise<void>((ok) =>
       setTimeout(() => {
         rssWarm = rssAt();
-        void itemCount(local.urls.dynamo, local.tableName).then(
-          (n) => ((itemsWarm = n), ok()),
+        void Promise.all([
+          itemCount(local.urls.dynamo, local.tableName).then((n) => (itemsWarm = n)),
+          heapsAt().then((h) => (heapsWarm = h)),
+        ]).then(
+          () => ok(),
           () => ok(),
         );
       }, warmupSeconds * 1000),
@@ -409,6 +423,7 @@ export const runSoak = async (): Promise<Omit<Section, 'seconds'>> => {
     await warm;
     clearTimeout(mid);
     const rssEnd = rssAt();
+    const heapsEnd = await heapsAt();
     const itemsEnd = await itemCount(local.urls.dynamo, local.tableName);
     harvesting = false;
     await harvester;
@@ -511,7 +526,7 @@ export const runSoak = async (): Promise<Omit<Section, 'seconds'>> => {
       '',
       `Side effects: ${mailsSeen} mails sent through SES, ${replyTried} SMTP replies (${smtpRefused} refused), ${pushes} pushes to phones (${pushesAtEnd} when the load stopped). The stream's notifier and the mail queue ${drained ? `caught up ${drainSeconds.toFixed(0)} s after the load stopped` : `had **not** caught up ${drainLimit} s after the load stopped`}; mail queue then: ${depth.queued} queued, ${depth.dead} dead. Errors other than the promised 429s: ${unpromised.length + smtpRefused}${errorStatuses ? ` (${errorStatuses})` : ''}${networkMessages.size ? `; network: ${[...networkMessages].join('; ')}` : ''}${smtpMessages.size ? `; SMTP: ${[...smtpMessages].join('; ')}` : ''}.`,
       '',
-      `RSS per process from /proc: before the load, after ${warmupSeconds} s of warm-up (the baseline), half-way through the rest, at the end, and the peak (sampled every 2 s). Bound: the end within the warm-up RSS plus ${BOUND_RATIO * 100}% or ${mb(BOUND_BYTES)}, whichever is larger; for DynamoDB Local, which holds the table (its RSS plus its database file when that is on tmpfs), plus ${BOUND_PER_ITEM / 1024} KB per item written since the warm-up (${itemsWarm} items then, ${itemsEnd} at the end). The push stand-in's log, in this process, held ${pushes} pushes (${mb(pushLogBytes)} as JSON) at the end; the SES emulator's store was emptied as mail was harvested.`,
+      `RSS per process from /proc: before the load, after ${warmupSeconds} s of warm-up (the baseline), half-way through the rest, at the end, and the peak (sampled every 2 s). Bound: the end within the warm-up RSS plus ${BOUND_RATIO * 100}% or ${mb(BOUND_BYTES)}, whichever is larger; for DynamoDB Local, which holds the table (its RSS plus its database file when that is on tmpfs), plus ${BOUND_PER_ITEM / 1024} KB per item written since the warm-up (${itemsWarm} items then, ${itemsEnd} at the end). The push stand-in's log, in this process, held ${pushes} pushes (${mb(pushLogBytes)} as JSON) at the end; the SES emulator's store was emptied as mail was harvested. Inside local mode, after the warm-up and at the end (V8's own figures): the main thread's heap used ${heapsWarm ? mb(heapsWarm.main) : '?'} → ${mb(heapsEnd.main)}; the function containers (${heapsWarm?.containers ?? '?'} → ${heapsEnd.containers}) heap used ${heapsWarm ? mb(heapsWarm.used) : '?'} → ${mb(heapsEnd.used)}, heap size ${heapsWarm ? mb(heapsWarm.total) : '?'} → ${mb(heapsEnd.total)}.`,
       '',
       table(
         ['process', 'before', 'after warm-up', 'half-way', 'end', 'peak', 'bound', 'within'],

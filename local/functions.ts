@@ -143,6 +143,8 @@ export type LocalHandler = (
 export interface FunctionHost {
   /** Invokes function `name` (`get-case`, `run-sweep`) in its worker. */
   handler(name: string): LocalHandler;
+  /** Each running container's V8 heap (used and total bytes), by function name: for the soak's memory report. */
+  heaps(): Promise<Map<string, { used: number; total: number }>>;
   /** Terminates every worker. */
   stop(): Promise<void>;
 }
@@ -277,6 +279,16 @@ export const startFunctionHost = (opts: {
           container.worker.postMessage(invocation);
         });
       };
+    },
+    heaps: async () => {
+      const out = new Map<string, { used: number; total: number }>();
+      await Promise.all(
+        [...containers].map(async ([name, c]) => {
+          const h = await c.worker.getHeapStatistics().catch(() => undefined);
+          if (h) out.set(name, { used: h.used_heap_size, total: h.total_heap_size });
+        }),
+      );
+      return out;
     },
     stop: async () => {
       stopped = true;

@@ -180,6 +180,8 @@ export interface LocalMode {
   chatTimers: ChatTimerQueue;
   /** The mail queue's event source (the send-mail function); `depth()` counts queued and dead jobs. */
   mail: MailQueuePoller;
+  /** Each function container's V8 heap by function name (bench:soak's memory report). */
+  functionHeaps: FunctionHost['heaps'];
   stop(): Promise<void>;
 }
 
@@ -443,6 +445,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       },
       tableName,
       created,
+      functionHeaps: () => host.heaps(),
       stop,
     };
   } catch (err) {
