@@ -115,8 +115,8 @@ const scratchRoot = (): string => {
  */
 export const startDynamo = async (opts: { port: number; persistDir?: string }): Promise<Emulator> => {
   const port = opts.port === 0 ? await freePort() : opts.port;
-  const scratch = opts.persistDir ? undefined : scratchRoot();
-  const path = opts.persistDir ? resolve(opts.persistDir) : scratch!;
+  const path = opts.persistDir ? resolve(opts.persistDir) : scratchRoot();
+  const scratch = opts.persistDir ? undefined : path;
   mkdirSync(path, { recursive: true });
   // A scratch database on tmpfs is memory: gone with stop() or, failing that, with this process.
   const removeScratch = () => {
@@ -142,10 +142,9 @@ export const startDynamo = async (opts: { port: number; persistDir?: string }): 
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
 
-  const stopper = childStopper(child);
-  const exited = stopper.exited;
+  const { stop: stopChild, exited } = childStopper(child);
   const stop = async () => {
-    await stopper.stop();
+    await stopChild();
     process.removeListener('exit', removeScratch);
     removeScratch();
   };
