@@ -7,6 +7,7 @@ import { DeleteTableCommand, DynamoDBClient, ResourceNotFoundException } from '@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { TableRef } from '../lambdas/data/client';
 import { inboundStore } from '../lambdas/adapters/inbound-store';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
@@ -63,8 +64,12 @@ export interface LocalOptions {
   pushPort?: number;
   /** Keep DynamoDB data in this directory across runs; a scratch directory removed at stop when absent. */
   persistDir?: string;
-  /** Seed the demo data into a newly created table (default true). A persisted table is never reseeded. */
-  seed?: boolean;
+  /**
+   * Seed the demo data into a newly created table (default true: local/demo-data.ts seedDemo). A
+   * persisted table is never reseeded. The test tiers pass a seeder of their own that copies the
+   * run's first seed (test/helpers/seed-cache.ts).
+   */
+  seed?: boolean | ((ref: TableRef) => Promise<unknown>);
   /** How often the sweep runs (FLAG-1); 0 turns the timer off. Default: every minute. */
   sweepEveryMs?: number;
   /**
@@ -309,9 +314,10 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       ({ created } = await createTable(client, tableName));
       if (created && opts.seed !== false) {
         const t1 = Date.now();
-        const { seedDemo } = await import('./demo-data');
         const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-        await seedDemo({ ref: { doc, table: tableName } });
+        const ref = { doc, table: tableName };
+        if (typeof opts.seed === 'function') await opts.seed(ref);
+        else await (await import('./demo-data')).seedDemo({ ref });
         log(`Seeded demo data into ${tableName} (${Date.now() - t1} ms)`);
       } else if (!created) {
         log(`Using the existing table ${tableName} in ${opts.persistDir}`);

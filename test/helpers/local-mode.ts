@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FUNCTION_BUNDLES_ENV, sharedDynamoEndpoint } from './shared-dynamo';
 import { FAILED } from './environment';
+import { seedDemo } from './seed-cache';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, startDynamo } from '../../local/emulators';
 import { startLocal } from '../../local';
@@ -157,7 +158,8 @@ export const startTestLocal = async (
       pushPort: 0,
       chatPort: 0,
       chatClock: options.chatClock ?? 'manual',
-      seed: options.seed ?? true,
+      // The run's first seed through the domain functions, copied after that (test/helpers/seed-cache.ts).
+      seed: options.seed === false ? false : (ref) => seedDemo({ ref }),
       log: options.log,
       sweepEveryMs: options.sweepEveryMs ?? 0,
       stream: options.stream,

@@ -28,10 +28,13 @@ export const SHARED_DYNAMO_ENV = 'CASEWORK_TEST_DYNAMO_ENDPOINT';
  */
 export const TEST_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn128m -XX:-UsePerfData';
 
+/** The run's folder for copies of the demo data (test/helpers/seed-cache.ts). */
+export const SEED_CACHE_ENV = 'CASEWORK_TEST_SEED_CACHE';
+
 /** The folder of the run's function bundles (`<name>/index.js`). */
 export const FUNCTION_BUNDLES_ENV = 'CASEWORK_TEST_FUNCTION_BUNDLES';
 
-const holder = globalThis as { caseworkSharedDynamo?: Emulator[]; caseworkBundles?: string };
+const holder = globalThis as { caseworkSharedDynamo?: Emulator[]; caseworkBundles?: string; caseworkSeedCache?: string };
 
 /** Builds every function's bundle into `<dir>/out/<name>/index.js`, as CDK does; answers `<dir>/out`. */
 export const buildFunctionBundles = (dir: string): string => {
@@ -46,6 +49,9 @@ export const buildFunctionBundles = (dir: string): string => {
 /** jest passes its global config; only the worker count matters here. */
 export const setup = async (globalConfig: { maxWorkers: number }): Promise<void> => {
   process.env.JAVA_TOOL_OPTIONS ??= TEST_JVM_OPTIONS;
+  // The run's copies of the demo data (test/helpers/seed-cache.ts).
+  holder.caseworkSeedCache = mkdtempSync(join(tmpdir(), 'casework-seed-'));
+  process.env[SEED_CACHE_ENV] = holder.caseworkSeedCache;
   const workers = Math.max(1, Math.min(globalConfig.maxWorkers || 1, 4));
   // The JVMs start while esbuild builds.
   const starting = process.env[SHARED_DYNAMO_ENV]
@@ -95,6 +101,11 @@ export const teardown = async (): Promise<void> => {
   await Promise.all((holder.caseworkSharedDynamo ?? []).map((d) => d.stop()));
   delete holder.caseworkSharedDynamo;
   delete process.env[SHARED_DYNAMO_ENV];
+  if (holder.caseworkSeedCache) {
+    rmSync(holder.caseworkSeedCache, { recursive: true, force: true });
+    delete holder.caseworkSeedCache;
+    delete process.env[SEED_CACHE_ENV];
+  }
   if (holder.caseworkBundles) {
     rmSync(holder.caseworkBundles, { recursive: true, force: true });
     delete holder.caseworkBundles;

@@ -18,7 +18,7 @@ import {
 import { resolveCaller } from '../../lambdas/domain/kernel/caller';
 import type { OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { putUser } from '../../lambdas/data/directory-repo';
 import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import { createTable } from '../../local/emulators';

@@ -5,7 +5,7 @@ import { caseAccess } from '../../lambdas/domain/kernel/policy';
 import { checkSession } from '../../lambdas/domain/access/sessions';
 import { orgsInShortfall, setMemberLevel } from '../../lambdas/domain/access/shortfall';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

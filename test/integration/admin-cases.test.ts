@@ -10,7 +10,7 @@ import { resolveCaller } from '../../lambdas/domain/kernel/caller';
 import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { Problem } from '../../lambdas/domain/kernel/errors';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { instrument, testDeps, type Meter } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

@@ -11,7 +11,7 @@ import { resolveCaller } from '../../lambdas/domain/kernel/caller';
 import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { levelOn } from '../../lambdas/domain/kernel/policy';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

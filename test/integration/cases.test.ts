@@ -3,7 +3,7 @@ import { createCase, getCase, listCases } from '../../lambdas/domain/cases/cases
 import { addUpdate, caseHistory, patchCase, requestEscalation } from '../../lambdas/domain/cases/case-changes';
 import { resolveCaller } from '../../lambdas/domain/kernel/caller';
 import type { Caller } from '../../lambdas/domain/kernel/policy';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { instrument, testDeps, type Meter } from '../helpers/deps';
 import { depth } from '../helpers/depth';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';

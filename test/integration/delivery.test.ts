@@ -15,7 +15,7 @@ import type { OutboundMail } from '../../lambdas/domain/mail/ports';
 import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { notifierHandler } from '../../lambdas/stream/notify';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { createTable } from '../../local/emulators';
 import { startFauxqs, type Fauxqs } from '../../local/fauxqs';
 import { startPushStandIn, type PushStandIn } from '../../local/push';

@@ -16,7 +16,7 @@ import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { caseAccess, INGEST_SCOPE, levelOn, type Caller } from '../../lambdas/domain/kernel/policy';
 import type { ParsedEntry } from '../../lambdas/domain/monitoring/monitoring';
 import { parseDirectory } from '../../lambdas/schemas/directory';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

@@ -22,7 +22,7 @@ import type { NotificationEvent } from '../../lambdas/domain/notifications/notif
 import type { DeliveryChunk } from '../../lambdas/domain/notifications/ports';
 import { notify } from '../../lambdas/domain/notifications/notifier';
 import { deliverHandler } from '../../lambdas/queue/deliver';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { createTable } from '../../local/emulators';
 import { startFauxqs, type Fauxqs } from '../../local/fauxqs';
 import { startPushStandIn, type PushStandIn } from '../../local/push';

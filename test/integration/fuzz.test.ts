@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check';
 import { createTable, startSesLocal, type Emulator } from '../../local/emulators';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { startPushStandIn } from '../../local/push';
 import { buildOpenApi } from '../../lambdas/http/openapi';
 import { ROUTES, routeKey, type RouteDef } from '../../lambdas/http/routes';

@@ -20,7 +20,7 @@ import { caseSubscriptionOf, subscribeToCase } from '../../lambdas/domain/notifi
 import { parseIncidents, parseMaintenance } from '../../lambdas/schemas/monitoring';
 import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { sentMail, testDeps } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

@@ -20,7 +20,7 @@ import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
 import { setMemberLevel } from '../../lambdas/domain/access/shortfall';
 import type { Case, Client } from '../../lambdas/domain/kernel/types';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

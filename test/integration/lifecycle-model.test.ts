@@ -28,7 +28,7 @@ import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { sweepNeedsAction } from '../../lambdas/domain/cases/sweep';
 import { STATUSES, type Case, type Status } from '../../lambdas/domain/kernel/types';
 import type { HistoryEventView } from '../../lambdas/domain/kernel/views';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { testDeps } from '../helpers/deps';
 import { depth } from '../helpers/depth';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';

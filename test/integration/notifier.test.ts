@@ -20,7 +20,7 @@ import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { tokenFromAddress, verifyReplyToken } from '../../lambdas/domain/mail/reply-token';
 import { sweepNeedsAction } from '../../lambdas/domain/cases/sweep';
 import { notifierHandler } from '../../lambdas/stream/notify';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { createTable } from '../../local/emulators';
 import { startFauxqs, type Fauxqs } from '../../local/fauxqs';
 import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';

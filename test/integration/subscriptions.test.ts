@@ -14,7 +14,7 @@ import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { updateSettings } from '../../lambdas/domain/access/settings';
 import { subscribeToCase, unsubscribeFromCase } from '../../lambdas/domain/notifications/subscriptions';
 import type { Case, Client } from '../../lambdas/domain/kernel/types';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { instrument, testDeps, type Meter } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
 

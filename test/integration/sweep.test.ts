@@ -16,7 +16,7 @@ import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { sweepNeedsAction, type SweepReport } from '../../lambdas/domain/cases/sweep';
 import type { AuditEvent, Case, Status } from '../../lambdas/domain/kernel/types';
-import { seedDemo } from '../../local/demo-data';
+import { seedDemo } from '../helpers/seed-cache';
 import { createTable } from '../../local/emulators';
 import { instrument, testDeps } from '../helpers/deps';
 import { depth } from '../helpers/depth';
