@@ -127,3 +127,37 @@ export const cpuMsOf = (pid: number): number => {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
+
+/**
+ * CPU of this process's threads in ms, by kind (Linux names them: `MainThread`, `WorkerThread` for
+ * each worker_threads worker, `V8Worker` and others for V8's and libuv's helpers); empty elsewhere.
+ */
+export const threadCpuMs = (): Map<'main' | 'workers' | 'helpers', number> => {
+  const by = new Map<'main' | 'workers' | 'helpers', number>();
+  try {
+    for (const t of readdirSync('/proc/self/task')) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const kind = comm === 'MainThread' ? 'main' : comm === 'WorkerThread' ? 'workers' : 'helpers';
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        by.set(kind, (by.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  } catch {
+    // Not Linux.
+  }
+  return by;
+};
+
+/** Busy CPU of the whole machine in ms, every core (user, nice, system, irq, softirq, steal of /proc/stat); NaN elsewhere. */
+export const machineBusyMs = (): number => {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) * 10;
+  } catch {
+    return NaN;
+  }
+};

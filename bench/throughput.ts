@@ -21,7 +21,8 @@ import * as ddb from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { keys } from '../lambdas/data/keys';
 import { startDynamoTap } from '../local/dynamo-tap';
-import { envInt, type Goal, runAlone, type Section, table } from './lib';
+import { readFileSync } from 'node:fs';
+import { cpuMsOf, descendants, envInt, type Goal, machineBusyMs, runAlone, type Section, table, threadCpuMs } from './lib';
 
 const GOAL = 0.9;
 const MIN = '/min';
@@ -56,6 +57,17 @@ const autocannon = (url: string, headers: Record<string, string>, seconds: numbe
       });
     });
   });
+
+/** Where a side's CPU went, summed over its runs (ms), and the requests it answered. */
+interface Cpu {
+  machine: number;
+  jvm: number;
+  main: number;
+  workers: number;
+  helpers: number;
+  requests: number;
+}
+const noCpu = (): Cpu => ({ machine: 0, jvm: 0, main: 0, workers: 0, helpers: 0, requests: 0 });
 
 export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
   const seconds = envInt('BENCH_THROUGHPUT_SECONDS', 6);
@@ -131,16 +143,40 @@ export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
       recording = undefined;
     }
     const rows: (string | number)[][] = [];
+    const cpuRows: (string | number)[][] = [];
     const goals: Goal[] = [];
+    // The JVM local mode started (a child of this process), for its CPU per request.
+    const jvm = descendants(process.pid).find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
+      } catch {
+        return false;
+      }
+    });
+    /** One autocannon run, with the CPU every part of the machine spent during it. */
+    const measured = async (into: Cpu, run: () => ReturnType<typeof autocannon>) => {
+      const m0 = machineBusyMs();
+      const j0 = jvm === undefined ? NaN : cpuMsOf(jvm);
+      const t0 = threadCpuMs();
+      const r = await run();
+      const t1 = threadCpuMs();
+      into.machine += machineBusyMs() - m0;
+      into.jvm += (jvm === undefined ? NaN : cpuMsOf(jvm)) - j0;
+      for (const k of ['main', 'workers', 'helpers'] as const) into[k] += (t1.get(k) ?? NaN) - (t0.get(k) ?? NaN);
+      into.requests += r.total + r.non2xx;
+      return r;
+    };
     for (const s of scenarios) {
       await autocannon(`${rawBase}${s.path}`, {}, 1, connections);
       await autocannon(`${rawBase}${MIN}`, {}, 1, connections);
       const route = { rps: 0, p50: 0, p99: 0, bad: 0 };
       const bare = { rps: 0, p50: 0, p99: 0, bad: 0 };
       const least = { rps: 0, p50: 0, p99: 0, bad: 0 };
+      const routeCpu = noCpu();
+      const replayCpu = noCpu();
       for (let i = 0; i < rounds; i++) {
-        const a = await autocannon(`${local.urls.api}${s.path}`, auth, seconds, connections);
-        const b = await autocannon(`${rawBase}${s.path}`, {}, seconds, connections);
+        const a = await measured(routeCpu, () => autocannon(`${local.urls.api}${s.path}`, auth, seconds, connections));
+        const b = await measured(replayCpu, () => autocannon(`${rawBase}${s.path}`, {}, seconds, connections));
         const c = await autocannon(`${rawBase}${MIN}`, {}, seconds, connections);
         for (const [acc, r] of [
           [route, a],
@@ -168,6 +204,21 @@ export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
         `${route.p99.toFixed(1)} / ${bare.p99.toFixed(1)} / ${least.p99.toFixed(1)}`,
         `${route.bad} / ${bare.bad} / ${least.bad}`,
       ]);
+      const per = (cpu: Cpu, ms: number) => (ms / cpu.requests).toFixed(2);
+      for (const [side, cpu] of [
+        ['route', routeCpu],
+        ['raw replay', replayCpu],
+      ] as const)
+        cpuRows.push([
+          s.name,
+          side,
+          per(cpu, cpu.machine),
+          per(cpu, cpu.jvm),
+          per(cpu, cpu.main),
+          per(cpu, cpu.workers),
+          per(cpu, cpu.helpers),
+          per(cpu, cpu.machine - cpu.jvm - cpu.main - cpu.workers - cpu.helpers),
+        ]);
       goals.push({
         goal: `3. ${s.name} throughput ≥ ${GOAL} of the raw SDK replay of its calls`,
         met: ratio >= GOAL && route.bad === 0,
@@ -192,6 +243,14 @@ export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
         ],
         rows,
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+      '',
+      `Where each side's CPU went, in ms per request (Linux /proc: the machine's busy time over both cores during that side's runs; the DynamoDB Local JVM; this process's threads by kind). The main thread carries the local gateway and the tap (route side), or the replay server, its SDK calls and the tap (replay side); the function's worker thread carries the handler and its SDK calls; V8's and libuv's helper threads mostly collect garbage; the rest is autocannon and the kernel.`,
+      '',
+      table(
+        ['route', 'side', 'machine', 'DynamoDB Local', 'main thread', 'function worker', 'V8 / libuv helpers', 'rest'],
+        cpuRows,
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     ].join('\n');
     return { title: '3. Local API throughput against the raw SDK calls and one GetItem', goals, markdown };
