@@ -176,7 +176,9 @@ interface Sample {
 export const runSoak = async (): Promise<Omit<Section, 'seconds'>> => {
   const seconds = envInt('SOAK_SECONDS', 180);
   const users = envInt('SOAK_USERS', 50);
-  const warmupSeconds = Math.min(30, Math.floor(seconds / 6));
+  // The RSS baseline is taken after the warm-up, inside the load: SOAK_SECONDS counts both.
+  const warmupSeconds = envInt('SOAK_WARMUP_SECONDS', Math.min(30, Math.floor(seconds / 6)));
+  if (warmupSeconds >= seconds) throw new Error('SOAK_WARMUP_SECONDS must be shorter than SOAK_SECONDS');
   const loadBefore = loadavg();
   const keyDir = mkdtempSync(join(tmpdir(), 'casework-soak-keys-'));
   process.env.CASEWORK_KEY_DIR = keyDir;
