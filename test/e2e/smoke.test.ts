@@ -36,6 +36,7 @@ const waitForHealth = async (api: string, server: ChildProcess, log: () => strin
 
 describe('npm run smoke against npm start', () => {
   let server: ChildProcess;
+  let closed: Promise<unknown> = Promise.resolve();
   let serverLog = '';
   let keyDir: string;
   let env: NodeJS.ProcessEnv;
@@ -61,17 +62,30 @@ describe('npm run smoke against npm start', () => {
     api = `http://127.0.0.1:${ports.PORT}`;
     store = `http://127.0.0.1:${ports.SES_PORT}/store`;
     server = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // npm exits at once on SIGTERM; tsx and local mode hold its output pipes until they have shut
+    // down (DynamoDB Local with them), and 'close' waits for those too. Waiting for 'exit' alone
+    // left them running after the file, and jest's worker could not exit on its own.
+    closed = new Promise((r) => server.once('close', r));
     server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
     server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
     await waitForHealth(api, server, () => serverLog);
   });
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
+    if (server?.pid) {
+      const group = -server.pid;
+      const signal = (name: NodeJS.Signals) => {
+        try {
+          process.kill(group, name);
+        } catch {
+          // The whole group has gone already.
+        }
+      };
       // The whole group: npm, tsx and local mode (which takes DynamoDB Local down on SIGTERM).
-      process.kill(-server.pid!, 'SIGTERM');
-      await exited;
+      signal('SIGTERM');
+      const hung = setTimeout(() => signal('SIGKILL'), 30_000);
+      await closed;
+      clearTimeout(hung);
     }
     if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   });
