@@ -121,6 +121,16 @@ export const descendants = (pid: number): number[] => {
   }
 };
 
+/** DynamoDB Local's JVM, started by this process, so its CPU time can be read. */
+export const dynamoJvm = (): number | undefined =>
+  descendants(process.pid).find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
+    } catch {
+      return false;
+    }
+  });
+
 /** User + system CPU of a process in ms (utime and stime of /proc/<pid>/stat, at 100 ticks a second). */
 export const cpuMsOf = (pid: number): number => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

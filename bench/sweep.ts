@@ -17,7 +17,6 @@
  * on shared cores mostly measures waiting for a core; wall medians are reported beside it.
  */
 import { type AttributeValue, BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { depsFor } from '../lambdas/adapters/deps-for';
@@ -26,7 +25,7 @@ import { sweepNeedsAction, type SweepReport } from '../lambdas/domain/cases/swee
 import type { Case, Status } from '../lambdas/domain/kernel/types';
 import { startDynamoTap } from '../local/dynamo-tap';
 import { createTable, startDynamo } from '../local/emulators';
-import { cpuMsOf, descendants, envInt, type Goal, median, runAlone, type Section, table } from './lib';
+import { cpuMsOf, dynamoJvm, envInt, type Goal, median, runAlone, type Section, table } from './lib';
 
 const HOUR = 3_600_000;
 const T0 = Math.floor(Date.now() / 1000) * 1000;
@@ -65,16 +64,6 @@ const generatedCase = (n: number, status: Status, waitingSince?: string): Case =
     ...(waitingSince ? { waitingSince } : {}),
   } as Case;
 };
-
-/** DynamoDB Local's JVM, started by this process, so its CPU time can be read. */
-const dynamoJvm = (): number | undefined =>
-  descendants(process.pid).find((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
-    } catch {
-      return false;
-    }
-  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -21,8 +21,7 @@ import * as ddb from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { keys } from '../lambdas/data/keys';
 import { startDynamoTap } from '../local/dynamo-tap';
-import { readFileSync } from 'node:fs';
-import { cpuMsOf, descendants, envInt, type Goal, machineBusyMs, runAlone, type Section, table, threadCpuMs } from './lib';
+import { cpuMsOf, dynamoJvm, envInt, type Goal, machineBusyMs, runAlone, type Section, table, threadCpuMs } from './lib';
 
 const GOAL = 0.9;
 const MIN = '/min';
@@ -145,14 +144,7 @@ export const runThroughput = async (): Promise<Omit<Section, 'seconds'>> => {
     const rows: (string | number)[][] = [];
     const cpuRows: (string | number)[][] = [];
     const goals: Goal[] = [];
-    // The JVM local mode started (a child of this process), for its CPU per request.
-    const jvm = descendants(process.pid).find((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
-      } catch {
-        return false;
-      }
-    });
+    const jvm = dynamoJvm();
     /** One autocannon run, with the CPU every part of the machine spent during it. */
     const measured = async (into: Cpu, run: () => ReturnType<typeof autocannon>) => {
       const m0 = machineBusyMs();
