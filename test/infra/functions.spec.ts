@@ -487,11 +487,29 @@ describe('the route table declares writes', () => {
 });
 
 describe('bundling', () => {
+  /** Runs `fn`, keeping what CDK writes to stderr meanwhile ("Bundling asset ...") out of the test output. */
+  const saying = <T>(fn: () => T): { result: T; said: string } => {
+    let said = '';
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      said += String(chunk);
+      return true;
+    });
+    try {
+      return { result: fn(), said };
+    } finally {
+      write.mockRestore();
+    }
+  };
+
   it('bundles a handler with the AWS SDK inside, minified, with a source map', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': ['**'] } });
     const stack = new Stack(app, 'Bundle');
-    new CaseworkFunction(stack, 'GetMe', { stage: 'dev', module: 'http/get-me' });
-    const dir = app.synth().directory;
+    // CDK bundles as it constructs the asset.
+    const { result: dir, said } = saying(() => {
+      new CaseworkFunction(stack, 'GetMe', { stage: 'dev', module: 'http/get-me' });
+      return app.synth().directory;
+    });
+    expect(said).toContain('Bundling asset Bundle/GetMe');
     const [asset] = fs.readdirSync(dir).filter((d) => d.startsWith('asset.'));
     const files = fs.readdirSync(path.join(dir, asset!));
     expect(files.sort()).toEqual(['index.js', 'index.js.map']);
@@ -516,8 +534,12 @@ describe('bundling', () => {
   it('NOTE-1: a route declared `push` gets the push port in its bundle, from its declaration alone', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': ['**'] } });
     const stack = new Stack(app, 'Bundle');
-    new CaseworkFunction(stack, 'RegisterDevice', { stage: 'dev', module: 'http/register-device' });
-    const dir = app.synth().directory;
+    // CDK bundles as it constructs the asset.
+    const { result: dir, said } = saying(() => {
+      new CaseworkFunction(stack, 'RegisterDevice', { stage: 'dev', module: 'http/register-device' });
+      return app.synth().directory;
+    });
+    expect(said).toContain('Bundling asset Bundle/RegisterDevice');
     const [asset] = fs.readdirSync(dir).filter((d) => d.startsWith('asset.'));
     const code = fs.readFileSync(path.join(dir, asset!, 'index.js'), 'utf8');
     expect(code).toContain('CreatePlatformEndpointCommand');
