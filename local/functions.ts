@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import type { Context } from 'aws-lambda';
 import { endpointVariable, ENV, RUNTIME_ENV } from '../lambdas/adapters/config';
@@ -155,6 +156,21 @@ interface Container {
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
 }
 
+const WORKER_ENTRY = resolve(__dirname, 'function-worker.ts');
+/** The container's entry in a bundles folder, beside `<name>/index.js`. */
+const BUNDLED_WORKER = 'function-worker.js';
+
+/**
+ * Writes the container's entry, compiled, into a folder of bundles (see `bundles` below), so that
+ * a function host on bundles loads no compiler: esbuild's synchronous API leaves a worker thread
+ * and a child process behind in every module registry that calls it, one per jest test file.
+ */
+export const writeBundledWorker = (bundles: string): void =>
+  writeFileSync(
+    resolve(bundles, BUNDLED_WORKER),
+    transformSync(readFileSync(WORKER_ENTRY, 'utf8'), { loader: 'ts', format: 'cjs', target: 'node24' }).code,
+  );
+
 export const startFunctionHost = (opts: {
   runtime: LocalRuntime;
   bindings: BindingValues;
@@ -165,7 +181,8 @@ export const startFunctionHost = (opts: {
   /**
    * A folder of the functions' bundles as CDK deploys them (`<name>/index.js`, built by
    * lib/constructs/bundling.ts buildBundles): each worker loads its bundle instead of compiling
-   * the sources with tsx. The test tiers build them once per run; `npm start` runs the sources.
+   * the sources with tsx. The test tiers build them once per run, with the container's entry
+   * (writeBundledWorker); `npm start` runs the sources.
    */
   bundles?: string;
 }): FunctionHost => {
@@ -173,12 +190,9 @@ export const startFunctionHost = (opts: {
   const log = opts.log ?? (() => {});
   // Resolved here, where jest's or tsx's resolver runs, so the worker needs no resolution of its own.
   const tsx = require.resolve('tsx/cjs/api');
-  const workerEntry = resolve(__dirname, 'function-worker.ts');
-  // With bundles nothing is left to compile but the worker's own entry: compiled once here, a
-  // worker need not load tsx (about 160 ms of CPU per container).
+  // With bundles nothing is left to compile: a worker need not load tsx (about 160 ms of CPU per container).
   let workerCode: string | undefined;
-  const compiledWorker = () =>
-    (workerCode ??= transformSync(readFileSync(workerEntry, 'utf8'), { loader: 'ts', format: 'cjs', target: 'node24' }).code);
+  const compiledWorker = () => (workerCode ??= readFileSync(resolve(opts.bundles!, BUNDLED_WORKER), 'utf8'));
   const containers = new Map<string, Container>();
   let nextId = 0;
   let stopped = false;
@@ -191,7 +205,7 @@ export const startFunctionHost = (opts: {
           entry: resolve(opts.bundles, spec.name, 'index.js'),
           ports: [],
           tsx,
-          workerEntry,
+          workerEntry: WORKER_ENTRY,
           bundled: true,
           compileCache: resolve(opts.bundles, '.compile-cache'),
         }
@@ -199,7 +213,7 @@ export const startFunctionHost = (opts: {
           entry: resolve(LAMBDA_DIR, `${spec.module}.ts`),
           ports: portModulesOf(spec).map((m) => resolve(LAMBDA_DIR, `${m}.ts`)),
           tsx,
-          workerEntry,
+          workerEntry: WORKER_ENTRY,
         };
     const worker = new Worker(
       opts.bundles

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { buildBundles } from '../../lib/constructs/bundling';
 import { allFunctionSpecs, portModulesOf } from '../../lib/function-specs';
 import { startDynamo, type Emulator } from '../../local/emulators';
+import { writeBundledWorker } from '../../local/functions';
 
 /** A comma-separated list of endpoints; a developer may set one to reuse a running emulator. */
 export const SHARED_DYNAMO_ENV = 'CASEWORK_TEST_DYNAMO_ENDPOINT';
@@ -43,6 +44,7 @@ export const buildFunctionBundles = (dir: string): string => {
     specs.map((s) => ({ name: s.name, module: s.module, ports: portModulesOf(s) })),
     dir,
   );
+  writeBundledWorker(join(dir, 'out'));
   return join(dir, 'out');
 };
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { stop as stopEsbuild } from 'esbuild';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { KEY_PREFIX } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
@@ -487,6 +488,10 @@ describe('the route table declares writes', () => {
 });
 
 describe('bundling', () => {
+  // CDK bundles through esbuild's synchronous API, whose worker thread and child process would
+  // otherwise outlive the tier in the jest worker and hold up its exit.
+  afterAll(() => stopEsbuild());
+
   /** Runs `fn`, keeping what CDK writes to stderr meanwhile ("Bundling asset ...") out of the test output. */
   const saying = <T>(fn: () => T): { result: T; said: string } => {
     let said = '';

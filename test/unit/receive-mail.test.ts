@@ -8,10 +8,13 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 import { inboundStore } from '../../lambdas/adapters/inbound-store';
 import { MAX_INBOUND_BYTES, receiveInboundMail } from '../../lambdas/domain/mail/inbound-mail';
 import { envelopeFromSes, handler } from '../../lambdas/mail/receive-mail';
+
+// esbuild's service (a child process) would otherwise outlive this file in the jest worker.
+afterAll(() => stopEsbuild());
 
 jest.mock('../../lambdas/domain/mail/inbound-mail', () => ({
   ...jest.requireActual('../../lambdas/domain/mail/inbound-mail'),
