@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `npm test` (and so `.ci/run`): every check, keeping both cores busy.
 #
-#   1. typecheck, lint and the OpenAPI lint side by side, with the functions' bundles the
-#      integration and e2e tiers run; any failure stops here, before minutes of tests;
+#   1. the functions' bundles, which the integration and e2e tiers run (about 10 s);
 #   2. every jest tier in one run over two workers (unit, infra, integration, e2e: no core waits
-#      at a tier's end for its slowest file), beside the CLI synths with cfn-lint.
+#      at a tier's end for its slowest file), beside the static checks (typecheck, lint, the
+#      OpenAPI lint) and the CLI synths with cfn-lint, which fill the time jest's files spend
+#      waiting on timers and emulators. Any failure fails `npm test`.
 #
 # Each side job's output is printed whole when it ends, never interleaved with jest's.
 set -uo pipefail
@@ -30,6 +31,7 @@ start() {
     echo $? >"$logs/$name.rc"
     echo $((SECONDS - began)) >"$logs/$name.s"
   ) &
+  started=$!
 }
 
 finish() {
@@ -44,17 +46,17 @@ finish() {
 }
 
 start typecheck npm run -s typecheck
-start lint npm run -s lint
-start lint-openapi npm run -s lint:openapi
 # The functions' bundles for the integration and e2e tiers (test/helpers/shared-dynamo.ts).
 start bundles npx tsx test/helpers/build-bundles.ts "$bundles"
-wait
-finish typecheck lint lint-openapi bundles || { echo "FAIL: static checks" >&2; exit 1; }
+wait "$started"
+finish bundles || { echo "FAIL: the functions' bundles" >&2; exit 1; }
 export CASEWORK_TEST_FUNCTION_BUNDLES="$bundles/out"
 
+start lint npm run -s lint
+start lint-openapi npm run -s lint:openapi
 start synth npm run -s test:synth
 # Beside its wall time, what jest and everything it started cost in CPU (its own subshell, so the
-# synths are not counted), and how much of that DynamoDB Local's JVMs took.
+# checks beside it are not counted), and how much of that DynamoDB Local's JVMs took.
 export CASEWORK_TEST_JVM_CPU_FILE="$logs/jvm-cpu"
 began=$SECONDS
 (
@@ -66,6 +68,9 @@ began=$SECONDS
 jest_rc=$?
 echo "── jest (exit $jest_rc, $((SECONDS - began)) s; CPU $(cat "$logs/jest-cpu") s, DynamoDB Local's JVMs $(cat "$logs/jvm-cpu" 2>/dev/null || echo '?') s of it)"
 wait
-finish synth || { echo "FAIL: npm run test:synth" >&2; exit 1; }
-[ "$jest_rc" -eq 0 ] || { echo "FAIL: jest" >&2; exit 1; }
+side=0
+finish typecheck lint lint-openapi synth || side=1
+[ "$jest_rc" -eq 0 ] || echo "FAIL: jest" >&2
+[ "$side" -eq 0 ] || echo "FAIL: the checks beside jest (above)" >&2
+[ "$jest_rc" -eq 0 ] && [ "$side" -eq 0 ] || exit 1
 echo "ok   every check passed in $SECONDS s"
