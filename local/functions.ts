@@ -6,10 +6,9 @@
  * therefore missing here too.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { writeFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import type { Context } from 'aws-lambda';
 import { endpointVariable, ENV, RUNTIME_ENV } from '../lambdas/adapters/config';
