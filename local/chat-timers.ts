@@ -45,6 +45,8 @@ export const startChatTimerQueue = async (opts: {
   /** The chat-timer function. */
   consume: LocalHandler;
   clock: 'wall' | 'manual';
+  /** The manual clock's gate, which the functions reach as their SQS endpoint. @default a free port */
+  port?: number;
   log?: (m: string) => void;
 }): Promise<ChatTimerQueue> => {
   const log = opts.log ?? (() => {});
@@ -138,7 +140,7 @@ export const startChatTimerQueue = async (opts: {
       res.end(String(err));
     });
   });
-  const port = await listenOn(server, 0, '127.0.0.1');
+  const port = await listenOn(server, opts.port ?? 0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,

@@ -145,6 +145,8 @@ export interface FunctionHost {
   handler(name: string): LocalHandler;
   /** Each running container's V8 heap (used and total bytes), by function name: for the soak's memory report. */
   heaps(): Promise<Map<string, { used: number; total: number }>>;
+  /** Resolves once no invocation is in flight (those still running after `timeoutMs` are left). */
+  settled(timeoutMs?: number): Promise<void>;
   /** Terminates every worker. */
   stop(): Promise<void>;
 }
@@ -184,6 +186,8 @@ export const startFunctionHost = (opts: {
    * (writeBundledWorker); `npm start` runs the sources.
    */
   bundles?: string;
+  /** The containers keep no process alive (a host kept beyond one local mode, test/helpers/environment.ts). */
+  unref?: boolean;
 }): FunctionHost => {
   const specs = opts.specs ?? allFunctionSpecs();
   const log = opts.log ?? (() => {});
@@ -227,6 +231,7 @@ export const startFunctionHost = (opts: {
         ...(opts.output ? { stdout: true, stderr: true } : {}),
       },
     );
+    if (opts.unref) worker.unref();
     if (opts.output) {
       const output = opts.output;
       worker.stdout.setEncoding('utf8').on('data', output);
@@ -302,6 +307,11 @@ export const startFunctionHost = (opts: {
         }),
       );
       return out;
+    },
+    settled: async (timeoutMs = 30_000) => {
+      const until = Date.now() + timeoutMs;
+      while ([...containers.values()].some((c) => c.pending.size > 0) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 10));
     },
     stop: async () => {
       stopped = true;

@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { TableRef } from '../lambdas/data/client';
+import type { BindingValues } from '../lib/function-specs';
 import { inboundStore } from '../lambdas/adapters/inbound-store';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
@@ -32,6 +33,7 @@ import {
   startFunctionHost,
   type FunctionHost,
   type LocalHandler,
+  type LocalRuntime,
 } from './functions';
 import { corsOriginsFor, DEV_PORTAL_ORIGIN } from '../lib/stage';
 import { startGateway } from './gateway';
@@ -104,6 +106,16 @@ export interface LocalOptions {
   namedFunctions?: boolean;
   /** The same for SES: the fault tests put a proxy they can switch off between the functions and the emulator. */
   sesEndpointForFunctions?: (endpoint: string) => Promise<string>;
+  /** The manual chat clock's SQS gate (local/chat-timers.ts), which the functions reach. @default a free port */
+  chatTimerPort?: number;
+  /**
+   * Function containers that outlive this local mode: given the functions' runtime and bindings,
+   * which make their environment, answers a host whose containers run with exactly that
+   * environment, or undefined for a host of local mode's own. At stop local mode waits for such
+   * a host's invocations to settle instead of stopping it. The test tiers keep one per jest
+   * worker (test/helpers/environment.ts), so its containers stay warm from file to file.
+   */
+  functionHost?: (runtime: LocalRuntime, bindings: BindingValues) => FunctionHost | undefined;
   /**
    * A DynamoDB (Local) that is already running, used instead of starting one: the test tiers
    * start one JVM per run and give each test file its own table in it. Local mode then deletes
@@ -199,6 +211,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
   let smtp: SmtpServer | undefined;
   let scheduler: Scheduler | undefined;
   let functions: FunctionHost | undefined;
+  let functionsKept = false;
   let notifier: StreamPoller | undefined;
   let chatSocket: ChatSocketServer | undefined;
   let chatTimers: ChatTimerQueue | undefined;
@@ -216,7 +229,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       if (chatSocket) await chatSocket.close().catch((e: unknown) => errors.push(e));
       if (chatTimers) await chatTimers.stop().catch((e: unknown) => errors.push(e));
       if (gateway) await gateway.close().catch((e: unknown) => errors.push(e));
-      if (functions) await functions.stop().catch((e: unknown) => errors.push(e));
+      if (functions) await (functionsKept ? functions.settled() : functions.stop()).catch((e: unknown) => errors.push(e));
       for (const emulator of started.reverse()) await emulator.stop().catch((e: unknown) => errors.push(e));
       if (errors.length) throw new AggregateError(errors, 'Local mode did not stop cleanly');
     })());
@@ -293,6 +306,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       credentials: runtime.credentials,
       consume: lazy(CHAT_TIMER_FUNCTION.name),
       clock: opts.chatClock ?? 'wall',
+      port: opts.chatTimerPort,
       log,
     });
     runtime.endpoints.SQS = chatTimers.endpoint;
@@ -326,7 +340,9 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       client.destroy();
     }
 
-    functions = startFunctionHost({ runtime, bindings, log, output: opts.functionOutput, bundles: opts.functionBundles });
+    const kept = opts.functionHost?.(runtime, bindings);
+    functionsKept = kept !== undefined;
+    functions = kept ?? startFunctionHost({ runtime, bindings, log, output: opts.functionOutput, bundles: opts.functionBundles });
     const host = (functionsRef.host = functions);
     gateway = await startGateway({
       port: opts.apiPort,

@@ -13,6 +13,7 @@ import { startFunctionHost } from '../../local/functions';
 import { MAX_BODY_BYTES, startGateway } from '../../local/gateway';
 import type { Gateway, LambdaHandler } from '../../local/gateway';
 import { ISSUER, jwks, signClaims, signMachineToken, signUserToken } from '../../local/issuer';
+import { KEPT_LOCAL, type KeptLocal } from '../helpers/environment';
 import { startTestLocal } from '../helpers/local-mode';
 import type { TestLocal } from '../helpers/local-mode';
 
@@ -385,5 +386,41 @@ describe('local functions: one container per function, with exactly its environm
   it('the public function has no TABLE_NAME locally, as in AWS', async () => {
     const res = (await host.handler('get-health')({}, ctx)) as { body: string };
     expect(JSON.parse(res.body)).not.toContain('TABLE_NAME');
+  });
+});
+
+describe("a jest worker's kept function containers (test/helpers/environment.ts)", () => {
+  const keeper = () => (globalThis as { [KEPT_LOCAL]?: KeptLocal })[KEPT_LOCAL]!;
+  const me = async (local: TestLocal) =>
+    (await fetch(`${local.url}/me`, { headers: { authorization: `Bearer ${local.token('dana@acme.example')}` } })).status;
+
+  it('a standard local mode after another in the worker runs on the same containers, with the same keys', async () => {
+    const first = await startTestLocal();
+    let hosts: number;
+    try {
+      expect(await me(first)).toBe(200);
+      hosts = keeper().hostsStarted();
+      expect(hosts).toBeGreaterThan(0);
+    } finally {
+      await first.stop();
+    }
+    const second = await startTestLocal();
+    try {
+      expect(await me(second)).toBe(200);
+      expect(keeper().hostsStarted()).toBe(hosts);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('one with something between its functions and an emulator runs containers of its own', async () => {
+    const hosts = keeper().hostsStarted();
+    const other = await startTestLocal({ sesEndpointForFunctions: async (endpoint) => endpoint });
+    try {
+      expect(await me(other)).toBe(200);
+      expect(keeper().hostsStarted()).toBe(hosts);
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -1,12 +1,112 @@
 /**
- * The node test environment, remembering whether anything in the file failed: local mode keeps
- * its functions' logs and metrics to itself and prints them only then (test/helpers/local-mode.ts).
+ * The node test environment of the integration and e2e tiers. jest loads this module once per
+ * worker, outside the test files' module registries, so it also holds what a worker keeps from
+ * file to file:
+ *
+ * - whether anything in the file failed: local mode keeps its functions' logs and metrics to
+ *   itself and prints them only then (test/helpers/local-mode.ts);
+ * - the worker's kept local mode settings and function containers (KeptLocal below): a file's
+ *   local mode with the standard options gets the same ports, table name, keys and cursor secret
+ *   as the worker's files before it, so its functions' environment is the same, and the
+ *   containers that ran with exactly that environment serve it warm. Nothing a file's modules
+ *   create can serve the next file: jest 30 clears a file's globals when it ends.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TestEnvironment } from 'jest-environment-node';
+import type { BindingValues } from '../../lib/function-specs';
+import { freePort } from '../../local/emulators';
+import { startFunctionHost, type FunctionHost, type LocalRuntime } from '../../local/functions';
 
 export const FAILED = 'caseworkTestFailed';
+export const KEPT_LOCAL = 'caseworkKeptLocal';
+
+/** The fixed parts of a standard local mode in this worker. */
+export interface KeptSettings {
+  ports: { ses: number; aws: number; push: number; chat: number; chatTimers: number };
+  tableName: string;
+  keyDir: string;
+  cursorSecret: string;
+}
+
+export interface KeptLocal {
+  /** The settings for a standard local mode, or undefined while another of this worker runs. */
+  acquire(): Promise<KeptSettings | undefined>;
+  /** After a failed start on these ports (another process took one): new ports for the next. */
+  renewPorts(): Promise<void>;
+  /**
+   * The worker's function host for exactly this runtime and these bindings (a new one, the old
+   * stopped, when they differ), its output going to `output` until the next call.
+   */
+  functionHost(
+    runtime: LocalRuntime,
+    bindings: BindingValues,
+    bundles: string | undefined,
+    output: (chunk: string) => void,
+  ): FunctionHost;
+  release(): void;
+  /** How many function hosts this worker has started (the tests of this module read it). */
+  hostsStarted(): number;
+}
+
+const ports = async (): Promise<KeptSettings['ports']> => ({
+  ses: await freePort(),
+  aws: await freePort(),
+  push: await freePort(),
+  chat: await freePort(),
+  chatTimers: await freePort(),
+});
+
+let settings: KeptSettings | undefined;
+let inUse = false;
+let host: { key: string; host: FunctionHost } | undefined;
+let hosts = 0;
+let output: (chunk: string) => void = () => undefined;
+
+const keptLocal: KeptLocal = {
+  acquire: async () => {
+    if (inUse) return undefined;
+    inUse = true;
+    if (!settings) {
+      const keyDir = mkdtempSync(join(tmpdir(), 'casework-keys-'));
+      process.once('exit', () => rmSync(keyDir, { recursive: true, force: true }));
+      settings = {
+        ports: await ports(),
+        tableName: `casework-kept-${process.pid}`,
+        keyDir,
+        cursorSecret: randomBytes(32).toString('base64url'),
+      };
+    }
+    return settings;
+  },
+  renewPorts: async () => {
+    if (settings) settings.ports = await ports();
+  },
+  functionHost: (runtime, bindings, bundles, to) => {
+    output = to;
+    const key = JSON.stringify({ runtime, bindings, bundles });
+    if (host?.key !== key) {
+      void host?.host.stop();
+      hosts++;
+      host = { key, host: startFunctionHost({ runtime, bindings, bundles, output: (chunk) => output(chunk), unref: true }) };
+    }
+    return host.host;
+  },
+  release: () => {
+    inUse = false;
+    output = () => undefined;
+  },
+  hostsStarted: () => hosts,
+};
 
 export default class CaseworkEnvironment extends TestEnvironment {
+  constructor(...args: ConstructorParameters<typeof TestEnvironment>) {
+    super(...args);
+    this.global[KEPT_LOCAL] = keptLocal;
+  }
+
   handleTestEvent = (event: { name: string }): void => {
     if (event.name === 'test_fn_failure' || event.name === 'hook_failure') this.global[FAILED] = true;
   };

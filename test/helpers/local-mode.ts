@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FUNCTION_BUNDLES_ENV, sharedDynamoEndpoint } from './shared-dynamo';
-import { FAILED } from './environment';
+import { FAILED, KEPT_LOCAL, type KeptLocal } from './environment';
+import { ENV } from '../../lambdas/adapters/config';
 import { seedDemo } from './seed-cache';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, startDynamo } from '../../local/emulators';
@@ -136,27 +137,54 @@ export const startTestLocal = async (
   } = {},
 ): Promise<TestLocal> => {
   if (instances++ > 0) jest.resetModules();
-  const keyDir = mkdtempSync(join(tmpdir(), 'casework-keys-'));
   // The functions' logs and EMF metrics, shown only if something in this file fails.
   const output: string[] = [];
-  const previousKeyDir = process.env.CASEWORK_KEY_DIR;
-  process.env.CASEWORK_KEY_DIR = keyDir;
+  const functionOutput = (chunk: string) => {
+    output.push(chunk);
+    if (output.length > 5_000) output.shift();
+  };
   const shared = sharedDynamoEndpoint();
-  let local: Awaited<ReturnType<typeof startLocal>>;
-  try {
-    local = await startLocal({
+  // A standard local mode takes the worker's kept settings and function containers
+  // (test/helpers/environment.ts); one with something between the functions and an emulator, or
+  // a DynamoDB Local of its own, gives its functions another environment and starts its own.
+  const keeper = (globalThis as { [KEPT_LOCAL]?: KeptLocal })[KEPT_LOCAL];
+  const standard =
+    shared &&
+    options.dynamo !== 'own' &&
+    !options.dynamoEndpointForFunctions &&
+    !options.sesEndpointForFunctions &&
+    !options.namedFunctions;
+  const kept = standard && keeper ? await keeper.acquire() : undefined;
+  const keyDir = kept?.keyDir ?? mkdtempSync(join(tmpdir(), 'casework-keys-'));
+  const previous = { keyDir: process.env.CASEWORK_KEY_DIR, cursorSecret: process.env[ENV.CURSOR_SECRET] };
+  process.env.CASEWORK_KEY_DIR = keyDir;
+  if (kept) process.env[ENV.CURSOR_SECRET] = kept.cursorSecret;
+  const restore = () => {
+    for (const [name, value] of [
+      ['CASEWORK_KEY_DIR', previous.keyDir],
+      [ENV.CURSOR_SECRET, previous.cursorSecret],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    if (kept) keeper!.release();
+    else rmSync(keyDir, { recursive: true, force: true });
+  };
+  const start = () =>
+    startLocal({
       apiPort: 0,
-      sesPort: 0,
+      sesPort: kept?.ports.ses ?? 0,
       dynamoPort: 0,
       // One DynamoDB Local per jest worker (test/helpers/shared-dynamo.ts), a table per local mode.
       sharedDynamo:
         shared && options.dynamo !== 'own'
-          ? { endpoint: shared, tableName: `casework-e2e-${randomUUID().slice(0, 8)}` }
+          ? { endpoint: shared, tableName: kept?.tableName ?? `casework-e2e-${randomUUID().slice(0, 8)}` }
           : undefined,
       smtpPort: 0,
-      awsPort: 0,
-      pushPort: 0,
-      chatPort: 0,
+      awsPort: kept?.ports.aws ?? 0,
+      pushPort: kept?.ports.push ?? 0,
+      chatPort: kept?.ports.chat ?? 0,
+      chatTimerPort: kept?.ports.chatTimers,
       chatClock: options.chatClock ?? 'manual',
       // The run's first seed through the domain functions, copied after that (test/helpers/seed-cache.ts).
       seed: options.seed === false ? false : (ref) => seedDemo({ ref }),
@@ -167,13 +195,23 @@ export const startTestLocal = async (
       namedFunctions: options.namedFunctions,
       sesEndpointForFunctions: options.sesEndpointForFunctions,
       functionBundles: process.env[FUNCTION_BUNDLES_ENV],
-      functionOutput: (chunk) => {
-        output.push(chunk);
-        if (output.length > 5_000) output.shift();
-      },
+      functionOutput,
+      functionHost: kept
+        ? (runtime, bindings) => keeper!.functionHost(runtime, bindings, process.env[FUNCTION_BUNDLES_ENV], functionOutput)
+        : undefined,
     });
+  let local: Awaited<ReturnType<typeof startLocal>>;
+  try {
+    try {
+      local = await start();
+    } catch (err) {
+      // A kept port taken meanwhile by another process: new ones (in `kept` itself), once.
+      if (!kept || !/EADDRINUSE|in use/.test(String(err))) throw err;
+      await keeper!.renewPorts();
+      local = await start();
+    }
   } catch (err) {
-    rmSync(keyDir, { recursive: true, force: true });
+    restore();
     throw err;
   }
   // Required lazily: the demo data module reads the environment startLocal has just set.
@@ -207,9 +245,7 @@ export const startTestLocal = async (
         await local.stop();
       } finally {
         if ((globalThis as Record<string, unknown>)[FAILED]) process.stderr.write(`Local functions' output:\n${output.join('')}`);
-        if (previousKeyDir === undefined) delete process.env.CASEWORK_KEY_DIR;
-        else process.env.CASEWORK_KEY_DIR = previousKeyDir;
-        rmSync(keyDir, { recursive: true, force: true });
+        restore();
       }
     },
   };
