@@ -59,7 +59,15 @@ const ports = async (): Promise<KeptSettings['ports']> => ({
   chatTimers: await freePort(),
 });
 
+/**
+ * How long the containers outlive the last local mode: a worker's next file starts its own
+ * within about a second, and the containers' stdio ports would keep the worker from exiting at the
+ * run's end. jest running in band (one file, no worker processes) keeps them no longer than the file.
+ */
+const KEPT_IDLE_MS = process.send ? 2_000 : 0;
+
 let settings: KeptSettings | undefined;
+let idle: NodeJS.Timeout | undefined;
 let inUse = false;
 let host: { key: string; host: FunctionHost } | undefined;
 let hosts = 0;
@@ -69,6 +77,7 @@ const keptLocal: KeptLocal = {
   acquire: async () => {
     if (inUse) return undefined;
     inUse = true;
+    clearTimeout(idle);
     if (!settings) {
       const keyDir = mkdtempSync(join(tmpdir(), 'casework-keys-'));
       process.once('exit', () => rmSync(keyDir, { recursive: true, force: true }));
@@ -97,6 +106,12 @@ const keptLocal: KeptLocal = {
   release: () => {
     inUse = false;
     output = () => undefined;
+    const stopping = host;
+    idle = setTimeout(() => {
+      if (inUse || host !== stopping) return;
+      host = undefined;
+      void stopping?.host.stop();
+    }, KEPT_IDLE_MS).unref();
   },
   hostsStarted: () => hosts,
 };
