@@ -125,9 +125,8 @@ export interface LocalOptions {
 }
 
 /** A running DynamoDB as an emulator of local mode's: stopping it deletes this run's table only. */
-const sharedDynamo = async (shared: { endpoint: string; tableName: string }) => ({
-  endpoint: shared.endpoint,
-  stop: async () => {
+const sharedDynamo = async (shared: { endpoint: string; tableName: string }) => {
+  const drop = async () => {
     const { region, credentials } = localRuntime(shared.endpoint, '');
     const client = new DynamoDBClient({ endpoint: shared.endpoint, region, credentials });
     try {
@@ -137,8 +136,11 @@ const sharedDynamo = async (shared: { endpoint: string; tableName: string }) => 
     } finally {
       client.destroy();
     }
-  },
-});
+  };
+  // A table of that name left by a run that never stopped is not this run's: seeded afresh.
+  await drop();
+  return { endpoint: shared.endpoint, stop: drop };
+};
 
 /** The integration topic, the queue subscribed to it, and the notifier's failure queue. */
 export const LOCAL_TOPIC = 'casework-notifications';

@@ -76,22 +76,6 @@ export const startTestDynamo = async (options: { setEnv?: boolean } = {}): Promi
   };
 };
 
-/** Deletes `tableName` on the DynamoDB Local at `endpoint`, if it is there. */
-const dropTable = async (endpoint: string, tableName: string): Promise<void> => {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: process.env.AWS_REGION ?? 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    await client.send(new DeleteTableCommand({ TableName: tableName }));
-  } catch (err) {
-    if ((err as Error).name !== 'ResourceNotFoundException') throw err;
-  } finally {
-    client.destroy();
-  }
-};
-
 export interface TestLocal {
   /** Base URL of the local HTTP API, without a trailing slash. */
   url: string;
@@ -218,8 +202,6 @@ export const startTestLocal = async (
     });
   let local: Awaited<ReturnType<typeof startLocal>>;
   try {
-    // The kept table of a file that never stopped its local mode is not this file's demo data.
-    if (kept && shared) await dropTable(shared, kept.tableName);
     try {
       local = await start();
     } catch (err) {
