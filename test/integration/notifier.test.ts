@@ -43,8 +43,11 @@ beforeAll(async () => {
   sns = new SNSClient(aws);
   sqs = new SQSClient(aws);
 });
+// A test's poller stops with it: the pollers of the tests before would poll their streams on.
+afterEach(async () => {
+  for (const p of pollers.splice(0)) await p.stop();
+});
 afterAll(async () => {
-  for (const p of pollers) await p.stop();
   sns?.destroy();
   sqs?.destroy();
   await faux?.stop();

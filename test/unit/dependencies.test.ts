@@ -28,8 +28,10 @@ describe('dependencies', () => {
     expect(copies).toHaveLength(1);
   });
 
-  it('every declared version is exact', () => {
-    const ranged = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies }).filter(([, v]) => !/^\d+\.\d+\.\d+$/.test(v));
+  it('every declared version is exact, an alias too (`npm:typescript@7.0.2`)', () => {
+    const ranged = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies }).filter(
+      ([, v]) => !/^(npm:(@[\w.-]+\/)?[\w.-]+@)?\d+\.\d+\.\d+$/.test(v),
+    );
     expect(ranged).toEqual([]);
   });
 });
