@@ -38,7 +38,8 @@ const parse = (text: string): unknown => {
   }
 };
 
-export const startDynamoTap = async (target: string, hooks: TapHooks): Promise<DynamoTap> => {
+/** `port`: where to listen (a free one by default). */
+export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { port?: number } = {}): Promise<DynamoTap> => {
   const upstream = new URL(target);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -46,10 +47,11 @@ export const startDynamoTap = async (target: string, hooks: TapHooks): Promise<D
     req.on('end', () => {
       const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
       let body = Buffer.concat(chunks);
-      const input = (parse(body.toString('utf8')) ?? {}) as Record<string, unknown>;
       const named = FUNCTION_PATH.exec(req.url ?? '');
       const path = named ? (named[2] ?? '/') : req.url;
-      const decided = hooks.onRequest?.(operation, input, named?.[1]);
+      // Read once per request: with no hook the tap only forwards, parsing nothing.
+      const { onRequest, onResponse } = hooks;
+      const decided = onRequest?.(operation, (parse(body.toString('utf8')) ?? {}) as Record<string, unknown>, named?.[1]);
       if (decided && 'refuse' in decided) {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
         res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#AccessDeniedException', message: decided.refuse }));
@@ -65,13 +67,17 @@ export const startDynamoTap = async (target: string, hooks: TapHooks): Promise<D
           headers: { ...req.headers, 'content-length': body.length },
         },
         (up) => {
+          res.writeHead(up.statusCode ?? 500, up.headers);
+          if (!onResponse) {
+            up.pipe(res);
+            return;
+          }
           const out: Buffer[] = [];
           up.on('data', (c: Buffer) => out.push(c));
           up.on('end', () => {
-            const text = Buffer.concat(out).toString('utf8');
-            hooks.onResponse?.(operation, parse(text), named?.[1]);
-            res.writeHead(up.statusCode ?? 500, up.headers);
-            res.end(text);
+            const answer = Buffer.concat(out);
+            onResponse(operation, parse(answer.toString('utf8')), named?.[1]);
+            res.end(answer);
           });
         },
       );
@@ -82,7 +88,13 @@ export const startDynamoTap = async (target: string, hooks: TapHooks): Promise<D
       forward.end(body);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((listening, failed) => {
+    server.once('error', failed);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', failed);
+      listening();
+    });
+  });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((r) => server.close(() => r())),

@@ -18,7 +18,6 @@ import { WebSocket } from 'ws';
 import { KEY_PREFIX } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
 import { allFunctionSpecs } from '../../lib/function-specs';
-import { startDynamoTap, type DynamoTap } from '../../local/dynamo-tap';
 import { accessesOf, asGrant, grantedBy, type Access, type CommandInput } from '../helpers/dynamo-access';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 
@@ -27,21 +26,16 @@ const recorded = new Map<string, Access[]>();
 const unnamed: string[] = [];
 
 let local: TestLocal;
-let tap: DynamoTap | undefined;
 let sqs: SQSClient;
 
 beforeAll(async () => {
   local = await startTestLocal({
     sweepEveryMs: 0,
-    namedFunctions: true,
-    dynamoEndpointForFunctions: async (endpoint) => {
-      tap = await startDynamoTap(endpoint, {
-        onRequest: (operation, input, fn) => {
-          if (!fn) return void unnamed.push(operation);
-          recorded.set(fn, [...(recorded.get(fn) ?? []), ...accessesOf(`${operation}Command`, input as CommandInput)]);
-        },
-      });
-      return tap.url;
+    tap: {
+      onRequest: (operation, input, fn) => {
+        if (!fn) return void unnamed.push(operation);
+        recorded.set(fn, [...(recorded.get(fn) ?? []), ...accessesOf(`${operation}Command`, input as CommandInput)]);
+      },
     },
   });
   sqs = new SQSClient({
@@ -53,7 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   sqs?.destroy();
   await local?.stop();
-  await tap?.close();
 });
 
 const api = async (email: string | undefined, method: string, path: string, body?: unknown, client: 'web' | 'mobile' = 'web') => {

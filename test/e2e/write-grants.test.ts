@@ -32,7 +32,6 @@ import { WebSocket } from 'ws';
 import { CURRENT_TERMS } from '../../lambdas/domain/kernel/catalogue';
 import { findRoute, ROUTES, routeKey, writesOf, type RouteDef } from '../../lambdas/http/routes';
 import { signClaims, clientIds, ISSUER, localReplyKeys } from '../../local/issuer';
-import { startDynamoTap, type DynamoTap } from '../../local/dynamo-tap';
 import { accessesOf, asGrant, grantedBy, type Access, type CommandInput } from '../helpers/dynamo-access';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
 
@@ -40,7 +39,6 @@ const recorded = new Map<string, Access[]>();
 let current: string | undefined;
 
 let local: TestLocal;
-let tap: DynamoTap | undefined;
 const json = { 'content-type': 'application/json' };
 
 beforeAll(async () => {
@@ -50,22 +48,18 @@ beforeAll(async () => {
     // The notifier's own writes would land under whichever route is being recorded; its grants
     // are asserted in test/infra/notifier.test.ts and its behaviour in test/integration/notifier.test.ts.
     stream: false,
-    dynamoEndpointForFunctions: async (endpoint) => {
-      tap = await startDynamoTap(endpoint, {
-        onRequest: (operation, input) => {
-          if (!current) return;
-          const list = recorded.get(current) ?? [];
-          list.push(...accessesOf(`${operation}Command`, input as CommandInput));
-          recorded.set(current, list);
-        },
-      });
-      return tap.url;
+    tap: {
+      onRequest: (operation, input) => {
+        if (!current) return;
+        const list = recorded.get(current) ?? [];
+        list.push(...accessesOf(`${operation}Command`, input as CommandInput));
+        recorded.set(current, list);
+      },
     },
   });
 });
 afterAll(async () => {
   await local?.stop();
-  await tap?.close();
 });
 
 type Who = 'dana' | 'eric' | 'adam' | 'machine';

@@ -9,7 +9,10 @@
  *   local mode with the standard options gets the same ports, table name, keys and cursor secret
  *   as the worker's files before it, so its functions' environment is the same, and the
  *   containers that ran with exactly that environment serve it warm. Nothing a file's modules
- *   create can serve the next file: jest 30 clears a file's globals when it ends.
+ *   create can serve the next file: jest 30 clears a file's globals when it ends;
+ * - the worker's DynamoDB tap (local/dynamo-tap.ts), kept with the containers: their requests reach
+ *   DynamoDB Local through it, each naming its function, so a file that records what the functions
+ *   send (the IAM grant tests) runs them warm too, with the same environment as every other file.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestEnvironment } from 'jest-environment-node';
 import type { BindingValues } from '../../lib/function-specs';
+import { startDynamoTap, type DynamoTap, type TapHooks } from '../../local/dynamo-tap';
 import { freePort } from '../../local/emulators';
 import { startFunctionHost, type FunctionHost, type LocalRuntime } from '../../local/functions';
 
@@ -25,15 +29,20 @@ export const KEPT_LOCAL = 'caseworkKeptLocal';
 
 /** The fixed parts of a standard local mode in this worker. */
 export interface KeptSettings {
-  ports: { ses: number; aws: number; push: number; chat: number; chatTimers: number };
+  ports: { ses: number; aws: number; push: number; chat: number; chatTimers: number; tap: number };
   tableName: string;
+  /** The URL of the worker's tap, in front of its DynamoDB Local: the functions' DynamoDB endpoint. */
+  tap: string;
   keyDir: string;
   cursorSecret: string;
 }
 
 export interface KeptLocal {
-  /** The settings for a standard local mode, or undefined while another of this worker runs. */
-  acquire(): Promise<KeptSettings | undefined>;
+  /**
+   * The settings for a standard local mode on the worker's DynamoDB Local at `dynamo`, or undefined
+   * while another of this worker runs. The tap shows the file's requests to `tap`, if given.
+   */
+  acquire(dynamo: string, tap?: TapHooks): Promise<KeptSettings | undefined>;
   /** After a failed start on these ports (another process took one): new ports for the next. */
   renewPorts(): Promise<void>;
   /**
@@ -57,6 +66,7 @@ const ports = async (): Promise<KeptSettings['ports']> => ({
   push: await freePort(),
   chat: await freePort(),
   chatTimers: await freePort(),
+  tap: await freePort(),
 });
 
 /**
@@ -72,26 +82,70 @@ let inUse = false;
 let host: { key: string; host: FunctionHost } | undefined;
 let hosts = 0;
 let output: (chunk: string) => void = () => undefined;
+let tap: { upstream: string; tap: DynamoTap } | undefined;
+let hooks: TapHooks | undefined;
+/**
+ * One tap for every file: what it shows goes to the hooks of the file running now. Getters, so that
+ * for a file without hooks the tap sees none and only forwards.
+ */
+const forward: TapHooks = {
+  get onRequest() {
+    return hooks?.onRequest;
+  },
+  get onResponse() {
+    return hooks?.onResponse;
+  },
+};
+const closeTap = () => {
+  const closing = tap;
+  tap = undefined;
+  return closing?.tap.close();
+};
+/** The tap on the kept port; on new ports (and so a new environment) if another process took it. */
+const openTap = async (upstream: string): Promise<void> => {
+  await closeTap();
+  const kept = settings!;
+  try {
+    tap = { upstream, tap: await startDynamoTap(upstream, forward, { port: kept.ports.tap }) };
+  } catch (err) {
+    if (!/EADDRINUSE/.test(String(err))) throw err;
+    kept.ports = await ports();
+    kept.tap = `http://127.0.0.1:${kept.ports.tap}`;
+    tap = { upstream, tap: await startDynamoTap(upstream, forward, { port: kept.ports.tap }) };
+  }
+};
 
 const keptLocal: KeptLocal = {
-  acquire: async () => {
+  acquire: async (dynamo, tapHooks) => {
     if (inUse) return undefined;
     inUse = true;
     clearTimeout(idle);
     if (!settings) {
       const keyDir = mkdtempSync(join(tmpdir(), 'casework-keys-'));
       process.once('exit', () => rmSync(keyDir, { recursive: true, force: true }));
+      const kept = await ports();
       settings = {
-        ports: await ports(),
+        ports: kept,
         tableName: `casework-kept-${process.pid}`,
+        tap: `http://127.0.0.1:${kept.tap}`,
         keyDir,
         cursorSecret: randomBytes(32).toString('base64url'),
       };
     }
+    hooks = tapHooks;
+    try {
+      if (tap?.upstream !== dynamo) await openTap(dynamo);
+    } catch (err) {
+      inUse = false;
+      throw err;
+    }
     return settings;
   },
   renewPorts: async () => {
-    if (settings) settings.ports = await ports();
+    if (!settings) return;
+    settings.ports = await ports();
+    settings.tap = `http://127.0.0.1:${settings.ports.tap}`;
+    if (tap) await openTap(tap.upstream);
   },
   functionHost: (runtime, bindings, bundles, to) => {
     output = to;
@@ -106,11 +160,13 @@ const keptLocal: KeptLocal = {
   release: () => {
     inUse = false;
     output = () => undefined;
+    hooks = undefined;
     const stopping = host;
     idle = setTimeout(() => {
       if (inUse || host !== stopping) return;
       host = undefined;
       void stopping?.host.stop();
+      void closeTap();
     }, KEPT_IDLE_MS).unref();
   },
   hostsStarted: () => hosts,

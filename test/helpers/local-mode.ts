@@ -17,6 +17,7 @@ import { ENV } from '../../lambdas/adapters/config';
 import { seedDemo } from './seed-cache';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, startDynamo } from '../../local/emulators';
+import { startDynamoTap, type DynamoTap, type TapHooks } from '../../local/dynamo-tap';
 import { startLocal } from '../../local';
 import type { LocalUrls } from '../../local';
 import type { StreamPoller } from '../../local/stream-poller';
@@ -124,10 +125,13 @@ export const startTestLocal = async (
     sweepEveryMs?: number;
     /** false: no notifier on the stream (local/index.ts LocalOptions.stream). */
     stream?: boolean;
-    /** Puts something (a tap, local/dynamo-tap.ts) between the functions and DynamoDB Local. */
+    /**
+     * Shows every DynamoDB request the functions send, each naming its function, as DynamoDB Local
+     * receives it (local/dynamo-tap.ts): through the worker's kept tap, or a tap of this file's own.
+     */
+    tap?: TapHooks;
+    /** Puts something else (a proxy that injects faults) between the functions and DynamoDB Local. */
     dynamoEndpointForFunctions?: (endpoint: string) => Promise<string>;
-    /** Each function's requests name it on the wire (local/index.ts LocalOptions.namedFunctions). */
-    namedFunctions?: boolean;
     /** The chat timers' clock (local/index.ts LocalOptions.chatClock); tests that reach a timer use 'manual'. */
     chatClock?: 'wall' | 'manual';
     /** Puts something (a switchable proxy, the fault tests) between the functions and the SES emulator. */
@@ -144,17 +148,20 @@ export const startTestLocal = async (
     if (output.length > 5_000) output.shift();
   };
   const shared = sharedDynamoEndpoint();
-  // A standard local mode takes the worker's kept settings and function containers
-  // (test/helpers/environment.ts); one with something between the functions and an emulator, or
-  // a DynamoDB Local of its own, gives its functions another environment and starts its own.
+  // A standard local mode takes the worker's kept settings, tap and function containers
+  // (test/helpers/environment.ts); one with a proxy of its own between the functions and an
+  // emulator, or a DynamoDB Local of its own, gives its functions another environment and starts
+  // its own.
   const keeper = (globalThis as { [KEPT_LOCAL]?: KeptLocal })[KEPT_LOCAL];
-  const standard =
-    shared &&
-    options.dynamo !== 'own' &&
-    !options.dynamoEndpointForFunctions &&
-    !options.sesEndpointForFunctions &&
-    !options.namedFunctions;
-  const kept = standard && keeper ? await keeper.acquire() : undefined;
+  const standard = shared && options.dynamo !== 'own' && !options.dynamoEndpointForFunctions && !options.sesEndpointForFunctions;
+  const kept = standard && keeper ? await keeper.acquire(shared, options.tap) : undefined;
+  // Without the worker's: a tap of the file's own, when it asked for one.
+  let ownTap: DynamoTap | undefined;
+  const tapped = kept
+    ? async () => kept.tap
+    : options.tap
+      ? async (endpoint: string) => (ownTap = await startDynamoTap(endpoint, options.tap!)).url
+      : options.dynamoEndpointForFunctions;
   const keyDir = kept?.keyDir ?? mkdtempSync(join(tmpdir(), 'casework-keys-'));
   const previous = { keyDir: process.env.CASEWORK_KEY_DIR, cursorSecret: process.env[ENV.CURSOR_SECRET] };
   process.env.CASEWORK_KEY_DIR = keyDir;
@@ -169,6 +176,7 @@ export const startTestLocal = async (
     }
     if (kept) keeper!.release();
     else rmSync(keyDir, { recursive: true, force: true });
+    void ownTap?.close();
   };
   const start = () =>
     startLocal({
@@ -191,8 +199,9 @@ export const startTestLocal = async (
       log: options.log,
       sweepEveryMs: options.sweepEveryMs ?? 0,
       stream: options.stream,
-      dynamoEndpointForFunctions: options.dynamoEndpointForFunctions,
-      namedFunctions: options.namedFunctions,
+      dynamoEndpointForFunctions: tapped,
+      // Through a tap, each function's requests name it (local/dynamo-tap.ts functionPath).
+      namedFunctions: kept !== undefined || options.tap !== undefined,
       sesEndpointForFunctions: options.sesEndpointForFunctions,
       functionBundles: process.env[FUNCTION_BUNDLES_ENV],
       functionOutput,
