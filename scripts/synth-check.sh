@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:synth`: the CDK CLI synthesizes both stages as deployers run it, environment-
-# agnostic and with concrete accounts and regions, and cfn-lint checks every template.
+# agnostic and with concrete accounts and regions, scripts/check-assets.ts checks the bundled
+# functions' assets, and cfn-lint checks every template.
 #
 # The first run bundles every function (what `npx cdk synth` does for a user). The others build
 # and validate the whole app, cdk-nag included, with `--exclusively <data stack>`, which is how the
@@ -68,6 +69,10 @@ for i in "${!pids[@]}"; do
   fi
 done
 [ "$failed" -eq 0 ] || exit 1
+
+# The bundling synth's function assets as CDK staged them: bundle and source map only, the SDK
+# inside, the push client exactly where the push binding is (NOTE-1).
+npx tsx scripts/check-assets.ts "$out/dev-cli-defaults"
 
 # One cfn-lint run over every template, against every region synthesized (its start-up is most
 # of its time).

@@ -1,7 +1,4 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
-import { stop as stopEsbuild } from 'esbuild';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { KEY_PREFIX } from '../../lambdas/data/keys';
 import { TABLE } from '../../lambdas/data/table';
@@ -487,46 +484,10 @@ describe('the route table declares writes', () => {
   });
 });
 
+// The bundles themselves, as CDK stages them, are checked on the CLI's bundling synth
+// (scripts/check-assets.ts in `npm run test:synth`): building every function again here cost a
+// third esbuild build per run.
 describe('bundling', () => {
-  // CDK bundles through esbuild's synchronous API, whose worker thread and child process would
-  // otherwise outlive the tier in the jest worker and hold up its exit.
-  afterAll(() => stopEsbuild());
-
-  /** Runs `fn`, keeping what CDK writes to stderr meanwhile ("Bundling asset ...") out of the test output. */
-  const saying = <T>(fn: () => T): { result: T; said: string } => {
-    let said = '';
-    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      said += String(chunk);
-      return true;
-    });
-    try {
-      return { result: fn(), said };
-    } finally {
-      write.mockRestore();
-    }
-  };
-
-  it('bundles a handler with the AWS SDK inside, minified, with a source map', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': ['**'] } });
-    const stack = new Stack(app, 'Bundle');
-    // CDK bundles as it constructs the asset.
-    const { result: dir, said } = saying(() => {
-      new CaseworkFunction(stack, 'GetMe', { stage: 'dev', module: 'http/get-me' });
-      return app.synth().directory;
-    });
-    expect(said).toContain('Bundling asset Bundle/GetMe');
-    const [asset] = fs.readdirSync(dir).filter((d) => d.startsWith('asset.'));
-    const files = fs.readdirSync(path.join(dir, asset!));
-    expect(files.sort()).toEqual(['index.js', 'index.js.map']);
-    const code = fs.readFileSync(path.join(dir, asset!, 'index.js'), 'utf8');
-    // Inside the bundle, not resolved from the runtime's own copy of the SDK.
-    expect(code).toContain('DynamoDBClient');
-    expect(code.includes('require("@aws-sdk/client-dynamodb")')).toBe(false);
-    expect(code.includes('require("@aws-sdk/lib-dynamodb")')).toBe(false);
-    // NOTE-1: a function not bound to push carries no push client.
-    expect(code).not.toContain('CreatePlatformEndpointCommand');
-  }, 60_000);
-
   it.each([...allFunctionSpecs().values()].map((s) => [s.name, s] as const))(
     "%s: its bundle is given exactly its bindings' port modules, and each exists",
     (_name, spec) => {
@@ -535,18 +496,4 @@ describe('bundling', () => {
       for (const file of injected) expect(fs.existsSync(file)).toBe(true);
     },
   );
-
-  it('NOTE-1: a route declared `push` gets the push port in its bundle, from its declaration alone', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': ['**'] } });
-    const stack = new Stack(app, 'Bundle');
-    // CDK bundles as it constructs the asset.
-    const { result: dir, said } = saying(() => {
-      new CaseworkFunction(stack, 'RegisterDevice', { stage: 'dev', module: 'http/register-device' });
-      return app.synth().directory;
-    });
-    expect(said).toContain('Bundling asset Bundle/RegisterDevice');
-    const [asset] = fs.readdirSync(dir).filter((d) => d.startsWith('asset.'));
-    const code = fs.readFileSync(path.join(dir, asset!, 'index.js'), 'utf8');
-    expect(code).toContain('CreatePlatformEndpointCommand');
-  }, 60_000);
 });
