@@ -55,7 +55,14 @@ if (notify.length) {
     notify.some((n) => n.bucket === m.bucket && m.key.startsWith(n.prefix));
   (async () => {
     for (;;) {
-      const m = await server.spy.waitForMessage(watched, 'uploaded');
+      let m;
+      try {
+        m = await server.spy.waitForMessage(watched, 'uploaded');
+      } catch (err) {
+        // A reset clears the spy and fails its waiters; the uploads after it are still reported.
+        if (String(err).includes('MessageSpy cleared')) continue;
+        throw err;
+      }
       seen.add(m);
       process.stdout.write(JSON.stringify({ objectCreated: { bucket: m.bucket, key: m.key } }) + '\\n');
     }
@@ -66,7 +73,19 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 // The parent went away without stopping us: do not outlive it.
 process.stdin.on('end', stop);
-process.stdin.resume();
+// "reset": every message and object gone, queues, topics, subscriptions and buckets kept.
+let commands = '';
+process.stdin.setEncoding('utf8').on('data', (chunk) => {
+  commands += chunk;
+  for (let i = commands.indexOf('\\n'); i >= 0; i = commands.indexOf('\\n')) {
+    const command = commands.slice(0, i);
+    commands = commands.slice(i + 1);
+    if (command === 'reset') {
+      server.reset();
+      process.stdout.write(JSON.stringify({ reset: true }) + '\\n');
+    }
+  }
+});
 `;
 
 export interface FauxqsOptions {
@@ -93,6 +112,11 @@ export interface FauxqsOptions {
 
 export interface Fauxqs extends Emulator {
   port: number;
+  /**
+   * Clears every message and object, keeping the queues, topics, subscriptions and buckets: the
+   * emulator as it was when it became ready, for the next user of a kept one.
+   */
+  reset(): Promise<void>;
   /** ARN of each topic of FauxqsOptions.topics, by name. */
   topicArns: Record<string, string>;
   /** URL of each queue of FauxqsOptions.queues, by name. */
@@ -156,19 +180,28 @@ export const startFauxqs = async (opts: FauxqsOptions): Promise<Fauxqs> => {
     throw err;
   });
   const port = ready.ready;
-  if (opts.onObjectCreated) {
-    const report = opts.onObjectCreated;
-    let pending = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.startsWith('{"objectCreated":')) continue;
-        const { objectCreated } = JSON.parse(line) as { objectCreated: { bucket: string; key: string } };
-        report(objectCreated.bucket, objectCreated.key);
-      }
+  const resets: (() => void)[] = [];
+  let pending = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith('{"reset":')) resets.shift()?.();
+      if (!line.startsWith('{"objectCreated":') || !opts.onObjectCreated) continue;
+      const { objectCreated } = JSON.parse(line) as { objectCreated: { bucket: string; key: string } };
+      opts.onObjectCreated(objectCreated.bucket, objectCreated.key);
+    }
+  });
+  const reset = () =>
+    new Promise<void>((done, failed) => {
+      if (child.exitCode !== null || !child.stdin?.writable) return failed(new Error('fauxqs has exited'));
+      const timer = setTimeout(() => failed(new Error(`fauxqs did not reset within 5 s:\n${output}`)), 5000);
+      resets.push(() => {
+        clearTimeout(timer);
+        done();
+      });
+      child.stdin.write('reset\n');
     });
-  }
-  return { endpoint: `http://${HOST}:${port}`, port, topicArns: ready.topics, queueUrls: ready.queues, stop };
+  return { endpoint: `http://${HOST}:${port}`, port, topicArns: ready.topics, queueUrls: ready.queues, reset, stop };
 };

@@ -38,7 +38,7 @@ import {
 import { corsOriginsFor, DEV_PORTAL_ORIGIN } from '../lib/stage';
 import { startGateway } from './gateway';
 import { startScheduler, type Scheduler } from './scheduler';
-import { startFauxqs } from './fauxqs';
+import { startFauxqs, type Fauxqs, type FauxqsOptions } from './fauxqs';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import type { Gateway } from './gateway';
 import { startSmtp, type SmtpServer } from './smtp';
@@ -116,6 +116,13 @@ export interface LocalOptions {
    * worker (test/helpers/environment.ts), so its containers stay warm from file to file.
    */
   functionHost?: (runtime: LocalRuntime, bindings: BindingValues) => FunctionHost | undefined;
+  /**
+   * An S3/SNS/SQS emulator that outlives this local mode: given the options local mode would start
+   * fauxqs with, answers one with exactly those queues, topics, subscriptions and buckets, and no
+   * message or object in them, whose `stop()` leaves it running. The test tiers keep one per jest
+   * worker (test/helpers/environment.ts): starting fauxqs's child cost each file 0.6-0.8 s of CPU.
+   */
+  fauxqsHost?: (options: FauxqsOptions) => Promise<Fauxqs>;
   /**
    * A DynamoDB (Local) that is already running, used instead of starting one: the test tiers
    * start one JVM per run and give each test file its own table in it. Local mode then deletes
@@ -245,7 +252,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     const [dynamoResult, sesResult, fauxqsResult, pushResult] = await Promise.allSettled([
       opts.sharedDynamo ? sharedDynamo(opts.sharedDynamo) : startDynamo({ port: opts.dynamoPort, persistDir: opts.persistDir }),
       startSesLocal({ port: opts.sesPort }),
-      startFauxqs({
+      (opts.fauxqsHost ?? startFauxqs)({
         port: opts.awsPort ?? 4566,
         buckets: [LOCAL_INBOUND.bucket, LOCAL_ATTACHMENTS_BUCKET],
         // S3's "object created" notification of uploads, which invokes check-attachment in AWS.

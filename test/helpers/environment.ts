@@ -12,7 +12,8 @@
  *   create can serve the next file: jest 30 clears a file's globals when it ends;
  * - the worker's DynamoDB tap (local/dynamo-tap.ts), kept with the containers: their requests reach
  *   DynamoDB Local through it, each naming its function, so a file that records what the functions
- *   send (the IAM grant tests) runs them warm too, with the same environment as every other file.
+ *   send (the IAM grant tests) runs them warm too, with the same environment as every other file;
+ * - the worker's fauxqs (S3, SNS, SQS), emptied of messages and objects for each file.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { TestEnvironment } from 'jest-environment-node';
 import type { BindingValues } from '../../lib/function-specs';
 import { startDynamoTap, type DynamoTap, type TapHooks } from '../../local/dynamo-tap';
 import { freePort } from '../../local/emulators';
+import { startFauxqs, type Fauxqs, type FauxqsOptions } from '../../local/fauxqs';
 import { startFunctionHost, type FunctionHost, type LocalRuntime } from '../../local/functions';
 
 export const FAILED = 'caseworkTestFailed';
@@ -55,6 +57,12 @@ export interface KeptLocal {
     bundles: string | undefined,
     output: (chunk: string) => void,
   ): FunctionHost;
+  /**
+   * The worker's fauxqs with exactly these options, emptied of messages and objects (a new one,
+   * the old stopped, when they differ); its S3 notifications go to this file's `onObjectCreated`.
+   * Its `stop()` leaves it running for the worker's next file.
+   */
+  fauxqs(options: FauxqsOptions): Promise<Fauxqs>;
   release(): void;
   /** How many function hosts this worker has started (the tests of this module read it). */
   hostsStarted(): number;
@@ -95,6 +103,13 @@ const forward: TapHooks = {
   get onResponse() {
     return hooks?.onResponse;
   },
+};
+let fauxqs: { key: string; fauxqs: Fauxqs } | undefined;
+let objectCreated: FauxqsOptions['onObjectCreated'];
+const stopFauxqs = () => {
+  const stopping = fauxqs;
+  fauxqs = undefined;
+  return stopping?.fauxqs.stop();
 };
 const closeTap = () => {
   const closing = tap;
@@ -157,16 +172,35 @@ const keptLocal: KeptLocal = {
     }
     return host.host;
   },
+  fauxqs: async ({ onObjectCreated, ...options }) => {
+    objectCreated = onObjectCreated;
+    const key = JSON.stringify(options);
+    if (fauxqs?.key === key) {
+      try {
+        await fauxqs.fauxqs.reset();
+      } catch {
+        // Gone or stuck: a new one below.
+        await stopFauxqs();
+      }
+    } else await stopFauxqs();
+    fauxqs ??= {
+      key,
+      fauxqs: await startFauxqs({ ...options, onObjectCreated: (bucket, objectKey) => objectCreated?.(bucket, objectKey) }),
+    };
+    return { ...fauxqs.fauxqs, stop: async () => undefined };
+  },
   release: () => {
     inUse = false;
     output = () => undefined;
     hooks = undefined;
+    objectCreated = undefined;
     const stopping = host;
     idle = setTimeout(() => {
       if (inUse || host !== stopping) return;
       host = undefined;
       void stopping?.host.stop();
       void closeTap();
+      void stopFauxqs();
     }, KEPT_IDLE_MS).unref();
   },
   hostsStarted: () => hosts,

@@ -148,7 +148,7 @@ export const startTestLocal = async (
     if (output.length > 5_000) output.shift();
   };
   const shared = sharedDynamoEndpoint();
-  // A standard local mode takes the worker's kept settings, tap and function containers
+  // A standard local mode takes the worker's kept settings, tap, fauxqs and function containers
   // (test/helpers/environment.ts); one with a proxy of its own between the functions and an
   // emulator, or a DynamoDB Local of its own, gives its functions another environment and starts
   // its own.
@@ -208,6 +208,7 @@ export const startTestLocal = async (
       functionHost: kept
         ? (runtime, bindings) => keeper!.functionHost(runtime, bindings, process.env[FUNCTION_BUNDLES_ENV], functionOutput)
         : undefined,
+      fauxqsHost: kept ? (fauxqsOptions) => keeper!.fauxqs(fauxqsOptions) : undefined,
     });
   let local: Awaited<ReturnType<typeof startLocal>>;
   try {

@@ -1,6 +1,7 @@
 /**
- * The emulators local mode stands on: DynamoDB Local with the table built from TABLE, and
- * aws-ses-v2-local taking mail through the same SDK calls as SES.
+ * The emulators local mode stands on: DynamoDB Local with the table built from TABLE,
+ * aws-ses-v2-local taking mail through the same SDK calls as SES, and fauxqs's reset, which a
+ * jest worker's kept fauxqs goes through between test files.
  */
 import {
   DescribeTableCommand,
@@ -11,11 +12,15 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLE, indexList } from '../../lambdas/data/table';
 import { createTable, startDynamo, startSesLocal } from '../../local/emulators';
+import { startFauxqs } from '../../local/fauxqs';
 import { startTestDynamo } from '../helpers/local-mode';
 import type { TestDynamo } from '../helpers/local-mode';
 
@@ -117,6 +122,56 @@ describe('aws-ses-v2-local', () => {
       expect(store.emails[0].subject).toBe('[Case 00001234] Hello');
     } finally {
       await ses.stop();
+    }
+  });
+});
+
+describe('fauxqs, reset for the next user of a kept one', () => {
+  it('empties every queue and bucket, keeps the queues, topics, subscriptions and buckets, and still reports later uploads', async () => {
+    const created: string[] = [];
+    const faux = await startFauxqs({
+      port: 0,
+      buckets: ['casework-reset-test'],
+      topics: ['casework-reset-topic'],
+      queues: ['casework-reset-queue'],
+      subscriptions: [{ topic: 'casework-reset-topic', queue: 'casework-reset-queue', rawMessageDelivery: true }],
+      notify: [{ bucket: 'casework-reset-test', prefix: 'uploads/' }],
+      onObjectCreated: (_bucket, key) => created.push(key),
+    });
+    const aws = { endpoint: faux.endpoint, region: 'eu-west-1', credentials };
+    const s3 = new S3Client({ ...aws, forcePathStyle: true });
+    const sqs = new SQSClient(aws);
+    const sns = new SNSClient(aws);
+    const queueUrl = faux.queueUrls['casework-reset-queue']!;
+    const upload = (key: string) =>
+      s3.send(new PutObjectCommand({ Bucket: 'casework-reset-test', Key: key, Body: 'x', ContentType: 'text/plain' }));
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    try {
+      await sns.send(new PublishCommand({ TopicArn: faux.topicArns['casework-reset-topic'], Message: 'before' }));
+      await upload('uploads/before.txt');
+      await until(() => created.length === 1);
+      expect(created).toEqual(['uploads/before.txt']);
+
+      await faux.reset();
+
+      const left = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
+      expect(left.Messages ?? []).toEqual([]);
+      const objects = await s3.send(new ListObjectsV2Command({ Bucket: 'casework-reset-test' }));
+      expect(objects.Contents ?? []).toEqual([]);
+      // The topic's subscription and the bucket's notification still work.
+      await sns.send(new PublishCommand({ TopicArn: faux.topicArns['casework-reset-topic'], Message: 'after' }));
+      const after = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
+      expect((after.Messages ?? []).map((m) => m.Body)).toEqual(['after']);
+      await upload('uploads/after.txt');
+      await until(() => created.length === 2);
+      expect(created).toEqual(['uploads/before.txt', 'uploads/after.txt']);
+    } finally {
+      s3.destroy();
+      sqs.destroy();
+      sns.destroy();
+      await faux.stop();
     }
   });
 });
