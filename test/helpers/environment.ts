@@ -116,7 +116,13 @@ const closeTap = () => {
   tap = undefined;
   return closing?.tap.close();
 };
-/** The tap on the kept port; on new ports (and so a new environment) if another process took it. */
+const tapUrl = (kept: KeptSettings['ports']): string => `http://127.0.0.1:${kept.tap}`;
+/** New free ports for the kept settings, and so a new environment for their functions. */
+const renew = async (kept: KeptSettings): Promise<void> => {
+  kept.ports = await ports();
+  kept.tap = tapUrl(kept.ports);
+};
+/** The tap on the kept port; on new ports if another process took it. */
 const openTap = async (upstream: string): Promise<void> => {
   await closeTap();
   const kept = settings!;
@@ -124,8 +130,7 @@ const openTap = async (upstream: string): Promise<void> => {
     tap = { upstream, tap: await startDynamoTap(upstream, forward, { port: kept.ports.tap }) };
   } catch (err) {
     if (!/EADDRINUSE/.test(String(err))) throw err;
-    kept.ports = await ports();
-    kept.tap = `http://127.0.0.1:${kept.ports.tap}`;
+    await renew(kept);
     tap = { upstream, tap: await startDynamoTap(upstream, forward, { port: kept.ports.tap }) };
   }
 };
@@ -142,7 +147,7 @@ const keptLocal: KeptLocal = {
       settings = {
         ports: kept,
         tableName: `casework-kept-${process.pid}`,
-        tap: `http://127.0.0.1:${kept.tap}`,
+        tap: tapUrl(kept),
         keyDir,
         cursorSecret: randomBytes(32).toString('base64url'),
       };
@@ -158,8 +163,7 @@ const keptLocal: KeptLocal = {
   },
   renewPorts: async () => {
     if (!settings) return;
-    settings.ports = await ports();
-    settings.tap = `http://127.0.0.1:${settings.ports.tap}`;
+    await renew(settings);
     if (tap) await openTap(tap.upstream);
   },
   functionHost: (runtime, bindings, bundles, to) => {
