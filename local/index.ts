@@ -131,6 +131,23 @@ export interface LocalOptions {
   sharedDynamo?: { endpoint: string; tableName: string };
 }
 
+/** The same host, calling `after` once each invocation has settled. */
+const afterEachInvocation = (host: FunctionHost, after: () => void): FunctionHost => ({
+  handler: (name) => {
+    const invoke = host.handler(name);
+    return async (event, context) => {
+      try {
+        return await invoke(event, context);
+      } finally {
+        after();
+      }
+    };
+  },
+  heaps: () => host.heaps(),
+  settled: (timeoutMs) => host.settled(timeoutMs),
+  stop: () => host.stop(),
+});
+
 /** A running DynamoDB as an emulator of local mode's: stopping it deletes this run's table only. */
 const sharedDynamo = async (shared: { endpoint: string; tableName: string }) => {
   const drop = async () => {
@@ -352,7 +369,10 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     const kept = opts.functionHost?.(runtime, bindings);
     functionsKept = kept !== undefined;
     functions = kept ?? startFunctionHost({ runtime, bindings, log, output: opts.functionOutput, bundles: opts.functionBundles });
-    const host = (functionsRef.host = functions);
+    // Whatever a function ran may have written to the table: after each invocation the stream's
+    // poller looks again soon, and between them it can wait longer (local/stream-poller.ts).
+    let invoked = (): void => undefined;
+    const host = (functionsRef.host = afterEachInvocation(functions, () => invoked()));
     gateway = await startGateway({
       port: opts.apiPort,
       log,
@@ -429,11 +449,13 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
           await sqs.send(new SendMessageCommand({ QueueUrl: failures, MessageBody: JSON.stringify({ error, records }) }));
         },
       });
+      invoked = () => stream.nudge();
       notifier = {
         drain: async () => {
           await stream.drain();
           await deliveries.settled();
         },
+        nudge: () => stream.nudge(),
         stop: () => stream.stop(),
       };
     }

@@ -36,8 +36,13 @@ export interface StreamPollerOptions {
   /** Like the event source's retryAttempts: tries after the first. Default 3. */
   retryAttempts?: number;
   batchSize?: number;
-  /** Pause between polls that found nothing. Default 250 ms. */
+  /** Pause after a poll that found nothing, while the table may still be written. Default 250 ms. */
   idleMs?: number;
+  /**
+   * Empty polls double the pause up to this (default 2 s); `nudge()` brings it back to `idleMs`.
+   * An idle shard still costs DynamoDB Local a few milliseconds of CPU per poll.
+   */
+  maxIdleMs?: number;
   /** The handler's time budget per batch, as Lambda's timeout. Default 30 s. */
   timeoutMs?: number;
   /** What still fails after every retry (the on-failure destination). */
@@ -48,6 +53,8 @@ export interface StreamPollerOptions {
 export interface StreamPoller {
   /** Resolves once every record written before the call has been handled (or given up on). */
   drain(): Promise<void>;
+  /** Something may have written to the table (a function ran): the next poll comes within `idleMs`. */
+  nudge(): void;
   stop(): Promise<void>;
 }
 
@@ -182,6 +189,12 @@ export const startStreamPoller = async (opts: StreamPollerOptions): Promise<Stre
   let waiters: { after: number; resolve: () => void }[] = [];
   // A drain cuts the idle wait short: it resolves after two rounds, not after two idle pauses.
   let wake: (() => void) | undefined;
+  const idleMs = opts.idleMs ?? 250;
+  const maxIdleMs = Math.max(idleMs, opts.maxIdleMs ?? 2000);
+  let pause = idleMs;
+  // When the pause under way ends, and how to end it sooner (a nudge during a long pause).
+  let pauseEnds = 0;
+  let shorten: ((ms: number) => void) | undefined;
   const loop = (async () => {
     while (!stopped) {
       let seen = 0;
@@ -200,16 +213,26 @@ export const startStreamPoller = async (opts: StreamPollerOptions): Promise<Stre
         const done = waiters.filter((w) => round > w.after + 1);
         waiters = waiters.filter((w) => round <= w.after + 1);
         for (const w of done) w.resolve();
+        // While someone waits for a drain, the next round follows at once.
+        const ms = waiters.length > 0 ? 0 : pause;
+        pause = Math.min(pause * 2, maxIdleMs);
         await new Promise<void>((r) => {
-          // While someone waits for a drain, the next round follows at once.
-          const timer = setTimeout(r, waiters.length > 0 ? 0 : (opts.idleMs ?? 250));
+          let timer = setTimeout(r, ms);
+          pauseEnds = Date.now() + ms;
           wake = () => {
             clearTimeout(timer);
             r();
           };
+          shorten = (soon) => {
+            if (pauseEnds - Date.now() <= soon) return;
+            clearTimeout(timer);
+            timer = setTimeout(r, soon);
+            pauseEnds = Date.now() + soon;
+          };
         });
         wake = undefined;
-      }
+        shorten = undefined;
+      } else pause = idleMs;
     }
     for (const w of waiters) w.resolve();
   })();
@@ -220,6 +243,10 @@ export const startStreamPoller = async (opts: StreamPollerOptions): Promise<Stre
         waiters.push({ after: round, resolve });
         wake?.();
       }),
+    nudge: () => {
+      pause = idleMs;
+      shorten?.(idleMs);
+    },
     stop: async () => {
       stopped = true;
       wake?.();

@@ -196,7 +196,8 @@ export const startTestLocal = async (
       chatClock: options.chatClock ?? 'manual',
       // The run's first seed through the domain functions, copied after that (test/helpers/seed-cache.ts).
       seed: options.seed === false ? false : (ref) => seedDemo({ ref }),
-      log: options.log,
+      // Local mode's own log (pollers' retries and failures) joins the functions' output, shown when a test fails.
+      log: options.log ?? ((message) => functionOutput(`[local] ${message}\n`)),
       sweepEveryMs: options.sweepEveryMs ?? 0,
       stream: options.stream,
       dynamoEndpointForFunctions: tapped,
@@ -232,6 +233,7 @@ export const startTestLocal = async (
     tableName: local.tableName,
     notifier: local.notifier ?? {
       drain: () => Promise.reject(new Error('local mode was started with stream: false: no notifier to drain')),
+      nudge: () => undefined,
       stop: async () => undefined,
     },
     token: (email, client = 'web') => {

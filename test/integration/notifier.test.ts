@@ -23,6 +23,7 @@ import { notifierHandler } from '../../lambdas/stream/notify';
 import { seedDemo } from '../helpers/seed-cache';
 import { createTable } from '../../local/emulators';
 import { startFauxqs, type Fauxqs } from '../../local/fauxqs';
+import { startDynamoTap } from '../../local/dynamo-tap';
 import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
 import { testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
@@ -325,5 +326,45 @@ describe('the notifier on the table stream', () => {
     expect(mails.filter((m) => m.text.includes('Please send the logs.'))).toHaveLength(1);
     expect(mails.filter((m) => m.subject.includes('Status awaiting info'))).toHaveLength(1);
     expect(mails.some((m) => m.text.includes('internal note'))).toBe(false);
+  });
+});
+
+describe("local mode's stream poller", () => {
+  it('polls a quiet table less and less often, and looks again soon after a nudge (a function ran)', async () => {
+    const table = `poll-${randomUUID().slice(0, 8)}`;
+    await createTable(db.client, table);
+    let polls = 0;
+    const tap = await startDynamoTap(db.endpoint, {
+      onRequest: (operation) => {
+        if (operation === 'GetRecords') polls++;
+      },
+    });
+    const handled: string[] = [];
+    try {
+      const poller = await startStreamPoller({
+        endpoint: tap.url,
+        tableName: table,
+        idleMs: 50,
+        maxIdleMs: 60_000,
+        handler: async (event) => {
+          for (const r of event.Records) handled.push(String(r.dynamodb?.Keys?.PK?.S));
+        },
+        onFailure: async () => undefined,
+      });
+      pollers.push(poller);
+      // Four quiet seconds: every 50 ms would be 80 polls; doubling pauses make about 7.
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(polls).toBeLessThanOrEqual(12);
+      // The pause under way is now more than a second and a half long; a nudge cuts it to 50 ms.
+      // A case item, so that the notifier's filter lets its record through.
+      await db.doc.send(new PutCommand({ TableName: table, Item: { PK: 'CASE#00000042', SK: 'CASE', caseNumber: '00000042' } }));
+      const nudgedAt = Date.now();
+      poller.nudge();
+      while (!handled.includes('CASE#00000042') && Date.now() - nudgedAt < 5000) await new Promise((r) => setTimeout(r, 10));
+      expect(handled).toEqual(['CASE#00000042']);
+      expect(Date.now() - nudgedAt).toBeLessThan(1000);
+    } finally {
+      await tap.close();
+    }
   });
 });
