@@ -373,52 +373,9 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     // poller looks again soon, and between them it can wait longer (local/stream-poller.ts).
     let invoked = (): void => undefined;
     const host = (functionsRef.host = afterEachInvocation(functions, () => invoked()));
-    gateway = await startGateway({
-      port: opts.apiPort,
-      log,
-      loadHandler: async (name) => host.handler(name),
-      // The dev stage's allowlist; PORTAL_ORIGIN and CORS_ORIGINS as -c portalOrigin and -c corsOrigins.
-      corsOrigins: corsOriginsFor('dev', process.env.PORTAL_ORIGIN || DEV_PORTAL_ORIGIN, process.env.CORS_ORIGINS),
-    });
-    scheduler = startScheduler({
-      everyMs: opts.sweepEveryMs ?? 60_000,
-      log,
-      sweep: host.handler(SWEEP_FUNCTION.name),
-      region: runtime.region,
-    });
-    // The SMTP server stands in for SES's receipt rule: it stores the raw message in S3 with a
-    // client of its own (SES's, not a function's) and invokes receive-mail in its worker.
-    const store = inboundStore(
-      new S3Client({
-        endpoint: faux.endpoint,
-        forcePathStyle: true,
-        region: runtime.region,
-        credentials: runtime.credentials,
-      }),
-      LOCAL_INBOUND.bucket,
-    );
-    const receiveMail = host.handler(RECEIVE_MAIL_FUNCTION.name);
-    const checkAttachment = host.handler(CHECK_ATTACHMENT_FUNCTION.name);
-    objectCreated = (bucket, key) => {
-      // As EventBridge invokes it in AWS: asynchronously, the uploader does not wait for the check.
-      const event = {
-        source: 'aws.s3',
-        'detail-type': 'Object Created',
-        time: new Date().toISOString(),
-        detail: { bucket: { name: bucket }, object: { key } },
-      };
-      checkAttachment(event, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 }).catch((err: unknown) =>
-        log(`check-attachment failed for ${key}: ${String(err)}`),
-      );
-    };
-    smtp = await startSmtp({
-      port: opts.smtpPort ?? 2525,
-      mailDomain: bindings.mailDomain,
-      prefix: LOCAL_INBOUND.prefix,
-      store: () => store,
-      handler: async (event) => receiveMail(event, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 }),
-      log,
-    });
+    // The table's and the queues' consumers come first, before anything that writes (the API, the
+    // scheduler's first sweep at start, SMTP): the stream's poller starts at its latest record, as
+    // the event source does, and a flag written before it was listening was never notified.
     // The notifier on DynamoDB Local's stream, in its own worker like the others; what
     // it still fails on after its retries goes to the failure queue (the event source's DLQ).
     const sqs = new SQSClient({ endpoint: faux.endpoint, region: runtime.region, credentials: runtime.credentials });
@@ -467,6 +424,52 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
       region: runtime.region,
       credentials: runtime.credentials,
       consume: host.handler(SEND_MAIL_FUNCTION.name),
+      log,
+    });
+    gateway = await startGateway({
+      port: opts.apiPort,
+      log,
+      loadHandler: async (name) => host.handler(name),
+      // The dev stage's allowlist; PORTAL_ORIGIN and CORS_ORIGINS as -c portalOrigin and -c corsOrigins.
+      corsOrigins: corsOriginsFor('dev', process.env.PORTAL_ORIGIN || DEV_PORTAL_ORIGIN, process.env.CORS_ORIGINS),
+    });
+    scheduler = startScheduler({
+      everyMs: opts.sweepEveryMs ?? 60_000,
+      log,
+      sweep: host.handler(SWEEP_FUNCTION.name),
+      region: runtime.region,
+    });
+    // The SMTP server stands in for SES's receipt rule: it stores the raw message in S3 with a
+    // client of its own (SES's, not a function's) and invokes receive-mail in its worker.
+    const store = inboundStore(
+      new S3Client({
+        endpoint: faux.endpoint,
+        forcePathStyle: true,
+        region: runtime.region,
+        credentials: runtime.credentials,
+      }),
+      LOCAL_INBOUND.bucket,
+    );
+    const receiveMail = host.handler(RECEIVE_MAIL_FUNCTION.name);
+    const checkAttachment = host.handler(CHECK_ATTACHMENT_FUNCTION.name);
+    objectCreated = (bucket, key) => {
+      // As EventBridge invokes it in AWS: asynchronously, the uploader does not wait for the check.
+      const event = {
+        source: 'aws.s3',
+        'detail-type': 'Object Created',
+        time: new Date().toISOString(),
+        detail: { bucket: { name: bucket }, object: { key } },
+      };
+      checkAttachment(event, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 }).catch((err: unknown) =>
+        log(`check-attachment failed for ${key}: ${String(err)}`),
+      );
+    };
+    smtp = await startSmtp({
+      port: opts.smtpPort ?? 2525,
+      mailDomain: bindings.mailDomain,
+      prefix: LOCAL_INBOUND.prefix,
+      store: () => store,
+      handler: async (event) => receiveMail(event, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 }),
       log,
     });
     return {

@@ -4,6 +4,7 @@
  */
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startTestLocal, type TestLocal } from '../helpers/local-mode';
+import { startSwitchableProxy, type SwitchableProxy } from '../helpers/switchable-proxy';
 
 let local: TestLocal;
 let sqs: SQSClient;
@@ -64,18 +65,16 @@ describe('notifications and reminders in local mode', () => {
       if (!flagged.length) await new Promise((r) => setTimeout(r, 500));
     }
     expect(flagged.length).toBeGreaterThan(0);
-    const remindersOf = (store: { emails: { subject: string }[] }, c: { referenceId: string }) =>
-      store.emails.filter((m) => m.subject.includes(`[ref:${c.referenceId}]`) && m.subject.includes('Waiting for your reply'));
-    const read = async () => (await (await fetch(local.urls.sesStore)).json()) as { emails: { subject: string }[] };
-    // The notifier queues the reminder; the mail queue's consumer sends it. On a loaded machine a
-    // flag's mail can still be on its way after one settle: settled again until each has arrived.
-    let store = await read();
-    for (let i = 0; i < 20 && flagged.some((c) => remindersOf(store, c).length === 0); i++) {
-      await local.notifier.drain();
-      await local.mailSettled();
-      store = await read();
+    await local.notifier.drain();
+    // The notifier queues the reminder; the mail queue's consumer sends it.
+    await local.mailSettled();
+    const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { subject: string }[] };
+    for (const c of flagged) {
+      const reminders = store.emails.filter(
+        (m) => m.subject.includes(`[ref:${c.referenceId}]`) && m.subject.includes('Waiting for your reply'),
+      );
+      expect(reminders).toHaveLength(1);
     }
-    for (const c of flagged) expect(remindersOf(store, c)).toHaveLength(1);
   });
 
   it('NOTE-1: staff raise a case to critical; the queue subscribed to the integration topic receives one message with its attributes', async () => {
@@ -97,5 +96,58 @@ describe('notifications and reminders in local mode', () => {
     expect(messages[0].attributes).toMatchObject({ orgId: 'ORG-ACME', severity: 'critical', eventType: 'severity-changed' });
     expect(messages[0].body).toMatchObject({ from: 'medium', to: 'critical' });
     expect(JSON.stringify(messages[0])).not.toContain('+1 555 0100');
+  });
+});
+
+describe('local mode starts what reads the table before anything that writes it', () => {
+  it("FLAG-1: the first sweep's flags are reminded even when the stream's poller is slow to start listening", async () => {
+    // The poller's first GetShardIterator is held for 3 s. Were the scheduler's first sweep (at
+    // start) to run before the poller listens, its flags would come before the stream's latest
+    // record, where the poller starts, as the event source does: never notified.
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // The SES emulator's store is one per process, emptied when a local mode starts: this file's
+    // other local mode is settled first, so that the store then holds this one's mail alone.
+    await local.notifier.drain();
+    await local.mailSettled();
+    let proxy: SwitchableProxy | undefined;
+    const starting = startTestLocal({
+      sweepEveryMs: 60_000,
+      dynamoEndpointForLocal: async (endpoint) => {
+        proxy = await startSwitchableProxy(endpoint);
+        proxy.pauseOn('GetShardIterator', 'before');
+        return proxy.url;
+      },
+    });
+    for (let i = 0; i < 1500 && !proxy?.isPaused(); i++) await sleep(20);
+    expect(proxy?.isPaused()).toBe(true);
+    await sleep(3000);
+    proxy!.resume();
+    const other = await starting;
+    try {
+      const flaggedNow = async () => {
+        const res = await fetch(`${other.url}/cases?needsAction=true&orgId=ORG-ACME`, {
+          headers: { authorization: `Bearer ${other.token('alice@vendor.example')}` },
+        });
+        return ((await res.json()) as { items?: { referenceId: string }[] }).items ?? [];
+      };
+      let flagged: { referenceId: string }[] = [];
+      for (let i = 0; i < 60 && flagged.length === 0; i++) {
+        flagged = await flaggedNow();
+        if (!flagged.length) await sleep(500);
+      }
+      expect(flagged.length).toBeGreaterThan(0);
+      await other.notifier.drain();
+      await other.mailSettled();
+      const store = (await (await fetch(other.urls.sesStore)).json()) as { emails: { subject: string }[] };
+      for (const c of flagged) {
+        const reminders = store.emails.filter(
+          (m) => m.subject.includes(`[ref:${c.referenceId}]`) && m.subject.includes('Waiting for your reply'),
+        );
+        expect(reminders).toHaveLength(1);
+      }
+    } finally {
+      await other.stop();
+      await proxy!.stop();
+    }
   });
 });

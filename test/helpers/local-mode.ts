@@ -138,6 +138,11 @@ export const startTestLocal = async (
     sesEndpointForFunctions?: (endpoint: string) => Promise<string>;
     /** 'own': a DynamoDB Local of its own (a test that pauses or kills it); the run's shared one by default. */
     dynamo?: 'shared' | 'own';
+    /**
+     * Puts something (a proxy that holds requests) between local mode itself (its table, the
+     * stream's poller) and the run's DynamoDB Local; the functions still reach it directly.
+     */
+    dynamoEndpointForLocal?: (endpoint: string) => Promise<string>;
   } = {},
 ): Promise<TestLocal> => {
   if (instances++ > 0) jest.resetModules();
@@ -153,7 +158,12 @@ export const startTestLocal = async (
   // emulator, or a DynamoDB Local of its own, gives its functions another environment and starts
   // its own.
   const keeper = (globalThis as { [KEPT_LOCAL]?: KeptLocal })[KEPT_LOCAL];
-  const standard = shared && options.dynamo !== 'own' && !options.dynamoEndpointForFunctions && !options.sesEndpointForFunctions;
+  const standard =
+    shared &&
+    options.dynamo !== 'own' &&
+    !options.dynamoEndpointForFunctions &&
+    !options.sesEndpointForFunctions &&
+    !options.dynamoEndpointForLocal;
   const kept = standard && keeper ? await keeper.acquire(shared, options.tap) : undefined;
   // Without the worker's: a tap of the file's own, when it asked for one.
   let ownTap: DynamoTap | undefined;
@@ -161,7 +171,7 @@ export const startTestLocal = async (
     ? async () => kept.tap
     : options.tap
       ? async (endpoint: string) => (ownTap = await startDynamoTap(endpoint, options.tap!)).url
-      : options.dynamoEndpointForFunctions;
+      : (options.dynamoEndpointForFunctions ?? (options.dynamoEndpointForLocal && shared ? async () => shared : undefined));
   const keyDir = kept?.keyDir ?? mkdtempSync(join(tmpdir(), 'casework-keys-'));
   const previous = { keyDir: process.env.CASEWORK_KEY_DIR, cursorSecret: process.env[ENV.CURSOR_SECRET] };
   process.env.CASEWORK_KEY_DIR = keyDir;
@@ -178,6 +188,7 @@ export const startTestLocal = async (
     else rmSync(keyDir, { recursive: true, force: true });
     void ownTap?.close();
   };
+  const localEndpoint = shared && options.dynamoEndpointForLocal ? await options.dynamoEndpointForLocal(shared) : undefined;
   const start = () =>
     startLocal({
       apiPort: 0,
@@ -186,7 +197,10 @@ export const startTestLocal = async (
       // One DynamoDB Local per jest worker (test/helpers/shared-dynamo.ts), a table per local mode.
       sharedDynamo:
         shared && options.dynamo !== 'own'
-          ? { endpoint: shared, tableName: kept?.tableName ?? `casework-e2e-${randomUUID().slice(0, 8)}` }
+          ? {
+              endpoint: localEndpoint ?? shared,
+              tableName: kept?.tableName ?? `casework-e2e-${randomUUID().slice(0, 8)}`,
+            }
           : undefined,
       smtpPort: 0,
       awsPort: kept?.ports.aws ?? 0,
