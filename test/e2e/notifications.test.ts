@@ -56,25 +56,35 @@ const drainQueue = async () => {
   }
 };
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** FLAG-1: waits for the first sweep's flags on Acme's cases, then expects one reminder mailed for each. */
+const expectOneReminderPerFlag = async (of: TestLocal) => {
+  let flagged: { referenceId: string }[] = [];
+  // The first sweep runs at start, on a container that may be cold on a busy machine: up to 30 s.
+  for (let i = 0; i < 60 && flagged.length === 0; i++) {
+    const res = await fetch(`${of.url}/cases?needsAction=true&orgId=ORG-ACME`, {
+      headers: { authorization: `Bearer ${of.token('alice@vendor.example')}` },
+    });
+    flagged = ((await res.json()) as { items?: { referenceId: string }[] }).items ?? [];
+    if (!flagged.length) await sleep(500);
+  }
+  expect(flagged.length).toBeGreaterThan(0);
+  await of.notifier.drain();
+  // The notifier queues the reminder; the mail queue's consumer sends it.
+  await of.mailSettled();
+  const store = (await (await fetch(of.urls.sesStore)).json()) as { emails: { subject: string }[] };
+  for (const c of flagged) {
+    const reminders = store.emails.filter(
+      (m) => m.subject.includes(`[ref:${c.referenceId}]`) && m.subject.includes('Waiting for your reply'),
+    );
+    expect(reminders).toHaveLength(1);
+  }
+};
+
 describe('notifications and reminders in local mode', () => {
   it('FLAG-1: every case the first sweep flags gets exactly one reminder, sent by the notifier', async () => {
-    let flagged: { caseNumber: string; referenceId: string }[] = [];
-    // The first sweep runs at start, on a container that may be cold on a busy machine: up to 30 s.
-    for (let i = 0; i < 60 && flagged.length === 0; i++) {
-      flagged = (await api('alice@vendor.example', 'GET', '/cases?needsAction=true&orgId=ORG-ACME')).body.items ?? [];
-      if (!flagged.length) await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(flagged.length).toBeGreaterThan(0);
-    await local.notifier.drain();
-    // The notifier queues the reminder; the mail queue's consumer sends it.
-    await local.mailSettled();
-    const store = (await (await fetch(local.urls.sesStore)).json()) as { emails: { subject: string }[] };
-    for (const c of flagged) {
-      const reminders = store.emails.filter(
-        (m) => m.subject.includes(`[ref:${c.referenceId}]`) && m.subject.includes('Waiting for your reply'),
-      );
-      expect(reminders).toHaveLength(1);
-    }
+    await expectOneReminderPerFlag(local);
   });
 
   it('NOTE-1: staff raise a case to critical; the queue subscribed to the integration topic receives one message with its attributes', async () => {
@@ -104,7 +114,6 @@ describe('local mode starts what reads the table before anything that writes it'
     // The poller's first GetShardIterator is held for 3 s. Were the scheduler's first sweep (at
     // start) to run before the poller listens, its flags would come before the stream's latest
     // record, where the poller starts, as the event source does: never notified.
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     // The SES emulator's store is one per process, emptied when a local mode starts: this file's
     // other local mode is settled first, so that the store then holds this one's mail alone.
     await local.notifier.drain();
@@ -124,27 +133,7 @@ describe('local mode starts what reads the table before anything that writes it'
     proxy!.resume();
     const other = await starting;
     try {
-      const flaggedNow = async () => {
-        const res = await fetch(`${other.url}/cases?needsAction=true&orgId=ORG-ACME`, {
-          headers: { authorization: `Bearer ${other.token('alice@vendor.example')}` },
-        });
-        return ((await res.json()) as { items?: { referenceId: string }[] }).items ?? [];
-      };
-      let flagged: { referenceId: string }[] = [];
-      for (let i = 0; i < 60 && flagged.length === 0; i++) {
-        flagged = await flaggedNow();
-        if (!flagged.length) await sleep(500);
-      }
-      expect(flagged.length).toBeGreaterThan(0);
-      await other.notifier.drain();
-      await other.mailSettled();
-      const store = (await (await fetch(other.urls.sesStore)).json()) as { emails: { subject: string }[] };
-      for (const c of flagged) {
-        const reminders = store.emails.filter(
-          (m) => m.subject.includes(`[ref:${c.referenceId}]`) && m.subject.includes('Waiting for your reply'),
-        );
-        expect(reminders).toHaveLength(1);
-      }
+      await expectOneReminderPerFlag(other);
     } finally {
       await other.stop();
       await proxy!.stop();
