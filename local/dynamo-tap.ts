@@ -5,7 +5,7 @@
  * where it sees the low-level API exactly as DynamoDB receives it.
  */
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 
 /**
  * Where a function's requests go when local mode names them (LocalOptions.namedFunctions): under
@@ -27,6 +27,12 @@ export interface TapHooks {
 
 export interface DynamoTap {
   url: string;
+  /**
+   * Ends the connections opened while there were no hooks, which pass the bytes through unread:
+   * call it before hooks are set, so that every request after it is seen. Their clients open new
+   * connections (an idle keep-alive connection's close is an ordinary event for an HTTP client).
+   */
+  dropUnwatched(): void;
   close(): Promise<void>;
 }
 
@@ -41,7 +47,7 @@ const parse = (text: string): unknown => {
 /** `port`: where to listen (a free one by default). */
 export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { port?: number } = {}): Promise<DynamoTap> => {
   const upstream = new URL(target);
-  const server = createServer((req, res) => {
+  const http = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -88,6 +94,27 @@ export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { po
       forward.end(body);
     });
   });
+  // A connection opened while nothing watches passes its bytes through unread: parsing and
+  // writing each request again cost the authorization matrix, the e2e tier's busiest file, about
+  // 6 % of its CPU. DynamoDB Local answers
+  // on any path, so a function's /fn/<name> prefix (functionPath) needs no stripping there.
+  const unwatched = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    if (hooks.onRequest || hooks.onResponse) {
+      http.emit('connection', socket);
+      return;
+    }
+    unwatched.add(socket);
+    const up = connect(Number(upstream.port), upstream.hostname);
+    const end = () => {
+      unwatched.delete(socket);
+      socket.destroy();
+      up.destroy();
+    };
+    socket.on('error', end).on('close', end);
+    up.on('error', end).on('close', end);
+    socket.pipe(up).pipe(socket);
+  });
   await new Promise<void>((listening, failed) => {
     server.once('error', failed);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
@@ -97,6 +124,14 @@ export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { po
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    dropUnwatched: () => {
+      for (const socket of unwatched) socket.destroy();
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        for (const socket of unwatched) socket.destroy();
+        http.closeAllConnections();
+      }),
   };
 };

@@ -413,6 +413,25 @@ describe("a jest worker's kept function containers (test/helpers/environment.ts)
     }
   });
 
+  it('a tapped local mode after an unwatched one sees every request of the kept containers, though they keep their connections', async () => {
+    const unwatched = await startTestLocal();
+    try {
+      expect(await me(unwatched)).toBe(200);
+    } finally {
+      await unwatched.stop();
+    }
+    const hosts = keeper().hostsStarted();
+    const seen: string[] = [];
+    const tapped = await startTestLocal({ tap: { onRequest: (operation, _input, fn) => void seen.push(`${fn} ${operation}`) } });
+    try {
+      expect(await me(tapped)).toBe(200);
+      expect(keeper().hostsStarted()).toBe(hosts);
+      expect(seen).toContain('get-me GetItem');
+    } finally {
+      await tapped.stop();
+    }
+  });
+
   it('one with something between its functions and an emulator runs containers of its own', async () => {
     const hosts = keeper().hostsStarted();
     const other = await startTestLocal({ sesEndpointForFunctions: async (endpoint) => endpoint });
