@@ -96,8 +96,8 @@ export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { po
   });
   // A connection opened while nothing watches passes its bytes through unread: parsing and
   // writing each request again cost the authorization matrix, the e2e tier's busiest file, about
-  // 6 % of its CPU. DynamoDB Local answers
-  // on any path, so a function's /fn/<name> prefix (functionPath) needs no stripping there.
+  // 6 % of its CPU. DynamoDB Local answers on any path, so a function's /fn/<name> prefix
+  // (functionPath) needs no stripping there.
   const unwatched = new Set<Socket>();
   const server = createTcpServer((socket) => {
     if (hooks.onRequest || hooks.onResponse) {
