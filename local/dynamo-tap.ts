@@ -99,7 +99,12 @@ export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { po
   // 6 % of its CPU. DynamoDB Local answers on any path, so a function's /fn/<name> prefix
   // (functionPath) needs no stripping there.
   const unwatched = new Set<Socket>();
+  // Every connection, to end at close: a client's keep-alive connection would otherwise hold
+  // close() until it idles out (the stream poller's, 12 s in its test).
+  const connections = new Set<Socket>();
   const server = createTcpServer((socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
     if (hooks.onRequest || hooks.onResponse) {
       http.emit('connection', socket);
       return;
@@ -130,8 +135,7 @@ export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { po
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());
-        for (const socket of unwatched) socket.destroy();
-        http.closeAllConnections();
+        for (const socket of connections) socket.destroy();
       }),
   };
 };
