@@ -29,8 +29,9 @@ export interface DynamoTap {
   url: string;
   /**
    * Ends the connections opened while there were no hooks, which pass the bytes through unread:
-   * call it before hooks are set, so that every request after it is seen. Their clients open new
-   * connections (an idle keep-alive connection's close is an ordinary event for an HTTP client).
+   * call it once hooks are set, so that every request after it is seen (a new connection is read
+   * whenever there are hooks). Their clients open new connections: an idle keep-alive
+   * connection's close is an ordinary event for an HTTP client.
    */
   dropUnwatched(): void;
   close(): Promise<void>;
