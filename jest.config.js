@@ -27,7 +27,7 @@ module.exports = {
   // jest calls a worker leaked when it has not exited 0.5 s after the run's end. Probed at that
   // moment, the workers hold nothing open (their stdio pipes only), yet the one that ran the infra
   // tier's synths, with a heap of gigabytes, needs 0.4-0.9 s to get through its exit, and a worker's
-  // kept function containers stop 2 s after its last local mode (test/helpers/environment.ts).
+  // kept function containers stop only when jest asks the worker to end (test/helpers/environment.ts).
   // A real leak still shows after 5 s.
   workerGracefulExitTimeout: 5000,
   projects: [

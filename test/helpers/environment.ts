@@ -78,11 +78,11 @@ const ports = async (): Promise<KeptSettings['ports']> => ({
 });
 
 /**
- * How long the containers outlive the last local mode: a worker's next file starts its own
- * within about a second, and the containers' stdio ports would keep the worker from exiting at the
- * run's end. jest running in band (one file, no worker processes) keeps them no longer than the file.
+ * jest-worker's request that a worker process end (CHILD_MESSAGE_END in its protocol, not exported
+ * at runtime): the run is over. The worker's kept containers, tap and fauxqs stop then, so that the
+ * worker exits at once; the containers' stdio ports would otherwise keep it alive until jest kills it.
  */
-const KEPT_IDLE_MS = process.send ? 2_000 : 0;
+const JEST_WORKER_END = 2;
 
 let settings: KeptSettings | undefined;
 let idle: NodeJS.Timeout | undefined;
@@ -134,6 +134,23 @@ const openTap = async (upstream: string): Promise<void> => {
     tap = { upstream, tap: await startDynamoTap(upstream, forward, { port: kept.ports.tap }) };
   }
 };
+
+const stopKept = (): void => {
+  const stopping = host;
+  host = undefined;
+  void stopping?.host.stop();
+  void closeTap();
+  void stopFauxqs();
+};
+if (process.send) {
+  const onMessage = (message: unknown) => {
+    if (!Array.isArray(message) || message[0] !== JEST_WORKER_END) return;
+    // Removed, so that this listener keeps the IPC channel open no longer than jest's own.
+    process.off('message', onMessage);
+    stopKept();
+  };
+  process.on('message', onMessage);
+}
 
 const keptLocal: KeptLocal = {
   acquire: async (dynamo, tapHooks) => {
@@ -200,14 +217,11 @@ const keptLocal: KeptLocal = {
     output = () => undefined;
     hooks = undefined;
     objectCreated = undefined;
-    const stopping = host;
-    idle = setTimeout(() => {
-      if (inUse || host !== stopping) return;
-      host = undefined;
-      void stopping?.host.stop();
-      void closeTap();
-      void stopFauxqs();
-    }, KEPT_IDLE_MS).unref();
+    // In a jest worker process the kept parts live as long as the worker: files that start a local
+    // mode of their own (fault proxies, an integration file's) or none run between those that use
+    // them, and starting 60 containers again took more CPU than any of those files. Running in band
+    // (one file, no worker processes), they end with the file's last local mode.
+    if (!process.send) idle = setTimeout(stopKept, 0).unref();
   },
   hostsStarted: () => hosts,
 };
