@@ -23,6 +23,7 @@ import type { Caller } from '../../lambdas/domain/kernel/policy';
 import type { Deps } from '../../lambdas/domain/kernel/deps';
 import { signReplyToken } from '../../lambdas/domain/mail/reply-token';
 import type { Case } from '../../lambdas/domain/kernel/types';
+import { depth } from '../helpers/depth';
 import { seedDemo } from '../helpers/seed-cache';
 import { storedFiles, testDeps, testKeyring } from '../helpers/deps';
 import { startTestDynamo, type TestDynamo } from '../helpers/local-mode';
@@ -367,10 +368,12 @@ describe('MAIL-5: once only', () => {
     expect((await receiveInboundMail(deps, envelopeOf(b, [to]), b)).outcome).toBe('attached');
   });
 
-  it('MAIL-5: 200 messages delivered 1-5 times each, all at once, give exactly one update each', async () => {
+  // CI's short run: 60 messages (about 180 deliveries at once); the long depth sends 200.
+  const MESSAGES = depth(60, 200);
+  it(`MAIL-5: ${MESSAGES} messages delivered 1-5 times each, all at once, give exactly one update each`, async () => {
     // Two messages per case: copies race each other and the other message's writer on the same case.
-    const targets = await Promise.all(Array.from({ length: 100 }, () => makeCase({})));
-    const messages = Array.from({ length: 200 }, (_, i) => {
+    const targets = await Promise.all(Array.from({ length: MESSAGES / 2 }, () => makeCase({})));
+    const messages = Array.from({ length: MESSAGES }, (_, i) => {
       const c = targets[i % targets.length];
       const t = signReplyToken(testKeyring, { caseNumber: c.caseNumber, recipient: c.contactEmail });
       const raw = Buffer.from(
@@ -453,7 +456,8 @@ describe('MAIL-4: the admin list', () => {
     };
     const eric = await all(await caller('u-eric'));
     const alice = await all(await caller('u-alice'));
-    expect(eric.length).toBeGreaterThan(200);
+    // More than one page of 100: the paging is part of what is checked.
+    expect(eric.length).toBeGreaterThan(100);
     expect(alice.length).toBe(eric.length);
     const globexForEric = eric.filter((r) => r.caseNumber === cases.globex.caseNumber);
     expect(globexForEric.some((r) => r.from === 'eric@vendor.example')).toBe(true);
