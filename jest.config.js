@@ -30,6 +30,7 @@ module.exports = {
   // kept function containers stop only when jest asks the worker to end (test/helpers/environment.ts).
   // A real leak still shows after 5 s.
   workerGracefulExitTimeout: 5000,
+  testSequencer: '<rootDir>/test/helpers/sequencer.js',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...base, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
