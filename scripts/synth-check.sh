@@ -24,8 +24,9 @@ unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 lint_args=()
 pids=()
 names=()
-# Each synth runs in the background into its own directory: the bundling one is mostly process
-# start-ups (one esbuild per function), so the others overlap it on the second core.
+# Each synth runs in the background into its own directory: the bundling one (one esbuild build of
+# every function, lib/constructs/bundling.ts) takes longest, so the others overlap it on the second
+# core.
 # `checks`: `builtin+cfn-lint` runs aws-cdk-lib's built-in CloudFormation validation (a WebAssembly
 # engine) as a user's `npx cdk synth` does; `cfn-lint` leaves the templates to cfn-lint below, which
 # checks every template anyway (without it on the two others, this script took 43 s of CPU, not 54).
