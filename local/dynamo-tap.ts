@@ -34,6 +34,8 @@ export interface DynamoTap {
    * connection's close is an ordinary event for an HTTP client.
    */
   dropUnwatched(): void;
+  /** How many connections it has accepted so far, and how many requests it read on them (watched ones). */
+  seen(): { connections: number; requests: number };
   close(): Promise<void>;
 }
 
@@ -48,7 +50,10 @@ const parse = (text: string): unknown => {
 /** `port`: where to listen (a free one by default). */
 export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { port?: number } = {}): Promise<DynamoTap> => {
   const upstream = new URL(target);
+  let accepted = 0;
+  let requests = 0;
   const http = createServer((req, res) => {
+    requests++;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -105,6 +110,7 @@ export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { po
   const connections = new Set<Socket>();
   const server = createTcpServer((socket) => {
     connections.add(socket);
+    accepted++;
     socket.on('close', () => connections.delete(socket));
     if (hooks.onRequest || hooks.onResponse) {
       http.emit('connection', socket);
@@ -130,6 +136,7 @@ export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { po
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen: () => ({ connections: accepted, requests }),
     dropUnwatched: () => {
       for (const socket of unwatched) socket.destroy();
     },

@@ -3,7 +3,9 @@
  * exactly its function's environment (local/functions.ts starts it), loads one handler and
  * answers invocations from the main thread.
  */
+import { Agent, type ClientRequestArgs } from 'node:http';
 import { enableCompileCache, registerHooks } from 'node:module';
+import type { Duplex } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 
@@ -19,6 +21,19 @@ export interface WorkerData {
    * file in each test file's local mode, and compiling it again was a tenth of a container's start.
    */
   compileCache?: string;
+  /**
+   * A DynamoDB tap the functions' endpoint names, which a container may bypass (test/helpers/
+   * environment.ts): while `on`, its connections to the tap's port go to DynamoDB Local's instead.
+   * The function's environment is unchanged; only the relay through the tap's thread is skipped
+   * while nothing watches it.
+   */
+  bypass?: { tap: { host: string; port: number }; dynamo: { host: string; port: number }; on: boolean };
+}
+
+/** Turns the bypass of `WorkerData.bypass` on or off; the container's open connections to either end close. */
+export interface BypassMessage {
+  type: 'bypass';
+  on: boolean;
 }
 
 export interface Invocation {
@@ -51,10 +66,40 @@ registerHooks({
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 const port = parentPort!;
-const { entry, ports, bundled, compileCache } = workerData as WorkerData;
+const { entry, ports, bundled, compileCache, bypass } = workerData as WorkerData;
 // A worker ignores the NODE_OPTIONS of its env; the function's --enable-source-maps, applied here.
 if (bundled) process.setSourceMapsEnabled(true);
 if (compileCache) enableCompileCache(compileCache);
+
+/**
+ * The SDK's HTTP handler connects through an http.Agent, whose createConnection is where a
+ * connection to the tap is sent on to DynamoDB Local instead. Each switch closes the connections
+ * made so far, so that a kept-alive one never carries a request past a tap that now watches.
+ */
+const bypassing = (b: NonNullable<WorkerData['bypass']>): ((on: boolean) => void) => {
+  let on = b.on;
+  const connections = new Set<Duplex>();
+  const create = Agent.prototype.createConnection;
+  Agent.prototype.createConnection = function (
+    this: Agent,
+    options: ClientRequestArgs,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ) {
+    if (options.host !== b.tap.host || Number(options.port) !== b.tap.port) return create.call(this, options, callback);
+    const socket = create.call(this, on ? { ...options, ...b.dynamo } : options, callback);
+    if (socket) {
+      connections.add(socket);
+      socket.once('close', () => connections.delete(socket));
+    }
+    return socket;
+  };
+  return (next) => {
+    if (next === on) return;
+    on = next;
+    for (const socket of connections) socket.destroy();
+  };
+};
+const setBypass = bypass ? bypassing(bypass) : undefined;
 
 const contextOf = (c: Invocation['context']): Context => {
   const unsupported = () => {
@@ -93,7 +138,11 @@ try {
   post({ type: 'init-error', error: describe(err) });
 }
 
-port.on('message', (msg: Invocation) => {
+port.on('message', (msg: Invocation | BypassMessage) => {
+  if ('type' in msg) {
+    setBypass?.(msg.on);
+    return;
+  }
   Promise.resolve()
     .then(() => handler(msg.event, contextOf(msg.context)))
     .then(

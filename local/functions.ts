@@ -19,7 +19,7 @@ import {
   type BindingValues,
   type FunctionSpec,
 } from '../lib/function-specs';
-import type { Invocation, WorkerData, WorkerMessage } from './function-worker';
+import type { BypassMessage, Invocation, WorkerData, WorkerMessage } from './function-worker';
 import { functionPath } from './dynamo-tap';
 import { clientIds, localReplyKeys } from './issuer';
 
@@ -147,6 +147,8 @@ export interface FunctionHost {
   heaps(): Promise<Map<string, { used: number; total: number }>>;
   /** Resolves once no invocation is in flight (those still running after `timeoutMs` are left). */
   settled(timeoutMs?: number): Promise<void>;
+  /** With `dynamoBypass`: whether the containers' DynamoDB requests bypass the tap (they do from the start). */
+  bypassDynamoTap(on: boolean): void;
   /** Terminates every worker. */
   stop(): Promise<void>;
 }
@@ -188,6 +190,11 @@ export const startFunctionHost = (opts: {
   bundles?: string;
   /** The containers keep no process alive (a host kept beyond one local mode, test/helpers/environment.ts). */
   unref?: boolean;
+  /**
+   * The DynamoDB tap the functions' endpoint names (`tap`) and DynamoDB Local behind it (`dynamo`):
+   * while bypassed, the containers connect to DynamoDB Local itself (local/function-worker.ts).
+   */
+  dynamoBypass?: { tap: string; dynamo: string };
 }): FunctionHost => {
   const specs = opts.specs ?? allFunctionSpecs();
   const log = opts.log ?? (() => {});
@@ -197,6 +204,14 @@ export const startFunctionHost = (opts: {
   let workerCode: string | undefined;
   const compiledWorker = () => (workerCode ??= readFileSync(resolve(opts.bundles!, BUNDLED_WORKER), 'utf8'));
   const containers = new Map<string, Container>();
+  const hostAndPort = (url: string) => ({ host: new URL(url).hostname, port: Number(new URL(url).port) });
+  let bypassed = true;
+  const bypassOf = (): WorkerData['bypass'] =>
+    opts.dynamoBypass && {
+      tap: hostAndPort(opts.dynamoBypass.tap),
+      dynamo: hostAndPort(opts.dynamoBypass.dynamo),
+      on: bypassed,
+    };
   let nextId = 0;
   let stopped = false;
 
@@ -211,12 +226,14 @@ export const startFunctionHost = (opts: {
           workerEntry: WORKER_ENTRY,
           bundled: true,
           compileCache: resolve(opts.bundles, '.compile-cache'),
+          bypass: bypassOf(),
         }
       : {
           entry: resolve(LAMBDA_DIR, `${spec.module}.ts`),
           ports: portModulesOf(spec).map((m) => resolve(LAMBDA_DIR, `${m}.ts`)),
           tsx,
           workerEntry: WORKER_ENTRY,
+          bypass: bypassOf(),
         };
     const worker = new Worker(
       opts.bundles
@@ -307,6 +324,12 @@ export const startFunctionHost = (opts: {
         }),
       );
       return out;
+    },
+    bypassDynamoTap: (on) => {
+      if (!opts.dynamoBypass || on === bypassed) return;
+      bypassed = on;
+      // Ahead of any invocation posted after it: one port, in order.
+      for (const c of containers.values()) c.worker.postMessage({ type: 'bypass', on } satisfies BypassMessage);
     },
     settled: async (timeoutMs = 30_000) => {
       const until = Date.now() + timeoutMs;

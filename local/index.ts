@@ -145,6 +145,7 @@ const afterEachInvocation = (host: FunctionHost, after: () => void): FunctionHos
   },
   heaps: () => host.heaps(),
   settled: (timeoutMs) => host.settled(timeoutMs),
+  bypassDynamoTap: (on) => host.bypassDynamoTap(on),
   stop: () => host.stop(),
 });
 

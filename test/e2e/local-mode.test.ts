@@ -432,6 +432,23 @@ describe("a jest worker's kept function containers (test/helpers/environment.ts)
     }
   });
 
+  it('while no file watches the tap, the kept containers reach DynamoDB Local past it, on connections of their own', async () => {
+    // The containers connected through the tap while the test before watched it.
+    const unwatched = await startTestLocal();
+    try {
+      const before = keeper().tapSeen();
+      for (const path of ['/me', '/cases']) {
+        const res = await fetch(`${unwatched.url}${path}`, {
+          headers: { authorization: `Bearer ${unwatched.token('dana@acme.example')}` },
+        });
+        expect(res.status).toBe(200);
+      }
+      expect(keeper().tapSeen()).toEqual(before);
+    } finally {
+      await unwatched.stop();
+    }
+  });
+
   it('one with something between its functions and an emulator runs containers of its own', async () => {
     const hosts = keeper().hostsStarted();
     const other = await startTestLocal({ sesEndpointForFunctions: async (endpoint) => endpoint });
