@@ -4,7 +4,7 @@
  * answers invocations from the main thread.
  */
 import { Agent, type ClientRequestArgs } from 'node:http';
-import { enableCompileCache, registerHooks } from 'node:module';
+import { enableCompileCache, flushCompileCache, registerHooks } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
@@ -133,6 +133,9 @@ try {
   const found = mod.handler ?? mod.default?.handler;
   if (typeof found !== 'function') throw new Error(`${entry} does not export a handler`);
   handler = found;
+  // Written now, not when the thread ends: a kept container lives as long as its jest worker, and
+  // the other worker's containers of the same bundle start meanwhile.
+  if (compileCache) flushCompileCache();
   post({ type: 'ready' });
 } catch (err) {
   post({ type: 'init-error', error: describe(err) });

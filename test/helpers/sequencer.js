@@ -4,19 +4,23 @@
  * size, which started the files that are long for their size last: the `npm start` smoke test
  * (23 s, waiting on a process of its own) and the infra tier's one file (19 s of synths, its specs
  * in other files) ended a run on one core while the other idled. Without durations, the files
- * below start first, longest first, and the rest follow in jest's order; with them, jest's order.
+ * below start first, in this order, and the rest follow in jest's order; with them, jest's order.
  */
 const { default: Sequencer } = require('@jest/test-sequencer');
 const { relative } = require('node:path');
 
-/** A run's longest files, longest first (their durations on 2026-12-04, 2 cores). */
+/** A run's longest files (their durations on 2026-12-04, 2 cores), about longest first. */
 const LONGEST = [
+  // The two files that start a container for every function, one per worker: the first calls
+  // every route within seconds, and each container of it writes V8's code cache for its bundle
+  // (local/function-worker.ts), which the matrix's containers then load, started after the infra
+  // tier on the other worker.
+  'test/e2e/write-grants.test.ts', // 32-85 s
+  'test/infra/infra.test.ts', // 19-24 s
   'test/e2e/authorization-matrix.test.ts', // 60-117 s
-  'test/e2e/write-grants.test.ts', // 81-85 s
   'test/e2e/outbound-faults.test.ts', // 25-27 s
   'test/e2e/smoke.test.ts', // 23 s
   'test/integration/fan-out.test.ts', // 20-25 s
-  'test/infra/infra.test.ts', // 19 s
   'test/integration/fuzz.test.ts', // 17-18 s
   'test/integration/emulators.test.ts', // 10-11 s
 ];
