@@ -5,7 +5,7 @@
  * where it sees the low-level API exactly as DynamoDB receives it.
  */
 import { createServer, request } from 'node:http';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 
 /**
  * Where a function's requests go when local mode names them (LocalOptions.namedFunctions): under
@@ -27,14 +27,7 @@ export interface TapHooks {
 
 export interface DynamoTap {
   url: string;
-  /**
-   * Ends the connections opened while there were no hooks, which pass the bytes through unread:
-   * call it once hooks are set, so that every request after it is seen (a new connection is read
-   * whenever there are hooks). Their clients open new connections: an idle keep-alive
-   * connection's close is an ordinary event for an HTTP client.
-   */
-  dropUnwatched(): void;
-  /** How many connections it has accepted so far, and how many requests it read on them (watched ones). */
+  /** How many connections it has accepted so far, and how many requests it read on them. */
   seen(): { connections: number; requests: number };
   close(): Promise<void>;
 }
@@ -100,32 +93,16 @@ export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { po
       forward.end(body);
     });
   });
-  // A connection opened while nothing watches passes its bytes through unread: parsing and
-  // writing each request again cost the authorization matrix, the e2e tier's busiest file, about
-  // 6 % of its CPU. DynamoDB Local answers on any path, so a function's /fn/<name> prefix
-  // (functionPath) needs no stripping there.
-  const unwatched = new Set<Socket>();
   // Every connection, to end at close: a client's keep-alive connection would otherwise hold
-  // close() until it idles out (the stream poller's, 12 s in its test).
+  // close() until it idles out (the stream poller's, 12 s in its test). Functions that nothing
+  // watches do not come here at all: a jest worker's kept containers bypass the tap meanwhile
+  // (local/function-worker.ts).
   const connections = new Set<Socket>();
   const server = createTcpServer((socket) => {
     connections.add(socket);
     accepted++;
     socket.on('close', () => connections.delete(socket));
-    if (hooks.onRequest || hooks.onResponse) {
-      http.emit('connection', socket);
-      return;
-    }
-    unwatched.add(socket);
-    const up = connect(Number(upstream.port), upstream.hostname);
-    const end = () => {
-      unwatched.delete(socket);
-      socket.destroy();
-      up.destroy();
-    };
-    socket.on('error', end).on('close', end);
-    up.on('error', end).on('close', end);
-    socket.pipe(up).pipe(socket);
+    http.emit('connection', socket);
   });
   await new Promise<void>((listening, failed) => {
     server.once('error', failed);
@@ -137,9 +114,6 @@ export const startDynamoTap = async (target: string, hooks: TapHooks, opts: { po
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen: () => ({ connections: accepted, requests }),
-    dropUnwatched: () => {
-      for (const socket of unwatched) socket.destroy();
-    },
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());

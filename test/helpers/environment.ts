@@ -174,8 +174,6 @@ const keptLocal: KeptLocal = {
     hooks = tapHooks;
     try {
       if (tap?.upstream !== dynamo) await openTap(dynamo);
-      // The kept containers' connections from files that watched nothing pass through unread.
-      if (tapHooks?.onRequest || tapHooks?.onResponse) tap!.tap.dropUnwatched();
     } catch (err) {
       inUse = false;
       throw err;
