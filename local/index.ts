@@ -124,6 +124,13 @@ export interface LocalOptions {
    */
   fauxqsHost?: (options: FauxqsOptions) => Promise<Fauxqs>;
   /**
+   * An SES emulator that outlives this local mode: given the port local mode would start
+   * aws-ses-v2-local on, answers one listening there with an empty mail store, whose `stop()`
+   * leaves it running. The test tiers keep one per jest worker (test/helpers/environment.ts):
+   * loading aws-ses-v2-local cost each file about a quarter of a second of CPU.
+   */
+  sesHost?: (options: { port: number }) => Promise<Emulator>;
+  /**
    * A DynamoDB (Local) that is already running, used instead of starting one: the test tiers
    * start one JVM per run and give each test file its own table in it. Local mode then deletes
    * its table when it stops, and leaves the server running.
@@ -269,7 +276,7 @@ export const startLocal = async (opts: LocalOptions): Promise<LocalMode> => {
     // not leave the other running unseen.
     const [dynamoResult, sesResult, fauxqsResult, pushResult] = await Promise.allSettled([
       opts.sharedDynamo ? sharedDynamo(opts.sharedDynamo) : startDynamo({ port: opts.dynamoPort, persistDir: opts.persistDir }),
-      startSesLocal({ port: opts.sesPort }),
+      (opts.sesHost ?? startSesLocal)({ port: opts.sesPort }),
       (opts.fauxqsHost ?? startFauxqs)({
         port: opts.awsPort ?? 4566,
         buckets: [LOCAL_INBOUND.bucket, LOCAL_ATTACHMENTS_BUCKET],

@@ -6,6 +6,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { RouteDef } from '../../lambdas/http/routes';
 import { awsEnvironmentNames, httpFunctionSpecs, type FunctionSpec } from '../../lib/function-specs';
@@ -408,6 +409,42 @@ describe("a jest worker's kept function containers (test/helpers/environment.ts)
     try {
       expect(await me(second)).toBe(200);
       expect(keeper().hostsStarted()).toBe(hosts);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("a standard local mode after another in the worker gets the worker's SES emulator, its mail store emptied", async () => {
+    const subjects = async (local: TestLocal) =>
+      ((await (await fetch(local.urls.sesStore)).json()) as { emails: { subject: string }[] }).emails.map((m) => m.subject);
+    const first = await startTestLocal();
+    let started: number;
+    try {
+      // As a function's SES client sends it.
+      const client = new SESClient({
+        endpoint: first.urls.ses,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      await client.send(
+        new SendEmailCommand({
+          Source: 'support@casework.test',
+          Destination: { ToAddresses: ['dana@acme.example'] },
+          Message: { Subject: { Data: 'left by the file before' }, Body: { Text: { Data: 'Body' } } },
+        }),
+      );
+      client.destroy();
+      expect(await subjects(first)).toContain('left by the file before');
+      started = keeper().sesStarted();
+      expect(started).toBeGreaterThan(0);
+    } finally {
+      await first.stop();
+    }
+    const second = await startTestLocal();
+    try {
+      expect(second.urls.ses).toBe(first.urls.ses);
+      expect(keeper().sesStarted()).toBe(started);
+      expect(await subjects(second)).not.toContain('left by the file before');
     } finally {
       await second.stop();
     }

@@ -13,7 +13,8 @@
  * - the worker's DynamoDB tap (local/dynamo-tap.ts), kept with the containers: their requests reach
  *   DynamoDB Local through it, each naming its function, so a file that records what the functions
  *   send (the IAM grant tests) runs them warm too, with the same environment as every other file;
- * - the worker's fauxqs (S3, SNS, SQS), emptied of messages and objects for each file.
+ * - the worker's fauxqs (S3, SNS, SQS), emptied of messages and objects for each file, and its
+ *   aws-ses-v2-local (SES), its mail store emptied for each file.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +23,7 @@ import { join } from 'node:path';
 import { TestEnvironment } from 'jest-environment-node';
 import type { BindingValues } from '../../lib/function-specs';
 import { startDynamoTap, type DynamoTap, type TapHooks } from '../../local/dynamo-tap';
-import { freePort } from '../../local/emulators';
+import { freePort, startSesLocal, type Emulator } from '../../local/emulators';
 import { startFauxqs, type Fauxqs, type FauxqsOptions } from '../../local/fauxqs';
 import { startFunctionHost, type FunctionHost, type LocalRuntime } from '../../local/functions';
 
@@ -63,7 +64,14 @@ export interface KeptLocal {
    * Its `stop()` leaves it running for the worker's next file.
    */
   fauxqs(options: FauxqsOptions): Promise<Fauxqs>;
+  /**
+   * The worker's aws-ses-v2-local on this port, its mail store emptied (a new one, the old
+   * stopped, on another port). Its `stop()` leaves it running for the worker's next file.
+   */
+  ses(options: { port: number }): Promise<Emulator>;
   release(): void;
+  /** How many SES emulators this worker has started (the tests of this module read it). */
+  sesStarted(): number;
   /** How many function hosts this worker has started (the tests of this module read it). */
   hostsStarted(): number;
   /** What the worker's tap has seen so far (the tests of this module read it). */
@@ -113,6 +121,13 @@ const stopFauxqs = () => {
   fauxqs = undefined;
   return stopping?.fauxqs.stop();
 };
+let ses: { port: number; ses: Emulator } | undefined;
+let sesStarts = 0;
+const stopSes = () => {
+  const stopping = ses;
+  ses = undefined;
+  return stopping?.ses.stop();
+};
 const closeTap = () => {
   const closing = tap;
   tap = undefined;
@@ -143,6 +158,7 @@ const stopKept = (): void => {
   void stopping?.host.stop();
   void closeTap();
   void stopFauxqs();
+  void stopSes();
 };
 if (process.send) {
   const onMessage = (message: unknown) => {
@@ -219,6 +235,22 @@ const keptLocal: KeptLocal = {
     };
     return { ...fauxqs.fauxqs, stop: async () => undefined };
   },
+  ses: async ({ port }) => {
+    if (ses?.port === port) {
+      try {
+        const res = await fetch(`${ses.ses.endpoint}/clear-store`, { method: 'POST' });
+        if (!res.ok) throw new Error(`clear-store answered ${res.status}`);
+      } catch {
+        // Gone or stuck: a new one below.
+        await stopSes();
+      }
+    } else await stopSes();
+    if (!ses) {
+      sesStarts++;
+      ses = { port, ses: await startSesLocal({ port }) };
+    }
+    return { endpoint: ses.ses.endpoint, stop: async () => undefined };
+  },
   release: () => {
     inUse = false;
     output = () => undefined;
@@ -230,6 +262,7 @@ const keptLocal: KeptLocal = {
     // (one file, no worker processes), they end with the file's last local mode.
     if (!process.send) idle = setTimeout(stopKept, 0).unref();
   },
+  sesStarted: () => sesStarts,
   hostsStarted: () => hosts,
   tapSeen: () => tap?.tap.seen() ?? { connections: 0, requests: 0 },
 };

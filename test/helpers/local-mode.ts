@@ -224,6 +224,7 @@ export const startTestLocal = async (
         ? (runtime, bindings) => keeper!.functionHost(runtime, bindings, process.env[FUNCTION_BUNDLES_ENV], functionOutput)
         : undefined,
       fauxqsHost: kept ? (fauxqsOptions) => keeper!.fauxqs(fauxqsOptions) : undefined,
+      sesHost: kept ? (sesOptions) => keeper!.ses(sesOptions) : undefined,
     });
   let local: Awaited<ReturnType<typeof startLocal>>;
   try {
