@@ -239,6 +239,7 @@ const keptLocal: KeptLocal = {
     if (ses?.port === port) {
       try {
         const res = await fetch(`${ses.ses.endpoint}/clear-store`, { method: 'POST' });
+        await res.arrayBuffer();
         if (!res.ok) throw new Error(`clear-store answered ${res.status}`);
       } catch {
         // Gone or stuck: a new one below.
