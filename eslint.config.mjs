@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    // Issue 18: only kernel/rendered.ts (renderFor, the audience check) makes a Rendered payload;
+    // PRIV rules: only kernel/rendered.ts (renderFor, the audience check) makes a Rendered payload;
     // a cast to it elsewhere would let a raw domain object reach a channel.
     files: ['**/*.ts'],
     ignores: ['lambdas/domain/kernel/rendered.ts'],
