@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildApp } from '../../lib/casework-app';
-import { NO_BUNDLING, PROD_CONTEXT, built, logicalId } from './synth';
+import { SYNTH_CONTEXT, PROD_CONTEXT, built, logicalId } from './synth';
 
 describe('stages', () => {
   it('the stage from context names the stacks', () => {
@@ -12,11 +12,11 @@ describe('stages', () => {
   });
 
   it('dev is the default stage', () => {
-    expect(buildApp(NO_BUNDLING).stage).toBe('dev');
+    expect(buildApp(SYNTH_CONTEXT).stage).toBe('dev');
   });
 
   it('an unknown stage stops the synth', () => {
-    expect(() => buildApp({ ...NO_BUNDLING, stage: 'staging' })).toThrow(/Unknown stage "staging"/);
+    expect(() => buildApp({ ...SYNTH_CONTEXT, stage: 'staging' })).toThrow(/Unknown stage "staging"/);
   });
 
   it('prod stacks have termination protection', () => {
@@ -40,7 +40,7 @@ describe('stages', () => {
 
 describe('cdk-nag AwsSolutions and Serverless', () => {
   it.each(['dev', 'prod'])('%s synthesizes with no unacknowledged finding', (stage) => {
-    const { app } = buildApp({ ...NO_BUNDLING, stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) });
+    const { app } = buildApp({ ...SYNTH_CONTEXT, stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) });
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -56,7 +56,7 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
   ])('%s synthesizes with no unacknowledged finding in account %s, region %s', (stage, account, region) => {
     const { app } = buildApp(
       {
-        ...NO_BUNDLING,
+        ...SYNTH_CONTEXT,
         stage,
         ...(stage === 'prod' ? PROD_CONTEXT : {}),
       },
@@ -66,14 +66,14 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
   });
 
   it('is really checking: an unacknowledged wildcard policy fails the synth', () => {
-    const { app, appStack } = buildApp(NO_BUNDLING);
+    const { app, appStack } = buildApp(SYNTH_CONTEXT);
     const role = new iam.Role(appStack, 'Careless', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
   });
 
   it('the Serverless pack runs too, and is really checking: an async function with no failure target fails the synth', () => {
-    const { app, appStack } = buildApp(NO_BUNDLING);
+    const { app, appStack } = buildApp(SYNTH_CONTEXT);
     new lambda.Function(appStack, 'Careless', {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',

@@ -7,7 +7,7 @@ import { CaseworkTable } from '../../lib/constructs/casework-table';
 import { CaseworkHttpApi } from '../../lib/constructs/http-api';
 import { CaseworkIdentity } from '../../lib/constructs/identity';
 import { STAGE_CONFIG } from '../../lib/stage';
-import { NO_BUNDLING, PROD_CONTEXT, PROD_PORTAL_ORIGIN, build, built, logicalId, resourcesOf } from './synth';
+import { SYNTH_CONTEXT, PROD_CONTEXT, PROD_PORTAL_ORIGIN, build, built, logicalId, resourcesOf } from './synth';
 
 const routes: readonly RouteDef[] = ROUTES;
 
@@ -204,7 +204,7 @@ describe('route kinds the table does not have yet', () => {
     },
   ];
   const synth = () => {
-    const app = new App({ context: NO_BUNDLING });
+    const app = new App({ context: SYNTH_CONTEXT });
     const stack = new Stack(app, 'Routes');
     const { table } = new CaseworkTable(stack, 'Table');
     const http = new CaseworkHttpApi(stack, 'Http', {

@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, buildAppFor, buildLocalStackApp, type LocalStackCaseworkApp } from '../../lib/casework-app';
 import { AppStack } from '../../lib/stacks/app-stack';
 import { LocalStackAppStack } from '../../lib/stacks/localstack-app-stack';
-import { NO_BUNDLING, PROD_CONTEXT, built, type Resources } from './synth';
+import { SYNTH_CONTEXT, PROD_CONTEXT, built, type Resources } from './synth';
 
 /**
  * The resource types Casework uses that LocalStack's CloudFormation lists under "Community image"
@@ -60,7 +60,7 @@ const typesOf = (...templates: Template[]): string[] =>
 
 let local: LocalStackCaseworkApp & { dataTemplate: Template; appTemplate: Template };
 beforeAll(() => {
-  const app = buildLocalStackApp(NO_BUNDLING);
+  const app = buildLocalStackApp(SYNTH_CONTEXT);
   local = { ...app, dataTemplate: Template.fromStack(app.data), appTemplate: Template.fromStack(app.appStack) };
 });
 
@@ -113,24 +113,27 @@ describe('-c target=localstack', () => {
     ['dev', '000000000000', 'us-east-1'],
     ['prod', '123456789012', 'eu-west-1'],
   ])('%s synthesizes with no unacknowledged cdk-nag finding (account %s, region %s)', (stage, account, region) => {
-    const { app } = buildLocalStackApp({ ...NO_BUNDLING, stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) }, { account, region });
+    const { app } = buildLocalStackApp(
+      { ...SYNTH_CONTEXT, stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) },
+      { account, region },
+    );
     expect(() => app.synth()).not.toThrow();
   });
 });
 
 describe('targets', () => {
   it('AWS is the default: bin/app.ts without -c target builds the full app stack', () => {
-    const app = buildAppFor({ ...NO_BUNDLING, stage: 'prod', ...PROD_CONTEXT });
+    const app = buildAppFor({ ...SYNTH_CONTEXT, stage: 'prod', ...PROD_CONTEXT });
     expect(app.appStack).toBeInstanceOf(AppStack);
   });
 
   it('-c target=localstack builds the LocalStack app stack', () => {
-    expect(buildAppFor({ ...NO_BUNDLING, target: 'localstack' }).appStack).toBeInstanceOf(LocalStackAppStack);
+    expect(buildAppFor({ ...SYNTH_CONTEXT, target: 'localstack' }).appStack).toBeInstanceOf(LocalStackAppStack);
   });
 
   it('an unknown target stops the synth, and buildApp builds AWS only', () => {
-    expect(() => buildAppFor({ ...NO_BUNDLING, target: 'localstack-pro' })).toThrow(/Unknown target "localstack-pro"/);
-    expect(() => buildApp({ ...NO_BUNDLING, target: 'localstack' })).toThrow(/buildAppFor/);
+    expect(() => buildAppFor({ ...SYNTH_CONTEXT, target: 'localstack-pro' })).toThrow(/Unknown target "localstack-pro"/);
+    expect(() => buildApp({ ...SYNTH_CONTEXT, target: 'localstack' })).toThrow(/buildAppFor/);
   });
 
   it('the AWS template uses only types LocalStack lists, Community or paid (a new type must be looked up)', () => {
