@@ -89,7 +89,7 @@ const ports = async (): Promise<KeptSettings['ports']> => ({
 
 /**
  * jest-worker's request that a worker process end (CHILD_MESSAGE_END in its protocol, not exported
- * at runtime): the run is over. The worker's kept containers, tap and fauxqs stop then, so that the
+ * at runtime): the run is over. The worker's kept containers, tap, fauxqs and SES stop then, so that the
  * worker exits at once; the containers' stdio ports would otherwise keep it alive until jest kills it.
  */
 const JEST_WORKER_END = 2;
@@ -114,20 +114,40 @@ const forward: TapHooks = {
     return hooks?.onResponse;
   },
 };
-let fauxqs: { key: string; fauxqs: Fauxqs } | undefined;
+/**
+ * An emulator the worker keeps from file to file: reset for each file while the key is the same;
+ * another key, or a reset that fails (the emulator gone or stuck), stops it and starts a new one.
+ */
+const keptEmulator = <T extends { stop(): Promise<void> }>() => {
+  let kept: { key: string; emulator: T } | undefined;
+  let starts = 0;
+  const stop = () => {
+    const stopping = kept;
+    kept = undefined;
+    return stopping?.emulator.stop();
+  };
+  return {
+    stop,
+    starts: () => starts,
+    get: async (key: string, start: () => Promise<T>, reset: (emulator: T) => Promise<void>): Promise<T> => {
+      if (kept?.key === key) {
+        try {
+          await reset(kept.emulator);
+        } catch {
+          await stop();
+        }
+      } else await stop();
+      if (!kept) {
+        starts++;
+        kept = { key, emulator: await start() };
+      }
+      return kept.emulator;
+    },
+  };
+};
+const fauxqs = keptEmulator<Fauxqs>();
 let objectCreated: FauxqsOptions['onObjectCreated'];
-const stopFauxqs = () => {
-  const stopping = fauxqs;
-  fauxqs = undefined;
-  return stopping?.fauxqs.stop();
-};
-let ses: { port: number; ses: Emulator } | undefined;
-let sesStarts = 0;
-const stopSes = () => {
-  const stopping = ses;
-  ses = undefined;
-  return stopping?.ses.stop();
-};
+const ses = keptEmulator<Emulator>();
 const closeTap = () => {
   const closing = tap;
   tap = undefined;
@@ -157,8 +177,8 @@ const stopKept = (): void => {
   host = undefined;
   void stopping?.host.stop();
   void closeTap();
-  void stopFauxqs();
-  void stopSes();
+  void fauxqs.stop();
+  void ses.stop();
 };
 if (process.send) {
   const onMessage = (message: unknown) => {
@@ -220,37 +240,24 @@ const keptLocal: KeptLocal = {
   },
   fauxqs: async ({ onObjectCreated, ...options }) => {
     objectCreated = onObjectCreated;
-    const key = JSON.stringify(options);
-    if (fauxqs?.key === key) {
-      try {
-        await fauxqs.fauxqs.reset();
-      } catch {
-        // Gone or stuck: a new one below.
-        await stopFauxqs();
-      }
-    } else await stopFauxqs();
-    fauxqs ??= {
-      key,
-      fauxqs: await startFauxqs({ ...options, onObjectCreated: (bucket, objectKey) => objectCreated?.(bucket, objectKey) }),
-    };
-    return { ...fauxqs.fauxqs, stop: async () => undefined };
+    const kept = await fauxqs.get(
+      JSON.stringify(options),
+      () => startFauxqs({ ...options, onObjectCreated: (bucket, objectKey) => objectCreated?.(bucket, objectKey) }),
+      (f) => f.reset(),
+    );
+    return { ...kept, stop: async () => undefined };
   },
   ses: async ({ port }) => {
-    if (ses?.port === port) {
-      try {
-        const res = await fetch(`${ses.ses.endpoint}/clear-store`, { method: 'POST' });
+    const kept = await ses.get(
+      String(port),
+      () => startSesLocal({ port }),
+      async (e) => {
+        const res = await fetch(`${e.endpoint}/clear-store`, { method: 'POST' });
         await res.arrayBuffer();
         if (!res.ok) throw new Error(`clear-store answered ${res.status}`);
-      } catch {
-        // Gone or stuck: a new one below.
-        await stopSes();
-      }
-    } else await stopSes();
-    if (!ses) {
-      sesStarts++;
-      ses = { port, ses: await startSesLocal({ port }) };
-    }
-    return { endpoint: ses.ses.endpoint, stop: async () => undefined };
+      },
+    );
+    return { endpoint: kept.endpoint, stop: async () => undefined };
   },
   release: () => {
     inUse = false;
@@ -263,7 +270,7 @@ const keptLocal: KeptLocal = {
     // (one file, no worker processes), they end with the file's last local mode.
     if (!process.send) idle = setTimeout(stopKept, 0).unref();
   },
-  sesStarted: () => sesStarts,
+  sesStarted: () => ses.starts(),
   hostsStarted: () => hosts,
   tapSeen: () => tap?.tap.seen() ?? { connections: 0, requests: 0 },
 };
